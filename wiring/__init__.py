@@ -1,0 +1,8 @@
+"""wiring: typed wiring diagrams for AI-alignment proposals."""
+
+from .api import CheckError, Result, check_file, check_text, load, load_json, loads
+from .model import Proposal
+
+__all__ = ["CheckError", "Proposal", "Result", "check_file", "check_text", "load", "load_json",
+           "loads"]
+__version__ = "0.1.0"

@@ -1,0 +1,81 @@
+"""The Python API: everything the command line does, as functions returning data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .check import check
+from .diagnostics import Diagnostic, has_errors, render_text, sort_key, unique
+from .elaborate import elaborate
+from .model import Proposal
+from .sources import Program, load_program
+
+
+@dataclass
+class Result:
+    """A checked proposal: the model (None when the file could not be read or parsed at all),
+    every diagnostic, and the source texts the diagnostics point into."""
+
+    proposal: Proposal | None
+    diagnostics: list[Diagnostic]
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+    def report(self, color: bool = False) -> str:
+        return render_text(self.diagnostics, self.sources, color=color)
+
+
+class CheckError(Exception):
+    """Raised by `load` and `loads` when a proposal has errors; `.result` has them all."""
+
+    def __init__(self, result: Result):
+        self.result = result
+        self.diagnostics = result.diagnostics
+        super().__init__("\n\n" + result.report())
+
+
+def _run(program: Program) -> Result:
+    sources = {name: parsed.text for name, parsed in program.files.items()}
+    if any(d.code in ("E0501", "E0502", "E0005", "E0007") and d.span is None or
+           (d.span is not None and d.span.file == program.root and d.code in ("E0005", "E0007"))
+           for d in program.diagnostics):
+        return Result(None, program.diagnostics, sources)
+    elaboration = elaborate(program)
+    diagnostics = program.diagnostics + elaboration.diagnostics
+    diagnostics += check(elaboration.proposal, elaboration.excused, elaboration.broken)
+    diagnostics = sorted(unique(diagnostics), key=sort_key)
+    return Result(elaboration.proposal, diagnostics, sources)
+
+
+def check_file(path: str) -> Result:
+    """Check a proposal file and what it imports; never raises for problems in the input."""
+    return _run(load_program(str(path)))
+
+
+def check_text(text: str, path: str = "<string>") -> Result:
+    """Check proposal text; imports are resolved relative to `path`'s directory."""
+    return _run(load_program(path, text))
+
+
+def load(path) -> Proposal:
+    """The checked model of a proposal file, or CheckError listing every problem."""
+    result = check_file(str(path))
+    if not result.ok or result.proposal is None:
+        raise CheckError(result)
+    return result.proposal
+
+
+def loads(text: str, path: str = "<string>") -> Proposal:
+    """The checked model of proposal text, or CheckError listing every problem."""
+    result = check_text(text, path)
+    if not result.ok or result.proposal is None:
+        raise CheckError(result)
+    return result.proposal
+
+
+def load_json(text: str | bytes) -> Proposal:
+    """A model exported with `wiring export --format json` (or `Proposal.model_dump_json`)."""
+    return Proposal.model_validate_json(text)

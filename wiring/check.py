@@ -1,0 +1,548 @@
+"""Stage 3: the wiring rules of DESIGN.md section 2 on an elaborated model.
+
+Per diagram and per mode: every inner input and outer output has exactly one source (or a
+declared merge, or a default); wires are well-typed (subtyping, intervals, indices); feedback
+passes through a stateful box or a delayed wire. Then: training statements, refinements, nested
+modes, and diagrams that contain themselves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .diagnostics import Diagnostic, Span, error, warning
+from .model import (BoolType, Call, CollectionType, Component, Copy, Diagram, Endpoint, Expr,
+                    Instance, Merge, Name, NumType, Port, PortRef, Proposal, Training,
+                    UnknownType, Wire)
+from .types import Decider, is_scalar, names_in, show_type, subtype, value_in
+
+_MERGE_TYPES = {
+    "sum": (NumType,), "max": (NumType,), "min": (NumType,), "mean": (NumType,),
+    "any": (BoolType,), "all": (BoolType,), "union": (CollectionType,),
+    "concat": (CollectionType,),
+}
+
+
+@dataclass
+class _Context:
+    proposal: Proposal
+    decide: Decider
+    excused: set[tuple[str, str]]
+    broken: set[str]
+    diagnostics: list[Diagnostic]
+
+    def report(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+
+
+def _active(modes: list[str] | None, mode: str | None) -> bool:
+    return mode is None or modes is None or mode in modes
+
+
+def _mode_text(mode: str | None) -> str:
+    return f" in mode `{mode}`" if mode is not None else ""
+
+
+class _PerMode:
+    """Collects problems found in each mode and reports each once, naming the modes it occurs
+    in ("in modes `train`, `eval`"), or none when it occurs in every mode."""
+
+    def __init__(self, ctx: "_Context", all_modes: list[str]):
+        self.ctx = ctx
+        self.all_modes = all_modes
+        self.found: dict[tuple, tuple[list[str | None], object]] = {}
+
+    def add(self, key: tuple, mode: str | None, build) -> None:
+        modes, _ = self.found.setdefault(key, ([], build))
+        modes.append(mode)
+
+    def flush(self) -> None:
+        for modes, build in self.found.values():
+            if None in modes or sorted(modes) == sorted(self.all_modes):
+                text = ""
+            elif len(modes) == 1:
+                text = f" in mode `{modes[0]}`"
+            else:
+                text = " in modes " + ", ".join(f"`{m}`" for m in modes)
+            self.ctx.report(build(text))
+
+
+class _DiagramView:
+    """Ports and endpoints of one diagram, with the lookups every rule needs."""
+
+    def __init__(self, ctx: _Context, diagram: Diagram):
+        self.ctx = ctx
+        self.diagram = diagram
+        self.instances = {i.name: i for i in diagram.instances}
+        self.outer = {p.name: p for p in diagram.ports}
+        self._box_ports: dict[str, dict[str, Port]] = {}
+
+    def box_ports(self, instance: Instance) -> dict[str, Port]:
+        ports = self._box_ports.get(instance.of)
+        if ports is None:
+            box = self.ctx.proposal.box(instance.of)
+            ports = {p.name: p for p in box.ports} if box else {}
+            self._box_ports[instance.of] = ports
+        return ports
+
+    def port(self, endpoint: Endpoint) -> Port | None:
+        if endpoint.instance is None:
+            return self.outer.get(endpoint.port)
+        instance = self.instances.get(endpoint.instance)
+        return self.box_ports(instance).get(endpoint.port) if instance else None
+
+    def active_port(self, endpoint: Endpoint, mode: str | None) -> tuple[bool, str]:
+        """Whether an endpoint exists in `mode`, and if not, why."""
+        port = self.port(endpoint)
+        if endpoint.instance is not None:
+            instance = self.instances[endpoint.instance]
+            if not _active(instance.modes, mode):
+                return False, (f"`{instance.name}` exists only in mode"
+                               f"{'s' if len(instance.modes) > 1 else ''} "
+                               + ", ".join(f"`{m}`" for m in instance.modes))
+        if port is not None and not _active(port.modes, mode):
+            return False, (f"`{endpoint}` exists only in mode{'s' if len(port.modes) > 1 else ''} "
+                           + ", ".join(f"`{m}`" for m in port.modes))
+        return True, ""
+
+    def targets(self, mode: str | None):
+        """Every endpoint that needs exactly one source in `mode`."""
+        for port in self.diagram.ports:
+            if port.direction == "out" and _active(port.modes, mode):
+                yield Endpoint(instance=None, port=port.name, span=port.span), port
+        for instance in self.diagram.instances:
+            if not _active(instance.modes, mode):
+                continue
+            for port in self.box_ports(instance).values():
+                if port.direction == "in" and _active(port.modes, mode):
+                    yield Endpoint(instance=instance.name, port=port.name, span=instance.span), port
+
+
+def _check_wire_types(ctx: _Context, view: _DiagramView) -> None:
+    for wire in view.diagram.wires:
+        source, target = view.port(wire.source), view.port(wire.target)
+        if source is None or target is None:
+            continue
+        mismatch = subtype(source.type, target.type, ctx.decide)
+        if mismatch is None:
+            continue
+        src_kind = "output" if wire.source.instance else "input"
+        dst_kind = "input" if wire.target.instance else "output"
+        ctx.report(error(
+            mismatch.code,
+            f"{src_kind} `{wire.source} : {source.written}` cannot feed {dst_kind} "
+            f"`{wire.target} : {target.written}`",
+            wire.span, label=mismatch.reason,
+            related=[(source.span, f"`{source.name}` is declared here"),
+                     (target.span, f"`{target.name}` is declared here")],
+            notes=_alias_notes(source, target),
+            help=_type_help(mismatch.code)))
+
+
+def _alias_notes(*ports: Port) -> list[str]:
+    notes = []
+    for port in ports:
+        shown = show_type(port.type)
+        if shown != port.written and not isinstance(port.type, UnknownType):
+            notes.append(f"`{port.written}` is `{shown}`")
+    return list(dict.fromkeys(notes))
+
+
+def _type_help(code: str) -> str:
+    return {
+        "E0203": "connect ports of the same type, or insert a component that converts",
+        "E0204": "rescale with an adapter component, or widen the input's interval",
+        "E0205": "the indices must be equal for every value of the parameters",
+        "E0206": "state the parameters' bounds (`param n : Nat >= 1`) so the comparison can be "
+                 "proved, or make the expressions identical",
+    }[code]
+
+
+def _check_sources(ctx: _Context, view: _DiagramView, mode: str | None,
+                   merges: dict[str, Merge], per_mode: _PerMode) -> None:
+    diagram = view.diagram
+    incoming: dict[tuple[str | None, str], list[Wire]] = defaultdict(list)
+    for wire in diagram.wires:
+        if not _active(wire.modes, mode):
+            continue
+        broken = False
+        for end in (wire.source, wire.target):
+            ok, why = view.active_port(end, mode)
+            if not ok:
+                per_mode.add(("E0230", id(wire), str(end)), mode, lambda text, wire=wire, why=why: error(
+                    "E0230", f"the wire `{wire.source} -> {wire.target}` is used{text}, but {why}",
+                    wire.span, label=f"active{text}",
+                    help="restrict the wire with `when ...` to the modes where both ends exist"))
+                broken = True
+        if not broken:
+            incoming[(wire.target.instance, wire.target.port)].append(wire)
+    for endpoint, port in view.targets(mode):
+        wires = incoming.get((endpoint.instance, endpoint.port), [])
+        name = str(endpoint)
+        if len(wires) == 1:
+            continue
+        if not wires:
+            if port.default is not None or (diagram.name, name) in ctx.excused or \
+                    (diagram.name, f"{endpoint.instance}.*") in ctx.excused:
+                continue
+            if endpoint.instance is None:
+                per_mode.add(("E0212", name), mode, lambda text, name=name, port=port: error(
+                    "E0212", f"output `{name}` of `{diagram.name}` has no source{text}",
+                    port.span, label="nothing feeds this",
+                    help=f"add a wire `<box>.<output> -> {name}`"))
+            else:
+                instance = view.instances[endpoint.instance]
+                per_mode.add(("E0210", name), mode,
+                             lambda text, name=name, port=port, instance=instance: error(
+                    "E0210", f"input `{name} : {port.written}` has no source{text}",
+                    instance.span, label=f"`{port.name}` is not connected",
+                    related=[(port.span, f"`{port.name}` is declared here")],
+                    help=f"add a wire `<source> -> {name}`, or give `{port.name}` a default "
+                    "(`= value`)"))
+            continue
+        if port.merge is not None:
+            merges[name] = Merge(target=name, op=port.merge,
+                                 sources=sorted({str(w.source) for w in wires}))
+            continue
+        per_mode.add(("E0211", name, tuple(id(w) for w in wires)), mode,
+                     lambda text, name=name, port=port, wires=wires: error(
+            "E0211", f"`{name}` has {len(wires)} sources{text}; an input takes exactly one unless "
+            "it declares a merge", wires[1].span, label="second source",
+            related=[(w.span, f"source: `{w.source}`") for w in wires[:1]]
+            + [(port.span, f"`{port.name}` is declared here")],
+            help=f"keep one wire, or declare how values combine: "
+            f"`in {port.name} : {port.written} merge sum` (or max, any, ...)"))
+
+
+def _check_ports(ctx: _Context, ports: list[Port]) -> None:
+    for port in ports:
+        if port.merge is not None and not isinstance(port.type, UnknownType):
+            allowed = _MERGE_TYPES[port.merge]
+            if not isinstance(port.type, allowed):
+                ctx.report(error("E0213", f"`merge {port.merge}` cannot combine values of type "
+                                 f"`{port.written}`", port.span, label="incompatible merge",
+                                 help="sum/max/min/mean merge numbers, any/all merge Bool, "
+                                 "union/concat merge List or Set"))
+        if port.default is not None:
+            mismatch = value_in(port.default, port.type, ctx.decide)
+            if mismatch is not None:
+                ctx.report(error("E0214", f"the default of `{port.name}` is not a "
+                                 f"`{port.written}`", port.default.span or port.span,
+                                 label=mismatch.reason,
+                                 help="defaults are numbers within the port's type"))
+
+
+# ------------------------------------------------------------------------- algebraic loops
+
+def _instantaneous(ctx: _Context, diagram: Diagram, mode: str | None,
+                   relations: dict[str, set[tuple[str, str]]]) -> nx.DiGraph:
+    """The port graph of instantaneous dependencies: an edge means the value at the head is
+    computed from the value at the tail within one step."""
+    graph = nx.DiGraph()
+    view_instances = {i.name: i for i in diagram.instances}
+    for wire in diagram.wires:
+        if wire.delayed or not _active(wire.modes, mode):
+            continue
+        graph.add_edge(("port", wire.source.instance, wire.source.port),
+                       ("port", wire.target.instance, wire.target.port), wire=wire)
+    for instance in diagram.instances:
+        if not _active(instance.modes, mode) or instance.attributes.stateful:
+            continue
+        box = ctx.proposal.box(instance.of)
+        if box is None:
+            continue
+        if instance.of_diagram:
+            pairs = relations.get(instance.of, set())
+        else:
+            inputs = [p.name for p in box.ports if p.direction == "in"]
+            outputs = [p.name for p in box.ports if p.direction == "out"]
+            pairs = {(i, o) for i in inputs for o in outputs}
+        for i, o in pairs:
+            a, b = ("port", instance.name, i), ("port", instance.name, o)
+            if graph.has_node(a) and graph.has_node(b):
+                graph.add_edge(a, b, box=instance.name)
+    del view_instances
+    return graph
+
+
+def _dependency_relation(graph: nx.DiGraph, diagram: Diagram) -> set[tuple[str, str]]:
+    """Which outer inputs instantaneously reach which outer outputs: the diagram's behaviour as
+    a box, used when it is nested in another diagram."""
+    pairs = set()
+    for port in diagram.ports:
+        node = ("port", None, port.name)
+        if port.direction != "in" or node not in graph:
+            continue
+        for reached in nx.descendants(graph, node):
+            if reached[1] is None:
+                pairs.add((port.name, reached[2]))
+    return pairs
+
+
+def _check_loops(ctx: _Context, diagram: Diagram, mode: str | None, graph: nx.DiGraph,
+                 per_mode: _PerMode) -> None:
+    instances = {i.name: i for i in diagram.instances}
+    for component in nx.strongly_connected_components(graph):
+        if len(component) == 1:
+            (node,) = component
+            if not graph.has_edge(node, node):
+                continue
+        cycle = nx.find_cycle(graph.subgraph(component))
+        boxes: list[str] = []
+        wires: list[Wire] = []
+        for tail, head in cycle:
+            data = graph.edges[tail, head]
+            if "wire" in data:
+                wires.append(data["wire"])
+            for node in (tail, head):
+                if node[1] is not None and (not boxes or boxes[-1] != node[1]):
+                    boxes.append(node[1])
+        if len(boxes) > 1 and boxes[0] == boxes[-1]:
+            boxes.pop()
+        first = min(wires, key=lambda w: (w.span.line, w.span.column) if w.span else (0, 0))
+        ring = " -> ".join(f"`{b}`" for b in boxes + boxes[:1])
+        per_mode.add(("E0220", frozenset(component)), mode,
+                     lambda text, ring=ring, first=first, boxes=boxes: error(
+            "E0220", f"algebraic loop{text}: {ring} feeds back with no stateful box or delay",
+            first.span, label="this wire closes an instantaneous loop",
+            related=[(instances[b].span, f"`{b}` is instantaneous") for b in boxes
+                     if b in instances],
+            help="mark one box on the loop `stateful`, or mark a wire on it `delayed`"))
+
+
+# ----------------------------------------------------------------------------- training
+
+_VALUE_FUNCTIONS = {"match", "mse", "cross_entropy", "log_likelihood", "accuracy", "loss"}
+
+
+def _check_training(ctx: _Context, view: _DiagramView, training: Training) -> None:
+    diagram = view.diagram
+    instance = view.instances[training.target]
+    if instance.frozen:
+        why = (f"a frozen snapshot of `{instance.snapshot_of}`" if instance.snapshot_of
+               else "declared `frozen`")
+        ctx.report(error("E0301", f"`{instance.name}` is {why}; it cannot be trained",
+                         training.span, label="frozen target",
+                         related=[(instance.span, f"`{instance.name}` is declared here")],
+                         help=f"train the live instance, not its snapshot"))
+    elif not instance.attributes.learned:
+        box = ctx.proposal.box(instance.of)
+        if instance.of_diagram:
+            ctx.report(error("E0303", f"`{instance.name}` is a diagram (`{instance.of}`); "
+                             "training statements target learned components", training.span,
+                             label="not a learned component",
+                             related=[(box.span if box else None, f"`{instance.of}` is declared here")],
+                             help=f"train the learned boxes inside `{instance.of}`, or declare "
+                             f"it `diagram {instance.of} : <kind>, learned`"))
+        else:
+            ctx.report(error("E0301", f"`{instance.name}` ({instance.of}) is not learned; only "
+                             "learned components have parameters to optimise", training.span,
+                             label="not learned",
+                             related=[(box.span if box else None, f"`{instance.of}` is declared here")],
+                             help=f"add `learned` to the attributes of `{instance.of}`"))
+    if training.modes is not None and instance.modes is not None:
+        extra = [m for m in training.modes if m not in instance.modes]
+        if extra:
+            ctx.report(error("E0230", f"training of `{instance.name}` is active in mode "
+                             f"`{extra[0]}`, where `{instance.name}` does not exist",
+                             training.span, label="mode mismatch",
+                             help="restrict the training statement with `when ...`"))
+    _check_signal(ctx, view, training, training.signal, in_value_function=False)
+
+
+def _check_signal(ctx: _Context, view: _DiagramView, training: Training, expr: Expr,
+                  in_value_function: bool) -> None:
+    if isinstance(expr, Call):
+        if expr.function == "kl":
+            return
+        values = expr.function in _VALUE_FUNCTIONS
+        for arg in expr.args:
+            _check_signal(ctx, view, training, arg, values)
+        if values and len(expr.args) == 2:
+            a, b = (_expr_type(view, arg) for arg in expr.args)
+            if a is not None and b is not None and subtype(a, b, ctx.decide) and \
+                    subtype(b, a, ctx.decide):
+                ctx.report(error("E0203", f"`{expr.function}` compares values of different types:"
+                                 f" `{show_type(a)}` and `{show_type(b)}`", expr.span,
+                                 label="incomparable arguments",
+                                 help="compare an output with a target of the same type"))
+        return
+    if isinstance(expr, PortRef):
+        port = view.port(Endpoint(instance=expr.instance, port=expr.port))
+        if port is None:
+            return
+        if expr.instance is not None and port.direction == "in":
+            ctx.report(error("E0201", f"`{expr.instance}.{expr.port}` is an input; a signal reads "
+                             "outputs", expr.span, label="an input port",
+                             related=[(port.span, f"`{port.name}` is declared here")],
+                             help="read the output of the box that feeds it"))
+            return
+        if not in_value_function and not is_scalar(port.type):
+            ctx.report(error("E0302", f"the signal must be a number, but `{expr.instance + '.' if expr.instance else ''}"
+                             f"{expr.port}` is a `{port.written}`", expr.span,
+                             label="not a scalar",
+                             related=[(port.span, f"`{port.name}` is declared here")],
+                             help="optimise a numeric score, e.g. the output of a reward model or "
+                             "judge; compare structured values with `match(a, b)`"))
+        return
+    if isinstance(expr, Name):
+        if expr.name in view.instances and not in_value_function:
+            ctx.report(error("E0302", f"`{expr.name}` is an instance, not a number", expr.span,
+                             label="not a scalar",
+                             help=f"name one of its outputs: `{expr.name}.<port>`"))
+        return
+    for child in _children(expr):
+        _check_signal(ctx, view, training, child, in_value_function)
+
+
+def _children(expr: Expr) -> list[Expr]:
+    return [getattr(expr, a) for a in ("arg", "left", "right") if hasattr(expr, a)]
+
+
+def _expr_type(view: _DiagramView, expr: Expr):
+    if isinstance(expr, PortRef):
+        port = view.port(Endpoint(instance=expr.instance, port=expr.port))
+        return port.type if port else None
+    return None
+
+
+# ---------------------------------------------------------------------- interfaces, nesting
+
+def _check_refinement(ctx: _Context, diagram: Diagram) -> None:
+    spec = ctx.proposal.box(diagram.refines)
+    if spec is None:
+        return
+    mine = {p.name: p for p in diagram.ports}
+    theirs = {p.name: p for p in spec.ports}
+    problems: list[tuple[Span | None, str]] = []
+    for name, port in theirs.items():
+        own = mine.get(name)
+        if own is None:
+            problems.append((diagram.span, f"lacks {port.direction}put `{name} : {port.written}`"))
+        elif own.direction != port.direction:
+            problems.append((own.span, f"`{name}` is an {own.direction}put here but an "
+                             f"{port.direction}put in `{spec.name}`"))
+        else:
+            # Substitutability: inputs may accept more, outputs may promise more.
+            src, dst = (port, own) if port.direction == "in" else (own, port)
+            mismatch = subtype(src.type, dst.type, ctx.decide)
+            if mismatch is not None:
+                problems.append((own.span, f"`{name} : {own.written}` does not fit "
+                                 f"`{port.written}`: {mismatch.reason}"))
+    for name, own in mine.items():
+        if name not in theirs and not (own.direction == "in" and own.default is not None):
+            problems.append((own.span, f"has an extra {own.direction}put `{name}` that "
+                             f"`{spec.name}` does not declare"))
+    for span, problem in problems:
+        ctx.report(error("E0241", f"`{diagram.name}` does not match the interface of "
+                         f"`{spec.name}` it refines: it {problem}"
+                         if not problem.startswith("`") else
+                         f"`{diagram.name}` does not match the interface of `{spec.name}`: {problem}",
+                         span or diagram.span, label="interface mismatch",
+                         related=[(spec.span, f"`{spec.name}` is declared here")],
+                         help="a refinement has the same port names and directions; its inputs "
+                         "accept at least, and its outputs produce at most, what the refined box "
+                         "declares"))
+
+
+def _nesting_order(ctx: _Context) -> list[str]:
+    """Diagrams, each after the diagrams it instantiates; diagrams on an instantiation cycle are
+    reported and left out."""
+    graph = nx.DiGraph()
+    proposal = ctx.proposal
+    for diagram in proposal.diagrams.values():
+        graph.add_node(diagram.name)
+        for instance in diagram.instances:
+            if instance.of_diagram:
+                graph.add_edge(diagram.name, instance.of, span=instance.span)
+    cyclic: set[str] = set()
+    for component in nx.strongly_connected_components(graph):
+        if len(component) == 1:
+            (name,) = component
+            if not graph.has_edge(name, name):
+                continue
+        cycle = nx.find_cycle(graph.subgraph(component))
+        chain = [tail for tail, _ in cycle] + [cycle[0][0]]
+        where = graph.edges[cycle[-1]]["span"]
+        ctx.report(error("E0240", "a diagram contains itself: " +
+                         " -> ".join(f"`{c}`" for c in chain), where,
+                         label="this instance closes the cycle",
+                         help="nesting must be finite; feedback is written with wires inside "
+                         "one diagram, not by instantiating a diagram in itself"))
+        cyclic |= component
+    acyclic = graph.subgraph(n for n in graph if n not in cyclic)
+    return list(reversed(list(nx.lexicographical_topological_sort(acyclic)))) + sorted(cyclic)
+
+
+def _check_nested_modes(ctx: _Context, diagram: Diagram) -> None:
+    for instance in diagram.instances:
+        inner = ctx.proposal.diagrams.get(instance.of) if instance.of_diagram else None
+        if inner is None or not inner.modes or not diagram.modes:
+            continue
+        used = instance.modes or diagram.modes
+        missing = [m for m in used if m not in inner.modes]
+        if missing:
+            ctx.report(error("E0242", f"`{instance.name}` is used in mode `{missing[0]}`, which "
+                             f"`{inner.name}` does not declare", instance.span,
+                             label="mode not declared by the inner diagram",
+                             related=[(inner.span, f"`{inner.name}` declares modes "
+                                       + ", ".join(inner.modes))],
+                             help=f"restrict `{instance.name}` with `when ...`, or declare the "
+                             f"mode in `{inner.name}`"))
+
+
+def _unused_instances(ctx: _Context, diagram: Diagram) -> None:
+    used = {w.source.instance for w in diagram.wires} | {w.target.instance for w in diagram.wires}
+    used |= {t.target for t in diagram.trainings}
+    for training in diagram.trainings:
+        used |= {n.name if isinstance(n, Name) else n.instance for n in names_in(training.signal)}
+    used |= {i.snapshot_of for i in diagram.instances}
+    for instance in diagram.instances:
+        if instance.name not in used and (diagram.name, instance.name) not in ctx.excused:
+            ctx.report(warning("W0201", f"`{instance.name}` is not connected to anything",
+                               instance.span, label="no wires",
+                               help="wire it, or remove it"))
+
+
+def _explicit_copies(diagram: Diagram) -> list[Copy]:
+    targets: dict[str, list[str]] = defaultdict(list)
+    for wire in diagram.wires:
+        targets[str(wire.source)].append(str(wire.target))
+    return [Copy(source=s, targets=sorted(set(t))) for s, t in sorted(targets.items())
+            if len(set(t)) > 1]
+
+
+def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
+          broken: set[str] | None = None) -> list[Diagnostic]:
+    ctx = _Context(proposal=proposal, decide=Decider(proposal.params), excused=excused or set(),
+                   broken=broken or set(), diagnostics=[])
+    for component in proposal.components.values():
+        _check_ports(ctx, component.ports)
+    relations: dict[str, set[tuple[str, str]]] = {}
+    for name in _nesting_order(ctx):
+        diagram = proposal.diagrams[name]
+        view = _DiagramView(ctx, diagram)
+        _check_ports(ctx, diagram.ports)
+        _check_wire_types(ctx, view)
+        merges: dict[str, Merge] = {}
+        relation: set[tuple[str, str]] = set()
+        per_mode = _PerMode(ctx, diagram.modes)
+        for mode in diagram.modes or [None]:
+            _check_sources(ctx, view, mode, merges, per_mode)
+            graph = _instantaneous(ctx, diagram, mode, relations)
+            _check_loops(ctx, diagram, mode, graph, per_mode)
+            relation |= _dependency_relation(graph, diagram)
+        per_mode.flush()
+        relations[name] = relation
+        for training in diagram.trainings:
+            _check_training(ctx, view, training)
+        if diagram.refines:
+            _check_refinement(ctx, diagram)
+        _check_nested_modes(ctx, diagram)
+        _unused_instances(ctx, diagram)
+        diagram.copies = _explicit_copies(diagram)
+        diagram.merges = [merges[k] for k in sorted(merges)]
+    return ctx.diagnostics

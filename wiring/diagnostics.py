@@ -1,0 +1,180 @@
+"""Diagnostics: the data every stage reports problems with, and how people and machines read it.
+
+A diagnostic is data (code, severity, message, spans, help); stages return lists of them and never
+print. `render_text` draws them the way a good compiler does, with the source line and a caret.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Severity = Literal["error", "warning", "note"]
+
+
+class Span(BaseModel):
+    """A region of a source file; lines and columns count from 1, `end_column` is exclusive."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Related(BaseModel):
+    """A second place that explains a diagnostic, such as the declaration a use refers to."""
+
+    span: Span
+    message: str
+
+
+class Diagnostic(BaseModel):
+    code: str
+    severity: Severity = "error"
+    message: str
+    span: Span | None = None
+    label: str = ""
+    related: list[Related] = []
+    help: str = ""
+    notes: list[str] = []
+
+    def key(self) -> tuple:
+        """Identity used to drop exact repeats (one mistake seen from several modes or uses)."""
+        return (self.code, self.span, self.message)
+
+
+def error(code: str, message: str, span: Span | None = None, *, label: str = "", help: str = "",
+          related: Iterable[tuple[Span | None, str]] = (), notes: Iterable[str] = ()) -> Diagnostic:
+    return Diagnostic(
+        code=code, severity="error", message=message, span=span, label=label, help=help,
+        related=[Related(span=s, message=m) for s, m in related if s is not None],
+        notes=list(notes),
+    )
+
+
+def warning(code: str, message: str, span: Span | None = None, **kwargs) -> Diagnostic:
+    return error(code, message, span, **kwargs).model_copy(update={"severity": "warning"})
+
+
+def unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple] = set()
+    result = []
+    for diagnostic in diagnostics:
+        if diagnostic.key() not in seen:
+            seen.add(diagnostic.key())
+            result.append(diagnostic)
+    return result
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple:
+    span = diagnostic.span
+    where = (span.file, span.line, span.column) if span else ("", 0, 0)
+    return (*where, diagnostic.code, diagnostic.message)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text rendering
+
+_STYLES = {"error": "bold red", "warning": "bold yellow", "note": "bold cyan", "help": "bold green",
+           "gutter": "bold blue", "caret_error": "bold red", "caret_warning": "bold yellow",
+           "caret_note": "bold cyan"}
+
+
+def _source_lines(sources: dict[str, str], span: Span) -> list[str] | None:
+    text = sources.get(span.file)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    if not 1 <= span.line <= len(lines):
+        return None
+    return lines
+
+
+def _excerpt(sources: dict[str, str], span: Span, label: str, caret_style: str,
+             width: int) -> list[list[tuple[str, str]]]:
+    """The `  |` block: the source line of `span` with carets under it and the label."""
+    lines = _source_lines(sources, span)
+    if lines is None:
+        return []
+    line = lines[span.line - 1].replace("\t", " ").rstrip("\r")
+    start = max(span.column - 1, 0)
+    end = span.end_column - 1 if span.end_line == span.line else len(line)
+    end = max(min(end, len(line)), start + 1)
+    number = str(span.line)
+    pad = " " * width
+    caret = " " * start + "^" * (end - start)
+    return [
+        [(f"{pad} |", "gutter")],
+        [(f"{number:>{width}} | ", "gutter"), (line, "")],
+        [(f"{pad} | ", "gutter"), (caret + (" " + label if label else ""), caret_style)],
+    ]
+
+
+def render_lines(diagnostic: Diagnostic, sources: dict[str, str]) -> list[list[tuple[str, str]]]:
+    """A diagnostic as styled lines: each line a list of (text, style) segments."""
+    spans = [diagnostic.span] + [r.span for r in diagnostic.related]
+    width = max((len(str(s.line)) for s in spans if s is not None), default=1)
+    pad = " " * width
+    severity = diagnostic.severity
+    out: list[list[tuple[str, str]]] = [
+        [(f"{severity}[{diagnostic.code}]", severity), (f": {diagnostic.message}", "bold")]
+    ]
+    if diagnostic.span is not None:
+        out.append([(f"{pad}--> ", "gutter"), (str(diagnostic.span), "")])
+        out += _excerpt(sources, diagnostic.span, diagnostic.label, f"caret_{severity}", width)
+    for related in diagnostic.related:
+        out.append([("note", "note"), (f": {related.message}", "")])
+        out.append([(f"{pad}--> ", "gutter"), (str(related.span), "")])
+        out += _excerpt(sources, related.span, "", "caret_note", width)
+    for note in diagnostic.notes:
+        out.append([("note", "note"), (f": {note}", "")])
+    if diagnostic.help:
+        out.append([("help", "help"), (f": {diagnostic.help}", "")])
+    return out
+
+
+def render_text(diagnostics: list[Diagnostic], sources: dict[str, str], color: bool = False) -> str:
+    blocks = []
+    for diagnostic in diagnostics:
+        lines = render_lines(diagnostic, sources)
+        if color:
+            blocks.append("\n".join("".join(_ansi(text, style) for text, style in line)
+                                    for line in lines))
+        else:
+            blocks.append("\n".join("".join(text for text, _ in line).rstrip() for line in lines))
+    return "\n\n".join(blocks)
+
+
+_ANSI = {"bold": "1", "red": "31", "yellow": "33", "cyan": "36", "green": "32", "blue": "34"}
+
+
+def _ansi(text: str, style: str) -> str:
+    # Plain SGR codes: a handful of colours does not justify importing a terminal library at
+    # start-up, which the 0.3 s budget for `wiring check` cannot afford.
+    name = _STYLES.get(style, style)
+    if not name or not text:
+        return text
+    codes = ";".join(_ANSI[word] for word in name.split() if word in _ANSI)
+    return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
+
+
+def summary(diagnostics: list[Diagnostic]) -> str:
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = sum(d.severity == "warning" for d in diagnostics)
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' * (errors != 1)}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    return ", ".join(parts)

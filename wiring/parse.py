@@ -1,0 +1,208 @@
+"""Stage 1: source text to a lark syntax tree, with syntax errors as diagnostics.
+
+Recovery works per top-level declaration: when a declaration does not parse, it is reported,
+blanked out (keeping line numbers) and the file is parsed again, so one run reports the syntax
+errors of every declaration. The names of blanked declarations are returned as `damaged`, so
+that later stages stay silent about uses of them instead of cascading "unknown name" errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .diagnostics import Diagnostic, Span, error
+
+MAX_NESTING = 64  # brackets; deeper input is refused before any recursive stage sees it
+MAX_SYNTAX_ERRORS = 50
+
+TOP_LEVEL = ("proposal", "cites", "note", "import", "kind", "type", "record", "enum",
+             "param", "optimiser", "component", "diagram")
+_ITEM_START = re.compile(r"^(?:%s)\b" % "|".join(TOP_LEVEL), re.M)
+_ITEM_NAME = re.compile(r"^\w+\s+([A-Za-z_]\w*)")
+
+
+def _grammar_text() -> str:
+    # Installed wheels carry the grammar inside the package; a source checkout keeps it in grammar/.
+    packaged = resources.files("wiring").joinpath("grammar/wiring.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parent.parent / "grammar" / "wiring.lark").read_text(
+        encoding="utf-8")
+
+
+class _NestingTooDeep(Exception):
+    def __init__(self, token: Token):
+        self.token = token
+
+
+class _BracketLexer:
+    """Drops newlines inside (...) and [...] and bounds bracket nesting."""
+
+    always_accept = ("_NL",)
+
+    def process(self, stream):
+        depth = 0
+        for token in stream:
+            kind = token.type
+            if kind in ("LPAR", "LSQB"):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise _NestingTooDeep(token)
+            elif kind in ("RPAR", "RSQB"):
+                depth = max(depth - 1, 0)
+            elif kind == "_NL" and depth:
+                continue
+            yield token
+
+
+@lru_cache(maxsize=1)
+def parser() -> Lark:
+    return Lark(_grammar_text(), parser="lalr", lexer="contextual", postlex=_BracketLexer(),
+                propagate_positions=True, maybe_placeholders=False, cache=True)
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    text: str
+    tree: Tree | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    damaged: set[str] = field(default_factory=set)
+
+
+# Words for the grammar's terminals, so syntax errors say what was expected in plain language.
+_WORDS = {
+    "NAME": "a name", "STRING": 'a string in double quotes', "NUMBER": "a number",
+    "_NL": "a new line", "SEMICOLON": "`;`", "LBRACE": "`{`", "RBRACE": "`}`", "LPAR": "`(`",
+    "RPAR": "`)`", "LSQB": "`[`", "RSQB": "`]`", "COMMA": "`,`", "COLON": "`:`", "DOT": "`.`",
+    "EQUAL": "`=`", "PLUS": "`+`", "MINUS": "`-`", "STAR": "`*`", "SLASH": "`/`",
+    "CIRCUMFLEX": "`^`", "COMPARE": "a comparison such as `>=`", "__ANON_0": "`->`",
+    "FROZEN": "`frozen`", "DELAYED": "`delayed`", "$END": "the end of the file",
+}
+
+
+def _describe_expected(expected: set[str]) -> str:
+    words = []
+    for name in sorted(expected):
+        word = _WORDS.get(name)
+        if word is None:
+            literal = parser().get_terminal(name).pattern.value if name in _terminal_names() else None
+            word = f"`{literal}`" if isinstance(literal, str) and literal.isprintable() else name
+        if word not in words:
+            words.append(word)
+    # Keywords first reads worse than "a name"; put the general categories first.
+    words.sort(key=lambda w: (not w.startswith("a "), w))
+    if len(words) > 8:
+        words = words[:8] + ["..."]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+@lru_cache(maxsize=1)
+def _terminal_names() -> frozenset[str]:
+    return frozenset(t.name for t in parser().terminals)
+
+
+def _describe_token(token: Token) -> str:
+    if token.type == "_NL":
+        return "end of line"
+    if token.type == "$END":
+        return "end of file"
+    return f"`{token}`"
+
+
+def _span_at(path: str, line: int, column: int, length: int = 1) -> Span:
+    return Span(file=path, line=line, column=column, end_line=line, end_column=column + length)
+
+
+def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic, int]:
+    """The diagnostic for one lark exception and the line it happened on."""
+    if isinstance(exc, _NestingTooDeep):
+        tok = exc.token
+        return error("E0003", f"brackets nested more than {MAX_NESTING} levels deep",
+                     _span_at(path, tok.line, tok.column),
+                     label="too deep", help="name the inner part with a `type` alias or a "
+                     "parameter, or simplify the expression"), tok.line
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        shown = repr(char)[1:-1] if not char.isprintable() else char
+        help = ("strings are written in double quotes" if char == "'" else
+                "names use letters, digits and `_`; comments start with `#`")
+        return error("E0002", f"unexpected character `{shown}`",
+                     _span_at(path, exc.line, exc.column), label="not allowed here",
+                     help=help), exc.line
+    if isinstance(exc, UnexpectedToken):
+        token = exc.token
+        expected = _describe_expected(set(exc.expected))
+        if token.type == "$END":
+            lines = text.split("\n")
+            line = len(lines)
+            span = _span_at(path, line, len(lines[-1]) + 1)
+        else:
+            line = token.line
+            span = _span_at(path, token.line, token.column, max(len(str(token)), 1)
+                            if token.type != "_NL" else 1)
+        return error("E0001", f"expected {expected}, found {_describe_token(token)}", span,
+                     label=f"expected {expected}",
+                     help="see `wiring explain E0001` and the language reference in "
+                     "docs/language.md"), line
+    assert isinstance(exc, UnexpectedEOF)
+    lines = text.split("\n")
+    return error("E0001", "the file ends in the middle of a declaration",
+                 _span_at(path, len(lines), len(lines[-1]) + 1), label="unfinished",
+                 help="close every `{`, `(` and `[`"), len(lines)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """Replace text[start:end] by spaces, keeping newlines, so positions stay valid."""
+    middle = re.sub(r"[^\n]", " ", text[start:end])
+    return text[:start] + middle + text[end:]
+
+
+def parse(path: str, text: str) -> ParsedFile:
+    result = ParsedFile(path=path, text=text, tree=None)
+    if not text.strip("\n\r\t \f"):
+        result.diagnostics.append(error(
+            "E0004", "the file is empty", _span_at(path, 1, 1),
+            help="a proposal declares at least one component or diagram; `wiring new NAME` "
+            "writes a starter file"))
+        return result
+    working = text
+    for _ in range(MAX_SYNTAX_ERRORS):
+        try:
+            result.tree = parser().parse(working)
+            return result
+        except (UnexpectedInput, _NestingTooDeep) as exc:
+            diagnostic, line = _syntax_diagnostic(path, text, exc)
+            result.diagnostics.append(diagnostic)
+            starts = [m.start() for m in _ITEM_START.finditer(working)]
+            offset = _offset_of_line(working, line)
+            before = [s for s in starts if s <= offset]
+            after = [s for s in starts if s > offset]
+            start = before[-1] if before else 0
+            end = after[0] if after else len(working)
+            name = _ITEM_NAME.match(working[start:end])
+            if name:
+                result.damaged.add(name.group(1))
+            working = _blank(working, start, end)
+            if not working.strip():
+                return result
+    return result
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(line - 1):
+        found = text.find("\n", offset)
+        if found < 0:
+            return len(text)
+        offset = found + 1
+    return offset

@@ -1,0 +1,160 @@
+"""Reading proposal files and the files they import, with every I/O problem as a diagnostic.
+
+This is the only stage that touches the file system. It returns the parsed files in dependency
+order (each file after the files it imports), so that elaboration is a pure function of them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from lark import Tree
+
+from .diagnostics import Diagnostic, Span, error
+from .parse import ParsedFile, parse
+
+MAX_BYTES = 8 * 1024 * 1024
+PRELUDE = "<prelude>"
+IO_CODES = frozenset({"E0501", "E0502"})  # problems with the command line, not the proposal
+
+
+@dataclass
+class Program:
+    root: str
+    files: dict[str, ParsedFile] = field(default_factory=dict)  # dependency order
+    imports: dict[str, list[str]] = field(default_factory=dict)  # file -> files it imports
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
+    """Source text from raw bytes, refusing what is not a text proposal."""
+    span = Span(file=path, line=1, column=1, end_line=1, end_column=1)
+    if len(data) > MAX_BYTES:
+        return None, error("E0007", f"the file is {len(data) / 2**20:.1f} MiB; proposals are "
+                           f"limited to {MAX_BYTES // 2**20} MiB", span,
+                           help="split the proposal into files joined with `import`")
+    if b"\x00" in data:
+        return None, error("E0005", "this is a binary file, not a proposal", span,
+                           help="proposal files are UTF-8 text, usually named *.wd")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, error("E0005", f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                           Span(file=path, line=line, column=column, end_line=line,
+                                end_column=column + 1),
+                           help="save the file as UTF-8")
+    return text.removeprefix("\ufeff"), None
+
+
+def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagnostic | None]:
+    """The text of `path`; `used_at` is the import statement that named it, if any."""
+    importing = used_at is not None
+    where = used_at or Span(file=path, line=1, column=1, end_line=1, end_column=1)
+    if os.path.isdir(path):
+        return None, error("E0403" if importing else "E0502", f"`{path}` is a directory, not a "
+                           "proposal file", where if importing else None,
+                           help="name a .wd file inside it")
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return None, error("E0401" if importing else "E0501", f"cannot find `{path}`",
+                           where if importing else None,
+                           help="import paths are relative to the importing file"
+                           if importing else "check the path")
+    except OSError as exc:
+        return None, error("E0403" if importing else "E0502",
+                           f"cannot read `{path}`: {exc.strerror}",
+                           where if importing else None)
+    return decode(path, data)
+
+
+def prelude_text() -> str:
+    return resources.files("wiring").joinpath("prelude.wd").read_text(encoding="utf-8")
+
+
+def _string(token) -> str:
+    from .elaborate import unquote
+
+    return unquote(str(token))
+
+
+def _imports_of(parsed: ParsedFile) -> list[tuple[str, Span]]:
+    if parsed.tree is None:
+        return []
+    found = []
+    for item in parsed.tree.children:
+        if isinstance(item, Tree) and item.data == "import_file":
+            token = item.children[0]
+            span = Span(file=parsed.path, line=token.line, column=token.column,
+                        end_line=token.end_line, end_column=token.end_column)
+            found.append((_string(token), span))
+    return found
+
+
+def load_program(path: str, text: str | None = None) -> Program:
+    """Parse `path` (or `text`, shown as coming from `path`) and everything it imports."""
+    program = Program(root=path)
+    program.files[PRELUDE] = parse(PRELUDE, prelude_text())
+    program.imports[PRELUDE] = []
+    if text is None:
+        text, problem = read_file(path)
+        if problem is not None:
+            program.diagnostics.append(problem)
+            return program
+
+    # Depth-first with an explicit stack, so a long chain of imports cannot overflow Python's
+    # recursion limit; `visiting` holds the current chain for cycle reports.
+    order: list[str] = []
+    parsed_by_path: dict[str, ParsedFile] = {}
+    keys: dict[str, str] = {}  # real path -> display path
+
+    def key_of(display: str) -> str:
+        return os.path.realpath(display)
+
+    root = parse(path, text)
+    parsed_by_path[path] = root
+    keys[key_of(path)] = path
+    stack: list[tuple[str, list[tuple[str, Span]]]] = [(path, _imports_of(root))]
+    visiting = [path]
+    program.imports[path] = []
+    while stack:
+        current, pending = stack[-1]
+        if not pending:
+            stack.pop()
+            visiting.pop()
+            order.append(current)
+            continue
+        target, span = pending.pop(0)
+        display = os.path.normpath(os.path.join(os.path.dirname(current), target))
+        known = keys.get(key_of(display))
+        if known is not None:
+            if known in visiting:
+                chain = visiting[visiting.index(known):] + [known]
+                program.diagnostics.append(error(
+                    "E0402", "import cycle: " + " -> ".join(f"`{c}`" for c in chain), span,
+                    label="closes the cycle",
+                    help="move the shared declarations into a file that both import"))
+            else:
+                program.imports[current].append(known)
+            continue
+        source, problem = read_file(display, used_at=span)
+        if problem is not None:
+            program.diagnostics.append(problem)
+            continue
+        parsed = parse(display, source)
+        parsed_by_path[display] = parsed
+        keys[key_of(display)] = display
+        program.imports[current].append(display)
+        program.imports[display] = []
+        stack.append((display, _imports_of(parsed)))
+        visiting.append(display)
+    for name in order:
+        program.files[name] = parsed_by_path[name]
+        program.diagnostics += parsed_by_path[name].diagnostics
+    program.diagnostics = program.files[PRELUDE].diagnostics + program.diagnostics
+    return program

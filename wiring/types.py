@@ -1,0 +1,368 @@
+"""Types and the expressions inside them: display, and the subtype relation.
+
+Interval bounds and family indices are compared exactly. Constant expressions are decided with
+fractions; only expressions that mention a parameter go to sympy, which is imported on first use
+so that files without symbolic types never pay for it. Parameters become sympy symbols carrying
+the assumptions the file declares (`param n : Nat >= 1`), built from the expression tree: no text
+is ever parsed or evaluated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterator
+
+from .model import (Binary, BoolType, Call, CollectionType, EnumType, Expr, Infinity, Name, Neg,
+                    Num, NumType, OpaqueType, Param, PortRef, RecordType, Type, UnknownType)
+
+# ------------------------------------------------------------------------------------ display
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "^": 4}
+
+
+def show_expr(expr: Expr, parent: int = 0) -> str:
+    if isinstance(expr, Num):
+        return expr.value
+    if isinstance(expr, Infinity):
+        return "inf"
+    if isinstance(expr, Name):
+        return expr.name
+    if isinstance(expr, PortRef):
+        return f"{expr.instance}.{expr.port}" if expr.instance else expr.port
+    if isinstance(expr, Neg):
+        text = "-" + show_expr(expr.arg, 3)
+        return f"({text})" if parent > 3 else text
+    if isinstance(expr, Call):
+        return f"{expr.function}({', '.join(show_expr(a) for a in expr.args)})"
+    assert isinstance(expr, Binary)
+    own = _PRECEDENCE[expr.op]
+    left = show_expr(expr.left, own if expr.op != "^" else own + 1)
+    right = show_expr(expr.right, own + 1 if expr.op != "^" else own)
+    space = "" if expr.op == "^" else " "
+    text = f"{left}{space}{expr.op}{space}{right}"
+    return f"({text})" if own < parent else text
+
+
+def show_interval(t: NumType) -> str:
+    lower = "-inf" if t.lower is None else show_expr(t.lower)
+    upper = "inf" if t.upper is None else show_expr(t.upper)
+    return f"{'(' if t.lower_open else '['}{lower}, {upper}{')' if t.upper_open else ']'}"
+
+
+def show_type(t: Type) -> str:
+    if isinstance(t, NumType):
+        if t.lower is None and t.upper is None:
+            return t.base
+        if t.base == "Int" and t.upper is None and not t.lower_open and _is_zero(t.lower):
+            return "Nat"
+        return f"{t.base} in {show_interval(t)}"
+    if isinstance(t, BoolType):
+        return "Bool"
+    if isinstance(t, OpaqueType):
+        if t.indices:
+            return f"{t.name}[{', '.join(show_expr(i) for i in t.indices)}]"
+        return t.name
+    if isinstance(t, (RecordType, EnumType)):
+        return t.name
+    if isinstance(t, CollectionType):
+        args = [show_type(t.element)] + ([show_expr(t.size)] if t.size is not None else [])
+        return f"{t.constructor}[{', '.join(args)}]"
+    return "?"
+
+
+def _is_zero(expr: Expr | None) -> bool:
+    return isinstance(expr, Num) and Fraction(expr.value) == 0
+
+
+def names_in(expr: Expr) -> Iterator[Name | PortRef]:
+    """Every parameter, instance or port reference in an expression, left to right."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (Name, PortRef)):
+            yield node
+        elif isinstance(node, Neg):
+            stack.append(node.arg)
+        elif isinstance(node, Binary):
+            stack += [node.right, node.left]
+        elif isinstance(node, Call):
+            stack += reversed(node.args)
+
+
+def is_scalar(t: Type) -> bool:
+    return isinstance(t, (NumType, BoolType, UnknownType))
+
+
+# ----------------------------------------------------------------------------- exact arithmetic
+
+class _Symbolic(Exception):
+    """Raised when an expression needs sympy (it names a parameter or is not plain arithmetic)."""
+
+
+def _constant(expr: Expr) -> Fraction:
+    if isinstance(expr, Num):
+        return Fraction(expr.value)
+    if isinstance(expr, Neg):
+        return -_constant(expr.arg)
+    if isinstance(expr, Binary):
+        left, right = _constant(expr.left), _constant(expr.right)
+        if expr.op == "+":
+            return left + right
+        if expr.op == "-":
+            return left - right
+        if expr.op == "*":
+            return left * right
+        if expr.op == "/":
+            if right == 0:
+                raise _Symbolic
+            return left / right
+        if right.denominator == 1 and abs(right) <= 64 and (left != 0 or right >= 0):
+            return left ** int(right)
+    raise _Symbolic
+
+
+class Decider:
+    """Decides comparisons between expressions under the declared parameters' assumptions.
+
+    Answers are True, False, or None when neither can be proved.
+    """
+
+    def __init__(self, params: dict[str, Param]):
+        self.params = params
+        self._sympy_cache: dict[str, object] = {}
+
+    # The public questions -------------------------------------------------------------------
+    def le(self, a: Expr | None, b: Expr | None, *, a_is_lower: bool, b_is_lower: bool,
+           strict: bool = False) -> bool | None:
+        """a <= b (or a < b), where None stands for -inf when `*_is_lower` and +inf otherwise."""
+        a_inf = _infinity(a, a_is_lower)
+        b_inf = _infinity(b, b_is_lower)
+        if a_inf or b_inf:
+            if a_inf == -1 or b_inf == 1:
+                return not (strict and a_inf == b_inf)
+            if a_inf == 1 or b_inf == -1:
+                return False
+        assert a is not None and b is not None
+        try:
+            diff = _constant(b) - _constant(a)
+            return diff > 0 if strict else diff >= 0
+        except _Symbolic:
+            return self._sympy_sign(a, b, strict)
+
+    def equal(self, a: Expr, b: Expr) -> bool | None:
+        try:
+            return _constant(a) == _constant(b)
+        except _Symbolic:
+            pass
+        sp = _sympy()
+        diff = sp.simplify(self._to_sympy(b) - self._to_sympy(a))
+        if diff == 0:
+            return True
+        for substituted in self._substitutions(diff):
+            if substituted.is_zero is False:
+                return False
+        return None
+
+    # sympy ----------------------------------------------------------------------------------
+    def _sympy_sign(self, a: Expr, b: Expr, strict: bool) -> bool | None:
+        sp = _sympy()
+        diff = sp.expand(self._to_sympy(b) - self._to_sympy(a))
+        for substituted in self._substitutions(diff):
+            verdict = substituted.is_positive if strict else substituted.is_nonnegative
+            if verdict is not None:
+                if verdict:
+                    return True
+                # False under one substitution means false for some admissible value only if
+                # the substitution covers the whole range; (-diff) positive settles it.
+                negative = substituted.is_nonpositive if strict else substituted.is_negative
+                if negative:
+                    return False
+        return None
+
+    def _substitutions(self, diff):
+        """`diff` with each bounded parameter p rewritten as lower + s or upper - s, s >= 0:
+        sympy then sees the bound as a sign assumption it can use."""
+        sp = _sympy()
+        yield sp.expand(diff)
+        for side in ("lower", "upper"):
+            mapping = {}
+            for symbol in diff.free_symbols:
+                param = self.params.get(symbol.name)
+                bound = getattr(param.type, side) if param else None
+                if bound is None or isinstance(bound, Infinity):
+                    continue
+                shift = sp.Symbol(f"_{symbol.name}_{side}", nonnegative=True,
+                                  integer=param.type.base == "Int" or None)
+                bound_value = self._to_sympy(bound)
+                mapping[symbol] = bound_value + shift if side == "lower" else bound_value - shift
+            if mapping:
+                yield sp.expand(diff.subs(mapping))
+
+    def _symbol(self, name: str):
+        sp = _sympy()
+        param = self.params.get(name)
+        if param is None:
+            return sp.Symbol(name, real=True)
+        assumptions = {"real": True}
+        if param.type.base == "Int":
+            assumptions["integer"] = True
+        lower = param.type.lower
+        if lower is not None and not isinstance(lower, Infinity):
+            try:
+                value = _constant(lower)
+                if value > 0 or (value == 0 and param.type.lower_open):
+                    assumptions["positive"] = True
+                elif value >= 0:
+                    assumptions["nonnegative"] = True
+            except _Symbolic:
+                pass
+        return sp.Symbol(name, **assumptions)
+
+    def _to_sympy(self, expr: Expr):
+        sp = _sympy()
+        if isinstance(expr, Num):
+            return sp.Rational(Fraction(expr.value).numerator, Fraction(expr.value).denominator)
+        if isinstance(expr, Infinity):
+            return sp.oo
+        if isinstance(expr, Name):
+            if expr.name not in self._sympy_cache:
+                self._sympy_cache[expr.name] = self._symbol(expr.name)
+            return self._sympy_cache[expr.name]
+        if isinstance(expr, Neg):
+            return -self._to_sympy(expr.arg)
+        if isinstance(expr, Binary):
+            left, right = self._to_sympy(expr.left), self._to_sympy(expr.right)
+            return {"+": lambda: left + right, "-": lambda: left - right,
+                    "*": lambda: left * right, "/": lambda: left / right,
+                    "^": lambda: left ** right}[expr.op]()
+        if isinstance(expr, Call):
+            function = {"log": sp.log, "exp": sp.exp, "sqrt": sp.sqrt, "abs": sp.Abs,
+                        "min": sp.Min, "max": sp.Max}.get(expr.function)
+            if function is not None:
+                return function(*(self._to_sympy(a) for a in expr.args))
+            return sp.Function(expr.function)(*(self._to_sympy(a) for a in expr.args))
+        assert isinstance(expr, PortRef)
+        return sp.Symbol(f"{expr.instance}.{expr.port}" if expr.instance else expr.port, real=True)
+
+    def to_sympy(self, expr: Expr):
+        return self._to_sympy(expr)
+
+
+def _infinity(expr: Expr | None, is_lower: bool) -> int:
+    """-1 or +1 when `expr` is an infinite bound, 0 when finite."""
+    if expr is None:
+        return -1 if is_lower else 1
+    if isinstance(expr, Infinity):
+        return 1
+    if isinstance(expr, Neg) and isinstance(expr.arg, Infinity):
+        return -1
+    return 0
+
+
+def _sympy():
+    import sympy
+
+    return sympy
+
+
+# ---------------------------------------------------------------------------------- subtyping
+
+@dataclass
+class Mismatch:
+    """Why a type is not a subtype of another: the diagnostic code and a short reason."""
+
+    code: str
+    reason: str
+
+
+def subtype(src: Type, dst: Type, decide: Decider) -> Mismatch | None:
+    """None when every value of `src` is a value of `dst`; otherwise why not."""
+    if isinstance(src, UnknownType) or isinstance(dst, UnknownType):
+        return None
+    if isinstance(src, NumType) and isinstance(dst, NumType):
+        if src.base == "Real" and dst.base == "Int":
+            return Mismatch("E0203", "a Real is not an Int")
+        return _interval_within(src, dst, decide)
+    if type(src) is not type(dst):
+        return Mismatch("E0203", f"{show_type(src)} and {show_type(dst)} are different types")
+    if isinstance(src, BoolType):
+        return None
+    if isinstance(src, (RecordType, EnumType)):
+        if src.name != dst.name:
+            return Mismatch("E0203", f"{src.name} and {dst.name} are different types")
+        return None
+    if isinstance(src, OpaqueType):
+        assert isinstance(dst, OpaqueType)
+        if src.name != dst.name or len(src.indices) != len(dst.indices):
+            return Mismatch("E0203", f"{show_type(src)} and {show_type(dst)} are different types")
+        for position, (a, b) in enumerate(zip(src.indices, dst.indices), start=1):
+            verdict = decide.equal(a, b)
+            if verdict is None:
+                return Mismatch("E0206", f"cannot prove index {position} equal: "
+                                f"{show_expr(a)} = {show_expr(b)}")
+            if not verdict:
+                return Mismatch("E0205", f"index {position} differs: "
+                                f"{show_expr(a)} is not {show_expr(b)}")
+        return None
+    assert isinstance(src, CollectionType) and isinstance(dst, CollectionType)
+    if src.constructor != dst.constructor:
+        return Mismatch("E0203", f"a {src.constructor} is not a {dst.constructor}")
+    if dst.size is not None:
+        if src.size is None:
+            return Mismatch("E0205", f"the target needs a {dst.constructor} of size "
+                            f"{show_expr(dst.size)}, the source has no fixed size")
+        verdict = decide.equal(src.size, dst.size)
+        if verdict is None:
+            return Mismatch("E0206", f"cannot prove sizes equal: {show_expr(src.size)} = "
+                            f"{show_expr(dst.size)}")
+        if not verdict:
+            return Mismatch("E0205", f"sizes differ: {show_expr(src.size)} is not "
+                            f"{show_expr(dst.size)}")
+    inner = subtype(src.element, dst.element, decide)
+    if inner is not None:
+        return Mismatch(inner.code, f"elements: {inner.reason}")
+    return None
+
+
+def _interval_within(src: NumType, dst: NumType, decide: Decider) -> Mismatch | None:
+    lower = decide.le(dst.lower, src.lower, a_is_lower=True, b_is_lower=True,
+                      strict=dst.lower_open and not src.lower_open)
+    upper = decide.le(src.upper, dst.upper, a_is_lower=False, b_is_lower=False,
+                      strict=dst.upper_open and not src.upper_open)
+    if lower and upper:
+        return None
+    inner, outer = show_interval(src), show_interval(dst)
+    if lower is False or upper is False:
+        return Mismatch("E0204", f"{inner} is not contained in {outer}")
+    return Mismatch("E0206", f"cannot prove {inner} is contained in {outer}")
+
+
+def interval_nonempty(t: NumType, decide: Decider) -> bool | None:
+    return decide.le(t.lower, t.upper, a_is_lower=True, b_is_lower=False,
+                     strict=t.lower_open or t.upper_open)
+
+
+def value_in(value: Expr, t: Type, decide: Decider) -> Mismatch | None:
+    """Whether a default value (a number) belongs to a numeric type."""
+    if isinstance(t, UnknownType):
+        return None
+    if isinstance(t, BoolType):
+        try:
+            if _constant(value) in (0, 1):
+                return None
+        except _Symbolic:
+            pass
+        return Mismatch("E0214", "a Bool default is 0 or 1")
+    if not isinstance(t, NumType):
+        return Mismatch("E0214", f"a number is not a value of {show_type(t)}")
+    point = NumType(base="Real", lower=value, upper=value)
+    try:
+        if t.base == "Int" and _constant(value).denominator != 1:
+            return Mismatch("E0214", f"{show_expr(value)} is not an integer")
+    except _Symbolic:
+        pass
+    found = _interval_within(point, t, decide)
+    if found is not None:
+        return Mismatch("E0214", f"{show_expr(value)} is outside {show_interval(t)}")
+    return None
