@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-import networkx as nx
+import graphlib
 
 from .diagnostics import Diagnostic, Span, error, warning
 from .model import (BoolType, Call, CollectionType, Component, Copy, Diagram, Endpoint, Expr,
@@ -237,17 +237,53 @@ def _check_ports(ctx: _Context, ports: list[Port]) -> None:
 
 # ------------------------------------------------------------------------- algebraic loops
 
+class _PortGraph:
+    """Instantaneous dependencies between ports: an edge means the value at the head is
+    computed from the value at the tail within one step. Nodes are (instance or None, port)."""
+
+    def __init__(self):
+        self.successors: dict[tuple, set[tuple]] = defaultdict(set)
+        self.wires: dict[tuple[tuple, tuple], Wire] = {}
+
+    def add(self, tail: tuple, head: tuple, wire: Wire | None = None) -> None:
+        self.successors[tail].add(head)
+        self.successors.setdefault(head, set())
+        if wire is not None:
+            self.wires[(tail, head)] = wire
+
+    def order(self) -> list[tuple] | None:
+        """A topological order, or None when the graph has a cycle."""
+        sorter = graphlib.TopologicalSorter()
+        for tail, heads in self.successors.items():
+            sorter.add(tail)
+            for head in heads:
+                sorter.add(head, tail)
+        try:
+            return list(sorter.static_order())
+        except graphlib.CycleError:
+            return None
+
+    def networkx(self):
+        # networkx costs a sixth of a second to import, so it is loaded only for diagrams that
+        # actually have a cycle to report.
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for tail, heads in self.successors.items():
+            graph.add_node(tail)
+            for head in heads:
+                graph.add_edge(tail, head)
+        return graph
+
+
 def _instantaneous(ctx: _Context, diagram: Diagram, mode: str | None,
-                   relations: dict[str, set[tuple[str, str]]]) -> nx.DiGraph:
-    """The port graph of instantaneous dependencies: an edge means the value at the head is
-    computed from the value at the tail within one step."""
-    graph = nx.DiGraph()
-    view_instances = {i.name: i for i in diagram.instances}
+                   relations: dict[str, set[tuple[str, str]]]) -> _PortGraph:
+    graph = _PortGraph()
     for wire in diagram.wires:
         if wire.delayed or not _active(wire.modes, mode):
             continue
-        graph.add_edge(("port", wire.source.instance, wire.source.port),
-                       ("port", wire.target.instance, wire.target.port), wire=wire)
+        graph.add((wire.source.instance, wire.source.port),
+                  (wire.target.instance, wire.target.port), wire)
     for instance in diagram.instances:
         if not _active(instance.modes, mode) or instance.attributes.stateful:
             continue
@@ -261,45 +297,52 @@ def _instantaneous(ctx: _Context, diagram: Diagram, mode: str | None,
             outputs = [p.name for p in box.ports if p.direction == "out"]
             pairs = {(i, o) for i in inputs for o in outputs}
         for i, o in pairs:
-            a, b = ("port", instance.name, i), ("port", instance.name, o)
-            if graph.has_node(a) and graph.has_node(b):
-                graph.add_edge(a, b, box=instance.name)
-    del view_instances
+            tail, head = (instance.name, i), (instance.name, o)
+            if tail in graph.successors and head in graph.successors:
+                graph.add(tail, head)
     return graph
 
 
-def _dependency_relation(graph: nx.DiGraph, diagram: Diagram) -> set[tuple[str, str]]:
+def _dependency_relation(graph: _PortGraph, order: list[tuple],
+                         diagram: Diagram) -> set[tuple[str, str]]:
     """Which outer inputs instantaneously reach which outer outputs: the diagram's behaviour as
-    a box, used when it is nested in another diagram."""
-    pairs = set()
+    a box, used when it is nested in another diagram. Propagated along a topological order."""
+    reaching: dict[tuple, set[str]] = defaultdict(set)
     for port in diagram.ports:
-        node = ("port", None, port.name)
-        if port.direction != "in" or node not in graph:
+        if port.direction == "in":
+            reaching[(None, port.name)].add(port.name)
+    pairs = set()
+    for node in order:
+        sources = reaching.get(node)
+        if not sources:
             continue
-        for reached in nx.descendants(graph, node):
-            if reached[1] is None:
-                pairs.add((port.name, reached[2]))
+        if node[0] is None and node[1] in {p.name for p in diagram.ports if p.direction == "out"}:
+            pairs |= {(source, node[1]) for source in sources}
+        for head in graph.successors[node]:
+            reaching[head] |= sources
     return pairs
 
 
-def _check_loops(ctx: _Context, diagram: Diagram, mode: str | None, graph: nx.DiGraph,
+def _check_loops(ctx: _Context, diagram: Diagram, graph: _PortGraph, mode: str | None,
                  per_mode: _PerMode) -> None:
+    import networkx as nx
+
     instances = {i.name: i for i in diagram.instances}
-    for component in nx.strongly_connected_components(graph):
+    full = graph.networkx()
+    for component in nx.strongly_connected_components(full):
         if len(component) == 1:
             (node,) = component
-            if not graph.has_edge(node, node):
+            if not full.has_edge(node, node):
                 continue
-        cycle = nx.find_cycle(graph.subgraph(component))
+        cycle = nx.find_cycle(full.subgraph(component))
         boxes: list[str] = []
         wires: list[Wire] = []
         for tail, head in cycle:
-            data = graph.edges[tail, head]
-            if "wire" in data:
-                wires.append(data["wire"])
+            if (tail, head) in graph.wires:
+                wires.append(graph.wires[(tail, head)])
             for node in (tail, head):
-                if node[1] is not None and (not boxes or boxes[-1] != node[1]):
-                    boxes.append(node[1])
+                if node[0] is not None and (not boxes or boxes[-1] != node[0]):
+                    boxes.append(node[0])
         if len(boxes) > 1 and boxes[0] == boxes[-1]:
             boxes.pop()
         first = min(wires, key=lambda w: (w.span.line, w.span.column) if w.span else (0, 0))
@@ -450,14 +493,22 @@ def _check_refinement(ctx: _Context, diagram: Diagram) -> None:
 
 def _nesting_order(ctx: _Context) -> list[str]:
     """Diagrams, each after the diagrams it instantiates; diagrams on an instantiation cycle are
-    reported and left out."""
-    graph = nx.DiGraph()
+    reported and left out of the order (they are checked last)."""
     proposal = ctx.proposal
-    for diagram in proposal.diagrams.values():
-        graph.add_node(diagram.name)
-        for instance in diagram.instances:
-            if instance.of_diagram:
-                graph.add_edge(diagram.name, instance.of, span=instance.span)
+    uses = {d.name: sorted({i.of for i in d.instances if i.of_diagram and i.of in proposal.diagrams})
+            for d in proposal.diagrams.values()}
+    sorter = graphlib.TopologicalSorter(uses)
+    try:
+        return list(sorter.static_order())
+    except graphlib.CycleError:
+        pass
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for name, inner in uses.items():
+        graph.add_node(name)
+        for other in inner:
+            graph.add_edge(name, other)
     cyclic: set[str] = set()
     for component in nx.strongly_connected_components(graph):
         if len(component) == 1:
@@ -466,7 +517,8 @@ def _nesting_order(ctx: _Context) -> list[str]:
                 continue
         cycle = nx.find_cycle(graph.subgraph(component))
         chain = [tail for tail, _ in cycle] + [cycle[0][0]]
-        where = graph.edges[cycle[-1]]["span"]
+        last, closing = cycle[-1]
+        where = next(i.span for i in proposal.diagrams[last].instances if i.of == closing)
         ctx.report(error("E0240", "a diagram contains itself: " +
                          " -> ".join(f"`{c}`" for c in chain), where,
                          label="this instance closes the cycle",
@@ -533,8 +585,11 @@ def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
         for mode in diagram.modes or [None]:
             _check_sources(ctx, view, mode, merges, per_mode)
             graph = _instantaneous(ctx, diagram, mode, relations)
-            _check_loops(ctx, diagram, mode, graph, per_mode)
-            relation |= _dependency_relation(graph, diagram)
+            order = graph.order()
+            if order is None:
+                _check_loops(ctx, diagram, graph, mode, per_mode)
+            else:
+                relation |= _dependency_relation(graph, order, diagram)
         per_mode.flush()
         relations[name] = relation
         for training in diagram.trainings:

@@ -101,6 +101,9 @@ def _source_lines(sources: dict[str, str], span: Span) -> list[str] | None:
     return lines
 
 
+_MAX_WIDTH = 100
+
+
 def _excerpt(sources: dict[str, str], span: Span, label: str, caret_style: str,
              width: int) -> list[list[tuple[str, str]]]:
     """The `  |` block: the source line of `span` with carets under it and the label."""
@@ -111,6 +114,13 @@ def _excerpt(sources: dict[str, str], span: Span, label: str, caret_style: str,
     start = max(span.column - 1, 0)
     end = span.end_column - 1 if span.end_line == span.line else len(line)
     end = max(min(end, len(line)), start + 1)
+    if len(line) > _MAX_WIDTH:
+        # Show a window around the span of a very long line, marked with ellipses.
+        left = max(0, min(start - 20, len(line) - _MAX_WIDTH))
+        right = min(len(line), left + _MAX_WIDTH)
+        prefix = "..." if left else ""
+        line = prefix + line[left:right] + ("..." if right < len(line) else "")
+        start, end = start - left + len(prefix), min(end, right) - left + len(prefix)
     number = str(span.line)
     pad = " " * width
     caret = " " * start + "^" * (end - start)

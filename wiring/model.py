@@ -16,7 +16,7 @@ SCHEMA_VERSION = 1
 
 
 class _Node(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 # --------------------------------------------------------------------------------- expressions

@@ -144,6 +144,8 @@ class Decider:
             if a_inf == 1 or b_inf == -1:
                 return False
         assert a is not None and b is not None
+        if not strict and show_expr(a) == show_expr(b):
+            return True  # the same expression: no algebra needed
         try:
             diff = _constant(b) - _constant(a)
             return diff > 0 if strict else diff >= 0
@@ -151,6 +153,8 @@ class Decider:
             return self._sympy_sign(a, b, strict)
 
     def equal(self, a: Expr, b: Expr) -> bool | None:
+        if show_expr(a) == show_expr(b):
+            return True  # written the same way: equal without asking sympy
         try:
             return _constant(a) == _constant(b)
         except _Symbolic:
