@@ -386,14 +386,31 @@ def _check_training(ctx: _Context, view: _DiagramView, training: Training) -> No
                              label="not learned",
                              related=[(box.span if box else None, f"`{instance.of}` is declared here")],
                              help=f"add `learned` to the attributes of `{instance.of}`"))
-    if training.modes is not None and instance.modes is not None:
-        extra = [m for m in training.modes if m not in instance.modes]
-        if extra:
-            ctx.report(error("E0230", f"training of `{instance.name}` is active in mode "
-                             f"`{extra[0]}`, where `{instance.name}` does not exist",
-                             training.span, label="mode mismatch",
-                             help="restrict the training statement with `when ...`"))
+    _check_training_modes(ctx, view, training)
     _check_signal(ctx, view, training, training.signal, in_value_function=False)
+
+
+def _check_training_modes(ctx: _Context, view: _DiagramView, training: Training) -> None:
+    """A training statement exists in its modes; so must its target and every box it reads."""
+    modes = training.modes if training.modes is not None else (view.diagram.modes or [None])
+    used = [training.target] + [n.name if isinstance(n, Name) else n.instance
+                                for n in names_in(training.signal)]
+    reported: set[str] = set()
+    for mode in modes:
+        for name in used:
+            instance = view.instances.get(name)
+            if instance is None or name in reported or _active(instance.modes, mode):
+                continue
+            reported.add(name)
+            role = "the training target" if name == training.target else "read by the signal"
+            ctx.report(error(
+                "E0230", f"the training of `{training.target}` is active in mode `{mode}`, but "
+                f"`{name}` exists only in mode{'s' if len(instance.modes) > 1 else ''} "
+                + ", ".join(f"`{m}`" for m in instance.modes), training.span,
+                label=f"active in `{mode}`",
+                related=[(instance.span, f"`{name}`, {role}, is declared here")],
+                help="restrict the training statement with `when ...` to the modes where every "
+                "box it uses exists"))
 
 
 def _check_signal(ctx: _Context, view: _DiagramView, training: Training, expr: Expr,
