@@ -142,6 +142,39 @@ def _check_wire_types(ctx: _Context, view: _DiagramView) -> None:
             help=_type_help(mismatch.code)))
 
 
+def _infer_outer_types(ctx: _Context, view: _DiagramView) -> None:
+    """Give untyped outer ports the type their wires determine: an output takes its source's
+    type; an input takes the most specific of its targets' types, the one every target accepts."""
+    diagram = view.diagram
+    for port in diagram.ports:
+        if not port.inferred:
+            continue
+        if port.direction == "out":
+            found = [view.port(w.source) for w in diagram.wires
+                     if w.target.instance is None and w.target.port == port.name]
+        else:
+            found = [view.port(w.target) for w in diagram.wires
+                     if w.source.instance is None and w.source.port == port.name]
+        candidates = [p.type for p in found if p is not None and not isinstance(p.type, UnknownType)]
+        if not candidates:
+            if not found:
+                ctx.report(error("E0207", f"cannot infer the type of `{port.name}`: no wire "
+                                 "connects it", port.span, label="no type and no wire",
+                                 help=f"write `{port.direction} {port.name} : Type`"))
+            continue
+        best = next((t for t in candidates
+                     if all(subtype(t, other, ctx.decide) is None for other in candidates)), None)
+        if best is None:
+            shown = ", ".join(dict.fromkeys(f"`{show_type(t)}`" for t in candidates))
+            ctx.report(error("E0207", f"cannot infer the type of `{port.name}`: its wires need "
+                             f"{shown}, and none of these fits all of them", port.span,
+                             label="ambiguous type", help=f"write `{port.direction} {port.name} : "
+                             "Type` with a type every target accepts"))
+            continue
+        port.type = best
+        port.written = show_type(best)
+
+
 def _alias_notes(*ports: Port) -> list[str]:
     notes = []
     for port in ports:
@@ -595,6 +628,7 @@ def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
         diagram = proposal.diagrams[name]
         view = _DiagramView(ctx, diagram)
         _check_ports(ctx, diagram.ports)
+        _infer_outer_types(ctx, view)
         _check_wire_types(ctx, view)
         merges: dict[str, Merge] = {}
         relation: set[tuple[str, str]] = set()

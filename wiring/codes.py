@@ -157,6 +157,11 @@ CODES: dict[str, Code] = {
         "Only Real, Int and Nat (and aliases of them) can be refined with `in [a, b]` or a "
         "bound; parameters are numbers.",
         "type Prompt\ntype Short = Prompt in [0, 10]\n"),
+    "E0119": Code(
+        "port without a type",
+        "Every port of a component has a type. (A diagram's outer ports may omit theirs: the "
+        "checker infers them from the wires.)",
+        "component Policy : policy {\n  in prompt\n}\n"),
     # ----------------------------------------------------------------------------- wiring
     "E0201": Code(
         "a wire starts at an input",
@@ -227,6 +232,24 @@ diagram D {
   a = A
   b = B
   a.t -> b.t
+}
+"""),
+    "E0207": Code(
+        "cannot infer a port's type",
+        "A diagram's outer port was written without a type, and its wires do not determine "
+        "one: nothing is connected to it, or its targets need types none of which fits all "
+        "the others.",
+        _TYPES + """component Reader : policy {
+  in text : Prompt
+}
+component Other : policy {
+  in text : Response
+}
+diagram D {
+  in text
+  r = Reader
+  o = Other
+  text -> r.text, o.text
 }
 """),
     "E0210": Code(

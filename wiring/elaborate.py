@@ -578,11 +578,20 @@ class _Elaborator:
         for child in node.children[1:]:
             if isinstance(child, Token):
                 names.append(child)
-            elif type_node is None:
+            elif child.data in ("plain_type", "interval_type", "bound_type"):
                 type_node = child
             else:
                 options.append(child)
-        port_type = self.type_of(file, type_node)
+        if type_node is not None:
+            port_type, written = self.type_of(file, type_node), self.text_of(file, type_node)
+        else:
+            # A diagram's outer port may leave its type to inference from its wires; a
+            # component has no wires inside to infer from.
+            port_type, written = UnknownType(), ""
+            if modes_allowed is None:
+                self.report(error("E0119", f"port `{names[0]}` needs a type", self.span(file, names[0]),
+                                  label="no type", help=f"write `{direction} {names[0]} : Type`; only "
+                                  "a diagram's outer ports can have their types inferred"))
         default = merge = None
         modes = None
         notes = []
@@ -612,9 +621,10 @@ class _Elaborator:
                 modes = self.modes_of(file, option, modes_allowed)
             elif option.data == "note":
                 notes.append(unquote(str(option.children[0])))
-        return [Port(name=str(t), direction=direction, type=port_type,
-                     written=self.text_of(file, type_node), default=default, merge=merge,
-                     modes=modes, notes=notes, span=self.span(file, t)) for t in names]
+        inferred = type_node is None and modes_allowed is not None
+        return [Port(name=str(t), direction=direction, type=port_type, written=written,
+                     inferred=inferred, default=default, merge=merge, modes=modes, notes=notes,
+                     span=self.span(file, t)) for t in names]
 
     def modes_of(self, file: str, when: Tree, allowed: list[str] | None) -> list[str] | None:
         """The modes of a `when` clause. After an unknown mode the clause counts as absent, so
@@ -810,9 +820,15 @@ class _DiagramBody:
         el, decl, diagram = self.el, self.decl, self.diagram
         file = decl.file
         members = decl.tree.children[1:]
-        for node in members:
-            if node.data == "instance":
-                self.instance(node)
+        # Snapshots (`ref = frozen pi`) may precede the instance they copy: do them second.
+        names = {str(n.children[0]) for n in members if n.data == "instance"}
+        instances = [n for n in members if n.data == "instance"]
+        snapshots = [n for n in instances if isinstance(n.children[1], Token)
+                     and n.children[1].type == "FROZEN" and str(n.children[2]) in names]
+        for node in [n for n in instances if n not in snapshots] + snapshots:
+            self.instance(node)
+        order = {str(n.children[0]): i for i, n in enumerate(instances)}
+        self.instances = dict(sorted(self.instances.items(), key=lambda kv: order[kv[0]]))
         wires: list[Wire] = []
         trainings: list[Training] = []
         for node in members:

@@ -184,6 +184,7 @@ class Port(_Node):
     direction: Direction
     type: Type
     written: str
+    inferred: bool = False  # an outer port of a diagram whose type the checker inferred
     default: Expr | None = None
     merge: str | None = None
     modes: list[str] | None = None
