@@ -44,6 +44,10 @@ class Diagnostic(BaseModel):
     related: list[Related] = []
     help: str = ""
     notes: list[str] = []
+    # Findings of the analyses also carry:
+    why: str = ""                    # why it matters, with the paper it comes from
+    witness: list[str] = []          # the path through the diagram that shows it
+    acknowledged: str | None = None  # the reason given by `allow CODE because "..."`
 
     def key(self) -> tuple:
         """Identity used to drop exact repeats (one mistake seen from several modes or uses)."""
@@ -147,8 +151,14 @@ def render_lines(diagnostic: Diagnostic, sources: dict[str, str]) -> list[list[t
         out.append([("note", "note"), (f": {related.message}", "")])
         out.append([(f"{pad}--> ", "gutter"), (str(related.span), "")])
         out += _excerpt(sources, related.span, "", "caret_note", width)
+    if diagnostic.witness:
+        out.append([("witness", "note"), (": " + " -> ".join(diagnostic.witness), "")])
+    if diagnostic.why:
+        out.append([("why", "note"), (f": {diagnostic.why}", "")])
     for note in diagnostic.notes:
         out.append([("note", "note"), (f": {note}", "")])
+    if diagnostic.acknowledged is not None:
+        out.append([("acknowledged", "help"), (f": {diagnostic.acknowledged}", "")])
     if diagnostic.help:
         out.append([("help", "help"), (f": {diagnostic.help}", "")])
     return out

@@ -516,6 +516,13 @@ class _Elaborator:
             if self.lookup(file, kind, self.span(file, kind_token), ("kind",), "kind") is None:
                 return None
             values["kind"] = kind
+            # People and the world are not models: unless told otherwise, a box of a human
+            # kind has human trust and an environment kind environment trust.
+            lineage = self._kind_lineage(kind)
+            if "human" in lineage:
+                values["trust"] = "human"
+            elif "environment" in lineage:
+                values["trust"] = "environment"
         seen: dict[str, Span] = {}
         for node in nodes:
             name_token = node.children[0]
@@ -557,17 +564,30 @@ class _Elaborator:
                                   help=did_you_mean(name, VALUED_ATTRIBUTES) or
                                   "attributes with values: " + ", ".join(VALUED_ATTRIBUTES)))
                 continue
-            if isinstance(value_node, Token):
-                text = unquote(str(value_node))
-            else:
-                if self.expr(file, value_node) is None:
-                    continue
-                text = self.text_of(file, value_node)
             if name == "provenance":
-                values["provenance"] = text
-            else:
-                values["extra"][name] = text
+                if isinstance(value_node, Token):
+                    values["provenance"] = unquote(str(value_node))
+                else:
+                    values["provenance"] = self.text_of(file, value_node)
+                continue
+            if isinstance(value_node, Token):
+                self.report(error("E0108", f"`{name}` is a number, not a string", span,
+                                  label="a string", help=f"write `{name} = 0.02` or name a "
+                                  "parameter"))
+                continue
+            value = self.expr(file, value_node)
+            if value is not None:
+                values["extra"][name] = value
         return Attributes(**values)
+
+    def _kind_lineage(self, kind: str) -> list[str]:
+        lineage: list[str] = []
+        current: str | None = kind
+        while current is not None and current not in lineage:
+            lineage.append(current)
+            decl = self.proposal.kinds.get(current)
+            current = decl.parent if decl else None
+        return lineage
 
     def port(self, file: str, node: Tree, modes_allowed: list[str] | None) -> list[Port]:
         """One `in a, b : T ...` line; `modes_allowed` is None in a component (any names)."""

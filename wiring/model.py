@@ -201,7 +201,7 @@ class Attributes(_Node):
     stateful: bool = False
     heldout: bool = False
     provenance: str | None = None
-    extra: dict[str, str] = {}
+    extra: dict[str, Expr] = {}  # numbers the analyses read: coverage, miss, cost, budget
 
 
 class Component(_Node):

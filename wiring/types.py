@@ -122,6 +122,27 @@ def _constant(expr: Expr) -> Fraction:
     raise _Symbolic
 
 
+def evaluate(expr: Expr, params: dict[str, Param]) -> Fraction | None:
+    """The exact value of an expression, with parameters at their declared values; None when a
+    parameter has no value or the expression is not plain arithmetic."""
+    def substitute(node: Expr) -> Expr:
+        if isinstance(node, Name):
+            param = params.get(node.name)
+            if param is None or param.default is None:
+                raise _Symbolic
+            return param.default
+        if isinstance(node, Neg):
+            return Neg(arg=substitute(node.arg))
+        if isinstance(node, Binary):
+            return Binary(op=node.op, left=substitute(node.left), right=substitute(node.right))
+        return node
+
+    try:
+        return _constant(substitute(expr))
+    except (_Symbolic, ZeroDivisionError, OverflowError):
+        return None
+
+
 class Decider:
     """Decides comparisons between expressions under the declared parameters' assumptions.
 

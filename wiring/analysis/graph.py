@@ -1,0 +1,431 @@
+"""The system graph the analyses read: a checked diagram flattened to its leaf boxes.
+
+Nesting is kept in the model; analyses need the leaf boxes and the data that flows between
+them, so this module substitutes every nested diagram by its contents (operadic substitution),
+joining the wires that meet at a nested diagram's boundary. Box paths name the nesting
+(`deployment.monitor`). Outer ports of the top diagram become pseudo-boxes `in:NAME` and
+`out:NAME`.
+
+The analyses read structure and attributes only: kinds (with their ancestors in the kind
+hierarchy), trust, learned/frozen, held-out, provenance, modes and optimisation wires.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import networkx as nx
+
+from ..diagnostics import Span
+from ..model import Attributes, Diagram, Expr, Instance, Name, PortRef, Proposal, Training
+from ..types import names_in
+
+DEPLOY_WORDS = ("deploy", "inference", "serve", "production", "runtime")
+TRAIN_WORDS = ("train", "sft", "rl", "reward", "finetune", "fine_tune", "pretrain", "distill",
+               "amplify", "search", "optimis", "optimiz")
+
+
+def phase_of(mode: str) -> str:
+    """A mode's phase, read from its name: deploy, train or eval (the default)."""
+    lowered = mode.lower()
+    if any(word in lowered for word in DEPLOY_WORDS):
+        return "deploy"
+    if any(word in lowered for word in TRAIN_WORDS):
+        return "train"
+    return "eval"
+
+
+@dataclass
+class Box:
+    path: str
+    instance: Instance
+    component: str
+    attributes: Attributes
+    kinds: tuple[str, ...]          # the kind and its ancestors, most specific first
+    modes: frozenset[str] | None    # None: active in every mode
+    span: Span | None
+
+    def is_a(self, *kinds: str) -> bool:
+        return any(k in self.kinds for k in kinds)
+
+    @property
+    def trust(self) -> str:
+        return self.attributes.trust
+
+    @property
+    def provenance(self) -> str:
+        """Boxes with the same provenance have correlated errors; a box without a declared
+        provenance is its own (its component's name)."""
+        return self.attributes.provenance or f"component:{self.component}"
+
+    def expr(self, name: str) -> Expr | None:
+        return self.attributes.extra.get(name)
+
+
+@dataclass
+class Edge:
+    source: str
+    source_port: str
+    target: str
+    target_port: str
+    delayed: bool
+    modes: frozenset[str] | None
+    span: Span | None
+
+
+@dataclass
+class Pressure:
+    """An optimisation wire: a training statement, with the boxes its signal reads."""
+
+    target: str
+    training: Training
+    reads: list[tuple[str, str]]        # (box path, output port) the signal reads
+    anchors: list[str]                  # boxes named in kl(...) besides the target
+    modes: frozenset[str] | None
+    diagram_path: str
+
+    @property
+    def family(self) -> str:
+        return self.training.family
+
+    @property
+    def span(self) -> Span | None:
+        return self.training.span
+
+    @property
+    def sources(self) -> set[str]:
+        return {box for box, _ in self.reads}
+
+    def strength(self) -> str:
+        """How hard the optimiser pushes, in words (Gao et al.: BoN spends log n nats)."""
+        from ..types import show_expr
+
+        arg = self.training.argument
+        if self.family == "best_of":
+            return f"best-of-{show_expr(arg)}: log({show_expr(arg)}) nats"
+        if self.family == "quantilizer":
+            return f"quantilizer: -log({show_expr(arg)}) nats"
+        if self.family in ("selection", "early_stopping", "human_selection"):
+            return (f"{self.family.replace('_', ' ')} among {show_expr(arg)}: log({show_expr(arg)}) nats"
+                    if arg is not None else f"{self.family.replace('_', ' ')}: log(#candidates) nats")
+        if self.family == "supervised":
+            return "supervised imitation of fixed targets"
+        regulariser = " with a KL anchor (mitigated, not cured)" if self.anchors else ""
+        return f"{'RL' if self.family == 'rl' else 'gradient'}: unbounded{regulariser}"
+
+    @property
+    def unbounded(self) -> bool:
+        return self.family in ("rl", "gradient")
+
+
+@dataclass
+class System:
+    proposal: Proposal
+    diagram: Diagram
+    boxes: dict[str, Box] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    pressures: list[Pressure] = field(default_factory=list)
+    modes: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ graphs
+    # Data flows within one mode: a path that needs a wire of `train` and a wire of `deploy`
+    # is not a path. Between modes, influence travels only through learned parameters (the
+    # optimisation wires), which the product graph `train_graph` adds.
+
+    @cached_property
+    def mode_list(self) -> list[str | None]:
+        return list(self.modes) or [None]
+
+    def graph_in(self, mode: str | None) -> nx.DiGraph:
+        cache = self.__dict__.setdefault("_graphs", {})
+        if mode not in cache:
+            cache[mode] = self._graph(None if mode is None else frozenset([mode]))
+        return cache[mode]
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """Data flow between boxes, all modes together (for questions without a path)."""
+        return self._graph(None)
+
+    @cached_property
+    def deploy_modes(self) -> list[str | None]:
+        deploy = [m for m in self.modes if phase_of(m) == "deploy"]
+        return deploy or self.mode_list
+
+    def _graph(self, modes: frozenset[str] | None) -> nx.DiGraph:
+        graph = nx.DiGraph()
+        for path, box in self.boxes.items():
+            if modes is None or box.modes is None or box.modes & modes:
+                graph.add_node(path)
+        for edge in self.edges:
+            if modes is not None and edge.modes is not None and not edge.modes & modes:
+                continue
+            if edge.source in graph and edge.target in graph:
+                if graph.has_edge(edge.source, edge.target):
+                    graph.edges[edge.source, edge.target]["edges"].append(edge)
+                else:
+                    graph.add_edge(edge.source, edge.target, edges=[edge])
+        return graph
+
+    def descendants(self, path: str) -> set[str]:
+        return nx.descendants(self.graph, path) if path in self.graph else set()
+
+    def ancestors(self, path: str) -> set[str]:
+        return nx.ancestors(self.graph, path) if path in self.graph else set()
+
+    def reaches(self, a: str, b: str, avoiding=frozenset(), modes=None) -> list[str] | None:
+        """The shortest data path from a to b inside one mode (of `modes`, default all) whose
+        inner boxes avoid `avoiding`, or None."""
+        best = None
+        for mode in (self.mode_list if modes is None else modes):
+            path = _shortest(self.graph_in(mode), a, b, avoiding)
+            if path is not None and (best is None or len(path) < len(best)):
+                best = path
+        return best
+
+    @cached_property
+    def train_graph(self) -> nx.DiGraph:
+        """Nodes (box, mode): data edges inside each mode, and optimisation wires from every box
+        a signal reads (in the training's modes) to the trained box in every mode."""
+        graph = nx.DiGraph()
+        for mode in self.mode_list:
+            for a, b in self.graph_in(mode).edges:
+                graph.add_edge((a, mode), (b, mode))
+            for node in self.graph_in(mode):
+                graph.add_node((node, mode))
+        for pressure in self.pressures:
+            for mode in self.pressure_modes(pressure):
+                for source in pressure.sources:
+                    for later in self.mode_list:
+                        if (pressure.target, later) in graph and (source, mode) in graph:
+                            graph.add_edge((source, mode), (pressure.target, later),
+                                           pressure=pressure)
+        return graph
+
+    def pressure_modes(self, pressure: "Pressure") -> list[str | None]:
+        if pressure.modes is None:
+            return self.mode_list
+        return [m for m in self.mode_list if m in pressure.modes]
+
+    def train_reaches(self, a: str, b: str, avoiding=frozenset(), b_modes=None) -> list[str] | None:
+        """A path from a to b in the train graph (data within modes, parameters across them),
+        as box names, with each optimisation wire shown as `[optimiser]`."""
+        graph = self.train_graph
+        starts = [(a, m) for m in self.mode_list if (a, m) in graph]
+        ends = {(b, m) for m in (self.mode_list if b_modes is None else b_modes) if (b, m) in graph}
+        if not starts or not ends:
+            return None
+        blocked = [n for n in graph if n[0] in avoiding and n[0] not in (a, b)]
+        view = nx.restricted_view(graph, blocked, [])
+        best = None
+        for start in starts:
+            lengths, paths = nx.single_source_dijkstra(view, start, weight=None)
+            for end in ends:
+                if end in paths and (best is None or len(paths[end]) < len(best)):
+                    best = paths[end]
+        if best is None:
+            return None
+        shown: list[str] = []
+        for tail, head in zip(best, best[1:]):
+            data = graph.edges[tail, head]
+            if not shown:
+                shown.append(tail[0])
+            if "pressure" in data:
+                shown.append(f"[{data['pressure'].training.optimiser} trains {head[0]}]")
+            if head[0] != shown[-1]:
+                shown.append(head[0])
+        return shown or [a]
+
+    def number(self, box: Box, name: str, default: float | None = None) -> float | None:
+        """A numeric attribute of a box, with parameters at their declared values."""
+        from ..types import evaluate
+
+        expr = box.expr(name)
+        value = evaluate(expr, self.proposal.params) if expr is not None else None
+        return float(value) if value is not None else default
+
+    def pressures_on(self, path: str) -> list[Pressure]:
+        return [p for p in self.pressures if p.target == path]
+
+    def of_kind(self, *kinds: str) -> list[Box]:
+        return [b for b in self.boxes.values() if b.is_a(*kinds)]
+
+
+def _shortest(graph: nx.DiGraph, a: str, b: str, avoiding) -> list[str] | None:
+    if a not in graph or b not in graph:
+        return None
+    if a == b:
+        return [a]
+    blocked = [n for n in avoiding if n not in (a, b) and n in graph]
+    view = nx.restricted_view(graph, blocked, []) if blocked else graph
+    try:
+        return nx.shortest_path(view, a, b)
+    except nx.NetworkXNoPath:
+        return None
+
+
+# ---------------------------------------------------------------------------- flattening
+
+def kind_chain(proposal: Proposal, kind: str) -> tuple[str, ...]:
+    chain = []
+    current: str | None = kind
+    while current is not None and current not in chain:
+        chain.append(current)
+        decl = proposal.kinds.get(current)
+        current = decl.parent if decl else None
+    return tuple(chain)
+
+
+def top_diagram(proposal: Proposal, name: str | None = None) -> Diagram | None:
+    """The diagram to analyse: the named one, or the last declared diagram of the main file that
+    no other diagram instantiates."""
+    if name is not None:
+        return proposal.diagrams.get(name)
+    used = {i.of for d in proposal.diagrams.values() for i in d.instances if i.of_diagram}
+    own = [d for d in proposal.diagrams.values()
+           if d.span is None or d.span.file == proposal.file]
+    tops = [d for d in own if d.name not in used] or own or list(proposal.diagrams.values())
+    return tops[-1] if tops else None
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _meet(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b
+
+
+def build(proposal: Proposal, diagram: Diagram) -> System:
+    """Flatten `diagram` (with its nested diagrams) into a System."""
+    system = System(proposal=proposal, diagram=diagram, modes=list(diagram.modes))
+    # Port nodes: (owner path, port). A nested diagram instance at path P owns the nodes
+    # (P, port), which are both its ports seen from outside and its outer ports seen from
+    # inside; leaf boxes own their ports; the top diagram's outer ports belong to "".
+    wires: dict[tuple, list[tuple[tuple, bool, frozenset[str] | None, Span | None]]] = defaultdict(list)
+    boundary: set[str] = {""}
+
+    def visit(d: Diagram, prefix: str, modes: frozenset[str] | None) -> None:
+        instances = {i.name: i for i in d.instances}
+        for instance in d.instances:
+            path = _join(prefix, instance.name)
+            active = _meet(modes, frozenset(instance.modes) if instance.modes is not None else None)
+            if instance.of_diagram:
+                inner = proposal.diagrams.get(instance.of)
+                if inner is None:
+                    continue
+                boundary.add(path)
+                visit(inner, path, active)
+            else:
+                system.boxes[path] = Box(
+                    path=path, instance=instance, component=instance.of,
+                    attributes=instance.attributes,
+                    kinds=kind_chain(proposal, instance.attributes.kind), modes=active,
+                    span=instance.span)
+        for wire in d.wires:
+            source = (_join(prefix, wire.source.instance) if wire.source.instance else prefix,
+                      wire.source.port)
+            target = (_join(prefix, wire.target.instance) if wire.target.instance else prefix,
+                      wire.target.port)
+            wire_modes = _meet(modes, frozenset(wire.modes) if wire.modes is not None else None)
+            wires[source].append((target, wire.delayed, wire_modes, wire.span))
+        for training in d.trainings:
+            target = _join(prefix, training.target)
+            if target not in system.boxes:
+                continue
+            reads: list[tuple[str, str]] = []
+            anchors: list[str] = []
+            for ref in names_in(training.signal):
+                if isinstance(ref, PortRef):
+                    owner = _join(prefix, ref.instance) if ref.instance else prefix
+                    reads.append((owner, ref.port))
+                elif isinstance(ref, Name) and ref.name in instances:
+                    box = _join(prefix, ref.name)
+                    if box != target:
+                        anchors.append(box)
+            training_modes = _meet(modes, frozenset(training.modes)
+                                   if training.modes is not None else None)
+            system.pressures.append(Pressure(target=target, training=training, reads=reads,
+                                             anchors=anchors, modes=training_modes,
+                                             diagram_path=prefix))
+
+    visit(diagram, "", None)
+    for port in diagram.ports:
+        path = f"{'in' if port.direction == 'in' else 'out'}:{port.name}"
+        system.boxes[path] = Box(
+            path=path, instance=Instance(name=path, of=diagram.name,
+                                         attributes=Attributes(kind="environment",
+                                                               trust="environment")),
+            component=diagram.name, attributes=Attributes(kind="environment", trust="environment"),
+            kinds=("outer_input" if port.direction == "in" else "outer_output", "environment"),
+            modes=frozenset(port.modes) if port.modes is not None else None, span=port.span)
+
+    def leaf(node: tuple) -> str | None:
+        owner, port = node
+        if owner == "":
+            kind = "in" if any(p.name == port and p.direction == "in" for p in diagram.ports) else "out"
+            return f"{kind}:{port}"
+        return owner if owner in system.boxes else None
+
+    # Follow each leaf output through nested boundaries to the leaf inputs it reaches.
+    for start in list(wires):
+        origin = leaf(start)
+        if origin is None or (start[0] in boundary and start[0] != ""):
+            continue
+        if start[0] == "" and origin.startswith("out:"):
+            continue
+        stack = [(start, False, None, None)]
+        seen = set()
+        while stack:
+            node, delayed, modes, span = stack.pop()
+            for target, wire_delayed, wire_modes, wire_span in wires.get(node, []):
+                joined = _meet(modes, wire_modes)
+                key = (target, delayed or wire_delayed, joined)
+                if key in seen or (joined is not None and not joined):
+                    continue
+                seen.add(key)
+                owner = target[0]
+                if owner in boundary and owner != "":
+                    stack.append((target, delayed or wire_delayed, joined, span or wire_span))
+                    continue
+                end = leaf(target)
+                if end is None:
+                    continue
+                system.edges.append(Edge(source=origin, source_port=start[1], target=end,
+                                         target_port=target[1], delayed=delayed or wire_delayed,
+                                         modes=joined, span=wire_span))
+    # A signal may read a nested diagram's output: resolve it to the leaf that produces it.
+    for pressure in system.pressures:
+        resolved = []
+        for owner, port in pressure.reads:
+            if owner in system.boxes:
+                resolved.append((owner, port))
+            elif owner in boundary:
+                resolved += _producers(wires, boundary, system, (owner, port))
+            else:
+                resolved.append((owner, port))
+        pressure.reads = [(o, p) for o, p in resolved if o in system.boxes or o.startswith("in:")]
+    return system
+
+
+def _producers(wires, boundary, system, node) -> list[tuple[str, str]]:
+    """The leaf outputs that feed a boundary node (a nested diagram's or the top's port)."""
+    found = []
+    for source, targets in wires.items():
+        for target, *_ in targets:
+            if target != node:
+                continue
+            owner = source[0]
+            if owner in system.boxes:
+                found.append(source)
+            elif owner == "":
+                found.append((f"in:{source[1]}", source[1]))
+            elif owner in boundary:
+                found += _producers(wires, boundary, system, source)
+    return found

@@ -1,0 +1,640 @@
+"""The structural analyses (ANALYSES.md A2, A4-A11, A16, A17) as findings with witnesses.
+
+Each analysis is a function of the System graph: kinds and their ancestors, trust, learned,
+held-out, provenance, modes and optimisation wires. None of them looks at a name.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Callable, Iterable
+
+import networkx as nx
+
+from ..diagnostics import Diagnostic, error, warning
+from .graph import Box, Pressure, System, phase_of
+
+AGENT_KINDS = ("agent",)
+HAZARD_KINDS = ("agent", "model")                     # untrusted producers of content
+PROXY_KINDS = ("evaluator", "model")                   # learned proxies of judgement or the world
+DETECTOR_KINDS = ("monitor", "overseer", "auditor", "filter")
+GATE_KINDS = ("gate", "verifier", "auditor", "overseer", "monitor", "human")
+JUDGING_KINDS = ("human", "evaluator")
+WATCHER_KINDS = ("monitor", "critic", "overseer", "auditor", "judge")
+SANITIZER_KINDS = ("sanitizer",)
+GATE_TRUST = ("trusted", "formal", "human")
+
+Analysis = Callable[[System], Iterable[Diagnostic]]
+
+
+def _names(path: list[str]) -> list[str]:
+    return [p for p in path]
+
+
+def _finding(code: str, severity: str, message: str, box: Box | None, witness: list[str], why: str,
+             help: str, related=(), notes=()) -> Diagnostic:
+    make = error if severity == "error" else warning
+    diagnostic = make(code, message, box.span if box else None, label="here", help=help,
+                      related=related, notes=notes)
+    return diagnostic.model_copy(update={"why": why, "witness": witness})
+
+
+def _environments(system: System) -> set[str]:
+    return {b.path for b in system.boxes.values() if b.is_a("environment")}
+
+
+def _computed_sources(system: System, pressure: Pressure, outcomes: bool) -> list[str]:
+    """The boxes a signal reads. Without `outcomes`, real-world outcomes (environment boxes)
+    are left out: an evaluator upstream of the world is an obstacle the optimiser meets, not
+    the proxy its signal is computed by."""
+    return sorted(s for s in pressure.sources
+                  if outcomes or not (system.boxes.get(s) and system.boxes[s].is_a("environment")
+                                      and not s.startswith("in:")))
+
+
+def _path_to_signal(system: System, start: str, pressure: Pressure, avoiding=frozenset(),
+                    train: bool = False, outcomes: bool = False) -> list[str] | None:
+    """A path from `start` to a box the pressure's signal reads: data within one of the
+    pressure's modes, or with `train` also through other optimisation wires."""
+    best = None
+    modes = system.pressure_modes(pressure)
+    for source in _computed_sources(system, pressure, outcomes):
+        if train:
+            path = system.train_reaches(start, source, set(avoiding), modes)
+        else:
+            path = system.reaches(start, source, set(avoiding), modes)
+        if path is not None and (best is None or len(path) < len(best)):
+            best = path
+    return best
+
+
+def _through(system: System, start: str, via: str, pressure: Pressure,
+             avoiding=frozenset()) -> list[str] | None:
+    """A data path start -> via -> (a box the signal reads), inside one of the pressure's modes."""
+    from .graph import _shortest
+
+    best = None
+    for mode in system.pressure_modes(pressure):
+        graph = system.graph_in(mode)
+        first = _shortest(graph, start, via, avoiding)
+        if first is None:
+            continue
+        for source in _computed_sources(system, pressure, False):
+            second = _shortest(graph, via, source, avoiding)
+            if second is not None:
+                path = first + second[1:]
+                if best is None or len(path) < len(best):
+                    best = path
+    return best
+
+
+def _signal_label(pressure: Pressure) -> str:
+    from ..types import show_expr
+
+    verb = "maximise" if pressure.training.objective == "maximise" else "minimise"
+    return f"[{pressure.training.optimiser}: {verb} {show_expr(pressure.training.signal)}]"
+
+
+def _is_proxy(box: Box) -> bool:
+    return box.attributes.learned and box.is_a(*PROXY_KINDS) and not box.is_a("agent")
+
+
+def _outcome(box: Box) -> bool:
+    """A node that stands for real human judgement or real-world outcome."""
+    return box.is_a("human", "environment") and not box.path.startswith("out:")
+
+
+# ------------------------------------------------------------------------------------ A2
+
+def goodhart(system: System) -> Iterable[Diagnostic]:
+    proxies = {b.path for b in system.boxes.values() if _is_proxy(b)}
+    world = _environments(system)
+    for pressure in system.pressures:
+        target = system.boxes[pressure.target]
+        if pressure.family == "supervised" or not target.is_a(*AGENT_KINDS):
+            continue
+        for proxy in sorted(proxies - {target.path}):
+            path = _through(system, target.path, proxy, pressure, world)
+            if path is None:
+                continue
+            honest = [b.path for b in system.boxes.values() if _outcome(b)
+                      and _through(system, target.path, b.path, pressure, proxies) is not None]
+            notes = [f"pressure: {pressure.strength()}"]
+            if not honest:
+                notes.append("only-proxy: no human judgement or real outcome reaches the signal "
+                             "except through learned proxies")
+            box = system.boxes[proxy]
+            yield _finding(
+                "S0101", "warning",
+                f"optimisation pressure on `{target.path}` lands on the learned proxy "
+                f"`{proxy}` ({box.attributes.kind})",
+                target, path + [_signal_label(pressure)],
+                "a learned proxy of judgement is exploited when optimised against: the true "
+                "objective peaks and then falls as the proxy score rises (Gao, Schulman, Hilton "
+                "2022, Scaling Laws for Reward Model Overoptimization)",
+                "bound the pressure (best-of-n with small n, a KL budget, early stopping on a "
+                "held-out evaluator), or put human judgement or a real outcome in the signal",
+                related=[(box.span, f"`{proxy}` is the proxy"), (pressure.span, "the optimisation wire")],
+                notes=notes)
+
+
+# ------------------------------------------------------------------------------------ A4
+
+def heldout_contamination(system: System) -> Iterable[Diagnostic]:
+    for held in sorted((b for b in system.boxes.values() if b.attributes.heldout), key=lambda b: b.path):
+        for pressure in system.pressures:
+            # Fitting a proxy to the held-out box's fixed labels is the design (Gao et al.);
+            # choosing or training something the held-out box then evaluates is the leak.
+            if system.reaches(pressure.target, held.path) is None:
+                continue
+            path = _path_to_signal(system, held.path, pressure)
+            if path is None:
+                continue
+            selection = pressure.family in ("early_stopping", "selection", "best_of", "quantilizer")
+            target = system.boxes[pressure.target]
+            kind = "a selection" if selection else "an optimisation"
+            yield _finding(
+                "S0102", "error",
+                f"held-out `{held.path}` feeds {kind} of `{target.path}` "
+                f"({pressure.strength()})",
+                held, path + [_signal_label(pressure)],
+                "an evaluator used to choose or train what it evaluates is no longer held out: "
+                "its score is optimised too (Gao et al. 2022: even early stopping on the gold "
+                "model spends log(#configurations) nats of selection)",
+                "evaluate with the held-out box only after every choice is made, or declare a "
+                "second held-out evaluator for the selection",
+                related=[(pressure.span, "the optimisation wire")])
+        # Shared provenance with a proxy used in a signal: correlated errors bias the estimate.
+        ancestors = [system.boxes[a] for a in system.ancestors(held.path) if a in system.boxes]
+        for pressure in system.pressures:
+            for source in sorted(pressure.sources):
+                proxy = system.boxes.get(source)
+                if proxy is None or not _is_proxy(proxy) or proxy.path == held.path:
+                    continue
+                common = sorted(a.path for a in ancestors if a.is_a("dataset", "human")
+                                and a.path in system.ancestors(proxy.path))
+                shared = proxy.provenance == held.provenance
+                if not common and not shared:
+                    continue
+                witness = ([common[0], "...", held.path] if common else [held.path])
+                yield _finding(
+                    "S0103", "warning",
+                    f"held-out `{held.path}` and the proxy `{proxy.path}` share "
+                    + (f"the ancestor `{common[0]}`" if common else
+                       f"provenance `{held.provenance}`"),
+                    held, witness + ["...", proxy.path],
+                    "a held-out evaluator whose errors are correlated with the proxy's "
+                    "overestimates the proxy's quality (Gao et al. 2022)",
+                    "draw the held-out evaluator's data and model from a different source",
+                    related=[(proxy.span, "the proxy")])
+
+
+# -------------------------------------------------------------------------------- A5, A8
+
+def _hazards(system: System) -> list[Box]:
+    return sorted((b for b in system.boxes.values() if b.trust == "untrusted"
+                   and b.is_a(*HAZARD_KINDS)), key=lambda b: b.path)
+
+
+def _sinks(system: System) -> list[Box]:
+    """Where outputs act on the world: sink and environment boxes in the deployment modes, and
+    the diagram's own outputs when it declares a deployment mode (its actuators)."""
+    deployed = set().union(*(system.graph_in(m).nodes for m in system.deploy_modes))
+    has_deploy = any(phase_of(m) == "deploy" for m in system.modes)
+    return sorted((b for b in system.boxes.values() if b.path in deployed and
+                   (b.is_a("sink") or (b.is_a("environment") and not b.path.startswith(("in:", "out:")))
+                    or (b.path.startswith("out:") and has_deploy))),
+                  key=lambda b: b.path)
+
+
+def _is_gate(box: Box) -> bool:
+    return box.is_a(*GATE_KINDS) and box.trust in GATE_TRUST
+
+
+def _coverage(system: System, box: Box) -> float:
+    return system.number(box, "coverage", 1.0)
+
+
+def _examined(system: System, gate: Box, hazard: Box) -> float:
+    """The fraction of `hazard`'s outputs on which `gate` acts on an examination. A gate that
+    is itself an evaluator or a person examines what it sees (its `coverage`); a gate that only
+    acts on verdicts (a router, a shutdown latch) examines as much as the best-covering
+    evaluator that reads the hazard's output and informs it."""
+    from .graph import _shortest
+
+    own = _coverage(system, gate)
+    if gate.is_a("evaluator", "human"):
+        return own
+    world = _environments(system)
+    informers = [b for b in system.boxes.values() if b.is_a("evaluator", "human")
+                 and b.path not in (gate.path, hazard.path)
+                 and system.reaches(hazard.path, b.path, world, modes=system.deploy_modes) is not None
+                 and system.reaches(b.path, gate.path, world, modes=system.deploy_modes) is not None]
+    if not informers:
+        return own
+    # The best-covering chain of verdicts into the gate: a verdict relayed through a box that
+    # examines only a fraction (an auditor) is limited to that fraction (a bottleneck path).
+    levels = sorted({_coverage(system, b) for b in system.boxes.values()} | {own}, reverse=True)
+    for level in levels:
+        narrow = {p for p, b in system.boxes.items() if b.is_a("evaluator", "human")
+                  and _coverage(system, b) < level} | world
+        for informer in informers:
+            if _coverage(system, informer) < level:
+                continue
+            for mode in system.deploy_modes:
+                if _shortest(system.graph_in(mode), informer.path, gate.path, narrow) is not None:
+                    return min(own, level)
+    return 0.0
+
+
+def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list[str] | None:
+    """A minimum set of gates every path from source to sink passes (Menger's theorem, as a
+    minimum cut with unit capacity on gates and no capacity limit elsewhere), or None when some
+    path avoids all of them."""
+    split = nx.DiGraph()
+    for node in graph:
+        if node in gates and node not in (source, sink):
+            split.add_edge((node, "in"), (node, "out"), capacity=1)
+        else:
+            split.add_edge((node, "in"), (node, "out"))  # no capacity: cannot be cut
+    for a, b in graph.edges:
+        split.add_edge((a, "out"), (b, "in"))
+    try:
+        _, (reachable, _) = nx.minimum_cut(split, (source, "out"), (sink, "in"))
+    except nx.NetworkXUnbounded:
+        return None
+    return sorted(n for n in gates if (n, "in") in reachable and (n, "out") not in reachable)
+
+
+def untrusted_output(system: System) -> Iterable[Diagnostic]:
+    from .graph import _shortest
+
+    any_gates = {b.path for b in system.boxes.values() if _is_gate(b)}
+    for hazard in _hazards(system):
+        coverage = {g: _examined(system, system.boxes[g], hazard) for g in any_gates}
+        full_gates = {g for g, c in coverage.items() if c >= 1}
+        for sink in _sinks(system):
+            if sink.path == hazard.path:
+                continue
+            graphs = [system.graph_in(m) for m in system.deploy_modes]
+            graphs = [g for g in graphs if hazard.path in g and sink.path in g]
+            open_path = min((p for g in graphs if (p := _shortest(g, hazard.path, sink.path, any_gates))),
+                            key=len, default=None)
+            if open_path is not None:
+                yield _finding(
+                    "S0201", "error",
+                    f"untrusted `{hazard.path}` reaches `{sink.path}` with no trusted gate",
+                    hazard, open_path,
+                    "an untrusted model's output acts on the world unchecked: a model that is "
+                    "misaligned or under attack needs only one output to do harm (Greenblatt et "
+                    "al. 2024, AI Control)",
+                    "put a trusted monitor with authority to block, a filter, a verifier or a "
+                    "human approval between them",
+                    related=[(sink.span, f"`{sink.path}` is where the output acts")])
+                continue
+            partial = min((p for g in graphs if (p := _shortest(g, hazard.path, sink.path, full_gates))),
+                          key=len, default=None)
+            if partial is not None:
+                weak = [p for p in partial if p in any_gates]
+                covered = ", ".join(f"`{g}` acts on {coverage[g]:g} of it" for g in weak)
+                yield _finding(
+                    "S0202", "warning",
+                    f"untrusted `{hazard.path}` reaches `{sink.path}` through gates that examine "
+                    f"only part of its output ({covered})",
+                    hazard, partial,
+                    "outputs outside the examined fraction reach the world unchecked; an "
+                    "attacker that picks when to act faces only that fraction (Greenblatt et al. "
+                    "2024: trusted monitoring audits 2%)",
+                    "add a gate that sees every output: defer to a trusted model or edit above "
+                    "a suspicion threshold",
+                    related=[(system.boxes[g].span, f"`{g}` acts on a fraction {coverage[g]:g}")
+                             for g in weak])
+                continue
+            cuts = [c for g in graphs if (c := gate_cut(g, hazard.path, sink.path, full_gates))]
+            if not cuts:
+                continue
+            cut = min(cuts, key=len)
+            effective = _effective_depth(system, cut)
+            if len(effective) < len(cut):
+                yield _finding(
+                    "S0203", "warning",
+                    f"`{hazard.path}` -> `{sink.path}` is guarded by {len(cut)} gates "
+                    f"({', '.join(cut)}) but only {len(effective)} are independent",
+                    hazard, [hazard.path] + cut + [sink.path],
+                    "layers that share a base model, data or raters, or that feed one another, "
+                    "fail together: P(harm) is the product of the layers' miss rates only when "
+                    "they are independent (Reason's Swiss cheese model; Hendrycks et al. 2021)",
+                    "diversify the layers' provenance, or keep one layer's verdict from "
+                    "feeding another's input",
+                    notes=[f"nominal depth {len(cut)}, effective depth {len(effective)}: "
+                           + ", ".join(effective)])
+
+
+def _effective_depth(system: System, gates: list[str]) -> list[str]:
+    """The largest set of gates that are pairwise provenance-disjoint and pairwise
+    non-descendant in the data graph (ANALYSES.md A8)."""
+    gates = gates[:14]
+    for size in range(len(gates), 0, -1):
+        for subset in combinations(gates, size):
+            boxes = [system.boxes[g] for g in subset]
+            if len({b.provenance for b in boxes}) < len(boxes):
+                continue
+            if any(b.path in system.descendants(a.path) for a in boxes for b in boxes if a is not b):
+                continue
+            return list(subset)
+    return []
+
+
+# ------------------------------------------------------------------------------ A6, A7
+
+def _same_family(a: Box, b: Box) -> bool:
+    snapshot = a.instance.snapshot_of or b.instance.snapshot_of
+    return (a.provenance == b.provenance or a.component == b.component or
+            (snapshot is not None and snapshot in (a.instance.name, b.instance.name)))
+
+
+def monitor_collusion(system: System) -> Iterable[Diagnostic]:
+    sanitizers = {b.path for b in system.boxes.values()
+                  if b.is_a(*SANITIZER_KINDS) and b.trust in ("trusted", "formal")}
+    honeypots = [b for b in system.boxes.values() if b.is_a("honeypot") and b.trust in GATE_TRUST]
+    for monitor in sorted(system.of_kind(*WATCHER_KINDS), key=lambda b: b.path):
+        if monitor.trust != "untrusted":
+            continue
+        validated = any(system.reaches(h.path, monitor.path) for h in honeypots)
+        for policy in _hazards(system):
+            if policy.path == monitor.path or not _same_family(policy, monitor):
+                continue
+            path = system.reaches(policy.path, monitor.path, sanitizers)
+            if path is None or validated:
+                continue
+            yield _finding(
+                "S0301", "error",
+                f"`{monitor.path}` watches `{policy.path}`, which shares its provenance "
+                f"`{policy.provenance}`, over an unsanitised channel, with no honeypot validation",
+                monitor, path,
+                "a monitor from the same model as what it watches shares its blind spots and "
+                "can coordinate with it through steganographic signals (Greenblatt et al. 2024, "
+                "untrusted monitoring)",
+                "paraphrase or redact the monitored output with a trusted sanitizer, and "
+                "validate the monitor on trusted honeypots (known-bad inputs) before trusting it",
+                related=[(policy.span, f"`{policy.path}` is watched")])
+
+
+def training_against_monitor(system: System) -> Iterable[Diagnostic]:
+    world = _environments(system)
+    for pressure in system.pressures:
+        target = system.boxes[pressure.target]
+        if not target.is_a(*AGENT_KINDS):
+            continue
+        found = []
+        for monitor in sorted(system.of_kind(*DETECTOR_KINDS), key=lambda b: b.path):
+            if monitor.path == target.path or monitor.is_a("human"):
+                continue
+            path = _through(system, target.path, monitor.path, pressure, world)
+            if path is not None:
+                found.append((monitor, path))
+        if not found:
+            continue
+        monitor, path = min(found, key=lambda f: len(f[1]))
+        others = [m.path for m, _ in found if m is not monitor]
+        yield _finding(
+            "S0302", "error",
+            f"`{target.path}` is trained on the verdict of `{monitor.path}`, which monitors it",
+            monitor, path + [_signal_label(pressure)],
+            "optimising against a detector teaches the optimised model to evade it, and the "
+            "detector stops being evidence (Baker et al. 2025, Monitoring Reasoning Models "
+            "for Misbehavior)",
+            "keep the monitor out of the training signal; train on a separate evaluator",
+            related=[(pressure.span, "the optimisation wire")],
+            notes=[f"also on the path: {', '.join(others)}"] if others else [])
+
+
+# ------------------------------------------------------------------------------------ A9
+
+def judge_taint(system: System) -> Iterable[Diagnostic]:
+    stops = {b.path for b in system.boxes.values()
+             if b.is_a("sanitizer", "verifier") and b.trust in ("trusted", "formal")}
+    world = _environments(system)
+    for source in _hazards(system):
+        tainted = _reach_set(system, source.path, stops | world)
+        for judge in sorted((system.boxes[p] for p in tainted), key=lambda b: b.path):
+            if judge.trust not in ("human", "trusted") or not judge.is_a(*JUDGING_KINDS):
+                continue
+            into = system.reaches(source.path, judge.path, stops | world)
+            gated = _gate_fed_by(system, source, judge)
+            if gated is not None and into is not None:
+                yield _finding(
+                    "S0401", "warning",
+                    f"`{judge.path}` reads the output of `{source.path}` and decides a gate on it",
+                    judge, into + gated[1:],
+                    "an untrusted model's output is an input to the judge that gates it: a "
+                    "prompt-injection and manipulation surface (Greenblatt et al. 2024: the "
+                    "trusted monitor reads the untrusted code)",
+                    "show the judge a sanitised or paraphrased version, and test it on "
+                    "adversarial inputs")
+            for pressure in system.pressures_on(source.path):
+                out = _path_to_signal(system, judge.path, pressure, world | {source.path},
+                                      train=True)
+                if out is None or into is None:
+                    continue
+                yield _finding(
+                    "S0401", "warning",
+                    f"`{source.path}` is trained on the judgement of `{judge.path}`, who reads "
+                    f"its output",
+                    judge, into + out[1:] + [_signal_label(pressure)],
+                    "a judge who reads an optimised model's output and decides its reward is a "
+                    "target for persuasion and manipulation: the model has an incentive to "
+                    "control the judgement (Everitt et al. 2021, Agent Incentives)",
+                    "make the judge robust (debate's assumption), or keep the judged output "
+                    "from being optimised against the same judge",
+                    related=[(pressure.span, "the optimisation wire")])
+                break
+
+
+def _gate_fed_by(system: System, source: Box, judge: Box) -> list[str] | None:
+    """A path from `judge` to a gate on `source`'s way to a sink (or [judge] if it is one)."""
+    gates = [b for b in system.boxes.values() if _is_gate(b)]
+    world = _environments(system)
+    for sink in _sinks(system):
+        for gate in sorted(gates, key=lambda b: b.path):
+            if gate.path == judge.path or \
+                    system.reaches(source.path, gate.path, world, modes=system.deploy_modes) is None or \
+                    system.reaches(gate.path, sink.path, world, modes=system.deploy_modes) is None:
+                continue
+            path = system.reaches(judge.path, gate.path, world, modes=system.deploy_modes)
+            if path is not None:
+                return path
+    return None
+
+
+def _reach_set(system: System, start: str, stops: set[str]) -> set[str]:
+    found: set[str] = set()
+    for mode in system.mode_list:
+        graph = system.graph_in(mode)
+        view = nx.restricted_view(graph, [s for s in stops if s != start and s in graph], [])
+        if start in view:
+            found |= nx.descendants(view, start)
+    return found
+
+
+# ---------------------------------------------------------------------------- A10, A16
+
+def self_reference(system: System) -> Iterable[Diagnostic]:
+    for pressure in system.pressures:
+        target = system.boxes[pressure.target]
+        if not target.is_a(*AGENT_KINDS):
+            continue
+        # The target shapes the training data of a learned evaluator that sets its objective.
+        for other in system.pressures:
+            evaluator = system.boxes[other.target]
+            if other.target == pressure.target or evaluator.is_a(*AGENT_KINDS):
+                continue
+            into = _path_to_signal(system, target.path, other)
+            out = _path_to_signal(system, evaluator.path, pressure)
+            if into is None or out is None:
+                continue
+            yield _finding(
+                "S0402", "warning",
+                f"`{target.path}` shapes the training of `{evaluator.path}`, which sets "
+                f"`{target.path}`'s own objective",
+                target, into + [_signal_label(other), evaluator.path] + out[1:]
+                + [_signal_label(pressure)],
+                "a model whose outputs become the labels of its own reward is trained on a "
+                "target it moves (feedback tampering; Everitt et al. 2021, Reward Tampering "
+                "Problems and Solutions)",
+                "collect labels on a frozen snapshot's outputs, or freeze the evaluator "
+                "while the model trains",
+                related=[(other.span, "the evaluator's training"), (pressure.span, "the model's training")])
+            break
+        if pressure.family == "supervised":
+            path = None
+            for source in sorted(pressure.sources - {pressure.target}):
+                path = system.reaches(target.path, source, modes=system.pressure_modes(pressure))
+                if path is not None:
+                    break
+            if path is not None:
+                yield _finding(
+                    "S0402", "warning",
+                    f"the imitation target of `{target.path}` is computed from its own live output",
+                    target, path + [_signal_label(pressure)],
+                    "when the model being trained also answers the sub-questions that define its "
+                    "target, it can steer its own label (Christiano et al. 2018, IDA: the target "
+                    "must come from the previous iterate)",
+                    "compute the target with a frozen snapshot: `prev = frozen model`",
+                    related=[(pressure.span, "the optimisation wire")])
+
+
+def world_closing(system: System) -> Iterable[Diagnostic]:
+    """A16: a policy changes the state of a person or the world whose judgements train it."""
+    for pressure in system.pressures:
+        target = system.boxes[pressure.target]
+        if not target.is_a(*AGENT_KINDS):
+            continue
+        # Preferences that change: a stateful person (A16: the content recommender's user).
+        shaped = sorted((b for b in system.boxes.values() if b.is_a("human")
+                         and b.attributes.stateful), key=lambda b: b.path)
+        for box in shaped:
+            into = system.reaches(target.path, box.path)
+            out = (_path_to_signal(system, box.path, pressure, {target.path}, train=True,
+                                   outcomes=True) if into else None)
+            if out is None:
+                continue
+            yield _finding(
+                "S0403", "warning",
+                f"world-closing training loop: `{target.path}` changes `{box.path}`, whose "
+                f"state feeds `{target.path}`'s training",
+                target, into + out[1:] + [_signal_label(pressure)],
+                "a policy that can change the preferences or the world its objective is computed "
+                "from has an incentive to shape them (Everitt et al. 2021, Agent Incentives: the "
+                "content recommender)",
+                "compute the objective from preferences or states the policy cannot influence, "
+                "or model them as fixed data",
+                related=[(pressure.span, "the optimisation wire")])
+            break
+
+
+# ----------------------------------------------------------------------------------- A11
+
+def _upstream(system: System, pressure: Pressure) -> set[str]:
+    """Every box whose output can influence the pressure's signal (data and parameters)."""
+    graph = system.train_graph
+    found: set[str] = set()
+    for mode in system.pressure_modes(pressure):
+        for source in pressure.sources:
+            node = (source, mode)
+            if node in graph:
+                found |= {source} | {n[0] for n in nx.ancestors(graph, node)}
+    return found
+
+
+def sim_to_real(system: System) -> Iterable[Diagnostic]:
+    sinks = _sinks(system)
+    gates = {b.path for b in system.boxes.values() if _is_gate(b)}
+    for pressure in system.pressures:
+        target = system.boxes[pressure.target]
+        if not target.is_a(*AGENT_KINDS):
+            continue
+        upstream = _upstream(system, pressure) - {target.path}
+        simulated = sorted(p for p in upstream if system.boxes.get(p) and system.boxes[p].is_a("model"))
+        real = [p for p in upstream if system.boxes.get(p) and system.boxes[p].is_a("environment")
+                and not p.startswith("in:")]
+        if not simulated or real:
+            continue
+        monitors = [m for m in system.of_kind("monitor") if m.trust in GATE_TRUST and
+                    any(system.boxes[a].is_a("model") for a in system.ancestors(m.path)) and
+                    any(system.boxes[a].is_a("environment") for a in system.ancestors(m.path))]
+        for sink in sinks:
+            reached = system.reaches(target.path, sink.path, modes=system.deploy_modes)
+            if reached is None:
+                continue
+            ungated = system.reaches(target.path, sink.path, gates, modes=system.deploy_modes)
+            if monitors and ungated is None:
+                continue
+            missing = []
+            if not monitors:
+                missing.append("no runtime monitor compares the model's predictions with real "
+                               "observations")
+            if ungated is not None:
+                missing.append("no trusted gate with a fallback stands between it and the world")
+            yield _finding(
+                "S0601", "error",
+                f"`{target.path}` is optimised only in a model ({', '.join(simulated[:3])}) "
+                f"and deployed to `{sink.path}` unguarded",
+                target, ungated or reached,
+                "optimisation inside a model exploits the model's errors; in the world those "
+                "errors are real (Dalrymple et al. 2024, Towards Guaranteed Safe AI)",
+                "add a runtime monitor reading the world model's predictions and the real "
+                "observations, and a gate on the actuator that falls back to a safe controller",
+                notes=missing)
+
+
+# ----------------------------------------------------------------------------------- A17
+
+def trust_consistency(system: System) -> Iterable[Diagnostic]:
+    for pressure in system.pressures:
+        target = system.boxes[pressure.target]
+        if target.trust not in ("trusted", "formal"):
+            continue
+        upstream = _upstream(system, pressure) - {target.path}
+        untrusted = sorted(p for p in upstream if system.boxes.get(p) and
+                           system.boxes[p].trust == "untrusted" and
+                           system.boxes[p].is_a(*HAZARD_KINDS))
+        if not untrusted:
+            continue
+        path = _path_to_signal(system, untrusted[0], pressure, train=True) or [untrusted[0]]
+        yield _finding(
+            "S0303", "warning",
+            f"`{target.path}` is {target.trust} but trained on a signal that untrusted "
+            f"`{untrusted[0]}` influences",
+            target, path + [_signal_label(pressure)],
+            "trust in a learned box rests on how it was trained; an untrusted influence on "
+            "its training signal can plant behaviour in it",
+            f"train `{target.path}` only on trusted signals, or mark it untrusted; if it is "
+            "trusted for another reason (e.g. too weak to scheme) acknowledge this finding "
+            "with `allow`",
+            related=[(pressure.span, "the optimisation wire")])
+
+
+STRUCTURAL: list[Analysis] = [goodhart, heldout_contamination, untrusted_output,
+                              monitor_collusion, training_against_monitor, judge_taint,
+                              self_reference, world_closing, sim_to_real, trust_consistency]
