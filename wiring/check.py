@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import graphlib
 
 from .diagnostics import Diagnostic, Span, error, warning
-from .model import (BoolType, Call, CollectionType, Component, Copy, Diagram, Endpoint, Expr,
+from .model import (BoolType, Call, Chain, CollectionType, Component, Copy, Diagram, Endpoint, Expr,
                     Instance, Merge, Name, NumType, Port, PortRef, Proposal, Training,
                     UnknownType, Wire)
 from .types import Decider, is_scalar, names_in, show_type, subtype, value_in
@@ -492,6 +492,8 @@ def _check_signal(ctx: _Context, view: _DiagramView, training: Training, expr: E
 
 
 def _children(expr: Expr) -> list[Expr]:
+    if isinstance(expr, Chain):
+        return [expr.first] + [link.arg for link in expr.rest]
     return [getattr(expr, a) for a in ("arg", "left", "right") if hasattr(expr, a)]
 
 

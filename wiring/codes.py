@@ -162,6 +162,11 @@ CODES: dict[str, Code] = {
         "Every port of a component has a type. (A diagram's outer ports may omit theirs: the "
         "checker infers them from the wires.)",
         "component Policy : policy {\n  in prompt\n}\n"),
+    "E0120": Code(
+        "number out of range",
+        "A numeric literal with an exponent beyond 400 (`1e999999999`). Numbers are exact; "
+        "write such quantities in other units or as parameters.",
+        "param big : Real = 1e999999999\n"),
     # ----------------------------------------------------------------------------- wiring
     "E0201": Code(
         "a wire starts at an input",

@@ -8,13 +8,14 @@ does not report them as unconnected: one mistake, one diagnostic).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from lark import Token, Tree
 
 from .diagnostics import Diagnostic, Span, error, warning
-from .model import (MERGE_OPERATORS, TRUST_LEVELS, Attributes, Binary, BoolType, Call,
+from .model import (MERGE_OPERATORS, TRUST_LEVELS, Attributes, Binary, BoolType, Call, Chain, Link,
                     CollectionType, Component, Diagram, Endpoint, EnumType, Expr, Field_,
                     Infinity, Instance, KindDecl, Name, Neg, Num, NumType, OpaqueType,
                     OptimiserDecl, Param, Port, PortRef, Proposal, RecordType, Training,
@@ -23,6 +24,7 @@ from .parse import ParsedFile
 from .sources import PRELUDE, Program
 from .types import Decider, interval_nonempty, show_interval
 
+MAX_EXPONENT = 400  # exact arithmetic on 10**400 is instant; on 10**999999999 it never ends
 BUILTIN_TYPES = ("Real", "Int", "Nat", "Bool", "Prob", "Text", "List", "Set", "Dist")
 FLAGS = ("learned", "frozen", "stateful", "instantaneous", "heldout") + TRUST_LEVELS
 VALUED_ATTRIBUTES = ("provenance", "coverage", "miss", "cost", "budget")
@@ -38,6 +40,9 @@ SIGNAL_FUNCTIONS = {
     "match": (2, "values"), "mse": (2, "values"), "cross_entropy": (2, "values"),
     "log_likelihood": (1, "values"), "accuracy": (2, "values"), "loss": (None, "values"),
 }
+
+
+_OPS = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
 
 
 def unquote(token: str) -> str:
@@ -203,19 +208,40 @@ class _Elaborator:
             raise AssertionError(tree)
         kind = tree.data
         if kind == "number":
-            return Num(value=_normal_number(str(tree.children[0])), span=span)
+            text = str(tree.children[0])
+            exponent = re.search(r"[eE]([+-]?\d+)$", text)
+            if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
+                self.report(error("E0120", f"the number `{text}` is out of range", span,
+                                  label=f"exponent beyond +/-{MAX_EXPONENT}",
+                                  help="write the quantity in other units, or as a parameter"))
+                return None
+            return Num(value=_normal_number(text), span=span)
         if kind == "infinity":
             return Infinity(span=span)
         if kind == "neg":
             inner = self.expr(file, tree.children[0], scope)
             return Neg(arg=inner, span=span) if inner is not None else None
-        if kind in ("add", "sub", "mul", "div", "pow"):
+        if kind in ("add", "sub", "mul", "div"):
+            # Flatten a left-nested chain of one precedence level iteratively.
+            level = ("add", "sub") if kind in ("add", "sub") else ("mul", "div")
+            links = []
+            node = tree
+            while isinstance(node, Tree) and node.data in level:
+                links.append((_OPS[node.data], node.children[1]))
+                node = node.children[0]
+            first = self.expr(file, node, scope)
+            rest = [(op, self.expr(file, arg, scope)) for op, arg in reversed(links)]
+            if first is None or any(arg is None for _, arg in rest):
+                return None
+            if len(rest) == 1:
+                return Binary(op=rest[0][0], left=first, right=rest[0][1], span=span)
+            return Chain(first=first, rest=[Link(op=op, arg=arg) for op, arg in rest], span=span)
+        if kind == "pow":
             left = self.expr(file, tree.children[0], scope)
             right = self.expr(file, tree.children[1], scope)
             if left is None or right is None:
                 return None
-            op = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "^"}[kind]
-            return Binary(op=op, left=left, right=right, span=span)
+            return Binary(op="^", left=left, right=right, span=span)
         if kind == "ref":
             parts = [str(t) for t in tree.children]
             if scope is not None:

@@ -65,6 +65,21 @@ class Binary(_Node):
     span: Span | None = None
 
 
+class Link(_Node):
+    op: Literal["+", "-", "*", "/"]
+    arg: Expr
+
+
+class Chain(_Node):
+    """`a + b - c + ...` or `a * b / c * ...`: a left fold kept flat, so that a long sum is a
+    shallow tree (for the JSON export, and for every stage that walks expressions)."""
+
+    node: Literal["chain"] = "chain"
+    first: Expr
+    rest: list[Link]
+    span: Span | None = None
+
+
 class Call(_Node):
     node: Literal["call"] = "call"
     function: str
@@ -72,7 +87,8 @@ class Call(_Node):
     span: Span | None = None
 
 
-Expr = Annotated[Union[Num, Infinity, Name, PortRef, Neg, Binary, Call], Field(discriminator="node")]
+Expr = Annotated[Union[Num, Infinity, Name, PortRef, Neg, Binary, Chain, Call],
+                 Field(discriminator="node")]
 
 
 # --------------------------------------------------------------------------------------- types
@@ -306,5 +322,5 @@ class Proposal(_Node):
         return self.components.get(name) or self.diagrams.get(name)
 
 
-for _model in (Neg, Binary, Call, CollectionType):
+for _model in (Neg, Binary, Link, Chain, Call, CollectionType):
     _model.model_rebuild()

@@ -20,6 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .diagnostics import Diagnostic, Span, error
 
 MAX_NESTING = 64  # brackets; deeper input is refused before any recursive stage sees it
+MAX_EXPRESSION_DEPTH = 400  # operators chained in one expression (`1 + 1 + ...`)
 MAX_SYNTAX_ERRORS = 50
 
 TOP_LEVEL = ("proposal", "cites", "note", "import", "kind", "type", "record", "enum",
@@ -38,8 +39,32 @@ def _grammar_text() -> str:
 
 
 class _NestingTooDeep(Exception):
-    def __init__(self, token: Token):
+    def __init__(self, token: Token, expression: bool = False):
         self.token = token
+        self.expression = expression
+
+
+_OPERATORS = frozenset({"add", "sub", "mul", "div", "pow", "neg"})
+
+
+def _check_depth(tree: Tree) -> None:
+    """Refuse expressions whose operator chains are deeper than later, recursive stages
+    handle. The walk is iterative (lark yields subtrees bottom-up)."""
+    depth: dict[int, int] = {}
+    for subtree in tree.iter_subtrees():
+        if subtree.data not in _OPERATORS:
+            continue
+        below = max((depth.get(id(c), 0) for c in subtree.children if isinstance(c, Tree)),
+                    default=0)
+        depth[id(subtree)] = below + 1
+        if below + 1 > MAX_EXPRESSION_DEPTH:
+            first = subtree
+            while isinstance(first, Tree) and first.children and isinstance(first.children[0], Tree):
+                first = first.children[0]
+            token = next(first.scan_values(lambda v: isinstance(v, Token)), None) \
+                if isinstance(first, Tree) else first
+            raise _NestingTooDeep(token or Token("NAME", "", line=subtree.meta.line,
+                                                 column=subtree.meta.column), expression=True)
 
 
 class _BracketLexer:
@@ -125,6 +150,11 @@ def _span_at(path: str, line: int, column: int, length: int = 1) -> Span:
 
 def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic, int]:
     """The diagnostic for one lark exception and the line it happened on."""
+    if isinstance(exc, _NestingTooDeep) and exc.expression:
+        tok = exc.token
+        return error("E0003", f"an expression chains more than {MAX_EXPRESSION_DEPTH} operators",
+                     _span_at(path, tok.line, tok.column), label="this expression",
+                     help="split it with parameters, or use sum(...) / mean(...) in a signal"), tok.line
     if isinstance(exc, _NestingTooDeep):
         tok = exc.token
         return error("E0003", f"brackets nested more than {MAX_NESTING} levels deep",
@@ -178,7 +208,9 @@ def parse(path: str, text: str) -> ParsedFile:
     working = text
     for _ in range(MAX_SYNTAX_ERRORS):
         try:
-            result.tree = parser().parse(working)
+            tree = parser().parse(working)
+            _check_depth(tree)
+            result.tree = tree
             return result
         except (UnexpectedInput, _NestingTooDeep) as exc:
             diagnostic, line = _syntax_diagnostic(path, text, exc)

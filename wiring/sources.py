@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 
 from lark import Tree
 
@@ -55,20 +54,31 @@ def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagn
     """The text of `path`; `used_at` is the import statement that named it, if any."""
     importing = used_at is not None
     where = used_at or Span(file=path, line=1, column=1, end_line=1, end_column=1)
-    if os.path.isdir(path):
+    if "\x00" not in path and os.path.isdir(path):
         return None, error("E0403" if importing else "E0502", f"`{path}` is a directory, not a "
                            "proposal file", where if importing else None,
                            help="name a .wd file inside it")
     try:
-        data = Path(path).read_bytes()
+        # Read at most one byte past the limit: a huge file is refused by its size without
+        # being loaded into memory.
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            size = os.path.getsize(path)
+            span = Span(file=path, line=1, column=1, end_line=1, end_column=1)
+            return None, error("E0007", f"the file is {size / 2**20:.1f} MiB; proposals are "
+                               f"limited to {MAX_BYTES // 2**20} MiB", span,
+                               help="split the proposal into files joined with `import`")
     except FileNotFoundError:
         return None, error("E0401" if importing else "E0501", f"cannot find `{path}`",
                            where if importing else None,
                            help="import paths are relative to the importing file"
                            if importing else "check the path")
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        reason = getattr(exc, "strerror", None) or "the path is not valid"
         return None, error("E0403" if importing else "E0502",
-                           f"cannot read `{path}`: {exc.strerror}",
+                           f"cannot read `{path!r}`: {reason}" if "\x00" in path else
+                           f"cannot read `{path}`: {reason}",
                            where if importing else None)
     return decode(path, data)
 
@@ -114,7 +124,7 @@ def load_program(path: str, text: str | None = None) -> Program:
     keys: dict[str, str] = {}  # real path -> display path
 
     def key_of(display: str) -> str:
-        return os.path.realpath(display)
+        return os.path.realpath(display.replace("\x00", "\\0"))
 
     root = parse(path, text)
     parsed_by_path[path] = root

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterator
 
-from .model import (Binary, BoolType, Call, CollectionType, EnumType, Expr, Infinity, Name, Neg,
+from .model import (Binary, BoolType, Call, Chain, CollectionType, EnumType, Expr, Infinity, Name, Neg,
                     Num, NumType, OpaqueType, Param, PortRef, RecordType, Type, UnknownType)
 
 # ------------------------------------------------------------------------------------ display
@@ -35,6 +35,11 @@ def show_expr(expr: Expr, parent: int = 0) -> str:
         return f"({text})" if parent > 3 else text
     if isinstance(expr, Call):
         return f"{expr.function}({', '.join(show_expr(a) for a in expr.args)})"
+    if isinstance(expr, Chain):
+        own = _PRECEDENCE[expr.rest[0].op]
+        text = show_expr(expr.first, own) + "".join(
+            f" {link.op} {show_expr(link.arg, own + 1)}" for link in expr.rest)
+        return f"({text})" if own < parent else text
     assert isinstance(expr, Binary)
     own = _PRECEDENCE[expr.op]
     left = show_expr(expr.left, own if expr.op != "^" else own + 1)
@@ -86,6 +91,8 @@ def names_in(expr: Expr) -> Iterator[Name | PortRef]:
             stack.append(node.arg)
         elif isinstance(node, Binary):
             stack += [node.right, node.left]
+        elif isinstance(node, Chain):
+            stack += [link.arg for link in reversed(node.rest)] + [node.first]
         elif isinstance(node, Call):
             stack += reversed(node.args)
 
@@ -100,9 +107,27 @@ class _Symbolic(Exception):
     """Raised when an expression needs sympy (it names a parameter or is not plain arithmetic)."""
 
 
+def _fold(op: str, left, right):
+    if op == "+":
+        return left + right
+    if op == "-":
+        return left - right
+    if op == "*":
+        return left * right
+    return left / right
+
+
 def _constant(expr: Expr) -> Fraction:
     if isinstance(expr, Num):
         return Fraction(expr.value)
+    if isinstance(expr, Chain):
+        value = _constant(expr.first)
+        for link in expr.rest:
+            arg = _constant(link.arg)
+            if link.op == "/" and arg == 0:
+                raise _Symbolic
+            value = _fold(link.op, value, arg)
+        return value
     if isinstance(expr, Neg):
         return -_constant(expr.arg)
     if isinstance(expr, Binary):
@@ -135,6 +160,10 @@ def evaluate(expr: Expr, params: dict[str, Param]) -> Fraction | None:
             return Neg(arg=substitute(node.arg))
         if isinstance(node, Binary):
             return Binary(op=node.op, left=substitute(node.left), right=substitute(node.right))
+        if isinstance(node, Chain):
+            return Chain(first=substitute(node.first),
+                         rest=[link.model_copy(update={"arg": substitute(link.arg)})
+                               for link in node.rest])
         return node
 
     try:
@@ -256,6 +285,11 @@ class Decider:
             return self._sympy_cache[expr.name]
         if isinstance(expr, Neg):
             return -self._to_sympy(expr.arg)
+        if isinstance(expr, Chain):
+            value = self._to_sympy(expr.first)
+            for link in expr.rest:
+                value = _fold(link.op, value, self._to_sympy(link.arg))
+            return value
         if isinstance(expr, Binary):
             left, right = self._to_sympy(expr.left), self._to_sympy(expr.right)
             return {"+": lambda: left + right, "-": lambda: left - right,

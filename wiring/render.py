@@ -1,0 +1,1228 @@
+"""Rendering: a checked proposal as Graphviz DOT text, and DOT as SVG, PNG or PDF.
+
+`to_dot` is a pure function of the model: the same proposal and options give byte-identical
+text. Everything that comes from a user's file (names, titles, notes, citations, provenance) goes
+through `_html` or `_quote`, so no text can break the DOT or its HTML-like labels.
+
+What a picture shows:
+
+- a box per instance: an HTML table whose header names the instance, its component and kind,
+  and whose port cells carry the wires (inputs on the left, outputs on the right, or top and
+  bottom with `direction="TB"`); the kind family sets the header colour (Okabe-Ito palette) and
+  the «kind» tag, the border says trust and learning (double: human, dashed: learned, bold:
+  trusted or formal, dotted: environment), rounded corners mark learned-model families;
+- nested diagrams as clusters with their own outer ports (`depth` limits the expansion, deeper
+  ones become single boxes; `flatten` dissolves the clusters and joins the wires);
+- copies as a junction dot, feedback (delayed wires and wires that close a cycle) dashed and
+  blue, training as an optimiser node fed by thin vermilion signal wires and updating its
+  target through a double vermilion wire with a hollow arrowhead;
+- the proposal title over the frame of the drawn diagram; a legend of what is drawn and the
+  citations below.
+
+`render` runs Graphviz `dot` (raising `DotNotFound` with install instructions when it is
+missing); `check` never needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import textwrap
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .model import (Binary, Call, Component, Diagram, Expr, Instance, Name, Neg, Port, PortRef,
+                    Proposal, Training)
+from .types import show_expr, show_type
+
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
+DIRECTIONS: tuple[str, ...] = ("LR", "TB")
+EXIT_NO_DOT = 3          # `wiring render`: Graphviz `dot` missing; the .dot file was written
+EXIT_DOT_FAILED = 4      # `wiring render`: `dot` ran and failed
+DEFAULT_PNG_DPI = 192
+
+INSTALL_HINT = (
+    "Install Graphviz, which provides the `dot` program: Debian/Ubuntu `sudo apt-get install "
+    "graphviz`, Fedora `sudo dnf install graphviz`, macOS `brew install graphviz`, Windows "
+    "`winget install graphviz` (or `choco install graphviz`), conda `conda install -c "
+    "conda-forge graphviz`; other systems: https://graphviz.org/download/. Then make sure `dot` "
+    "is on PATH (`dot -V` prints its version).")
+
+
+# ------------------------------------------------------------------------------------- errors
+
+class RenderError(Exception):
+    """A problem with what was asked of the renderer (unknown diagram or mode, bad option)."""
+
+
+class DotNotFound(RenderError):
+    """Graphviz `dot` is not on PATH; the message says how to install it."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(message or "Graphviz `dot` was not found on PATH. " + INSTALL_HINT)
+
+
+class DotFailed(RenderError):
+    """`dot` ran and failed (or timed out); the message carries its error output."""
+
+
+# ------------------------------------------------------------------------------------- escaping
+
+_HTML = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;",
+         ord("'"): "&#39;", ord("]"): "&#93;"}
+_HTML.update({c: " " for c in range(32)})
+_HTML.update({c: " " for c in range(0x7F, 0xA0)})
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _ascii(text: str) -> str:
+    """Non-ASCII characters as numeric character references: the DOT text is pure ASCII."""
+    if text.isascii():
+        return text
+    text = _SURROGATE.sub("\ufffd", text)
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def _html(text: str) -> str:
+    """One line of user text inside an HTML-like label: markup characters become entities and
+    control characters (newlines included) spaces."""
+    return _ascii(str(text).translate(_HTML))
+
+
+def _html_lines(text: str, width: int = 0, align: str = "") -> str:
+    """Several lines of user text, wrapped at `width` characters, joined with <BR/>."""
+    lines: list[str] = []
+    for paragraph in str(text).splitlines() or [""]:
+        if width and len(paragraph) > width:
+            lines += textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""]
+        else:
+            lines.append(paragraph)
+    br = f'<BR ALIGN="{align}"/>' if align else "<BR/>"
+    return br.join(_html(line) for line in lines) + (br if align and len(lines) > 0 else "")
+
+
+_QUOTE = {ord("\\"): "\\\\", ord('"'): '\\"', ord("&"): "&amp;", ord("\n"): "\\n"}
+_QUOTE.update({c: " " for c in range(32) if c != 10})
+_QUOTE.update({c: " " for c in range(0x7F, 0xA0)})
+
+
+def _quote(text: str) -> str:
+    """A DOT double-quoted string: backslashes, quotes and `&` escaped, pure ASCII."""
+    return '"' + _ascii(str(text).translate(_QUOTE)) + '"'
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+
+def _ident(name: str) -> str:
+    """An injective, DOT-safe spelling of one name: identifiers as they are, anything else as
+    `_` and the hex of its UTF-8 bytes (no kept name starts with `_`)."""
+    if _PLAIN_NAME.match(name):
+        return name
+    return "_" + name.encode("utf-8", "surrogatepass").hex()
+
+
+# --------------------------------------------------------------------------------------- styles
+
+@dataclass(frozen=True)
+class Family:
+    key: str
+    label: str
+    roots: tuple[str, ...]
+    colour: str
+    rounded: bool
+
+
+# Okabe-Ito colours; the header's lightness differs between neighbours, the «kind» tag and the
+# border carry the rest, so the picture survives greyscale and colour blindness. Vermilion
+# (#D55E00) is reserved for training, blue dashes for feedback.
+FAMILIES: tuple[Family, ...] = (
+    Family("human", "human, rater", ("human",), "#E69F00", False),
+    Family("agent", "policy, agent", ("agent",), "#0072B2", True),
+    Family("overseer", "monitor, overseer", ("monitor", "overseer"), "#F0E442", True),
+    Family("verifier", "verifier, spec", ("verifier", "spec"), "#009E73", False),
+    Family("evaluator", "reward model, judge", ("evaluator",), "#CC79A7", True),
+    Family("gate", "gate, filter", ("gate",), "#222222", False),
+    Family("model", "simulator, world model", ("model",), "#56B4E9", True),
+    Family("environment", "environment", ("environment",), "#8C8C8C", False),
+    Family("data", "dataset, source", ("dataset", "source"), "#D0D0D0", False),
+    Family("system", "nested diagram", ("system",), "#FFFFFF", False),
+    Family("other", "other kinds", (), "#FFFFFF", False),
+)
+_BY_ROOT = {root: f for f in FAMILIES for root in f.roots}
+_FAMILY = {f.key: f for f in FAMILIES}
+
+TRAINING_COLOUR = "#D55E00"
+FEEDBACK_COLOUR = "#0072B2"
+INK = "#1A1A1A"
+FONT = "Helvetica,Arial,sans-serif"
+
+
+def _tint(colour: str, amount: float = 0.22) -> str:
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(255 - (255 - c) * amount) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02X}" for c in mix)
+
+
+def _dark(colour: str) -> bool:
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
+
+
+def family_of(kind: str, kinds: dict) -> Family:
+    """The style family of a kind: the first kind on its parent chain that roots a family."""
+    seen: set[str] = set()
+    name: str | None = kind
+    while name is not None and name not in seen:
+        if name in _BY_ROOT:
+            return _BY_ROOT[name]
+        seen.add(name)
+        decl = kinds.get(name)
+        name = decl.parent if decl is not None else _PRELUDE_PARENTS.get(name)
+    return _FAMILY["other"]
+
+
+# The prelude's kind tree, for diagrams drawn without their proposal (a bare Diagram).
+_PRELUDE_PARENTS = {
+    "policy": "agent", "debater": "agent", "adversary": "agent", "reward_model": "evaluator",
+    "preference_model": "reward_model", "judge": "evaluator", "critic": "evaluator",
+    "monitor": "evaluator", "overseer": "evaluator", "auditor": "overseer",
+    "verifier": "evaluator", "spec": "evaluator", "filter": "gate", "editor": "gate",
+    "sanitizer": "gate", "router": "gate", "shutdown": "gate", "timeout": "gate",
+    "simulator": "model", "world_model": "model", "rater": "human", "sink": "environment",
+}
+
+
+def _border(attributes, family: Family) -> str:
+    """The border style of a box: double, dashed, bold, dotted or solid."""
+    if attributes is None:
+        return "solid"
+    if attributes.trust == "human" or family.key == "human":
+        return "double"
+    if attributes.learned:
+        return "dashed"
+    if attributes.trust in ("trusted", "formal"):
+        return "bold"
+    if attributes.trust == "environment" or family.key == "environment":
+        return "dotted"
+    return "solid"
+
+
+BORDERS = {"double": "human (double border)", "dashed": "learned (dashed border)",
+           "bold": "trusted or formal (bold border)", "dotted": "environment (dotted border)",
+           "solid": "untrusted, not learned"}
+
+
+# ------------------------------------------------------------------------------ the graph model
+
+@dataclass
+class _Ref:
+    """One end of an edge: a node, and optionally a port cell of it."""
+
+    node: str
+    port: str | None = None
+    kind: str = "cell"          # "cell" (a port of a box), "pin", "junction", "header", "opt"
+
+    def key(self) -> tuple:
+        return (self.node, self.port)
+
+
+@dataclass
+class _Edge:
+    src: _Ref
+    dst: _Ref
+    style: str                  # data, signal, update
+    delayed: bool = False
+    feedback: bool = False
+    backward: bool = False      # drawn against the ranking (dir=back)
+    type_text: str = ""
+    tooltip: str = ""
+    container: str = ""         # the cluster whose diagram declared it
+    lhead: str = ""
+
+
+@dataclass
+class _Box:
+    id: str
+    instance: Instance
+    box_name: str
+    ins: list[tuple[str, Port]]
+    outs: list[tuple[str, Port]]
+    family: Family
+    border: str
+    is_diagram: bool
+    modes_note: str
+    inner_trainings: int
+    tooltip: str
+
+
+@dataclass
+class _Pin:
+    id: str
+    port: Port
+    outer: bool                  # a port of the top diagram (else of an expanded cluster)
+
+
+@dataclass
+class _Optimiser:
+    id: str
+    training: Training
+    target_label: str
+
+
+@dataclass
+class _Cluster:
+    id: str
+    label: str                   # HTML
+    style: str
+    colour: str
+    fill: str
+    items: list = field(default_factory=list)   # _Box, _Pin, _Optimiser, _Cluster, junction ids
+    frame: bool = False
+    tooltip: str = ""
+
+
+class _Builder:
+    def __init__(self, proposal: Proposal, mode: str | None, depth: int | None, flatten: bool,
+                 direction: str, show_types: bool):
+        self.proposal = proposal
+        self.mode = mode
+        self.depth = depth
+        self.flatten = flatten
+        self.direction = direction
+        self.show_types = show_types
+        self.edges: list[_Edge] = []
+        self.junctions: set[str] = set()     # pins of flattened diagrams, contracted later
+        self.copy_points: dict[str, str] = {}  # junction id -> container id
+        self.families: set[str] = set()
+        self.borders: set[str] = set()
+        self.node_ids: set[str] = set()
+        self.port_types: dict[tuple, str] = {}
+        self.mode_seen = False
+        self.clusters: dict[str, _Cluster] = {}
+        self.order: dict[str, int] = {}      # node -> declaration order, for feedback
+
+    def place(self, node: str) -> None:
+        self.order.setdefault(node, len(self.order))
+
+    # naming ---------------------------------------------------------------------------------
+    @staticmethod
+    def path_id(prefix: tuple[str, ...], *parts: str) -> str:
+        return "/".join([_ident(p) for p in prefix] + list(parts))
+
+    def active(self, modes: list[str] | None, diagram: Diagram) -> bool:
+        if self.mode is None or modes is None or self.mode not in diagram.modes:
+            return True
+        return self.mode in modes
+
+    def ports(self, ports: list[Port], diagram: Diagram) -> list[tuple[int, Port]]:
+        return [(i, p) for i, p in enumerate(ports) if self.active(p.modes, diagram)]
+
+    # building -------------------------------------------------------------------------------
+    def build(self, diagram: Diagram, prefix: tuple[str, ...], container: _Cluster,
+              depth_left: int | None, stack: tuple[str, ...]) -> dict[str, _Ref]:
+        """Draw `diagram` into `container`; return its outer ports as edge ends."""
+        if self.mode is not None and self.mode in diagram.modes:
+            self.mode_seen = True
+        pins: dict[str, _Ref] = {}
+        for index, port in self.ports(diagram.ports, diagram):
+            pin_id = self.path_id(prefix, "@" + ("in" if port.direction == "in" else "out"),
+                                  _ident(port.name))
+            ref = _Ref(pin_id, None, "pin")
+            pins[port.name] = ref
+            self.port_types[ref.key()] = show_type(port.type)
+            if port.direction == "in":
+                self.place(pin_id)
+            if self.flatten and prefix:
+                self.junctions.add(pin_id)
+            else:
+                container.items.append(_Pin(pin_id, port, outer=not prefix))
+                self.node_ids.add(pin_id)
+
+        ends: dict[str, dict[str, _Ref]] = {}   # instance -> port -> ref
+        headers: dict[str, _Ref] = {}
+        for instance in diagram.instances:
+            if not self.active(instance.modes, diagram):
+                continue
+            box_id = self.path_id(prefix + (instance.name,))
+            inner = self.proposal.diagrams.get(instance.of) if instance.of_diagram else None
+            expand = (inner is not None and instance.of not in stack
+                      and (depth_left is None or depth_left > 0))
+            if expand:
+                assert inner is not None
+                sub = container
+                if not self.flatten:
+                    sub = self.cluster_for(instance, inner, box_id)
+                    container.items.append(sub)
+                inner_pins = self.build(inner, prefix + (instance.name,), sub,
+                                        None if depth_left is None else depth_left - 1,
+                                        stack + (instance.of,))
+                ends[instance.name] = inner_pins
+                anchor = next(iter(inner_pins.values()), None)
+                if anchor is not None and not self.flatten:
+                    headers[instance.name] = _Ref(anchor.node, None, "cluster:" + sub.id)
+                continue
+            box = self.box_for(instance, box_id, diagram)
+            self.place(box_id)
+            container.items.append(box)
+            self.node_ids.add(box_id)
+            refs: dict[str, _Ref] = {}
+            for cell, port in box.ins + box.outs:
+                ref = _Ref(box_id, cell, "cell")
+                refs[port.name] = ref
+                self.port_types[ref.key()] = show_type(port.type)
+            ends[instance.name] = refs
+            headers[instance.name] = _Ref(box_id, "h", "header")
+
+        for ref in pins.values():
+            self.place(ref.node)
+
+        def resolve(instance: str | None, port: str) -> _Ref | None:
+            if instance is None:
+                return pins.get(port)
+            return ends.get(instance, {}).get(port)
+
+        for wire in diagram.wires:
+            if not self.active(wire.modes, diagram):
+                continue
+            src = resolve(wire.source.instance, wire.source.port)
+            dst = resolve(wire.target.instance, wire.target.port)
+            if src is None or dst is None:
+                continue
+            where = "/".join(prefix) + ": " if prefix else ""
+            tooltip = f"{where}{wire.source} -> {wire.target}"
+            type_text = self.port_types.get(src.key(), "")
+            if type_text:
+                tooltip += f" : {type_text}"
+            if wire.delayed:
+                tooltip += " (delayed)"
+            for note in wire.notes:
+                tooltip += "\n" + note
+            self.edges.append(_Edge(src, dst, "data", delayed=wire.delayed, type_text=type_text,
+                                    tooltip=tooltip, container=container.id))
+
+        for number, training in enumerate(diagram.trainings):
+            if not self.active(training.modes, diagram):
+                continue
+            target = headers.get(training.target)
+            opt_id = self.path_id(prefix, f"@train{number}")
+            container.items.append(_Optimiser(opt_id, training, training.target))
+            self.node_ids.add(opt_id)
+            opt = _Ref(opt_id, None, "opt")
+            seen: set[tuple] = set()
+            for ref in _signal_refs(training.signal):
+                if isinstance(ref, PortRef):
+                    src = resolve(ref.instance, ref.port)
+                else:
+                    src = headers.get(ref.name)
+                if src is None or src.key() in seen:
+                    continue
+                seen.add(src.key())
+                self.edges.append(_Edge(src, opt, "signal",
+                                        type_text=self.port_types.get(src.key(), ""),
+                                        tooltip=f"signal of `train {training.target}`",
+                                        container=container.id))
+            if target is not None:
+                edge = _Edge(opt, target, "update",
+                             tooltip=f"{training.optimiser} updates the parameters of "
+                                     f"{training.target}", container=container.id)
+                if target.kind.startswith("cluster:"):
+                    edge.lhead = target.kind.split(":", 1)[1]
+                self.edges.append(edge)
+        return pins
+
+    def cluster_for(self, instance: Instance, inner: Diagram, box_id: str) -> _Cluster:
+        attributes = instance.attributes
+        family = family_of(attributes.kind, self.proposal.kinds)
+        border = _border(attributes, family)
+        self.families.add(family.key)
+        self.borders.add(border)
+        style = {"double": "rounded,bold", "dashed": "rounded,dashed", "bold": "rounded,bold",
+                 "dotted": "rounded,dotted"}.get(border, "rounded")
+        label = (f'<B>{_html(instance.name)}</B> : {_html(inner.name)}'
+                 f'<BR ALIGN="LEFT"/><FONT POINT-SIZE="9">{_html(_tags(instance, family, self.proposal))}'
+                 '</FONT><BR ALIGN="LEFT"/>')
+        colour = INK if family.key in ("system", "other") else family.colour
+        cluster = _Cluster("cluster_" + box_id, label, style, colour,
+                           _tint(family.colour, 0.10) if family.key not in ("system", "other")
+                           else "#FAFAFA",
+                           tooltip="\n".join([f"{instance.name} : {inner.name}"] +
+                                             instance.notes + inner.notes))
+        return cluster
+
+    def box_for(self, instance: Instance, box_id: str, diagram: Diagram) -> _Box:
+        box = self.proposal.box(instance.of)
+        ports = box.ports if box is not None else []
+        active = self.ports(ports, diagram)
+        ins = [(f"i{i}", p) for i, p in active if p.direction == "in"]
+        outs = [(f"o{i}", p) for i, p in active if p.direction == "out"]
+        attributes = instance.attributes
+        family = family_of(attributes.kind, self.proposal.kinds)
+        border = _border(attributes, family)
+        self.families.add(family.key)
+        self.borders.add(border)
+        modes_note = ""
+        if self.mode is None and instance.modes is not None and diagram.modes \
+                and sorted(instance.modes) != sorted(diagram.modes):
+            modes_note = "only in " + ", ".join(instance.modes)
+        inner_trainings = len(box.trainings) if isinstance(box, Diagram) else 0
+        tooltip = [f"{instance.name} : {instance.of} ({attributes.kind})"]
+        if attributes.provenance:
+            tooltip.append(f"provenance: {attributes.provenance}")
+        tooltip += list(instance.notes) + (list(box.notes) if box is not None else [])
+        return _Box(box_id, instance, box.name if box is not None else instance.of, ins, outs, family, border,
+                    isinstance(box, Diagram), modes_note, inner_trainings, "\n".join(tooltip))
+
+    # post-processing ------------------------------------------------------------------------
+    def contract_junctions(self) -> None:
+        """Join the wires through the outer ports of flattened diagrams."""
+        for junction in sorted(self.junctions):
+            incoming = [e for e in self.edges if e.dst.node == junction]
+            outgoing = [e for e in self.edges if e.src.node == junction]
+            keep = [e for e in self.edges if e.dst.node != junction and e.src.node != junction]
+            for a in incoming:
+                for b in outgoing:
+                    keep.append(_Edge(a.src, b.dst, b.style, delayed=a.delayed or b.delayed,
+                                      type_text=a.type_text or b.type_text,
+                                      tooltip=a.tooltip + "\n" + b.tooltip,
+                                      container=b.container if b.style != "data" else a.container,
+                                      lhead=b.lhead))
+            self.edges = keep
+
+    def deduplicate(self) -> None:
+        seen: dict[tuple, _Edge] = {}
+        for edge in self.edges:
+            key = (edge.src.key(), edge.dst.key(), edge.style, edge.delayed)
+            if key in seen:
+                if edge.tooltip not in seen[key].tooltip:
+                    seen[key].tooltip += "\n" + edge.tooltip
+                continue
+            seen[key] = edge
+        self.edges = list(seen.values())
+
+    def mark_feedback(self) -> None:
+        """Delayed wires are feedback; so is a data wire that runs backwards in declaration
+        order (outer inputs, then the instances, depth first, then outer outputs) between two
+        boxes on a common cycle. Removing those leaves no cycle, so the rest ranks the layout
+        the way the proposal was written, and each loop is drawn as a loop."""
+        successors: dict[str, list[str]] = {}
+        for edge in self.edges:
+            if edge.style != "data":
+                continue
+            if edge.delayed:
+                edge.feedback = True
+                continue
+            successors.setdefault(edge.src.node, []).append(edge.dst.node)
+            successors.setdefault(edge.dst.node, [])
+        component = _strongly_connected(successors)
+        order = self.order
+        for edge in self.edges:
+            if edge.style != "data" or edge.delayed:
+                continue
+            a, b = edge.src.node, edge.dst.node
+            if component.get(a) is not None and component.get(a) == component.get(b) \
+                    and order.get(b, 0) <= order.get(a, 0):
+                edge.feedback = edge.backward = True
+        # A delayed wire on a loop is that loop's way back, whatever the declaration order.
+        everything: dict[str, list[str]] = {}
+        for edge in self.edges:
+            if edge.style == "data":
+                everything.setdefault(edge.src.node, []).append(edge.dst.node)
+                everything.setdefault(edge.dst.node, [])
+        loops = _strongly_connected(everything)
+        for edge in self.edges:
+            if edge.delayed and edge.style == "data":
+                a, b = edge.src.node, edge.dst.node
+                edge.backward = loops.get(a) is not None and loops.get(a) == loops.get(b)
+
+    def copy_junctions(self) -> None:
+        """A source feeding several targets in one diagram is drawn through one junction dot
+        (Myers' copy), so fan-outs do not start as a fan of parallel curves."""
+        groups: dict[tuple, list[int]] = {}
+        for number, edge in enumerate(self.edges):
+            if edge.style == "data" and not edge.feedback:
+                groups.setdefault((edge.src.key(), edge.container), []).append(number)
+        new_edges: list[_Edge] = []
+        replaced: dict[int, list[_Edge]] = {}
+        for (src_key, container), numbers in groups.items():
+            if len(numbers) < 2:
+                continue
+            first = self.edges[numbers[0]]
+            point = first.src.node + "/" + (first.src.port or "") + "/@copy"
+            self.copy_points[point] = container
+            head = _Ref(point, None, "junction")
+            replaced[numbers[0]] = [_Edge(first.src, head, "data", type_text=first.type_text,
+                                          tooltip=first.tooltip.split("\n")[0].split(" -> ")[0]
+                                          + " (copied)", container=container)]
+            for number in numbers:
+                edge = self.edges[number]
+                replaced.setdefault(number, []).append(
+                    _Edge(head, edge.dst, "data", type_text="", tooltip=edge.tooltip,
+                          container=container, lhead=edge.lhead))
+        skip = {n for numbers in groups.values() if len(numbers) >= 2 for n in numbers}
+        for number, edge in enumerate(self.edges):
+            if number in replaced:
+                new_edges += replaced[number]
+            elif number not in skip:
+                new_edges.append(edge)
+        self.edges = new_edges
+
+
+def _strongly_connected(successors: dict[str, list[str]]) -> dict[str, int]:
+    """Tarjan's algorithm, iteratively: the number of each node's strongly connected component
+    (only for components that contain a cycle)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: dict[str, int] = {}
+    counter = 0
+    for root in successors:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = successors.get(node, [])
+            recurse = False
+            while i < len(children):
+                child = children[i]
+                i += 1
+                if child not in index:
+                    work.append((node, i))
+                    work.append((child, 0))
+                    recurse = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if recurse:
+                continue
+            if low[node] == index[node]:
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                if len(members) > 1 or node in successors.get(node, []):
+                    for member in members:
+                        result[member] = index[node]
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return result
+
+
+def _signal_refs(expr: Expr) -> Iterable[PortRef | Name]:
+    """Port references and instance names in a signal, left to right (KL anchors included)."""
+    stack: list[Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (PortRef, Name)):
+            yield node
+        elif isinstance(node, Neg):
+            stack.append(node.arg)
+        elif isinstance(node, Binary):
+            stack += [node.right, node.left]
+        elif isinstance(node, Call):
+            stack += reversed(node.args)
+
+
+def _tags(instance: Instance, family: Family, proposal: Proposal) -> str:
+    a = instance.attributes
+    tags = ["\u00ab" + a.kind + "\u00bb"]
+    if instance.snapshot_of:
+        tags.append(f"frozen copy of {instance.snapshot_of}")
+    elif instance.frozen:
+        tags.append("frozen")
+    if a.learned:
+        tags.append("learned")
+    if a.trust not in ("untrusted", "human", "environment") or \
+            (a.trust == "untrusted" and (a.learned or family.key in ("agent", "model"))):
+        tags.append(a.trust)
+    elif a.trust == "human" and family.key != "human":
+        tags.append("human")
+    if a.stateful:
+        tags.append("stateful")
+    if a.heldout:
+        tags.append("held out")
+    return " \u00b7 ".join(tags)
+
+
+# ------------------------------------------------------------------------------------ emission
+
+_FONT_SMALL = 9
+_FONT_PORT = 10
+
+
+def _box_label(box: _Box, direction: str, proposal: Proposal, show_types: bool) -> str:
+    fam = box.family
+    header_fill = fam.colour
+    ink = "#FFFFFF" if _dark(header_fill) else INK
+    body_fill = _tint(fam.colour, 0.12) if fam.key not in ("system", "other") else "#FFFFFF"
+    if fam.key in ("system", "other"):
+        header_fill, ink = "#FFFFFF", INK
+    title = (f'<FONT COLOR="{ink}"><B>{_html(box.instance.name)}</B> : '
+             f'{_html(box.box_name)}</FONT>')
+    tags = _tags(box.instance, fam, proposal)
+    if box.is_diagram:
+        tags += " \u00b7 diagram" + (f" \u00b7 {box.inner_trainings} training inside"
+                                    if box.inner_trainings else "")
+    sub = f'<FONT COLOR="{ink}" POINT-SIZE="{_FONT_SMALL}">{_html(tags)}</FONT>'
+    extra = []
+    if box.modes_note:
+        extra.append(f'<FONT POINT-SIZE="{_FONT_SMALL}"><I>{_html(box.modes_note)}</I></FONT>')
+    for note in box.instance.notes:
+        extra.append(f'<FONT POINT-SIZE="{_FONT_SMALL}"><I>{_html_lines(note, 36)}</I></FONT>')
+
+    def port_text(port: Port) -> str:
+        text = _html(port.name)
+        if port.merge:
+            text += f' <FONT POINT-SIZE="{_FONT_SMALL}">({_html(port.merge)})</FONT>'
+        return text
+
+    cell = 'BORDER="1" COLOR="#6E6E6E" BGCOLOR="#FFFFFF" CELLPADDING="2"'
+    rows: list[str] = []
+    round_header = ' STYLE="rounded"' if fam.rounded else ""
+    header = (f'<TD PORT="h" BGCOLOR="{header_fill}"{round_header} CELLPADDING="4" '
+              f'COLSPAN="{{span}}">{title}<BR/>{sub}</TD>')
+    if direction == "LR":
+        rows.append("<TR>" + header.format(span=2) + "</TR>")
+        for line in extra:
+            rows.append(f'<TR><TD COLSPAN="2" CELLPADDING="1">{line}</TD></TR>')
+        count = max(len(box.ins), len(box.outs))
+
+        def column(ports, row, align):
+            if row < len(ports):
+                return (f'<TD PORT="{ports[row][0]}" ALIGN="{align}" {cell}>'
+                        f'{port_text(ports[row][1])}</TD>')
+            if row == len(ports):
+                return f'<TD ROWSPAN="{count - row}"></TD>'
+            return ""
+        for row in range(count):
+            rows.append(f"<TR>{column(box.ins, row, 'LEFT')}{column(box.outs, row, 'RIGHT')}"
+                        "</TR>")
+        body = "".join(rows)
+    else:
+        def strip(ports):
+            if not ports:
+                return ""
+            cells = "".join(f'<TD PORT="{pid}" {cell}>{port_text(p)}</TD>' for pid, p in ports)
+            return ('<TR><TD CELLPADDING="0"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4">'
+                    f'<TR>{cells}</TR></TABLE></TD></TR>')
+        rows.append(strip(box.ins))
+        rows.append("<TR>" + header.format(span=1) + "</TR>")
+        for line in extra:
+            rows.append(f'<TR><TD CELLPADDING="1">{line}</TD></TR>')
+        rows.append(strip(box.outs))
+        body = "".join(rows)
+    return _table(body, box.border, fam.rounded, body_fill)
+
+
+def _table(body: str, border: str, rounded: bool, fill: str) -> str:
+    style = []
+    if rounded:
+        style.append("rounded")
+    width = "1"
+    if border == "dashed":
+        style.append("dashed")
+    elif border == "dotted":
+        style.append("dotted")
+        width = "2"
+    elif border == "bold":
+        width = "2"
+    attrs = (f'BORDER="{width}" CELLBORDER="0" CELLSPACING="{0 if not rounded else 2}" '
+             f'CELLPADDING="3" COLOR="{INK}" BGCOLOR="{fill}"')
+    if style:
+        attrs += f' STYLE="{",".join(style)}"'
+    inner = f"<TABLE {attrs}>{body}</TABLE>"
+    if border == "double":
+        return (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
+                f'COLOR="{INK}" BGCOLOR="#FFFFFF"{" STYLE=" + chr(34) + "rounded" + chr(34) if rounded else ""}>'
+                f"<TR><TD>{inner}</TD></TR></TABLE>")
+    return inner
+
+
+def _optimiser_label(opt: _Optimiser) -> str:
+    t = opt.training
+    how = t.optimiser
+    if t.argument is not None:
+        how += f"({show_expr(t.argument)})"
+    signal = show_expr(t.signal)
+    notes = "".join(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{_FONT_SMALL}"><I>'
+                    f'{_html_lines(n, 40)}</I></FONT></TD></TR>' for n in t.notes)
+    return (f'<TABLE BORDER="2" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" STYLE="rounded" '
+            f'COLOR="{TRAINING_COLOUR}" BGCOLOR="{_tint(TRAINING_COLOUR, 0.12)}">'
+            f'<TR><TD><FONT COLOR="{TRAINING_COLOUR}"><B>train {_html(opt.target_label)}</B>'
+            f'</FONT> by <B>{_html(how)}</B> <FONT POINT-SIZE="{_FONT_SMALL}">({_html(t.family)})'
+            f'</FONT></TD></TR>'
+            f'<TR><TD><FONT POINT-SIZE="{_FONT_PORT}">{_html(t.objective)} '
+            f'{_html_lines(signal, 44)}</FONT></TD></TR>{notes}</TABLE>')
+
+
+def _pin_label(pin: _Pin, show_types: bool) -> str:
+    arrow = "\u25b6" if pin.port.direction == "in" else "\u25b6"
+    text = _html(pin.port.name)
+    if show_types:
+        text += (f'<BR/><FONT POINT-SIZE="{_FONT_SMALL - 1}" COLOR="#555555">'
+                 f'{_html(show_type(pin.port.type))}</FONT>')
+    if pin.port.direction == "in":
+        text = f"{text} {arrow}"
+    else:
+        text = f"{arrow} {text}"
+    return (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="{INK}" '
+            f'BGCOLOR="#FFFFFF"><TR><TD>{text}</TD></TR></TABLE>')
+
+
+def _port_anchor(ref: _Ref, outgoing: bool, direction: str) -> str:
+    node = _quote(ref.node)
+    if ref.kind == "cell":
+        side = ("e" if outgoing else "w") if direction == "LR" else ("s" if outgoing else "n")
+        return f"{node}:{_quote(ref.port)}:{side}"
+    if ref.kind == "header":
+        return f"{node}:h:{'n' if direction == 'LR' else 'w'}" if not outgoing else f"{node}:h"
+    return node
+
+
+class _Emitter:
+    def __init__(self, builder: _Builder, proposal: Proposal, diagram: Diagram | None,
+                 direction: str, show_types: bool, legend: bool, title: bool):
+        self.b = builder
+        self.proposal = proposal
+        self.diagram = diagram
+        self.direction = direction
+        self.show_types = show_types
+        self.legend = legend
+        self.title = title
+        self.out: list[str] = []
+
+    def line(self, depth: int, text: str) -> None:
+        self.out.append("  " * depth + text)
+
+    def emit(self, root: _Cluster) -> str:
+        rankdir = "LR" if self.direction == "LR" else "TB"
+        self.out.append("digraph wiring {")
+        self.line(1, f'graph [rankdir={rankdir}, fontname="{FONT}", fontsize=11, '
+                  'newrank=true, compound=true, nodesep=0.25, ranksep=0.45, pad=0.2, '
+                  'splines=spline, outputorder=nodesfirst, '
+                  f'labelloc=b, labeljust=l, bgcolor="#FFFFFF"];')
+        self.line(1, f'node [shape=plain, fontname="{FONT}", fontsize={_FONT_PORT + 1}, '
+                  f'color="{INK}", fontcolor="{INK}"];')
+        self.line(1, f'edge [fontname="{FONT}", fontsize={_FONT_SMALL}, color="{INK}", '
+                  'arrowsize=0.7, penwidth=1.1];')
+        caption = self.caption()
+        if caption:
+            self.line(1, f"label=<{caption}>;")
+        self.cluster(root, 1)
+        self.edges()
+        self.out.append("}")
+        return _ascii("\n".join(self.out) + "\n")
+
+    # nodes ----------------------------------------------------------------------------------
+    def cluster(self, cluster: _Cluster, depth: int) -> None:
+        self.line(depth, f"subgraph {_quote(cluster.id)} {{")
+        inner = depth + 1
+        self.line(inner, f'graph [label=<{cluster.label}>, style="{cluster.style}", '
+                  f'color="{cluster.colour}", fillcolor="{cluster.fill}", bgcolor="{cluster.fill}", '
+                  f'labeljust=l, labelloc=t, margin=12, penwidth={2 if cluster.frame else 1.4}, '
+                  f'tooltip={_quote(cluster.tooltip or " ")}];')
+        ins = [i for i in cluster.items if isinstance(i, _Pin) and i.port.direction == "in"]
+        outs = [i for i in cluster.items if isinstance(i, _Pin) and i.port.direction == "out"]
+        for item in cluster.items:
+            if isinstance(item, _Box):
+                self.line(inner, f"{_quote(item.id)} [label=<"
+                          f"{_box_label(item, self.direction, self.proposal, self.show_types)}>, "
+                          f"tooltip={_quote(item.tooltip)}];")
+            elif isinstance(item, _Pin):
+                self.line(inner, f"{_quote(item.id)} [label=<"
+                          f"{_pin_label(item, self.show_types)}>, "
+                          f"tooltip={_quote(item.port.direction + ' ' + item.port.name)}];")
+            elif isinstance(item, _Optimiser):
+                self.line(inner, f"{_quote(item.id)} [label=<{_optimiser_label(item)}>, "
+                          f"tooltip={_quote('optimisation: ' + item.training.optimiser)}];")
+            elif isinstance(item, _Cluster):
+                self.cluster(item, inner)
+        for point, container in sorted(self.b.copy_points.items()):
+            if container == cluster.id:
+                self.line(inner, f'{_quote(point)} [shape=point, width=0.07, height=0.07, '
+                          f'color="{INK}", tooltip="copy"];')
+        # outer ports of a diagram sit at its left and right edges
+        for group, rank in ((ins, "min"), (outs, "max")):
+            if len(group) > (0 if cluster.frame else 1):
+                ids = "; ".join(_quote(p.id) for p in group)
+                self.line(inner, f"{{rank={rank if cluster.frame else 'same'}; {ids};}}")
+        self.line(depth, "}")
+
+    # edges ----------------------------------------------------------------------------------
+    def edges(self) -> None:
+        """Every edge at top level (so no node is pulled into the wrong cluster). Edges that
+        run backwards (feedback, parameter updates) are written from head to tail with
+        `dir=back`: Graphviz then routes them around the boxes like any ranked edge, which it
+        does not do for `constraint=false` edges."""
+        for edge in self.b.edges:
+            attrs: list[str] = []
+            head = "arrowhead"
+            reverse = edge.backward or edge.style == "update"
+            if reverse:
+                attrs.append("dir=back")
+                head = "arrowtail"
+            if edge.style == "data":
+                if edge.feedback:
+                    attrs += [f'color="{FEEDBACK_COLOUR}"', "style=dashed", "penwidth=1.4"]
+                    if edge.delayed:
+                        attrs.append(f'label=<<FONT COLOR="{FEEDBACK_COLOUR}"><I>delayed</I>'
+                                     "</FONT>>")
+                if edge.dst.kind == "junction":
+                    attrs.append(f"{head}=none")
+                elif reverse:
+                    attrs.append(f"{head}=normal")
+            elif edge.style == "signal":
+                attrs += [f'color="{TRAINING_COLOUR}"', "penwidth=1.2", f"{head}=vee"]
+            elif edge.style == "update":
+                # two strokes, a gap, two strokes: a double line whose second colour (the
+                # one Graphviz gives a tail arrow) is visible
+                t = TRAINING_COLOUR
+                attrs += [f'color="{t}:{t}:invis:{t}:{t}"', "penwidth=0.9", f"{head}=empty",
+                          "arrowsize=1.3"]
+            if self.show_types and edge.type_text and edge.style == "data" \
+                    and edge.src.kind != "junction" and not edge.delayed:
+                attrs.append(f'label=<<FONT COLOR="#555555">{_html(edge.type_text)}</FONT>>')
+            if edge.lhead:
+                attrs.append(f"{'ltail' if reverse else 'lhead'}={_quote(edge.lhead)}")
+            if edge.tooltip:
+                attrs.append(f"tooltip={_quote(edge.tooltip)}")
+            outgoing = _port_anchor(edge.src, True, self.direction)
+            incoming = _port_anchor(edge.dst, False, self.direction)
+            if reverse:
+                self.line(1, f"{incoming} -> {outgoing} [{', '.join(attrs)}];")
+            else:
+                self.line(1, f"{outgoing} -> {incoming} [{', '.join(attrs)}];")
+
+    # caption --------------------------------------------------------------------------------
+    def caption(self) -> str:
+        return self.legend_table() if self.legend else ""
+
+    def legend_table(self) -> str:
+        """One flat table of (sample, meaning) pairs for what this picture uses: kind
+        families, border styles, wire styles. Flat, because Graphviz stretches nested tables
+        to fill their cell."""
+        groups: list[list[tuple[str, str]]] = [[], [], []]
+        items = groups[0]
+
+        def swatch(attrs: str) -> str:
+            return f'<TD WIDTH="30" HEIGHT="14" COLOR="{INK}" {attrs}></TD>'
+
+        for fam in FAMILIES:
+            if fam.key not in self.b.families:
+                continue
+            fill = fam.colour if fam.key not in ("system", "other") else "#FFFFFF"
+            rounded = ' STYLE="rounded"' if fam.rounded else ""
+            items.append((swatch(f'BORDER="1" BGCOLOR="{fill}"{rounded}'), fam.label))
+        items = groups[1]
+        for key in ("double", "dashed", "bold", "dotted"):
+            if key not in self.b.borders:
+                continue
+            if key == "double":
+                sample = (f'<TD><TABLE BORDER="1" CELLSPACING="2" CELLPADDING="0" COLOR="{INK}">'
+                          f'<TR><TD BORDER="1" WIDTH="22" HEIGHT="6" COLOR="{INK}"></TD></TR>'
+                          '</TABLE></TD>')
+            else:
+                sample = swatch({"dashed": 'BORDER="1" STYLE="dashed"',
+                                 "dotted": 'BORDER="2" STYLE="dotted"',
+                                 "bold": 'BORDER="2"'}[key])
+            items.append((sample, BORDERS[key]))
+        styles = {(e.style, e.feedback) for e in self.b.edges}
+        items = groups[2]
+
+        def line(attrs: str) -> str:
+            return f'<TD FIXEDSIZE="TRUE" WIDTH="30" HEIGHT="8" {attrs}></TD>'
+        if ("data", False) in styles:
+            items.append((line(f'SIDES="B" BORDER="1" COLOR="{INK}"'), "data wire"))
+        if self.b.copy_points:
+            items.append(('<TD><FONT POINT-SIZE="11">\u25cf</FONT></TD>', "copy (one source, "
+                          "several targets)"))
+        if ("data", True) in styles:
+            items.append((line(f'SIDES="B" BORDER="2" STYLE="dashed" COLOR="{FEEDBACK_COLOUR}"'),
+                          "feedback (delayed, or closing a loop)"))
+        if any(s == "signal" for s, _ in styles):
+            items.append((line(f'SIDES="B" BORDER="1" COLOR="{TRAINING_COLOUR}"'),
+                          "training signal"))
+        if any(s == "update" for s, _ in styles):
+            items.append((f'<TD FIXEDSIZE="TRUE" WIDTH="30" HEIGHT="5" SIDES="TB" BORDER="1" '
+                          f'COLOR="{TRAINING_COLOUR}"></TD>', "optimisation of parameters"))
+        per_row = 4
+        rows = []
+        for items in groups:
+            for start in range(0, len(items), per_row):
+                cells = "".join(f'{sample}<TD ALIGN="LEFT"><FONT POINT-SIZE="{_FONT_SMALL}">'
+                                f'{_html(text)}</FONT></TD>'
+                                for sample, text in items[start:start + per_row])
+                rows.append(f"<TR>{cells}</TR>")
+        if not rows:
+            return ""
+        width = min(per_row, max(len(items) for items in groups))
+        return (f'<TABLE BORDER="0" CELLPADDING="1" CELLSPACING="3">'
+                f'<TR><TD ALIGN="LEFT" COLSPAN="{2 * width}">'
+                f'<FONT POINT-SIZE="{_FONT_SMALL}"><B>Legend</B></FONT></TD></TR>'
+                + "".join(rows) + "</TABLE>")
+
+
+# ------------------------------------------------------------------------------------ public API
+
+def top_diagrams(proposal: Proposal) -> list[str]:
+    """Diagrams not instantiated by any other diagram, in declaration order."""
+    used = {i.of for d in proposal.diagrams.values() for i in d.instances
+            if i.of_diagram and i.of != d.name}
+    return [name for name in proposal.diagrams if name not in used]
+
+
+def default_diagram(proposal: Proposal) -> str | None:
+    """The diagram drawn when none is named: the last declared top diagram (one that no other
+    diagram instantiates), or the last diagram if every one is nested."""
+    tops = top_diagrams(proposal)
+    if tops:
+        return tops[-1]
+    return next(reversed(proposal.diagrams), None) if proposal.diagrams else None
+
+
+def _bare(diagram: Diagram) -> Proposal:
+    """A proposal around a diagram drawn on its own: its instances' ports are inferred from
+    the wires (their declarations are not part of a Diagram)."""
+    from .model import Attributes
+
+    ports: dict[str, dict[str, Port]] = {}
+    from .model import UnknownType
+
+    def add(instance: str | None, port: str, direction: str) -> None:
+        if instance is None:
+            return
+        ports.setdefault(instance, {}).setdefault(
+            port, Port(name=port, direction=direction, type=UnknownType(), written="?"))
+    for wire in diagram.wires:
+        add(wire.source.instance, wire.source.port, "out")
+        add(wire.target.instance, wire.target.port, "in")
+    for training in diagram.trainings:
+        for ref in _signal_refs(training.signal):
+            if isinstance(ref, PortRef):
+                add(ref.instance, ref.port, "out")
+    components: dict[str, Component] = {}
+    instances = []
+    for instance in diagram.instances:
+        name = f"{instance.of} "  # cannot clash with a declared name
+        found = ports.get(instance.name, {})
+        components[name + instance.name] = Component(
+            name=instance.of, attributes=instance.attributes or Attributes(kind="system"),
+            ports=[found[p] for p in found if found[p].direction == "in"] +
+                  [found[p] for p in found if found[p].direction == "out"])
+        instances.append(instance.model_copy(update={"of": name + instance.name,
+                                                     "of_diagram": False}))
+    drawn = diagram.model_copy(update={"instances": instances})
+    proposal = Proposal(file="<diagram>", components=components, diagrams={diagram.name: drawn})
+    return proposal
+
+
+def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, mode: str | None = None,
+           depth: int | None = None, flatten: bool = False, direction: str = "LR",
+           show_types: bool = False, legend: bool = True, title: bool = True) -> str:
+    """The DOT text of one diagram of a proposal (see the module docstring for what it shows).
+
+    `diagram` defaults to `default_diagram(proposal)`; `mode` keeps only the boxes, ports and
+    wires active in that mode; `depth` expands nested diagrams that many levels (None: all,
+    0: none) and `flatten` draws the expanded ones without their clusters; `direction` is "LR"
+    (left to right) or "TB" (top to bottom); `show_types` writes each wire's type on it.
+    Raises RenderError for an unknown diagram, mode or option.
+    """
+    if direction not in DIRECTIONS:
+        raise RenderError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
+    if depth is not None and depth < 0:
+        raise RenderError(f"depth must be 0 or more, not {depth}")
+    if isinstance(proposal, Diagram):
+        if diagram not in (None, proposal.name):
+            raise RenderError(f"this diagram is `{proposal.name}`, not `{diagram}`")
+        return _to_dot(_bare(proposal), proposal.name, _display_names={},
+                       mode=mode, depth=depth, flatten=flatten, direction=direction,
+                       show_types=show_types, legend=legend, title=title)
+    name = diagram if diagram is not None else default_diagram(proposal)
+    if name is not None and name not in proposal.diagrams:
+        known = ", ".join(proposal.diagrams) or "none"
+        raise RenderError(f"no diagram `{diagram}` in {proposal.file}; its diagrams: {known}")
+    return _to_dot(proposal, name, _display_names=None, mode=mode, depth=depth, flatten=flatten,
+                   direction=direction, show_types=show_types, legend=legend, title=title)
+
+
+def _to_dot(proposal: Proposal, name: str | None, *, _display_names, mode, depth, flatten,
+            direction, show_types, legend, title) -> str:
+    builder = _Builder(proposal, mode, depth, flatten, direction, show_types)
+    if name is None:
+        # No diagram: a catalogue of the components, one box each.
+        if mode is not None:
+            raise RenderError(f"{proposal.file} has no diagram, so no mode `{mode}`")
+        root = _Cluster("cluster_components", _frame_label(proposal, None, None, title),
+                        "rounded", INK, "#FFFFFF", frame=True)
+        fake = Diagram(name="components")
+        for comp in proposal.components.values():
+            instance = Instance(name=comp.name, of=comp.name, attributes=comp.attributes)
+            box = builder.box_for(instance, _ident(comp.name), fake)
+            box.instance = instance.model_copy(update={"name": ""})
+            root.items.append(box)
+    else:
+        diagram = proposal.diagrams[name]
+        root = _Cluster("cluster_" + _ident(name), _frame_label(proposal, diagram, mode, title),
+                        "rounded", INK, "#FFFFFF", frame=True,
+                        tooltip="\n".join([f"diagram {diagram.name}"] + diagram.notes))
+        builder.build(diagram, (), root, depth, (diagram.name,))
+        if mode is not None and not builder.mode_seen:
+            modes = diagram.modes
+            raise RenderError(f"`{name}` has no mode `{mode}`; " +
+                              (f"its modes: {', '.join(modes)}" if modes else
+                               "it declares no modes"))
+        builder.contract_junctions()
+        builder.deduplicate()
+        builder.mark_feedback()
+        builder.copy_junctions()
+    return _Emitter(builder, proposal, None, direction, show_types, legend, title).emit(root)
+
+
+def _frame_label(proposal: Proposal, diagram: Diagram | None, mode: str | None,
+                 title: bool) -> str:
+    lines = []
+    if title and proposal.title:
+        lines.append(f'<FONT POINT-SIZE="15"><B>{_html_lines(proposal.title, 70)}</B></FONT>')
+    if diagram is not None:
+        what = f"diagram <B>{_html(diagram.name)}</B>"
+        if mode is not None:
+            what += f" \u00b7 mode <B>{_html(mode)}</B>"
+        elif diagram.modes:
+            what += " \u00b7 all modes: " + _html(", ".join(diagram.modes))
+        if diagram.refines:
+            what += f" \u00b7 refines {_html(diagram.refines)}"
+        lines.append(f'<FONT POINT-SIZE="10">{what}</FONT>')
+    else:
+        lines.append('<FONT POINT-SIZE="10">components (no diagram)</FONT>')
+    if title and proposal.citations:
+        for number, citation in enumerate(proposal.citations):
+            lead = "Sources: " if number == 0 else ""
+            text = _html_lines(lead + citation, 100, "LEFT")
+            lines.append(f'<FONT POINT-SIZE="{_FONT_SMALL}" COLOR="#444444">'
+                         + text[:-len('<BR ALIGN="LEFT"/>')] + "</FONT>")
+    return "".join(line + '<BR ALIGN="LEFT"/>' for line in lines)
+
+
+# ---------------------------------------------------------------------------------- running dot
+
+def find_dot() -> str | None:
+    """The path of Graphviz `dot` (from $WIRING_DOT, else PATH), or None."""
+    explicit = os.environ.get("WIRING_DOT")
+    if explicit:
+        return explicit if os.path.isfile(explicit) and os.access(explicit, os.X_OK) else None
+    return shutil.which("dot")
+
+
+def dot_version(dot: str | None = None) -> str | None:
+    dot = dot or find_dot()
+    if dot is None:
+        return None
+    try:
+        run = subprocess.run([dot, "-V"], capture_output=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = (run.stderr or run.stdout).decode("utf-8", "replace").strip()
+    return text or None
+
+
+def run_dot(dot_text: str, fmt: str, *, dpi: int | None = None, timeout: float = 120) -> bytes:
+    """Lay out DOT text with Graphviz `dot` and return the image bytes."""
+    if fmt not in FORMATS:
+        raise RenderError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if fmt == "dot":
+        return dot_text.encode("ascii")
+    dot = find_dot()
+    if dot is None:
+        raise DotNotFound()
+    command = [dot, f"-T{fmt}"]
+    if fmt == "png":
+        command.append(f"-Gdpi={dpi or DEFAULT_PNG_DPI}")
+    elif dpi:
+        command.append(f"-Gdpi={dpi}")
+    try:
+        run = subprocess.run(command, input=dot_text.encode("ascii"), capture_output=True,
+                             timeout=timeout)
+    except FileNotFoundError as exc:
+        raise DotNotFound() from exc
+    except subprocess.TimeoutExpired as exc:
+        raise DotFailed(f"`dot` did not finish within {timeout:g} s") from exc
+    except OSError as exc:
+        raise DotFailed(f"could not run `{dot}`: {exc}") from exc
+    if run.returncode != 0 or not run.stdout:
+        message = run.stderr.decode("utf-8", "replace").strip()
+        raise DotFailed(f"`dot -T{fmt}` failed (exit {run.returncode})" +
+                        (f": {message}" if message else ""))
+    return run.stdout
+
+
+def render(proposal: Proposal | Diagram, fmt: str = "svg", diagram: str | None = None, *,
+           dpi: int | None = None, timeout: float = 120, **options) -> bytes:
+    """The picture of a diagram as image bytes (`fmt`: svg, png, pdf, or dot for the DOT text).
+    `options` are those of `to_dot`. Raises DotNotFound when Graphviz is missing, DotFailed
+    when it fails, RenderError for bad options."""
+    if fmt not in FORMATS:
+        raise RenderError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    return run_dot(to_dot(proposal, diagram, **options), fmt, dpi=dpi, timeout=timeout)
+
+
+def to_svg(proposal: Proposal | Diagram, diagram: str | None = None, **options) -> str:
+    return render(proposal, "svg", diagram, **options).decode("utf-8")
+
+
+def repr_svg(obj: Proposal | Diagram) -> str | None:
+    """For Jupyter: the SVG of a proposal's default diagram (or of a diagram), or None when
+    Graphviz is missing or the drawing fails, so that the notebook falls back to text."""
+    try:
+        return to_svg(obj)
+    except RenderError:
+        return None
+
+
+def doctor() -> tuple[bool, list[str]]:
+    """Whether images can be rendered, and a report of the renderer found (or how to get it)."""
+    import sys
+
+    from . import __version__
+
+    lines = [f"wiring {__version__} on Python {sys.version.split()[0]} ({sys.executable})"]
+    try:
+        from importlib.metadata import version
+
+        lines.append(f"graphviz (Python package) {version('graphviz')}")
+    except Exception:  # noqa: BLE001 - reporting only
+        lines.append("graphviz (Python package): not installed (not needed for rendering)")
+    dot = find_dot()
+    if dot is None:
+        where = "$WIRING_DOT" if os.environ.get("WIRING_DOT") else "PATH"
+        lines.append(f"dot: NOT FOUND on {where}")
+        lines.append("`wiring check` works without it; `wiring render` writes only .dot files.")
+        lines.append(INSTALL_HINT)
+        return False, lines
+    version_text = dot_version(dot) or "unknown version"
+    lines.append(f"dot: {dot} ({version_text})")
+    ok = True
+    probe = "digraph{a->b}"
+    for fmt in ("svg", "png", "pdf"):
+        try:
+            run_dot(probe, fmt, timeout=30)
+            lines.append(f"  {fmt}: ok")
+        except RenderError as exc:
+            ok = False
+            lines.append(f"  {fmt}: FAILED ({exc})")
+    if not ok:
+        lines.append("Some formats failed: install Graphviz with its cairo plugins "
+                     "(Debian/Ubuntu: `sudo apt-get install graphviz`).")
+    return ok, lines
