@@ -1,6 +1,7 @@
 """The `wiring` command: a thin layer over the Python API.
 
-Exit codes: 0 clean (warnings allowed), 1 problems found, 2 usage or I/O error.
+Exit codes: 0 clean (warnings allowed), 1 problems found, 2 usage or I/O error; `render` and
+`doctor` add 3 (Graphviz `dot` not installed) and 4 (`dot` failed).
 """
 
 from __future__ import annotations
@@ -110,6 +111,220 @@ def cmd_codes(args) -> int:
     return EXIT_OK
 
 
+# ------------------------------------------------------------------------------ render, doctor
+
+EXIT_NO_DOT, EXIT_DOT_FAILED = 3, 4   # render: Graphviz `dot` missing (DOT written) / failed
+
+RENDER_EPILOG = """\
+The format comes from --format, else from the suffix of OUT (.svg .png .pdf .dot), else svg.
+Without -o the picture is written to the current directory as FILE's stem plus the format's
+suffix; `-o -` writes to standard output.
+
+exit codes:
+  0  the picture was written
+  1  the proposal has errors (they are reported; nothing is drawn)
+  2  usage or I/O error, unknown diagram or mode
+  3  Graphviz `dot` is not installed: the DOT text was written instead (OUT with the suffix
+     .dot) and a message says how to install Graphviz; `wiring doctor` checks the set-up
+  4  `dot` ran and failed
+"""
+
+
+def cmd_render(args) -> int:
+    from .api import check_file
+    from .render import FORMATS, DotFailed, DotNotFound, RenderError, render, to_dot
+
+    fmt = args.render_format
+    out = args.output
+    if fmt is None:
+        suffix = os.path.splitext(out)[1].lower().lstrip(".") if out and out != "-" else ""
+        if suffix and suffix not in FORMATS:
+            print(f"wiring: cannot tell the format from `{out}`; use --format "
+                  f"({', '.join(FORMATS)})", file=sys.stderr)
+            return EXIT_USAGE
+        fmt = suffix or "svg"
+    if out is None:
+        out = os.path.splitext(os.path.basename(args.file))[0] + "." + fmt
+    if args.depth is not None and args.depth < 0:
+        print("wiring: --depth must be 0 or more", file=sys.stderr)
+        return EXIT_USAGE
+    result = check_file(args.file)
+    if not result.ok or result.proposal is None:
+        _print_results([(args.file, result)], "text", args.color)
+        return _exit_code([result])
+    options = dict(mode=args.mode, depth=args.depth, flatten=args.flatten,
+                   direction=args.direction, show_types=args.types, legend=not args.no_legend)
+    try:
+        dot_text = to_dot(result.proposal, args.diagram, **options)
+    except RenderError as exc:
+        print(f"wiring: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    def write(path: str, data: bytes) -> bool:
+        try:
+            if path == "-":
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+            else:
+                with open(path, "wb") as handle:
+                    handle.write(data)
+            return True
+        except OSError as exc:
+            print(f"wiring: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+            return False
+
+    try:
+        from .render import run_dot
+
+        data = run_dot(dot_text, fmt, dpi=args.dpi)
+    except DotNotFound:
+        from .render import INSTALL_HINT
+
+        dot_path = out if out == "-" else os.path.splitext(out)[0] + ".dot"
+        if not write(dot_path, dot_text.encode("ascii")):
+            return EXIT_USAGE
+        if dot_path == "-":
+            done, later = "wrote the DOT text to standard output", f"dot -T{fmt} FILE.dot"
+        else:
+            done, later = f"wrote {dot_path} instead", f"dot -T{fmt} {dot_path} -o {out}"
+        print(f"wiring: cannot draw {fmt.upper()}: Graphviz `dot` is not installed (not on "
+              f"PATH); {done}.\n{INSTALL_HINT}\nAfterwards run this command again, or: {later}",
+              file=sys.stderr)
+        return EXIT_NO_DOT
+    except DotFailed as exc:
+        print(f"wiring: {exc}", file=sys.stderr)
+        return EXIT_DOT_FAILED
+    if not write(out, data):
+        return EXIT_USAGE
+    if out != "-":
+        print(f"wrote {out}")
+    return EXIT_OK
+
+
+def cmd_doctor(args) -> int:
+    from .render import doctor
+
+    ok, lines = doctor()
+    print("\n".join(lines))
+    if ok:
+        return EXIT_OK
+    from .render import find_dot
+
+    return EXIT_NO_DOT if find_dot() is None else EXIT_DOT_FAILED
+
+
+def _add_render_commands(sub, common) -> None:
+    p = sub.add_parser("render", help="draw a diagram as SVG, PNG, PDF or DOT",
+                       description="Draw one diagram of a proposal with Graphviz.",
+                       epilog=RENDER_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="where to write the picture (`-` for standard output)")
+    p.add_argument("--format", dest="render_format", choices=("svg", "png", "pdf", "dot"),
+                   help="picture format (default: from OUT's suffix, else svg)")
+    p.add_argument("--diagram", metavar="NAME",
+                   help="the diagram to draw (default: the top one, i.e. not used inside "
+                   "another diagram; the last declared if several)")
+    p.add_argument("--mode", metavar="MODE",
+                   help="draw only the boxes, ports and wires active in MODE")
+    p.add_argument("--depth", type=int, metavar="N",
+                   help="expand nested diagrams N levels deep (0: every nested diagram is one "
+                   "box; default: all levels)")
+    p.add_argument("--flatten", action="store_true",
+                   help="draw expanded nested diagrams without their frames, wires joined")
+    p.add_argument("--direction", choices=("LR", "TB"), default="LR",
+                   help="left to right (default) or top to bottom")
+    p.add_argument("--types", action="store_true", help="write each wire's type on it")
+    p.add_argument("--no-legend", action="store_true", help="leave out the legend")
+    p.add_argument("--dpi", type=int, metavar="N",
+                   help="resolution of PNG output (default 192)")
+    common(p)
+    p.set_defaults(run=cmd_render)
+
+    p = sub.add_parser("doctor", help="report whether Graphviz is available to render, and how "
+                       "to get it",
+                       epilog="exit codes: 0 rendering works, 3 `dot` not found, 4 `dot` found "
+                       "but some format fails")
+    common(p)
+    p.set_defaults(run=cmd_doctor)
+
+
+def _analysed(path: str, args):
+    """Check a file, then analyse it: (result, analysis or None, exit code if it stops here)."""
+    from .analysis import analyse
+    from .api import check_file
+
+    result = check_file(path)
+    if not result.ok or result.proposal is None:
+        _print_results([(path, result)], "text", args.color)
+        return result, None, _exit_code([result])
+    if args.diagram and args.diagram not in result.proposal.diagrams:
+        print(f"wiring: `{path}` has no diagram `{args.diagram}`; diagrams: "
+              + ", ".join(result.proposal.diagrams), file=sys.stderr)
+        return result, None, EXIT_USAGE
+    analysis = analyse(result.proposal, args.diagram, steps=getattr(args, "steps", 3))
+    if analysis is None:
+        print(f"{path}: no diagram to analyse", file=sys.stderr)
+        return result, None, EXIT_OK
+    return result, analysis, None
+
+
+def cmd_lint(args) -> int:
+    from .report import lint_json, lint_text
+
+    code = EXIT_OK
+    payload = []
+    for path in args.files:
+        result, analysis, stop = _analysed(path, args)
+        if stop is not None:
+            code = max(code, stop)
+            continue
+        if args.format == "json":
+            payload.append(lint_json(path, analysis))
+        else:
+            print(lint_text(path, analysis, result.sources, _color(sys.stdout, args.color)))
+        if analysis.failed:
+            code = max(code, EXIT_PROBLEMS)
+    if args.format == "json":
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    return code
+
+
+def cmd_analyze(args) -> int:
+    from .report import incentives_json, incentives_text
+
+    _, analysis, stop = _analysed(args.file, args)
+    if stop is not None:
+        return stop
+    if args.format == "json":
+        print(json.dumps(incentives_json(args.file, analysis), indent=2, ensure_ascii=False))
+    else:
+        print(incentives_text(args.file, analysis))
+    return EXIT_OK
+
+
+def _add_analysis_commands(sub, common) -> None:
+    p = sub.add_parser("lint", help="run the alignment analyses and the proposal's assertions",
+                       epilog="exit codes: 0 no error finding stands, 1 an unacknowledged error "
+                       "finding or a failing assertion (or the proposal does not check), 2 "
+                       "usage or I/O error")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--diagram", metavar="NAME", help="the diagram to analyse (default: the top one)")
+    common(p)
+    p.set_defaults(run=cmd_lint)
+
+    p = sub.add_parser("analyze", aliases=["analyse"],
+                       help="incentive report per decision on the diagram unrolled in time")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--diagram", metavar="NAME", help="the diagram to analyse (default: the top one)")
+    p.add_argument("--steps", type=int, default=3, metavar="K",
+                   help="time steps to unroll (default 3)")
+    common(p)
+    p.set_defaults(run=cmd_analyze)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -148,6 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(run=lambda a: cmd_codes(a) if a.list or not a.code else cmd_explain(a))
 
+    _add_render_commands(sub, common)
+    _add_analysis_commands(sub, common)
     return parser
 
 

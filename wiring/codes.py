@@ -16,6 +16,7 @@ class Code:
     example: str | None  # a proposal that triggers the code; None when it needs special input
     files: dict[str, str] = field(default_factory=dict)  # other files the example imports
     trigger: str = ""  # how to trigger a code whose input cannot be shown as text
+    clean: str | None = None  # for findings: the same design changed so it does not fire
 
 
 _TYPES = "type Prompt\ntype Response\n"
@@ -27,6 +28,22 @@ _POLICY = _TYPES + """component Policy : policy, learned {
 _SCORED = _POLICY + """component RewardModel : reward_model, learned {
   in  response : Response
   out score    : Real in [0, 1]
+}
+"""
+
+_AGENT = """type Prompt
+type Response
+type Score = Real in [0, 1]
+component Source : source, trusted {
+  out prompt : Prompt
+}
+component Policy : policy, learned, untrusted {
+  in  prompt   : Prompt
+  out response : Response
+}
+"""
+_WORLD = """component World : sink {
+  in response : Response
 }
 """
 
@@ -167,6 +184,11 @@ CODES: dict[str, Code] = {
         "A numeric literal with an exponent beyond 400 (`1e999999999`). Numbers are exact; "
         "write such quantities in other units or as parameters.",
         "param big : Real = 1e999999999\n"),
+    "E0121": Code(
+        "bad acknowledgement",
+        "`allow CODE because \"reason\"` acknowledges a finding of the analyses: CODE must be a "
+        "finding code (S....) and the reason must say why the finding is inherent.",
+        'allow S9999 because "inherent"\n'),
     # ----------------------------------------------------------------------------- wiring
     "E0201": Code(
         "a wire starts at an input",
@@ -455,6 +477,600 @@ diagram Outer {
         "not a readable file",
         "A path named on the command line is a directory or cannot be read. Exit code 2.",
         None, trigger="wiring check examples/"),
+    # --------------------------------------------------------------------------- findings
+    # Findings of `wiring lint`: the alignment analyses (ANALYSES.md numbering in brackets).
+    "S0101": Code(
+        "optimisation pressure on a learned proxy (Goodhart) [A2]",
+        "A training statement optimises an agent against a signal computed by a learned "
+        "evaluator (reward model, judge, critic, monitor, world model, spec) that reads the "
+        "agent's output. The note gives the pressure's strength: unbounded for RL and gradients "
+        "(a KL anchor mitigates but does not cure), log n nats for best-of-n; `only-proxy` when "
+        "no human judgement or real outcome reaches the signal except through learned proxies.",
+        _AGENT + """component RewardModel : reward_model, learned, untrusted {
+  in  response : Response
+  out score    : Score
+}
+diagram D {
+  src = Source; pi = Policy; rm = RewardModel
+  src.prompt -> pi.prompt
+  pi.response -> rm.response
+  train pi by ppo maximising rm.score
+}
+""",
+        clean=_AGENT + """component Rater : rater {
+  in  response : Response
+  out score    : Score
+}
+diagram D {
+  src = Source; pi = Policy; rater = Rater
+  src.prompt -> pi.prompt
+  pi.response -> rater.response
+  train pi by ppo maximising rater.score
+}
+"""),
+    "S0102": Code(
+        "held-out evaluator used for a choice [A4]",
+        "An evaluator declared `heldout` feeds an optimisation or selection (early stopping, "
+        "checkpoint or hyperparameter choice) of a box it evaluates: it is no longer held out.",
+        _AGENT + """component Gold : reward_model, learned, trusted, heldout {
+  in  response : Response
+  out score    : Score
+}
+component Proxy : reward_model, learned, untrusted {
+  in  response : Response
+  out score    : Score
+}
+diagram D {
+  src = Source; pi = Policy; gold = Gold; proxy = Proxy
+  src.prompt -> pi.prompt
+  pi.response -> gold.response, proxy.response
+  train pi by best_of(16) maximising proxy.score
+  train pi by early_stopping(20) maximising gold.score
+}
+""",
+        clean=_AGENT + """component Gold : reward_model, learned, trusted, heldout {
+  in  response : Response
+  out score    : Score
+}
+component Proxy : reward_model, learned, untrusted {
+  in  response : Response
+  out score    : Score
+}
+diagram D {
+  out gold_score : Score
+  src = Source; pi = Policy; gold = Gold; proxy = Proxy
+  src.prompt -> pi.prompt
+  pi.response -> gold.response, proxy.response
+  gold.score -> gold_score
+  train pi by best_of(16) maximising proxy.score
+}
+"""),
+    "S0103": Code(
+        "held-out evaluator shares a source with the proxy [A4]",
+        "A held-out evaluator and a proxy used in a training signal descend from the same "
+        "dataset or rater pool, or share provenance: their errors are correlated and the "
+        "held-out estimate is biased.",
+        _AGENT + """component Labels : dataset, trusted {
+  out label : Score
+}
+component Gold : reward_model, learned, trusted, heldout {
+  in  response : Response
+  in  label    : Score
+  out score    : Score
+}
+component Proxy : reward_model, learned, untrusted {
+  in  response : Response
+  in  label    : Score
+  out score    : Score
+}
+diagram D {
+  out gold_score : Score
+  src = Source; pi = Policy; labels = Labels; gold = Gold; proxy = Proxy
+  src.prompt -> pi.prompt
+  labels.label -> gold.label, proxy.label
+  pi.response -> gold.response, proxy.response
+  gold.score -> gold_score
+  train pi by best_of(16) maximising proxy.score
+}
+""",
+        clean=_AGENT + """component Labels : dataset, trusted {
+  out label : Score
+}
+component Gold : reward_model, learned, trusted, heldout {
+  in  response : Response
+  out score    : Score
+}
+component Proxy : reward_model, learned, untrusted {
+  in  response : Response
+  in  label    : Score
+  out score    : Score
+}
+diagram D {
+  out gold_score : Score
+  src = Source; pi = Policy; labels = Labels; gold = Gold; proxy = Proxy
+  src.prompt -> pi.prompt
+  labels.label -> proxy.label
+  pi.response -> gold.response, proxy.response
+  gold.score -> gold_score
+  train pi by best_of(16) maximising proxy.score
+}
+"""),
+    "S0201": Code(
+        "untrusted output reaches the world ungated [A5]",
+        "An untrusted model's output reaches a sink (an environment or sink box in a "
+        "deployment mode, or the diagram's output when it declares a deployment mode) on a "
+        "path with no trusted gate: a monitor, filter, verifier, editor, auditor or human "
+        "approval with trust trusted, formal or human.",
+        _AGENT + _WORLD + """diagram D {
+  src = Source; pi = Policy; world = World
+  src.prompt -> pi.prompt
+  pi.response -> world.response
+}
+""",
+        clean=_AGENT + _WORLD + """component Filter : filter, trusted {
+  in  response : Response
+  out passed   : Response
+}
+diagram D {
+  src = Source; pi = Policy; filter = Filter; world = World
+  src.prompt -> pi.prompt
+  pi.response -> filter.response
+  filter.passed -> world.response
+}
+"""),
+    "S0202": Code(
+        "untrusted output only partly gated [A5]",
+        "Every path to the world passes a trusted gate, but the gates act on only a fraction of "
+        "the output (`coverage`, e.g. an auditor who sees 2%; a shutdown latch acts on what the "
+        "auditor finds). An attacker that chooses when to act faces only that fraction.",
+        _AGENT + _WORLD + """component Auditor : auditor, human, coverage = 0.02 {
+  in  response : Response
+  out passed   : Response
+}
+diagram D {
+  src = Source; pi = Policy; audit = Auditor; world = World
+  src.prompt -> pi.prompt
+  pi.response -> audit.response
+  audit.passed -> world.response
+}
+""",
+        clean=_AGENT + _WORLD + """component Auditor : auditor, human {
+  in  response : Response
+  out passed   : Response
+}
+diagram D {
+  src = Source; pi = Policy; audit = Auditor; world = World
+  src.prompt -> pi.prompt
+  pi.response -> audit.response
+  audit.passed -> world.response
+}
+"""),
+    "S0203": Code(
+        "defence layers that are not independent [A8]",
+        "The gates on the least-defended path from an untrusted model to the world (its "
+        "nominal depth) include layers that share provenance or feed one another; the "
+        "effective depth, the largest independent subset, is smaller. The note also gives the "
+        "minimum gate cut (Menger): how few gates every path passes through.",
+        _AGENT + _WORLD + """component Classifier : filter, trusted, provenance = "family-a" {
+  in  response : Response
+  out passed   : Response
+}
+diagram D {
+  src = Source; pi = Policy; first = Classifier; second = Classifier; world = World
+  src.prompt -> pi.prompt
+  pi.response -> first.response
+  first.passed -> second.response
+  second.passed -> world.response
+}
+""",
+        clean=_AGENT + _WORLD + """component Classifier : filter, trusted, provenance = "family-a" {
+  in  response : Response
+  out passed   : Response
+}
+component Reviewer : filter, human {
+  in  response : Response
+  out passed   : Response
+}
+diagram D {
+  src = Source; pi = Policy; first = Classifier; second = Reviewer; world = World
+  src.prompt -> pi.prompt
+  pi.response -> first.response
+  first.passed -> second.response
+  second.passed -> world.response
+}
+"""),
+    "S0301": Code(
+        "monitor may collude with what it watches [A6]",
+        "An untrusted monitor (or critic, judge, overseer) reads the output of a model of the "
+        "same provenance over a channel no trusted sanitizer paraphrases, and no trusted "
+        "honeypot validates it.",
+        _AGENT + """component Monitor : monitor, untrusted, provenance = "gpt-4" {
+  in  response  : Response
+  out suspicion : Score
+}
+diagram D {
+  out suspicion : Score
+  src = Source; pi = Policy with provenance = "gpt-4"; monitor = Monitor
+  src.prompt -> pi.prompt
+  pi.response -> monitor.response
+  monitor.suspicion -> suspicion
+}
+""",
+        clean=_AGENT + """component Monitor : monitor, untrusted, provenance = "gpt-4" {
+  in  response  : Response
+  out suspicion : Score
+}
+component Paraphraser : sanitizer, trusted {
+  in  response : Response
+  out redacted : Response
+}
+diagram D {
+  out suspicion : Score
+  src = Source; pi = Policy with provenance = "gpt-4"; monitor = Monitor; para = Paraphraser
+  src.prompt -> pi.prompt
+  pi.response -> para.response
+  para.redacted -> monitor.response
+  monitor.suspicion -> suspicion
+}
+"""),
+    "S0302": Code(
+        "trained against its monitor [A7]",
+        "A monitor, filter, auditor or overseer watches an agent, and its verdict is part of "
+        "the agent's training signal: the agent learns to evade it.",
+        _AGENT + """component Monitor : monitor, trusted {
+  in  response  : Response
+  out suspicion : Score
+}
+diagram D {
+  src = Source; pi = Policy; monitor = Monitor
+  src.prompt -> pi.prompt
+  pi.response -> monitor.response
+  train pi by ppo maximising 1 - monitor.suspicion
+}
+""",
+        clean=_AGENT + """component Monitor : monitor, trusted {
+  in  response  : Response
+  out suspicion : Score
+}
+component Rater : rater {
+  in  response : Response
+  out score    : Score
+}
+diagram D {
+  out suspicion : Score
+  src = Source; pi = Policy; monitor = Monitor; rater = Rater
+  src.prompt -> pi.prompt
+  pi.response -> monitor.response, rater.response
+  monitor.suspicion -> suspicion
+  train pi by ppo maximising rater.score
+}
+"""),
+    "S0303": Code(
+        "trusted box trained on an untrusted influence [A17]",
+        "A box declared trusted or formal is learned, and its training signal can be influenced "
+        "by an untrusted model. Acknowledge it if the box is trusted for another reason (e.g. "
+        "too weak to scheme).",
+        _AGENT + """component Classifier : filter, learned, trusted {
+  in  response : Response
+  out flagged  : Score
+}
+diagram D {
+  src = Source; pi = Policy; clf = Classifier
+  src.prompt -> pi.prompt
+  pi.response -> clf.response
+  train clf by sgd maximising clf.flagged
+}
+""",
+        clean=_AGENT + """component Classifier : filter, learned, trusted {
+  in  response : Response
+  out flagged  : Score
+}
+component Examples : dataset, trusted {
+  out response : Response
+}
+diagram D {
+  out flagged : Score
+  src = Source; pi = Policy; clf = Classifier; data = Examples
+  src.prompt -> pi.prompt
+  data.response -> clf.response
+  clf.flagged -> flagged
+  train clf by sgd maximising clf.flagged
+}
+"""),
+    "S0401": Code(
+        "judge reads what it judges [A9]",
+        "A human or trusted judge reads an untrusted model's output and its judgement trains "
+        "that model or decides a gate on it: the model has an incentive to persuade or "
+        "manipulate it, and its output is an injection surface. Debate accepts this by design.",
+        _AGENT + """component Judge : judge, human {
+  in  response : Response
+  out score    : Score
+}
+diagram D {
+  src = Source; pi = Policy; judge = Judge
+  src.prompt -> pi.prompt
+  pi.response -> judge.response
+  train pi by rl maximising judge.score
+}
+""",
+        clean=_AGENT + """component Judge : judge, human {
+  in  prompt : Prompt
+  out score  : Score
+}
+diagram D {
+  out response : Response
+  src = Source; pi = Policy; judge = Judge
+  src.prompt -> pi.prompt, judge.prompt
+  pi.response -> response
+  train pi by rl maximising judge.score
+}
+"""),
+    "S0402": Code(
+        "self-referential training target [A10]",
+        "An agent's outputs become the training data of the learned evaluator that sets its "
+        "objective (online RLHF: the policy's samples are what raters label), or its "
+        "imitation target is computed from its own live output. A frozen snapshot breaks it.",
+        _AGENT + """component Raters : rater {
+  in  response : Response
+  out label    : Score
+}
+component RewardModel : reward_model, learned, untrusted {
+  in  response : Response
+  out score    : Score
+}
+diagram D {
+  src = Source; pi = Policy; raters = Raters; rm = RewardModel
+  src.prompt -> pi.prompt
+  pi.response -> raters.response, rm.response
+  train rm by sgd maximising log_likelihood(raters.label)
+  train pi by ppo maximising rm.score
+}
+""",
+        clean=_AGENT + """component Raters : rater {
+  in  response : Response
+  out label    : Score
+}
+component RewardModel : reward_model, learned, untrusted {
+  in  response : Response
+  out score    : Score
+}
+diagram D {
+  src = Source; pi = Policy; old = frozen pi; raters = Raters; rm = RewardModel
+  src.prompt -> pi.prompt, old.prompt
+  old.response -> raters.response
+  pi.response -> rm.response
+  train rm by sgd maximising log_likelihood(raters.label)
+  train pi by ppo maximising rm.score
+}
+"""),
+    "S0403": Code(
+        "world-closing training loop [A16]",
+        "An agent changes the state of a person (declared `stateful`: preferences that change) "
+        "whose judgements feed its own training: performative prediction, preference shaping "
+        "(the content recommender of Agent Incentives).",
+        _AGENT + """component User : human, stateful {
+  in  response : Response
+  out clicks   : Score
+}
+diagram D {
+  src = Source; pi = Policy; user = User
+  src.prompt -> pi.prompt
+  pi.response -> user.response
+  train pi by rl maximising user.clicks
+}
+""",
+        clean=_AGENT + """component User : human {
+  in  response : Response
+  out clicks   : Score
+}
+diagram D {
+  src = Source; pi = Policy; user = User
+  src.prompt -> pi.prompt
+  pi.response -> user.response
+  train pi by rl maximising user.clicks
+}
+"""),
+    "S0501": Code(
+        "reward tampering: control incentive on the reward process [A3]",
+        "On the diagram unrolled in time, the agent has an instrumental control incentive on "
+        "part of its own reward process (the parameters of a learned evaluator its signal "
+        "reads, or a stateful judge or rater) along a path that avoids its later decisions. "
+        "Subclasses: reward-function tampering, feedback tampering.",
+        _AGENT + """component Raters : rater {
+  in  response : Response
+  out label    : Score
+}
+component RewardModel : reward_model, learned, untrusted {
+  in  response : Response
+  out score    : Score
+}
+diagram D {
+  src = Source; pi = Policy; raters = Raters; rm = RewardModel
+  src.prompt -> pi.prompt
+  pi.response -> raters.response, rm.response
+  train rm by sgd maximising log_likelihood(raters.label)
+  train pi by ppo maximising rm.score
+}
+""",
+        clean=_AGENT + """component RewardModel : reward_model, frozen, untrusted {
+  in  response : Response
+  out score    : Score
+}
+diagram D {
+  src = Source; pi = Policy; rm = RewardModel
+  src.prompt -> pi.prompt
+  pi.response -> rm.response
+  train pi by ppo maximising rm.score
+}
+"""),
+    "S0502": Code(
+        "information-only incentive on the reward process [A3]",
+        "The agent influences part of its reward process only through its own later "
+        "decisions: what direct learning of the reward leaves (Reward Tampering Problems and "
+        "Solutions, Claims 4-5). Reported for information; usually no change is needed.",
+        None, trigger="lint the direct-learning example of the reward-tampering paper"),
+    "S0503": Code(
+        "closed loop without an off-switch [A12]",
+        "An untrusted agent acts on the world in a closed deployment loop with no trusted "
+        "`shutdown` or `timeout` gate on its actuator.",
+        _AGENT + """component Environment : environment, stateful {
+  in  response : Response
+  out prompt   : Prompt
+}
+diagram D {
+  pi = Policy; env = Environment
+  env.prompt -> pi.prompt
+  pi.response -> env.response
+}
+""",
+        clean=_AGENT + """component Environment : environment, stateful {
+  in  response : Response
+  out prompt   : Prompt
+}
+component Timeout : timeout, trusted, stateful {
+  in  response : Response
+  out passed   : Response
+}
+diagram D {
+  pi = Policy; env = Environment; timeout = Timeout
+  env.prompt -> pi.prompt
+  pi.response -> timeout.response
+  timeout.passed -> env.response
+}
+"""),
+    "S0504": Code(
+        "incentive to control the off-switch [A12]",
+        "The shutdown lies on a path from the agent's decision to its utility: the reward "
+        "depends on whether the agent is interrupted, so it is rewarded for preventing or "
+        "provoking the interruption.",
+        _AGENT + """component Shutdown : shutdown, trusted {
+  in  response : Response
+  out passed   : Response
+}
+component Environment : environment, stateful {
+  in  response : Response
+  out prompt   : Prompt
+  out reward   : Score
+}
+diagram D {
+  pi = Policy; stop = Shutdown; env = Environment
+  env.prompt -> pi.prompt
+  pi.response -> stop.response
+  stop.passed -> env.response
+  train pi by rl maximising env.reward
+}
+""",
+        clean=_AGENT + """component Shutdown : shutdown, trusted {
+  in  response : Response
+  out passed   : Response
+}
+component Environment : environment, stateful {
+  in  response : Response
+  out prompt   : Prompt
+}
+component Task : reward_model {
+  in  response : Response
+  out reward   : Score
+}
+diagram D {
+  pi = Policy; stop = Shutdown; env = Environment; task = Task
+  env.prompt -> pi.prompt
+  pi.response -> stop.response, task.response
+  stop.passed -> env.response
+  train pi by rl maximising task.reward
+}
+"""),
+    "S0505": Code(
+        "the untrusted model can tell it is audited [A13]",
+        "A directed path leads from audit selection, an auditor or a honeypot to an untrusted "
+        "model's input: it can condition its behaviour on being watched.",
+        _AGENT + _WORLD + """component Auditor : auditor, human, stateful {
+  in  response : Response
+  out passed   : Response
+  out audited  : Prompt
+}
+diagram D {
+  pi = Policy; audit = Auditor; world = World
+  audit.audited -> pi.prompt
+  pi.response -> audit.response
+  audit.passed -> world.response
+}
+""",
+        clean=_AGENT + _WORLD + """component Auditor : auditor, human {
+  in  response : Response
+  out passed   : Response
+}
+diagram D {
+  src = Source; pi = Policy; audit = Auditor; world = World
+  src.prompt -> pi.prompt
+  pi.response -> audit.response
+  audit.passed -> world.response
+}
+"""),
+    "S0601": Code(
+        "optimised in a model, deployed unguarded [A11]",
+        "An agent's training signal is computed only from simulators or world models (no real "
+        "environment upstream) and the agent reaches the world in deployment without both a "
+        "runtime monitor comparing predictions with real observations and a trusted gate.",
+        _AGENT + _WORLD + """component Simulator : simulator, learned {
+  in  response : Response
+  out outcome  : Score
+}
+diagram D {
+  src = Source; pi = Policy; sim = Simulator; world = World
+  src.prompt -> pi.prompt
+  pi.response -> sim.response, world.response
+  train pi by rl maximising sim.outcome
+}
+""",
+        clean=_AGENT + _WORLD + """component Outcome : environment, stateful {
+  in  response : Response
+  out outcome  : Score
+}
+diagram D {
+  src = Source; pi = Policy; real = Outcome; world = World
+  src.prompt -> pi.prompt
+  pi.response -> real.response, world.response
+  train pi by rl maximising real.outcome
+}
+"""),
+    "S0701": Code(
+        "assertion fails",
+        "An `assert` in the proposal does not hold; the finding shows the witness. Assertions: "
+        "`assert no path A -> B avoiding C, D`, `assert gated(X)`, `assert trusted(X.port)`, "
+        "`assert no [control | response | information] incentive D on X`.",
+        _AGENT + _WORLD + """diagram D {
+  src = Source; pi = Policy; world = World
+  src.prompt -> pi.prompt
+  pi.response -> world.response
+  assert gated(pi)
+}
+""",
+        clean=_AGENT + _WORLD + """component Filter : filter, trusted {
+  in  response : Response
+  out passed   : Response
+}
+diagram D {
+  src = Source; pi = Policy; filter = Filter; world = World
+  src.prompt -> pi.prompt
+  pi.response -> filter.response
+  filter.passed -> world.response
+  assert gated(pi)
+  assert no path pi -> world avoiding filter
+}
+"""),
+    "E0122": Code(
+        "acknowledgement names an unknown box",
+        "`allow CODE on X` names a box that the analysed diagram does not contain. Boxes are "
+        "named by instance path, e.g. `deployment.monitor`.",
+        _AGENT + """diagram D {
+  out response : Response
+  src = Source; pi = Policy
+  src.prompt -> pi.prompt
+  pi.response -> response
+  allow S0201 on policy because "a typo"
+}
+"""),
     # --------------------------------------------------------------------------- warnings
     "W0201": Code(
         "instance not connected",

@@ -15,7 +15,7 @@ from fractions import Fraction
 from lark import Token, Tree
 
 from .diagnostics import Diagnostic, Span, error, warning
-from .model import (MERGE_OPERATORS, TRUST_LEVELS, Attributes, Binary, BoolType, Call, Chain, Link,
+from .model import (MERGE_OPERATORS, TRUST_LEVELS, Allow, Assertion, Attributes, Binary, BoolType, Call, Chain, Link,
                     CollectionType, Component, Diagram, Endpoint, EnumType, Expr, Field_,
                     Infinity, Instance, KindDecl, Name, Neg, Num, NumType, OpaqueType,
                     OptimiserDecl, Param, Port, PortRef, Proposal, RecordType, Training,
@@ -191,13 +191,63 @@ class _Elaborator:
                 elif file == self.program.root:
                     self._metadata(file, item)
 
-    def _metadata(self, file: str, item: Tree) -> None:
-        if item.data == "proposal":
+    def _metadata(self, file: str, item: Tree, diagram: str | None = None) -> None:
+        if item.data == "allow":
+            self.allow(file, item, diagram)
+        elif item.data == "assertion":
+            self.assertion(file, item, diagram)
+        elif item.data == "proposal":
             self.proposal.title = unquote(str(item.children[0]))
         elif item.data == "cites":
             self.proposal.citations += [unquote(str(t)) for t in item.children]
         elif item.data == "note":
             self.proposal.notes.append(unquote(str(item.children[0])))
+
+    def allow(self, file: str, item: Tree, diagram: str | None) -> None:
+        from .codes import CODES
+
+        code_token = item.children[0]
+        code = str(code_token)
+        target = None
+        reason = ""
+        for child in item.children[1:]:
+            if isinstance(child, Tree):
+                target = ".".join(str(t) for t in child.children)
+            else:
+                reason = unquote(str(child))
+        if code not in CODES or not code.startswith("S"):
+            findings = [c for c in CODES if c.startswith("S")]
+            self.report(error("E0121", f"`{code}` is not a finding code", self.span(file, code_token),
+                              label="not a finding of the analyses",
+                              help=did_you_mean(code, findings) or
+                              "`wiring explain --list` lists the codes; findings start with S"))
+            return
+        if not reason.strip():
+            self.report(error("E0121", "an acknowledgement needs a reason", self.span(file, item),
+                              label="empty reason",
+                              help='say why the finding is inherent: `because "..."`'))
+            return
+        self.proposal.allows.append(Allow(code=code, target=target, reason=reason,
+                                          diagram=diagram, span=self.span(file, item)))
+
+    def assertion(self, file: str, item: Tree, diagram: str | None) -> None:
+        claim = item.children[0]
+        paths = [".".join(str(t) for t in c.children) for c in claim.children
+                 if isinstance(c, Tree) and c.data == "target"]
+        avoiding = [".".join(str(t) for t in c.children)
+                    for a in claim.children if isinstance(a, Tree) and a.data == "avoiding"
+                    for c in a.children]
+        kinds = [str(c.children[0]) for c in claim.children
+                 if isinstance(c, Tree) and c.data == "incentive_kind"]
+        text = " ".join(self.text_of(file, item).split())
+        if claim.data in ("no_path", "no_incentive"):
+            source, target = paths
+        else:
+            source, target = None, paths[0]
+        self.proposal.assertions.append(Assertion(
+            claim=claim.data, source=source, target=target, avoiding=avoiding,
+            incentive=kinds[0] if kinds else None, text=text, diagram=diagram,
+            span=self.span(file, item)))
 
     # ------------------------------------------------------------------------- expressions
     def expr(self, file: str, tree, scope: "_Scope | None" = None) -> Expr | None:
@@ -878,6 +928,8 @@ class _DiagramBody:
         wires: list[Wire] = []
         trainings: list[Training] = []
         for node in members:
+            if node.data in ("allow", "assertion"):
+                el._metadata(file, node, diagram.name)
             if node.data == "wire":
                 wires += self.wire(node)
             elif node.data == "train":

@@ -289,6 +289,30 @@ class Merge(_Node):
     sources: list[str]
 
 
+class Allow(_Node):
+    """`allow CODE [on BOX] because "reason"`: a finding acknowledged as inherent to the design.
+    It still appears in reports, marked acknowledged, and does not fail the run."""
+
+    code: str
+    target: str | None = None
+    reason: str
+    diagram: str | None = None
+    span: Span | None = None
+
+
+class Assertion(_Node):
+    """A claim checked like an Alloy command: it holds, or fails with a witness path."""
+
+    claim: Literal["no_path", "gated", "trusted", "no_incentive"]
+    source: str | None = None      # no_path: from; no_incentive: the decision
+    target: str                    # no_path: to; gated/trusted: the box or port; no_incentive: on
+    avoiding: list[str] = []
+    incentive: Literal["control", "response", "information"] | None = None
+    text: str
+    diagram: str | None = None
+    span: Span | None = None
+
+
 class Diagram(_Node):
     name: str
     refines: str | None = None
@@ -302,6 +326,14 @@ class Diagram(_Node):
     merges: list[Merge] = []
     notes: list[str] = []
     span: Span | None = None
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter shows a diagram as its picture (text when Graphviz is missing). A diagram
+        does not hold its components, so its boxes show only their wired ports; for full boxes
+        draw it with its proposal: `wiring.render.to_svg(proposal, "Name")`."""
+        from .render import repr_svg
+
+        return repr_svg(self)
 
 
 class Proposal(_Node):
@@ -317,9 +349,18 @@ class Proposal(_Node):
     optimisers: dict[str, OptimiserDecl] = {}
     components: dict[str, Component] = {}
     diagrams: dict[str, Diagram] = {}
+    allows: list[Allow] = []
+    assertions: list[Assertion] = []
 
     def box(self, name: str) -> Component | Diagram | None:
         return self.components.get(name) or self.diagrams.get(name)
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter shows a proposal as the picture of its top diagram (text when Graphviz is
+        missing); `wiring.render` draws any diagram, mode or depth."""
+        from .render import repr_svg
+
+        return repr_svg(self)
 
 
 for _model in (Neg, Binary, Link, Chain, Call, CollectionType):

@@ -24,7 +24,7 @@ MAX_EXPRESSION_DEPTH = 400  # operators chained in one expression (`1 + 1 + ...`
 MAX_SYNTAX_ERRORS = 50
 
 TOP_LEVEL = ("proposal", "cites", "note", "import", "kind", "type", "record", "enum",
-             "param", "optimiser", "component", "diagram")
+             "param", "optimiser", "component", "diagram", "allow", "assert")
 _ITEM_START = re.compile(r"^(?:%s)\b" % "|".join(TOP_LEVEL), re.M)
 _ITEM_NAME = re.compile(r"^\w+\s+([A-Za-z_]\w*)")
 

@@ -13,11 +13,12 @@ What a picture shows:
   trusted or formal, dotted: environment), rounded corners mark learned-model families;
 - nested diagrams as clusters with their own outer ports (`depth` limits the expansion, deeper
   ones become single boxes; `flatten` dissolves the clusters and joins the wires);
-- copies as a junction dot, feedback (delayed wires and wires that close a cycle) dashed and
-  blue, training as an optimiser node fed by thin vermilion signal wires and updating its
-  target through a double vermilion wire with a hollow arrowhead;
-- the proposal title over the frame of the drawn diagram; a legend of what is drawn and the
-  citations below.
+- copies as several wires leaving one port; feedback (delayed wires, and wires that close a
+  cycle and run against the declaration order) dashed and blue; training as an optimiser node
+  fed by thin vermilion signal wires and updating its target's parameters through a double
+  vermilion wire with a hollow arrowhead (Para: parameters enter from above);
+- the proposal title, diagram, mode and citations at the top of the frame; a legend of what
+  the picture uses below it.
 
 `render` runs Graphviz `dot` (raising `DotNotFound` with install instructions when it is
 missing); `check` never needs it.
@@ -33,9 +34,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .model import (Binary, Call, Component, Diagram, Expr, Instance, Name, Neg, Port, PortRef,
-                    Proposal, Training)
-from .types import show_expr, show_type
+from .model import Component, Diagram, Expr, Instance, Name, Port, PortRef, Proposal, Training
+from .types import names_in, show_expr, show_type
 
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
 DIRECTIONS: tuple[str, ...] = ("LR", "TB")
@@ -43,12 +43,15 @@ EXIT_NO_DOT = 3          # `wiring render`: Graphviz `dot` missing; the .dot fil
 EXIT_DOT_FAILED = 4      # `wiring render`: `dot` ran and failed
 DEFAULT_PNG_DPI = 192
 
-INSTALL_HINT = (
-    "Install Graphviz, which provides the `dot` program: Debian/Ubuntu `sudo apt-get install "
-    "graphviz`, Fedora `sudo dnf install graphviz`, macOS `brew install graphviz`, Windows "
-    "`winget install graphviz` (or `choco install graphviz`), conda `conda install -c "
-    "conda-forge graphviz`; other systems: https://graphviz.org/download/. Then make sure `dot` "
-    "is on PATH (`dot -V` prints its version).")
+INSTALL_HINT = """\
+Install Graphviz, which provides `dot`:
+  Debian/Ubuntu  sudo apt-get install graphviz
+  Fedora         sudo dnf install graphviz
+  macOS          brew install graphviz
+  Windows        winget install graphviz
+  conda          conda install -c conda-forge graphviz
+  elsewhere      https://graphviz.org/download/
+then check with `dot -V` (or `wiring doctor`); set WIRING_DOT=/path/to/dot if it is not on PATH."""
 
 
 # ------------------------------------------------------------------------------------- errors
@@ -61,7 +64,7 @@ class DotNotFound(RenderError):
     """Graphviz `dot` is not on PATH; the message says how to install it."""
 
     def __init__(self, message: str = ""):
-        super().__init__(message or "Graphviz `dot` was not found on PATH. " + INSTALL_HINT)
+        super().__init__(message or "Graphviz `dot` was not found on PATH.\n" + INSTALL_HINT)
 
 
 class DotFailed(RenderError):
@@ -223,7 +226,8 @@ class _Ref:
 
     node: str
     port: str | None = None
-    kind: str = "cell"          # "cell" (a port of a box), "pin", "junction", "header", "opt"
+    kind: str = "cell"          # "cell" (a port of a box), "pin", "header", "opt",
+                                # or "cluster:ID" (the anchor of an expanded diagram)
 
     def key(self) -> tuple:
         return (self.node, self.port)
@@ -279,7 +283,7 @@ class _Cluster:
     style: str
     colour: str
     fill: str
-    items: list = field(default_factory=list)   # _Box, _Pin, _Optimiser, _Cluster, junction ids
+    items: list = field(default_factory=list)   # _Box, _Pin, _Optimiser, _Cluster
     frame: bool = False
     tooltip: str = ""
 
@@ -295,7 +299,6 @@ class _Builder:
         self.show_types = show_types
         self.edges: list[_Edge] = []
         self.junctions: set[str] = set()     # pins of flattened diagrams, contracted later
-        self.copy_points: dict[str, str] = {}  # junction id -> container id
         self.families: set[str] = set()
         self.borders: set[str] = set()
         self.node_ids: set[str] = set()
@@ -537,38 +540,6 @@ class _Builder:
                 a, b = edge.src.node, edge.dst.node
                 edge.backward = loops.get(a) is not None and loops.get(a) == loops.get(b)
 
-    def copy_junctions(self) -> None:
-        """A source feeding several targets in one diagram is drawn through one junction dot
-        (Myers' copy), so fan-outs do not start as a fan of parallel curves."""
-        groups: dict[tuple, list[int]] = {}
-        for number, edge in enumerate(self.edges):
-            if edge.style == "data" and not edge.feedback:
-                groups.setdefault((edge.src.key(), edge.container), []).append(number)
-        new_edges: list[_Edge] = []
-        replaced: dict[int, list[_Edge]] = {}
-        for (src_key, container), numbers in groups.items():
-            if len(numbers) < 2:
-                continue
-            first = self.edges[numbers[0]]
-            point = first.src.node + "/" + (first.src.port or "") + "/@copy"
-            self.copy_points[point] = container
-            head = _Ref(point, None, "junction")
-            replaced[numbers[0]] = [_Edge(first.src, head, "data", type_text=first.type_text,
-                                          tooltip=first.tooltip.split("\n")[0].split(" -> ")[0]
-                                          + " (copied)", container=container)]
-            for number in numbers:
-                edge = self.edges[number]
-                replaced.setdefault(number, []).append(
-                    _Edge(head, edge.dst, "data", type_text="", tooltip=edge.tooltip,
-                          container=container, lhead=edge.lhead))
-        skip = {n for numbers in groups.values() if len(numbers) >= 2 for n in numbers}
-        for number, edge in enumerate(self.edges):
-            if number in replaced:
-                new_edges += replaced[number]
-            elif number not in skip:
-                new_edges.append(edge)
-        self.edges = new_edges
-
 
 def _strongly_connected(successors: dict[str, list[str]]) -> dict[str, int]:
     """Tarjan's algorithm, iteratively: the number of each node's strongly connected component
@@ -623,17 +594,7 @@ def _strongly_connected(successors: dict[str, list[str]]) -> dict[str, int]:
 
 def _signal_refs(expr: Expr) -> Iterable[PortRef | Name]:
     """Port references and instance names in a signal, left to right (KL anchors included)."""
-    stack: list[Expr] = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (PortRef, Name)):
-            yield node
-        elif isinstance(node, Neg):
-            stack.append(node.arg)
-        elif isinstance(node, Binary):
-            stack += [node.right, node.left]
-        elif isinstance(node, Call):
-            stack += reversed(node.args)
+    return names_in(expr)
 
 
 def _tags(instance: Instance, family: Family, proposal: Proposal) -> str:
@@ -813,15 +774,26 @@ class _Emitter:
         self.line(1, f'graph [rankdir={rankdir}, fontname="{FONT}", fontsize=11, '
                   'newrank=true, compound=true, nodesep=0.25, ranksep=0.45, pad=0.2, '
                   'splines=spline, outputorder=nodesfirst, '
-                  f'labelloc=b, labeljust=l, bgcolor="#FFFFFF"];')
+                  f'labelloc=t, labeljust=l, bgcolor="#FFFFFF"];')
         self.line(1, f'node [shape=plain, fontname="{FONT}", fontsize={_FONT_PORT + 1}, '
                   f'color="{INK}", fontcolor="{INK}"];')
         self.line(1, f'edge [fontname="{FONT}", fontsize={_FONT_SMALL}, color="{INK}", '
                   'arrowsize=0.7, penwidth=1.1];')
+        # The heading is the graph's label and the legend the label of an unframed cluster
+        # around the diagram: labels of the root graph and of clusters are kept clear of
+        # nodes, and the root's also of edges.
+        heading = _heading(self.proposal) if self.title else ""
+        if heading:
+            self.line(1, f"label=<{heading}>;")
         caption = self.caption()
         if caption:
-            self.line(1, f"label=<{caption}>;")
-        self.cluster(root, 1)
+            self.line(1, 'subgraph "cluster_figure" {')
+            self.line(2, f"graph [label=<{caption}>, labelloc=b, labeljust=l, peripheries=0, "
+                      "margin=4, style=solid];")
+            self.cluster(root, 2)
+            self.line(1, "}")
+        else:
+            self.cluster(root, 1)
         self.edges()
         self.out.append("}")
         return _ascii("\n".join(self.out) + "\n")
@@ -850,10 +822,6 @@ class _Emitter:
                           f"tooltip={_quote('optimisation: ' + item.training.optimiser)}];")
             elif isinstance(item, _Cluster):
                 self.cluster(item, inner)
-        for point, container in sorted(self.b.copy_points.items()):
-            if container == cluster.id:
-                self.line(inner, f'{_quote(point)} [shape=point, width=0.07, height=0.07, '
-                          f'color="{INK}", tooltip="copy"];')
         # outer ports of a diagram sit at its left and right edges
         for group, rank in ((ins, "min"), (outs, "max")):
             if len(group) > (0 if cluster.frame else 1):
@@ -880,9 +848,7 @@ class _Emitter:
                     if edge.delayed:
                         attrs.append(f'label=<<FONT COLOR="{FEEDBACK_COLOUR}"><I>delayed</I>'
                                      "</FONT>>")
-                if edge.dst.kind == "junction":
-                    attrs.append(f"{head}=none")
-                elif reverse:
+                if reverse:
                     attrs.append(f"{head}=normal")
             elif edge.style == "signal":
                 attrs += [f'color="{TRAINING_COLOUR}"', "penwidth=1.2", f"{head}=vee"]
@@ -892,8 +858,7 @@ class _Emitter:
                 t = TRAINING_COLOUR
                 attrs += [f'color="{t}:{t}:invis:{t}:{t}"', "penwidth=0.9", f"{head}=empty",
                           "arrowsize=1.3"]
-            if self.show_types and edge.type_text and edge.style == "data" \
-                    and edge.src.kind != "junction" and not edge.delayed:
+            if self.show_types and edge.type_text and edge.style == "data" and not edge.delayed:
                 attrs.append(f'label=<<FONT COLOR="#555555">{_html(edge.type_text)}</FONT>>')
             if edge.lhead:
                 attrs.append(f"{'ltail' if reverse else 'lhead'}={_quote(edge.lhead)}")
@@ -946,9 +911,6 @@ class _Emitter:
             return f'<TD FIXEDSIZE="TRUE" WIDTH="30" HEIGHT="8" {attrs}></TD>'
         if ("data", False) in styles:
             items.append((line(f'SIDES="B" BORDER="1" COLOR="{INK}"'), "data wire"))
-        if self.b.copy_points:
-            items.append(('<TD><FONT POINT-SIZE="11">\u25cf</FONT></TD>', "copy (one source, "
-                          "several targets)"))
         if ("data", True) in styles:
             items.append((line(f'SIDES="B" BORDER="2" STYLE="dashed" COLOR="{FEEDBACK_COLOUR}"'),
                           "feedback (delayed, or closing a loop)"))
@@ -1065,7 +1027,7 @@ def _to_dot(proposal: Proposal, name: str | None, *, _display_names, mode, depth
         # No diagram: a catalogue of the components, one box each.
         if mode is not None:
             raise RenderError(f"{proposal.file} has no diagram, so no mode `{mode}`")
-        root = _Cluster("cluster_components", _frame_label(proposal, None, None, title),
+        root = _Cluster("cluster_components", _frame_label(None, None),
                         "rounded", INK, "#FFFFFF", frame=True)
         fake = Diagram(name="components")
         for comp in proposal.components.values():
@@ -1075,7 +1037,7 @@ def _to_dot(proposal: Proposal, name: str | None, *, _display_names, mode, depth
             root.items.append(box)
     else:
         diagram = proposal.diagrams[name]
-        root = _Cluster("cluster_" + _ident(name), _frame_label(proposal, diagram, mode, title),
+        root = _Cluster("cluster_" + _ident(name), _frame_label(diagram, mode),
                         "rounded", INK, "#FFFFFF", frame=True,
                         tooltip="\n".join([f"diagram {diagram.name}"] + diagram.notes))
         builder.build(diagram, (), root, depth, (diagram.name,))
@@ -1087,33 +1049,33 @@ def _to_dot(proposal: Proposal, name: str | None, *, _display_names, mode, depth
         builder.contract_junctions()
         builder.deduplicate()
         builder.mark_feedback()
-        builder.copy_junctions()
     return _Emitter(builder, proposal, None, direction, show_types, legend, title).emit(root)
 
 
-def _frame_label(proposal: Proposal, diagram: Diagram | None, mode: str | None,
-                 title: bool) -> str:
+def _heading(proposal: Proposal) -> str:
+    """The proposal's title and citations, above the picture."""
     lines = []
-    if title and proposal.title:
-        lines.append(f'<FONT POINT-SIZE="15"><B>{_html_lines(proposal.title, 70)}</B></FONT>')
-    if diagram is not None:
-        what = f"diagram <B>{_html(diagram.name)}</B>"
-        if mode is not None:
-            what += f" \u00b7 mode <B>{_html(mode)}</B>"
-        elif diagram.modes:
-            what += " \u00b7 all modes: " + _html(", ".join(diagram.modes))
-        if diagram.refines:
-            what += f" \u00b7 refines {_html(diagram.refines)}"
-        lines.append(f'<FONT POINT-SIZE="10">{what}</FONT>')
-    else:
-        lines.append('<FONT POINT-SIZE="10">components (no diagram)</FONT>')
-    if title and proposal.citations:
-        for number, citation in enumerate(proposal.citations):
-            lead = "Sources: " if number == 0 else ""
-            text = _html_lines(lead + citation, 100, "LEFT")
-            lines.append(f'<FONT POINT-SIZE="{_FONT_SMALL}" COLOR="#444444">'
-                         + text[:-len('<BR ALIGN="LEFT"/>')] + "</FONT>")
+    if proposal.title:
+        lines.append(f'<FONT POINT-SIZE="16"><B>{_html_lines(proposal.title, 80)}</B></FONT>')
+    for number, citation in enumerate(proposal.citations):
+        text = _html_lines(("After " if number == 0 else "") + citation, 110, "LEFT")
+        lines.append(f'<FONT POINT-SIZE="{_FONT_SMALL + 1}" COLOR="#333333">'
+                     + text[:-len('<BR ALIGN="LEFT"/>')] + "</FONT>")
     return "".join(line + '<BR ALIGN="LEFT"/>' for line in lines)
+
+
+def _frame_label(diagram: Diagram | None, mode: str | None) -> str:
+    """What the frame shows: the diagram, its mode, what it refines."""
+    if diagram is None:
+        return '<FONT POINT-SIZE="11">components (no diagram)</FONT><BR ALIGN="LEFT"/>'
+    what = f"diagram <B>{_html(diagram.name)}</B>"
+    if mode is not None:
+        what += f" \u00b7 mode <B>{_html(mode)}</B>"
+    elif diagram.modes:
+        what += " \u00b7 all modes: " + _html(", ".join(diagram.modes))
+    if diagram.refines:
+        what += f" \u00b7 refines {_html(diagram.refines)}"
+    return f'<FONT POINT-SIZE="11">{what}</FONT><BR ALIGN="LEFT"/>'
 
 
 # ---------------------------------------------------------------------------------- running dot

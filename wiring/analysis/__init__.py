@@ -1,19 +1,86 @@
-"""Stage 4: the alignment analyses, on a checked proposal."""
+"""Stage 4: the alignment analyses, on a checked proposal.
+
+`lint` runs every analysis and the proposal's assertions and applies its acknowledgements;
+`analyze` adds the incentive report and the quantitative bounds.
+"""
 
 from __future__ import annotations
 
-from ..diagnostics import Diagnostic, sort_key, unique
+from dataclasses import dataclass, field
+
+from ..diagnostics import Diagnostic, error, sort_key, unique
 from ..model import Proposal
+from .assertions import AssertionResult, check_assertions
 from .graph import System, build, top_diagram
+from .incentives import DEFAULT_STEPS, Incentives, report as incentive_report, unroll, incentives as _incentives
 from .lints import STRUCTURAL
+from .tampering import audit_leaks, off_switch, tampering
 
 
-def analyse(proposal: Proposal, diagram: str | None = None) -> tuple[System | None, list[Diagnostic]]:
+@dataclass
+class Analysis:
+    system: System
+    findings: list[Diagnostic] = field(default_factory=list)
+    assertions: list[AssertionResult] = field(default_factory=list)
+    incentives: list[Incentives] = field(default_factory=list)
+    steps: int = DEFAULT_STEPS
+
+    @property
+    def failed(self) -> bool:
+        """An unacknowledged error finding stands, or an assertion fails."""
+        return any(f.severity == "error" and f.acknowledged is None for f in self.findings) or \
+            any(not a.holds for a in self.assertions)
+
+
+def analyse(proposal: Proposal, diagram: str | None = None,
+            steps: int = DEFAULT_STEPS) -> Analysis | None:
     top = top_diagram(proposal, diagram)
     if top is None:
-        return None, []
+        return None
     system = build(proposal, top)
+    result = Analysis(system=system, steps=steps)
     findings: list[Diagnostic] = []
-    for analysis in STRUCTURAL:
-        findings += analysis(system)
-    return system, sorted(unique(findings), key=sort_key)
+    for structural in STRUCTURAL:
+        findings += structural(system)
+    cid = unroll(system, steps)
+    result.incentives = [_incentives(system, cid, agent) for agent in sorted(cid.decisions)]
+    for incentive_analysis in (tampering, off_switch, audit_leaks):
+        findings += incentive_analysis(system, cid, result.incentives)
+    findings += _unknown_targets(proposal, system)
+    result.findings = _acknowledge(proposal, top.name, sorted(unique(findings), key=sort_key))
+    result.assertions = check_assertions(proposal, top.name, system, result.incentives)
+    return result
+
+
+def _acknowledge(proposal: Proposal, diagram: str, findings: list[Diagnostic]) -> list[Diagnostic]:
+    allows = [a for a in proposal.allows if a.diagram in (None, diagram)]
+    marked = []
+    for finding in findings:
+        for allow in allows:
+            if allow.code != finding.code:
+                continue
+            if allow.target is not None and allow.target not in finding.witness[:1] + \
+                    [w for w in finding.witness if w == allow.target]:
+                continue
+            finding = finding.model_copy(update={"acknowledged": allow.reason})
+            break
+        marked.append(finding)
+    return marked
+
+
+def _unknown_targets(proposal: Proposal, system: System) -> list[Diagnostic]:
+    """`allow ... on X` and assertions must name boxes of the analysed diagram."""
+    from ..elaborate import did_you_mean
+
+    problems = []
+    names = set(system.boxes)
+    for allow in proposal.allows:
+        if allow.target is not None and allow.target not in names:
+            problems.append(error("E0122", f"`allow {allow.code} on {allow.target}`: no box "
+                                  f"`{allow.target}` in `{system.diagram.name}`", allow.span,
+                                  label="unknown box", help=did_you_mean(allow.target, names) or
+                                  "name a box by its instance path, e.g. `deployment.monitor`"))
+    return problems
+
+
+__all__ = ["Analysis", "AssertionResult", "analyse", "incentive_report"]

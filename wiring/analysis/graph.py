@@ -209,11 +209,14 @@ class System:
             return self.mode_list
         return [m for m in self.mode_list if m in pressure.modes]
 
-    def train_reaches(self, a: str, b: str, avoiding=frozenset(), b_modes=None) -> list[str] | None:
-        """A path from a to b in the train graph (data within modes, parameters across them),
-        as box names, with each optimisation wire shown as `[optimiser]`."""
+    def train_reaches(self, a: str, b: str, avoiding=frozenset(), b_modes=None,
+                      a_modes=None) -> list[str] | None:
+        """A path from a (in one of `a_modes`) to b (in one of `b_modes`) in the train graph
+        (data within modes, parameters across them), as box names, with each optimisation wire
+        shown as `[optimiser trains box]`."""
         graph = self.train_graph
-        starts = [(a, m) for m in self.mode_list if (a, m) in graph]
+        starts = [(a, m) for m in (self.mode_list if a_modes is None else a_modes)
+                  if (a, m) in graph]
         ends = {(b, m) for m in (self.mode_list if b_modes is None else b_modes) if (b, m) in graph}
         if not starts or not ends:
             return None

@@ -33,8 +33,11 @@ def _names(path: list[str]) -> list[str]:
 
 def _finding(code: str, severity: str, message: str, box: Box | None, witness: list[str], why: str,
              help: str, related=(), notes=()) -> Diagnostic:
+    from ..codes import CODES
+
     make = error if severity == "error" else warning
-    diagnostic = make(code, message, box.span if box else None, label="here", help=help,
+    label = CODES[code].title.split(" [")[0] if code in CODES else ""
+    diagnostic = make(code, message, box.span if box else None, label=label, help=help,
                       related=related, notes=notes)
     return diagnostic.model_copy(update={"why": why, "witness": witness})
 
@@ -53,14 +56,15 @@ def _computed_sources(system: System, pressure: Pressure, outcomes: bool) -> lis
 
 
 def _path_to_signal(system: System, start: str, pressure: Pressure, avoiding=frozenset(),
-                    train: bool = False, outcomes: bool = False) -> list[str] | None:
+                    train: bool = False, outcomes: bool = False,
+                    start_modes=None) -> list[str] | None:
     """A path from `start` to a box the pressure's signal reads: data within one of the
     pressure's modes, or with `train` also through other optimisation wires."""
     best = None
     modes = system.pressure_modes(pressure)
     for source in _computed_sources(system, pressure, outcomes):
         if train:
-            path = system.train_reaches(start, source, set(avoiding), modes)
+            path = system.train_reaches(start, source, set(avoiding), modes, start_modes)
         else:
             path = system.reaches(start, source, set(avoiding), modes)
         if path is not None and (best is None or len(path) < len(best)):
@@ -310,36 +314,56 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
                     related=[(system.boxes[g].span, f"`{g}` acts on a fraction {coverage[g]:g}")
                              for g in weak])
                 continue
-            cuts = [c for g in graphs if (c := gate_cut(g, hazard.path, sink.path, full_gates))]
-            if not cuts:
+            layered = [p for g in graphs if (p := _fewest_gates(g, hazard.path, sink.path, full_gates))]
+            if not layered:
                 continue
-            cut = min(cuts, key=len)
-            effective = _effective_depth(system, cut)
-            if len(effective) < len(cut):
+            route = min(layered, key=lambda p: sum(n in full_gates for n in p))
+            layers = [n for n in route if n in full_gates]
+            cuts = [c for g in graphs if (c := gate_cut(g, hazard.path, sink.path, full_gates))]
+            cut = min(cuts, key=len) if cuts else layers
+            effective = _effective_depth(system, route, full_gates)
+            if len(effective) < len(layers):
                 yield _finding(
                     "S0203", "warning",
-                    f"`{hazard.path}` -> `{sink.path}` is guarded by {len(cut)} gates "
-                    f"({', '.join(cut)}) but only {len(effective)} are independent",
-                    hazard, [hazard.path] + cut + [sink.path],
+                    f"`{hazard.path}` -> `{sink.path}` passes {len(layers)} gates "
+                    f"({', '.join(layers)}) but only {len(effective)} are independent",
+                    hazard, [hazard.path] + layers + [sink.path],
                     "layers that share a base model, data or raters, or that feed one another, "
                     "fail together: P(harm) is the product of the layers' miss rates only when "
                     "they are independent (Reason's Swiss cheese model; Hendrycks et al. 2021)",
                     "diversify the layers' provenance, or keep one layer's verdict from "
                     "feeding another's input",
-                    notes=[f"nominal depth {len(cut)}, effective depth {len(effective)}: "
-                           + ", ".join(effective)])
+                    notes=[f"nominal depth {len(layers)}, effective depth {len(effective)} "
+                           f"({', '.join(effective)}); minimum gate cut {len(cut)} "
+                           f"({', '.join(cut)})"])
 
 
-def _effective_depth(system: System, gates: list[str]) -> list[str]:
-    """The largest set of gates that are pairwise provenance-disjoint and pairwise
-    non-descendant in the data graph (ANALYSES.md A8)."""
-    gates = gates[:14]
-    for size in range(len(gates), 0, -1):
-        for subset in combinations(gates, size):
+def _fewest_gates(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list[str] | None:
+    """The path from source to sink that passes the fewest gates (the depth an attacker must
+    get through)."""
+    if source not in graph or sink not in graph:
+        return None
+    weight = lambda a, b, data: 1 if b in gates else 0  # noqa: E731 - a cost per entered gate
+    try:
+        return nx.dijkstra_path(graph, source, sink, weight=weight)
+    except nx.NetworkXNoPath:
+        return None
+
+
+def _effective_depth(system: System, path: list[str], gates: set[str]) -> list[str]:
+    """The largest set of the path's gates that are pairwise provenance-disjoint and of which
+    none informs another (ANALYSES.md A8). The gated content itself flows from gate to gate
+    along the path; a gate informs another when its output reaches it by another route (a
+    verdict relayed to the next layer)."""
+    layers = [n for n in path if n in gates][:14]
+    graph = system.graph.copy()
+    graph.remove_edges_from(zip(path, path[1:]))
+    for size in range(len(layers), 0, -1):
+        for subset in combinations(layers, size):
             boxes = [system.boxes[g] for g in subset]
             if len({b.provenance for b in boxes}) < len(boxes):
                 continue
-            if any(b.path in system.descendants(a.path) for a in boxes for b in boxes if a is not b):
+            if any(nx.has_path(graph, a, b) for a in subset for b in subset if a != b):
                 continue
             return list(subset)
     return []
@@ -421,6 +445,10 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
             if judge.trust not in ("human", "trusted") or not judge.is_a(*JUDGING_KINDS):
                 continue
             into = system.reaches(source.path, judge.path, stops | world)
+            # The judge is tainted in the modes where the output reaches it; its judgement
+            # carries to other modes only through what it trains.
+            tainted_in = [m for m in system.mode_list
+                          if system.reaches(source.path, judge.path, stops | world, [m])]
             gated = _gate_fed_by(system, source, judge)
             if gated is not None and into is not None:
                 yield _finding(
@@ -434,7 +462,7 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
                     "adversarial inputs")
             for pressure in system.pressures_on(source.path):
                 out = _path_to_signal(system, judge.path, pressure, world | {source.path},
-                                      train=True)
+                                      train=True, start_modes=tainted_in)
                 if out is None or into is None:
                     continue
                 yield _finding(

@@ -1,0 +1,131 @@
+"""Assertions written in a proposal, checked like Alloy commands: each holds, or fails with a
+witness path through the diagram."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from ..model import Assertion, Proposal
+from .graph import System
+from .incentives import Incentives
+from .lints import _examined, _hazards, _is_gate, _sinks
+
+
+@dataclass
+class AssertionResult:
+    assertion: Assertion
+    holds: bool
+    message: str
+    witness: list[str] = field(default_factory=list)
+
+
+def _resolve(system: System, name: str) -> tuple[str, str | None] | None:
+    """A box path, or a box path and a port (`pi.response`)."""
+    if name in system.boxes:
+        return name, None
+    if "." in name:
+        box, port = name.rsplit(".", 1)
+        if box in system.boxes:
+            return box, port
+    for outer in (f"in:{name}", f"out:{name}"):
+        if outer in system.boxes:
+            return outer, None
+    return None
+
+
+def _port_path(system: System, source: tuple[str, str | None], target: tuple[str, str | None],
+               avoiding: set[str]) -> list[str] | None:
+    """A data path inside one mode from the source (port) to the target (port), avoiding boxes."""
+    for mode in system.mode_list:
+        edges = [e for e in system.edges if (mode is None or e.modes is None or mode in e.modes)]
+        out: dict[str, list] = {}
+        for edge in edges:
+            out.setdefault(edge.source, []).append(edge)
+        start, start_port = source
+        goal, goal_port = target
+        parents: dict[str, str | None] = {start: None}
+        queue = deque([start])
+        while queue:
+            node = queue.popleft()
+            for edge in out.get(node, []):
+                if node == start and start_port is not None and edge.source_port != start_port:
+                    continue
+                if edge.target == goal and (goal_port is None or edge.target_port == goal_port):
+                    path = [goal, node]
+                    while parents[path[-1]] is not None:
+                        path.append(parents[path[-1]])
+                    return list(reversed(path))
+                if edge.target in parents or edge.target in avoiding:
+                    continue
+                parents[edge.target] = node
+                queue.append(edge.target)
+    return None
+
+
+def check_assertions(proposal: Proposal, diagram: str, system: System,
+                     incentives: list[Incentives]) -> list[AssertionResult]:
+    results = []
+    for assertion in proposal.assertions:
+        if assertion.diagram not in (None, diagram):
+            continue
+        results.append(_check(system, assertion, {i.decision: i for i in incentives}))
+    return results
+
+
+def _check(system: System, assertion: Assertion, incentives: dict[str, Incentives]) -> AssertionResult:
+    names = [n for n in (assertion.source, assertion.target, *assertion.avoiding) if n]
+    resolved = {n: _resolve(system, n) for n in names}
+    unknown = [n for n, r in resolved.items() if r is None]
+    if unknown:
+        return AssertionResult(assertion, False, f"`{unknown[0]}` names no box of "
+                               f"`{system.diagram.name}`")
+    claim = assertion.claim
+    if claim == "no_path":
+        avoiding = {resolved[n][0] for n in assertion.avoiding}
+        path = _port_path(system, resolved[assertion.source], resolved[assertion.target], avoiding)
+        if path is None:
+            return AssertionResult(assertion, True, "no such path")
+        return AssertionResult(assertion, False, "a path exists", path)
+    if claim == "gated":
+        box = system.boxes[resolved[assertion.target][0]]
+        gates = {g for g in system.boxes if _is_gate(system.boxes[g])
+                 and _examined(system, system.boxes[g], box) >= 1}
+        for sink in _sinks(system):
+            path = system.reaches(box.path, sink.path, gates - {box.path}, modes=system.deploy_modes)
+            if path is not None and sink.path != box.path:
+                return AssertionResult(assertion, False,
+                                       f"`{box.path}` reaches `{sink.path}` with no trusted gate "
+                                       "that examines all of it", path)
+        return AssertionResult(assertion, True, "every path to the world passes a trusted gate")
+    if claim == "trusted":
+        target = resolved[assertion.target]
+        for hazard in _hazards(system):
+            if hazard.path == target[0]:
+                return AssertionResult(assertion, False, f"`{hazard.path}` is untrusted", [hazard.path])
+            gates = {g for g in system.boxes if _is_gate(system.boxes[g])
+                     and _examined(system, system.boxes[g], hazard) >= 1}
+            path = _port_path(system, (hazard.path, None), target, gates)
+            if path is not None:
+                return AssertionResult(assertion, False,
+                                       f"untrusted `{hazard.path}` reaches it with no trusted gate",
+                                       path)
+        return AssertionResult(assertion, True, "only trusted sources reach it ungated")
+    decision = resolved[assertion.source][0]
+    found = incentives.get(decision)
+    if found is None:
+        return AssertionResult(assertion, True, f"`{decision}` is not a trained agent: it has no "
+                               "incentives")
+    target = resolved[assertion.target][0]
+    tables = {"control": ["ici_control"], "response": ["ri"], "information": ["voi"],
+              None: ["ici_control", "ici_info"]}[assertion.incentive]
+    for table in tables:
+        for key in (target, "Θ:" + target):
+            witness = getattr(found, table).get(key)
+            if witness is not None:
+                label = {"ici_control": "an instrumental control incentive",
+                         "ici_info": "an information-only control incentive",
+                         "ri": "a response incentive", "voi": "value of information"}[table]
+                return AssertionResult(assertion, False, f"`{decision}` has {label} on `{key}`",
+                                       witness)
+    return AssertionResult(assertion, True, "no such incentive")

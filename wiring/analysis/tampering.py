@@ -1,0 +1,131 @@
+"""Findings read off the incentive analysis: reward tampering (A3), off-switch incentives and
+time-bounding (A12), and audit-flag leaks (A13)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..diagnostics import Diagnostic
+from .graph import System
+from .incentives import CID, Incentives
+from .lints import _finding, _hazards, _sinks
+
+TAMPERING_WHY = ("an agent that can influence the process that computes its reward is "
+                 "rewarded for corrupting it rather than for the task (Everitt, Hutter, Kumar, "
+                 "Krakovna 2021, Reward Tampering Problems and Solutions in Reinforcement Learning)")
+
+
+def _reward_process(system: System, agent: str) -> dict[str, str]:
+    """The parts of `agent`'s reward process, with their subclass: parameters of a learned
+    evaluator its signal reads (reward-function tampering, or feedback tampering when people's
+    labels train it) and the state of a stateful judge or rater (feedback tampering)."""
+    parts: dict[str, str] = {}
+    reads = set().union(*(p.sources for p in system.pressures_on(agent))) if \
+        system.pressures_on(agent) else set()
+    trained = {p.target: p for p in system.pressures}
+    for box in system.boxes.values():
+        if box.path == agent:
+            continue
+        upstream_of_reward = box.path in reads or any(
+            system.reaches(box.path, r) is not None for r in reads)
+        if not upstream_of_reward:
+            continue
+        if box.path in trained and not box.is_a("agent"):
+            labels = trained[box.path].sources
+            fed_by_people = any(system.boxes[s].is_a("human") for s in labels if s in system.boxes)
+            parts["Θ:" + box.path] = "feedback tampering" if fed_by_people else "reward-function tampering"
+        if box.attributes.stateful and box.is_a("human", "evaluator"):
+            parts[box.path] = "feedback tampering"
+    return parts
+
+
+def tampering(system: System, cid: CID, report: list[Incentives]) -> Iterable[Diagnostic]:
+    for incentives in report:
+        agent = incentives.decision
+        box = system.boxes[agent]
+        for part, subclass in sorted(_reward_process(system, agent).items()):
+            if part in incentives.ici_control:
+                yield _finding(
+                    "S0501", "warning",
+                    f"`{agent}` has an instrumental control incentive on `{part}`, part of its own "
+                    f"reward process ({subclass})",
+                    box, incentives.ici_control[part], TAMPERING_WHY,
+                    "decouple the reward from what the agent can influence: train the evaluator "
+                    "on data the agent cannot affect, optimise the current reward function, or "
+                    "learn the reward directly from data (Everitt et al., Claims 4-5)",
+                    notes=[f"subclass: {subclass}",
+                           "the path avoids the agent's later decisions: a control incentive"])
+            elif part in incentives.ici_info:
+                yield _finding(
+                    "S0502", "warning",
+                    f"`{agent}` influences `{part}`, part of its reward process, only through its "
+                    f"own later decisions (information-only incentive)",
+                    box, incentives.ici_info[part], TAMPERING_WHY,
+                    "an information-only incentive is what direct learning leaves; no design "
+                    "change is needed unless the agent should not learn from it at all",
+                    notes=[f"subclass: {subclass}"])
+
+
+def off_switch(system: System, cid: CID, report: list[Incentives]) -> Iterable[Diagnostic]:
+    """A12: a deployed loop around an untrusted agent has a shutdown or timeout gate on its
+    actuator, and the agent has no control incentive on that gate."""
+    stops = {b.path for b in system.boxes.values() if b.is_a("shutdown", "timeout")}
+    by_agent = {i.decision: i for i in report}
+    for hazard in _hazards(system):
+        for sink in _sinks(system):
+            forward = system.reaches(hazard.path, sink.path, modes=system.deploy_modes)
+            back = system.reaches(sink.path, hazard.path, modes=system.deploy_modes)
+            if forward is None or back is None:
+                continue
+            if system.reaches(hazard.path, sink.path, stops, modes=system.deploy_modes) is None:
+                continue
+            yield _finding(
+                "S0503", "warning",
+                f"`{hazard.path}` acts on `{sink.path}` in a closed loop with no shutdown or "
+                f"timeout on its actuator",
+                hazard, forward + back[1:],
+                "an untrusted agent acting in a loop should be time-bounded and interruptible "
+                "(Dalrymple et al. 2024: the deployed policy runs for a bounded time, then hands "
+                "back control)",
+                "put a trusted `timeout` or `shutdown` gate between the agent and the world")
+    for stop in sorted(stops):
+        for agent, incentives in sorted(by_agent.items()):
+            if stop in incentives.ici_control:
+                yield _finding(
+                    "S0504", "error",
+                    f"`{agent}` has an instrumental control incentive on the off-switch `{stop}`",
+                    system.boxes[agent], incentives.ici_control[stop],
+                    "when the reward depends on whether the agent is interrupted, the agent is "
+                    "rewarded for preventing or provoking the interruption (Orseau and Armstrong "
+                    "2016, Safely Interruptible Agents)",
+                    "keep the shutdown out of every path to the agent's training signal (do not "
+                    "truncate the reward at shutdown)")
+
+
+AUDIT_KINDS = ("auditor", "honeypot")
+
+
+def audit_leaks(system: System, cid: CID, report: list[Incentives]) -> Iterable[Diagnostic]:
+    """A13: nothing that tells whether an output is audited or a test reaches the untrusted
+    model's input."""
+    flags = [b for b in system.boxes.values() if b.is_a(*AUDIT_KINDS) or
+             (b.is_a("router", "selector") and any(
+                 system.boxes[c].is_a("auditor") for c in system.graph.successors(b.path)
+                 if c in system.boxes))]
+    for flag in sorted(flags, key=lambda b: b.path):
+        world = {b.path for b in system.boxes.values() if b.is_a("environment")}
+        for hazard in _hazards(system):
+            if hazard.path == flag.path:
+                continue
+            path = system.reaches(flag.path, hazard.path, world)
+            if path is None:
+                continue
+            yield _finding(
+                "S0505", "error",
+                f"whether `{hazard.path}` is being audited or tested reaches it through "
+                f"`{flag.path}`",
+                flag, path,
+                "a model that can tell when it is watched can behave well only then: a response "
+                "incentive on the audit variable (Greenblatt et al. 2024; Everitt et al. 2021)",
+                "keep audit selection, honeypot flags and evaluation markers out of every input "
+                "of the untrusted model")

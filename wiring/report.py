@@ -1,0 +1,85 @@
+"""Text and JSON reports of the analyses, for `wiring lint` and `wiring analyze`."""
+
+from __future__ import annotations
+
+from .analysis import Analysis
+from .diagnostics import render_text
+
+INCENTIVE_NAMES = {
+    "voi": "value of information",
+    "ri": "response incentive",
+    "voc": "value of control",
+    "ici_control": "instrumental control incentive (control)",
+    "ici_info": "instrumental control incentive (information-only)",
+}
+
+
+def lint_text(path: str, analysis: Analysis, sources: dict[str, str], color: bool) -> str:
+    findings = analysis.findings
+    blocks = []
+    if findings:
+        blocks.append(render_text(findings, sources, color=color))
+    for result in analysis.assertions:
+        verdict = "holds" if result.holds else "FAILS"
+        line = f"assert {_claim(result.assertion.text)}: {verdict} ({result.message})"
+        if result.witness:
+            line += "\n    witness: " + " -> ".join(result.witness)
+        blocks.append(line)
+    standing = [f for f in findings if f.acknowledged is None]
+    acknowledged = len(findings) - len(standing)
+    errors = sum(f.severity == "error" for f in standing)
+    warnings = sum(f.severity == "warning" for f in standing)
+    failed = sum(not a.holds for a in analysis.assertions)
+    summary = (f"{path}: {errors} error{'s' * (errors != 1)}, {warnings} warning"
+               f"{'s' * (warnings != 1)}, {acknowledged} acknowledged")
+    if analysis.assertions:
+        summary += f"; {len(analysis.assertions) - failed} of {len(analysis.assertions)} assertions hold"
+    blocks.append(summary)
+    return "\n\n".join(blocks)
+
+
+def _claim(text: str) -> str:
+    return text.removeprefix("assert ").strip()
+
+
+def lint_json(path: str, analysis: Analysis) -> dict:
+    return {
+        "file": path,
+        "diagram": analysis.system.diagram.name,
+        "failed": analysis.failed,
+        "findings": [f.model_dump(mode="json") for f in analysis.findings],
+        "assertions": [{"assertion": _claim(a.assertion.text), "holds": a.holds,
+                        "message": a.message, "witness": a.witness,
+                        "span": a.assertion.span.model_dump() if a.assertion.span else None}
+                       for a in analysis.assertions],
+    }
+
+
+def incentives_text(path: str, analysis: Analysis) -> str:
+    lines = [f"{path}: incentive report for `{analysis.system.diagram.name}`, unrolled over "
+             f"{analysis.steps} steps"]
+    if not analysis.incentives:
+        lines.append("  no decisions: no box of an agent kind is trained")
+    for incentives in analysis.incentives:
+        lines.append(f"\ndecision `{incentives.decision}`:")
+        for key, label in INCENTIVE_NAMES.items():
+            table = getattr(incentives, key)
+            names = ", ".join(f"`{n}`" for n in sorted(table)) or "none"
+            lines.append(f"  {label}: {names}")
+        for key in ("ici_control", "ici_info"):
+            for name, witness in sorted(getattr(incentives, key).items()):
+                lines.append(f"    {name}: " + " -> ".join(witness))
+    return "\n".join(lines)
+
+
+def incentives_json(path: str, analysis: Analysis) -> dict:
+    return {
+        "file": path,
+        "diagram": analysis.system.diagram.name,
+        "steps": analysis.steps,
+        "decisions": [
+            {"decision": i.decision, **{key: {name: witness for name, witness in
+                                              sorted(getattr(i, key).items())}
+                                        for key in INCENTIVE_NAMES}}
+            for i in analysis.incentives],
+    }
