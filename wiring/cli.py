@@ -296,10 +296,16 @@ def cmd_analyze(args) -> int:
     _, analysis, stop = _analysed(args.file, args)
     if stop is not None:
         return stop
+    from .analysis.bounds import bounds
+    from .report import bounds_json, bounds_text
+
+    found = bounds(analysis.system)
     if args.format == "json":
-        print(json.dumps(incentives_json(args.file, analysis), indent=2, ensure_ascii=False))
+        payload = incentives_json(args.file, analysis)
+        payload["bounds"] = bounds_json(found)
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        print(incentives_text(args.file, analysis))
+        print(incentives_text(args.file, analysis) + bounds_text(found))
     return EXIT_OK
 
 

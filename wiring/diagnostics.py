@@ -141,8 +141,9 @@ def render_lines(diagnostic: Diagnostic, sources: dict[str, str]) -> list[list[t
     width = max((len(str(s.line)) for s in spans if s is not None), default=1)
     pad = " " * width
     severity = diagnostic.severity
+    tag = " (acknowledged)" if diagnostic.acknowledged is not None else ""
     out: list[list[tuple[str, str]]] = [
-        [(f"{severity}[{diagnostic.code}]", severity), (f": {diagnostic.message}", "bold")]
+        [(f"{severity}[{diagnostic.code}]{tag}", severity), (f": {diagnostic.message}", "bold")]
     ]
     if diagnostic.span is not None:
         out.append([(f"{pad}--> ", "gutter"), (str(diagnostic.span), "")])

@@ -743,8 +743,10 @@ def _pin_label(pin: _Pin, show_types: bool) -> str:
             f'BGCOLOR="#FFFFFF"><TR><TD>{text}</TD></TR></TABLE>')
 
 
-def _port_anchor(ref: _Ref, outgoing: bool, direction: str) -> str:
+def _port_anchor(ref: _Ref, outgoing: bool, direction: str, loose: bool = False) -> str:
     node = _quote(ref.node)
+    if ref.kind == "cell" and loose:
+        return f"{node}:{_quote(ref.port)}"
     if ref.kind == "cell":
         side = ("e" if outgoing else "w") if direction == "LR" else ("s" if outgoing else "n")
         return f"{node}:{_quote(ref.port)}:{side}"
@@ -774,27 +776,24 @@ class _Emitter:
         self.line(1, f'graph [rankdir={rankdir}, fontname="{FONT}", fontsize=11, '
                   'newrank=true, compound=true, nodesep=0.25, ranksep=0.45, pad=0.2, '
                   'splines=spline, outputorder=nodesfirst, '
-                  f'labelloc=t, labeljust=l, bgcolor="#FFFFFF"];')
+                  f'labelloc=b, labeljust=l, bgcolor="#FFFFFF"];')
         self.line(1, f'node [shape=plain, fontname="{FONT}", fontsize={_FONT_PORT + 1}, '
                   f'color="{INK}", fontcolor="{INK}"];')
         self.line(1, f'edge [fontname="{FONT}", fontsize={_FONT_SMALL}, color="{INK}", '
                   'arrowsize=0.7, penwidth=1.1];')
-        # The heading is the graph's label and the legend the label of an unframed cluster
-        # around the diagram: labels of the root graph and of clusters are kept clear of
-        # nodes, and the root's also of edges.
-        heading = _heading(self.proposal) if self.title else ""
-        if heading:
-            self.line(1, f"label=<{heading}>;")
+        # Title, sources and legend form the graph's label, below the picture like a figure
+        # caption: Graphviz keeps the root label clear of nodes and edges (a cluster's label
+        # is kept clear of nodes only).
         caption = self.caption()
         if caption:
-            self.line(1, 'subgraph "cluster_figure" {')
-            self.line(2, f"graph [label=<{caption}>, labelloc=b, labeljust=l, peripheries=0, "
-                      "margin=4, style=solid];")
-            self.cluster(root, 2)
-            self.line(1, "}")
-        else:
-            self.cluster(root, 1)
-        self.edges()
+            self.line(1, f"label=<{caption}>;")
+        self.by_container: dict[str, list[_Edge]] = {}
+        for edge in self.b.edges:
+            self.by_container.setdefault(edge.container, []).append(edge)
+        self.cluster(root, 1)
+        for edges in self.by_container.values():     # none, unless a container was lost
+            for edge in edges:
+                self.line(1, self.edge(edge))
         self.out.append("}")
         return _ascii("\n".join(self.out) + "\n")
 
@@ -827,15 +826,18 @@ class _Emitter:
             if len(group) > (0 if cluster.frame else 1):
                 ids = "; ".join(_quote(p.id) for p in group)
                 self.line(inner, f"{{rank={rank if cluster.frame else 'same'}; {ids};}}")
+        # A diagram's wires are written inside its cluster (both ends already belong to it),
+        # so that Graphviz keeps their routes inside the frame.
+        for edge in self.by_container.pop(cluster.id, []):
+            self.line(inner, self.edge(edge))
         self.line(depth, "}")
 
     # edges ----------------------------------------------------------------------------------
-    def edges(self) -> None:
-        """Every edge at top level (so no node is pulled into the wrong cluster). Edges that
-        run backwards (feedback, parameter updates) are written from head to tail with
-        `dir=back`: Graphviz then routes them around the boxes like any ranked edge, which it
-        does not do for `constraint=false` edges."""
-        for edge in self.b.edges:
+    def edge(self, edge: _Edge) -> str:
+        """One edge statement. Edges that run backwards (feedback, parameter updates) are
+        written from head to tail with `dir=back`: Graphviz then routes them around the boxes
+        like any ranked edge, which it does not do for `constraint=false` edges."""
+        if True:
             attrs: list[str] = []
             head = "arrowhead"
             reverse = edge.backward or edge.style == "update"
@@ -864,21 +866,39 @@ class _Emitter:
                 attrs.append(f"{'ltail' if reverse else 'lhead'}={_quote(edge.lhead)}")
             if edge.tooltip:
                 attrs.append(f"tooltip={_quote(edge.tooltip)}")
-            outgoing = _port_anchor(edge.src, True, self.direction)
-            incoming = _port_anchor(edge.dst, False, self.direction)
+            outgoing = _port_anchor(edge.src, True, self.direction, edge.feedback)
+            incoming = _port_anchor(edge.dst, False, self.direction, edge.feedback)
             if reverse:
-                self.line(1, f"{incoming} -> {outgoing} [{', '.join(attrs)}];")
-            else:
-                self.line(1, f"{outgoing} -> {incoming} [{', '.join(attrs)}];")
+                return f"{incoming} -> {outgoing} [{', '.join(attrs)}];"
+            return f"{outgoing} -> {incoming} [{', '.join(attrs)}];"
 
     # caption --------------------------------------------------------------------------------
     def caption(self) -> str:
-        return self.legend_table() if self.legend else ""
+        """One flat table (Graphviz stretches nested tables to fill their cell): the title,
+        the sources, then the legend as (sample, meaning) pairs."""
+        rows: list[str] = []
+        legend, span = self.legend_rows() if self.legend else ([], 1)
+        if self.title and self.proposal.title:
+            rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" COLSPAN="{span}"><FONT '
+                        f'POINT-SIZE="15"><B>{_html_lines(self.proposal.title, 80)}</B></FONT>'
+                        "</TD></TR>")
+        if self.title and self.proposal.citations:
+            text = "<BR ALIGN=\"LEFT\"/>".join(
+                _html_lines(("After " if n == 0 else "") + c, 110, "LEFT")[:-len('<BR ALIGN="LEFT"/>')]
+                for n, c in enumerate(self.proposal.citations))
+            rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" COLSPAN="{span}"><FONT POINT-SIZE='
+                        f'"{_FONT_SMALL + 1}" COLOR="#333333">{text}</FONT></TD></TR>')
+        if legend:
+            rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}" CELLPADDING="4"><FONT '
+                        f'POINT-SIZE="{_FONT_SMALL}"><B>Legend</B></FONT></TD></TR>')
+            rows += legend
+        if not rows:
+            return ""
+        return '<TABLE BORDER="0" CELLPADDING="1" CELLSPACING="3">' + "".join(rows) + "</TABLE>"
 
-    def legend_table(self) -> str:
-        """One flat table of (sample, meaning) pairs for what this picture uses: kind
-        families, border styles, wire styles. Flat, because Graphviz stretches nested tables
-        to fill their cell."""
+    def legend_rows(self) -> tuple[list[str], int]:
+        """Table rows of (sample, meaning) pairs for what this picture uses: kind families,
+        border styles, wire styles; and how many columns they take."""
         groups: list[list[tuple[str, str]]] = [[], [], []]
         items = groups[0]
 
@@ -928,13 +948,8 @@ class _Emitter:
                                 f'{_html(text)}</FONT></TD>'
                                 for sample, text in items[start:start + per_row])
                 rows.append(f"<TR>{cells}</TR>")
-        if not rows:
-            return ""
-        width = min(per_row, max(len(items) for items in groups))
-        return (f'<TABLE BORDER="0" CELLPADDING="1" CELLSPACING="3">'
-                f'<TR><TD ALIGN="LEFT" COLSPAN="{2 * width}">'
-                f'<FONT POINT-SIZE="{_FONT_SMALL}"><B>Legend</B></FONT></TD></TR>'
-                + "".join(rows) + "</TABLE>")
+        columns = 2 * min(per_row, max(len(items) for items in groups))
+        return rows, max(columns, 1)
 
 
 # ------------------------------------------------------------------------------------ public API
@@ -1050,18 +1065,6 @@ def _to_dot(proposal: Proposal, name: str | None, *, _display_names, mode, depth
         builder.deduplicate()
         builder.mark_feedback()
     return _Emitter(builder, proposal, None, direction, show_types, legend, title).emit(root)
-
-
-def _heading(proposal: Proposal) -> str:
-    """The proposal's title and citations, above the picture."""
-    lines = []
-    if proposal.title:
-        lines.append(f'<FONT POINT-SIZE="16"><B>{_html_lines(proposal.title, 80)}</B></FONT>')
-    for number, citation in enumerate(proposal.citations):
-        text = _html_lines(("After " if number == 0 else "") + citation, 110, "LEFT")
-        lines.append(f'<FONT POINT-SIZE="{_FONT_SMALL + 1}" COLOR="#333333">'
-                     + text[:-len('<BR ALIGN="LEFT"/>')] + "</FONT>")
-    return "".join(line + '<BR ALIGN="LEFT"/>' for line in lines)
 
 
 def _frame_label(diagram: Diagram | None, mode: str | None) -> str:

@@ -19,12 +19,10 @@ def lint_text(path: str, analysis: Analysis, sources: dict[str, str], color: boo
     blocks = []
     if findings:
         blocks.append(render_text(findings, sources, color=color))
-    for result in analysis.assertions:
-        verdict = "holds" if result.holds else "FAILS"
-        line = f"assert {_claim(result.assertion.text)}: {verdict} ({result.message})"
-        if result.witness:
-            line += "\n    witness: " + " -> ".join(result.witness)
-        blocks.append(line)
+    holding = [f"assert {_claim(r.assertion.text)}: holds ({r.message})"
+               for r in analysis.assertions if r.holds]
+    if holding:
+        blocks.append("\n".join(holding))
     standing = [f for f in findings if f.acknowledged is None]
     acknowledged = len(findings) - len(standing)
     errors = sum(f.severity == "error" for f in standing)
@@ -70,6 +68,29 @@ def incentives_text(path: str, analysis: Analysis) -> str:
             for name, witness in sorted(getattr(incentives, key).items()):
                 lines.append(f"    {name}: " + " -> ".join(witness))
     return "\n".join(lines)
+
+
+def bounds_text(found) -> str:
+    if not found:
+        return ""
+    lines = ["", "", "probability that untrusted output reaches the world (union bound over paths):"]
+    for bound in found:
+        if bound.note:
+            lines.append(f"  {bound.hazard} -> {bound.sink}: {bound.note}")
+            continue
+        value = f" = {bound.value:.3g}" if bound.value is not None else ""
+        lines.append(f"  {bound.hazard} -> {bound.sink}: <= {bound.independent}{value}"
+                     f"   (gates: {', '.join(bound.gates) or 'none'})")
+        if bound.correlated != bound.independent:
+            value = f" = {bound.correlated_value:.3g}" if bound.correlated_value is not None else ""
+            lines.append(f"    if gates of one provenance fail together: <= {bound.correlated}{value}")
+    return "\n".join(lines)
+
+
+def bounds_json(found) -> list[dict]:
+    return [{"hazard": b.hazard, "sink": b.sink, "independent": b.independent,
+             "correlated": b.correlated, "value": b.value, "correlated_value": b.correlated_value,
+             "gates": b.gates, "note": b.note} for b in found]
 
 
 def incentives_json(path: str, analysis: Analysis) -> dict:

@@ -27,9 +27,8 @@ class Analysis:
 
     @property
     def failed(self) -> bool:
-        """An unacknowledged error finding stands, or an assertion fails."""
-        return any(f.severity == "error" and f.acknowledged is None for f in self.findings) or \
-            any(not a.holds for a in self.assertions)
+        """An unacknowledged error finding stands (failing assertions are error findings)."""
+        return any(f.severity == "error" and f.acknowledged is None for f in self.findings)
 
 
 def analyse(proposal: Proposal, diagram: str | None = None,
@@ -47,9 +46,20 @@ def analyse(proposal: Proposal, diagram: str | None = None,
     for incentive_analysis in (tampering, off_switch, audit_leaks):
         findings += incentive_analysis(system, cid, result.incentives)
     findings += _unknown_targets(proposal, system)
-    result.findings = _acknowledge(proposal, top.name, sorted(unique(findings), key=sort_key))
     result.assertions = check_assertions(proposal, top.name, system, result.incentives)
+    findings += [_failure(a) for a in result.assertions if not a.holds]
+    result.findings = _acknowledge(proposal, top.name, sorted(unique(findings), key=sort_key))
     return result
+
+
+def _failure(result: AssertionResult) -> Diagnostic:
+    """A failing assertion, reported like a finding: with its witness."""
+    assertion = result.assertion
+    claim = assertion.text.removeprefix("assert ").strip()
+    diagnostic = error("S0701", f"assertion fails: {claim}", assertion.span,
+                       label=result.message,
+                       help="change the design so that the claim holds, or correct the claim")
+    return diagnostic.model_copy(update={"witness": result.witness})
 
 
 def _acknowledge(proposal: Proposal, diagram: str, findings: list[Diagnostic]) -> list[Diagnostic]:

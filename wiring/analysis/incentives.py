@@ -201,7 +201,7 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
     for node in sorted(nx.ancestors(requisite, decision), key=str):
         if node.role in ("utility", "decision"):
             continue
-        _record(result.ri, node, nx.shortest_path(requisite, node, decision))
+        _record(result.ri, node, [str(n) for n in nx.shortest_path(requisite, node, decision)])
     # VoI: X requisite for D once observed (X not a descendant of D).
     parents = set(requisite.predecessors(decision))
     for node in sorted(graph.nodes, key=str):

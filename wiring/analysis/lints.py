@@ -50,9 +50,9 @@ def _computed_sources(system: System, pressure: Pressure, outcomes: bool) -> lis
     """The boxes a signal reads. Without `outcomes`, real-world outcomes (environment boxes)
     are left out: an evaluator upstream of the world is an obstacle the optimiser meets, not
     the proxy its signal is computed by."""
-    return sorted(s for s in pressure.sources
-                  if outcomes or not (system.boxes.get(s) and system.boxes[s].is_a("environment")
-                                      and not s.startswith("in:")))
+    return sorted(s for s in pressure.sources if s != pressure.target and
+                  (outcomes or not (system.boxes.get(s) and system.boxes[s].is_a("environment")
+                                    and not s.startswith("in:"))))
 
 
 def _path_to_signal(system: System, start: str, pressure: Pressure, avoiding=frozenset(),

@@ -1,0 +1,140 @@
+"""Quantitative bounds: the probability that an untrusted model's output reaches the world,
+composed along the diagram from the gates' miss probabilities.
+
+In series, miss probabilities multiply, which holds only for gates whose failures are
+independent; across alternative paths the union bound adds. Both are computed by dynamic
+programming over the deployment graph (no path enumeration). A second bound treats gates of the
+same provenance as failing together (one miss per provenance on a path), which is what shared
+blind spots do. Gates without a declared `miss` get a symbol. Expressions are built with sympy
+from the model's expression trees and evaluated when every parameter has a value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .graph import System
+from .lints import _examined, _hazards, _is_gate, _sinks
+
+
+@dataclass
+class Bound:
+    hazard: str
+    sink: str
+    independent: str            # symbolic, gates independent
+    correlated: str             # symbolic, same-provenance gates fail together
+    value: float | None         # independent bound evaluated, when possible
+    correlated_value: float | None
+    gates: list[str]
+    note: str = ""
+
+
+def _port_type(system: System, box: str, port: str, direction: str) -> str | None:
+    from ..types import show_type
+
+    if box.startswith(("in:", "out:")):
+        ports = system.diagram.ports
+    else:
+        declared = system.proposal.box(system.boxes[box].component)
+        ports = declared.ports if declared else []
+    found = next((p for p in ports if p.name == port and p.direction == direction), None)
+    return show_type(found.type) if found else None
+
+
+def _content_graph(system: System, hazard: str) -> nx.DiGraph:
+    """Where the hazard's output itself travels in deployment, within a step: wires that carry
+    a value of one of its output types. Verdicts (a suspicion score, an audit flag) steer
+    gates but are not the content whose escape is bounded."""
+    declared = system.proposal.box(system.boxes[hazard].component)
+    carried = {t for p in (declared.ports if declared else []) if p.direction == "out"
+               for t in [_port_type(system, hazard, p.name, "out")] if t}
+    deploy = set(system.deploy_modes)
+    graph = nx.DiGraph()
+    for edge in system.edges:
+        if edge.delayed or (edge.modes is not None and None not in deploy and not edge.modes & deploy):
+            continue
+        if _port_type(system, edge.source, edge.source_port, "out") in carried or \
+                (edge.source.startswith("in:") and _port_type(system, edge.source, edge.source_port, "in") in carried):
+            graph.add_edge(edge.source, edge.target)
+    return graph
+
+
+def bounds(system: System) -> list[Bound]:
+    import sympy
+
+    from ..types import Decider
+
+    decide = Decider(system.proposal.params)
+    values = {sympy.Symbol(name, real=True): decide.to_sympy(p.default)
+              for name, p in system.proposal.params.items() if p.default is not None}
+    found = []
+    for hazard in _hazards(system):
+        graph = _content_graph(system, hazard.path)
+        if hazard.path not in graph:
+            continue
+        for sink in _sinks(system):
+            if sink.path == hazard.path or sink.path not in graph or \
+                    not nx.has_path(graph, hazard.path, sink.path):
+                continue
+            between = (nx.descendants(graph, hazard.path) & nx.ancestors(graph, sink.path)) | \
+                {hazard.path, sink.path}
+            sub = graph.subgraph(between)
+            if not nx.is_directed_acyclic_graph(sub):
+                found.append(Bound(hazard.path, sink.path, "", "", None, None, [],
+                                   "not computed: the paths between them contain a loop"))
+                continue
+            gates = sorted(g for g in between if _is_gate(system.boxes[g]))
+            passes = {}
+            for gate in gates:
+                box = system.boxes[gate]
+                miss_expr = box.expr("miss")
+                miss = (decide.to_sympy(miss_expr) if miss_expr is not None
+                        else sympy.Symbol(f"miss_{gate.replace('.', '_')}", nonnegative=True))
+                coverage = _examined(system, box, hazard)
+                # An unexamined fraction passes: P(pass) = (1 - c) + c * miss.
+                cov = sympy.nsimplify(coverage)
+                passes[gate] = sympy.simplify(1 - cov + cov * miss) if coverage < 1 else miss
+            independent = _union_bound(sub, hazard.path, sink.path, passes, None)
+            provenance = {g: system.boxes[g].provenance for g in gates}
+            correlated = _union_bound(sub, hazard.path, sink.path, passes, provenance)
+            found.append(Bound(
+                hazard.path, sink.path, str(independent), str(correlated),
+                _evaluate(independent, values), _evaluate(correlated, values), gates))
+    return found
+
+
+def _union_bound(graph: nx.DiGraph, source: str, sink: str, passes: dict, provenance):
+    """Sum over paths of the product of pass probabilities, by dynamic programming; with
+    `provenance`, a gate whose provenance was already passed on the path adds no factor."""
+    import sympy
+
+    order = list(nx.topological_sort(graph))
+    # state: frozenset of provenances passed (only tracked when correlated) -> mass
+    mass: dict[str, dict[frozenset, object]] = {source: {frozenset(): sympy.Integer(1)}}
+    for node in order:
+        if node not in mass:
+            continue
+        for head in graph.successors(node):
+            for seen, value in mass[node].items():
+                factor, after = sympy.Integer(1), seen
+                if head in passes:
+                    key = provenance[head] if provenance is not None else head
+                    if key not in seen:
+                        factor = passes[head]
+                        after = seen | {key} if provenance is not None else seen
+                target = mass.setdefault(head, {})
+                target[after] = target.get(after, sympy.Integer(0)) + value * factor
+    total = sum(mass.get(sink, {}).values(), sympy.Integer(0))
+    return sympy.simplify(total)
+
+
+def _evaluate(expr, values) -> float | None:
+    value = expr.subs(values)
+    if value.free_symbols:
+        return None
+    try:
+        return float(value)
+    except TypeError:
+        return None
