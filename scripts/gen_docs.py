@@ -25,6 +25,8 @@ def diagnostics_md() -> str:
     groups = [("E00", "Reading and syntax"), ("E01", "Names and declarations"),
               ("E02", "Wiring"), ("E03", "Training"), ("E04", "Imports"),
               ("E05", "Command line"), ("W", "Warnings")]
+    lines[2] += (" The findings of `wiring lint` (codes S....) are documented in "
+                 "[analyses.md](analyses.md).")
     for prefix, heading in groups:
         lines += [f"## {heading}", ""]
         for code, entry in CODES.items():
@@ -48,17 +50,62 @@ def diagnostics_md() -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def analyses_md() -> str:
+    from wiring.analysis import analyse
+    from wiring.diagnostics import render_text
+
+    lines = ["# Analyses", "",
+             "`wiring lint FILE` runs every analysis below on the top diagram of a checked "
+             "proposal (or `--diagram NAME`) and reports findings with a stable code, a "
+             "severity, why it matters (with the paper it comes from), a witness path through "
+             "the diagram and a help line. `wiring lint` exits with 1 when an error finding "
+             "stands that the proposal does not acknowledge; `allow CODE [on BOX] because "
+             "\"reason\"` acknowledges one: it stays in the report, marked acknowledged.", "",
+             "The analyses read kinds (with their ancestors in the kind hierarchy), trust, "
+             "learned and held-out flags, provenance, modes and optimisation wires; never "
+             "names. Data flows within one mode; influence crosses modes only through trained "
+             "parameters. Modes whose name contains `deploy` (or `inference`, `serve`, "
+             "`production`, `runtime`) are the deployment phase.", "",
+             "`wiring analyze FILE` prints the incentive report (value of information, "
+             "response incentive, value of control, instrumental control incentive split into "
+             "control and information-only) for every trained agent, on the diagram unrolled "
+             "over `--steps K` steps, and the bound on the probability that untrusted output "
+             "reaches the world, composed from the gates' `miss` probabilities.", "",
+             "Each entry shows a minimal proposal that triggers the finding and the same design "
+             "changed so that it does not; the test suite runs both.", ""]
+    for code, entry in CODES.items():
+        if not code.startswith("S"):
+            continue
+        lines += [f"### {code}: {entry.title}", "", entry.explanation, ""]
+        if entry.example is None:
+            lines += [f"To see it: {entry.trigger}.", ""]
+            continue
+        lines += ["Fires:", ""] + _fence(entry.example, "wd") + [""]
+        result = check_text(entry.example, "example.wd")
+        analysis = analyse(result.proposal)
+        shown = [f for f in analysis.findings if f.code == code][:1]
+        if shown:
+            lines += ["`wiring lint example.wd` reports:", ""]
+            lines += _fence(render_text(shown, result.sources)) + [""]
+        if entry.clean is not None:
+            lines += ["Does not fire:", ""] + _fence(entry.clean, "wd") + [""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 def main() -> int:
-    target = ROOT / "docs" / "diagnostics.md"
-    text = diagnostics_md()
-    if "--check" in sys.argv:
-        if not target.exists() or target.read_text() != text:
-            print("docs/diagnostics.md is out of date: run scripts/gen_docs.py")
-            return 1
-        return 0
-    target.parent.mkdir(exist_ok=True)
-    target.write_text(text)
-    print(f"wrote {target.relative_to(ROOT)}")
+    stale = []
+    for name, text in (("diagnostics.md", diagnostics_md()), ("analyses.md", analyses_md())):
+        target = ROOT / "docs" / name
+        if "--check" in sys.argv:
+            if not target.exists() or target.read_text() != text:
+                stale.append(name)
+            continue
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(text)
+        print(f"wrote {target.relative_to(ROOT)}")
+    if stale:
+        print(", ".join(f"docs/{n}" for n in stale) + " out of date: run scripts/gen_docs.py")
+        return 1
     return 0
 
 

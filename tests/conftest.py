@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.wd"))
+EXAMPLES = sorted((ROOT / "examples").rglob("*.wd"))
 
 
 @pytest.fixture(autouse=True)

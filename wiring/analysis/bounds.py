@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from ..model import Name
+
 from .graph import System
 from .lints import _examined, _hazards, _is_gate, _sinks
 
@@ -67,7 +69,7 @@ def bounds(system: System) -> list[Bound]:
     from ..types import Decider
 
     decide = Decider(system.proposal.params)
-    values = {sympy.Symbol(name, real=True): decide.to_sympy(p.default)
+    values = {decide.to_sympy(Name(name=name)): decide.to_sympy(p.default)
               for name, p in system.proposal.params.items() if p.default is not None}
     found = []
     for hazard in _hazards(system):
@@ -85,7 +87,7 @@ def bounds(system: System) -> list[Bound]:
                 found.append(Bound(hazard.path, sink.path, "", "", None, None, [],
                                    "not computed: the paths between them contain a loop"))
                 continue
-            gates = sorted(g for g in between if _is_gate(system.boxes[g]))
+            gates = system.ordered(g for g in between if _is_gate(system.boxes[g]))
             passes = {}
             for gate in gates:
                 box = system.boxes[gate]

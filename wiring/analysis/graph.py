@@ -249,6 +249,19 @@ class System:
         value = evaluate(expr, self.proposal.params) if expr is not None else None
         return float(value) if value is not None else default
 
+    @cached_property
+    def _rank(self) -> dict[str, int]:
+        return {path: index for index, path in enumerate(self.boxes)}
+
+    def rank(self, name: str) -> int:
+        """Declaration order: analyses choose among equal witnesses in this order, never by
+        name, so that renaming boxes cannot change a finding."""
+        name = name.removeprefix("Θ:")
+        return self._rank.get(name.split("#")[0], len(self._rank))
+
+    def ordered(self, paths) -> list[str]:
+        return sorted(paths, key=self.rank)
+
     def pressures_on(self, path: str) -> list[Pressure]:
         return [p for p in self.pressures if p.target == path]
 

@@ -62,7 +62,7 @@ class CID:
 def decision_boxes(system: System) -> list[str]:
     """The agents: boxes of agent kinds that a training statement optimises."""
     agents = {p.target for p in system.pressures if system.boxes[p.target].is_a("agent")}
-    return sorted(agents)
+    return system.ordered(agents)
 
 
 def _learning_modes(system: System) -> frozenset[str] | None:
@@ -156,7 +156,7 @@ def requisite_graph(cid: CID, agent: str) -> nx.DiGraph:
         descendants = nx.descendants(graph, decision)
         reward = utilities & descendants
         parents = set(graph.predecessors(decision))
-        for parent in sorted(parents, key=str):
+        for parent in sorted(parents, key=lambda n: (n.step, n.box, n.role)):
             family = (parents | {decision}) - {parent}
             if _d_separated(graph, {parent}, reward, family):
                 graph.remove_edge(parent, decision)
@@ -166,6 +166,9 @@ def requisite_graph(cid: CID, agent: str) -> nx.DiGraph:
 
 def incentives(system: System, cid: CID, agent: str) -> Incentives:
     """Incentives of `agent`'s first decision, reported by box with a witness path."""
+    def key(node: Node):  # time, then declaration order: never names
+        return (node.step, system.rank(node.box), node.role)
+
     graph = cid.graph
     decision = cid.decisions[agent][0]
     others = [d for d in cid.decisions[agent] if d != decision]
@@ -181,30 +184,30 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
     free = nx.restricted_view(graph, others, [])
     free_desc = nx.descendants(free, decision)
     free_towards = set().union(*(nx.ancestors(free, u) for u in reward if u in free)) if reward else set()
-    for node in sorted(descendants & towards_reward, key=str):
+    for node in sorted(descendants & towards_reward, key=key):
         if node.role in ("utility", "decision") or node.box == agent:
             continue
         if node in free_desc and node in free_towards:
-            _record(result.ici_control, node, _witness(free, decision, node, reward))
+            _record(result.ici_control, node, _witness(free, decision, node, reward, key))
         else:
-            _record(result.ici_info, node, _witness(graph, decision, node, reward))
+            _record(result.ici_info, node, _witness(graph, decision, node, reward, key))
     for box in list(result.ici_info):
         if box in result.ici_control:
             del result.ici_info[box]
     # VoC: X -> U in the requisite graph.
-    for node in sorted(requisite.nodes, key=str):
+    for node in sorted(requisite.nodes, key=key):
         if node.role in ("utility", "decision"):
             continue
         if nx.descendants(requisite, node) & utilities:
-            _record(result.voc, node, _witness(requisite, node, None, utilities))
+            _record(result.voc, node, _witness(requisite, node, None, utilities, key))
     # RI: X -> D in the requisite graph.
-    for node in sorted(nx.ancestors(requisite, decision), key=str):
+    for node in sorted(nx.ancestors(requisite, decision), key=key):
         if node.role in ("utility", "decision"):
             continue
         _record(result.ri, node, [str(n) for n in nx.shortest_path(requisite, node, decision)])
     # VoI: X requisite for D once observed (X not a descendant of D).
     parents = set(requisite.predecessors(decision))
-    for node in sorted(graph.nodes, key=str):
+    for node in sorted(graph.nodes, key=key):
         if node.role in ("utility", "decision") or node in descendants or node == decision:
             continue
         if node.step > decision.step:
@@ -221,11 +224,11 @@ def _record(table: dict[str, list[str]], node: Node, witness: list[str]) -> None
         table[name] = witness
 
 
-def _witness(graph: nx.DiGraph, start: Node, via: Node | None, ends: set) -> list[str]:
+def _witness(graph: nx.DiGraph, start: Node, via: Node | None, ends: set, key) -> list[str]:
     """A directed path start -> via -> some end, as text."""
     first = nx.shortest_path(graph, start, via) if via is not None else [start]
     here = via if via is not None else start
-    for end in sorted(ends, key=str):
+    for end in sorted(ends, key=key):
         if end in graph and nx.has_path(graph, here, end):
             rest = nx.shortest_path(graph, here, end)
             return [str(n) for n in first + rest[1:]]
@@ -234,4 +237,4 @@ def _witness(graph: nx.DiGraph, start: Node, via: Node | None, ends: set) -> lis
 
 def report(system: System, steps: int = DEFAULT_STEPS) -> list[Incentives]:
     cid = unroll(system, steps)
-    return [incentives(system, cid, agent) for agent in sorted(cid.decisions)]
+    return [incentives(system, cid, agent) for agent in system.ordered(cid.decisions)]

@@ -50,7 +50,7 @@ def _computed_sources(system: System, pressure: Pressure, outcomes: bool) -> lis
     """The boxes a signal reads. Without `outcomes`, real-world outcomes (environment boxes)
     are left out: an evaluator upstream of the world is an obstacle the optimiser meets, not
     the proxy its signal is computed by."""
-    return sorted(s for s in pressure.sources if s != pressure.target and
+    return system.ordered(s for s in pressure.sources if s != pressure.target and
                   (outcomes or not (system.boxes.get(s) and system.boxes[s].is_a("environment")
                                     and not s.startswith("in:"))))
 
@@ -117,7 +117,7 @@ def goodhart(system: System) -> Iterable[Diagnostic]:
         target = system.boxes[pressure.target]
         if pressure.family == "supervised" or not target.is_a(*AGENT_KINDS):
             continue
-        for proxy in sorted(proxies - {target.path}):
+        for proxy in system.ordered(proxies - {target.path}):
             path = _through(system, target.path, proxy, pressure, world)
             if path is None:
                 continue
@@ -145,7 +145,7 @@ def goodhart(system: System) -> Iterable[Diagnostic]:
 # ------------------------------------------------------------------------------------ A4
 
 def heldout_contamination(system: System) -> Iterable[Diagnostic]:
-    for held in sorted((b for b in system.boxes.values() if b.attributes.heldout), key=lambda b: b.path):
+    for held in sorted((b for b in system.boxes.values() if b.attributes.heldout), key=lambda b: system.rank(b.path)):
         for pressure in system.pressures:
             # Fitting a proxy to the held-out box's fixed labels is the design (Gao et al.);
             # choosing or training something the held-out box then evaluates is the leak.
@@ -171,11 +171,11 @@ def heldout_contamination(system: System) -> Iterable[Diagnostic]:
         # Shared provenance with a proxy used in a signal: correlated errors bias the estimate.
         ancestors = [system.boxes[a] for a in system.ancestors(held.path) if a in system.boxes]
         for pressure in system.pressures:
-            for source in sorted(pressure.sources):
+            for source in system.ordered(pressure.sources):
                 proxy = system.boxes.get(source)
                 if proxy is None or not _is_proxy(proxy) or proxy.path == held.path:
                     continue
-                common = sorted(a.path for a in ancestors if a.is_a("dataset", "human")
+                common = system.ordered(a.path for a in ancestors if a.is_a("dataset", "human")
                                 and a.path in system.ancestors(proxy.path))
                 shared = proxy.provenance == held.provenance
                 if not common and not shared:
@@ -197,7 +197,7 @@ def heldout_contamination(system: System) -> Iterable[Diagnostic]:
 
 def _hazards(system: System) -> list[Box]:
     return sorted((b for b in system.boxes.values() if b.trust == "untrusted"
-                   and b.is_a(*HAZARD_KINDS)), key=lambda b: b.path)
+                   and b.is_a(*HAZARD_KINDS)), key=lambda b: system.rank(b.path))
 
 
 def _sinks(system: System) -> list[Box]:
@@ -208,7 +208,7 @@ def _sinks(system: System) -> list[Box]:
     return sorted((b for b in system.boxes.values() if b.path in deployed and
                    (b.is_a("sink") or (b.is_a("environment") and not b.path.startswith(("in:", "out:")))
                     or (b.path.startswith("out:") and has_deploy))),
-                  key=lambda b: b.path)
+                  key=lambda b: system.rank(b.path))
 
 
 def _is_gate(box: Box) -> bool:
@@ -267,7 +267,7 @@ def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list
         _, (reachable, _) = nx.minimum_cut(split, (source, "out"), (sink, "in"))
     except nx.NetworkXUnbounded:
         return None
-    return sorted(n for n in gates if (n, "in") in reachable and (n, "out") not in reachable)
+    return [n for n in graph if n in gates and (n, "in") in reachable and (n, "out") not in reachable]
 
 
 def untrusted_output(system: System) -> Iterable[Diagnostic]:
@@ -381,7 +381,7 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
     sanitizers = {b.path for b in system.boxes.values()
                   if b.is_a(*SANITIZER_KINDS) and b.trust in ("trusted", "formal")}
     honeypots = [b for b in system.boxes.values() if b.is_a("honeypot") and b.trust in GATE_TRUST]
-    for monitor in sorted(system.of_kind(*WATCHER_KINDS), key=lambda b: b.path):
+    for monitor in sorted(system.of_kind(*WATCHER_KINDS), key=lambda b: system.rank(b.path)):
         if monitor.trust != "untrusted":
             continue
         validated = any(system.reaches(h.path, monitor.path) for h in honeypots)
@@ -411,7 +411,7 @@ def training_against_monitor(system: System) -> Iterable[Diagnostic]:
         if not target.is_a(*AGENT_KINDS):
             continue
         found = []
-        for monitor in sorted(system.of_kind(*DETECTOR_KINDS), key=lambda b: b.path):
+        for monitor in sorted(system.of_kind(*DETECTOR_KINDS), key=lambda b: system.rank(b.path)):
             if monitor.path == target.path or monitor.is_a("human"):
                 continue
             path = _through(system, target.path, monitor.path, pressure, world)
@@ -441,7 +441,7 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
     world = _environments(system)
     for source in _hazards(system):
         tainted = _reach_set(system, source.path, stops | world)
-        for judge in sorted((system.boxes[p] for p in tainted), key=lambda b: b.path):
+        for judge in sorted((system.boxes[p] for p in tainted), key=lambda b: system.rank(b.path)):
             if judge.trust not in ("human", "trusted") or not judge.is_a(*JUDGING_KINDS):
                 continue
             into = system.reaches(source.path, judge.path, stops | world)
@@ -484,7 +484,7 @@ def _gate_fed_by(system: System, source: Box, judge: Box) -> list[str] | None:
     gates = [b for b in system.boxes.values() if _is_gate(b)]
     world = _environments(system)
     for sink in _sinks(system):
-        for gate in sorted(gates, key=lambda b: b.path):
+        for gate in sorted(gates, key=lambda b: system.rank(b.path)):
             if gate.path == judge.path or \
                     system.reaches(source.path, gate.path, world, modes=system.deploy_modes) is None or \
                     system.reaches(gate.path, sink.path, world, modes=system.deploy_modes) is None:
@@ -536,7 +536,7 @@ def self_reference(system: System) -> Iterable[Diagnostic]:
             break
         if pressure.family == "supervised":
             path = None
-            for source in sorted(pressure.sources - {pressure.target}):
+            for source in system.ordered(pressure.sources - {pressure.target}):
                 path = system.reaches(target.path, source, modes=system.pressure_modes(pressure))
                 if path is not None:
                     break
@@ -560,7 +560,7 @@ def world_closing(system: System) -> Iterable[Diagnostic]:
             continue
         # Preferences that change: a stateful person (A16: the content recommender's user).
         shaped = sorted((b for b in system.boxes.values() if b.is_a("human")
-                         and b.attributes.stateful), key=lambda b: b.path)
+                         and b.attributes.stateful), key=lambda b: system.rank(b.path))
         for box in shaped:
             into = system.reaches(target.path, box.path)
             out = (_path_to_signal(system, box.path, pressure, {target.path}, train=True,
@@ -603,7 +603,7 @@ def sim_to_real(system: System) -> Iterable[Diagnostic]:
         if not target.is_a(*AGENT_KINDS):
             continue
         upstream = _upstream(system, pressure) - {target.path}
-        simulated = sorted(p for p in upstream if system.boxes.get(p) and system.boxes[p].is_a("model"))
+        simulated = system.ordered(p for p in upstream if system.boxes.get(p) and system.boxes[p].is_a("model"))
         real = [p for p in upstream if system.boxes.get(p) and system.boxes[p].is_a("environment")
                 and not p.startswith("in:")]
         if not simulated or real:
@@ -644,7 +644,7 @@ def trust_consistency(system: System) -> Iterable[Diagnostic]:
         if target.trust not in ("trusted", "formal"):
             continue
         upstream = _upstream(system, pressure) - {target.path}
-        untrusted = sorted(p for p in upstream if system.boxes.get(p) and
+        untrusted = system.ordered(p for p in upstream if system.boxes.get(p) and
                            system.boxes[p].trust == "untrusted" and
                            system.boxes[p].is_a(*HAZARD_KINDS))
         if not untrusted:
@@ -656,7 +656,8 @@ def trust_consistency(system: System) -> Iterable[Diagnostic]:
             f"`{untrusted[0]}` influences",
             target, path + [_signal_label(pressure)],
             "trust in a learned box rests on how it was trained; an untrusted influence on "
-            "its training signal can plant behaviour in it",
+            "its training signal can plant behaviour that later training does not remove "
+            "(Hubinger et al. 2024, Sleeper Agents)",
             f"train `{target.path}` only on trusted signals, or mark it untrusted; if it is "
             "trusted for another reason (e.g. too weak to scheme) acknowledge this finding "
             "with `allow`",

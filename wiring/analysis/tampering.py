@@ -16,9 +16,11 @@ TAMPERING_WHY = ("an agent that can influence the process that computes its rewa
 
 
 def _reward_process(system: System, agent: str) -> dict[str, str]:
-    """The parts of `agent`'s reward process, with their subclass: parameters of a learned
-    evaluator its signal reads (reward-function tampering, or feedback tampering when people's
-    labels train it) and the state of a stateful judge or rater (feedback tampering)."""
+    """The parts of `agent`'s reward process upstream of its signal, with their subclass
+    (Everitt et al.): parameters of a learned evaluator (reward-function tampering, or feedback
+    tampering when people's labels train it), a stateful evaluator holding the reward function
+    (reward-function tampering), a stateful person who gives the feedback (feedback tampering),
+    and a sensor whose reading an evaluator scores (reward-function-input tampering)."""
     parts: dict[str, str] = {}
     reads = set().union(*(p.sources for p in system.pressures_on(agent))) if \
         system.pressures_on(agent) else set()
@@ -34,36 +36,48 @@ def _reward_process(system: System, agent: str) -> dict[str, str]:
             labels = trained[box.path].sources
             fed_by_people = any(system.boxes[s].is_a("human") for s in labels if s in system.boxes)
             parts["Θ:" + box.path] = "feedback tampering" if fed_by_people else "reward-function tampering"
-        if box.attributes.stateful and box.is_a("human", "evaluator"):
+        if box.attributes.stateful and box.is_a("human"):
             parts[box.path] = "feedback tampering"
+        elif box.attributes.stateful and box.is_a("evaluator"):
+            parts[box.path] = "reward-function tampering"
+        if box.is_a("sensor"):
+            parts[box.path] = "reward-function-input tampering"
+        elif box.is_a("human") and box.path not in parts:
+            parts[box.path] = "feedback tampering"  # their judgements or labels are the feedback
     return parts
 
 
 def tampering(system: System, cid: CID, report: list[Incentives]) -> Iterable[Diagnostic]:
+    """A3: one finding per agent and verdict, listing every part of its reward process it has
+    that incentive on."""
     for incentives in report:
         agent = incentives.decision
         box = system.boxes[agent]
-        for part, subclass in sorted(_reward_process(system, agent).items()):
-            if part in incentives.ici_control:
-                yield _finding(
-                    "S0501", "warning",
-                    f"`{agent}` has an instrumental control incentive on `{part}`, part of its own "
-                    f"reward process ({subclass})",
-                    box, incentives.ici_control[part], TAMPERING_WHY,
-                    "decouple the reward from what the agent can influence: train the evaluator "
-                    "on data the agent cannot affect, optimise the current reward function, or "
-                    "learn the reward directly from data (Everitt et al., Claims 4-5)",
-                    notes=[f"subclass: {subclass}",
-                           "the path avoids the agent's later decisions: a control incentive"])
-            elif part in incentives.ici_info:
-                yield _finding(
-                    "S0502", "warning",
-                    f"`{agent}` influences `{part}`, part of its reward process, only through its "
-                    f"own later decisions (information-only incentive)",
-                    box, incentives.ici_info[part], TAMPERING_WHY,
-                    "an information-only incentive is what direct learning leaves; no design "
-                    "change is needed unless the agent should not learn from it at all",
-                    notes=[f"subclass: {subclass}"])
+        parts = sorted(_reward_process(system, agent).items(), key=lambda item: system.rank(item[0]))
+        control = [(p, sub) for p, sub in parts if p in incentives.ici_control]
+        info = [(p, sub) for p, sub in parts if p in incentives.ici_info]
+        if control:
+            first = control[0][0]
+            yield _finding(
+                "S0501", "warning",
+                f"`{agent}` has an instrumental control incentive on its own reward process: "
+                + ", ".join(f"`{p}` ({sub})" for p, sub in control),
+                box, incentives.ici_control[first], TAMPERING_WHY,
+                "decouple the reward from what the agent can influence: train the evaluator "
+                "on data the agent cannot affect, optimise the current reward function, or "
+                "learn the reward directly from data it cannot tamper with (Everitt et al.)",
+                notes=["the paths avoid the agent's later decisions: control incentives"]
+                + [f"`{p}`: " + " -> ".join(incentives.ici_control[p]) for p, _ in control[1:]])
+        if info:
+            first = info[0][0]
+            yield _finding(
+                "S0502", "warning",
+                f"`{agent}` influences its reward process only through its own later decisions "
+                "(information-only): " + ", ".join(f"`{p}` ({sub})" for p, sub in info),
+                box, incentives.ici_info[first], TAMPERING_WHY,
+                "an information-only incentive is what direct learning leaves; no design "
+                "change is needed unless the agent should not learn from it at all",
+                notes=[f"`{p}`: " + " -> ".join(incentives.ici_info[p]) for p, _ in info[1:]])
 
 
 def off_switch(system: System, cid: CID, report: list[Incentives]) -> Iterable[Diagnostic]:
@@ -77,7 +91,11 @@ def off_switch(system: System, cid: CID, report: list[Incentives]) -> Iterable[D
             back = system.reaches(sink.path, hazard.path, modes=system.deploy_modes)
             if forward is None or back is None:
                 continue
-            if system.reaches(hazard.path, sink.path, stops, modes=system.deploy_modes) is None:
+            # A person who approves each action is an off-switch too.
+            people = {b.path for b in system.boxes.values()
+                      if b.trust == "human" and b.is_a("gate", "evaluator", "human")}
+            if system.reaches(hazard.path, sink.path, stops | people,
+                              modes=system.deploy_modes) is None:
                 continue
             yield _finding(
                 "S0503", "warning",
@@ -88,8 +106,8 @@ def off_switch(system: System, cid: CID, report: list[Incentives]) -> Iterable[D
                 "(Dalrymple et al. 2024: the deployed policy runs for a bounded time, then hands "
                 "back control)",
                 "put a trusted `timeout` or `shutdown` gate between the agent and the world")
-    for stop in sorted(stops):
-        for agent, incentives in sorted(by_agent.items()):
+    for stop in system.ordered(stops):
+        for agent, incentives in sorted(by_agent.items(), key=lambda i: system.rank(i[0])):
             if stop in incentives.ici_control:
                 yield _finding(
                     "S0504", "error",
@@ -112,7 +130,7 @@ def audit_leaks(system: System, cid: CID, report: list[Incentives]) -> Iterable[
              (b.is_a("router", "selector") and any(
                  system.boxes[c].is_a("auditor") for c in system.graph.successors(b.path)
                  if c in system.boxes))]
-    for flag in sorted(flags, key=lambda b: b.path):
+    for flag in sorted(flags, key=lambda b: system.rank(b.path)):
         world = {b.path for b in system.boxes.values() if b.is_a("environment")}
         for hazard in _hazards(system):
             if hazard.path == flag.path:

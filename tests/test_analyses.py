@@ -1,0 +1,280 @@
+"""The alignment analyses: each finding's minimal example fires and its clean variant does not;
+the expectations of ANALYSES.md hold on the examples; findings read structure, not names."""
+
+import json
+import re
+
+import pytest
+
+import wiring
+from wiring.analysis import analyse
+from wiring.cli import main
+from wiring.codes import CODES
+
+from conftest import EXAMPLES, ROOT
+
+FINDINGS = [c for c, e in CODES.items() if c.startswith("S") and e.example is not None]
+
+
+def lint(text: str, path: str = "proposal.wd"):
+    result = wiring.check_text(text, path)
+    assert result.ok, result.report()
+    return analyse(result.proposal)
+
+
+def codes_of(analysis) -> set[str]:
+    return {f.code for f in analysis.findings}
+
+
+@pytest.mark.parametrize("code", FINDINGS)
+def test_minimal_example_fires(code):
+    assert code in codes_of(lint(CODES[code].example))
+
+
+@pytest.mark.parametrize("code", [c for c in FINDINGS if CODES[c].clean is not None])
+def test_clean_variant_does_not_fire(code):
+    assert code not in codes_of(lint(CODES[code].clean))
+
+
+@pytest.mark.parametrize("code", FINDINGS)
+def test_findings_carry_witness_why_and_help(code):
+    for finding in lint(CODES[code].example).findings:
+        assert finding.witness, finding
+        assert finding.help
+        if finding.code != "S0701":
+            assert finding.why and re.search(r"\d{4}", finding.why), finding.why  # cites a paper
+
+
+def example(name: str):
+    return analyse(wiring.load(ROOT / "examples" / name))
+
+
+# ANALYSES.md "expected" lines, on the examples of the proposals they name.
+EXPECTED = [
+    # A2 Goodhart fires on P1, P2, P3, P4, P7, P8, P11, P15; not on P14 or P16
+    ("rlhf.wd", "S0101", True), ("constitutional_ai.wd", "S0101", True),
+    ("best_of_n.wd", "S0101", True), ("overoptimisation.wd", "S0101", True),
+    ("rrm.wd", "S0101", True), ("critiques.wd", "S0101", True),
+    ("process_supervision.wd", "S0101", True), ("open_agency.wd", "S0101", True),
+    ("control_trusted_monitoring.wd", "S0101", False), ("cyborgism.wd", "S0101", False),
+    # A4: P4 as published does not fire; with gold-based early stopping it does
+    ("overoptimisation.wd", "S0102", False), ("overoptimisation_early_stopping.wd", "S0102", True),
+    # A5: RLHF deployed without an output monitor; cyborgism passes; trusted monitoring gates
+    # only the audited slice; defer to trusted and trusted editing repair it; P15 passes
+    ("rlhf.wd", "S0201", True), ("cyborgism.wd", "S0201", False),
+    ("control_trusted_monitoring.wd", "S0202", True),
+    ("control_defer_to_trusted.wd", "S0202", False), ("control_defer_to_trusted.wd", "S0201", False),
+    ("control_trusted_editing.wd", "S0202", False), ("control_trusted_editing.wd", "S0201", False),
+    ("open_agency.wd", "S0201", False),
+    # A6: untrusted monitoring without countermeasures fires, with them it clears; P8 fires
+    ("control_untrusted_monitoring.wd", "S0301", True),
+    ("control_untrusted_monitoring_countermeasures.wd", "S0301", False),
+    ("critiques.wd", "S0301", True),
+    # A7: a monitor in the reward fires (CoT monitor in process_supervision); not P14
+    ("process_supervision.wd", "S0302", True), ("control_trusted_monitoring.wd", "S0302", False),
+    # A8: the Swiss-cheese stack has fewer independent layers than layers
+    ("swiss_cheese.wd", "S0203", True),
+    # A9: debate (by design), RRM, critiques, and the trusted monitor reading U's code
+    ("debate.wd", "S0401", True), ("rrm.wd", "S0401", True), ("critiques.wd", "S0401", True),
+    ("control_trusted_monitoring.wd", "S0401", True),
+    # A10: online RLHF fires via the raters; IDA with a frozen snapshot does not
+    ("rlhf.wd", "S0402", True), ("ida.wd", "S0402", False),
+    # A3: online RLHF has a control incentive on its reward model through the raters
+    ("rlhf.wd", "S0501", True),
+    # A11, A12: the OAA passes with its runtime monitor, fallback and time bound
+    ("open_agency.wd", "S0601", False), ("open_agency.wd", "S0504", False),
+    # A13: the control protocols do not tell U when it is audited
+    ("control_trusted_monitoring.wd", "S0505", False),
+    ("control_untrusted_monitoring_countermeasures.wd", "S0505", False),
+]
+
+
+@pytest.mark.parametrize("name, code, fires", EXPECTED, ids=lambda v: str(v))
+def test_analyses_md_expectations(name, code, fires):
+    found = codes_of(example(name))
+    assert (code in found) == fires, sorted(found)
+
+
+# ------------------------------------------------------------------------ structure, not names
+
+_KEYWORDS = set("""proposal cites note import kind type record enum param optimiser component
+diagram in out refines modes frozen with when train by maximising minimising maximizing minimizing
+merge delayed inf allow on because assert no path avoiding gated trusted incentive control
+response information""".split())
+
+
+def _renamed(text: str, proposal) -> tuple[str, dict[str, str]]:
+    """Rename every component, diagram and instance to an opaque name."""
+    from wiring.elaborate import SIGNAL_FUNCTIONS
+
+    reserved = set(proposal.kinds) | set(proposal.types) | set(proposal.params) | \
+        set(proposal.optimisers) | _KEYWORDS | set(SIGNAL_FUNCTIONS)
+    for box in [*proposal.components.values(), *proposal.diagrams.values()]:
+        reserved |= {p.name for p in box.ports}
+    for diagram in proposal.diagrams.values():
+        reserved |= set(diagram.modes)
+    names = list(proposal.components) + list(proposal.diagrams) + sorted(
+        {i.name for d in proposal.diagrams.values() for i in d.instances})
+    mapping = {}
+    for index, name in enumerate(dict.fromkeys(names)):
+        if name not in reserved:
+            mapping[name] = f"zz{index}q"
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(mapping, key=len, reverse=True)))
+                         + r")\b") if mapping else None
+    out = []
+    for line in text.split("\n"):
+        code, hash_, comment = line.partition("#")
+        # do not rename inside strings (notes, provenance): they are data, not names
+        parts = re.split(r'("(?:[^"\\]|\\.)*")', code)
+        parts = [p if p.startswith('"') or pattern is None else pattern.sub(lambda m: mapping[m.group(1)], p)
+                 for p in parts]
+        out.append("".join(parts) + hash_ + comment)
+    return "\n".join(out), mapping
+
+
+def _signature(analysis, back: dict[str, str]) -> list[tuple]:
+    def restore(text: str) -> str:
+        return re.sub(r"zz\d+q", lambda m: back.get(m.group(0), m.group(0)), text)
+
+    return sorted((f.code, f.severity, restore(f.message), tuple(restore(w) for w in f.witness))
+                  for f in analysis.findings)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_findings_do_not_depend_on_names(path, tmp_path):
+    text = path.read_text()
+    proposal = wiring.load(path)
+    renamed, mapping = _renamed(text, proposal)
+    copy = tmp_path / "renamed_proposal.wd"
+    copy.write_text(renamed)
+    result = wiring.check_file(str(copy))
+    assert result.ok, result.report()
+    back = {v: k for k, v in mapping.items()}
+    assert _signature(analyse(result.proposal), back) == _signature(analyse(proposal), {})
+
+
+# ----------------------------------------------------------------------------------- CLI
+
+def test_lint_exit_codes_and_acknowledgement(tmp_path, capsys):
+    text = CODES["S0201"].example
+    path = tmp_path / "p.wd"
+    path.write_text(text)
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "error[S0201]" in out and "witness: pi -> world" in out
+    path.write_text(text + 'allow S0201 because "a sandboxed demo"\n')
+    assert main(["lint", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "(acknowledged)" in out and "a sandboxed demo" in out and "1 acknowledged" in out
+
+
+def test_allow_on_a_box_only_covers_that_box(tmp_path):
+    text = CODES["S0201"].example
+    assert lint(text + 'allow S0201 on pi because "r"\n').findings[0].acknowledged == "r"
+    assert lint(text + 'allow S0201 on src because "r"\n').findings[0].acknowledged is None
+
+
+def test_lint_json(tmp_path, capsys):
+    path = tmp_path / "p.wd"
+    path.write_text(CODES["S0701"].example)
+    assert main(["lint", "--format", "json", str(path)]) == 1
+    (report,) = json.loads(capsys.readouterr().out)
+    assert report["failed"] is True
+    assert {f["code"] for f in report["findings"]} >= {"S0201", "S0701"}
+    (assertion,) = report["assertions"]
+    assert assertion["holds"] is False and assertion["witness"] == ["pi", "world"]
+
+
+def test_assertions_on_the_top_diagram(tmp_path):
+    text = CODES["S0701"].clean.replace("assert gated(pi)", """assert gated(pi)
+  assert trusted(world.response)
+  assert no path pi.response -> world.response
+  assert no incentive pi on filter""")
+    analysis = lint(text)
+    verdicts = {a.assertion.text: (a.holds, a.witness) for a in analysis.assertions}
+    assert verdicts["assert gated(pi)"] == (True, [])
+    assert verdicts["assert trusted(world.response)"] == (True, [])
+    assert verdicts["assert no path pi.response -> world.response"] == \
+        (False, ["pi", "filter", "world"])
+    assert verdicts["assert no incentive pi on filter"][0] is True  # pi is not trained
+
+
+def test_incentive_assertion_fails_with_witness():
+    text = CODES["S0501"].example.replace("train pi by ppo maximising rm.score", """train pi by ppo maximising rm.score
+  assert no control incentive pi on rm
+  assert no incentive pi on src""")
+    verdicts = {a.assertion.text: a for a in lint(text).assertions}
+    failed = verdicts["assert no control incentive pi on rm"]
+    assert not failed.holds and failed.witness[0] == "pi@0" and failed.witness[-1].startswith("U:pi")
+    assert any(w.startswith(("rm@", "Θ:rm@")) for w in failed.witness)
+    assert verdicts["assert no incentive pi on src"].holds
+
+
+def test_analyze_reports_incentives_and_bounds(capsys):
+    assert main(["analyze", "examples/rlhf.wd"]) == 0
+    out = capsys.readouterr().out
+    assert "decision `policy`" in out
+    assert "instrumental control incentive (control): `labelers`, `rm`, `sampler`, `Θ:rm`" in out
+    assert main(["analyze", "--format", "json", "examples/control_trusted_monitoring.wd"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (bound,) = report["bounds"]
+    assert bound["hazard"] == "u" and bound["sink"] == "world"
+    assert "miss_audit" in bound["independent"]
+
+
+def test_bounds_are_evaluated_with_parameter_values():
+    text = CODES["S0203"].clean.replace(
+        'component Classifier : filter, trusted, provenance = "family-a" {',
+        'param p : Prob = 0.1\ncomponent Classifier : filter, trusted, provenance = "family-a", miss = p {'
+    ).replace("component Reviewer : filter, human {", "component Reviewer : filter, human, miss = 0.2 {")
+    from wiring.analysis.bounds import bounds
+
+    (bound,) = bounds(lint(text).system)
+    assert bound.value == pytest.approx(0.02)
+    assert bound.independent == "p/5"
+
+
+def test_correlated_gates_do_not_multiply():
+    text = CODES["S0203"].example.replace('provenance = "family-a"',
+                                          'provenance = "family-a", miss = 0.1')
+    from wiring.analysis.bounds import bounds
+
+    (bound,) = bounds(lint(text).system)
+    assert bound.value == pytest.approx(0.01)
+    assert bound.correlated_value == pytest.approx(0.1)
+
+
+# --------------------------------------------------------- the causal-incentives papers
+
+def _published():
+    """The machine-checkable list at the end of docs/incentive_examples.md: file, decision,
+    node, incentive kind, expected, provenance of the verdict."""
+    text = (ROOT / "docs" / "incentive_examples.md").read_text()
+    block = text.split("## The list", 1)[1].split("```", 2)[1]
+    rows = []
+    for line in block.strip().splitlines():
+        name, decision, node, kind, expected, source = line.split()
+        rows.append(pytest.param(name, decision, node, kind, expected == "true",
+                                 id=f"{name}-{node}-{kind}-{source}"))
+    return rows
+
+
+@pytest.mark.parametrize("name, decision, node, kind, expected", _published())
+def test_incentive_report_reproduces_the_papers(name, decision, node, kind, expected):
+    analysis = analyse(wiring.load(ROOT / "examples" / "incentives" / f"{name}.wd"))
+    (incentives,) = [i for i in analysis.incentives if i.decision == decision]
+    assert incentives.has(kind, node) == expected
+
+
+@pytest.mark.parametrize("name, code, fires", [
+    ("rl_modifiable_reward.wd", "S0501", True),        # reward-function tampering, control
+    ("rl_current_rf.wd", "S0501", False),              # current-RF optimisation removes it
+    ("rl_feedback_tampering.wd", "S0501", True),       # online feedback
+    ("rl_direct_learning.wd", "S0501", False),         # direct learning: no control incentive
+    ("rl_direct_learning.wd", "S0502", True),          # ... only an information-only one
+    ("rl_rf_input_tampering.wd", "S0501", True),       # the agent can alter the sensor
+    ("rl_model_based_rewards.wd", "S0501", False),     # model-based rewards remove it
+])
+def test_tampering_verdicts_on_the_reward_tampering_diagrams(name, code, fires):
+    found = codes_of(analyse(wiring.load(ROOT / "examples" / "incentives" / name)))
+    assert (code in found) == fires, sorted(found)
