@@ -132,7 +132,7 @@ exit codes:
 
 def cmd_render(args) -> int:
     from .api import check_file
-    from .render import FORMATS, DotFailed, DotNotFound, RenderError, render, to_dot
+    from .render import FORMATS, DotFailed, DotNotFound, RenderError, run_dot, to_dot
 
     fmt = args.render_format
     out = args.output
@@ -153,7 +153,8 @@ def cmd_render(args) -> int:
         _print_results([(args.file, result)], "text", args.color)
         return _exit_code([result])
     options = dict(mode=args.mode, depth=args.depth, flatten=args.flatten,
-                   direction=args.direction, show_types=args.types, legend=not args.no_legend)
+                   direction=args.direction, show_types=args.types, legend=not args.no_legend,
+                   title=not args.no_title)
     try:
         dot_text = to_dot(result.proposal, args.diagram, **options)
     except RenderError as exc:
@@ -174,8 +175,6 @@ def cmd_render(args) -> int:
             return False
 
     try:
-        from .render import run_dot
-
         data = run_dot(dot_text, fmt, dpi=args.dpi)
     except DotNotFound:
         from .render import INSTALL_HINT
@@ -187,8 +186,10 @@ def cmd_render(args) -> int:
             done, later = "wrote the DOT text to standard output", f"dot -T{fmt} FILE.dot"
         else:
             done, later = f"wrote {dot_path} instead", f"dot -T{fmt} {dot_path} -o {out}"
-        print(f"wiring: cannot draw {fmt.upper()}: Graphviz `dot` is not installed (not on "
-              f"PATH); {done}.\n{INSTALL_HINT}\nAfterwards run this command again, or: {later}",
+        where = (f"$WIRING_DOT={os.environ['WIRING_DOT']} is not a program"
+                 if os.environ.get("WIRING_DOT") else "not found on PATH")
+        print(f"wiring: cannot draw {fmt.upper()}: Graphviz `dot` is not installed ({where}); "
+              f"{done}.\n{INSTALL_HINT}\nAfterwards run this command again, or: {later}",
               file=sys.stderr)
         return EXIT_NO_DOT
     except DotFailed as exc:
@@ -234,8 +235,13 @@ def _add_render_commands(sub, common) -> None:
                    help="draw expanded nested diagrams without their frames, wires joined")
     p.add_argument("--direction", choices=("LR", "TB"), default="LR",
                    help="left to right (default) or top to bottom")
-    p.add_argument("--types", action="store_true", help="write each wire's type on it")
+    p.add_argument("--types", action="store_true",
+                   help="show types: each port cell names its type, so every wire's type is "
+                   "written where it starts")
     p.add_argument("--no-legend", action="store_true", help="leave out the legend")
+    p.add_argument("--no-title", action="store_true",
+                   help="leave out the title, diagram name and citations (for a figure whose "
+                   "caption is written elsewhere)")
     p.add_argument("--dpi", type=int, metavar="N",
                    help="resolution of PNG output (default 192)")
     common(p)

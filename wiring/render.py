@@ -17,8 +17,9 @@ What a picture shows:
   cycle and run against the declaration order) dashed and blue; training as an optimiser node
   fed by thin vermilion signal wires and updating its target's parameters through a double
   vermilion wire with a hollow arrowhead (Para: parameters enter from above);
-- the proposal title, diagram, mode and citations at the top of the frame; a legend of what
-  the picture uses below it.
+- below the frame, like a figure caption: the proposal's title, the diagram and mode, the
+  citations, and a legend of what the picture uses (Graphviz keeps the graph's own label
+  clear of boxes and wires).
 
 `render` runs Graphviz `dot` (raising `DotNotFound` with install instructions when it is
 missing); `check` never needs it.
@@ -73,8 +74,10 @@ class DotFailed(RenderError):
 
 # ------------------------------------------------------------------------------------- escaping
 
+# Graphviz reads a backslash pair in an HTML label as one backslash (after decoding
+# character references), so each backslash is doubled.
 _HTML = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;",
-         ord("'"): "&#39;", ord("]"): "&#93;"}
+         ord("'"): "&#39;", ord("]"): "&#93;", ord("\\"): "\\\\"}
 _HTML.update({c: " " for c in range(32)})
 _HTML.update({c: " " for c in range(0x7F, 0xA0)})
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -111,9 +114,15 @@ _QUOTE.update({c: " " for c in range(32) if c != 10})
 _QUOTE.update({c: " " for c in range(0x7F, 0xA0)})
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
 def _quote(text: str) -> str:
-    """A DOT double-quoted string: backslashes, quotes and `&` escaped, pure ASCII."""
-    return '"' + _ascii(str(text).translate(_QUOTE)) + '"'
+    """A DOT double-quoted string: backslashes, quotes and `&` escaped, pure ASCII. Characters
+    beyond the Basic Multilingual Plane become U+FFFD: Graphviz 2.43 writes their character
+    references in plain strings as invalid UTF-8 (they are kept in HTML labels)."""
+    text = _ASTRAL.sub("\ufffd", str(text).translate(_QUOTE))
+    return '"' + _ascii(text) + '"'
 
 
 _PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -260,6 +269,7 @@ class _Box:
     modes_note: str
     inner_trainings: int
     tooltip: str
+    label: str = ""              # the name shown: the instance's, or its path when flattened
 
 
 @dataclass
@@ -301,10 +311,8 @@ class _Builder:
         self.junctions: set[str] = set()     # pins of flattened diagrams, contracted later
         self.families: set[str] = set()
         self.borders: set[str] = set()
-        self.node_ids: set[str] = set()
         self.port_types: dict[tuple, str] = {}
         self.mode_seen = False
-        self.clusters: dict[str, _Cluster] = {}
         self.order: dict[str, int] = {}      # node -> declaration order, for feedback
 
     def place(self, node: str) -> None:
@@ -342,7 +350,6 @@ class _Builder:
                 self.junctions.add(pin_id)
             else:
                 container.items.append(_Pin(pin_id, port, outer=not prefix))
-                self.node_ids.add(pin_id)
 
         ends: dict[str, dict[str, _Ref]] = {}   # instance -> port -> ref
         headers: dict[str, _Ref] = {}
@@ -368,9 +375,9 @@ class _Builder:
                     headers[instance.name] = _Ref(anchor.node, None, "cluster:" + sub.id)
                 continue
             box = self.box_for(instance, box_id, diagram)
+            box.label = ".".join(prefix + (instance.name,)) if self.flatten else instance.name
             self.place(box_id)
             container.items.append(box)
-            self.node_ids.add(box_id)
             refs: dict[str, _Ref] = {}
             for cell, port in box.ins + box.outs:
                 ref = _Ref(box_id, cell, "cell")
@@ -412,7 +419,6 @@ class _Builder:
             target = headers.get(training.target)
             opt_id = self.path_id(prefix, f"@train{number}")
             container.items.append(_Optimiser(opt_id, training, training.target))
-            self.node_ids.add(opt_id)
             opt = _Ref(opt_id, None, "opt")
             seen: set[tuple] = set()
             for ref in _signal_refs(training.signal):
@@ -444,9 +450,9 @@ class _Builder:
         self.borders.add(border)
         style = {"double": "rounded,bold", "dashed": "rounded,dashed", "bold": "rounded,bold",
                  "dotted": "rounded,dotted"}.get(border, "rounded")
-        label = (f'<B>{_html(instance.name)}</B> : {_html(inner.name)}'
-                 f'<BR ALIGN="LEFT"/><FONT POINT-SIZE="9">{_html(_tags(instance, family, self.proposal))}'
-                 '</FONT><BR ALIGN="LEFT"/>')
+        tags = _html(_tags(instance, family, self.proposal))
+        label = (f'<B>{_html(instance.name)}</B> : {_html(inner.name)}<BR ALIGN="LEFT"/>'
+                 f'<FONT POINT-SIZE="9">{tags}</FONT><BR ALIGN="LEFT"/>')
         colour = INK if family.key in ("system", "other") else family.colour
         cluster = _Cluster("cluster_" + box_id, label, style, colour,
                            _tint(family.colour, 0.10) if family.key not in ("system", "other")
@@ -475,24 +481,47 @@ class _Builder:
         if attributes.provenance:
             tooltip.append(f"provenance: {attributes.provenance}")
         tooltip += list(instance.notes) + (list(box.notes) if box is not None else [])
-        return _Box(box_id, instance, box.name if box is not None else instance.of, ins, outs, family, border,
-                    isinstance(box, Diagram), modes_note, inner_trainings, "\n".join(tooltip))
+        return _Box(box_id, instance, box.name if box is not None else instance.of, ins, outs,
+                    family, border, isinstance(box, Diagram), modes_note, inner_trainings,
+                    "\n".join(tooltip))
 
     # post-processing ------------------------------------------------------------------------
     def contract_junctions(self) -> None:
-        """Join the wires through the outer ports of flattened diagrams."""
+        """Join the wires through the outer ports of flattened diagrams: each wire into such a
+        port is composed with each wire out of it (ports of nested flattened diagrams chain)."""
+        if not self.junctions:
+            return
+        every: dict[int, _Edge] = dict(enumerate(self.edges))   # by number, never shrinks
+        alive: dict[int, _Edge] = dict(every)                     # in creation order
+        into: dict[str, list[int]] = {}
+        out_of: dict[str, list[int]] = {}
+
+        def add(number: int, edge: _Edge) -> None:
+            every[number] = alive[number] = edge
+            into.setdefault(edge.dst.node, []).append(number)
+            out_of.setdefault(edge.src.node, []).append(number)
+
+        for number, edge in list(every.items()):
+            add(number, edge)
+        counter = len(every)
         for junction in sorted(self.junctions):
-            incoming = [e for e in self.edges if e.dst.node == junction]
-            outgoing = [e for e in self.edges if e.src.node == junction]
-            keep = [e for e in self.edges if e.dst.node != junction and e.src.node != junction]
-            for a in incoming:
-                for b in outgoing:
-                    keep.append(_Edge(a.src, b.dst, b.style, delayed=a.delayed or b.delayed,
-                                      type_text=a.type_text or b.type_text,
-                                      tooltip=a.tooltip + "\n" + b.tooltip,
-                                      container=b.container if b.style != "data" else a.container,
-                                      lhead=b.lhead))
-            self.edges = keep
+            incoming = [n for n in into.pop(junction, []) if n in alive]
+            outgoing = [n for n in out_of.pop(junction, []) if n in alive]
+            for n in incoming + outgoing:
+                del alive[n]
+            for i in incoming:
+                first = every[i]
+                for o in outgoing:
+                    second = every[o]
+                    add(counter, _Edge(first.src, second.dst, second.style,
+                                       delayed=first.delayed or second.delayed,
+                                       type_text=first.type_text or second.type_text,
+                                       tooltip=first.tooltip + "\n" + second.tooltip,
+                                       container=(second.container if second.style != "data"
+                                                  else first.container),
+                                       lhead=second.lhead))
+                    counter += 1
+        self.edges = list(alive.values())
 
     def deduplicate(self) -> None:
         seen: dict[tuple, _Edge] = {}
@@ -631,8 +660,9 @@ def _box_label(box: _Box, direction: str, proposal: Proposal, show_types: bool) 
     body_fill = _tint(fam.colour, 0.12) if fam.key not in ("system", "other") else "#FFFFFF"
     if fam.key in ("system", "other"):
         header_fill, ink = "#FFFFFF", INK
-    title = (f'<FONT COLOR="{ink}"><B>{_html(box.instance.name)}</B> : '
-             f'{_html(box.box_name)}</FONT>')
+    name = f'<B>{_html(box.label or box.instance.name)}</B>'
+    title = (f'<FONT COLOR="{ink}">{name} : {_html(box.box_name)}</FONT>' if box.box_name
+             else f'<FONT COLOR="{ink}">{name}</FONT>')
     tags = _tags(box.instance, fam, proposal)
     if box.is_diagram:
         tags += " \u00b7 diagram" + (f" \u00b7 {box.inner_trainings} training inside"
@@ -644,19 +674,25 @@ def _box_label(box: _Box, direction: str, proposal: Proposal, show_types: bool) 
     for note in box.instance.notes:
         extra.append(f'<FONT POINT-SIZE="{_FONT_SMALL}"><I>{_html_lines(note, 36)}</I></FONT>')
 
-    def port_text(port: Port) -> str:
+    def port_text(port: Port, align: str = "") -> str:
         text = _html(port.name)
         if port.merge:
             text += f' <FONT POINT-SIZE="{_FONT_SMALL}">({_html(port.merge)})</FONT>'
+        if show_types:
+            # the type of every wire, where it starts (and what each input accepts)
+            br = f'<BR ALIGN="{align}"/>' if align else "<BR/>"
+            text += (f'{br}<FONT POINT-SIZE="{_FONT_SMALL - 1}" COLOR="#555555">'
+                     f'{_html(show_type(port.type))}</FONT>{br if align else ""}')
         return text
 
     cell = 'BORDER="1" COLOR="#6E6E6E" BGCOLOR="#FFFFFF" CELLPADDING="2"'
     rows: list[str] = []
     round_header = ' STYLE="rounded"' if fam.rounded else ""
-    header = (f'<TD PORT="h" BGCOLOR="{header_fill}"{round_header} CELLPADDING="4" '
-              f'COLSPAN="{{span}}">{title}<BR/>{sub}</TD>')
+    def header(span: int) -> str:
+        return (f'<TD PORT="h" BGCOLOR="{header_fill}"{round_header} CELLPADDING="4" '
+                f'COLSPAN="{span}">{title}<BR/>{sub}</TD>')
     if direction == "LR":
-        rows.append("<TR>" + header.format(span=2) + "</TR>")
+        rows.append("<TR>" + header(2) + "</TR>")
         for line in extra:
             rows.append(f'<TR><TD COLSPAN="2" CELLPADDING="1">{line}</TD></TR>')
         count = max(len(box.ins), len(box.outs))
@@ -664,7 +700,7 @@ def _box_label(box: _Box, direction: str, proposal: Proposal, show_types: bool) 
         def column(ports, row, align):
             if row < len(ports):
                 return (f'<TD PORT="{ports[row][0]}" ALIGN="{align}" {cell}>'
-                        f'{port_text(ports[row][1])}</TD>')
+                        f'{port_text(ports[row][1], align)}</TD>')
             if row == len(ports):
                 return f'<TD ROWSPAN="{count - row}"></TD>'
             return ""
@@ -680,7 +716,7 @@ def _box_label(box: _Box, direction: str, proposal: Proposal, show_types: bool) 
             return ('<TR><TD CELLPADDING="0"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4">'
                     f'<TR>{cells}</TR></TABLE></TD></TR>')
         rows.append(strip(box.ins))
-        rows.append("<TR>" + header.format(span=1) + "</TR>")
+        rows.append("<TR>" + header(1) + "</TR>")
         for line in extra:
             rows.append(f'<TR><TD CELLPADDING="1">{line}</TD></TR>')
         rows.append(strip(box.outs))
@@ -706,9 +742,9 @@ def _table(body: str, border: str, rounded: bool, fill: str) -> str:
         attrs += f' STYLE="{",".join(style)}"'
     inner = f"<TABLE {attrs}>{body}</TABLE>"
     if border == "double":
+        outer_style = ' STYLE="rounded"' if rounded else ""
         return (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
-                f'COLOR="{INK}" BGCOLOR="#FFFFFF"{" STYLE=" + chr(34) + "rounded" + chr(34) if rounded else ""}>'
-                f"<TR><TD>{inner}</TD></TR></TABLE>")
+                f'COLOR="{INK}" BGCOLOR="#FFFFFF"{outer_style}><TR><TD>{inner}</TD></TR></TABLE>')
     return inner
 
 
@@ -729,8 +765,8 @@ def _optimiser_label(opt: _Optimiser) -> str:
             f'{_html_lines(signal, 44)}</FONT></TD></TR>{notes}</TABLE>')
 
 
-def _pin_label(pin: _Pin, show_types: bool) -> str:
-    arrow = "\u25b6" if pin.port.direction == "in" else "\u25b6"
+def _pin_label(pin: _Pin, show_types: bool, direction: str) -> str:
+    arrow = "\u25b6" if direction == "LR" else "\u25bc"    # the way data flows
     text = _html(pin.port.name)
     if show_types:
         text += (f'<BR/><FONT POINT-SIZE="{_FONT_SMALL - 1}" COLOR="#555555">'
@@ -756,11 +792,11 @@ def _port_anchor(ref: _Ref, outgoing: bool, direction: str, loose: bool = False)
 
 
 class _Emitter:
-    def __init__(self, builder: _Builder, proposal: Proposal, diagram: Diagram | None,
+    def __init__(self, builder: _Builder, proposal: Proposal, frame_label: str,
                  direction: str, show_types: bool, legend: bool, title: bool):
         self.b = builder
         self.proposal = proposal
-        self.diagram = diagram
+        self.frame_label = frame_label
         self.direction = direction
         self.show_types = show_types
         self.legend = legend
@@ -801,8 +837,9 @@ class _Emitter:
     def cluster(self, cluster: _Cluster, depth: int) -> None:
         self.line(depth, f"subgraph {_quote(cluster.id)} {{")
         inner = depth + 1
-        self.line(inner, f'graph [label=<{cluster.label}>, style="{cluster.style}", '
-                  f'color="{cluster.colour}", fillcolor="{cluster.fill}", bgcolor="{cluster.fill}", '
+        label = f"<{cluster.label}>" if cluster.label else '""'
+        self.line(inner, f'graph [label={label}, style="{cluster.style}", '
+                  f'color="{cluster.colour}", bgcolor="{cluster.fill}", '
                   f'labeljust=l, labelloc=t, margin=12, penwidth={2 if cluster.frame else 1.4}, '
                   f'tooltip={_quote(cluster.tooltip or " ")}];')
         ins = [i for i in cluster.items if isinstance(i, _Pin) and i.port.direction == "in"]
@@ -814,7 +851,7 @@ class _Emitter:
                           f"tooltip={_quote(item.tooltip)}];")
             elif isinstance(item, _Pin):
                 self.line(inner, f"{_quote(item.id)} [label=<"
-                          f"{_pin_label(item, self.show_types)}>, "
+                          f"{_pin_label(item, self.show_types, self.direction)}>, "
                           f"tooltip={_quote(item.port.direction + ' ' + item.port.name)}];")
             elif isinstance(item, _Optimiser):
                 self.line(inner, f"{_quote(item.id)} [label=<{_optimiser_label(item)}>, "
@@ -836,41 +873,40 @@ class _Emitter:
     def edge(self, edge: _Edge) -> str:
         """One edge statement. Edges that run backwards (feedback, parameter updates) are
         written from head to tail with `dir=back`: Graphviz then routes them around the boxes
-        like any ranked edge, which it does not do for `constraint=false` edges."""
-        if True:
-            attrs: list[str] = []
-            head = "arrowhead"
-            reverse = edge.backward or edge.style == "update"
-            if reverse:
-                attrs.append("dir=back")
-                head = "arrowtail"
-            if edge.style == "data":
-                if edge.feedback:
-                    attrs += [f'color="{FEEDBACK_COLOUR}"', "style=dashed", "penwidth=1.4"]
-                    if edge.delayed:
-                        attrs.append(f'label=<<FONT COLOR="{FEEDBACK_COLOUR}"><I>delayed</I>'
-                                     "</FONT>>")
-                if reverse:
-                    attrs.append(f"{head}=normal")
-            elif edge.style == "signal":
-                attrs += [f'color="{TRAINING_COLOUR}"', "penwidth=1.2", f"{head}=vee"]
-            elif edge.style == "update":
-                # two strokes, a gap, two strokes: a double line whose second colour (the
-                # one Graphviz gives a tail arrow) is visible
-                t = TRAINING_COLOUR
-                attrs += [f'color="{t}:{t}:invis:{t}:{t}"', "penwidth=0.9", f"{head}=empty",
-                          "arrowsize=1.3"]
-            if self.show_types and edge.type_text and edge.style == "data" and not edge.delayed:
-                attrs.append(f'label=<<FONT COLOR="#555555">{_html(edge.type_text)}</FONT>>')
-            if edge.lhead:
-                attrs.append(f"{'ltail' if reverse else 'lhead'}={_quote(edge.lhead)}")
-            if edge.tooltip:
-                attrs.append(f"tooltip={_quote(edge.tooltip)}")
-            outgoing = _port_anchor(edge.src, True, self.direction, edge.feedback)
-            incoming = _port_anchor(edge.dst, False, self.direction, edge.feedback)
-            if reverse:
-                return f"{incoming} -> {outgoing} [{', '.join(attrs)}];"
-            return f"{outgoing} -> {incoming} [{', '.join(attrs)}];"
+        like any ranked edge, which it does not do for `constraint=false` edges. Feedback
+        edges name their port cells without a side, so their loops close below or above."""
+        reverse = edge.backward or edge.style == "update"
+        head = "arrowtail" if reverse else "arrowhead"     # the end at the edge's target
+        attrs: list[str] = []
+        if reverse and not edge.delayed:
+            attrs.append("dir=back")
+        if edge.style == "data":
+            if edge.feedback:
+                attrs += [f'color="{FEEDBACK_COLOUR}"', "style=dashed", "penwidth=1.4"]
+            if edge.delayed:
+                # a small open circle where the value waits a step (a label would be placed
+                # outside the diagram's frame, or over a box)
+                source_end = "arrowhead" if reverse else "arrowtail"
+                attrs += ["dir=both", f"{source_end}=odot", "arrowsize=0.9"]
+            if reverse or edge.delayed:
+                attrs.append(f"{head}=normal")
+        elif edge.style == "signal":
+            attrs += [f'color="{TRAINING_COLOUR}"', "penwidth=1.2", f"{head}=vee"]
+        elif edge.style == "update":
+            # two strokes, a gap, two strokes: a double line whose second colour (the one
+            # Graphviz gives a tail arrow) is visible
+            t = TRAINING_COLOUR
+            attrs += [f'color="{t}:{t}:invis:{t}:{t}"', "penwidth=0.9", f"{head}=empty",
+                      "arrowsize=1.3"]
+        if edge.lhead:
+            attrs.append(f"{'ltail' if reverse else 'lhead'}={_quote(edge.lhead)}")
+        if edge.tooltip:
+            attrs.append(f"tooltip={_quote(edge.tooltip)}")
+        outgoing = _port_anchor(edge.src, True, self.direction, edge.feedback)
+        incoming = _port_anchor(edge.dst, False, self.direction, edge.feedback)
+        if reverse:
+            return f"{incoming} -> {outgoing} [{', '.join(attrs)}];"
+        return f"{outgoing} -> {incoming} [{', '.join(attrs)}];"
 
     # caption --------------------------------------------------------------------------------
     def caption(self) -> str:
@@ -882,10 +918,12 @@ class _Emitter:
             rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" COLSPAN="{span}"><FONT '
                         f'POINT-SIZE="15"><B>{_html_lines(self.proposal.title, 80)}</B></FONT>'
                         "</TD></TR>")
+        if self.title and self.frame_label:
+            rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}">{self.frame_label}</TD></TR>')
         if self.title and self.proposal.citations:
-            text = "<BR ALIGN=\"LEFT\"/>".join(
-                _html_lines(("After " if n == 0 else "") + c, 110, "LEFT")[:-len('<BR ALIGN="LEFT"/>')]
-                for n, c in enumerate(self.proposal.citations))
+            text = "".join(_html_lines(("After " if n == 0 else "") + c, 110, "LEFT")
+                           for n, c in enumerate(self.proposal.citations))
+            text = text[:-len('<BR ALIGN="LEFT"/>')]
             rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" COLSPAN="{span}"><FONT POINT-SIZE='
                         f'"{_FONT_SMALL + 1}" COLOR="#333333">{text}</FONT></TD></TR>')
         if legend:
@@ -933,7 +971,10 @@ class _Emitter:
             items.append((line(f'SIDES="B" BORDER="1" COLOR="{INK}"'), "data wire"))
         if ("data", True) in styles:
             items.append((line(f'SIDES="B" BORDER="2" STYLE="dashed" COLOR="{FEEDBACK_COLOUR}"'),
-                          "feedback (delayed, or closing a loop)"))
+                          "feedback (closing a loop)"))
+        if any(e.delayed for e in self.b.edges):
+            items.append((f'<TD><FONT COLOR="{FEEDBACK_COLOUR}" POINT-SIZE="11">'
+                          '\u25cb\u2014</FONT></TD>', "delayed: read one step later"))
         if any(s == "signal" for s, _ in styles):
             items.append((line(f'SIDES="B" BORDER="1" COLOR="{TRAINING_COLOUR}"'),
                           "training signal"))
@@ -1024,35 +1065,36 @@ def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, mode: st
     if isinstance(proposal, Diagram):
         if diagram not in (None, proposal.name):
             raise RenderError(f"this diagram is `{proposal.name}`, not `{diagram}`")
-        return _to_dot(_bare(proposal), proposal.name, _display_names={},
-                       mode=mode, depth=depth, flatten=flatten, direction=direction,
-                       show_types=show_types, legend=legend, title=title)
+        return _to_dot(_bare(proposal), proposal.name, mode=mode, depth=depth, flatten=flatten,
+                       direction=direction, show_types=show_types, legend=legend, title=title)
     name = diagram if diagram is not None else default_diagram(proposal)
     if name is not None and name not in proposal.diagrams:
         known = ", ".join(proposal.diagrams) or "none"
         raise RenderError(f"no diagram `{diagram}` in {proposal.file}; its diagrams: {known}")
-    return _to_dot(proposal, name, _display_names=None, mode=mode, depth=depth, flatten=flatten,
+    return _to_dot(proposal, name, mode=mode, depth=depth, flatten=flatten,
                    direction=direction, show_types=show_types, legend=legend, title=title)
 
 
-def _to_dot(proposal: Proposal, name: str | None, *, _display_names, mode, depth, flatten,
+def _to_dot(proposal: Proposal, name: str | None, *, mode, depth, flatten,
             direction, show_types, legend, title) -> str:
     builder = _Builder(proposal, mode, depth, flatten, direction, show_types)
     if name is None:
         # No diagram: a catalogue of the components, one box each.
         if mode is not None:
             raise RenderError(f"{proposal.file} has no diagram, so no mode `{mode}`")
-        root = _Cluster("cluster_components", _frame_label(None, None),
+        frame = _frame_label(None, None)
+        root = _Cluster("cluster_components", "",
                         "rounded", INK, "#FFFFFF", frame=True)
         fake = Diagram(name="components")
         for comp in proposal.components.values():
             instance = Instance(name=comp.name, of=comp.name, attributes=comp.attributes)
             box = builder.box_for(instance, _ident(comp.name), fake)
-            box.instance = instance.model_copy(update={"name": ""})
+            box.label, box.box_name = comp.name, ""
             root.items.append(box)
     else:
         diagram = proposal.diagrams[name]
-        root = _Cluster("cluster_" + _ident(name), _frame_label(diagram, mode),
+        frame = _frame_label(diagram, mode)
+        root = _Cluster("cluster_" + _ident(name), "",
                         "rounded", INK, "#FFFFFF", frame=True,
                         tooltip="\n".join([f"diagram {diagram.name}"] + diagram.notes))
         builder.build(diagram, (), root, depth, (diagram.name,))
@@ -1064,13 +1106,13 @@ def _to_dot(proposal: Proposal, name: str | None, *, _display_names, mode, depth
         builder.contract_junctions()
         builder.deduplicate()
         builder.mark_feedback()
-    return _Emitter(builder, proposal, None, direction, show_types, legend, title).emit(root)
+    return _Emitter(builder, proposal, frame, direction, show_types, legend, title).emit(root)
 
 
 def _frame_label(diagram: Diagram | None, mode: str | None) -> str:
     """What the frame shows: the diagram, its mode, what it refines."""
     if diagram is None:
-        return '<FONT POINT-SIZE="11">components (no diagram)</FONT><BR ALIGN="LEFT"/>'
+        return '<FONT POINT-SIZE="11">components (no diagram)</FONT>'
     what = f"diagram <B>{_html(diagram.name)}</B>"
     if mode is not None:
         what += f" \u00b7 mode <B>{_html(mode)}</B>"
@@ -1078,7 +1120,7 @@ def _frame_label(diagram: Diagram | None, mode: str | None) -> str:
         what += " \u00b7 all modes: " + _html(", ".join(diagram.modes))
     if diagram.refines:
         what += f" \u00b7 refines {_html(diagram.refines)}"
-    return f'<FONT POINT-SIZE="11">{what}</FONT><BR ALIGN="LEFT"/>'
+    return f'<FONT POINT-SIZE="11">{what}</FONT>'
 
 
 # ---------------------------------------------------------------------------------- running dot

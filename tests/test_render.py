@@ -1,0 +1,687 @@
+"""Rendering: DOT text (deterministic, escaped, golden), pictures of every example, the CLI's
+`render` and `doctor`, and what happens without Graphviz."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import wiring
+from wiring import render as R
+from wiring.cli import main
+from wiring.model import (Attributes, Binary, Call, Component, Diagram, Endpoint, Instance,
+                          KindDecl, Name, OpaqueType, Port, PortRef, Proposal, Training, Wire)
+
+from conftest import EXAMPLES, ROOT
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+HAVE_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz `dot` is not installed")
+SVG = "{http://www.w3.org/2000/svg}"
+
+SMALL = """\
+proposal "RLHF, small"
+cites "Ouyang et al. 2022, Training language models to follow instructions, arXiv:2203.02155"
+type Prompt
+type Response
+param beta : Real >= 0 = 0.1
+component Policy : policy, learned, untrusted {
+  in  prompt   : Prompt
+  out response : Response
+  note "the model being trained"
+}
+component RewardModel : reward_model, learned {
+  in  prompt   : Prompt
+  in  response : Response
+  out score    : Real in [0, 1]
+}
+component Labeler : rater {
+  in  response : Response
+  out label    : Real in [0, 1]
+}
+diagram RLHF {
+  modes train, deploy
+  in  prompt   : Prompt
+  out response : Response
+  pi  = Policy
+  ref = frozen pi when train          note "the KL anchor"
+  rm  = RewardModel when train
+  h   = Labeler when train
+  prompt -> pi.prompt
+  prompt -> ref.prompt, rm.prompt when train
+  pi.response -> response
+  pi.response -> rm.response, h.response when train
+  train pi by ppo maximising rm.score - beta * kl(pi, ref) when train
+  train rm by sgd maximising h.label when train
+}
+"""
+
+NESTED = """\
+proposal "Nested, with feedback"
+type Obs
+type Act
+component Agent : policy, learned {
+  in  obs : Obs
+  out act : Act
+}
+component Guard : filter, trusted {
+  in  act : Act
+  in  alarm : Bool merge any
+  out act_out : Act
+}
+component Watch : monitor, trusted, stateful {
+  in  act : Act
+  out alarm : Bool
+}
+component World : environment, environment, stateful {
+  in  act : Act
+  out obs : Obs
+}
+diagram Guarded {
+  in  obs : Obs
+  out act : Act
+  agent = Agent
+  guard = Guard
+  watch = Watch
+  obs -> agent.obs
+  agent.act -> guard.act, watch.act
+  watch.alarm -> guard.alarm
+  guard.act_out -> act
+}
+diagram Loop {
+  system = Guarded
+  world  = World
+  system.act -> world.act
+  world.obs -> system.obs delayed
+}
+"""
+
+
+def load(text: str, name: str = "inline.wd") -> Proposal:
+    return wiring.loads(text, name)
+
+
+def svg_texts(svg: bytes) -> list[str]:
+    """Every text run of an SVG picture (Graphviz splits HTML labels at font changes)."""
+    root = ET.fromstring(svg)
+    return [("".join(t.itertext())).strip() for t in root.iter(f"{SVG}text")]
+
+
+def svg_nodes(svg: bytes) -> list[str]:
+    root = ET.fromstring(svg)
+    return [g.find(f"{SVG}title").text for g in root.iter(f"{SVG}g")
+            if g.get("class") == "node"]
+
+
+def expected_labels(proposal: Proposal, diagram: Diagram, mode: str | None = None):
+    """(instance name, box name, port names) of every box drawn for `diagram`, expanded."""
+    def active(modes, owner):
+        return mode is None or modes is None or mode not in owner.modes or mode in modes
+
+    for instance in diagram.instances:
+        if not active(instance.modes, diagram):
+            continue
+        box = proposal.box(instance.of)
+        if instance.of_diagram and isinstance(box, Diagram):
+            yield instance.name, box.name, [p.name for p in box.ports if active(p.modes, box)]
+            yield from expected_labels(proposal, box, mode)
+        else:
+            ports = box.ports if box is not None else []
+            yield instance.name, instance.of, [p.name for p in ports if active(p.modes, diagram)]
+
+
+# ------------------------------------------------------------------------------------ examples
+
+def _example_id(path: Path) -> str:
+    return path.relative_to(ROOT / "examples").with_suffix("").as_posix()
+
+
+@needs_dot
+@pytest.mark.parametrize("path", EXAMPLES, ids=_example_id)
+def test_every_example_renders_to_svg_with_every_box_and_port_label(path):
+    result = wiring.check_file(str(path))
+    if not result.ok:
+        pytest.skip(f"{path.name} does not check (reported by the checker's tests)")
+    proposal = result.proposal
+    for name in R.top_diagrams(proposal):
+        diagram = proposal.diagrams[name]
+        for mode in [None] + diagram.modes:
+            svg = R.render(proposal, "svg", name, mode=mode)
+            texts = svg_texts(svg)            # parses as XML, or raises
+            joined = "\n".join(texts)
+            for instance, box, ports in expected_labels(proposal, diagram, mode):
+                assert instance in texts, f"{path.name} {name} {mode}: box {instance} missing"
+                assert f": {box}" in texts, f"{path.name}: component {box} missing"
+                for port in ports:
+                    assert re.search(rf"(^|\n|\s){re.escape(port)}(\s|$)", joined), \
+                        f"{path.name} {name} {mode}: port {instance}.{port} missing"
+            for training in diagram.trainings:
+                if mode is None or training.modes is None or mode in training.modes:
+                    assert f"train {training.target}" in texts
+            if proposal.title:
+                assert proposal.title.split("\n")[0][:40] in joined
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=_example_id)
+def test_every_example_gives_the_same_dot_twice_and_after_a_json_round_trip(path):
+    result = wiring.check_file(str(path))
+    if not result.ok:
+        pytest.skip(f"{path.name} does not check")
+    proposal = result.proposal
+    again = wiring.load_json(proposal.model_dump_json())
+    for depth, flatten in ((None, False), (0, False), (None, True)):
+        first = R.to_dot(proposal, depth=depth, flatten=flatten)
+        assert first == R.to_dot(proposal, depth=depth, flatten=flatten)
+        assert first == R.to_dot(again, depth=depth, flatten=flatten)
+        assert first.isascii()
+
+
+def test_dot_does_not_depend_on_hash_seed():
+    script = ("import sys, wiring; from wiring.render import to_dot; "
+              "sys.stdout.write(to_dot(wiring.load('examples/rlhf.wd')))")
+    outputs = set()
+    for seed in ("1", "2", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             env=env, cwd=ROOT, check=True)
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
+
+
+# -------------------------------------------------------------------------------------- golden
+
+@pytest.mark.parametrize("name, text, options", [
+    ("small", SMALL, {}),
+    ("small-train-types", SMALL, {"mode": "train", "show_types": True}),
+    ("nested", NESTED, {}),
+    ("nested-flat-tb", NESTED, {"flatten": True, "direction": "TB"}),
+])
+def test_golden_dot(name, text, options):
+    """DOT text is compared byte for byte. After an intended change to the renderer:
+    WIRING_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_render.py -k golden"""
+    dot = R.to_dot(load(text, f"{name}.wd"), **options)
+    path = GOLDEN / f"{name}.dot"
+    if os.environ.get("WIRING_UPDATE_GOLDEN"):
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(dot, encoding="ascii")
+    assert path.exists(), f"missing {path}; run with WIRING_UPDATE_GOLDEN=1"
+    assert dot == path.read_text(encoding="ascii")
+
+
+# ----------------------------------------------------------------------------- what is drawn
+
+def test_boxes_have_port_cells_and_wires_attach_to_the_exact_port():
+    dot = R.to_dot(load(SMALL))
+    # pi.response is output 1 of Policy; rm.response is input 1 of RewardModel
+    assert '"pi":"o1":e -> "rm":"i1":w' in dot
+    assert '"h":"i0":w' in dot
+    assert 'PORT="o1"' in dot and 'PORT="i0"' in dot
+    for tag in ("&#171;policy&#187;", "&#171;reward_model&#187;", "&#171;rater&#187;"):
+        assert tag in dot
+
+
+def test_training_is_an_optimiser_node_with_signal_and_update_wires():
+    dot = R.to_dot(load(SMALL))
+    assert "train pi</B></FONT> by <B>ppo</B>" in dot
+    assert "maximise rm.score - beta * kl(pi, ref)" in dot
+    assert '"rm":"o2":e -> "@train0"' in dot             # the signal, from the exact port
+    assert '"ref":h -> "@train0"' in dot                 # the KL anchor, by name
+    update = next(line for line in dot.splitlines() if '"pi":h:n -> "@train0"' in line)
+    assert "dir=back" in update and "arrowtail=empty" in update and "#D55E00" in update
+    data = next(line for line in dot.splitlines() if '"pi":"o1":e -> "rm":"i1":w' in line)
+    assert "#D55E00" not in data and "dashed" not in data
+
+
+def test_mode_keeps_only_what_is_active():
+    proposal = load(SMALL)
+    deploy = R.to_dot(proposal, mode="deploy")
+    def node(name):
+        return f'"{name}" [label='
+    assert node("pi") in deploy and node("rm") not in deploy and node("h") not in deploy
+    assert "@train" not in deploy
+    train = R.to_dot(proposal, mode="train")
+    assert node("rm") in train and "@train1" in train
+    overlay = R.to_dot(proposal)
+    assert "only in train" in overlay and "only in" not in train
+
+
+def test_unknown_mode_and_diagram_are_errors():
+    proposal = load(SMALL)
+    with pytest.raises(R.RenderError, match="no mode `eval`.*train, deploy"):
+        R.to_dot(proposal, mode="eval")
+    with pytest.raises(R.RenderError, match="no diagram `Nope`.*RLHF"):
+        R.to_dot(proposal, "Nope")
+    with pytest.raises(R.RenderError):
+        R.to_dot(proposal, direction="diagonal")
+    with pytest.raises(R.RenderError):
+        R.to_dot(proposal, depth=-1)
+    with pytest.raises(R.RenderError):
+        R.render(proposal, "gif")
+
+
+def test_default_diagram_is_the_top_one_and_the_last_declared_of_several():
+    proposal = load(NESTED)
+    assert R.top_diagrams(proposal) == ["Loop"]
+    assert R.default_diagram(proposal) == "Loop"
+    two = load(SMALL + "diagram Other {\n  in prompt : Prompt\n  p = Policy\n"
+                       "  prompt -> p.prompt\n}\n")
+    assert R.default_diagram(two) == "Other"
+    assert "diagram <B>RLHF</B>" in R.to_dot(two, "RLHF")
+
+
+def test_nested_diagrams_are_clusters_with_ports_collapsible_and_flattenable():
+    proposal = load(NESTED)
+    full = R.to_dot(proposal)
+    assert 'subgraph "cluster_system"' in full
+    assert '"system/@in/obs"' in full and '"system/@out/act"' in full
+    assert '"system/agent"' in full
+    collapsed = R.to_dot(proposal, depth=0)
+    assert 'subgraph "cluster_system"' not in collapsed
+    assert '"system" [label=' in collapsed and "diagram" in collapsed
+    assert '"system/agent"' not in collapsed
+    flat = R.to_dot(proposal, flatten=True)
+    assert 'subgraph "cluster_system"' not in flat and "@in/" not in flat
+    # the wire into the nested diagram's port is joined to the wire inside it
+    assert re.search(r'"system/agent":"i0"', flat)
+    assert "system.agent" in flat                        # flattened boxes show their path
+
+
+def test_feedback_is_recognisable():
+    proposal = load(NESTED)
+    dot = R.to_dot(proposal, depth=0)
+    delayed = next(line for line in dot.splitlines() if '"world"' in line and "->" in line
+                   and "odot" in line)
+    assert "dashed" in delayed and "#0072B2" in delayed
+    # a loop closed without a delay (through a stateful box) is drawn as feedback too
+    looped = load("""
+type T
+component A : policy, stateful {
+  in x : T
+  out y : T
+}
+component B : tool {
+  in x : T
+  out y : T
+}
+diagram D {
+  a = A
+  b = B
+  a.y -> b.x
+  b.y -> a.x
+}
+""")
+    dot = R.to_dot(looped)
+    back = next(line for line in dot.splitlines() if '"b":"o1"' in line or '"b":"o0"' in line)
+    assert "dashed" in back and "dir=back" in back
+    forward = next(line for line in dot.splitlines() if '"a":"o1":e' in line)
+    assert "dashed" not in forward
+
+
+def test_legend_title_and_citations():
+    dot = R.to_dot(load(SMALL))
+    assert "RLHF, small" in dot and "After Ouyang et al. 2022" in dot
+    assert "Legend" in dot and "training signal" in dot and "human, rater" in dot
+    bare = R.to_dot(load(SMALL), legend=False, title=False)
+    assert "Legend" not in bare and "Ouyang" not in bare
+
+
+def test_kind_families_follow_the_parent_chain():
+    proposal = load(SMALL)
+    assert R.family_of("rater", proposal.kinds).key == "human"
+    assert R.family_of("auditor", proposal.kinds).key == "overseer"
+    assert R.family_of("preference_model", proposal.kinds).key == "evaluator"
+    assert R.family_of("world_model", proposal.kinds).key == "model"
+    assert R.family_of("verifier", proposal.kinds).key == "verifier"
+    assert R.family_of("no_such_kind", proposal.kinds).key == "other"
+    custom = load('kind tripwire : monitor "a custom kind"\n')
+    assert R.family_of("tripwire", custom.kinds).key == "overseer"
+    # a cyclic chain (an error the checker reports; a JSON model may still hold one) ends
+    cyclic = {"a": KindDecl(name="a", parent="b"), "b": KindDecl(name="b", parent="a")}
+    assert R.family_of("a", cyclic).key == "other"
+
+
+def test_a_proposal_without_diagrams_draws_its_components():
+    proposal = load("type T\ncomponent A : policy {\n  out y : T\n}\n")
+    dot = R.to_dot(proposal)
+    assert '"A" [label=' in dot and "components (no diagram)" in dot
+
+
+# ------------------------------------------------------------------------------ hostile input
+
+HOSTILE = 'x"<b>&amp;{}[]|\\\\n\\\n;\u00e9\u4e2d\U0001F642\x01]]>--\'%s'
+
+
+def hostile_proposal() -> Proposal:
+    h = HOSTILE
+
+    def port(name, direction):
+        return Port(name=name, direction=direction, type=OpaqueType(name="T" + h), written="T")
+    attrs = Attributes(kind="policy", learned=True, provenance=h)
+    comp = Component(name="C" + h, attributes=attrs, notes=[h],
+                     ports=[port("in" + h, "in"), port("out" + h, "out")])
+    other = Component(name="D" + h, attributes=Attributes(kind="k" + h),
+                      ports=[port("in" + h, "in"), port("s" + h, "out")])
+    inner = Diagram(name="Inner" + h, ports=[port("p" + h, "in"), port("q" + h, "out")],
+                    instances=[Instance(name="i" + h, of=comp.name, attributes=attrs)],
+                    wires=[Wire(source=Endpoint(instance=None, port="p" + h),
+                                target=Endpoint(instance="i" + h, port="in" + h)),
+                           Wire(source=Endpoint(instance="i" + h, port="out" + h),
+                                target=Endpoint(instance=None, port="q" + h))])
+    top = Diagram(
+        name="Top" + h, modes=["m" + h], ports=[port("a" + h, "in"), port("z" + h, "out")],
+        instances=[Instance(name="n" + h, of=comp.name, attributes=attrs, notes=[h],
+                            modes=["m" + h]),
+                   Instance(name="e" + h, of=other.name, attributes=other.attributes),
+                   Instance(name="sub" + h, of=inner.name, of_diagram=True,
+                            attributes=Attributes(kind="system"))],
+        wires=[Wire(source=Endpoint(instance=None, port="a" + h),
+                    target=Endpoint(instance="n" + h, port="in" + h), notes=[h]),
+               Wire(source=Endpoint(instance="n" + h, port="out" + h),
+                    target=Endpoint(instance="sub" + h, port="p" + h)),
+               Wire(source=Endpoint(instance="sub" + h, port="q" + h),
+                    target=Endpoint(instance="e" + h, port="in" + h)),
+               Wire(source=Endpoint(instance="e" + h, port="s" + h),
+                    target=Endpoint(instance=None, port="z" + h), delayed=True)],
+        trainings=[Training(target="n" + h, optimiser="o" + h, family="rl",
+                            objective="maximise", notes=[h],
+                            signal=Binary(op="-", left=PortRef(instance="e" + h, port="s" + h),
+                                          right=Call(function="f" + h,
+                                                     args=[Name(name="n" + h)])))])
+    return Proposal(file=h, title="Title " + h, citations=[h, "second " + h], notes=[h],
+                    components={comp.name: comp, other.name: other},
+                    diagrams={inner.name: inner, top.name: top})
+
+
+def one_line(text: str) -> str:
+    """How a name shows on one line: control characters (newlines too) become spaces."""
+    return "".join(" " if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in text)
+
+
+@pytest.mark.parametrize("options", [{}, {"flatten": True}, {"depth": 0},
+                                     {"direction": "TB", "show_types": True}])
+def test_hostile_names_cannot_break_the_dot(options):
+    proposal = hostile_proposal()
+    dot = R.to_dot(proposal, **options)
+    assert dot.isascii()
+    assert dot == R.to_dot(proposal, **options)
+    if not HAVE_DOT:
+        return
+    svg = R.render(proposal, "svg", **options)
+    svg.decode("utf-8")                                  # valid UTF-8
+    texts = svg_texts(svg)                               # valid XML
+    joined = "\n".join(texts)
+    h = one_line(HOSTILE)
+    for name in ("n", "e"):
+        assert any(name + h in t for t in texts), name
+    assert ": C" + h in texts and ": D" + h in texts
+    for port in ("out", "in", "s"):
+        assert port + h in joined
+    assert "Title " in joined and "\u00e9\u4e2d\U0001F642" in joined
+    # nothing was injected: exactly the nodes we drew, no more
+    ids = set(re.findall(r'^\s*("[^"\\]*(?:\\.[^"\\]*)*") \[label=<', dot, re.M))
+    assert len(svg_nodes(svg)) == len(ids)
+
+
+def test_hostile_text_in_a_wd_file():
+    text = ('proposal "A \\"quoted\\" {title} with <b>tags</b> & \\\\ backslash\\nand é 中"\n'
+            'cites "Ünïcödé, <script>alert(1)</script> & co. {2024}"\n'
+            'type T\n'
+            'component Box : policy, provenance = "x\\"]; evil [label=\\"pwn" {\n'
+            '  out y : T\n'
+            '  note "a note with } and { and \\"quotes\\" and <html>"\n'
+            '}\n'
+            'diagram D {\n  b = Box  note "instance note <&> \\\\ \\"q\\""\n}\n')
+    proposal = load(text)
+    dot = R.to_dot(proposal)
+    assert dot.isascii()
+    assert 'provenance: x\\"]; evil [label=\\"pwn' in dot  # stays inside its string
+    assert "<script>" not in dot and "&lt;script&gt;" in dot
+    if HAVE_DOT:
+        texts = svg_texts(R.render(proposal, "svg"))
+        joined = "\n".join(texts)
+        assert 'A "quoted" {title} with <b>tags</b> & \\ backslash' in joined
+        assert "instance note <&> \\ \"q\"" in joined
+        assert "<script>alert(1)</script>" in joined
+        assert len(svg_nodes(R.render(proposal, "svg"))) == 1
+
+
+def test_identifiers_are_injective():
+    names = ["a", "_a", "a_", "_61", "A", "a b", "a/b", "\u00e9", "", "_"]
+    assert len({R._ident(n) for n in names}) == len(names)
+    assert all(re.fullmatch(r"[A-Za-z0-9_]+", R._ident(n) or "_") for n in names if n)
+
+
+# -------------------------------------------------------------------------------- large inputs
+
+def layered(n: int, width: int = 7, seed: int = 2) -> str:
+    """A proposal of n boxes in layers of `width`, each fed from the layer before."""
+    rnd = random.Random(seed)
+    kinds = ["policy", "reward_model", "monitor", "human", "filter", "simulator", "environment",
+             "verifier", "dataset", "tool", "rater", "overseer"]
+    lines = [f'proposal "A layered proposal with {n} boxes"', "type T",
+             "type Score = Real in [0, 1]"]
+    for i in range(n):
+        kind = kinds[i % len(kinds)]
+        body = ["  out x : T"] + (["  in a : T"] if i >= width else [])
+        if kind in ("reward_model", "monitor"):
+            body.append("  out s : Score")
+        learned = ", learned" if kind in ("policy", "reward_model", "simulator") else ""
+        lines.append(f"component C{i} : {kind}{learned} {{\n" + "\n".join(body) + "\n}")
+    lines.append("diagram Layered {\n  out result : T")
+    lines += [f"  b{i} = C{i}" for i in range(n)]
+    for i in range(width, n):
+        layer = i // width
+        lines.append(f"  b{rnd.randrange((layer - 1) * width, layer * width)}.x -> b{i}.a")
+    lines.append(f"  b{n - 1}.x -> result")
+    scores = [i for i in range(n) if kinds[i % len(kinds)] in ("reward_model", "monitor")]
+    lines += [f"  train b{i} by ppo maximising b{rnd.choice(scores)}.s"
+              for i in range(n) if kinds[i % len(kinds)] == "policy"]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+@needs_dot
+def test_fifty_boxes_render_with_every_label():
+    proposal = load(layered(50))
+    svg = R.render(proposal, "svg")
+    texts = svg_texts(svg)
+    for i in range(50):
+        assert f"b{i}" in texts and f": C{i}" in texts
+
+
+def test_a_thousand_boxes_give_dot():
+    proposal = load(layered(1000, width=25))
+    dot = R.to_dot(proposal)
+    assert dot.count(" [label=<<TABLE") >= 1000
+    assert dot == R.to_dot(proposal)
+
+
+# --------------------------------------------------------------------------------- Jupyter, API
+
+@needs_dot
+def test_proposals_and_diagrams_show_themselves_as_svg():
+    proposal = load(SMALL)
+    svg = proposal._repr_svg_()
+    assert svg.startswith("<?xml") and "RLHF, small" in svg
+    diagram_svg = proposal.diagrams["RLHF"]._repr_svg_()
+    ET.fromstring(diagram_svg.encode())
+    assert "rm" in svg_texts(diagram_svg.encode())
+
+
+def test_without_dot_the_notebook_falls_back_to_text(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("WIRING_DOT", raising=False)
+    proposal = load(SMALL)
+    assert proposal._repr_svg_() is None
+    with pytest.raises(R.DotNotFound, match="apt-get install graphviz"):
+        R.render(proposal, "png")
+    assert R.render(proposal, "dot").decode() == R.to_dot(proposal)
+
+
+@needs_dot
+def test_render_returns_image_bytes():
+    proposal = load(SMALL)
+    assert R.render(proposal, "png")[:8] == b"\x89PNG\r\n\x1a\n"
+    assert R.render(proposal, "pdf")[:5] == b"%PDF-"
+    assert R.render(proposal, "svg").lstrip().startswith(b"<?xml")
+
+
+# -------------------------------------------------------------------------------------- the CLI
+
+@pytest.fixture
+def small_file(tmp_path):
+    path = tmp_path / "small.wd"
+    path.write_text(SMALL, encoding="utf-8")
+    return path
+
+
+@needs_dot
+@pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"),
+                                           (".pdf", b"%PDF"), (".dot", b"digraph")])
+def test_cli_format_from_suffix(small_file, tmp_path, suffix, magic, capsys):
+    out = tmp_path / f"picture{suffix}"
+    assert main(["render", str(small_file), "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(magic)
+    assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_cli_options_reach_the_dot(small_file, tmp_path):
+    def dot(*options):
+        out = tmp_path / "x.dot"
+        assert main(["render", str(small_file), "-o", str(out), *options]) == 0
+        return out.read_text()
+    assert "rankdir=TB" in dot("--direction", "TB")
+    assert "rankdir=LR" in dot()
+    assert '"rm" [label=' not in dot("--mode", "deploy")
+    assert "Real in [0, 1&#93;" in dot("--types") and "Real in [0, 1&#93;" not in dot()
+    assert "Legend" not in dot("--no-legend")
+    assert "RLHF, small" not in dot("--no-title") and "Legend" in dot("--no-title")
+    nested = tmp_path / "nested.wd"
+    nested.write_text(NESTED, encoding="utf-8")
+    out = tmp_path / "n.dot"
+    assert main(["render", str(nested), "-o", str(out), "--depth", "0"]) == 0
+    assert "cluster_system" not in out.read_text()
+    assert main(["render", str(nested), "-o", str(out), "--flatten"]) == 0
+    assert "cluster_system" not in out.read_text() and '"system/agent"' in out.read_text()
+    assert main(["render", str(nested), "-o", str(out), "--diagram", "Guarded"]) == 0
+    assert "diagram <B>Guarded</B>" in out.read_text()
+
+
+def test_cli_format_flag_and_default_output(small_file, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", str(small_file), "--format", "dot"]) == 0
+    assert (tmp_path / "small.dot").read_text().startswith("digraph")
+    capsys.readouterr()
+    assert main(["render", str(small_file), "--format", "dot", "-o", "-"]) == 0
+    assert capsys.readouterr().out.startswith("digraph")
+
+
+def test_cli_usage_errors(small_file, tmp_path, capsys):
+    assert main(["render", str(small_file), "-o", str(tmp_path / "x.gif")]) == 2
+    assert "--format" in capsys.readouterr().err
+    assert main(["render", str(small_file), "--diagram", "Nope", "--format", "dot",
+                 "-o", str(tmp_path / "x.dot")]) == 2
+    assert "RLHF" in capsys.readouterr().err
+    assert main(["render", str(small_file), "--mode", "eval", "--format", "dot",
+                 "-o", str(tmp_path / "x.dot")]) == 2
+    assert "train, deploy" in capsys.readouterr().err
+    assert main(["render", str(tmp_path / "missing.wd"), "--format", "dot"]) == 2
+    assert main(["render", str(small_file), "--format", "dot",
+                 "-o", str(tmp_path / "no" / "such" / "dir.dot")]) == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(["render", str(small_file), "--direction", "diagonal"])
+    assert exit_.value.code == 2
+
+
+def test_cli_render_reports_errors_and_draws_nothing(tmp_path, capsys):
+    broken = tmp_path / "broken.wd"
+    broken.write_text("type T\ncomponent A : policy {\n  in x : T\n}\n"
+                      "diagram D {\n  a = A\n  a.nope -> a.x\n}\n", encoding="utf-8")
+    out = tmp_path / "broken.svg"
+    assert main(["render", str(broken), "-o", str(out)]) == 1
+    assert not out.exists()
+    assert "error" in capsys.readouterr().err
+
+
+def test_cli_without_dot_writes_the_dot_file_and_says_how_to_install(small_file, tmp_path,
+                                                                     monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.delenv("WIRING_DOT", raising=False)
+    out = tmp_path / "pic.svg"
+    assert main(["render", str(small_file), "-o", str(out)]) == R.EXIT_NO_DOT == 3
+    assert not out.exists()
+    written = tmp_path / "pic.dot"
+    assert written.read_text() == R.to_dot(load(SMALL))
+    err = capsys.readouterr().err
+    assert "Graphviz" in err and "apt-get install graphviz" in err and "brew install" in err
+    assert str(written) in err
+    assert err.count("wiring:") == 1                      # one message
+    # checking never needs Graphviz
+    assert main(["check", str(small_file)]) == 0
+    assert main(["doctor"]) == 3
+    report = capsys.readouterr().out
+    assert "NOT FOUND" in report and "apt-get install graphviz" in report
+
+
+def test_cli_without_dot_in_a_real_process(small_file, tmp_path):
+    """The same as a user sees it: a shell whose PATH has no Graphviz."""
+    env = dict(os.environ, PATH=str(tmp_path / "empty"))
+    env.pop("WIRING_DOT", None)
+    command = [sys.executable, "-m", "wiring.cli"]
+    run = subprocess.run(command + ["check", str(small_file)], env=env, capture_output=True,
+                         text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    run = subprocess.run(command + ["render", str(small_file), "-o", str(tmp_path / "p.png")],
+                         env=env, capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 3
+    assert (tmp_path / "p.dot").exists() and not (tmp_path / "p.png").exists()
+    assert "install" in run.stderr and "Traceback" not in run.stderr
+
+
+@needs_dot
+def test_cli_doctor_with_dot(capsys):
+    assert main(["doctor"]) == 0
+    report = capsys.readouterr().out
+    assert "dot:" in report and "svg: ok" in report and "png: ok" in report
+
+
+def test_cli_help_documents_the_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        main(["render", "--help"])
+    text = capsys.readouterr().out
+    assert "exit codes" in text and "3  Graphviz `dot` is not installed" in text
+
+
+def test_a_failing_dot_is_reported(small_file, tmp_path, monkeypatch, capsys):
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\necho 'dot: something broke' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("WIRING_DOT", str(fake))
+    assert main(["render", str(small_file), "-o", str(tmp_path / "x.svg")]) == 4
+    assert "something broke" in capsys.readouterr().err
+    with pytest.raises(R.DotFailed):
+        R.render(load(SMALL), "svg")
+
+
+# ------------------------------------------------------------------------------------- gallery
+
+def test_gallery_lists_every_example():
+    gallery = ROOT / "docs" / "gallery.md"
+    if not gallery.exists():
+        pytest.skip("docs/gallery.md not generated yet")
+    text = gallery.read_text(encoding="utf-8")
+    assert "Generated by scripts/gen_gallery.py" in text
+    for path in EXAMPLES:
+        rel = path.relative_to(ROOT).as_posix()
+        if wiring.check_file(str(path)).ok:
+            assert f"`{rel}`" in text, f"run scripts/gen_gallery.py: {rel} is not in the gallery"
+    for picture in re.findall(r"\]\((gallery/[^)]+\.svg)\)", text):
+        assert (ROOT / "docs" / picture).exists(), picture
