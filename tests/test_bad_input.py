@@ -378,6 +378,23 @@ def test_diagrams_nested_1000_deep(tmp_path):
     assert elapsed < 60, f"checking 1000 nested diagrams took {elapsed:.1f} s"
 
 
+@pytest.mark.parametrize("command", ["lint", "analyze", "render", "render --flatten", "export"])
+def test_diagrams_nested_1000_deep_through_every_command(tmp_path, command):
+    # The commands that walk the diagram hierarchy (analyses, rendering) must not recurse once
+    # per level either: same verdict as three levels deep.
+    def run(depth: int):
+        path = write(tmp_path / f"nested{depth}.wd", _nested_diagrams(depth))
+        args = command.split()
+        if args[0] == "render":
+            args += ["--format", "dot", "-o", tmp_path / f"out{depth}.dot"]
+        proc = run_cli(*args, path, timeout=120)
+        assert_no_crash(proc)
+        return proc
+
+    shallow, deep = run(3), run(DEPTH)
+    assert deep.returncode == shallow.returncode == EXIT_OK, deep.stderr
+
+
 def test_refinement_chain_1000_deep(tmp_path):
     out = ["type Prompt", "diagram R0 {", "  in x : Prompt", "  out y : Prompt", "  x -> y", "}"]
     for i in range(1, DEPTH + 1):

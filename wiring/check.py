@@ -318,7 +318,9 @@ def _instantaneous(ctx: _Context, diagram: Diagram, mode: str | None,
         graph.add((wire.source.instance, wire.source.port),
                   (wire.target.instance, wire.target.port), wire)
     for instance in diagram.instances:
-        if not _active(instance.modes, mode) or instance.attributes.stateful:
+        # A nested diagram's behaviour is computed from its contents, whatever it declares.
+        if not _active(instance.modes, mode) or (instance.attributes.stateful
+                                                  and not instance.of_diagram):
             continue
         box = ctx.proposal.box(instance.of)
         if box is None:
@@ -394,10 +396,17 @@ def _check_loops(ctx: _Context, diagram: Diagram, graph: _PortGraph, mode: str |
 _VALUE_FUNCTIONS = {"match", "mse", "cross_entropy", "log_likelihood", "accuracy", "loss"}
 
 
+SELECTING = ("best_of", "quantilizer", "human_selection")  # choose outputs, not parameters
+EVALUATING = ("rl", "best_of", "quantilizer", "selection", "early_stopping", "human_selection")
+
+
 def _check_training(ctx: _Context, view: _DiagramView, training: Training) -> None:
     diagram = view.diagram
     instance = view.instances[training.target]
-    if instance.frozen:
+    _check_signal_depends_on_target(ctx, view, training)
+    if training.family in SELECTING:
+        pass  # selecting among a box's outputs needs no parameters: frozen boxes qualify
+    elif instance.frozen:
         why = (f"a frozen snapshot of `{instance.snapshot_of}`" if instance.snapshot_of
                else "declared `frozen`")
         ctx.report(error("E0301", f"`{instance.name}` is {why}; it cannot be trained",
@@ -421,6 +430,32 @@ def _check_training(ctx: _Context, view: _DiagramView, training: Training) -> No
                              help=f"add `learned` to the attributes of `{instance.of}`"))
     _check_training_modes(ctx, view, training)
     _check_signal(ctx, view, training, training.signal, in_value_function=False)
+
+
+def _check_signal_depends_on_target(ctx: _Context, view: _DiagramView, training: Training) -> None:
+    """W0301: a signal that rewards or selects a box but reads nothing its output can reach is
+    almost always a wire or a name gone wrong."""
+    if training.family not in EVALUATING:
+        return
+    reads = {n.instance if isinstance(n, PortRef) else n.name for n in names_in(training.signal)}
+    reads.discard(None)
+    if training.target in reads:
+        return
+    following: dict[str, set[str]] = defaultdict(set)
+    for wire in view.diagram.wires:
+        following[wire.source.instance or ""].add(wire.target.instance or "")
+    seen, stack = {training.target}, [training.target]
+    while stack:
+        for nxt in following.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    if seen & reads or "" in seen and any(r not in view.instances for r in reads):
+        return
+    ctx.report(warning("W0301", f"the signal that trains `{training.target}` reads nothing its "
+                       "output reaches", training.span, label="independent of the trained box",
+                       help="wire the trained box's output into the evaluator the signal reads, "
+                       "or check the names in the signal"))
 
 
 def _check_training_modes(ctx: _Context, view: _DiagramView, training: Training) -> None:
@@ -507,6 +542,16 @@ def _expr_type(view: _DiagramView, expr: Expr):
 # ---------------------------------------------------------------------- interfaces, nesting
 
 def _check_refinement(ctx: _Context, diagram: Diagram) -> None:
+    chain, current = [diagram.name], diagram.refines
+    while current is not None and current in ctx.proposal.diagrams and current not in chain:
+        chain.append(current)
+        current = ctx.proposal.diagrams[current].refines
+    if current is not None and current in chain:
+        ctx.report(error("E0241", f"`{diagram.name}` refines itself: " + " refines ".join(
+            f"`{c}`" for c in chain[chain.index(current):] + [current]), diagram.span,
+            label="circular refinement", help="a refinement implements another box; name the "
+            "component it implements"))
+        return
     spec = ctx.proposal.box(diagram.refines)
     if spec is None:
         return
@@ -605,6 +650,11 @@ def _unused_instances(ctx: _Context, diagram: Diagram) -> None:
         used |= {n.name if isinstance(n, Name) else n.instance for n in names_in(training.signal)}
     used |= {i.snapshot_of for i in diagram.instances}
     for instance in diagram.instances:
+        box = ctx.proposal.box(instance.of)
+        needs_wires = box is not None and any(p.direction == "in" and p.default is None
+                                              for p in box.ports)
+        if needs_wires:
+            continue  # its unconnected inputs are errors already (E0210)
         if instance.name not in used and (diagram.name, instance.name) not in ctx.excused:
             ctx.report(warning("W0201", f"`{instance.name}` is not connected to anything",
                                instance.span, label="no wires",

@@ -350,7 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p):
         p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour in diagnostics (default: when writing to a terminal)")
-        p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help=argparse.SUPPRESS)
 
     p = sub.add_parser("check", help="type-check proposals and their wiring")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -393,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # an internal error: a bug in wiring, never the user's fault
-        if args.debug:
+        if getattr(args, "debug", False):
             raise
         print(f"wiring: internal error: {type(exc).__name__}: {exc}\n"
               "This is a bug in wiring. Run again with --debug for the traceback and report it.",

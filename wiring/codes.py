@@ -189,6 +189,12 @@ CODES: dict[str, Code] = {
         "`allow CODE because \"reason\"` acknowledges a finding of the analyses: CODE must be a "
         "finding code (S....) and the reason must say why the finding is inherent.",
         'allow S9999 because "inherent"\n'),
+    "E0123": Code(
+        "attribute value out of range",
+        "`coverage` and `miss` are probabilities in [0, 1]; `cost` and `budget` are not "
+        "negative. A parameter used as such a value must be declared within the range "
+        "(`param q : Prob`).",
+        "component Audit : auditor, human, coverage = 2 {\n}\n"),
     # ----------------------------------------------------------------------------- wiring
     "E0201": Code(
         "a wire starts at an input",
@@ -1072,6 +1078,14 @@ diagram D {
 }
 """),
     # --------------------------------------------------------------------------- warnings
+    "W0301": Code(
+        "signal independent of the trained box",
+        "A training statement that rewards or selects a box (RL, best-of-n, selection, early "
+        "stopping) reads nothing the box's output can reach: usually a missing wire or the "
+        "wrong instance in the signal.",
+        _SCORED + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  rm = RewardModel\n"
+        "  other = Policy\n  prompt -> pi.prompt, other.prompt\n  other.response -> rm.response\n"
+        "  train pi by ppo maximising rm.score\n}\n"),
     "W0201": Code(
         "instance not connected",
         "An instance with no wires and no training statement is probably unfinished.",

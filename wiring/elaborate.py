@@ -98,6 +98,7 @@ class _Elaborator:
         self.excused: set[tuple[str, str]] = set()
         self.broken: set[str] = set(self.damaged)
         self._types_in_progress: set[str] = set()
+        self.ambiguous_ports: set[tuple[str, str]] = set()  # declared twice: uses stay silent
         self.decide: Decider | None = None
 
     # ------------------------------------------------------------------------- utilities
@@ -492,6 +493,11 @@ class _Elaborator:
         for node in tree.children[1:]:
             if node.data == "type_params":
                 indices = [str(t) for t in node.children]
+                for i, token in enumerate(node.children):
+                    if str(token) in indices[:i]:
+                        self.report(error("E0112", f"index `{token}` of `{decl.name}` is named twice",
+                                          self.span(file, token), label="repeated",
+                                          help="give each index its own name"))
             else:
                 target = node
         if target is None:
@@ -559,9 +565,32 @@ class _Elaborator:
                                   help="write e.g. `param n : Nat >= 1` or `param beta : Real >= 0`"))
                 continue
             default = self.expr(decl.file, children[2]) if len(children) > 2 else None
+            if default is not None and self._default_cycle(decl.name, default):
+                self.report(error("E0116", f"the value of `{decl.name}` depends on itself",
+                                  self.span(decl.file, children[2]), label="cyclic value",
+                                  help="give one of the parameters a number"))
+                default = None
             self.proposal.params[decl.name] = Param(
                 name=decl.name, type=param_type, written=self.text_of(decl.file, children[1]),
                 default=default, span=decl.span)
+
+    def _default_cycle(self, name: str, default: Expr) -> bool:
+        """Whether a parameter's value refers back to it through other parameters' values."""
+        from .types import names_in
+
+        seen, stack = set(), [default]
+        while stack:
+            for ref in names_in(stack.pop()):
+                if not isinstance(ref, Name) or ref.name in seen:
+                    continue
+                if ref.name == name:
+                    return True
+                seen.add(ref.name)
+                # Parameters are elaborated in order: the later one of a cycle sees it.
+                other = self.proposal.params.get(ref.name)
+                if other is not None and other.default is not None:
+                    stack.append(other.default)
+        return False
 
     def types(self) -> None:
         for form in ("type", "record", "enum"):
@@ -653,8 +682,34 @@ class _Elaborator:
                 continue
             value = self.expr(file, value_node)
             if value is not None:
+                self._check_attribute_range(name, value, span)
                 values["extra"][name] = value
         return Attributes(**values)
+
+    def _check_attribute_range(self, name: str, value: Expr, span: Span) -> None:
+        """Probabilities are in [0, 1]; costs and budgets are not negative."""
+        from .types import evaluate
+
+        low, high = (0, 1) if name in ("coverage", "miss") else (0, None)
+        number = evaluate(value, self.proposal.params)
+        if number is None and isinstance(value, Name) and value.name in self.proposal.params:
+            bounds = self.proposal.params[value.name].type
+            fits = self.decider().le(Num(value=str(low)), bounds.lower, a_is_lower=True,
+                                     b_is_lower=True) and (high is None or self.decider().le(
+                                         bounds.upper, Num(value=str(high)), a_is_lower=False,
+                                         b_is_lower=False))
+            if not fits:
+                self.report(error("E0123", f"`{name} = {value.name}`: the parameter's type "
+                                  f"`{self.proposal.params[value.name].written}` allows values "
+                                  f"outside {'[0, 1]' if high else '[0, inf)'}", span,
+                                  label="out of range", help=f"declare `param {value.name} : "
+                                  f"{'Prob' if high else 'Real >= 0'}`"))
+            return
+        if number is not None and (number < low or (high is not None and number > high)):
+            self.report(error("E0123", f"`{name}` is {float(number):g}, outside "
+                              f"{'[0, 1]' if high else '[0, inf)'}", span, label="out of range",
+                              help="coverage and miss are probabilities; cost and budget are "
+                              "not negative"))
 
     def _kind_lineage(self, kind: str) -> list[str]:
         lineage: list[str] = []
@@ -750,6 +805,7 @@ class _Elaborator:
             for port in self.port(file, node, modes):
                 clash = next((p for p in ports if p.name == port.name), None)
                 if clash is not None:
+                    self.ambiguous_ports.add((owner, port.name))
                     self.report(error("E0112", f"`{owner}` has two ports named `{port.name}`",
                                       port.span, label="second port",
                                       related=[(clash.span, "first declared here")],
@@ -1055,6 +1111,9 @@ class _DiagramBody:
             return None
         ports = self.ports_of(instance)
         port = next((p for p in ports if p.name == endpoint.port), None)
+        if (instance.of, endpoint.port) in el.ambiguous_ports:
+            self.excuse(f"{instance.name}.*")
+            return None  # E0112 already reported the duplicate; which one is meant is unknown
         if port is None:
             box = el.proposal.box(instance.of)
             guess = difflib.get_close_matches(endpoint.port, sorted(p.name for p in ports), n=1)

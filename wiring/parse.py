@@ -171,7 +171,13 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
                      help=help), exc.line
     if isinstance(exc, UnexpectedToken):
         token = exc.token
-        expected = _describe_expected(set(exc.expected))
+        # The interactive parser knows exactly which tokens would be accepted here; the raw
+        # set also lists the post-lexer's always-accepted new line.
+        try:
+            accepted = set(exc.interactive_parser.accepts()) if exc.interactive_parser else set()
+        except Exception:  # noqa: BLE001 - fall back to lark's own list
+            accepted = set()
+        expected = _describe_expected(accepted or set(exc.expected))
         if token.type == "$END":
             lines = text.split("\n")
             line = len(lines)
@@ -199,9 +205,10 @@ def _blank(text: str, start: int, end: int) -> str:
 
 def parse(path: str, text: str) -> ParsedFile:
     result = ParsedFile(path=path, text=text, tree=None)
-    if not text.strip("\n\r\t \f"):
+    if not re.sub(r"(?m)^[ \t\f]*#[^\n]*$", "", text).strip("\n\r\t \f"):
         result.diagnostics.append(error(
-            "E0004", "the file is empty", _span_at(path, 1, 1),
+            "E0004", "the file declares nothing" if text.strip() else "the file is empty",
+            _span_at(path, 1, 1),
             help="a proposal declares at least one component or diagram; `wiring new NAME` "
             "writes a starter file"))
         return result

@@ -43,6 +43,9 @@ DIRECTIONS: tuple[str, ...] = ("LR", "TB")
 EXIT_NO_DOT = 3          # `wiring render`: Graphviz `dot` missing; the .dot file was written
 EXIT_DOT_FAILED = 4      # `wiring render`: `dot` ran and failed
 DEFAULT_PNG_DPI = 192
+# Without `depth`, nested diagrams are expanded this many levels at most (deeper ones are drawn
+# as boxes, and the caption says so): Graphviz cannot lay out hundreds of nested frames.
+AUTO_DEPTH = 16
 
 INSTALL_HINT = """\
 Install Graphviz, which provides `dot`:
@@ -314,6 +317,11 @@ class _Builder:
         self.port_types: dict[tuple, str] = {}
         self.mode_seen = False
         self.order: dict[str, int] = {}      # node -> declaration order, for feedback
+        self.auto_limited = False            # nesting deeper than AUTO_DEPTH was collapsed
+        # what was drawn, for highlighting: instance path -> box or cluster id, and every
+        # optimiser as (diagram path, node id, training)
+        self.drawn: dict[tuple[str, ...], str] = {}
+        self.optimisers: list[tuple[tuple[str, ...], str, Training]] = []
 
     def place(self, node: str) -> None:
         self.order.setdefault(node, len(self.order))
@@ -334,7 +342,30 @@ class _Builder:
     # building -------------------------------------------------------------------------------
     def build(self, diagram: Diagram, prefix: tuple[str, ...], container: _Cluster,
               depth_left: int | None, stack: tuple[str, ...]) -> dict[str, _Ref]:
-        """Draw `diagram` into `container`; return its outer ports as edge ends."""
+        """Draw `diagram` into `container`; return its outer ports as edge ends.
+
+        Nested diagrams are drawn with an explicit stack, not by recursion, so that nesting
+        depth is bounded by memory, not by Python's recursion limit: each level is a generator
+        (`_build_level`) that yields the nested diagram it needs drawn and is sent back that
+        diagram's outer ports."""
+        levels = [self._build_level(diagram, prefix, container, depth_left, stack)]
+        value: dict[str, _Ref] | None = None
+        while True:
+            try:
+                request = levels[-1].send(value)
+            except StopIteration as done:
+                levels.pop()
+                value = done.value
+                if not levels:
+                    return value
+                continue
+            levels.append(self._build_level(*request))
+            value = None
+
+    def _build_level(self, diagram: Diagram, prefix: tuple[str, ...], container: _Cluster,
+                     depth_left: int | None, stack: tuple[str, ...]):
+        """One level of `build`: yields (diagram, prefix, container, depth_left, stack) for each
+        nested diagram to expand, receives its outer ports, and returns its own."""
         if self.mode is not None and self.mode in diagram.modes:
             self.mode_seen = True
         pins: dict[str, _Ref] = {}
@@ -360,22 +391,28 @@ class _Builder:
             inner = self.proposal.diagrams.get(instance.of) if instance.of_diagram else None
             expand = (inner is not None and instance.of not in stack
                       and (depth_left is None or depth_left > 0))
+            if expand and depth_left is None and len(prefix) >= AUTO_DEPTH:
+                expand = False
+                self.auto_limited = True
+            path = prefix + (instance.name,)
             if expand:
                 assert inner is not None
                 sub = container
                 if not self.flatten:
                     sub = self.cluster_for(instance, inner, box_id)
                     container.items.append(sub)
-                inner_pins = self.build(inner, prefix + (instance.name,), sub,
-                                        None if depth_left is None else depth_left - 1,
-                                        stack + (instance.of,))
+                    self.drawn[path] = sub.id
+                inner_pins = yield (inner, path, sub,
+                                    None if depth_left is None else depth_left - 1,
+                                    stack + (instance.of,))
                 ends[instance.name] = inner_pins
                 anchor = next(iter(inner_pins.values()), None)
                 if anchor is not None and not self.flatten:
                     headers[instance.name] = _Ref(anchor.node, None, "cluster:" + sub.id)
                 continue
             box = self.box_for(instance, box_id, diagram)
-            box.label = ".".join(prefix + (instance.name,)) if self.flatten else instance.name
+            box.label = ".".join(path) if self.flatten else instance.name
+            self.drawn[path] = box_id
             self.place(box_id)
             container.items.append(box)
             refs: dict[str, _Ref] = {}
@@ -419,9 +456,10 @@ class _Builder:
             target = headers.get(training.target)
             opt_id = self.path_id(prefix, f"@train{number}")
             container.items.append(_Optimiser(opt_id, training, training.target))
+            self.optimisers.append((prefix, opt_id, training))
             opt = _Ref(opt_id, None, "opt")
             seen: set[tuple] = set()
-            for ref in _signal_refs(training.signal):
+            for ref in names_in(training.signal):
                 if isinstance(ref, PortRef):
                     src = resolve(ref.instance, ref.port)
                 else:
@@ -571,59 +609,19 @@ class _Builder:
 
 
 def _strongly_connected(successors: dict[str, list[str]]) -> dict[str, int]:
-    """Tarjan's algorithm, iteratively: the number of each node's strongly connected component
-    (only for components that contain a cycle)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
+    """The number of each node's strongly connected component (networkx), only for components
+    that contain a cycle: several nodes, or one with a loop to itself."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(successors)
+    graph.add_edges_from((a, b) for a, targets in successors.items() for b in targets)
     result: dict[str, int] = {}
-    counter = 0
-    for root in successors:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            node, i = work.pop()
-            if i == 0:
-                index[node] = low[node] = counter
-                counter += 1
-                stack.append(node)
-                on_stack.add(node)
-            children = successors.get(node, [])
-            recurse = False
-            while i < len(children):
-                child = children[i]
-                i += 1
-                if child not in index:
-                    work.append((node, i))
-                    work.append((child, 0))
-                    recurse = True
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            if recurse:
-                continue
-            if low[node] == index[node]:
-                members = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    members.append(member)
-                    if member == node:
-                        break
-                if len(members) > 1 or node in successors.get(node, []):
-                    for member in members:
-                        result[member] = index[node]
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
+    for number, members in enumerate(nx.strongly_connected_components(graph)):
+        if len(members) > 1 or any(graph.has_edge(m, m) for m in members):
+            for member in members:
+                result[member] = number
     return result
-
-
-def _signal_refs(expr: Expr) -> Iterable[PortRef | Name]:
-    """Port references and instance names in a signal, left to right (KL anchors included)."""
-    return names_in(expr)
 
 
 def _tags(instance: Instance, family: Family, proposal: Proposal) -> str:
@@ -835,6 +833,19 @@ class _Emitter:
 
     # nodes ----------------------------------------------------------------------------------
     def cluster(self, cluster: _Cluster, depth: int) -> None:
+        """Write a cluster and everything in it; nested clusters through an explicit stack of
+        generators (`_cluster_lines` yields each nested cluster it needs written), so that
+        nesting depth is not bounded by Python's recursion limit."""
+        stack = [self._cluster_lines(cluster, depth)]
+        while stack:
+            try:
+                nested, nested_depth = next(stack[-1])
+            except StopIteration:
+                stack.pop()
+                continue
+            stack.append(self._cluster_lines(nested, nested_depth))
+
+    def _cluster_lines(self, cluster: _Cluster, depth: int):
         self.line(depth, f"subgraph {_quote(cluster.id)} {{")
         inner = depth + 1
         label = f"<{cluster.label}>" if cluster.label else '""'
@@ -857,7 +868,7 @@ class _Emitter:
                 self.line(inner, f"{_quote(item.id)} [label=<{_optimiser_label(item)}>, "
                           f"tooltip={_quote('optimisation: ' + item.training.optimiser)}];")
             elif isinstance(item, _Cluster):
-                self.cluster(item, inner)
+                yield item, inner
         # outer ports of a diagram sit at its left and right edges
         for group, rank in ((ins, "min"), (outs, "max")):
             if len(group) > (0 if cluster.frame else 1):
@@ -920,6 +931,10 @@ class _Emitter:
                         "</TD></TR>")
         if self.title and self.frame_label:
             rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}">{self.frame_label}</TD></TR>')
+        if self.b.auto_limited:
+            rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}"><FONT POINT-SIZE="{_FONT_SMALL + 1}"'
+                        f'><I>nested diagrams more than {AUTO_DEPTH} levels deep are drawn as '
+                        'boxes (--depth N expands N levels)</I></FONT></TD></TR>')
         if self.title and self.proposal.citations:
             text = "".join(_html_lines(("After " if n == 0 else "") + c, 110, "LEFT")
                            for n, c in enumerate(self.proposal.citations))
@@ -1028,7 +1043,7 @@ def _bare(diagram: Diagram) -> Proposal:
         add(wire.source.instance, wire.source.port, "out")
         add(wire.target.instance, wire.target.port, "in")
     for training in diagram.trainings:
-        for ref in _signal_refs(training.signal):
+        for ref in names_in(training.signal):
             if isinstance(ref, PortRef):
                 add(ref.instance, ref.port, "out")
     components: dict[str, Component] = {}

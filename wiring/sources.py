@@ -66,7 +66,9 @@ def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagn
         if len(data) > MAX_BYTES:
             size = os.path.getsize(path)
             span = Span(file=path, line=1, column=1, end_line=1, end_column=1)
-            return None, error("E0007", f"the file is {size / 2**20:.1f} MiB; proposals are "
+            shown = f"{size / 2**20:.1f} MiB" if size > MAX_BYTES else \
+                f"more than {MAX_BYTES // 2**20} MiB"  # a device or pipe has no size
+            return None, error("E0007", f"the file is {shown}; proposals are "
                                f"limited to {MAX_BYTES // 2**20} MiB", span,
                                help="split the proposal into files joined with `import`")
     except FileNotFoundError:

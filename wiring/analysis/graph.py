@@ -327,23 +327,30 @@ def build(proposal: Proposal, diagram: Diagram) -> System:
     wires: dict[tuple, list[tuple[tuple, bool, frozenset[str] | None, Span | None]]] = defaultdict(list)
     boundary: set[str] = {""}
 
-    def visit(d: Diagram, prefix: str, modes: frozenset[str] | None) -> None:
-        instances = {i.name: i for i in d.instances}
-        for instance in d.instances:
+    # Depth-first with an explicit stack (nesting may be a thousand levels deep): a diagram's
+    # boxes are entered in declaration order, a nested diagram's boxes where it is declared;
+    # its wires and trainings once all of its boxes exist.
+    stack: list[tuple[Diagram, str, frozenset[str] | None, int]] = [(diagram, "", None, 0)]
+    while stack:
+        d, prefix, modes, index = stack.pop()
+        if index < len(d.instances):
+            stack.append((d, prefix, modes, index + 1))
+            instance = d.instances[index]
             path = _join(prefix, instance.name)
             active = _meet(modes, frozenset(instance.modes) if instance.modes is not None else None)
             if instance.of_diagram:
                 inner = proposal.diagrams.get(instance.of)
-                if inner is None:
-                    continue
-                boundary.add(path)
-                visit(inner, path, active)
+                if inner is not None:
+                    boundary.add(path)
+                    stack.append((inner, path, active, 0))
             else:
                 system.boxes[path] = Box(
                     path=path, instance=instance, component=instance.of,
                     attributes=instance.attributes,
                     kinds=kind_chain(proposal, instance.attributes.kind), modes=active,
                     span=instance.span)
+            continue
+        instances = {i.name: i for i in d.instances}
         for wire in d.wires:
             source = (_join(prefix, wire.source.instance) if wire.source.instance else prefix,
                       wire.source.port)
@@ -371,7 +378,6 @@ def build(proposal: Proposal, diagram: Diagram) -> System:
                                              anchors=anchors, modes=training_modes,
                                              diagram_path=prefix))
 
-    visit(diagram, "", None)
     for port in diagram.ports:
         path = f"{'in' if port.direction == 'in' else 'out'}:{port.name}"
         system.boxes[path] = Box(
@@ -432,16 +438,20 @@ def build(proposal: Proposal, diagram: Diagram) -> System:
 
 def _producers(wires, boundary, system, node) -> list[tuple[str, str]]:
     """The leaf outputs that feed a boundary node (a nested diagram's or the top's port)."""
-    found = []
+    feeding: dict[tuple, list[tuple]] = defaultdict(list)
     for source, targets in wires.items():
         for target, *_ in targets:
-            if target != node:
-                continue
+            feeding[target].append(source)
+    found, stack, seen = [], [node], set()
+    while stack:
+        current = stack.pop()
+        for source in feeding.get(current, []):
             owner = source[0]
             if owner in system.boxes:
                 found.append(source)
             elif owner == "":
                 found.append((f"in:{source[1]}", source[1]))
-            elif owner in boundary:
-                found += _producers(wires, boundary, system, source)
+            elif owner in boundary and source not in seen:
+                seen.add(source)
+                stack.append(source)
     return found
