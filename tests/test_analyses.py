@@ -113,8 +113,11 @@ def _renamed(text: str, proposal) -> tuple[str, dict[str, str]]:
         reserved |= {p.name for p in box.ports}
     for diagram in proposal.diagrams.values():
         reserved |= set(diagram.modes)
-    names = list(proposal.components) + list(proposal.diagrams) + sorted(
-        {i.name for d in proposal.diagrams.values() for i in d.instances})
+    # Rename what this file declares (imported declarations keep their names: their files
+    # are not rewritten), and every instance.
+    own = [n for n, b in [*proposal.components.items(), *proposal.diagrams.items()]
+           if b.span is not None and b.span.file == proposal.file]
+    names = own + sorted({i.name for d in proposal.diagrams.values() for i in d.instances})
     mapping = {}
     for index, name in enumerate(dict.fromkeys(names)):
         if name not in reserved:

@@ -85,6 +85,26 @@ def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagn
     return decode(path, data)
 
 
+STD = "std/"  # imports starting with this name the standard library shipped in the package
+
+
+def std_modules() -> list[str]:
+    return sorted(p.name for p in resources.files("wiring").joinpath("std").iterdir()
+                  if p.name.endswith(".wd"))
+
+
+def _locate(current: str, target: str) -> tuple[str, str]:
+    """The path to show for an import and the path to read it from. `std/...` is the standard
+    library; anything else is relative to the importing file (a standard-library module's own
+    imports therefore stay inside the library)."""
+    display = os.path.normpath(os.path.join(os.path.dirname(current), target))
+    if current.startswith(STD) and not target.startswith(STD):
+        target = display
+    if target.startswith(STD):
+        return target, str(resources.files("wiring").joinpath("std", target[len(STD):]))
+    return display, display
+
+
 def prelude_text() -> str:
     return resources.files("wiring").joinpath("prelude.wd").read_text(encoding="utf-8")
 
@@ -142,8 +162,8 @@ def load_program(path: str, text: str | None = None) -> Program:
             order.append(current)
             continue
         target, span = pending.pop(0)
-        display = os.path.normpath(os.path.join(os.path.dirname(current), target))
-        known = keys.get(key_of(display))
+        display, real = _locate(current, target)
+        known = keys.get(key_of(real))
         if known is not None:
             if known in visiting:
                 chain = visiting[visiting.index(known):] + [known]
@@ -154,13 +174,17 @@ def load_program(path: str, text: str | None = None) -> Program:
             else:
                 program.imports[current].append(known)
             continue
-        source, problem = read_file(display, used_at=span)
+        source, problem = read_file(real, used_at=span)
         if problem is not None:
+            if display != real:  # a standard-library module: name it as the user wrote it
+                problem = problem.model_copy(update={
+                    "message": f"no standard-library module `{display}`",
+                    "help": "modules: " + ", ".join(f"`std/{m}`" for m in std_modules())})
             program.diagnostics.append(problem)
             continue
         parsed = parse(display, source)
         parsed_by_path[display] = parsed
-        keys[key_of(display)] = display
+        keys[key_of(real)] = display
         program.imports[current].append(display)
         program.imports[display] = []
         stack.append((display, _imports_of(parsed)))
