@@ -315,6 +315,108 @@ def cmd_analyze(args) -> int:
     return EXIT_OK
 
 
+def cmd_diff(args) -> int:
+    from .diff import diff, to_json, to_text
+
+    analyses = []
+    for path, diagram in ((args.left, args.diagram), (args.right, args.other_diagram or args.diagram)):
+        args.diagram = diagram
+        _, analysis, stop = _analysed(path, args)
+        if stop is not None:
+            return stop if stop != EXIT_OK else EXIT_PROBLEMS
+        analyses.append(analysis)
+    result = diff(*analyses)
+    if args.format == "json":
+        print(json.dumps(to_json(result), indent=2, ensure_ascii=False))
+    else:
+        print(to_text(result, args.left, args.right))
+    return EXIT_OK if result.same else EXIT_PROBLEMS
+
+
+STARTER = """# {title}: a starter proposal written by `wiring new`.
+#
+# Replace the boxes and wires below with your proposal's. `wiring check {file}` checks it,
+# `wiring lint {file}` runs the alignment analyses, `wiring render {file} -o {stem}.svg` draws
+# it. The language is described in docs/language.md; the standard library in wiring/std/.
+
+proposal "{title}"
+cites "Author et al. YEAR, Title of the paper, arXiv:XXXX.XXXXX"
+
+import "std/core.wd"                      # Prompt, Response, Score, ...
+
+param beta : Real >= 0 = 0.1              # a coefficient of the training signal
+
+component Model : policy, learned, untrusted {{
+  in  prompt   : Prompt
+  out response : Response
+  note "the model being trained"
+}}
+
+component Judge : reward_model, learned, untrusted {{
+  in  prompt   : Prompt
+  in  response : Response
+  out score    : Real in [0, 1]
+  note "a learned evaluator of the model's responses"
+}}
+
+component Filter : filter, trusted {{
+  in  response : Response
+  in  score    : Real in [0, 1]
+  out passed   : Response
+  note "blocks responses the judge scores low: a trusted gate before the world"
+}}
+
+diagram {name} {{
+  modes train, deploy
+
+  in  prompt   : Prompt
+  out response : Response when deploy
+
+  model  = Model
+  anchor = frozen model when train        # a snapshot: the KL anchor
+  judge  = Judge
+  filter = Filter when deploy
+
+  prompt -> model.prompt, judge.prompt
+  prompt -> anchor.prompt when train
+  model.response -> judge.response
+  model.response -> filter.response when deploy
+  judge.score -> filter.score when deploy
+  filter.passed -> response when deploy
+
+  train model by ppo maximising judge.score - beta * kl(model, anchor) when train
+
+  allow S0101 because "the learned judge is the proxy this design optimises against; the KL anchor limits how far"
+  assert gated(model)
+}}
+"""
+
+
+def cmd_new(args) -> int:
+    import re
+    from pathlib import Path
+
+    target = Path(args.name if args.name.endswith(".wd") else args.name + ".wd")
+    if target.exists():
+        print(f"wiring: `{target}` already exists; choose another name", file=sys.stderr)
+        return EXIT_USAGE
+    stem = target.stem
+    words = re.split(r"[^A-Za-z0-9]+", stem)
+    name = "".join(w[:1].upper() + w[1:] for w in words if w) or "Proposal"
+    if not name[0].isalpha():
+        name = "P" + name
+    title = " ".join(w for w in words if w) or "My proposal"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(STARTER.format(title=title, file=target, stem=stem, name=name),
+                          encoding="utf-8")
+    except OSError as exc:
+        print(f"wiring: cannot write `{target}`: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {target}; next: wiring check {target}")
+    return EXIT_OK
+
+
 def _add_analysis_commands(sub, common) -> None:
     p = sub.add_parser("lint", help="run the alignment analyses and the proposal's assertions",
                        epilog="exit codes: 0 no error finding stands, 1 an unacknowledged error "
@@ -335,6 +437,23 @@ def _add_analysis_commands(sub, common) -> None:
                    help="time steps to unroll (default 3)")
     common(p)
     p.set_defaults(run=cmd_analyze)
+
+    p = sub.add_parser("diff", help="what changed between two proposals: boxes, wires, "
+                       "optimisation, trust and findings",
+                       epilog="exit codes: 0 no difference, 1 differences (or a file does not "
+                       "check), 2 usage or I/O error")
+    p.add_argument("left", metavar="A.wd")
+    p.add_argument("right", metavar="B.wd")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--diagram", metavar="NAME", help="the diagram to compare (default: the top one)")
+    p.add_argument("--other-diagram", metavar="NAME", help="the diagram of B.wd, if named differently")
+    common(p)
+    p.set_defaults(run=cmd_diff)
+
+    p = sub.add_parser("new", help="write a commented starter proposal NAME.wd")
+    p.add_argument("name", metavar="NAME")
+    common(p)
+    p.set_defaults(run=cmd_new)
 
 
 def build_parser() -> argparse.ArgumentParser:
