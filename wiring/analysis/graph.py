@@ -179,11 +179,46 @@ class System:
         """The shortest data path from a to b inside one mode (of `modes`, default all) whose
         inner boxes avoid `avoiding`, or None."""
         best = None
+        avoiding = frozenset(avoiding)
         for mode in (self.mode_list if modes is None else modes):
-            path = _shortest(self.graph_in(mode), a, b, avoiding)
-            if path is not None and (best is None or len(path) < len(best)):
+            parents = self.search(a, mode, avoiding)
+            if b not in parents or (b == a and a not in self.graph_in(mode)):
+                continue
+            path = [b]
+            while parents[path[-1]] is not None:
+                path.append(parents[path[-1]])
+            path.reverse()
+            if best is None or len(path) < len(best):
                 best = path
         return best
+
+    def search(self, start: str, mode, avoiding: frozenset, reverse: bool = False) -> dict:
+        """Breadth-first search from `start` inside one mode, never entering `avoiding` (but
+        reaching it as an end): parent links of every box reached. Cached, because the
+        analyses ask many questions from the same start."""
+        cache = self.__dict__.setdefault("_searches", {})
+        key = (start, mode, avoiding, reverse)
+        found = cache.get(key)
+        if found is not None:
+            return found
+        graph = self.graph_in(mode)
+        parents: dict[str, str | None] = {}
+        if start in graph:
+            parents[start] = None
+            frontier = [start]
+            step = graph.predecessors if reverse else graph.successors
+            while frontier:
+                following = []
+                for node in frontier:
+                    if node != start and node in avoiding:
+                        continue  # an end, not a way through
+                    for nxt in step(node):
+                        if nxt not in parents:
+                            parents[nxt] = node
+                            following.append(nxt)
+                frontier = following
+        cache[key] = parents
+        return parents
 
     @cached_property
     def train_graph(self) -> nx.DiGraph:

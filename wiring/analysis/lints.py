@@ -219,36 +219,35 @@ def _coverage(system: System, box: Box) -> float:
     return system.number(box, "coverage", 1.0)
 
 
-def _examined(system: System, gate: Box, hazard: Box) -> float:
-    """The fraction of `hazard`'s outputs on which `gate` acts on an examination. A gate that
+def _examined(system: System, gate: Box, hazard: Box | None = None) -> float:
+    """The fraction of what reaches `gate` on which it acts after an examination. A gate that
     is itself an evaluator or a person examines what it sees (its `coverage`); a gate that only
-    acts on verdicts (a router, a shutdown latch) examines as much as the best-covering
-    evaluator that reads the hazard's output and informs it."""
-    from .graph import _shortest
-
+    acts on verdicts (a router, a shutdown latch) examines as much as the best-covering chain
+    of evaluators that informs it: a verdict relayed through a box that examines only a
+    fraction (an auditor) is limited to that fraction (a bottleneck path)."""
+    cache = system.__dict__.setdefault("_examined", {})
+    if gate.path in cache:
+        return cache[gate.path]
     own = _coverage(system, gate)
-    if gate.is_a("evaluator", "human"):
-        return own
-    world = _environments(system)
-    informers = [b for b in system.boxes.values() if b.is_a("evaluator", "human")
-                 and b.path not in (gate.path, hazard.path)
-                 and system.reaches(hazard.path, b.path, world, modes=system.deploy_modes) is not None
-                 and system.reaches(b.path, gate.path, world, modes=system.deploy_modes) is not None]
-    if not informers:
-        return own
-    # The best-covering chain of verdicts into the gate: a verdict relayed through a box that
-    # examines only a fraction (an auditor) is limited to that fraction (a bottleneck path).
-    levels = sorted({_coverage(system, b) for b in system.boxes.values()} | {own}, reverse=True)
-    for level in levels:
-        narrow = {p for p, b in system.boxes.items() if b.is_a("evaluator", "human")
-                  and _coverage(system, b) < level} | world
-        for informer in informers:
-            if _coverage(system, informer) < level:
-                continue
-            for mode in system.deploy_modes:
-                if _shortest(system.graph_in(mode), informer.path, gate.path, narrow) is not None:
-                    return min(own, level)
-    return 0.0
+    result = own
+    if not gate.is_a("evaluator", "human"):
+        world = frozenset(_environments(system))
+        judges = {p: b for p, b in system.boxes.items() if b.is_a("evaluator", "human")}
+        informers = {p for m in system.deploy_modes
+                     for p in system.search(gate.path, m, world, reverse=True) if p in judges}
+        informers.discard(gate.path)
+        if informers:
+            levels = sorted({_coverage(system, judges[p]) for p in informers}, reverse=True)
+            result = 0.0
+            for level in levels:
+                narrow = frozenset(p for p, b in judges.items() if _coverage(system, b) < level) | world
+                reached = set().union(*(system.search(gate.path, m, narrow, reverse=True)
+                                        for m in system.deploy_modes))
+                if any(_coverage(system, judges[p]) >= level for p in informers & reached):
+                    result = min(own, level)
+                    break
+    cache[gate.path] = result
+    return result
 
 
 def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list[str] | None:
