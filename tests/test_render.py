@@ -104,6 +104,34 @@ diagram Loop {
 }
 """
 
+# An untrusted, learned policy wired straight to a sink and trained on a learned reward model:
+# S0201 (pi -> user) and S0101 (pi -> rm -> [ppo: maximise rm.score]).
+UNGATED = """\
+proposal "Ungated policy"
+type Prompt
+type Response
+component Policy : policy, learned, untrusted {
+  in  prompt   : Prompt
+  out response : Response
+}
+component RewardModel : reward_model, learned {
+  in  response : Response
+  out score    : Real in [0, 1]
+}
+component User : sink {
+  in  response : Response
+}
+diagram Deploy {
+  in  prompt : Prompt
+  pi   = Policy
+  rm   = RewardModel
+  user = User
+  prompt -> pi.prompt
+  pi.response -> user.response, rm.response
+  train pi by ppo maximising rm.score
+}
+"""
+
 
 def load(text: str, name: str = "inline.wd") -> Proposal:
     return wiring.loads(text, name)
@@ -203,6 +231,7 @@ def test_dot_does_not_depend_on_hash_seed():
     ("small-train-types", SMALL, {"mode": "train", "show_types": True}),
     ("nested", NESTED, {}),
     ("nested-flat-tb", NESTED, {"flatten": True, "direction": "TB"}),
+    ("ungated-highlight", UNGATED, {"highlight": True}),
 ])
 def test_golden_dot(name, text, options):
     """DOT text is compared byte for byte. After an intended change to the renderer:
@@ -669,6 +698,215 @@ def test_a_failing_dot_is_reported(small_file, tmp_path, monkeypatch, capsys):
     assert "something broke" in capsys.readouterr().err
     with pytest.raises(R.DotFailed):
         R.render(load(SMALL), "svg")
+
+
+# -------------------------------------------------------------------------------- highlighting
+
+HL = R.HIGHLIGHT_COLOUR
+
+
+def node_line(dot: str, node: str) -> str:
+    return next(line for line in dot.splitlines() if line.strip().startswith(f'"{node}" [label='))
+
+
+def edge_line(dot: str, text: str) -> str:
+    return next(line for line in dot.splitlines() if text in line and "->" in line)
+
+
+def test_highlight_draws_the_witness_of_each_finding():
+    dot = R.to_dot(load(UNGATED), highlight=True)
+    # boxes on a witness: a thick magenta frame and the codes of their findings
+    for node, codes in (("pi", "S0101 S0201"), ("user", "S0201"), ("rm", "S0101"),
+                        ("@train0", "S0101")):
+        line = node_line(dot, node)
+        assert f'BORDER="3"' in line and HL in line, node
+        assert f"{R.MARKER.encode('ascii', 'xmlcharrefreplace').decode()} {codes}</B>" in line
+        assert "on the witness of:" in line                       # and in the tooltip
+    assert HL not in node_line(dot, "@in/prompt")
+    # the wires between consecutive boxes of a witness, the signal and the update too
+    for wire in ('"pi":"o1":e -> "user":"i0":w', '"pi":"o1":e -> "rm":"i0":w',
+                 '"rm":"o1":e -> "@train0"', '"pi":h:n -> "@train0"'):
+        line = edge_line(dot, wire)
+        assert HL in line and "style=dashed" in line, wire
+    assert HL not in edge_line(dot, '"@in/prompt" -> "pi":"i0":w')
+    assert "penwidth=3" in edge_line(dot, '"pi":"o1":e -> "user":"i0":w')
+    assert f'color="{HL}:{HL}:invis:{HL}:{HL}"' in edge_line(dot, '"pi":h:n -> "@train0"')
+    # the caption lists the findings; the legend explains the emphasis
+    assert "S0201</B></FONT> <FONT" in dot and "error: untrusted pi reaches user" in dot
+    assert "warning: optimisation pressure on pi" in dot
+    assert "on the witness of a finding" in dot and "wire on a witness" in dot
+
+
+def test_highlight_codes_select_findings():
+    proposal = load(UNGATED)
+    dot = R.to_dot(proposal, highlight="S0201")
+    assert HL in node_line(dot, "pi") and HL in node_line(dot, "user")
+    assert HL not in node_line(dot, "rm") and HL not in node_line(dot, "@train0")
+    assert "S0101" not in dot
+    assert R.to_dot(proposal, highlight=["s0201"]) == dot
+    assert R.to_dot(proposal, highlight="S0201, S0101") == R.to_dot(proposal, highlight=True)
+    missing = R.to_dot(proposal, highlight="S0201,S0999")
+    assert "no finding S0999" in missing
+    with pytest.raises(R.RenderError, match="finding codes"):
+        R.to_dot(proposal, highlight="bogus")
+    # without highlight nothing changes
+    assert R.to_dot(proposal, highlight=None) == R.to_dot(proposal) == \
+        R.to_dot(proposal, highlight=False)
+    assert HL not in R.to_dot(proposal)
+
+
+def test_highlight_skips_acknowledged_findings_unless_asked_for():
+    proposal = load(UNGATED + 'allow S0201 because "a sandboxed demo"\n')
+    every = R.to_dot(proposal, highlight=True)
+    assert HL not in node_line(every, "user")
+    assert "S0201" not in every and "1 acknowledged finding not drawn" in every
+    asked = R.to_dot(proposal, highlight="S0201")
+    assert HL in node_line(asked, "user") and "(acknowledged)" in asked
+
+
+def test_highlight_with_nothing_to_find():
+    dot = R.to_dot(load(NESTED), "Guarded", highlight=True)
+    assert "the analyses find nothing to highlight" in dot or "S0" in dot
+
+
+def _with_findings(proposal, *witnesses, diagram=None):
+    from wiring.analysis import analyse
+    from wiring.diagnostics import Diagnostic
+
+    analysis = analyse(proposal, diagram)
+    analysis.findings = [Diagnostic(code=f"S09{n:02d}", severity="warning", message=f"case {n}",
+                                    witness=list(w)) for n, w in enumerate(witnesses)]
+    return analysis
+
+
+def test_witness_entries_map_to_drawn_nodes():
+    proposal = load(SMALL)
+    analysis = _with_findings(
+        proposal,
+        ["in:prompt", "pi", "out:response"],                # outer ports are pins
+        ["pi@0", "rm@0", "U:pi#0@0"],                        # U:X#k: the optimiser of training k
+        ["h@1", "\u0398:rm@1", "rm@1"],                      # Θ:X: the optimiser training X
+        ["[sgd trains rm]"],                                 # labels of optimisation wires
+        ["pi", "...", "h"],                                  # `...` breaks the path
+        ["nobody", "(observed)", "pi"],                      # unknown entries are skipped
+    )
+    dot = R.to_dot(proposal, highlight=True, analysis=analysis)
+    codes = {node: node_line(dot, node) for node in
+             ("@in/prompt", "@out/response", "pi", "rm", "h", "ref", "@train0", "@train1")}
+    def marked(node, code):
+        return f"{code}" in codes[node].split("tooltip=")[0]
+    assert marked("@in/prompt", "S0900") and marked("@out/response", "S0900")
+    assert marked("@train0", "S0901") and not marked("@train1", "S0901")
+    assert marked("@train1", "S0902") and marked("@train1", "S0903")
+    assert marked("h", "S0904") and not marked("ref", "S0900")
+    assert HL in edge_line(dot, '"@in/prompt" -> "pi":"i0":w')
+    assert HL in edge_line(dot, '"pi":"o1":e -> "@out/response"')
+    assert HL in edge_line(dot, '"h":"o1":e -> "@train1"')           # Θ:rm: h's label trains rm
+    assert HL in edge_line(dot, '"rm":h:n -> "@train1"')              # ...and updates rm
+    assert HL not in edge_line(dot, '"pi":"o1":e -> "h":"i0":w')      # broken by `...`
+
+
+def test_witnesses_cross_frames_and_fall_into_collapsed_boxes():
+    proposal = load(NESTED)
+    analysis = _with_findings(proposal, ["system.agent", "system.guard", "world"])
+    expanded = R.to_dot(proposal, highlight=True, analysis=analysis)
+    assert HL in node_line(expanded, "system/agent") and HL in node_line(expanded, "world")
+    # the wire from guard leaves through the nested diagram's outer port
+    assert HL in edge_line(expanded, '"system/guard":"o2":e -> "system/@out/act"')
+    assert HL in edge_line(expanded, '"system/@out/act" -> "world":"i0":w')
+    collapsed = R.to_dot(proposal, depth=0, highlight=True, analysis=analysis)
+    assert "S0900" in node_line(collapsed, "system").split("tooltip=")[0]
+    assert HL in edge_line(collapsed, '"system":"o1":e -> "world":"i0":w')
+    # a witness entry that is a whole (framed) nested diagram marks its frame
+    framed = R.to_dot(proposal, highlight=True, analysis=_with_findings(proposal, ["system"]))
+    frame = next(line for line in framed.splitlines()
+                 if "system</B> : Guarded" in line and "graph [label=" in line)
+    assert f'color="{HL}"' in frame and "penwidth=3" in frame and "S0900" in frame
+
+
+def test_highlight_top_to_bottom_puts_codes_beside_the_box():
+    dot = R.to_dot(load(UNGATED), highlight=True, direction="TB")
+    line = node_line(dot, "pi")
+    assert 'VALIGN="TOP"' in line and "S0101<BR/>S0201" in line
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=_example_id)
+def test_every_example_highlights_deterministically(path):
+    result = wiring.check_file(str(path))
+    if not result.ok:
+        pytest.skip(f"{path.name} does not check")
+    from wiring.analysis import analyse
+
+    proposal = result.proposal
+    name = R.default_diagram(proposal)
+    if name is None:
+        pytest.skip("no diagram")
+    analysis = analyse(proposal, name)
+    dot = R.to_dot(proposal, highlight=True, analysis=analysis)
+    assert dot == R.to_dot(proposal, highlight=True)
+    assert dot.isascii()
+    for finding in analysis.findings:
+        if finding.acknowledged is None:
+            assert f"{finding.code}</B></FONT>" in dot, finding.code
+    if any(f.acknowledged is None and f.witness for f in analysis.findings):
+        assert 'BORDER="3" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" ' \
+               f'COLOR="{HL}"' in dot
+
+
+@needs_dot
+@pytest.mark.parametrize("example", ["rlhf.wd", "control_trusted_monitoring.wd"])
+def test_highlighted_examples_render(example):
+    svg = R.render(wiring.load(str(ROOT / "examples" / example)), "svg", highlight=True)
+    texts = svg_texts(svg)
+    assert any(t.startswith("\u26a0 S0") for t in texts)
+
+
+def test_cli_highlight(small_file, tmp_path, capsys):
+    out = tmp_path / "h.dot"
+    ungated = tmp_path / "ungated.wd"
+    ungated.write_text(UNGATED, encoding="utf-8")
+    assert main(["render", str(ungated), "--highlight", "-o", str(out)]) == 0
+    every = out.read_text()
+    assert HL in every and "S0101" in every and "S0201" in every
+    # FILE may come after a bare --highlight
+    assert main(["render", "--highlight", str(ungated), "-o", str(out)]) == 0
+    assert out.read_text() == every
+    assert main(["render", str(ungated), "--highlight", "S0201", "-o", str(out)]) == 0
+    assert "S0101" not in out.read_text() and "S0201" in out.read_text()
+    capsys.readouterr()
+    assert main(["render", str(ungated), "--highlight", "S0201,S0999", "-o", str(out)]) == 0
+    assert "no S0999 finding in `Deploy`" in capsys.readouterr().err
+    assert main(["render", str(ungated), "--highlight", "nonsense", "-o", str(out)]) == 2
+    assert "finding codes" in capsys.readouterr().err
+    assert main(["render", "--highlight", "S0201", "-o", str(out)]) == 2
+    assert "FILE is required" in capsys.readouterr().err
+    assert main(["render", str(ungated), "-o", str(out)]) == 0
+    assert HL not in out.read_text()
+
+
+# --------------------------------------------------------------------------- very deep nesting
+
+def _deep(depth: int) -> str:
+    out = ["type P", "component Leaf : tool {", "  in x : P", "  out y : P", "}"]
+    previous = "Leaf"
+    for i in range(1, depth + 1):
+        out += [f"diagram D{i} {{", "  in x : P", "  out y : P", f"  inner = {previous}",
+                "  x -> inner.x", "  inner.y -> y", "}"]
+        previous = f"D{i}"
+    return "\n".join(out) + "\n"
+
+
+def test_deep_nesting_is_drawn_without_recursion_and_limited_by_default():
+    proposal = load(_deep(1200))
+    dot = R.to_dot(proposal)
+    assert dot.count("subgraph ") == R.AUTO_DEPTH + 1
+    assert f"more than {R.AUTO_DEPTH} levels deep are drawn as boxes" in dot
+    flat = R.to_dot(proposal, flatten=True)
+    assert "subgraph " in flat and "levels deep" in flat
+    full = R.to_dot(proposal, depth=1200)                 # asked for: every level, no recursion
+    assert full.count("subgraph ") == 1200 and "levels deep" not in full   # D1199 .. D1, framed
+    shallow = R.to_dot(load(_deep(3)))
+    assert "levels deep" not in shallow
 
 
 # ------------------------------------------------------------------------------------- gallery

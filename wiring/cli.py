@@ -131,9 +131,19 @@ exit codes:
 
 
 def cmd_render(args) -> int:
-    from .api import check_file
-    from .render import FORMATS, DotFailed, DotNotFound, RenderError, run_dot, to_dot
+    import re
 
+    from .api import check_file
+    from .render import (FORMATS, DotFailed, DotNotFound, RenderError, default_diagram,
+                         highlight_codes, run_dot, to_dot)
+
+    highlight = getattr(args, "highlight", None)
+    if args.file is None and highlight not in (None, "all") and \
+            not re.fullmatch(r"[A-Za-z][0-9]{4}(\s*,\s*[A-Za-z][0-9]{4})*,?", highlight.strip()):
+        args.file, highlight = highlight, "all"       # `render --highlight FILE`
+    if args.file is None:
+        print("wiring render: FILE is required (see `wiring render --help`)", file=sys.stderr)
+        return EXIT_USAGE
     fmt = args.render_format
     out = args.output
     if fmt is None:
@@ -156,6 +166,19 @@ def cmd_render(args) -> int:
                    direction=args.direction, show_types=args.types, legend=not args.no_legend,
                    title=not args.no_title)
     try:
+        if highlight is not None:
+            codes = highlight_codes(highlight)
+            name = args.diagram or default_diagram(result.proposal)
+            analysis = None
+            if name is not None and name in result.proposal.diagrams:
+                from .analysis import analyse
+
+                analysis = analyse(result.proposal, name)
+            if analysis is not None and codes:
+                found = {f.code for f in analysis.findings}
+                for code in sorted(codes - found):
+                    print(f"wiring: no {code} finding in `{name}` to highlight", file=sys.stderr)
+            options.update(highlight=highlight, analysis=analysis)
         dot_text = to_dot(result.proposal, args.diagram, **options)
     except RenderError as exc:
         print(f"wiring: {exc}", file=sys.stderr)
@@ -218,7 +241,9 @@ def _add_render_commands(sub, common) -> None:
     p = sub.add_parser("render", help="draw a diagram as SVG, PNG, PDF or DOT",
                        description="Draw one diagram of a proposal with Graphviz.",
                        epilog=RENDER_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("file", metavar="FILE")
+    # FILE is optional to argparse only so that `render --highlight FILE` works (an optional
+    # value would swallow FILE); cmd_render requires it.
+    p.add_argument("file", metavar="FILE", nargs="?")
     p.add_argument("-o", "--output", metavar="OUT",
                    help="where to write the picture (`-` for standard output)")
     p.add_argument("--format", dest="render_format", choices=("svg", "png", "pdf", "dot"),
@@ -244,6 +269,12 @@ def _add_render_commands(sub, common) -> None:
                    "caption is written elsewhere)")
     p.add_argument("--dpi", type=int, metavar="N",
                    help="resolution of PNG output (default 192)")
+    p.add_argument("--highlight", nargs="?", const="all", metavar="CODES",
+                   help="run the analyses (as `wiring lint`) and draw the witness paths of their "
+                   "findings: boxes on a witness get a thick magenta frame with the finding "
+                   "codes, the wires between them are thick, magenta and dashed, and the caption "
+                   "lists the findings. Alone: every finding not acknowledged with `allow`; with "
+                   "codes (--highlight S0201,S0101): only those, acknowledged ones included")
     common(p)
     p.set_defaults(run=cmd_render)
 

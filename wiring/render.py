@@ -19,7 +19,14 @@ What a picture shows:
   vermilion wire with a hollow arrowhead (Para: parameters enter from above);
 - below the frame, like a figure caption: the proposal's title, the diagram and mode, the
   citations, and a legend of what the picture uses (Graphviz keeps the graph's own label
-  clear of boxes and wires).
+  clear of boxes and wires);
+- with `highlight`, the findings of the analyses on their witness paths: boxes, optimisers and
+  ports in a thick magenta frame with ⚠ and the finding codes, the wires between them thick,
+  magenta and dashed, and the findings listed in the caption (see `_Highlighter`).
+
+Nesting is walked with explicit stacks, never by recursion, so any depth can be drawn; without
+`depth`, expansion stops at AUTO_DEPTH levels (the caption says so), since Graphviz cannot lay
+out hundreds of nested frames.
 
 `render` runs Graphviz `dot` (raising `DotNotFound` with install instructions when it is
 missing); `check` never needs it.
@@ -33,9 +40,8 @@ import shutil
 import subprocess
 import textwrap
 from dataclasses import dataclass, field
-from typing import Iterable
 
-from .model import Component, Diagram, Expr, Instance, Name, Port, PortRef, Proposal, Training
+from .model import Component, Diagram, Instance, Port, PortRef, Proposal, Training
 from .types import names_in, show_expr, show_type
 
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
@@ -257,6 +263,7 @@ class _Edge:
     tooltip: str = ""
     container: str = ""         # the cluster whose diagram declared it
     lhead: str = ""
+    emphasis: bool = False      # on the witness of a highlighted finding
 
 
 @dataclass
@@ -322,6 +329,9 @@ class _Builder:
         # optimiser as (diagram path, node id, training)
         self.drawn: dict[tuple[str, ...], str] = {}
         self.optimisers: list[tuple[tuple[str, ...], str, Training]] = []
+        self.outer_pins: set[str] = set()
+        self.inner_pins: set[str] = set()    # pins of expanded (framed) nested diagrams
+        self.emphasis: dict[str, list[str]] = {}     # node or cluster id -> finding codes
 
     def place(self, node: str) -> None:
         self.order.setdefault(node, len(self.order))
@@ -381,6 +391,7 @@ class _Builder:
                 self.junctions.add(pin_id)
             else:
                 container.items.append(_Pin(pin_id, port, outer=not prefix))
+                (self.inner_pins if prefix else self.outer_pins).add(pin_id)
 
         ends: dict[str, dict[str, _Ref]] = {}   # instance -> port -> ref
         headers: dict[str, _Ref] = {}
@@ -624,6 +635,224 @@ def _strongly_connected(successors: dict[str, list[str]]) -> dict[str, int]:
     return result
 
 
+# --------------------------------------------------------------------------------- highlighting
+
+HIGHLIGHT_COLOUR = "#DC267F"     # magenta (IBM colour-blind-safe palette): not vermilion
+_CODE = re.compile(r"[A-Z][0-9]{4}\Z")
+_STEP = re.compile(r"@[0-9]+\Z")
+_COPY = re.compile(r"#([0-9]+)\Z")
+MARKER = "\u26a0"                # ⚠, before the codes of the findings a box is on
+
+
+def highlight_codes(highlight) -> frozenset[str] | None:
+    """The finding codes asked for: None for every finding (`True`, "all" or ""), else the
+    codes of a comma-separated string or an iterable of strings. Raises RenderError for a
+    string that is not a code (a letter and four digits)."""
+    if highlight is True or highlight is None:
+        return None
+    if isinstance(highlight, str):
+        if highlight.strip().lower() in ("", "all"):
+            return None
+        items = highlight.split(",")
+    else:
+        items = list(highlight)
+    codes = {str(item).strip().upper() for item in items if str(item).strip()}
+    bad = sorted(c for c in codes if not _CODE.match(c))
+    if bad:
+        raise RenderError(f"--highlight takes finding codes such as S0201 (comma-separated), "
+                          f"not {', '.join(bad)}")
+    return frozenset(codes) or None
+
+
+@dataclass
+class _Finding:
+    code: str
+    severity: str
+    message: str
+    acknowledged: str | None
+    drawn: bool = False         # some node of its witness is on the picture
+    skipped: bool = False       # acknowledged, and not asked for by its code: not drawn
+
+
+class _Highlighter:
+    """Lays the witnesses of an analysis' findings onto what a builder drew.
+
+    A witness is a list of box paths (`policy`, `deployment.monitor`, `in:prompt`), labels of
+    optimisation wires (`[ppo: maximise rm.score]`, `[sgd trains rm]`) and, for incentive
+    findings, nodes of the diagram unrolled in time (`policy@0`, `Θ:rm@1`, `U:policy#2@1`).
+    Each entry becomes the drawn nodes it stands for: a box path the innermost drawn box or
+    frame that contains it (deeper nesting may be collapsed), a label the optimiser of that
+    training (or, collapsed, the box that holds it), `Θ:X` (the parameters of X) and `U:X#k`
+    (the reward of agent X, by training k) the optimiser that trains X; `@step` is dropped.
+    Consecutive entries are joined by the drawn wires between their nodes (through the ports
+    of framed nested diagrams); `...` breaks the path. An optimiser on a witness also has its
+    update wire emphasised: the path closes there."""
+
+    def __init__(self, builder: "_Builder", analysis):
+        self.b = builder
+        self.analysis = analysis
+        self.successors: dict[str, dict[str, list[_Edge]]] = {}
+        for edge in builder.edges:
+            if edge.src.node != edge.dst.node:
+                self.successors.setdefault(edge.src.node, {}).setdefault(
+                    edge.dst.node, []).append(edge)
+
+    # entries -> nodes -----------------------------------------------------------------------
+    def box(self, path: str) -> list[str]:
+        parts = tuple(path.split("."))
+        for end in range(len(parts), 0, -1):
+            found = self.b.drawn.get(parts[:end])
+            if found is not None:
+                return [found]
+        return []
+
+    def trainings(self, pressures) -> list[str]:
+        nodes: list[str] = []
+        for pressure in pressures:
+            drawn = [opt for prefix, opt, training in self.b.optimisers
+                     if ".".join(prefix) == pressure.diagram_path and training == pressure.training]
+            for node in drawn or self.box(pressure.target):
+                if node not in nodes:
+                    nodes.append(node)
+        return nodes
+
+    def resolve(self, entry: str) -> list[str] | None:
+        """The drawn nodes of one witness entry; None for a break in the path."""
+        from .types import show_expr
+
+        pressures = self.analysis.system.pressures
+        entry = entry.strip()
+        if entry == "..." or not entry:
+            return None
+        if entry.startswith("["):
+            found = []
+            for p in pressures:
+                t = p.training
+                verb = "maximise" if t.objective == "maximise" else "minimise"
+                if entry in (f"[{t.optimiser}: {verb} {show_expr(t.signal)}]",
+                             f"[{t.optimiser} trains {p.target}]"):
+                    found.append(p)
+            return self.trainings(found)
+        if entry.startswith("("):
+            return []
+        entry = _STEP.sub("", entry)
+        if entry.startswith(("\u0398:", "U:")):
+            name = entry.split(":", 1)[1]
+            copy = _COPY.search(name)
+            if copy is not None:
+                name = name[:copy.start()]
+                index = int(copy.group(1))
+                found = [pressures[index]] if index < len(pressures) else []
+            else:
+                found = [p for p in pressures if p.target == name]
+            return self.trainings(found) or self.box(name)
+        if entry.startswith(("in:", "out:")):
+            direction, name = entry.split(":", 1)
+            pin = _Builder.path_id((), "@" + direction, _ident(name))
+            return [pin] if pin in self.b.outer_pins else []
+        return self.box(entry)
+
+    # wires ----------------------------------------------------------------------------------
+    def route(self, a: str, b: str) -> list[_Edge]:
+        """The drawn wires of a shortest path from node a to node b whose inner nodes are ports
+        of framed nested diagrams (a wire between two boxes crosses their frames there)."""
+        if a == b:
+            return []
+        before: dict[str, str] = {a: a}
+        queue = [a]
+        for node in queue:
+            for nxt in self.successors.get(node, {}):
+                if nxt in before or (nxt != b and nxt not in self.b.inner_pins):
+                    continue
+                before[nxt] = node
+                if nxt == b:
+                    edges: list[_Edge] = []
+                    while nxt != a:
+                        edges = self.successors[before[nxt]][nxt] + edges
+                        nxt = before[nxt]
+                    return edges
+                queue.append(nxt)
+        return []
+
+    def lay(self, witness: list[str]) -> tuple[list[str], list[_Edge]]:
+        """The nodes and wires one witness is drawn with."""
+        runs: list[list[list[str]]] = [[]]
+        for entry in witness:
+            nodes = self.resolve(entry)
+            if nodes is None:
+                runs.append([])
+            elif nodes:
+                if runs[-1] and runs[-1][-1] == nodes:
+                    continue
+                runs[-1].append(nodes)
+        chosen: list[str] = []
+        wires: list[_Edge] = []
+        for run in runs:
+            # An entry that stands for several nodes keeps those joined to its neighbours.
+            for i, nodes in enumerate(run):
+                if len(nodes) < 2:
+                    continue
+                joined = [n for n in nodes
+                          if (i > 0 and any(self.route(p, n) for p in run[i - 1])) or
+                          (i + 1 < len(run) and any(self.route(n, q) for q in run[i + 1]))]
+                run[i] = joined or nodes
+            for i, nodes in enumerate(run):
+                chosen += [n for n in nodes if n not in chosen]
+                if i + 1 < len(run):
+                    for a in nodes:
+                        for b in run[i + 1]:
+                            wires += self.route(a, b)
+        optimisers = {opt for _, opt, _ in self.b.optimisers} & set(chosen)
+        wires += [e for e in self.b.edges if e.style == "update" and e.src.node in optimisers]
+        return chosen, wires
+
+    def apply(self, codes: frozenset[str] | None) -> list[_Finding]:
+        """Emphasise the witnesses of the findings asked for (every unacknowledged finding, or
+        those with the given codes, acknowledged or not); the findings, for the caption."""
+        out: list[_Finding] = []
+        for finding in self.analysis.findings:
+            if codes is not None and finding.code not in codes:
+                continue
+            row = _Finding(finding.code, finding.severity, finding.message,
+                           finding.acknowledged)
+            out.append(row)
+            if finding.acknowledged is not None and codes is None:
+                row.skipped = True
+                continue
+            nodes, wires = self.lay(list(finding.witness))
+            for node in nodes:
+                marks = self.b.emphasis.setdefault(node, [])
+                if finding.code not in marks:
+                    marks.append(finding.code)
+            for edge in wires:
+                edge.emphasis = True
+            row.drawn = bool(nodes)
+        return out
+
+
+def _html_text(markup: str) -> str:
+    """The characters an HTML-like label shows (tags dropped, entities one character)."""
+    return re.sub(r"&[#a-zA-Z0-9]+;", "x", re.sub(r"<[^>]*>", "", markup))
+
+
+def _emphasised(label: str, codes: list[str], rounded: bool, direction: str) -> str:
+    """A node's HTML label inside a thick magenta frame, with the codes of its findings (the
+    frame's width and the ⚠ codes survive greyscale). The codes go where no wire ends: below
+    the box left to right (parameter updates enter from above), beside it top to bottom."""
+    style = ' STYLE="rounded"' if rounded else ""
+    per_line = 3 if direction == "LR" else 1
+    lines = [" ".join(codes[i:i + per_line]) for i in range(0, len(codes), per_line)]
+    text = (f'<FONT POINT-SIZE="{_FONT_SMALL}" COLOR="{HIGHLIGHT_COLOUR}"><B>{MARKER} '
+            + "<BR/>".join(_html(line) for line in lines) + "</B></FONT>")
+    if direction == "LR":
+        body = (f'<TR><TD>{label}</TD></TR>'
+                f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{text}</TD></TR>')
+    else:
+        body = f'<TR><TD>{label}</TD><TD VALIGN="TOP" BALIGN="LEFT">{text}</TD></TR>'
+    return (f'<TABLE BORDER="3" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
+            f'COLOR="{HIGHLIGHT_COLOUR}" BGCOLOR="#FFFFFF"{style}>{body}</TABLE>')
+
+
 def _tags(instance: Instance, family: Family, proposal: Proposal) -> str:
     a = instance.attributes
     tags = ["\u00ab" + a.kind + "\u00bb"]
@@ -800,6 +1029,8 @@ class _Emitter:
         self.legend = legend
         self.title = title
         self.out: list[str] = []
+        self.findings: list[_Finding] | None = None     # None: not highlighting
+        self.missing: list[str] = []                    # codes asked for, not found
 
     def line(self, depth: int, text: str) -> None:
         self.out.append("  " * depth + text)
@@ -849,24 +1080,34 @@ class _Emitter:
         self.line(depth, f"subgraph {_quote(cluster.id)} {{")
         inner = depth + 1
         label = f"<{cluster.label}>" if cluster.label else '""'
+        colour, width = cluster.colour, 2 if cluster.frame else 1.4
+        codes = self.b.emphasis.get(cluster.id)
+        if codes:
+            colour, width = HIGHLIGHT_COLOUR, 3
+            label = (f'<<FONT POINT-SIZE="{_FONT_SMALL}" COLOR="{HIGHLIGHT_COLOUR}"><B>{MARKER} '
+                     f'{_html(" ".join(codes))}</B></FONT><BR ALIGN="LEFT"/>{cluster.label}>')
         self.line(inner, f'graph [label={label}, style="{cluster.style}", '
-                  f'color="{cluster.colour}", bgcolor="{cluster.fill}", '
-                  f'labeljust=l, labelloc=t, margin=12, penwidth={2 if cluster.frame else 1.4}, '
-                  f'tooltip={_quote(cluster.tooltip or " ")}];')
+                  f'color="{colour}", bgcolor="{cluster.fill}", '
+                  f'labeljust=l, labelloc=t, margin=12, penwidth={width}, '
+                  f'tooltip={_quote(self.tip(cluster.id, cluster.tooltip or " "))}];')
         ins = [i for i in cluster.items if isinstance(i, _Pin) and i.port.direction == "in"]
         outs = [i for i in cluster.items if isinstance(i, _Pin) and i.port.direction == "out"]
         for item in cluster.items:
             if isinstance(item, _Box):
-                self.line(inner, f"{_quote(item.id)} [label=<"
-                          f"{_box_label(item, self.direction, self.proposal, self.show_types)}>, "
-                          f"tooltip={_quote(item.tooltip)}];")
+                label = self.mark(item.id, _box_label(item, self.direction, self.proposal,
+                                                      self.show_types), item.family.rounded)
+                self.line(inner, f"{_quote(item.id)} [label=<{label}>, "
+                          f"tooltip={_quote(self.tip(item.id, item.tooltip))}];")
             elif isinstance(item, _Pin):
-                self.line(inner, f"{_quote(item.id)} [label=<"
-                          f"{_pin_label(item, self.show_types, self.direction)}>, "
-                          f"tooltip={_quote(item.port.direction + ' ' + item.port.name)}];")
+                label = _pin_label(item, self.show_types, self.direction)
+                tip = item.port.direction + " " + item.port.name
+                self.line(inner, f"{_quote(item.id)} [label=<{self.mark(item.id, label)}>, "
+                          f"tooltip={_quote(self.tip(item.id, tip))}];")
             elif isinstance(item, _Optimiser):
-                self.line(inner, f"{_quote(item.id)} [label=<{_optimiser_label(item)}>, "
-                          f"tooltip={_quote('optimisation: ' + item.training.optimiser)}];")
+                label = _optimiser_label(item)
+                tip = "optimisation: " + item.training.optimiser
+                self.line(inner, f"{_quote(item.id)} [label=<{self.mark(item.id, label, True)}>, "
+                          f"tooltip={_quote(self.tip(item.id, tip))}];")
             elif isinstance(item, _Cluster):
                 yield item, inner
         # outer ports of a diagram sit at its left and right edges
@@ -879,6 +1120,18 @@ class _Emitter:
         for edge in self.by_container.pop(cluster.id, []):
             self.line(inner, self.edge(edge))
         self.line(depth, "}")
+
+    def mark(self, node: str, label: str, rounded: bool = False) -> str:
+        """A node's label, framed and headed by its finding codes when it is on a witness."""
+        codes = self.b.emphasis.get(node)
+        return _emphasised(label, codes, rounded, self.direction) if codes else label
+
+    def tip(self, node: str, tooltip: str) -> str:
+        codes = self.b.emphasis.get(node)
+        if not codes or self.findings is None:
+            return tooltip
+        lines = [f"{f.code}: {f.message}" for f in self.findings if f.code in codes]
+        return "\n".join([tooltip, "on the witness of:"] + sorted(set(lines), key=lines.index))
 
     # edges ----------------------------------------------------------------------------------
     def edge(self, edge: _Edge) -> str:
@@ -909,6 +1162,15 @@ class _Emitter:
             t = TRAINING_COLOUR
             attrs += [f'color="{t}:{t}:invis:{t}:{t}"', "penwidth=0.9", f"{head}=empty",
                       "arrowsize=1.3"]
+        if edge.emphasis:
+            # on a finding's witness: thick, magenta and dashed, whatever the wire (an update
+            # keeps its double line, in magenta)
+            h = HIGHLIGHT_COLOUR
+            attrs = [a for a in attrs if not a.startswith(("color=", "penwidth=", "style="))]
+            if edge.style == "update":
+                attrs += [f'color="{h}:{h}:invis:{h}:{h}"', "penwidth=1.6", "style=dashed"]
+            else:
+                attrs += [f'color="{h}"', "penwidth=3", "style=dashed"]
         if edge.lhead:
             attrs.append(f"{'ltail' if reverse else 'lhead'}={_quote(edge.lhead)}")
         if edge.tooltip:
@@ -932,9 +1194,10 @@ class _Emitter:
         if self.title and self.frame_label:
             rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}">{self.frame_label}</TD></TR>')
         if self.b.auto_limited:
-            rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}"><FONT POINT-SIZE="{_FONT_SMALL + 1}"'
-                        f'><I>nested diagrams more than {AUTO_DEPTH} levels deep are drawn as '
+            rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}"><FONT POINT-SIZE='
+                        f'"{_FONT_SMALL + 1}"><I>nested diagrams more than {AUTO_DEPTH} levels deep are drawn as '
                         'boxes (--depth N expands N levels)</I></FONT></TD></TR>')
+        rows += self.findings_rows(span, legend)
         if self.title and self.proposal.citations:
             text = "".join(_html_lines(("After " if n == 0 else "") + c, 110, "LEFT")
                            for n, c in enumerate(self.proposal.citations))
@@ -949,10 +1212,55 @@ class _Emitter:
             return ""
         return '<TABLE BORDER="0" CELLPADDING="1" CELLSPACING="3">' + "".join(rows) + "</TABLE>"
 
+    def findings_rows(self, span: int, legend: list[str]) -> list[str]:
+        """The highlighted findings, one row each: ⚠ code, severity and message, cut to about
+        the legend's width (a wider row would stretch the legend's columns)."""
+        if self.findings is None:
+            return []
+        width = 110
+        if legend:
+            # a swatch is about as wide as six characters, the gaps between pairs three
+            widest = max((len(_html_text(row)) + 9 * row.count('<TD ALIGN="LEFT">')
+                          for row in legend), default=0)
+            width = max(72, min(width, round(1.2 * widest)))
+        head = f'<FONT POINT-SIZE="{_FONT_SMALL + 1}" COLOR="{HIGHLIGHT_COLOUR}"><B>{MARKER} '
+        rows: list[str] = []
+        ignored = 0
+        for f in self.findings:
+            if f.skipped:
+                ignored += 1
+                continue
+            status = []
+            if f.acknowledged is not None:
+                status.append("acknowledged")
+            if not f.drawn:
+                status.append("not on this picture")
+            suffix = f" ({', '.join(status)})" if status else ""
+            text = f"{f.severity}: {' '.join(f.message.replace('`', '').split())}"
+            room = width - 8 - len(suffix)
+            if len(text) > room:
+                text = text[:room - 1].rstrip() + "\u2026"
+            rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}">{head}'
+                        f'{_html(f.code)}</B></FONT> <FONT POINT-SIZE="{_FONT_SMALL + 1}">'
+                        f'{_html(text + suffix)}</FONT></TD></TR>')
+        notes = []
+        if not self.findings and not self.missing:
+            notes.append("the analyses find nothing to highlight")
+        if self.missing:
+            notes.append("no finding " + ", ".join(self.missing))
+        if ignored:
+            notes.append(f"{ignored} acknowledged finding{'s' if ignored > 1 else ''} not drawn "
+                         "(name a code to draw it)")
+        notes = [n for n in notes if n]
+        if notes:
+            rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}"><FONT POINT-SIZE='
+                        f'"{_FONT_SMALL + 1}"><I>{_html("; ".join(notes))}</I></FONT></TD></TR>')
+        return rows
+
     def legend_rows(self) -> tuple[list[str], int]:
         """Table rows of (sample, meaning) pairs for what this picture uses: kind families,
         border styles, wire styles; and how many columns they take."""
-        groups: list[list[tuple[str, str]]] = [[], [], []]
+        groups: list[list[tuple[str, str]]] = [[], [], [], []]
         items = groups[0]
 
         def swatch(attrs: str) -> str:
@@ -996,6 +1304,13 @@ class _Emitter:
         if any(s == "update" for s, _ in styles):
             items.append((f'<TD FIXEDSIZE="TRUE" WIDTH="30" HEIGHT="5" SIDES="TB" BORDER="1" '
                           f'COLOR="{TRAINING_COLOUR}"></TD>', "optimisation of parameters"))
+        if self.b.emphasis:
+            h = HIGHLIGHT_COLOUR
+            groups[3] += [
+                (f'<TD WIDTH="30" HEIGHT="14" BORDER="3" COLOR="{h}"></TD>',
+                 f"{MARKER} on the witness of a finding"),
+                (line(f'SIDES="B" BORDER="3" STYLE="dashed" COLOR="{h}"'),
+                 "wire on a witness")]
         per_row = 4
         rows = []
         for items in groups:
@@ -1064,34 +1379,47 @@ def _bare(diagram: Diagram) -> Proposal:
 
 def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, mode: str | None = None,
            depth: int | None = None, flatten: bool = False, direction: str = "LR",
-           show_types: bool = False, legend: bool = True, title: bool = True) -> str:
+           show_types: bool = False, legend: bool = True, title: bool = True,
+           highlight=None, analysis=None) -> str:
     """The DOT text of one diagram of a proposal (see the module docstring for what it shows).
 
     `diagram` defaults to `default_diagram(proposal)`; `mode` keeps only the boxes, ports and
     wires active in that mode; `depth` expands nested diagrams that many levels (None: all,
     0: none) and `flatten` draws the expanded ones without their clusters; `direction` is "LR"
     (left to right) or "TB" (top to bottom); `show_types` writes each wire's type on it.
+
+    `highlight` runs the analyses (`wiring.analysis.analyse`, or uses `analysis` when given)
+    and draws the witnesses of their findings: True (or "all") for every unacknowledged
+    finding, or codes ("S0201,S0101", or a list) for the findings with those codes,
+    acknowledged ones included. Boxes and optimisers on a witness get a thick magenta frame
+    headed by ⚠ and the finding codes, the wires between them are thick, magenta and dashed,
+    and the caption lists the findings (code, severity, message). Acknowledged findings are
+    not drawn unless their code is asked for; the caption counts them.
     Raises RenderError for an unknown diagram, mode or option.
     """
     if direction not in DIRECTIONS:
         raise RenderError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
     if depth is not None and depth < 0:
         raise RenderError(f"depth must be 0 or more, not {depth}")
+    if highlight is not None and highlight is not False:
+        highlight_codes(highlight)      # a bad code is an error before any work
     if isinstance(proposal, Diagram):
         if diagram not in (None, proposal.name):
             raise RenderError(f"this diagram is `{proposal.name}`, not `{diagram}`")
         return _to_dot(_bare(proposal), proposal.name, mode=mode, depth=depth, flatten=flatten,
-                       direction=direction, show_types=show_types, legend=legend, title=title)
+                       direction=direction, show_types=show_types, legend=legend, title=title,
+                       highlight=highlight, analysis=analysis)
     name = diagram if diagram is not None else default_diagram(proposal)
     if name is not None and name not in proposal.diagrams:
         known = ", ".join(proposal.diagrams) or "none"
         raise RenderError(f"no diagram `{diagram}` in {proposal.file}; its diagrams: {known}")
     return _to_dot(proposal, name, mode=mode, depth=depth, flatten=flatten,
-                   direction=direction, show_types=show_types, legend=legend, title=title)
+                   direction=direction, show_types=show_types, legend=legend, title=title,
+                   highlight=highlight, analysis=analysis)
 
 
 def _to_dot(proposal: Proposal, name: str | None, *, mode, depth, flatten,
-            direction, show_types, legend, title) -> str:
+            direction, show_types, legend, title, highlight=None, analysis=None) -> str:
     builder = _Builder(proposal, mode, depth, flatten, direction, show_types)
     if name is None:
         # No diagram: a catalogue of the components, one box each.
@@ -1121,7 +1449,17 @@ def _to_dot(proposal: Proposal, name: str | None, *, mode, depth, flatten,
         builder.contract_junctions()
         builder.deduplicate()
         builder.mark_feedback()
-    return _Emitter(builder, proposal, frame, direction, show_types, legend, title).emit(root)
+    emitter = _Emitter(builder, proposal, frame, direction, show_types, legend, title)
+    if highlight is not None and highlight is not False:
+        codes = highlight_codes(highlight)
+        if analysis is None and name is not None:
+            from .analysis import analyse
+
+            analysis = analyse(proposal, name)
+        findings = _Highlighter(builder, analysis).apply(codes) if analysis is not None else []
+        emitter.findings = findings
+        emitter.missing = sorted(codes - {f.code for f in findings}) if codes else []
+    return emitter.emit(root)
 
 
 def _frame_label(diagram: Diagram | None, mode: str | None) -> str:
