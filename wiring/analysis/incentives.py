@@ -16,7 +16,9 @@ All criteria use reachability and d-separation (networkx); no path is ever enume
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -25,8 +27,10 @@ from .graph import Pressure, System
 DEFAULT_STEPS = 3
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
+    """A node of the unrolled diagram. A tuple, so hashing (the inner loop of every search)
+    is cheap."""
+
     box: str
     step: int
     role: str = "chance"  # chance, decision, utility, params
@@ -141,10 +145,64 @@ def _break_cycles(graph: nx.DiGraph) -> None:
         graph.remove_edge(*cycle[-1][:2])
 
 
-def _d_separated(graph: nx.DiGraph, x: set, y: set, z: set) -> bool:
-    if not x or not y:
-        return True
-    return nx.is_d_separator(graph, x, y, z)
+def _d_connected(graph: nx.DiGraph, sources: set, given: set) -> set:
+    """Every node joined to some node of `sources` by a trail that is active given `given`
+    (Koller and Friedman 2009, algorithm 3.1, "reachable"). One linear pass answers
+    d-separation for all candidates at once, where networkx's `is_d_separator` answers one
+    pair per pass; d-connection is symmetric, so the search may start from the utilities."""
+    observed_ancestors = set(given)
+    frontier = list(given)
+    while frontier:
+        for parent in graph.pred[frontier.pop()]:
+            if parent not in observed_ancestors:
+                observed_ancestors.add(parent)
+                frontier.append(parent)
+    # (node, True) when the trail arrives from a child (going up), (node, False) from a parent.
+    reached: set = set()
+    visited: set = set()
+    stack = [(node, True) for node in sources]
+    while stack:
+        node, up = item = stack.pop()
+        if item in visited:
+            continue
+        visited.add(item)
+        if node not in given:
+            reached.add(node)
+        if up and node not in given:
+            stack += [(parent, True) for parent in graph.pred[node]]
+            stack += [(child, False) for child in graph.succ[node]]
+        elif not up:
+            if node not in given:
+                stack += [(child, False) for child in graph.succ[node]]
+            if node in observed_ancestors:   # an observed collider, or one with an observed descendant
+                stack += [(parent, True) for parent in graph.pred[node]]
+    return reached
+
+
+def _search(graph: nx.DiGraph, starts, forward: bool = True, avoid: frozenset | set = frozenset()
+            ) -> dict:
+    """Breadth-first search from `starts` along (or against) the edges, never entering `avoid`:
+    every node reached, mapped to the node it was reached from (None for a start). Following
+    the map back gives a shortest path, so one search serves every witness."""
+    adjacency = graph.succ if forward else graph.pred
+    came_from = {start: None for start in starts if start not in avoid}
+    queue = deque(came_from)
+    while queue:
+        node = queue.popleft()
+        for neighbour in adjacency[node]:
+            if neighbour not in came_from and neighbour not in avoid:
+                came_from[neighbour] = node
+                queue.append(neighbour)
+    return came_from
+
+
+def _trace(came_from: dict, node) -> list:
+    """The path that `_search` found to `node`, from its start to `node`."""
+    path = []
+    while node is not None:
+        path.append(node)
+        node = came_from[node]
+    return path[::-1]
 
 
 def requisite_graph(cid: CID, agent: str) -> nx.DiGraph:
@@ -153,12 +211,11 @@ def requisite_graph(cid: CID, agent: str) -> nx.DiGraph:
     graph = cid.graph.copy()
     utilities = set(cid.utilities[agent])
     for decision in reversed(cid.decisions[agent]):
-        descendants = nx.descendants(graph, decision)
-        reward = utilities & descendants
-        parents = set(graph.predecessors(decision))
+        reward = utilities & _search(graph, [decision]).keys()
+        parents = set(graph.pred[decision])
         for parent in sorted(parents, key=lambda n: (n.step, n.box, n.role)):
             family = (parents | {decision}) - {parent}
-            if _d_separated(graph, {parent}, reward, family):
+            if not reward or parent not in _d_connected(graph, reward, family):
                 graph.remove_edge(parent, decision)
                 parents.discard(parent)
     return graph
@@ -169,51 +226,59 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
     def key(node: Node):  # time, then declaration order: never names
         return (node.step, system.rank(node.box), node.role)
 
+    def shown(path: list) -> list[str]:
+        return [str(node) for node in path]
+
     graph = cid.graph
     decision = cid.decisions[agent][0]
-    others = [d for d in cid.decisions[agent] if d != decision]
+    others = frozenset(d for d in cid.decisions[agent] if d != decision)
     utilities = set(cid.utilities[agent])
     result = Incentives(decision=agent)
     if not utilities:
         return result
     requisite = requisite_graph(cid, agent)
-    descendants = nx.descendants(graph, decision)
-    reward = utilities & descendants
-    # ICI: X on a directed path D -> X -> U (in the original graph).
-    towards_reward = set().union(*(nx.ancestors(graph, u) for u in reward)) if reward else set()
-    free = nx.restricted_view(graph, others, [])
-    free_desc = nx.descendants(free, decision)
-    free_towards = set().union(*(nx.ancestors(free, u) for u in reward if u in free)) if reward else set()
-    for node in sorted(descendants & towards_reward, key=key):
+    from_decision = _search(graph, [decision])
+    reward = [u for u in sorted(utilities, key=key) if u in from_decision]
+    # ICI: X on a directed path D -> X -> U. It is a *control* incentive when such a path
+    # avoids the agent's later decisions, *information-only* when every one passes them.
+    to_reward = _search(graph, reward, forward=False)
+    free_from_decision = _search(graph, [decision], avoid=others)
+    free_to_reward = _search(graph, reward, forward=False, avoid=others)
+    for node in sorted(from_decision.keys() & to_reward.keys(), key=key):
         if node.role in ("utility", "decision") or node.box == agent:
             continue
-        if node in free_desc and node in free_towards:
-            _record(result.ici_control, node, _witness(free, decision, node, reward, key))
+        if node in free_from_decision and node in free_to_reward:
+            path = _trace(free_from_decision, node) + _trace(free_to_reward, node)[-2::-1]
+            _record(result.ici_control, node, shown(path))
         else:
-            _record(result.ici_info, node, _witness(graph, decision, node, reward, key))
+            path = _trace(from_decision, node) + _trace(to_reward, node)[-2::-1]
+            _record(result.ici_info, node, shown(path))
     for box in list(result.ici_info):
         if box in result.ici_control:
             del result.ici_info[box]
     # VoC: X -> U in the requisite graph.
-    for node in sorted(requisite.nodes, key=key):
-        if node.role in ("utility", "decision"):
-            continue
-        if nx.descendants(requisite, node) & utilities:
-            _record(result.voc, node, _witness(requisite, node, None, utilities, key))
+    to_utility = _search(requisite, sorted(utilities, key=key), forward=False)
+    for node in sorted(to_utility, key=key):
+        if node.role not in ("utility", "decision"):
+            _record(result.voc, node, shown(_trace(to_utility, node)[::-1]))
     # RI: X -> D in the requisite graph.
-    for node in sorted(nx.ancestors(requisite, decision), key=key):
-        if node.role in ("utility", "decision"):
-            continue
-        _record(result.ri, node, [str(n) for n in nx.shortest_path(requisite, node, decision)])
-    # VoI: X requisite for D once observed (X not a descendant of D).
-    parents = set(requisite.predecessors(decision))
+    to_decision = _search(requisite, [decision], forward=False)
+    for node in sorted(to_decision, key=key):
+        if node.role not in ("utility", "decision"):
+            _record(result.ri, node, shown(_trace(to_decision, node)[::-1]))
+    # VoI: X not a descendant of D and not d-separated from D's reward given D's family
+    # (without X). Every X outside the family shares one conditioning set: one pass serves them.
+    parents = set(requisite.pred[decision])
+    family = parents | {decision}
+    connected = _d_connected(requisite, set(reward), family) if reward else set()
     for node in sorted(graph.nodes, key=key):
-        if node.role in ("utility", "decision") or node in descendants or node == decision:
+        if node.role in ("utility", "decision") or node in from_decision or node.step > decision.step:
             continue
-        if node.step > decision.step:
-            continue
-        family = (parents | {decision}) - {node}
-        if not _d_separated(requisite, {node}, reward, family):
+        if node in parents:
+            informative = bool(reward) and node in _d_connected(requisite, set(reward), family - {node})
+        else:
+            informative = node in connected
+        if informative:
             _record(result.voi, node, [str(node), "(observed)", str(decision)])
     return result
 
@@ -222,17 +287,6 @@ def _record(table: dict[str, list[str]], node: Node, witness: list[str]) -> None
     name = ("Θ:" if node.role == "params" else "") + node.box
     if name not in table:
         table[name] = witness
-
-
-def _witness(graph: nx.DiGraph, start: Node, via: Node | None, ends: set, key) -> list[str]:
-    """A directed path start -> via -> some end, as text."""
-    first = nx.shortest_path(graph, start, via) if via is not None else [start]
-    here = via if via is not None else start
-    for end in sorted(ends, key=key):
-        if end in graph and nx.has_path(graph, here, end):
-            rest = nx.shortest_path(graph, here, end)
-            return [str(n) for n in first + rest[1:]]
-    return [str(n) for n in first]
 
 
 def report(system: System, steps: int = DEFAULT_STEPS) -> list[Incentives]:
