@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, wraps
 
 import networkx as nx
 
@@ -144,10 +144,10 @@ class System:
             cache[mode] = self._graph(None if mode is None else frozenset([mode]))
         return cache[mode]
 
-    @cached_property
+    @property
     def graph(self) -> nx.DiGraph:
         """Data flow between boxes, all modes together (for questions without a path)."""
-        return self._graph(None)
+        return self.graph_in(None)
 
     @cached_property
     def deploy_modes(self) -> list[str | None]:
@@ -170,10 +170,10 @@ class System:
         return graph
 
     def descendants(self, path: str) -> set[str]:
-        return nx.descendants(self.graph, path) if path in self.graph else set()
+        return set(self.search(path, None, frozenset())) - {path}
 
     def ancestors(self, path: str) -> set[str]:
-        return nx.ancestors(self.graph, path) if path in self.graph else set()
+        return set(self.search(path, None, frozenset(), reverse=True)) - {path}
 
     def reaches(self, a: str, b: str, avoiding=frozenset(), modes=None) -> list[str] | None:
         """The shortest data path from a to b inside one mode (of `modes`, default all) whose
@@ -184,41 +184,31 @@ class System:
             parents = self.search(a, mode, avoiding)
             if b not in parents or (b == a and a not in self.graph_in(mode)):
                 continue
-            path = [b]
-            while parents[path[-1]] is not None:
-                path.append(parents[path[-1]])
-            path.reverse()
+            path = trace(parents, b)
             if best is None or len(path) < len(best):
                 best = path
         return best
 
     def search(self, start: str, mode, avoiding: frozenset, reverse: bool = False) -> dict:
-        """Breadth-first search from `start` inside one mode, never entering `avoiding` (but
-        reaching it as an end): parent links of every box reached. Cached, because the
+        """Breadth-first search from `start` inside one mode, never passing through `avoiding`
+        (but reaching it as an end): parent links of every box reached. Cached, because the
         analyses ask many questions from the same start."""
         cache = self.__dict__.setdefault("_searches", {})
         key = (start, mode, avoiding, reverse)
-        found = cache.get(key)
-        if found is not None:
-            return found
-        graph = self.graph_in(mode)
-        parents: dict[str, str | None] = {}
-        if start in graph:
-            parents[start] = None
-            frontier = [start]
-            step = graph.predecessors if reverse else graph.successors
-            while frontier:
-                following = []
-                for node in frontier:
-                    if node != start and node in avoiding:
-                        continue  # an end, not a way through
-                    for nxt in step(node):
-                        if nxt not in parents:
-                            parents[nxt] = node
-                            following.append(nxt)
-                frontier = following
-        cache[key] = parents
-        return parents
+        if key not in cache:
+            graph = self.graph_in(mode)
+            cache[key] = breadth_first(graph.pred if reverse else graph.succ,
+                                       [start] if start in graph else [], through=avoiding)
+        return cache[key]
+
+    def reachable(self, start: str, avoiding=frozenset(), modes=None, reverse: bool = False) -> set[str]:
+        """Every box a data path from `start` (or, with `reverse`, to it) reaches inside one
+        mode of `modes` (default all), not passing through `avoiding`."""
+        avoiding = frozenset(avoiding)
+        found: set[str] = set()
+        for mode in (self.mode_list if modes is None else modes):
+            found.update(self.search(start, mode, avoiding, reverse))
+        return found
 
     @cached_property
     def train_graph(self) -> nx.DiGraph:
@@ -255,14 +245,13 @@ class System:
         ends = {(b, m) for m in (self.mode_list if b_modes is None else b_modes) if (b, m) in graph}
         if not starts or not ends:
             return None
-        blocked = [n for n in graph if n[0] in avoiding and n[0] not in (a, b)]
-        view = nx.restricted_view(graph, blocked, [])
-        best = None
-        for start in starts:
-            lengths, paths = nx.single_source_dijkstra(view, start, weight=None)
-            for end in ends:
-                if end in paths and (best is None or len(paths[end]) < len(best)):
-                    best = paths[end]
+        avoiding = frozenset(avoiding) - {a, b}
+        cache = self.__dict__.setdefault("_train_searches", {})
+        key = (tuple(starts), avoiding)
+        if key not in cache:
+            cache[key] = breadth_first(graph.succ, starts, through=avoiding, by=lambda n: n[0])
+        parents = cache[key]
+        best = min((trace(parents, end) for end in ends if end in parents), key=len, default=None)
         if best is None:
             return None
         shown: list[str] = []
@@ -304,17 +293,45 @@ class System:
         return [b for b in self.boxes.values() if b.is_a(*kinds)]
 
 
-def _shortest(graph: nx.DiGraph, a: str, b: str, avoiding) -> list[str] | None:
-    if a not in graph or b not in graph:
-        return None
-    if a == b:
-        return [a]
-    blocked = [n for n in avoiding if n not in (a, b) and n in graph]
-    view = nx.restricted_view(graph, blocked, []) if blocked else graph
-    try:
-        return nx.shortest_path(view, a, b)
-    except nx.NetworkXNoPath:
-        return None
+def per_system(analysis):
+    """Memoise a function of the system alone (its sinks, hazards, gates): the analyses ask
+    for them in inner loops."""
+    @wraps(analysis)
+    def memoised(system: "System"):
+        memo = system.__dict__.setdefault("_memo", {})
+        if analysis not in memo:
+            memo[analysis] = analysis(system)
+        return memo[analysis]
+    return memoised
+
+
+def breadth_first(adjacency, starts, through=frozenset(), by=None) -> dict:
+    """Breadth-first search from `starts` over `adjacency` (a graph's `succ` or `pred`): every
+    node reached, mapped to the node it was first reached from (None for a start). Nodes in
+    `through` (or whose `by(node)` is in it) are reached but not passed through. Following the
+    links back from a node gives a shortest path to it (`trace`), so one search answers every
+    question asked from the same starts."""
+    parents = dict.fromkeys(starts)
+    frontier = list(parents)
+    while frontier:
+        following = []
+        for node in frontier:
+            if parents[node] is not None and (by(node) if by else node) in through:
+                continue  # an end, not a way through
+            for neighbour in adjacency[node]:
+                if neighbour not in parents:
+                    parents[neighbour] = node
+                    following.append(neighbour)
+        frontier = following
+    return parents
+
+
+def trace(parents: dict, node) -> list:
+    """The path `breadth_first` found to `node`, from its start to `node`."""
+    path = [node]
+    while parents[path[-1]] is not None:
+        path.append(parents[path[-1]])
+    return path[::-1]
 
 
 # ---------------------------------------------------------------------------- flattening

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import networkx as nx
 
-from .graph import Pressure, System
+from .graph import Pressure, System, breadth_first, trace as _trace
 
 DEFAULT_STEPS = 3
 
@@ -179,30 +179,8 @@ def _d_connected(graph: nx.DiGraph, sources: set, given: set) -> set:
     return reached
 
 
-def _search(graph: nx.DiGraph, starts, forward: bool = True, avoid: frozenset | set = frozenset()
-            ) -> dict:
-    """Breadth-first search from `starts` along (or against) the edges, never entering `avoid`:
-    every node reached, mapped to the node it was reached from (None for a start). Following
-    the map back gives a shortest path, so one search serves every witness."""
-    adjacency = graph.succ if forward else graph.pred
-    came_from = {start: None for start in starts if start not in avoid}
-    queue = deque(came_from)
-    while queue:
-        node = queue.popleft()
-        for neighbour in adjacency[node]:
-            if neighbour not in came_from and neighbour not in avoid:
-                came_from[neighbour] = node
-                queue.append(neighbour)
-    return came_from
-
-
-def _trace(came_from: dict, node) -> list:
-    """The path that `_search` found to `node`, from its start to `node`."""
-    path = []
-    while node is not None:
-        path.append(node)
-        node = came_from[node]
-    return path[::-1]
+def _search(graph: nx.DiGraph, starts, forward: bool = True, through=frozenset()) -> dict:
+    return breadth_first(graph.succ if forward else graph.pred, starts, through)
 
 
 def requisite_graph(cid: CID, agent: str) -> nx.DiGraph:
@@ -242,8 +220,8 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
     # ICI: X on a directed path D -> X -> U. It is a *control* incentive when such a path
     # avoids the agent's later decisions, *information-only* when every one passes them.
     to_reward = _search(graph, reward, forward=False)
-    free_from_decision = _search(graph, [decision], avoid=others)
-    free_to_reward = _search(graph, reward, forward=False, avoid=others)
+    free_from_decision = _search(graph, [decision], through=others)
+    free_to_reward = _search(graph, reward, forward=False, through=others)
     for node in sorted(from_decision.keys() & to_reward.keys(), key=key):
         if node.role in ("utility", "decision") or node.box == agent:
             continue

@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 import networkx as nx
 
 from ..diagnostics import Diagnostic, error, warning
-from .graph import Box, Pressure, System, phase_of
+from .graph import Box, Pressure, System, per_system, phase_of
 
 AGENT_KINDS = ("agent",)
 HAZARD_KINDS = ("agent", "model")                     # untrusted producers of content
@@ -42,8 +42,9 @@ def _finding(code: str, severity: str, message: str, box: Box | None, witness: l
     return diagnostic.model_copy(update={"why": why, "witness": witness})
 
 
-def _environments(system: System) -> set[str]:
-    return {b.path for b in system.boxes.values() if b.is_a("environment")}
+@per_system
+def _environments(system: System) -> frozenset[str]:
+    return frozenset(b.path for b in system.boxes.values() if b.is_a("environment"))
 
 
 def _computed_sources(system: System, pressure: Pressure, outcomes: bool) -> list[str]:
@@ -75,16 +76,13 @@ def _path_to_signal(system: System, start: str, pressure: Pressure, avoiding=fro
 def _through(system: System, start: str, via: str, pressure: Pressure,
              avoiding=frozenset()) -> list[str] | None:
     """A data path start -> via -> (a box the signal reads), inside one of the pressure's modes."""
-    from .graph import _shortest
-
     best = None
     for mode in system.pressure_modes(pressure):
-        graph = system.graph_in(mode)
-        first = _shortest(graph, start, via, avoiding)
+        first = system.reaches(start, via, avoiding, [mode])
         if first is None:
             continue
         for source in _computed_sources(system, pressure, False):
-            second = _shortest(graph, via, source, avoiding)
+            second = system.reaches(via, source, avoiding, [mode])
             if second is not None:
                 path = first + second[1:]
                 if best is None or len(path) < len(best):
@@ -117,12 +115,14 @@ def goodhart(system: System) -> Iterable[Diagnostic]:
         target = system.boxes[pressure.target]
         if pressure.family == "supervised" or not target.is_a(*AGENT_KINDS):
             continue
+        honest = None
         for proxy in system.ordered(proxies - {target.path}):
             path = _through(system, target.path, proxy, pressure, world)
             if path is None:
                 continue
-            honest = [b.path for b in system.boxes.values() if _outcome(b)
-                      and _through(system, target.path, b.path, pressure, proxies) is not None]
+            if honest is None:
+                honest = [b.path for b in system.boxes.values() if _outcome(b)
+                          and _through(system, target.path, b.path, pressure, proxies) is not None]
             notes = [f"pressure: {pressure.strength()}"]
             if not honest:
                 notes.append("only-proxy: no human judgement or real outcome reaches the signal "
@@ -195,11 +195,13 @@ def heldout_contamination(system: System) -> Iterable[Diagnostic]:
 
 # -------------------------------------------------------------------------------- A5, A8
 
+@per_system
 def _hazards(system: System) -> list[Box]:
     return sorted((b for b in system.boxes.values() if b.trust == "untrusted"
                    and b.is_a(*HAZARD_KINDS)), key=lambda b: system.rank(b.path))
 
 
+@per_system
 def _sinks(system: System) -> list[Box]:
     """Where outputs act on the world: sink and environment boxes in the deployment modes, and
     the diagram's own outputs when it declares a deployment mode (its actuators)."""
@@ -270,9 +272,7 @@ def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list
 
 
 def untrusted_output(system: System) -> Iterable[Diagnostic]:
-    from .graph import _shortest
-
-    any_gates = {b.path for b in system.boxes.values() if _is_gate(b)}
+    any_gates = {b.path for b in _gates(system)}
     for hazard in _hazards(system):
         coverage = {g: _examined(system, system.boxes[g], hazard) for g in any_gates}
         full_gates = {g for g, c in coverage.items() if c >= 1}
@@ -281,8 +281,7 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
                 continue
             graphs = [system.graph_in(m) for m in system.deploy_modes]
             graphs = [g for g in graphs if hazard.path in g and sink.path in g]
-            open_path = min((p for g in graphs if (p := _shortest(g, hazard.path, sink.path, any_gates))),
-                            key=len, default=None)
+            open_path = system.reaches(hazard.path, sink.path, any_gates, system.deploy_modes)
             if open_path is not None:
                 yield _finding(
                     "S0201", "error",
@@ -295,8 +294,7 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
                     "human approval between them",
                     related=[(sink.span, f"`{sink.path}` is where the output acts")])
                 continue
-            partial = min((p for g in graphs if (p := _shortest(g, hazard.path, sink.path, full_gates))),
-                          key=len, default=None)
+            partial = system.reaches(hazard.path, sink.path, full_gates, system.deploy_modes)
             if partial is not None:
                 weak = [p for p in partial if p in any_gates]
                 covered = ", ".join(f"`{g}` acts on {coverage[g]:g} of it" for g in weak)
@@ -377,30 +375,42 @@ def _same_family(a: Box, b: Box) -> bool:
 
 
 def monitor_collusion(system: System) -> Iterable[Diagnostic]:
-    sanitizers = {b.path for b in system.boxes.values()
-                  if b.is_a(*SANITIZER_KINDS) and b.trust in ("trusted", "formal")}
+    sanitizers = frozenset(b.path for b in system.boxes.values()
+                           if b.is_a(*SANITIZER_KINDS) and b.trust in ("trusted", "formal"))
     honeypots = [b for b in system.boxes.values() if b.is_a("honeypot") and b.trust in GATE_TRUST]
     for monitor in sorted(system.of_kind(*WATCHER_KINDS), key=lambda b: system.rank(b.path)):
         if monitor.trust != "untrusted":
             continue
-        validated = any(system.reaches(h.path, monitor.path) for h in honeypots)
-        for policy in _hazards(system):
-            if policy.path == monitor.path or not _same_family(policy, monitor):
-                continue
-            path = system.reaches(policy.path, monitor.path, sanitizers)
-            if path is None or validated:
-                continue
-            yield _finding(
-                "S0301", "error",
-                f"`{monitor.path}` watches `{policy.path}`, which shares its provenance "
-                f"`{policy.provenance}`, over an unsanitised channel, with no honeypot validation",
-                monitor, path,
-                "a monitor from the same model as what it watches shares its blind spots and "
-                "can coordinate with it through steganographic signals (Greenblatt et al. 2024, "
-                "untrusted monitoring)",
-                "paraphrase or redact the monitored output with a trusted sanitizer, and "
-                "validate the monitor on trusted honeypots (known-bad inputs) before trusting it",
-                related=[(policy.span, f"`{policy.path}` is watched")])
+        if any(h.path in system.reachable(monitor.path, reverse=True) for h in honeypots):
+            continue  # validated on known-bad inputs
+        # What the monitor reads over unsanitised channels (one search back from it), then
+        # the closest same-family model among it: one finding per monitor, not per pair.
+        read = system.reachable(monitor.path, sanitizers, reverse=True)
+        watched = [p for p in _hazards(system) if p.path in read and p.path != monitor.path
+                   and _same_family(p, monitor)]
+        paths = [(system.reaches(p.path, monitor.path, sanitizers), p) for p in watched]
+        if not paths:
+            continue
+        path, policy = min(paths, key=lambda found: len(found[0]))
+        others = [p.path for _, p in paths if p is not policy]
+        yield _finding(
+            "S0301", "error",
+            f"`{monitor.path}` watches `{policy.path}`, which shares its provenance "
+            f"`{policy.provenance}`, over an unsanitised channel, with no honeypot validation",
+            monitor, path,
+            "a monitor from the same model as what it watches shares its blind spots and "
+            "can coordinate with it through steganographic signals (Greenblatt et al. 2024, "
+            "untrusted monitoring)",
+            "paraphrase or redact the monitored output with a trusted sanitizer, and "
+            "validate the monitor on trusted honeypots (known-bad inputs) before trusting it",
+            related=[(policy.span, f"`{policy.path}` is watched")],
+            notes=[_listing("it also watches", others)] if others else [])
+
+
+def _listing(what: str, paths: list[str], limit: int = 5) -> str:
+    shown = ", ".join(f"`{p}`" for p in paths[:limit])
+    more = f" and {len(paths) - limit} more" if len(paths) > limit else ""
+    return f"{what} {shown}{more}"
 
 
 def training_against_monitor(system: System) -> Iterable[Diagnostic]:
@@ -435,11 +445,12 @@ def training_against_monitor(system: System) -> Iterable[Diagnostic]:
 # ------------------------------------------------------------------------------------ A9
 
 def judge_taint(system: System) -> Iterable[Diagnostic]:
-    stops = {b.path for b in system.boxes.values()
-             if b.is_a("sanitizer", "verifier") and b.trust in ("trusted", "formal")}
+    stops = frozenset(b.path for b in system.boxes.values()
+                      if b.is_a("sanitizer", "verifier") and b.trust in ("trusted", "formal"))
     world = _environments(system)
     for source in _hazards(system):
-        tainted = _reach_set(system, source.path, stops | world)
+        # Trusted sanitizers and verifiers stop the taint; they are not judges it reaches.
+        tainted = system.reachable(source.path, stops | world) - stops - world - {source.path}
         for judge in sorted((system.boxes[p] for p in tainted), key=lambda b: system.rank(b.path)):
             if judge.trust not in ("human", "trusted") or not judge.is_a(*JUDGING_KINDS):
                 continue
@@ -447,7 +458,7 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
             # The judge is tainted in the modes where the output reaches it; its judgement
             # carries to other modes only through what it trains.
             tainted_in = [m for m in system.mode_list
-                          if system.reaches(source.path, judge.path, stops | world, [m])]
+                          if judge.path in system.reachable(source.path, stops | world, [m])]
             gated = _gate_fed_by(system, source, judge)
             if gated is not None and into is not None:
                 yield _finding(
@@ -480,28 +491,22 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
 
 def _gate_fed_by(system: System, source: Box, judge: Box) -> list[str] | None:
     """A path from `judge` to a gate on `source`'s way to a sink (or [judge] if it is one)."""
-    gates = [b for b in system.boxes.values() if _is_gate(b)]
     world = _environments(system)
+    deployed = system.deploy_modes
+    after_source = system.reachable(source.path, world, deployed)
+    from_judge = system.reachable(judge.path, world, deployed)
     for sink in _sinks(system):
-        for gate in sorted(gates, key=lambda b: system.rank(b.path)):
-            if gate.path == judge.path or \
-                    system.reaches(source.path, gate.path, world, modes=system.deploy_modes) is None or \
-                    system.reaches(gate.path, sink.path, world, modes=system.deploy_modes) is None:
-                continue
-            path = system.reaches(judge.path, gate.path, world, modes=system.deploy_modes)
-            if path is not None:
-                return path
+        before_sink = system.reachable(sink.path, world, deployed, reverse=True)
+        for gate in _gates(system):
+            if gate.path != judge.path and gate.path in after_source and \
+                    gate.path in before_sink and gate.path in from_judge:
+                return system.reaches(judge.path, gate.path, world, modes=deployed)
     return None
 
 
-def _reach_set(system: System, start: str, stops: set[str]) -> set[str]:
-    found: set[str] = set()
-    for mode in system.mode_list:
-        graph = system.graph_in(mode)
-        view = nx.restricted_view(graph, [s for s in stops if s != start and s in graph], [])
-        if start in view:
-            found |= nx.descendants(view, start)
-    return found
+@per_system
+def _gates(system: System) -> list[Box]:
+    return sorted((b for b in system.boxes.values() if _is_gate(b)), key=lambda b: system.rank(b.path))
 
 
 # ---------------------------------------------------------------------------- A10, A16
@@ -596,7 +601,7 @@ def _upstream(system: System, pressure: Pressure) -> set[str]:
 
 def sim_to_real(system: System) -> Iterable[Diagnostic]:
     sinks = _sinks(system)
-    gates = {b.path for b in system.boxes.values() if _is_gate(b)}
+    gates = {b.path for b in _gates(system)}
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if not target.is_a(*AGENT_KINDS):
