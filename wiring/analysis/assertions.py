@@ -90,7 +90,7 @@ def _check(system: System, assertion: Assertion, incentives: dict[str, Incentive
     if claim == "gated":
         box = system.boxes[resolved[assertion.target][0]]
         gates = {g for g in system.boxes if _is_gate(system.boxes[g])
-                 and _examined(system, system.boxes[g], box) >= 1}
+                 and _examined(system, system.boxes[g]) >= 1}
         for sink in _sinks(system):
             path = system.reaches(box.path, sink.path, gates - {box.path}, modes=system.deploy_modes)
             if path is not None and sink.path != box.path:
@@ -104,7 +104,7 @@ def _check(system: System, assertion: Assertion, incentives: dict[str, Incentive
             if hazard.path == target[0]:
                 return AssertionResult(assertion, False, f"`{hazard.path}` is untrusted", [hazard.path])
             gates = {g for g in system.boxes if _is_gate(system.boxes[g])
-                     and _examined(system, system.boxes[g], hazard) >= 1}
+                     and _examined(system, system.boxes[g]) >= 1}
             path = _port_path(system, (hazard.path, None), target, gates)
             if path is not None:
                 return AssertionResult(assertion, False,

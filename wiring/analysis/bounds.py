@@ -94,7 +94,7 @@ def bounds(system: System) -> list[Bound]:
                 miss_expr = box.expr("miss")
                 miss = (decide.to_sympy(miss_expr) if miss_expr is not None
                         else sympy.Symbol(f"miss_{gate.replace('.', '_')}", nonnegative=True))
-                coverage = _examined(system, box, hazard)
+                coverage = _examined(system, box)
                 # An unexamined fraction passes: P(pass) = (1 - c) + c * miss.
                 cov = sympy.nsimplify(coverage)
                 passes[gate] = sympy.simplify(1 - cov + cov * miss) if coverage < 1 else miss

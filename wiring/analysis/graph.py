@@ -12,6 +12,7 @@ hierarchy), trust, learned/frozen, held-out, provenance, modes and optimisation 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
@@ -188,6 +189,24 @@ class System:
             if best is None or len(path) < len(best):
                 best = path
         return best
+
+    def distance(self, a: str, b: str, avoiding=frozenset(), modes=None) -> float:
+        """The number of wires on the shortest data path `reaches` would give (inf if none),
+        without tracing it: a breadth-first search also records depths."""
+        avoiding = frozenset(avoiding)
+        return min((self._depths(b, mode, avoiding).get(a, math.inf)
+                    for mode in (self.mode_list if modes is None else modes)), default=math.inf)
+
+    def _depths(self, end: str, mode, avoiding: frozenset) -> dict[str, int]:
+        cache = self.__dict__.setdefault("_depth_maps", {})
+        key = (end, mode, avoiding)
+        if key not in cache:
+            parents = self.search(end, mode, avoiding, reverse=True)
+            depths: dict[str, int] = {}
+            for node, parent in parents.items():   # breadth-first order: parents come first
+                depths[node] = 0 if parent is None else depths[parent] + 1
+            cache[key] = depths
+        return cache[key]
 
     def search(self, start: str, mode, avoiding: frozenset, reverse: bool = False) -> dict:
         """Breadth-first search from `start` inside one mode, never passing through `avoiding`

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 import networkx as nx
@@ -55,12 +56,37 @@ class Incentives:
         return box in getattr(self, kind)
 
 
+class Links(NamedTuple):
+    """A graph as plain adjacency (node -> successors, node -> predecessors): the criteria
+    only traverse, and a requisite graph per agent is then a cheap copy-on-write."""
+
+    succ: dict
+    pred: dict
+
+    @classmethod
+    def of(cls, graph: nx.DiGraph) -> "Links":
+        return cls({n: tuple(a) for n, a in graph.succ.items()},
+                   {n: tuple(a) for n, a in graph.pred.items()})
+
+    def without(self, edges: list[tuple]) -> "Links":
+        succ, pred = dict(self.succ), dict(self.pred)
+        for tail, head in edges:
+            succ[tail] = tuple(n for n in succ[tail] if n != head)
+            pred[head] = tuple(n for n in pred[head] if n != tail)
+        return Links(succ, pred)
+
+
 @dataclass
 class CID:
     graph: nx.DiGraph
     decisions: dict[str, list[Node]]   # agent box -> its decision nodes, by step
     utilities: dict[str, list[Node]]   # agent box -> its utility nodes
     steps: int
+    order: dict = field(default_factory=dict)   # node -> rank: time, then declaration order
+
+    @cached_property
+    def links(self) -> Links:
+        return Links.of(self.graph)
 
 
 def decision_boxes(system: System) -> list[str]:
@@ -130,7 +156,10 @@ def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
     decisions = {a: [Node(a, t, "decision") for t in range(steps)] for a in agents if a in boxes}
     utilities = {a: u for a, u in utilities.items() if a in decisions}
     _break_cycles(graph)
-    return CID(graph=graph, decisions=decisions, utilities=utilities, steps=steps)
+    # Witnesses and tables list nodes by time, then declaration order: never by name.
+    order = {node: rank for rank, node in enumerate(sorted(
+        graph, key=lambda n: (n.step, system.rank(n.box), n.role)))}
+    return CID(graph=graph, decisions=decisions, utilities=utilities, steps=steps, order=order)
 
 
 def _break_cycles(graph: nx.DiGraph) -> None:
@@ -145,7 +174,7 @@ def _break_cycles(graph: nx.DiGraph) -> None:
         graph.remove_edge(*cycle[-1][:2])
 
 
-def _d_connected(graph: nx.DiGraph, sources: set, given: set) -> set:
+def _d_connected(graph: Links | nx.DiGraph, sources: set, given: set) -> set:
     """Every node joined to some node of `sources` by a trail that is active given `given`
     (Koller and Friedman 2009, algorithm 3.1, "reachable"). One linear pass answers
     d-separation for all candidates at once, where networkx's `is_d_separator` answers one
@@ -179,35 +208,37 @@ def _d_connected(graph: nx.DiGraph, sources: set, given: set) -> set:
     return reached
 
 
-def _search(graph: nx.DiGraph, starts, forward: bool = True, through=frozenset()) -> dict:
+def _search(graph: Links, starts, forward: bool = True, through=frozenset()) -> dict:
     return breadth_first(graph.succ if forward else graph.pred, starts, through)
 
 
-def requisite_graph(cid: CID, agent: str) -> nx.DiGraph:
+def requisite_graph(cid: CID, agent: str) -> Links:
     """Remove non-requisite information links, deciding in reverse topological order
     (Lauritzen and Nilsson 2001; PyCID's requisite_graph)."""
-    graph = cid.graph.copy()
+    graph = cid.links
     utilities = set(cid.utilities[agent])
     for decision in reversed(cid.decisions[agent]):
         reward = utilities & _search(graph, [decision]).keys()
         parents = set(graph.pred[decision])
-        for parent in sorted(parents, key=lambda n: (n.step, n.box, n.role)):
+        removed = []
+        for parent in sorted(parents, key=cid.order.__getitem__):
             family = (parents | {decision}) - {parent}
             if not reward or parent not in _d_connected(graph, reward, family):
-                graph.remove_edge(parent, decision)
+                removed.append((parent, decision))
                 parents.discard(parent)
+        if removed:
+            graph = graph.without(removed)
     return graph
 
 
 def incentives(system: System, cid: CID, agent: str) -> Incentives:
     """Incentives of `agent`'s first decision, reported by box with a witness path."""
-    def key(node: Node):  # time, then declaration order: never names
-        return (node.step, system.rank(node.box), node.role)
+    key = cid.order.__getitem__
 
     def shown(path: list) -> list[str]:
         return [str(node) for node in path]
 
-    graph = cid.graph
+    graph = cid.links
     decision = cid.decisions[agent][0]
     others = frozenset(d for d in cid.decisions[agent] if d != decision)
     utilities = set(cid.utilities[agent])
@@ -249,15 +280,14 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
     parents = set(requisite.pred[decision])
     family = parents | {decision}
     connected = _d_connected(requisite, set(reward), family) if reward else set()
-    for node in sorted(graph.nodes, key=key):
-        if node.role in ("utility", "decision") or node in from_decision or node.step > decision.step:
+    informative = {node for node in connected | parents
+                   if node.role not in ("utility", "decision") and node not in from_decision
+                   and node.step <= decision.step}
+    for node in sorted(informative, key=key):
+        if node in parents and not (
+                reward and node in _d_connected(requisite, set(reward), family - {node})):
             continue
-        if node in parents:
-            informative = bool(reward) and node in _d_connected(requisite, set(reward), family - {node})
-        else:
-            informative = node in connected
-        if informative:
-            _record(result.voi, node, [str(node), "(observed)", str(decision)])
+        _record(result.voi, node, [str(node), "(observed)", str(decision)])
     return result
 
 

@@ -221,35 +221,46 @@ def _coverage(system: System, box: Box) -> float:
     return system.number(box, "coverage", 1.0)
 
 
-def _examined(system: System, gate: Box, hazard: Box | None = None) -> float:
+def _examined(system: System, gate: Box) -> float:
     """The fraction of what reaches `gate` on which it acts after an examination. A gate that
     is itself an evaluator or a person examines what it sees (its `coverage`); a gate that only
     acts on verdicts (a router, a shutdown latch) examines as much as the best-covering chain
     of evaluators that informs it: a verdict relayed through a box that examines only a
     fraction (an auditor) is limited to that fraction (a bottleneck path)."""
     cache = system.__dict__.setdefault("_examined", {})
-    if gate.path in cache:
-        return cache[gate.path]
-    own = _coverage(system, gate)
-    result = own
-    if not gate.is_a("evaluator", "human"):
-        world = frozenset(_environments(system))
-        judges = {p: b for p, b in system.boxes.items() if b.is_a("evaluator", "human")}
-        informers = {p for m in system.deploy_modes
-                     for p in system.search(gate.path, m, world, reverse=True) if p in judges}
-        informers.discard(gate.path)
-        if informers:
-            levels = sorted({_coverage(system, judges[p]) for p in informers}, reverse=True)
-            result = 0.0
-            for level in levels:
-                narrow = frozenset(p for p, b in judges.items() if _coverage(system, b) < level) | world
-                reached = set().union(*(system.search(gate.path, m, narrow, reverse=True)
-                                        for m in system.deploy_modes))
-                if any(_coverage(system, judges[p]) >= level for p in informers & reached):
-                    result = min(own, level)
-                    break
-    cache[gate.path] = result
-    return result
+    if gate.path not in cache:
+        cache[gate.path] = _coverage(system, gate)
+        relayed = None if gate.is_a("evaluator", "human") else _relayed_coverage(system, gate)
+        if relayed is not None:
+            cache[gate.path] = min(cache[gate.path], relayed)
+    return cache[gate.path]
+
+
+def _relayed_coverage(system: System, gate: Box) -> float | None:
+    """The best coverage of an evaluator whose verdict reaches `gate` through evaluators that
+    cover at least as much: 0 when none does, None when no evaluator informs the gate."""
+    judges = _judges(system)
+    world = _environments(system)
+    informers = system.reachable(gate.path, world, system.deploy_modes, reverse=True) & \
+        judges.keys() - {gate.path}
+    if not informers:
+        return None
+    narrower = system.__dict__.setdefault("_narrower", {})
+    for level in sorted({judges[p] for p in informers}, reverse=True):
+        # Evaluators that cover less than `level` would narrow the chain: do not pass them.
+        if level not in narrower:
+            narrower[level] = frozenset(p for p, c in judges.items() if c < level) | world
+        narrow = narrower[level]
+        reached = system.reachable(gate.path, narrow, system.deploy_modes, reverse=True)
+        if any(judges[p] >= level for p in informers & reached):
+            return level
+    return 0.0
+
+
+@per_system
+def _judges(system: System) -> dict[str, float]:
+    """Every evaluator and person, with the fraction of what it sees that it examines."""
+    return {p: _coverage(system, b) for p, b in system.boxes.items() if b.is_a("evaluator", "human")}
 
 
 def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list[str] | None:
@@ -273,9 +284,9 @@ def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list
 
 def untrusted_output(system: System) -> Iterable[Diagnostic]:
     any_gates = {b.path for b in _gates(system)}
+    coverage = {g: _examined(system, system.boxes[g]) for g in any_gates}
+    full_gates = {g for g, c in coverage.items() if c >= 1}
     for hazard in _hazards(system):
-        coverage = {g: _examined(system, system.boxes[g], hazard) for g in any_gates}
-        full_gates = {g for g, c in coverage.items() if c >= 1}
         for sink in _sinks(system):
             if sink.path == hazard.path:
                 continue
@@ -388,11 +399,11 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
         read = system.reachable(monitor.path, sanitizers, reverse=True)
         watched = [p for p in _hazards(system) if p.path in read and p.path != monitor.path
                    and _same_family(p, monitor)]
-        paths = [(system.reaches(p.path, monitor.path, sanitizers), p) for p in watched]
-        if not paths:
+        if not watched:
             continue
-        path, policy = min(paths, key=lambda found: len(found[0]))
-        others = [p.path for _, p in paths if p is not policy]
+        policy = min(watched, key=lambda p: system.distance(p.path, monitor.path, sanitizers))
+        path = system.reaches(policy.path, monitor.path, sanitizers)
+        others = [p.path for p in watched if p is not policy]
         yield _finding(
             "S0301", "error",
             f"`{monitor.path}` watches `{policy.path}`, which shares its provenance "

@@ -25,12 +25,9 @@ def _reward_process(system: System, agent: str) -> dict[str, str]:
     reads = set().union(*(p.sources for p in system.pressures_on(agent))) if \
         system.pressures_on(agent) else set()
     trained = {p.target: p for p in system.pressures}
+    upstream = set().union(*(system.reachable(r, reverse=True) for r in reads))
     for box in system.boxes.values():
-        if box.path == agent:
-            continue
-        upstream_of_reward = box.path in reads or any(
-            system.reaches(box.path, r) is not None for r in reads)
-        if not upstream_of_reward:
+        if box.path == agent or box.path not in upstream:
             continue
         if box.path in trained and not box.is_a("agent"):
             labels = trained[box.path].sources
