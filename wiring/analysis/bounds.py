@@ -17,7 +17,7 @@ import networkx as nx
 
 from ..model import Name
 
-from .graph import System
+from .graph import Edge, System, per_system
 from .lints import _examined, _hazards, _is_gate, _sinks
 
 
@@ -50,17 +50,27 @@ def _content_graph(system: System, hazard: str) -> nx.DiGraph:
     a value of one of its output types. Verdicts (a suspicion score, an audit flag) steer
     gates but are not the content whose escape is bounded."""
     declared = system.proposal.box(system.boxes[hazard].component)
-    carried = {t for p in (declared.ports if declared else []) if p.direction == "out"
-               for t in [_port_type(system, hazard, p.name, "out")] if t}
+    carried = frozenset(t for p in (declared.ports if declared else []) if p.direction == "out"
+                        for t in [_port_type(system, hazard, p.name, "out")] if t)
+    graphs = system.__dict__.setdefault("_content_graphs", {})
+    if carried not in graphs:
+        graph = graphs[carried] = nx.DiGraph()
+        graph.add_edges_from((edge.source, edge.target) for edge, carries in _deployed_wires(system)
+                             if carries in carried)
+    return graphs[carried]
+
+
+@per_system
+def _deployed_wires(system: System) -> list[tuple[Edge, str | None]]:
+    """The wires that act within a step in deployment, with the type of what each carries."""
     deploy = set(system.deploy_modes)
-    graph = nx.DiGraph()
+    wires = []
     for edge in system.edges:
         if edge.delayed or (edge.modes is not None and None not in deploy and not edge.modes & deploy):
             continue
-        if _port_type(system, edge.source, edge.source_port, "out") in carried or \
-                (edge.source.startswith("in:") and _port_type(system, edge.source, edge.source_port, "in") in carried):
-            graph.add_edge(edge.source, edge.target)
-    return graph
+        direction = "in" if edge.source.startswith("in:") else "out"
+        wires.append((edge, _port_type(system, edge.source, edge.source_port, direction)))
+    return wires
 
 
 def bounds(system: System) -> list[Bound]:

@@ -49,7 +49,11 @@ class Box:
     span: Span | None
 
     def is_a(self, *kinds: str) -> bool:
-        return any(k in self.kinds for k in kinds)
+        return not self._kind_set.isdisjoint(kinds)
+
+    @cached_property
+    def _kind_set(self) -> frozenset[str]:
+        return frozenset(self.kinds)
 
     @property
     def trust(self) -> str:
@@ -309,7 +313,10 @@ class System:
         return [p for p in self.pressures if p.target == path]
 
     def of_kind(self, *kinds: str) -> list[Box]:
-        return [b for b in self.boxes.values() if b.is_a(*kinds)]
+        cache = self.__dict__.setdefault("_of_kind", {})
+        if kinds not in cache:
+            cache[kinds] = [b for b in self.boxes.values() if b.is_a(*kinds)]
+        return list(cache[kinds])
 
 
 def per_system(analysis):

@@ -462,9 +462,7 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
     for source in _hazards(system):
         # Trusted sanitizers and verifiers stop the taint; they are not judges it reaches.
         tainted = system.reachable(source.path, stops | world) - stops - world - {source.path}
-        for judge in sorted((system.boxes[p] for p in tainted), key=lambda b: system.rank(b.path)):
-            if judge.trust not in ("human", "trusted") or not judge.is_a(*JUDGING_KINDS):
-                continue
+        for judge in (j for j in _trusted_judges(system) if j.path in tainted):
             into = system.reaches(source.path, judge.path, stops | world)
             # The judge is tainted in the modes where the output reaches it; its judgement
             # carries to other modes only through what it trains.
@@ -498,6 +496,11 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
                     "from being optimised against the same judge",
                     related=[(pressure.span, "the optimisation wire")])
                 break
+
+
+@per_system
+def _trusted_judges(system: System) -> list[Box]:
+    return [b for b in system.of_kind(*JUDGING_KINDS) if b.trust in ("human", "trusted")]
 
 
 def _gate_fed_by(system: System, source: Box, judge: Box) -> list[str] | None:
