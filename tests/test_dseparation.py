@@ -49,3 +49,17 @@ def test_search_gives_shortest_paths(graph, data):
             assert path[0] == start and path[-1] == node
             assert all(graph.has_edge(a, b) for a, b in zip(path, path[1:]))
             assert len(path) == nx.shortest_path_length(view, start, node) + 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(dags(), st.data())
+def test_d_connected_inside_an_ancestral_set(graph, data):
+    """Staying inside the ancestors of the sources, the conditioning set and the candidate
+    gives the same answer for the candidate (how requisite links are decided)."""
+    nodes = sorted(graph.nodes)
+    sources = set(data.draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=3)))
+    given_ = set(data.draw(st.lists(st.sampled_from(nodes), max_size=3))) - sources
+    for node in set(nodes) - sources - given_:
+        within = set(breadth_first(graph.pred, sources | given_ | {node}))
+        assert (node in _d_connected(graph, sources, given_, within)) == \
+            (node in _d_connected(graph, sources, given_))

@@ -68,12 +68,12 @@ class Links(NamedTuple):
         return cls({n: tuple(a) for n, a in graph.succ.items()},
                    {n: tuple(a) for n, a in graph.pred.items()})
 
-    def without(self, edges: list[tuple]) -> "Links":
-        succ, pred = dict(self.succ), dict(self.pred)
-        for tail, head in edges:
-            succ[tail] = tuple(n for n in succ[tail] if n != head)
-            pred[head] = tuple(n for n in pred[head] if n != tail)
-        return Links(succ, pred)
+    def without(self, tail, head, copy: bool = True) -> "Links":
+        """The graph without the edge tail -> head: a new one when `copy`, else this one."""
+        links = Links(dict(self.succ), dict(self.pred)) if copy else self
+        links.succ[tail] = tuple(n for n in links.succ[tail] if n != head)
+        links.pred[head] = tuple(n for n in links.pred[head] if n != tail)
+        return links
 
 
 @dataclass
@@ -174,25 +174,24 @@ def _break_cycles(graph: nx.DiGraph) -> None:
         graph.remove_edge(*cycle[-1][:2])
 
 
-def _d_connected(graph: Links | nx.DiGraph, sources: set, given: set) -> set:
+def _d_connected(graph: Links | nx.DiGraph, sources, given: set,
+                 within: set | None = None) -> set:
     """Every node joined to some node of `sources` by a trail that is active given `given`
     (Koller and Friedman 2009, algorithm 3.1, "reachable"). One linear pass answers
     d-separation for all candidates at once, where networkx's `is_d_separator` answers one
-    pair per pass; d-connection is symmetric, so the search may start from the utilities."""
-    observed_ancestors = set(given)
-    frontier = list(given)
-    while frontier:
-        for parent in graph.pred[frontier.pop()]:
-            if parent not in observed_ancestors:
-                observed_ancestors.add(parent)
-                frontier.append(parent)
+    pair per pass; d-connection is symmetric, so the search may start from the utilities.
+    When `within` is an ancestral set holding `sources`, `given` and the candidates asked
+    about, the pass may stay inside it: d-separation holds in an ancestral subgraph exactly
+    when it holds in the whole graph (Lauritzen et al. 1990). Other nodes of the result are
+    then not answered for."""
+    observed_ancestors = set(breadth_first(graph.pred, given))
     # (node, True) when the trail arrives from a child (going up), (node, False) from a parent.
     reached: set = set()
     visited: set = set()
     stack = [(node, True) for node in sources]
     while stack:
         node, up = item = stack.pop()
-        if item in visited:
+        if item in visited or (within is not None and node not in within):
             continue
         visited.add(item)
         if node not in given:
@@ -214,20 +213,21 @@ def _search(graph: Links, starts, forward: bool = True, through=frozenset()) -> 
 
 def requisite_graph(cid: CID, agent: str) -> Links:
     """Remove non-requisite information links, deciding in reverse topological order
-    (Lauritzen and Nilsson 2001; PyCID's requisite_graph)."""
+    (Lauritzen and Nilsson 2001; PyCID's requisite_graph): a parent of a decision is requisite
+    when it is d-connected to the decision's reward given the decision's other parents."""
     graph = cid.links
     utilities = set(cid.utilities[agent])
     for decision in reversed(cid.decisions[agent]):
         reward = utilities & _search(graph, [decision]).keys()
         parents = set(graph.pred[decision])
-        removed = []
+        # The question concerns the reward, the decision and its parents: their ancestors.
+        relevant = set(_search(graph, [*reward, decision], forward=False))
         for parent in sorted(parents, key=cid.order.__getitem__):
             family = (parents | {decision}) - {parent}
-            if not reward or parent not in _d_connected(graph, reward, family):
-                removed.append((parent, decision))
-                parents.discard(parent)
-        if removed:
-            graph = graph.without(removed)
+            if reward and parent in _d_connected(graph, reward, family, relevant):
+                continue
+            parents.discard(parent)
+            graph = graph.without(parent, decision, copy=graph is cid.links)
     return graph
 
 
@@ -279,13 +279,13 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
     # (without X). Every X outside the family shares one conditioning set: one pass serves them.
     parents = set(requisite.pred[decision])
     family = parents | {decision}
-    connected = _d_connected(requisite, set(reward), family) if reward else set()
+    connected = _d_connected(requisite, reward, family) if reward else set()
     informative = {node for node in connected | parents
                    if node.role not in ("utility", "decision") and node not in from_decision
                    and node.step <= decision.step}
     for node in sorted(informative, key=key):
         if node in parents and not (
-                reward and node in _d_connected(requisite, set(reward), family - {node})):
+                reward and node in _d_connected(requisite, reward, family - {node})):
             continue
         _record(result.voi, node, [str(node), "(observed)", str(decision)])
     return result
