@@ -166,6 +166,8 @@ def _break_cycles(graph: nx.DiGraph) -> None:
     """Modes are unrolled together; wires of two different modes can close a loop that no
     single mode has (each mode is free of algebraic loops, as the checker ensures). Such a loop
     is cut at an edge of the latest-found cycle, so the CID stays a DAG."""
+    if nx.is_directed_acyclic_graph(graph):   # the usual case, and much faster to confirm
+        return
     while True:
         try:
             cycle = nx.find_cycle(graph)
