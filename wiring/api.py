@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .check import check
@@ -50,14 +52,30 @@ def _run(program: Program) -> Result:
     return Result(elaboration.proposal, diagnostics, sources)
 
 
+@contextmanager
+def _without_collector():
+    """Checking allocates many small objects and frees them at the end, with almost no
+    reference cycles; the cyclic garbage collector would walk the growing heap again and
+    again (half the time of a 10,000-component check). It is paused, then restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check_file(path: str) -> Result:
     """Check a proposal file and what it imports; never raises for problems in the input."""
-    return _run(load_program(str(path)))
+    with _without_collector():
+        return _run(load_program(str(path)))
 
 
 def check_text(text: str, path: str = "<string>") -> Result:
     """Check proposal text; imports are resolved relative to `path`'s directory."""
-    return _run(load_program(path, text))
+    with _without_collector():
+        return _run(load_program(path, text))
 
 
 def load(path) -> Proposal:

@@ -1176,8 +1176,8 @@ class _DiagramBody:
             if source_port is None:
                 self.el.excused.add((self.diagram.name, str(target)))
                 continue
-            span = source.span.model_copy(update={"end_line": target.span.end_line,
-                                                  "end_column": target.span.end_column})
+            span = Span(file=source.span.file, line=source.span.line, column=source.span.column,
+                        end_line=target.span.end_line, end_column=target.span.end_column)
             wires.append(Wire(source=source, target=target, delayed=delayed, modes=modes,
                               notes=notes, span=span))
         return wires
