@@ -18,6 +18,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .diagnostics import Diagnostic, Span, error
+from .lexer import KeywordLexer
 
 MAX_NESTING = 64  # brackets; deeper input is refused before any recursive stage sees it
 MAX_EXPRESSION_DEPTH = 400  # operators chained in one expression (`1 + 1 + ...`)
@@ -89,7 +90,7 @@ class _BracketLexer:
 
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    return Lark(_grammar_text(), parser="lalr", lexer="contextual", postlex=_BracketLexer(),
+    return Lark(_grammar_text(), parser="lalr", lexer=KeywordLexer, postlex=_BracketLexer(),
                 propagate_positions=True, maybe_placeholders=False, cache=True)
 
 
