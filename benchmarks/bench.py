@@ -12,7 +12,11 @@ Run from the repository root:
     indexed and refined types need sympy. Also the floors: the bare interpreter, `import wiring`.
 (b) In-process timings: `wiring.check_text` on generated proposals (benchmarks/generate.py) of
     each shape at 10, 100, 1,000 and 10,000 component instances; median of several runs.
-(c) Rendering: DOT generation (`wiring.render.to_dot`) for 1,000-box proposals of each shape.
+(c) Rendering: DOT generation (`wiring.render.to_dot`) for 1,000-box proposals of each shape,
+    and `wiring render` of the largest example to SVG as a process, end to end.
+(d) Analyses: every analysis (`wiring.analysis.analyse`, with the quantitative bounds) on the
+    generated 1,000-component proposals, and the incentive report unrolled to 8 steps on every
+    example and on the generated proposals at 100 and 1,000 components.
 
 Figures are medians of wall time. Nothing here is a test: the numbers are only printed.
 """
@@ -50,7 +54,10 @@ PROCESS_PLAIN_TARGET = 0.3      # `wiring check` on a file without indexed or re
 PROCESS_SYMBOLIC_TARGET = 1.0   # `wiring check` on a file with them (sympy allowed)
 INPROCESS_10K_TARGET = 3.0      # check_text of 10,000 components
 RATIO_TARGET = 12.0             # time(10,000) / time(1,000)
-DOT_1K_TARGET = 0.5             # DOT generation for a 1,000-box proposal (not built yet)
+DOT_1K_TARGET = 0.5             # DOT generation for a 1,000-box proposal
+RENDER_TARGET = 2.0             # `wiring render` of the largest example to SVG, as a process
+ANALYSES_1K_TARGET = 2.0        # every analysis on a 1,000-component proposal
+INCENTIVES_8_TARGET = 1.0       # the incentive report on a diagram unrolled to 8 steps
 
 
 def _median(times: list[float]) -> float:
@@ -274,6 +281,84 @@ def dot_benchmark(reps: int) -> dict | None:
     return rows
 
 
+def largest_example() -> tuple[Path, int]:
+    """The example with the most boxes once nested diagrams are flattened."""
+    import wiring
+    from wiring.analysis.graph import build, top_diagram
+
+    sizes = []
+    for path in sorted((REPO / "examples").rglob("*.wd")):
+        proposal = wiring.load(path)
+        sizes.append((len(build(proposal, top_diagram(proposal, None)).boxes), path))
+    boxes, path = max(sizes, key=lambda item: (item[0], str(item[1])))
+    return path, boxes
+
+
+def render_benchmark(reps: int, workdir: Path) -> dict | None:
+    """`wiring render EXAMPLE -o OUT.svg` end to end (check, DOT, Graphviz) on the largest
+    example. None when Graphviz is not installed."""
+    import shutil
+
+    if shutil.which("dot") is None:
+        return None
+    path, boxes = largest_example()
+    out = workdir / "largest.svg"
+    walls, cpus = time_process([str(WIRING), "render", str(path), "-o", str(out)], reps)
+    median = _median(walls)
+    print(f"  render {path.name} ({boxes} boxes): {_fmt(median)}", file=sys.stderr)
+    return {"example": str(path.relative_to(REPO)), "boxes": boxes, "median": median,
+            "min": min(walls), "reps": reps, "pass": median < RENDER_TARGET}
+
+
+# ------------------------------------------------------------------------ (d) analyses
+
+def _timed(function, reps: int) -> float:
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return _median(times)
+
+
+def analyses_benchmark(reps: int) -> dict:
+    """All analyses (with the bounds) at 1,000 components; the incentive report at 8 steps."""
+    import wiring
+    from wiring.analysis import analyse
+    from wiring.analysis.bounds import bounds
+    from wiring.analysis.graph import build, top_diagram
+    from wiring.analysis.incentives import report
+
+    def everything(proposal):
+        analysis = analyse(proposal)
+        bounds(analysis.system)
+        return analysis
+
+    rows: dict = {"all": {}, "incentives": {}}
+    for shape in SHAPES:
+        proposal = wiring.loads(generate.generate(shape, 1000), f"{shape}-1000.wd")
+        everything(proposal)  # warm-up: sympy's first import belongs to no one run
+        median = _timed(lambda: everything(proposal), reps)
+        analysis = everything(proposal)
+        rows["all"][shape] = {"median": median, "findings": len(analysis.findings),
+                              "boxes": len(analysis.system.boxes),
+                              "pass": median < ANALYSES_1K_TARGET}
+        print(f"  analyses {shape} 1000: {_fmt(median)}", file=sys.stderr)
+    cases = [(str(p.relative_to(REPO)), wiring.load(p)) for p in sorted((REPO / "examples").rglob("*.wd"))]
+    cases += [(f"generated {shape} {n}", wiring.loads(generate.generate(shape, n)))
+              for n in (100, 1000) for shape in SHAPES]
+    for name, proposal in cases:
+        system = build(proposal, top_diagram(proposal, None))
+        median = _timed(lambda: report(system, 8), reps)
+        agents = len(report(system, 8))
+        rows["incentives"][name] = {"median": median, "boxes": len(system.boxes),
+                                    "agents": agents, "pass": median < INCENTIVES_8_TARGET}
+    worst = max(rows["incentives"].items(), key=lambda item: item[1]["median"])
+    print(f"  incentive report, 8 steps: slowest {worst[0]} {_fmt(worst[1]['median'])}",
+          file=sys.stderr)
+    return rows
+
+
 # ------------------------------------------------------------------------------- profiling
 
 def profile(case: str, top: int = 30) -> None:
@@ -324,7 +409,8 @@ def machine() -> dict[str, str]:
 
 
 def markdown(info, process_rows, table, sizes, stages, dot, command,
-             gc_off: bool = False) -> str:
+             gc_off: bool = False, rendered: dict | None = None,
+             analyses: dict | None = None) -> str:
     out = [f"Command: `{command}`  ", f"Date: {info['date']}  ",
            f"Machine: {info['nproc']} cores ({info.get('cpu', 'unknown CPU')}), "
            f"Python {info['python']}, {info['platform']}  ",
@@ -396,6 +482,28 @@ def markdown(info, process_rows, table, sizes, stages, dot, command,
         for shape, row in dot.items():
             out.append(f"| {shape} | {_fmt(row['median'])} | {row['bytes'] / 1024:.0f} KiB | "
                        f"< {_fmt(DOT_1K_TARGET)} | {_verdict(row['pass'])} |")
+    out.append("")
+    if rendered is None:
+        out += ["`wiring render` to SVG: not measured (Graphviz `dot` is not installed).", ""]
+    else:
+        out += [f"`wiring render {rendered['example']} -o OUT.svg` (the largest example, "
+                f"{rendered['boxes']} boxes), as a process: median {_fmt(rendered['median'])}, "
+                f"min {_fmt(rendered['min'])} over {rendered['reps']} runs; target "
+                f"< {_fmt(RENDER_TARGET)}: {_verdict(rendered['pass'])}", ""]
+    if analyses:
+        out += ["### Analyses: every analysis and the bounds at 1,000 components, median wall time",
+                "", "| shape | boxes | findings | median | target | verdict |",
+                "|---|---:|---:|---:|---:|:---:|"]
+        for shape, row in analyses["all"].items():
+            out.append(f"| {shape} | {row['boxes']} | {row['findings']} | {_fmt(row['median'])} | "
+                       f"< {_fmt(ANALYSES_1K_TARGET)} | {_verdict(row['pass'])} |")
+        out += ["", "### The incentive report unrolled to 8 steps, median wall time", "",
+                "| diagram | boxes | agents | median | target | verdict |",
+                "|---|---:|---:|---:|---:|:---:|"]
+        for name, row in analyses["incentives"].items():
+            out.append(f"| {name} | {row['boxes']} | {row['agents']} | {_fmt(row['median'])} | "
+                       f"< {_fmt(INCENTIVES_8_TARGET)} | {_verdict(row['pass'])} |")
+        out.append("")
     return "\n".join(out) + "\n"
 
 
@@ -409,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated sizes")
     parser.add_argument("--no-process", action="store_true", help="skip the process timings")
     parser.add_argument("--no-inprocess", action="store_true", help="skip check_text timings")
+    parser.add_argument("--no-analyses", action="store_true", help="skip the analysis timings")
     parser.add_argument("--gc-off", action="store_true",
                         help="experiment: disable the garbage collector during each check_text")
     parser.add_argument("--json", metavar="OUT", help="also write the raw figures as JSON")
@@ -444,14 +553,19 @@ def main(argv: list[str] | None = None) -> int:
         print("stage breakdown ...", file=sys.stderr)
         stages = {shape: stage_breakdown(shape, max(sizes)) for shape in shapes}
     dot = dot_benchmark(3 if args.quick else 7)
+    with tempfile.TemporaryDirectory(prefix="wiring-bench-") as tmp:
+        rendered = render_benchmark(3 if args.quick else 7, Path(tmp))
+    analyses = None if args.no_analyses else analyses_benchmark(3 if args.quick else 5)
 
     info["load_end"] = "%.2f %.2f %.2f" % os.getloadavg()
-    print(markdown(info, process_rows, table, sizes, stages, dot, command, args.gc_off))
+    print(markdown(info, process_rows, table, sizes, stages, dot, command, args.gc_off,
+                   rendered, analyses))
     if args.json:
         Path(args.json).write_text(json.dumps(
             {"machine": info, "command": command, "process": process_rows,
              "inprocess": {s: {str(n): v for n, v in t.items()} for s, t in table.items()},
-             "stages": stages, "dot": dot}, indent=2), encoding="utf-8")
+             "stages": stages, "dot": dot, "render": rendered, "analyses": analyses},
+            indent=2), encoding="utf-8")
     return 0
 
 

@@ -219,11 +219,13 @@ def requisite_graph(cid: CID, agent: str) -> Links:
     when it is d-connected to the decision's reward given the decision's other parents."""
     graph = cid.links
     utilities = set(cid.utilities[agent])
+    # Each question concerns a reward, a decision and its parents: their ancestors. The
+    # ancestors of all the agent's utilities and decisions hold them, and stay an ancestral
+    # set as links are removed, so one search serves every decision.
+    relevant = set(_search(graph, [*cid.utilities[agent], *cid.decisions[agent]], forward=False))
     for decision in reversed(cid.decisions[agent]):
         reward = utilities & _search(graph, [decision]).keys()
         parents = set(graph.pred[decision])
-        # The question concerns the reward, the decision and its parents: their ancestors.
-        relevant = set(_search(graph, [*reward, decision], forward=False))
         for parent in sorted(parents, key=cid.order.__getitem__):
             family = (parents | {decision}) - {parent}
             if reward and parent in _d_connected(graph, reward, family, relevant):
