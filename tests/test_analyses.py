@@ -281,3 +281,36 @@ def test_incentive_report_reproduces_the_papers(name, decision, node, kind, expe
 def test_tampering_verdicts_on_the_reward_tampering_diagrams(name, code, fires):
     found = codes_of(analyse(wiring.load(ROOT / "examples" / "incentives" / name)))
     assert (code in found) == fires, sorted(found)
+
+
+def test_findings_do_not_depend_on_the_hash_seed():
+    """Sets iterate in an order that changes with PYTHONHASHSEED; findings, witnesses and the
+    incentive report must not."""
+    import os
+    import subprocess
+    import sys
+
+    files = [str(p) for p in EXAMPLES]
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        lint = subprocess.run([sys.executable, "-m", "wiring.cli", "lint", "--format", "json", *files],
+                              capture_output=True, text=True, env=env, cwd=ROOT)
+        report = subprocess.run([sys.executable, "-m", "wiring.cli", "analyze", "--format", "json",
+                                 str(ROOT / "examples" / "swiss_cheese.wd")],
+                                capture_output=True, text=True, env=env, cwd=ROOT)
+        assert lint.stdout and report.stdout
+        outputs.add(lint.stdout + report.stdout)
+    assert len(outputs) == 1
+
+
+@pytest.mark.parametrize("mode, phase", [
+    ("train", "train"), ("training", "train"), ("rl_finetune", "train"), ("rlhf", "train"),
+    ("fine_tune", "train"), ("sft", "train"), ("deploy", "deploy"), ("deployment", "deploy"),
+    ("deployTime", "deploy"), ("serve_time", "deploy"), ("eval", "eval"),
+    # words, not substrings: "world" holds "rl", "observe" holds "serve"
+    ("world", "eval"), ("observe", "eval"), ("label", "eval")])
+def test_phase_of_a_mode_is_read_from_its_words(mode, phase):
+    from wiring.analysis.graph import phase_of
+
+    assert phase_of(mode) == phase

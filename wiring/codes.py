@@ -1078,6 +1078,19 @@ diagram D {
 }
 """),
     # --------------------------------------------------------------------------- warnings
+    "W0124": Code(
+        "acknowledgement matches no finding",
+        "An `allow CODE [on X]` that no finding of the analysed diagram matches: the design "
+        "changed since it was written, or the code or the box is wrong. It is reported so that "
+        "stale acknowledgements do not hide the next real finding.",
+        _AGENT + """diagram D {
+  out response : Response
+  src = Source; pi = Policy
+  src.prompt -> pi.prompt
+  pi.response -> response
+  allow S0301 on pi because "no monitor here: nothing can collude"
+}
+"""),
     "W0301": Code(
         "signal independent of the trained box",
         "A training statement that rewards or selects a box (RL, best-of-n, selection, early "

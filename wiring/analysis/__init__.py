@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..diagnostics import Diagnostic, error, sort_key, unique
+from ..diagnostics import Diagnostic, error, sort_key, unique, warning
 from ..model import Proposal
 from .assertions import AssertionResult, check_assertions
 from .graph import System, build, top_diagram
@@ -62,33 +62,58 @@ def _failure(result: AssertionResult) -> Diagnostic:
     return diagnostic.model_copy(update={"witness": result.witness})
 
 
+def _box_named(item: str) -> str:
+    """The box a witness item stands for: `Θ:rm@1` (its parameters at step 1), `U:policy#0@2`
+    (its reward) and `rm@1` all name a box of the diagram."""
+    return item.removeprefix("Θ:").removeprefix("U:").split("@")[0].split("#")[0]
+
+
+def _applicable(proposal: Proposal, diagram: str):
+    """The acknowledgements that speak about `diagram`: its own and the file-level ones."""
+    return [a for a in proposal.allows if a.diagram in (None, diagram)]
+
+
 def _acknowledge(proposal: Proposal, diagram: str, findings: list[Diagnostic]) -> list[Diagnostic]:
-    allows = [a for a in proposal.allows if a.diagram in (None, diagram)]
     marked = []
+    used = set()
+    allows = _applicable(proposal, diagram)
     for finding in findings:
-        for allow in allows:
+        for index, allow in enumerate(allows):
             if allow.code != finding.code:
                 continue
-            if allow.target is not None and allow.target not in finding.witness[:1] + \
-                    [w for w in finding.witness if w == allow.target]:
+            if allow.target is not None and \
+                    allow.target not in {_box_named(item) for item in finding.witness}:
                 continue
             finding = finding.model_copy(update={"acknowledged": allow.reason})
+            used.add(index)
             break
         marked.append(finding)
-    return marked
+    for index, allow in enumerate(allows):
+        if index not in used and allow.code.startswith("S"):
+            on = f" on {allow.target}" if allow.target else ""
+            marked.append(warning(
+                "W0124", f"`allow {allow.code}{on}` acknowledges no finding of `{diagram}`",
+                allow.span, label="nothing to acknowledge",
+                help="the design changed, or the code or box is wrong: remove the `allow`, or "
+                "run `wiring lint` to see the codes and witnesses that stand"))
+    return sorted(marked, key=sort_key)
 
 
 def _unknown_targets(proposal: Proposal, system: System) -> list[Diagnostic]:
-    """`allow ... on X` and assertions must name boxes of the analysed diagram."""
+    """`allow ... on X` must name a box: of the analysed diagram for its own acknowledgements;
+    of some diagram of the file for file-level ones (which speak about every diagram)."""
     from ..elaborate import did_you_mean
 
     problems = []
-    names = set(system.boxes)
-    for allow in proposal.allows:
+    here = set(system.boxes)
+    anywhere = here | {i.name for d in proposal.diagrams.values() for i in d.instances}
+    for allow in _applicable(proposal, system.diagram.name):
+        names = here if allow.diagram is not None else anywhere
         if allow.target is not None and allow.target not in names:
             problems.append(error("E0122", f"`allow {allow.code} on {allow.target}`: no box "
-                                  f"`{allow.target}` in `{system.diagram.name}`", allow.span,
-                                  label="unknown box", help=did_you_mean(allow.target, names) or
+                                  f"`{allow.target}` in `{allow.diagram or system.diagram.name}`",
+                                  allow.span, label="unknown box",
+                                  help=did_you_mean(allow.target, names) or
                                   "name a box by its instance path, e.g. `deployment.monitor`"))
     return problems
 

@@ -13,6 +13,7 @@ hierarchy), trust, learned/frozen, held-out, provenance, modes and optimisation 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
@@ -24,16 +25,20 @@ from ..model import Attributes, Diagram, Expr, Instance, Name, PortRef, Proposal
 from ..types import names_in
 
 DEPLOY_WORDS = ("deploy", "inference", "serve", "production", "runtime")
-TRAIN_WORDS = ("train", "sft", "rl", "reward", "finetune", "fine_tune", "pretrain", "distill",
+TRAIN_WORDS = ("train", "sft", "rl", "reward", "finetune", "pretrain", "distill",
                "amplify", "search", "optimis", "optimiz")
 
 
 def phase_of(mode: str) -> str:
-    """A mode's phase, read from its name: deploy, train or eval (the default)."""
-    lowered = mode.lower()
-    if any(word in lowered for word in DEPLOY_WORDS):
+    """A mode's phase, read from its name: deploy, train or eval (the default). The name is
+    split into words (`rl_finetune`, `deployTime`), and a word counts when it starts with one
+    of the phase's stems, so `training` and `rlhf` are training but `world` and `observe` are
+    not."""
+    words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", mode).lower())
+    words += [a + b for a, b in zip(words, words[1:])]   # `fine_tune` as `finetune`
+    if any(word.startswith(DEPLOY_WORDS) for word in words):
         return "deploy"
-    if any(word in lowered for word in TRAIN_WORDS):
+    if any(word.startswith(TRAIN_WORDS) for word in words):
         return "train"
     return "eval"
 

@@ -133,7 +133,7 @@ def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
                     graph.add_edge(Node(edge.source, t, tail_role), Node(edge.target, t + 1, head_role))
             else:
                 graph.add_edge(Node(edge.source, t, tail_role), Node(edge.target, t, head_role))
-        for box in trained & set(boxes):
+        for box in system.ordered(trained & set(boxes)):
             theta = Node(box, t, "params")
             graph.add_edge(theta, Node(box, t, "chance"))
             if t + 1 < steps:
