@@ -1066,9 +1066,10 @@ diagram D {
 }
 """),
     "E0122": Code(
-        "acknowledgement names an unknown box",
-        "`allow CODE on X` names a box that the analysed diagram does not contain. Boxes are "
-        "named by instance path, e.g. `deployment.monitor`.",
+        "acknowledgement or assertion names an unknown box",
+        "`allow CODE on X`, or an `assert`, names a box that the analysed diagram does not "
+        "contain. Boxes are named by instance path, e.g. `deployment.monitor`; ports as "
+        "`box.port`. Reported by `wiring lint` and `wiring analyze`, which flatten the diagram.",
         _AGENT + """diagram D {
   out response : Response
   src = Source; pi = Policy

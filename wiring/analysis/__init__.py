@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, error, sort_key, unique, warning
 from ..model import Proposal
-from .assertions import AssertionResult, check_assertions
+from .assertions import AssertionResult, check_assertions, unknown_names
 from .graph import System, build, top_diagram
 from .incentives import DEFAULT_STEPS, Incentives, report as incentive_report, unroll, incentives as _incentives
 from .lints import STRUCTURAL
@@ -115,6 +115,16 @@ def _unknown_targets(proposal: Proposal, system: System) -> list[Diagnostic]:
                                   allow.span, label="unknown box",
                                   help=did_you_mean(allow.target, names) or
                                   "name a box by its instance path, e.g. `deployment.monitor`"))
+    for assertion in proposal.assertions:
+        if assertion.diagram not in (None, system.diagram.name):
+            continue
+        for name in unknown_names(system, assertion):
+            problems.append(error("E0122", f"`{assertion.text}`: no box `{name}` in "
+                                  f"`{system.diagram.name}`", assertion.span,
+                                  label="unknown box",
+                                  help=did_you_mean(name.split(".")[0], here) or
+                                  "name a box by its instance path (`deployment.monitor`), a "
+                                  "port as `box.port`, or an outer port of the diagram"))
     return problems
 
 

@@ -63,23 +63,29 @@ def _port_path(system: System, source: tuple[str, str | None], target: tuple[str
     return None
 
 
+def names_in_assertion(assertion: Assertion) -> list[str]:
+    return [n for n in (assertion.source, assertion.target, *assertion.avoiding) if n]
+
+
+def unknown_names(system: System, assertion: Assertion) -> list[str]:
+    """Names in the assertion that are no box, port or outer port of the analysed diagram."""
+    return [n for n in names_in_assertion(assertion) if _resolve(system, n) is None]
+
+
 def check_assertions(proposal: Proposal, diagram: str, system: System,
                      incentives: list[Incentives]) -> list[AssertionResult]:
+    """The assertions about `diagram`; one that names an unknown box is reported as an error
+    of the file (E0122) and not judged."""
     results = []
     for assertion in proposal.assertions:
-        if assertion.diagram not in (None, diagram):
+        if assertion.diagram not in (None, diagram) or unknown_names(system, assertion):
             continue
         results.append(_check(system, assertion, {i.decision: i for i in incentives}))
     return results
 
 
 def _check(system: System, assertion: Assertion, incentives: dict[str, Incentives]) -> AssertionResult:
-    names = [n for n in (assertion.source, assertion.target, *assertion.avoiding) if n]
-    resolved = {n: _resolve(system, n) for n in names}
-    unknown = [n for n, r in resolved.items() if r is None]
-    if unknown:
-        return AssertionResult(assertion, False, f"`{unknown[0]}` names no box of "
-                               f"`{system.diagram.name}`")
+    resolved = {n: _resolve(system, n) for n in names_in_assertion(assertion)}
     claim = assertion.claim
     if claim == "no_path":
         avoiding = {resolved[n][0] for n in assertion.avoiding}
@@ -91,12 +97,17 @@ def _check(system: System, assertion: Assertion, incentives: dict[str, Incentive
         box = system.boxes[resolved[assertion.target][0]]
         gates = {g for g in system.boxes if _is_gate(system.boxes[g])
                  and _examined(system, system.boxes[g]) >= 1}
-        for sink in _sinks(system):
+        reached = [sink for sink in _sinks(system) if sink.path != box.path and
+                   system.reaches(box.path, sink.path, modes=system.deploy_modes) is not None]
+        for sink in reached:
             path = system.reaches(box.path, sink.path, gates - {box.path}, modes=system.deploy_modes)
-            if path is not None and sink.path != box.path:
+            if path is not None:
                 return AssertionResult(assertion, False,
                                        f"`{box.path}` reaches `{sink.path}` with no trusted gate "
                                        "that examines all of it", path)
+        if not reached:
+            return AssertionResult(assertion, True, f"vacuously: `{box.path}` reaches no "
+                                   "sink or environment in deployment")
         return AssertionResult(assertion, True, "every path to the world passes a trusted gate")
     if claim == "trusted":
         target = resolved[assertion.target]
