@@ -4,20 +4,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+GRAPHVIZ_HELP="install Graphviz yourself (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; Fedora: dnf install graphviz; others: https://graphviz.org/download/); checking and analysing work without it, rendering images does not (\`wiring doctor\` tells)"
 if ! command -v dot >/dev/null 2>&1; then
   echo "==> installing Graphviz (the dot program)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+  installed=0
   if command -v apt-get >/dev/null 2>&1; then
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq graphviz >/dev/null
+    $SUDO apt-get update -qq && \
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq graphviz >/dev/null && installed=1
   elif command -v brew >/dev/null 2>&1; then
-    brew install graphviz
+    brew install graphviz && installed=1
   elif command -v dnf >/dev/null 2>&1; then
-    sudo dnf install -y graphviz
-  else
-    echo "warning: install Graphviz yourself (https://graphviz.org/download/);" \
-         "checking works without it, rendering images does not" >&2
+    $SUDO dnf install -y graphviz && installed=1
   fi
+  # Without Graphviz the rest still works: warn and go on rather than stop half-way.
+  [ "$installed" = 1 ] || echo "warning: could not install Graphviz: $GRAPHVIZ_HELP" >&2
 fi
 
 PYTHON=${PYTHON:-python3}
