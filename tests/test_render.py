@@ -263,7 +263,7 @@ def test_training_is_an_optimiser_node_with_signal_and_update_wires():
     assert "maximise rm.score - beta * kl(pi, ref)" in dot
     assert '"rm":"o2":e -> "@train0"' in dot             # the signal, from the exact port
     assert '"ref":h -> "@train0"' in dot                 # the KL anchor, by name
-    update = next(line for line in dot.splitlines() if '"pi":h:n -> "@train0"' in line)
+    update = next(line for line in dot.splitlines() if '"pi":h:ne -> "@train0"' in line)
     assert "dir=back" in update and "arrowtail=empty" in update and "#D55E00" in update
     data = next(line for line in dot.splitlines() if '"pi":"o1":e -> "rm":"i1":w' in line)
     assert "#D55E00" not in data and "dashed" not in data
@@ -352,6 +352,25 @@ diagram D {
     assert "dashed" in back and "dir=back" in back
     forward = next(line for line in dot.splitlines() if '"a":"o1":e' in line)
     assert "dashed" not in forward
+    # feedback meets its ports where every wire does: into the input from its outer side,
+    # out of the output from its outer side (written head first, with dir=back)
+    assert back.strip().startswith('"a":"i0":w -> "b":"o1":e [')
+    tb = R.to_dot(looped, direction="TB")
+    assert '"a":"i0":n -> "b":"o1":s [' in tb
+
+
+def test_parameter_updates_enter_the_header_corner_facing_the_optimiser():
+    proposal = load(SMALL)
+    assert '"pi":h:ne -> "@train0" [dir=back' in R.to_dot(proposal)
+    assert '"pi":h:nw -> "@train0" [dir=back' in R.to_dot(proposal, direction="TB")
+
+
+def test_the_frame_leaves_room_for_wires_looping_round_the_outer_boxes():
+    dot = R.to_dot(load(NESTED))
+    frame = next(line for line in dot.splitlines() if "margin=" in line)
+    assert f"margin={R.FRAME_MARGIN}," in frame and 'tooltip="diagram Loop' in frame
+    nested = next(line for line in dot.splitlines() if "margin=" in line and line != frame)
+    assert "margin=12," in nested
 
 
 def test_legend_title_and_citations():
@@ -725,16 +744,27 @@ def test_highlight_draws_the_witness_of_each_finding():
     assert HL not in node_line(dot, "@in/prompt")
     # the wires between consecutive boxes of a witness, the signal and the update too
     for wire in ('"pi":"o1":e -> "user":"i0":w', '"pi":"o1":e -> "rm":"i0":w',
-                 '"rm":"o1":e -> "@train0"', '"pi":h:n -> "@train0"'):
+                 '"rm":"o1":e -> "@train0"', '"pi":h:ne -> "@train0"'):
         line = edge_line(dot, wire)
         assert HL in line and "style=dashed" in line, wire
     assert HL not in edge_line(dot, '"@in/prompt" -> "pi":"i0":w')
     assert "penwidth=3" in edge_line(dot, '"pi":"o1":e -> "user":"i0":w')
-    assert f'color="{HL}:{HL}:invis:{HL}:{HL}"' in edge_line(dot, '"pi":h:n -> "@train0"')
+    assert f'color="{HL}:{HL}:invis:{HL}:{HL}"' in edge_line(dot, '"pi":h:ne -> "@train0"')
     # the caption lists the findings; the legend explains the emphasis
     assert "S0201</B></FONT> <FONT" in dot and "error: untrusted pi reaches user" in dot
     assert "warning: optimisation pressure on pi" in dot
     assert "on the witness of a finding" in dot and "wire on a witness" in dot
+
+
+def test_highlighted_findings_are_wrapped_not_cut_short():
+    proposal = load(UNGATED)
+    analysis = _with_findings(proposal, ["pi", "user"])
+    analysis.findings[0].message = ("a finding whose message goes on " + "and on " * 30 +
+                                    "to the very end")
+    dot = R.to_dot(proposal, highlight=True, analysis=analysis)
+    assert "to the very end" in dot and "&#8230;" not in dot
+    row = next(part for part in dot.split("<TR>") if "S0900</B></FONT>" in part)
+    assert row.count('<BR ALIGN="LEFT"/>') >= 2
 
 
 def test_highlight_codes_select_findings():
@@ -802,7 +832,7 @@ def test_witness_entries_map_to_drawn_nodes():
     assert HL in edge_line(dot, '"@in/prompt" -> "pi":"i0":w')
     assert HL in edge_line(dot, '"pi":"o1":e -> "@out/response"')
     assert HL in edge_line(dot, '"h":"o1":e -> "@train1"')           # Θ:rm: h's label trains rm
-    assert HL in edge_line(dot, '"rm":h:n -> "@train1"')              # ...and updates rm
+    assert HL in edge_line(dot, '"rm":h:ne -> "@train1"')              # ...and updates rm
     assert HL not in edge_line(dot, '"pi":"o1":e -> "h":"i0":w')      # broken by `...`
 
 

@@ -16,7 +16,8 @@ What a picture shows:
 - copies as several wires leaving one port; feedback (delayed wires, and wires that close a
   cycle and run against the declaration order) dashed and blue; training as an optimiser node
   fed by thin vermilion signal wires and updating its target's parameters through a double
-  vermilion wire with a hollow arrowhead (Para: parameters enter from above);
+  vermilion wire with a hollow arrowhead (Para: parameters enter from above, at the header's
+  corner facing the optimiser);
 - below the frame, like a figure caption: the proposal's title, the diagram and mode, the
   citations, and a legend of what the picture uses (Graphviz keeps the graph's own label
   clear of boxes and wires);
@@ -878,6 +879,10 @@ def _tags(instance: Instance, family: Family, proposal: Proposal) -> str:
 
 _FONT_SMALL = 9
 _FONT_PORT = 10
+# The space inside the diagram's frame around its boxes. Graphviz keeps nodes, not wires,
+# inside a cluster: a wire that loops round the outermost boxes (feedback, a parameter
+# update, a wire skipping ranks) needs room to stay within the frame.
+FRAME_MARGIN = 36
 
 
 def _box_label(box: _Box, direction: str, proposal: Proposal, show_types: bool) -> str:
@@ -1006,15 +1011,19 @@ def _pin_label(pin: _Pin, show_types: bool, direction: str) -> str:
             f'BGCOLOR="#FFFFFF"><TR><TD>{text}</TD></TR></TABLE>')
 
 
-def _port_anchor(ref: _Ref, outgoing: bool, direction: str, loose: bool = False) -> str:
+def _port_anchor(ref: _Ref, outgoing: bool, direction: str) -> str:
+    """Where a wire ends: a port cell on its outer side (outputs east, inputs west; south and
+    north top to bottom), feedback included, so that every wire meets its port where the
+    reader looks for it; a parameter update at the corner of the header that faces the
+    optimiser (north-east; north-west top to bottom). A corner, not the middle of the top
+    edge: from there the double line need not climb over the boxes between target and
+    optimiser, which drove it out of the diagram's frame."""
     node = _quote(ref.node)
-    if ref.kind == "cell" and loose:
-        return f"{node}:{_quote(ref.port)}"
     if ref.kind == "cell":
         side = ("e" if outgoing else "w") if direction == "LR" else ("s" if outgoing else "n")
         return f"{node}:{_quote(ref.port)}:{side}"
     if ref.kind == "header":
-        return f"{node}:h:{'n' if direction == 'LR' else 'w'}" if not outgoing else f"{node}:h"
+        return f"{node}:h:{'ne' if direction == 'LR' else 'nw'}" if not outgoing else f"{node}:h"
     return node
 
 
@@ -1088,7 +1097,8 @@ class _Emitter:
                      f'{_html(" ".join(codes))}</B></FONT><BR ALIGN="LEFT"/>{cluster.label}>')
         self.line(inner, f'graph [label={label}, style="{cluster.style}", '
                   f'color="{colour}", bgcolor="{cluster.fill}", '
-                  f'labeljust=l, labelloc=t, margin=12, penwidth={width}, '
+                  f'labeljust=l, labelloc=t, margin={FRAME_MARGIN if cluster.frame else 12}, '
+                  f'penwidth={width}, '
                   f'tooltip={_quote(self.tip(cluster.id, cluster.tooltip or " "))}];')
         ins = [i for i in cluster.items if isinstance(i, _Pin) and i.port.direction == "in"]
         outs = [i for i in cluster.items if isinstance(i, _Pin) and i.port.direction == "out"]
@@ -1138,7 +1148,9 @@ class _Emitter:
         """One edge statement. Edges that run backwards (feedback, parameter updates) are
         written from head to tail with `dir=back`: Graphviz then routes them around the boxes
         like any ranked edge, which it does not do for `constraint=false` edges. Feedback
-        edges name their port cells without a side, so their loops close below or above."""
+        edges, too, meet their ports on the outer side (`_port_anchor`): the loop leaves the
+        output rightwards and comes into the input from the left (downwards and from above,
+        top to bottom)."""
         reverse = edge.backward or edge.style == "update"
         head = "arrowtail" if reverse else "arrowhead"     # the end at the edge's target
         attrs: list[str] = []
@@ -1175,8 +1187,8 @@ class _Emitter:
             attrs.append(f"{'ltail' if reverse else 'lhead'}={_quote(edge.lhead)}")
         if edge.tooltip:
             attrs.append(f"tooltip={_quote(edge.tooltip)}")
-        outgoing = _port_anchor(edge.src, True, self.direction, edge.feedback)
-        incoming = _port_anchor(edge.dst, False, self.direction, edge.feedback)
+        outgoing = _port_anchor(edge.src, True, self.direction)
+        incoming = _port_anchor(edge.dst, False, self.direction)
         if reverse:
             return f"{incoming} -> {outgoing} [{', '.join(attrs)}];"
         return f"{outgoing} -> {incoming} [{', '.join(attrs)}];"
@@ -1213,8 +1225,9 @@ class _Emitter:
         return '<TABLE BORDER="0" CELLPADDING="1" CELLSPACING="3">' + "".join(rows) + "</TABLE>"
 
     def findings_rows(self, span: int, legend: list[str]) -> list[str]:
-        """The highlighted findings, one row each: ⚠ code, severity and message, cut to about
-        the legend's width (a wider row would stretch the legend's columns)."""
+        """The highlighted findings, one row each: ⚠ code, severity and message, wrapped at
+        about the legend's width (a wider row would stretch the legend's columns; a message
+        cut short would hide what the finding is about)."""
         if self.findings is None:
             return []
         width = 110
@@ -1236,13 +1249,12 @@ class _Emitter:
             if not f.drawn:
                 status.append("not on this picture")
             suffix = f" ({', '.join(status)})" if status else ""
-            text = f"{f.severity}: {' '.join(f.message.replace('`', '').split())}"
-            room = width - 8 - len(suffix)
-            if len(text) > room:
-                text = text[:room - 1].rstrip() + "\u2026"
-            rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}">{head}'
+            text = f"{f.severity}: {' '.join(f.message.replace('`', '').split())}{suffix}"
+            lines = textwrap.wrap(text, width - 8, break_on_hyphens=False) or [""]
+            body = '<BR ALIGN="LEFT"/>'.join(_html(line) for line in lines)
+            rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" COLSPAN="{span}">{head}'
                         f'{_html(f.code)}</B></FONT> <FONT POINT-SIZE="{_FONT_SMALL + 1}">'
-                        f'{_html(text + suffix)}</FONT></TD></TR>')
+                        f'{body}</FONT></TD></TR>')
         notes = []
         if not self.findings and not self.missing:
             notes.append("the analyses find nothing to highlight")
