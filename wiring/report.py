@@ -64,9 +64,13 @@ def incentives_text(path: str, analysis: Analysis) -> str:
             table = getattr(incentives, key)
             names = ", ".join(f"`{n}`" for n in sorted(table)) or "none"
             lines.append(f"  {label}: {names}")
-        for key in ("ici_control", "ici_info"):
-            for name, witness in sorted(getattr(incentives, key).items()):
-                lines.append(f"    {name}: " + " -> ".join(witness))
+        witnesses = [(name, kind, witness)
+                     for key, kind in (("ici_control", "control"), ("ici_info", "information-only"))
+                     for name, witness in sorted(getattr(incentives, key).items())]
+        if witnesses:
+            lines.append("  control incentive witnesses (decision -> box -> reward):")
+            lines += [f"    {name} ({kind}): " + " -> ".join(witness)
+                      for name, kind, witness in witnesses]
     return "\n".join(lines)
 
 
