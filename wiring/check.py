@@ -129,8 +129,8 @@ def _check_wire_types(ctx: _Context, view: _DiagramView) -> None:
         mismatch = subtype(source.type, target.type, ctx.decide)
         if mismatch is None:
             continue
-        src_kind = "output" if wire.source.instance else "input"
-        dst_kind = "input" if wire.target.instance else "output"
+        src_kind = "output" if wire.source.instance else "outer input"
+        dst_kind = "input" if wire.target.instance else "outer output"
         ctx.report(error(
             mismatch.code,
             f"{src_kind} `{wire.source} : {source.written}` cannot feed {dst_kind} "

@@ -106,8 +106,9 @@ def cmd_explain(args) -> int:
 def cmd_codes(args) -> int:
     from .codes import CODES
 
-    for code, entry in CODES.items():
-        print(f"{code}  {entry.title}")
+    order = {"E": 0, "W": 1, "S": 2}   # errors, warnings, then the analyses' findings
+    for code in sorted(CODES, key=lambda c: (order.get(c[0], 3), c)):
+        print(f"{code}  {CODES[code].title}")
     return EXIT_OK
 
 
@@ -481,7 +482,10 @@ def _add_analysis_commands(sub, common) -> None:
     common(p)
     p.set_defaults(run=cmd_diff)
 
-    p = sub.add_parser("new", help="write a commented starter proposal NAME.wd")
+    p = sub.add_parser("new", help="write a commented starter proposal NAME.wd",
+                       description="Write NAME.wd: a small commented proposal (a policy, a reward "
+                       "model, a trusted monitor) that checks, lints and renders, to edit into "
+                       "your own. An existing file is never overwritten.")
     p.add_argument("name", metavar="NAME")
     common(p)
     p.set_defaults(run=cmd_new)
