@@ -323,6 +323,19 @@ def test_nested_diagrams_are_clusters_with_ports_collapsible_and_flattenable():
     assert "system.agent" in flat                        # flattened boxes show their path
 
 
+def test_nested_ports_sit_at_the_edges_of_their_frame():
+    dot = R.to_dot(load(NESTED))
+    # invisible wires rank a nested diagram's inputs before its boxes and outputs after them
+    for box in ("agent", "guard", "watch"):
+        assert f'"system/@in/obs" -> "system/{box}" [style=invis, weight=0];' in dot
+        assert f'"system/{box}" -> "system/@out/act" [style=invis, weight=0];' in dot
+    # the frame of the drawn diagram uses rank=min/max instead
+    assert "style=invis" not in R.to_dot(load(SMALL))
+    # wires meet a port of a diagram on its outer side, as they meet a box's port cells
+    assert '"system/guard":"o2":e -> "system/@out/act":w' in dot
+    assert '"system/@in/obs":e -> "system/agent":"i0":w' in dot
+
+
 def test_feedback_is_recognisable():
     proposal = load(NESTED)
     dot = R.to_dot(proposal, depth=0)
@@ -747,7 +760,7 @@ def test_highlight_draws_the_witness_of_each_finding():
                  '"rm":"o1":e -> "@train0"', '"pi":h:ne -> "@train0"'):
         line = edge_line(dot, wire)
         assert HL in line and "style=dashed" in line, wire
-    assert HL not in edge_line(dot, '"@in/prompt" -> "pi":"i0":w')
+    assert HL not in edge_line(dot, '"@in/prompt":e -> "pi":"i0":w')
     assert "penwidth=3" in edge_line(dot, '"pi":"o1":e -> "user":"i0":w')
     assert f'color="{HL}:{HL}:invis:{HL}:{HL}"' in edge_line(dot, '"pi":h:ne -> "@train0"')
     # the caption lists the findings; the legend explains the emphasis
@@ -829,8 +842,8 @@ def test_witness_entries_map_to_drawn_nodes():
     assert marked("@train0", "S0901") and not marked("@train1", "S0901")
     assert marked("@train1", "S0902") and marked("@train1", "S0903")
     assert marked("h", "S0904") and not marked("ref", "S0900")
-    assert HL in edge_line(dot, '"@in/prompt" -> "pi":"i0":w')
-    assert HL in edge_line(dot, '"pi":"o1":e -> "@out/response"')
+    assert HL in edge_line(dot, '"@in/prompt":e -> "pi":"i0":w')
+    assert HL in edge_line(dot, '"pi":"o1":e -> "@out/response":w')
     assert HL in edge_line(dot, '"h":"o1":e -> "@train1"')           # Θ:rm: h's label trains rm
     assert HL in edge_line(dot, '"rm":h:ne -> "@train1"')              # ...and updates rm
     assert HL not in edge_line(dot, '"pi":"o1":e -> "h":"i0":w')      # broken by `...`
@@ -842,8 +855,8 @@ def test_witnesses_cross_frames_and_fall_into_collapsed_boxes():
     expanded = R.to_dot(proposal, highlight=True, analysis=analysis)
     assert HL in node_line(expanded, "system/agent") and HL in node_line(expanded, "world")
     # the wire from guard leaves through the nested diagram's outer port
-    assert HL in edge_line(expanded, '"system/guard":"o2":e -> "system/@out/act"')
-    assert HL in edge_line(expanded, '"system/@out/act" -> "world":"i0":w')
+    assert HL in edge_line(expanded, '"system/guard":"o2":e -> "system/@out/act":w')
+    assert HL in edge_line(expanded, '"system/@out/act":e -> "world":"i0":w')
     collapsed = R.to_dot(proposal, depth=0, highlight=True, analysis=analysis)
     assert "S0900" in node_line(collapsed, "system").split("tooltip=")[0]
     assert HL in edge_line(collapsed, '"system":"o1":e -> "world":"i0":w')

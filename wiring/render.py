@@ -11,8 +11,9 @@ What a picture shows:
   bottom with `direction="TB"`); the kind family sets the header colour (Okabe-Ito palette) and
   the «kind» tag, the border says trust and learning (double: human, dashed: learned, bold:
   trusted or formal, dotted: environment), rounded corners mark learned-model families;
-- nested diagrams as clusters with their own outer ports (`depth` limits the expansion, deeper
-  ones become single boxes; `flatten` dissolves the clusters and joins the wires);
+- nested diagrams as clusters with their own outer ports, inputs at the frame's left edge and
+  outputs at its right (`depth` limits the expansion, deeper ones become single boxes;
+  `flatten` dissolves the clusters and joins the wires);
 - copies as several wires leaving one port; feedback (delayed wires, and wires that close a
   cycle and run against the declaration order) dashed and blue; training as an optimiser node
   fed by thin vermilion signal wires and updating its target's parameters through a double
@@ -1024,6 +1025,9 @@ def _port_anchor(ref: _Ref, outgoing: bool, direction: str) -> str:
         return f"{node}:{_quote(ref.port)}:{side}"
     if ref.kind == "header":
         return f"{node}:h:{'ne' if direction == 'LR' else 'nw'}" if not outgoing else f"{node}:h"
+    if ref.kind == "pin":
+        side = ("e" if outgoing else "w") if direction == "LR" else ("s" if outgoing else "n")
+        return f"{node}:{side}"
     return node
 
 
@@ -1125,6 +1129,16 @@ class _Emitter:
             if len(group) > (0 if cluster.frame else 1):
                 ids = "; ".join(_quote(p.id) for p in group)
                 self.line(inner, f"{{rank={rank if cluster.frame else 'same'}; {ids};}}")
+        # ...and so do a nested diagram's: `rank=min/max` would mean the whole picture, so
+        # invisible wires rank its inputs before its boxes and its outputs after them
+        if not cluster.frame:
+            boxes = [i.id for i in cluster.items if isinstance(i, _Box)]
+            for group, outgoing in ((ins, True), (outs, False)):
+                if group and boxes:
+                    pin = _quote(group[0].id)
+                    for box in boxes:
+                        a, b = (pin, _quote(box)) if outgoing else (_quote(box), pin)
+                        self.line(inner, f"{a} -> {b} [style=invis, weight=0];")
         # A diagram's wires are written inside its cluster (both ends already belong to it),
         # so that Graphviz keeps their routes inside the frame.
         for edge in self.by_container.pop(cluster.id, []):
