@@ -314,3 +314,78 @@ def test_phase_of_a_mode_is_read_from_its_words(mode, phase):
     from wiring.analysis.graph import phase_of
 
     assert phase_of(mode) == phase
+
+
+_IMITATION = """
+type X
+type Y
+type Loss = Real in [0, 1]
+component Data : dataset {
+  out x : X
+  out y : Y
+}
+component Student : policy, learned, untrusted {
+  in  x : X
+  out y : Y
+}
+component Teacher : human, trusted {
+  in  x     : X
+  in  draft : Y
+  out y     : Y
+}
+component Loss_ : evaluator, trusted {
+  in  predicted : Y
+  in  label     : Y
+  out loss      : Loss
+}
+"""
+
+
+def test_a_supervised_loss_reading_the_prediction_is_not_self_reference():
+    analysis = lint(_IMITATION + """diagram D {
+  data = Data; student = Student; loss = Loss_
+  data.x -> student.x
+  student.y -> loss.predicted
+  data.y -> loss.label
+  train student by supervised minimising loss.loss
+}
+""")
+    assert "S0402" not in codes_of(analysis)
+
+
+def test_a_label_computed_from_the_live_model_is_self_reference():
+    analysis = lint(_IMITATION + """diagram D {
+  data = Data; student = Student; teacher = Teacher; loss = Loss_
+  data.x -> student.x, teacher.x
+  student.y -> loss.predicted, teacher.draft
+  teacher.y -> loss.label
+  train student by supervised minimising loss.loss
+}
+""")
+    [finding] = [f for f in analysis.findings if f.code == "S0402"]
+    assert finding.witness == ["student", "teacher", "loss", "[supervised: minimise loss.loss]"]
+
+
+def test_merge_help_fits_the_type():
+    def help_for(port_type: str) -> str:
+        result = wiring.check_text(f"""type R
+component P : policy {{
+  out r : {port_type}
+}}
+component C : sink {{
+  in r : {port_type}
+}}
+diagram D {{
+  p = P; q = P; c = C
+  p.r -> c.r
+  q.r -> c.r
+}}
+""")
+        [diagnostic] = result.diagnostics
+        assert diagnostic.code == "E0211"
+        return diagnostic.help
+
+    assert "merge sum" in help_for("Real")
+    assert "merge any" in help_for("Bool")
+    assert "merge union" in help_for("List[R]")
+    assert "do not merge" in help_for("R") and "router" in help_for("R")

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import graphlib
 
 from .diagnostics import Diagnostic, Span, error, warning
-from .model import (BoolType, Call, Chain, CollectionType, Component, Copy, Diagram, Endpoint, Expr,
-                    Instance, Merge, Name, NumType, Port, PortRef, Proposal, Training,
-                    UnknownType, Wire)
+from .model import (MERGE_OPERATORS, BoolType, Call, Chain, CollectionType, Component, Copy, Diagram,
+                    Endpoint, Expr, Instance, Merge, Name, NumType, Port, PortRef, Proposal,
+                    Training, UnknownType, Wire)
 from .types import Decider, is_scalar, names_in, show_type, subtype, value_in
 
 _MERGE_TYPES = {
@@ -246,8 +246,19 @@ def _check_sources(ctx: _Context, view: _DiagramView, mode: str | None,
             "it declares a merge", wires[1].span, label="second source",
             related=[(w.span, f"source: `{w.source}`") for w in wires[:1]]
             + [(port.span, f"`{port.name}` is declared here")],
-            help=f"keep one wire, or declare how values combine: "
-            f"`in {port.name} : {port.written} merge sum` (or max, any, ...)"))
+            help=_merge_help(port)))
+
+
+def _merge_help(port: Port) -> str:
+    """How to give an input several sources: the merges its type allows, or, for values that
+    do not combine (a response, a transcript), a box that chooses between them."""
+    fitting = [m for m in MERGE_OPERATORS if isinstance(port.type, _MERGE_TYPES[m])]
+    if fitting:
+        return (f"keep one wire, or declare how values combine: `in {port.name} : {port.written} "
+                f"merge {fitting[0]}`" + (f" (or {', '.join(fitting[1:])})" if fitting[1:] else ""))
+    return (f"keep one wire: values of `{port.written}` do not merge, so route the sources through "
+            f"a box that chooses one, e.g. `component Pick : router {{ in a : {port.written}; "
+            f"in b : {port.written}; out chosen : {port.written} }}`")
 
 
 def _check_ports(ctx: _Context, ports: list[Port]) -> None:

@@ -230,7 +230,10 @@ def _examined(system: System, gate: Box) -> float:
     cache = system.__dict__.setdefault("_examined", {})
     if gate.path not in cache:
         cache[gate.path] = _coverage(system, gate)
-        relayed = None if gate.is_a("evaluator", "human") else _relayed_coverage(system, gate)
+        # Filters, editors and sanitizers act on the content itself; routers, shutdown latches
+        # and timeouts act on verdicts that other boxes computed.
+        examines = gate.is_a("evaluator", "human", "filter", "editor", "sanitizer")
+        relayed = None if examines else _relayed_coverage(system, gate)
         if relayed is not None:
             cache[gate.path] = min(cache[gate.path], relayed)
     return cache[gate.path]
@@ -553,11 +556,7 @@ def self_reference(system: System) -> Iterable[Diagnostic]:
                 related=[(other.span, "the evaluator's training"), (pressure.span, "the model's training")])
             break
         if pressure.family == "supervised":
-            path = None
-            for source in system.ordered(pressure.sources - {pressure.target}):
-                path = system.reaches(target.path, source, modes=system.pressure_modes(pressure))
-                if path is not None:
-                    break
+            path = _own_label(system, target, pressure)
             if path is not None:
                 yield _finding(
                     "S0402", "warning",
@@ -568,6 +567,26 @@ def self_reference(system: System) -> Iterable[Diagnostic]:
                     "must come from the previous iterate)",
                     "compute the target with a frozen snapshot: `prev = frozen model`",
                     related=[(pressure.span, "the optimisation wire")])
+
+
+def _own_label(system: System, target: Box, pressure: Pressure) -> list[str] | None:
+    """A path by which a box trained by imitation computes part of its own target. A loss
+    (an evaluator that is not a person) reads the prediction by design: only its other inputs,
+    the labels, must not depend on the trained box. Any other box the signal reads is a label."""
+    modes = system.pressure_modes(pressure)
+    for source in system.ordered(pressure.sources - {target.path}):
+        box = system.boxes.get(source)
+        is_loss = box is not None and box.is_a("evaluator") and not box.is_a("human")
+        if not is_loss:
+            path = system.reaches(target.path, source, modes=modes)
+        else:
+            labels = system.ordered({e.source for e in system.edges
+                                     if e.target == source and e.source != target.path})
+            path = next((p + [source] for label in labels
+                         if (p := system.reaches(target.path, label, modes=modes))), None)
+        if path is not None:
+            return path
+    return None
 
 
 def world_closing(system: System) -> Iterable[Diagnostic]:
