@@ -12,7 +12,7 @@ What a picture shows:
   the «kind» tag, the border says trust and learning (double: human, dashed: learned, bold:
   trusted or formal, dotted: environment), rounded corners mark learned-model families;
 - nested diagrams as clusters with their own outer ports, inputs at the frame's left edge and
-  outputs at its right (`depth` limits the expansion, deeper ones become single boxes;
+  outputs at its right, as for the diagram drawn (`depth` limits the expansion, deeper ones become single boxes;
   `flatten` dissolves the clusters and joins the wires);
 - copies as several wires leaving one port; feedback (delayed wires, and wires that close a
   cycle and run against the declaration order) dashed and blue; training as an optimiser node
@@ -1129,21 +1129,47 @@ class _Emitter:
             if len(group) > (0 if cluster.frame else 1):
                 ids = "; ".join(_quote(p.id) for p in group)
                 self.line(inner, f"{{rank={rank if cluster.frame else 'same'}; {ids};}}")
-        # ...and so do a nested diagram's: `rank=min/max` would mean the whole picture, so
-        # invisible wires rank its inputs before its boxes and its outputs after them
-        if not cluster.frame:
-            boxes = [i.id for i in cluster.items if isinstance(i, _Box)]
-            for group, outgoing in ((ins, True), (outs, False)):
-                if group and boxes:
-                    pin = _quote(group[0].id)
-                    for box in boxes:
-                        a, b = (pin, _quote(box)) if outgoing else (_quote(box), pin)
-                        self.line(inner, f"{a} -> {b} [style=invis, weight=0];")
+        # ...beyond its optimisers, too (`rank=max` does not outrank them), and inside a
+        # nested diagram, where `rank=min/max` would mean the whole picture, beyond its boxes:
+        # invisible, weightless wires rank the inputs before the boxes that nothing inside
+        # feeds and the outputs after the boxes that feed nothing inside and the optimisers
+        # (only those: every invisible wire is a chain of virtual nodes to lay out)
+        for wire in self.pin_ranking(cluster, ins, outs):
+            self.line(inner, wire)
         # A diagram's wires are written inside its cluster (both ends already belong to it),
         # so that Graphviz keeps their routes inside the frame.
         for edge in self.by_container.pop(cluster.id, []):
             self.line(inner, self.edge(edge))
         self.line(depth, "}")
+
+    def pin_ranking(self, cluster: _Cluster, ins: list[_Pin], outs: list[_Pin]) -> list[str]:
+        """Invisible wires that keep a diagram's ports at the edges of its frame."""
+        boxes = [i.id for i in cluster.items if isinstance(i, _Box)]
+        optimisers = [i.id for i in cluster.items if isinstance(i, _Optimiser)]
+        if not boxes or not (ins or outs):
+            return []
+        members = set(boxes) | set(optimisers) | {p.id for p in ins + outs}
+        fed: set[str] = set()
+        feeding: set[str] = set()
+        for edge in self.b.edges:
+            # the direction Graphviz ranks the edge in (backward ones are written reversed)
+            tail, head = edge.src.node, edge.dst.node
+            if edge.backward or edge.style == "update":
+                tail, head = head, tail
+            if tail != head and tail in members and head in members:
+                feeding.add(tail)
+                fed.add(head)
+        wires = []
+        if ins and not cluster.frame:
+            pin = _quote(ins[0].id)
+            wires += [f"{pin} -> {_quote(b)} [style=invis, weight=0];"
+                      for b in boxes if b not in fed]
+        if outs:
+            last = optimisers if cluster.frame else \
+                [b for b in boxes if b not in feeding] + optimisers
+            pin = _quote(outs[0].id)
+            wires += [f"{_quote(n)} -> {pin} [style=invis, weight=0];" for n in last]
+        return wires
 
     def mark(self, node: str, label: str, rounded: bool = False) -> str:
         """A node's label, framed and headed by its finding codes when it is on a witness."""
