@@ -389,3 +389,10 @@ diagram D {{
     assert "merge any" in help_for("Bool")
     assert "merge union" in help_for("List[R]")
     assert "do not merge" in help_for("R") and "router" in help_for("R")
+
+
+def test_unknown_name_from_the_standard_library_suggests_its_import():
+    result = wiring.check_text("diagram D {\n  pi = Policy\n}\n")
+    [diagnostic] = result.diagnostics
+    assert diagnostic.code == "E0103"
+    assert 'import "std/models.wd"' in diagnostic.help

@@ -21,7 +21,7 @@ from .model import (MERGE_OPERATORS, TRUST_LEVELS, Allow, Assertion, Attributes,
                     OptimiserDecl, Param, Port, PortRef, Proposal, RecordType, Training,
                     TypeDecl, UnknownType, Wire)
 from .parse import ParsedFile
-from .sources import PRELUDE, Program
+from .sources import PRELUDE, Program, std_declaring
 from .types import Decider, interval_nonempty, show_interval
 
 MAX_EXPONENT = 400  # exact arithmetic on 10**400 is instant; on 10**999999999 it never ends
@@ -157,9 +157,11 @@ class _Elaborator:
             candidates += BUILTIN_TYPES
         code = {"kind": "E0102", "component or diagram": "E0103", "optimiser": "E0107",
                 "parameter": "E0106"}.get(what, "E0101")
+        suggestion = did_you_mean(name, candidates)
+        if not suggestion and (module := std_declaring(name)):
+            suggestion = f'`{name}` is in the standard library: add `import "{module}"`'
         self.report(error(code, f"unknown {what} `{name}`", span, label=f"not a declared {what}",
-                          help=did_you_mean(name, candidates) or
-                          f"declare it with `{_DECLARE.get(what, what)}`"))
+                          help=suggestion or f"declare it with `{_DECLARE.get(what, what)}`"))
         return None
 
     # ------------------------------------------------------------------------- collection

@@ -7,6 +7,7 @@ order (each file after the files it imports), so that elaboration is a pure func
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -86,6 +87,18 @@ def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagn
 
 
 STD = "std/"  # imports starting with this name the standard library shipped in the package
+
+
+def std_declaring(name: str) -> str | None:
+    """The standard-library module that declares `name` (for "did you forget an import?"),
+    read with a line scan: this runs only when a name is unknown."""
+    pattern = re.compile(r"^(?:kind|type|record|enum|param|optimiser|component|diagram)\s+"
+                         + re.escape(name) + r"\b", re.M)
+    for module in std_modules():
+        text = resources.files("wiring").joinpath("std", module).read_text(encoding="utf-8")
+        if pattern.search(text):
+            return STD + module
+    return None
 
 
 def std_modules() -> list[str]:
