@@ -396,3 +396,21 @@ def test_unknown_name_from_the_standard_library_suggests_its_import():
     [diagnostic] = result.diagnostics
     assert diagnostic.code == "E0103"
     assert 'import "std/models.wd"' in diagnostic.help
+
+
+def test_the_report_says_when_a_loop_needs_more_steps(capsys):
+    from wiring.analysis.graph import build, top_diagram
+    from wiring.analysis.incentives import steps_needed
+
+    def needed(name):
+        proposal = wiring.load(ROOT / "examples" / name)
+        return steps_needed(build(proposal, top_diagram(proposal, None)))
+
+    assert needed("rlhf.wd") == 3
+    # the deployed controller reaches the stakeholders' preferences through stateful boxes
+    assert needed("open_agency.wd") == 8
+    assert main(["analyze", "examples/open_agency.wd"]) == 0
+    assert "`--steps 8` shows the incentives it carries" in capsys.readouterr().out
+    assert main(["analyze", "examples/open_agency.wd", "--steps", "8"]) == 0
+    out = capsys.readouterr().out
+    assert "--steps" not in out and "`stakeholders`" in out.split("(control):")[1].split("\n")[0]

@@ -300,7 +300,7 @@ def _analysed(path: str, args):
         print(f"wiring: `{path}` has no diagram `{args.diagram}`; diagrams: "
               + ", ".join(result.proposal.diagrams), file=sys.stderr)
         return result, None, EXIT_USAGE
-    analysis = analyse(result.proposal, args.diagram, steps=getattr(args, "steps", 3))
+    analysis = analyse(result.proposal, args.diagram, steps=getattr(args, "steps", None))
     if analysis is None:
         print(f"{path}: no diagram to analyse", file=sys.stderr)
         return result, None, EXIT_OK
@@ -465,8 +465,9 @@ def _add_analysis_commands(sub, common) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--diagram", metavar="NAME", help="the diagram to analyse (default: the top one)")
-    p.add_argument("--steps", type=int, default=3, metavar="K",
-                   help="time steps to unroll (default 3)")
+    p.add_argument("--steps", type=int, default=None, metavar="K",
+                   help="time steps to unroll (default 3; the report says when a loop through "
+                   "stateful boxes and delayed wires needs more)")
     common(p)
     p.set_defaults(run=cmd_analyze)
 

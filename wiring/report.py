@@ -56,6 +56,10 @@ def lint_json(path: str, analysis: Analysis) -> dict:
 def incentives_text(path: str, analysis: Analysis) -> str:
     lines = [f"{path}: incentive report for `{analysis.system.diagram.name}`, unrolled over "
              f"{analysis.steps} steps"]
+    if analysis.steps_needed > analysis.steps:
+        lines.append(f"  note: a loop from a decision back to its own signal takes "
+                     f"{analysis.steps_needed} steps through stateful boxes and delayed wires; "
+                     f"`--steps {analysis.steps_needed}` shows the incentives it carries")
     if not analysis.incentives:
         lines.append("  no decisions: no box of an agent kind is trained")
     for incentives in analysis.incentives:
@@ -102,6 +106,7 @@ def incentives_json(path: str, analysis: Analysis) -> dict:
         "file": path,
         "diagram": analysis.system.diagram.name,
         "steps": analysis.steps,
+        "steps_needed": analysis.steps_needed,
         "decisions": [
             {"decision": i.decision, **{key: {name: witness for name, witness in
                                               sorted(getattr(i, key).items())}

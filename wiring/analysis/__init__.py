@@ -12,7 +12,8 @@ from ..diagnostics import Diagnostic, error, sort_key, unique, warning
 from ..model import Proposal
 from .assertions import AssertionResult, check_assertions, unknown_names
 from .graph import System, build, top_diagram
-from .incentives import DEFAULT_STEPS, Incentives, report as incentive_report, unroll, incentives as _incentives
+from .incentives import (DEFAULT_STEPS, Incentives, incentives as _incentives,
+                         report as incentive_report, steps_needed, unroll)
 from .lints import STRUCTURAL
 from .tampering import audit_leaks, off_switch, tampering
 
@@ -24,6 +25,7 @@ class Analysis:
     assertions: list[AssertionResult] = field(default_factory=list)
     incentives: list[Incentives] = field(default_factory=list)
     steps: int = DEFAULT_STEPS
+    steps_needed: int = DEFAULT_STEPS   # to see every loop from a decision back to its signal
 
     @property
     def failed(self) -> bool:
@@ -32,12 +34,15 @@ class Analysis:
 
 
 def analyse(proposal: Proposal, diagram: str | None = None,
-            steps: int = DEFAULT_STEPS) -> Analysis | None:
+            steps: int | None = None) -> Analysis | None:
+    """Every analysis of the top diagram (or `diagram`); the incentive criteria on the diagram
+    unrolled over `steps` (default 3; `steps_needed` says how many its longest loop takes)."""
     top = top_diagram(proposal, diagram)
     if top is None:
         return None
     system = build(proposal, top)
-    result = Analysis(system=system, steps=steps)
+    steps = DEFAULT_STEPS if steps is None else steps
+    result = Analysis(system=system, steps=steps, steps_needed=steps_needed(system))
     findings: list[Diagnostic] = []
     for structural in STRUCTURAL:
         findings += structural(system)

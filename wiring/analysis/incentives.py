@@ -16,7 +16,7 @@ All criteria use reachability and d-separation (networkx); no path is ever enume
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -104,6 +104,42 @@ def _learning_modes(system: System) -> frozenset[str] | None:
         return None
     learning = [m for m in system.modes if phase_of(m) != "deploy"]
     return frozenset(learning or system.modes)
+
+
+MAX_DEFAULT_STEPS = 12
+
+
+def steps_needed(system: System) -> int:
+    """How many steps to unroll so that every way an agent's decision can reach its own
+    signal shows up: a loop through stateful boxes and delayed wires takes one step per such
+    hop (open_agency's deployed controller reaches the stakeholders' preferences four steps
+    later). At least DEFAULT_STEPS, at most MAX_DEFAULT_STEPS."""
+    forward: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    backward: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for edge in system.edges:
+        later = int(edge.delayed or bool(system.boxes.get(edge.target) and
+                                         system.boxes[edge.target].attributes.stateful))
+        forward[edge.source].append((edge.target, later))
+        backward[edge.target].append((edge.source, later))
+
+    def distances(starts, links) -> dict[str, int]:   # 0-1 breadth-first search, in steps
+        found = dict.fromkeys(starts, 0)
+        queue = deque(found)
+        while queue:
+            node = queue.popleft()
+            for head, cost in links[node]:
+                if head not in found or found[node] + cost < found[head]:
+                    found[head] = found[node] + cost
+                    (queue.appendleft if cost == 0 else queue.append)(head)
+        return found
+
+    needed = DEFAULT_STEPS
+    for agent in decision_boxes(system):
+        reads = set().union(*(p.sources for p in system.pressures_on(agent)))
+        there, back = distances([agent], forward), distances(sorted(reads), backward)
+        loops = [there[box] + back[box] + 1 for box in there if box in back]
+        needed = max([needed, *loops])
+    return min(needed, MAX_DEFAULT_STEPS)
 
 
 def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
