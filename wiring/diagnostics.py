@@ -31,11 +31,16 @@ class Span(BaseModel):
 class Related(BaseModel):
     """A second place that explains a diagnostic, such as the declaration a use refers to."""
 
+    # Built on first use: a clean check never makes one, and start-up time is a target.
+    model_config = ConfigDict(defer_build=True)
+
     span: Span
     message: str
 
 
 class Diagnostic(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     code: str
     severity: Severity = "error"
     message: str
