@@ -223,15 +223,14 @@ def _coverage(system: System, box: Box) -> float:
 
 def _examined(system: System, gate: Box) -> float:
     """The fraction of what reaches `gate` on which it acts after an examination. A gate that
-    is itself an evaluator or a person examines what it sees (its `coverage`); a gate that only
-    acts on verdicts (a router, a shutdown latch) examines as much as the best-covering chain
-    of evaluators that informs it: a verdict relayed through a box that examines only a
-    fraction (an auditor) is limited to that fraction (a bottleneck path)."""
+    examines content itself (an evaluator, a person, a filter, an editor, a sanitizer) covers
+    what it sees (its `coverage`); a gate that only acts on verdicts (a router, a shutdown
+    latch, a timeout) examines as much as the best-covering chain of evaluators that informs
+    it: a verdict relayed through a box that examines only a fraction (an auditor) is limited
+    to that fraction (a bottleneck path)."""
     cache = system.__dict__.setdefault("_examined", {})
     if gate.path not in cache:
         cache[gate.path] = _coverage(system, gate)
-        # Filters, editors and sanitizers act on the content itself; routers, shutdown latches
-        # and timeouts act on verdicts that other boxes computed.
         examines = gate.is_a("evaluator", "human", "filter", "editor", "sanitizer")
         relayed = None if examines else _relayed_coverage(system, gate)
         if relayed is not None:
