@@ -414,3 +414,12 @@ def test_the_report_says_when_a_loop_needs_more_steps(capsys):
     assert main(["analyze", "examples/open_agency.wd", "--steps", "8"]) == 0
     out = capsys.readouterr().out
     assert "--steps" not in out and "`stakeholders`" in out.split("(control):")[1].split("\n")[0]
+
+
+def test_an_allow_that_acknowledges_nothing_is_reported():
+    base = CODES["W0124"].example
+    assert "W0124" in codes_of(lint(base))
+    # a file-level allow in a file with two top diagrams may be meant for the other one
+    two = base.replace('  allow S0301 on pi because "no monitor here: nothing can collude"\n', "") \
+        + 'diagram E {\n  src = Source\n}\nallow S0301 because "meant for another diagram"\n'
+    assert "W0124" not in codes_of(lint(two))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import Diagnostic, error, sort_key, unique, warning
 from ..model import Proposal
 from .assertions import AssertionResult, check_assertions, unknown_names
-from .graph import System, build, top_diagram
+from .graph import System, build, top_diagram, top_diagrams
 from .incentives import (DEFAULT_STEPS, Incentives, incentives as _incentives,
                          report as incentive_report, steps_needed, unroll)
 from .lints import STRUCTURAL
@@ -93,8 +93,11 @@ def _acknowledge(proposal: Proposal, diagram: str, findings: list[Diagnostic]) -
             used.add(index)
             break
         marked.append(finding)
+    # A file-level `allow` may speak about another top diagram of the file (analysed with
+    # `--diagram`): it is stale only when this diagram is the file's one top diagram.
+    alone = len(top_diagrams(proposal)) == 1
     for index, allow in enumerate(allows):
-        if index not in used and allow.code.startswith("S"):
+        if index not in used and allow.code.startswith("S") and (allow.diagram or alone):
             on = f" on {allow.target}" if allow.target else ""
             marked.append(warning(
                 "W0124", f"`allow {allow.code}{on}` acknowledges no finding of `{diagram}`",

@@ -382,11 +382,17 @@ def top_diagram(proposal: Proposal, name: str | None = None) -> Diagram | None:
     no other diagram instantiates."""
     if name is not None:
         return proposal.diagrams.get(name)
+    tops = top_diagrams(proposal)
+    return tops[-1] if tops else None
+
+
+def top_diagrams(proposal: Proposal) -> list[Diagram]:
+    """The diagrams of the main file that no other diagram instantiates (or, failing that, all
+    of its diagrams, then all diagrams)."""
     used = {i.of for d in proposal.diagrams.values() for i in d.instances if i.of_diagram}
     own = [d for d in proposal.diagrams.values()
            if d.span is None or d.span.file == proposal.file]
-    tops = [d for d in own if d.name not in used] or own or list(proposal.diagrams.values())
-    return tops[-1] if tops else None
+    return [d for d in own if d.name not in used] or own or list(proposal.diagrams.values())
 
 
 def _join(prefix: str, name: str) -> str:
