@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from lark import Lark, Token, Tree
 
+import wiring
 from wiring import parse as wparse
 from wiring.codes import CODES
 
@@ -86,3 +87,16 @@ def _same(a, b, path="") -> str | None:
     return None if a == b else f"{path}: {a!r} vs {b!r}"
 
 
+
+
+@pytest.mark.parametrize("text", ["typePrompt\n", "importout \"lib\"\n",
+                                  "type Score = Real in1_0 [0, 1]\n"])
+def test_a_keyword_glued_to_a_word_is_one_word(text):
+    """lark's contextual lexer, where no name is acceptable, would split `typePrompt` into the
+    keyword `type` and the name `Prompt` and accept the typo; a word is one token here, and
+    the mistake is reported where it starts."""
+    result = wiring.check_text(text)
+    [diagnostic] = result.diagnostics
+    assert diagnostic.code == "E0001"
+    word = text.split()[0] if not text.startswith("type Score") else "in1_0"
+    assert f"`{word}`" in diagnostic.message
