@@ -100,3 +100,8 @@ def test_a_keyword_glued_to_a_word_is_one_word(text):
     assert diagnostic.code == "E0001"
     word = text.split()[0] if not text.startswith("type Score") else "in1_0"
     assert f"`{word}`" in diagnostic.message
+
+
+def test_a_glued_keyword_is_pointed_out():
+    [diagnostic] = wiring.check_text("typePrompt\n").diagnostics
+    assert "did you mean `type Prompt`?" in diagnostic.help

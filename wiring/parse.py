@@ -187,15 +187,25 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
             line = token.line
             span = _span_at(path, token.line, token.column, max(len(str(token)), 1)
                             if token.type != "_NL" else 1)
+        glued = _glued_keyword(str(token), accepted) if token.type == "NAME" else None
+        help = (f"did you mean `{glued} {str(token)[len(glued):]}`? a keyword is followed by a "
+                "space" if glued else
+                "see `wiring explain E0001` and the language reference in docs/language.md")
         return error("E0001", f"expected {expected}, found {_describe_token(token)}", span,
-                     label=f"expected {expected}",
-                     help="see `wiring explain E0001` and the language reference in "
-                     "docs/language.md"), line
+                     label=f"expected {expected}", help=help), line
     assert isinstance(exc, UnexpectedEOF)
     lines = text.split("\n")
     return error("E0001", "the file ends in the middle of a declaration",
                  _span_at(path, len(lines), len(lines[-1]) + 1), label="unfinished",
                  help="close every `{`, `(` and `[`"), len(lines)
+
+
+def _glued_keyword(word: str, accepted: set[str]) -> str | None:
+    """An accepted keyword that `word` starts with (`typePrompt`: `type`), the longest one."""
+    keywords = [t.pattern.value for t in parser().terminals if t.name in accepted
+                and t.pattern.type == "str" and t.pattern.value.isalpha()
+                and word.startswith(t.pattern.value) and len(word) > len(t.pattern.value)]
+    return max(keywords, key=len, default=None)
 
 
 def _blank(text: str, start: int, end: int) -> str:
