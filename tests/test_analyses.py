@@ -423,3 +423,10 @@ def test_an_allow_that_acknowledges_nothing_is_reported():
     two = base.replace('  allow S0301 on pi because "no monitor here: nothing can collude"\n', "") \
         + 'diagram E {\n  src = Source\n}\nallow S0301 because "meant for another diagram"\n'
     assert "W0124" not in codes_of(lint(two))
+
+
+@pytest.mark.parametrize("typo, meant", [("py", "pi"), ("policy", "Policy"), ("Polcy", "Policy")])
+def test_did_you_mean_short_names_and_case(typo, meant):
+    from wiring.elaborate import did_you_mean
+
+    assert did_you_mean(typo, ["pi", "rm", "Policy", "Source"]) == f"did you mean `{meant}`?"

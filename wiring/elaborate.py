@@ -62,7 +62,11 @@ def unquote(token: str) -> str:
 
 
 def did_you_mean(name: str, candidates) -> str:
-    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    candidates = sorted(set(candidates))
+    same_but_case = [c for c in candidates if c.lower() == name.lower()]
+    # One wrong letter in a two- or three-letter name (`py` for `pi`) is half of it.
+    close = same_but_case or difflib.get_close_matches(
+        name, candidates, n=1, cutoff=0.5 if len(name) <= 3 else 0.6)
     return f"did you mean `{close[0]}`?" if close else ""
 
 
