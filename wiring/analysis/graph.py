@@ -224,10 +224,19 @@ class System:
         cache = self.__dict__.setdefault("_searches", {})
         key = (start, mode, avoiding, reverse)
         if key not in cache:
-            graph = self.graph_in(mode)
-            cache[key] = breadth_first(graph.pred if reverse else graph.succ,
-                                       [start] if start in graph else [], through=avoiding)
+            links = self._links(mode, reverse)
+            cache[key] = breadth_first(links, [start] if start in links else [], through=avoiding)
         return cache[key]
+
+    def _links(self, mode, reverse: bool) -> dict[str, tuple[str, ...]]:
+        """The graph of one mode as plain adjacency: searches read it millions of times on
+        large diagrams, and networkx's adjacency views cost a call at every read."""
+        cache = self.__dict__.setdefault("_adjacency", {})
+        if (mode, reverse) not in cache:
+            graph = self.graph_in(mode)
+            cache[mode, reverse] = {node: tuple(links) for node, links in
+                                    (graph.pred if reverse else graph.succ).items()}
+        return cache[mode, reverse]
 
     def reachable(self, start: str, avoiding=frozenset(), modes=None, reverse: bool = False) -> set[str]:
         """Every box a data path from `start` (or, with `reverse`, to it) reaches inside one
