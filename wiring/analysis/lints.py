@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 import networkx as nx
 
 from ..diagnostics import Diagnostic, error, warning
-from .graph import Box, Pressure, System, per_system, phase_of
+from .graph import Box, Pressure, System, breadth_first, per_system, phase_of
 
 AGENT_KINDS = ("agent",)
 HAZARD_KINDS = ("agent", "model")                     # untrusted producers of content
@@ -622,18 +622,18 @@ def world_closing(system: System) -> Iterable[Diagnostic]:
 def _upstream(system: System, pressure: Pressure) -> set[str]:
     """Every box whose output can influence the pressure's signal (data and parameters)."""
     graph = system.train_graph
-    found: set[str] = set()
-    for mode in system.pressure_modes(pressure):
-        for source in pressure.sources:
-            node = (source, mode)
-            if node in graph:
-                found |= {source} | {n[0] for n in nx.ancestors(graph, node)}
-    return found
+    starts = [(source, mode) for mode in system.pressure_modes(pressure)
+              for source in system.ordered(pressure.sources) if (source, mode) in graph]
+    return {node[0] for node in breadth_first(graph.pred, starts)}
 
 
 def sim_to_real(system: System) -> Iterable[Diagnostic]:
     sinks = _sinks(system)
     gates = {b.path for b in _gates(system)}
+    # Runtime monitors that compare a model's predictions with the real world.
+    monitors = [m for m in system.of_kind("monitor") if m.trust in GATE_TRUST and
+                any(system.boxes[a].is_a("model") for a in system.ancestors(m.path)) and
+                any(system.boxes[a].is_a("environment") for a in system.ancestors(m.path))]
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if not target.is_a(*AGENT_KINDS):
@@ -644,9 +644,6 @@ def sim_to_real(system: System) -> Iterable[Diagnostic]:
                 and not p.startswith("in:")]
         if not simulated or real:
             continue
-        monitors = [m for m in system.of_kind("monitor") if m.trust in GATE_TRUST and
-                    any(system.boxes[a].is_a("model") for a in system.ancestors(m.path)) and
-                    any(system.boxes[a].is_a("environment") for a in system.ancestors(m.path))]
         for sink in sinks:
             reached = system.reaches(target.path, sink.path, modes=system.deploy_modes)
             if reached is None:
