@@ -64,8 +64,9 @@ def analyses_md() -> str:
              "The analyses read kinds (with their ancestors in the kind hierarchy), trust, "
              "learned and held-out flags, provenance, modes and optimisation wires; never "
              "names. Data flows within one mode; influence crosses modes only through trained "
-             "parameters. Modes whose name contains `deploy` (or `inference`, `serve`, "
-             "`production`, `runtime`) are the deployment phase.", "",
+             "parameters. Modes with a word in their name starting with `deploy` (or `inference`, "
+             "`serve`, `production`, `runtime`) are the deployment phase (see the language "
+             "reference, Modes).", "",
              "`wiring analyze FILE` prints the incentive report (value of information, "
              "response incentive, value of control, instrumental control incentive split into "
              "control and information-only) for every trained agent, on the diagram unrolled "
