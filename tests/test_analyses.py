@@ -410,7 +410,11 @@ def test_the_report_says_when_a_loop_needs_more_steps(capsys):
     # the deployed controller reaches the stakeholders' preferences through stateful boxes
     assert needed("open_agency.wd") == 8
     assert main(["analyze", "examples/open_agency.wd"]) == 0
-    assert "`--steps 8` shows the incentives it carries" in capsys.readouterr().out
+    assert "`--steps 8` shows the incentives" in capsys.readouterr().out
+    main(["lint", "examples/open_agency.wd"])
+    assert "`--steps 8` shows the incentives" in capsys.readouterr().out
+    main(["lint", "examples/open_agency.wd", "--steps", "8"])
+    assert "`--steps" not in capsys.readouterr().out
     assert main(["analyze", "examples/open_agency.wd", "--steps", "8"]) == 0
     out = capsys.readouterr().out
     assert "--steps" not in out and "`stakeholders`" in out.split("(control):")[1].split("\n")[0]
@@ -430,3 +434,12 @@ def test_did_you_mean_short_names_and_case(typo, meant):
     from wiring.elaborate import did_you_mean
 
     assert did_you_mean(typo, ["pi", "rm", "Policy", "Source"]) == f"did you mean `{meant}`?"
+
+
+@pytest.mark.parametrize("steps", ["0", "-1", "x", "65"])
+def test_steps_out_of_range_is_a_usage_error(steps, capsys):
+    for command in ("analyze", "lint"):
+        with pytest.raises(SystemExit) as stop:
+            main([command, "examples/rlhf.wd", "--steps", steps])
+        assert stop.value.code == 2
+        assert "--steps" in capsys.readouterr().err

@@ -457,6 +457,9 @@ def _add_analysis_commands(sub, common) -> None:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--diagram", metavar="NAME", help="the diagram to analyse (default: the top one)")
+    p.add_argument("--steps", type=_steps, default=None, metavar="K",
+                   help="time steps to unroll for the incentive findings (default 3; the report "
+                   "says when a loop needs more)")
     common(p)
     p.set_defaults(run=cmd_lint)
 
@@ -465,7 +468,7 @@ def _add_analysis_commands(sub, common) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--diagram", metavar="NAME", help="the diagram to analyse (default: the top one)")
-    p.add_argument("--steps", type=int, default=None, metavar="K",
+    p.add_argument("--steps", type=_steps, default=None, metavar="K",
                    help="time steps to unroll (default 3; the report says when a loop through "
                    "stateful boxes and delayed wires needs more)")
     common(p)
@@ -490,6 +493,20 @@ def _add_analysis_commands(sub, common) -> None:
     p.add_argument("name", metavar="NAME")
     common(p)
     p.set_defaults(run=cmd_new)
+
+
+MAX_STEPS = 64
+
+
+def _steps(text: str) -> int:
+    """`--steps K`: the unrolled diagram has a copy of every box per step, so K is bounded."""
+    try:
+        steps = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number") from None
+    if not 1 <= steps <= MAX_STEPS:
+        raise argparse.ArgumentTypeError(f"{steps} is outside 1 to {MAX_STEPS}")
+    return steps
 
 
 def build_parser() -> argparse.ArgumentParser:

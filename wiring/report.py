@@ -23,6 +23,8 @@ def lint_text(path: str, analysis: Analysis, sources: dict[str, str], color: boo
                for r in analysis.assertions if r.holds]
     if holding:
         blocks.append("\n".join(holding))
+    if analysis.steps_needed > analysis.steps:
+        blocks.append(_short_unrolling(analysis))
     standing = [f for f in findings if f.acknowledged is None]
     acknowledged = len(findings) - len(standing)
     errors = sum(f.severity == "error" for f in standing)
@@ -36,6 +38,13 @@ def lint_text(path: str, analysis: Analysis, sources: dict[str, str], color: boo
     return "\n\n".join(blocks)
 
 
+def _short_unrolling(analysis: Analysis) -> str:
+    return (f"note: a loop from a decision back to its own signal takes "
+            f"{analysis.steps_needed} steps through stateful boxes and delayed wires; the "
+            f"incentives were read over {analysis.steps}: `--steps {analysis.steps_needed}` "
+            f"shows the incentives the loop carries")
+
+
 def _claim(text: str) -> str:
     return text.removeprefix("assert ").strip()
 
@@ -45,6 +54,8 @@ def lint_json(path: str, analysis: Analysis) -> dict:
         "file": path,
         "diagram": analysis.system.diagram.name,
         "failed": analysis.failed,
+        "steps": analysis.steps,
+        "steps_needed": analysis.steps_needed,
         "findings": [f.model_dump(mode="json") for f in analysis.findings],
         "assertions": [{"assertion": _claim(a.assertion.text), "holds": a.holds,
                         "message": a.message, "witness": a.witness,
@@ -57,9 +68,7 @@ def incentives_text(path: str, analysis: Analysis) -> str:
     lines = [f"{path}: incentive report for `{analysis.system.diagram.name}`, unrolled over "
              f"{analysis.steps} steps"]
     if analysis.steps_needed > analysis.steps:
-        lines.append(f"  note: a loop from a decision back to its own signal takes "
-                     f"{analysis.steps_needed} steps through stateful boxes and delayed wires; "
-                     f"`--steps {analysis.steps_needed}` shows the incentives it carries")
+        lines.append("  " + _short_unrolling(analysis))
     if not analysis.incentives:
         lines.append("  no decisions: no box of an agent kind is trained")
     for incentives in analysis.incentives:

@@ -37,6 +37,8 @@ def analyse(proposal: Proposal, diagram: str | None = None,
             steps: int | None = None) -> Analysis | None:
     """Every analysis of the top diagram (or `diagram`); the incentive criteria on the diagram
     unrolled over `steps` (default 3; `steps_needed` says how many its longest loop takes)."""
+    if steps is not None and steps < 1:
+        raise ValueError(f"steps must be at least 1, not {steps}")
     top = top_diagram(proposal, diagram)
     if top is None:
         return None
