@@ -495,11 +495,10 @@ def _add_analysis_commands(sub, common) -> None:
     p.set_defaults(run=cmd_new)
 
 
-MAX_STEPS = 64
-
-
 def _steps(text: str) -> int:
     """`--steps K`: the unrolled diagram has a copy of every box per step, so K is bounded."""
+    from .analysis.incentives import MAX_STEPS
+
     try:
         steps = int(text)
     except ValueError:

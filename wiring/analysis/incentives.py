@@ -106,14 +106,14 @@ def _learning_modes(system: System) -> frozenset[str] | None:
     return frozenset(learning or system.modes)
 
 
-MAX_DEFAULT_STEPS = 12
+MAX_STEPS = 64   # the unrolled diagram holds a copy of every box per step
 
 
 def steps_needed(system: System) -> int:
     """How many steps to unroll so that every way an agent's decision can reach its own
     signal shows up: a loop through stateful boxes and delayed wires takes one step per such
     hop (open_agency's deployed controller reaches the stakeholders' preferences four steps
-    later). At least DEFAULT_STEPS, at most MAX_DEFAULT_STEPS."""
+    later). At least DEFAULT_STEPS, at most MAX_STEPS."""
     forward: dict[str, list[tuple[str, int]]] = defaultdict(list)
     backward: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for edge in system.edges:
@@ -139,7 +139,7 @@ def steps_needed(system: System) -> int:
         there, back = distances([agent], forward), distances(sorted(reads), backward)
         loops = [there[box] + back[box] + 1 for box in there if box in back]
         needed = max([needed, *loops])
-    return min(needed, MAX_DEFAULT_STEPS)
+    return min(needed, MAX_STEPS)
 
 
 def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
