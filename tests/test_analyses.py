@@ -443,3 +443,22 @@ def test_steps_out_of_range_is_a_usage_error(steps, capsys):
             main([command, "examples/rlhf.wd", "--steps", steps])
         assert stop.value.code == 2
         assert "--steps" in capsys.readouterr().err
+
+
+def test_a_monitor_watching_many_models_is_one_finding_listing_the_nearest():
+    """Each critic of a long critique chain watches every earlier policy of its family: one
+    finding per critic, naming the nearest, with a few others in a note."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate
+
+    text = generate.chain(60)
+    analysis = lint(text)
+    collusion = [f for f in analysis.findings if f.code == "S0301"]
+    critics = {f.witness[-1] for f in collusion}
+    assert len(collusion) == len(critics) == text.count("= Critic") > 10
+    last = max(collusion, key=lambda f: analysis.system.rank(f.witness[-1]))
+    assert len(last.witness) == 2   # the policy right before it
+    assert last.notes and last.notes[0].startswith("it also watches")
+    assert last.notes[0].endswith("and others further away")

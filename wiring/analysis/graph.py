@@ -12,7 +12,6 @@ hierarchy), trust, learned/frozen, held-out, provenance, modes and optimisation 
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -199,24 +198,6 @@ class System:
                 best = path
         return best
 
-    def distance(self, a: str, b: str, avoiding=frozenset(), modes=None) -> float:
-        """The number of wires on the shortest data path `reaches` would give (inf if none),
-        without tracing it: a breadth-first search also records depths."""
-        avoiding = frozenset(avoiding)
-        return min((self._depths(b, mode, avoiding).get(a, math.inf)
-                    for mode in (self.mode_list if modes is None else modes)), default=math.inf)
-
-    def _depths(self, end: str, mode, avoiding: frozenset) -> dict[str, int]:
-        cache = self.__dict__.setdefault("_depth_maps", {})
-        key = (end, mode, avoiding)
-        if key not in cache:
-            parents = self.search(end, mode, avoiding, reverse=True)
-            depths: dict[str, int] = {}
-            for node, parent in parents.items():   # breadth-first order: parents come first
-                depths[node] = 0 if parent is None else depths[parent] + 1
-            cache[key] = depths
-        return cache[key]
-
     def search(self, start: str, mode, avoiding: frozenset, reverse: bool = False) -> dict:
         """Breadth-first search from `start` inside one mode, never passing through `avoiding`
         (but reaching it as an end): parent links of every box reached. Cached, because the
@@ -237,6 +218,46 @@ class System:
             cache[mode, reverse] = {node: tuple(links) for node, links in
                                     (graph.pred if reverse else graph.succ).items()}
         return cache[mode, reverse]
+
+    def nearest(self, start: str, accept, limit: int, avoiding=frozenset(),
+                reverse: bool = False) -> tuple[list[tuple[str, list[str]]], bool]:
+        """The boxes nearest to `start` (or, with `reverse`, that reach it) for which
+        `accept(path)` holds, with a shortest path to each (always written in the direction of
+        the data), nearest first, then in declaration order: at least `limit` of them when
+        there are, all those at the distance where the limit was reached. Also whether the
+        search stopped early. The search stops once it has enough, so asking for the nearest
+        few costs what lies between them, not the whole diagram."""
+        avoiding = frozenset(avoiding)
+        found: dict[str, list[str]] = {}
+        stopped = False
+        for mode in self.mode_list:
+            links = self._links(mode, reverse)
+            if start not in links:
+                continue
+            parents: dict[str, str | None] = {start: None}
+            frontier, hits = [start], 0
+            while frontier:
+                if hits >= limit:
+                    stopped = True
+                    break
+                following = []
+                for node in frontier:
+                    if node != start and node in avoiding:
+                        continue  # an end, not a way through
+                    for neighbour in links[node]:
+                        if neighbour in parents:
+                            continue
+                        parents[neighbour] = node
+                        following.append(neighbour)
+                        if neighbour != start and accept(neighbour):
+                            hits += 1
+                            path = trace(parents, neighbour)
+                            path = path[::-1] if reverse else path
+                            if neighbour not in found or len(path) < len(found[neighbour]):
+                                found[neighbour] = path
+                frontier = following
+        ordered = sorted(found.items(), key=lambda item: (len(item[1]), self.rank(item[0])))
+        return ordered, stopped
 
     def reachable(self, start: str, avoiding=frozenset(), modes=None, reverse: bool = False) -> set[str]:
         """Every box a data path from `start` (or, with `reverse`, to it) reaches inside one

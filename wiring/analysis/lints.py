@@ -396,16 +396,15 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
             continue
         if any(h.path in system.reachable(monitor.path, reverse=True) for h in honeypots):
             continue  # validated on known-bad inputs
-        # What the monitor reads over unsanitised channels (one search back from it), then
-        # the closest same-family model among it: one finding per monitor, not per pair.
-        read = system.reachable(monitor.path, sanitizers, reverse=True)
-        watched = [p for p in _hazards(system) if p.path in read and p.path != monitor.path
-                   and _same_family(p, monitor)]
+        # The same-family models nearest upstream of the monitor over unsanitised channels
+        # (a search back from it that stops once it has a few): one finding per monitor.
+        family = {p.path for p in _hazards(system) if _same_family(p, monitor)}
+        watched, more = system.nearest(monitor.path, family.__contains__, 6, sanitizers,
+                                       reverse=True)
         if not watched:
             continue
-        policy = min(watched, key=lambda p: system.distance(p.path, monitor.path, sanitizers))
-        path = system.reaches(policy.path, monitor.path, sanitizers)
-        others = [p.path for p in watched if p is not policy]
+        (nearest, path), others = watched[0], [p for p, _ in watched[1:]]
+        policy = system.boxes[nearest]
         yield _finding(
             "S0301", "error",
             f"`{monitor.path}` watches `{policy.path}`, which shares its provenance "
@@ -417,13 +416,15 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
             "paraphrase or redact the monitored output with a trusted sanitizer, and "
             "validate the monitor on trusted honeypots (known-bad inputs) before trusting it",
             related=[(policy.span, f"`{policy.path}` is watched")],
-            notes=[_listing("it also watches", others)] if others else [])
+            notes=[_listing("it also watches", others, more=more)] if others else [])
 
 
-def _listing(what: str, paths: list[str], limit: int = 5) -> str:
+def _listing(what: str, paths: list[str], limit: int = 5, more: bool = False) -> str:
+    """`what a, b, c and 2 more`; with `more`, the list was cut short by the search itself."""
     shown = ", ".join(f"`{p}`" for p in paths[:limit])
-    more = f" and {len(paths) - limit} more" if len(paths) > limit else ""
-    return f"{what} {shown}{more}"
+    if len(paths) > limit:
+        return f"{what} {shown} and {len(paths) - limit} more" + (", and others further away" if more else "")
+    return f"{what} {shown}" + (", and others further away" if more else "")
 
 
 def training_against_monitor(system: System) -> Iterable[Diagnostic]:
