@@ -82,7 +82,7 @@ def _through(system: System, start: str, via: str, pressure: Pressure,
         if first is None:
             continue
         for source in _computed_sources(system, pressure, False):
-            second = system.reaches(via, source, avoiding, [mode])
+            second = system.reaches(via, source, avoiding, [mode], backward=True)
             if second is not None:
                 path = first + second[1:]
                 if best is None or len(path) < len(best):
@@ -398,9 +398,10 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
             continue  # validated on known-bad inputs
         # The same-family models nearest upstream of the monitor over unsanitised channels
         # (a search back from it that stops once it has a few): one finding per monitor.
-        family = {p.path for p in _hazards(system) if _same_family(p, monitor)}
-        watched, more = system.nearest(monitor.path, family.__contains__, 6, sanitizers,
-                                       reverse=True)
+        hazards = {p.path: p for p in _hazards(system)}
+        watched, more = system.nearest(
+            monitor.path, lambda p: p in hazards and _same_family(hazards[p], monitor), 6,
+            sanitizers, reverse=True)
         if not watched:
             continue
         (nearest, path), others = watched[0], [p for p, _ in watched[1:]]
@@ -462,15 +463,20 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
     stops = frozenset(b.path for b in system.boxes.values()
                       if b.is_a("sanitizer", "verifier") and b.trust in ("trusted", "formal"))
     world = _environments(system)
+    # Trusted sanitizers and verifiers stop the taint; they are not judges it reaches. The
+    # judges are few: one search back from each finds every model whose output reaches it.
+    judges = [j for j in _trusted_judges(system) if j.path not in stops | world]
+    read_by = {j.path: {m: system.search(j.path, m, stops | world, reverse=True)
+                        for m in system.mode_list} for j in judges}
     for source in _hazards(system):
-        # Trusted sanitizers and verifiers stop the taint; they are not judges it reaches.
-        tainted = system.reachable(source.path, stops | world) - stops - world - {source.path}
-        for judge in (j for j in _trusted_judges(system) if j.path in tainted):
-            into = system.reaches(source.path, judge.path, stops | world)
+        for judge in judges:
+            if judge.path == source.path or \
+                    not any(source.path in found for found in read_by[judge.path].values()):
+                continue
+            into = system.reaches(source.path, judge.path, stops | world, backward=True)
             # The judge is tainted in the modes where the output reaches it; its judgement
             # carries to other modes only through what it trains.
-            tainted_in = [m for m in system.mode_list
-                          if judge.path in system.reachable(source.path, stops | world, [m])]
+            tainted_in = [m for m in system.mode_list if source.path in read_by[judge.path][m]]
             gated = _gate_fed_by(system, source, judge)
             if gated is not None and into is not None:
                 yield _finding(
