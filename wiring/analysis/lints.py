@@ -468,11 +468,14 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
     judges = [j for j in _trusted_judges(system) if j.path not in stops | world]
     read_by = {j.path: {m: system.search(j.path, m, stops | world, reverse=True)
                         for m in system.mode_list} for j in judges}
+    reached_by: dict[str, list[Box]] = {}
+    hazards = {h.path for h in _hazards(system)}
+    for judge in judges:
+        for source in hazards & set().union(*read_by[judge.path].values()):
+            if source != judge.path:
+                reached_by.setdefault(source, []).append(judge)
     for source in _hazards(system):
-        for judge in judges:
-            if judge.path == source.path or \
-                    not any(source.path in found for found in read_by[judge.path].values()):
-                continue
+        for judge in reached_by.get(source.path, []):
             into = system.reaches(source.path, judge.path, stops | world, backward=True)
             # The judge is tainted in the modes where the output reaches it; its judgement
             # carries to other modes only through what it trains.
