@@ -238,28 +238,19 @@ class System:
             links = self._links(mode, reverse)
             if start not in links:
                 continue
-            parents: dict[str, str | None] = {start: None}
-            frontier, hits = [start], 0
-            while frontier:
-                if hits >= limit:
-                    stopped = True
-                    break
-                following = []
-                for node in frontier:
-                    if node != start and node in avoiding:
-                        continue  # an end, not a way through
-                    for neighbour in links[node]:
-                        if neighbour in parents:
-                            continue
-                        parents[neighbour] = node
-                        following.append(neighbour)
-                        if neighbour != start and accept(neighbour):
-                            hits += 1
-                            path = trace(parents, neighbour)
-                            path = path[::-1] if reverse else path
-                            if neighbour not in found or len(path) < len(found[neighbour]):
-                                found[neighbour] = path
-                frontier = following
+            hits: list[str] = []
+
+            def enough(layer: list[str]) -> bool:
+                hits.extend(node for node in layer if accept(node))
+                return len(hits) >= limit
+
+            parents = breadth_first(links, [start], through=avoiding, until=enough)
+            stopped = stopped or len(hits) >= limit
+            for node in hits:
+                path = trace(parents, node)
+                path = path[::-1] if reverse else path
+                if node not in found or len(path) < len(found[node]):
+                    found[node] = path
         ordered = sorted(found.items(), key=lambda item: (len(item[1]), self.rank(item[0])))
         return ordered, stopped
 
@@ -370,12 +361,13 @@ def per_system(analysis):
     return memoised
 
 
-def breadth_first(adjacency, starts, through=frozenset(), by=None) -> dict:
+def breadth_first(adjacency, starts, through=frozenset(), by=None, until=None) -> dict:
     """Breadth-first search from `starts` over `adjacency` (a graph's `succ` or `pred`): every
     node reached, mapped to the node it was first reached from (None for a start). Nodes in
     `through` (or whose `by(node)` is in it) are reached but not passed through. Following the
     links back from a node gives a shortest path to it (`trace`), so one search answers every
-    question asked from the same starts."""
+    question asked from the same starts. `until(layer)`, given the nodes each step reaches,
+    may stop the search after that step."""
     parents = dict.fromkeys(starts)
     frontier = list(parents)
     while frontier:
@@ -387,6 +379,8 @@ def breadth_first(adjacency, starts, through=frozenset(), by=None) -> dict:
                 if neighbour not in parents:
                     parents[neighbour] = node
                     following.append(neighbour)
+        if until is not None and until(following):
+            break
         frontier = following
     return parents
 

@@ -391,6 +391,7 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
     sanitizers = frozenset(b.path for b in system.boxes.values()
                            if b.is_a(*SANITIZER_KINDS) and b.trust in ("trusted", "formal"))
     honeypots = [b for b in system.boxes.values() if b.is_a("honeypot") and b.trust in GATE_TRUST]
+    hazards = {p.path: p for p in _hazards(system)}
     for monitor in sorted(system.of_kind(*WATCHER_KINDS), key=lambda b: system.rank(b.path)):
         if monitor.trust != "untrusted":
             continue
@@ -398,7 +399,6 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
             continue  # validated on known-bad inputs
         # The same-family models nearest upstream of the monitor over unsanitised channels
         # (a search back from it that stops once it has a few): one finding per monitor.
-        hazards = {p.path: p for p in _hazards(system)}
         watched, more = system.nearest(
             monitor.path, lambda p: p in hazards and _same_family(hazards[p], monitor), 6,
             sanitizers, reverse=True)
@@ -422,10 +422,10 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
 
 def _listing(what: str, paths: list[str], limit: int = 5, more: bool = False) -> str:
     """`what a, b, c and 2 more`; with `more`, the list was cut short by the search itself."""
-    shown = ", ".join(f"`{p}`" for p in paths[:limit])
+    text = f"{what} " + ", ".join(f"`{p}`" for p in paths[:limit])
     if len(paths) > limit:
-        return f"{what} {shown} and {len(paths) - limit} more" + (", and others further away" if more else "")
-    return f"{what} {shown}" + (", and others further away" if more else "")
+        text += f" and {len(paths) - limit} more"
+    return text + (", and others further away" if more else "")
 
 
 def training_against_monitor(system: System) -> Iterable[Diagnostic]:
