@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..model import Assertion, Proposal
 from .graph import System
 from .incentives import Incentives
-from .lints import _examined, _hazards, _is_gate, _sinks
+from .lints import _full_gates, _hazards, _sinks
 
 
 @dataclass
@@ -95,8 +95,7 @@ def _check(system: System, assertion: Assertion, incentives: dict[str, Incentive
         return AssertionResult(assertion, False, "a path exists", path)
     if claim == "gated":
         box = system.boxes[resolved[assertion.target][0]]
-        gates = {g for g in system.boxes if _is_gate(system.boxes[g])
-                 and _examined(system, system.boxes[g]) >= 1}
+        gates = _full_gates(system)
         reached = [sink for sink in _sinks(system) if sink.path != box.path and
                    system.reaches(box.path, sink.path, modes=system.deploy_modes) is not None]
         for sink in reached:
@@ -114,9 +113,7 @@ def _check(system: System, assertion: Assertion, incentives: dict[str, Incentive
         for hazard in _hazards(system):
             if hazard.path == target[0]:
                 return AssertionResult(assertion, False, f"`{hazard.path}` is untrusted", [hazard.path])
-            gates = {g for g in system.boxes if _is_gate(system.boxes[g])
-                     and _examined(system, system.boxes[g]) >= 1}
-            path = _port_path(system, (hazard.path, None), target, gates)
+            path = _port_path(system, (hazard.path, None), target, _full_gates(system))
             if path is not None:
                 return AssertionResult(assertion, False,
                                        f"untrusted `{hazard.path}` reaches it with no trusted gate",

@@ -287,7 +287,7 @@ def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list
 def untrusted_output(system: System) -> Iterable[Diagnostic]:
     any_gates = {b.path for b in _gates(system)}
     coverage = {g: _examined(system, system.boxes[g]) for g in any_gates}
-    full_gates = {g for g, c in coverage.items() if c >= 1}
+    full_gates = _full_gates(system)
     for hazard in _hazards(system):
         for sink in _sinks(system):
             if sink.path == hazard.path:
@@ -533,6 +533,12 @@ def _gate_fed_by(system: System, source: Box, judge: Box) -> list[str] | None:
 @per_system
 def _gates(system: System) -> list[Box]:
     return sorted((b for b in system.boxes.values() if _is_gate(b)), key=lambda b: system.rank(b.path))
+
+
+@per_system
+def _full_gates(system: System) -> frozenset[str]:
+    """The trusted gates that examine everything that reaches them."""
+    return frozenset(b.path for b in _gates(system) if _examined(system, b) >= 1)
 
 
 # ---------------------------------------------------------------------------- A10, A16
