@@ -3,9 +3,10 @@ terminals the LALR parser accepts in its current state.
 
 lark's contextual lexer does the same resolution (a mode may be called `train`, a port `type`)
 but compiles one regex per parser state on first use, which costs a start-up of every process
-about as much as the rest of the parse. This lexer produces the same tokens (the prototype in
-benchmarks/prototypes/fast_lexer.py compares the trees on every example, generated proposal
-and diagnostic example), with one compilation.
+about as much as the rest of the parse. This lexer compiles once and produces the same trees
+on every example, generated proposal and diagnostic example (tests/test_lexer.py compares
+them); unlike lark's, it never splits a keyword off the front of a word (`typePrompt` is one
+word, and an error).
 """
 
 from __future__ import annotations
