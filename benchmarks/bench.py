@@ -284,7 +284,8 @@ def dot_benchmark(reps: int) -> dict | None:
 def largest_example() -> tuple[Path, int]:
     """The example with the most boxes once nested diagrams are flattened."""
     import wiring
-    from wiring.analysis.graph import build, top_diagram
+    from wiring.analysis.graph import build
+    from wiring.structure import default_diagram as top_diagram
 
     sizes = []
     for path in sorted((REPO / "examples").rglob("*.wd")):
@@ -326,7 +327,8 @@ def analyses_benchmark(reps: int) -> dict:
     import wiring
     from wiring.analysis import analyse
     from wiring.analysis.bounds import bounds
-    from wiring.analysis.graph import build, top_diagram
+    from wiring.analysis.graph import build
+    from wiring.structure import default_diagram as top_diagram
     from wiring.analysis.incentives import report
 
     def everything(proposal):

@@ -399,7 +399,8 @@ def test_unknown_name_from_the_standard_library_suggests_its_import():
 
 
 def test_the_report_says_when_a_loop_needs_more_steps(capsys):
-    from wiring.analysis.graph import build, top_diagram
+    from wiring.analysis.graph import build
+    from wiring.structure import default_diagram as top_diagram
     from wiring.analysis.incentives import steps_needed
 
     def needed(name):
@@ -431,7 +432,7 @@ def test_an_allow_that_acknowledges_nothing_is_reported():
 
 @pytest.mark.parametrize("typo, meant", [("py", "pi"), ("policy", "Policy"), ("Polcy", "Policy")])
 def test_did_you_mean_short_names_and_case(typo, meant):
-    from wiring.elaborate import did_you_mean
+    from wiring.names import did_you_mean
 
     assert did_you_mean(typo, ["pi", "rm", "Policy", "Source"]) == f"did you mean `{meant}`?"
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import graphlib
 
-from .diagnostics import Diagnostic, Span, error, warning
+from .diagnostics import Diagnostic, Span, report
+from .structure import active
 from .model import (MERGE_OPERATORS, BoolType, Call, Chain, CollectionType, Component, Copy, Diagram,
                     Endpoint, Expr, Instance, Merge, Name, NumType, Port, PortRef, Proposal,
                     Training, UnknownType, Wire)
@@ -38,8 +39,6 @@ class _Context:
         self.diagnostics.append(diagnostic)
 
 
-def _active(modes: list[str] | None, mode: str | None) -> bool:
-    return mode is None or modes is None or mode in modes
 
 
 def _mode_text(mode: str | None) -> str:
@@ -99,11 +98,11 @@ class _DiagramView:
         port = self.port(endpoint)
         if endpoint.instance is not None:
             instance = self.instances[endpoint.instance]
-            if not _active(instance.modes, mode):
+            if not active(instance.modes, mode):
                 return False, (f"`{instance.name}` exists only in mode"
                                f"{'s' if len(instance.modes) > 1 else ''} "
                                + ", ".join(f"`{m}`" for m in instance.modes))
-        if port is not None and not _active(port.modes, mode):
+        if port is not None and not active(port.modes, mode):
             return False, (f"`{endpoint}` exists only in mode{'s' if len(port.modes) > 1 else ''} "
                            + ", ".join(f"`{m}`" for m in port.modes))
         return True, ""
@@ -111,13 +110,13 @@ class _DiagramView:
     def targets(self, mode: str | None):
         """Every endpoint that needs exactly one source in `mode`."""
         for port in self.diagram.ports:
-            if port.direction == "out" and _active(port.modes, mode):
+            if port.direction == "out" and active(port.modes, mode):
                 yield Endpoint(instance=None, port=port.name, span=port.span), port
         for instance in self.diagram.instances:
-            if not _active(instance.modes, mode):
+            if not active(instance.modes, mode):
                 continue
             for port in self.box_ports(instance).values():
-                if port.direction == "in" and _active(port.modes, mode):
+                if port.direction == "in" and active(port.modes, mode):
                     yield Endpoint(instance=instance.name, port=port.name, span=instance.span), port
 
 
@@ -131,11 +130,10 @@ def _check_wire_types(ctx: _Context, view: _DiagramView) -> None:
             continue
         src_kind = "output" if wire.source.instance else "outer input"
         dst_kind = "input" if wire.target.instance else "outer output"
-        ctx.report(error(
+        ctx.report(report(
             mismatch.code,
-            f"{src_kind} `{wire.source} : {source.written}` cannot feed {dst_kind} "
-            f"`{wire.target} : {target.written}`",
-            wire.span, label=mismatch.reason,
+            wire.span, f"{src_kind} `{wire.source} : {source.written}` cannot feed {dst_kind} "
+            f"`{wire.target} : {target.written}`", label=mismatch.reason,
             related=[(source.span, f"`{source.name}` is declared here"),
                      (target.span, f"`{target.name}` is declared here")],
             notes=_alias_notes(source, target),
@@ -158,16 +156,16 @@ def _infer_outer_types(ctx: _Context, view: _DiagramView) -> None:
         candidates = [p.type for p in found if p is not None and not isinstance(p.type, UnknownType)]
         if not candidates:
             if not found:
-                ctx.report(error("E0207", f"cannot infer the type of `{port.name}`: no wire "
-                                 "connects it", port.span, label="no type and no wire",
+                ctx.report(report("E0207", port.span, f"cannot infer the type of `{port.name}`: no wire "
+                                 "connects it", label="no type and no wire",
                                  help=f"write `{port.direction} {port.name} : Type`"))
             continue
         best = next((t for t in candidates
                      if all(subtype(t, other, ctx.decide) is None for other in candidates)), None)
         if best is None:
             shown = ", ".join(dict.fromkeys(f"`{show_type(t)}`" for t in candidates))
-            ctx.report(error("E0207", f"cannot infer the type of `{port.name}`: its wires need "
-                             f"{shown}, and none of these fits all of them", port.span,
+            ctx.report(report("E0207", port.span, f"cannot infer the type of `{port.name}`: its wires need "
+                             f"{shown}, and none of these fits all of them",
                              label="ambiguous type", help=f"write `{port.direction} {port.name} : "
                              "Type` with a type every target accepts"))
             continue
@@ -199,15 +197,14 @@ def _check_sources(ctx: _Context, view: _DiagramView, mode: str | None,
     diagram = view.diagram
     incoming: dict[tuple[str | None, str], list[Wire]] = defaultdict(list)
     for wire in diagram.wires:
-        if not _active(wire.modes, mode):
+        if not active(wire.modes, mode):
             continue
         broken = False
         for end in (wire.source, wire.target):
             ok, why = view.active_port(end, mode)
             if not ok:
-                per_mode.add(("E0230", id(wire), str(end)), mode, lambda text, wire=wire, why=why: error(
-                    "E0230", f"the wire `{wire.source} -> {wire.target}` is used{text}, but {why}",
-                    wire.span, label=f"active{text}",
+                per_mode.add(("E0230", id(wire), str(end)), mode, lambda text, wire=wire, why=why: report(
+                    "E0230", wire.span, f"the wire `{wire.source} -> {wire.target}` is used{text}, but {why}", label=f"active{text}",
                     help="restrict the wire with `when ...` to the modes where both ends exist"))
                 broken = True
         if not broken:
@@ -222,16 +219,14 @@ def _check_sources(ctx: _Context, view: _DiagramView, mode: str | None,
                     (diagram.name, f"{endpoint.instance}.*") in ctx.excused:
                 continue
             if endpoint.instance is None:
-                per_mode.add(("E0212", name), mode, lambda text, name=name, port=port: error(
-                    "E0212", f"output `{name}` of `{diagram.name}` has no source{text}",
-                    port.span, label="nothing feeds this",
+                per_mode.add(("E0212", name), mode, lambda text, name=name, port=port: report(
+                    "E0212", port.span, f"output `{name}` of `{diagram.name}` has no source{text}", label="nothing feeds this",
                     help=f"add a wire `<box>.<output> -> {name}`"))
             else:
                 instance = view.instances[endpoint.instance]
                 per_mode.add(("E0210", name), mode,
-                             lambda text, name=name, port=port, instance=instance: error(
-                    "E0210", f"input `{name} : {port.written}` has no source{text}",
-                    instance.span, label=f"`{port.name}` is not connected",
+                             lambda text, name=name, port=port, instance=instance: report(
+                    "E0210", instance.span, f"input `{name} : {port.written}` has no source{text}", label=f"`{port.name}` is not connected",
                     related=[(port.span, f"`{port.name}` is declared here")],
                     help=f"add a wire `<source> -> {name}`, or give `{port.name}` a default "
                     "(`= value`)"))
@@ -241,9 +236,9 @@ def _check_sources(ctx: _Context, view: _DiagramView, mode: str | None,
                                  sources=sorted({str(w.source) for w in wires}))
             continue
         per_mode.add(("E0211", name, tuple(id(w) for w in wires)), mode,
-                     lambda text, name=name, port=port, wires=wires: error(
-            "E0211", f"`{name}` has {len(wires)} sources{text}; an input takes exactly one unless "
-            "it declares a merge", wires[1].span, label="second source",
+                     lambda text, name=name, port=port, wires=wires: report(
+            "E0211", wires[1].span, f"`{name}` has {len(wires)} sources{text}; an input takes exactly one unless "
+            "it declares a merge", label="second source",
             related=[(w.span, f"source: `{w.source}`") for w in wires[:1]]
             + [(port.span, f"`{port.name}` is declared here")],
             help=_merge_help(port)))
@@ -266,15 +261,15 @@ def _check_ports(ctx: _Context, ports: list[Port]) -> None:
         if port.merge is not None and not isinstance(port.type, UnknownType):
             allowed = _MERGE_TYPES[port.merge]
             if not isinstance(port.type, allowed):
-                ctx.report(error("E0213", f"`merge {port.merge}` cannot combine values of type "
-                                 f"`{port.written}`", port.span, label="incompatible merge",
+                ctx.report(report("E0213", port.span, f"`merge {port.merge}` cannot combine values of type "
+                                 f"`{port.written}`", label="incompatible merge",
                                  help="sum/max/min/mean merge numbers, any/all merge Bool, "
                                  "union/concat merge List or Set"))
         if port.default is not None:
             mismatch = value_in(port.default, port.type, ctx.decide)
             if mismatch is not None:
-                ctx.report(error("E0214", f"the default of `{port.name}` is not a "
-                                 f"`{port.written}`", port.default.span or port.span,
+                ctx.report(report("E0214", port.default.span or port.span, f"the default of `{port.name}` is not a "
+                                 f"`{port.written}`",
                                  label=mismatch.reason,
                                  help="defaults are numbers within the port's type"))
 
@@ -327,13 +322,13 @@ def _instantaneous(ctx: _Context, diagram: Diagram, mode: str | None,
                    relations: dict[str, set[tuple[str, str]]]) -> _PortGraph:
     graph = _PortGraph()
     for wire in diagram.wires:
-        if wire.delayed or not _active(wire.modes, mode):
+        if wire.delayed or not active(wire.modes, mode):
             continue
         graph.add((wire.source.instance, wire.source.port),
                   (wire.target.instance, wire.target.port), wire)
     for instance in diagram.instances:
         # A nested diagram's behaviour is computed from its contents, whatever it declares.
-        if not _active(instance.modes, mode) or (instance.attributes.stateful
+        if not active(instance.modes, mode) or (instance.attributes.stateful
                                                   and not instance.of_diagram):
             continue
         box = ctx.proposal.box(instance.of)
@@ -397,9 +392,8 @@ def _check_loops(ctx: _Context, diagram: Diagram, graph: _PortGraph, mode: str |
         first = min(wires, key=lambda w: (w.span.line, w.span.column) if w.span else (0, 0))
         ring = " -> ".join(f"`{b}`" for b in boxes + boxes[:1])
         per_mode.add(("E0220", frozenset(component)), mode,
-                     lambda text, ring=ring, first=first, boxes=boxes: error(
-            "E0220", f"algebraic loop{text}: {ring} feeds back with no stateful box or delay",
-            first.span, label="this wire closes an instantaneous loop",
+                     lambda text, ring=ring, first=first, boxes=boxes: report(
+            "E0220", first.span, f"algebraic loop{text}: {ring} feeds back with no stateful box or delay", label="this wire closes an instantaneous loop",
             related=[(instances[b].span, f"`{b}` is instantaneous") for b in boxes
                      if b in instances],
             help="mark one box on the loop `stateful`, or mark a wire on it `delayed`"))
@@ -423,22 +417,21 @@ def _check_training(ctx: _Context, view: _DiagramView, training: Training) -> No
     elif instance.frozen:
         why = (f"a frozen snapshot of `{instance.snapshot_of}`" if instance.snapshot_of
                else "declared `frozen`")
-        ctx.report(error("E0301", f"`{instance.name}` is {why}; it cannot be trained",
-                         training.span, label="frozen target",
+        ctx.report(report("E0301", training.span, f"`{instance.name}` is {why}; it cannot be trained", label="frozen target",
                          related=[(instance.span, f"`{instance.name}` is declared here")],
                          help=f"train the live instance, not its snapshot"))
     elif not instance.attributes.learned:
         box = ctx.proposal.box(instance.of)
         if instance.of_diagram:
-            ctx.report(error("E0303", f"`{instance.name}` is a diagram (`{instance.of}`); "
-                             "training statements target learned components", training.span,
+            ctx.report(report("E0303", training.span, f"`{instance.name}` is a diagram (`{instance.of}`); "
+                             "training statements target learned components",
                              label="not a learned component",
                              related=[(box.span if box else None, f"`{instance.of}` is declared here")],
                              help=f"train the learned boxes inside `{instance.of}`, or declare "
                              f"it `diagram {instance.of} : <kind>, learned`"))
         else:
-            ctx.report(error("E0301", f"`{instance.name}` ({instance.of}) is not learned; only "
-                             "learned components have parameters to optimise", training.span,
+            ctx.report(report("E0301", training.span, f"`{instance.name}` ({instance.of}) is not learned; only "
+                             "learned components have parameters to optimise",
                              label="not learned",
                              related=[(box.span if box else None, f"`{instance.of}` is declared here")],
                              help=f"add `learned` to the attributes of `{instance.of}`"))
@@ -466,8 +459,8 @@ def _check_signal_depends_on_target(ctx: _Context, view: _DiagramView, training:
                 stack.append(nxt)
     if seen & reads or "" in seen and any(r not in view.instances for r in reads):
         return
-    ctx.report(warning("W0301", f"the signal that trains `{training.target}` reads nothing its "
-                       "output reaches", training.span, label="independent of the trained box",
+    ctx.report(report("W0301", training.span, f"the signal that trains `{training.target}` reads nothing its "
+                       "output reaches", label="independent of the trained box",
                        help="wire the trained box's output into the evaluator the signal reads, "
                        "or check the names in the signal"))
 
@@ -481,14 +474,14 @@ def _check_training_modes(ctx: _Context, view: _DiagramView, training: Training)
     for mode in modes:
         for name in used:
             instance = view.instances.get(name)
-            if instance is None or name in reported or _active(instance.modes, mode):
+            if instance is None or name in reported or active(instance.modes, mode):
                 continue
             reported.add(name)
             role = "the training target" if name == training.target else "read by the signal"
-            ctx.report(error(
-                "E0230", f"the training of `{training.target}` is active in mode `{mode}`, but "
+            ctx.report(report(
+                "E0230", training.span, f"the training of `{training.target}` is active in mode `{mode}`, but "
                 f"`{name}` exists only in mode{'s' if len(instance.modes) > 1 else ''} "
-                + ", ".join(f"`{m}`" for m in instance.modes), training.span,
+                + ", ".join(f"`{m}`" for m in instance.modes),
                 label=f"active in `{mode}`",
                 related=[(instance.span, f"`{name}`, {role}, is declared here")],
                 help="restrict the training statement with `when ...` to the modes where every "
@@ -507,8 +500,8 @@ def _check_signal(ctx: _Context, view: _DiagramView, training: Training, expr: E
             a, b = (_expr_type(view, arg) for arg in expr.args)
             if a is not None and b is not None and subtype(a, b, ctx.decide) and \
                     subtype(b, a, ctx.decide):
-                ctx.report(error("E0203", f"`{expr.function}` compares values of different types:"
-                                 f" `{show_type(a)}` and `{show_type(b)}`", expr.span,
+                ctx.report(report("E0203", expr.span, f"`{expr.function}` compares values of different types:"
+                                 f" `{show_type(a)}` and `{show_type(b)}`",
                                  label="incomparable arguments",
                                  help="compare an output with a target of the same type"))
         return
@@ -517,14 +510,14 @@ def _check_signal(ctx: _Context, view: _DiagramView, training: Training, expr: E
         if port is None:
             return
         if expr.instance is not None and port.direction == "in":
-            ctx.report(error("E0201", f"`{expr.instance}.{expr.port}` is an input; a signal reads "
-                             "outputs", expr.span, label="an input port",
+            ctx.report(report("E0201", expr.span, f"`{expr.instance}.{expr.port}` is an input; a signal reads "
+                             "outputs", label="an input port",
                              related=[(port.span, f"`{port.name}` is declared here")],
                              help="read the output of the box that feeds it"))
             return
         if not in_value_function and not is_scalar(port.type):
-            ctx.report(error("E0302", f"the signal must be a number, but `{expr.instance + '.' if expr.instance else ''}"
-                             f"{expr.port}` is a `{port.written}`", expr.span,
+            ctx.report(report("E0302", expr.span, f"the signal must be a number, but `{expr.instance + '.' if expr.instance else ''}"
+                             f"{expr.port}` is a `{port.written}`",
                              label="not a scalar",
                              related=[(port.span, f"`{port.name}` is declared here")],
                              help="optimise a numeric score, e.g. the output of a reward model or "
@@ -532,7 +525,7 @@ def _check_signal(ctx: _Context, view: _DiagramView, training: Training, expr: E
         return
     if isinstance(expr, Name):
         if expr.name in view.instances and not in_value_function:
-            ctx.report(error("E0302", f"`{expr.name}` is an instance, not a number", expr.span,
+            ctx.report(report("E0302", expr.span, f"`{expr.name}` is an instance, not a number",
                              label="not a scalar",
                              help=f"name one of its outputs: `{expr.name}.<port>`"))
         return
@@ -561,8 +554,8 @@ def _check_refinement(ctx: _Context, diagram: Diagram) -> None:
         chain.append(current)
         current = ctx.proposal.diagrams[current].refines
     if current is not None and current in chain:
-        ctx.report(error("E0241", f"`{diagram.name}` refines itself: " + " refines ".join(
-            f"`{c}`" for c in chain[chain.index(current):] + [current]), diagram.span,
+        ctx.report(report("E0241", diagram.span, f"`{diagram.name}` refines itself: " + " refines ".join(
+            f"`{c}`" for c in chain[chain.index(current):] + [current]),
             label="circular refinement", help="a refinement implements another box; name the "
             "component it implements"))
         return
@@ -591,11 +584,10 @@ def _check_refinement(ctx: _Context, diagram: Diagram) -> None:
             problems.append((own.span, f"has an extra {own.direction}put `{name}` that "
                              f"`{spec.name}` does not declare"))
     for span, problem in problems:
-        ctx.report(error("E0241", f"`{diagram.name}` does not match the interface of "
+        ctx.report(report("E0241", span or diagram.span, f"`{diagram.name}` does not match the interface of "
                          f"`{spec.name}` it refines: it {problem}"
                          if not problem.startswith("`") else
-                         f"`{diagram.name}` does not match the interface of `{spec.name}`: {problem}",
-                         span or diagram.span, label="interface mismatch",
+                         f"`{diagram.name}` does not match the interface of `{spec.name}`: {problem}", label="interface mismatch",
                          related=[(spec.span, f"`{spec.name}` is declared here")],
                          help="a refinement has the same port names and directions; its inputs "
                          "accept at least, and its outputs produce at most, what the refined box "
@@ -630,8 +622,8 @@ def _nesting_order(ctx: _Context) -> list[str]:
         chain = [tail for tail, _ in cycle] + [cycle[0][0]]
         last, closing = cycle[-1]
         where = next(i.span for i in proposal.diagrams[last].instances if i.of == closing)
-        ctx.report(error("E0240", "a diagram contains itself: " +
-                         " -> ".join(f"`{c}`" for c in chain), where,
+        ctx.report(report("E0240", where, "a diagram contains itself: " +
+                         " -> ".join(f"`{c}`" for c in chain),
                          label="this instance closes the cycle",
                          help="nesting must be finite; feedback is written with wires inside "
                          "one diagram, not by instantiating a diagram in itself"))
@@ -648,8 +640,8 @@ def _check_nested_modes(ctx: _Context, diagram: Diagram) -> None:
         used = instance.modes or diagram.modes
         missing = [m for m in used if m not in inner.modes]
         if missing:
-            ctx.report(error("E0242", f"`{instance.name}` is used in mode `{missing[0]}`, which "
-                             f"`{inner.name}` does not declare", instance.span,
+            ctx.report(report("E0242", instance.span, f"`{instance.name}` is used in mode `{missing[0]}`, which "
+                             f"`{inner.name}` does not declare",
                              label="mode not declared by the inner diagram",
                              related=[(inner.span, f"`{inner.name}` declares modes "
                                        + ", ".join(inner.modes))],
@@ -670,8 +662,7 @@ def _unused_instances(ctx: _Context, diagram: Diagram) -> None:
         if needs_wires:
             continue  # its unconnected inputs are errors already (E0210)
         if instance.name not in used and (diagram.name, instance.name) not in ctx.excused:
-            ctx.report(warning("W0201", f"`{instance.name}` is not connected to anything",
-                               instance.span, label="no wires",
+            ctx.report(report("W0201", instance.span, f"`{instance.name}` is not connected to anything", label="no wires",
                                help="wire it, or remove it"))
 
 

@@ -10,6 +10,8 @@ from typing import Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from .codes import CODES
+
 Severity = Literal["error", "warning", "note"]
 
 
@@ -59,17 +61,21 @@ class Diagnostic(BaseModel):
         return (self.code, self.span, self.message)
 
 
-def error(code: str, message: str, span: Span | None = None, *, label: str = "", help: str = "",
-          related: Iterable[tuple[Span | None, str]] = (), notes: Iterable[str] = ()) -> Diagnostic:
+def report(code: str, span: Span | None, message: str, *, label: str | None = None,
+           help: str | None = None, related: Iterable[tuple[Span | None, str]] = (),
+           notes: Iterable[str] = (), witness: Iterable = (), **facts) -> Diagnostic:
+    """A diagnostic of `code` at `span`. Its severity, reason (`why`) and default label and help
+    come from the code's entry in CODES; `facts` fill in the help template. A code that CODES
+    lacks is a KeyError: a test makes sure the source names none."""
+    entry = CODES[code]
+    if help is None:
+        help = entry.help.format(**facts) if entry.help else ""
     return Diagnostic(
-        code=code, severity="error", message=message, span=span, label=label, help=help,
+        code=code, severity=entry.severity, message=message, span=span,
+        label=entry.label if label is None else label, help=help,
         related=[Related(span=s, message=m) for s, m in related if s is not None],
-        notes=list(notes),
+        notes=list(notes), why=entry.why, witness=list(witness),
     )
-
-
-def warning(code: str, message: str, span: Span | None = None, **kwargs) -> Diagnostic:
-    return error(code, message, span, **kwargs).model_copy(update={"severity": "warning"})
 
 
 def unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

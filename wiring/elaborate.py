@@ -14,8 +14,10 @@ from fractions import Fraction
 
 from lark import Token, Tree
 
-from .diagnostics import Diagnostic, Span, error, warning
-from .model import (MERGE_OPERATORS, TRUST_LEVELS, Allow, Assertion, Attributes, Binary, BoolType, Call, Chain, Link,
+from .diagnostics import Diagnostic, Span, report
+from .names import did_you_mean, unquote
+from .structure import kind_chain
+from .model import (MERGE_OPERATORS, OPTIMISER_FAMILIES, TRUST_LEVELS, Allow, Assertion, Attributes, Binary, BoolType, Call, Chain, Link,
                     CollectionType, Component, Diagram, Endpoint, EnumType, Expr, Field_,
                     Infinity, Instance, KindDecl, Name, Neg, Num, NumType, OpaqueType,
                     OptimiserDecl, Param, Port, PortRef, Proposal, RecordType, Training,
@@ -28,8 +30,6 @@ MAX_EXPONENT = 400  # exact arithmetic on 10**400 is instant; on 10**999999999 i
 BUILTIN_TYPES = ("Real", "Int", "Nat", "Bool", "Prob", "Text", "List", "Set", "Dist")
 FLAGS = ("learned", "frozen", "stateful", "instantaneous", "heldout") + TRUST_LEVELS
 VALUED_ATTRIBUTES = ("provenance", "coverage", "miss", "cost", "budget")
-OPTIMISER_FAMILIES = ("gradient", "rl", "best_of", "early_stopping", "selection", "quantilizer",
-                      "human_selection", "supervised")
 ARGUMENT_NEEDED = {"best_of": "the number of samples n", "quantilizer": "the fraction q"}
 ARGUMENT_ALLOWED = {"best_of", "quantilizer", "early_stopping", "selection", "human_selection"}
 SIGNAL_FUNCTIONS = {
@@ -43,31 +43,6 @@ SIGNAL_FUNCTIONS = {
 
 
 _OPS = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
-
-
-def unquote(token: str) -> str:
-    """The value of a string literal: the quotes removed, escapes resolved (no evaluation)."""
-    body = token[1:-1]
-    out, i = [], 0
-    escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
-    while i < len(body):
-        char = body[i]
-        if char == "\\" and i + 1 < len(body):
-            out.append(escapes.get(body[i + 1], body[i + 1]))
-            i += 2
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
-
-
-def did_you_mean(name: str, candidates) -> str:
-    candidates = sorted(set(candidates))
-    same_but_case = [c for c in candidates if c.lower() == name.lower()]
-    # One wrong letter in a two- or three-letter name (`py` for `pi`) is half of it.
-    close = same_but_case or difflib.get_close_matches(
-        name, candidates, n=1, cutoff=0.5 if len(name) <= 3 else 0.6)
-    return f"did you mean `{close[0]}`?" if close else ""
 
 
 @dataclass
@@ -144,14 +119,14 @@ class _Elaborator:
         if name in self.damaged:
             return None
         if decl is not None and decl.form in want:
-            self.report(error("E0101", f"`{name}` is declared in `{decl.file}`, which this file "
-                              "does not import", span, label="not imported",
+            self.report(report("E0101", span, f"`{name}` is declared in `{decl.file}`, which this file "
+                              "does not import", label="not imported",
                               related=[(decl.span, f"`{name}` is declared here")],
                               help=f'add `import "{decl.file}"` (paths are relative to this '
                               "file)"))
             return None
         if decl is not None:
-            self.report(error("E0101", f"`{name}` is a {decl.form}, not a {what}", span,
+            self.report(report("E0101", span, f"`{name}` is a {decl.form}, not a {what}",
                               label=f"expected a {what}",
                               related=[(decl.span, f"`{name}` is declared here")]))
             return None
@@ -164,7 +139,7 @@ class _Elaborator:
         suggestion = did_you_mean(name, candidates)
         if not suggestion and (module := std_declaring(name)):
             suggestion = f'`{name}` is in the standard library: add `import "{module}"`'
-        self.report(error(code, f"unknown {what} `{name}`", span, label=f"not a declared {what}",
+        self.report(report(code, span, f"unknown {what} `{name}`", label=f"not a declared {what}",
                           help=suggestion or f"declare it with `{_DECLARE.get(what, what)}`"))
         return None
 
@@ -183,15 +158,15 @@ class _Elaborator:
                     span = self.span(file, token)
                     existing = self.decls.get(name)
                     if existing is not None:
-                        self.report(error(
-                            "E0111", f"`{name}` is declared twice", span, label="second declaration",
+                        self.report(report(
+                            "E0111", span, f"`{name}` is declared twice", label="second declaration",
                             related=[(existing.span, "first declared here")],
                             help="rename one of them; all declarations of a proposal and its "
                             "imports share one namespace"))
                         continue
                     if name in BUILTIN_TYPES:
-                        self.report(error("E0111", f"`{name}` is a built-in type and cannot be "
-                                          "declared again", span, label="built-in name",
+                        self.report(report("E0111", span, f"`{name}` is a built-in type and cannot be "
+                                          "declared again", label="built-in name",
                                           help="choose another name"))
                         continue
                     self.decls[name] = Declaration(name, forms[item.data], file, item, span)
@@ -224,13 +199,13 @@ class _Elaborator:
                 reason = unquote(str(child))
         if code not in CODES or not code.startswith("S"):
             findings = [c for c in CODES if c.startswith("S")]
-            self.report(error("E0121", f"`{code}` is not a finding code", self.span(file, code_token),
+            self.report(report("E0121", self.span(file, code_token), f"`{code}` is not a finding code",
                               label="not a finding of the analyses",
                               help=did_you_mean(code, findings) or
                               "`wiring explain --list` lists the codes; findings start with S"))
             return
         if not reason.strip():
-            self.report(error("E0121", "an acknowledgement needs a reason", self.span(file, item),
+            self.report(report("E0121", self.span(file, item), "an acknowledgement needs a reason",
                               label="empty reason",
                               help='say why the finding is inherent: `because "..."`'))
             return
@@ -268,7 +243,7 @@ class _Elaborator:
             text = str(tree.children[0])
             exponent = re.search(r"[eE]([+-]?\d+)$", text)
             if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
-                self.report(error("E0120", f"the number `{text}` is out of range", span,
+                self.report(report("E0120", span, f"the number `{text}` is out of range",
                                   label=f"exponent beyond +/-{MAX_EXPONENT}",
                                   help="write the quantity in other units, or as a parameter"))
                 return None
@@ -304,7 +279,7 @@ class _Elaborator:
             if scope is not None:
                 return scope.reference(parts, span)
             if len(parts) > 1:
-                self.report(error("E0106", f"`{'.'.join(parts)}` is not a parameter", span,
+                self.report(report("E0106", span, f"`{'.'.join(parts)}` is not a parameter",
                                   label="ports cannot appear here",
                                   help="types, bounds and defaults may use only numbers and "
                                   "declared parameters"))
@@ -315,14 +290,14 @@ class _Elaborator:
             name_tree, *args = tree.children
             name = ".".join(str(t) for t in name_tree.children)
             if scope is None:
-                self.report(error("E0110", f"function calls such as `{name}(...)` cannot appear "
-                                  "in a type, bound or default", span, label="not allowed here",
+                self.report(report("E0110", span, f"function calls such as `{name}(...)` cannot appear "
+                                  "in a type, bound or default", label="not allowed here",
                                   help="write the value as arithmetic over numbers and "
                                   "parameters"))
                 return None
             return scope.call(name, args, span)
         if kind == "apply":
-            self.report(error("E0117", "a type cannot appear inside an expression", span,
+            self.report(report("E0117", span, "a type cannot appear inside an expression",
                               label="this is a type application"))
             return None
         raise AssertionError(kind)
@@ -338,8 +313,8 @@ class _Elaborator:
             return base
         span = self.span(file, tree)
         if not isinstance(base, NumType):
-            self.report(error("E0118", f"only numbers can be refined; `{self.text_of(file, tree.children[0])}` "
-                              "is not a number type", span, label="not Real, Int or Nat",
+            self.report(report("E0118", span, f"only numbers can be refined; `{self.text_of(file, tree.children[0])}` "
+                              "is not a number type", label="not Real, Int or Nat",
                               help="refine `Real`, `Int` or `Nat`, e.g. `Real in [0, 1]`"))
             return UnknownType()
         if kind == "interval_type":
@@ -365,7 +340,7 @@ class _Elaborator:
         if isinstance(refined.lower, Infinity):
             refined = refined.model_copy(update={"lower": None})
         if interval_nonempty(refined, self.decider()) is False:
-            self.report(error("E0115", f"the interval {show_interval(refined)} is empty", span,
+            self.report(report("E0115", span, f"the interval {show_interval(refined)} is empty",
                               label="no value satisfies this",
                               help="write the lower bound first: `[lower, upper]`"))
             return UnknownType()
@@ -382,7 +357,7 @@ class _Elaborator:
         if tree.data == "ref":
             parts = [str(t) for t in tree.children]
             if len(parts) > 1:
-                self.report(error("E0101", f"`{'.'.join(parts)}` is not a type", span,
+                self.report(report("E0101", span, f"`{'.'.join(parts)}` is not a type",
                                   label="expected a type"))
                 return UnknownType()
             return self.named_type(file, parts[0], [], span)
@@ -390,11 +365,11 @@ class _Elaborator:
             name_tree, *args = tree.children
             parts = [str(t) for t in name_tree.children]
             if len(parts) > 1:
-                self.report(error("E0101", f"`{'.'.join(parts)}` is not a type", span,
+                self.report(report("E0101", span, f"`{'.'.join(parts)}` is not a type",
                                   label="expected a type"))
                 return UnknownType()
             return self.named_type(file, parts[0], args, span)
-        self.report(error("E0117", f"expected a type, found `{self.text_of(file, tree)}`", span,
+        self.report(report("E0117", span, f"expected a type, found `{self.text_of(file, tree)}`",
                           label="not a type",
                           help="types are names such as `Prompt`, `Real in [0, 1]` or "
                           "`List[Response]`"))
@@ -443,8 +418,8 @@ class _Elaborator:
         return OpaqueType(name=name, indices=indices)
 
     def _arity_error(self, name, args, span, expected, declared_at=None):
-        self.report(error("E0113", f"`{name}` takes {expected} index argument"
-                          f"{'s' if expected != '1' else ''}, given {len(args)}", span,
+        self.report(report("E0113", span, f"`{name}` takes {expected} index argument"
+                          f"{'s' if expected != '1' else ''}, given {len(args)}",
                           label=f"{len(args)} given",
                           related=[(declared_at, f"`{name}` is declared here")],
                           help="write `Name[i, ...]` with one index per declared parameter"
@@ -457,8 +432,7 @@ class _Elaborator:
         if done is not None:
             return done
         if decl.name in self._types_in_progress:
-            self.report(error("E0116", f"the type alias `{decl.name}` refers to itself",
-                              decl.span, label="cyclic alias",
+            self.report(report("E0116", decl.span, f"the type alias `{decl.name}` refers to itself", label="cyclic alias",
                               help="an alias must eventually name a type that is not an alias"))
             return None
         self._types_in_progress.add(decl.name)
@@ -476,8 +450,7 @@ class _Elaborator:
             members = [str(t) for t in tree.children[1:]]
             for i, member in enumerate(members):
                 if member in members[:i]:
-                    self.report(error("E0112", f"enum member `{member}` is listed twice",
-                                      self.span(file, tree.children[1 + i]),
+                    self.report(report("E0112", self.span(file, tree.children[1 + i]), f"enum member `{member}` is listed twice",
                                       label="repeated", help="remove the repeat"))
             return TypeDecl(name=decl.name, form="enum", members=list(dict.fromkeys(members)),
                             span=decl.span)
@@ -487,8 +460,7 @@ class _Elaborator:
                 field_name = str(node.children[0])
                 field_span = self.span(file, node.children[0])
                 if any(f.name == field_name for f in fields):
-                    self.report(error("E0112", f"field `{field_name}` is declared twice",
-                                      field_span, label="repeated"))
+                    self.report(report("E0112", field_span, f"field `{field_name}` is declared twice", label="repeated"))
                     continue
                 fields.append(Field_(name=field_name, type=self.type_of(file, node.children[1]),
                                      written=self.text_of(file, node.children[1]),
@@ -501,8 +473,7 @@ class _Elaborator:
                 indices = [str(t) for t in node.children]
                 for i, token in enumerate(node.children):
                     if str(token) in indices[:i]:
-                        self.report(error("E0112", f"index `{token}` of `{decl.name}` is named twice",
-                                          self.span(file, token), label="repeated",
+                        self.report(report("E0112", self.span(file, token), f"index `{token}` of `{decl.name}` is named twice", label="repeated",
                                           help="give each index its own name"))
             else:
                 target = node
@@ -510,7 +481,7 @@ class _Elaborator:
             return TypeDecl(name=decl.name, form="family" if indices else "opaque",
                             indices=indices, span=decl.span)
         if indices:
-            self.report(error("E0113", "an alias cannot take indices", decl.span,
+            self.report(report("E0113", decl.span, "an alias cannot take indices",
                               help="declare an indexed family without `=`: `type Name[i]`"))
         resolved = self.type_of(file, target)
         return TypeDecl(name=decl.name, form="alias", target=resolved,
@@ -536,8 +507,8 @@ class _Elaborator:
                 seen.append(current)
                 current = self.proposal.kinds[current].parent if current in self.proposal.kinds else None
             if current == kind.name:
-                self.report(error("E0116", f"kind `{kind.name}` is its own ancestor: "
-                                  + " : ".join(seen + [kind.name]), kind.span,
+                self.report(report("E0116", kind.span, f"kind `{kind.name}` is its own ancestor: "
+                                  + " : ".join(seen + [kind.name]),
                                   label="cyclic kind", help="a kind's parent chain must end"))
                 kind.parent = None
 
@@ -548,8 +519,7 @@ class _Elaborator:
             family = str(family_token)
             doc = unquote(str(children[2])) if len(children) > 2 else ""
             if family not in OPTIMISER_FAMILIES:
-                self.report(error("E0108", f"unknown optimiser family `{family}`",
-                                  self.span(decl.file, family_token), label="not a family",
+                self.report(report("E0108", self.span(decl.file, family_token), f"unknown optimiser family `{family}`", label="not a family",
                                   help=(did_you_mean(family, OPTIMISER_FAMILIES) or "")
                                   + " families: " + ", ".join(OPTIMISER_FAMILIES)))
                 continue
@@ -566,14 +536,13 @@ class _Elaborator:
                 self.broken.add(decl.name)
                 continue
             if not isinstance(param_type, NumType):
-                self.report(error("E0118", "a parameter must be a number", self.span(decl.file, children[1]),
+                self.report(report("E0118", self.span(decl.file, children[1]), "a parameter must be a number",
                                   label="not Real, Int or Nat",
                                   help="write e.g. `param n : Nat >= 1` or `param beta : Real >= 0`"))
                 continue
             default = self.expr(decl.file, children[2]) if len(children) > 2 else None
             if default is not None and self._default_cycle(decl.name, default):
-                self.report(error("E0116", f"the value of `{decl.name}` depends on itself",
-                                  self.span(decl.file, children[2]), label="cyclic value",
+                self.report(report("E0116", self.span(decl.file, children[2]), f"the value of `{decl.name}` depends on itself", label="cyclic value",
                                   help="give one of the parameters a number"))
                 default = None
             self.proposal.params[decl.name] = Param(
@@ -619,8 +588,7 @@ class _Elaborator:
             first = nodes.pop(0)
             kind_token = first.children[0]
             if len(first.children) > 1:
-                self.report(error("E0102", "the first attribute names the kind",
-                                  self.span(file, first), label="a kind is a single name",
+                self.report(report("E0102", self.span(file, first), "the first attribute names the kind", label="a kind is a single name",
                                   help="write `component Name : kind, attribute, ...`"))
                 return None
             kind = str(kind_token)
@@ -629,7 +597,7 @@ class _Elaborator:
             values["kind"] = kind
             # People and the world are not models: unless told otherwise, a box of a human
             # kind has human trust and an environment kind environment trust.
-            lineage = self._kind_lineage(kind)
+            lineage = kind_chain(self.proposal.kinds, kind)
             if "human" in lineage:
                 values["trust"] = "human"
             elif "environment" in lineage:
@@ -643,7 +611,7 @@ class _Elaborator:
                 "learned" if name in ("learned", "frozen") else (
                     "stateful" if name in ("stateful", "instantaneous") else name))
             if group in seen:
-                self.report(error("E0114", f"`{name}` conflicts with an earlier attribute", span,
+                self.report(report("E0114", span, f"`{name}` conflicts with an earlier attribute",
                                   label="conflicting attribute",
                                   related=[(seen[group], "the earlier attribute")],
                                   help="give each attribute once"))
@@ -664,13 +632,13 @@ class _Elaborator:
                     hint = did_you_mean(name, FLAGS + VALUED_ATTRIBUTES)
                     if name in VALUED_ATTRIBUTES:
                         hint = f"`{name}` needs a value: `{name} = ...`"
-                    self.report(error("E0108", f"unknown attribute `{name}`", span,
+                    self.report(report("E0108", span, f"unknown attribute `{name}`",
                                       label="not an attribute",
                                       help=hint or "attributes: " + ", ".join(FLAGS)))
                 continue
             value_node = node.children[1]
             if name not in VALUED_ATTRIBUTES:
-                self.report(error("E0108", f"`{name}` does not take a value", span,
+                self.report(report("E0108", span, f"`{name}` does not take a value",
                                   label="unexpected value",
                                   help=did_you_mean(name, VALUED_ATTRIBUTES) or
                                   "attributes with values: " + ", ".join(VALUED_ATTRIBUTES)))
@@ -682,7 +650,7 @@ class _Elaborator:
                     values["provenance"] = self.text_of(file, value_node)
                 continue
             if isinstance(value_node, Token):
-                self.report(error("E0108", f"`{name}` is a number, not a string", span,
+                self.report(report("E0108", span, f"`{name}` is a number, not a string",
                                   label="a string", help=f"write `{name} = 0.02` or name a "
                                   "parameter"))
                 continue
@@ -705,26 +673,17 @@ class _Elaborator:
                                          bounds.upper, Num(value=str(high)), a_is_lower=False,
                                          b_is_lower=False))
             if not fits:
-                self.report(error("E0123", f"`{name} = {value.name}`: the parameter's type "
+                self.report(report("E0123", span, f"`{name} = {value.name}`: the parameter's type "
                                   f"`{self.proposal.params[value.name].written}` allows values "
-                                  f"outside {'[0, 1]' if high else '[0, inf)'}", span,
+                                  f"outside {'[0, 1]' if high else '[0, inf)'}",
                                   label="out of range", help=f"declare `param {value.name} : "
                                   f"{'Prob' if high else 'Real >= 0'}`"))
             return
         if number is not None and (number < low or (high is not None and number > high)):
-            self.report(error("E0123", f"`{name}` is {float(number):g}, outside "
-                              f"{'[0, 1]' if high else '[0, inf)'}", span, label="out of range",
+            self.report(report("E0123", span, f"`{name}` is {float(number):g}, outside "
+                              f"{'[0, 1]' if high else '[0, inf)'}", label="out of range",
                               help="coverage and miss are probabilities; cost and budget are "
                               "not negative"))
-
-    def _kind_lineage(self, kind: str) -> list[str]:
-        lineage: list[str] = []
-        current: str | None = kind
-        while current is not None and current not in lineage:
-            lineage.append(current)
-            decl = self.proposal.kinds.get(current)
-            current = decl.parent if decl else None
-        return lineage
 
     def port(self, file: str, node: Tree, modes_allowed: list[str] | None) -> list[Port]:
         """One `in a, b : T ...` line; `modes_allowed` is None in a component (any names)."""
@@ -746,7 +705,7 @@ class _Elaborator:
             # component has no wires inside to infer from.
             port_type, written = UnknownType(), ""
             if modes_allowed is None:
-                self.report(error("E0119", f"port `{names[0]}` needs a type", self.span(file, names[0]),
+                self.report(report("E0119", self.span(file, names[0]), f"port `{names[0]}` needs a type",
                                   label="no type", help=f"write `{direction} {names[0]} : Type`; only "
                                   "a diagram's outer ports can have their types inferred"))
         default = merge = None
@@ -756,21 +715,19 @@ class _Elaborator:
             if option.data == "default":
                 default = self.expr(file, option.children[0])
                 if direction == "out":
-                    self.report(error("E0214", "only inputs can have defaults",
-                                      self.span(file, option), label="output default",
+                    self.report(report("E0214", self.span(file, option), "only inputs can have defaults", label="output default",
                                       help="remove the default or make the port an input"))
                     default = None
             elif option.data == "merge":
                 merge = str(option.children[0])
                 if merge not in MERGE_OPERATORS:
-                    self.report(error("E0213", f"unknown merge operator `{merge}`",
-                                      self.span(file, option.children[0]),
+                    self.report(report("E0213", self.span(file, option.children[0]), f"unknown merge operator `{merge}`",
                                       label="not a merge operator",
                                       help=(did_you_mean(merge, MERGE_OPERATORS) or "") +
                                       " operators: " + ", ".join(MERGE_OPERATORS)))
                     merge = None
                 elif direction == "out":
-                    self.report(error("E0213", "only inputs can merge", self.span(file, option),
+                    self.report(report("E0213", self.span(file, option), "only inputs can merge",
                                       label="output merge",
                                       help="outputs may feed any number of targets already"))
                     merge = None
@@ -791,12 +748,11 @@ class _Elaborator:
             name = str(token)
             if allowed is not None and name not in allowed:
                 if not allowed:
-                    self.report(error("E0109", f"`when {name}` in a diagram that declares no modes",
-                                      self.span(file, token), label="no modes declared",
+                    self.report(report("E0109", self.span(file, token), f"`when {name}` in a diagram that declares no modes", label="no modes declared",
                                       help="declare the diagram's modes first: `modes train, deploy`"))
                     return None
                 else:
-                    self.report(error("E0109", f"unknown mode `{name}`", self.span(file, token),
+                    self.report(report("E0109", self.span(file, token), f"unknown mode `{name}`",
                                       label="not a mode of this diagram",
                                       help=did_you_mean(name, allowed) or
                                       "modes declared: " + ", ".join(allowed)))
@@ -812,8 +768,7 @@ class _Elaborator:
                 clash = next((p for p in ports if p.name == port.name), None)
                 if clash is not None:
                     self.ambiguous_ports.add((owner, port.name))
-                    self.report(error("E0112", f"`{owner}` has two ports named `{port.name}`",
-                                      port.span, label="second port",
+                    self.report(report("E0112", port.span, f"`{owner}` has two ports named `{port.name}`", label="second port",
                                       related=[(clash.span, "first declared here")],
                                       help="port names are unique across inputs and outputs"))
                     continue
@@ -852,8 +807,7 @@ class _Elaborator:
                 elif node.data == "modes":
                     for token in node.children:
                         if str(token) in modes:
-                            self.report(error("E0112", f"mode `{token}` is declared twice",
-                                              self.span(decl.file, token), label="repeated"))
+                            self.report(report("E0112", self.span(decl.file, token), f"mode `{token}` is declared twice", label="repeated"))
                         else:
                             modes.append(str(token))
             ports = self._ports(decl.file, [n for n in members if n.data == "port"], decl.name,
@@ -900,8 +854,8 @@ class _Scope:
             if port is not None:
                 if port.direction == "in":
                     return PortRef(instance=None, port=name, span=span)
-                el.report(error("E0201", f"`{name}` is an output of the diagram; a signal reads "
-                                "outputs of boxes or inputs of the diagram", span,
+                el.report(report("E0201", span, f"`{name}` is an output of the diagram; a signal reads "
+                                "outputs of boxes or inputs of the diagram",
                                 label="cannot be read here",
                                 help="name the box output that feeds it instead"))
                 return None
@@ -911,14 +865,14 @@ class _Scope:
                 return Name(name=name, span=span)
             if name in el.broken:
                 return None
-            el.report(error("E0106", f"unknown name `{name}` in the signal", span,
+            el.report(report("E0106", span, f"unknown name `{name}` in the signal",
                             label="not a parameter, port or instance",
                             help=did_you_mean(name, list(el.proposal.params) + list(body.outer)
                                               + list(body.instances)) or
                             "signals use parameters, box outputs (`rm.score`) and numbers"))
             return None
         if len(parts) > 2:
-            el.report(error("E0105", f"`{'.'.join(parts)}` has too many parts", span,
+            el.report(report("E0105", span, f"`{'.'.join(parts)}` has too many parts",
                             label="write `instance.port`"))
             return None
         endpoint = body.endpoint(Endpoint(instance=parts[0], port=parts[1], span=span))
@@ -930,28 +884,27 @@ class _Scope:
         el = self.body.el
         signature = SIGNAL_FUNCTIONS.get(name)
         if signature is None:
-            el.report(error("E0110", f"unknown function `{name}`", span, label="not a function",
+            el.report(report("E0110", span, f"unknown function `{name}`", label="not a function",
                             help=did_you_mean(name, SIGNAL_FUNCTIONS) or
                             "functions: " + ", ".join(sorted(SIGNAL_FUNCTIONS))))
             return None
         arity, what = signature
         if (arity is not None and len(args) != arity) or (arity is None and not args):
-            el.report(error("E0306", f"`{name}` takes {arity if arity is not None else 'one or more'} "
-                            f"argument{'s' if arity != 1 else ''}, given {len(args)}", span,
+            el.report(report("E0306", span, f"`{name}` takes {arity if arity is not None else 'one or more'} "
+                            f"argument{'s' if arity != 1 else ''}, given {len(args)}",
                             label="wrong number of arguments"))
             return None
         converted = []
         for arg in args:
             if what == "instances":
                 if not (arg.data == "ref" and len(arg.children) == 1):
-                    el.report(error("E0304", f"`{name}` compares two instances, e.g. `kl(pi, ref)`",
-                                    el.span(self.body.decl.file, arg), label="not an instance name"))
+                    el.report(report("E0304", el.span(self.body.decl.file, arg), f"`{name}` compares two instances, e.g. `kl(pi, ref)`", label="not an instance name"))
                     return None
                 instance = str(arg.children[0])
                 arg_span = el.span(self.body.decl.file, arg)
                 if instance not in self.body.instances:
                     if instance not in self.body.skipped:
-                        el.report(error("E0104", f"unknown instance `{instance}`", arg_span,
+                        el.report(report("E0104", arg_span, f"unknown instance `{instance}`",
                                         label="not an instance of this diagram",
                                         help=did_you_mean(instance, self.body.instances) or
                                         "declare it: `name = Component`"))
@@ -1026,14 +979,13 @@ class _DiagramBody:
                 notes.append(unquote(str(child.children[0])))
         if name in self.instances or name in self.skipped:
             first = self.instances.get(name)
-            el.report(error("E0112", f"instance `{name}` is declared twice in `{self.diagram.name}`",
-                            span, label="second declaration",
+            el.report(report("E0112", span, f"instance `{name}` is declared twice in `{self.diagram.name}`", label="second declaration",
                             related=[(first.span if first else None, "first declared here")],
                             help="give each instance its own name"))
             return
         if name in self.outer:
-            el.report(error("E0112", f"instance `{name}` has the name of an outer port of "
-                            f"`{self.diagram.name}`", span, label="ambiguous name",
+            el.report(report("E0112", span, f"instance `{name}` has the name of an outer port of "
+                            f"`{self.diagram.name}`", label="ambiguous name",
                             related=[(self.outer[name].span, "the port")],
                             help="rename the instance or the port"))
             self.skipped.add(name)
@@ -1090,14 +1042,12 @@ class _DiagramBody:
                 return port
             if endpoint.port in self.instances:
                 ports = [p.name for p in self.ports_of(self.instances[endpoint.port])]
-                el.report(error("E0105", f"`{endpoint.port}` is an instance, not a port",
-                                endpoint.span, label="name a port of it",
+                el.report(report("E0105", endpoint.span, f"`{endpoint.port}` is an instance, not a port", label="name a port of it",
                                 help=f"write `{endpoint.port}.<port>`; its ports: " + ", ".join(ports)))
                 return None
             if endpoint.port in self.skipped:
                 return None
-            el.report(error("E0105", f"`{self.diagram.name}` has no outer port `{endpoint.port}`",
-                            endpoint.span, label="not a port of the diagram",
+            el.report(report("E0105", endpoint.span, f"`{self.diagram.name}` has no outer port `{endpoint.port}`", label="not a port of the diagram",
                             help=did_you_mean(endpoint.port, list(self.outer) + list(self.instances))
                             or "ports: " + (", ".join(self.outer) or "none")))
             return None
@@ -1109,8 +1059,8 @@ class _DiagramBody:
             if guess:
                 self.excuse(f"{guess[0]}.{endpoint.port}")
                 self.excuse(guess[0])
-            el.report(error("E0104", f"unknown instance `{endpoint.instance}` in "
-                            f"`{self.diagram.name}`", endpoint.span,
+            el.report(report("E0104", endpoint.span, f"unknown instance `{endpoint.instance}` in "
+                            f"`{self.diagram.name}`",
                             label="not an instance of this diagram",
                             help=did_you_mean(endpoint.instance, self.instances) or
                             f"declare it: `{endpoint.instance} = Component`"))
@@ -1125,8 +1075,7 @@ class _DiagramBody:
             guess = difflib.get_close_matches(endpoint.port, sorted(p.name for p in ports), n=1)
             if guess:
                 self.excuse(f"{instance.name}.{guess[0]}")
-            el.report(error("E0105", f"`{instance.of}` has no port `{endpoint.port}`",
-                            endpoint.span, label=f"not a port of `{endpoint.instance}`",
+            el.report(report("E0105", endpoint.span, f"`{instance.of}` has no port `{endpoint.port}`", label=f"not a port of `{endpoint.instance}`",
                             related=[(box.span if box else None, f"`{instance.of}` is declared here")],
                             help=did_you_mean(endpoint.port, [p.name for p in ports]) or
                             "its ports: " + (", ".join(f"{p.direction} {p.name}" for p in ports)
@@ -1159,8 +1108,8 @@ class _DiagramBody:
         source_port = self.endpoint(source)
         if source_port is not None and not self._is_source(source, source_port):
             where = "an input of a box" if source.instance else "an output of the diagram"
-            el.report(error("E0201", f"`{source}` is {where}; a wire starts at an output of a box "
-                            "or an input of the diagram", source.span, label="cannot be a source",
+            el.report(report("E0201", source.span, f"`{source}` is {where}; a wire starts at an output of a box "
+                            "or an input of the diagram", label="cannot be a source",
                             related=[(source_port.span, f"`{source.port}` is declared here")],
                             help="swap the ends: wires run from producer to consumer"))
             source_port = None
@@ -1171,8 +1120,8 @@ class _DiagramBody:
                 if target.instance is not None:
                     self.excuse(f"{target.instance}.*")
                 where = "an output of a box" if target.instance else "an input of the diagram"
-                el.report(error("E0202", f"`{target}` is {where}; a wire ends at an input of a "
-                                "box or an output of the diagram", target.span,
+                el.report(report("E0202", target.span, f"`{target}` is {where}; a wire ends at an input of a "
+                                "box or an output of the diagram",
                                 label="cannot be a target",
                                 related=[(target_port.span, f"`{target.port}` is declared here")],
                                 help="swap the ends: wires run from producer to consumer"))
@@ -1203,8 +1152,7 @@ class _DiagramBody:
         if target not in self.instances:
             ok = False
             if target not in self.skipped:
-                el.report(error("E0104", f"unknown instance `{target}` in `{self.diagram.name}`",
-                                el.span(file, target_token), label="not an instance of this diagram",
+                el.report(report("E0104", el.span(file, target_token), f"unknown instance `{target}` in `{self.diagram.name}`", label="not an instance of this diagram",
                                 help=did_you_mean(target, self.instances) or
                                 "training targets are instances of learned components"))
         optimiser = self.optimiser(optimiser_tree)
@@ -1225,8 +1173,7 @@ class _DiagramBody:
         elif tree.data == "call" and len(tree.children[0].children) == 1:
             name, args = str(tree.children[0].children[0]), tree.children[1:]
         else:
-            el.report(error("E0107", f"expected an optimiser, found `{el.text_of(file, tree)}`",
-                            span, label="not an optimiser",
+            el.report(report("E0107", span, f"expected an optimiser, found `{el.text_of(file, tree)}`", label="not an optimiser",
                             help="write e.g. `by ppo` or `by best_of(n)`"))
             return None
         if el.lookup(file, name, span, ("optimiser",), "optimiser") is None:
@@ -1236,18 +1183,18 @@ class _DiagramBody:
             return None
         family = decl.family
         if len(args) > 1:
-            el.report(error("E0305", f"`{name}` takes at most one argument", span,
+            el.report(report("E0305", span, f"`{name}` takes at most one argument",
                             label=f"{len(args)} given"))
             return None
         argument = el.expr(file, args[0]) if args else None
         if args and argument is None:
             return None
         if argument is None and family in ARGUMENT_NEEDED:
-            el.report(error("E0305", f"`{name}` needs {ARGUMENT_NEEDED[family]}", span,
+            el.report(report("E0305", span, f"`{name}` needs {ARGUMENT_NEEDED[family]}",
                             label="missing argument", help=f"write `{name}(n)`"))
             return None
         if argument is not None and family not in ARGUMENT_ALLOWED:
-            el.report(error("E0305", f"`{name}` ({family}) takes no argument", span,
+            el.report(report("E0305", span, f"`{name}` ({family}) takes no argument",
                             label="unexpected argument",
                             help="the strength of gradient and RL pressure is not a number of "
                             "samples; remove the argument"))

@@ -6,7 +6,7 @@ JSON and loading it back gives an equal model without evaluating any text.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -147,11 +147,12 @@ Type = Annotated[Union[OpaqueType, NumType, BoolType, RecordType, EnumType, Coll
 # -------------------------------------------------------------------------------- declarations
 
 Trust = Literal["human", "trusted", "untrusted", "formal", "environment"]
-TRUST_LEVELS: tuple[str, ...] = ("human", "trusted", "untrusted", "formal", "environment")
+TRUST_LEVELS: tuple[str, ...] = get_args(Trust)
 Direction = Literal["in", "out"]
 Objective = Literal["maximise", "minimise"]
 OptimiserFamily = Literal["gradient", "rl", "best_of", "early_stopping", "selection",
                           "quantilizer", "human_selection", "supervised"]
+OPTIMISER_FAMILIES: tuple[str, ...] = get_args(OptimiserFamily)
 MERGE_OPERATORS: tuple[str, ...] = ("sum", "max", "min", "any", "all", "union", "concat", "mean")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .diagnostics import Diagnostic, Span, error
+from .diagnostics import Diagnostic, Span, report
 from .lexer import KeywordLexer
 
 MAX_NESTING = 64  # brackets; deeper input is refused before any recursive stage sees it
@@ -153,13 +153,11 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
     """The diagnostic for one lark exception and the line it happened on."""
     if isinstance(exc, _NestingTooDeep) and exc.expression:
         tok = exc.token
-        return error("E0003", f"an expression chains more than {MAX_EXPRESSION_DEPTH} operators",
-                     _span_at(path, tok.line, tok.column), label="this expression",
+        return report("E0003", _span_at(path, tok.line, tok.column), f"an expression chains more than {MAX_EXPRESSION_DEPTH} operators", label="this expression",
                      help="split it with parameters, or use sum(...) / mean(...) in a signal"), tok.line
     if isinstance(exc, _NestingTooDeep):
         tok = exc.token
-        return error("E0003", f"brackets nested more than {MAX_NESTING} levels deep",
-                     _span_at(path, tok.line, tok.column),
+        return report("E0003", _span_at(path, tok.line, tok.column), f"brackets nested more than {MAX_NESTING} levels deep",
                      label="too deep", help="name the inner part with a `type` alias or a "
                      "parameter, or simplify the expression"), tok.line
     if isinstance(exc, UnexpectedCharacters):
@@ -167,8 +165,7 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
         shown = repr(char)[1:-1] if not char.isprintable() else char
         help = ("strings are written in double quotes" if char == "'" else
                 "names use letters, digits and `_`; comments start with `#`")
-        return error("E0002", f"unexpected character `{shown}`",
-                     _span_at(path, exc.line, exc.column), label="not allowed here",
+        return report("E0002", _span_at(path, exc.line, exc.column), f"unexpected character `{shown}`", label="not allowed here",
                      help=help), exc.line
     if isinstance(exc, UnexpectedToken):
         token = exc.token
@@ -191,12 +188,11 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
         help = (f"did you mean `{glued} {str(token)[len(glued):]}`? a keyword is followed by a "
                 "space" if glued else
                 "see `wiring explain E0001` and the language reference in docs/language.md")
-        return error("E0001", f"expected {expected}, found {_describe_token(token)}", span,
+        return report("E0001", span, f"expected {expected}, found {_describe_token(token)}",
                      label=f"expected {expected}", help=help), line
     assert isinstance(exc, UnexpectedEOF)
     lines = text.split("\n")
-    return error("E0001", "the file ends in the middle of a declaration",
-                 _span_at(path, len(lines), len(lines[-1]) + 1), label="unfinished",
+    return report("E0001", _span_at(path, len(lines), len(lines[-1]) + 1), "the file ends in the middle of a declaration", label="unfinished",
                  help="close every `{`, `(` and `[`"), len(lines)
 
 
@@ -217,9 +213,8 @@ def _blank(text: str, start: int, end: int) -> str:
 def parse(path: str, text: str) -> ParsedFile:
     result = ParsedFile(path=path, text=text, tree=None)
     if not re.sub(r"(?m)^[ \t\f]*#[^\n]*$", "", text).strip("\n\r\t \f"):
-        result.diagnostics.append(error(
-            "E0004", "the file declares nothing" if text.strip() else "the file is empty",
-            _span_at(path, 1, 1),
+        result.diagnostics.append(report(
+            "E0004", _span_at(path, 1, 1), "the file declares nothing" if text.strip() else "the file is empty",
             help="a proposal declares at least one component or diagram; `wiring new NAME` "
             "writes a starter file"))
         return result

@@ -13,7 +13,7 @@ from importlib import resources
 
 from lark import Tree
 
-from .diagnostics import Diagnostic, Span, error
+from .diagnostics import Diagnostic, Span, report
 from .parse import ParsedFile, parse
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -33,20 +33,19 @@ def decode(path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
     """Source text from raw bytes, refusing what is not a text proposal."""
     span = Span(file=path, line=1, column=1, end_line=1, end_column=1)
     if len(data) > MAX_BYTES:
-        return None, error("E0007", f"the file is {len(data) / 2**20:.1f} MiB; proposals are "
-                           f"limited to {MAX_BYTES // 2**20} MiB", span,
+        return None, report("E0007", span, f"the file is {len(data) / 2**20:.1f} MiB; proposals are "
+                           f"limited to {MAX_BYTES // 2**20} MiB",
                            help="split the proposal into files joined with `import`")
     if b"\x00" in data:
-        return None, error("E0005", "this is a binary file, not a proposal", span,
+        return None, report("E0005", span, "this is a binary file, not a proposal",
                            help="proposal files are UTF-8 text, usually named *.wd")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, error("E0005", f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                           Span(file=path, line=line, column=column, end_line=line,
-                                end_column=column + 1),
+        return None, report("E0005", Span(file=path, line=line, column=column, end_line=line,
+                                end_column=column + 1), f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
                            help="save the file as UTF-8")
     return text.removeprefix("\ufeff"), None
 
@@ -56,8 +55,8 @@ def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagn
     importing = used_at is not None
     where = used_at or Span(file=path, line=1, column=1, end_line=1, end_column=1)
     if "\x00" not in path and os.path.isdir(path):
-        return None, error("E0403" if importing else "E0502", f"`{path}` is a directory, not a "
-                           "proposal file", where if importing else None,
+        return None, report("E0403" if importing else "E0502", where if importing else None, f"`{path}` is a directory, not a "
+                           "proposal file",
                            help="name a .wd file inside it")
     try:
         # Read at most one byte past the limit: a huge file is refused by its size without
@@ -69,20 +68,18 @@ def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagn
             span = Span(file=path, line=1, column=1, end_line=1, end_column=1)
             shown = f"{size / 2**20:.1f} MiB" if size > MAX_BYTES else \
                 f"more than {MAX_BYTES // 2**20} MiB"  # a device or pipe has no size
-            return None, error("E0007", f"the file is {shown}; proposals are "
-                               f"limited to {MAX_BYTES // 2**20} MiB", span,
+            return None, report("E0007", span, f"the file is {shown}; proposals are "
+                               f"limited to {MAX_BYTES // 2**20} MiB",
                                help="split the proposal into files joined with `import`")
     except FileNotFoundError:
-        return None, error("E0401" if importing else "E0501", f"cannot find `{path}`",
-                           where if importing else None,
+        return None, report("E0401" if importing else "E0501", where if importing else None, f"cannot find `{path}`",
                            help="import paths are relative to the importing file"
                            if importing else "check the path")
     except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
         reason = getattr(exc, "strerror", None) or "the path is not valid"
-        return None, error("E0403" if importing else "E0502",
-                           f"cannot read `{path!r}`: {reason}" if "\x00" in path else
-                           f"cannot read `{path}`: {reason}",
-                           where if importing else None)
+        return None, report("E0403" if importing else "E0502",
+                           where if importing else None, f"cannot read `{path!r}`: {reason}" if "\x00" in path else
+                           f"cannot read `{path}`: {reason}")
     return decode(path, data)
 
 
@@ -123,7 +120,7 @@ def prelude_text() -> str:
 
 
 def _string(token) -> str:
-    from .elaborate import unquote
+    from .names import unquote
 
     return unquote(str(token))
 
@@ -180,8 +177,8 @@ def load_program(path: str, text: str | None = None) -> Program:
         if known is not None:
             if known in visiting:
                 chain = visiting[visiting.index(known):] + [known]
-                program.diagnostics.append(error(
-                    "E0402", "import cycle: " + " -> ".join(f"`{c}`" for c in chain), span,
+                program.diagnostics.append(report(
+                    "E0402", span, "import cycle: " + " -> ".join(f"`{c}`" for c in chain),
                     label="closes the cycle",
                     help="move the shared declarations into a file that both import"))
             else:

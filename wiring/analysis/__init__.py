@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..diagnostics import Diagnostic, error, sort_key, unique, warning
+from ..diagnostics import Diagnostic, report, sort_key, unique
 from ..model import Proposal
 from .assertions import AssertionResult, check_assertions, unknown_names
-from .graph import System, build, top_diagram, top_diagrams
+from ..structure import default_diagram, top_diagrams
+from .graph import System, build
 from .incentives import (DEFAULT_STEPS, Incentives, incentives as _incentives,
                          report as incentive_report, steps_needed, unroll)
 from .lints import STRUCTURAL
@@ -39,7 +40,7 @@ def analyse(proposal: Proposal, diagram: str | None = None,
     unrolled over `steps` (default 3; `steps_needed` says how many its longest loop takes)."""
     if steps is not None and steps < 1:
         raise ValueError(f"steps must be at least 1, not {steps}")
-    top = top_diagram(proposal, diagram)
+    top = default_diagram(proposal, diagram)
     if top is None:
         return None
     system = build(proposal, top)
@@ -63,7 +64,7 @@ def _failure(result: AssertionResult) -> Diagnostic:
     """A failing assertion, reported like a finding: with its witness."""
     assertion = result.assertion
     claim = assertion.text.removeprefix("assert ").strip()
-    diagnostic = error("S0701", f"assertion fails: {claim}", assertion.span,
+    diagnostic = report("S0701", assertion.span, f"assertion fails: {claim}",
                        label=result.message,
                        help="change the design so that the claim holds, or correct the claim")
     return diagnostic.model_copy(update={"witness": result.witness})
@@ -101,9 +102,8 @@ def _acknowledge(proposal: Proposal, diagram: str, findings: list[Diagnostic]) -
     for index, allow in enumerate(allows):
         if index not in used and allow.code.startswith("S") and (allow.diagram or alone):
             on = f" on {allow.target}" if allow.target else ""
-            marked.append(warning(
-                "W0124", f"`allow {allow.code}{on}` acknowledges no finding of `{diagram}`",
-                allow.span, label="nothing to acknowledge",
+            marked.append(report(
+                "W0124", allow.span, f"`allow {allow.code}{on}` acknowledges no finding of `{diagram}`", label="nothing to acknowledge",
                 help="the design changed, or the code or box is wrong: remove the `allow`, or "
                 "run `wiring lint` to see the codes and witnesses that stand"))
     return sorted(marked, key=sort_key)
@@ -112,7 +112,7 @@ def _acknowledge(proposal: Proposal, diagram: str, findings: list[Diagnostic]) -
 def _unknown_targets(proposal: Proposal, system: System) -> list[Diagnostic]:
     """`allow ... on X` must name a box: of the analysed diagram for its own acknowledgements;
     of some diagram of the file for file-level ones (which speak about every diagram)."""
-    from ..elaborate import did_you_mean
+    from ..names import did_you_mean
 
     problems = []
     here = set(system.boxes)
@@ -120,17 +120,16 @@ def _unknown_targets(proposal: Proposal, system: System) -> list[Diagnostic]:
     for allow in _applicable(proposal, system.diagram.name):
         names = here if allow.diagram is not None else anywhere
         if allow.target is not None and allow.target not in names:
-            problems.append(error("E0122", f"`allow {allow.code} on {allow.target}`: no box "
-                                  f"`{allow.target}` in `{allow.diagram or system.diagram.name}`",
-                                  allow.span, label="unknown box",
+            problems.append(report("E0122", allow.span, f"`allow {allow.code} on {allow.target}`: no box "
+                                  f"`{allow.target}` in `{allow.diagram or system.diagram.name}`", label="unknown box",
                                   help=did_you_mean(allow.target, names) or
                                   "name a box by its instance path, e.g. `deployment.monitor`"))
     for assertion in proposal.assertions:
         if assertion.diagram not in (None, system.diagram.name):
             continue
         for name in unknown_names(system, assertion):
-            problems.append(error("E0122", f"`{assertion.text}`: no box `{name}` in "
-                                  f"`{system.diagram.name}`", assertion.span,
+            problems.append(report("E0122", assertion.span, f"`{assertion.text}`: no box `{name}` in "
+                                  f"`{system.diagram.name}`",
                                   label="unknown box",
                                   help=did_you_mean(name.split(".")[0], here) or
                                   "name a box by its instance path (`deployment.monitor`), a "

@@ -7,6 +7,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ..model import Assertion, Proposal
+from ..structure import active
 from .graph import System
 from .incentives import Incentives
 from .lints import _full_gates, _hazards, _sinks
@@ -38,7 +39,7 @@ def _port_path(system: System, source: tuple[str, str | None], target: tuple[str
                avoiding: set[str]) -> list[str] | None:
     """A data path inside one mode from the source (port) to the target (port), avoiding boxes."""
     for mode in system.mode_list:
-        edges = [e for e in system.edges if (mode is None or e.modes is None or mode in e.modes)]
+        edges = [e for e in system.edges if active(e.modes, mode)]
         out: dict[str, list] = {}
         for edge in edges:
             out.setdefault(edge.source, []).append(edge)

@@ -13,15 +13,14 @@ hierarchy), trust, learned/frozen, held-out, provenance, modes and optimisation 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
 
 import networkx as nx
 
 from ..diagnostics import Span
-from ..model import Attributes, Diagram, Expr, Instance, Name, PortRef, Proposal, Training
-from ..types import names_in
+from ..model import Attributes, Diagram, Expr, Instance, Proposal, Training
+from ..structure import active, flatten, kind_chain
 
 DEPLOY_WORDS = ("deploy", "inference", "serve", "production", "runtime")
 TRAIN_WORDS = ("train", "sft", "rl", "reward", "finetune", "pretrain", "distill",
@@ -166,10 +165,10 @@ class System:
     def _graph(self, modes: frozenset[str] | None) -> nx.DiGraph:
         graph = nx.DiGraph()
         for path, box in self.boxes.items():
-            if modes is None or box.modes is None or box.modes & modes:
+            if active(box.modes, modes):
                 graph.add_node(path)
         for edge in self.edges:
-            if modes is not None and edge.modes is not None and not edge.modes & modes:
+            if not active(edge.modes, modes):
                 continue
             if edge.source in graph and edge.target in graph:
                 if graph.has_edge(edge.source, edge.target):
@@ -395,106 +394,21 @@ def trace(parents: dict, node) -> list:
 
 # ---------------------------------------------------------------------------- flattening
 
-def kind_chain(proposal: Proposal, kind: str) -> tuple[str, ...]:
-    chain = []
-    current: str | None = kind
-    while current is not None and current not in chain:
-        chain.append(current)
-        decl = proposal.kinds.get(current)
-        current = decl.parent if decl else None
-    return tuple(chain)
-
-
-def top_diagram(proposal: Proposal, name: str | None = None) -> Diagram | None:
-    """The diagram to analyse: the named one, or the last declared diagram of the main file that
-    no other diagram instantiates."""
-    if name is not None:
-        return proposal.diagrams.get(name)
-    tops = top_diagrams(proposal)
-    return tops[-1] if tops else None
-
-
-def top_diagrams(proposal: Proposal) -> list[Diagram]:
-    """The diagrams of the main file that no other diagram instantiates (or, failing that, all
-    of its diagrams, then all diagrams)."""
-    used = {i.of for d in proposal.diagrams.values() for i in d.instances if i.of_diagram}
-    own = [d for d in proposal.diagrams.values()
-           if d.span is None or d.span.file == proposal.file]
-    return [d for d in own if d.name not in used] or own or list(proposal.diagrams.values())
-
-
-def _join(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
-
-
-def _meet(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a & b
-
-
 def build(proposal: Proposal, diagram: Diagram) -> System:
     """Flatten `diagram` (with its nested diagrams) into a System."""
+    flat = flatten(proposal, diagram)
     system = System(proposal=proposal, diagram=diagram, modes=list(diagram.modes))
-    # Port nodes: (owner path, port). A nested diagram instance at path P owns the nodes
-    # (P, port), which are both its ports seen from outside and its outer ports seen from
-    # inside; leaf boxes own their ports; the top diagram's outer ports belong to "".
-    wires: dict[tuple, list[tuple[tuple, bool, frozenset[str] | None, Span | None]]] = defaultdict(list)
-    boundary: set[str] = {""}
-
-    # Depth-first with an explicit stack (nesting may be a thousand levels deep): a diagram's
-    # boxes are entered in declaration order, a nested diagram's boxes where it is declared;
-    # its wires and trainings once all of its boxes exist.
-    stack: list[tuple[Diagram, str, frozenset[str] | None, int]] = [(diagram, "", None, 0)]
-    while stack:
-        d, prefix, modes, index = stack.pop()
-        if index < len(d.instances):
-            stack.append((d, prefix, modes, index + 1))
-            instance = d.instances[index]
-            path = _join(prefix, instance.name)
-            active = _meet(modes, frozenset(instance.modes) if instance.modes is not None else None)
-            if instance.of_diagram:
-                inner = proposal.diagrams.get(instance.of)
-                if inner is not None:
-                    boundary.add(path)
-                    stack.append((inner, path, active, 0))
-            else:
-                system.boxes[path] = Box(
-                    path=path, instance=instance, component=instance.of,
-                    attributes=instance.attributes,
-                    kinds=kind_chain(proposal, instance.attributes.kind), modes=active,
-                    span=instance.span)
-            continue
-        instances = {i.name: i for i in d.instances}
-        for wire in d.wires:
-            source = (_join(prefix, wire.source.instance) if wire.source.instance else prefix,
-                      wire.source.port)
-            target = (_join(prefix, wire.target.instance) if wire.target.instance else prefix,
-                      wire.target.port)
-            wire_modes = _meet(modes, frozenset(wire.modes) if wire.modes is not None else None)
-            wires[source].append((target, wire.delayed, wire_modes, wire.span))
-        for training in d.trainings:
-            target = _join(prefix, training.target)
-            if target not in system.boxes:
-                continue
-            reads: list[tuple[str, str]] = []
-            anchors: list[str] = []
-            for ref in names_in(training.signal):
-                if isinstance(ref, PortRef):
-                    owner = _join(prefix, ref.instance) if ref.instance else prefix
-                    reads.append((owner, ref.port))
-                elif isinstance(ref, Name) and ref.name in instances:
-                    box = _join(prefix, ref.name)
-                    if box != target:
-                        anchors.append(box)
-            training_modes = _meet(modes, frozenset(training.modes)
-                                   if training.modes is not None else None)
-            system.pressures.append(Pressure(target=target, training=training, reads=reads,
-                                             anchors=anchors, modes=training_modes,
-                                             diagram_path=prefix))
-
+    for leaf in flat.leaves.values():
+        instance = leaf.instance
+        system.boxes[leaf.path] = Box(
+            path=leaf.path, instance=instance, component=instance.of,
+            attributes=instance.attributes,
+            kinds=kind_chain(proposal.kinds, instance.attributes.kind), modes=leaf.modes,
+            span=instance.span)
+    for training in flat.trainings:
+        system.pressures.append(Pressure(target=training.target, training=training.training,
+                                         reads=training.reads, anchors=training.anchors,
+                                         modes=training.modes, diagram_path=training.prefix))
     for port in diagram.ports:
         path = f"{'in' if port.direction == 'in' else 'out'}:{port.name}"
         system.boxes[path] = Box(
@@ -504,71 +418,7 @@ def build(proposal: Proposal, diagram: Diagram) -> System:
             component=diagram.name, attributes=Attributes(kind="environment", trust="environment"),
             kinds=("outer_input" if port.direction == "in" else "outer_output", "environment"),
             modes=frozenset(port.modes) if port.modes is not None else None, span=port.span)
-
-    def leaf(node: tuple) -> str | None:
-        owner, port = node
-        if owner == "":
-            kind = "in" if any(p.name == port and p.direction == "in" for p in diagram.ports) else "out"
-            return f"{kind}:{port}"
-        return owner if owner in system.boxes else None
-
-    # Follow each leaf output through nested boundaries to the leaf inputs it reaches.
-    for start in list(wires):
-        origin = leaf(start)
-        if origin is None or (start[0] in boundary and start[0] != ""):
-            continue
-        if start[0] == "" and origin.startswith("out:"):
-            continue
-        stack = [(start, False, None, None)]
-        seen = set()
-        while stack:
-            node, delayed, modes, span = stack.pop()
-            for target, wire_delayed, wire_modes, wire_span in wires.get(node, []):
-                joined = _meet(modes, wire_modes)
-                key = (target, delayed or wire_delayed, joined)
-                if key in seen or (joined is not None and not joined):
-                    continue
-                seen.add(key)
-                owner = target[0]
-                if owner in boundary and owner != "":
-                    stack.append((target, delayed or wire_delayed, joined, span or wire_span))
-                    continue
-                end = leaf(target)
-                if end is None:
-                    continue
-                system.edges.append(Edge(source=origin, source_port=start[1], target=end,
-                                         target_port=target[1], delayed=delayed or wire_delayed,
-                                         modes=joined, span=wire_span))
-    # A signal may read a nested diagram's output: resolve it to the leaf that produces it.
-    for pressure in system.pressures:
-        resolved = []
-        for owner, port in pressure.reads:
-            if owner in system.boxes:
-                resolved.append((owner, port))
-            elif owner in boundary:
-                resolved += _producers(wires, boundary, system, (owner, port))
-            else:
-                resolved.append((owner, port))
-        pressure.reads = [(o, p) for o, p in resolved if o in system.boxes or o.startswith("in:")]
+    system.edges = [Edge(source=w.source, source_port=w.source_port, target=w.target,
+                         target_port=w.target_port, delayed=w.delayed, modes=w.modes, span=w.span)
+                    for w in flat.wires]
     return system
-
-
-def _producers(wires, boundary, system, node) -> list[tuple[str, str]]:
-    """The leaf outputs that feed a boundary node (a nested diagram's or the top's port)."""
-    feeding: dict[tuple, list[tuple]] = defaultdict(list)
-    for source, targets in wires.items():
-        for target, *_ in targets:
-            feeding[target].append(source)
-    found, stack, seen = [], [node], set()
-    while stack:
-        current = stack.pop()
-        for source in feeding.get(current, []):
-            owner = source[0]
-            if owner in system.boxes:
-                found.append(source)
-            elif owner == "":
-                found.append((f"in:{source[1]}", source[1]))
-            elif owner in boundary and source not in seen:
-                seen.add(source)
-                stack.append(source)
-    return found

@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 import networkx as nx
 
+from ..structure import active
 from .graph import Pressure, System, breadth_first, trace as _trace
 
 DEFAULT_STEPS = 3
@@ -148,11 +149,9 @@ def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
     trained = {p.target for p in system.pressures} - agents
     modes = _learning_modes(system)
 
-    def active(box_or_edge) -> bool:
-        return modes is None or box_or_edge.modes is None or bool(box_or_edge.modes & modes)
-
-    boxes = {path: box for path, box in system.boxes.items() if active(box)}
-    edges = [e for e in system.edges if active(e) and e.source in boxes and e.target in boxes]
+    boxes = {path: box for path, box in system.boxes.items() if active(box.modes, modes)}
+    edges = [e for e in system.edges
+             if active(e.modes, modes) and e.source in boxes and e.target in boxes]
     for t in range(steps):
         for path, box in boxes.items():
             role = "decision" if path in agents else "chance"

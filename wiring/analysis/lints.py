@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 
 import networkx as nx
 
-from ..diagnostics import Diagnostic, error, warning
+from ..diagnostics import Diagnostic, report
 from .graph import Box, Pressure, System, breadth_first, per_system, phase_of
 
 AGENT_KINDS = ("agent",)
@@ -33,13 +33,10 @@ def _names(path: list[str]) -> list[str]:
 
 def _finding(code: str, severity: str, message: str, box: Box | None, witness: list[str], why: str,
              help: str, related=(), notes=()) -> Diagnostic:
-    from ..codes import CODES
-
-    make = error if severity == "error" else warning
-    label = CODES[code].title.split(" [")[0] if code in CODES else ""
-    diagnostic = make(code, message, box.span if box else None, label=label, help=help,
-                      related=related, notes=notes)
-    return diagnostic.model_copy(update={"why": why, "witness": witness})
+    diagnostic = report(code, box.span if box else None, message, help=help, related=related,
+                        notes=notes, witness=witness)
+    assert diagnostic.severity == severity, code
+    return diagnostic.model_copy(update={"why": why})
 
 
 @per_system

@@ -1,0 +1,263 @@
+"""The one home of what every stage asks about a diagram's structure.
+
+- the chain of a kind's ancestors in the kind hierarchy;
+- whether a port, box, wire or training statement exists in a mode;
+- which diagrams are top diagrams (the rule: a diagram of the main file that no diagram
+  instantiates; imported diagrams are never top), and which one is drawn or analysed by default;
+- flattening: nested diagrams substituted by their contents (operadic substitution), wires joined
+  through their boundaries, down to a given depth.
+
+The checker, the analyses and the renderer all read these; none has a copy of its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import AbstractSet, Iterable
+
+from .diagnostics import Span
+from .model import Diagram, Instance, KindDecl, Name, PortRef, Proposal, Training
+from .types import names_in
+
+
+# --------------------------------------------------------------------------------- kinds
+
+def kind_chain(kinds: Mapping[str, KindDecl | str | None], kind: str) -> tuple[str, ...]:
+    """`kind` and its ancestors, most specific first. `kinds` maps a kind to its declaration
+    (or straight to its parent's name); a cycle of parents (an error reported elsewhere) ends
+    the chain where it closes."""
+    chain: list[str] = []
+    current: str | None = kind
+    while current is not None and current not in chain:
+        chain.append(current)
+        decl = kinds.get(current)
+        current = decl.parent if isinstance(decl, KindDecl) else decl
+    return tuple(chain)
+
+
+# --------------------------------------------------------------------------------- modes
+
+def active(item_modes: Iterable[str] | None, mode: str | AbstractSet[str] | None) -> bool:
+    """Whether something restricted to `item_modes` (None: every mode) exists in `mode`: one
+    mode, any of a set of modes, or None for "whatever the mode"."""
+    if item_modes is None or mode is None:
+        return True
+    if isinstance(mode, str):
+        return mode in item_modes
+    return not mode.isdisjoint(item_modes)
+
+
+def meet(a: frozenset[str] | None, b: Iterable[str] | None) -> frozenset[str] | None:
+    """The modes in which both of two restrictions hold (None: unrestricted)."""
+    if b is None:
+        return a
+    b = frozenset(b)
+    return b if a is None else a & b
+
+
+# --------------------------------------------------------------------------- top diagrams
+
+def top_diagrams(proposal: Proposal) -> list[Diagram]:
+    """The diagrams of the main file that no diagram instantiates, in declaration order.
+    Imported diagrams are never top diagrams."""
+    used = {i.of for d in proposal.diagrams.values() for i in d.instances
+            if i.of_diagram and i.of != d.name}
+    return [d for d in proposal.diagrams.values()
+            if (d.span is None or d.span.file == proposal.file) and d.name not in used]
+
+
+def default_diagram(proposal: Proposal, name: str | None = None) -> Diagram | None:
+    """The diagram named `name`, or by default the last top diagram (None if there is none)."""
+    if name is not None:
+        return proposal.diagrams.get(name)
+    tops = top_diagrams(proposal)
+    return tops[-1] if tops else None
+
+
+# ------------------------------------------------------------------------------ flattening
+
+def join(prefix: str, name: str) -> str:
+    """The path of `name` inside the nested diagram at `prefix` (`deployment.monitor`)."""
+    return f"{prefix}.{name}" if prefix else name
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A box of the flattened diagram: a component instance, or a nested diagram instance
+    below the depth asked for (then `opaque`, drawn and analysed through its interface)."""
+
+    path: str
+    instance: Instance
+    modes: frozenset[str] | None    # None: active in every mode
+    opaque: bool = False
+
+
+@dataclass(frozen=True)
+class FlatWire:
+    """A wire between leaves (or the top diagram's outer ports `in:NAME`, `out:NAME`),
+    composed through the boundaries of the nested diagrams it crosses."""
+
+    source: str
+    source_port: str
+    target: str
+    target_port: str
+    delayed: bool
+    modes: frozenset[str] | None
+    span: Span | None
+
+
+@dataclass
+class FlatTraining:
+    """A training statement of a (possibly nested) diagram, its target and the outputs its
+    signal reads given as leaf paths."""
+
+    target: str
+    training: Training
+    reads: list[tuple[str, str]]        # (leaf path or `in:NAME`, output port)
+    anchors: list[str]                  # instances named in kl(...) besides the target
+    modes: frozenset[str] | None
+    prefix: str                         # the path of the diagram it is declared in
+
+
+@dataclass
+class Flat:
+    diagram: Diagram
+    leaves: dict[str, Leaf] = field(default_factory=dict)
+    wires: list[FlatWire] = field(default_factory=list)
+    trainings: list[FlatTraining] = field(default_factory=list)
+    expanded: set[str] = field(default_factory=set)   # paths of nested diagrams substituted
+
+
+_Node = tuple[str, str]   # (owner path, port); the top diagram's own ports belong to ""
+_Hop = tuple[_Node, bool, "frozenset[str] | None", "Span | None"]
+
+
+def flatten(proposal: Proposal, diagram: Diagram, depth: int | None = None) -> Flat:
+    """`diagram` with its nested diagrams substituted by their contents, down to `depth`
+    levels (None: all the way; 0: none)."""
+    flat = Flat(diagram=diagram)
+    hops: dict[_Node, list[_Hop]] = defaultdict(list)
+    _place(proposal, flat, hops, depth)
+    flat.wires = _compose(flat, hops)
+    for training in flat.trainings:
+        training.reads = _resolve_reads(flat, hops, training.reads)
+    return flat
+
+
+def _place(proposal: Proposal, flat: Flat, hops: dict, depth: int | None) -> None:
+    """Every leaf, wire and training statement, nesting level by level. Depth-first with an
+    explicit stack (nesting may be a thousand levels deep): a diagram's boxes are entered in
+    declaration order, a nested diagram's boxes where it is declared; its wires and trainings
+    once all of its boxes exist."""
+    stack: list[tuple[Diagram, str, frozenset[str] | None, int, int]] = \
+        [(flat.diagram, "", None, 0, 0)]
+    while stack:
+        d, prefix, modes, level, index = stack.pop()
+        if index < len(d.instances):
+            stack.append((d, prefix, modes, level, index + 1))
+            instance = d.instances[index]
+            path, here = join(prefix, instance.name), meet(modes, instance.modes)
+            inner = proposal.diagrams.get(instance.of) if instance.of_diagram else None
+            if inner is not None and (depth is None or level < depth):
+                flat.expanded.add(path)
+                stack.append((inner, path, here, level + 1, 0))
+            elif inner is not None or not instance.of_diagram:
+                flat.leaves[path] = Leaf(path, instance, here, opaque=inner is not None)
+            continue
+        _place_wires(d, prefix, modes, hops)
+        _place_trainings(d, prefix, modes, flat)
+
+
+def _place_wires(d: Diagram, prefix: str, modes, hops: dict) -> None:
+    for wire in d.wires:
+        source = (join(prefix, wire.source.instance) if wire.source.instance else prefix,
+                  wire.source.port)
+        target = (join(prefix, wire.target.instance) if wire.target.instance else prefix,
+                  wire.target.port)
+        hops[source].append((target, wire.delayed, meet(modes, wire.modes), wire.span))
+
+
+def _place_trainings(d: Diagram, prefix: str, modes, flat: Flat) -> None:
+    instances = {i.name for i in d.instances}
+    for training in d.trainings:
+        target = join(prefix, training.target)
+        if target not in flat.leaves:
+            continue
+        reads: list[tuple[str, str]] = []
+        anchors: list[str] = []
+        for ref in names_in(training.signal):
+            if isinstance(ref, PortRef):
+                reads.append((join(prefix, ref.instance) if ref.instance else prefix, ref.port))
+            elif isinstance(ref, Name) and ref.name in instances:
+                if (box := join(prefix, ref.name)) != target:
+                    anchors.append(box)
+        flat.trainings.append(FlatTraining(target, training, reads, anchors,
+                                           meet(modes, training.modes), prefix))
+
+
+def _outer(flat: Flat, node: _Node) -> str | None:
+    """The leaf (or outer port pseudo-box) a port node stands for; None inside a boundary."""
+    owner, port = node
+    if owner == "":
+        inputs = {p.name for p in flat.diagram.ports if p.direction == "in"}
+        return f"{'in' if port in inputs else 'out'}:{port}"
+    return owner if owner in flat.leaves else None
+
+
+def _compose(flat: Flat, hops: dict) -> list[FlatWire]:
+    """Follow each leaf output through nested boundaries to the leaf inputs it reaches."""
+    wires = []
+    for start in list(hops):
+        origin = _outer(flat, start)
+        if origin is None or start[0] in flat.expanded or origin.startswith("out:"):
+            continue
+        stack: list[tuple[_Node, bool, frozenset[str] | None]] = [(start, False, None)]
+        seen = set()
+        while stack:
+            node, delayed, modes = stack.pop()
+            for target, wire_delayed, wire_modes, wire_span in hops.get(node, []):
+                joined = meet(modes, wire_modes)
+                key = (target, delayed or wire_delayed, joined)
+                if key in seen or (joined is not None and not joined):
+                    continue
+                seen.add(key)
+                if target[0] in flat.expanded:
+                    stack.append((target, delayed or wire_delayed, joined))
+                elif (end := _outer(flat, target)) is not None:
+                    wires.append(FlatWire(origin, start[1], end, target[1],
+                                          delayed or wire_delayed, joined, wire_span))
+    return wires
+
+
+def _resolve_reads(flat: Flat, hops: dict, reads: list[_Node]) -> list[tuple[str, str]]:
+    """A signal may read a nested diagram's output: the leaf outputs that produce it."""
+    resolved: list[tuple[str, str]] = []
+    for owner, port in reads:
+        if owner in flat.expanded or owner == "":
+            resolved += _producers(flat, hops, (owner, port))
+        else:
+            resolved.append((owner, port))
+    return [(o, p) for o, p in resolved if o in flat.leaves or o.startswith("in:")]
+
+
+def _producers(flat: Flat, hops: dict, node: _Node) -> list[tuple[str, str]]:
+    """The leaf outputs that feed a boundary node (a nested diagram's or the top's port)."""
+    feeding: dict[_Node, list[_Node]] = defaultdict(list)
+    for source, targets in hops.items():
+        for target, *_ in targets:
+            feeding[target].append(source)
+    found, stack, seen = [], [node], set()
+    while stack:
+        current = stack.pop()
+        for source in feeding.get(current, []):
+            owner = source[0]
+            if owner in flat.leaves:
+                found.append(source)
+            elif owner == "":
+                found.append((f"in:{source[1]}", source[1]))
+            elif owner in flat.expanded and source not in seen:
+                seen.add(source)
+                stack.append(source)
+    return found
