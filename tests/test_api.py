@@ -187,3 +187,24 @@ def test_wheel_installs_and_runs_from_elsewhere(tmp_path):
                          env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
     assert run.returncode == 0, run.stdout + run.stderr
     assert str(target) in run.stdout and "p.wd: ok" in run.stdout
+
+
+def test_check_returns_the_checked_proposal_and_leaves_the_elaborated_one_alone():
+    # Stages are functions: check infers outer port types and records copies and merges in the
+    # proposal it returns, and never edits the one elaboration gave it.
+    from wiring.check import check
+    from wiring.elaborate import elaborate
+    from wiring.sources import load_program
+
+    text = ("type Prompt\ncomponent P : policy {\n  in prompt : Prompt\n  out response : Prompt\n}\n"
+            "diagram D {\n  in prompt\n  out response\n  a = P\n  b = P\n"
+            "  prompt -> a.prompt, b.prompt\n  a.response -> response\n}\n")
+    elaborated = elaborate(load_program("<string>", text)).proposal
+    before = elaborated.model_dump_json()
+    checked = check(elaborated)
+    assert checked.diagnostics == [] or all(d.severity != "error" for d in checked.diagnostics)
+    assert elaborated.model_dump_json() == before
+    ports = {p.name: p.written for p in checked.proposal.diagrams["D"].ports}
+    assert ports == {"prompt": "Prompt", "response": "Prompt"}
+    assert [c.targets for c in checked.proposal.diagrams["D"].copies] == [["a.prompt", "b.prompt"]]
+    assert elaborated.diagrams["D"].copies == []

@@ -2,7 +2,7 @@
 
 from .api import CheckError, Result, check_file, check_text, load, load_json, loads
 from .model import Proposal
+from .version import __version__
 
 __all__ = ["CheckError", "Proposal", "Result", "check_file", "check_text", "load", "load_json",
            "loads"]
-__version__ = "0.1.0"

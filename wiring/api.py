@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .check import check
+from .codes import CODES
 from .diagnostics import Diagnostic, has_errors, render_text, sort_key, unique
 from .elaborate import elaborate
-from .model import Proposal
+from .model import Diagram, Proposal
 from .sources import Program, load_program
 
 
@@ -41,15 +42,13 @@ class CheckError(Exception):
 
 def _run(program: Program) -> Result:
     sources = {name: parsed.text for name, parsed in program.files.items()}
-    if any(d.code in ("E0501", "E0502", "E0005", "E0007") and d.span is None or
-           (d.span is not None and d.span.file == program.root and d.code in ("E0005", "E0007"))
+    if any(CODES[d.code].stops and (d.span is None or d.span.file == program.root)
            for d in program.diagnostics):
         return Result(None, program.diagnostics, sources)
     elaboration = elaborate(program)
-    diagnostics = program.diagnostics + elaboration.diagnostics
-    diagnostics += check(elaboration.proposal, elaboration.excused, elaboration.broken)
-    diagnostics = sorted(unique(diagnostics), key=sort_key)
-    return Result(elaboration.proposal, diagnostics, sources)
+    checked = check(elaboration.proposal, elaboration.excused, elaboration.broken)
+    diagnostics = program.diagnostics + elaboration.diagnostics + checked.diagnostics
+    return Result(checked.proposal, sorted(unique(diagnostics), key=sort_key), sources)
 
 
 @contextmanager
@@ -92,6 +91,20 @@ def loads(text: str, path: str = "<string>") -> Proposal:
     if not result.ok or result.proposal is None:
         raise CheckError(result)
     return result.proposal
+
+
+def _repr_svg(model: Proposal | Diagram) -> str | None:
+    """Jupyter shows a proposal as the picture of its top diagram, and a diagram as its
+    picture (text when Graphviz is missing). A bare diagram does not hold its components, so its
+    boxes show only their wired ports; for full boxes draw it with its proposal:
+    `wiring.render.to_svg(proposal, "Name")`. Attached here, above the model, so that the model
+    does not import the renderer."""
+    from .render import repr_svg
+
+    return repr_svg(model)
+
+
+Proposal._repr_svg_ = Diagram._repr_svg_ = _repr_svg
 
 
 def load_json(text: str | bytes) -> Proposal:

@@ -34,15 +34,16 @@ class _Context:
     excused: set[tuple[str, str]]
     broken: set[str]
     diagnostics: list[Diagnostic]
+    # The checked diagrams, as they become known (nested ones first): the elaborated ones with
+    # their inferred outer types, copies and merges. The elaborated model is never edited.
+    checked: dict[str, Diagram]
 
     def report(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)
 
-
-
-
-def _mode_text(mode: str | None) -> str:
-    return f" in mode `{mode}`" if mode is not None else ""
+    def box(self, name: str) -> Component | Diagram | None:
+        return self.proposal.components.get(name) or self.checked.get(name) or \
+            self.proposal.diagrams.get(name)
 
 
 class _PerMode:
@@ -82,7 +83,7 @@ class _DiagramView:
     def box_ports(self, instance: Instance) -> dict[str, Port]:
         ports = self._box_ports.get(instance.of)
         if ports is None:
-            box = self.ctx.proposal.box(instance.of)
+            box = self.ctx.box(instance.of)
             ports = {p.name: p for p in box.ports} if box else {}
             self._box_ports[instance.of] = ports
         return ports
@@ -140,37 +141,42 @@ def _check_wire_types(ctx: _Context, view: _DiagramView) -> None:
             help=_type_help(mismatch.code)))
 
 
-def _infer_outer_types(ctx: _Context, view: _DiagramView) -> None:
-    """Give untyped outer ports the type their wires determine: an output takes its source's
-    type; an input takes the most specific of its targets' types, the one every target accepts."""
+def _infer_outer_types(ctx: _Context, view: _DiagramView) -> Diagram:
+    """The diagram with its untyped outer ports given the type their wires determine: an
+    output takes its source's type; an input takes the most specific of its targets' types, the
+    one every target accepts."""
     diagram = view.diagram
-    for port in diagram.ports:
-        if not port.inferred:
-            continue
-        if port.direction == "out":
-            found = [view.port(w.source) for w in diagram.wires
-                     if w.target.instance is None and w.target.port == port.name]
-        else:
-            found = [view.port(w.target) for w in diagram.wires
-                     if w.source.instance is None and w.source.port == port.name]
-        candidates = [p.type for p in found if p is not None and not isinstance(p.type, UnknownType)]
-        if not candidates:
-            if not found:
-                ctx.report(report("E0207", port.span, f"cannot infer the type of `{port.name}`: no wire "
-                                 "connects it", label="no type and no wire",
-                                 help=f"write `{port.direction} {port.name} : Type`"))
-            continue
-        best = next((t for t in candidates
-                     if all(subtype(t, other, ctx.decide) is None for other in candidates)), None)
-        if best is None:
-            shown = ", ".join(dict.fromkeys(f"`{show_type(t)}`" for t in candidates))
-            ctx.report(report("E0207", port.span, f"cannot infer the type of `{port.name}`: its wires need "
-                             f"{shown}, and none of these fits all of them",
-                             label="ambiguous type", help=f"write `{port.direction} {port.name} : "
-                             "Type` with a type every target accepts"))
-            continue
-        port.type = best
-        port.written = show_type(best)
+    ports = [_inferred_type(ctx, view, port) if port.inferred else port for port in diagram.ports]
+    if all(new is old for new, old in zip(ports, diagram.ports)):
+        return diagram
+    return diagram.model_copy(update={"ports": ports})
+
+
+def _inferred_type(ctx: _Context, view: _DiagramView, port: Port) -> Port:
+    diagram = view.diagram
+    if port.direction == "out":
+        found = [view.port(w.source) for w in diagram.wires
+                 if w.target.instance is None and w.target.port == port.name]
+    else:
+        found = [view.port(w.target) for w in diagram.wires
+                 if w.source.instance is None and w.source.port == port.name]
+    candidates = [p.type for p in found if p is not None and not isinstance(p.type, UnknownType)]
+    if not candidates:
+        if not found:
+            ctx.report(report("E0207", port.span, f"cannot infer the type of `{port.name}`: "
+                          "no wire connects it", label="no type and no wire",
+                          help=f"write `{port.direction} {port.name} : Type`"))
+        return port
+    best = next((t for t in candidates
+                 if all(subtype(t, other, ctx.decide) is None for other in candidates)), None)
+    if best is None:
+        shown = ", ".join(dict.fromkeys(f"`{show_type(t)}`" for t in candidates))
+        ctx.report(report("E0207", port.span, f"cannot infer the type of `{port.name}`: its "
+                          f"wires need {shown}, and none of these fits all of them",
+                          label="ambiguous type", help=f"write `{port.direction} {port.name} : "
+                          "Type` with a type every target accepts"))
+        return port
+    return port.model_copy(update={"type": best, "written": show_type(best)})
 
 
 def _alias_notes(*ports: Port) -> list[str]:
@@ -331,7 +337,7 @@ def _instantaneous(ctx: _Context, diagram: Diagram, mode: str | None,
         if not active(instance.modes, mode) or (instance.attributes.stateful
                                                   and not instance.of_diagram):
             continue
-        box = ctx.proposal.box(instance.of)
+        box = ctx.box(instance.of)
         if box is None:
             continue
         if instance.of_diagram:
@@ -421,7 +427,7 @@ def _check_training(ctx: _Context, view: _DiagramView, training: Training) -> No
                          related=[(instance.span, f"`{instance.name}` is declared here")],
                          help=f"train the live instance, not its snapshot"))
     elif not instance.attributes.learned:
-        box = ctx.proposal.box(instance.of)
+        box = ctx.box(instance.of)
         if instance.of_diagram:
             ctx.report(report("E0303", training.span, f"`{instance.name}` is a diagram (`{instance.of}`); "
                              "training statements target learned components",
@@ -559,7 +565,7 @@ def _check_refinement(ctx: _Context, diagram: Diagram) -> None:
             label="circular refinement", help="a refinement implements another box; name the "
             "component it implements"))
         return
-    spec = ctx.proposal.box(diagram.refines)
+    spec = ctx.box(diagram.refines)
     if spec is None:
         return
     mine = {p.name: p for p in diagram.ports}
@@ -656,7 +662,7 @@ def _unused_instances(ctx: _Context, diagram: Diagram) -> None:
         used |= {n.name if isinstance(n, Name) else n.instance for n in names_in(training.signal)}
     used |= {i.snapshot_of for i in diagram.instances}
     for instance in diagram.instances:
-        box = ctx.proposal.box(instance.of)
+        box = ctx.box(instance.of)
         needs_wires = box is not None and any(p.direction == "in" and p.default is None
                                               for p in box.ports)
         if needs_wires:
@@ -674,38 +680,53 @@ def _explicit_copies(diagram: Diagram) -> list[Copy]:
             if len(set(t)) > 1]
 
 
+@dataclass
+class Checked:
+    """What `check` returns: the checked proposal (the elaborated one with inferred outer
+    types, explicit copies and merges; the input is left as it was) and the problems found."""
+
+    proposal: Proposal
+    diagnostics: list[Diagnostic]
+
+
 def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
-          broken: set[str] | None = None) -> list[Diagnostic]:
+          broken: set[str] | None = None) -> Checked:
     ctx = _Context(proposal=proposal, decide=Decider(proposal.params), excused=excused or set(),
-                   broken=broken or set(), diagnostics=[])
+                   broken=broken or set(), diagnostics=[], checked={})
     for component in proposal.components.values():
         _check_ports(ctx, component.ports)
     relations: dict[str, set[tuple[str, str]]] = {}
     for name in _nesting_order(ctx):
-        diagram = proposal.diagrams[name]
-        view = _DiagramView(ctx, diagram)
-        _check_ports(ctx, diagram.ports)
-        _infer_outer_types(ctx, view)
-        _check_wire_types(ctx, view)
-        merges: dict[str, Merge] = {}
-        relation: set[tuple[str, str]] = set()
-        per_mode = _PerMode(ctx, diagram.modes)
-        for mode in diagram.modes or [None]:
-            _check_sources(ctx, view, mode, merges, per_mode)
-            graph = _instantaneous(ctx, diagram, mode, relations)
-            order = graph.order()
-            if order is None:
-                _check_loops(ctx, diagram, graph, mode, per_mode)
-            else:
-                relation |= _dependency_relation(graph, order, diagram)
-        per_mode.flush()
-        relations[name] = relation
-        for training in diagram.trainings:
-            _check_training(ctx, view, training)
-        if diagram.refines:
-            _check_refinement(ctx, diagram)
-        _check_nested_modes(ctx, diagram)
-        _unused_instances(ctx, diagram)
-        diagram.copies = _explicit_copies(diagram)
-        diagram.merges = [merges[k] for k in sorted(merges)]
-    return ctx.diagnostics
+        ctx.checked[name] = _check_diagram(ctx, proposal.diagrams[name], relations)
+    diagrams = {name: ctx.checked.get(name, diagram) for name, diagram in proposal.diagrams.items()}
+    return Checked(proposal.model_copy(update={"diagrams": diagrams}), ctx.diagnostics)
+
+
+def _check_diagram(ctx: _Context, diagram: Diagram,
+                   relations: dict[str, set[tuple[str, str]]]) -> Diagram:
+    """Every rule on one diagram (its nested diagrams checked already); the checked diagram."""
+    _check_ports(ctx, diagram.ports)
+    diagram = _infer_outer_types(ctx, _DiagramView(ctx, diagram))
+    view = _DiagramView(ctx, diagram)
+    _check_wire_types(ctx, view)
+    merges: dict[str, Merge] = {}
+    relation: set[tuple[str, str]] = set()
+    per_mode = _PerMode(ctx, diagram.modes)
+    for mode in diagram.modes or [None]:
+        _check_sources(ctx, view, mode, merges, per_mode)
+        graph = _instantaneous(ctx, diagram, mode, relations)
+        order = graph.order()
+        if order is None:
+            _check_loops(ctx, diagram, graph, mode, per_mode)
+        else:
+            relation |= _dependency_relation(graph, order, diagram)
+    per_mode.flush()
+    relations[diagram.name] = relation
+    for training in diagram.trainings:
+        _check_training(ctx, view, training)
+    if diagram.refines:
+        _check_refinement(ctx, diagram)
+    _check_nested_modes(ctx, diagram)
+    _unused_instances(ctx, diagram)
+    return diagram.model_copy(update={"copies": _explicit_copies(diagram),
+                                      "merges": [merges[k] for k in sorted(merges)]})

@@ -29,9 +29,9 @@ def _color(stream, choice: str) -> bool:
 
 
 def _exit_code(results) -> int:
-    from .sources import IO_CODES
+    from .codes import CODES
 
-    if any(d.code in IO_CODES for r in results for d in r.diagnostics):
+    if any(CODES[d.code].usage for r in results for d in r.diagnostics):
         return EXIT_USAGE
     return EXIT_OK if all(r.ok for r in results) else EXIT_PROBLEMS
 
@@ -509,7 +509,7 @@ def _steps(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from .version import __version__
 
     parser = _Parser(prog="wiring", description="Typed wiring diagrams for AI-alignment "
                      "proposals: check, analyse and render *.wd files.")

@@ -28,6 +28,7 @@ class Code:
     # The file it is about cannot be read at all: when that is the main file, nothing after
     # reading runs (no elaboration, no check).
     stops: bool = False
+    usage: bool = False       # a problem with the command line, not the proposal: exit code 2
     code: str = ""            # its own key, filled in below
 
 
@@ -1129,6 +1130,7 @@ _FINDING_SEVERITY = {
     "S0505": "error", "S0601": "error", "S0701": "error",
 }
 _STOPS = ("E0005", "E0007", "E0501", "E0502")
+_USAGE = ("E0501", "E0502")   # the file named on the command line is missing or unreadable
 
 
 def _finish(key: str, entry: Code) -> Code:
@@ -1137,7 +1139,7 @@ def _finish(key: str, entry: Code) -> Code:
         return replace(entry, code=key, severity=_FINDING_SEVERITY[key],
                        label=entry.label or entry.title.split(" [")[0])
     return replace(entry, code=key, severity="warning" if key.startswith("W") else "error",
-                   stops=key in _STOPS)
+                   stops=key in _STOPS, usage=key in _USAGE)
 
 
 CODES = {key: _finish(key, entry) for key, entry in CODES.items()}

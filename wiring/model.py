@@ -328,14 +328,6 @@ class Diagram(_Node):
     notes: list[str] = []
     span: Span | None = None
 
-    def _repr_svg_(self) -> str | None:
-        """Jupyter shows a diagram as its picture (text when Graphviz is missing). A diagram
-        does not hold its components, so its boxes show only their wired ports; for full boxes
-        draw it with its proposal: `wiring.render.to_svg(proposal, "Name")`."""
-        from .render import repr_svg
-
-        return repr_svg(self)
-
 
 class Proposal(_Node):
     schema_version: int = SCHEMA_VERSION
@@ -355,13 +347,6 @@ class Proposal(_Node):
 
     def box(self, name: str) -> Component | Diagram | None:
         return self.components.get(name) or self.diagrams.get(name)
-
-    def _repr_svg_(self) -> str | None:
-        """Jupyter shows a proposal as the picture of its top diagram (text when Graphviz is
-        missing); `wiring.render` draws any diagram, mode or depth."""
-        from .render import repr_svg
-
-        return repr_svg(self)
 
 
 for _model in (Neg, Binary, Link, Chain, Call, CollectionType):

@@ -1607,7 +1607,7 @@ def doctor() -> tuple[bool, list[str]]:
     """Whether images can be rendered, and a report of the renderer found (or how to get it)."""
     import sys
 
-    from . import __version__
+    from .version import __version__
 
     lines = [f"wiring {__version__} on Python {sys.version.split()[0]} ({sys.executable})"]
     try:

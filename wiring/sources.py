@@ -18,7 +18,6 @@ from .parse import ParsedFile, parse
 
 MAX_BYTES = 8 * 1024 * 1024
 PRELUDE = "<prelude>"
-IO_CODES = frozenset({"E0501", "E0502"})  # problems with the command line, not the proposal
 
 
 @dataclass

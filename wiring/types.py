@@ -210,7 +210,7 @@ class Decider:
         except _Symbolic:
             pass
         sp = _sympy()
-        diff = sp.simplify(self._to_sympy(b) - self._to_sympy(a))
+        diff = sp.simplify(self.to_sympy(b) - self.to_sympy(a))
         if diff == 0:
             return True
         for substituted in self._substitutions(diff):
@@ -221,7 +221,7 @@ class Decider:
     # sympy ----------------------------------------------------------------------------------
     def _sympy_sign(self, a: Expr, b: Expr, strict: bool) -> bool | None:
         sp = _sympy()
-        diff = sp.expand(self._to_sympy(b) - self._to_sympy(a))
+        diff = sp.expand(self.to_sympy(b) - self.to_sympy(a))
         for substituted in self._substitutions(diff):
             verdict = substituted.is_positive if strict else substituted.is_nonnegative
             if verdict is not None:
@@ -248,7 +248,7 @@ class Decider:
                     continue
                 shift = sp.Symbol(f"_{symbol.name}_{side}", nonnegative=True,
                                   integer=param.type.base == "Int" or None)
-                bound_value = self._to_sympy(bound)
+                bound_value = self.to_sympy(bound)
                 mapping[symbol] = bound_value + shift if side == "lower" else bound_value - shift
             if mapping:
                 yield sp.expand(diff.subs(mapping))
@@ -273,7 +273,8 @@ class Decider:
                 pass
         return sp.Symbol(name, **assumptions)
 
-    def _to_sympy(self, expr: Expr):
+    def to_sympy(self, expr: Expr):
+        """The sympy expression of a model expression, built from its tree (never from text)."""
         sp = _sympy()
         if isinstance(expr, Num):
             return sp.Rational(Fraction(expr.value).numerator, Fraction(expr.value).denominator)
@@ -284,14 +285,14 @@ class Decider:
                 self._sympy_cache[expr.name] = self._symbol(expr.name)
             return self._sympy_cache[expr.name]
         if isinstance(expr, Neg):
-            return -self._to_sympy(expr.arg)
+            return -self.to_sympy(expr.arg)
         if isinstance(expr, Chain):
-            value = self._to_sympy(expr.first)
+            value = self.to_sympy(expr.first)
             for link in expr.rest:
-                value = _fold(link.op, value, self._to_sympy(link.arg))
+                value = _fold(link.op, value, self.to_sympy(link.arg))
             return value
         if isinstance(expr, Binary):
-            left, right = self._to_sympy(expr.left), self._to_sympy(expr.right)
+            left, right = self.to_sympy(expr.left), self.to_sympy(expr.right)
             return {"+": lambda: left + right, "-": lambda: left - right,
                     "*": lambda: left * right, "/": lambda: left / right,
                     "^": lambda: left ** right}[expr.op]()
@@ -299,13 +300,10 @@ class Decider:
             function = {"log": sp.log, "exp": sp.exp, "sqrt": sp.sqrt, "abs": sp.Abs,
                         "min": sp.Min, "max": sp.Max}.get(expr.function)
             if function is not None:
-                return function(*(self._to_sympy(a) for a in expr.args))
-            return sp.Function(expr.function)(*(self._to_sympy(a) for a in expr.args))
+                return function(*(self.to_sympy(a) for a in expr.args))
+            return sp.Function(expr.function)(*(self.to_sympy(a) for a in expr.args))
         assert isinstance(expr, PortRef)
         return sp.Symbol(f"{expr.instance}.{expr.port}" if expr.instance else expr.port, real=True)
-
-    def to_sympy(self, expr: Expr):
-        return self._to_sympy(expr)
 
 
 def _infinity(expr: Expr | None, is_lower: bool) -> int:

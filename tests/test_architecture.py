@@ -1,0 +1,126 @@
+"""The architecture holds: no module imports a module above it in the pipeline, counting imports
+inside functions; and every diagnostic code is both known and raisable."""
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "wiring"
+
+# The pipeline, bottom up (docs/architecture.md). A module may import modules of its own layer
+# or of a layer below; a module not listed here makes the test fail, so that a new module is
+# placed on purpose.
+LAYERS = [
+    ("wiring.names", "wiring.codes", "wiring.witness", "wiring.version"),
+    ("wiring.diagnostics",),
+    ("wiring.lexer", "wiring.syntax", "wiring.parse"),
+    ("wiring.model",),
+    ("wiring.types",),
+    ("wiring.structure",),
+    ("wiring.sources",),
+    ("wiring.elaborate",),
+    ("wiring.check",),
+    ("wiring.analysis",),
+    ("wiring.render", "wiring.report", "wiring.diff"),
+    ("wiring.api",),
+    ("wiring", "wiring.cli", "wiring.__main__"),
+]
+
+
+def _layer(module: str) -> int:
+    best = None
+    for index, names in enumerate(LAYERS):
+        for name in names:
+            if module == name or module.startswith(name + ".") and name != "wiring":
+                if best is None or len(name) > len(best[1]):
+                    best = (index, name)
+    assert best is not None, f"{module} is on no layer of tests/test_architecture.py"
+    return best[0]
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[tuple[str, int]]:
+    """Every module of the package that `path` imports, at module level or in a function."""
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target == "wiring" or target.startswith("wiring."):
+                # `from . import x` imports the submodule x when it is one
+                for alias in node.names:
+                    sub = f"{target}.{alias.name}"
+                    as_module = any(Path(PACKAGE.parent, *sub.split(".")).with_suffix(s).exists()
+                                    or Path(PACKAGE.parent, *sub.split("."), "__init__.py").exists()
+                                    for s in (".py",))
+                    found.append((sub if as_module else target, node.lineno))
+        elif isinstance(node, ast.Import):
+            found += [(a.name, node.lineno) for a in node.names if a.name.startswith("wiring")]
+    return found
+
+
+def test_no_module_imports_a_module_above_it():
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module_name(path)
+        for target, line in _imports(path):
+            if _layer(target) > _layer(module):
+                wrong.append(f"{path.relative_to(ROOT)}:{line}: {module} imports {target}")
+    assert wrong == []
+
+
+def test_the_layer_test_sees_imports_inside_functions():
+    # api.py imports the renderer only inside the notebook display hook: the check above must
+    # count it (and accept it, the API being above the renderer).
+    found = _imports(PACKAGE / "api.py")
+    assert any(t == "wiring.render" for t, _ in found)
+    assert _layer("wiring.render") < _layer("wiring.api") < _layer("wiring.cli")
+
+
+def _raised_codes() -> dict[str, str]:
+    """Codes the package's source names as string literals, with where."""
+    seen = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "codes.py":
+            continue
+        for match in re.finditer(r'"([EWS]\d{4})"', path.read_text()):
+            seen.setdefault(match.group(1), str(path.relative_to(ROOT)))
+    return seen
+
+
+def test_every_code_named_in_the_source_is_in_codes():
+    from wiring.codes import CODES
+
+    unknown = {code: where for code, where in _raised_codes().items() if code not in CODES}
+    assert unknown == {}
+
+
+def test_every_code_in_codes_can_be_raised():
+    # A code is raisable when some module names it: a code nothing can raise is dead text.
+    from wiring.codes import CODES
+
+    named = set(_raised_codes())
+    assert sorted(set(CODES) - named) == []
+
+
+def test_codes_carry_what_a_report_needs():
+    from wiring.codes import CODES
+
+    for key, code in CODES.items():
+        assert code.code == key and code.title and code.explanation
+        assert code.severity == {"E": "error", "W": "warning"}.get(key[0], code.severity)
+        if key.startswith("S"):
+            assert code.label, key
