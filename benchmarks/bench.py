@@ -6,6 +6,12 @@ Run from the repository root:
     .venv/bin/python benchmarks/bench.py --quick    # fewer repetitions
     .venv/bin/python benchmarks/bench.py --stages   # also split the 10,000 runs into stages
     .venv/bin/python benchmarks/bench.py --profile tree:10000   # cProfile one case, then exit
+    .venv/bin/python benchmarks/bench.py --against /tmp/base    # start-up here vs another tree
+
+`--against TREE` compares `python -m wiring.cli check examples/rlhf.wd` run from this tree and
+from TREE (a checkout of another commit, e.g. `git worktree add /tmp/base main`), in one run with
+the two interleaved, so that both see the same machine load; it prints both medians and their
+ratio, then exits.
 
 (a) Process timings: `.venv/bin/wiring check FILE` end to end, median wall time of ~15 runs, for
     examples/rlhf.wd, a plain variant of it (no indexed types) and a generated file whose
@@ -97,6 +103,27 @@ def time_process(argv: list[str], reps: int, expect_rc: int = 0,
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     return times, cpu
+
+
+def startup_against(other: Path, reps: int) -> int:
+    """Median wall time of `check examples/rlhf.wd` from this tree and from `other`, runs
+    interleaved (the machine is shared and noisy: both sides see the same load)."""
+    trees = {"this tree": REPO, str(other): other.resolve()}
+    argv = [str(PYTHON), "-m", "wiring.cli", "check", "examples/rlhf.wd"]
+    times: dict[str, list[float]] = {name: [] for name in trees}
+    for name, tree in trees.items():   # warm-up: bytecode and page cache
+        subprocess.run(argv, cwd=tree, capture_output=True)
+    for _ in range(reps):
+        for name, tree in trees.items():
+            start = time.perf_counter()
+            subprocess.run(argv, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[name].append(time.perf_counter() - start)
+    here, there = (_median(t) for t in times.values())
+    print(f"check examples/rlhf.wd as a process, median of {reps} interleaved runs:")
+    for name, value in zip(trees, (here, there)):
+        print(f"  {name:<30} {value * 1000:7.1f} ms")
+    print(f"  ratio (this / other)           {here / there:7.3f}")
+    return 0
 
 
 def modules_loaded(path: Path) -> dict[str, bool]:
@@ -525,8 +552,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="OUT", help="also write the raw figures as JSON")
     parser.add_argument("--profile", metavar="SHAPE:N",
                         help="cProfile one check_text run (e.g. tree:10000) and exit")
+    parser.add_argument("--against", metavar="TREE", type=Path,
+                        help="compare start-up with another checkout, then exit")
     args = parser.parse_args(argv)
 
+    if args.against:
+        return startup_against(args.against, 10 if args.quick else 40)
     if not WIRING.exists():
         raise SystemExit(f"{WIRING} not found: run `bash scripts/setup.sh` first")
     if args.profile:

@@ -10,8 +10,6 @@ from typing import Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .codes import CODES
-
 Severity = Literal["error", "warning", "note"]
 
 
@@ -67,6 +65,8 @@ def report(code: str, span: Span | None, message: str, *, label: str | None = No
     """A diagnostic of `code` at `span`. Its severity, reason (`why`) and default label and help
     come from the code's entry in CODES; `facts` fill in the help template. A code that CODES
     lacks is a KeyError: a test makes sure the source names none."""
+    from .codes import CODES  # only when something is reported: a clean check never loads it
+
     entry = CODES[code]
     if help is None:
         help = entry.help.format(**facts) if entry.help else ""
