@@ -1,0 +1,82 @@
+"""Stage 3: the wiring rules of DESIGN.md section 2 on an elaborated model.
+
+Per diagram and per mode: every inner input and outer output has exactly one source (or a
+declared merge, or a default); wires are well-typed (subtyping, intervals, indices); feedback
+passes through a stateful box or a delayed wire. Then: training statements, refinements, nested
+modes, and diagrams that contain themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostic
+from ..model import (
+    Diagram,
+    Merge,
+    Proposal,
+)
+from ..types import Decider
+from .context import Context, DiagramView, PerMode
+from .loops import check_loops, dependency_relation, instantaneous
+from .nesting import (
+    check_nested_modes,
+    check_refinement,
+    explicit_copies,
+    nesting_order,
+    unused_instances,
+)
+from .training import check_training
+from .wires import check_ports, check_sources, check_wire_types, infer_outer_types
+
+
+@dataclass
+class Checked:
+    """What `check` returns: the checked proposal (the elaborated one with inferred outer
+    types, explicit copies and merges; the input is left as it was) and the problems found."""
+
+    proposal: Proposal
+    diagnostics: list[Diagnostic]
+
+
+def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
+          broken: set[str] | None = None) -> Checked:
+    ctx = Context(proposal=proposal, decide=Decider(proposal.params), excused=excused or set(),
+                  broken=broken or set(), diagnostics=[], checked={})
+    for component in proposal.components.values():
+        check_ports(ctx, component.ports)
+    relations: dict[str, set[tuple[str, str]]] = {}
+    for name in nesting_order(ctx):
+        ctx.checked[name] = _check_diagram(ctx, proposal.diagrams[name], relations)
+    diagrams = {name: ctx.checked.get(name, diagram) for name, diagram in proposal.diagrams.items()}
+    return Checked(proposal.model_copy(update={"diagrams": diagrams}), ctx.diagnostics)
+
+
+def _check_diagram(ctx: Context, diagram: Diagram,
+                   relations: dict[str, set[tuple[str, str]]]) -> Diagram:
+    """Every rule on one diagram (its nested diagrams checked already); the checked diagram."""
+    check_ports(ctx, diagram.ports)
+    diagram = infer_outer_types(ctx, DiagramView(ctx, diagram))
+    view = DiagramView(ctx, diagram)
+    check_wire_types(ctx, view)
+    merges: dict[str, Merge] = {}
+    relation: set[tuple[str, str]] = set()
+    per_mode = PerMode(ctx, diagram.modes)
+    for mode in diagram.modes or [None]:
+        check_sources(ctx, view, mode, merges, per_mode)
+        graph = instantaneous(ctx, diagram, mode, relations)
+        order = graph.order()
+        if order is None:
+            check_loops(ctx, diagram, graph, mode, per_mode)
+        else:
+            relation |= dependency_relation(graph, order, diagram)
+    per_mode.flush()
+    relations[diagram.name] = relation
+    for training in diagram.trainings:
+        check_training(ctx, view, training)
+    if diagram.refines:
+        check_refinement(ctx, diagram)
+    check_nested_modes(ctx, diagram)
+    unused_instances(ctx, diagram)
+    return diagram.model_copy(update={"copies": explicit_copies(diagram),
+                                      "merges": [merges[k] for k in sorted(merges)]})

@@ -1,0 +1,121 @@
+"""What every wiring rule reads: the proposal being checked, the diagrams checked so far, one
+diagram's ports and endpoints, and problems collected per mode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostic
+from ..model import (
+    BoolType,
+    CollectionType,
+    Component,
+    Diagram,
+    Endpoint,
+    Instance,
+    NumType,
+    Port,
+    Proposal,
+)
+from ..structure import active
+from ..types import Decider
+
+MERGE_TYPES = {
+    "sum": (NumType,), "max": (NumType,), "min": (NumType,), "mean": (NumType,),
+    "any": (BoolType,), "all": (BoolType,), "union": (CollectionType,),
+    "concat": (CollectionType,),
+}
+
+
+@dataclass
+class Context:
+    proposal: Proposal
+    decide: Decider
+    excused: set[tuple[str, str]]
+    broken: set[str]
+    diagnostics: list[Diagnostic]
+    # The checked diagrams, as they become known (nested ones first): the elaborated ones with
+    # their inferred outer types, copies and merges. The elaborated model is never edited.
+    checked: dict[str, Diagram]
+
+    def report(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+
+    def box(self, name: str) -> Component | Diagram | None:
+        return self.proposal.components.get(name) or self.checked.get(name) or \
+            self.proposal.diagrams.get(name)
+
+
+class PerMode:
+    """Collects problems found in each mode and reports each once, naming the modes it occurs
+    in ("in modes `train`, `eval`"), or none when it occurs in every mode."""
+
+    def __init__(self, ctx: "Context", all_modes: list[str]):
+        self.ctx = ctx
+        self.all_modes = all_modes
+        self.found: dict[tuple, tuple[list[str | None], object]] = {}
+
+    def add(self, key: tuple, mode: str | None, build) -> None:
+        modes, _ = self.found.setdefault(key, ([], build))
+        modes.append(mode)
+
+    def flush(self) -> None:
+        for modes, build in self.found.values():
+            if None in modes or sorted(modes) == sorted(self.all_modes):
+                text = ""
+            elif len(modes) == 1:
+                text = f" in mode `{modes[0]}`"
+            else:
+                text = " in modes " + ", ".join(f"`{m}`" for m in modes)
+            self.ctx.report(build(text))
+
+
+class DiagramView:
+    """Ports and endpoints of one diagram, with the lookups every rule needs."""
+
+    def __init__(self, ctx: Context, diagram: Diagram):
+        self.ctx = ctx
+        self.diagram = diagram
+        self.instances = {i.name: i for i in diagram.instances}
+        self.outer = {p.name: p for p in diagram.ports}
+        self._box_ports: dict[str, dict[str, Port]] = {}
+
+    def box_ports(self, instance: Instance) -> dict[str, Port]:
+        ports = self._box_ports.get(instance.of)
+        if ports is None:
+            box = self.ctx.box(instance.of)
+            ports = {p.name: p for p in box.ports} if box else {}
+            self._box_ports[instance.of] = ports
+        return ports
+
+    def port(self, endpoint: Endpoint) -> Port | None:
+        if endpoint.instance is None:
+            return self.outer.get(endpoint.port)
+        instance = self.instances.get(endpoint.instance)
+        return self.box_ports(instance).get(endpoint.port) if instance else None
+
+    def active_port(self, endpoint: Endpoint, mode: str | None) -> tuple[bool, str]:
+        """Whether an endpoint exists in `mode`, and if not, why."""
+        port = self.port(endpoint)
+        if endpoint.instance is not None:
+            instance = self.instances[endpoint.instance]
+            if not active(instance.modes, mode):
+                return False, (f"`{instance.name}` exists only in mode"
+                               f"{'s' if len(instance.modes) > 1 else ''} "
+                               + ", ".join(f"`{m}`" for m in instance.modes))
+        if port is not None and not active(port.modes, mode):
+            return False, (f"`{endpoint}` exists only in mode{'s' if len(port.modes) > 1 else ''} "
+                           + ", ".join(f"`{m}`" for m in port.modes))
+        return True, ""
+
+    def targets(self, mode: str | None):
+        """Every endpoint that needs exactly one source in `mode`."""
+        for port in self.diagram.ports:
+            if port.direction == "out" and active(port.modes, mode):
+                yield Endpoint(instance=None, port=port.name, span=port.span), port
+        for instance in self.diagram.instances:
+            if not active(instance.modes, mode):
+                continue
+            for port in self.box_ports(instance).values():
+                if port.direction == "in" and active(port.modes, mode):
+                    yield Endpoint(instance=instance.name, port=port.name, span=instance.span), port

@@ -1,0 +1,143 @@
+"""Interfaces and nesting: refinements match, nesting is finite and in order, nested modes are
+declared, every instance is used, copies are explicit."""
+
+from __future__ import annotations
+
+import graphlib
+from collections import defaultdict
+
+from ..diagnostics import Span, report
+from ..model import (
+    Copy,
+    Diagram,
+    Name,
+)
+from ..types import names_in, subtype
+from .context import Context
+
+# ---------------------------------------------------------------------- interfaces, nesting
+
+def check_refinement(ctx: Context, diagram: Diagram) -> None:
+    chain, current = [diagram.name], diagram.refines
+    while current is not None and current in ctx.proposal.diagrams and current not in chain:
+        chain.append(current)
+        current = ctx.proposal.diagrams[current].refines
+    if current is not None and current in chain:
+        ctx.report(report("E0241", diagram.span, f"`{diagram.name}` refines itself: " + " refines ".join(
+            f"`{c}`" for c in chain[chain.index(current):] + [current]),
+            label="circular refinement", help="a refinement implements another box; name the "
+            "component it implements"))
+        return
+    spec = ctx.box(diagram.refines)
+    if spec is None:
+        return
+    mine = {p.name: p for p in diagram.ports}
+    theirs = {p.name: p for p in spec.ports}
+    problems: list[tuple[Span | None, str]] = []
+    for name, port in theirs.items():
+        own = mine.get(name)
+        if own is None:
+            problems.append((diagram.span, f"lacks {port.direction}put `{name} : {port.written}`"))
+        elif own.direction != port.direction:
+            problems.append((own.span, f"`{name}` is an {own.direction}put here but an "
+                             f"{port.direction}put in `{spec.name}`"))
+        else:
+            # Substitutability: inputs may accept more, outputs may promise more.
+            src, dst = (port, own) if port.direction == "in" else (own, port)
+            mismatch = subtype(src.type, dst.type, ctx.decide)
+            if mismatch is not None:
+                problems.append((own.span, f"`{name} : {own.written}` does not fit "
+                                 f"`{port.written}`: {mismatch.reason}"))
+    for name, own in mine.items():
+        if name not in theirs and not (own.direction == "in" and own.default is not None):
+            problems.append((own.span, f"has an extra {own.direction}put `{name}` that "
+                             f"`{spec.name}` does not declare"))
+    for span, problem in problems:
+        ctx.report(report("E0241", span or diagram.span, f"`{diagram.name}` does not match the interface of "
+                         f"`{spec.name}` it refines: it {problem}"
+                         if not problem.startswith("`") else
+                         f"`{diagram.name}` does not match the interface of `{spec.name}`: {problem}", label="interface mismatch",
+                         related=[(spec.span, f"`{spec.name}` is declared here")],
+                         help="a refinement has the same port names and directions; its inputs "
+                         "accept at least, and its outputs produce at most, what the refined box "
+                         "declares"))
+
+
+def nesting_order(ctx: Context) -> list[str]:
+    """Diagrams, each after the diagrams it instantiates; diagrams on an instantiation cycle are
+    reported and left out of the order (they are checked last)."""
+    proposal = ctx.proposal
+    uses = {d.name: sorted({i.of for i in d.instances if i.of_diagram and i.of in proposal.diagrams})
+            for d in proposal.diagrams.values()}
+    sorter = graphlib.TopologicalSorter(uses)
+    try:
+        return list(sorter.static_order())
+    except graphlib.CycleError:
+        pass
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for name, inner in uses.items():
+        graph.add_node(name)
+        for other in inner:
+            graph.add_edge(name, other)
+    cyclic: set[str] = set()
+    for component in nx.strongly_connected_components(graph):
+        if len(component) == 1:
+            (name,) = component
+            if not graph.has_edge(name, name):
+                continue
+        cycle = nx.find_cycle(graph.subgraph(component))
+        chain = [tail for tail, _ in cycle] + [cycle[0][0]]
+        last, closing = cycle[-1]
+        where = next(i.span for i in proposal.diagrams[last].instances if i.of == closing)
+        ctx.report(report("E0240", where, "a diagram contains itself: " +
+                         " -> ".join(f"`{c}`" for c in chain),
+                         label="this instance closes the cycle",
+                         help="nesting must be finite; feedback is written with wires inside "
+                         "one diagram, not by instantiating a diagram in itself"))
+        cyclic |= component
+    acyclic = graph.subgraph(n for n in graph if n not in cyclic)
+    return list(reversed(list(nx.lexicographical_topological_sort(acyclic)))) + sorted(cyclic)
+
+
+def check_nested_modes(ctx: Context, diagram: Diagram) -> None:
+    for instance in diagram.instances:
+        inner = ctx.proposal.diagrams.get(instance.of) if instance.of_diagram else None
+        if inner is None or not inner.modes or not diagram.modes:
+            continue
+        used = instance.modes or diagram.modes
+        missing = [m for m in used if m not in inner.modes]
+        if missing:
+            ctx.report(report("E0242", instance.span, f"`{instance.name}` is used in mode `{missing[0]}`, which "
+                             f"`{inner.name}` does not declare",
+                             label="mode not declared by the inner diagram",
+                             related=[(inner.span, f"`{inner.name}` declares modes "
+                                       + ", ".join(inner.modes))],
+                             help=f"restrict `{instance.name}` with `when ...`, or declare the "
+                             f"mode in `{inner.name}`"))
+
+
+def unused_instances(ctx: Context, diagram: Diagram) -> None:
+    used = {w.source.instance for w in diagram.wires} | {w.target.instance for w in diagram.wires}
+    used |= {t.target for t in diagram.trainings}
+    for training in diagram.trainings:
+        used |= {n.name if isinstance(n, Name) else n.instance for n in names_in(training.signal)}
+    used |= {i.snapshot_of for i in diagram.instances}
+    for instance in diagram.instances:
+        box = ctx.box(instance.of)
+        needs_wires = box is not None and any(p.direction == "in" and p.default is None
+                                              for p in box.ports)
+        if needs_wires:
+            continue  # its unconnected inputs are errors already (E0210)
+        if instance.name not in used and (diagram.name, instance.name) not in ctx.excused:
+            ctx.report(report("W0201", instance.span, f"`{instance.name}` is not connected to anything", label="no wires",
+                               help="wire it, or remove it"))
+
+
+def explicit_copies(diagram: Diagram) -> list[Copy]:
+    targets: dict[str, list[str]] = defaultdict(list)
+    for wire in diagram.wires:
+        targets[str(wire.source)].append(str(wire.target))
+    return [Copy(source=s, targets=sorted(set(t))) for s, t in sorted(targets.items())
+            if len(set(t)) > 1]

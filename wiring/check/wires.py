@@ -1,0 +1,178 @@
+"""Wires: well-typed (subtyping, intervals, indices), every input with exactly one source (or a
+declared merge, or a default), and outer ports whose type is inferred from their wires."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..diagnostics import report
+from ..model import (
+    MERGE_OPERATORS,
+    Diagram,
+    Merge,
+    Port,
+    UnknownType,
+    Wire,
+)
+from ..structure import active
+from ..types import show_type, subtype, value_in
+from .context import MERGE_TYPES, Context, DiagramView, PerMode
+
+
+def check_wire_types(ctx: Context, view: DiagramView) -> None:
+    for wire in view.diagram.wires:
+        source, target = view.port(wire.source), view.port(wire.target)
+        if source is None or target is None:
+            continue
+        mismatch = subtype(source.type, target.type, ctx.decide)
+        if mismatch is None:
+            continue
+        src_kind = "output" if wire.source.instance else "outer input"
+        dst_kind = "input" if wire.target.instance else "outer output"
+        ctx.report(report(
+            mismatch.code,
+            wire.span, f"{src_kind} `{wire.source} : {source.written}` cannot feed {dst_kind} "
+            f"`{wire.target} : {target.written}`", label=mismatch.reason,
+            related=[(source.span, f"`{source.name}` is declared here"),
+                     (target.span, f"`{target.name}` is declared here")],
+            notes=_alias_notes(source, target),
+            help=_type_help(mismatch.code)))
+
+
+def infer_outer_types(ctx: Context, view: DiagramView) -> Diagram:
+    """The diagram with its untyped outer ports given the type their wires determine: an
+    output takes its source's type; an input takes the most specific of its targets' types, the
+    one every target accepts."""
+    diagram = view.diagram
+    ports = [_inferred_type(ctx, view, port) if port.inferred else port for port in diagram.ports]
+    if all(new is old for new, old in zip(ports, diagram.ports)):
+        return diagram
+    return diagram.model_copy(update={"ports": ports})
+
+
+def _inferred_type(ctx: Context, view: DiagramView, port: Port) -> Port:
+    diagram = view.diagram
+    if port.direction == "out":
+        found = [view.port(w.source) for w in diagram.wires
+                 if w.target.instance is None and w.target.port == port.name]
+    else:
+        found = [view.port(w.target) for w in diagram.wires
+                 if w.source.instance is None and w.source.port == port.name]
+    candidates = [p.type for p in found if p is not None and not isinstance(p.type, UnknownType)]
+    if not candidates:
+        if not found:
+            ctx.report(report("E0207", port.span, f"cannot infer the type of `{port.name}`: "
+                          "no wire connects it", label="no type and no wire",
+                          help=f"write `{port.direction} {port.name} : Type`"))
+        return port
+    best = next((t for t in candidates
+                 if all(subtype(t, other, ctx.decide) is None for other in candidates)), None)
+    if best is None:
+        shown = ", ".join(dict.fromkeys(f"`{show_type(t)}`" for t in candidates))
+        ctx.report(report("E0207", port.span, f"cannot infer the type of `{port.name}`: its "
+                          f"wires need {shown}, and none of these fits all of them",
+                          label="ambiguous type", help=f"write `{port.direction} {port.name} : "
+                          "Type` with a type every target accepts"))
+        return port
+    return port.model_copy(update={"type": best, "written": show_type(best)})
+
+
+def _alias_notes(*ports: Port) -> list[str]:
+    notes = []
+    for port in ports:
+        shown = show_type(port.type)
+        if shown != port.written and not isinstance(port.type, UnknownType):
+            notes.append(f"`{port.written}` is `{shown}`")
+    return list(dict.fromkeys(notes))
+
+
+def _type_help(code: str) -> str:
+    return {
+        "E0203": "connect ports of the same type, or insert a component that converts",
+        "E0204": "rescale with an adapter component, or widen the input's interval",
+        "E0205": "the indices must be equal for every value of the parameters",
+        "E0206": "state the parameters' bounds (`param n : Nat >= 1`) so the comparison can be "
+                 "proved, or make the expressions identical",
+    }[code]
+
+
+def check_sources(ctx: Context, view: DiagramView, mode: str | None,
+                  merges: dict[str, Merge], per_mode: PerMode) -> None:
+    diagram = view.diagram
+    incoming: dict[tuple[str | None, str], list[Wire]] = defaultdict(list)
+    for wire in diagram.wires:
+        if not active(wire.modes, mode):
+            continue
+        broken = False
+        for end in (wire.source, wire.target):
+            ok, why = view.active_port(end, mode)
+            if not ok:
+                per_mode.add(("E0230", id(wire), str(end)), mode, lambda text, wire=wire, why=why: report(
+                    "E0230", wire.span, f"the wire `{wire.source} -> {wire.target}` is used{text}, but {why}", label=f"active{text}",
+                    help="restrict the wire with `when ...` to the modes where both ends exist"))
+                broken = True
+        if not broken:
+            incoming[(wire.target.instance, wire.target.port)].append(wire)
+    for endpoint, port in view.targets(mode):
+        wires = incoming.get((endpoint.instance, endpoint.port), [])
+        name = str(endpoint)
+        if len(wires) == 1:
+            continue
+        if not wires:
+            if port.default is not None or (diagram.name, name) in ctx.excused or \
+                    (diagram.name, f"{endpoint.instance}.*") in ctx.excused:
+                continue
+            if endpoint.instance is None:
+                per_mode.add(("E0212", name), mode, lambda text, name=name, port=port: report(
+                    "E0212", port.span, f"output `{name}` of `{diagram.name}` has no source{text}", label="nothing feeds this",
+                    help=f"add a wire `<box>.<output> -> {name}`"))
+            else:
+                instance = view.instances[endpoint.instance]
+                per_mode.add(("E0210", name), mode,
+                             lambda text, name=name, port=port, instance=instance: report(
+                    "E0210", instance.span, f"input `{name} : {port.written}` has no source{text}", label=f"`{port.name}` is not connected",
+                    related=[(port.span, f"`{port.name}` is declared here")],
+                    help=f"add a wire `<source> -> {name}`, or give `{port.name}` a default "
+                    "(`= value`)"))
+            continue
+        if port.merge is not None:
+            merges[name] = Merge(target=name, op=port.merge,
+                                 sources=sorted({str(w.source) for w in wires}))
+            continue
+        per_mode.add(("E0211", name, tuple(id(w) for w in wires)), mode,
+                     lambda text, name=name, port=port, wires=wires: report(
+            "E0211", wires[1].span, f"`{name}` has {len(wires)} sources{text}; an input takes exactly one unless "
+            "it declares a merge", label="second source",
+            related=[(w.span, f"source: `{w.source}`") for w in wires[:1]]
+            + [(port.span, f"`{port.name}` is declared here")],
+            help=_merge_help(port)))
+
+
+def _merge_help(port: Port) -> str:
+    """How to give an input several sources: the merges its type allows, or, for values that
+    do not combine (a response, a transcript), a box that chooses between them."""
+    fitting = [m for m in MERGE_OPERATORS if isinstance(port.type, MERGE_TYPES[m])]
+    if fitting:
+        return (f"keep one wire, or declare how values combine: `in {port.name} : {port.written} "
+                f"merge {fitting[0]}`" + (f" (or {', '.join(fitting[1:])})" if fitting[1:] else ""))
+    return (f"keep one wire: values of `{port.written}` do not merge, so route the sources through "
+            f"a box that chooses one, e.g. `component Pick : router {{ in a : {port.written}; "
+            f"in b : {port.written}; out chosen : {port.written} }}`")
+
+
+def check_ports(ctx: Context, ports: list[Port]) -> None:
+    for port in ports:
+        if port.merge is not None and not isinstance(port.type, UnknownType):
+            allowed = MERGE_TYPES[port.merge]
+            if not isinstance(port.type, allowed):
+                ctx.report(report("E0213", port.span, f"`merge {port.merge}` cannot combine values of type "
+                                 f"`{port.written}`", label="incompatible merge",
+                                 help="sum/max/min/mean merge numbers, any/all merge Bool, "
+                                 "union/concat merge List or Set"))
+        if port.default is not None:
+            mismatch = value_in(port.default, port.type, ctx.decide)
+            if mismatch is not None:
+                ctx.report(report("E0214", port.default.span or port.span, f"the default of `{port.name}` is not a "
+                                 f"`{port.written}`",
+                                 label=mismatch.reason,
+                                 help="defaults are numbers within the port's type"))
