@@ -19,7 +19,7 @@ LAYERS = [
     ("wiring.types",),
     ("wiring.structure",),
     ("wiring.sources",),
-    ("wiring.elaborate",),
+    ("wiring.elaborate", "wiring.references"),
     ("wiring.check",),
     ("wiring.analysis",),
     ("wiring.render", "wiring.report", "wiring.diff"),

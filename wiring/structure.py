@@ -151,18 +151,21 @@ def _place(proposal: Proposal, flat: Flat, hops: dict, depth: int | None) -> Non
     explicit stack (nesting may be a thousand levels deep): a diagram's boxes are entered in
     declaration order, a nested diagram's boxes where it is declared; its wires and trainings
     once all of its boxes exist."""
-    stack: list[tuple[Diagram, str, frozenset[str] | None, int, int]] = \
-        [(flat.diagram, "", None, 0, 0)]
+    stack: list[tuple[Diagram, str, frozenset[str] | None, tuple[str, ...], int]] = \
+        [(flat.diagram, "", None, (flat.diagram.name,), 0)]
     while stack:
-        d, prefix, modes, level, index = stack.pop()
+        d, prefix, modes, chain, index = stack.pop()
         if index < len(d.instances):
-            stack.append((d, prefix, modes, level, index + 1))
+            stack.append((d, prefix, modes, chain, index + 1))
             instance = d.instances[index]
             path, here = join(prefix, instance.name), meet(modes, instance.modes)
             inner = proposal.diagrams.get(instance.of) if instance.of_diagram else None
-            if inner is not None and (depth is None or level < depth):
+            # A diagram that contains itself (an error the checker reports) is not entered
+            # again: flattening ends on any input.
+            if inner is not None and inner.name not in chain and \
+                    (depth is None or len(chain) <= depth):
                 flat.expanded.add(path)
-                stack.append((inner, path, here, level + 1, 0))
+                stack.append((inner, path, here, chain + (inner.name,), 0))
             elif inner is not None or not instance.of_diagram:
                 flat.leaves[path] = Leaf(path, instance, here, opaque=inner is not None)
             continue
