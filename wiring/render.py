@@ -41,9 +41,13 @@ import re
 import shutil
 import subprocess
 import textwrap
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from . import structure
 from .model import Component, Diagram, Instance, Port, PortRef, Proposal, Training
+from .structure import active, kind_chain
 from .types import names_in, show_expr, show_type
 
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
@@ -194,16 +198,13 @@ def _dark(colour: str) -> bool:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
 
 
-def family_of(kind: str, kinds: dict) -> Family:
-    """The style family of a kind: the first kind on its parent chain that roots a family."""
-    seen: set[str] = set()
-    name: str | None = kind
-    while name is not None and name not in seen:
+def family_of(kind: str, kinds: Mapping) -> Family:
+    """The style family of a kind: the first kind on its parent chain that roots a family.
+    Kinds not in `kinds` take their parent from the prelude's tree (a bare Diagram, or a model
+    read from JSON, may lack the prelude's declarations)."""
+    for name in kind_chain(ChainMap(kinds, _PRELUDE_PARENTS), kind):
         if name in _BY_ROOT:
             return _BY_ROOT[name]
-        seen.add(name)
-        decl = kinds.get(name)
-        name = decl.parent if decl is not None else _PRELUDE_PARENTS.get(name)
     return _FAMILY["other"]
 
 
@@ -344,9 +345,9 @@ class _Builder:
         return "/".join([_ident(p) for p in prefix] + list(parts))
 
     def active(self, modes: list[str] | None, diagram: Diagram) -> bool:
-        if self.mode is None or modes is None or self.mode not in diagram.modes:
-            return True
-        return self.mode in modes
+        """Whether something restricted to `modes` is drawn: a nested diagram that does not
+        know the drawn mode shows everything."""
+        return active(modes, self.mode if self.mode in diagram.modes else None)
 
     def ports(self, ports: list[Port], diagram: Diagram) -> list[tuple[int, Port]]:
         return [(i, p) for i, p in enumerate(ports) if self.active(p.modes, diagram)]
@@ -1378,19 +1379,14 @@ class _Emitter:
 # ------------------------------------------------------------------------------------ public API
 
 def top_diagrams(proposal: Proposal) -> list[str]:
-    """Diagrams not instantiated by any other diagram, in declaration order."""
-    used = {i.of for d in proposal.diagrams.values() for i in d.instances
-            if i.of_diagram and i.of != d.name}
-    return [name for name in proposal.diagrams if name not in used]
+    """The names of the top diagrams (`wiring.structure.top_diagrams`), in declaration order."""
+    return [d.name for d in structure.top_diagrams(proposal)]
 
 
 def default_diagram(proposal: Proposal) -> str | None:
-    """The diagram drawn when none is named: the last declared top diagram (one that no other
-    diagram instantiates), or the last diagram if every one is nested."""
-    tops = top_diagrams(proposal)
-    if tops:
-        return tops[-1]
-    return next(reversed(proposal.diagrams), None) if proposal.diagrams else None
+    """The name of the diagram drawn when none is named (`wiring.structure.default_diagram`)."""
+    found = structure.default_diagram(proposal)
+    return found.name if found is not None else None
 
 
 def _bare(diagram: Diagram) -> Proposal:
