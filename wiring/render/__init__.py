@@ -22,7 +22,7 @@ import dataclasses
 from .. import structure
 from ..model import Diagram, Proposal
 from .dot import Graph, print_dot
-from .draw import to_tree as _tree_of
+from .draw import tree_of
 from .graphviz import (DEFAULT_PNG_DPI, EXIT_DOT_FAILED, EXIT_NO_DOT, INSTALL_HINT, DotFailed,
                        DotNotFound, check_format, doctor, dot_version, find_dot, run_dot)
 from .highlight import highlight as _highlight
@@ -39,7 +39,7 @@ __all__ = [
     "INK", "INSTALL_HINT", "MARKER", "TRAINING_COLOUR", "DotFailed", "DotNotFound", "Family",
     "Graph", "RenderError", "RenderOptions", "Scene", "default_diagram", "doctor",
     "dot_version", "family_of", "find_dot", "highlight_codes", "render", "repr_svg",
-    "run_dot", "to_dot", "to_scene", "to_svg", "to_tree", "top_diagrams",
+    "run_dot", "to_dot", "to_scene", "to_svg", "to_tree", "top_diagrams", "tree_of",
 ]
 
 
@@ -80,7 +80,7 @@ def to_scene(proposal: Proposal | Diagram, diagram: str | None = None, *, analys
 
 def to_tree(proposal: Proposal | Diagram, diagram: str | None = None, **arguments) -> Graph:
     """The DOT syntax tree of `to_dot` (see `wiring.render.dot`)."""
-    return _tree_of(to_scene(proposal, diagram, **arguments))
+    return tree_of(to_scene(proposal, diagram, **arguments))
 
 
 def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis=None,

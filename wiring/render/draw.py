@@ -16,14 +16,14 @@ Graphviz, and where wires meet their ports.
 from __future__ import annotations
 
 from . import labels
-from .dot import Attrs, Defaults, Edge, Endpoint, Graph, Html, Id, Node, SameRank, Assign, \
-    Subgraph
+from .dot import (Assign, Attrs, Defaults, Edge, Endpoint, Graph, Html, Id, Node, SameRank,
+                  Subgraph)
 from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene, Wire
 from .style import (CLUSTER_STYLE, FEEDBACK_COLOUR, FONT, FONT_PORT, FONT_SMALL, FRAME_MARGIN,
                     HIGHLIGHT_COLOUR, INK, PLAIN, TRAINING_COLOUR, tint)
 
 
-def to_tree(scene: Scene) -> Graph:
+def tree_of(scene: Scene) -> Graph:
     """The DOT syntax tree of a scene."""
     return _Drawer(scene).graph()
 

@@ -81,6 +81,7 @@ class Pin:
     id: str
     port: Port
     outer: bool                 # a port of the top diagram (else of an expanded cluster)
+    path: tuple[str, ...] = ()  # the instance path of the nested diagram it belongs to
 
 
 @dataclass
@@ -136,6 +137,19 @@ class Scene:
     def nodes(self) -> dict[str, Box | Pin | Optimiser]:
         return {i.id: i for c in self.clusters() for i in c.items
                 if not isinstance(i, Cluster)}
+
+    def names(self) -> dict[str, str]:
+        """A readable name for each node and frame id: instance paths (`system.agent`),
+        `in:NAME`/`out:NAME` for ports of diagrams (`system.in:obs`), `train X` for
+        optimisers; for tests and tools that read the scene rather than the DOT."""
+        names = {node: ".".join(path) for path, node in self.drawn.items()}
+        for prefix, node, training in self.optimisers:
+            names[node] = ".".join(prefix + (f"train {training.target}",))
+        for item in self.nodes().values():
+            if isinstance(item, Pin):
+                side = "in" if item.port.direction == "in" else "out"
+                names[item.id] = ".".join(item.path + (f"{side}:{item.port.name}",))
+        return names
 
     def legend(self) -> list[list[str]]:
         """What the legend explains, in four groups: the kind families drawn, the borders,
@@ -298,7 +312,7 @@ class _Builder:
             if self.flatten and prefix:
                 self.junctions.add(pin_id)
             else:
-                level.container.items.append(Pin(pin_id, port, outer=not prefix))
+                level.container.items.append(Pin(pin_id, port, not prefix, prefix))
                 (self.scene.inner_pins if prefix else self.scene.outer_pins).add(pin_id)
         return pins
 
