@@ -7,7 +7,7 @@
 For each example, each top diagram (one no other diagram instantiates) gets its full picture;
 a diagram with modes also gets one picture per mode, and one that nests other diagrams an
 overview with the nested diagrams collapsed (`--depth 0`). Nothing in the gallery is written by
-hand: edit the examples or wiring/render.py and run this again.
+hand: edit the examples or wiring/render/ and run this again.
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ import pytest
 
 import wiring
 from wiring import render as R
+from wiring.render import dot as RD
+from wiring.render import scene as RS
 from wiring.cli import main
 from wiring.model import (Attributes, Binary, Call, Component, Diagram, Endpoint, Instance,
                           KindDecl, Name, OpaqueType, Port, PortRef, Proposal, Training, Wire)
@@ -149,6 +151,57 @@ def svg_nodes(svg: bytes) -> list[str]:
             if g.get("class") == "node"]
 
 
+# ------------------------------------------------------------------ reading the scene and tree
+
+def drawn(proposal, diagram=None, **options):
+    """The scene of a picture and its DOT syntax tree."""
+    scene = R.to_scene(proposal, diagram, **options)
+    return scene, R.tree_of(scene)
+
+
+def wires(scene, graph) -> dict:
+    """The edges of a DOT tree by the readable names of their ends, as written (a backward
+    edge from its head): `pi.response` for a port of a box, `pi:h` for its header (`pi:h:ne`
+    for its north-east corner), `in:prompt` for a port of the diagram, `train pi` for an optimiser (see `Scene.names`)."""
+    names = scene.names()
+    cells = {(box.id, cell): port.name for box in scene.nodes().values()
+             if isinstance(box, RS.Box) for cell, port in box.ins + box.outs}
+
+    def name(end):
+        text = names[end.node]
+        if (end.node, end.port) in cells:
+            return text + "." + cells[(end.node, end.port)]
+        if end.port is None:
+            return text
+        return f"{text}:{end.port}" + (f":{end.compass}" if end.compass else "")
+    found: dict = {}
+    for edge in graph.edges():
+        key = (name(edge.tail), name(edge.head))
+        assert key not in found or edge.attrs.get("style") == "invis", key
+        found[key] = edge
+    return found
+
+
+def node_ids(scene) -> dict:
+    """Node id by readable name."""
+    return {name: node for node, name in scene.names().items()}
+
+
+def end_name(scene, ref) -> str:
+    """The readable name of one end of a scene's wire (`pi.response`, `pi`, `in:prompt`)."""
+    name = scene.names()[ref.node]
+    return f"{name}.{ref.name}" if ref.kind == "cell" else name
+
+
+def witnesses(scene) -> tuple[dict, set]:
+    """What a highlighted scene emphasises: finding codes by node name (sorted), and the
+    wires on a witness by the names of their ends."""
+    names = scene.names()
+    codes = {names[node]: sorted(found) for node, found in scene.emphasis.items()}
+    on = {(end_name(scene, w.src), end_name(scene, w.dst)) for w in scene.wires if w.emphasis}
+    return codes, on
+
+
 def expected_labels(proposal: Proposal, diagram: Diagram, mode: str | None = None):
     """(instance name, box name, port names) of every box drawn for `diagram`, expanded."""
     def active(modes, owner):
@@ -248,38 +301,49 @@ def test_golden_dot(name, text, options):
 # ----------------------------------------------------------------------------- what is drawn
 
 def test_boxes_have_port_cells_and_wires_attach_to_the_exact_port():
-    dot = R.to_dot(load(SMALL))
-    # pi.response is output 1 of Policy; rm.response is input 1 of RewardModel
-    assert '"pi":"o1":e -> "rm":"i1":w' in dot
-    assert '"h":"i0":w' in dot
-    assert 'PORT="o1"' in dot and 'PORT="i0"' in dot
+    scene, graph = drawn(load(SMALL))
+    edges = wires(scene, graph)
+    # a wire leaves its output cell on the east side and enters its input cell on the west
+    wire = edges[("pi.response", "rm.response")]
+    assert (wire.tail.compass, wire.head.compass) == ("e", "w")
+    assert ("pi.response", "h.response") in edges and ("in:prompt", "pi.prompt") in edges
+    # each port is a cell of its box's label, named as the wire's end names it
+    nodes = graph.nodes()
+    for box in (scene.nodes()["pi"], scene.nodes()["rm"]):
+        for cell, _ in box.ins + box.outs:
+            assert f'PORT="{cell}"' in nodes[box.id].attrs["label"]
+    assert [p.name for _, p in scene.nodes()["rm"].ins] == ["prompt", "response"]
     for tag in ("&#171;policy&#187;", "&#171;reward_model&#187;", "&#171;rater&#187;"):
-        assert tag in dot
+        assert tag in R.to_dot(load(SMALL))
 
 
 def test_training_is_an_optimiser_node_with_signal_and_update_wires():
-    dot = R.to_dot(load(SMALL))
-    assert "train pi</B></FONT> by <B>ppo</B>" in dot
-    assert "maximise rm.score - beta * kl(pi, ref)" in dot
-    assert '"rm":"o2":e -> "@train0"' in dot             # the signal, from the exact port
-    assert '"ref":h -> "@train0"' in dot                 # the KL anchor, by name
-    update = next(line for line in dot.splitlines() if '"pi":h:ne -> "@train0"' in line)
-    assert "dir=back" in update and "arrowtail=empty" in update and "#D55E00" in update
-    data = next(line for line in dot.splitlines() if '"pi":"o1":e -> "rm":"i1":w' in line)
-    assert "#D55E00" not in data and "dashed" not in data
+    scene, graph = drawn(load(SMALL))
+    opt = node_ids(scene)["train pi"]
+    label = graph.nodes()[opt].attrs["label"]
+    assert "train pi</B></FONT> by <B>ppo</B>" in label
+    assert "maximise rm.score - beta * kl(pi, ref)" in label
+    edges = wires(scene, graph)
+    signal = edges[("rm.score", "train pi")]               # the signal, from the exact port
+    assert signal.attrs["color"] == R.TRAINING_COLOUR and signal.attrs["arrowhead"] == "vee"
+    assert ("ref:h", "train pi") in edges                   # the KL anchor, by name
+    update = edges[("pi:h:ne", "train pi")]                 # written backwards, into the header
+    assert update.attrs["dir"] == "back" and update.attrs["arrowtail"] == "empty"
+    assert R.TRAINING_COLOUR in update.attrs["color"]
+    data = edges[("pi.response", "rm.response")]
+    assert "color" not in data.attrs and "style" not in data.attrs
 
 
 def test_mode_keeps_only_what_is_active():
     proposal = load(SMALL)
-    deploy = R.to_dot(proposal, mode="deploy")
-    def node(name):
-        return f'"{name}" [label='
-    assert node("pi") in deploy and node("rm") not in deploy and node("h") not in deploy
-    assert "@train" not in deploy
-    train = R.to_dot(proposal, mode="train")
-    assert node("rm") in train and "@train1" in train
-    overlay = R.to_dot(proposal)
-    assert "only in train" in overlay and "only in" not in train
+    deploy = R.to_scene(proposal, mode="deploy").names().values()
+    assert "pi" in deploy and "rm" not in deploy and "h" not in deploy
+    assert not any(name.startswith("train ") for name in deploy)
+    train = R.to_scene(proposal, mode="train").names().values()
+    assert "rm" in train and "train rm" in train
+    assert "only in train" in R.to_dot(proposal) and "only in" not in R.to_dot(proposal,
+                                                                              mode="train")
+    assert R.to_scene(proposal).nodes()["rm"].modes_note == "only in train"
 
 
 def test_unknown_mode_and_diagram_are_errors():
@@ -308,19 +372,26 @@ def test_default_diagram_is_the_top_one_and_the_last_declared_of_several():
 
 def test_nested_diagrams_are_clusters_with_ports_collapsible_and_flattenable():
     proposal = load(NESTED)
-    full = R.to_dot(proposal)
-    assert 'subgraph "cluster_system"' in full
-    assert '"system/@in/obs"' in full and '"system/@out/act"' in full
-    assert '"system/agent"' in full
-    collapsed = R.to_dot(proposal, depth=0)
-    assert 'subgraph "cluster_system"' not in collapsed
-    assert '"system" [label=' in collapsed and "diagram" in collapsed
-    assert '"system/agent"' not in collapsed
-    flat = R.to_dot(proposal, flatten=True)
-    assert 'subgraph "cluster_system"' not in flat and "@in/" not in flat
-    # the wire into the nested diagram's port is joined to the wire inside it
-    assert re.search(r'"system/agent":"i0"', flat)
-    assert "system.agent" in flat                        # flattened boxes show their path
+    full, tree = drawn(proposal)
+    frames = {c.id: c for c in full.clusters()}
+    system = frames[full.drawn[("system",)]]
+    assert system.inner == "Guarded" and system.instance.name == "system"
+    assert {full.names()[i.id] for i in system.items} >= {
+        "system.in:obs", "system.out:act", "system.agent", "system.guard", "system.watch"}
+    assert [s.id for s in tree.subgraphs()] == [full.root.id, system.id]
+    collapsed, tree = drawn(proposal, depth=0)
+    assert len(collapsed.clusters()) == 1 and len(tree.subgraphs()) == 1
+    assert collapsed.nodes()[collapsed.drawn[("system",)]].is_diagram
+    assert "system.agent" not in collapsed.names().values()
+    flat, tree = drawn(proposal, flatten=True)
+    assert len(flat.clusters()) == 1 and not flat.inner_pins
+    edges = wires(flat, tree)
+    # the wires into and out of the nested diagram's ports are joined to the wires inside it
+    # (the delayed one closes the loop, so it is written from its head)
+    assert "odot" in edges[("system.agent.obs", "world.obs")].attrs.values()
+    assert ("system.guard.act_out", "world.act") in edges
+    assert not [key for key in edges if "system.in:obs" in key or "system.out:act" in key]
+    assert flat.nodes()[flat.drawn[("system", "agent")]].label == "system.agent"
 
 
 PORTS = """\
@@ -365,31 +436,31 @@ diagram Outer {
 
 
 def test_ports_sit_at_the_edges_of_their_frame():
-    dot = R.to_dot(load(PORTS))
-    invisible = sorted(line.strip() for line in dot.splitlines() if "style=invis" in line)
+    scene, graph = drawn(load(PORTS))
+    invisible = sorted(key for key, edge in wires(scene, graph).items()
+                       if edge.attrs.get("style") == "invis")
     # a nested diagram's inputs come before the boxes nothing inside feeds, its outputs
     # after the boxes that feed nothing inside and after its optimisers; the diagram drawn
     # has rank=min/max for its boxes, and invisible wires only past its optimisers
-    assert invisible == [
-        '"@train0" -> "@out/y" [style=invis, weight=0];',
-        '"i/@in/x" -> "i/g" [style=invis, weight=0];',
-        '"i/@train0" -> "i/@out/y" [style=invis, weight=0];',
-        '"i/g" -> "i/@out/y" [style=invis, weight=0];',
-        '"i/s" -> "i/@out/y" [style=invis, weight=0];']
+    assert invisible == [("i.g", "i.out:y"), ("i.in:x", "i.g"), ("i.s", "i.out:y"),
+                         ("i.train a", "i.out:y"), ("train b", "out:y")]
+    ranks = [s for s in graph.statements[-1].statements if isinstance(s, RD.SameRank)]
+    assert [(r.rank, [scene.names()[n] for n in r.nodes]) for r in ranks] == [
+        ("min", ["in:x"]), ("max", ["out:y"])]
     # wires meet a port of a diagram on its outer side, as they meet a box's port cells
-    nested = R.to_dot(load(NESTED))
-    assert '"system/guard":"o2":e -> "system/@out/act":w' in nested
-    assert '"system/@in/obs":e -> "system/agent":"i0":w' in nested
-    assert '"system/@in/obs":s -> "system/agent":"i0":n' in R.to_dot(load(NESTED),
-                                                                      direction="TB")
+    for direction, out, into in (("LR", "e", "w"), ("TB", "s", "n")):
+        scene, graph = drawn(load(NESTED), direction=direction)
+        edges = wires(scene, graph)
+        for key in (("system.guard.act_out", "system.out:act"),
+                    ("system.in:obs", "system.agent.obs")):
+            assert (edges[key].tail.compass, edges[key].head.compass) == (out, into), key
 
 
 def test_feedback_is_recognisable():
-    proposal = load(NESTED)
-    dot = R.to_dot(proposal, depth=0)
-    delayed = next(line for line in dot.splitlines() if '"world"' in line and "->" in line
-                   and "odot" in line)
-    assert "dashed" in delayed and "#0072B2" in delayed
+    scene, graph = drawn(load(NESTED), depth=0)
+    delayed = wires(scene, graph)[("system.obs", "world.obs")]    # the way back of a loop
+    assert delayed.attrs["style"] == "dashed" and delayed.attrs["color"] == R.FEEDBACK_COLOUR
+    assert "odot" in delayed.attrs.values()
     # a loop closed without a delay (through a stateful box) is drawn as feedback too
     looped = load("""
 type T
@@ -408,22 +479,24 @@ diagram D {
   b.y -> a.x
 }
 """)
-    dot = R.to_dot(looped)
-    back = next(line for line in dot.splitlines() if '"b":"o1"' in line or '"b":"o0"' in line)
-    assert "dashed" in back and "dir=back" in back
-    forward = next(line for line in dot.splitlines() if '"a":"o1":e' in line)
-    assert "dashed" not in forward
+    scene, graph = drawn(looped)
+    edges = wires(scene, graph)
     # feedback meets its ports where every wire does: into the input from its outer side,
     # out of the output from its outer side (written head first, with dir=back)
-    assert back.strip().startswith('"a":"i0":w -> "b":"o1":e [')
-    tb = R.to_dot(looped, direction="TB")
-    assert '"a":"i0":n -> "b":"o1":s [' in tb
+    back = edges[("a.x", "b.y")]
+    assert back.attrs["style"] == "dashed" and back.attrs["dir"] == "back"
+    assert (back.tail.compass, back.head.compass) == ("w", "e")
+    assert "style" not in edges[("a.y", "b.x")].attrs
+    scene, graph = drawn(looped, direction="TB")
+    back = wires(scene, graph)[("a.x", "b.y")]
+    assert (back.tail.compass, back.head.compass) == ("n", "s")
 
 
 def test_parameter_updates_enter_the_header_corner_facing_the_optimiser():
-    proposal = load(SMALL)
-    assert '"pi":h:ne -> "@train0" [dir=back' in R.to_dot(proposal)
-    assert '"pi":h:nw -> "@train0" [dir=back' in R.to_dot(proposal, direction="TB")
+    for direction, corner in (("LR", "ne"), ("TB", "nw")):
+        scene, graph = drawn(load(SMALL), direction=direction)
+        update = wires(scene, graph)[(f"pi:h:{corner}", "train pi")]
+        assert update.attrs["dir"] == "back" and update.attrs["arrowtail"] == "empty"
 
 
 def test_the_frame_leaves_room_for_wires_looping_round_the_outer_boxes():
@@ -461,6 +534,54 @@ def test_a_proposal_without_diagrams_draws_its_components():
     proposal = load("type T\ncomponent A : policy {\n  out y : T\n}\n")
     dot = R.to_dot(proposal)
     assert '"A" [label=' in dot and "components (no diagram)" in dot
+
+
+def test_options_are_one_class_checked_when_made():
+    proposal = load(SMALL)
+    options = R.RenderOptions(mode="train", show_types=True, direction="TB")
+    assert R.to_dot(proposal, options=options) == \
+        R.to_dot(proposal, mode="train", show_types=True, direction="TB")
+    assert R.to_scene(proposal, options=options, mode="deploy").options.mode == "deploy"
+    for bad in ({"direction": "diagonal"}, {"depth": -1}, {"highlight": "bogus"}):
+        with pytest.raises(R.RenderError):
+            R.RenderOptions(**bad)
+
+
+def test_the_legend_lists_what_the_scene_uses():
+    families, borders, wire_styles, witness = R.to_scene(load(SMALL)).legend()
+    assert families == ["human", "agent", "evaluator"]
+    assert borders == ["double", "dashed"]
+    assert wire_styles == ["data", "signal", "update"] and witness == []
+    assert R.to_scene(load(NESTED), depth=0).legend()[2] == ["data", "feedback", "delayed"]
+    assert R.to_scene(load(SMALL), mode="deploy").legend()[2] == ["data"]
+
+
+def test_the_dot_printer_quotes_in_one_place():
+    graph = RD.Graph("g", [
+        RD.Defaults("graph", {"rankdir": RD.Id("LR"), "label": 'a "quoted"\\ & <b>'}),
+        RD.Subgraph("cluster_x", [
+            RD.Node('n"1', {"label": RD.Html("<B>x</B>"), "penwidth": 1.5}),
+            RD.Edge(RD.Endpoint('n"1', "p\u00e9", "e"), RD.Endpoint("m", RD.Id("h")), {}),
+            RD.SameRank("min", ['n"1', "m"])])])
+    assert RD.print_dot(graph) == (
+        'digraph g {\n'
+        '  graph [rankdir=LR, label="a \\"quoted\\"\\\\ &amp; <b>"];\n'
+        '  subgraph "cluster_x" {\n'
+        '    "n\\"1" [label=<<B>x</B>>, penwidth=1.5];\n'
+        '    "n\\"1":"p&#233;":e -> "m":h [];\n'
+        '    {rank=min; "n\\"1"; "m";}\n'
+        '  }\n'
+        '}\n')
+    with pytest.raises(ValueError):
+        RD.Id("two words")
+    with pytest.raises(TypeError):
+        RD.print_dot(RD.Graph("g", [RD.Node("a", {"x": None})]))
+    deep = RD.Graph("g")
+    level = deep
+    for i in range(3000):                                 # no recursion in the printer
+        level.statements.append(RD.Subgraph(f"s{i}"))
+        level = level.statements[0]
+    assert RD.print_dot(deep).count("subgraph") == 3000
 
 
 # ------------------------------------------------------------------------------ hostile input
@@ -785,36 +906,41 @@ def test_a_failing_dot_is_reported(small_file, tmp_path, monkeypatch, capsys):
 HL = R.HIGHLIGHT_COLOUR
 
 
-def node_line(dot: str, node: str) -> str:
-    return next(line for line in dot.splitlines() if line.strip().startswith(f'"{node}" [label='))
-
-
-def edge_line(dot: str, text: str) -> str:
-    return next(line for line in dot.splitlines() if text in line and "->" in line)
+def node_label(scene, graph, name: str) -> str:
+    """The label of the node a scene calls `name`, before its tooltip."""
+    return graph.nodes()[node_ids(scene)[name]].attrs["label"]
 
 
 def test_highlight_draws_the_witness_of_each_finding():
-    dot = R.to_dot(load(UNGATED), highlight=True)
-    # boxes on a witness: a thick magenta frame and the codes of their findings
-    for node, codes in (("pi", "S0101 S0201"), ("user", "S0201"), ("rm", "S0101"),
-                        ("@train0", "S0101")):
-        line = node_line(dot, node)
-        assert f'BORDER="3"' in line and HL in line, node
-        assert f"{R.MARKER.encode('ascii', 'xmlcharrefreplace').decode()} {codes}</B>" in line
-        assert "on the witness of:" in line                       # and in the tooltip
-    assert HL not in node_line(dot, "@in/prompt")
-    # the wires between consecutive boxes of a witness, the signal and the update too
-    for wire in ('"pi":"o1":e -> "user":"i0":w', '"pi":"o1":e -> "rm":"i0":w',
-                 '"rm":"o1":e -> "@train0"', '"pi":h:ne -> "@train0"'):
-        line = edge_line(dot, wire)
-        assert HL in line and "style=dashed" in line, wire
-    assert HL not in edge_line(dot, '"@in/prompt":e -> "pi":"i0":w')
-    assert "penwidth=3" in edge_line(dot, '"pi":"o1":e -> "user":"i0":w')
-    assert f'color="{HL}:{HL}:invis:{HL}:{HL}"' in edge_line(dot, '"pi":h:ne -> "@train0"')
+    scene, graph = drawn(load(UNGATED), highlight=True)
+    codes, on = witnesses(scene)
+    # boxes on a witness: the codes of their findings; the wires between consecutive boxes
+    # of a witness, the signal and the update too
+    assert codes == {"pi": ["S0101", "S0201"], "user": ["S0201"], "rm": ["S0101"],
+                     "train pi": ["S0101"]}
+    assert on == {("pi.response", "user.response"), ("pi.response", "rm.response"),
+                  ("rm.score", "train pi"), ("train pi", "pi")}
+    # drawn in a thick magenta frame headed by the codes, named in the tooltip too
+    nodes = graph.nodes()
+    for name, found in codes.items():
+        node = nodes[node_ids(scene)[name]]
+        assert 'BORDER="3"' in node.attrs["label"] and HL in node.attrs["label"], name
+        assert f"{R.MARKER} {' '.join(scene.emphasis[node.id])}</B>" in node.attrs["label"]
+        assert "on the witness of:" in node.attrs["tooltip"]
+    assert HL not in node_label(scene, graph, "in:prompt")
+    edges = wires(scene, graph)
+    for key in (("pi.response", "user.response"), ("pi.response", "rm.response"),
+                ("rm.score", "train pi")):
+        assert edges[key].attrs["color"] == HL and edges[key].attrs["style"] == "dashed", key
+        assert edges[key].attrs["penwidth"] == 3
+    assert edges[("pi:h:ne", "train pi")].attrs["color"] == f"{HL}:{HL}:invis:{HL}:{HL}"
+    assert "color" not in edges[("in:prompt", "pi.prompt")].attrs
     # the caption lists the findings; the legend explains the emphasis
+    dot = R.to_dot(load(UNGATED), highlight=True)
     assert "S0201</B></FONT> <FONT" in dot and "error: untrusted pi reaches user" in dot
     assert "warning: optimisation pressure on pi" in dot
     assert "on the witness of a finding" in dot and "wire on a witness" in dot
+    assert scene.legend()[3] == ["witness box", "witness wire"]
 
 
 def test_highlighted_findings_are_wrapped_not_cut_short():
@@ -830,29 +956,33 @@ def test_highlighted_findings_are_wrapped_not_cut_short():
 
 def test_highlight_codes_select_findings():
     proposal = load(UNGATED)
+    codes, _ = witnesses(R.to_scene(proposal, highlight="S0201"))
+    assert codes == {"pi": ["S0201"], "user": ["S0201"]}
     dot = R.to_dot(proposal, highlight="S0201")
-    assert HL in node_line(dot, "pi") and HL in node_line(dot, "user")
-    assert HL not in node_line(dot, "rm") and HL not in node_line(dot, "@train0")
     assert "S0101" not in dot
     assert R.to_dot(proposal, highlight=["s0201"]) == dot
     assert R.to_dot(proposal, highlight="S0201, S0101") == R.to_dot(proposal, highlight=True)
     missing = R.to_dot(proposal, highlight="S0201,S0999")
     assert "no finding S0999" in missing
+    assert R.to_scene(proposal, highlight="S0201,S0999").missing == ["S0999"]
     with pytest.raises(R.RenderError, match="finding codes"):
         R.to_dot(proposal, highlight="bogus")
     # without highlight nothing changes
     assert R.to_dot(proposal, highlight=None) == R.to_dot(proposal) == \
         R.to_dot(proposal, highlight=False)
     assert HL not in R.to_dot(proposal)
+    assert R.to_scene(proposal).findings is None and not R.to_scene(proposal).emphasis
 
 
 def test_highlight_skips_acknowledged_findings_unless_asked_for():
     proposal = load(UNGATED + 'allow S0201 because "a sandboxed demo"\n')
+    codes, _ = witnesses(R.to_scene(proposal, highlight=True))
+    assert "user" not in codes and all("S0201" not in found for found in codes.values())
     every = R.to_dot(proposal, highlight=True)
-    assert HL not in node_line(every, "user")
     assert "S0201" not in every and "1 acknowledged finding not drawn" in every
-    asked = R.to_dot(proposal, highlight="S0201")
-    assert HL in node_line(asked, "user") and "(acknowledged)" in asked
+    codes, _ = witnesses(R.to_scene(proposal, highlight="S0201"))
+    assert codes["user"] == ["S0201"]
+    assert "(acknowledged)" in R.to_dot(proposal, highlight="S0201")
 
 
 def test_highlight_with_nothing_to_find():
@@ -881,44 +1011,42 @@ def test_witness_entries_map_to_drawn_nodes():
         ["pi", "...", "h"],                                  # `...` breaks the path
         ["nobody", "(observed)", "pi"],                      # unknown entries are skipped
     )
-    dot = R.to_dot(proposal, highlight=True, analysis=analysis)
-    codes = {node: node_line(dot, node) for node in
-             ("@in/prompt", "@out/response", "pi", "rm", "h", "ref", "@train0", "@train1")}
-    def marked(node, code):
-        return f"{code}" in codes[node].split("tooltip=")[0]
-    assert marked("@in/prompt", "S0900") and marked("@out/response", "S0900")
-    assert marked("@train0", "S0901") and not marked("@train1", "S0901")
-    assert marked("@train1", "S0902") and marked("@train1", "S0903")
-    assert marked("h", "S0904") and not marked("ref", "S0900")
-    assert HL in edge_line(dot, '"@in/prompt":e -> "pi":"i0":w')
-    assert HL in edge_line(dot, '"pi":"o1":e -> "@out/response":w')
-    assert HL in edge_line(dot, '"h":"o1":e -> "@train1"')           # Θ:rm: h's label trains rm
-    assert HL in edge_line(dot, '"rm":h:ne -> "@train1"')              # ...and updates rm
-    assert HL not in edge_line(dot, '"pi":"o1":e -> "h":"i0":w')      # broken by `...`
+    codes, on = witnesses(R.to_scene(proposal, highlight=True, analysis=analysis))
+    assert codes == {"in:prompt": ["S0900"], "out:response": ["S0900"],
+                     "pi": ["S0900", "S0901", "S0904", "S0905"], "rm": ["S0901", "S0902"],
+                     "h": ["S0902", "S0904"], "train pi": ["S0901"],
+                     "train rm": ["S0902", "S0903"]}
+    assert on == {("in:prompt", "pi.prompt"), ("pi.response", "out:response"),
+                  ("pi.response", "rm.response"), ("rm.score", "train pi"),
+                  ("train pi", "pi"),
+                  ("h.label", "train rm"),                   # Θ:rm: h's label trains rm
+                  ("train rm", "rm")}                        # ...and updates rm
+    assert ("pi.response", "h.response") not in on           # broken by `...`
 
 
 def test_witnesses_cross_frames_and_fall_into_collapsed_boxes():
     proposal = load(NESTED)
     analysis = _with_findings(proposal, ["system.agent", "system.guard", "world"])
-    expanded = R.to_dot(proposal, highlight=True, analysis=analysis)
-    assert HL in node_line(expanded, "system/agent") and HL in node_line(expanded, "world")
+    codes, on = witnesses(R.to_scene(proposal, highlight=True, analysis=analysis))
+    assert codes == {"system.agent": ["S0900"], "system.guard": ["S0900"], "world": ["S0900"]}
     # the wire from guard leaves through the nested diagram's outer port
-    assert HL in edge_line(expanded, '"system/guard":"o2":e -> "system/@out/act":w')
-    assert HL in edge_line(expanded, '"system/@out/act":e -> "world":"i0":w')
-    collapsed = R.to_dot(proposal, depth=0, highlight=True, analysis=analysis)
-    assert "S0900" in node_line(collapsed, "system").split("tooltip=")[0]
-    assert HL in edge_line(collapsed, '"system":"o1":e -> "world":"i0":w')
+    assert on == {("system.agent.act", "system.guard.act"),
+                  ("system.guard.act_out", "system.out:act"), ("system.out:act", "world.act")}
+    codes, on = witnesses(R.to_scene(proposal, depth=0, highlight=True, analysis=analysis))
+    assert codes == {"system": ["S0900"], "world": ["S0900"]}
+    assert on == {("system.act", "world.act")}
     # a witness entry that is a whole (framed) nested diagram marks its frame
-    framed = R.to_dot(proposal, highlight=True, analysis=_with_findings(proposal, ["system"]))
-    frame = next(line for line in framed.splitlines()
-                 if "system</B> : Guarded" in line and "graph [label=" in line)
-    assert f'color="{HL}"' in frame and "penwidth=3" in frame and "S0900" in frame
+    scene, graph = drawn(proposal, highlight=True, analysis=_with_findings(proposal, ["system"]))
+    assert witnesses(scene)[0] == {"system": ["S0900"]}
+    frame = next(s for s in graph.subgraphs() if s.id == scene.drawn[("system",)])
+    attrs = frame.statements[0].attrs
+    assert attrs["color"] == HL and attrs["penwidth"] == 3 and "S0900" in attrs["label"]
 
 
 def test_highlight_top_to_bottom_puts_codes_beside_the_box():
-    dot = R.to_dot(load(UNGATED), highlight=True, direction="TB")
-    line = node_line(dot, "pi")
-    assert 'VALIGN="TOP"' in line and "S0101<BR/>S0201" in line
+    scene, graph = drawn(load(UNGATED), highlight=True, direction="TB")
+    label = node_label(scene, graph, "pi")
+    assert 'VALIGN="TOP"' in label and "S0101<BR/>S0201" in label
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=_example_id)

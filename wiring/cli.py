@@ -132,30 +132,17 @@ exit codes:
 
 
 def cmd_render(args) -> int:
-    import re
-
     from .api import check_file
-    from .render import (FORMATS, DotFailed, DotNotFound, RenderError, default_diagram,
-                         highlight_codes, run_dot, to_dot)
+    from .render import RenderError, to_dot
 
-    highlight = getattr(args, "highlight", None)
-    if args.file is None and highlight not in (None, "all") and \
-            not re.fullmatch(r"[A-Za-z][0-9]{4}(\s*,\s*[A-Za-z][0-9]{4})*,?", highlight.strip()):
-        args.file, highlight = highlight, "all"       # `render --highlight FILE`
+    highlight = _render_file(args)
     if args.file is None:
         print("wiring render: FILE is required (see `wiring render --help`)", file=sys.stderr)
         return EXIT_USAGE
-    fmt = args.render_format
-    out = args.output
-    if fmt is None:
-        suffix = os.path.splitext(out)[1].lower().lstrip(".") if out and out != "-" else ""
-        if suffix and suffix not in FORMATS:
-            print(f"wiring: cannot tell the format from `{out}`; use --format "
-                  f"({', '.join(FORMATS)})", file=sys.stderr)
-            return EXIT_USAGE
-        fmt = suffix or "svg"
-    if out is None:
-        out = os.path.splitext(os.path.basename(args.file))[0] + "." + fmt
+    target = _render_target(args)
+    if target is None:
+        return EXIT_USAGE
+    fmt, out = target
     if args.depth is not None and args.depth < 0:
         print("wiring: --depth must be 0 or more", file=sys.stderr)
         return EXIT_USAGE
@@ -163,48 +150,93 @@ def cmd_render(args) -> int:
     if not result.ok or result.proposal is None:
         _print_results([(args.file, result)], "text", args.color)
         return _exit_code([result])
-    options = dict(mode=args.mode, depth=args.depth, flatten=args.flatten,
-                   direction=args.direction, show_types=args.types, legend=not args.no_legend,
-                   title=not args.no_title)
     try:
-        if highlight is not None:
-            codes = highlight_codes(highlight)
-            name = args.diagram or default_diagram(result.proposal)
-            analysis = None
-            if name is not None and name in result.proposal.diagrams:
-                from .analysis import analyse
-
-                analysis = analyse(result.proposal, name)
-            if analysis is not None and codes:
-                found = {f.code for f in analysis.findings}
-                for code in sorted(codes - found):
-                    print(f"wiring: no {code} finding in `{name}` to highlight", file=sys.stderr)
-            options.update(highlight=highlight, analysis=analysis)
-        dot_text = to_dot(result.proposal, args.diagram, **options)
+        dot_text = to_dot(result.proposal, args.diagram, mode=args.mode, depth=args.depth,
+                          flatten=args.flatten, direction=args.direction, show_types=args.types,
+                          legend=not args.no_legend, title=not args.no_title,
+                          **_highlighting(result.proposal, args.diagram, highlight))
     except RenderError as exc:
         print(f"wiring: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    return _draw(dot_text, fmt, out, args.dpi)
 
-    def write(path: str, data: bytes) -> bool:
-        try:
-            if path == "-":
-                sys.stdout.buffer.write(data)
-                sys.stdout.flush()
-            else:
-                with open(path, "wb") as handle:
-                    handle.write(data)
-            return True
-        except OSError as exc:
-            print(f"wiring: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
-            return False
+
+def _render_file(args) -> str | None:
+    """The --highlight value, after moving a FILE it swallowed (`render --highlight FILE`)
+    back to args.file."""
+    import re
+
+    highlight = getattr(args, "highlight", None)
+    if args.file is None and highlight not in (None, "all") and \
+            not re.fullmatch(r"[A-Za-z][0-9]{4}(\s*,\s*[A-Za-z][0-9]{4})*,?", highlight.strip()):
+        args.file, highlight = highlight, "all"
+    return highlight
+
+
+def _render_target(args) -> tuple[str, str] | None:
+    """The picture's format and path: --format, else OUT's suffix, else svg; OUT defaults to
+    FILE's stem in the current directory. None (reported) when OUT's suffix is unknown."""
+    from .render import FORMATS
+
+    fmt, out = args.render_format, args.output
+    if fmt is None:
+        suffix = os.path.splitext(out)[1].lower().lstrip(".") if out and out != "-" else ""
+        if suffix and suffix not in FORMATS:
+            print(f"wiring: cannot tell the format from `{out}`; use --format "
+                  f"({', '.join(FORMATS)})", file=sys.stderr)
+            return None
+        fmt = suffix or "svg"
+    if out is None:
+        out = os.path.splitext(os.path.basename(args.file))[0] + "." + fmt
+    return fmt, out
+
+
+def _highlighting(proposal, diagram: str | None, highlight: str | None) -> dict:
+    """The highlight options of `to_dot`, analysing once here so that codes asked for but not
+    found are reported. Raises RenderError for a bad code."""
+    from .render import default_diagram, highlight_codes
+
+    if highlight is None:
+        return {}
+    codes = highlight_codes(highlight)
+    name = diagram or default_diagram(proposal)
+    analysis = None
+    if name is not None and name in proposal.diagrams:
+        from .analysis import analyse
+
+        analysis = analyse(proposal, name)
+    if analysis is not None and codes:
+        found = {f.code for f in analysis.findings}
+        for code in sorted(codes - found):
+            print(f"wiring: no {code} finding in `{name}` to highlight", file=sys.stderr)
+    return {"highlight": highlight, "analysis": analysis}
+
+
+def _write(path: str, data: bytes) -> bool:
+    """Write a picture to `path` (`-`: standard output); False (reported) on failure."""
+    try:
+        if path == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            with open(path, "wb") as handle:
+                handle.write(data)
+        return True
+    except OSError as exc:
+        print(f"wiring: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+
+
+def _draw(dot_text: str, fmt: str, out: str, dpi: int | None) -> int:
+    """Lay out the DOT text with Graphviz and write the picture; without Graphviz, write the
+    DOT text instead and say how to install it."""
+    from .render import INSTALL_HINT, DotFailed, DotNotFound, run_dot
 
     try:
-        data = run_dot(dot_text, fmt, dpi=args.dpi)
+        data = run_dot(dot_text, fmt, dpi=dpi)
     except DotNotFound:
-        from .render import INSTALL_HINT
-
         dot_path = out if out == "-" else os.path.splitext(out)[0] + ".dot"
-        if not write(dot_path, dot_text.encode("ascii")):
+        if not _write(dot_path, dot_text.encode("ascii")):
             return EXIT_USAGE
         if dot_path == "-":
             done, later = "wrote the DOT text to standard output", f"dot -T{fmt} FILE.dot"
@@ -219,7 +251,7 @@ def cmd_render(args) -> int:
     except DotFailed as exc:
         print(f"wiring: {exc}", file=sys.stderr)
         return EXIT_DOT_FAILED
-    if not write(out, data):
+    if not _write(out, data):
         return EXIT_USAGE
     if out != "-":
         print(f"wrote {out}")

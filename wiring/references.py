@@ -1,0 +1,77 @@
+"""The boxes that `allow ... on X` and assertions name, resolved when the proposal is elaborated.
+
+A name is a box by its instance path (`deployment.monitor`, through nested diagrams), a port of
+one (`pi.response`), or an outer port of the diagram. Scope: an `allow` or `assert` written inside
+a diagram speaks about that diagram; one at the top level of the file speaks about every top
+diagram, and its names must be found in at least one of them.
+"""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostic, report
+from .model import Diagram, Proposal
+from .names import did_you_mean
+from .structure import flatten, top_diagrams
+
+
+class _Names:
+    """The names one diagram resolves: its leaf boxes' paths and its outer ports."""
+
+    def __init__(self, proposal: Proposal, diagram: Diagram):
+        self.diagram = diagram
+        self.boxes = set(flatten(proposal, diagram).leaves)
+        self.outer = {p.name for p in diagram.ports}
+
+    def has(self, name: str) -> bool:
+        if name in self.boxes or name in self.outer:
+            return True
+        box, _, port = name.rpartition(".")
+        return bool(port) and box in self.boxes
+
+    def candidates(self) -> set[str]:
+        return self.boxes | {f"{'in' if p.direction == 'in' else 'out'}:{p.name}"
+                             for p in self.diagram.ports}
+
+
+def unresolved(proposal: Proposal) -> list[Diagnostic]:
+    """E0122 for every name an `allow` or an assertion uses that no diagram it speaks about has."""
+    cache: dict[str, _Names] = {}
+
+    def scope(diagram_name: str | None) -> list[_Names]:
+        diagrams = [proposal.diagrams[diagram_name]] if diagram_name in proposal.diagrams \
+            else [] if diagram_name is not None else top_diagrams(proposal)
+        for diagram in diagrams:
+            if diagram.name not in cache:
+                cache[diagram.name] = _Names(proposal, diagram)
+        return [cache[d.name] for d in diagrams]
+
+    problems = []
+    for allow in proposal.allows:
+        where = scope(allow.diagram)
+        if allow.target is not None and where and not any(n.has(allow.target) for n in where):
+            problems.append(report(
+                "E0122", allow.span, f"`allow {allow.code} on {allow.target}`: no box "
+                f"`{allow.target}` in {_shown(where)}", label="unknown box",
+                help=did_you_mean(allow.target, _boxes(where)) or
+                "name a box by its instance path, e.g. `deployment.monitor`"))
+    for assertion in proposal.assertions:
+        where = scope(assertion.diagram)
+        names = [n for n in (assertion.source, assertion.target, *assertion.avoiding) if n]
+        for name in names:
+            if where and not any(n.has(name) for n in where):
+                problems.append(report(
+                    "E0122", assertion.span, f"`{assertion.text}`: no box `{name}` in "
+                    f"{_shown(where)}", label="unknown box",
+                    help=did_you_mean(name.split(".")[0], _boxes(where)) or
+                    "name a box by its instance path (`deployment.monitor`), a port as "
+                    "`box.port`, or an outer port of the diagram"))
+    return problems
+
+
+def _shown(where: list[_Names]) -> str:
+    names = [f"`{n.diagram.name}`" for n in where]
+    return names[0] if len(names) == 1 else "any of " + ", ".join(names)
+
+
+def _boxes(where: list[_Names]) -> set[str]:
+    return set().union(*(n.candidates() for n in where))

@@ -1,0 +1,128 @@
+"""Rendering: a checked proposal as Graphviz DOT text, and DOT as SVG, PNG or PDF.
+
+A picture is made in stages, one module each:
+
+- `options`: RenderOptions, what was asked (checked once, read by every stage);
+- `scene`: what is drawn, as data: boxes, ports, optimisers, wires, frames, legend entries;
+- `highlight`: the witnesses of the analyses' findings laid onto the scene;
+- `draw`: the scene as a DOT syntax tree (`labels` makes its HTML-like labels, `style` holds
+  colours, kind families and fonts);
+- `dot`: the DOT syntax tree and its one printer, with all quoting and escaping;
+- `graphviz`: finding and running `dot`.
+
+`to_dot` is a pure function of the model: the same proposal and options give byte-identical
+text. `render` runs Graphviz `dot` (raising `DotNotFound` with install instructions when it is
+missing); `check` never needs it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .. import structure
+from ..model import Diagram, Proposal
+from .dot import Graph, print_dot
+from .draw import tree_of
+from .graphviz import (DEFAULT_PNG_DPI, EXIT_DOT_FAILED, EXIT_NO_DOT, INSTALL_HINT, DotFailed,
+                       DotNotFound, check_format, doctor, dot_version, find_dot, run_dot)
+from .highlight import highlight as _highlight
+from .options import (AUTO_DEPTH, DIRECTIONS, FORMATS, RenderError, RenderOptions,
+                      highlight_codes)
+from .scene import Scene, bare_proposal, build_scene
+from .scene import ident as _ident  # noqa: F401 - the tests check that ids are injective
+from .style import (BORDERS, FAMILIES, FEEDBACK_COLOUR, FONT, FRAME_MARGIN, HIGHLIGHT_COLOUR,
+                    INK, MARKER, TRAINING_COLOUR, Family, family_of)
+
+__all__ = [
+    "AUTO_DEPTH", "BORDERS", "DEFAULT_PNG_DPI", "DIRECTIONS", "EXIT_DOT_FAILED", "EXIT_NO_DOT",
+    "FAMILIES", "FEEDBACK_COLOUR", "FONT", "FORMATS", "FRAME_MARGIN", "HIGHLIGHT_COLOUR",
+    "INK", "INSTALL_HINT", "MARKER", "TRAINING_COLOUR", "DotFailed", "DotNotFound", "Family",
+    "Graph", "RenderError", "RenderOptions", "Scene", "default_diagram", "doctor",
+    "dot_version", "family_of", "find_dot", "highlight_codes", "render", "repr_svg",
+    "run_dot", "to_dot", "to_scene", "to_svg", "to_tree", "top_diagrams", "tree_of",
+]
+
+
+def top_diagrams(proposal: Proposal) -> list[str]:
+    """The names of the top diagrams (`wiring.structure.top_diagrams`), in declaration order."""
+    return [d.name for d in structure.top_diagrams(proposal)]
+
+
+def default_diagram(proposal: Proposal) -> str | None:
+    """The name of the diagram drawn when none is named (`wiring.structure.default_diagram`)."""
+    found = structure.default_diagram(proposal)
+    return found.name if found is not None else None
+
+
+def to_scene(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis=None,
+             options: RenderOptions | None = None, **fields) -> Scene:
+    """What `to_dot` draws, as data (see `wiring.render.scene`); the arguments are those of
+    `to_dot`."""
+    options = dataclasses.replace(options or RenderOptions(), **fields)
+    if isinstance(proposal, Diagram):
+        if diagram not in (None, proposal.name):
+            raise RenderError(f"this diagram is `{proposal.name}`, not `{diagram}`")
+        proposal, name = bare_proposal(proposal), proposal.name
+    else:
+        name = diagram if diagram is not None else default_diagram(proposal)
+        if name is not None and name not in proposal.diagrams:
+            known = ", ".join(proposal.diagrams) or "none"
+            raise RenderError(f"no diagram `{diagram}` in {proposal.file}; its diagrams: {known}")
+    scene = build_scene(proposal, name, options)
+    if options.highlighting:
+        if analysis is None and name is not None:
+            from ..analysis import analyse
+
+            analysis = analyse(proposal, name)
+        _highlight(scene, analysis, options.codes)
+    return scene
+
+
+def to_tree(proposal: Proposal | Diagram, diagram: str | None = None, **arguments) -> Graph:
+    """The DOT syntax tree of `to_dot` (see `wiring.render.dot`)."""
+    return tree_of(to_scene(proposal, diagram, **arguments))
+
+
+def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis=None,
+           options: RenderOptions | None = None, **fields) -> str:
+    """The DOT text of one diagram of a proposal.
+
+    `diagram` defaults to `default_diagram(proposal)`. The options are a RenderOptions, or its
+    fields as keywords: `mode` keeps only the boxes, ports and wires active in that mode;
+    `depth` expands nested diagrams that many levels (None: all, 0: none) and `flatten` draws
+    the expanded ones without their clusters; `direction` is "LR" (left to right) or "TB" (top
+    to bottom); `show_types` writes each wire's type on it; `legend` and `title` keep the
+    legend and the title, diagram and citations below the picture.
+
+    `highlight` runs the analyses (`wiring.analysis.analyse`, or uses `analysis` when given)
+    and draws the witnesses of their findings: True (or "all") for every unacknowledged
+    finding, or codes ("S0201,S0101", or a list) for the findings with those codes,
+    acknowledged ones included. Boxes and optimisers on a witness get a thick magenta frame
+    headed by ⚠ and the finding codes, the wires between them are thick, magenta and dashed,
+    and the caption lists the findings (code, severity, message). Acknowledged findings are
+    not drawn unless their code is asked for; the caption counts them.
+    Raises RenderError for an unknown diagram, mode or option.
+    """
+    return print_dot(to_tree(proposal, diagram, analysis=analysis, options=options, **fields))
+
+
+def render(proposal: Proposal | Diagram, fmt: str = "svg", diagram: str | None = None, *,
+           dpi: int | None = None, timeout: float = 120, **options) -> bytes:
+    """The picture of a diagram as image bytes (`fmt`: svg, png, pdf, or dot for the DOT text).
+    `options` are those of `to_dot`. Raises DotNotFound when Graphviz is missing, DotFailed
+    when it fails, RenderError for bad options."""
+    check_format(fmt)
+    return run_dot(to_dot(proposal, diagram, **options), fmt, dpi=dpi, timeout=timeout)
+
+
+def to_svg(proposal: Proposal | Diagram, diagram: str | None = None, **options) -> str:
+    return render(proposal, "svg", diagram, **options).decode("utf-8")
+
+
+def repr_svg(obj: Proposal | Diagram) -> str | None:
+    """For Jupyter: the SVG of a proposal's default diagram (or of a diagram), or None when
+    Graphviz is missing or the drawing fails, so that the notebook falls back to text."""
+    try:
+        return to_svg(obj)
+    except RenderError:
+        return None

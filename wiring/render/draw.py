@@ -1,0 +1,263 @@
+"""A scene as a DOT syntax tree: what each box, port, optimiser, frame and wire looks like to
+Graphviz, and where wires meet their ports.
+
+- the diagram drawn is one frame; nested diagrams are frames inside it, with their outer ports
+  at the frame's left and right edges (top and bottom with `direction="TB"`);
+- feedback is dashed and blue, a delayed wire starts with a small open circle; training is
+  drawn in vermilion: thin signal wires into the optimiser, and a double line with a hollow
+  arrowhead from the optimiser to the corner of its target's header (Para: parameters enter
+  from above);
+- below the frame, like a figure caption: title, diagram and mode, findings, citations and
+  legend (Graphviz keeps the graph's own label clear of boxes and wires);
+- a node or wire on the witness of a highlighted finding is magenta: nodes in a thick frame
+  headed by ⚠ and the finding codes, wires thick and dashed.
+"""
+
+from __future__ import annotations
+
+from . import labels
+from .dot import (Assign, Attrs, Defaults, Edge, Endpoint, Graph, Html, Id, Node, SameRank,
+                  Subgraph)
+from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene, Wire
+from .style import (CLUSTER_STYLE, FEEDBACK_COLOUR, FONT, FONT_PORT, FONT_SMALL, FRAME_MARGIN,
+                    HIGHLIGHT_COLOUR, INK, PLAIN, TRAINING_COLOUR, tint)
+
+
+def tree_of(scene: Scene) -> Graph:
+    """The DOT syntax tree of a scene."""
+    return _Drawer(scene).graph()
+
+
+class _Drawer:
+    def __init__(self, scene: Scene):
+        self.scene = scene
+        self.direction = scene.options.direction
+        self.show_types = scene.options.show_types
+        self.by_container: dict[str, list[Wire]] = {}
+        for wire in scene.wires:
+            self.by_container.setdefault(wire.container, []).append(wire)
+
+    def graph(self) -> Graph:
+        graph = Graph("wiring", [
+            Defaults("graph", {
+                "rankdir": Id(self.direction), "fontname": FONT, "fontsize": 11,
+                "newrank": Id("true"), "compound": Id("true"), "nodesep": 0.25,
+                "ranksep": 0.45, "pad": 0.2, "splines": Id("spline"),
+                "outputorder": Id("nodesfirst"), "labelloc": Id("b"), "labeljust": Id("l"),
+                "bgcolor": "#FFFFFF"}),
+            Defaults("node", {"shape": Id("plain"), "fontname": FONT, "fontsize": FONT_PORT + 1,
+                              "color": INK, "fontcolor": INK}),
+            Defaults("edge", {"fontname": FONT, "fontsize": FONT_SMALL, "color": INK,
+                              "arrowsize": 0.7, "penwidth": 1.1})])
+        # Title, sources and legend form the graph's label, below the picture like a figure
+        # caption: Graphviz keeps the root label clear of nodes and edges (a cluster's label
+        # is kept clear of nodes only).
+        caption = labels.caption(self.scene)
+        if caption:
+            graph.statements.append(Assign("label", Html(caption)))
+        graph.statements.append(self.frames())
+        for wires in self.by_container.values():     # none, unless a container was lost
+            graph.statements += [self.edge(wire) for wire in wires]
+        return graph
+
+    # frames and nodes -----------------------------------------------------------------------
+    def frames(self) -> Subgraph:
+        """The root frame and every frame in it, through an explicit stack (`open` yields
+        each nested frame where it belongs), so that nesting depth is not bounded by
+        Python's recursion limit."""
+        root = Subgraph(self.scene.root.id)
+        stack = [(self.scene.root, root, self.open(self.scene.root, root))]
+        while stack:
+            cluster, sub, nested = stack[-1]
+            child = next(nested, None)
+            if child is None:
+                stack.pop()
+                self.close(cluster, sub)
+                continue
+            inner = Subgraph(child.id)
+            sub.statements.append(inner)
+            stack.append((child, inner, self.open(child, inner)))
+        return root
+
+    def open(self, cluster: Cluster, sub: Subgraph):
+        """A frame's attributes and nodes; yields each nested frame in its place."""
+        sub.statements.append(Defaults("graph", self.frame_attrs(cluster)))
+        for item in cluster.items:
+            if isinstance(item, Cluster):
+                yield item
+            else:
+                sub.statements.append(self.node(item))
+
+    def frame_attrs(self, cluster: Cluster) -> Attrs:
+        family = cluster.family
+        plain = family is None or family.key in PLAIN
+        label = labels.cluster_label(cluster)
+        colour = INK if plain else family.colour
+        width = 2 if cluster.frame else 1.4
+        codes = self.scene.emphasis.get(cluster.id)
+        if codes:
+            colour, width = HIGHLIGHT_COLOUR, 3
+            label = labels.codes_line(codes) + label
+        return {
+            "label": Html(label) if label else "",
+            "style": CLUSTER_STYLE.get(cluster.border, "rounded") if family else "rounded",
+            "color": colour,
+            "bgcolor": "#FFFFFF" if family is None else "#FAFAFA" if plain
+            else tint(family.colour, 0.10),
+            "labeljust": Id("l"), "labelloc": Id("t"),
+            "margin": FRAME_MARGIN if cluster.frame else 12, "penwidth": width,
+            "tooltip": self.tip(cluster.id, cluster.tooltip or " ")}
+
+    def node(self, item: Box | Pin | Optimiser) -> Node:
+        if isinstance(item, Box):
+            label = self.mark(item.id, labels.box_label(item, self.direction, self.show_types),
+                              item.family.rounded)
+            tip = item.tooltip
+        elif isinstance(item, Pin):
+            label = self.mark(item.id, labels.pin_label(item, self.show_types, self.direction))
+            tip = item.port.direction + " " + item.port.name
+        else:
+            label = self.mark(item.id, labels.optimiser_label(item), True)
+            tip = "optimisation: " + item.training.optimiser
+        return Node(item.id, {"label": Html(label), "tooltip": self.tip(item.id, tip)})
+
+    def close(self, cluster: Cluster, sub: Subgraph) -> None:
+        """What follows a frame's nodes: the ranks of its ports, and its wires."""
+        ins = [i for i in cluster.items if isinstance(i, Pin) and i.port.direction == "in"]
+        outs = [i for i in cluster.items if isinstance(i, Pin) and i.port.direction == "out"]
+        # outer ports of a diagram sit at its left and right edges
+        for group, rank in ((ins, "min"), (outs, "max")):
+            if len(group) > (0 if cluster.frame else 1):
+                sub.statements.append(SameRank(rank if cluster.frame else "same",
+                                               [p.id for p in group]))
+        sub.statements += self.pin_ranking(cluster, ins, outs)
+        # A diagram's wires are written inside its frame (both ends already belong to it),
+        # so that Graphviz keeps their routes inside the frame.
+        sub.statements += [self.edge(wire) for wire in self.by_container.pop(cluster.id, [])]
+
+    def pin_ranking(self, cluster: Cluster, ins: list[Pin], outs: list[Pin]) -> list[Edge]:
+        """Invisible wires that keep a diagram's ports at the edges of its frame: beyond its
+        optimisers too (`rank=max` does not outrank them), and inside a nested diagram, where
+        `rank=min/max` would mean the whole picture, beyond its boxes: invisible, weightless
+        wires rank the inputs before the boxes that nothing inside feeds and the outputs after
+        the boxes that feed nothing inside and the optimisers (only those: every invisible
+        wire is a chain of virtual nodes to lay out)."""
+        boxes = [i.id for i in cluster.items if isinstance(i, Box)]
+        optimisers = [i.id for i in cluster.items if isinstance(i, Optimiser)]
+        if not boxes or not (ins or outs):
+            return []
+        members = set(boxes) | set(optimisers) | {p.id for p in ins + outs}
+        fed: set[str] = set()
+        feeding: set[str] = set()
+        for wire in self.scene.wires:
+            # the direction Graphviz ranks the wire in (backward ones are written reversed)
+            tail, head = wire.src.node, wire.dst.node
+            if wire.backward or wire.style == "update":
+                tail, head = head, tail
+            if tail != head and tail in members and head in members:
+                feeding.add(tail)
+                fed.add(head)
+        invisible = {"style": Id("invis"), "weight": 0}
+        wires = []
+        if ins and not cluster.frame:
+            wires += [Edge(Endpoint(ins[0].id), Endpoint(b), dict(invisible))
+                      for b in boxes if b not in fed]
+        if outs:
+            last = optimisers if cluster.frame else \
+                [b for b in boxes if b not in feeding] + optimisers
+            wires += [Edge(Endpoint(n), Endpoint(outs[0].id), dict(invisible)) for n in last]
+        return wires
+
+    def mark(self, node: str, label: str, rounded: bool = False) -> str:
+        """A node's label, framed and headed by its finding codes when it is on a witness."""
+        codes = self.scene.emphasis.get(node)
+        return labels.emphasised(label, codes, rounded, self.direction) if codes else label
+
+    def tip(self, node: str, tooltip: str) -> str:
+        codes = self.scene.emphasis.get(node)
+        if not codes or self.scene.findings is None:
+            return tooltip
+        lines = [f"{f.code}: {f.message}" for f in self.scene.findings if f.code in codes]
+        return "\n".join([tooltip, "on the witness of:"] + sorted(set(lines), key=lines.index))
+
+    # wires ----------------------------------------------------------------------------------
+    def edge(self, wire: Wire) -> Edge:
+        """One edge. Edges that run backwards (feedback, parameter updates) are written from
+        head to tail with `dir=back`: Graphviz then routes them around the boxes like any
+        ranked edge, which it does not do for `constraint=false` edges. Feedback edges, too,
+        meet their ports on the outer side (`anchor`): the loop leaves the output rightwards
+        and comes into the input from the left (downwards and from above, top to bottom)."""
+        reverse = wire.backward or wire.style == "update"
+        head = "arrowtail" if reverse else "arrowhead"     # the end at the wire's target
+        attrs: Attrs = {}
+        if reverse and not wire.delayed:
+            attrs["dir"] = Id("back")
+        attrs.update(_WIRE_STYLES[wire.style](wire, reverse, head))
+        if wire.emphasis:
+            # on a finding's witness: thick, magenta and dashed, whatever the wire (an update
+            # keeps its double line, in magenta)
+            h = HIGHLIGHT_COLOUR
+            for key in ("color", "penwidth", "style"):
+                attrs.pop(key, None)
+            if wire.style == "update":
+                attrs.update(color=f"{h}:{h}:invis:{h}:{h}", penwidth=1.6, style=Id("dashed"))
+            else:
+                attrs.update(color=h, penwidth=3, style=Id("dashed"))
+        if wire.lhead:
+            attrs["ltail" if reverse else "lhead"] = wire.lhead
+        if wire.tooltip:
+            attrs["tooltip"] = wire.tooltip
+        outgoing = self.anchor(wire.src, True)
+        incoming = self.anchor(wire.dst, False)
+        if reverse:
+            return Edge(incoming, outgoing, attrs)
+        return Edge(outgoing, incoming, attrs)
+
+    def anchor(self, ref: Ref, outgoing: bool) -> Endpoint:
+        """Where a wire ends: a port cell on its outer side (outputs east, inputs west; south
+        and north top to bottom), feedback included, so that every wire meets its port where
+        the reader looks for it; a parameter update at the corner of the header that faces the
+        optimiser (north-east; north-west top to bottom). A corner, not the middle of the top
+        edge: from there the double line need not climb over the boxes between target and
+        optimiser, which drove it out of the diagram's frame."""
+        if self.direction == "LR":
+            side = "e" if outgoing else "w"
+        else:
+            side = "s" if outgoing else "n"
+        if ref.kind == "cell":
+            return Endpoint(ref.node, ref.port, side)
+        if ref.kind == "header":
+            corner = None if outgoing else "ne" if self.direction == "LR" else "nw"
+            return Endpoint(ref.node, Id("h"), corner)
+        if ref.kind == "pin":
+            return Endpoint(ref.node, None, side)
+        return Endpoint(ref.node)
+
+
+def _data_style(wire: Wire, reverse: bool, head: str) -> Attrs:
+    attrs: Attrs = {}
+    if wire.feedback:
+        attrs.update(color=FEEDBACK_COLOUR, style=Id("dashed"), penwidth=1.4)
+    if wire.delayed:
+        # a small open circle where the value waits a step (a label would be placed
+        # outside the diagram's frame, or over a box)
+        source_end = "arrowhead" if reverse else "arrowtail"
+        attrs.update({"dir": Id("both"), source_end: Id("odot"), "arrowsize": 0.9})
+    if reverse or wire.delayed:
+        attrs[head] = Id("normal")
+    return attrs
+
+
+def _signal_style(wire: Wire, reverse: bool, head: str) -> Attrs:
+    return {"color": TRAINING_COLOUR, "penwidth": 1.2, head: Id("vee")}
+
+
+def _update_style(wire: Wire, reverse: bool, head: str) -> Attrs:
+    # two strokes, a gap, two strokes: a double line whose second colour (the one Graphviz
+    # gives a tail arrow) is visible
+    t = TRAINING_COLOUR
+    return {"color": f"{t}:{t}:invis:{t}:{t}", "penwidth": 0.9, head: Id("empty"),
+            "arrowsize": 1.3}
+
+
+_WIRE_STYLES = {"data": _data_style, "signal": _signal_style, "update": _update_style}

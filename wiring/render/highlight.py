@@ -1,0 +1,188 @@
+"""Highlighting: the witnesses of the analyses' findings laid onto a scene.
+
+A witness is a list of box paths (`policy`, `deployment.monitor`, `in:prompt`), labels of
+optimisation wires (`[ppo: maximise rm.score]`, `[sgd trains rm]`) and, for incentive findings,
+nodes of the diagram unrolled in time (`policy@0`, `Θ:rm@1`, `U:policy#2@1`). Each entry
+becomes the drawn nodes it stands for: a box path the innermost drawn box or frame that contains
+it (deeper nesting may be collapsed), a label the optimiser of that training (or, collapsed, the
+box that holds it), `Θ:X` (the parameters of X) and `U:X#k` (the reward of agent X, by training
+k) the optimiser that trains X; `@step` is dropped. Consecutive entries are joined by the drawn
+wires between their nodes (through the ports of framed nested diagrams); `...` breaks the path.
+An optimiser on a witness also has its update wire emphasised: the path closes there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..types import show_expr
+from .scene import Scene, Wire, ident, path_id
+
+_STEP = re.compile(r"@[0-9]+\Z")
+_COPY = re.compile(r"#([0-9]+)\Z")
+
+
+@dataclass
+class Finding:
+    """A finding as the caption lists it."""
+
+    code: str
+    severity: str
+    message: str
+    acknowledged: str | None
+    drawn: bool = False         # some node of its witness is on the picture
+    skipped: bool = False       # acknowledged, and not asked for by its code: not drawn
+
+
+def highlight(scene: Scene, analysis, codes: frozenset[str] | None) -> None:
+    """Emphasise on `scene` the witnesses of the findings asked for (every unacknowledged
+    finding when `codes` is None, else those with the given codes, acknowledged or not), and
+    list them for the caption."""
+    scene.findings = _Highlighter(scene, analysis).apply(codes) if analysis is not None else []
+    scene.missing = sorted(codes - {f.code for f in scene.findings}) if codes else []
+
+
+class _Highlighter:
+    def __init__(self, scene: Scene, analysis):
+        self.scene = scene
+        self.analysis = analysis
+        self.successors: dict[str, dict[str, list[Wire]]] = {}
+        for wire in scene.wires:
+            if wire.src.node != wire.dst.node:
+                self.successors.setdefault(wire.src.node, {}).setdefault(
+                    wire.dst.node, []).append(wire)
+
+    # entries -> nodes -----------------------------------------------------------------------
+    def box(self, path: str) -> list[str]:
+        parts = tuple(path.split("."))
+        for end in range(len(parts), 0, -1):
+            found = self.scene.drawn.get(parts[:end])
+            if found is not None:
+                return [found]
+        return []
+
+    def trainings(self, pressures) -> list[str]:
+        nodes: list[str] = []
+        for pressure in pressures:
+            drawn = [opt for prefix, opt, training in self.scene.optimisers
+                     if ".".join(prefix) == pressure.diagram_path and training == pressure.training]
+            for node in drawn or self.box(pressure.target):
+                if node not in nodes:
+                    nodes.append(node)
+        return nodes
+
+    def labelled(self, entry: str) -> list[str]:
+        """The optimisers of the trainings an optimisation wire's label names."""
+        found = []
+        for p in self.analysis.system.pressures:
+            t = p.training
+            verb = "maximise" if t.objective == "maximise" else "minimise"
+            if entry in (f"[{t.optimiser}: {verb} {show_expr(t.signal)}]",
+                         f"[{t.optimiser} trains {p.target}]"):
+                found.append(p)
+        return self.trainings(found)
+
+    def resolve(self, entry: str) -> list[str] | None:
+        """The drawn nodes of one witness entry; None for a break in the path."""
+        pressures = self.analysis.system.pressures
+        entry = entry.strip()
+        if entry == "..." or not entry:
+            return None
+        if entry.startswith("["):
+            return self.labelled(entry)
+        if entry.startswith("("):
+            return []
+        entry = _STEP.sub("", entry)
+        if entry.startswith(("\u0398:", "U:")):
+            name = entry.split(":", 1)[1]
+            copy = _COPY.search(name)
+            if copy is not None:
+                name = name[:copy.start()]
+                index = int(copy.group(1))
+                found = [pressures[index]] if index < len(pressures) else []
+            else:
+                found = [p for p in pressures if p.target == name]
+            return self.trainings(found) or self.box(name)
+        if entry.startswith(("in:", "out:")):
+            direction, name = entry.split(":", 1)
+            pin = path_id((), "@" + direction, ident(name))
+            return [pin] if pin in self.scene.outer_pins else []
+        return self.box(entry)
+
+    # wires ----------------------------------------------------------------------------------
+    def route(self, a: str, b: str) -> list[Wire]:
+        """The drawn wires of a shortest path from node a to node b whose inner nodes are ports
+        of framed nested diagrams (a wire between two boxes crosses their frames there)."""
+        if a == b:
+            return []
+        before: dict[str, str] = {a: a}
+        queue = [a]
+        for node in queue:
+            for nxt in self.successors.get(node, {}):
+                if nxt in before or (nxt != b and nxt not in self.scene.inner_pins):
+                    continue
+                before[nxt] = node
+                if nxt == b:
+                    wires: list[Wire] = []
+                    while nxt != a:
+                        wires = self.successors[before[nxt]][nxt] + wires
+                        nxt = before[nxt]
+                    return wires
+                queue.append(nxt)
+        return []
+
+    def runs(self, witness: list[str]) -> list[list[list[str]]]:
+        """The witness as runs (broken by `...`) of drawn node groups, one per entry; an
+        entry that stands for several nodes keeps those joined to its neighbours."""
+        runs: list[list[list[str]]] = [[]]
+        for entry in witness:
+            nodes = self.resolve(entry)
+            if nodes is None:
+                runs.append([])
+            elif nodes and not (runs[-1] and runs[-1][-1] == nodes):
+                runs[-1].append(nodes)
+        for run in runs:
+            for i, nodes in enumerate(run):
+                if len(nodes) < 2:
+                    continue
+                joined = [n for n in nodes
+                          if (i > 0 and any(self.route(p, n) for p in run[i - 1])) or
+                          (i + 1 < len(run) and any(self.route(n, q) for q in run[i + 1]))]
+                run[i] = joined or nodes
+        return runs
+
+    def lay(self, witness: list[str]) -> tuple[list[str], list[Wire]]:
+        """The nodes and wires one witness is drawn with."""
+        chosen: list[str] = []
+        wires: list[Wire] = []
+        for run in self.runs(witness):
+            for i, nodes in enumerate(run):
+                chosen += [n for n in nodes if n not in chosen]
+                if i + 1 < len(run):
+                    for a in nodes:
+                        for b in run[i + 1]:
+                            wires += self.route(a, b)
+        optimisers = {opt for _, opt, _ in self.scene.optimisers} & set(chosen)
+        wires += [w for w in self.scene.wires if w.style == "update" and w.src.node in optimisers]
+        return chosen, wires
+
+    def apply(self, codes: frozenset[str] | None) -> list[Finding]:
+        out: list[Finding] = []
+        for finding in self.analysis.findings:
+            if codes is not None and finding.code not in codes:
+                continue
+            row = Finding(finding.code, finding.severity, finding.message, finding.acknowledged)
+            out.append(row)
+            if finding.acknowledged is not None and codes is None:
+                row.skipped = True
+                continue
+            nodes, wires = self.lay(list(finding.witness))
+            for node in nodes:
+                marks = self.scene.emphasis.setdefault(node, [])
+                if finding.code not in marks:
+                    marks.append(finding.code)
+            for wire in wires:
+                wire.emphasis = True
+            row.drawn = bool(nodes)
+        return out

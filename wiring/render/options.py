@@ -1,0 +1,71 @@
+"""What can be asked of the renderer: one options class, checked once, read by every stage."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
+DIRECTIONS: tuple[str, ...] = ("LR", "TB")
+# Without `depth`, nested diagrams are expanded this many levels at most (deeper ones are drawn
+# as boxes, and the caption says so): Graphviz cannot lay out hundreds of nested frames.
+AUTO_DEPTH = 16
+
+_CODE = re.compile(r"[A-Z][0-9]{4}\Z")
+
+
+class RenderError(Exception):
+    """A problem with what was asked of the renderer (unknown diagram or mode, bad option)."""
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to draw a diagram (see `wiring.render.to_dot`). Invalid values raise RenderError
+    when the options are made, before any drawing."""
+
+    mode: str | None = None          # keep only what is active in this mode
+    depth: int | None = None         # expand nested diagrams this many levels (None: all)
+    flatten: bool = False            # expanded nested diagrams without their frames
+    direction: str = "LR"            # "LR" (left to right) or "TB" (top to bottom)
+    show_types: bool = False         # each port cell names its type
+    legend: bool = True
+    title: bool = True               # title, diagram and mode, citations
+    highlight: object = None         # None/False, True/"all", or finding codes
+
+    def __post_init__(self) -> None:
+        if self.direction not in DIRECTIONS:
+            raise RenderError(f"direction must be one of {', '.join(DIRECTIONS)}, "
+                              f"not {self.direction!r}")
+        if self.depth is not None and self.depth < 0:
+            raise RenderError(f"depth must be 0 or more, not {self.depth}")
+        if self.highlighting:
+            highlight_codes(self.highlight)      # a bad code is an error before any work
+
+    @property
+    def highlighting(self) -> bool:
+        return self.highlight is not None and self.highlight is not False
+
+    @property
+    def codes(self) -> frozenset[str] | None:
+        """The finding codes to highlight; None for every unacknowledged finding."""
+        return highlight_codes(self.highlight)
+
+
+def highlight_codes(highlight) -> frozenset[str] | None:
+    """The finding codes asked for: None for every finding (`True`, "all" or ""), else the
+    codes of a comma-separated string or an iterable of strings. Raises RenderError for a
+    string that is not a code (a letter and four digits)."""
+    if highlight is True or highlight is None:
+        return None
+    if isinstance(highlight, str):
+        if highlight.strip().lower() in ("", "all"):
+            return None
+        items = highlight.split(",")
+    else:
+        items = list(highlight)
+    codes = {str(item).strip().upper() for item in items if str(item).strip()}
+    bad = sorted(c for c in codes if not _CODE.match(c))
+    if bad:
+        raise RenderError(f"--highlight takes finding codes such as S0201 (comma-separated), "
+                          f"not {', '.join(bad)}")
+    return frozenset(codes) or None

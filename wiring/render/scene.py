@@ -1,0 +1,574 @@
+"""What a picture shows, as data: boxes, the ports of diagrams, optimisers, wires, the frames
+of nested diagrams and what the legend explains. No DOT text is made here (see `draw`).
+
+- a box per instance, its port cells (inputs `i<n>`, outputs `o<n>`, numbered as declared);
+- nested diagrams as clusters with their own outer ports (`depth` limits the expansion, deeper
+  ones become single boxes; `flatten` dissolves the clusters and joins the wires through their
+  ports);
+- copies as several wires leaving one port; feedback (delayed wires, and wires that close a
+  cycle and run against the declaration order); training as an optimiser fed by signal wires
+  and updating its target's parameters through an update wire.
+
+Nesting is walked with explicit stacks, never by recursion, so any depth can be drawn; without
+`depth`, expansion stops at AUTO_DEPTH levels (the caption says so), since Graphviz cannot lay
+out hundreds of nested frames.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import (Attributes, Component, Diagram, Instance, Port, PortRef, Proposal,
+                     Training, UnknownType)
+from ..structure import active
+from ..types import names_in, show_type
+from .options import AUTO_DEPTH, RenderError, RenderOptions
+from .style import FAMILIES, Family, border_of, family_of
+
+
+# ---------------------------------------------------------------------------------------- data
+
+@dataclass
+class Ref:
+    """One end of a wire: a node, and optionally a port cell of it."""
+
+    node: str
+    port: str | None = None     # the cell of a box's port (`i0`, `o1`)
+    kind: str = "cell"          # "cell" (a port of a box), "pin", "header", "opt",
+                                # or "cluster:ID" (the anchor of an expanded diagram)
+    name: str = ""              # the port's name, for readers of the scene
+
+    def key(self) -> tuple:
+        return (self.node, self.port)
+
+
+@dataclass
+class Wire:
+    src: Ref
+    dst: Ref
+    style: str                  # data, signal, update
+    delayed: bool = False
+    feedback: bool = False
+    backward: bool = False      # drawn against the ranking (dir=back)
+    type_text: str = ""
+    tooltip: str = ""
+    container: str = ""         # the cluster whose diagram declared it
+    lhead: str = ""             # the cluster an update enters (a training of a nested diagram)
+    emphasis: bool = False      # on the witness of a highlighted finding
+
+
+@dataclass
+class Box:
+    id: str
+    instance: Instance
+    box_name: str               # the component or diagram it is an instance of
+    ins: list[tuple[str, Port]]
+    outs: list[tuple[str, Port]]
+    family: Family
+    border: str
+    is_diagram: bool
+    modes_note: str
+    inner_trainings: int
+    tooltip: str
+    label: str = ""             # the name shown: the instance's, or its path when flattened
+
+
+@dataclass
+class Pin:
+    """An outer port of the diagram drawn or of an expanded nested diagram."""
+
+    id: str
+    port: Port
+    outer: bool                 # a port of the top diagram (else of an expanded cluster)
+    path: tuple[str, ...] = ()  # the instance path of the nested diagram it belongs to
+
+
+@dataclass
+class Optimiser:
+    id: str
+    training: Training
+    target_label: str
+
+
+@dataclass
+class Cluster:
+    """The frame of the diagram drawn (`frame`) or of an expanded nested diagram."""
+
+    id: str
+    items: list = field(default_factory=list)   # Box, Pin, Optimiser, Cluster
+    frame: bool = False
+    tooltip: str = ""
+    instance: Instance | None = None            # the nested diagram's instance
+    inner: str = ""                             # the nested diagram's name
+    family: Family | None = None
+    border: str = "solid"
+
+
+@dataclass
+class Scene:
+    proposal: Proposal
+    diagram: Diagram | None     # None: a catalogue of the components
+    options: RenderOptions
+    root: Cluster
+    wires: list[Wire] = field(default_factory=list)
+    families: set[str] = field(default_factory=set)
+    borders: set[str] = field(default_factory=set)
+    auto_limited: bool = False  # nesting deeper than AUTO_DEPTH was collapsed
+    # what was drawn, for highlighting: instance path -> box or cluster id, and every
+    # optimiser as (diagram path, node id, training)
+    drawn: dict[tuple[str, ...], str] = field(default_factory=dict)
+    optimisers: list[tuple[tuple[str, ...], str, Training]] = field(default_factory=list)
+    outer_pins: set[str] = field(default_factory=set)
+    inner_pins: set[str] = field(default_factory=set)   # pins of expanded nested diagrams
+    emphasis: dict[str, list[str]] = field(default_factory=dict)   # node id -> finding codes
+    findings: list | None = None            # highlight.Finding rows; None: not highlighting
+    missing: list[str] = field(default_factory=list)   # codes asked for, not found
+
+    def clusters(self) -> list[Cluster]:
+        """Every cluster, outermost first (walked without recursion)."""
+        found, stack = [], [self.root]
+        while stack:
+            cluster = stack.pop()
+            found.append(cluster)
+            stack += [i for i in reversed(cluster.items) if isinstance(i, Cluster)]
+        return found
+
+    def nodes(self) -> dict[str, Box | Pin | Optimiser]:
+        return {i.id: i for c in self.clusters() for i in c.items
+                if not isinstance(i, Cluster)}
+
+    def names(self) -> dict[str, str]:
+        """A readable name for each node and frame id: instance paths (`system.agent`),
+        `in:NAME`/`out:NAME` for ports of diagrams (`system.in:obs`), `train X` for
+        optimisers; for tests and tools that read the scene rather than the DOT."""
+        names = {node: ".".join(path) for path, node in self.drawn.items()}
+        for prefix, node, training in self.optimisers:
+            names[node] = ".".join(prefix + (f"train {training.target}",))
+        for item in self.nodes().values():
+            if isinstance(item, Pin):
+                side = "in" if item.port.direction == "in" else "out"
+                names[item.id] = ".".join(item.path + (f"{side}:{item.port.name}",))
+        return names
+
+    def legend(self) -> list[list[str]]:
+        """What the legend explains, in four groups: the kind families drawn, the borders,
+        the wire styles, and the emphasis of highlighted findings."""
+        styles = {(w.style, w.feedback) for w in self.wires}
+        wires = [key for key, used in (
+            ("data", ("data", False) in styles),
+            ("feedback", ("data", True) in styles),
+            ("delayed", any(w.delayed for w in self.wires)),
+            ("signal", any(s == "signal" for s, _ in styles)),
+            ("update", any(s == "update" for s, _ in styles))) if used]
+        return [[f.key for f in FAMILIES if f.key in self.families],
+                [b for b in ("double", "dashed", "bold", "dotted") if b in self.borders],
+                wires,
+                ["witness box", "witness wire"] if self.emphasis else []]
+
+
+# ------------------------------------------------------------------------------------ naming
+
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+
+def ident(name: str) -> str:
+    """An injective, DOT-safe spelling of one name: identifiers as they are, anything else as
+    `_` and the hex of its UTF-8 bytes (no kept name starts with `_`)."""
+    if _PLAIN_NAME.match(name):
+        return name
+    return "_" + name.encode("utf-8", "surrogatepass").hex()
+
+
+def path_id(prefix: tuple[str, ...], *parts: str) -> str:
+    """The node id of something drawn inside the nested diagrams at `prefix`."""
+    return "/".join([ident(p) for p in prefix] + list(parts))
+
+
+# ---------------------------------------------------------------------------------- building
+
+def build_scene(proposal: Proposal, name: str | None, options: RenderOptions) -> Scene:
+    """The scene of diagram `name` of `proposal`, or of its components when `name` is None.
+    Raises RenderError for a mode the diagram does not have."""
+    if name is None:
+        if options.mode is not None:
+            raise RenderError(f"{proposal.file} has no diagram, so no mode `{options.mode}`")
+        return _Builder(proposal, None, options).catalogue()
+    diagram = proposal.diagrams[name]
+    builder = _Builder(proposal, diagram, options)
+    scene = builder.draw()
+    if options.mode is not None and not builder.mode_seen:
+        modes = diagram.modes
+        raise RenderError(f"`{name}` has no mode `{options.mode}`; " +
+                          (f"its modes: {', '.join(modes)}" if modes else
+                           "it declares no modes"))
+    scene.wires = _deduplicate(_contract(scene.wires, builder.junctions))
+    _mark_feedback(scene.wires, builder.order)
+    return scene
+
+
+@dataclass
+class _Level:
+    """One nested diagram being drawn: where, and how much deeper expansion may go."""
+
+    diagram: Diagram
+    prefix: tuple[str, ...]         # the instance path of the diagram
+    container: Cluster
+    depth_left: int | None
+    stack: tuple[str, ...]          # the diagrams being drawn around it (no recursion)
+
+
+class _Builder:
+    def __init__(self, proposal: Proposal, diagram: Diagram | None, options: RenderOptions):
+        self.proposal = proposal
+        self.mode = options.mode
+        self.flatten = options.flatten
+        self.depth = options.depth
+        self.junctions: set[str] = set()     # pins of flattened diagrams, contracted later
+        self.port_types: dict[tuple, str] = {}
+        self.mode_seen = False
+        self.order: dict[str, int] = {}      # node -> declaration order, for feedback
+        tooltip = "\n".join([f"diagram {diagram.name}"] + diagram.notes) if diagram else ""
+        root_id = "cluster_" + (ident(diagram.name) if diagram else "components")
+        self.scene = Scene(proposal, diagram, options, Cluster(root_id, frame=True,
+                                                               tooltip=tooltip))
+
+    def place(self, node: str) -> None:
+        self.order.setdefault(node, len(self.order))
+
+    def active(self, modes: list[str] | None, diagram: Diagram) -> bool:
+        """Whether something restricted to `modes` is drawn: a nested diagram that does not
+        know the drawn mode shows everything."""
+        return active(modes, self.mode if self.mode in diagram.modes else None)
+
+    def ports(self, ports: list[Port], diagram: Diagram) -> list[tuple[int, Port]]:
+        return [(i, p) for i, p in enumerate(ports) if self.active(p.modes, diagram)]
+
+    def catalogue(self) -> Scene:
+        """No diagram: the components, one box each."""
+        fake = Diagram(name="components")
+        for comp in self.proposal.components.values():
+            instance = Instance(name=comp.name, of=comp.name, attributes=comp.attributes)
+            box = self.box_for(instance, ident(comp.name), fake)
+            box.label, box.box_name = comp.name, ""
+            self.scene.root.items.append(box)
+        return self.scene
+
+    def draw(self) -> Scene:
+        """Draw the diagram. Nested diagrams are drawn with an explicit stack, not by
+        recursion, so that nesting depth is bounded by memory, not by Python's recursion
+        limit: each level is a generator (`_level`) that yields the nested diagram it needs
+        drawn and is sent back that diagram's outer ports."""
+        diagram = self.scene.diagram
+        levels = [self._level(_Level(diagram, (), self.scene.root, self.depth,
+                                     (diagram.name,)))]
+        value: dict[str, Ref] | None = None
+        while levels:
+            try:
+                request = levels[-1].send(value)
+            except StopIteration as done:
+                levels.pop()
+                value = done.value
+                continue
+            levels.append(self._level(request))
+            value = None
+        return self.scene
+
+    def _level(self, level: _Level):
+        """One level of `draw`: yields a _Level for each nested diagram to expand, receives
+        its outer ports, and returns its own."""
+        if self.mode is not None and self.mode in level.diagram.modes:
+            self.mode_seen = True
+        pins = self._pins(level)
+        ends: dict[str, dict[str, Ref]] = {}   # instance -> port -> ref
+        headers: dict[str, Ref] = {}           # instance -> where its parameters are updated
+        for instance in level.diagram.instances:
+            if self.active(instance.modes, level.diagram):
+                yield from self._instance(level, instance, ends, headers)
+        for ref in pins.values():
+            self.place(ref.node)
+
+        def resolve(instance: str | None, port: str) -> Ref | None:
+            if instance is None:
+                return pins.get(port)
+            return ends.get(instance, {}).get(port)
+
+        self._wires(level, resolve)
+        self._trainings(level, resolve, headers)
+        return pins
+
+    def _pins(self, level: _Level) -> dict[str, Ref]:
+        """The outer ports of a diagram: pins, or junctions to contract when flattened."""
+        pins: dict[str, Ref] = {}
+        prefix = level.prefix
+        for _, port in self.ports(level.diagram.ports, level.diagram):
+            pin_id = path_id(prefix, "@" + ("in" if port.direction == "in" else "out"),
+                             ident(port.name))
+            ref = Ref(pin_id, None, "pin", port.name)
+            pins[port.name] = ref
+            self.port_types[ref.key()] = show_type(port.type)
+            if port.direction == "in":
+                self.place(pin_id)
+            if self.flatten and prefix:
+                self.junctions.add(pin_id)
+            else:
+                level.container.items.append(Pin(pin_id, port, not prefix, prefix))
+                (self.scene.inner_pins if prefix else self.scene.outer_pins).add(pin_id)
+        return pins
+
+    def _expands(self, level: _Level, instance: Instance) -> Diagram | None:
+        """The nested diagram an instance stands for, if it is drawn expanded."""
+        inner = self.proposal.diagrams.get(instance.of) if instance.of_diagram else None
+        if inner is None or instance.of in level.stack or level.depth_left == 0:
+            return None
+        if level.depth_left is None and len(level.prefix) >= AUTO_DEPTH:
+            self.scene.auto_limited = True
+            return None
+        return inner
+
+    def _instance(self, level: _Level, instance: Instance, ends: dict, headers: dict):
+        """Draw one instance: a box, or (yielding it to `draw`) an expanded nested diagram."""
+        path = level.prefix + (instance.name,)
+        box_id = path_id(path)
+        inner = self._expands(level, instance)
+        if inner is not None:
+            sub = level.container
+            if not self.flatten:
+                sub = self.cluster_for(instance, inner, box_id)
+                level.container.items.append(sub)
+                self.scene.drawn[path] = sub.id
+            depth_left = None if level.depth_left is None else level.depth_left - 1
+            inner_pins = yield _Level(inner, path, sub, depth_left, level.stack + (instance.of,))
+            ends[instance.name] = inner_pins
+            anchor = next(iter(inner_pins.values()), None)
+            if anchor is not None and not self.flatten:
+                headers[instance.name] = Ref(anchor.node, None, "cluster:" + sub.id)
+            return
+        box = self.box_for(instance, box_id, level.diagram)
+        box.label = ".".join(path) if self.flatten else instance.name
+        self.scene.drawn[path] = box_id
+        self.place(box_id)
+        level.container.items.append(box)
+        refs: dict[str, Ref] = {}
+        for cell, port in box.ins + box.outs:
+            ref = Ref(box_id, cell, "cell", port.name)
+            refs[port.name] = ref
+            self.port_types[ref.key()] = show_type(port.type)
+        ends[instance.name] = refs
+        headers[instance.name] = Ref(box_id, "h", "header")
+
+    def _wires(self, level: _Level, resolve) -> None:
+        prefix = level.prefix
+        for wire in level.diagram.wires:
+            if not self.active(wire.modes, level.diagram):
+                continue
+            src = resolve(wire.source.instance, wire.source.port)
+            dst = resolve(wire.target.instance, wire.target.port)
+            if src is None or dst is None:
+                continue
+            where = "/".join(prefix) + ": " if prefix else ""
+            tooltip = f"{where}{wire.source} -> {wire.target}"
+            type_text = self.port_types.get(src.key(), "")
+            if type_text:
+                tooltip += f" : {type_text}"
+            if wire.delayed:
+                tooltip += " (delayed)"
+            for note in wire.notes:
+                tooltip += "\n" + note
+            self.scene.wires.append(Wire(src, dst, "data", delayed=wire.delayed,
+                                         type_text=type_text, tooltip=tooltip,
+                                         container=level.container.id))
+
+    def _trainings(self, level: _Level, resolve, headers: dict[str, Ref]) -> None:
+        """An optimiser per training, fed by its signal's ports (or the boxes it names, as in
+        `kl(pi, ref)`) and updating its target."""
+        container = level.container.id
+        for number, training in enumerate(level.diagram.trainings):
+            if not self.active(training.modes, level.diagram):
+                continue
+            opt_id = path_id(level.prefix, f"@train{number}")
+            level.container.items.append(Optimiser(opt_id, training, training.target))
+            self.scene.optimisers.append((level.prefix, opt_id, training))
+            opt = Ref(opt_id, None, "opt")
+            seen: set[tuple] = set()
+            for ref in names_in(training.signal):
+                if isinstance(ref, PortRef):
+                    src = resolve(ref.instance, ref.port)
+                else:
+                    src = headers.get(ref.name)
+                if src is None or src.key() in seen:
+                    continue
+                seen.add(src.key())
+                self.scene.wires.append(Wire(src, opt, "signal",
+                                             type_text=self.port_types.get(src.key(), ""),
+                                             tooltip=f"signal of `train {training.target}`",
+                                             container=container))
+            target = headers.get(training.target)
+            if target is not None:
+                wire = Wire(opt, target, "update",
+                            tooltip=f"{training.optimiser} updates the parameters of "
+                                    f"{training.target}", container=container)
+                if target.kind.startswith("cluster:"):
+                    wire.lhead = target.kind.split(":", 1)[1]
+                self.scene.wires.append(wire)
+
+    def _style(self, attributes) -> tuple[Family, str]:
+        family = family_of(attributes.kind, self.proposal.kinds)
+        border = border_of(attributes, family)
+        self.scene.families.add(family.key)
+        self.scene.borders.add(border)
+        return family, border
+
+    def cluster_for(self, instance: Instance, inner: Diagram, box_id: str) -> Cluster:
+        family, border = self._style(instance.attributes)
+        return Cluster("cluster_" + box_id,
+                       tooltip="\n".join([f"{instance.name} : {inner.name}"] +
+                                         instance.notes + inner.notes),
+                       instance=instance, inner=inner.name, family=family, border=border)
+
+    def box_for(self, instance: Instance, box_id: str, diagram: Diagram) -> Box:
+        box = self.proposal.box(instance.of)
+        shown = self.ports(box.ports if box is not None else [], diagram)
+        ins = [(f"i{i}", p) for i, p in shown if p.direction == "in"]
+        outs = [(f"o{i}", p) for i, p in shown if p.direction == "out"]
+        attributes = instance.attributes
+        family, border = self._style(attributes)
+        modes_note = ""
+        if self.mode is None and instance.modes is not None and diagram.modes \
+                and sorted(instance.modes) != sorted(diagram.modes):
+            modes_note = "only in " + ", ".join(instance.modes)
+        inner_trainings = len(box.trainings) if isinstance(box, Diagram) else 0
+        tooltip = [f"{instance.name} : {instance.of} ({attributes.kind})"]
+        if attributes.provenance:
+            tooltip.append(f"provenance: {attributes.provenance}")
+        tooltip += list(instance.notes) + (list(box.notes) if box is not None else [])
+        return Box(box_id, instance, box.name if box is not None else instance.of, ins, outs,
+                   family, border, isinstance(box, Diagram), modes_note, inner_trainings,
+                   "\n".join(tooltip))
+
+
+# --------------------------------------------------------------------------- post-processing
+
+def _contract(wires: list[Wire], junctions: set[str]) -> list[Wire]:
+    """Join the wires through the outer ports of flattened diagrams: each wire into such a
+    port is composed with each wire out of it (ports of nested flattened diagrams chain)."""
+    if not junctions:
+        return wires
+    every: dict[int, Wire] = {}      # by number, never shrinks
+    alive: dict[int, Wire] = {}      # in creation order
+    into: dict[str, list[int]] = {}
+    out_of: dict[str, list[int]] = {}
+
+    def add(number: int, wire: Wire) -> None:
+        every[number] = alive[number] = wire
+        into.setdefault(wire.dst.node, []).append(number)
+        out_of.setdefault(wire.src.node, []).append(number)
+
+    for number, wire in enumerate(wires):
+        add(number, wire)
+    counter = len(wires)
+    for junction in sorted(junctions):
+        incoming = [n for n in into.pop(junction, []) if n in alive]
+        outgoing = [n for n in out_of.pop(junction, []) if n in alive]
+        for n in incoming + outgoing:
+            del alive[n]
+        for i in incoming:
+            for o in outgoing:
+                add(counter, _composed(every[i], every[o]))
+                counter += 1
+    return list(alive.values())
+
+
+def _composed(first: Wire, second: Wire) -> Wire:
+    """The wire `first` then `second`, joined at a junction."""
+    return Wire(first.src, second.dst, second.style, delayed=first.delayed or second.delayed,
+                type_text=first.type_text or second.type_text,
+                tooltip=first.tooltip + "\n" + second.tooltip,
+                container=second.container if second.style != "data" else first.container,
+                lhead=second.lhead)
+
+
+def _deduplicate(wires: list[Wire]) -> list[Wire]:
+    """One wire per pair of ends, style and delay; their tooltips merged."""
+    seen: dict[tuple, Wire] = {}
+    for wire in wires:
+        key = (wire.src.key(), wire.dst.key(), wire.style, wire.delayed)
+        if key in seen:
+            if wire.tooltip not in seen[key].tooltip:
+                seen[key].tooltip += "\n" + wire.tooltip
+            continue
+        seen[key] = wire
+    return list(seen.values())
+
+
+def _mark_feedback(wires: list[Wire], order: dict[str, int]) -> None:
+    """Delayed wires are feedback; so is a data wire that runs backwards in declaration
+    order (outer inputs, then the instances, depth first, then outer outputs) between two
+    boxes on a common cycle. Removing those leaves no cycle, so the rest ranks the layout
+    the way the proposal was written, and each loop is drawn as a loop."""
+    data = [w for w in wires if w.style == "data"]
+    undelayed = [w for w in data if not w.delayed]
+    for wire in data:
+        wire.feedback = wire.delayed
+    component = _cycles(undelayed)
+    for wire in undelayed:
+        a, b = wire.src.node, wire.dst.node
+        if component.get(a) is not None and component.get(a) == component.get(b) \
+                and order.get(b, 0) <= order.get(a, 0):
+            wire.feedback = wire.backward = True
+    # A delayed wire on a loop is that loop's way back, whatever the declaration order.
+    loops = _cycles(data)
+    for wire in data:
+        if wire.delayed:
+            a, b = wire.src.node, wire.dst.node
+            wire.backward = loops.get(a) is not None and loops.get(a) == loops.get(b)
+
+
+def _cycles(wires: list[Wire]) -> dict[str, int]:
+    """The number of each node's strongly connected component (networkx), only for components
+    that contain a cycle: several nodes, or one with a loop to itself."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for wire in wires:
+        graph.add_edge(wire.src.node, wire.dst.node)
+    result: dict[str, int] = {}
+    for number, members in enumerate(nx.strongly_connected_components(graph)):
+        if len(members) > 1 or any(graph.has_edge(m, m) for m in members):
+            for member in members:
+                result[member] = number
+    return result
+
+
+# --------------------------------------------------------------------------------- bare diagrams
+
+def bare_proposal(diagram: Diagram) -> Proposal:
+    """A proposal around a diagram drawn on its own: its instances' ports are inferred from
+    the wires (their declarations are not part of a Diagram)."""
+    ports: dict[str, dict[str, Port]] = {}
+
+    def add(instance: str | None, port: str, direction: str) -> None:
+        if instance is None:
+            return
+        ports.setdefault(instance, {}).setdefault(
+            port, Port(name=port, direction=direction, type=UnknownType(), written="?"))
+    for wire in diagram.wires:
+        add(wire.source.instance, wire.source.port, "out")
+        add(wire.target.instance, wire.target.port, "in")
+    for training in diagram.trainings:
+        for ref in names_in(training.signal):
+            if isinstance(ref, PortRef):
+                add(ref.instance, ref.port, "out")
+    components: dict[str, Component] = {}
+    instances = []
+    for instance in diagram.instances:
+        name = f"{instance.of} "  # cannot clash with a declared name
+        found = ports.get(instance.name, {})
+        components[name + instance.name] = Component(
+            name=instance.of, attributes=instance.attributes or Attributes(kind="system"),
+            ports=[found[p] for p in found if found[p].direction == "in"] +
+                  [found[p] for p in found if found[p].direction == "out"])
+        instances.append(instance.model_copy(update={"of": name + instance.name,
+                                                     "of_diagram": False}))
+    drawn = diagram.model_copy(update={"instances": instances})
+    return Proposal(file="<diagram>", components=components, diagrams={diagram.name: drawn})
