@@ -283,27 +283,6 @@ def test_tampering_verdicts_on_the_reward_tampering_diagrams(name, code, fires):
     assert (code in found) == fires, sorted(found)
 
 
-def test_findings_do_not_depend_on_the_hash_seed():
-    """Sets iterate in an order that changes with PYTHONHASHSEED; findings, witnesses and the
-    incentive report must not."""
-    import os
-    import subprocess
-    import sys
-
-    files = [str(p) for p in EXAMPLES]
-    outputs = set()
-    for seed in ("1", "2", "3"):
-        env = dict(os.environ, PYTHONHASHSEED=seed)
-        lint = subprocess.run([sys.executable, "-m", "wiring.cli", "lint", "--format", "json", *files],
-                              capture_output=True, text=True, env=env, cwd=ROOT)
-        report = subprocess.run([sys.executable, "-m", "wiring.cli", "analyze", "--format", "json",
-                                 str(ROOT / "examples" / "swiss_cheese.wd")],
-                                capture_output=True, text=True, env=env, cwd=ROOT)
-        assert lint.stdout and report.stdout
-        outputs.add(lint.stdout + report.stdout)
-    assert len(outputs) == 1
-
-
 @pytest.mark.parametrize("mode, phase", [
     ("train", "train"), ("training", "train"), ("rl_finetune", "train"), ("rlhf", "train"),
     ("fine_tune", "train"), ("sft", "train"), ("deploy", "deploy"), ("deployment", "deploy"),

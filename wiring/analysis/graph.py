@@ -103,8 +103,11 @@ class Pressure:
         return self.training.span
 
     @property
-    def sources(self) -> set[str]:
-        return {box for box, _ in self.reads}
+    def sources(self):
+        """The boxes the signal reads, once each, in the order it reads them: a set would
+        iterate in an order that changes with the hash seed, and the order in which the
+        unrolled diagram and the train graph add their edges decides between equal paths."""
+        return dict.fromkeys(box for box, _ in self.reads).keys()
 
     def strength(self) -> str:
         """How hard the optimiser pushes, in words (Gao et al.: BoN spends log n nats)."""
