@@ -64,10 +64,8 @@ def _failure(result: AssertionResult) -> Diagnostic:
     """A failing assertion, reported like a finding: with its witness."""
     assertion = result.assertion
     claim = assertion.text.removeprefix("assert ").strip()
-    diagnostic = report("S0701", assertion.span, f"assertion fails: {claim}",
-                       label=result.message,
-                       help="change the design so that the claim holds, or correct the claim")
-    return diagnostic.model_copy(update={"witness": result.witness})
+    return report("S0701", assertion.span, f"assertion fails: {claim}", label=result.message,
+                  witness=result.witness)
 
 
 def _box_named(item: str) -> str:

@@ -27,16 +27,17 @@ GATE_TRUST = ("trusted", "formal", "human")
 Analysis = Callable[[System], Iterable[Diagnostic]]
 
 
-def _names(path: list[str]) -> list[str]:
-    return [p for p in path]
-
-
-def _finding(code: str, severity: str, message: str, box: Box | None, witness: list[str], why: str,
-             help: str, related=(), notes=()) -> Diagnostic:
-    diagnostic = report(code, box.span if box else None, message, help=help, related=related,
-                        notes=notes, witness=witness)
-    assert diagnostic.severity == severity, code
-    return diagnostic.model_copy(update={"why": why})
+# S0401 and S0402 each name two mechanisms. The codes' entries give the reason and help of the
+# first; the second's differ.
+_PERSUADED_WHY = ("a judge who reads an optimised model's output and decides its reward is a "
+                  "target for persuasion and manipulation: the model has an incentive to control "
+                  "the judgement (Everitt et al. 2021, Agent Incentives)")
+_PERSUADED_HELP = ("make the judge robust (debate's assumption), or keep the judged output from "
+                   "being optimised against the same judge")
+_OWN_LABEL_WHY = ("when the model being trained also answers the sub-questions that define its "
+                  "target, it can steer its own label (Christiano et al. 2018, IDA: the target "
+                  "must come from the previous iterate)")
+_OWN_LABEL_HELP = "compute the target with a frozen snapshot: `prev = frozen model`"
 
 
 @per_system
@@ -125,16 +126,11 @@ def goodhart(system: System) -> Iterable[Diagnostic]:
                 notes.append("only-proxy: no human judgement or real outcome reaches the signal "
                              "except through learned proxies")
             box = system.boxes[proxy]
-            yield _finding(
-                "S0101", "warning",
+            yield report(
+                "S0101", target.span,
                 f"optimisation pressure on `{target.path}` lands on the learned proxy "
                 f"`{proxy}` ({box.attributes.kind})",
-                target, path + [_signal_label(pressure)],
-                "a learned proxy of judgement is exploited when optimised against: the true "
-                "objective peaks and then falls as the proxy score rises (Gao, Schulman, Hilton "
-                "2022, Scaling Laws for Reward Model Overoptimization)",
-                "bound the pressure (best-of-n with small n, a KL budget, early stopping on a "
-                "held-out evaluator), or put human judgement or a real outcome in the signal",
+                witness=path + [_signal_label(pressure)],
                 related=[(box.span, f"`{proxy}` is the proxy"), (pressure.span, "the optimisation wire")],
                 notes=notes)
 
@@ -154,16 +150,11 @@ def heldout_contamination(system: System) -> Iterable[Diagnostic]:
             selection = pressure.family in ("early_stopping", "selection", "best_of", "quantilizer")
             target = system.boxes[pressure.target]
             kind = "a selection" if selection else "an optimisation"
-            yield _finding(
-                "S0102", "error",
+            yield report(
+                "S0102", held.span,
                 f"held-out `{held.path}` feeds {kind} of `{target.path}` "
                 f"({pressure.strength()})",
-                held, path + [_signal_label(pressure)],
-                "an evaluator used to choose or train what it evaluates is no longer held out: "
-                "its score is optimised too (Gao et al. 2022: even early stopping on the gold "
-                "model spends log(#configurations) nats of selection)",
-                "evaluate with the held-out box only after every choice is made, or declare a "
-                "second held-out evaluator for the selection",
+                witness=path + [_signal_label(pressure)],
                 related=[(pressure.span, "the optimisation wire")])
         # Shared provenance with a proxy used in a signal: correlated errors bias the estimate.
         ancestors = [system.boxes[a] for a in system.ancestors(held.path) if a in system.boxes]
@@ -178,15 +169,12 @@ def heldout_contamination(system: System) -> Iterable[Diagnostic]:
                 if not common and not shared:
                     continue
                 witness = ([common[0], "...", held.path] if common else [held.path])
-                yield _finding(
-                    "S0103", "warning",
+                yield report(
+                    "S0103", held.span,
                     f"held-out `{held.path}` and the proxy `{proxy.path}` share "
                     + (f"the ancestor `{common[0]}`" if common else
                        f"provenance `{held.provenance}`"),
-                    held, witness + ["...", proxy.path],
-                    "a held-out evaluator whose errors are correlated with the proxy's "
-                    "overestimates the proxy's quality (Gao et al. 2022)",
-                    "draw the held-out evaluator's data and model from a different source",
+                    witness=witness + ["...", proxy.path],
                     related=[(proxy.span, "the proxy")])
 
 
@@ -293,31 +281,21 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
             graphs = [g for g in graphs if hazard.path in g and sink.path in g]
             open_path = system.reaches(hazard.path, sink.path, any_gates, system.deploy_modes)
             if open_path is not None:
-                yield _finding(
-                    "S0201", "error",
+                yield report(
+                    "S0201", hazard.span,
                     f"untrusted `{hazard.path}` reaches `{sink.path}` with no trusted gate",
-                    hazard, open_path,
-                    "an untrusted model's output acts on the world unchecked: a model that is "
-                    "misaligned or under attack needs only one output to do harm (Greenblatt et "
-                    "al. 2024, AI Control)",
-                    "put a trusted monitor with authority to block, a filter, a verifier or a "
-                    "human approval between them",
+                    witness=open_path,
                     related=[(sink.span, f"`{sink.path}` is where the output acts")])
                 continue
             partial = system.reaches(hazard.path, sink.path, full_gates, system.deploy_modes)
             if partial is not None:
                 weak = [p for p in partial if p in any_gates]
                 covered = ", ".join(f"`{g}` acts on {coverage[g]:g} of it" for g in weak)
-                yield _finding(
-                    "S0202", "warning",
+                yield report(
+                    "S0202", hazard.span,
                     f"untrusted `{hazard.path}` reaches `{sink.path}` through gates that examine "
                     f"only part of its output ({covered})",
-                    hazard, partial,
-                    "outputs outside the examined fraction reach the world unchecked; an "
-                    "attacker that picks when to act faces only that fraction (Greenblatt et al. "
-                    "2024: trusted monitoring audits 2%)",
-                    "add a gate that sees every output: defer to a trusted model or edit above "
-                    "a suspicion threshold",
+                    witness=partial,
                     related=[(system.boxes[g].span, f"`{g}` acts on a fraction {coverage[g]:g}")
                              for g in weak])
                 continue
@@ -330,16 +308,11 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
             cut = min(cuts, key=len) if cuts else layers
             effective = _effective_depth(system, route, full_gates)
             if len(effective) < len(layers):
-                yield _finding(
-                    "S0203", "warning",
+                yield report(
+                    "S0203", hazard.span,
                     f"`{hazard.path}` -> `{sink.path}` passes {len(layers)} gates "
                     f"({', '.join(layers)}) but only {len(effective)} are independent",
-                    hazard, [hazard.path] + layers + [sink.path],
-                    "layers that share a base model, data or raters, or that feed one another, "
-                    "fail together: P(harm) is the product of the layers' miss rates only when "
-                    "they are independent (Reason's Swiss cheese model; Hendrycks et al. 2021)",
-                    "diversify the layers' provenance, or keep one layer's verdict from "
-                    "feeding another's input",
+                    witness=[hazard.path] + layers + [sink.path],
                     notes=[f"nominal depth {len(layers)}, effective depth {len(effective)} "
                            f"({', '.join(effective)}); minimum gate cut {len(cut)} "
                            f"({', '.join(cut)})"])
@@ -403,16 +376,11 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
             continue
         (nearest, path), others = watched[0], [p for p, _ in watched[1:]]
         policy = system.boxes[nearest]
-        yield _finding(
-            "S0301", "error",
+        yield report(
+            "S0301", monitor.span,
             f"`{monitor.path}` watches `{policy.path}`, which shares its provenance "
             f"`{policy.provenance}`, over an unsanitised channel, with no honeypot validation",
-            monitor, path,
-            "a monitor from the same model as what it watches shares its blind spots and "
-            "can coordinate with it through steganographic signals (Greenblatt et al. 2024, "
-            "untrusted monitoring)",
-            "paraphrase or redact the monitored output with a trusted sanitizer, and "
-            "validate the monitor on trusted honeypots (known-bad inputs) before trusting it",
+            witness=path,
             related=[(policy.span, f"`{policy.path}` is watched")],
             notes=[_listing("it also watches", others, more=more)] if others else [])
 
@@ -442,14 +410,10 @@ def training_against_monitor(system: System) -> Iterable[Diagnostic]:
             continue
         monitor, path = min(found, key=lambda f: len(f[1]))
         others = [m.path for m, _ in found if m is not monitor]
-        yield _finding(
-            "S0302", "error",
+        yield report(
+            "S0302", monitor.span,
             f"`{target.path}` is trained on the verdict of `{monitor.path}`, which monitors it",
-            monitor, path + [_signal_label(pressure)],
-            "optimising against a detector teaches the optimised model to evade it, and the "
-            "detector stops being evidence (Baker et al. 2025, Monitoring Reasoning Models "
-            "for Misbehavior)",
-            "keep the monitor out of the training signal; train on a separate evaluator",
+            witness=path + [_signal_label(pressure)],
             related=[(pressure.span, "the optimisation wire")],
             notes=[f"also on the path: {', '.join(others)}"] if others else [])
 
@@ -479,31 +443,22 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
             tainted_in = [m for m in system.mode_list if source.path in read_by[judge.path][m]]
             gated = _gate_fed_by(system, source, judge)
             if gated is not None and into is not None:
-                yield _finding(
-                    "S0401", "warning",
+                yield report(
+                    "S0401", judge.span,
                     f"`{judge.path}` reads the output of `{source.path}` and decides a gate on it",
-                    judge, into + gated[1:],
-                    "an untrusted model's output is an input to the judge that gates it: a "
-                    "prompt-injection and manipulation surface (Greenblatt et al. 2024: the "
-                    "trusted monitor reads the untrusted code)",
-                    "show the judge a sanitised or paraphrased version, and test it on "
-                    "adversarial inputs")
+                    witness=into + gated[1:])
             for pressure in system.pressures_on(source.path):
                 out = _path_to_signal(system, judge.path, pressure, world | {source.path},
                                       train=True, start_modes=tainted_in)
                 if out is None or into is None:
                     continue
-                yield _finding(
-                    "S0401", "warning",
+                yield report(
+                    "S0401", judge.span,
                     f"`{source.path}` is trained on the judgement of `{judge.path}`, who reads "
                     f"its output",
-                    judge, into + out[1:] + [_signal_label(pressure)],
-                    "a judge who reads an optimised model's output and decides its reward is a "
-                    "target for persuasion and manipulation: the model has an incentive to "
-                    "control the judgement (Everitt et al. 2021, Agent Incentives)",
-                    "make the judge robust (debate's assumption), or keep the judged output "
-                    "from being optimised against the same judge",
-                    related=[(pressure.span, "the optimisation wire")])
+                    help=_PERSUADED_HELP, witness=into + out[1:] + [_signal_label(pressure)],
+                    related=[(pressure.span, "the optimisation wire")],
+                ).model_copy(update={"why": _PERSUADED_WHY})
                 break
 
 
@@ -554,31 +509,23 @@ def self_reference(system: System) -> Iterable[Diagnostic]:
             out = _path_to_signal(system, evaluator.path, pressure)
             if into is None or out is None:
                 continue
-            yield _finding(
-                "S0402", "warning",
+            yield report(
+                "S0402", target.span,
                 f"`{target.path}` shapes the training of `{evaluator.path}`, which sets "
                 f"`{target.path}`'s own objective",
-                target, into + [_signal_label(other), evaluator.path] + out[1:]
+                witness=into + [_signal_label(other), evaluator.path] + out[1:]
                 + [_signal_label(pressure)],
-                "a model whose outputs become the labels of its own reward is trained on a "
-                "target it moves (feedback tampering; Everitt et al. 2021, Reward Tampering "
-                "Problems and Solutions)",
-                "collect labels on a frozen snapshot's outputs, or freeze the evaluator "
-                "while the model trains",
                 related=[(other.span, "the evaluator's training"), (pressure.span, "the model's training")])
             break
         if pressure.family == "supervised":
             path = _own_label(system, target, pressure)
             if path is not None:
-                yield _finding(
-                    "S0402", "warning",
+                yield report(
+                    "S0402", target.span,
                     f"the imitation target of `{target.path}` is computed from its own live output",
-                    target, path + [_signal_label(pressure)],
-                    "when the model being trained also answers the sub-questions that define its "
-                    "target, it can steer its own label (Christiano et al. 2018, IDA: the target "
-                    "must come from the previous iterate)",
-                    "compute the target with a frozen snapshot: `prev = frozen model`",
-                    related=[(pressure.span, "the optimisation wire")])
+                    help=_OWN_LABEL_HELP, witness=path + [_signal_label(pressure)],
+                    related=[(pressure.span, "the optimisation wire")],
+                ).model_copy(update={"why": _OWN_LABEL_WHY})
 
 
 def _own_label(system: System, target: Box, pressure: Pressure) -> list[str] | None:
@@ -616,16 +563,11 @@ def world_closing(system: System) -> Iterable[Diagnostic]:
                                    outcomes=True) if into else None)
             if out is None:
                 continue
-            yield _finding(
-                "S0403", "warning",
+            yield report(
+                "S0403", target.span,
                 f"world-closing training loop: `{target.path}` changes `{box.path}`, whose "
                 f"state feeds `{target.path}`'s training",
-                target, into + out[1:] + [_signal_label(pressure)],
-                "a policy that can change the preferences or the world its objective is computed "
-                "from has an incentive to shape them (Everitt et al. 2021, Agent Incentives: the "
-                "content recommender)",
-                "compute the objective from preferences or states the policy cannot influence, "
-                "or model them as fixed data",
+                witness=into + out[1:] + [_signal_label(pressure)],
                 related=[(pressure.span, "the optimisation wire")])
             break
 
@@ -670,15 +612,11 @@ def sim_to_real(system: System) -> Iterable[Diagnostic]:
                                "observations")
             if ungated is not None:
                 missing.append("no trusted gate with a fallback stands between it and the world")
-            yield _finding(
-                "S0601", "error",
+            yield report(
+                "S0601", target.span,
                 f"`{target.path}` is optimised only in a model ({', '.join(simulated[:3])}) "
                 f"and deployed to `{sink.path}` unguarded",
-                target, ungated or reached,
-                "optimisation inside a model exploits the model's errors; in the world those "
-                "errors are real (Dalrymple et al. 2024, Towards Guaranteed Safe AI)",
-                "add a runtime monitor reading the world model's predictions and the real "
-                "observations, and a gate on the actuator that falls back to a safe controller",
+                witness=ungated or reached,
                 notes=missing)
 
 
@@ -696,17 +634,12 @@ def trust_consistency(system: System) -> Iterable[Diagnostic]:
         if not untrusted:
             continue
         path = _path_to_signal(system, untrusted[0], pressure, train=True) or [untrusted[0]]
-        yield _finding(
-            "S0303", "warning",
+        yield report(
+            "S0303", target.span,
             f"`{target.path}` is {target.trust} but trained on a signal that untrusted "
             f"`{untrusted[0]}` influences",
-            target, path + [_signal_label(pressure)],
-            "trust in a learned box rests on how it was trained; an untrusted influence on "
-            "its training signal can plant behaviour that later training does not remove "
-            "(Hubinger et al. 2024, Sleeper Agents)",
-            f"train `{target.path}` only on trusted signals, or mark it untrusted; if it is "
-            "trusted for another reason (e.g. too weak to scheme) acknowledge this finding "
-            "with `allow`",
+            witness=path + [_signal_label(pressure)],
+            target=target.path,
             related=[(pressure.span, "the optimisation wire")])
 
 
