@@ -10,7 +10,6 @@ from ..model import Assertion, Proposal
 from ..structure import active
 from .graph import System
 from .incentives import Incentives
-from .lints import _full_gates, _hazards, _sinks
 
 
 @dataclass
@@ -96,8 +95,8 @@ def _check(system: System, assertion: Assertion, incentives: dict[str, Incentive
         return AssertionResult(assertion, False, "a path exists", path)
     if claim == "gated":
         box = system.boxes[resolved[assertion.target][0]]
-        gates = _full_gates(system)
-        reached = [sink for sink in _sinks(system) if sink.path != box.path and
+        gates = system.full_gates
+        reached = [sink for sink in system.sinks if sink.path != box.path and
                    system.reaches(box.path, sink.path, modes=system.deploy_modes) is not None]
         for sink in reached:
             path = system.reaches(box.path, sink.path, gates - {box.path}, modes=system.deploy_modes)
@@ -111,10 +110,10 @@ def _check(system: System, assertion: Assertion, incentives: dict[str, Incentive
         return AssertionResult(assertion, True, "every path to the world passes a trusted gate")
     if claim == "trusted":
         target = resolved[assertion.target]
-        for hazard in _hazards(system):
+        for hazard in system.hazards:
             if hazard.path == target[0]:
                 return AssertionResult(assertion, False, f"`{hazard.path}` is untrusted", [hazard.path])
-            path = _port_path(system, (hazard.path, None), target, _full_gates(system))
+            path = _port_path(system, (hazard.path, None), target, system.full_gates)
             if path is not None:
                 return AssertionResult(assertion, False,
                                        f"untrusted `{hazard.path}` reaches it with no trusted gate",

@@ -22,6 +22,10 @@ from ..diagnostics import Span
 from ..model import Attributes, Diagram, Expr, Instance, Proposal, Training
 from ..structure import active, flatten, kind_chain
 
+HAZARD_KINDS = ("agent", "model")       # untrusted producers of content
+GATE_KINDS = ("gate", "verifier", "auditor", "overseer", "monitor", "human")
+GATE_TRUST = ("trusted", "formal", "human")
+
 DEPLOY_WORDS = ("deploy", "inference", "serve", "production", "runtime")
 TRAIN_WORDS = ("train", "sft", "rl", "reward", "finetune", "pretrain", "distill",
                "amplify", "search", "optimis", "optimiz")
@@ -285,9 +289,7 @@ class System:
         return graph
 
     def pressure_modes(self, pressure: "Pressure") -> list[str | None]:
-        if pressure.modes is None:
-            return self.mode_list
-        return [m for m in self.mode_list if m in pressure.modes]
+        return [m for m in self.mode_list if active(pressure.modes, m)]
 
     def train_reaches(self, a: str, b: str, avoiding=frozenset(), b_modes=None,
                       a_modes=None) -> list[str] | None:
@@ -319,6 +321,86 @@ class System:
             if head[0] != shown[-1]:
                 shown.append(head[0])
         return shown or [a]
+
+    # ------------------------------------------------------------------ roles
+    # What several analyses ask of the same system: where untrusted content comes from, where
+    # it acts on the world, and which trusted boxes stand in its way. Each is computed once;
+    # lists are in declaration order (the order of `boxes`).
+
+    @cached_property
+    def environments(self) -> frozenset[str]:
+        return frozenset(b.path for b in self.boxes.values() if b.is_a("environment"))
+
+    @cached_property
+    def hazards(self) -> list[Box]:
+        """Untrusted producers of content: agents and models marked untrusted."""
+        return [b for b in self.boxes.values() if b.trust == "untrusted" and b.is_a(*HAZARD_KINDS)]
+
+    @cached_property
+    def sinks(self) -> list[Box]:
+        """Where outputs act on the world: sink and environment boxes in the deployment modes,
+        and the diagram's own outputs when it declares a deployment mode (its actuators)."""
+        deployed = set().union(*(self.graph_in(m).nodes for m in self.deploy_modes))
+        has_deploy = any(phase_of(m) == "deploy" for m in self.modes)
+        return [b for b in self.boxes.values() if b.path in deployed and
+                (b.is_a("sink") or (b.is_a("environment") and not b.path.startswith(("in:", "out:")))
+                 or (b.path.startswith("out:") and has_deploy))]
+
+    @staticmethod
+    def is_gate(box: Box) -> bool:
+        """A trusted box that can stop what passes it."""
+        return box.is_a(*GATE_KINDS) and box.trust in GATE_TRUST
+
+    @cached_property
+    def gates(self) -> list[Box]:
+        return [b for b in self.boxes.values() if self.is_gate(b)]
+
+    @cached_property
+    def full_gates(self) -> frozenset[str]:
+        """The trusted gates that examine everything that reaches them."""
+        return frozenset(b.path for b in self.gates if self.examined(b) >= 1)
+
+    def examined(self, gate: Box) -> float:
+        """The fraction of what reaches `gate` on which it acts after an examination. A gate
+        that examines content itself (an evaluator, a person, a filter, an editor, a
+        sanitizer) covers what it sees (its `coverage`); a gate that only acts on verdicts (a
+        router, a shutdown latch, a timeout) examines as much as the best-covering chain of
+        evaluators that informs it: a verdict relayed through a box that examines only a
+        fraction (an auditor) is limited to that fraction (a bottleneck path)."""
+        cache = self.__dict__.setdefault("_examined", {})
+        if gate.path not in cache:
+            cache[gate.path] = self.number(gate, "coverage", 1.0)
+            examines = gate.is_a("evaluator", "human", "filter", "editor", "sanitizer")
+            relayed = None if examines else self._relayed_coverage(gate)
+            if relayed is not None:
+                cache[gate.path] = min(cache[gate.path], relayed)
+        return cache[gate.path]
+
+    def _relayed_coverage(self, gate: Box) -> float | None:
+        """The best coverage of an evaluator whose verdict reaches `gate` through evaluators
+        that cover at least as much: 0 when none does, None when no evaluator informs the gate."""
+        judges, world = self._judges, self.environments
+        informers = self.reachable(gate.path, world, self.deploy_modes, reverse=True) & \
+            judges.keys() - {gate.path}
+        if not informers:
+            return None
+        narrower = self.__dict__.setdefault("_narrower", {})
+        for level in sorted({judges[p] for p in informers}, reverse=True):
+            # Evaluators that cover less than `level` would narrow the chain: do not pass them.
+            if level not in narrower:
+                narrower[level] = frozenset(p for p, c in judges.items() if c < level) | world
+            reached = self.reachable(gate.path, narrower[level], self.deploy_modes, reverse=True)
+            if any(judges[p] >= level for p in informers & reached):
+                return level
+        return 0.0
+
+    @cached_property
+    def _judges(self) -> dict[str, float]:
+        """Every evaluator and person, with the fraction of what it sees that it examines."""
+        return {p: self.number(b, "coverage", 1.0) for p, b in self.boxes.items()
+                if b.is_a("evaluator", "human")}
+
+    # ------------------------------------------------------------------ numbers and order
 
     def number(self, box: Box, name: str, default: float | None = None) -> float | None:
         """A numeric attribute of a box, with parameters at their declared values."""

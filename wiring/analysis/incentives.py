@@ -24,7 +24,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from ..structure import active
-from .graph import Pressure, System, breadth_first, trace as _trace
+from .graph import Pressure, System, breadth_first, phase_of, trace as _trace
 
 DEFAULT_STEPS = 3
 
@@ -99,8 +99,6 @@ def decision_boxes(system: System) -> list[str]:
 def _learning_modes(system: System) -> frozenset[str] | None:
     """The modes in which agents learn: every mode but the deployment ones (what happens in
     deployment is not rewarded). None when the diagram has no modes."""
-    from .graph import phase_of
-
     if not system.modes:
         return None
     learning = [m for m in system.modes if phase_of(m) != "deploy"]

@@ -12,17 +12,15 @@ from typing import Callable, Iterable
 import networkx as nx
 
 from ..diagnostics import Diagnostic, report
-from .graph import Box, Pressure, System, breadth_first, per_system, phase_of
+from .graph import (GATE_TRUST, HAZARD_KINDS, Box, Pressure, System, breadth_first,
+                    per_system)
 
 AGENT_KINDS = ("agent",)
-HAZARD_KINDS = ("agent", "model")                     # untrusted producers of content
 PROXY_KINDS = ("evaluator", "model")                   # learned proxies of judgement or the world
 DETECTOR_KINDS = ("monitor", "overseer", "auditor", "filter")
-GATE_KINDS = ("gate", "verifier", "auditor", "overseer", "monitor", "human")
 JUDGING_KINDS = ("human", "evaluator")
 WATCHER_KINDS = ("monitor", "critic", "overseer", "auditor", "judge")
 SANITIZER_KINDS = ("sanitizer",)
-GATE_TRUST = ("trusted", "formal", "human")
 
 Analysis = Callable[[System], Iterable[Diagnostic]]
 
@@ -38,11 +36,6 @@ _OWN_LABEL_WHY = ("when the model being trained also answers the sub-questions t
                   "target, it can steer its own label (Christiano et al. 2018, IDA: the target "
                   "must come from the previous iterate)")
 _OWN_LABEL_HELP = "compute the target with a frozen snapshot: `prev = frozen model`"
-
-
-@per_system
-def _environments(system: System) -> frozenset[str]:
-    return frozenset(b.path for b in system.boxes.values() if b.is_a("environment"))
 
 
 def _computed_sources(system: System, pressure: Pressure, outcomes: bool) -> list[str]:
@@ -108,7 +101,7 @@ def _outcome(box: Box) -> bool:
 
 def goodhart(system: System) -> Iterable[Diagnostic]:
     proxies = {b.path for b in system.boxes.values() if _is_proxy(b)}
-    world = _environments(system)
+    world = system.environments
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if pressure.family == "supervised" or not target.is_a(*AGENT_KINDS):
@@ -180,76 +173,6 @@ def heldout_contamination(system: System) -> Iterable[Diagnostic]:
 
 # -------------------------------------------------------------------------------- A5, A8
 
-@per_system
-def _hazards(system: System) -> list[Box]:
-    return sorted((b for b in system.boxes.values() if b.trust == "untrusted"
-                   and b.is_a(*HAZARD_KINDS)), key=lambda b: system.rank(b.path))
-
-
-@per_system
-def _sinks(system: System) -> list[Box]:
-    """Where outputs act on the world: sink and environment boxes in the deployment modes, and
-    the diagram's own outputs when it declares a deployment mode (its actuators)."""
-    deployed = set().union(*(system.graph_in(m).nodes for m in system.deploy_modes))
-    has_deploy = any(phase_of(m) == "deploy" for m in system.modes)
-    return sorted((b for b in system.boxes.values() if b.path in deployed and
-                   (b.is_a("sink") or (b.is_a("environment") and not b.path.startswith(("in:", "out:")))
-                    or (b.path.startswith("out:") and has_deploy))),
-                  key=lambda b: system.rank(b.path))
-
-
-def _is_gate(box: Box) -> bool:
-    return box.is_a(*GATE_KINDS) and box.trust in GATE_TRUST
-
-
-def _coverage(system: System, box: Box) -> float:
-    return system.number(box, "coverage", 1.0)
-
-
-def _examined(system: System, gate: Box) -> float:
-    """The fraction of what reaches `gate` on which it acts after an examination. A gate that
-    examines content itself (an evaluator, a person, a filter, an editor, a sanitizer) covers
-    what it sees (its `coverage`); a gate that only acts on verdicts (a router, a shutdown
-    latch, a timeout) examines as much as the best-covering chain of evaluators that informs
-    it: a verdict relayed through a box that examines only a fraction (an auditor) is limited
-    to that fraction (a bottleneck path)."""
-    cache = system.__dict__.setdefault("_examined", {})
-    if gate.path not in cache:
-        cache[gate.path] = _coverage(system, gate)
-        examines = gate.is_a("evaluator", "human", "filter", "editor", "sanitizer")
-        relayed = None if examines else _relayed_coverage(system, gate)
-        if relayed is not None:
-            cache[gate.path] = min(cache[gate.path], relayed)
-    return cache[gate.path]
-
-
-def _relayed_coverage(system: System, gate: Box) -> float | None:
-    """The best coverage of an evaluator whose verdict reaches `gate` through evaluators that
-    cover at least as much: 0 when none does, None when no evaluator informs the gate."""
-    judges = _judges(system)
-    world = _environments(system)
-    informers = system.reachable(gate.path, world, system.deploy_modes, reverse=True) & \
-        judges.keys() - {gate.path}
-    if not informers:
-        return None
-    narrower = system.__dict__.setdefault("_narrower", {})
-    for level in sorted({judges[p] for p in informers}, reverse=True):
-        # Evaluators that cover less than `level` would narrow the chain: do not pass them.
-        if level not in narrower:
-            narrower[level] = frozenset(p for p, c in judges.items() if c < level) | world
-        narrow = narrower[level]
-        reached = system.reachable(gate.path, narrow, system.deploy_modes, reverse=True)
-        if any(judges[p] >= level for p in informers & reached):
-            return level
-    return 0.0
-
-
-@per_system
-def _judges(system: System) -> dict[str, float]:
-    """Every evaluator and person, with the fraction of what it sees that it examines."""
-    return {p: _coverage(system, b) for p, b in system.boxes.items() if b.is_a("evaluator", "human")}
-
-
 def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list[str] | None:
     """A minimum set of gates every path from source to sink passes (Menger's theorem, as a
     minimum cut with unit capacity on gates and no capacity limit elsewhere), or None when some
@@ -270,11 +193,11 @@ def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list
 
 
 def untrusted_output(system: System) -> Iterable[Diagnostic]:
-    any_gates = {b.path for b in _gates(system)}
-    coverage = {g: _examined(system, system.boxes[g]) for g in any_gates}
-    full_gates = _full_gates(system)
-    for hazard in _hazards(system):
-        for sink in _sinks(system):
+    any_gates = {b.path for b in system.gates}
+    coverage = {g: system.examined(system.boxes[g]) for g in any_gates}
+    full_gates = system.full_gates
+    for hazard in system.hazards:
+        for sink in system.sinks:
             if sink.path == hazard.path:
                 continue
             graphs = [system.graph_in(m) for m in system.deploy_modes]
@@ -361,7 +284,7 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
     sanitizers = frozenset(b.path for b in system.boxes.values()
                            if b.is_a(*SANITIZER_KINDS) and b.trust in ("trusted", "formal"))
     honeypots = [b for b in system.boxes.values() if b.is_a("honeypot") and b.trust in GATE_TRUST]
-    hazards = {p.path: p for p in _hazards(system)}
+    hazards = {p.path: p for p in system.hazards}
     for monitor in sorted(system.of_kind(*WATCHER_KINDS), key=lambda b: system.rank(b.path)):
         if monitor.trust != "untrusted":
             continue
@@ -394,7 +317,7 @@ def _listing(what: str, paths: list[str], limit: int = 5, more: bool = False) ->
 
 
 def training_against_monitor(system: System) -> Iterable[Diagnostic]:
-    world = _environments(system)
+    world = system.environments
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if not target.is_a(*AGENT_KINDS):
@@ -423,19 +346,19 @@ def training_against_monitor(system: System) -> Iterable[Diagnostic]:
 def judge_taint(system: System) -> Iterable[Diagnostic]:
     stops = frozenset(b.path for b in system.boxes.values()
                       if b.is_a("sanitizer", "verifier") and b.trust in ("trusted", "formal"))
-    world = _environments(system)
+    world = system.environments
     # Trusted sanitizers and verifiers stop the taint; they are not judges it reaches. The
     # judges are few: one search back from each finds every model whose output reaches it.
     judges = [j for j in _trusted_judges(system) if j.path not in stops | world]
     read_by = {j.path: {m: system.search(j.path, m, stops | world, reverse=True)
                         for m in system.mode_list} for j in judges}
     reached_by: dict[str, list[Box]] = {}
-    hazards = {h.path for h in _hazards(system)}
+    hazards = {h.path for h in system.hazards}
     for judge in judges:
         for source in hazards & set().union(*read_by[judge.path].values()):
             if source != judge.path:
                 reached_by.setdefault(source, []).append(judge)
-    for source in _hazards(system):
+    for source in system.hazards:
         for judge in reached_by.get(source.path, []):
             into = system.reaches(source.path, judge.path, stops | world, backward=True)
             # The judge is tainted in the modes where the output reaches it; its judgement
@@ -469,28 +392,17 @@ def _trusted_judges(system: System) -> list[Box]:
 
 def _gate_fed_by(system: System, source: Box, judge: Box) -> list[str] | None:
     """A path from `judge` to a gate on `source`'s way to a sink (or [judge] if it is one)."""
-    world = _environments(system)
+    world = system.environments
     deployed = system.deploy_modes
     after_source = system.reachable(source.path, world, deployed)
     from_judge = system.reachable(judge.path, world, deployed)
-    for sink in _sinks(system):
+    for sink in system.sinks:
         before_sink = system.reachable(sink.path, world, deployed, reverse=True)
-        for gate in _gates(system):
+        for gate in system.gates:
             if gate.path != judge.path and gate.path in after_source and \
                     gate.path in before_sink and gate.path in from_judge:
                 return system.reaches(judge.path, gate.path, world, modes=deployed)
     return None
-
-
-@per_system
-def _gates(system: System) -> list[Box]:
-    return sorted((b for b in system.boxes.values() if _is_gate(b)), key=lambda b: system.rank(b.path))
-
-
-@per_system
-def _full_gates(system: System) -> frozenset[str]:
-    """The trusted gates that examine everything that reaches them."""
-    return frozenset(b.path for b in _gates(system) if _examined(system, b) >= 1)
 
 
 # ---------------------------------------------------------------------------- A10, A16
@@ -583,8 +495,8 @@ def _upstream(system: System, pressure: Pressure) -> set[str]:
 
 
 def sim_to_real(system: System) -> Iterable[Diagnostic]:
-    sinks = _sinks(system)
-    gates = {b.path for b in _gates(system)}
+    sinks = system.sinks
+    gates = {b.path for b in system.gates}
     # Runtime monitors that compare a model's predictions with the real world.
     monitors = [m for m in system.of_kind("monitor") if m.trust in GATE_TRUST and
                 any(system.boxes[a].is_a("model") for a in system.ancestors(m.path)) and

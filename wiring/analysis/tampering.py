@@ -8,7 +8,6 @@ from typing import Iterable
 from ..diagnostics import Diagnostic, report
 from .graph import System
 from .incentives import CID, Incentives
-from .lints import _hazards, _sinks
 
 
 def _reward_process(system: System, agent: str) -> dict[str, str]:
@@ -73,8 +72,8 @@ def off_switch(system: System, cid: CID, found: list[Incentives]) -> Iterable[Di
     actuator, and the agent has no control incentive on that gate."""
     stops = {b.path for b in system.boxes.values() if b.is_a("shutdown", "timeout")}
     by_agent = {i.decision: i for i in found}
-    for hazard in _hazards(system):
-        for sink in _sinks(system):
+    for hazard in system.hazards:
+        for sink in system.sinks:
             forward = system.reaches(hazard.path, sink.path, modes=system.deploy_modes)
             back = system.reaches(sink.path, hazard.path, modes=system.deploy_modes)
             if forward is None or back is None:
@@ -111,7 +110,7 @@ def audit_leaks(system: System, cid: CID, found: list[Incentives]) -> Iterable[D
                  if c in system.boxes))]
     for flag in sorted(flags, key=lambda b: system.rank(b.path)):
         world = {b.path for b in system.boxes.values() if b.is_a("environment")}
-        for hazard in _hazards(system):
+        for hazard in system.hazards:
             if hazard.path == flag.path:
                 continue
             path = system.reaches(flag.path, hazard.path, world)
