@@ -6,11 +6,12 @@ print. `render_text` draws them the way a good compiler does, with the source li
 
 from __future__ import annotations
 
-from typing import Iterable, Literal
+from typing import Annotated, Iterable, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer, SkipValidation
 
 from .codes import CODES
+from .witness import Witness, shown, texts
 
 Severity = Literal["error", "warning", "note"]
 
@@ -40,6 +41,11 @@ class Related(BaseModel):
     message: str
 
 
+# Steps of `wiring.witness`, made by the analyses (never read from input); JSON lists them as the
+# strings the text shows.
+_Witness = Annotated[Witness, SkipValidation, PlainSerializer(texts, return_type=list[str])]
+
+
 class Diagnostic(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
@@ -53,7 +59,7 @@ class Diagnostic(BaseModel):
     notes: list[str] = []
     # Findings of the analyses also carry:
     why: str = ""                    # why it matters, with the paper it comes from
-    witness: list[str] = []          # the path through the diagram that shows it
+    witness: _Witness = ()           # the path through the diagram that shows it
     acknowledged: str | None = None  # the reason given by `allow CODE because "..."`
 
     def key(self) -> tuple:
@@ -74,7 +80,7 @@ def report(code: str, span: Span | None, message: str, *, label: str | None = No
         code=code, severity=entry.severity, message=message, span=span,
         label=entry.label if label is None else label, help=help,
         related=[Related(span=s, message=m) for s, m in related if s is not None],
-        notes=list(notes), why=entry.why, witness=list(witness),
+        notes=list(notes), why=entry.why, witness=tuple(witness),
     )
 
 
@@ -164,7 +170,7 @@ def render_lines(diagnostic: Diagnostic, sources: dict[str, str]) -> list[list[t
         out.append([(f"{pad}--> ", "gutter"), (str(related.span), "")])
         out += _excerpt(sources, related.span, "", "caret_note", width)
     if diagnostic.witness:
-        out.append([("witness", "note"), (": " + " -> ".join(diagnostic.witness), "")])
+        out.append([("witness", "note"), (": " + shown(diagnostic.witness), "")])
     if diagnostic.why:
         out.append([("why", "note"), (f": {diagnostic.why}", "")])
     for note in diagnostic.notes:

@@ -68,12 +68,6 @@ def _failure(result: AssertionResult) -> Diagnostic:
                   witness=result.witness)
 
 
-def _box_named(item: str) -> str:
-    """The box a witness item stands for: `Θ:rm@1` (its parameters at step 1), `U:policy#0@2`
-    (its reward) and `rm@1` all name a box of the diagram."""
-    return item.removeprefix("Θ:").removeprefix("U:").split("@")[0].split("#")[0]
-
-
 def _applicable(proposal: Proposal, diagram: str):
     """The acknowledgements that speak about `diagram`: its own and the file-level ones."""
     return [a for a in proposal.allows if a.diagram in (None, diagram)]
@@ -88,7 +82,7 @@ def _acknowledge(proposal: Proposal, diagram: str, findings: list[Diagnostic]) -
             if allow.code != finding.code:
                 continue
             if allow.target is not None and \
-                    allow.target not in {_box_named(item) for item in finding.witness}:
+                    allow.target not in {step.box for step in finding.witness}:
                 continue
             finding = finding.model_copy(update={"acknowledged": allow.reason})
             used.add(index)

@@ -18,6 +18,7 @@ from functools import cached_property, wraps
 
 import networkx as nx
 
+from .. import witness as w
 from ..diagnostics import Span
 from ..model import Attributes, Diagram, Expr, Instance, Proposal, Training
 from ..structure import active, flatten, kind_chain
@@ -54,6 +55,7 @@ class Box:
     kinds: tuple[str, ...]          # the kind and its ancestors, most specific first
     modes: frozenset[str] | None    # None: active in every mode
     span: Span | None
+    place: w.Box | w.Port           # how a witness names it
 
     def is_a(self, *kinds: str) -> bool:
         return not self._kind_set.isdisjoint(kinds)
@@ -97,6 +99,7 @@ class Pressure:
     anchors: list[str]                  # boxes named in kl(...) besides the target
     modes: frozenset[str] | None
     diagram_path: str
+    index: int                          # its place in System.pressures
 
     @property
     def family(self) -> str:
@@ -292,10 +295,10 @@ class System:
         return [m for m in self.mode_list if active(pressure.modes, m)]
 
     def train_reaches(self, a: str, b: str, avoiding=frozenset(), b_modes=None,
-                      a_modes=None) -> list[str] | None:
+                      a_modes=None) -> list | None:
         """A path from a (in one of `a_modes`) to b (in one of `b_modes`) in the train graph
-        (data within modes, parameters across them), as box names, with each optimisation wire
-        shown as `[optimiser trains box]`."""
+        (data within modes, parameters across them), as box paths, with each optimisation wire
+        as its witness step (`[optimiser trains box]`)."""
         graph = self.train_graph
         starts = [(a, m) for m in (self.mode_list if a_modes is None else a_modes)
                   if (a, m) in graph]
@@ -317,7 +320,9 @@ class System:
             if not shown:
                 shown.append(tail[0])
             if "pressure" in data:
-                shown.append(f"[{data['pressure'].training.optimiser} trains {head[0]}]")
+                pressure = data["pressure"]
+                shown.append(w.Trains(pressure.index, pressure.training.optimiser,
+                                      self.boxes[head[0]].place))
             if head[0] != shown[-1]:
                 shown.append(head[0])
         return shown or [a]
@@ -414,11 +419,15 @@ class System:
     def _rank(self) -> dict[str, int]:
         return {path: index for index, path in enumerate(self.boxes)}
 
-    def rank(self, name: str) -> int:
+    def rank(self, path: str) -> int:
         """Declaration order: analyses choose among equal witnesses in this order, never by
         name, so that renaming boxes cannot change a finding."""
-        name = name.removeprefix("Θ:")
-        return self._rank.get(name.split("#")[0], len(self._rank))
+        return self._rank.get(path, len(self._rank))
+
+    def steps(self, path) -> w.Witness:
+        """A witness from a path of the analyses: box paths become the boxes' steps; steps
+        (optimisation wires, breaks) stay."""
+        return tuple(self.boxes[item].place if isinstance(item, str) else item for item in path)
 
     def ordered(self, paths) -> list[str]:
         return sorted(paths, key=self.rank)
@@ -489,11 +498,12 @@ def build(proposal: Proposal, diagram: Diagram) -> System:
             path=leaf.path, instance=instance, component=instance.of,
             attributes=instance.attributes,
             kinds=kind_chain(proposal.kinds, instance.attributes.kind), modes=leaf.modes,
-            span=instance.span)
-    for training in flat.trainings:
+            span=instance.span, place=w.Box(leaf.path))
+    for index, training in enumerate(flat.trainings):
         system.pressures.append(Pressure(target=training.target, training=training.training,
                                          reads=training.reads, anchors=training.anchors,
-                                         modes=training.modes, diagram_path=training.prefix))
+                                         modes=training.modes, diagram_path=training.prefix,
+                                         index=index))
     for port in diagram.ports:
         path = f"{'in' if port.direction == 'in' else 'out'}:{port.name}"
         system.boxes[path] = Box(
@@ -502,7 +512,8 @@ def build(proposal: Proposal, diagram: Diagram) -> System:
                                                                trust="environment")),
             component=diagram.name, attributes=Attributes(kind="environment", trust="environment"),
             kinds=("outer_input" if port.direction == "in" else "outer_output", "environment"),
-            modes=frozenset(port.modes) if port.modes is not None else None, span=port.span)
+            modes=frozenset(port.modes) if port.modes is not None else None, span=port.span,
+            place=w.Port(port.direction, port.name))
     system.edges = [Edge(source=w.source, source_port=w.source_port, target=w.target,
                          target_port=w.target_port, delayed=w.delayed, modes=w.modes, span=w.span)
                     for w in flat.wires]

@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 
 import networkx as nx
 
+from .. import witness as w
 from ..diagnostics import Diagnostic, report
 from .graph import (GATE_TRUST, HAZARD_KINDS, Box, Pressure, System, breadth_first,
                     per_system)
@@ -81,11 +82,12 @@ def _through(system: System, start: str, via: str, pressure: Pressure,
     return best
 
 
-def _signal_label(pressure: Pressure) -> str:
+def _signal_label(pressure: Pressure) -> w.Signal:
     from ..types import show_expr
 
     verb = "maximise" if pressure.training.objective == "maximise" else "minimise"
-    return f"[{pressure.training.optimiser}: {verb} {show_expr(pressure.training.signal)}]"
+    return w.Signal(pressure.index, pressure.training.optimiser, verb,
+                    show_expr(pressure.training.signal))
 
 
 def _is_proxy(box: Box) -> bool:
@@ -123,7 +125,7 @@ def goodhart(system: System) -> Iterable[Diagnostic]:
                 "S0101", target.span,
                 f"optimisation pressure on `{target.path}` lands on the learned proxy "
                 f"`{proxy}` ({box.attributes.kind})",
-                witness=path + [_signal_label(pressure)],
+                witness=system.steps(path + [_signal_label(pressure)]),
                 related=[(box.span, f"`{proxy}` is the proxy"), (pressure.span, "the optimisation wire")],
                 notes=notes)
 
@@ -147,7 +149,7 @@ def heldout_contamination(system: System) -> Iterable[Diagnostic]:
                 "S0102", held.span,
                 f"held-out `{held.path}` feeds {kind} of `{target.path}` "
                 f"({pressure.strength()})",
-                witness=path + [_signal_label(pressure)],
+                witness=system.steps(path + [_signal_label(pressure)]),
                 related=[(pressure.span, "the optimisation wire")])
         # Shared provenance with a proxy used in a signal: correlated errors bias the estimate.
         ancestors = [system.boxes[a] for a in system.ancestors(held.path) if a in system.boxes]
@@ -161,13 +163,13 @@ def heldout_contamination(system: System) -> Iterable[Diagnostic]:
                 shared = proxy.provenance == held.provenance
                 if not common and not shared:
                     continue
-                witness = ([common[0], "...", held.path] if common else [held.path])
+                witness = [common[0], w.BREAK, held.path] if common else [held.path]
                 yield report(
                     "S0103", held.span,
                     f"held-out `{held.path}` and the proxy `{proxy.path}` share "
                     + (f"the ancestor `{common[0]}`" if common else
                        f"provenance `{held.provenance}`"),
-                    witness=witness + ["...", proxy.path],
+                    witness=system.steps(witness + [w.BREAK, proxy.path]),
                     related=[(proxy.span, "the proxy")])
 
 
@@ -207,7 +209,7 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
                 yield report(
                     "S0201", hazard.span,
                     f"untrusted `{hazard.path}` reaches `{sink.path}` with no trusted gate",
-                    witness=open_path,
+                    witness=system.steps(open_path),
                     related=[(sink.span, f"`{sink.path}` is where the output acts")])
                 continue
             partial = system.reaches(hazard.path, sink.path, full_gates, system.deploy_modes)
@@ -218,7 +220,7 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
                     "S0202", hazard.span,
                     f"untrusted `{hazard.path}` reaches `{sink.path}` through gates that examine "
                     f"only part of its output ({covered})",
-                    witness=partial,
+                    witness=system.steps(partial),
                     related=[(system.boxes[g].span, f"`{g}` acts on a fraction {coverage[g]:g}")
                              for g in weak])
                 continue
@@ -235,7 +237,7 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
                     "S0203", hazard.span,
                     f"`{hazard.path}` -> `{sink.path}` passes {len(layers)} gates "
                     f"({', '.join(layers)}) but only {len(effective)} are independent",
-                    witness=[hazard.path] + layers + [sink.path],
+                    witness=system.steps([hazard.path, *layers, sink.path]),
                     notes=[f"nominal depth {len(layers)}, effective depth {len(effective)} "
                            f"({', '.join(effective)}); minimum gate cut {len(cut)} "
                            f"({', '.join(cut)})"])
@@ -303,7 +305,7 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
             "S0301", monitor.span,
             f"`{monitor.path}` watches `{policy.path}`, which shares its provenance "
             f"`{policy.provenance}`, over an unsanitised channel, with no honeypot validation",
-            witness=path,
+            witness=system.steps(path),
             related=[(policy.span, f"`{policy.path}` is watched")],
             notes=[_listing("it also watches", others, more=more)] if others else [])
 
@@ -336,7 +338,7 @@ def training_against_monitor(system: System) -> Iterable[Diagnostic]:
         yield report(
             "S0302", monitor.span,
             f"`{target.path}` is trained on the verdict of `{monitor.path}`, which monitors it",
-            witness=path + [_signal_label(pressure)],
+            witness=system.steps(path + [_signal_label(pressure)]),
             related=[(pressure.span, "the optimisation wire")],
             notes=[f"also on the path: {', '.join(others)}"] if others else [])
 
@@ -369,7 +371,7 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
                 yield report(
                     "S0401", judge.span,
                     f"`{judge.path}` reads the output of `{source.path}` and decides a gate on it",
-                    witness=into + gated[1:])
+                    witness=system.steps(into + gated[1:]))
             for pressure in system.pressures_on(source.path):
                 out = _path_to_signal(system, judge.path, pressure, world | {source.path},
                                       train=True, start_modes=tainted_in)
@@ -379,7 +381,8 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
                     "S0401", judge.span,
                     f"`{source.path}` is trained on the judgement of `{judge.path}`, who reads "
                     f"its output",
-                    help=_PERSUADED_HELP, witness=into + out[1:] + [_signal_label(pressure)],
+                    help=_PERSUADED_HELP,
+                    witness=system.steps(into + out[1:] + [_signal_label(pressure)]),
                     related=[(pressure.span, "the optimisation wire")],
                 ).model_copy(update={"why": _PERSUADED_WHY})
                 break
@@ -425,8 +428,8 @@ def self_reference(system: System) -> Iterable[Diagnostic]:
                 "S0402", target.span,
                 f"`{target.path}` shapes the training of `{evaluator.path}`, which sets "
                 f"`{target.path}`'s own objective",
-                witness=into + [_signal_label(other), evaluator.path] + out[1:]
-                + [_signal_label(pressure)],
+                witness=system.steps([*into, _signal_label(other), evaluator.path, *out[1:],
+                                      _signal_label(pressure)]),
                 related=[(other.span, "the evaluator's training"), (pressure.span, "the model's training")])
             break
         if pressure.family == "supervised":
@@ -435,7 +438,7 @@ def self_reference(system: System) -> Iterable[Diagnostic]:
                 yield report(
                     "S0402", target.span,
                     f"the imitation target of `{target.path}` is computed from its own live output",
-                    help=_OWN_LABEL_HELP, witness=path + [_signal_label(pressure)],
+                    help=_OWN_LABEL_HELP, witness=system.steps([*path, _signal_label(pressure)]),
                     related=[(pressure.span, "the optimisation wire")],
                 ).model_copy(update={"why": _OWN_LABEL_WHY})
 
@@ -479,7 +482,7 @@ def world_closing(system: System) -> Iterable[Diagnostic]:
                 "S0403", target.span,
                 f"world-closing training loop: `{target.path}` changes `{box.path}`, whose "
                 f"state feeds `{target.path}`'s training",
-                witness=into + out[1:] + [_signal_label(pressure)],
+                witness=system.steps(into + out[1:] + [_signal_label(pressure)]),
                 related=[(pressure.span, "the optimisation wire")])
             break
 
@@ -528,7 +531,7 @@ def sim_to_real(system: System) -> Iterable[Diagnostic]:
                 "S0601", target.span,
                 f"`{target.path}` is optimised only in a model ({', '.join(simulated[:3])}) "
                 f"and deployed to `{sink.path}` unguarded",
-                witness=ungated or reached,
+                witness=system.steps(ungated or reached),
                 notes=missing)
 
 
@@ -550,7 +553,7 @@ def trust_consistency(system: System) -> Iterable[Diagnostic]:
             "S0303", target.span,
             f"`{target.path}` is {target.trust} but trained on a signal that untrusted "
             f"`{untrusted[0]}` influences",
-            witness=path + [_signal_label(pressure)],
+            witness=system.steps(path + [_signal_label(pressure)]),
             target=target.path,
             related=[(pressure.span, "the optimisation wire")])
 

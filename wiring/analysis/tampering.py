@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .. import witness as w
 from ..diagnostics import Diagnostic, report
 from .graph import System
-from .incentives import CID, Incentives
+from .incentives import CID, Incentives, Subject
 
 
-def _reward_process(system: System, agent: str) -> dict[str, str]:
+def _reward_process(system: System, agent: str) -> dict[Subject, str]:
     """The parts of `agent`'s reward process upstream of its signal, with their subclass
     (Everitt et al.): parameters of a learned evaluator (reward-function tampering, or feedback
     tampering when people's labels train it), a stateful evaluator holding the reward function
     (reward-function tampering), a stateful person who gives the feedback (feedback tampering),
     and a sensor whose reading an evaluator scores (reward-function-input tampering)."""
-    parts: dict[str, str] = {}
+    parts: dict[Subject, str] = {}
     reads = set().union(*(p.sources for p in system.pressures_on(agent))) if \
         system.pressures_on(agent) else set()
     trained = {p.target: p for p in system.pressures}
@@ -27,15 +28,16 @@ def _reward_process(system: System, agent: str) -> dict[str, str]:
         if box.path in trained and not box.is_a("agent"):
             labels = trained[box.path].sources
             fed_by_people = any(system.boxes[s].is_a("human") for s in labels if s in system.boxes)
-            parts["Θ:" + box.path] = "feedback tampering" if fed_by_people else "reward-function tampering"
+            parts[w.Params(box.place)] = ("feedback tampering" if fed_by_people
+                                          else "reward-function tampering")
         if box.attributes.stateful and box.is_a("human"):
-            parts[box.path] = "feedback tampering"
+            parts[box.place] = "feedback tampering"
         elif box.attributes.stateful and box.is_a("evaluator"):
-            parts[box.path] = "reward-function tampering"
+            parts[box.place] = "reward-function tampering"
         if box.is_a("sensor"):
-            parts[box.path] = "reward-function-input tampering"
-        elif box.is_a("human") and box.path not in parts:
-            parts[box.path] = "feedback tampering"  # their judgements or labels are the feedback
+            parts[box.place] = "reward-function-input tampering"
+        elif box.is_a("human") and box.place not in parts:
+            parts[box.place] = "feedback tampering"  # their judgements or labels are the feedback
     return parts
 
 
@@ -45,7 +47,8 @@ def tampering(system: System, cid: CID, found: list[Incentives]) -> Iterable[Dia
     for incentives in found:
         agent = incentives.decision
         box = system.boxes[agent]
-        parts = sorted(_reward_process(system, agent).items(), key=lambda item: system.rank(item[0]))
+        parts = sorted(_reward_process(system, agent).items(),
+                       key=lambda item: system.rank(item[0].box))
         control = [(p, sub) for p, sub in parts if p in incentives.ici_control]
         info = [(p, sub) for p, sub in parts if p in incentives.ici_info]
         if control:
@@ -56,7 +59,7 @@ def tampering(system: System, cid: CID, found: list[Incentives]) -> Iterable[Dia
                 + ", ".join(f"`{p}` ({sub})" for p, sub in control),
                 witness=incentives.ici_control[first],
                 notes=["the paths avoid the agent's later decisions: control incentives"]
-                + [f"`{p}`: " + " -> ".join(incentives.ici_control[p]) for p, _ in control[1:]])
+                + [f"`{p}`: " + w.shown(incentives.ici_control[p]) for p, _ in control[1:]])
         if info:
             first = info[0][0]
             yield report(
@@ -64,7 +67,7 @@ def tampering(system: System, cid: CID, found: list[Incentives]) -> Iterable[Dia
                 f"`{agent}` influences its reward process only through its own later decisions "
                 "(information-only): " + ", ".join(f"`{p}` ({sub})" for p, sub in info),
                 witness=incentives.ici_info[first],
-                notes=[f"`{p}`: " + " -> ".join(incentives.ici_info[p]) for p, _ in info[1:]])
+                notes=[f"`{p}`: " + w.shown(incentives.ici_info[p]) for p, _ in info[1:]])
 
 
 def off_switch(system: System, cid: CID, found: list[Incentives]) -> Iterable[Diagnostic]:
@@ -88,14 +91,14 @@ def off_switch(system: System, cid: CID, found: list[Incentives]) -> Iterable[Di
                 "S0503", hazard.span,
                 f"`{hazard.path}` acts on `{sink.path}` in a closed loop with no shutdown or "
                 f"timeout on its actuator",
-                witness=forward + back[1:])
+                witness=system.steps(forward + back[1:]))
     for stop in system.ordered(stops):
         for agent, incentives in sorted(by_agent.items(), key=lambda i: system.rank(i[0])):
-            if stop in incentives.ici_control:
+            if system.boxes[stop].place in incentives.ici_control:
                 yield report(
                     "S0504", system.boxes[agent].span,
                     f"`{agent}` has an instrumental control incentive on the off-switch `{stop}`",
-                    witness=incentives.ici_control[stop])
+                    witness=incentives.ici_control[system.boxes[stop].place])
 
 
 AUDIT_KINDS = ("auditor", "honeypot")
@@ -120,4 +123,4 @@ def audit_leaks(system: System, cid: CID, found: list[Incentives]) -> Iterable[D
                 "S0505", flag.span,
                 f"whether `{hazard.path}` is being audited or tested reaches it through "
                 f"`{flag.path}`",
-                witness=path)
+                witness=system.steps(path))
