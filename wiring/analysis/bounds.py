@@ -35,7 +35,7 @@ class Bound:
 def _port_type(system: System, box: str, port: str, direction: str) -> str | None:
     from ..types import show_type
 
-    if box.startswith(("in:", "out:")):
+    if system.boxes[box].outer is not None:
         ports = system.diagram.ports
     else:
         declared = system.proposal.box(system.boxes[box].component)
@@ -67,7 +67,7 @@ def _deployed_wires(system: System) -> list[tuple[Edge, str | None]]:
     for edge in system.edges:
         if edge.delayed or not active(edge.modes, deploy):
             continue
-        direction = "in" if edge.source.startswith("in:") else "out"
+        direction = "in" if system.boxes[edge.source].outer == "in" else "out"
         wires.append((edge, _port_type(system, edge.source, edge.source_port, direction)))
     return wires
 

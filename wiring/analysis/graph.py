@@ -69,6 +69,11 @@ class Box:
         return self.attributes.trust
 
     @property
+    def outer(self) -> str | None:
+        """"in" or "out" for an outer port of the diagram (a pseudo-box), else None."""
+        return self.place.direction if isinstance(self.place, w.Port) else None
+
+    @property
     def provenance(self) -> str:
         """Boxes with the same provenance have correlated errors; a box without a declared
         provenance is its own (its component's name)."""
@@ -348,8 +353,8 @@ class System:
         deployed = set().union(*(self.graph_in(m).nodes for m in self.deploy_modes))
         has_deploy = any(phase_of(m) == "deploy" for m in self.modes)
         return [b for b in self.boxes.values() if b.path in deployed and
-                (b.is_a("sink") or (b.is_a("environment") and not b.path.startswith(("in:", "out:")))
-                 or (b.path.startswith("out:") and has_deploy))]
+                (b.is_a("sink") or (b.is_a("environment") and b.outer is None)
+                 or (b.outer == "out" and has_deploy))]
 
     @staticmethod
     def is_gate(box: Box) -> bool:

@@ -45,7 +45,7 @@ def _computed_sources(system: System, pressure: Pressure, outcomes: bool) -> lis
     the proxy its signal is computed by."""
     return system.ordered(s for s in pressure.sources if s != pressure.target and
                   (outcomes or not (system.boxes.get(s) and system.boxes[s].is_a("environment")
-                                    and not s.startswith("in:"))))
+                                    and system.boxes[s].outer != "in")))
 
 
 def _path_to_signal(system: System, start: str, pressure: Pressure, avoiding=frozenset(),
@@ -96,7 +96,7 @@ def _is_proxy(box: Box) -> bool:
 
 def _outcome(box: Box) -> bool:
     """A node that stands for real human judgement or real-world outcome."""
-    return box.is_a("human", "environment") and not box.path.startswith("out:")
+    return box.is_a("human", "environment") and box.outer != "out"
 
 
 # ------------------------------------------------------------------------------------ A2
@@ -511,7 +511,7 @@ def sim_to_real(system: System) -> Iterable[Diagnostic]:
         upstream = _upstream(system, pressure) - {target.path}
         simulated = system.ordered(p for p in upstream if system.boxes.get(p) and system.boxes[p].is_a("model"))
         real = [p for p in upstream if system.boxes.get(p) and system.boxes[p].is_a("environment")
-                and not p.startswith("in:")]
+                and system.boxes[p].outer != "in"]
         if not simulated or real:
             continue
         for sink in sinks:
