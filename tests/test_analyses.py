@@ -10,6 +10,7 @@ import wiring
 from wiring.analysis import analyse
 from wiring.cli import main
 from wiring.codes import CODES
+from wiring.witness import texts
 
 from conftest import EXAMPLES, ROOT
 
@@ -139,7 +140,7 @@ def _signature(analysis, back: dict[str, str]) -> list[tuple]:
     def restore(text: str) -> str:
         return re.sub(r"zz\d+q", lambda m: back.get(m.group(0), m.group(0)), text)
 
-    return sorted((f.code, f.severity, restore(f.message), tuple(restore(w) for w in f.witness))
+    return sorted((f.code, f.severity, restore(f.message), tuple(restore(str(w)) for w in f.witness))
                   for f in analysis.findings)
 
 
@@ -194,7 +195,7 @@ def test_assertions_on_the_top_diagram(tmp_path):
   assert no path pi.response -> world.response
   assert no incentive pi on filter""")
     analysis = lint(text)
-    verdicts = {a.assertion.text: (a.holds, a.witness) for a in analysis.assertions}
+    verdicts = {a.assertion.text: (a.holds, texts(a.witness)) for a in analysis.assertions}
     assert verdicts["assert gated(pi)"] == (True, [])
     assert verdicts["assert trusted(world.response)"] == (True, [])
     assert verdicts["assert no path pi.response -> world.response"] == \
@@ -208,8 +209,12 @@ def test_incentive_assertion_fails_with_witness():
   assert no incentive pi on src""")
     verdicts = {a.assertion.text: a for a in lint(text).assertions}
     failed = verdicts["assert no control incentive pi on rm"]
-    assert not failed.holds and failed.witness[0] == "pi@0" and failed.witness[-1].startswith("U:pi")
-    assert any(w.startswith(("rm@", "Θ:rm@")) for w in failed.witness)
+    steps = texts(failed.witness)
+    assert not failed.holds and steps[0] == "pi@0" and steps[-1].startswith("U:pi")
+    assert any(w.startswith(("rm@", "Θ:rm@")) for w in steps)
+    # the steps name their boxes: the decision, the reward model, the agent's reward
+    assert failed.witness[0].box == "pi" and failed.witness[-1].box == "pi"
+    assert "rm" in {step.box for step in failed.witness}
     assert verdicts["assert no incentive pi on src"].holds
 
 
@@ -283,27 +288,6 @@ def test_tampering_verdicts_on_the_reward_tampering_diagrams(name, code, fires):
     assert (code in found) == fires, sorted(found)
 
 
-def test_findings_do_not_depend_on_the_hash_seed():
-    """Sets iterate in an order that changes with PYTHONHASHSEED; findings, witnesses and the
-    incentive report must not."""
-    import os
-    import subprocess
-    import sys
-
-    files = [str(p) for p in EXAMPLES]
-    outputs = set()
-    for seed in ("1", "2", "3"):
-        env = dict(os.environ, PYTHONHASHSEED=seed)
-        lint = subprocess.run([sys.executable, "-m", "wiring.cli", "lint", "--format", "json", *files],
-                              capture_output=True, text=True, env=env, cwd=ROOT)
-        report = subprocess.run([sys.executable, "-m", "wiring.cli", "analyze", "--format", "json",
-                                 str(ROOT / "examples" / "swiss_cheese.wd")],
-                                capture_output=True, text=True, env=env, cwd=ROOT)
-        assert lint.stdout and report.stdout
-        outputs.add(lint.stdout + report.stdout)
-    assert len(outputs) == 1
-
-
 @pytest.mark.parametrize("mode, phase", [
     ("train", "train"), ("training", "train"), ("rl_finetune", "train"), ("rlhf", "train"),
     ("fine_tune", "train"), ("sft", "train"), ("deploy", "deploy"), ("deployment", "deploy"),
@@ -363,7 +347,7 @@ def test_a_label_computed_from_the_live_model_is_self_reference():
 }
 """)
     [finding] = [f for f in analysis.findings if f.code == "S0402"]
-    assert finding.witness == ["student", "teacher", "loss", "[supervised: minimise loss.loss]"]
+    assert texts(finding.witness) == ["student", "teacher", "loss", "[supervised: minimise loss.loss]"]
 
 
 def test_merge_help_fits_the_type():
@@ -457,9 +441,9 @@ def test_a_monitor_watching_many_models_is_one_finding_listing_the_nearest():
     text = generate.chain(60)
     analysis = lint(text)
     collusion = [f for f in analysis.findings if f.code == "S0301"]
-    critics = {f.witness[-1] for f in collusion}
+    critics = {f.witness[-1].box for f in collusion}
     assert len(collusion) == len(critics) == text.count("= Critic") > 10
-    last = max(collusion, key=lambda f: analysis.system.rank(f.witness[-1]))
+    last = max(collusion, key=lambda f: analysis.system.rank(f.witness[-1].box))
     assert len(last.witness) == 2   # the policy right before it
     assert last.notes and last.notes[0].startswith("it also watches")
     assert last.notes[0].endswith("and others further away")

@@ -994,22 +994,33 @@ def _with_findings(proposal, *witnesses, diagram=None):
     from wiring.analysis import analyse
     from wiring.diagnostics import Diagnostic
 
+    from wiring.witness import Box
+
+    # A plain string in a witness stands for the box of that path.
     analysis = analyse(proposal, diagram)
     analysis.findings = [Diagnostic(code=f"S09{n:02d}", severity="warning", message=f"case {n}",
-                                    witness=list(w)) for n, w in enumerate(witnesses)]
+                                    witness=tuple(Box(s) if isinstance(s, str) else s for s in w))
+                         for n, w in enumerate(witnesses)]
     return analysis
 
 
 def test_witness_entries_map_to_drawn_nodes():
+    from wiring.analysis import analyse
+    from wiring.witness import BREAK, OBSERVED, Box, Node, Port, Trains
+
     proposal = load(SMALL)
+    trains_rm = next(i for i, p in enumerate(analyse(proposal).system.pressures)
+                     if p.target == "rm")
     analysis = _with_findings(
         proposal,
-        ["in:prompt", "pi", "out:response"],                # outer ports are pins
-        ["pi@0", "rm@0", "U:pi#0@0"],                        # U:X#k: the optimiser of training k
-        ["h@1", "\u0398:rm@1", "rm@1"],                      # Θ:X: the optimiser training X
-        ["[sgd trains rm]"],                                 # labels of optimisation wires
-        ["pi", "...", "h"],                                  # `...` breaks the path
-        ["nobody", "(observed)", "pi"],                      # unknown entries are skipped
+        [Port("in", "prompt"), "pi", Port("out", "response")],   # outer ports are pins
+        [Node(Box("pi"), 0), Node(Box("rm"), 0),                 # the reward of pi by training 0:
+         Node(Box("pi"), 0, "utility", 0)],                      # the optimiser of that training
+        [Node(Box("h"), 1), Node(Box("rm"), 1, "params"),        # Θ:rm: the optimiser training rm
+         Node(Box("rm"), 1)],
+        [Trains(trains_rm, "sgd", Box("rm"))],                   # an optimisation wire
+        ["pi", BREAK, "h"],                                      # `...` breaks the path
+        ["nobody", OBSERVED, "pi"],                              # unknown boxes are skipped
     )
     codes, on = witnesses(R.to_scene(proposal, highlight=True, analysis=analysis))
     assert codes == {"in:prompt": ["S0900"], "out:response": ["S0900"],

@@ -526,7 +526,12 @@ diagram D {
   pi.response -> rater.response
   train pi by ppo maximising rater.score
 }
-"""),
+""",
+        why=("a learned proxy of judgement is exploited when optimised against: the true objective"
+             " peaks and then falls as the proxy score rises (Gao, Schulman, Hilton 2022, Scaling "
+             "Laws for Reward Model Overoptimization)"),
+        help=("bound the pressure (best-of-n with small n, a KL budget, early stopping on a "
+              "held-out evaluator), or put human judgement or a real outcome in the signal")),
     "S0102": Code(
         "held-out evaluator used for a choice [A4]",
         "An evaluator declared `heldout` feeds an optimisation or selection (early stopping, "
@@ -563,7 +568,12 @@ diagram D {
   gold.score -> gold_score
   train pi by best_of(16) maximising proxy.score
 }
-"""),
+""",
+        why=("an evaluator used to choose or train what it evaluates is no longer held out: its "
+             "score is optimised too (Gao et al. 2022: even early stopping on the gold model "
+             "spends log(#configurations) nats of selection)"),
+        help=("evaluate with the held-out box only after every choice is made, or declare a second "
+              "held-out evaluator for the selection")),
     "S0103": Code(
         "held-out evaluator shares a source with the proxy [A4]",
         "A held-out evaluator and a proxy used in a training signal descend from the same "
@@ -613,7 +623,10 @@ diagram D {
   gold.score -> gold_score
   train pi by best_of(16) maximising proxy.score
 }
-"""),
+""",
+        why=("a held-out evaluator whose errors are correlated with the proxy's overestimates the "
+             "proxy's quality (Gao et al. 2022)"),
+        help="draw the held-out evaluator's data and model from a different source"),
     "S0201": Code(
         "untrusted output reaches the world ungated [A5]",
         "An untrusted model's output reaches a sink (an environment or sink box in a "
@@ -636,7 +649,12 @@ diagram D {
   pi.response -> filter.response
   filter.passed -> world.response
 }
-"""),
+""",
+        why=("an untrusted model's output acts on the world unchecked: a model that is misaligned "
+             "or under attack needs only one output to do harm (Greenblatt et al. 2024, AI "
+             "Control)"),
+        help=("put a trusted monitor with authority to block, a filter, a verifier or a human "
+              "approval between them")),
     "S0202": Code(
         "untrusted output only partly gated [A5]",
         "Every path to the world passes a trusted gate, but the gates act on only a fraction of "
@@ -663,7 +681,12 @@ diagram D {
   pi.response -> audit.response
   audit.passed -> world.response
 }
-"""),
+""",
+        why=("outputs outside the examined fraction reach the world unchecked; an attacker that "
+             "picks when to act faces only that fraction (Greenblatt et al. 2024: trusted "
+             "monitoring audits 2%)"),
+        help=("add a gate that sees every output: defer to a trusted model or edit above a "
+              "suspicion threshold")),
     "S0203": Code(
         "defence layers that are not independent [A8]",
         "The gates on the least-defended path from an untrusted model to the world (its "
@@ -697,7 +720,12 @@ diagram D {
   first.passed -> second.response
   second.passed -> world.response
 }
-"""),
+""",
+        why=("layers that share a base model, data or raters, or that feed one another, fail "
+             "together: P(harm) is the product of the layers' miss rates only when they are "
+             "independent (Reason's Swiss cheese model; Hendrycks et al. 2021)"),
+        help=("diversify the layers' provenance, or keep one layer's verdict from feeding another's"
+              " input")),
     "S0301": Code(
         "monitor may collude with what it watches [A6]",
         "An untrusted monitor (or critic, judge, overseer) reads the output of a model of the "
@@ -731,7 +759,12 @@ diagram D {
   para.redacted -> monitor.response
   monitor.suspicion -> suspicion
 }
-"""),
+""",
+        why=("a monitor from the same model as what it watches shares its blind spots and can "
+             "coordinate with it through steganographic signals (Greenblatt et al. 2024, untrusted"
+             " monitoring)"),
+        help=("paraphrase or redact the monitored output with a trusted sanitizer, and validate the"
+              " monitor on trusted honeypots (known-bad inputs) before trusting it")),
     "S0302": Code(
         "trained against its monitor [A7]",
         "A monitor, filter, auditor or overseer watches an agent, and its verdict is part of "
@@ -763,7 +796,11 @@ diagram D {
   monitor.suspicion -> suspicion
   train pi by ppo maximising rater.score
 }
-"""),
+""",
+        why=("optimising against a detector teaches the optimised model to evade it, and the "
+             "detector stops being evidence (Baker et al. 2025, Monitoring Reasoning Models for "
+             "Misbehavior)"),
+        help="keep the monitor out of the training signal; train on a separate evaluator"),
     "S0303": Code(
         "trusted box trained on an untrusted influence [A17]",
         "A box declared trusted or formal is learned, and its training signal can be influenced "
@@ -795,7 +832,12 @@ diagram D {
   clf.flagged -> flagged
   train clf by sgd maximising clf.flagged
 }
-"""),
+""",
+        why=("trust in a learned box rests on how it was trained; an untrusted influence on its "
+             "training signal can plant behaviour that later training does not remove (Hubinger et"
+             " al. 2024, Sleeper Agents)"),
+        help=("train `{target}` only on trusted signals, or mark it untrusted; if it is trusted for"
+              " another reason (e.g. too weak to scheme) acknowledge this finding with `allow`")),
     "S0401": Code(
         "judge reads what it judges [A9]",
         "A human or trusted judge reads an untrusted model's output and its judgement trains "
@@ -823,7 +865,12 @@ diagram D {
   pi.response -> response
   train pi by rl maximising judge.score
 }
-"""),
+""",
+        why=("an untrusted model's output is an input to the judge that gates it: a "
+             "prompt-injection and manipulation surface (Greenblatt et al. 2024: the trusted "
+             "monitor reads the untrusted code)"),
+        help=("show the judge a sanitised or paraphrased version, and test it on adversarial "
+              "inputs")),
     "S0402": Code(
         "self-referential training target [A10]",
         "An agent's outputs become the training data of the learned evaluator that sets its "
@@ -861,7 +908,12 @@ diagram D {
   train rm by sgd maximising log_likelihood(raters.label)
   train pi by ppo maximising rm.score
 }
-"""),
+""",
+        why=("a model whose outputs become the labels of its own reward is trained on a target it "
+             "moves (feedback tampering; Everitt et al. 2021, Reward Tampering Problems and "
+             "Solutions)"),
+        help=("collect labels on a frozen snapshot's outputs, or freeze the evaluator while the "
+              "model trains")),
     "S0403": Code(
         "world-closing training loop [A16]",
         "An agent changes the state of a person (declared `stateful`: preferences that change) "
@@ -888,7 +940,12 @@ diagram D {
   pi.response -> user.response
   train pi by rl maximising user.clicks
 }
-"""),
+""",
+        why=("a policy that can change the preferences or the world its objective is computed from"
+             " has an incentive to shape them (Everitt et al. 2021, Agent Incentives: the content "
+             "recommender)"),
+        help=("compute the objective from preferences or states the policy cannot influence, or "
+              "model them as fixed data")),
     "S0501": Code(
         "reward tampering: control incentive on the reward process [A3]",
         "On the diagram unrolled in time, the agent has an instrumental control incentive on "
@@ -921,13 +978,24 @@ diagram D {
   pi.response -> rm.response
   train pi by ppo maximising rm.score
 }
-"""),
+""",
+        why=("an agent that can influence the process that computes its reward is rewarded for "
+             "corrupting it rather than for the task (Everitt, Hutter, Kumar, Krakovna 2021, "
+             "Reward Tampering Problems and Solutions in Reinforcement Learning)"),
+        help=("decouple the reward from what the agent can influence: train the evaluator on data "
+              "the agent cannot affect, optimise the current reward function, or learn the reward "
+              "directly from data it cannot tamper with (Everitt et al.)")),
     "S0502": Code(
         "information-only incentive on the reward process [A3]",
         "The agent influences part of its reward process only through its own later "
         "decisions: what direct learning of the reward leaves (Reward Tampering Problems and "
         "Solutions, Claims 4-5). Reported for information; usually no change is needed.",
-        None, trigger="lint the direct-learning example of the reward-tampering paper"),
+        None, trigger="lint the direct-learning example of the reward-tampering paper",
+        why=("an agent that can influence the process that computes its reward is rewarded for "
+             "corrupting it rather than for the task (Everitt, Hutter, Kumar, Krakovna 2021, "
+             "Reward Tampering Problems and Solutions in Reinforcement Learning)"),
+        help=("an information-only incentive is what direct learning leaves; no design change is "
+              "needed unless the agent should not learn from it at all")),
     "S0503": Code(
         "closed loop without an off-switch [A12]",
         "An untrusted agent acts on the world in a closed deployment loop with no trusted "
@@ -956,7 +1024,11 @@ diagram D {
   pi.response -> timeout.response
   timeout.passed -> env.response
 }
-"""),
+""",
+        why=("an untrusted agent acting in a loop should be time-bounded and interruptible "
+             "(Dalrymple et al. 2024: the deployed policy runs for a bounded time, then hands back"
+             " control)"),
+        help="put a trusted `timeout` or `shutdown` gate between the agent and the world"),
     "S0504": Code(
         "incentive to control the off-switch [A12]",
         "The shutdown lies on a path from the agent's decision to its utility: the reward "
@@ -998,7 +1070,12 @@ diagram D {
   stop.passed -> env.response
   train pi by rl maximising task.reward
 }
-"""),
+""",
+        why=("when the reward depends on whether the agent is interrupted, the agent is rewarded "
+             "for preventing or provoking the interruption (Orseau and Armstrong 2016, Safely "
+             "Interruptible Agents)"),
+        help=("keep the shutdown out of every path to the agent's training signal (do not truncate "
+              "the reward at shutdown)")),
     "S0505": Code(
         "the untrusted model can tell it is audited [A13]",
         "A directed path leads from audit selection, an auditor or a honeypot to an untrusted "
@@ -1025,7 +1102,11 @@ diagram D {
   pi.response -> audit.response
   audit.passed -> world.response
 }
-"""),
+""",
+        why=("a model that can tell when it is watched can behave well only then: a response "
+             "incentive on the audit variable (Greenblatt et al. 2024; Everitt et al. 2021)"),
+        help=("keep audit selection, honeypot flags and evaluation markers out of every input of "
+              "the untrusted model")),
     "S0601": Code(
         "optimised in a model, deployed unguarded [A11]",
         "An agent's training signal is computed only from simulators or world models (no real "
@@ -1052,7 +1133,11 @@ diagram D {
   pi.response -> real.response, world.response
   train pi by rl maximising real.outcome
 }
-"""),
+""",
+        why=("optimisation inside a model exploits the model's errors; in the world those errors "
+             "are real (Dalrymple et al. 2024, Towards Guaranteed Safe AI)"),
+        help=("add a runtime monitor reading the world model's predictions and the real "
+              "observations, and a gate on the actuator that falls back to a safe controller")),
     "S0701": Code(
         "assertion fails",
         "An `assert` in the proposal does not hold; the finding shows the witness. Assertions: "
@@ -1077,7 +1162,8 @@ diagram D {
   assert gated(pi)
   assert no path pi -> world avoiding filter
 }
-"""),
+""",
+        help="change the design so that the claim holds, or correct the claim"),
     "E0122": Code(
         "acknowledgement or assertion names an unknown box",
         "`allow CODE on X`, or an `assert`, names a box that the analysed diagram does not "

@@ -6,9 +6,11 @@ print. `render_text` draws them the way a good compiler does, with the source li
 
 from __future__ import annotations
 
-from typing import Iterable, Literal
+from typing import Annotated, Iterable, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer, SkipValidation
+
+from .witness import Witness, shown, texts
 
 Severity = Literal["error", "warning", "note"]
 
@@ -38,6 +40,11 @@ class Related(BaseModel):
     message: str
 
 
+# Steps of `wiring.witness`, made by the analyses (never read from input); JSON lists them as the
+# strings the text shows.
+_Witness = Annotated[Witness, SkipValidation, PlainSerializer(texts, return_type=list[str])]
+
+
 class Diagnostic(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
@@ -51,7 +58,7 @@ class Diagnostic(BaseModel):
     notes: list[str] = []
     # Findings of the analyses also carry:
     why: str = ""                    # why it matters, with the paper it comes from
-    witness: list[str] = []          # the path through the diagram that shows it
+    witness: _Witness = ()           # the path through the diagram that shows it
     acknowledged: str | None = None  # the reason given by `allow CODE because "..."`
 
     def key(self) -> tuple:
@@ -60,11 +67,13 @@ class Diagnostic(BaseModel):
 
 
 def report(code: str, span: Span | None, message: str, *, label: str | None = None,
-           help: str | None = None, related: Iterable[tuple[Span | None, str]] = (),
-           notes: Iterable[str] = (), witness: Iterable = (), **facts) -> Diagnostic:
-    """A diagnostic of `code` at `span`. Its severity, reason (`why`) and default label and help
-    come from the code's entry in CODES; `facts` fill in the help template. A code that CODES
-    lacks is a KeyError: a test makes sure the source names none."""
+           help: str | None = None, why: str | None = None,
+           related: Iterable[tuple[Span | None, str]] = (), notes: Iterable[str] = (),
+           witness: Iterable = (), **facts) -> Diagnostic:
+    """A diagnostic of `code` at `span`. Its severity, and its default label, help and reason
+    (`why`), come from the code's entry in CODES; `facts` fill in the help template. A finding
+    that one code reports for a second mechanism gives that mechanism's `why` and `help`. A code
+    that CODES lacks is a KeyError: a test makes sure the source names none."""
     from .codes import CODES  # only when something is reported: a clean check never loads it
 
     entry = CODES[code]
@@ -74,7 +83,7 @@ def report(code: str, span: Span | None, message: str, *, label: str | None = No
         code=code, severity=entry.severity, message=message, span=span,
         label=entry.label if label is None else label, help=help,
         related=[Related(span=s, message=m) for s, m in related if s is not None],
-        notes=list(notes), why=entry.why, witness=list(witness),
+        notes=list(notes), why=entry.why if why is None else why, witness=tuple(witness),
     )
 
 
@@ -164,7 +173,7 @@ def render_lines(diagnostic: Diagnostic, sources: dict[str, str]) -> list[list[t
         out.append([(f"{pad}--> ", "gutter"), (str(related.span), "")])
         out += _excerpt(sources, related.span, "", "caret_note", width)
     if diagnostic.witness:
-        out.append([("witness", "note"), (": " + " -> ".join(diagnostic.witness), "")])
+        out.append([("witness", "note"), (": " + shown(diagnostic.witness), "")])
     if diagnostic.why:
         out.append([("why", "note"), (f": {diagnostic.why}", "")])
     for note in diagnostic.notes:

@@ -47,8 +47,8 @@ def _edges(system: System) -> dict[tuple, str]:
     found = {}
     for e in system.edges:
         modes = f" when {', '.join(sorted(e.modes))}" if e.modes is not None else ""
-        source = e.source if e.source.startswith("in:") else f"{e.source}.{e.source_port}"
-        target = e.target if e.target.startswith("out:") else f"{e.target}.{e.target_port}"
+        source = e.source if system.boxes[e.source].outer else f"{e.source}.{e.source_port}"
+        target = e.target if system.boxes[e.target].outer else f"{e.target}.{e.target_port}"
         text = f"{source} -> {target}{' (delayed)' if e.delayed else ''}{modes}"
         found[(e.source, e.source_port, e.target, e.target_port, e.delayed, e.modes)] = text
     return found

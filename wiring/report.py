@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .analysis import Analysis
 from .diagnostics import render_text
+from .witness import shown, texts
 
 INCENTIVE_NAMES = {
     "voi": "value of information",
@@ -58,7 +59,7 @@ def lint_json(path: str, analysis: Analysis) -> dict:
         "steps_needed": analysis.steps_needed,
         "findings": [f.model_dump(mode="json") for f in analysis.findings],
         "assertions": [{"assertion": _claim(a.assertion.text), "holds": a.holds,
-                        "message": a.message, "witness": a.witness,
+                        "message": a.message, "witness": texts(a.witness),
                         "span": a.assertion.span.model_dump() if a.assertion.span else None}
                        for a in analysis.assertions],
     }
@@ -75,14 +76,14 @@ def incentives_text(path: str, analysis: Analysis) -> str:
         lines.append(f"\ndecision `{incentives.decision}`:")
         for key, label in INCENTIVE_NAMES.items():
             table = getattr(incentives, key)
-            names = ", ".join(f"`{n}`" for n in sorted(table)) or "none"
+            names = ", ".join(f"`{n}`" for n in sorted(map(str, table))) or "none"
             lines.append(f"  {label}: {names}")
         witnesses = [(name, kind, witness)
                      for key, kind in (("ici_control", "control"), ("ici_info", "information-only"))
-                     for name, witness in sorted(getattr(incentives, key).items())]
+                     for name, witness in _by_name(getattr(incentives, key))]
         if witnesses:
             lines.append("  control incentive witnesses (decision -> box -> reward):")
-            lines += [f"    {name} ({kind}): " + " -> ".join(witness)
+            lines += [f"    {name} ({kind}): " + shown(witness)
                       for name, kind, witness in witnesses]
     return "\n".join(lines)
 
@@ -117,8 +118,13 @@ def incentives_json(path: str, analysis: Analysis) -> dict:
         "steps": analysis.steps,
         "steps_needed": analysis.steps_needed,
         "decisions": [
-            {"decision": i.decision, **{key: {name: witness for name, witness in
-                                              sorted(getattr(i, key).items())}
+            {"decision": i.decision, **{key: {name: texts(witness) for name, witness in
+                                              _by_name(getattr(i, key))}
                                         for key in INCENTIVE_NAMES}}
             for i in analysis.incentives],
     }
+
+
+def _by_name(table: dict) -> list[tuple[str, tuple]]:
+    """An incentive table's entries by the name of what they are on (`rm`, `Θ:rm`)."""
+    return sorted((str(subject), witness) for subject, witness in table.items())

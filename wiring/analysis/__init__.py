@@ -64,16 +64,8 @@ def _failure(result: AssertionResult) -> Diagnostic:
     """A failing assertion, reported like a finding: with its witness."""
     assertion = result.assertion
     claim = assertion.text.removeprefix("assert ").strip()
-    diagnostic = report("S0701", assertion.span, f"assertion fails: {claim}",
-                       label=result.message,
-                       help="change the design so that the claim holds, or correct the claim")
-    return diagnostic.model_copy(update={"witness": result.witness})
-
-
-def _box_named(item: str) -> str:
-    """The box a witness item stands for: `Θ:rm@1` (its parameters at step 1), `U:policy#0@2`
-    (its reward) and `rm@1` all name a box of the diagram."""
-    return item.removeprefix("Θ:").removeprefix("U:").split("@")[0].split("#")[0]
+    return report("S0701", assertion.span, f"assertion fails: {claim}", label=result.message,
+                  witness=result.witness)
 
 
 def _applicable(proposal: Proposal, diagram: str):
@@ -90,7 +82,7 @@ def _acknowledge(proposal: Proposal, diagram: str, findings: list[Diagnostic]) -
             if allow.code != finding.code:
                 continue
             if allow.target is not None and \
-                    allow.target not in {_box_named(item) for item in finding.witness}:
+                    allow.target not in {step.box for step in finding.witness}:
                 continue
             finding = finding.model_copy(update={"acknowledged": allow.reason})
             used.add(index)

@@ -4,13 +4,13 @@ witness path through the diagram."""
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from .. import witness as w
 from ..model import Assertion, Proposal
 from ..structure import active
 from .graph import System
 from .incentives import Incentives
-from .lints import _full_gates, _hazards, _sinks
 
 
 @dataclass
@@ -18,7 +18,7 @@ class AssertionResult:
     assertion: Assertion
     holds: bool
     message: str
-    witness: list[str] = field(default_factory=list)
+    witness: w.Witness = ()
 
 
 def _resolve(system: System, name: str) -> tuple[str, str | None] | None:
@@ -93,43 +93,44 @@ def _check(system: System, assertion: Assertion, incentives: dict[str, Incentive
         path = _port_path(system, resolved[assertion.source], resolved[assertion.target], avoiding)
         if path is None:
             return AssertionResult(assertion, True, "no such path")
-        return AssertionResult(assertion, False, "a path exists", path)
+        return AssertionResult(assertion, False, "a path exists", system.steps(path))
     if claim == "gated":
         box = system.boxes[resolved[assertion.target][0]]
-        gates = _full_gates(system)
-        reached = [sink for sink in _sinks(system) if sink.path != box.path and
+        gates = system.full_gates
+        reached = [sink for sink in system.sinks if sink.path != box.path and
                    system.reaches(box.path, sink.path, modes=system.deploy_modes) is not None]
         for sink in reached:
             path = system.reaches(box.path, sink.path, gates - {box.path}, modes=system.deploy_modes)
             if path is not None:
                 return AssertionResult(assertion, False,
                                        f"`{box.path}` reaches `{sink.path}` with no trusted gate "
-                                       "that examines all of it", path)
+                                       "that examines all of it", system.steps(path))
         if not reached:
             return AssertionResult(assertion, True, f"vacuously: `{box.path}` reaches no "
                                    "sink or environment in deployment")
         return AssertionResult(assertion, True, "every path to the world passes a trusted gate")
     if claim == "trusted":
         target = resolved[assertion.target]
-        for hazard in _hazards(system):
+        for hazard in system.hazards:
             if hazard.path == target[0]:
-                return AssertionResult(assertion, False, f"`{hazard.path}` is untrusted", [hazard.path])
-            path = _port_path(system, (hazard.path, None), target, _full_gates(system))
+                return AssertionResult(assertion, False, f"`{hazard.path}` is untrusted",
+                                       (hazard.place,))
+            path = _port_path(system, (hazard.path, None), target, system.full_gates)
             if path is not None:
                 return AssertionResult(assertion, False,
                                        f"untrusted `{hazard.path}` reaches it with no trusted gate",
-                                       path)
+                                       system.steps(path))
         return AssertionResult(assertion, True, "only trusted sources reach it ungated")
     decision = resolved[assertion.source][0]
     found = incentives.get(decision)
     if found is None:
         return AssertionResult(assertion, True, f"`{decision}` is not a trained agent: it has no "
                                "incentives")
-    target = resolved[assertion.target][0]
+    target = system.boxes[resolved[assertion.target][0]].place
     tables = {"control": ["ici_control"], "response": ["ri"], "information": ["voi"],
               None: ["ici_control", "ici_info"]}[assertion.incentive]
     for table in tables:
-        for key in (target, "Θ:" + target):
+        for key in (target, w.Params(target)):
             witness = getattr(found, table).get(key)
             if witness is not None:
                 label = {"ici_control": "an instrumental control incentive",

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..model import Name
-
+from ..structure import active
 from .graph import Edge, System, per_system
-from .lints import _examined, _hazards, _is_gate, _sinks
 
 
 @dataclass
@@ -36,7 +35,7 @@ class Bound:
 def _port_type(system: System, box: str, port: str, direction: str) -> str | None:
     from ..types import show_type
 
-    if box.startswith(("in:", "out:")):
+    if system.boxes[box].outer is not None:
         ports = system.diagram.ports
     else:
         declared = system.proposal.box(system.boxes[box].component)
@@ -63,12 +62,12 @@ def _content_graph(system: System, hazard: str) -> nx.DiGraph:
 @per_system
 def _deployed_wires(system: System) -> list[tuple[Edge, str | None]]:
     """The wires that act within a step in deployment, with the type of what each carries."""
-    deploy = set(system.deploy_modes)
+    deploy = None if None in system.deploy_modes else frozenset(system.deploy_modes)
     wires = []
     for edge in system.edges:
-        if edge.delayed or (edge.modes is not None and None not in deploy and not edge.modes & deploy):
+        if edge.delayed or not active(edge.modes, deploy):
             continue
-        direction = "in" if edge.source.startswith("in:") else "out"
+        direction = "in" if system.boxes[edge.source].outer == "in" else "out"
         wires.append((edge, _port_type(system, edge.source, edge.source_port, direction)))
     return wires
 
@@ -82,11 +81,11 @@ def bounds(system: System) -> list[Bound]:
     values = {decide.to_sympy(Name(name=name)): decide.to_sympy(p.default)
               for name, p in system.proposal.params.items() if p.default is not None}
     found = []
-    for hazard in _hazards(system):
+    for hazard in system.hazards:
         graph = _content_graph(system, hazard.path)
         if hazard.path not in graph:
             continue
-        for sink in _sinks(system):
+        for sink in system.sinks:
             if sink.path == hazard.path or sink.path not in graph or \
                     not nx.has_path(graph, hazard.path, sink.path):
                 continue
@@ -97,14 +96,14 @@ def bounds(system: System) -> list[Bound]:
                 found.append(Bound(hazard.path, sink.path, "", "", None, None, [],
                                    "not computed: the paths between them contain a loop"))
                 continue
-            gates = system.ordered(g for g in between if _is_gate(system.boxes[g]))
+            gates = system.ordered(g for g in between if system.is_gate(system.boxes[g]))
             passes = {}
             for gate in gates:
                 box = system.boxes[gate]
                 miss_expr = box.expr("miss")
                 miss = (decide.to_sympy(miss_expr) if miss_expr is not None
                         else sympy.Symbol(f"miss_{gate.replace('.', '_')}", nonnegative=True))
-                coverage = _examined(system, box)
+                coverage = system.examined(box)
                 # An unexamined fraction passes: P(pass) = (1 - c) + c * miss.
                 cov = sympy.nsimplify(coverage)
                 passes[gate] = sympy.simplify(1 - cov + cov * miss) if coverage < 1 else miss

@@ -18,9 +18,14 @@ from functools import cached_property, wraps
 
 import networkx as nx
 
+from .. import witness as w
 from ..diagnostics import Span
 from ..model import Attributes, Diagram, Expr, Instance, Proposal, Training
 from ..structure import active, flatten, kind_chain
+
+HAZARD_KINDS = ("agent", "model")       # untrusted producers of content
+GATE_KINDS = ("gate", "verifier", "auditor", "overseer", "monitor", "human")
+GATE_TRUST = ("trusted", "formal", "human")
 
 DEPLOY_WORDS = ("deploy", "inference", "serve", "production", "runtime")
 TRAIN_WORDS = ("train", "sft", "rl", "reward", "finetune", "pretrain", "distill",
@@ -50,6 +55,7 @@ class Box:
     kinds: tuple[str, ...]          # the kind and its ancestors, most specific first
     modes: frozenset[str] | None    # None: active in every mode
     span: Span | None
+    place: w.Box | w.Port           # how a witness names it
 
     def is_a(self, *kinds: str) -> bool:
         return not self._kind_set.isdisjoint(kinds)
@@ -61,6 +67,11 @@ class Box:
     @property
     def trust(self) -> str:
         return self.attributes.trust
+
+    @property
+    def outer(self) -> str | None:
+        """"in" or "out" for an outer port of the diagram (a pseudo-box), else None."""
+        return self.place.direction if isinstance(self.place, w.Port) else None
 
     @property
     def provenance(self) -> str:
@@ -93,6 +104,7 @@ class Pressure:
     anchors: list[str]                  # boxes named in kl(...) besides the target
     modes: frozenset[str] | None
     diagram_path: str
+    index: int                          # its place in System.pressures
 
     @property
     def family(self) -> str:
@@ -103,8 +115,11 @@ class Pressure:
         return self.training.span
 
     @property
-    def sources(self) -> set[str]:
-        return {box for box, _ in self.reads}
+    def sources(self):
+        """The boxes the signal reads, once each, in the order it reads them: a set would
+        iterate in an order that changes with the hash seed, and the order in which the
+        unrolled diagram and the train graph add their edges decides between equal paths."""
+        return dict.fromkeys(box for box, _ in self.reads).keys()
 
     def strength(self) -> str:
         """How hard the optimiser pushes, in words (Gao et al.: BoN spends log n nats)."""
@@ -282,15 +297,13 @@ class System:
         return graph
 
     def pressure_modes(self, pressure: "Pressure") -> list[str | None]:
-        if pressure.modes is None:
-            return self.mode_list
-        return [m for m in self.mode_list if m in pressure.modes]
+        return [m for m in self.mode_list if active(pressure.modes, m)]
 
     def train_reaches(self, a: str, b: str, avoiding=frozenset(), b_modes=None,
-                      a_modes=None) -> list[str] | None:
+                      a_modes=None) -> list | None:
         """A path from a (in one of `a_modes`) to b (in one of `b_modes`) in the train graph
-        (data within modes, parameters across them), as box names, with each optimisation wire
-        shown as `[optimiser trains box]`."""
+        (data within modes, parameters across them), as box paths, with each optimisation wire
+        as its witness step (`[optimiser trains box]`)."""
         graph = self.train_graph
         starts = [(a, m) for m in (self.mode_list if a_modes is None else a_modes)
                   if (a, m) in graph]
@@ -312,10 +325,92 @@ class System:
             if not shown:
                 shown.append(tail[0])
             if "pressure" in data:
-                shown.append(f"[{data['pressure'].training.optimiser} trains {head[0]}]")
+                pressure = data["pressure"]
+                shown.append(w.Trains(pressure.index, pressure.training.optimiser,
+                                      self.boxes[head[0]].place))
             if head[0] != shown[-1]:
                 shown.append(head[0])
         return shown or [a]
+
+    # ------------------------------------------------------------------ roles
+    # What several analyses ask of the same system: where untrusted content comes from, where
+    # it acts on the world, and which trusted boxes stand in its way. Each is computed once;
+    # lists are in declaration order (the order of `boxes`).
+
+    @cached_property
+    def environments(self) -> frozenset[str]:
+        return frozenset(b.path for b in self.boxes.values() if b.is_a("environment"))
+
+    @cached_property
+    def hazards(self) -> list[Box]:
+        """Untrusted producers of content: agents and models marked untrusted."""
+        return [b for b in self.boxes.values() if b.trust == "untrusted" and b.is_a(*HAZARD_KINDS)]
+
+    @cached_property
+    def sinks(self) -> list[Box]:
+        """Where outputs act on the world: sink and environment boxes in the deployment modes,
+        and the diagram's own outputs when it declares a deployment mode (its actuators)."""
+        deployed = set().union(*(self.graph_in(m).nodes for m in self.deploy_modes))
+        has_deploy = any(phase_of(m) == "deploy" for m in self.modes)
+        return [b for b in self.boxes.values() if b.path in deployed and
+                (b.is_a("sink") or (b.is_a("environment") and b.outer is None)
+                 or (b.outer == "out" and has_deploy))]
+
+    @staticmethod
+    def is_gate(box: Box) -> bool:
+        """A trusted box that can stop what passes it."""
+        return box.is_a(*GATE_KINDS) and box.trust in GATE_TRUST
+
+    @cached_property
+    def gates(self) -> list[Box]:
+        return [b for b in self.boxes.values() if self.is_gate(b)]
+
+    @cached_property
+    def full_gates(self) -> frozenset[str]:
+        """The trusted gates that examine everything that reaches them."""
+        return frozenset(b.path for b in self.gates if self.examined(b) >= 1)
+
+    def examined(self, gate: Box) -> float:
+        """The fraction of what reaches `gate` on which it acts after an examination. A gate
+        that examines content itself (an evaluator, a person, a filter, an editor, a
+        sanitizer) covers what it sees (its `coverage`); a gate that only acts on verdicts (a
+        router, a shutdown latch, a timeout) examines as much as the best-covering chain of
+        evaluators that informs it: a verdict relayed through a box that examines only a
+        fraction (an auditor) is limited to that fraction (a bottleneck path)."""
+        cache = self.__dict__.setdefault("_examined", {})
+        if gate.path not in cache:
+            cache[gate.path] = self.number(gate, "coverage", 1.0)
+            examines = gate.is_a("evaluator", "human", "filter", "editor", "sanitizer")
+            relayed = None if examines else self._relayed_coverage(gate)
+            if relayed is not None:
+                cache[gate.path] = min(cache[gate.path], relayed)
+        return cache[gate.path]
+
+    def _relayed_coverage(self, gate: Box) -> float | None:
+        """The best coverage of an evaluator whose verdict reaches `gate` through evaluators
+        that cover at least as much: 0 when none does, None when no evaluator informs the gate."""
+        judges, world = self._judges, self.environments
+        informers = self.reachable(gate.path, world, self.deploy_modes, reverse=True) & \
+            judges.keys() - {gate.path}
+        if not informers:
+            return None
+        narrower = self.__dict__.setdefault("_narrower", {})
+        for level in sorted({judges[p] for p in informers}, reverse=True):
+            # Evaluators that cover less than `level` would narrow the chain: do not pass them.
+            if level not in narrower:
+                narrower[level] = frozenset(p for p, c in judges.items() if c < level) | world
+            reached = self.reachable(gate.path, narrower[level], self.deploy_modes, reverse=True)
+            if any(judges[p] >= level for p in informers & reached):
+                return level
+        return 0.0
+
+    @cached_property
+    def _judges(self) -> dict[str, float]:
+        """Every evaluator and person, with the fraction of what it sees that it examines."""
+        return {p: self.number(b, "coverage", 1.0) for p, b in self.boxes.items()
+                if b.is_a("evaluator", "human")}
+
+    # ------------------------------------------------------------------ numbers and order
 
     def number(self, box: Box, name: str, default: float | None = None) -> float | None:
         """A numeric attribute of a box, with parameters at their declared values."""
@@ -329,11 +424,15 @@ class System:
     def _rank(self) -> dict[str, int]:
         return {path: index for index, path in enumerate(self.boxes)}
 
-    def rank(self, name: str) -> int:
+    def rank(self, path: str) -> int:
         """Declaration order: analyses choose among equal witnesses in this order, never by
         name, so that renaming boxes cannot change a finding."""
-        name = name.removeprefix("Θ:")
-        return self._rank.get(name.split("#")[0], len(self._rank))
+        return self._rank.get(path, len(self._rank))
+
+    def steps(self, path) -> w.Witness:
+        """A witness from a path of the analyses: box paths become the boxes' steps; steps
+        (optimisation wires, breaks) stay."""
+        return tuple(self.boxes[item].place if isinstance(item, str) else item for item in path)
 
     def ordered(self, paths) -> list[str]:
         return sorted(paths, key=self.rank)
@@ -404,11 +503,12 @@ def build(proposal: Proposal, diagram: Diagram) -> System:
             path=leaf.path, instance=instance, component=instance.of,
             attributes=instance.attributes,
             kinds=kind_chain(proposal.kinds, instance.attributes.kind), modes=leaf.modes,
-            span=instance.span)
-    for training in flat.trainings:
+            span=instance.span, place=w.Box(leaf.path))
+    for index, training in enumerate(flat.trainings):
         system.pressures.append(Pressure(target=training.target, training=training.training,
                                          reads=training.reads, anchors=training.anchors,
-                                         modes=training.modes, diagram_path=training.prefix))
+                                         modes=training.modes, diagram_path=training.prefix,
+                                         index=index))
     for port in diagram.ports:
         path = f"{'in' if port.direction == 'in' else 'out'}:{port.name}"
         system.boxes[path] = Box(
@@ -417,7 +517,8 @@ def build(proposal: Proposal, diagram: Diagram) -> System:
                                                                trust="environment")),
             component=diagram.name, attributes=Attributes(kind="environment", trust="environment"),
             kinds=("outer_input" if port.direction == "in" else "outer_output", "environment"),
-            modes=frozenset(port.modes) if port.modes is not None else None, span=port.span)
+            modes=frozenset(port.modes) if port.modes is not None else None, span=port.span,
+            place=w.Port(port.direction, port.name))
     system.edges = [Edge(source=w.source, source_port=w.source_port, target=w.target,
                          target_port=w.target_port, delayed=w.delayed, modes=w.modes, span=w.span)
                     for w in flat.wires]

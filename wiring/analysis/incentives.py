@@ -23,38 +23,34 @@ from typing import NamedTuple
 
 import networkx as nx
 
+from .. import witness as w
 from ..structure import active
-from .graph import Pressure, System, breadth_first, trace as _trace
+from ..witness import Node
+from .graph import Pressure, System, breadth_first, phase_of, trace as _trace
 
 DEFAULT_STEPS = 3
 
 
-class Node(NamedTuple):
-    """A node of the unrolled diagram. A tuple, so hashing (the inner loop of every search)
-    is cheap."""
-
-    box: str
-    step: int
-    role: str = "chance"  # chance, decision, utility, params
-
-    def __str__(self) -> str:
-        prefix = {"utility": "U:", "params": "Θ:"}.get(self.role, "")
-        return f"{prefix}{self.box}@{self.step}"
+Subject = w.Box | w.Port | w.Params   # what an incentive is on
 
 
 @dataclass
 class Incentives:
-    """The incentives of one agent's decision, by box (aggregated over steps)."""
+    """The incentives of one agent's decision, by box or its parameters (aggregated over
+    steps), each with a witness."""
 
     decision: str
-    voi: dict[str, list[str]] = field(default_factory=dict)          # box -> witness
-    ri: dict[str, list[str]] = field(default_factory=dict)
-    voc: dict[str, list[str]] = field(default_factory=dict)
-    ici_control: dict[str, list[str]] = field(default_factory=dict)
-    ici_info: dict[str, list[str]] = field(default_factory=dict)
+    voi: dict[Subject, w.Witness] = field(default_factory=dict)
+    ri: dict[Subject, w.Witness] = field(default_factory=dict)
+    voc: dict[Subject, w.Witness] = field(default_factory=dict)
+    ici_control: dict[Subject, w.Witness] = field(default_factory=dict)
+    ici_info: dict[Subject, w.Witness] = field(default_factory=dict)
 
-    def has(self, kind: str, box: str) -> bool:
-        return box in getattr(self, kind)
+    def has(self, kind: str, subject: Subject | str) -> bool:
+        """Whether the decision has incentive `kind` on `subject`, given as a step or by the
+        name the report shows (`rm`, `Θ:rm`)."""
+        table = getattr(self, kind)
+        return subject in table or any(str(s) == subject for s in table)
 
 
 class Links(NamedTuple):
@@ -99,8 +95,6 @@ def decision_boxes(system: System) -> list[str]:
 def _learning_modes(system: System) -> frozenset[str] | None:
     """The modes in which agents learn: every mode but the deployment ones (what happens in
     deployment is not rewarded). None when the diagram has no modes."""
-    from .graph import phase_of
-
     if not system.modes:
         return None
     learning = [m for m in system.modes if phase_of(m) != "deploy"]
@@ -150,50 +144,53 @@ def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
     modes = _learning_modes(system)
 
     boxes = {path: box for path, box in system.boxes.items() if active(box.modes, modes)}
+    place = {path: box.place for path, box in boxes.items()}
+    role = {path: "decision" if path in agents else "chance" for path in boxes}
+
+    def node(path: str, t: int) -> Node:
+        return Node(place[path], t, role[path])
+
     edges = [e for e in system.edges
              if active(e.modes, modes) and e.source in boxes and e.target in boxes]
     for t in range(steps):
         for path, box in boxes.items():
-            role = "decision" if path in agents else "chance"
-            graph.add_node(Node(path, t, role))
+            graph.add_node(node(path, t))
             if box.attributes.stateful and t + 1 < steps:
-                graph.add_edge(Node(path, t, role), Node(path, t + 1, role))
+                graph.add_edge(node(path, t), node(path, t + 1))
         for edge in edges:
-            tail_role = "decision" if edge.source in agents else "chance"
-            head_role = "decision" if edge.target in agents else "chance"
             # What enters a stateful box updates the state its outputs show at the next step.
             later = edge.delayed or system.boxes[edge.target].attributes.stateful
             if later:
                 if t + 1 < steps:
-                    graph.add_edge(Node(edge.source, t, tail_role), Node(edge.target, t + 1, head_role))
+                    graph.add_edge(node(edge.source, t), node(edge.target, t + 1))
             else:
-                graph.add_edge(Node(edge.source, t, tail_role), Node(edge.target, t, head_role))
+                graph.add_edge(node(edge.source, t), node(edge.target, t))
         for box in system.ordered(trained & set(boxes)):
-            theta = Node(box, t, "params")
-            graph.add_edge(theta, Node(box, t, "chance"))
+            theta = Node(place[box], t, "params")
+            graph.add_edge(theta, Node(place[box], t, "chance"))
             if t + 1 < steps:
-                graph.add_edge(theta, Node(box, t + 1, "params"))
+                graph.add_edge(theta, Node(place[box], t + 1, "params"))
     utilities: dict[str, list[Node]] = {a: [] for a in agents}
-    for index, pressure in enumerate(system.pressures):
+    for pressure in system.pressures:
+        target = pressure.target
         for t in range(steps):
-            reads = [Node(s, t, "decision" if s in agents else "chance") for s in pressure.sources
-                     if s in boxes]
-            if pressure.target in agents:
-                utility = Node(f"{pressure.target}#{index}", t, "utility")
+            reads = [node(s, t) for s in pressure.sources if s in boxes]
+            if target in agents:
+                utility = Node(system.boxes[target].place, t, "utility", pressure.index)
                 graph.add_node(utility)
                 for read in reads:
                     graph.add_edge(read, utility)
-                utilities[pressure.target].append(utility)
-            elif t + 1 < steps and pressure.target in boxes:
+                utilities[target].append(utility)
+            elif t + 1 < steps and target in boxes:
                 # Training moves the parameters the next step uses.
                 for read in reads:
-                    graph.add_edge(read, Node(pressure.target, t + 1, "params"))
-    decisions = {a: [Node(a, t, "decision") for t in range(steps)] for a in agents if a in boxes}
+                    graph.add_edge(read, Node(place[target], t + 1, "params"))
+    decisions = {a: [node(a, t) for t in range(steps)] for a in agents if a in boxes}
     utilities = {a: u for a, u in utilities.items() if a in decisions}
     _break_cycles(graph)
     # Witnesses and tables list nodes by time, then declaration order: never by name.
-    order = {node: rank for rank, node in enumerate(sorted(
-        graph, key=lambda n: (n.step, system.rank(n.box), n.role)))}
+    order = {n: rank for rank, n in enumerate(sorted(
+        graph, key=lambda n: (n.step, system.rank(n.place.path), n.role, n.training)))}
     return CID(graph=graph, decisions=decisions, utilities=utilities, steps=steps, order=order)
 
 
@@ -273,10 +270,8 @@ def requisite_graph(cid: CID, agent: str) -> Links:
 def incentives(system: System, cid: CID, agent: str) -> Incentives:
     """Incentives of `agent`'s first decision, reported by box with a witness path."""
     key = cid.order.__getitem__
-
-    def shown(path: list) -> list[str]:
-        return [str(node) for node in path]
-
+    shown = tuple
+    agent_place = system.boxes[agent].place
     graph = cid.links
     decision = cid.decisions[agent][0]
     others = frozenset(d for d in cid.decisions[agent] if d != decision)
@@ -293,7 +288,7 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
     free_from_decision = _search(graph, [decision], through=others)
     free_to_reward = _search(graph, reward, forward=False, through=others)
     for node in sorted(from_decision.keys() & to_reward.keys(), key=key):
-        if node.role in ("utility", "decision") or node.box == agent:
+        if node.role in ("utility", "decision") or node.place == agent_place:
             continue
         if node in free_from_decision and node in free_to_reward:
             path = _trace(free_from_decision, node) + _trace(free_to_reward, node)[-2::-1]
@@ -326,14 +321,14 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
         if node in parents and not (
                 reward and node in _d_connected(requisite, reward, family - {node})):
             continue
-        _record(result.voi, node, [str(node), "(observed)", str(decision)])
+        _record(result.voi, node, (node, w.OBSERVED, decision))
     return result
 
 
-def _record(table: dict[str, list[str]], node: Node, witness: list[str]) -> None:
-    name = ("Θ:" if node.role == "params" else "") + node.box
-    if name not in table:
-        table[name] = witness
+def _record(table: dict[Subject, w.Witness], node: Node, witness: w.Witness) -> None:
+    subject = w.Params(node.place) if node.role == "params" else node.place
+    if subject not in table:
+        table[subject] = witness
 
 
 def report(system: System, steps: int = DEFAULT_STEPS) -> list[Incentives]:

@@ -11,37 +11,32 @@ from typing import Callable, Iterable
 
 import networkx as nx
 
+from .. import witness as w
 from ..diagnostics import Diagnostic, report
-from .graph import Box, Pressure, System, breadth_first, per_system, phase_of
+from .graph import (GATE_TRUST, HAZARD_KINDS, Box, Pressure, System, breadth_first,
+                    per_system)
 
 AGENT_KINDS = ("agent",)
-HAZARD_KINDS = ("agent", "model")                     # untrusted producers of content
 PROXY_KINDS = ("evaluator", "model")                   # learned proxies of judgement or the world
 DETECTOR_KINDS = ("monitor", "overseer", "auditor", "filter")
-GATE_KINDS = ("gate", "verifier", "auditor", "overseer", "monitor", "human")
 JUDGING_KINDS = ("human", "evaluator")
 WATCHER_KINDS = ("monitor", "critic", "overseer", "auditor", "judge")
 SANITIZER_KINDS = ("sanitizer",)
-GATE_TRUST = ("trusted", "formal", "human")
 
 Analysis = Callable[[System], Iterable[Diagnostic]]
 
 
-def _names(path: list[str]) -> list[str]:
-    return [p for p in path]
-
-
-def _finding(code: str, severity: str, message: str, box: Box | None, witness: list[str], why: str,
-             help: str, related=(), notes=()) -> Diagnostic:
-    diagnostic = report(code, box.span if box else None, message, help=help, related=related,
-                        notes=notes, witness=witness)
-    assert diagnostic.severity == severity, code
-    return diagnostic.model_copy(update={"why": why})
-
-
-@per_system
-def _environments(system: System) -> frozenset[str]:
-    return frozenset(b.path for b in system.boxes.values() if b.is_a("environment"))
+# S0401 and S0402 each name two mechanisms. The codes' entries give the reason and help of the
+# first; the second's differ.
+_PERSUADED_WHY = ("a judge who reads an optimised model's output and decides its reward is a "
+                  "target for persuasion and manipulation: the model has an incentive to control "
+                  "the judgement (Everitt et al. 2021, Agent Incentives)")
+_PERSUADED_HELP = ("make the judge robust (debate's assumption), or keep the judged output from "
+                   "being optimised against the same judge")
+_OWN_LABEL_WHY = ("when the model being trained also answers the sub-questions that define its "
+                  "target, it can steer its own label (Christiano et al. 2018, IDA: the target "
+                  "must come from the previous iterate)")
+_OWN_LABEL_HELP = "compute the target with a frozen snapshot: `prev = frozen model`"
 
 
 def _computed_sources(system: System, pressure: Pressure, outcomes: bool) -> list[str]:
@@ -50,7 +45,7 @@ def _computed_sources(system: System, pressure: Pressure, outcomes: bool) -> lis
     the proxy its signal is computed by."""
     return system.ordered(s for s in pressure.sources if s != pressure.target and
                   (outcomes or not (system.boxes.get(s) and system.boxes[s].is_a("environment")
-                                    and not s.startswith("in:"))))
+                                    and system.boxes[s].outer != "in")))
 
 
 def _path_to_signal(system: System, start: str, pressure: Pressure, avoiding=frozenset(),
@@ -87,11 +82,12 @@ def _through(system: System, start: str, via: str, pressure: Pressure,
     return best
 
 
-def _signal_label(pressure: Pressure) -> str:
+def _signal_label(pressure: Pressure) -> w.Signal:
     from ..types import show_expr
 
     verb = "maximise" if pressure.training.objective == "maximise" else "minimise"
-    return f"[{pressure.training.optimiser}: {verb} {show_expr(pressure.training.signal)}]"
+    return w.Signal(pressure.index, pressure.training.optimiser, verb,
+                    show_expr(pressure.training.signal))
 
 
 def _is_proxy(box: Box) -> bool:
@@ -100,14 +96,14 @@ def _is_proxy(box: Box) -> bool:
 
 def _outcome(box: Box) -> bool:
     """A node that stands for real human judgement or real-world outcome."""
-    return box.is_a("human", "environment") and not box.path.startswith("out:")
+    return box.is_a("human", "environment") and box.outer != "out"
 
 
 # ------------------------------------------------------------------------------------ A2
 
 def goodhart(system: System) -> Iterable[Diagnostic]:
     proxies = {b.path for b in system.boxes.values() if _is_proxy(b)}
-    world = _environments(system)
+    world = system.environments
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if pressure.family == "supervised" or not target.is_a(*AGENT_KINDS):
@@ -125,16 +121,11 @@ def goodhart(system: System) -> Iterable[Diagnostic]:
                 notes.append("only-proxy: no human judgement or real outcome reaches the signal "
                              "except through learned proxies")
             box = system.boxes[proxy]
-            yield _finding(
-                "S0101", "warning",
+            yield report(
+                "S0101", target.span,
                 f"optimisation pressure on `{target.path}` lands on the learned proxy "
                 f"`{proxy}` ({box.attributes.kind})",
-                target, path + [_signal_label(pressure)],
-                "a learned proxy of judgement is exploited when optimised against: the true "
-                "objective peaks and then falls as the proxy score rises (Gao, Schulman, Hilton "
-                "2022, Scaling Laws for Reward Model Overoptimization)",
-                "bound the pressure (best-of-n with small n, a KL budget, early stopping on a "
-                "held-out evaluator), or put human judgement or a real outcome in the signal",
+                witness=system.steps(path + [_signal_label(pressure)]),
                 related=[(box.span, f"`{proxy}` is the proxy"), (pressure.span, "the optimisation wire")],
                 notes=notes)
 
@@ -154,16 +145,11 @@ def heldout_contamination(system: System) -> Iterable[Diagnostic]:
             selection = pressure.family in ("early_stopping", "selection", "best_of", "quantilizer")
             target = system.boxes[pressure.target]
             kind = "a selection" if selection else "an optimisation"
-            yield _finding(
-                "S0102", "error",
+            yield report(
+                "S0102", held.span,
                 f"held-out `{held.path}` feeds {kind} of `{target.path}` "
                 f"({pressure.strength()})",
-                held, path + [_signal_label(pressure)],
-                "an evaluator used to choose or train what it evaluates is no longer held out: "
-                "its score is optimised too (Gao et al. 2022: even early stopping on the gold "
-                "model spends log(#configurations) nats of selection)",
-                "evaluate with the held-out box only after every choice is made, or declare a "
-                "second held-out evaluator for the selection",
+                witness=system.steps(path + [_signal_label(pressure)]),
                 related=[(pressure.span, "the optimisation wire")])
         # Shared provenance with a proxy used in a signal: correlated errors bias the estimate.
         ancestors = [system.boxes[a] for a in system.ancestors(held.path) if a in system.boxes]
@@ -177,90 +163,17 @@ def heldout_contamination(system: System) -> Iterable[Diagnostic]:
                 shared = proxy.provenance == held.provenance
                 if not common and not shared:
                     continue
-                witness = ([common[0], "...", held.path] if common else [held.path])
-                yield _finding(
-                    "S0103", "warning",
+                witness = [common[0], w.BREAK, held.path] if common else [held.path]
+                yield report(
+                    "S0103", held.span,
                     f"held-out `{held.path}` and the proxy `{proxy.path}` share "
                     + (f"the ancestor `{common[0]}`" if common else
                        f"provenance `{held.provenance}`"),
-                    held, witness + ["...", proxy.path],
-                    "a held-out evaluator whose errors are correlated with the proxy's "
-                    "overestimates the proxy's quality (Gao et al. 2022)",
-                    "draw the held-out evaluator's data and model from a different source",
+                    witness=system.steps(witness + [w.BREAK, proxy.path]),
                     related=[(proxy.span, "the proxy")])
 
 
 # -------------------------------------------------------------------------------- A5, A8
-
-@per_system
-def _hazards(system: System) -> list[Box]:
-    return sorted((b for b in system.boxes.values() if b.trust == "untrusted"
-                   and b.is_a(*HAZARD_KINDS)), key=lambda b: system.rank(b.path))
-
-
-@per_system
-def _sinks(system: System) -> list[Box]:
-    """Where outputs act on the world: sink and environment boxes in the deployment modes, and
-    the diagram's own outputs when it declares a deployment mode (its actuators)."""
-    deployed = set().union(*(system.graph_in(m).nodes for m in system.deploy_modes))
-    has_deploy = any(phase_of(m) == "deploy" for m in system.modes)
-    return sorted((b for b in system.boxes.values() if b.path in deployed and
-                   (b.is_a("sink") or (b.is_a("environment") and not b.path.startswith(("in:", "out:")))
-                    or (b.path.startswith("out:") and has_deploy))),
-                  key=lambda b: system.rank(b.path))
-
-
-def _is_gate(box: Box) -> bool:
-    return box.is_a(*GATE_KINDS) and box.trust in GATE_TRUST
-
-
-def _coverage(system: System, box: Box) -> float:
-    return system.number(box, "coverage", 1.0)
-
-
-def _examined(system: System, gate: Box) -> float:
-    """The fraction of what reaches `gate` on which it acts after an examination. A gate that
-    examines content itself (an evaluator, a person, a filter, an editor, a sanitizer) covers
-    what it sees (its `coverage`); a gate that only acts on verdicts (a router, a shutdown
-    latch, a timeout) examines as much as the best-covering chain of evaluators that informs
-    it: a verdict relayed through a box that examines only a fraction (an auditor) is limited
-    to that fraction (a bottleneck path)."""
-    cache = system.__dict__.setdefault("_examined", {})
-    if gate.path not in cache:
-        cache[gate.path] = _coverage(system, gate)
-        examines = gate.is_a("evaluator", "human", "filter", "editor", "sanitizer")
-        relayed = None if examines else _relayed_coverage(system, gate)
-        if relayed is not None:
-            cache[gate.path] = min(cache[gate.path], relayed)
-    return cache[gate.path]
-
-
-def _relayed_coverage(system: System, gate: Box) -> float | None:
-    """The best coverage of an evaluator whose verdict reaches `gate` through evaluators that
-    cover at least as much: 0 when none does, None when no evaluator informs the gate."""
-    judges = _judges(system)
-    world = _environments(system)
-    informers = system.reachable(gate.path, world, system.deploy_modes, reverse=True) & \
-        judges.keys() - {gate.path}
-    if not informers:
-        return None
-    narrower = system.__dict__.setdefault("_narrower", {})
-    for level in sorted({judges[p] for p in informers}, reverse=True):
-        # Evaluators that cover less than `level` would narrow the chain: do not pass them.
-        if level not in narrower:
-            narrower[level] = frozenset(p for p, c in judges.items() if c < level) | world
-        narrow = narrower[level]
-        reached = system.reachable(gate.path, narrow, system.deploy_modes, reverse=True)
-        if any(judges[p] >= level for p in informers & reached):
-            return level
-    return 0.0
-
-
-@per_system
-def _judges(system: System) -> dict[str, float]:
-    """Every evaluator and person, with the fraction of what it sees that it examines."""
-    return {p: _coverage(system, b) for p, b in system.boxes.items() if b.is_a("evaluator", "human")}
-
 
 def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list[str] | None:
     """A minimum set of gates every path from source to sink passes (Menger's theorem, as a
@@ -282,42 +195,32 @@ def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list
 
 
 def untrusted_output(system: System) -> Iterable[Diagnostic]:
-    any_gates = {b.path for b in _gates(system)}
-    coverage = {g: _examined(system, system.boxes[g]) for g in any_gates}
-    full_gates = _full_gates(system)
-    for hazard in _hazards(system):
-        for sink in _sinks(system):
+    any_gates = {b.path for b in system.gates}
+    coverage = {g: system.examined(system.boxes[g]) for g in any_gates}
+    full_gates = system.full_gates
+    for hazard in system.hazards:
+        for sink in system.sinks:
             if sink.path == hazard.path:
                 continue
             graphs = [system.graph_in(m) for m in system.deploy_modes]
             graphs = [g for g in graphs if hazard.path in g and sink.path in g]
             open_path = system.reaches(hazard.path, sink.path, any_gates, system.deploy_modes)
             if open_path is not None:
-                yield _finding(
-                    "S0201", "error",
+                yield report(
+                    "S0201", hazard.span,
                     f"untrusted `{hazard.path}` reaches `{sink.path}` with no trusted gate",
-                    hazard, open_path,
-                    "an untrusted model's output acts on the world unchecked: a model that is "
-                    "misaligned or under attack needs only one output to do harm (Greenblatt et "
-                    "al. 2024, AI Control)",
-                    "put a trusted monitor with authority to block, a filter, a verifier or a "
-                    "human approval between them",
+                    witness=system.steps(open_path),
                     related=[(sink.span, f"`{sink.path}` is where the output acts")])
                 continue
             partial = system.reaches(hazard.path, sink.path, full_gates, system.deploy_modes)
             if partial is not None:
                 weak = [p for p in partial if p in any_gates]
                 covered = ", ".join(f"`{g}` acts on {coverage[g]:g} of it" for g in weak)
-                yield _finding(
-                    "S0202", "warning",
+                yield report(
+                    "S0202", hazard.span,
                     f"untrusted `{hazard.path}` reaches `{sink.path}` through gates that examine "
                     f"only part of its output ({covered})",
-                    hazard, partial,
-                    "outputs outside the examined fraction reach the world unchecked; an "
-                    "attacker that picks when to act faces only that fraction (Greenblatt et al. "
-                    "2024: trusted monitoring audits 2%)",
-                    "add a gate that sees every output: defer to a trusted model or edit above "
-                    "a suspicion threshold",
+                    witness=system.steps(partial),
                     related=[(system.boxes[g].span, f"`{g}` acts on a fraction {coverage[g]:g}")
                              for g in weak])
                 continue
@@ -330,16 +233,11 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
             cut = min(cuts, key=len) if cuts else layers
             effective = _effective_depth(system, route, full_gates)
             if len(effective) < len(layers):
-                yield _finding(
-                    "S0203", "warning",
+                yield report(
+                    "S0203", hazard.span,
                     f"`{hazard.path}` -> `{sink.path}` passes {len(layers)} gates "
                     f"({', '.join(layers)}) but only {len(effective)} are independent",
-                    hazard, [hazard.path] + layers + [sink.path],
-                    "layers that share a base model, data or raters, or that feed one another, "
-                    "fail together: P(harm) is the product of the layers' miss rates only when "
-                    "they are independent (Reason's Swiss cheese model; Hendrycks et al. 2021)",
-                    "diversify the layers' provenance, or keep one layer's verdict from "
-                    "feeding another's input",
+                    witness=system.steps([hazard.path, *layers, sink.path]),
                     notes=[f"nominal depth {len(layers)}, effective depth {len(effective)} "
                            f"({', '.join(effective)}); minimum gate cut {len(cut)} "
                            f"({', '.join(cut)})"])
@@ -388,7 +286,7 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
     sanitizers = frozenset(b.path for b in system.boxes.values()
                            if b.is_a(*SANITIZER_KINDS) and b.trust in ("trusted", "formal"))
     honeypots = [b for b in system.boxes.values() if b.is_a("honeypot") and b.trust in GATE_TRUST]
-    hazards = {p.path: p for p in _hazards(system)}
+    hazards = {p.path: p for p in system.hazards}
     for monitor in sorted(system.of_kind(*WATCHER_KINDS), key=lambda b: system.rank(b.path)):
         if monitor.trust != "untrusted":
             continue
@@ -403,16 +301,11 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
             continue
         (nearest, path), others = watched[0], [p for p, _ in watched[1:]]
         policy = system.boxes[nearest]
-        yield _finding(
-            "S0301", "error",
+        yield report(
+            "S0301", monitor.span,
             f"`{monitor.path}` watches `{policy.path}`, which shares its provenance "
             f"`{policy.provenance}`, over an unsanitised channel, with no honeypot validation",
-            monitor, path,
-            "a monitor from the same model as what it watches shares its blind spots and "
-            "can coordinate with it through steganographic signals (Greenblatt et al. 2024, "
-            "untrusted monitoring)",
-            "paraphrase or redact the monitored output with a trusted sanitizer, and "
-            "validate the monitor on trusted honeypots (known-bad inputs) before trusting it",
+            witness=system.steps(path),
             related=[(policy.span, f"`{policy.path}` is watched")],
             notes=[_listing("it also watches", others, more=more)] if others else [])
 
@@ -426,7 +319,7 @@ def _listing(what: str, paths: list[str], limit: int = 5, more: bool = False) ->
 
 
 def training_against_monitor(system: System) -> Iterable[Diagnostic]:
-    world = _environments(system)
+    world = system.environments
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if not target.is_a(*AGENT_KINDS):
@@ -442,14 +335,10 @@ def training_against_monitor(system: System) -> Iterable[Diagnostic]:
             continue
         monitor, path = min(found, key=lambda f: len(f[1]))
         others = [m.path for m, _ in found if m is not monitor]
-        yield _finding(
-            "S0302", "error",
+        yield report(
+            "S0302", monitor.span,
             f"`{target.path}` is trained on the verdict of `{monitor.path}`, which monitors it",
-            monitor, path + [_signal_label(pressure)],
-            "optimising against a detector teaches the optimised model to evade it, and the "
-            "detector stops being evidence (Baker et al. 2025, Monitoring Reasoning Models "
-            "for Misbehavior)",
-            "keep the monitor out of the training signal; train on a separate evaluator",
+            witness=system.steps(path + [_signal_label(pressure)]),
             related=[(pressure.span, "the optimisation wire")],
             notes=[f"also on the path: {', '.join(others)}"] if others else [])
 
@@ -459,19 +348,19 @@ def training_against_monitor(system: System) -> Iterable[Diagnostic]:
 def judge_taint(system: System) -> Iterable[Diagnostic]:
     stops = frozenset(b.path for b in system.boxes.values()
                       if b.is_a("sanitizer", "verifier") and b.trust in ("trusted", "formal"))
-    world = _environments(system)
+    world = system.environments
     # Trusted sanitizers and verifiers stop the taint; they are not judges it reaches. The
     # judges are few: one search back from each finds every model whose output reaches it.
     judges = [j for j in _trusted_judges(system) if j.path not in stops | world]
     read_by = {j.path: {m: system.search(j.path, m, stops | world, reverse=True)
                         for m in system.mode_list} for j in judges}
     reached_by: dict[str, list[Box]] = {}
-    hazards = {h.path for h in _hazards(system)}
+    hazards = {h.path for h in system.hazards}
     for judge in judges:
         for source in hazards & set().union(*read_by[judge.path].values()):
             if source != judge.path:
                 reached_by.setdefault(source, []).append(judge)
-    for source in _hazards(system):
+    for source in system.hazards:
         for judge in reached_by.get(source.path, []):
             into = system.reaches(source.path, judge.path, stops | world, backward=True)
             # The judge is tainted in the modes where the output reaches it; its judgement
@@ -479,30 +368,21 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
             tainted_in = [m for m in system.mode_list if source.path in read_by[judge.path][m]]
             gated = _gate_fed_by(system, source, judge)
             if gated is not None and into is not None:
-                yield _finding(
-                    "S0401", "warning",
+                yield report(
+                    "S0401", judge.span,
                     f"`{judge.path}` reads the output of `{source.path}` and decides a gate on it",
-                    judge, into + gated[1:],
-                    "an untrusted model's output is an input to the judge that gates it: a "
-                    "prompt-injection and manipulation surface (Greenblatt et al. 2024: the "
-                    "trusted monitor reads the untrusted code)",
-                    "show the judge a sanitised or paraphrased version, and test it on "
-                    "adversarial inputs")
+                    witness=system.steps(into + gated[1:]))
             for pressure in system.pressures_on(source.path):
                 out = _path_to_signal(system, judge.path, pressure, world | {source.path},
                                       train=True, start_modes=tainted_in)
                 if out is None or into is None:
                     continue
-                yield _finding(
-                    "S0401", "warning",
+                yield report(
+                    "S0401", judge.span,
                     f"`{source.path}` is trained on the judgement of `{judge.path}`, who reads "
                     f"its output",
-                    judge, into + out[1:] + [_signal_label(pressure)],
-                    "a judge who reads an optimised model's output and decides its reward is a "
-                    "target for persuasion and manipulation: the model has an incentive to "
-                    "control the judgement (Everitt et al. 2021, Agent Incentives)",
-                    "make the judge robust (debate's assumption), or keep the judged output "
-                    "from being optimised against the same judge",
+                    help=_PERSUADED_HELP, why=_PERSUADED_WHY,
+                    witness=system.steps(into + out[1:] + [_signal_label(pressure)]),
                     related=[(pressure.span, "the optimisation wire")])
                 break
 
@@ -514,28 +394,17 @@ def _trusted_judges(system: System) -> list[Box]:
 
 def _gate_fed_by(system: System, source: Box, judge: Box) -> list[str] | None:
     """A path from `judge` to a gate on `source`'s way to a sink (or [judge] if it is one)."""
-    world = _environments(system)
+    world = system.environments
     deployed = system.deploy_modes
     after_source = system.reachable(source.path, world, deployed)
     from_judge = system.reachable(judge.path, world, deployed)
-    for sink in _sinks(system):
+    for sink in system.sinks:
         before_sink = system.reachable(sink.path, world, deployed, reverse=True)
-        for gate in _gates(system):
+        for gate in system.gates:
             if gate.path != judge.path and gate.path in after_source and \
                     gate.path in before_sink and gate.path in from_judge:
                 return system.reaches(judge.path, gate.path, world, modes=deployed)
     return None
-
-
-@per_system
-def _gates(system: System) -> list[Box]:
-    return sorted((b for b in system.boxes.values() if _is_gate(b)), key=lambda b: system.rank(b.path))
-
-
-@per_system
-def _full_gates(system: System) -> frozenset[str]:
-    """The trusted gates that examine everything that reaches them."""
-    return frozenset(b.path for b in _gates(system) if _examined(system, b) >= 1)
 
 
 # ---------------------------------------------------------------------------- A10, A16
@@ -554,30 +423,22 @@ def self_reference(system: System) -> Iterable[Diagnostic]:
             out = _path_to_signal(system, evaluator.path, pressure)
             if into is None or out is None:
                 continue
-            yield _finding(
-                "S0402", "warning",
+            yield report(
+                "S0402", target.span,
                 f"`{target.path}` shapes the training of `{evaluator.path}`, which sets "
                 f"`{target.path}`'s own objective",
-                target, into + [_signal_label(other), evaluator.path] + out[1:]
-                + [_signal_label(pressure)],
-                "a model whose outputs become the labels of its own reward is trained on a "
-                "target it moves (feedback tampering; Everitt et al. 2021, Reward Tampering "
-                "Problems and Solutions)",
-                "collect labels on a frozen snapshot's outputs, or freeze the evaluator "
-                "while the model trains",
+                witness=system.steps([*into, _signal_label(other), evaluator.path, *out[1:],
+                                      _signal_label(pressure)]),
                 related=[(other.span, "the evaluator's training"), (pressure.span, "the model's training")])
             break
         if pressure.family == "supervised":
             path = _own_label(system, target, pressure)
             if path is not None:
-                yield _finding(
-                    "S0402", "warning",
+                yield report(
+                    "S0402", target.span,
                     f"the imitation target of `{target.path}` is computed from its own live output",
-                    target, path + [_signal_label(pressure)],
-                    "when the model being trained also answers the sub-questions that define its "
-                    "target, it can steer its own label (Christiano et al. 2018, IDA: the target "
-                    "must come from the previous iterate)",
-                    "compute the target with a frozen snapshot: `prev = frozen model`",
+                    help=_OWN_LABEL_HELP, why=_OWN_LABEL_WHY,
+                    witness=system.steps([*path, _signal_label(pressure)]),
                     related=[(pressure.span, "the optimisation wire")])
 
 
@@ -616,16 +477,11 @@ def world_closing(system: System) -> Iterable[Diagnostic]:
                                    outcomes=True) if into else None)
             if out is None:
                 continue
-            yield _finding(
-                "S0403", "warning",
+            yield report(
+                "S0403", target.span,
                 f"world-closing training loop: `{target.path}` changes `{box.path}`, whose "
                 f"state feeds `{target.path}`'s training",
-                target, into + out[1:] + [_signal_label(pressure)],
-                "a policy that can change the preferences or the world its objective is computed "
-                "from has an incentive to shape them (Everitt et al. 2021, Agent Incentives: the "
-                "content recommender)",
-                "compute the objective from preferences or states the policy cannot influence, "
-                "or model them as fixed data",
+                witness=system.steps(into + out[1:] + [_signal_label(pressure)]),
                 related=[(pressure.span, "the optimisation wire")])
             break
 
@@ -641,8 +497,8 @@ def _upstream(system: System, pressure: Pressure) -> set[str]:
 
 
 def sim_to_real(system: System) -> Iterable[Diagnostic]:
-    sinks = _sinks(system)
-    gates = {b.path for b in _gates(system)}
+    sinks = system.sinks
+    gates = {b.path for b in system.gates}
     # Runtime monitors that compare a model's predictions with the real world.
     monitors = [m for m in system.of_kind("monitor") if m.trust in GATE_TRUST and
                 any(system.boxes[a].is_a("model") for a in system.ancestors(m.path)) and
@@ -654,7 +510,7 @@ def sim_to_real(system: System) -> Iterable[Diagnostic]:
         upstream = _upstream(system, pressure) - {target.path}
         simulated = system.ordered(p for p in upstream if system.boxes.get(p) and system.boxes[p].is_a("model"))
         real = [p for p in upstream if system.boxes.get(p) and system.boxes[p].is_a("environment")
-                and not p.startswith("in:")]
+                and system.boxes[p].outer != "in"]
         if not simulated or real:
             continue
         for sink in sinks:
@@ -670,15 +526,11 @@ def sim_to_real(system: System) -> Iterable[Diagnostic]:
                                "observations")
             if ungated is not None:
                 missing.append("no trusted gate with a fallback stands between it and the world")
-            yield _finding(
-                "S0601", "error",
+            yield report(
+                "S0601", target.span,
                 f"`{target.path}` is optimised only in a model ({', '.join(simulated[:3])}) "
                 f"and deployed to `{sink.path}` unguarded",
-                target, ungated or reached,
-                "optimisation inside a model exploits the model's errors; in the world those "
-                "errors are real (Dalrymple et al. 2024, Towards Guaranteed Safe AI)",
-                "add a runtime monitor reading the world model's predictions and the real "
-                "observations, and a gate on the actuator that falls back to a safe controller",
+                witness=system.steps(ungated or reached),
                 notes=missing)
 
 
@@ -696,17 +548,12 @@ def trust_consistency(system: System) -> Iterable[Diagnostic]:
         if not untrusted:
             continue
         path = _path_to_signal(system, untrusted[0], pressure, train=True) or [untrusted[0]]
-        yield _finding(
-            "S0303", "warning",
+        yield report(
+            "S0303", target.span,
             f"`{target.path}` is {target.trust} but trained on a signal that untrusted "
             f"`{untrusted[0]}` influences",
-            target, path + [_signal_label(pressure)],
-            "trust in a learned box rests on how it was trained; an untrusted influence on "
-            "its training signal can plant behaviour that later training does not remove "
-            "(Hubinger et al. 2024, Sleeper Agents)",
-            f"train `{target.path}` only on trusted signals, or mark it untrusted; if it is "
-            "trusted for another reason (e.g. too weak to scheme) acknowledge this finding "
-            "with `allow`",
+            witness=system.steps(path + [_signal_label(pressure)]),
+            target=target.path,
             related=[(pressure.span, "the optimisation wire")])
 
 

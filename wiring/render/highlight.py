@@ -1,26 +1,21 @@
 """Highlighting: the witnesses of the analyses' findings laid onto a scene.
 
-A witness is a list of box paths (`policy`, `deployment.monitor`, `in:prompt`), labels of
-optimisation wires (`[ppo: maximise rm.score]`, `[sgd trains rm]`) and, for incentive findings,
-nodes of the diagram unrolled in time (`policy@0`, `Θ:rm@1`, `U:policy#2@1`). Each entry
-becomes the drawn nodes it stands for: a box path the innermost drawn box or frame that contains
-it (deeper nesting may be collapsed), a label the optimiser of that training (or, collapsed, the
-box that holds it), `Θ:X` (the parameters of X) and `U:X#k` (the reward of agent X, by training
-k) the optimiser that trains X; `@step` is dropped. Consecutive entries are joined by the drawn
-wires between their nodes (through the ports of framed nested diagrams); `...` breaks the path.
-An optimiser on a witness also has its update wire emphasised: the path closes there.
+A witness is a tuple of typed steps (`wiring.witness`). Each step becomes the drawn nodes it
+stands for: a Box the innermost drawn box or frame that contains it (deeper nesting may be
+collapsed), a Port the outer pin, a Signal or Trains step the optimiser of its training
+statement (or, collapsed, the box that holds it), the parameters of X (`Θ:X`) and the reward of
+an agent by training k (`U:X#k`) the optimiser that trains X; an unrolled node's time step is
+dropped. Consecutive steps are joined by the drawn wires between their nodes (through the ports
+of framed nested diagrams); BREAK (`...`) breaks the path. An optimiser on a witness also has
+its update wire emphasised: the path closes there.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from ..types import show_expr
+from ..witness import BREAK, Box, Mark, Node, Params, Port, Signal, Step, Trains
 from .scene import Scene, Wire, ident, path_id
-
-_STEP = re.compile(r"@[0-9]+\Z")
-_COPY = re.compile(r"#([0-9]+)\Z")
 
 
 @dataclass
@@ -72,43 +67,32 @@ class _Highlighter:
                     nodes.append(node)
         return nodes
 
-    def labelled(self, entry: str) -> list[str]:
-        """The optimisers of the trainings an optimisation wire's label names."""
-        found = []
-        for p in self.analysis.system.pressures:
-            t = p.training
-            verb = "maximise" if t.objective == "maximise" else "minimise"
-            if entry in (f"[{t.optimiser}: {verb} {show_expr(t.signal)}]",
-                         f"[{t.optimiser} trains {p.target}]"):
-                found.append(p)
-        return self.trainings(found)
-
-    def resolve(self, entry: str) -> list[str] | None:
-        """The drawn nodes of one witness entry; None for a break in the path."""
+    def trained(self, box: str, training: int = -1) -> list[str]:
+        """The optimisers that train `box` (or training statement `training`), else the box."""
         pressures = self.analysis.system.pressures
-        entry = entry.strip()
-        if entry == "..." or not entry:
-            return None
-        if entry.startswith("["):
-            return self.labelled(entry)
-        if entry.startswith("("):
-            return []
-        entry = _STEP.sub("", entry)
-        if entry.startswith(("\u0398:", "U:")):
-            name = entry.split(":", 1)[1]
-            copy = _COPY.search(name)
-            if copy is not None:
-                name = name[:copy.start()]
-                index = int(copy.group(1))
-                found = [pressures[index]] if index < len(pressures) else []
-            else:
-                found = [p for p in pressures if p.target == name]
-            return self.trainings(found) or self.box(name)
-        if entry.startswith(("in:", "out:")):
-            direction, name = entry.split(":", 1)
-            pin = path_id((), "@" + direction, ident(name))
-            return [pin] if pin in self.scene.outer_pins else []
-        return self.box(entry)
+        found = [pressures[training]] if 0 <= training < len(pressures) else \
+            [p for p in pressures if p.target == box]
+        return self.trainings(found) or self.box(box)
+
+    def resolve(self, step: Step) -> list[str] | None:
+        """The drawn nodes of one witness step; None for a break in the path."""
+        match step:
+            case Mark():
+                return None if step == BREAK else []
+            case Box():
+                return self.box(step.path)
+            case Port():
+                pin = path_id((), "@" + step.direction, ident(step.name))
+                return [pin] if pin in self.scene.outer_pins else []
+            case Params():
+                return self.trained(step.box)
+            case Signal() | Trains():
+                return self.trainings([self.analysis.system.pressures[step.training]])
+            case Node(role="params" | "utility"):
+                return self.trained(step.place.box, step.training)
+            case Node():
+                return self.resolve(step.place)
+        return []
 
     # wires ----------------------------------------------------------------------------------
     def route(self, a: str, b: str) -> list[Wire]:
@@ -132,12 +116,12 @@ class _Highlighter:
                 queue.append(nxt)
         return []
 
-    def runs(self, witness: list[str]) -> list[list[list[str]]]:
-        """The witness as runs (broken by `...`) of drawn node groups, one per entry; an
-        entry that stands for several nodes keeps those joined to its neighbours."""
+    def runs(self, witness: tuple[Step, ...]) -> list[list[list[str]]]:
+        """The witness as runs (broken by `...`) of drawn node groups, one per step; a step
+        that stands for several nodes keeps those joined to its neighbours."""
         runs: list[list[list[str]]] = [[]]
-        for entry in witness:
-            nodes = self.resolve(entry)
+        for step in witness:
+            nodes = self.resolve(step)
             if nodes is None:
                 runs.append([])
             elif nodes and not (runs[-1] and runs[-1][-1] == nodes):
@@ -152,7 +136,7 @@ class _Highlighter:
                 run[i] = joined or nodes
         return runs
 
-    def lay(self, witness: list[str]) -> tuple[list[str], list[Wire]]:
+    def lay(self, witness: tuple[Step, ...]) -> tuple[list[str], list[Wire]]:
         """The nodes and wires one witness is drawn with."""
         chosen: list[str] = []
         wires: list[Wire] = []
@@ -177,7 +161,7 @@ class _Highlighter:
             if finding.acknowledged is not None and codes is None:
                 row.skipped = True
                 continue
-            nodes, wires = self.lay(list(finding.witness))
+            nodes, wires = self.lay(finding.witness)
             for node in nodes:
                 marks = self.scene.emphasis.setdefault(node, [])
                 if finding.code not in marks:
