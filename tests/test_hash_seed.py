@@ -16,12 +16,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 COMMANDS = {
+    "check.txt": ["check", "--color", "never"],
     "check.json": ["check", "--format", "json"],
     "lint.txt": ["lint", "--color", "never"],
     "lint.json": ["lint", "--format", "json"],
     "analyze.txt": ["analyze", "--color", "never"],
     "analyze.json": ["analyze", "--format", "json"],
     "export.json": ["export"],
+    "render.dot": ["render", "--format", "dot", "-o", "-"],
+    "render-flat.dot": ["render", "--format", "dot", "--flatten", "-o", "-"],
     "render-highlight.dot": ["render", "--format", "dot", "--highlight", "-o", "-"],
 }
 
@@ -34,13 +37,18 @@ commands, files = json.loads(sys.argv[1]), sys.argv[2:]
 digests = {}
 for file in files:
     for name, argv in commands.items():
-        out = io.StringIO()
+        # A text stream with a byte buffer below it: `render -o -` writes bytes.
+        out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             try:
                 code = main(argv + [file])
             except SystemExit as stop:
                 code = stop.code
-        digests[f"{file} {name}"] = hashlib.sha256(f"{code}\\n{out.getvalue()}".encode()).hexdigest()
+        out.flush()
+        text = out.buffer.getvalue().decode()
+        if "internal error" in text:
+            raise SystemExit(f"{file} {name}: {text}")
+        digests[f"{file} {name}"] = hashlib.sha256(f"{code}\\n{text}".encode()).hexdigest()
 print(json.dumps(digests))
 """
 
