@@ -128,8 +128,10 @@ class _DiagramBody:
         instances = [m for m in members if type(m) is syntax.Instance]
         # Snapshots (`ref = frozen pi`) may precede the instance they copy: do them second.
         names = {i.name.text for i in instances}
-        snapshot = [i.frozen and i.target.text in names for i in instances]
-        for node, _ in sorted(zip(instances, snapshot), key=lambda pair: pair[1]):
+        originals, snapshots = [], []
+        for node in instances:
+            (snapshots if node.frozen and node.target.text in names else originals).append(node)
+        for node in originals + snapshots:
             self.instance(node)
         order = {i.name.text: index for index, i in enumerate(instances)}
         self.instances = dict(sorted(self.instances.items(), key=lambda kv: order[kv[0]]))
