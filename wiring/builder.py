@@ -143,8 +143,8 @@ class SyntaxBuilder(Transformer):
     def interval(self, children):
         # ("[" | "(") expr "," expr ("]" | ")")
         opening, lower, _, upper, closing = children
-        return s.Interval(self._at(children), lower, upper, opening.type == "LPAR",
-                          closing.type == "RPAR")
+        return s.Interval(self._at(children), lower, upper, opening.value == "(",
+                          closing.value == ")")
 
     def bound_type(self, children):
         base, op, bound = children
@@ -200,8 +200,8 @@ class SyntaxBuilder(Transformer):
 
     def _claim(self, children, kind: str):
         targets = _of(children, s.Dotted)
-        incentive = next((c.value for c in children if type(c) is Token and c.type in
-                          ("CONTROL", "RESPONSE", "INFORMATION")), None)
+        incentive = next((c.value for c in children if type(c) is Token and c.value in
+                          ("control", "response", "information")), None)
         two_ended = kind in ("no_path", "no_incentive")
         return s.Claim(self._at(children), kind, targets[0] if two_ended else None,
                        targets[1] if two_ended else targets[0], targets[2:], incentive)
