@@ -21,28 +21,30 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 class KeywordLexer(Lexer):
+    """Honours lark's `lexer_callbacks` for comments: a callback for COMMENT is given each one."""
+
     __future_interface__ = 2
 
     def __init__(self, lexer_conf):
         terminals = lexer_conf.terminals
         self.keywords: dict[str, str] = {}  # "train" -> "TRAIN"
-        punct: dict[str, str] = {}           # "->" -> "__ANON_0"
-        names = {t.name for t in terminals}
+        self.punct: dict[str, str] = {}      # "->" -> "ARROW"
         for t in terminals:
             if t.pattern.type == "str":
-                if _WORD.match(t.pattern.value):
-                    self.keywords[t.pattern.value] = t.name
-                else:
-                    punct[t.pattern.value] = t.name
-        self.ignore = set(lexer_conf.ignore)
-        self.punct = punct
-        # Longest punctuation first, so `->` wins over `-` and `>=` over `>`.
-        punct_re = "|".join(re.escape(p) for p in sorted(punct, key=len, reverse=True))
+                table = self.keywords if _WORD.match(t.pattern.value) else self.punct
+                table[t.pattern.value] = t.name
+        names = {t.name for t in terminals}
         assert {"NAME", "NUMBER", "STRING", "COMMENT", "_NL"} <= names, names
+        ignore = set(lexer_conf.ignore)
+        self.skipped = {"WS", "COMMENT"} if "COMMENT" in ignore else {"WS"}
+        self.on_comment = lexer_conf.callbacks.get("COMMENT")
+        self.master = self._master_regex(terminals, ignore)
+
+    def _master_regex(self, terminals, ignore) -> re.Pattern:
         pattern = {t.name: t.pattern.to_regexp() for t in terminals}
-        ws = [t.pattern.to_regexp() for t in terminals if t.name in self.ignore
-              and t.name != "COMMENT"]
-        self.compare = "COMPARE" in names
+        ws = [t.pattern.to_regexp() for t in terminals if t.name in ignore and t.name != "COMMENT"]
+        # Longest punctuation first, so `->` wins over `-` and `>=` over `>`.
+        punct = "|".join(re.escape(p) for p in sorted(self.punct, key=len, reverse=True))
         parts = [
             ("STRING", pattern["STRING"]),
             ("COMMENT", pattern["COMMENT"]),
@@ -50,63 +52,65 @@ class KeywordLexer(Lexer):
             ("WS", "|".join(ws) or r"(?!x)x"),
             ("NUMBER", pattern["NUMBER"]),
             ("WORD", pattern["NAME"]),
-            ("COMPARE", pattern["COMPARE"]) if self.compare else None,
-            ("PUNCT", punct_re),
+            ("COMPARE", pattern["COMPARE"]) if "COMPARE" in pattern else None,
+            ("PUNCT", punct),
         ]
         # COMPARE (>=, <=, >, <) must not swallow `->`; PUNCT is tried after it, and `-` is not
         # a COMPARE prefix, so the order above is safe.
-        self.master = re.compile("|".join(f"(?P<{n}>{p})" for n, p in filter(None, parts)))
+        return re.compile("|".join(f"(?P<{n}>{p})" for n, p in filter(None, parts)))
 
     def lex(self, lexer_state, parser_state):
-        text_slice = lexer_state.text
-        text = text_slice.text
-        pos, end = text_slice.start, text_slice.end
-        line_ctr = lexer_state.line_ctr
+        text_slice, line_ctr = lexer_state.text, lexer_state.line_ctr
+        text, pos, end = text_slice.text, text_slice.start, text_slice.end
         line, line_start = line_ctr.line, line_ctr.line_start_pos
-        keywords, punct = self.keywords, self.punct
         states = parser_state.parse_conf.parse_table.states
-        match = self.master.match
-        comment_ignored = "COMMENT" in self.ignore
+        match, keywords, punct, skipped = self.master.match, self.keywords, self.punct, self.skipped
         while pos < end:
             m = match(text, pos)
             if m is None:
-                lexer_state.line_ctr.char_pos = pos
-                lexer_state.line_ctr.line = line
-                lexer_state.line_ctr.column = pos - line_start + 1
-                lexer_state.line_ctr.line_start_pos = line_start
-                accepts = set(states[parser_state.position])
+                _move(line_ctr, pos, line, line_start)
                 raise UnexpectedCharacters(text, pos, line, pos - line_start + 1,
-                                           allowed=accepts, state=parser_state.position,
+                                           allowed=set(states[parser_state.position]),
+                                           state=parser_state.position,
                                            token_history=lexer_state.last_token and
                                            [lexer_state.last_token])
-            kind = m.lastgroup
-            value = m.group()
-            start = pos
-            pos = m.end()
-            if kind == "WS" or (kind == "COMMENT" and comment_ignored):
-                continue
+            kind, value, start, pos = m.lastgroup, m.group(), pos, m.end()
             column = start - line_start + 1
+            if kind in skipped:
+                if kind == "COMMENT" and self.on_comment is not None:
+                    self.on_comment(Token(kind, value, start, line, column, line,
+                                          column + len(value), pos))
+                continue
             if kind == "_NL":
-                newlines = value.count("\n")
-                line_after = line + newlines
-                line_start_after = start + value.rindex("\n") + 1
-                token = Token("_NL", value, start, line, column, line_after,
-                              pos - line_start_after + 1, pos)
-                line, line_start = line_after, line_start_after
+                token, line, line_start = _newline(value, start, line, column)
             else:
                 if kind == "WORD":
-                    kind = "NAME"
-                    keyword = keywords.get(value)
-                    if keyword is not None:
+                    kind = keywords.get(value, "NAME")
+                    if kind != "NAME":  # a keyword only where the parser accepts it
                         accepted = states[parser_state.position]
-                        if keyword in accepted or "NAME" not in accepted:
-                            kind = keyword
+                        if kind not in accepted and "NAME" in accepted:
+                            kind = "NAME"
                 elif kind == "PUNCT":
                     kind = punct[value]
                 token = Token(kind, value, start, line, column, line, column + len(value), pos)
             lexer_state.last_token = token
             yield token
-        line_ctr.char_pos = pos
-        line_ctr.line = line
-        line_ctr.line_start_pos = line_start
-        line_ctr.column = pos - line_start + 1
+        _move(line_ctr, pos, line, line_start)
+
+
+def _newline(value: str, start: int, line: int, column: int) -> tuple[Token, int, int]:
+    """The token of one or more line breaks (and the indentation after them), with the line
+    and the offset of the line start after it."""
+    line_after = line + value.count("\n")
+    line_start_after = start + value.rindex("\n") + 1
+    end = start + len(value)
+    token = Token("_NL", value, start, line, column, line_after, end - line_start_after + 1, end)
+    return token, line_after, line_start_after
+
+
+def _move(line_ctr, pos: int, line: int, line_start: int) -> None:
+    """Leave lark's line counter where lexing stopped, for its error reports."""
+    line_ctr.char_pos = pos
+    line_ctr.line = line
+    line_ctr.line_start_pos = line_start
+    line_ctr.column = pos - line_start + 1

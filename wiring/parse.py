@@ -1,4 +1,4 @@
-"""Stage 1: source text to a lark syntax tree, with syntax errors as diagnostics.
+"""Stage 1: source text to syntax nodes (wiring/syntax.py), with syntax errors as diagnostics.
 
 Recovery works per top-level declaration: when a declaration does not parse, it is reported,
 blanked out (keeping line numbers) and the file is parsed again, so one run reports the syntax
@@ -14,14 +14,15 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from lark import Lark, Token, Tree
+from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from . import syntax
+from .builder import MAX_EXPRESSION_DEPTH, SyntaxBuilder, attach_comments, building, keep_comment
 from .diagnostics import Diagnostic, Span, report
 from .lexer import KeywordLexer
 
 MAX_NESTING = 64  # brackets; deeper input is refused before any recursive stage sees it
-MAX_EXPRESSION_DEPTH = 400  # operators chained in one expression (`1 + 1 + ...`)
 MAX_SYNTAX_ERRORS = 50
 
 TOP_LEVEL = ("proposal", "cites", "note", "import", "kind", "type", "record", "enum",
@@ -40,32 +41,31 @@ def _grammar_text() -> str:
 
 
 class _NestingTooDeep(Exception):
-    def __init__(self, token: Token, expression: bool = False):
-        self.token = token
+    def __init__(self, line: int, column: int, expression: bool = False):
+        self.line = line
+        self.column = column
         self.expression = expression
 
 
-_OPERATORS = frozenset({"add", "sub", "mul", "div", "pow", "neg"})
-
-
-def _check_depth(tree: Tree) -> None:
-    """Refuse expressions whose operator chains are deeper than later, recursive stages
-    handle. The walk is iterative (lark yields subtrees bottom-up)."""
-    depth: dict[int, int] = {}
-    for subtree in tree.iter_subtrees():
-        if subtree.data not in _OPERATORS:
-            continue
-        below = max((depth.get(id(c), 0) for c in subtree.children if isinstance(c, Tree)),
-                    default=0)
-        depth[id(subtree)] = below + 1
-        if below + 1 > MAX_EXPRESSION_DEPTH:
-            first = subtree
-            while isinstance(first, Tree) and first.children and isinstance(first.children[0], Tree):
-                first = first.children[0]
-            token = next(first.scan_values(lambda v: isinstance(v, Token)), None) \
-                if isinstance(first, Tree) else first
-            raise _NestingTooDeep(token or Token("NAME", "", line=subtree.meta.line,
-                                                 column=subtree.meta.column), expression=True)
+def _too_deep(expression: syntax.Node) -> _NestingTooDeep:
+    """An expression chaining too many operators, shown at its first operand (or, failing a
+    named or numbered one, at the expression itself)."""
+    node = expression
+    while True:
+        kind = type(node)
+        if kind is syntax.Paren:
+            node = node.inner
+        elif kind is syntax.Binary:
+            node = node.left
+        elif kind is syntax.Neg:
+            node = node.operand
+        elif kind in (syntax.Call, syntax.Apply):
+            node = node.function
+        else:
+            break
+    at = node.parts[0] if kind is syntax.Ref else node if kind is syntax.Number else expression
+    span = at.span
+    return _NestingTooDeep(span.line, span.column, expression=True)
 
 
 class _BracketLexer:
@@ -80,7 +80,7 @@ class _BracketLexer:
             if kind in ("LPAR", "LSQB"):
                 depth += 1
                 if depth > MAX_NESTING:
-                    raise _NestingTooDeep(token)
+                    raise _NestingTooDeep(token.line, token.column)
             elif kind in ("RPAR", "RSQB"):
                 depth = max(depth - 1, 0)
             elif kind == "_NL" and depth:
@@ -88,17 +88,23 @@ class _BracketLexer:
             yield token
 
 
+def lark_parser(**options) -> Lark:
+    """A parser of the grammar with wiring's lexer; `parser()` is the one that makes nodes."""
+    return Lark(_grammar_text(), parser="lalr", lexer=KeywordLexer, postlex=_BracketLexer(),
+                maybe_placeholders=False, cache=True, **options)
+
+
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    return Lark(_grammar_text(), parser="lalr", lexer=KeywordLexer, postlex=_BracketLexer(),
-                propagate_positions=True, maybe_placeholders=False, cache=True)
+    return lark_parser(transformer=SyntaxBuilder(), keep_all_tokens=True,
+                       lexer_callbacks={"COMMENT": keep_comment})
 
 
 @dataclass
 class ParsedFile:
     path: str
     text: str
-    tree: Tree | None
+    syntax: syntax.File | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     damaged: set[str] = field(default_factory=set)
 
@@ -109,7 +115,7 @@ _WORDS = {
     "_NL": "a new line", "SEMICOLON": "`;`", "LBRACE": "`{`", "RBRACE": "`}`", "LPAR": "`(`",
     "RPAR": "`)`", "LSQB": "`[`", "RSQB": "`]`", "COMMA": "`,`", "COLON": "`:`", "DOT": "`.`",
     "EQUAL": "`=`", "PLUS": "`+`", "MINUS": "`-`", "STAR": "`*`", "SLASH": "`/`",
-    "CIRCUMFLEX": "`^`", "COMPARE": "a comparison such as `>=`", "__ANON_0": "`->`",
+    "CIRCUMFLEX": "`^`", "COMPARE": "a comparison such as `>=`", "ARROW": "`->`",
     "FROZEN": "`frozen`", "DELAYED": "`delayed`", "$END": "the end of the file",
 }
 
@@ -152,14 +158,12 @@ def _span_at(path: str, line: int, column: int, length: int = 1) -> Span:
 def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic, int]:
     """The diagnostic for one lark exception and the line it happened on."""
     if isinstance(exc, _NestingTooDeep) and exc.expression:
-        tok = exc.token
-        return report("E0003", _span_at(path, tok.line, tok.column), f"an expression chains more than {MAX_EXPRESSION_DEPTH} operators", label="this expression",
-                     help="split it with parameters, or use sum(...) / mean(...) in a signal"), tok.line
+        return report("E0003", _span_at(path, exc.line, exc.column), f"an expression chains more than {MAX_EXPRESSION_DEPTH} operators", label="this expression",
+                     help="split it with parameters, or use sum(...) / mean(...) in a signal"), exc.line
     if isinstance(exc, _NestingTooDeep):
-        tok = exc.token
-        return report("E0003", _span_at(path, tok.line, tok.column), f"brackets nested more than {MAX_NESTING} levels deep",
+        return report("E0003", _span_at(path, exc.line, exc.column), f"brackets nested more than {MAX_NESTING} levels deep",
                      label="too deep", help="name the inner part with a `type` alias or a "
-                     "parameter, or simplify the expression"), tok.line
+                     "parameter, or simplify the expression"), exc.line
     if isinstance(exc, UnexpectedCharacters):
         char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
         shown = repr(char)[1:-1] if not char.isprintable() else char
@@ -211,7 +215,7 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 def parse(path: str, text: str) -> ParsedFile:
-    result = ParsedFile(path=path, text=text, tree=None)
+    result = ParsedFile(path=path, text=text, syntax=None)
     if not re.sub(r"(?m)^[ \t\f]*#[^\n]*$", "", text).strip("\n\r\t \f"):
         result.diagnostics.append(report(
             "E0004", _span_at(path, 1, 1), "the file declares nothing" if text.strip() else "the file is empty",
@@ -219,11 +223,10 @@ def parse(path: str, text: str) -> ParsedFile:
             "writes a starter file"))
         return result
     working = text
+    document = syntax.Document(path, text)
     for _ in range(MAX_SYNTAX_ERRORS):
         try:
-            tree = parser().parse(working)
-            _check_depth(tree)
-            result.tree = tree
+            result.syntax = _nodes(working, document)
             return result
         except (UnexpectedInput, _NestingTooDeep) as exc:
             diagnostic, line = _syntax_diagnostic(path, text, exc)
@@ -241,6 +244,18 @@ def parse(path: str, text: str) -> ParsedFile:
             if not working.strip():
                 return result
     return result
+
+
+def _nodes(text: str, document: syntax.Document) -> syntax.File:
+    """The syntax of `text` (`document`'s text, perhaps with declarations blanked out)."""
+    with building(document) as build:
+        file = parser().parse(text)
+    # Checked only once the whole file parses, so that a syntax error later in the same
+    # declaration is the one reported.
+    if build.too_deep is not None:
+        raise _too_deep(build.too_deep)
+    attach_comments(file, build.comments)
+    return file
 
 
 def _offset_of_line(text: str, line: int) -> int:

@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
-from lark import Tree
-
 from .diagnostics import Diagnostic, Span, report
 from .parse import ParsedFile, parse
+from .syntax import Import
 
 MAX_BYTES = 8 * 1024 * 1024
 PRELUDE = "<prelude>"
@@ -118,23 +117,11 @@ def prelude_text() -> str:
     return resources.files("wiring").joinpath("prelude.wd").read_text(encoding="utf-8")
 
 
-def _string(token) -> str:
-    from .names import unquote
-
-    return unquote(str(token))
-
-
 def _imports_of(parsed: ParsedFile) -> list[tuple[str, Span]]:
-    if parsed.tree is None:
+    if parsed.syntax is None:
         return []
-    found = []
-    for item in parsed.tree.children:
-        if isinstance(item, Tree) and item.data == "import_file":
-            token = item.children[0]
-            span = Span(file=parsed.path, line=token.line, column=token.column,
-                        end_line=token.end_line, end_column=token.end_column)
-            found.append((_string(token), span))
-    return found
+    return [(item.path.value, item.path.span) for item in parsed.syntax.declarations
+            if type(item) is Import]
 
 
 def load_program(path: str, text: str | None = None) -> Program:

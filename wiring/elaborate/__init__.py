@@ -1,0 +1,47 @@
+"""Stage 2: syntax nodes to the model. Resolves names, imports, parameters and types.
+
+Input: the parsed files of a program in dependency order. Output: a `Proposal`, the
+diagnostics, and the set of ports whose wiring was broken by an earlier error (so the checker
+does not report them as unconnected: one mistake, one diagnostic).
+
+The elaborator's methods are grouped by what they elaborate, each group a class in its own
+module, built on the one before: base (declarations by name, what each file sees, metadata),
+values (expressions and types), declarations (kinds, optimisers, parameters, component and
+diagram interfaces) and diagrams (instances, wires, trainings and their signals).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..diagnostics import Diagnostic
+from ..model import Proposal
+from ..sources import PRELUDE, Program
+from .diagrams import SIGNAL_FUNCTIONS, Diagrams
+
+__all__ = ["Elaboration", "elaborate", "SIGNAL_FUNCTIONS"]
+
+
+@dataclass
+class Elaboration:
+    proposal: Proposal
+    diagnostics: list[Diagnostic]
+    # (diagram, "inst.port" or "port") whose wiring an earlier error already accounts for
+    excused: set[tuple[str, str]] = field(default_factory=set)
+    # box names whose declarations were broken: instances of them are dropped silently
+    broken: set[str] = field(default_factory=set)
+
+
+def elaborate(program: Program) -> Elaboration:
+    el = Diagrams(program)
+    el.collect()
+    el.kinds()
+    el.optimisers()
+    el.params()
+    el.types()
+    el.components()
+    el.diagram_headers()
+    el.diagram_bodies()
+    el.proposal.imports = [f for f in program.files if f not in (PRELUDE, program.root)]
+    return Elaboration(proposal=el.proposal, diagnostics=el.diagnostics, excused=el.excused,
+                       broken=el.broken)

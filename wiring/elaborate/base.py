@@ -1,0 +1,176 @@
+"""The elaborator's state, its declarations by name, and what a file may see of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import syntax
+from ..codes import CODES
+from ..diagnostics import Diagnostic, Span, report
+from ..model import Allow, Assertion, Proposal
+from ..names import did_you_mean
+from ..sources import PRELUDE, Program, std_declaring
+from ..types import Decider
+
+BUILTIN_TYPES = ("Real", "Int", "Nat", "Bool", "Prob", "Text", "List", "Set", "Dist")
+
+_FORMS = {syntax.KindDecl: "kind", syntax.TypeDecl: "type", syntax.RecordDecl: "record",
+          syntax.EnumDecl: "enum", syntax.ParamDecl: "param", syntax.OptimiserDecl: "optimiser",
+          syntax.ComponentDecl: "component", syntax.DiagramDecl: "diagram"}
+_DECLARE = {"type": "type Name", "kind": "kind name", "parameter": "param name : Real",
+            "component or diagram": "component Name : kind { ... }",
+            "optimiser": "optimiser name : family"}
+_UNKNOWN_CODE = {"kind": "E0102", "component or diagram": "E0103", "optimiser": "E0107",
+                 "parameter": "E0106"}
+
+
+@dataclass
+class Declaration:
+    name: str
+    form: str  # kind, type, record, enum, param, optimiser, component, diagram
+    file: str
+    node: syntax.Declaration
+    span: Span  # of its name
+
+
+class ElaboratorBase:
+    def __init__(self, program: Program):
+        self.program = program
+        self.diagnostics: list[Diagnostic] = []
+        self.decls: dict[str, Declaration] = {}
+        self.damaged: set[str] = set()
+        for parsed in program.files.values():
+            self.damaged |= parsed.damaged
+        self.visible = self._visibility()
+        self.proposal = Proposal(file=program.root)
+        # (diagram, "inst.port" or "port") whose wiring an earlier error already accounts for
+        self.excused: set[tuple[str, str]] = set()
+        self.broken: set[str] = set(self.damaged)
+        self.ambiguous_ports: set[tuple[str, str]] = set()  # declared twice: uses stay silent
+        self.decide: Decider | None = None
+
+    def report(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+
+    def decider(self) -> Decider:
+        if self.decide is None:
+            self.decide = Decider(self.proposal.params)
+        return self.decide
+
+    def _visibility(self) -> dict[str, set[str]]:
+        """For each file, the files whose declarations it may use: itself, the prelude and
+        everything it imports, transitively."""
+        visible: dict[str, set[str]] = {}
+        for name in self.program.files:  # dependency order: imports are done first
+            seen = {name, PRELUDE}
+            for imported in self.program.imports.get(name, []):
+                seen |= visible.get(imported, {imported})
+            visible[name] = seen
+        return visible
+
+    def lookup(self, file: str, name: str, span: Span, want: tuple[str, ...],
+               what: str) -> Declaration | None:
+        """The declaration `name` of one of the forms `want`, as seen from `file`, or a
+        diagnostic. Names of declarations that failed to parse resolve silently to None."""
+        decl = self.decls.get(name)
+        if decl is not None and decl.form in want and decl.file in self.visible[file]:
+            return decl
+        if name in self.damaged:
+            return None
+        if decl is not None and decl.form in want:
+            self.report(report("E0101", span, f"`{name}` is declared in `{decl.file}`, which this file "
+                              "does not import", label="not imported",
+                              related=[(decl.span, f"`{name}` is declared here")],
+                              help=f'add `import "{decl.file}"` (paths are relative to this '
+                              "file)"))
+            return None
+        if decl is not None:
+            self.report(report("E0101", span, f"`{name}` is a {decl.form}, not a {what}",
+                              label=f"expected a {what}",
+                              related=[(decl.span, f"`{name}` is declared here")]))
+            return None
+        candidates = [d.name for d in self.decls.values()
+                      if d.form in want and d.file in self.visible[file]]
+        if "type" in want:
+            candidates += BUILTIN_TYPES
+        suggestion = did_you_mean(name, candidates)
+        if not suggestion and (module := std_declaring(name)):
+            suggestion = f'`{name}` is in the standard library: add `import "{module}"`'
+        self.report(report(_UNKNOWN_CODE.get(what, "E0101"), span, f"unknown {what} `{name}`",
+                          label=f"not a declared {what}",
+                          help=suggestion or f"declare it with `{_DECLARE.get(what, what)}`"))
+        return None
+
+    def of_form(self, form: str) -> list[Declaration]:
+        return [d for d in self.decls.values() if d.form == form]
+
+    # ------------------------------------------------------------------------- collection
+    def collect(self) -> None:
+        """Every declaration by name; the root file's title, citations, notes, allows and
+        assertions."""
+        for file, parsed in self.program.files.items():
+            if parsed.syntax is None:
+                continue
+            for item in parsed.syntax.declarations:
+                form = _FORMS.get(type(item))
+                if form is not None:
+                    self._declare(file, form, item)
+                elif file == self.program.root:
+                    self.metadata(item)
+
+    def _declare(self, file: str, form: str, item: syntax.Declaration) -> None:
+        name = item.name.text
+        span = item.name.span
+        existing = self.decls.get(name)
+        if existing is not None:
+            self.report(report(
+                "E0111", span, f"`{name}` is declared twice", label="second declaration",
+                related=[(existing.span, "first declared here")],
+                help="rename one of them; all declarations of a proposal and its "
+                "imports share one namespace"))
+        elif name in BUILTIN_TYPES:
+            self.report(report("E0111", span, f"`{name}` is a built-in type and cannot be "
+                              "declared again", label="built-in name",
+                              help="choose another name"))
+        else:
+            self.decls[name] = Declaration(name, form, file, item, span)
+
+    def metadata(self, item: syntax.Statement, diagram: str | None = None) -> None:
+        kind = type(item)
+        if kind is syntax.Allow:
+            self.allow(item, diagram)
+        elif kind is syntax.Assert:
+            self.assertion(item, diagram)
+        elif kind is syntax.Title:
+            self.proposal.title = item.title.value
+        elif kind is syntax.Cites:
+            self.proposal.citations += [work.value for work in item.works]
+        elif kind is syntax.Note:
+            self.proposal.notes.append(item.note.value)
+
+    def allow(self, item: syntax.Allow, diagram: str | None) -> None:
+        code = item.code.text
+        reason = item.reason.value
+        if code not in CODES or not code.startswith("S"):
+            findings = [c for c in CODES if c.startswith("S")]
+            self.report(report("E0121", item.code.span, f"`{code}` is not a finding code",
+                              label="not a finding of the analyses",
+                              help=did_you_mean(code, findings) or
+                              "`wiring explain --list` lists the codes; findings start with S"))
+            return
+        if not reason.strip():
+            self.report(report("E0121", item.span, "an acknowledgement needs a reason",
+                              label="empty reason",
+                              help='say why the finding is inherent: `because "..."`'))
+            return
+        target = item.target.dotted if item.target is not None else None
+        self.proposal.allows.append(Allow(code=code, target=target, reason=reason,
+                                          diagram=diagram, span=item.span))
+
+    def assertion(self, item: syntax.Assert, diagram: str | None) -> None:
+        claim = item.claim
+        self.proposal.assertions.append(Assertion(
+            claim=claim.kind, source=claim.source.dotted if claim.source is not None else None,
+            target=claim.target.dotted, avoiding=[t.dotted for t in claim.avoiding],
+            incentive=claim.incentive, text=" ".join(item.text.split()), diagram=diagram,
+            span=item.span))

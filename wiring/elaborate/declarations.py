@@ -1,0 +1,350 @@
+"""Declarations other than types: kinds, optimisers, parameters, and the interfaces of components
+and diagrams (attributes and ports)."""
+
+from __future__ import annotations
+
+from .. import syntax
+from ..diagnostics import Span, report
+from ..model import (MERGE_OPERATORS, OPTIMISER_FAMILIES, TRUST_LEVELS, Attributes, Component,
+                     Diagram, Expr, KindDecl, Name, Num, NumType, OptimiserDecl, Param, Port,
+                     UnknownType)
+from ..names import did_you_mean
+from ..structure import kind_chain
+from ..syntax import bare
+from .values import Values
+
+FLAGS = ("learned", "frozen", "stateful", "instantaneous", "heldout") + TRUST_LEVELS
+VALUED_ATTRIBUTES = ("provenance", "coverage", "miss", "cost", "budget")
+
+
+def _attribute_group(name: str) -> str:
+    """Attributes that exclude each other share a group: `trusted` and `untrusted`, ..."""
+    if name in TRUST_LEVELS:
+        return "trust"
+    if name in ("learned", "frozen"):
+        return "learned"
+    if name in ("stateful", "instantaneous"):
+        return "stateful"
+    return name
+
+
+class Declarations(Values):
+    def kinds(self) -> None:
+        for decl in self.of_form("kind"):
+            node = decl.node
+            parent = None
+            if node.parent is not None and self.lookup(decl.file, node.parent.text,
+                                                       node.parent.span, ("kind",), "kind"):
+                parent = node.parent.text
+            doc = node.doc.value if node.doc is not None else ""
+            self.proposal.kinds[decl.name] = KindDecl(name=decl.name, parent=parent, doc=doc,
+                                                      span=decl.span)
+        for kind in self.proposal.kinds.values():  # a parent chain must end
+            seen, current = [kind.name], kind.parent
+            while current is not None and current not in seen:
+                seen.append(current)
+                current = self.proposal.kinds[current].parent if current in self.proposal.kinds else None
+            if current == kind.name:
+                self.report(report("E0116", kind.span, f"kind `{kind.name}` is its own ancestor: "
+                                  + " : ".join(seen + [kind.name]),
+                                  label="cyclic kind", help="a kind's parent chain must end"))
+                kind.parent = None
+
+    def optimisers(self) -> None:
+        for decl in self.of_form("optimiser"):
+            node = decl.node
+            family = node.family.text
+            if family not in OPTIMISER_FAMILIES:
+                self.report(report("E0108", node.family.span, f"unknown optimiser family `{family}`", label="not a family",
+                                  help=(did_you_mean(family, OPTIMISER_FAMILIES) or "")
+                                  + " families: " + ", ".join(OPTIMISER_FAMILIES)))
+                continue
+            doc = node.doc.value if node.doc is not None else ""
+            self.proposal.optimisers[decl.name] = OptimiserDecl(name=decl.name, family=family,
+                                                                doc=doc, span=decl.span)
+
+    def params(self) -> None:
+        for decl in self.of_form("param"):
+            node = decl.node
+            # Parameters may bound each other (`param m : Nat <= n`); the decider reads
+            # self.proposal.params live, so earlier ones are known to later ones.
+            param_type = self.type_of(node.type)
+            if isinstance(param_type, UnknownType):
+                self.broken.add(decl.name)
+                continue
+            if not isinstance(param_type, NumType):
+                self.report(report("E0118", node.type.span, "a parameter must be a number",
+                                  label="not Real, Int or Nat",
+                                  help="write e.g. `param n : Nat >= 1` or `param beta : Real >= 0`"))
+                continue
+            default = self.expr(node.default) if node.default is not None else None
+            if default is not None and self._default_cycle(decl.name, default):
+                self.report(report("E0116", bare(node.default).span, f"the value of `{decl.name}` depends on itself", label="cyclic value",
+                                  help="give one of the parameters a number"))
+                default = None
+            self.proposal.params[decl.name] = Param(
+                name=decl.name, type=param_type, written=node.type.text, default=default,
+                span=decl.span)
+
+    def _default_cycle(self, name: str, default: Expr) -> bool:
+        """Whether a parameter's value refers back to it through other parameters' values."""
+        from ..types import names_in
+
+        seen, stack = set(), [default]
+        while stack:
+            for ref in names_in(stack.pop()):
+                if not isinstance(ref, Name) or ref.name in seen:
+                    continue
+                if ref.name == name:
+                    return True
+                seen.add(ref.name)
+                # Parameters are elaborated in order: the later one of a cycle sees it.
+                other = self.proposal.params.get(ref.name)
+                if other is not None and other.default is not None:
+                    stack.append(other.default)
+        return False
+
+    def types(self) -> None:
+        for form in ("type", "record", "enum"):
+            for decl in self.of_form(form):
+                if self.type_decl(decl) is None:
+                    self.broken.add(decl.name)
+
+    # ------------------------------------------------------------------------- attributes
+    def attributes(self, attrs: tuple, base: Attributes | None,
+                   kind_required: bool) -> Attributes | None:
+        """`: policy, learned, untrusted, provenance = "gpt-4"` on top of `base`; with
+        `kind_required` the first attribute is the box's kind."""
+        values = base.model_dump() if base else {"kind": "system"}
+        values["extra"] = dict(values.get("extra", {}))
+        nodes = list(attrs)
+        if kind_required:
+            if not nodes or not self._kind_attribute(nodes.pop(0), values):
+                return None
+        seen: dict[str, Span] = {}
+        for node in nodes:
+            name, span = node.name.text, node.span
+            group = _attribute_group(name)
+            if group in seen:
+                self.report(report("E0114", span, f"`{name}` conflicts with an earlier attribute",
+                                  label="conflicting attribute",
+                                  related=[(seen[group], "the earlier attribute")],
+                                  help="give each attribute once"))
+                continue
+            seen[group] = span
+            if node.value is None:
+                self._flag(node, values, kind_allowed=kind_required is False)
+            else:
+                self._valued(node, values)
+        return Attributes(**values)
+
+    def _kind_attribute(self, first: syntax.Attr, values: dict) -> bool:
+        if first.value is not None:
+            self.report(report("E0102", first.span, "the first attribute names the kind", label="a kind is a single name",
+                              help="write `component Name : kind, attribute, ...`"))
+            return False
+        kind = first.name.text
+        if self.lookup(first.file, kind, first.name.span, ("kind",), "kind") is None:
+            return False
+        values["kind"] = kind
+        # People and the world are not models: unless told otherwise, a box of a human
+        # kind has human trust and an environment kind environment trust.
+        lineage = kind_chain(self.proposal.kinds, kind)
+        if "human" in lineage:
+            values["trust"] = "human"
+        elif "environment" in lineage:
+            values["trust"] = "environment"
+        return True
+
+    def _flag(self, node: syntax.Attr, values: dict, kind_allowed: bool) -> None:
+        name = node.name.text
+        if name in TRUST_LEVELS:
+            values["trust"] = name
+        elif name in ("learned", "frozen"):
+            values["learned"] = name == "learned"
+        elif name in ("stateful", "instantaneous"):
+            values["stateful"] = name == "stateful"
+        elif name == "heldout":
+            values["heldout"] = True
+        elif name in self.proposal.kinds and kind_allowed:
+            values["kind"] = name
+        else:
+            hint = did_you_mean(name, FLAGS + VALUED_ATTRIBUTES)
+            if name in VALUED_ATTRIBUTES:
+                hint = f"`{name}` needs a value: `{name} = ...`"
+            self.report(report("E0108", node.span, f"unknown attribute `{name}`",
+                              label="not an attribute",
+                              help=hint or "attributes: " + ", ".join(FLAGS)))
+
+    def _valued(self, node: syntax.Attr, values: dict) -> None:
+        name, span, value_node = node.name.text, node.span, node.value
+        if name not in VALUED_ATTRIBUTES:
+            self.report(report("E0108", span, f"`{name}` does not take a value",
+                              label="unexpected value",
+                              help=did_you_mean(name, VALUED_ATTRIBUTES) or
+                              "attributes with values: " + ", ".join(VALUED_ATTRIBUTES)))
+        elif name == "provenance":
+            values["provenance"] = (value_node.value if type(value_node) is syntax.String
+                                    else bare(value_node).text)
+        elif type(value_node) is syntax.String:
+            self.report(report("E0108", span, f"`{name}` is a number, not a string",
+                              label="a string", help=f"write `{name} = 0.02` or name a "
+                              "parameter"))
+        else:
+            value = self.expr(value_node)
+            if value is not None:
+                self._check_attribute_range(name, value, span)
+                values["extra"][name] = value
+
+    def _check_attribute_range(self, name: str, value: Expr, span: Span) -> None:
+        """Probabilities are in [0, 1]; costs and budgets are not negative."""
+        from ..types import evaluate
+
+        low, high = (0, 1) if name in ("coverage", "miss") else (0, None)
+        number = evaluate(value, self.proposal.params)
+        if number is None and isinstance(value, Name) and value.name in self.proposal.params:
+            bounds = self.proposal.params[value.name].type
+            fits = self.decider().le(Num(value=str(low)), bounds.lower, a_is_lower=True,
+                                     b_is_lower=True) and (high is None or self.decider().le(
+                                         bounds.upper, Num(value=str(high)), a_is_lower=False,
+                                         b_is_lower=False))
+            if not fits:
+                self.report(report("E0123", span, f"`{name} = {value.name}`: the parameter's type "
+                                  f"`{self.proposal.params[value.name].written}` allows values "
+                                  f"outside {'[0, 1]' if high else '[0, inf)'}",
+                                  label="out of range", help=f"declare `param {value.name} : "
+                                  f"{'Prob' if high else 'Real >= 0'}`"))
+            return
+        if number is not None and (number < low or (high is not None and number > high)):
+            self.report(report("E0123", span, f"`{name}` is {float(number):g}, outside "
+                              f"{'[0, 1]' if high else '[0, inf)'}", label="out of range",
+                              help="coverage and miss are probabilities; cost and budget are "
+                              "not negative"))
+
+    # ------------------------------------------------------------------------------ ports
+    def port(self, node: syntax.Port, modes_allowed: list[str] | None) -> list[Port]:
+        """One `in a, b : T ...` line; `modes_allowed` is None in a component (any names)."""
+        direction, names = node.direction, node.names
+        if node.type is not None:
+            port_type, written = self.type_of(node.type), node.type.text
+        else:
+            # A diagram's outer port may leave its type to inference from its wires; a
+            # component has no wires inside to infer from.
+            port_type, written = UnknownType(), ""
+            if modes_allowed is None:
+                self.report(report("E0119", names[0].span, f"port `{names[0].text}` needs a type",
+                                  label="no type", help=f"write `{direction} {names[0].text} : Type`; only "
+                                  "a diagram's outer ports can have their types inferred"))
+        default, merge, modes, notes = self._port_options(node, modes_allowed)
+        inferred = node.type is None and modes_allowed is not None
+        return [Port(name=name.text, direction=direction, type=port_type, written=written,
+                     inferred=inferred, default=default, merge=merge, modes=modes, notes=notes,
+                     span=name.span) for name in names]
+
+    def _port_options(self, node: syntax.Port, modes_allowed: list[str] | None):
+        default = merge = modes = None
+        notes = []
+        out = node.direction == "out"
+        for option in node.options:
+            kind = type(option)
+            if kind is syntax.Default:
+                default = self.expr(option.value)
+                if out:
+                    self.report(report("E0214", option.span, "only inputs can have defaults", label="output default",
+                                      help="remove the default or make the port an input"))
+                    default = None
+            elif kind is syntax.Merge:
+                merge = option.operator.text
+                if merge not in MERGE_OPERATORS:
+                    self.report(report("E0213", option.operator.span, f"unknown merge operator `{merge}`",
+                                      label="not a merge operator",
+                                      help=(did_you_mean(merge, MERGE_OPERATORS) or "") +
+                                      " operators: " + ", ".join(MERGE_OPERATORS)))
+                    merge = None
+                elif out:
+                    self.report(report("E0213", option.span, "only inputs can merge",
+                                      label="output merge",
+                                      help="outputs may feed any number of targets already"))
+                    merge = None
+            elif kind is syntax.When:
+                modes = self.modes_of(option, modes_allowed)
+            else:
+                notes.append(option.note.value)
+        return default, merge, modes, notes
+
+    def modes_of(self, when: syntax.When, allowed: list[str] | None) -> list[str] | None:
+        """The modes of a `when` clause. After an unknown mode the clause counts as absent, so
+        the typo is reported once rather than as a wire missing from every mode."""
+        modes: list[str] = []
+        for ident in when.modes:
+            name = ident.text
+            if allowed is not None and name not in allowed:
+                if not allowed:
+                    self.report(report("E0109", ident.span, f"`when {name}` in a diagram that declares no modes", label="no modes declared",
+                                      help="declare the diagram's modes first: `modes train, deploy`"))
+                else:
+                    self.report(report("E0109", ident.span, f"unknown mode `{name}`",
+                                      label="not a mode of this diagram",
+                                      help=did_you_mean(name, allowed) or
+                                      "modes declared: " + ", ".join(allowed)))
+                return None
+            if name not in modes:
+                modes.append(name)
+        return modes
+
+    def ports(self, members: tuple, owner: str, modes: list[str] | None) -> list[Port]:
+        ports: list[Port] = []
+        for node in members:
+            if type(node) is not syntax.Port:
+                continue
+            for port in self.port(node, modes):
+                clash = next((p for p in ports if p.name == port.name), None)
+                if clash is not None:
+                    self.ambiguous_ports.add((owner, port.name))
+                    self.report(report("E0112", port.span, f"`{owner}` has two ports named `{port.name}`", label="second port",
+                                      related=[(clash.span, "first declared here")],
+                                      help="port names are unique across inputs and outputs"))
+                    continue
+                ports.append(port)
+        return ports
+
+    # ------------------------------------------------------------------------------ boxes
+    def components(self) -> None:
+        for decl in self.of_form("component"):
+            node = decl.node
+            attributes = self.attributes(node.attributes, None, kind_required=True)
+            ports = self.ports(node.members, decl.name, None)
+            notes = _notes(node.members)
+            if attributes is None:
+                self.broken.add(decl.name)
+                continue
+            self.proposal.components[decl.name] = Component(
+                name=decl.name, attributes=attributes, ports=ports, notes=notes, span=decl.span)
+
+    def diagram_headers(self) -> None:
+        """Interfaces first: instances may refer to any diagram, in any order."""
+        for decl in self.of_form("diagram"):
+            node = decl.node
+            refines = node.refines.text if node.refines is not None else None
+            if refines is not None and self.lookup(decl.file, refines, node.refines.span,
+                                                   ("component", "diagram"),
+                                                   "component or diagram") is None:
+                refines = None
+            attributes = None
+            if node.attributes is not None:
+                attributes = self.attributes(node.attributes, None, kind_required=True)
+            modes: list[str] = []
+            for member in node.members:
+                for ident in (member.names if type(member) is syntax.Modes else ()):
+                    if ident.text in modes:
+                        self.report(report("E0112", ident.span, f"mode `{ident.text}` is declared twice", label="repeated"))
+                    else:
+                        modes.append(ident.text)
+            self.proposal.diagrams[decl.name] = Diagram(
+                name=decl.name, refines=refines, attributes=attributes, modes=modes,
+                ports=self.ports(node.members, decl.name, modes), notes=_notes(node.members),
+                span=decl.span)
+
+
+def _notes(members: tuple) -> list[str]:
+    return [member.note.value for member in members if type(member) is syntax.Note]

@@ -1,0 +1,386 @@
+"""Diagram bodies: instances, wires and trainings, and the names a training signal may use."""
+
+from __future__ import annotations
+
+import difflib
+
+from .. import syntax
+from ..diagnostics import Span, report
+from ..model import (Attributes, Call, Diagram, Endpoint, Expr, Instance, Name, PortRef, Port,
+                     Training, Wire)
+from ..names import did_you_mean
+from ..syntax import bare
+from .base import Declaration
+from .declarations import Declarations
+
+ARGUMENT_NEEDED = {"best_of": "the number of samples n", "quantilizer": "the fraction q"}
+ARGUMENT_ALLOWED = {"best_of", "quantilizer", "early_stopping", "selection", "human_selection"}
+SIGNAL_FUNCTIONS = {
+    # name: (arity or None for 1+, what the arguments are)
+    "kl": (2, "instances"), "log": (1, "scalars"), "exp": (1, "scalars"),
+    "sqrt": (1, "scalars"), "abs": (1, "scalars"), "min": (None, "scalars"),
+    "max": (None, "scalars"), "mean": (None, "scalars"), "sum": (None, "scalars"),
+    "match": (2, "values"), "mse": (2, "values"), "cross_entropy": (2, "values"),
+    "log_likelihood": (1, "values"), "accuracy": (2, "values"), "loss": (None, "values"),
+}
+
+
+class Diagrams(Declarations):
+    def diagram_bodies(self) -> None:
+        for decl in self.of_form("diagram"):
+            _DiagramBody(self, decl, self.proposal.diagrams[decl.name]).run()
+
+
+class _Scope:
+    """Names inside a diagram body, used to read training signals."""
+
+    def __init__(self, body: "_DiagramBody"):
+        self.body = body
+
+    def reference(self, parts: list[str], span: Span) -> Expr | None:
+        body = self.body
+        el = body.el
+        if len(parts) == 1:
+            return self._name(parts[0], span)
+        if len(parts) > 2:
+            el.report(report("E0105", span, f"`{'.'.join(parts)}` has too many parts",
+                            label="write `instance.port`"))
+            return None
+        endpoint = body.endpoint(Endpoint(instance=parts[0], port=parts[1], span=span))
+        if endpoint is None:
+            return None
+        return PortRef(instance=parts[0], port=parts[1], span=span)
+
+    def _name(self, name: str, span: Span) -> Expr | None:
+        body, el = self.body, self.body.el
+        port = body.outer.get(name)
+        if port is not None:
+            if port.direction == "in":
+                return PortRef(instance=None, port=name, span=span)
+            el.report(report("E0201", span, f"`{name}` is an output of the diagram; a signal reads "
+                            "outputs of boxes or inputs of the diagram",
+                            label="cannot be read here",
+                            help="name the box output that feeds it instead"))
+            return None
+        if name in body.instances or name in body.skipped or name in el.proposal.params:
+            return Name(name=name, span=span)
+        if name in el.broken:
+            return None
+        el.report(report("E0106", span, f"unknown name `{name}` in the signal",
+                        label="not a parameter, port or instance",
+                        help=did_you_mean(name, list(el.proposal.params) + list(body.outer)
+                                          + list(body.instances)) or
+                        "signals use parameters, box outputs (`rm.score`) and numbers"))
+        return None
+
+    def call(self, name: str, args: tuple, span: Span) -> Expr | None:
+        el = self.body.el
+        signature = SIGNAL_FUNCTIONS.get(name)
+        if signature is None:
+            el.report(report("E0110", span, f"unknown function `{name}`", label="not a function",
+                            help=did_you_mean(name, SIGNAL_FUNCTIONS) or
+                            "functions: " + ", ".join(sorted(SIGNAL_FUNCTIONS))))
+            return None
+        arity, what = signature
+        if (arity is not None and len(args) != arity) or (arity is None and not args):
+            el.report(report("E0306", span, f"`{name}` takes {arity if arity is not None else 'one or more'} "
+                            f"argument{'s' if arity != 1 else ''}, given {len(args)}",
+                            label="wrong number of arguments"))
+            return None
+        converted = []
+        for arg in args:
+            value = self._instance(name, arg) if what == "instances" else el.expr(arg, self)
+            if value is None:
+                return None
+            converted.append(value)
+        return Call(function=name, args=converted, span=span)
+
+    def _instance(self, function: str, arg: syntax.Node) -> Name | None:
+        """An argument of `kl(pi, ref)`: the name of an instance."""
+        el, body = self.body.el, self.body
+        arg = bare(arg)
+        if not (type(arg) is syntax.Ref and len(arg.parts) == 1):
+            el.report(report("E0304", arg.span, f"`{function}` compares two instances, e.g. `kl(pi, ref)`", label="not an instance name"))
+            return None
+        instance = arg.parts[0].text
+        if instance not in body.instances:
+            if instance not in body.skipped:
+                el.report(report("E0104", arg.span, f"unknown instance `{instance}`",
+                                label="not an instance of this diagram",
+                                help=did_you_mean(instance, body.instances) or
+                                "declare it: `name = Component`"))
+            return None
+        return Name(name=instance, span=arg.span)
+
+
+class _DiagramBody:
+    def __init__(self, el: Diagrams, decl: Declaration, diagram: Diagram):
+        self.el = el
+        self.node: syntax.DiagramDecl = decl.node
+        self.diagram = diagram
+        self.outer = {p.name: p for p in diagram.ports}
+        self.instances: dict[str, Instance] = {}
+        self.skipped: set[str] = set()  # instances of broken declarations: uses stay silent
+
+    def run(self) -> None:
+        el, diagram = self.el, self.diagram
+        members = self.node.members
+        instances = [m for m in members if type(m) is syntax.Instance]
+        # Snapshots (`ref = frozen pi`) may precede the instance they copy: do them second.
+        names = {i.name.text for i in instances}
+        originals, snapshots = [], []
+        for node in instances:
+            (snapshots if node.frozen and node.target.text in names else originals).append(node)
+        for node in originals + snapshots:
+            self.instance(node)
+        order = {i.name.text: index for index, i in enumerate(instances)}
+        self.instances = dict(sorted(self.instances.items(), key=lambda kv: order[kv[0]]))
+        wires: list[Wire] = []
+        trainings: list[Training] = []
+        for node in members:
+            kind = type(node)
+            if kind in (syntax.Allow, syntax.Assert):
+                el.metadata(node, diagram.name)
+            elif kind is syntax.Wire:
+                wires += self.wire(node)
+            elif kind is syntax.Train:
+                training = self.training(node)
+                if training is not None:
+                    trainings.append(training)
+        diagram.instances = list(self.instances.values())
+        diagram.wires = wires
+        diagram.trainings = trainings
+
+    def _options(self, node) -> tuple[list[str] | None, list[str]]:
+        """The modes and notes of an instance, wire or training, in the order written."""
+        modes = None
+        notes = []
+        for option in node.options:
+            if type(option) is syntax.When:
+                modes = self.el.modes_of(option, self.diagram.modes)
+            else:
+                notes.append(option.note.value)
+        return modes, notes
+
+    def instance(self, node: syntax.Instance) -> None:
+        el = self.el
+        name, span = node.name.text, node.name.span
+        modes, notes = self._options(node)
+        if name in self.instances or name in self.skipped:
+            first = self.instances.get(name)
+            el.report(report("E0112", span, f"instance `{name}` is declared twice in `{self.diagram.name}`", label="second declaration",
+                            related=[(first.span if first else None, "first declared here")],
+                            help="give each instance its own name"))
+            return
+        if name in self.outer:
+            el.report(report("E0112", span, f"instance `{name}` has the name of an outer port of "
+                            f"`{self.diagram.name}`", label="ambiguous name",
+                            related=[(self.outer[name].span, "the port")],
+                            help="rename the instance or the port"))
+            self.skipped.add(name)
+            return
+        box = self._box(node)
+        if box is None:
+            self.skipped.add(name)
+            return
+        of, of_diagram, snapshot_of, base = box
+        attributes = el.attributes(node.attributes, base, kind_required=False)
+        if node.frozen:
+            attributes = attributes.model_copy(update={"learned": False})
+        self.instances[name] = Instance(
+            name=name, of=of, of_diagram=of_diagram, frozen=node.frozen, snapshot_of=snapshot_of,
+            attributes=attributes, modes=modes, notes=notes, span=span)
+
+    def _box(self, node: syntax.Instance):
+        """What an instance is of: (box, whether a diagram, the instance it snapshots, the
+        attributes it starts from), or None after a diagnostic."""
+        target = node.target.text
+        if node.frozen and target in self.instances:  # `frozen pi`: a snapshot of an instance
+            original = self.instances[target]
+            return original.of, original.of_diagram, target, original.attributes
+        decl = self.el.lookup(node.file, target, node.target.span, ("component", "diagram"),
+                              "component or diagram")
+        if decl is None:
+            return None
+        if decl.form == "diagram":
+            box = self.el.proposal.diagrams.get(target)
+            return target, True, None, (box.attributes if box and box.attributes
+                                        else Attributes(kind="system"))
+        box = self.el.proposal.components.get(target)
+        return (target, False, None, box.attributes) if box is not None else None
+
+    def ports_of(self, instance: Instance) -> list[Port]:
+        box = self.el.proposal.box(instance.of)
+        return box.ports if box is not None else []
+
+    def excuse(self, what: str) -> None:
+        self.el.excused.add((self.diagram.name, what))
+
+    def endpoint(self, endpoint: Endpoint) -> Port | None:
+        """The port an endpoint names, or a diagnostic. A wire that fails here leaves a hole the
+        checker would report again (an unconnected input, an unused instance): the endpoint the
+        user most likely meant is excused instead."""
+        if endpoint.instance is None:
+            return self._outer_endpoint(endpoint)
+        self.excuse(endpoint.instance)
+        el = self.el
+        instance = self.instances.get(endpoint.instance)
+        if instance is None:
+            if endpoint.instance in self.skipped:
+                return None
+            guess = difflib.get_close_matches(endpoint.instance, sorted(self.instances), n=1)
+            if guess:
+                self.excuse(f"{guess[0]}.{endpoint.port}")
+                self.excuse(guess[0])
+            el.report(report("E0104", endpoint.span, f"unknown instance `{endpoint.instance}` in "
+                            f"`{self.diagram.name}`",
+                            label="not an instance of this diagram",
+                            help=did_you_mean(endpoint.instance, self.instances) or
+                            f"declare it: `{endpoint.instance} = Component`"))
+            return None
+        return self._inner_endpoint(endpoint, instance)
+
+    def _outer_endpoint(self, endpoint: Endpoint) -> Port | None:
+        port = self.outer.get(endpoint.port)
+        if port is not None:
+            return port
+        if endpoint.port in self.instances:
+            ports = [p.name for p in self.ports_of(self.instances[endpoint.port])]
+            self.el.report(report("E0105", endpoint.span, f"`{endpoint.port}` is an instance, not a port", label="name a port of it",
+                                 help=f"write `{endpoint.port}.<port>`; its ports: " + ", ".join(ports)))
+            return None
+        if endpoint.port in self.skipped:
+            return None
+        self.el.report(report("E0105", endpoint.span, f"`{self.diagram.name}` has no outer port `{endpoint.port}`", label="not a port of the diagram",
+                             help=did_you_mean(endpoint.port, list(self.outer) + list(self.instances))
+                             or "ports: " + (", ".join(self.outer) or "none")))
+        return None
+
+    def _inner_endpoint(self, endpoint: Endpoint, instance: Instance) -> Port | None:
+        ports = self.ports_of(instance)
+        port = next((p for p in ports if p.name == endpoint.port), None)
+        if (instance.of, endpoint.port) in self.el.ambiguous_ports:
+            self.excuse(f"{instance.name}.*")
+            return None  # E0112 already reported the duplicate; which one is meant is unknown
+        if port is None:
+            box = self.el.proposal.box(instance.of)
+            guess = difflib.get_close_matches(endpoint.port, sorted(p.name for p in ports), n=1)
+            if guess:
+                self.excuse(f"{instance.name}.{guess[0]}")
+            self.el.report(report("E0105", endpoint.span, f"`{instance.of}` has no port `{endpoint.port}`", label=f"not a port of `{endpoint.instance}`",
+                                 related=[(box.span if box else None, f"`{instance.of}` is declared here")],
+                                 help=did_you_mean(endpoint.port, [p.name for p in ports]) or
+                                 "its ports: " + (", ".join(f"{p.direction} {p.name}" for p in ports)
+                                                  or "none")))
+        return port
+
+    def _is_source(self, endpoint: Endpoint, port: Port) -> bool:
+        # Inner outputs and outer inputs produce values inside the diagram.
+        return (port.direction == "out") == (endpoint.instance is not None)
+
+    def wire(self, node: syntax.Wire) -> list[Wire]:
+        modes, notes = self._options(node)
+        source = _endpoint(node.source)
+        source_port = self.endpoint(source)
+        if source_port is not None and not self._is_source(source, source_port):
+            where = "an input of a box" if source.instance else "an output of the diagram"
+            self.el.report(report("E0201", source.span, f"`{source}` is {where}; a wire starts at an output of a box "
+                                 "or an input of the diagram", label="cannot be a source",
+                                 related=[(source_port.span, f"`{source.port}` is declared here")],
+                                 help="swap the ends: wires run from producer to consumer"))
+            source_port = None
+        wires = []
+        for target in map(_endpoint, node.targets):
+            if not self._reaches(target):
+                continue
+            if source_port is None:
+                self.excuse(str(target))
+                continue
+            span = Span(file=source.span.file, line=source.span.line, column=source.span.column,
+                        end_line=target.span.end_line, end_column=target.span.end_column)
+            wires.append(Wire(source=source, target=target, delayed=node.delayed, modes=modes,
+                              notes=notes, span=span))
+        return wires
+
+    def _reaches(self, target: Endpoint) -> bool:
+        """Whether a wire may end at `target`; if not, a diagnostic (unless already given)."""
+        target_port = self.endpoint(target)
+        if target_port is None:
+            return False
+        if not self._is_source(target, target_port):
+            return True
+        if target.instance is not None:
+            self.excuse(f"{target.instance}.*")
+        where = "an output of a box" if target.instance else "an input of the diagram"
+        self.el.report(report("E0202", target.span, f"`{target}` is {where}; a wire ends at an input of a "
+                             "box or an output of the diagram",
+                             label="cannot be a target",
+                             related=[(target_port.span, f"`{target.port}` is declared here")],
+                             help="swap the ends: wires run from producer to consumer"))
+        return False
+
+    def training(self, node: syntax.Train) -> Training | None:
+        el = self.el
+        target = node.target.text
+        modes, notes = self._options(node)
+        ok = target in self.instances
+        if not ok and target not in self.skipped:
+            el.report(report("E0104", node.target.span, f"unknown instance `{target}` in `{self.diagram.name}`", label="not an instance of this diagram",
+                            help=did_you_mean(target, self.instances) or
+                            "training targets are instances of learned components"))
+        optimiser = self.optimiser(node.optimiser)
+        signal = el.expr(node.signal, _Scope(self))
+        if not ok or optimiser is None or signal is None:
+            return None
+        name, family, argument = optimiser
+        objective = "maximise" if node.objective.startswith("max") else "minimise"
+        return Training(target=target, optimiser=name, family=family, argument=argument,
+                        objective=objective, signal=signal, modes=modes, notes=notes,
+                        span=node.span)
+
+    def optimiser(self, node: syntax.Node):
+        """`ppo` or `best_of(n)`: (name, family, argument), or None after a diagnostic."""
+        el = self.el
+        node = bare(node)
+        span = node.span
+        kind = type(node)
+        if kind is syntax.Ref and len(node.parts) == 1:
+            name, args = node.parts[0].text, ()
+        elif kind is syntax.Call and len(node.function.parts) == 1:
+            name, args = node.function.parts[0].text, node.args
+        else:
+            el.report(report("E0107", span, f"expected an optimiser, found `{node.text}`", label="not an optimiser",
+                            help="write e.g. `by ppo` or `by best_of(n)`"))
+            return None
+        if el.lookup(node.file, name, span, ("optimiser",), "optimiser") is None:
+            return None
+        decl = el.proposal.optimisers.get(name)
+        if decl is None:
+            return None
+        return self._optimiser_argument(name, decl.family, args, span)
+
+    def _optimiser_argument(self, name: str, family: str, args: tuple, span: Span):
+        el = self.el
+        if len(args) > 1:
+            el.report(report("E0305", span, f"`{name}` takes at most one argument",
+                            label=f"{len(args)} given"))
+            return None
+        argument = el.expr(args[0]) if args else None
+        if args and argument is None:
+            return None
+        if argument is None and family in ARGUMENT_NEEDED:
+            el.report(report("E0305", span, f"`{name}` needs {ARGUMENT_NEEDED[family]}",
+                            label="missing argument", help=f"write `{name}(n)`"))
+            return None
+        if argument is not None and family not in ARGUMENT_ALLOWED:
+            el.report(report("E0305", span, f"`{name}` ({family}) takes no argument",
+                            label="unexpected argument",
+                            help="the strength of gradient and RL pressure is not a number of "
+                            "samples; remove the argument"))
+            return None
+        return name, family, argument
+
+
+def _endpoint(node: syntax.Endpoint) -> Endpoint:
+    instance = node.instance.text if node.instance is not None else None
+    return Endpoint(instance=instance, port=node.port.text, span=node.span)

@@ -1,0 +1,274 @@
+"""Expressions and types: syntax nodes to the model's expressions, types and type declarations."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from .. import syntax
+from ..diagnostics import Span, report
+from ..model import (Binary, BoolType, Chain, CollectionType, EnumType, Expr, Field_, Infinity,
+                     Link, Name, Neg, Num, NumType, OpaqueType, RecordType, TypeDecl, UnknownType)
+from ..syntax import bare
+from ..types import interval_nonempty, show_interval
+from .base import Declaration, ElaboratorBase
+
+MAX_EXPONENT = 400  # exact arithmetic on 10**400 is instant; on 10**999999999 it never ends
+_BUILTIN_ARITY = {"Real": (0, 0), "Int": (0, 0), "Nat": (0, 0), "Bool": (0, 0), "Prob": (0, 0),
+                  "Text": (0, 0), "List": (1, 2), "Set": (1, 1), "Dist": (1, 1)}
+_LEVELS = {"+": "+-", "-": "+-", "*": "*/", "/": "*/"}  # operators of one precedence level
+
+
+class Values(ElaboratorBase):
+    def __init__(self, program):
+        super().__init__(program)
+        self._types_in_progress: set[str] = set()
+
+    # ------------------------------------------------------------------------- expressions
+    def expr(self, node: syntax.Node, scope=None) -> Expr | None:
+        """An expression to the model. Without a scope, names must be parameters (type
+        indices, bounds, defaults); with one (a `Scope` of a diagram body), they may be ports
+        and instances (signals)."""
+        node = bare(node)
+        kind = type(node)
+        if kind is syntax.Number:
+            return self._number(node)
+        if kind is syntax.Infinity:
+            return Infinity(span=node.span)
+        if kind is syntax.Neg:
+            inner = self.expr(node.operand, scope)
+            return Neg(arg=inner, span=node.span) if inner is not None else None
+        if kind is syntax.Binary:
+            return self._binary(node, scope)
+        if kind is syntax.Ref:
+            return self._reference(node, scope)
+        if kind is syntax.Call:
+            if scope is None:
+                self.report(report("E0110", node.span, f"function calls such as `{node.function.dotted}(...)` cannot appear "
+                                  "in a type, bound or default", label="not allowed here",
+                                  help="write the value as arithmetic over numbers and "
+                                  "parameters"))
+                return None
+            return scope.call(node.function.dotted, node.args, node.span)
+        assert kind is syntax.Apply, kind
+        self.report(report("E0117", node.span, "a type cannot appear inside an expression",
+                          label="this is a type application"))
+        return None
+
+    def _number(self, node: syntax.Number) -> Num | None:
+        text = node.text
+        exponent = re.search(r"[eE]([+-]?\d+)$", text)
+        if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
+            self.report(report("E0120", node.span, f"the number `{text}` is out of range",
+                              label=f"exponent beyond +/-{MAX_EXPONENT}",
+                              help="write the quantity in other units, or as a parameter"))
+            return None
+        return Num(value=_normal_number(text), span=node.span)
+
+    def _binary(self, node: syntax.Binary, scope) -> Expr | None:
+        if node.op == "^":
+            left, right = self.expr(node.left, scope), self.expr(node.right, scope)
+            if left is None or right is None:
+                return None
+            return Binary(op="^", left=left, right=right, span=node.span)
+        # A left-nested chain of one precedence level (`a + b - c`) is one Chain, flattened
+        # iteratively: the parse stage allows 400 operators.
+        level = _LEVELS[node.op]
+        links = []
+        first = node
+        while type(first) is syntax.Binary and first.op in level:
+            links.append((first.op, first.right))
+            first = bare(first.left)
+        head = self.expr(first, scope)
+        rest = [(op, self.expr(arg, scope)) for op, arg in reversed(links)]
+        if head is None or any(arg is None for _, arg in rest):
+            return None
+        if len(rest) == 1:
+            return Binary(op=rest[0][0], left=head, right=rest[0][1], span=node.span)
+        return Chain(first=head, rest=[Link(op=op, arg=arg) for op, arg in rest], span=node.span)
+
+    def _reference(self, node: syntax.Ref, scope) -> Expr | None:
+        parts, span = node.names, node.span
+        if scope is not None:
+            return scope.reference(parts, span)
+        if len(parts) > 1:
+            self.report(report("E0106", span, f"`{'.'.join(parts)}` is not a parameter",
+                              label="ports cannot appear here",
+                              help="types, bounds and defaults may use only numbers and "
+                              "declared parameters"))
+            return None
+        decl = self.lookup(node.file, parts[0], span, ("param",), "parameter")
+        return Name(name=parts[0], span=span) if decl is not None else None
+
+    # ------------------------------------------------------------------------------- types
+    def type_of(self, node: syntax.Node):
+        """A type (plain, interval or bound) to a model type."""
+        base = self.type_expr(node.base)
+        if type(node) is syntax.PlainType or isinstance(base, UnknownType):
+            return base
+        if not isinstance(base, NumType):
+            self.report(report("E0118", node.span, f"only numbers can be refined; `{bare(node.base).text}` "
+                              "is not a number type", label="not Real, Int or Nat",
+                              help="refine `Real`, `Int` or `Nat`, e.g. `Real in [0, 1]`"))
+            return UnknownType()
+        refined = self._refined(node, base)
+        if refined is None:
+            return UnknownType()
+        if isinstance(refined.lower, Infinity):
+            refined = refined.model_copy(update={"lower": None})
+        if interval_nonempty(refined, self.decider()) is False:
+            self.report(report("E0115", node.span, f"the interval {show_interval(refined)} is empty",
+                              label="no value satisfies this",
+                              help="write the lower bound first: `[lower, upper]`"))
+            return UnknownType()
+        return refined
+
+    def _refined(self, node, base: NumType) -> NumType | None:
+        if type(node) is syntax.IntervalType:
+            interval = node.interval
+            lower, upper = self.expr(interval.lower), self.expr(interval.upper)
+            if lower is None or upper is None:
+                return None
+            return NumType(base=base.base, lower=lower, upper=upper,
+                           lower_open=interval.lower_open, upper_open=interval.upper_open)
+        bound = self.expr(node.bound)
+        if bound is None:
+            return None
+        if node.op.startswith(">"):
+            return base.model_copy(update={"lower": bound, "lower_open": node.op == ">"})
+        return base.model_copy(update={"upper": bound, "upper_open": node.op == "<"})
+
+    def type_expr(self, node: syntax.Node):
+        """An expression read as a type: `Prompt`, `List[Response]`, `Transcript[2*n]`."""
+        node = bare(node)
+        kind = type(node)
+        if kind in (syntax.Ref, syntax.Apply):
+            ref, args = (node, ()) if kind is syntax.Ref else (node.function, node.args)
+            if len(ref.parts) > 1:
+                self.report(report("E0101", node.span, f"`{ref.dotted}` is not a type",
+                                  label="expected a type"))
+                return UnknownType()
+            return self.named_type(node.file, ref.parts[0].text, args, node.span)
+        self.report(report("E0117", node.span, f"expected a type, found `{node.text}`",
+                          label="not a type",
+                          help="types are names such as `Prompt`, `Real in [0, 1]` or "
+                          "`List[Response]`"))
+        return UnknownType()
+
+    def named_type(self, file: str, name: str, args: tuple, span: Span):
+        if name in _BUILTIN_ARITY:
+            return self._builtin_type(name, args, span)
+        decl = self.lookup(file, name, span, ("type", "record", "enum"), "type")
+        if decl is None:
+            return UnknownType()
+        declared = self.type_decl(decl)
+        if declared is None:
+            return UnknownType()
+        expected = len(declared.indices)
+        if len(args) != expected:
+            return self._arity_error(name, args, span, str(expected), decl.span)
+        if declared.form == "alias":
+            return declared.target
+        if declared.form == "record":
+            return RecordType(name=name)
+        if declared.form == "enum":
+            return EnumType(name=name)
+        indices = [self.expr(a) for a in args]
+        if any(i is None for i in indices):
+            return UnknownType()
+        return OpaqueType(name=name, indices=indices)
+
+    def _builtin_type(self, name: str, args: tuple, span: Span):
+        low, high = _BUILTIN_ARITY[name]
+        if not low <= len(args) <= high:
+            return self._arity_error(name, args, span, f"{low}" if low == high else
+                                     f"{low} or {high}")
+        if name in ("Real", "Int"):
+            return NumType(base=name)
+        if name == "Nat":
+            return NumType(base="Int", lower=Num(value="0"))
+        if name == "Prob":
+            return NumType(base="Real", lower=Num(value="0"), upper=Num(value="1"))
+        if name == "Bool":
+            return BoolType()
+        if name == "Text":
+            return OpaqueType(name="Text")
+        element = self.type_expr(args[0])
+        size = self.expr(args[1]) if len(args) > 1 else None
+        if len(args) > 1 and size is None:
+            return UnknownType()
+        return CollectionType(constructor=name, element=element, size=size)
+
+    def _arity_error(self, name, args, span, expected, declared_at=None):
+        self.report(report("E0113", span, f"`{name}` takes {expected} index argument"
+                          f"{'s' if expected != '1' else ''}, given {len(args)}",
+                          label=f"{len(args)} given",
+                          related=[(declared_at, f"`{name}` is declared here")],
+                          help="write `Name[i, ...]` with one index per declared parameter"
+                          if expected != "0" else f"`{name}` takes no index"))
+        return UnknownType()
+
+    # ------------------------------------------------------------------- type declarations
+    def type_decl(self, decl: Declaration) -> TypeDecl | None:
+        """Elaborate a type declaration on first use (aliases may refer forward)."""
+        done = self.proposal.types.get(decl.name)
+        if done is not None:
+            return done
+        if decl.name in self._types_in_progress:
+            self.report(report("E0116", decl.span, f"the type alias `{decl.name}` refers to itself", label="cyclic alias",
+                              help="an alias must eventually name a type that is not an alias"))
+            return None
+        self._types_in_progress.add(decl.name)
+        try:
+            node = decl.node
+            made = (self._enum(decl, node) if type(node) is syntax.EnumDecl else
+                    self._record(decl, node) if type(node) is syntax.RecordDecl else
+                    self._type(decl, node))
+        finally:
+            self._types_in_progress.discard(decl.name)
+        if made is not None:
+            self.proposal.types[decl.name] = made
+        return made
+
+    def _enum(self, decl: Declaration, node: syntax.EnumDecl) -> TypeDecl:
+        members = [member.text for member in node.members]
+        for i, member in enumerate(members):
+            if member in members[:i]:
+                self.report(report("E0112", node.members[i].span, f"enum member `{member}` is listed twice",
+                                  label="repeated", help="remove the repeat"))
+        return TypeDecl(name=decl.name, form="enum", members=list(dict.fromkeys(members)),
+                        span=decl.span)
+
+    def _record(self, decl: Declaration, node: syntax.RecordDecl) -> TypeDecl:
+        fields: list[Field_] = []
+        for field in node.fields:
+            name, span = field.name.text, field.name.span
+            if any(f.name == name for f in fields):
+                self.report(report("E0112", span, f"field `{name}` is declared twice", label="repeated"))
+                continue
+            fields.append(Field_(name=name, type=self.type_of(field.type),
+                                 written=field.type.text, span=span))
+        return TypeDecl(name=decl.name, form="record", fields=fields, span=decl.span)
+
+    def _type(self, decl: Declaration, node: syntax.TypeDecl) -> TypeDecl:
+        indices = [index.text for index in node.indices]
+        for i, index in enumerate(node.indices):
+            if index.text in indices[:i]:
+                self.report(report("E0112", index.span, f"index `{index.text}` of `{decl.name}` is named twice", label="repeated",
+                                  help="give each index its own name"))
+        if node.definition is None:
+            return TypeDecl(name=decl.name, form="family" if indices else "opaque",
+                            indices=indices, span=decl.span)
+        if indices:
+            self.report(report("E0113", decl.span, "an alias cannot take indices",
+                              help="declare an indexed family without `=`: `type Name[i]`"))
+        return TypeDecl(name=decl.name, form="alias", target=self.type_of(node.definition),
+                        written=node.definition.text, span=decl.span)
+
+
+def _normal_number(text: str) -> str:
+    """A canonical exact spelling of a numeric literal, so `1.50` and `1.5` compare equal."""
+    value = Fraction(text)
+    if value.denominator == 1:
+        return str(value.numerator)
+    return text.lower()
