@@ -14,7 +14,7 @@ PACKAGE = ROOT / "wiring"
 LAYERS = [
     ("wiring.names", "wiring.codes", "wiring.witness", "wiring.version"),
     ("wiring.diagnostics",),
-    ("wiring.lexer", "wiring.syntax", "wiring.parse"),
+    ("wiring.lexer", "wiring.syntax", "wiring.builder", "wiring.parse"),
     ("wiring.model",),
     ("wiring.types",),
     ("wiring.structure",),
