@@ -447,3 +447,74 @@ def test_a_monitor_watching_many_models_is_one_finding_listing_the_nearest():
     assert len(last.witness) == 2   # the policy right before it
     assert last.notes and last.notes[0].startswith("it also watches")
     assert last.notes[0].endswith("and others further away")
+
+
+_TWO_TOPS = """type Prompt
+type Response
+component Source : source, trusted {
+  out prompt : Prompt
+}
+component Policy : policy, learned, untrusted {
+  in  prompt   : Prompt
+  out response : Response
+}
+component Monitor : monitor, trusted {
+  in  response : Response
+  out checked  : Response
+}
+component World : sink {
+  in response : Response
+}
+diagram Monitored {
+  src = Source; pi = Policy; mon = Monitor; world = World
+  src.prompt -> pi.prompt
+  pi.response -> mon.response
+  mon.checked -> world.response
+}
+diagram Plain {
+  src = Source; agent = Policy; world = World
+  src.prompt -> agent.prompt
+  agent.response -> world.response
+}
+"""
+
+
+def test_names_in_allows_and_assertions_are_resolved_by_check(tmp_path):
+    # Elaboration resolves the boxes an `allow ... on X` or an assertion names, so `check`
+    # (not only `lint`) reports a name that no diagram it speaks about has.
+    path = tmp_path / "p.wd"
+    path.write_text(_TWO_TOPS + 'assert gated(mn)\nallow S0201 on agnt because "typo"\n')
+    result = wiring.check_file(str(path))
+    found = sorted((d.code, d.message, d.help) for d in result.diagnostics)
+    assert found == [
+        ("E0122", "`allow S0201 on agnt`: no box `agnt` in any of `Monitored`, `Plain`",
+         "did you mean `agent`?"),
+        ("E0122", "`assert gated(mn)`: no box `mn` in any of `Monitored`, `Plain`",
+         "did you mean `mon`?"),
+    ]
+    assert not result.ok
+
+
+def test_a_file_level_assertion_applies_to_the_top_diagrams_that_have_its_boxes(tmp_path):
+    path = tmp_path / "p.wd"
+    path.write_text(_TWO_TOPS + "assert gated(pi)\n")
+    result = wiring.check_file(str(path))
+    assert result.ok, result.report()
+    from wiring.analysis import analyse
+
+    monitored = analyse(result.proposal, "Monitored")
+    assert [(a.assertion.text, a.holds) for a in monitored.assertions] == \
+        [("assert gated(pi)", True)]
+    # `Plain` has no box `pi`: the assertion is not about it, and not an error there
+    plain = analyse(result.proposal, "Plain")
+    assert plain.assertions == []
+    assert not [f for f in plain.findings if f.code == "E0122"]
+
+
+def test_an_earlier_error_does_not_cascade_into_unknown_boxes(tmp_path):
+    # `mon`'s component is broken, so elaboration drops the instance: the assertion naming it
+    # must not add an E0122 to the one real mistake.
+    broken = _TWO_TOPS.replace("out checked  : Response", "out response : Response")
+    path = tmp_path / "p.wd"
+    path.write_text(broken + "assert gated(mon)\n")
+    assert [d.code for d in wiring.check_file(str(path)).diagnostics] == ["E0112"]

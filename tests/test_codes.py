@@ -23,7 +23,7 @@ def _check_example(tmp_path, code):
     main_file.write_text(entry.example)
     result = wiring.check_file(str(main_file))
     if result.ok and result.proposal is not None:
-        # codes such as E0122 and W0124 come from the analyses, which run on checked proposals
+        # codes such as W0124 come from the analyses, which run on checked proposals
         from wiring.analysis import analyse
 
         analysis = analyse(result.proposal)

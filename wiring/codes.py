@@ -1168,7 +1168,8 @@ diagram D {
         "acknowledgement or assertion names an unknown box",
         "`allow CODE on X`, or an `assert`, names a box that the analysed diagram does not "
         "contain. Boxes are named by instance path, e.g. `deployment.monitor`; ports as "
-        "`box.port`. Reported by `wiring lint` and `wiring analyze`, which flatten the diagram.",
+        "`box.port`. An `allow` or `assert` inside a diagram names boxes of that diagram; one at the "
+        "top level of the file, boxes of at least one top diagram. Reported by `wiring check`.",
         _AGENT + """diagram D {
   out response : Response
   src = Source; pi = Policy

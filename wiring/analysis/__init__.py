@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, report, sort_key, unique
 from ..model import Proposal
-from .assertions import AssertionResult, check_assertions, unknown_names
+from .assertions import AssertionResult, check_assertions
 from ..structure import default_diagram, top_diagrams
 from .graph import System, build
 from .incentives import (DEFAULT_STEPS, Incentives, incentives as _incentives,
@@ -53,7 +53,6 @@ def analyse(proposal: Proposal, diagram: str | None = None,
     result.incentives = [_incentives(system, cid, agent) for agent in sorted(cid.decisions)]
     for incentive_analysis in (tampering, off_switch, audit_leaks):
         findings += incentive_analysis(system, cid, result.incentives)
-    findings += _unknown_targets(proposal, system)
     result.assertions = check_assertions(proposal, top.name, system, result.incentives)
     findings += [_failure(a) for a in result.assertions if not a.holds]
     result.findings = _acknowledge(proposal, top.name, sorted(unique(findings), key=sort_key))
@@ -99,34 +98,6 @@ def _acknowledge(proposal: Proposal, diagram: str, findings: list[Diagnostic]) -
                 help="the design changed, or the code or box is wrong: remove the `allow`, or "
                 "run `wiring lint` to see the codes and witnesses that stand"))
     return sorted(marked, key=sort_key)
-
-
-def _unknown_targets(proposal: Proposal, system: System) -> list[Diagnostic]:
-    """`allow ... on X` must name a box: of the analysed diagram for its own acknowledgements;
-    of some diagram of the file for file-level ones (which speak about every diagram)."""
-    from ..names import did_you_mean
-
-    problems = []
-    here = set(system.boxes)
-    anywhere = here | {i.name for d in proposal.diagrams.values() for i in d.instances}
-    for allow in _applicable(proposal, system.diagram.name):
-        names = here if allow.diagram is not None else anywhere
-        if allow.target is not None and allow.target not in names:
-            problems.append(report("E0122", allow.span, f"`allow {allow.code} on {allow.target}`: no box "
-                                  f"`{allow.target}` in `{allow.diagram or system.diagram.name}`", label="unknown box",
-                                  help=did_you_mean(allow.target, names) or
-                                  "name a box by its instance path, e.g. `deployment.monitor`"))
-    for assertion in proposal.assertions:
-        if assertion.diagram not in (None, system.diagram.name):
-            continue
-        for name in unknown_names(system, assertion):
-            problems.append(report("E0122", assertion.span, f"`{assertion.text}`: no box `{name}` in "
-                                  f"`{system.diagram.name}`",
-                                  label="unknown box",
-                                  help=did_you_mean(name.split(".")[0], here) or
-                                  "name a box by its instance path (`deployment.monitor`), a "
-                                  "port as `box.port`, or an outer port of the diagram"))
-    return problems
 
 
 __all__ = ["Analysis", "AssertionResult", "analyse", "incentive_report"]

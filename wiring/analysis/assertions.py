@@ -68,9 +68,11 @@ def names_in_assertion(assertion: Assertion) -> list[str]:
     return [n for n in (assertion.source, assertion.target, *assertion.avoiding) if n]
 
 
-def unknown_names(system: System, assertion: Assertion) -> list[str]:
-    """Names in the assertion that are no box, port or outer port of the analysed diagram."""
-    return [n for n in names_in_assertion(assertion) if _resolve(system, n) is None]
+def _applies(system: System, assertion: Assertion) -> bool:
+    """Whether every name of the assertion is a box, port or outer port of the analysed
+    diagram. Elaboration made sure some diagram it speaks about has them (E0122); a file-level
+    assertion about boxes of another top diagram does not apply to this one."""
+    return all(_resolve(system, n) is not None for n in names_in_assertion(assertion))
 
 
 def check_assertions(proposal: Proposal, diagram: str, system: System,
@@ -79,7 +81,7 @@ def check_assertions(proposal: Proposal, diagram: str, system: System,
     of the file (E0122) and not judged."""
     results = []
     for assertion in proposal.assertions:
-        if assertion.diagram not in (None, diagram) or unknown_names(system, assertion):
+        if assertion.diagram not in (None, diagram) or not _applies(system, assertion):
             continue
         results.append(_check(system, assertion, {i.decision: i for i in incentives}))
     return results

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, has_errors
 from ..model import Proposal
+from ..references import unresolved
 from ..sources import PRELUDE, Program
 from .diagrams import SIGNAL_FUNCTIONS, Diagrams
 
@@ -43,5 +44,10 @@ def elaborate(program: Program) -> Elaboration:
     el.diagram_headers()
     el.diagram_bodies()
     el.proposal.imports = [f for f in program.files if f not in (PRELUDE, program.root)]
-    return Elaboration(proposal=el.proposal, diagnostics=el.diagnostics, excused=el.excused,
+    diagnostics = el.diagnostics
+    if not has_errors(diagnostics):
+        # The boxes named by `allow ... on X` and assertions, once the diagrams they name are
+        # whole (a box dropped by an earlier error would only cascade into E0122).
+        diagnostics = diagnostics + unresolved(el.proposal)
+    return Elaboration(proposal=el.proposal, diagnostics=diagnostics, excused=el.excused,
                        broken=el.broken)
