@@ -514,7 +514,8 @@ def test_a_file_level_assertion_applies_to_the_top_diagrams_that_have_its_boxes(
 def test_an_earlier_error_does_not_cascade_into_unknown_boxes(tmp_path):
     # `mon`'s component is broken, so elaboration drops the instance: the assertion naming it
     # must not add an E0122 to the one real mistake.
-    broken = _TWO_TOPS.replace("out checked  : Response", "out response : Response")
+    broken = _TWO_TOPS.replace("out checked  : Response",
+                               "out checked  : Response\n  out checked  : Response")
     path = tmp_path / "p.wd"
     path.write_text(broken + "assert gated(mon)\n")
     assert [d.code for d in wiring.check_file(str(path)).diagnostics] == ["E0112"]
