@@ -97,12 +97,14 @@ class Leaf:
 Step = tuple[str, Wire]     # a wire of the model, and the path of the diagram declaring it
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FlatWire:
     """A wire between leaves (or the top diagram's outer ports `in:NAME`, `out:NAME`),
-    composed through the boundaries of the nested diagrams it crosses: `via` holds the wires
-    of the model it is made of, in order (one when it crosses no boundary), for readers that
-    show them (the renderer's tooltips)."""
+    composed through the boundaries of the nested diagrams it crosses. `via` gives the wires
+    of the model it is made of, in order, for readers that show them (the renderer's
+    tooltips); it is stored as the last one and those `before` it, so that a wire crossing no
+    boundary (nearly all, on large proposals) costs no new object. (Slots, not frozen: tens
+    of thousands are made per analysis, and a frozen dataclass is five times slower to make.)"""
 
     source: str
     source_port: str
@@ -111,7 +113,13 @@ class FlatWire:
     delayed: bool
     modes: frozenset[str] | None
     span: Span | None                   # the last wire's
-    via: tuple[Step, ...] = ()
+    prefix: str = ""                    # the path of the diagram declaring the last wire
+    wire: Wire | None = None            # the last wire
+    before: tuple[Step, ...] = ()
+
+    @property
+    def via(self) -> tuple[Step, ...]:
+        return self.before + ((self.prefix, self.wire),)
 
 
 @dataclass
@@ -141,9 +149,8 @@ class Flat:
 
 
 _Node = tuple[str, str]   # (owner path, port); the top diagram's own ports belong to ""
-# A wire leaving a port node: where it goes, delayed, its modes, its span, and `(step,)`, made
-# once so that a wire crossing no boundary shares it.
-_Hop = tuple[_Node, bool, "frozenset[str] | None", "Span | None", tuple[Step]]
+# A wire leaving a port node: where it goes, delayed, its modes, the path of its diagram, itself.
+_Hop = tuple[_Node, bool, "frozenset[str] | None", str, Wire]
 
 
 def flatten(proposal: Proposal, diagram: Diagram, depth: int | None = None) -> Flat:
@@ -193,8 +200,7 @@ def _place_wires(d: Diagram, prefix: str, modes, hops: dict) -> None:
                   wire.source.port)
         target = (join(prefix, wire.target.instance) if wire.target.instance else prefix,
                   wire.target.port)
-        hops[source].append((target, wire.delayed, meet(modes, wire.modes), wire.span,
-                             ((prefix, wire),)))
+        hops[source].append((target, wire.delayed, meet(modes, wire.modes), prefix, wire))
 
 
 def _place_trainings(d: Diagram, prefix: str, modes, flat: Flat) -> None:
@@ -237,26 +243,27 @@ def _compose(flat: Flat, hops: dict) -> list[FlatWire]:
         origin = _outer(flat, start)
         if origin is None or start[0] in flat.expanded or origin.startswith("out:"):
             continue
+        # (port node, delayed, modes, the wires joined before reaching it)
         stack: list[tuple[_Node, bool, frozenset[str] | None, tuple[Step, ...]]] = \
             [(start, False, None, ())]
         seen = set()
         while stack:
-            node, delayed, modes, via = stack.pop()
-            for target, wire_delayed, wire_modes, wire_span, step in hops.get(node, []):
+            node, delayed, modes, before = stack.pop()
+            for target, wire_delayed, wire_modes, prefix, wire in hops.get(node, []):
                 joined = meet(modes, wire_modes)
                 key = (target, delayed or wire_delayed, joined)
                 if key in seen or (joined is not None and not joined):
                     continue
                 seen.add(key)
-                path = via + step if via else step
+                delayed_here = delayed or wire_delayed
                 if target in flat.feeds:
-                    flat.feeds[target].append(FlatWire(origin, start[1], *target, delayed or
-                                                       wire_delayed, joined, wire_span, path))
+                    flat.feeds[target].append(FlatWire(origin, start[1], *target, delayed_here,
+                                                       joined, wire.span, prefix, wire, before))
                 if target[0] in flat.expanded:
-                    stack.append((target, delayed or wire_delayed, joined, path))
+                    stack.append((target, delayed_here, joined, before + ((prefix, wire),)))
                 elif (end := _outer(flat, target)) is not None:
-                    wires.append(FlatWire(origin, start[1], end, target[1],
-                                          delayed or wire_delayed, joined, wire_span, path))
+                    wires.append(FlatWire(origin, start[1], end, target[1], delayed_here,
+                                          joined, wire.span, prefix, wire, before))
     return wires
 
 
