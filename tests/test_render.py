@@ -428,6 +428,46 @@ def test_a_flattened_drawing_draws_the_wires_of_structure_flatten(example):
             assert drawn == wanted
 
 
+MODE_OF_INNER = """\
+type T
+component A : policy, learned {
+  in x : T
+  out y : T
+}
+diagram Q {
+  modes a, m
+  in x : T
+  out y : T
+  q = A
+  x -> q.x
+  q.y -> y
+}
+diagram P {
+  modes a
+  in x : T
+  out y : T
+  p = A when a
+  inner = Q
+  x -> p.x when a
+  p.y -> inner.x when a
+  inner.y -> y
+}
+"""
+
+
+def test_a_mode_only_a_nested_diagram_declares_is_drawn_as_flattening_sees_it():
+    # `m` is no mode of P: what P restricts to `a` does not exist in it (as for the analyses),
+    # framed or flattened
+    proposal = load(MODE_OF_INNER)
+    for flatten in (False, True):
+        scene = R.to_scene(proposal, "P", mode="m", flatten=flatten)
+        assert "p" not in scene.names().values() and "inner.q" in scene.names().values()
+        ends = [(end_name(scene, w.src), end_name(scene, w.dst)) for w in scene.wires]
+        assert ends == ([("inner.q.y", "out:y")] if flatten else
+                        [("inner.in:x", "inner.q.x"), ("inner.q.y", "inner.out:y"),
+                         ("inner.out:y", "out:y")])
+
+
 def test_joined_wires_keep_the_order_flattened_drawings_always_had():
     key = RJ.order_key
     assert key([7], []) == (0, 7)
