@@ -17,6 +17,8 @@ import pytest
 import wiring
 from wiring import render as R
 from wiring.render import dot as RD
+from wiring import structure
+from wiring.render import joined as RJ
 from wiring.render import scene as RS
 from wiring.cli import main
 from wiring.model import (Attributes, Binary, Call, Component, Diagram, Endpoint, Instance,
@@ -392,6 +394,90 @@ def test_nested_diagrams_are_clusters_with_ports_collapsible_and_flattenable():
     assert ("system.guard.act_out", "world.act") in edges
     assert not [key for key in edges if "system.in:obs" in key or "system.out:act" in key]
     assert flat.nodes()[flat.drawn[("system", "agent")]].label == "system.agent"
+
+
+def test_a_joined_wire_shows_the_wires_it_joins_in_its_tooltip():
+    flat = R.to_scene(load(NESTED), flatten=True)
+    (joined,) = [w for w in flat.wires if (end_name(flat, w.src), end_name(flat, w.dst)) ==
+                 ("world.obs", "system.agent.obs")]
+    assert joined.tooltip.splitlines() == ["world.obs -> system.obs : Obs (delayed)",
+                                           "system: obs -> agent.obs : Obs"]
+    assert joined.delayed and joined.type_text == "Obs"
+
+
+def flat_ends(proposal, name, **options):
+    """The data wires of a flattened drawing, and those of `wiring.structure.flatten` active
+    in the mode, by their ends (box path or outer port, port)."""
+    scene = R.to_scene(proposal, name, flatten=True, **options)
+    names = scene.names()
+    drawn = {((names[w.src.node], w.src.name), (names[w.dst.node], w.dst.name), w.delayed)
+             for w in scene.wires if w.style == "data"}
+    flat = structure.flatten(proposal, proposal.diagrams[name])
+    mode = options.get("mode")
+    wanted = {((w.source, w.source_port), (w.target, w.target_port), w.delayed)
+              for w in flat.wires if structure.active(w.modes, mode)}
+    return drawn, wanted
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.name)
+def test_a_flattened_drawing_draws_the_wires_of_structure_flatten(example):
+    proposal = wiring.load(example)
+    for name in R.top_diagrams(proposal):
+        for mode in [None] + proposal.diagrams[name].modes:
+            drawn, wanted = flat_ends(proposal, name, mode=mode)
+            assert drawn == wanted
+
+
+MODE_OF_INNER = """\
+type T
+component A : policy, learned {
+  in x : T
+  out y : T
+}
+diagram Q {
+  modes a, m
+  in x : T
+  out y : T
+  q = A
+  x -> q.x
+  q.y -> y
+}
+diagram P {
+  modes a
+  in x : T
+  out y : T
+  p = A when a
+  inner = Q
+  x -> p.x when a
+  p.y -> inner.x when a
+  inner.y -> y
+}
+"""
+
+
+def test_a_mode_only_a_nested_diagram_declares_is_drawn_as_flattening_sees_it():
+    # `m` is no mode of P: what P restricts to `a` does not exist in it (as for the analyses),
+    # framed or flattened
+    proposal = load(MODE_OF_INNER)
+    for flatten in (False, True):
+        scene = R.to_scene(proposal, "P", mode="m", flatten=flatten)
+        assert "p" not in scene.names().values() and "inner.q" in scene.names().values()
+        ends = [(end_name(scene, w.src), end_name(scene, w.dst)) for w in scene.wires]
+        assert ends == ([("inner.q.y", "out:y")] if flatten else
+                        [("inner.in:x", "inner.q.x"), ("inner.q.y", "inner.out:y"),
+                         ("inner.out:y", "out:y")])
+
+
+def test_joined_wires_keep_the_order_flattened_drawings_always_had():
+    key = RJ.order_key
+    assert key([7], []) == (0, 7)
+    # a wire meeting no junction comes before every joined one, in drawing order
+    assert key([1], []) < key([3], []) < key([0, 2], ["j"])
+    # joined wires: by their greatest junction, then by their parts
+    assert key([0, 5], ["b"]) > key([4, 1], ["a"])
+    assert key([0, 5, 2], ["a", "c"]) == (1, "c", 1, "a", 0, 0, 0, 5, 0, 2)
+    deep = key(list(range(3000)), [f"{i:05}" for i in range(2999)])   # no recursion limit
+    assert deep[:2] == (1, "02998") and len(deep) == 2 * 2999 + 2 * 3000
 
 
 PORTS = """\

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import AbstractSet, Iterable
 
 from .diagnostics import Span
-from .model import Diagram, Instance, KindDecl, Name, PortRef, Proposal, Training
+from .model import Diagram, Instance, KindDecl, Name, PortRef, Proposal, Training, Wire
 from .types import names_in
 
 
@@ -94,10 +94,17 @@ class Leaf:
     opaque: bool = False
 
 
-@dataclass(frozen=True)
+Step = tuple[str, Wire]     # a wire of the model, and the path of the diagram declaring it
+
+
+@dataclass(slots=True)
 class FlatWire:
     """A wire between leaves (or the top diagram's outer ports `in:NAME`, `out:NAME`),
-    composed through the boundaries of the nested diagrams it crosses."""
+    composed through the boundaries of the nested diagrams it crosses. `via` gives the wires
+    of the model it is made of, in order, for readers that show them (the renderer's
+    tooltips); it is stored as the last one and those `before` it, so that a wire crossing no
+    boundary (nearly all, on large proposals) costs no new object. (Slots, not frozen: tens
+    of thousands are made per analysis, and a frozen dataclass is five times slower to make.)"""
 
     source: str
     source_port: str
@@ -105,7 +112,14 @@ class FlatWire:
     target_port: str
     delayed: bool
     modes: frozenset[str] | None
-    span: Span | None
+    span: Span | None                   # the last wire's
+    prefix: str = ""                    # the path of the diagram declaring the last wire
+    wire: Wire | None = None            # the last wire
+    before: tuple[Step, ...] = ()
+
+    @property
+    def via(self) -> tuple[Step, ...]:
+        return self.before + ((self.prefix, self.wire),)
 
 
 @dataclass
@@ -128,10 +142,15 @@ class Flat:
     wires: list[FlatWire] = field(default_factory=list)
     trainings: list[FlatTraining] = field(default_factory=list)
     expanded: set[str] = field(default_factory=set)   # paths of nested diagrams substituted
+    cut: set[str] = field(default_factory=set)        # ... left opaque because of `depth`
+    # The ports of nested diagrams (and of the top diagram) that training signals read, as
+    # (owner path, port), each with the wires that reach it from leaf outputs or outer inputs.
+    feeds: dict[tuple[str, str], list[FlatWire]] = field(default_factory=dict)
 
 
 _Node = tuple[str, str]   # (owner path, port); the top diagram's own ports belong to ""
-_Hop = tuple[_Node, bool, "frozenset[str] | None", "Span | None"]
+# A wire leaving a port node: where it goes, delayed, its modes, the path of its diagram, itself.
+_Hop = tuple[_Node, bool, "frozenset[str] | None", str, Wire]
 
 
 def flatten(proposal: Proposal, diagram: Diagram, depth: int | None = None) -> Flat:
@@ -142,7 +161,7 @@ def flatten(proposal: Proposal, diagram: Diagram, depth: int | None = None) -> F
     _place(proposal, flat, hops, depth)
     flat.wires = _compose(flat, hops)
     for training in flat.trainings:
-        training.reads = _resolve_reads(flat, hops, training.reads)
+        training.reads = _resolve_reads(flat, training.reads)
     return flat
 
 
@@ -168,6 +187,8 @@ def _place(proposal: Proposal, flat: Flat, hops: dict, depth: int | None) -> Non
                 stack.append((inner, path, here, chain + (inner.name,), 0))
             elif inner is not None or not instance.of_diagram:
                 flat.leaves[path] = Leaf(path, instance, here, opaque=inner is not None)
+                if inner is not None and inner.name not in chain:
+                    flat.cut.add(path)
             continue
         _place_wires(d, prefix, modes, hops)
         _place_trainings(d, prefix, modes, flat)
@@ -179,25 +200,30 @@ def _place_wires(d: Diagram, prefix: str, modes, hops: dict) -> None:
                   wire.source.port)
         target = (join(prefix, wire.target.instance) if wire.target.instance else prefix,
                   wire.target.port)
-        hops[source].append((target, wire.delayed, meet(modes, wire.modes), wire.span))
+        hops[source].append((target, wire.delayed, meet(modes, wire.modes), prefix, wire))
 
 
 def _place_trainings(d: Diagram, prefix: str, modes, flat: Flat) -> None:
+    """The trainings of leaves; and, for every training (a nested diagram can be trained
+    too, and the renderer draws it), the ports of diagrams its signal reads, whose feeds
+    `_compose` collects."""
     instances = {i.name for i in d.instances}
     for training in d.trainings:
         target = join(prefix, training.target)
-        if target not in flat.leaves:
-            continue
         reads: list[tuple[str, str]] = []
         anchors: list[str] = []
         for ref in names_in(training.signal):
             if isinstance(ref, PortRef):
-                reads.append((join(prefix, ref.instance) if ref.instance else prefix, ref.port))
+                owner = join(prefix, ref.instance) if ref.instance else prefix
+                reads.append((owner, ref.port))
+                if owner in flat.expanded or owner == "":
+                    flat.feeds.setdefault((owner, ref.port), [])
             elif isinstance(ref, Name) and ref.name in instances:
                 if (box := join(prefix, ref.name)) != target:
                     anchors.append(box)
-        flat.trainings.append(FlatTraining(target, training, reads, anchors,
-                                           meet(modes, training.modes), prefix))
+        if target in flat.leaves:
+            flat.trainings.append(FlatTraining(target, training, reads, anchors,
+                                               meet(modes, training.modes), prefix))
 
 
 def _outer(flat: Flat, node: _Node) -> str | None:
@@ -210,57 +236,43 @@ def _outer(flat: Flat, node: _Node) -> str | None:
 
 
 def _compose(flat: Flat, hops: dict) -> list[FlatWire]:
-    """Follow each leaf output through nested boundaries to the leaf inputs it reaches."""
+    """Follow each leaf output through nested boundaries to the leaf inputs it reaches (and
+    to the ports whose feeds are asked for)."""
     wires = []
     for start in list(hops):
         origin = _outer(flat, start)
         if origin is None or start[0] in flat.expanded or origin.startswith("out:"):
             continue
-        stack: list[tuple[_Node, bool, frozenset[str] | None]] = [(start, False, None)]
+        # (port node, delayed, modes, the wires joined before reaching it)
+        stack: list[tuple[_Node, bool, frozenset[str] | None, tuple[Step, ...]]] = \
+            [(start, False, None, ())]
         seen = set()
         while stack:
-            node, delayed, modes = stack.pop()
-            for target, wire_delayed, wire_modes, wire_span in hops.get(node, []):
+            node, delayed, modes, before = stack.pop()
+            for target, wire_delayed, wire_modes, prefix, wire in hops.get(node, []):
                 joined = meet(modes, wire_modes)
                 key = (target, delayed or wire_delayed, joined)
                 if key in seen or (joined is not None and not joined):
                     continue
                 seen.add(key)
+                delayed_here = delayed or wire_delayed
+                if target in flat.feeds:
+                    flat.feeds[target].append(FlatWire(origin, start[1], *target, delayed_here,
+                                                       joined, wire.span, prefix, wire, before))
                 if target[0] in flat.expanded:
-                    stack.append((target, delayed or wire_delayed, joined))
+                    stack.append((target, delayed_here, joined, before + ((prefix, wire),)))
                 elif (end := _outer(flat, target)) is not None:
-                    wires.append(FlatWire(origin, start[1], end, target[1],
-                                          delayed or wire_delayed, joined, wire_span))
+                    wires.append(FlatWire(origin, start[1], end, target[1], delayed_here,
+                                          joined, wire.span, prefix, wire, before))
     return wires
 
 
-def _resolve_reads(flat: Flat, hops: dict, reads: list[_Node]) -> list[tuple[str, str]]:
+def _resolve_reads(flat: Flat, reads: list[_Node]) -> list[tuple[str, str]]:
     """A signal may read a nested diagram's output: the leaf outputs that produce it."""
     resolved: list[tuple[str, str]] = []
-    for owner, port in reads:
-        if owner in flat.expanded or owner == "":
-            resolved += _producers(flat, hops, (owner, port))
+    for node in reads:
+        if node in flat.feeds:
+            resolved += [(wire.source, wire.source_port) for wire in flat.feeds[node]]
         else:
-            resolved.append((owner, port))
+            resolved.append(node)
     return [(o, p) for o, p in resolved if o in flat.leaves or o.startswith("in:")]
-
-
-def _producers(flat: Flat, hops: dict, node: _Node) -> list[tuple[str, str]]:
-    """The leaf outputs that feed a boundary node (a nested diagram's or the top's port)."""
-    feeding: dict[_Node, list[_Node]] = defaultdict(list)
-    for source, targets in hops.items():
-        for target, *_ in targets:
-            feeding[target].append(source)
-    found, stack, seen = [], [node], set()
-    while stack:
-        current = stack.pop()
-        for source in feeding.get(current, []):
-            owner = source[0]
-            if owner in flat.leaves:
-                found.append(source)
-            elif owner == "":
-                found.append((f"in:{source[1]}", source[1]))
-            elif owner in flat.expanded and source not in seen:
-                seen.add(source)
-                stack.append(source)
-    return found

@@ -3,15 +3,17 @@ of nested diagrams and what the legend explains. No DOT text is made here (see `
 
 - a box per instance, its port cells (inputs `i<n>`, outputs `o<n>`, numbered as declared);
 - nested diagrams as clusters with their own outer ports (`depth` limits the expansion, deeper
-  ones become single boxes; `flatten` dissolves the clusters and joins the wires through their
-  ports);
+  ones become single boxes; `flatten` dissolves the clusters, and draws the wires that
+  `wiring.structure.flatten` joins through their ports, see `joined`);
 - copies as several wires leaving one port; feedback (delayed wires, and wires that close a
   cycle and run against the declaration order); training as an optimiser fed by signal wires
   and updating its target's parameters through an update wire.
 
-Nesting is walked with explicit stacks, never by recursion, so any depth can be drawn; without
-`depth`, expansion stops at AUTO_DEPTH levels (the caption says so), since Graphviz cannot lay
-out hundreds of nested frames.
+Which nested diagrams are expanded, and which items exist in the mode drawn, is decided as
+everywhere else (`wiring.structure`): an item is drawn when its own modes and those of every
+instance around it include the mode. Nesting is walked with explicit stacks, never by
+recursion, so any depth can be drawn; without `depth`, expansion stops at AUTO_DEPTH levels (the
+caption says so), since Graphviz cannot lay out hundreds of nested frames.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from dataclasses import dataclass, field
 
 from ..model import (Attributes, Component, Diagram, Instance, Port, PortRef, Proposal,
                      Training, UnknownType)
-from ..structure import active
+from ..structure import Flat, active, flatten, join
 from ..types import names_in, show_type
+from .joined import joined_wires
 from .options import AUTO_DEPTH, RenderError, RenderOptions
 from .style import FAMILIES, Family, border_of, family_of
 
@@ -195,36 +198,48 @@ def build_scene(proposal: Proposal, name: str | None, options: RenderOptions) ->
             raise RenderError(f"{proposal.file} has no diagram, so no mode `{options.mode}`")
         return _Builder(proposal, None, options).catalogue()
     diagram = proposal.diagrams[name]
-    builder = _Builder(proposal, diagram, options)
+    flat = flatten(proposal, diagram, AUTO_DEPTH if options.depth is None else options.depth)
+    builder = _Builder(proposal, diagram, options, flat)
     scene = builder.draw()
     if options.mode is not None and not builder.mode_seen:
         modes = diagram.modes
         raise RenderError(f"`{name}` has no mode `{options.mode}`; " +
                           (f"its modes: {', '.join(modes)}" if modes else
                            "it declares no modes"))
-    scene.wires = _deduplicate(_contract(scene.wires, builder.junctions))
+    if options.flatten:
+        scene.wires = joined_wires(flat, options.mode, builder.steps, builder.reads,
+                                   builder.plain)
+    scene.wires = _deduplicate(scene.wires)
     _mark_feedback(scene.wires, builder.order)
     return scene
 
 
 @dataclass
 class _Level:
-    """One nested diagram being drawn: where, and how much deeper expansion may go."""
+    """One nested diagram being drawn, and where."""
 
     diagram: Diagram
     prefix: tuple[str, ...]         # the instance path of the diagram
+    path: str                       # the same, as `wiring.structure` writes it
     container: Cluster
-    depth_left: int | None
-    stack: tuple[str, ...]          # the diagrams being drawn around it (no recursion)
 
 
 class _Builder:
-    def __init__(self, proposal: Proposal, diagram: Diagram | None, options: RenderOptions):
+    def __init__(self, proposal: Proposal, diagram: Diagram | None, options: RenderOptions,
+                 flat: Flat | None = None):
         self.proposal = proposal
         self.mode = options.mode
         self.flatten = options.flatten
         self.depth = options.depth
-        self.junctions: set[str] = set()     # pins of flattened diagrams, contracted later
+        self.flat = flat                     # what is expanded; with `flatten`, the wires
+        self.junctions: set[str] = set()     # pins of flattened diagrams
+        # With `flatten`, wires are numbered in drawing order and joined after the walk
+        # (`joined`): the model's wires by (diagram path, id), the signals that read a
+        # junction with the port they read, and the rest.
+        self.count = 0
+        self.steps: dict[tuple[str, int], tuple[int, Wire]] = {}
+        self.reads: list[tuple[int, Wire, tuple[str, str]]] = []
+        self.plain: list[tuple[int, Wire]] = []
         self.port_types: dict[tuple, str] = {}
         self.mode_seen = False
         self.order: dict[str, int] = {}      # node -> declaration order, for feedback
@@ -236,13 +251,27 @@ class _Builder:
     def place(self, node: str) -> None:
         self.order.setdefault(node, len(self.order))
 
-    def active(self, modes: list[str] | None, diagram: Diagram) -> bool:
-        """Whether something restricted to `modes` is drawn: a nested diagram that does not
-        know the drawn mode shows everything."""
-        return active(modes, self.mode if self.mode in diagram.modes else None)
+    def active(self, modes: list[str] | None) -> bool:
+        """Whether something restricted to `modes` is drawn (the instances around it are:
+        only what is drawn is walked)."""
+        return active(modes, self.mode)
 
-    def ports(self, ports: list[Port], diagram: Diagram) -> list[tuple[int, Port]]:
-        return [(i, p) for i, p in enumerate(ports) if self.active(p.modes, diagram)]
+    def ports(self, ports: list[Port]) -> list[tuple[int, Port]]:
+        return [(i, p) for i, p in enumerate(ports) if self.active(p.modes)]
+
+    def emit(self, wire: Wire, step: tuple[str, int] | None = None,
+             read: tuple[str, str] | None = None) -> None:
+        """Draw a wire; with `flatten`, number it for `joined`: `step` names a wire of the
+        model, `read` the port of a dissolved diagram a signal reads."""
+        number, self.count = self.count, self.count + 1
+        if not self.flatten:
+            self.scene.wires.append(wire)
+        elif step is not None:
+            self.steps[step] = (number, wire)
+        elif read is not None:
+            self.reads.append((number, wire, read))
+        else:
+            self.plain.append((number, wire))
 
     def catalogue(self) -> Scene:
         """No diagram: the components, one box each."""
@@ -260,8 +289,7 @@ class _Builder:
         limit: each level is a generator (`_level`) that yields the nested diagram it needs
         drawn and is sent back that diagram's outer ports."""
         diagram = self.scene.diagram
-        levels = [self._level(_Level(diagram, (), self.scene.root, self.depth,
-                                     (diagram.name,)))]
+        levels = [self._level(_Level(diagram, (), "", self.scene.root))]
         value: dict[str, Ref] | None = None
         while levels:
             try:
@@ -283,7 +311,7 @@ class _Builder:
         ends: dict[str, dict[str, Ref]] = {}   # instance -> port -> ref
         headers: dict[str, Ref] = {}           # instance -> where its parameters are updated
         for instance in level.diagram.instances:
-            if self.active(instance.modes, level.diagram):
+            if self.active(instance.modes):
                 yield from self._instance(level, instance, ends, headers)
         for ref in pins.values():
             self.place(ref.node)
@@ -298,10 +326,11 @@ class _Builder:
         return pins
 
     def _pins(self, level: _Level) -> dict[str, Ref]:
-        """The outer ports of a diagram: pins, or junctions to contract when flattened."""
+        """The outer ports of a diagram: pins, or, when flattened, junctions (the wires
+        through them are joined, see `joined`)."""
         pins: dict[str, Ref] = {}
         prefix = level.prefix
-        for _, port in self.ports(level.diagram.ports, level.diagram):
+        for _, port in self.ports(level.diagram.ports):
             pin_id = path_id(prefix, "@" + ("in" if port.direction == "in" else "out"),
                              ident(port.name))
             ref = Ref(pin_id, None, "pin", port.name)
@@ -316,29 +345,26 @@ class _Builder:
                 (self.scene.inner_pins if prefix else self.scene.outer_pins).add(pin_id)
         return pins
 
-    def _expands(self, level: _Level, instance: Instance) -> Diagram | None:
-        """The nested diagram an instance stands for, if it is drawn expanded."""
-        inner = self.proposal.diagrams.get(instance.of) if instance.of_diagram else None
-        if inner is None or instance.of in level.stack or level.depth_left == 0:
-            return None
-        if level.depth_left is None and len(level.prefix) >= AUTO_DEPTH:
+    def _expands(self, path: str, instance: Instance) -> Diagram | None:
+        """The nested diagram an instance stands for, if it is drawn expanded: as flattening
+        decides (`depth`, or AUTO_DEPTH, and never a diagram inside itself)."""
+        if path in self.flat.cut and self.depth is None:
             self.scene.auto_limited = True
-            return None
-        return inner
+        return self.proposal.diagrams[instance.of] if path in self.flat.expanded else None
 
     def _instance(self, level: _Level, instance: Instance, ends: dict, headers: dict):
         """Draw one instance: a box, or (yielding it to `draw`) an expanded nested diagram."""
         path = level.prefix + (instance.name,)
         box_id = path_id(path)
-        inner = self._expands(level, instance)
+        flat_path = join(level.path, instance.name)
+        inner = self._expands(flat_path, instance)
         if inner is not None:
             sub = level.container
             if not self.flatten:
                 sub = self.cluster_for(instance, inner, box_id)
                 level.container.items.append(sub)
                 self.scene.drawn[path] = sub.id
-            depth_left = None if level.depth_left is None else level.depth_left - 1
-            inner_pins = yield _Level(inner, path, sub, depth_left, level.stack + (instance.of,))
+            inner_pins = yield _Level(inner, path, flat_path, sub)
             ends[instance.name] = inner_pins
             anchor = next(iter(inner_pins.values()), None)
             if anchor is not None and not self.flatten:
@@ -360,7 +386,7 @@ class _Builder:
     def _wires(self, level: _Level, resolve) -> None:
         prefix = level.prefix
         for wire in level.diagram.wires:
-            if not self.active(wire.modes, level.diagram):
+            if not self.active(wire.modes):
                 continue
             src = resolve(wire.source.instance, wire.source.port)
             dst = resolve(wire.target.instance, wire.target.port)
@@ -375,16 +401,16 @@ class _Builder:
                 tooltip += " (delayed)"
             for note in wire.notes:
                 tooltip += "\n" + note
-            self.scene.wires.append(Wire(src, dst, "data", delayed=wire.delayed,
-                                         type_text=type_text, tooltip=tooltip,
-                                         container=level.container.id))
+            self.emit(Wire(src, dst, "data", delayed=wire.delayed, type_text=type_text,
+                           tooltip=tooltip, container=level.container.id),
+                      step=(level.path, id(wire)))
 
     def _trainings(self, level: _Level, resolve, headers: dict[str, Ref]) -> None:
         """An optimiser per training, fed by its signal's ports (or the boxes it names, as in
         `kl(pi, ref)`) and updating its target."""
         container = level.container.id
         for number, training in enumerate(level.diagram.trainings):
-            if not self.active(training.modes, level.diagram):
+            if not self.active(training.modes):
                 continue
             opt_id = path_id(level.prefix, f"@train{number}")
             level.container.items.append(Optimiser(opt_id, training, training.target))
@@ -392,17 +418,20 @@ class _Builder:
             opt = Ref(opt_id, None, "opt")
             seen: set[tuple] = set()
             for ref in names_in(training.signal):
+                read = None
                 if isinstance(ref, PortRef):
                     src = resolve(ref.instance, ref.port)
+                    read = (join(level.path, ref.instance) if ref.instance else level.path,
+                            ref.port)
                 else:
                     src = headers.get(ref.name)
                 if src is None or src.key() in seen:
                     continue
                 seen.add(src.key())
-                self.scene.wires.append(Wire(src, opt, "signal",
-                                             type_text=self.port_types.get(src.key(), ""),
-                                             tooltip=f"signal of `train {training.target}`",
-                                             container=container))
+                self.emit(Wire(src, opt, "signal", type_text=self.port_types.get(src.key(), ""),
+                               tooltip=f"signal of `train {training.target}`",
+                               container=container),
+                          read=read if src.node in self.junctions else None)
             target = headers.get(training.target)
             if target is not None:
                 wire = Wire(opt, target, "update",
@@ -410,7 +439,7 @@ class _Builder:
                                     f"{training.target}", container=container)
                 if target.kind.startswith("cluster:"):
                     wire.lhead = target.kind.split(":", 1)[1]
-                self.scene.wires.append(wire)
+                self.emit(wire)
 
     def _style(self, attributes) -> tuple[Family, str]:
         family = family_of(attributes.kind, self.proposal.kinds)
@@ -428,7 +457,7 @@ class _Builder:
 
     def box_for(self, instance: Instance, box_id: str, diagram: Diagram) -> Box:
         box = self.proposal.box(instance.of)
-        shown = self.ports(box.ports if box is not None else [], diagram)
+        shown = self.ports(box.ports if box is not None else [])
         ins = [(f"i{i}", p) for i, p in shown if p.direction == "in"]
         outs = [(f"o{i}", p) for i, p in shown if p.direction == "out"]
         attributes = instance.attributes
@@ -448,45 +477,6 @@ class _Builder:
 
 
 # --------------------------------------------------------------------------- post-processing
-
-def _contract(wires: list[Wire], junctions: set[str]) -> list[Wire]:
-    """Join the wires through the outer ports of flattened diagrams: each wire into such a
-    port is composed with each wire out of it (ports of nested flattened diagrams chain)."""
-    if not junctions:
-        return wires
-    every: dict[int, Wire] = {}      # by number, never shrinks
-    alive: dict[int, Wire] = {}      # in creation order
-    into: dict[str, list[int]] = {}
-    out_of: dict[str, list[int]] = {}
-
-    def add(number: int, wire: Wire) -> None:
-        every[number] = alive[number] = wire
-        into.setdefault(wire.dst.node, []).append(number)
-        out_of.setdefault(wire.src.node, []).append(number)
-
-    for number, wire in enumerate(wires):
-        add(number, wire)
-    counter = len(wires)
-    for junction in sorted(junctions):
-        incoming = [n for n in into.pop(junction, []) if n in alive]
-        outgoing = [n for n in out_of.pop(junction, []) if n in alive]
-        for n in incoming + outgoing:
-            del alive[n]
-        for i in incoming:
-            for o in outgoing:
-                add(counter, _composed(every[i], every[o]))
-                counter += 1
-    return list(alive.values())
-
-
-def _composed(first: Wire, second: Wire) -> Wire:
-    """The wire `first` then `second`, joined at a junction."""
-    return Wire(first.src, second.dst, second.style, delayed=first.delayed or second.delayed,
-                type_text=first.type_text or second.type_text,
-                tooltip=first.tooltip + "\n" + second.tooltip,
-                container=second.container if second.style != "data" else first.container,
-                lhead=second.lhead)
-
 
 def _deduplicate(wires: list[Wire]) -> list[Wire]:
     """One wire per pair of ends, style and delay; their tooltips merged."""
