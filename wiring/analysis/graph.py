@@ -21,7 +21,7 @@ import networkx as nx
 from .. import witness as w
 from ..diagnostics import Span
 from ..model import Attributes, Diagram, Expr, Instance, Proposal, Training
-from ..structure import active, flatten, kind_chain
+from ..structure import FlatWire, active, flatten, kind_chain
 
 HAZARD_KINDS = ("agent", "model")       # untrusted producers of content
 GATE_KINDS = ("gate", "verifier", "auditor", "overseer", "monitor", "human")
@@ -83,15 +83,8 @@ class Box:
         return self.attributes.extra.get(name)
 
 
-@dataclass
-class Edge:
-    source: str
-    source_port: str
-    target: str
-    target_port: str
-    delayed: bool
-    modes: frozenset[str] | None
-    span: Span | None
+# A data wire between leaf boxes of the analysed system: the flattened wire itself.
+Edge = FlatWire
 
 
 @dataclass
@@ -519,7 +512,5 @@ def build(proposal: Proposal, diagram: Diagram) -> System:
             kinds=("outer_input" if port.direction == "in" else "outer_output", "environment"),
             modes=frozenset(port.modes) if port.modes is not None else None, span=port.span,
             place=w.Port(port.direction, port.name))
-    system.edges = [Edge(source=w.source, source_port=w.source_port, target=w.target,
-                         target_port=w.target_port, delayed=w.delayed, modes=w.modes, span=w.span)
-                    for w in flat.wires]
+    system.edges = flat.wires
     return system
