@@ -134,59 +134,76 @@ def load_program(path: str, text: str | None = None) -> Program:
         if problem is not None:
             program.diagnostics.append(problem)
             return program
+    loader = _Loader(program)
+    for name in loader.walk(path, parse(path, text)):
+        program.files[name] = loader.parsed[name]
+        program.diagnostics += loader.parsed[name].diagnostics
+    program.diagnostics = program.files[PRELUDE].diagnostics + program.diagnostics
+    return program
 
-    # Depth-first with an explicit stack, so a long chain of imports cannot overflow Python's
-    # recursion limit; `visiting` holds the current chain for cycle reports.
-    order: list[str] = []
-    parsed_by_path: dict[str, ParsedFile] = {}
-    keys: dict[str, str] = {}  # real path -> display path
 
-    def key_of(display: str) -> str:
-        return os.path.realpath(display.replace("\x00", "\\0"))
+def _key_of(display: str) -> str:
+    """The file a path names, whatever the way it is written."""
+    return os.path.realpath(display.replace("\x00", "\\0"))
 
-    root = parse(path, text)
-    parsed_by_path[path] = root
-    keys[key_of(path)] = path
-    stack: list[tuple[str, list[tuple[str, Span]]]] = [(path, _imports_of(root))]
-    visiting = [path]
-    program.imports[path] = []
-    while stack:
-        current, pending = stack[-1]
-        if not pending:
-            stack.pop()
-            visiting.pop()
-            order.append(current)
-            continue
-        target, span = pending.pop(0)
+
+class _Loader:
+    """Follows imports depth-first with an explicit stack, so that a long chain of imports
+    cannot overflow Python's recursion limit; `visiting` holds the current chain for cycle
+    reports."""
+
+    def __init__(self, program: Program):
+        self.program = program
+        self.parsed: dict[str, ParsedFile] = {}
+        self.keys: dict[str, str] = {}   # real path -> display path
+        self.visiting: list[str] = []
+
+    def walk(self, path: str, root: ParsedFile) -> list[str]:
+        """The files in dependency order (each after the files it imports)."""
+        order: list[str] = []
+        stack = [self._enter(path, path, root)]
+        while stack:
+            current, pending = stack[-1]
+            if not pending:
+                stack.pop()
+                self.visiting.pop()
+                order.append(current)
+                continue
+            target, span = pending.pop(0)
+            entered = self._follow(current, target, span)
+            if entered is not None:
+                stack.append(entered)
+        return order
+
+    def _enter(self, display: str, real: str, parsed: ParsedFile):
+        self.parsed[display] = parsed
+        self.keys[_key_of(real)] = display
+        self.program.imports[display] = []
+        self.visiting.append(display)
+        return display, _imports_of(parsed)
+
+    def _follow(self, current: str, target: str, span: Span):
+        """One import of `current`: a file already known, a cycle, a problem, or a new file to
+        enter (returned with its own imports)."""
         display, real = _locate(current, target)
-        known = keys.get(key_of(real))
+        known = self.keys.get(_key_of(real))
         if known is not None:
-            if known in visiting:
-                chain = visiting[visiting.index(known):] + [known]
-                program.diagnostics.append(report(
+            if known in self.visiting:
+                chain = self.visiting[self.visiting.index(known):] + [known]
+                self.program.diagnostics.append(report(
                     "E0402", span, "import cycle: " + " -> ".join(f"`{c}`" for c in chain),
                     label="closes the cycle",
                     help="move the shared declarations into a file that both import"))
             else:
-                program.imports[current].append(known)
-            continue
+                self.program.imports[current].append(known)
+            return None
         source, problem = read_file(real, used_at=span)
         if problem is not None:
             if display != real:  # a standard-library module: name it as the user wrote it
                 problem = problem.model_copy(update={
                     "message": f"no standard-library module `{display}`",
                     "help": "modules: " + ", ".join(f"`std/{m}`" for m in std_modules())})
-            program.diagnostics.append(problem)
-            continue
-        parsed = parse(display, source)
-        parsed_by_path[display] = parsed
-        keys[key_of(real)] = display
-        program.imports[current].append(display)
-        program.imports[display] = []
-        stack.append((display, _imports_of(parsed)))
-        visiting.append(display)
-    for name in order:
-        program.files[name] = parsed_by_path[name]
-        program.diagnostics += parsed_by_path[name].diagnostics
-    program.diagnostics = program.files[PRELUDE].diagnostics + program.diagnostics
-    return program
+            self.program.diagnostics.append(problem)
+            return None
+        self.program.imports[current].append(display)
+        return self._enter(display, real, parse(display, source))
