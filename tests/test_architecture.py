@@ -124,3 +124,37 @@ def test_codes_carry_what_a_report_needs():
         assert code.severity == {"E": "error", "W": "warning"}.get(key[0], code.severity)
         if key.startswith("S"):
             assert code.label, key
+
+
+def test_start_up_stays_lean():
+    # `import wiring` and a check of a plain proposal load neither networkx nor sympy, nor the
+    # renderer and the analyses: they come with the commands that need them.
+    import subprocess
+    import sys
+
+    probe = ("import sys, wiring\n"
+             "wiring.check_file('examples/rlhf.wd')\n"
+             "print(sorted(m for m in ('networkx', 'sympy', 'wiring.render', 'wiring.analysis')"
+             " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+# Tables of data may be long; code may not.
+_DATA_MODULES = {"wiring/codes.py"}
+
+
+def test_modules_and_functions_stay_small():
+    long_modules, long_functions = [], []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = str(path.relative_to(ROOT))
+        text = path.read_text()
+        if name not in _DATA_MODULES and text.count("\n") > 700:
+            long_modules.append(name)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > 60 and name not in _DATA_MODULES:
+                    long_functions.append(f"{name}:{node.lineno} {node.name} ({length} lines)")
+    assert (long_modules, long_functions) == ([], [])
