@@ -127,14 +127,17 @@ def test_codes_carry_what_a_report_needs():
 
 
 def test_start_up_stays_lean():
-    # `import wiring` and a check of a plain proposal load neither networkx nor sympy, nor the
-    # renderer and the analyses: they come with the commands that need them.
+    # `import wiring` and a clean check of a plain proposal load neither networkx nor sympy, nor
+    # the renderer, the analyses or the code table: they come with what needs them.
     import subprocess
     import sys
 
     probe = ("import sys, wiring\n"
-             "wiring.check_file('examples/rlhf.wd')\n"
-             "print(sorted(m for m in ('networkx', 'sympy', 'wiring.render', 'wiring.analysis')"
+             "assert wiring.check_text('type Prompt\\ncomponent P : policy {\\n"
+             "  in prompt : Prompt\\n}\\ndiagram D {\\n  in prompt : Prompt\\n"
+             "  p = P\\n  prompt -> p.prompt\\n}\\n').diagnostics == []\n"
+             "print(sorted(m for m in ('networkx', 'sympy', 'wiring.render', 'wiring.analysis',"
+             " 'wiring.codes')"
              " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr

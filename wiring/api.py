@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .check import check
-from .codes import CODES
 from .diagnostics import Diagnostic, has_errors, render_text, sort_key, unique
 from .elaborate import elaborate
 from .model import Diagram, Proposal
@@ -42,13 +41,20 @@ class CheckError(Exception):
 
 def _run(program: Program) -> Result:
     sources = {name: parsed.text for name, parsed in program.files.items()}
-    if any(CODES[d.code].stops and (d.span is None or d.span.file == program.root)
-           for d in program.diagnostics):
+    if program.diagnostics and _stops(program):
         return Result(None, program.diagnostics, sources)
     elaboration = elaborate(program)
     checked = check(elaboration.proposal, elaboration.excused, elaboration.broken)
     diagnostics = program.diagnostics + elaboration.diagnostics + checked.diagnostics
     return Result(checked.proposal, sorted(unique(diagnostics), key=sort_key), sources)
+
+
+def _stops(program: Program) -> bool:
+    """Whether the main file cannot be read at all: nothing after reading can run."""
+    from .codes import CODES  # only when there is something to report
+
+    return any(CODES[d.code].stops and (d.span is None or d.span.file == program.root)
+               for d in program.diagnostics)
 
 
 @contextmanager

@@ -40,13 +40,11 @@ class Declarations(Values):
             self.proposal.kinds[decl.name] = KindDecl(name=decl.name, parent=parent, doc=doc,
                                                       span=decl.span)
         for kind in self.proposal.kinds.values():  # a parent chain must end
-            seen, current = [kind.name], kind.parent
-            while current is not None and current not in seen:
-                seen.append(current)
-                current = self.proposal.kinds[current].parent if current in self.proposal.kinds else None
-            if current == kind.name:
+            chain = kind_chain(self.proposal.kinds, kind.name)
+            last = self.proposal.kinds.get(chain[-1])
+            if last is not None and last.parent == kind.name:
                 self.report(report("E0116", kind.span, f"kind `{kind.name}` is its own ancestor: "
-                                  + " : ".join(seen + [kind.name]),
+                                  + " : ".join(chain + (kind.name,)),
                                   label="cyclic kind", help="a kind's parent chain must end"))
                 kind.parent = None
 
