@@ -519,3 +519,26 @@ def test_an_earlier_error_does_not_cascade_into_unknown_boxes(tmp_path):
     path = tmp_path / "p.wd"
     path.write_text(broken + "assert gated(mon)\n")
     assert [d.code for d in wiring.check_file(str(path)).diagnostics] == ["E0112"]
+
+
+@pytest.mark.parametrize("statement, name", [
+    ('allow S0201 on pi.response because "a port cannot be on a witness"', "pi.response"),
+    ('allow S0201 on pi.nothing because "no such port"', "pi.nothing"),
+    ("assert no path pi.nothing -> world", "pi.nothing"),
+    ("assert gated(nowhere)", "nowhere"),
+])
+def test_names_resolve_to_what_the_analyses_can_match(tmp_path, statement, name):
+    # An `allow` matches the boxes on a witness, so it must name a box; an assertion may name a
+    # box, a port the box declares, or an outer port. Anything else is E0122 from `check`.
+    path = tmp_path / "p.wd"
+    path.write_text(_TWO_TOPS.replace("diagram Plain {", "diagram Plain {\n  " + statement))
+    found = [(d.code, d.message) for d in wiring.check_file(str(path)).diagnostics]
+    assert len(found) == 1 and found[0][0] == "E0122" and f"no box `{name}`" in found[0][1]
+
+
+def test_an_assertion_may_name_a_declared_port_or_an_outer_port(tmp_path):
+    path = tmp_path / "p.wd"
+    path.write_text(_TWO_TOPS.replace("diagram Plain {", "diagram Plain {\n"
+                                      "  assert no path agent.response -> world.response"))
+    result = wiring.check_file(str(path))
+    assert result.ok, result.report()

@@ -4,5 +4,5 @@ from .api import CheckError, Result, check_file, check_text, load, load_json, lo
 from .model import Proposal
 from .version import __version__
 
-__all__ = ["CheckError", "Proposal", "Result", "check_file", "check_text", "load", "load_json",
-           "loads"]
+__all__ = ["CheckError", "Proposal", "Result", "__version__", "check_file", "check_text", "load",
+           "load_json", "loads"]

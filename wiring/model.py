@@ -148,11 +148,20 @@ Type = Annotated[Union[OpaqueType, NumType, BoolType, RecordType, EnumType, Coll
 
 Trust = Literal["human", "trusted", "untrusted", "formal", "environment"]
 TRUST_LEVELS: tuple[str, ...] = get_args(Trust)
+TRUSTED: tuple[str, ...] = ("trusted", "formal")       # trusted by construction or by proof
+GATE_TRUST: tuple[str, ...] = TRUSTED + ("human",)     # trust enough to gate untrusted output
 Direction = Literal["in", "out"]
 Objective = Literal["maximise", "minimise"]
 OptimiserFamily = Literal["gradient", "rl", "best_of", "early_stopping", "selection",
                           "quantilizer", "human_selection", "supervised"]
 OPTIMISER_FAMILIES: tuple[str, ...] = get_args(OptimiserFamily)
+# Families that choose among candidates (n samples, checkpoints, a fraction q): they take an
+# argument, and push as hard as log(n) nats.
+CHOOSING: tuple[str, ...] = ("best_of", "quantilizer", "early_stopping", "selection",
+                             "human_selection")
+SELECTING: tuple[str, ...] = ("best_of", "quantilizer", "human_selection")  # outputs, not params
+EVALUATING: tuple[str, ...] = ("rl",) + CHOOSING     # optimise what a signal says of the output
+UNBOUNDED: tuple[str, ...] = ("rl", "gradient")      # push without a bound of their own
 MERGE_OPERATORS: tuple[str, ...] = ("sum", "max", "min", "any", "all", "union", "concat", "mean")
 
 
@@ -312,6 +321,11 @@ class Assertion(_Node):
     text: str
     diagram: str | None = None
     span: Span | None = None
+
+    @property
+    def names(self) -> list[str]:
+        """The boxes and ports the claim names, in the order written."""
+        return [n for n in (self.source, self.target, *self.avoiding) if n]
 
 
 class Diagram(_Node):

@@ -11,26 +11,26 @@ from __future__ import annotations
 from .diagnostics import Diagnostic, report
 from .model import Diagram, Proposal
 from .names import did_you_mean
-from .structure import flatten, top_diagrams
+from .structure import flatten, resolve, top_diagrams
 
 
 class _Names:
-    """The names one diagram resolves: its leaf boxes' paths and its outer ports."""
+    """The names one diagram resolves (`structure.resolve`, as the analyses do)."""
 
     def __init__(self, proposal: Proposal, diagram: Diagram):
+        self.proposal = proposal
         self.diagram = diagram
-        self.boxes = set(flatten(proposal, diagram).leaves)
-        self.outer = {p.name for p in diagram.ports}
+        self.flat = flatten(proposal, diagram)
 
     def has(self, name: str) -> bool:
-        if name in self.boxes or name in self.outer:
-            return True
-        box, _, port = name.rpartition(".")
-        return bool(port) and box in self.boxes
+        return resolve(self.proposal, self.flat, name) is not None
+
+    def has_box(self, name: str) -> bool:
+        """A leaf box, the only thing a witness step names and an `allow` can match."""
+        return name in self.flat.leaves
 
     def candidates(self) -> set[str]:
-        return self.boxes | {f"{'in' if p.direction == 'in' else 'out'}:{p.name}"
-                             for p in self.diagram.ports}
+        return set(self.flat.leaves) | {p.name for p in self.diagram.ports}
 
 
 def unresolved(proposal: Proposal) -> list[Diagnostic]:
@@ -48,7 +48,8 @@ def unresolved(proposal: Proposal) -> list[Diagnostic]:
     problems = []
     for allow in proposal.allows:
         where = scope(allow.diagram)
-        if allow.target is not None and where and not any(n.has(allow.target) for n in where):
+        if allow.target is not None and where and \
+                not any(n.has_box(allow.target) for n in where):
             problems.append(report(
                 "E0122", allow.span, f"`allow {allow.code} on {allow.target}`: no box "
                 f"`{allow.target}` in {_shown(where)}", label="unknown box",
@@ -56,8 +57,7 @@ def unresolved(proposal: Proposal) -> list[Diagnostic]:
                 "name a box by its instance path, e.g. `deployment.monitor`"))
     for assertion in proposal.assertions:
         where = scope(assertion.diagram)
-        names = [n for n in (assertion.source, assertion.target, *assertion.avoiding) if n]
-        for name in names:
+        for name in assertion.names:
             if where and not any(n.has(name) for n in where):
                 problems.append(report(
                     "E0122", assertion.span, f"`{assertion.text}`: no box `{name}` in "

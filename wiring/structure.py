@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import AbstractSet, Iterable
+from typing import AbstractSet, Iterable, NamedTuple
 
 from .diagnostics import Span
 from .model import Diagram, Instance, KindDecl, Name, PortRef, Proposal, Training, Wire
 from .types import names_in
+from .witness import Port
 
 
 # --------------------------------------------------------------------------------- kinds
@@ -77,6 +78,11 @@ def default_diagram(proposal: Proposal, name: str | None = None) -> Diagram | No
 
 
 # ------------------------------------------------------------------------------ flattening
+
+def outer_port(direction: str, name: str) -> str:
+    """The pseudo-box that stands for an outer port of the flattened diagram (`in:prompt`)
+    among its leaves: wires start and end there, and witnesses step through it."""
+    return Port(direction, name).path
 
 def join(prefix: str, name: str) -> str:
     """The path of `name` inside the nested diagram at `prefix` (`deployment.monitor`)."""
@@ -231,7 +237,7 @@ def _outer(flat: Flat, node: _Node) -> str | None:
     owner, port = node
     if owner == "":
         inputs = {p.name for p in flat.diagram.ports if p.direction == "in"}
-        return f"{'in' if port in inputs else 'out'}:{port}"
+        return outer_port("in" if port in inputs else "out", port)
     return owner if owner in flat.leaves else None
 
 
@@ -276,3 +282,30 @@ def _resolve_reads(flat: Flat, reads: list[_Node]) -> list[tuple[str, str]]:
         else:
             resolved.append(node)
     return [(o, p) for o, p in resolved if o in flat.leaves or o.startswith("in:")]
+
+
+# ------------------------------------------------------------------------------- names
+
+class Target(NamedTuple):
+    """What a name in an `allow ... on X` or an assertion stands for in a flattened diagram."""
+
+    box: str            # a leaf's path, or an outer port's pseudo-box (`in:prompt`)
+    port: str | None    # a port of that leaf, or None for the box itself
+
+
+def resolve(proposal: Proposal, flat: Flat, name: str) -> Target | None:
+    """`name` as a leaf box by instance path (`deployment.monitor`), a declared port of one
+    (`pi.response`), or an outer port of the diagram by its name (`prompt`, or `in:prompt`);
+    None when it is none of these."""
+    if name in flat.leaves:
+        return Target(name, None)
+    box, _, port = name.rpartition(".")
+    if box in flat.leaves:
+        declared = proposal.box(flat.leaves[box].instance.of)
+        known = declared is not None and any(p.name == port for p in declared.ports)
+        return Target(box, port) if known else None
+    for outer in flat.diagram.ports:
+        pseudo = outer_port(outer.direction, outer.name)
+        if name in (outer.name, pseudo):
+            return Target(pseudo, None)
+    return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .. import witness as w
 from ..model import Assertion, Proposal
-from ..structure import active
+from ..structure import Target, active, resolve
 from .graph import System
 from .incentives import Incentives
 
@@ -21,18 +21,8 @@ class AssertionResult:
     witness: w.Witness = ()
 
 
-def _resolve(system: System, name: str) -> tuple[str, str | None] | None:
-    """A box path, or a box path and a port (`pi.response`)."""
-    if name in system.boxes:
-        return name, None
-    if "." in name:
-        box, port = name.rsplit(".", 1)
-        if box in system.boxes:
-            return box, port
-    for outer in (f"in:{name}", f"out:{name}"):
-        if outer in system.boxes:
-            return outer, None
-    return None
+def _resolve(system: System, name: str) -> Target | None:
+    return resolve(system.proposal, system.flat, name)
 
 
 def _port_path(system: System, source: tuple[str, str | None], target: tuple[str, str | None],
@@ -64,15 +54,11 @@ def _port_path(system: System, source: tuple[str, str | None], target: tuple[str
     return None
 
 
-def names_in_assertion(assertion: Assertion) -> list[str]:
-    return [n for n in (assertion.source, assertion.target, *assertion.avoiding) if n]
-
-
 def _applies(system: System, assertion: Assertion) -> bool:
     """Whether every name of the assertion is a box, port or outer port of the analysed
     diagram. Elaboration made sure some diagram it speaks about has them (E0122); a file-level
     assertion about boxes of another top diagram does not apply to this one."""
-    return all(_resolve(system, n) is not None for n in names_in_assertion(assertion))
+    return all(_resolve(system, n) is not None for n in assertion.names)
 
 
 def check_assertions(proposal: Proposal, diagram: str, system: System,
@@ -88,7 +74,7 @@ def check_assertions(proposal: Proposal, diagram: str, system: System,
 
 
 def _check(system: System, assertion: Assertion, incentives: dict[str, Incentives]) -> AssertionResult:
-    resolved = {n: _resolve(system, n) for n in names_in_assertion(assertion)}
+    resolved = {n: _resolve(system, n) for n in assertion.names}
     claim = assertion.claim
     if claim == "no_path":
         avoiding = {resolved[n][0] for n in assertion.avoiding}

@@ -20,12 +20,12 @@ import networkx as nx
 
 from .. import witness as w
 from ..diagnostics import Span
-from ..model import Attributes, Diagram, Expr, Instance, Proposal, Training
-from ..structure import FlatWire, active, flatten, kind_chain
+from ..model import (CHOOSING, GATE_TRUST, UNBOUNDED, Attributes, Diagram, Expr, Instance,
+                     Proposal, Training)
+from ..structure import Flat, FlatWire, active, flatten, kind_chain, outer_port
 
 HAZARD_KINDS = ("agent", "model")       # untrusted producers of content
 GATE_KINDS = ("gate", "verifier", "auditor", "overseer", "monitor", "human")
-GATE_TRUST = ("trusted", "formal", "human")
 
 DEPLOY_WORDS = ("deploy", "inference", "serve", "production", "runtime")
 TRAIN_WORDS = ("train", "sft", "rl", "reward", "finetune", "pretrain", "distill",
@@ -123,7 +123,7 @@ class Pressure:
             return f"best-of-{show_expr(arg)}: log({show_expr(arg)}) nats"
         if self.family == "quantilizer":
             return f"quantilizer: -log({show_expr(arg)}) nats"
-        if self.family in ("selection", "early_stopping", "human_selection"):
+        if self.family in CHOOSING:
             return (f"{self.family.replace('_', ' ')} among {show_expr(arg)}: log({show_expr(arg)}) nats"
                     if arg is not None else f"{self.family.replace('_', ' ')}: log(#candidates) nats")
         if self.family == "supervised":
@@ -133,7 +133,7 @@ class Pressure:
 
     @property
     def unbounded(self) -> bool:
-        return self.family in ("rl", "gradient")
+        return self.family in UNBOUNDED
 
 
 @dataclass
@@ -144,6 +144,7 @@ class System:
     edges: list[Edge] = field(default_factory=list)
     pressures: list[Pressure] = field(default_factory=list)
     modes: list[str] = field(default_factory=list)
+    flat: Flat | None = None     # what it was built from
 
     # ------------------------------------------------------------------ graphs
     # Data flows within one mode: a path that needs a wire of `train` and a wire of `deploy`
@@ -503,7 +504,7 @@ def build(proposal: Proposal, diagram: Diagram) -> System:
                                          modes=training.modes, diagram_path=training.prefix,
                                          index=index))
     for port in diagram.ports:
-        path = f"{'in' if port.direction == 'in' else 'out'}:{port.name}"
+        path = outer_port(port.direction, port.name)
         system.boxes[path] = Box(
             path=path, instance=Instance(name=path, of=diagram.name,
                                          attributes=Attributes(kind="environment",
@@ -513,4 +514,5 @@ def build(proposal: Proposal, diagram: Diagram) -> System:
             modes=frozenset(port.modes) if port.modes is not None else None, span=port.span,
             place=w.Port(port.direction, port.name))
     system.edges = flat.wires
+    system.flat = flat
     return system

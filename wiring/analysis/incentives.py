@@ -26,7 +26,7 @@ import networkx as nx
 from .. import witness as w
 from ..structure import active
 from ..witness import Node
-from .graph import Pressure, System, breadth_first, phase_of, trace as _trace
+from .graph import System, breadth_first, phase_of, trace as _trace
 
 DEFAULT_STEPS = 3
 

@@ -5,15 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..diagnostics import report
-from ..model import (
-    Call,
-    Chain,
-    Endpoint,
-    Expr,
-    Name,
-    PortRef,
-    Training,
-)
+from ..model import EVALUATING, SELECTING, Call, Chain, Endpoint, Expr, Name, PortRef, Training
 from ..structure import active
 from ..types import is_scalar, names_in, show_type, subtype
 from .context import Context, DiagramView
@@ -23,8 +15,6 @@ from .context import Context, DiagramView
 _VALUE_FUNCTIONS = {"match", "mse", "cross_entropy", "log_likelihood", "accuracy", "loss"}
 
 
-SELECTING = ("best_of", "quantilizer", "human_selection")  # choose outputs, not parameters
-EVALUATING = ("rl", "best_of", "quantilizer", "selection", "early_stopping", "human_selection")
 
 
 def check_training(ctx: Context, view: DiagramView, training: Training) -> None:

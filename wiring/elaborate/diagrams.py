@@ -6,15 +6,14 @@ import difflib
 
 from .. import syntax
 from ..diagnostics import Span, report
-from ..model import (Attributes, Call, Diagram, Endpoint, Expr, Instance, Name, PortRef, Port,
-                     Training, Wire)
+from ..model import (CHOOSING, Attributes, Call, Diagram, Endpoint, Expr, Instance, Name, PortRef,
+                     Port, Training, Wire)
 from ..names import did_you_mean
 from ..syntax import bare
 from .base import Declaration
 from .declarations import Declarations
 
 ARGUMENT_NEEDED = {"best_of": "the number of samples n", "quantilizer": "the fraction q"}
-ARGUMENT_ALLOWED = {"best_of", "quantilizer", "early_stopping", "selection", "human_selection"}
 SIGNAL_FUNCTIONS = {
     # name: (arity or None for 1+, what the arguments are)
     "kl": (2, "instances"), "log": (1, "scalars"), "exp": (1, "scalars"),
@@ -372,7 +371,7 @@ class _DiagramBody:
             el.report(report("E0305", span, f"`{name}` needs {ARGUMENT_NEEDED[family]}",
                             label="missing argument", help=f"write `{name}(n)`"))
             return None
-        if argument is not None and family not in ARGUMENT_ALLOWED:
+        if argument is not None and family not in CHOOSING:
             el.report(report("E0305", span, f"`{name}` ({family}) takes no argument",
                             label="unexpected argument",
                             help="the strength of gradient and RL pressure is not a number of "
