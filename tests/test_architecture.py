@@ -46,48 +46,77 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def _imports(path: Path) -> list[tuple[str, int]]:
-    """Every module of the package that `path` imports, at module level or in a function."""
-    module = _module_name(path)
-    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+def _is_module(name: str) -> bool:
+    where = Path(ROOT, *name.split("."))
+    return where.with_suffix(".py").exists() or (where / "__init__.py").exists()
+
+
+def _imports(source: str, module: str, package: bool) -> list[tuple[str, int]]:
+    """Every module of wiring that `source` (the text of `module`) imports, at module level or
+    in a function: `import wiring.x`, `from wiring.x import y`, `from ..x import y` and
+    `from . import x` (which imports the submodule x when there is one)."""
+    here = module if package else module.rsplit(".", 1)[0]
     found = []
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[:len(base) - node.level + 1]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
+            base = here.split(".")[:len(here.split(".")) - node.level + 1] if node.level else []
+            target = ".".join(base + ([node.module] if node.module else []))
             if target == "wiring" or target.startswith("wiring."):
-                # `from . import x` imports the submodule x when it is one
                 for alias in node.names:
                     sub = f"{target}.{alias.name}"
-                    as_module = any(Path(PACKAGE.parent, *sub.split(".")).with_suffix(s).exists()
-                                    or Path(PACKAGE.parent, *sub.split("."), "__init__.py").exists()
-                                    for s in (".py",))
-                    found.append((sub if as_module else target, node.lineno))
+                    found.append((sub if _is_module(sub) else target, node.lineno))
         elif isinstance(node, ast.Import):
             found += [(a.name, node.lineno) for a in node.names if a.name.startswith("wiring")]
     return found
 
 
+def _violations(source: str, module: str, package: bool = False) -> list[str]:
+    wrong = []
+    for target, line in _imports(source, module, package):
+        if module in LEAVES and target != module:
+            wrong.append(f"{module}:{line}: the leaf {module} imports {target}")
+        elif _layer(target) > _layer(module):
+            wrong.append(f"{module}:{line}: {module} imports {target}, a layer above it")
+    return wrong
+
+
+# Leaves import nothing of wiring at all (not even each other).
+LEAVES = set(LAYERS[0])
+
+
+def _modules():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        yield path, _module_name(path)
+
+
 def test_no_module_imports_a_module_above_it():
     wrong = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        module = _module_name(path)
-        for target, line in _imports(path):
-            if _layer(target) > _layer(module):
-                wrong.append(f"{path.relative_to(ROOT)}:{line}: {module} imports {target}")
+    for path, module in _modules():
+        wrong += _violations(path.read_text(), module, path.name == "__init__.py")
     assert wrong == []
 
 
-def test_the_layer_test_sees_imports_inside_functions():
-    # api.py imports the renderer only inside the notebook display hook: the check above must
-    # count it (and accept it, the API being above the renderer).
-    found = _imports(PACKAGE / "api.py")
-    assert any(t == "wiring.render" for t, _ in found)
-    assert _layer("wiring.render") < _layer("wiring.api") < _layer("wiring.cli")
+def test_every_module_is_placed_on_a_layer():
+    for _, module in _modules():
+        _layer(module)  # raises for a module no layer names
+
+
+def test_the_layer_test_catches_what_it_should():
+    # An import hidden in a function, relative or absolute, and a leaf importing a leaf.
+    inside = "def show(self):\n    from ..render import repr_svg\n"
+    assert _violations(inside, "wiring.check.wires")
+    assert _violations("def f():\n    import wiring.render\n", "wiring.model")
+    assert _violations("def f():\n    from wiring import api\n", "wiring.types")
+    assert _violations("from .codes import CODES\n", "wiring.names")
+    assert not _violations("def f():\n    from .render import repr_svg\n", "wiring.api")
+    assert not _violations("from .diagnostics import Span\n", "wiring.model")
+
+
+def test_modules_are_imported_by_import_statements():
+    # `importlib.import_module` and `__import__` would hide an import from the layer test.
+    hidden = [str(path.relative_to(ROOT)) for path, _ in _modules()
+              if re.search(r"import_module\(|__import__\(", path.read_text())]
+    assert hidden == []
 
 
 def _raised_codes() -> dict[str, str]:
