@@ -65,7 +65,7 @@ def check_refinement(ctx: Context, diagram: Diagram) -> None:
 
 def nesting_order(ctx: Context) -> list[str]:
     """Diagrams, each after the diagrams it instantiates; diagrams on an instantiation cycle are
-    reported and left out of the order (they are checked last)."""
+    reported, and come last."""
     proposal = ctx.proposal
     uses = {d.name: sorted({i.of for i in d.instances if i.of_diagram and i.of in proposal.diagrams})
             for d in proposal.diagrams.values()}
