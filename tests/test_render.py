@@ -234,8 +234,8 @@ def test_every_example_renders_to_svg_with_every_box_and_port_label(path):
     if not result.ok:
         pytest.skip(f"{path.name} does not check (reported by the checker's tests)")
     proposal = result.proposal
-    for name in R.top_diagrams(proposal):
-        diagram = proposal.diagrams[name]
+    for diagram in structure.top_diagrams(proposal):
+        name = diagram.name
         for mode in [None] + diagram.modes:
             svg = R.render(proposal, "svg", name, mode=mode)
             texts = svg_texts(svg)            # parses as XML, or raises
@@ -362,13 +362,14 @@ def test_unknown_mode_and_diagram_are_errors():
         R.render(proposal, "gif")
 
 
-def test_default_diagram_is_the_top_one_and_the_last_declared_of_several():
+def test_the_diagram_drawn_by_default_is_the_top_one_and_the_last_declared_of_several():
     proposal = load(NESTED)
-    assert R.top_diagrams(proposal) == ["Loop"]
-    assert R.default_diagram(proposal) == "Loop"
+    assert [d.name for d in structure.top_diagrams(proposal)] == ["Loop"]
+    assert R.to_scene(proposal).diagram.name == "Loop"
     two = load(SMALL + "diagram Other {\n  in prompt : Prompt\n  p = Policy\n"
                        "  prompt -> p.prompt\n}\n")
-    assert R.default_diagram(two) == "Other"
+    assert R.to_scene(two).diagram is structure.default_diagram(two)
+    assert R.to_scene(two).diagram.name == "Other"
     assert "diagram <B>RLHF</B>" in R.to_dot(two, "RLHF")
 
 
@@ -422,9 +423,9 @@ def flat_ends(proposal, name, **options):
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.name)
 def test_a_flattened_drawing_draws_the_wires_of_structure_flatten(example):
     proposal = wiring.load(example)
-    for name in R.top_diagrams(proposal):
-        for mode in [None] + proposal.diagrams[name].modes:
-            drawn, wanted = flat_ends(proposal, name, mode=mode)
+    for diagram in structure.top_diagrams(proposal):
+        for mode in [None] + diagram.modes:
+            drawn, wanted = flat_ends(proposal, diagram.name, mode=mode)
             assert drawn == wanted
 
 
@@ -771,8 +772,8 @@ def test_hostile_text_in_a_wd_file():
 
 def test_identifiers_are_injective():
     names = ["a", "_a", "a_", "_61", "A", "a b", "a/b", "\u00e9", "", "_"]
-    assert len({R._ident(n) for n in names}) == len(names)
-    assert all(re.fullmatch(r"[A-Za-z0-9_]+", R._ident(n) or "_") for n in names if n)
+    assert len({RS.ident(n) for n in names}) == len(names)
+    assert all(re.fullmatch(r"[A-Za-z0-9_]+", RS.ident(n) or "_") for n in names if n)
 
 
 # -------------------------------------------------------------------------------- large inputs
@@ -1154,9 +1155,10 @@ def test_every_example_highlights_deterministically(path):
     from wiring.analysis import analyse
 
     proposal = result.proposal
-    name = R.default_diagram(proposal)
-    if name is None:
+    top = structure.default_diagram(proposal)
+    if top is None:
         pytest.skip("no diagram")
+    name = top.name
     analysis = analyse(proposal, name)
     dot = R.to_dot(proposal, highlight=True, analysis=analysis)
     assert dot == R.to_dot(proposal, highlight=True)
