@@ -164,15 +164,16 @@ def drawn(proposal, diagram=None, **options):
 def wires(scene, graph) -> dict:
     """The edges of a DOT tree by the readable names of their ends, as written (a backward
     edge from its head): `pi.response` for a port of a box, `pi:h` for its header (`pi:h:ne`
-    for its north-east corner), `in:prompt` for a port of the diagram, `train pi` for an optimiser (see `Scene.names`)."""
+    for its north-east corner), `in:prompt` for a port of the diagram, `train pi` for an
+    optimiser (see `Scene.names`)."""
     names = scene.names()
-    cells = {(box.id, cell): port.name for box in scene.nodes().values()
+    ports = {(box.id, cell): port.name for box in scene.nodes().values()
              if isinstance(box, RS.Box) for cell, port in box.ins + box.outs}
 
     def name(end):
         text = names[end.node]
-        if (end.node, end.port) in cells:
-            return text + "." + cells[(end.node, end.port)]
+        if (end.node, end.port) in ports:
+            return text + "." + ports[(end.node, end.port)]
         if end.port is None:
             return text
         return f"{text}:{end.port}" + (f":{end.compass}" if end.compass else "")
@@ -202,6 +203,68 @@ def witnesses(scene) -> tuple[dict, set]:
     codes = {names[node]: sorted(found) for node, found in scene.emphasis.items()}
     on = {(end_name(scene, w.src), end_name(scene, w.dst)) for w in scene.wires if w.emphasis}
     return codes, on
+
+
+# What a label shows. An HTML-like label of the tree is XML-like markup: parsed, it gives the
+# text a reader sees (fonts and bold dropped, character references decoded, <BR/> a newline,
+# a backslash pair one backslash as Graphviz reads it), cell by cell.
+
+def label_root(label: str) -> ET.Element:
+    """An HTML-like label parsed (it must parse: user text in it is escaped)."""
+    return ET.fromstring(f"<L>{label}</L>")
+
+
+def shown(element: ET.Element) -> str:
+    def text(e):
+        parts = [e.text or ""]
+        for child in e:
+            parts += ["\n" if child.tag == "BR" else text(child), child.tail or ""]
+        return "".join(parts)
+    return text(element).replace("\\\\", "\\")
+
+
+def cells(label: str) -> list[str]:
+    """The text of every innermost cell of a label that shows any, in order."""
+    found = [shown(td).strip() for td in label_root(label).iter("TD") if td.find(".//TD") is None]
+    return [text for text in found if text]
+
+
+def port_cells(label: str) -> dict[str, str]:
+    """The text of each cell a wire can end at, by its PORT."""
+    return {td.get("PORT"): shown(td).strip() for td in label_root(label).iter("TD")
+            if td.get("PORT") is not None}
+
+
+def caption(graph) -> list[str]:
+    """The cells of the caption below the picture (the graph's label): [] without one."""
+    labels = [s.value for s in graph.statements if isinstance(s, RD.Assign) and s.key == "label"]
+    assert len(labels) <= 1
+    return cells(labels[0]) if labels else []
+
+
+def caption_codes(graph) -> list[str]:
+    """The codes of the findings the caption lists, in order."""
+    return [m.group(1) for text in caption(graph)
+            for m in [re.match(rf"{R.MARKER} (\S+) [a-z]+: ", text)] if m]
+
+
+def node_label(scene, graph, name: str) -> str:
+    """The label of the node a scene calls `name`, before its tooltip."""
+    return graph.nodes()[node_ids(scene)[name]].attrs["label"]
+
+
+def frame_attrs(graph, frame: str) -> dict:
+    """The attributes of a frame (the `graph [...]` that opens its subgraph)."""
+    (sub,) = [s for s in graph.subgraphs() if s.id == frame]
+    assert isinstance(sub.statements[0], RD.Defaults) and sub.statements[0].kind == "graph"
+    return sub.statements[0].attrs
+
+
+def on_witness(graph) -> set[str]:
+    """The nodes drawn in the thick highlight frame."""
+    tables = {node.id: label_root(node.attrs["label"])[0] for node in graph.nodes().values()}
+    return {node for node, table in tables.items()
+            if table.get("BORDER") == "3" and table.get("COLOR") == R.HIGHLIGHT_COLOUR}
 
 
 def expected_labels(proposal: Proposal, diagram: Diagram, mode: str | None = None):
@@ -309,22 +372,22 @@ def test_boxes_have_port_cells_and_wires_attach_to_the_exact_port():
     wire = edges[("pi.response", "rm.response")]
     assert (wire.tail.compass, wire.head.compass) == ("e", "w")
     assert ("pi.response", "h.response") in edges and ("in:prompt", "pi.prompt") in edges
-    # each port is a cell of its box's label, named as the wire's end names it
+    # each port is a cell of its box's label, named as the wire's end names it and showing
+    # the port's name; the header (`h`, where updates arrive) names the box and its «kind»
     nodes = graph.nodes()
-    for box in (scene.nodes()["pi"], scene.nodes()["rm"]):
-        for cell, _ in box.ins + box.outs:
-            assert f'PORT="{cell}"' in nodes[box.id].attrs["label"]
+    for name, kind in (("pi", "policy"), ("rm", "reward_model"), ("h", "rater")):
+        box = scene.nodes()[node_ids(scene)[name]]
+        shows = port_cells(nodes[box.id].attrs["label"])
+        assert shows.pop("h").startswith(f"{name} : {box.box_name}\n\u00ab{kind}\u00bb")
+        assert shows == {cell: port.name for cell, port in box.ins + box.outs}
     assert [p.name for _, p in scene.nodes()["rm"].ins] == ["prompt", "response"]
-    for tag in ("&#171;policy&#187;", "&#171;reward_model&#187;", "&#171;rater&#187;"):
-        assert tag in R.to_dot(load(SMALL))
 
 
 def test_training_is_an_optimiser_node_with_signal_and_update_wires():
     scene, graph = drawn(load(SMALL))
     opt = node_ids(scene)["train pi"]
-    label = graph.nodes()[opt].attrs["label"]
-    assert "train pi</B></FONT> by <B>ppo</B>" in label
-    assert "maximise rm.score - beta * kl(pi, ref)" in label
+    assert cells(graph.nodes()[opt].attrs["label"]) == [
+        "train pi by ppo (rl)", "maximise rm.score - beta * kl(pi, ref)"]
     edges = wires(scene, graph)
     signal = edges[("rm.score", "train pi")]               # the signal, from the exact port
     assert signal.attrs["color"] == R.TRAINING_COLOUR and signal.attrs["arrowhead"] == "vee"
@@ -343,21 +406,26 @@ def test_mode_keeps_only_what_is_active():
     assert not any(name.startswith("train ") for name in deploy)
     train = R.to_scene(proposal, mode="train").names().values()
     assert "rm" in train and "train rm" in train
-    assert "only in train" in R.to_dot(proposal) and "only in" not in R.to_dot(proposal,
-                                                                              mode="train")
-    assert R.to_scene(proposal).nodes()["rm"].modes_note == "only in train"
+    # what exists only in some modes says so when all modes are drawn, and only then
+    scene, graph = drawn(proposal)
+    assert scene.nodes()["rm"].modes_note == "only in train"
+    assert "only in train" in cells(node_label(scene, graph, "rm"))
+    assert "only in train" not in cells(node_label(scene, graph, "pi"))
+    scene, graph = drawn(proposal, mode="train")
+    assert not any(text.startswith("only in") for node in graph.nodes().values()
+                   for text in cells(node.attrs["label"]))
 
 
 def test_unknown_mode_and_diagram_are_errors():
     proposal = load(SMALL)
     with pytest.raises(R.RenderError, match="no mode `eval`.*train, deploy"):
-        R.to_dot(proposal, mode="eval")
+        R.to_scene(proposal, mode="eval")
     with pytest.raises(R.RenderError, match="no diagram `Nope`.*RLHF"):
-        R.to_dot(proposal, "Nope")
-    with pytest.raises(R.RenderError):
+        R.to_scene(proposal, "Nope")
+    with pytest.raises(R.RenderError, match="direction"):
         R.to_dot(proposal, direction="diagonal")
-    with pytest.raises(R.RenderError):
-        R.to_dot(proposal, depth=-1)
+    with pytest.raises(R.RenderError, match="depth"):
+        R.to_scene(proposal, depth=-1)
     with pytest.raises(R.RenderError):
         R.render(proposal, "gif")
 
@@ -370,7 +438,8 @@ def test_the_diagram_drawn_by_default_is_the_top_one_and_the_last_declared_of_se
                        "  prompt -> p.prompt\n}\n")
     assert R.to_scene(two).diagram is structure.default_diagram(two)
     assert R.to_scene(two).diagram.name == "Other"
-    assert "diagram <B>RLHF</B>" in R.to_dot(two, "RLHF")
+    assert "diagram Other" in caption(R.to_tree(two))
+    assert "diagram RLHF \u00b7 all modes: train, deploy" in caption(R.to_tree(two, "RLHF"))
 
 
 def test_nested_diagrams_are_clusters_with_ports_collapsible_and_flattenable():
@@ -587,19 +656,22 @@ def test_parameter_updates_enter_the_header_corner_facing_the_optimiser():
 
 
 def test_the_frame_leaves_room_for_wires_looping_round_the_outer_boxes():
-    dot = R.to_dot(load(NESTED))
-    frame = next(line for line in dot.splitlines() if "margin=" in line)
-    assert f"margin={R.FRAME_MARGIN}," in frame and 'tooltip="diagram Loop' in frame
-    nested = next(line for line in dot.splitlines() if "margin=" in line and line != frame)
-    assert "margin=12," in nested
+    scene, graph = drawn(load(NESTED))
+    frame = frame_attrs(graph, scene.root.id)
+    assert frame["margin"] == R.FRAME_MARGIN and frame["tooltip"] == "diagram Loop"
+    nested = frame_attrs(graph, scene.drawn[("system",)])
+    assert nested["margin"] == 12 and nested["tooltip"] == "system : Guarded"
 
 
 def test_legend_title_and_citations():
-    dot = R.to_dot(load(SMALL))
-    assert "RLHF, small" in dot and "After Ouyang et al. 2022" in dot
-    assert "Legend" in dot and "training signal" in dot and "human, rater" in dot
-    bare = R.to_dot(load(SMALL), legend=False, title=False)
-    assert "Legend" not in bare and "Ouyang" not in bare
+    shown = caption(R.to_tree(load(SMALL)))
+    assert shown[:4] == ["RLHF, small", "diagram RLHF \u00b7 all modes: train, deploy",
+                         "After Ouyang et al. 2022, Training language models to follow "
+                         "instructions, arXiv:2203.02155", "Legend"]
+    assert {"human, rater", "data wire", "training signal"} <= set(shown[4:])
+    assert caption(R.to_tree(load(SMALL), legend=False)) == shown[:3]
+    assert caption(R.to_tree(load(SMALL), title=False))[0] == "Legend"
+    assert caption(R.to_tree(load(SMALL), legend=False, title=False)) == []
 
 
 def test_kind_families_follow_the_parent_chain():
@@ -619,8 +691,12 @@ def test_kind_families_follow_the_parent_chain():
 
 def test_a_proposal_without_diagrams_draws_its_components():
     proposal = load("type T\ncomponent A : policy {\n  out y : T\n}\n")
-    dot = R.to_dot(proposal)
-    assert '"A" [label=' in dot and "components (no diagram)" in dot
+    scene, graph = drawn(proposal)
+    assert scene.diagram is None
+    assert [b.instance.name for b in scene.nodes().values()] == list(graph.nodes()) == ["A"]
+    assert port_cells(graph.nodes()["A"].attrs["label"]) == {
+        "h": "A\n\u00abpolicy\u00bb \u00b7 untrusted", "o0": "y"}
+    assert caption(graph)[0] == "components (no diagram)"
 
 
 def test_options_are_one_class_checked_when_made():
@@ -757,10 +833,19 @@ def test_hostile_text_in_a_wd_file():
             '}\n'
             'diagram D {\n  b = Box  note "instance note <&> \\\\ \\"q\\""\n}\n')
     proposal = load(text)
+    scene, graph = drawn(proposal)
+    # the labels parse, and show the user's text as written (markup in it is text)
+    assert caption(graph)[0] == ('A "quoted" {title} with <b>tags</b> & \\ backslash\n'
+                                 'and \u00e9 \u4e2d')
+    assert caption(graph)[2] == ("After \u00dcn\u00efc\u00f6d\u00e9, <script>alert(1)</script> "
+                                 "& co. {2024}")
+    (box,) = graph.nodes().values()
+    assert cells(box.attrs["label"])[1] == 'instance note <&> \\ "q"'
+    assert box.attrs["tooltip"].splitlines()[1] == 'provenance: x"]; evil [label="pwn'
+    # the printer's quoting (its own test above) keeps it inside its string
     dot = R.to_dot(proposal)
     assert dot.isascii()
-    assert 'provenance: x\\"]; evil [label=\\"pwn' in dot  # stays inside its string
-    assert "<script>" not in dot and "&lt;script&gt;" in dot
+    assert 'tooltip="b : Box (policy)\\nprovenance: x\\"]; evil [label=\\"pwn\\n' in dot
     if HAVE_DOT:
         texts = svg_texts(R.render(proposal, "svg"))
         joined = "\n".join(texts)
@@ -816,9 +901,12 @@ def test_fifty_boxes_render_with_every_label():
 
 def test_a_thousand_boxes_give_dot():
     proposal = load(layered(1000, width=25))
-    dot = R.to_dot(proposal)
-    assert dot.count(" [label=<<TABLE") >= 1000
-    assert dot == R.to_dot(proposal)
+    scene, graph = drawn(proposal)
+    boxes = [item.id for item in scene.nodes().values() if isinstance(item, RS.Box)]
+    assert len(boxes) == 1000 and len(scene.wires) >= 975
+    nodes = graph.nodes()
+    assert all(label_root(nodes[box].attrs["label"])[0].tag == "TABLE" for box in boxes)
+    assert R.to_dot(proposal) == R.to_dot(proposal)
 
 
 # --------------------------------------------------------------------------------- Jupyter, API
@@ -991,11 +1079,6 @@ def test_a_failing_dot_is_reported(small_file, tmp_path, monkeypatch, capsys):
 # -------------------------------------------------------------------------------- highlighting
 
 HL = R.HIGHLIGHT_COLOUR
-
-
-def node_label(scene, graph, name: str) -> str:
-    """The label of the node a scene calls `name`, before its tooltip."""
-    return graph.nodes()[node_ids(scene)[name]].attrs["label"]
 
 
 def test_highlight_draws_the_witness_of_each_finding():
