@@ -664,12 +664,12 @@ def test_the_frame_leaves_room_for_wires_looping_round_the_outer_boxes():
 
 
 def test_legend_title_and_citations():
-    shown = caption(R.to_tree(load(SMALL)))
-    assert shown[:4] == ["RLHF, small", "diagram RLHF \u00b7 all modes: train, deploy",
+    below = caption(R.to_tree(load(SMALL)))
+    assert below[:4] == ["RLHF, small", "diagram RLHF \u00b7 all modes: train, deploy",
                          "After Ouyang et al. 2022, Training language models to follow "
                          "instructions, arXiv:2203.02155", "Legend"]
-    assert {"human, rater", "data wire", "training signal"} <= set(shown[4:])
-    assert caption(R.to_tree(load(SMALL), legend=False)) == shown[:3]
+    assert {"human, rater", "data wire", "training signal"} <= set(below[4:])
+    assert caption(R.to_tree(load(SMALL), legend=False)) == below[:3]
     assert caption(R.to_tree(load(SMALL), title=False))[0] == "Legend"
     assert caption(R.to_tree(load(SMALL), legend=False, title=False)) == []
 
@@ -819,8 +819,7 @@ def test_hostile_names_cannot_break_the_dot(options):
         assert port + h in joined
     assert "Title " in joined and "\u00e9\u4e2d\U0001F642" in joined
     # nothing was injected: exactly the nodes we drew, no more
-    ids = set(re.findall(r'^\s*("[^"\\]*(?:\\.[^"\\]*)*") \[label=<', dot, re.M))
-    assert len(svg_nodes(svg)) == len(ids)
+    assert len(svg_nodes(svg)) == len(R.to_tree(proposal, **options).nodes())
 
 
 def test_hostile_text_in_a_wd_file():
@@ -958,26 +957,28 @@ def test_cli_format_from_suffix(small_file, tmp_path, suffix, magic, capsys):
     assert f"wrote {out}" in capsys.readouterr().out
 
 
-def test_cli_options_reach_the_dot(small_file, tmp_path):
-    def dot(*options):
-        out = tmp_path / "x.dot"
-        assert main(["render", str(small_file), "-o", str(out), *options]) == 0
-        return out.read_text()
-    assert "rankdir=TB" in dot("--direction", "TB")
-    assert "rankdir=LR" in dot()
-    assert '"rm" [label=' not in dot("--mode", "deploy")
-    assert "Real in [0, 1&#93;" in dot("--types") and "Real in [0, 1&#93;" not in dot()
-    assert "Legend" not in dot("--no-legend")
-    assert "RLHF, small" not in dot("--no-title") and "Legend" in dot("--no-title")
-    nested = tmp_path / "nested.wd"
-    nested.write_text(NESTED, encoding="utf-8")
-    out = tmp_path / "n.dot"
-    assert main(["render", str(nested), "-o", str(out), "--depth", "0"]) == 0
-    assert "cluster_system" not in out.read_text()
-    assert main(["render", str(nested), "-o", str(out), "--flatten"]) == 0
-    assert "cluster_system" not in out.read_text() and '"system/agent"' in out.read_text()
-    assert main(["render", str(nested), "-o", str(out), "--diagram", "Guarded"]) == 0
-    assert "diagram <B>Guarded</B>" in out.read_text()
+@pytest.mark.parametrize("flags, options", [
+    ([], {}),
+    (["--direction", "TB"], {"direction": "TB"}),
+    (["--mode", "deploy"], {"mode": "deploy"}),
+    (["--types"], {"show_types": True}),
+    (["--no-legend"], {"legend": False}),
+    (["--no-title"], {"title": False}),
+    (["--depth", "0"], {"depth": 0}),
+    (["--flatten"], {"flatten": True}),
+    (["--diagram", "Guarded"], {"diagram": "Guarded"}),
+])
+def test_cli_options_reach_the_drawing(tmp_path, flags, options):
+    """Each option of `wiring render` draws what the same option of `to_dot` draws (and
+    changes the drawing)."""
+    source = tmp_path / "proposal.wd"
+    source.write_text(NESTED if {"depth", "flatten", "diagram"} & set(options) else SMALL,
+                      encoding="utf-8")
+    out = tmp_path / "x.dot"
+    assert main(["render", str(source), "-o", str(out), *flags]) == 0
+    proposal = wiring.check_file(str(source)).proposal
+    assert out.read_text() == R.to_dot(proposal, **options)
+    assert (R.to_dot(proposal, **options) != R.to_dot(proposal)) == bool(options)
 
 
 def test_cli_format_flag_and_default_output(small_file, tmp_path, monkeypatch, capsys):
@@ -1092,12 +1093,13 @@ def test_highlight_draws_the_witness_of_each_finding():
                   ("rm.score", "train pi"), ("train pi", "pi")}
     # drawn in a thick magenta frame headed by the codes, named in the tooltip too
     nodes = graph.nodes()
+    assert on_witness(graph) == {node_ids(scene)[name] for name in codes}
     for name, found in codes.items():
         node = nodes[node_ids(scene)[name]]
-        assert 'BORDER="3"' in node.attrs["label"] and HL in node.attrs["label"], name
-        assert f"{R.MARKER} {' '.join(scene.emphasis[node.id])}</B>" in node.attrs["label"]
-        assert "on the witness of:" in node.attrs["tooltip"]
-    assert HL not in node_label(scene, graph, "in:prompt")
+        assert cells(node.attrs["label"])[-1] == f"{R.MARKER} {' '.join(found)}", name
+        tip = node.attrs["tooltip"].splitlines()
+        below = tip[tip.index("on the witness of:") + 1:]
+        assert sorted(line.split(":")[0] for line in below) == found, name
     edges = wires(scene, graph)
     for key in (("pi.response", "user.response"), ("pi.response", "rm.response"),
                 ("rm.score", "train pi")):
@@ -1106,11 +1108,13 @@ def test_highlight_draws_the_witness_of_each_finding():
     assert edges[("pi:h:ne", "train pi")].attrs["color"] == f"{HL}:{HL}:invis:{HL}:{HL}"
     assert "color" not in edges[("in:prompt", "pi.prompt")].attrs
     # the caption lists the findings; the legend explains the emphasis
-    dot = R.to_dot(load(UNGATED), highlight=True)
-    assert "S0201</B></FONT> <FONT" in dot and "error: untrusted pi reaches user" in dot
-    assert "warning: optimisation pressure on pi" in dot
-    assert "on the witness of a finding" in dot and "wire on a witness" in dot
+    said = caption(graph)
+    assert caption_codes(graph) == ["S0101", "S0201"]
+    assert f"{R.MARKER} S0201 error: untrusted pi reaches user with no trusted gate" in said
+    assert (f"{R.MARKER} S0101 warning: optimisation pressure on pi lands on the learned "
+            "proxy rm (reward_model)") in said
     assert scene.legend()[3] == ["witness box", "witness wire"]
+    assert said[-2:] == [f"{R.MARKER} on the witness of a finding", "wire on a witness"]
 
 
 def test_highlighted_findings_are_wrapped_not_cut_short():
@@ -1118,46 +1122,54 @@ def test_highlighted_findings_are_wrapped_not_cut_short():
     analysis = _with_findings(proposal, ["pi", "user"])
     analysis.findings[0].message = ("a finding whose message goes on " + "and on " * 30 +
                                     "to the very end")
-    dot = R.to_dot(proposal, highlight=True, analysis=analysis)
-    assert "to the very end" in dot and "&#8230;" not in dot
-    row = next(part for part in dot.split("<TR>") if "S0900</B></FONT>" in part)
-    assert row.count('<BR ALIGN="LEFT"/>') >= 2
+    graph = R.to_tree(proposal, highlight=True, analysis=analysis)
+    (row,) = [text for text in caption(graph) if text.startswith(f"{R.MARKER} S0900 ")]
+    assert row.count("\n") >= 2                         # wrapped over three lines or more
+    assert " ".join(row.split()) == \
+        f"{R.MARKER} S0900 warning: " + " ".join(analysis.findings[0].message.split())
 
 
 def test_highlight_codes_select_findings():
     proposal = load(UNGATED)
-    codes, _ = witnesses(R.to_scene(proposal, highlight="S0201"))
-    assert codes == {"pi": ["S0201"], "user": ["S0201"]}
+    scene, graph = drawn(proposal, highlight="S0201")
+    codes, _ = witnesses(scene)
+    assert codes == {"pi": ["S0201"], "user": ["S0201"]} and caption_codes(graph) == ["S0201"]
     dot = R.to_dot(proposal, highlight="S0201")
-    assert "S0101" not in dot
     assert R.to_dot(proposal, highlight=["s0201"]) == dot
     assert R.to_dot(proposal, highlight="S0201, S0101") == R.to_dot(proposal, highlight=True)
-    missing = R.to_dot(proposal, highlight="S0201,S0999")
-    assert "no finding S0999" in missing
-    assert R.to_scene(proposal, highlight="S0201,S0999").missing == ["S0999"]
+    scene, graph = drawn(proposal, highlight="S0201,S0999")
+    assert scene.missing == ["S0999"] and caption_codes(graph) == ["S0201"]
+    assert "no finding S0999" in caption(graph)
     with pytest.raises(R.RenderError, match="finding codes"):
-        R.to_dot(proposal, highlight="bogus")
+        R.to_scene(proposal, highlight="bogus")
     # without highlight nothing changes
     assert R.to_dot(proposal, highlight=None) == R.to_dot(proposal) == \
         R.to_dot(proposal, highlight=False)
-    assert HL not in R.to_dot(proposal)
-    assert R.to_scene(proposal).findings is None and not R.to_scene(proposal).emphasis
+    scene, graph = drawn(proposal)
+    assert scene.findings is None and not scene.emphasis
+    assert not on_witness(graph) and not caption_codes(graph)
+    assert not any(HL in str(edge.attrs.get("color", "")).split(":") for edge in graph.edges())
 
 
 def test_highlight_skips_acknowledged_findings_unless_asked_for():
     proposal = load(UNGATED + 'allow S0201 because "a sandboxed demo"\n')
-    codes, _ = witnesses(R.to_scene(proposal, highlight=True))
-    assert "user" not in codes and all("S0201" not in found for found in codes.values())
-    every = R.to_dot(proposal, highlight=True)
-    assert "S0201" not in every and "1 acknowledged finding not drawn" in every
-    codes, _ = witnesses(R.to_scene(proposal, highlight="S0201"))
-    assert codes["user"] == ["S0201"]
-    assert "(acknowledged)" in R.to_dot(proposal, highlight="S0201")
+    scene, graph = drawn(proposal, highlight=True)
+    codes, _ = witnesses(scene)
+    assert codes == {"pi": ["S0101"], "rm": ["S0101"], "train pi": ["S0101"]}
+    assert caption_codes(graph) == ["S0101"]
+    assert "1 acknowledged finding not drawn (name a code to draw it)" in caption(graph)
+    scene, graph = drawn(proposal, highlight="S0201")
+    codes, _ = witnesses(scene)
+    assert codes == {"pi": ["S0201"], "user": ["S0201"]} and caption_codes(graph) == ["S0201"]
+    assert (f"{R.MARKER} S0201 error: untrusted pi reaches user with no trusted gate "
+            "(acknowledged)") in caption(graph)
 
 
 def test_highlight_with_nothing_to_find():
-    dot = R.to_dot(load(NESTED), "Guarded", highlight=True)
-    assert "the analyses find nothing to highlight" in dot or "S0" in dot
+    scene, graph = drawn(load(NESTED), "Guarded", highlight=True)
+    assert scene.findings == [] and not scene.emphasis and not on_witness(graph)
+    assert caption_codes(graph) == []
+    assert "the analyses find nothing to highlight" in caption(graph)
 
 
 def _with_findings(proposal, *witnesses, diagram=None):
@@ -1219,15 +1231,18 @@ def test_witnesses_cross_frames_and_fall_into_collapsed_boxes():
     # a witness entry that is a whole (framed) nested diagram marks its frame
     scene, graph = drawn(proposal, highlight=True, analysis=_with_findings(proposal, ["system"]))
     assert witnesses(scene)[0] == {"system": ["S0900"]}
-    frame = next(s for s in graph.subgraphs() if s.id == scene.drawn[("system",)])
-    attrs = frame.statements[0].attrs
-    assert attrs["color"] == HL and attrs["penwidth"] == 3 and "S0900" in attrs["label"]
+    attrs = frame_attrs(graph, scene.drawn[("system",)])
+    assert attrs["color"] == HL and attrs["penwidth"] == 3
+    assert shown(label_root(attrs["label"])).splitlines() == [
+        f"{R.MARKER} S0900", "system : Guarded", "\u00absystem\u00bb"]
 
 
 def test_highlight_top_to_bottom_puts_codes_beside_the_box():
     scene, graph = drawn(load(UNGATED), highlight=True, direction="TB")
-    label = node_label(scene, graph, "pi")
-    assert 'VALIGN="TOP"' in label and "S0101<BR/>S0201" in label
+    (row,) = label_root(node_label(scene, graph, "pi"))[0].findall("TR")
+    box, codes = row.findall("TD")                      # one row: the box, then the codes
+    assert box.find("TABLE") is not None and codes.get("VALIGN") == "TOP"
+    assert shown(codes) == f"{R.MARKER} S0101\nS0201"     # one code a line
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=_example_id)
@@ -1246,12 +1261,13 @@ def test_every_example_highlights_deterministically(path):
     dot = R.to_dot(proposal, highlight=True, analysis=analysis)
     assert dot == R.to_dot(proposal, highlight=True)
     assert dot.isascii()
-    for finding in analysis.findings:
-        if finding.acknowledged is None:
-            assert f"{finding.code}</B></FONT>" in dot, finding.code
-    if any(f.acknowledged is None and f.witness for f in analysis.findings):
-        assert 'BORDER="3" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" ' \
-               f'COLOR="{HL}"' in dot
+    scene, graph = drawn(proposal, highlight=True, analysis=analysis)
+    unacknowledged = [f for f in analysis.findings if f.acknowledged is None]
+    assert caption_codes(graph) == [f.code for f in unacknowledged]
+    framed = on_witness(graph)
+    assert framed == {node for node in scene.emphasis if node in graph.nodes()}
+    if any(f.witness for f in unacknowledged):
+        assert framed
 
 
 @needs_dot
@@ -1266,14 +1282,14 @@ def test_cli_highlight(small_file, tmp_path, capsys):
     out = tmp_path / "h.dot"
     ungated = tmp_path / "ungated.wd"
     ungated.write_text(UNGATED, encoding="utf-8")
+    proposal = wiring.check_file(str(ungated)).proposal
     assert main(["render", str(ungated), "--highlight", "-o", str(out)]) == 0
-    every = out.read_text()
-    assert HL in every and "S0101" in every and "S0201" in every
+    assert out.read_text() == R.to_dot(proposal, highlight=True)
     # FILE may come after a bare --highlight
     assert main(["render", "--highlight", str(ungated), "-o", str(out)]) == 0
-    assert out.read_text() == every
+    assert out.read_text() == R.to_dot(proposal, highlight=True)
     assert main(["render", str(ungated), "--highlight", "S0201", "-o", str(out)]) == 0
-    assert "S0101" not in out.read_text() and "S0201" in out.read_text()
+    assert out.read_text() == R.to_dot(proposal, highlight="S0201")
     capsys.readouterr()
     assert main(["render", str(ungated), "--highlight", "S0201,S0999", "-o", str(out)]) == 0
     assert "no S0999 finding in `Deploy`" in capsys.readouterr().err
@@ -1282,7 +1298,7 @@ def test_cli_highlight(small_file, tmp_path, capsys):
     assert main(["render", "--highlight", "S0201", "-o", str(out)]) == 2
     assert "FILE is required" in capsys.readouterr().err
     assert main(["render", str(ungated), "-o", str(out)]) == 0
-    assert HL not in out.read_text()
+    assert out.read_text() == R.to_dot(proposal)
 
 
 # --------------------------------------------------------------------------- very deep nesting
@@ -1299,15 +1315,19 @@ def _deep(depth: int) -> str:
 
 def test_deep_nesting_is_drawn_without_recursion_and_limited_by_default():
     proposal = load(_deep(1200))
-    dot = R.to_dot(proposal)
-    assert dot.count("subgraph ") == R.AUTO_DEPTH + 1
-    assert f"more than {R.AUTO_DEPTH} levels deep are drawn as boxes" in dot
-    flat = R.to_dot(proposal, flatten=True)
-    assert "subgraph " in flat and "levels deep" in flat
-    full = R.to_dot(proposal, depth=1200)                 # asked for: every level, no recursion
-    assert full.count("subgraph ") == 1200 and "levels deep" not in full   # D1199 .. D1, framed
-    shallow = R.to_dot(load(_deep(3)))
-    assert "levels deep" not in shallow
+    note = (f"nested diagrams more than {R.AUTO_DEPTH} levels deep are drawn as boxes "
+            "(--depth N expands N levels)")
+    scene, graph = drawn(proposal)
+    assert len(graph.subgraphs()) == R.AUTO_DEPTH + 1 and scene.auto_limited
+    assert note in caption(graph)
+    flat, graph = drawn(proposal, flatten=True)
+    assert len(graph.subgraphs()) == 1 and flat.auto_limited and note in caption(graph)
+    full, graph = drawn(proposal, depth=1200)             # asked for: every level, no recursion
+    assert len(graph.subgraphs()) == 1200                 # D1200, and D1199 .. D1 framed
+    assert not full.auto_limited and note not in caption(graph)
+    shallow, graph = drawn(load(_deep(3)))
+    assert not shallow.auto_limited and len(graph.subgraphs()) == 3
+    assert note not in caption(graph)
 
 
 # ------------------------------------------------------------------------------------- gallery
