@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import wiring  # noqa: E402
-from wiring.render import render, top_diagrams  # noqa: E402
+from wiring.render import render  # noqa: E402
+from wiring.structure import top_diagrams  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 DOCS = ROOT / "docs"
@@ -46,9 +47,10 @@ def summary(path: Path) -> str:
 def pictures(proposal) -> list[tuple[str, str, dict]]:
     """(file stem suffix, caption, render options) for every picture of one example."""
     out = []
-    for name in top_diagrams(proposal):
-        diagram = proposal.diagrams[name]
-        base = "" if len(top_diagrams(proposal)) == 1 else f"-{name}"
+    tops = top_diagrams(proposal)
+    for diagram in tops:
+        name = diagram.name
+        base = "" if len(tops) == 1 else f"-{name}"
         out.append((base, f"`{name}`" + (", all modes overlaid" if diagram.modes else ""),
                     {"diagram": name}))
         nested = any(i.of_diagram for i in diagram.instances)

@@ -164,15 +164,16 @@ def drawn(proposal, diagram=None, **options):
 def wires(scene, graph) -> dict:
     """The edges of a DOT tree by the readable names of their ends, as written (a backward
     edge from its head): `pi.response` for a port of a box, `pi:h` for its header (`pi:h:ne`
-    for its north-east corner), `in:prompt` for a port of the diagram, `train pi` for an optimiser (see `Scene.names`)."""
+    for its north-east corner), `in:prompt` for a port of the diagram, `train pi` for an
+    optimiser (see `Scene.names`)."""
     names = scene.names()
-    cells = {(box.id, cell): port.name for box in scene.nodes().values()
+    ports = {(box.id, cell): port.name for box in scene.nodes().values()
              if isinstance(box, RS.Box) for cell, port in box.ins + box.outs}
 
     def name(end):
         text = names[end.node]
-        if (end.node, end.port) in cells:
-            return text + "." + cells[(end.node, end.port)]
+        if (end.node, end.port) in ports:
+            return text + "." + ports[(end.node, end.port)]
         if end.port is None:
             return text
         return f"{text}:{end.port}" + (f":{end.compass}" if end.compass else "")
@@ -202,6 +203,68 @@ def witnesses(scene) -> tuple[dict, set]:
     codes = {names[node]: sorted(found) for node, found in scene.emphasis.items()}
     on = {(end_name(scene, w.src), end_name(scene, w.dst)) for w in scene.wires if w.emphasis}
     return codes, on
+
+
+# What a label shows. An HTML-like label of the tree is XML-like markup: parsed, it gives the
+# text a reader sees (fonts and bold dropped, character references decoded, <BR/> a newline,
+# a backslash pair one backslash as Graphviz reads it), cell by cell.
+
+def label_root(label: str) -> ET.Element:
+    """An HTML-like label parsed (it must parse: user text in it is escaped)."""
+    return ET.fromstring(f"<L>{label}</L>")
+
+
+def shown(element: ET.Element) -> str:
+    def text(e):
+        parts = [e.text or ""]
+        for child in e:
+            parts += ["\n" if child.tag == "BR" else text(child), child.tail or ""]
+        return "".join(parts)
+    return text(element).replace("\\\\", "\\")
+
+
+def cells(label: str) -> list[str]:
+    """The text of every innermost cell of a label that shows any, in order."""
+    found = [shown(td).strip() for td in label_root(label).iter("TD") if td.find(".//TD") is None]
+    return [text for text in found if text]
+
+
+def port_cells(label: str) -> dict[str, str]:
+    """The text of each cell a wire can end at, by its PORT."""
+    return {td.get("PORT"): shown(td).strip() for td in label_root(label).iter("TD")
+            if td.get("PORT") is not None}
+
+
+def caption(graph) -> list[str]:
+    """The cells of the caption below the picture (the graph's label): [] without one."""
+    labels = [s.value for s in graph.statements if isinstance(s, RD.Assign) and s.key == "label"]
+    assert len(labels) <= 1
+    return cells(labels[0]) if labels else []
+
+
+def caption_codes(graph) -> list[str]:
+    """The codes of the findings the caption lists, in order."""
+    return [m.group(1) for text in caption(graph)
+            for m in [re.match(rf"{R.MARKER} (\S+) [a-z]+: ", text)] if m]
+
+
+def node_label(scene, graph, name: str) -> str:
+    """The label of the node a scene calls `name`, before its tooltip."""
+    return graph.nodes()[node_ids(scene)[name]].attrs["label"]
+
+
+def frame_attrs(graph, frame: str) -> dict:
+    """The attributes of a frame (the `graph [...]` that opens its subgraph)."""
+    (sub,) = [s for s in graph.subgraphs() if s.id == frame]
+    assert isinstance(sub.statements[0], RD.Defaults) and sub.statements[0].kind == "graph"
+    return sub.statements[0].attrs
+
+
+def on_witness(graph) -> set[str]:
+    """The nodes drawn in the thick highlight frame."""
+    tables = {node.id: label_root(node.attrs["label"])[0] for node in graph.nodes().values()}
+    return {node for node, table in tables.items()
+            if table.get("BORDER") == "3" and table.get("COLOR") == R.HIGHLIGHT_COLOUR}
 
 
 def expected_labels(proposal: Proposal, diagram: Diagram, mode: str | None = None):
@@ -234,8 +297,8 @@ def test_every_example_renders_to_svg_with_every_box_and_port_label(path):
     if not result.ok:
         pytest.skip(f"{path.name} does not check (reported by the checker's tests)")
     proposal = result.proposal
-    for name in R.top_diagrams(proposal):
-        diagram = proposal.diagrams[name]
+    for diagram in structure.top_diagrams(proposal):
+        name = diagram.name
         for mode in [None] + diagram.modes:
             svg = R.render(proposal, "svg", name, mode=mode)
             texts = svg_texts(svg)            # parses as XML, or raises
@@ -309,22 +372,22 @@ def test_boxes_have_port_cells_and_wires_attach_to_the_exact_port():
     wire = edges[("pi.response", "rm.response")]
     assert (wire.tail.compass, wire.head.compass) == ("e", "w")
     assert ("pi.response", "h.response") in edges and ("in:prompt", "pi.prompt") in edges
-    # each port is a cell of its box's label, named as the wire's end names it
+    # each port is a cell of its box's label, named as the wire's end names it and showing
+    # the port's name; the header (`h`, where updates arrive) names the box and its «kind»
     nodes = graph.nodes()
-    for box in (scene.nodes()["pi"], scene.nodes()["rm"]):
-        for cell, _ in box.ins + box.outs:
-            assert f'PORT="{cell}"' in nodes[box.id].attrs["label"]
+    for name, kind in (("pi", "policy"), ("rm", "reward_model"), ("h", "rater")):
+        box = scene.nodes()[node_ids(scene)[name]]
+        shows = port_cells(nodes[box.id].attrs["label"])
+        assert shows.pop("h").startswith(f"{name} : {box.box_name}\n\u00ab{kind}\u00bb")
+        assert shows == {cell: port.name for cell, port in box.ins + box.outs}
     assert [p.name for _, p in scene.nodes()["rm"].ins] == ["prompt", "response"]
-    for tag in ("&#171;policy&#187;", "&#171;reward_model&#187;", "&#171;rater&#187;"):
-        assert tag in R.to_dot(load(SMALL))
 
 
 def test_training_is_an_optimiser_node_with_signal_and_update_wires():
     scene, graph = drawn(load(SMALL))
     opt = node_ids(scene)["train pi"]
-    label = graph.nodes()[opt].attrs["label"]
-    assert "train pi</B></FONT> by <B>ppo</B>" in label
-    assert "maximise rm.score - beta * kl(pi, ref)" in label
+    assert cells(graph.nodes()[opt].attrs["label"]) == [
+        "train pi by ppo (rl)", "maximise rm.score - beta * kl(pi, ref)"]
     edges = wires(scene, graph)
     signal = edges[("rm.score", "train pi")]               # the signal, from the exact port
     assert signal.attrs["color"] == R.TRAINING_COLOUR and signal.attrs["arrowhead"] == "vee"
@@ -343,33 +406,40 @@ def test_mode_keeps_only_what_is_active():
     assert not any(name.startswith("train ") for name in deploy)
     train = R.to_scene(proposal, mode="train").names().values()
     assert "rm" in train and "train rm" in train
-    assert "only in train" in R.to_dot(proposal) and "only in" not in R.to_dot(proposal,
-                                                                              mode="train")
-    assert R.to_scene(proposal).nodes()["rm"].modes_note == "only in train"
+    # what exists only in some modes says so when all modes are drawn, and only then
+    scene, graph = drawn(proposal)
+    assert scene.nodes()["rm"].modes_note == "only in train"
+    assert "only in train" in cells(node_label(scene, graph, "rm"))
+    assert "only in train" not in cells(node_label(scene, graph, "pi"))
+    scene, graph = drawn(proposal, mode="train")
+    assert not any(text.startswith("only in") for node in graph.nodes().values()
+                   for text in cells(node.attrs["label"]))
 
 
 def test_unknown_mode_and_diagram_are_errors():
     proposal = load(SMALL)
     with pytest.raises(R.RenderError, match="no mode `eval`.*train, deploy"):
-        R.to_dot(proposal, mode="eval")
+        R.to_scene(proposal, mode="eval")
     with pytest.raises(R.RenderError, match="no diagram `Nope`.*RLHF"):
-        R.to_dot(proposal, "Nope")
-    with pytest.raises(R.RenderError):
+        R.to_scene(proposal, "Nope")
+    with pytest.raises(R.RenderError, match="direction"):
         R.to_dot(proposal, direction="diagonal")
-    with pytest.raises(R.RenderError):
-        R.to_dot(proposal, depth=-1)
+    with pytest.raises(R.RenderError, match="depth"):
+        R.to_scene(proposal, depth=-1)
     with pytest.raises(R.RenderError):
         R.render(proposal, "gif")
 
 
-def test_default_diagram_is_the_top_one_and_the_last_declared_of_several():
+def test_the_diagram_drawn_by_default_is_the_top_one_and_the_last_declared_of_several():
     proposal = load(NESTED)
-    assert R.top_diagrams(proposal) == ["Loop"]
-    assert R.default_diagram(proposal) == "Loop"
+    assert [d.name for d in structure.top_diagrams(proposal)] == ["Loop"]
+    assert R.to_scene(proposal).diagram.name == "Loop"
     two = load(SMALL + "diagram Other {\n  in prompt : Prompt\n  p = Policy\n"
                        "  prompt -> p.prompt\n}\n")
-    assert R.default_diagram(two) == "Other"
-    assert "diagram <B>RLHF</B>" in R.to_dot(two, "RLHF")
+    assert R.to_scene(two).diagram is structure.default_diagram(two)
+    assert R.to_scene(two).diagram.name == "Other"
+    assert "diagram Other" in caption(R.to_tree(two))
+    assert "diagram RLHF \u00b7 all modes: train, deploy" in caption(R.to_tree(two, "RLHF"))
 
 
 def test_nested_diagrams_are_clusters_with_ports_collapsible_and_flattenable():
@@ -422,9 +492,9 @@ def flat_ends(proposal, name, **options):
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.name)
 def test_a_flattened_drawing_draws_the_wires_of_structure_flatten(example):
     proposal = wiring.load(example)
-    for name in R.top_diagrams(proposal):
-        for mode in [None] + proposal.diagrams[name].modes:
-            drawn, wanted = flat_ends(proposal, name, mode=mode)
+    for diagram in structure.top_diagrams(proposal):
+        for mode in [None] + diagram.modes:
+            drawn, wanted = flat_ends(proposal, diagram.name, mode=mode)
             assert drawn == wanted
 
 
@@ -586,19 +656,22 @@ def test_parameter_updates_enter_the_header_corner_facing_the_optimiser():
 
 
 def test_the_frame_leaves_room_for_wires_looping_round_the_outer_boxes():
-    dot = R.to_dot(load(NESTED))
-    frame = next(line for line in dot.splitlines() if "margin=" in line)
-    assert f"margin={R.FRAME_MARGIN}," in frame and 'tooltip="diagram Loop' in frame
-    nested = next(line for line in dot.splitlines() if "margin=" in line and line != frame)
-    assert "margin=12," in nested
+    scene, graph = drawn(load(NESTED))
+    frame = frame_attrs(graph, scene.root.id)
+    assert frame["margin"] == R.FRAME_MARGIN and frame["tooltip"] == "diagram Loop"
+    nested = frame_attrs(graph, scene.drawn[("system",)])
+    assert nested["margin"] == 12 and nested["tooltip"] == "system : Guarded"
 
 
 def test_legend_title_and_citations():
-    dot = R.to_dot(load(SMALL))
-    assert "RLHF, small" in dot and "After Ouyang et al. 2022" in dot
-    assert "Legend" in dot and "training signal" in dot and "human, rater" in dot
-    bare = R.to_dot(load(SMALL), legend=False, title=False)
-    assert "Legend" not in bare and "Ouyang" not in bare
+    below = caption(R.to_tree(load(SMALL)))
+    assert below[:4] == ["RLHF, small", "diagram RLHF \u00b7 all modes: train, deploy",
+                         "After Ouyang et al. 2022, Training language models to follow "
+                         "instructions, arXiv:2203.02155", "Legend"]
+    assert {"human, rater", "data wire", "training signal"} <= set(below[4:])
+    assert caption(R.to_tree(load(SMALL), legend=False)) == below[:3]
+    assert caption(R.to_tree(load(SMALL), title=False))[0] == "Legend"
+    assert caption(R.to_tree(load(SMALL), legend=False, title=False)) == []
 
 
 def test_kind_families_follow_the_parent_chain():
@@ -618,8 +691,12 @@ def test_kind_families_follow_the_parent_chain():
 
 def test_a_proposal_without_diagrams_draws_its_components():
     proposal = load("type T\ncomponent A : policy {\n  out y : T\n}\n")
-    dot = R.to_dot(proposal)
-    assert '"A" [label=' in dot and "components (no diagram)" in dot
+    scene, graph = drawn(proposal)
+    assert scene.diagram is None
+    assert [b.instance.name for b in scene.nodes().values()] == list(graph.nodes()) == ["A"]
+    assert port_cells(graph.nodes()["A"].attrs["label"]) == {
+        "h": "A\n\u00abpolicy\u00bb \u00b7 untrusted", "o0": "y"}
+    assert caption(graph)[0] == "components (no diagram)"
 
 
 def test_options_are_one_class_checked_when_made():
@@ -742,8 +819,7 @@ def test_hostile_names_cannot_break_the_dot(options):
         assert port + h in joined
     assert "Title " in joined and "\u00e9\u4e2d\U0001F642" in joined
     # nothing was injected: exactly the nodes we drew, no more
-    ids = set(re.findall(r'^\s*("[^"\\]*(?:\\.[^"\\]*)*") \[label=<', dot, re.M))
-    assert len(svg_nodes(svg)) == len(ids)
+    assert len(svg_nodes(svg)) == len(R.to_tree(proposal, **options).nodes())
 
 
 def test_hostile_text_in_a_wd_file():
@@ -756,10 +832,19 @@ def test_hostile_text_in_a_wd_file():
             '}\n'
             'diagram D {\n  b = Box  note "instance note <&> \\\\ \\"q\\""\n}\n')
     proposal = load(text)
+    scene, graph = drawn(proposal)
+    # the labels parse, and show the user's text as written (markup in it is text)
+    assert caption(graph)[0] == ('A "quoted" {title} with <b>tags</b> & \\ backslash\n'
+                                 'and \u00e9 \u4e2d')
+    assert caption(graph)[2] == ("After \u00dcn\u00efc\u00f6d\u00e9, <script>alert(1)</script> "
+                                 "& co. {2024}")
+    (box,) = graph.nodes().values()
+    assert cells(box.attrs["label"])[1] == 'instance note <&> \\ "q"'
+    assert box.attrs["tooltip"].splitlines()[1] == 'provenance: x"]; evil [label="pwn'
+    # the printer's quoting (its own test above) keeps it inside its string
     dot = R.to_dot(proposal)
     assert dot.isascii()
-    assert 'provenance: x\\"]; evil [label=\\"pwn' in dot  # stays inside its string
-    assert "<script>" not in dot and "&lt;script&gt;" in dot
+    assert 'tooltip="b : Box (policy)\\nprovenance: x\\"]; evil [label=\\"pwn\\n' in dot
     if HAVE_DOT:
         texts = svg_texts(R.render(proposal, "svg"))
         joined = "\n".join(texts)
@@ -771,8 +856,8 @@ def test_hostile_text_in_a_wd_file():
 
 def test_identifiers_are_injective():
     names = ["a", "_a", "a_", "_61", "A", "a b", "a/b", "\u00e9", "", "_"]
-    assert len({R._ident(n) for n in names}) == len(names)
-    assert all(re.fullmatch(r"[A-Za-z0-9_]+", R._ident(n) or "_") for n in names if n)
+    assert len({RS.ident(n) for n in names}) == len(names)
+    assert all(re.fullmatch(r"[A-Za-z0-9_]+", RS.ident(n) or "_") for n in names if n)
 
 
 # -------------------------------------------------------------------------------- large inputs
@@ -815,9 +900,12 @@ def test_fifty_boxes_render_with_every_label():
 
 def test_a_thousand_boxes_give_dot():
     proposal = load(layered(1000, width=25))
-    dot = R.to_dot(proposal)
-    assert dot.count(" [label=<<TABLE") >= 1000
-    assert dot == R.to_dot(proposal)
+    scene, graph = drawn(proposal)
+    boxes = [item.id for item in scene.nodes().values() if isinstance(item, RS.Box)]
+    assert len(boxes) == 1000 and len(scene.wires) >= 975
+    nodes = graph.nodes()
+    assert all(label_root(nodes[box].attrs["label"])[0].tag == "TABLE" for box in boxes)
+    assert R.to_dot(proposal) == R.to_dot(proposal)
 
 
 # --------------------------------------------------------------------------------- Jupyter, API
@@ -869,26 +957,28 @@ def test_cli_format_from_suffix(small_file, tmp_path, suffix, magic, capsys):
     assert f"wrote {out}" in capsys.readouterr().out
 
 
-def test_cli_options_reach_the_dot(small_file, tmp_path):
-    def dot(*options):
-        out = tmp_path / "x.dot"
-        assert main(["render", str(small_file), "-o", str(out), *options]) == 0
-        return out.read_text()
-    assert "rankdir=TB" in dot("--direction", "TB")
-    assert "rankdir=LR" in dot()
-    assert '"rm" [label=' not in dot("--mode", "deploy")
-    assert "Real in [0, 1&#93;" in dot("--types") and "Real in [0, 1&#93;" not in dot()
-    assert "Legend" not in dot("--no-legend")
-    assert "RLHF, small" not in dot("--no-title") and "Legend" in dot("--no-title")
-    nested = tmp_path / "nested.wd"
-    nested.write_text(NESTED, encoding="utf-8")
-    out = tmp_path / "n.dot"
-    assert main(["render", str(nested), "-o", str(out), "--depth", "0"]) == 0
-    assert "cluster_system" not in out.read_text()
-    assert main(["render", str(nested), "-o", str(out), "--flatten"]) == 0
-    assert "cluster_system" not in out.read_text() and '"system/agent"' in out.read_text()
-    assert main(["render", str(nested), "-o", str(out), "--diagram", "Guarded"]) == 0
-    assert "diagram <B>Guarded</B>" in out.read_text()
+@pytest.mark.parametrize("flags, options", [
+    ([], {}),
+    (["--direction", "TB"], {"direction": "TB"}),
+    (["--mode", "deploy"], {"mode": "deploy"}),
+    (["--types"], {"show_types": True}),
+    (["--no-legend"], {"legend": False}),
+    (["--no-title"], {"title": False}),
+    (["--depth", "0"], {"depth": 0}),
+    (["--flatten"], {"flatten": True}),
+    (["--diagram", "Guarded"], {"diagram": "Guarded"}),
+])
+def test_cli_options_reach_the_drawing(tmp_path, flags, options):
+    """Each option of `wiring render` draws what the same option of `to_dot` draws (and
+    changes the drawing)."""
+    source = tmp_path / "proposal.wd"
+    source.write_text(NESTED if {"depth", "flatten", "diagram"} & set(options) else SMALL,
+                      encoding="utf-8")
+    out = tmp_path / "x.dot"
+    assert main(["render", str(source), "-o", str(out), *flags]) == 0
+    proposal = wiring.check_file(str(source)).proposal
+    assert out.read_text() == R.to_dot(proposal, **options)
+    assert (R.to_dot(proposal, **options) != R.to_dot(proposal)) == bool(options)
 
 
 def test_cli_format_flag_and_default_output(small_file, tmp_path, monkeypatch, capsys):
@@ -992,11 +1082,6 @@ def test_a_failing_dot_is_reported(small_file, tmp_path, monkeypatch, capsys):
 HL = R.HIGHLIGHT_COLOUR
 
 
-def node_label(scene, graph, name: str) -> str:
-    """The label of the node a scene calls `name`, before its tooltip."""
-    return graph.nodes()[node_ids(scene)[name]].attrs["label"]
-
-
 def test_highlight_draws_the_witness_of_each_finding():
     scene, graph = drawn(load(UNGATED), highlight=True)
     codes, on = witnesses(scene)
@@ -1008,12 +1093,13 @@ def test_highlight_draws_the_witness_of_each_finding():
                   ("rm.score", "train pi"), ("train pi", "pi")}
     # drawn in a thick magenta frame headed by the codes, named in the tooltip too
     nodes = graph.nodes()
+    assert on_witness(graph) == {node_ids(scene)[name] for name in codes}
     for name, found in codes.items():
         node = nodes[node_ids(scene)[name]]
-        assert 'BORDER="3"' in node.attrs["label"] and HL in node.attrs["label"], name
-        assert f"{R.MARKER} {' '.join(scene.emphasis[node.id])}</B>" in node.attrs["label"]
-        assert "on the witness of:" in node.attrs["tooltip"]
-    assert HL not in node_label(scene, graph, "in:prompt")
+        assert cells(node.attrs["label"])[-1] == f"{R.MARKER} {' '.join(found)}", name
+        tip = node.attrs["tooltip"].splitlines()
+        below = tip[tip.index("on the witness of:") + 1:]
+        assert sorted(line.split(":")[0] for line in below) == found, name
     edges = wires(scene, graph)
     for key in (("pi.response", "user.response"), ("pi.response", "rm.response"),
                 ("rm.score", "train pi")):
@@ -1022,11 +1108,13 @@ def test_highlight_draws_the_witness_of_each_finding():
     assert edges[("pi:h:ne", "train pi")].attrs["color"] == f"{HL}:{HL}:invis:{HL}:{HL}"
     assert "color" not in edges[("in:prompt", "pi.prompt")].attrs
     # the caption lists the findings; the legend explains the emphasis
-    dot = R.to_dot(load(UNGATED), highlight=True)
-    assert "S0201</B></FONT> <FONT" in dot and "error: untrusted pi reaches user" in dot
-    assert "warning: optimisation pressure on pi" in dot
-    assert "on the witness of a finding" in dot and "wire on a witness" in dot
+    said = caption(graph)
+    assert caption_codes(graph) == ["S0101", "S0201"]
+    assert f"{R.MARKER} S0201 error: untrusted pi reaches user with no trusted gate" in said
+    assert (f"{R.MARKER} S0101 warning: optimisation pressure on pi lands on the learned "
+            "proxy rm (reward_model)") in said
     assert scene.legend()[3] == ["witness box", "witness wire"]
+    assert said[-2:] == [f"{R.MARKER} on the witness of a finding", "wire on a witness"]
 
 
 def test_highlighted_findings_are_wrapped_not_cut_short():
@@ -1034,46 +1122,54 @@ def test_highlighted_findings_are_wrapped_not_cut_short():
     analysis = _with_findings(proposal, ["pi", "user"])
     analysis.findings[0].message = ("a finding whose message goes on " + "and on " * 30 +
                                     "to the very end")
-    dot = R.to_dot(proposal, highlight=True, analysis=analysis)
-    assert "to the very end" in dot and "&#8230;" not in dot
-    row = next(part for part in dot.split("<TR>") if "S0900</B></FONT>" in part)
-    assert row.count('<BR ALIGN="LEFT"/>') >= 2
+    graph = R.to_tree(proposal, highlight=True, analysis=analysis)
+    (row,) = [text for text in caption(graph) if text.startswith(f"{R.MARKER} S0900 ")]
+    assert row.count("\n") >= 2                         # wrapped over three lines or more
+    assert " ".join(row.split()) == \
+        f"{R.MARKER} S0900 warning: " + " ".join(analysis.findings[0].message.split())
 
 
 def test_highlight_codes_select_findings():
     proposal = load(UNGATED)
-    codes, _ = witnesses(R.to_scene(proposal, highlight="S0201"))
-    assert codes == {"pi": ["S0201"], "user": ["S0201"]}
+    scene, graph = drawn(proposal, highlight="S0201")
+    codes, _ = witnesses(scene)
+    assert codes == {"pi": ["S0201"], "user": ["S0201"]} and caption_codes(graph) == ["S0201"]
     dot = R.to_dot(proposal, highlight="S0201")
-    assert "S0101" not in dot
     assert R.to_dot(proposal, highlight=["s0201"]) == dot
     assert R.to_dot(proposal, highlight="S0201, S0101") == R.to_dot(proposal, highlight=True)
-    missing = R.to_dot(proposal, highlight="S0201,S0999")
-    assert "no finding S0999" in missing
-    assert R.to_scene(proposal, highlight="S0201,S0999").missing == ["S0999"]
+    scene, graph = drawn(proposal, highlight="S0201,S0999")
+    assert scene.missing == ["S0999"] and caption_codes(graph) == ["S0201"]
+    assert "no finding S0999" in caption(graph)
     with pytest.raises(R.RenderError, match="finding codes"):
-        R.to_dot(proposal, highlight="bogus")
+        R.to_scene(proposal, highlight="bogus")
     # without highlight nothing changes
     assert R.to_dot(proposal, highlight=None) == R.to_dot(proposal) == \
         R.to_dot(proposal, highlight=False)
-    assert HL not in R.to_dot(proposal)
-    assert R.to_scene(proposal).findings is None and not R.to_scene(proposal).emphasis
+    scene, graph = drawn(proposal)
+    assert scene.findings is None and not scene.emphasis
+    assert not on_witness(graph) and not caption_codes(graph)
+    assert not any(HL in str(edge.attrs.get("color", "")).split(":") for edge in graph.edges())
 
 
 def test_highlight_skips_acknowledged_findings_unless_asked_for():
     proposal = load(UNGATED + 'allow S0201 because "a sandboxed demo"\n')
-    codes, _ = witnesses(R.to_scene(proposal, highlight=True))
-    assert "user" not in codes and all("S0201" not in found for found in codes.values())
-    every = R.to_dot(proposal, highlight=True)
-    assert "S0201" not in every and "1 acknowledged finding not drawn" in every
-    codes, _ = witnesses(R.to_scene(proposal, highlight="S0201"))
-    assert codes["user"] == ["S0201"]
-    assert "(acknowledged)" in R.to_dot(proposal, highlight="S0201")
+    scene, graph = drawn(proposal, highlight=True)
+    codes, _ = witnesses(scene)
+    assert codes == {"pi": ["S0101"], "rm": ["S0101"], "train pi": ["S0101"]}
+    assert caption_codes(graph) == ["S0101"]
+    assert "1 acknowledged finding not drawn (name a code to draw it)" in caption(graph)
+    scene, graph = drawn(proposal, highlight="S0201")
+    codes, _ = witnesses(scene)
+    assert codes == {"pi": ["S0201"], "user": ["S0201"]} and caption_codes(graph) == ["S0201"]
+    assert (f"{R.MARKER} S0201 error: untrusted pi reaches user with no trusted gate "
+            "(acknowledged)") in caption(graph)
 
 
 def test_highlight_with_nothing_to_find():
-    dot = R.to_dot(load(NESTED), "Guarded", highlight=True)
-    assert "the analyses find nothing to highlight" in dot or "S0" in dot
+    scene, graph = drawn(load(NESTED), "Guarded", highlight=True)
+    assert scene.findings == [] and not scene.emphasis and not on_witness(graph)
+    assert caption_codes(graph) == []
+    assert "the analyses find nothing to highlight" in caption(graph)
 
 
 def _with_findings(proposal, *witnesses, diagram=None):
@@ -1135,15 +1231,18 @@ def test_witnesses_cross_frames_and_fall_into_collapsed_boxes():
     # a witness entry that is a whole (framed) nested diagram marks its frame
     scene, graph = drawn(proposal, highlight=True, analysis=_with_findings(proposal, ["system"]))
     assert witnesses(scene)[0] == {"system": ["S0900"]}
-    frame = next(s for s in graph.subgraphs() if s.id == scene.drawn[("system",)])
-    attrs = frame.statements[0].attrs
-    assert attrs["color"] == HL and attrs["penwidth"] == 3 and "S0900" in attrs["label"]
+    attrs = frame_attrs(graph, scene.drawn[("system",)])
+    assert attrs["color"] == HL and attrs["penwidth"] == 3
+    assert shown(label_root(attrs["label"])).splitlines() == [
+        f"{R.MARKER} S0900", "system : Guarded", "\u00absystem\u00bb"]
 
 
 def test_highlight_top_to_bottom_puts_codes_beside_the_box():
     scene, graph = drawn(load(UNGATED), highlight=True, direction="TB")
-    label = node_label(scene, graph, "pi")
-    assert 'VALIGN="TOP"' in label and "S0101<BR/>S0201" in label
+    (row,) = label_root(node_label(scene, graph, "pi"))[0].findall("TR")
+    box, codes = row.findall("TD")                      # one row: the box, then the codes
+    assert box.find("TABLE") is not None and codes.get("VALIGN") == "TOP"
+    assert shown(codes) == f"{R.MARKER} S0101\nS0201"     # one code a line
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=_example_id)
@@ -1154,19 +1253,21 @@ def test_every_example_highlights_deterministically(path):
     from wiring.analysis import analyse
 
     proposal = result.proposal
-    name = R.default_diagram(proposal)
-    if name is None:
+    top = structure.default_diagram(proposal)
+    if top is None:
         pytest.skip("no diagram")
+    name = top.name
     analysis = analyse(proposal, name)
     dot = R.to_dot(proposal, highlight=True, analysis=analysis)
     assert dot == R.to_dot(proposal, highlight=True)
     assert dot.isascii()
-    for finding in analysis.findings:
-        if finding.acknowledged is None:
-            assert f"{finding.code}</B></FONT>" in dot, finding.code
-    if any(f.acknowledged is None and f.witness for f in analysis.findings):
-        assert 'BORDER="3" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" ' \
-               f'COLOR="{HL}"' in dot
+    scene, graph = drawn(proposal, highlight=True, analysis=analysis)
+    unacknowledged = [f for f in analysis.findings if f.acknowledged is None]
+    assert caption_codes(graph) == [f.code for f in unacknowledged]
+    framed = on_witness(graph)
+    assert framed == {node for node in scene.emphasis if node in graph.nodes()}
+    if any(f.witness for f in unacknowledged):
+        assert framed
 
 
 @needs_dot
@@ -1181,14 +1282,14 @@ def test_cli_highlight(small_file, tmp_path, capsys):
     out = tmp_path / "h.dot"
     ungated = tmp_path / "ungated.wd"
     ungated.write_text(UNGATED, encoding="utf-8")
+    proposal = wiring.check_file(str(ungated)).proposal
     assert main(["render", str(ungated), "--highlight", "-o", str(out)]) == 0
-    every = out.read_text()
-    assert HL in every and "S0101" in every and "S0201" in every
+    assert out.read_text() == R.to_dot(proposal, highlight=True)
     # FILE may come after a bare --highlight
     assert main(["render", "--highlight", str(ungated), "-o", str(out)]) == 0
-    assert out.read_text() == every
+    assert out.read_text() == R.to_dot(proposal, highlight=True)
     assert main(["render", str(ungated), "--highlight", "S0201", "-o", str(out)]) == 0
-    assert "S0101" not in out.read_text() and "S0201" in out.read_text()
+    assert out.read_text() == R.to_dot(proposal, highlight="S0201")
     capsys.readouterr()
     assert main(["render", str(ungated), "--highlight", "S0201,S0999", "-o", str(out)]) == 0
     assert "no S0999 finding in `Deploy`" in capsys.readouterr().err
@@ -1197,7 +1298,7 @@ def test_cli_highlight(small_file, tmp_path, capsys):
     assert main(["render", "--highlight", "S0201", "-o", str(out)]) == 2
     assert "FILE is required" in capsys.readouterr().err
     assert main(["render", str(ungated), "-o", str(out)]) == 0
-    assert HL not in out.read_text()
+    assert out.read_text() == R.to_dot(proposal)
 
 
 # --------------------------------------------------------------------------- very deep nesting
@@ -1214,15 +1315,19 @@ def _deep(depth: int) -> str:
 
 def test_deep_nesting_is_drawn_without_recursion_and_limited_by_default():
     proposal = load(_deep(1200))
-    dot = R.to_dot(proposal)
-    assert dot.count("subgraph ") == R.AUTO_DEPTH + 1
-    assert f"more than {R.AUTO_DEPTH} levels deep are drawn as boxes" in dot
-    flat = R.to_dot(proposal, flatten=True)
-    assert "subgraph " in flat and "levels deep" in flat
-    full = R.to_dot(proposal, depth=1200)                 # asked for: every level, no recursion
-    assert full.count("subgraph ") == 1200 and "levels deep" not in full   # D1199 .. D1, framed
-    shallow = R.to_dot(load(_deep(3)))
-    assert "levels deep" not in shallow
+    note = (f"nested diagrams more than {R.AUTO_DEPTH} levels deep are drawn as boxes "
+            "(--depth N expands N levels)")
+    scene, graph = drawn(proposal)
+    assert len(graph.subgraphs()) == R.AUTO_DEPTH + 1 and scene.auto_limited
+    assert note in caption(graph)
+    flat, graph = drawn(proposal, flatten=True)
+    assert len(graph.subgraphs()) == 1 and flat.auto_limited and note in caption(graph)
+    full, graph = drawn(proposal, depth=1200)             # asked for: every level, no recursion
+    assert len(graph.subgraphs()) == 1200                 # D1200, and D1199 .. D1 framed
+    assert not full.auto_limited and note not in caption(graph)
+    shallow, graph = drawn(load(_deep(3)))
+    assert not shallow.auto_limited and len(graph.subgraphs()) == 3
+    assert note not in caption(graph)
 
 
 # ------------------------------------------------------------------------------------- gallery

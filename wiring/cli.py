@@ -194,12 +194,14 @@ def _render_target(args) -> tuple[str, str] | None:
 def _highlighting(proposal, diagram: str | None, highlight: str | None) -> dict:
     """The highlight options of `to_dot`, analysing once here so that codes asked for but not
     found are reported. Raises RenderError for a bad code."""
-    from .render import default_diagram, highlight_codes
+    from .render import highlight_codes
+    from .structure import default_diagram
 
     if highlight is None:
         return {}
     codes = highlight_codes(highlight)
-    name = diagram or default_diagram(proposal)
+    top = None if diagram else default_diagram(proposal)
+    name = diagram or (top.name if top is not None else None)
     analysis = None
     if name is not None and name in proposal.diagrams:
         from .analysis import analyse

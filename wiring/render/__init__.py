@@ -29,7 +29,6 @@ from .highlight import highlight as _highlight
 from .options import (AUTO_DEPTH, DIRECTIONS, FORMATS, RenderError, RenderOptions,
                       highlight_codes)
 from .scene import Scene, bare_proposal, build_scene
-from .scene import ident as _ident  # noqa: F401 - the tests check that ids are injective
 from .style import (BORDERS, FAMILIES, FEEDBACK_COLOUR, FONT, FRAME_MARGIN, HIGHLIGHT_COLOUR,
                     INK, MARKER, TRAINING_COLOUR, Family, family_of)
 
@@ -37,21 +36,10 @@ __all__ = [
     "AUTO_DEPTH", "BORDERS", "DEFAULT_PNG_DPI", "DIRECTIONS", "EXIT_DOT_FAILED", "EXIT_NO_DOT",
     "FAMILIES", "FEEDBACK_COLOUR", "FONT", "FORMATS", "FRAME_MARGIN", "HIGHLIGHT_COLOUR",
     "INK", "INSTALL_HINT", "MARKER", "TRAINING_COLOUR", "DotFailed", "DotNotFound", "Family",
-    "Graph", "RenderError", "RenderOptions", "Scene", "default_diagram", "doctor",
-    "dot_version", "family_of", "find_dot", "highlight_codes", "render", "repr_svg",
-    "run_dot", "to_dot", "to_scene", "to_svg", "to_tree", "top_diagrams", "tree_of",
+    "Graph", "RenderError", "RenderOptions", "Scene", "doctor", "dot_version", "family_of",
+    "find_dot", "highlight_codes", "render", "repr_svg", "run_dot", "to_dot", "to_scene",
+    "to_svg", "to_tree", "tree_of",
 ]
-
-
-def top_diagrams(proposal: Proposal) -> list[str]:
-    """The names of the top diagrams (`wiring.structure.top_diagrams`), in declaration order."""
-    return [d.name for d in structure.top_diagrams(proposal)]
-
-
-def default_diagram(proposal: Proposal) -> str | None:
-    """The name of the diagram drawn when none is named (`wiring.structure.default_diagram`)."""
-    found = structure.default_diagram(proposal)
-    return found.name if found is not None else None
 
 
 def to_scene(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis=None,
@@ -64,7 +52,10 @@ def to_scene(proposal: Proposal | Diagram, diagram: str | None = None, *, analys
             raise RenderError(f"this diagram is `{proposal.name}`, not `{diagram}`")
         proposal, name = bare_proposal(proposal), proposal.name
     else:
-        name = diagram if diagram is not None else default_diagram(proposal)
+        name = diagram
+        if name is None:
+            top = structure.default_diagram(proposal)
+            name = top.name if top is not None else None
         if name is not None and name not in proposal.diagrams:
             known = ", ".join(proposal.diagrams) or "none"
             raise RenderError(f"no diagram `{diagram}` in {proposal.file}; its diagrams: {known}")
@@ -87,12 +78,12 @@ def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis
            options: RenderOptions | None = None, **fields) -> str:
     """The DOT text of one diagram of a proposal.
 
-    `diagram` defaults to `default_diagram(proposal)`. The options are a RenderOptions, or its
-    fields as keywords: `mode` keeps only the boxes, ports and wires active in that mode;
-    `depth` expands nested diagrams that many levels (None: all, 0: none) and `flatten` draws
-    the expanded ones without their clusters; `direction` is "LR" (left to right) or "TB" (top
-    to bottom); `show_types` writes each wire's type on it; `legend` and `title` keep the
-    legend and the title, diagram and citations below the picture.
+    `diagram` defaults to `wiring.structure.default_diagram(proposal)`. The options are a
+    RenderOptions, or its fields as keywords: `mode` keeps only the boxes, ports and wires
+    active in that mode; `depth` expands nested diagrams that many levels (None: all, 0: none)
+    and `flatten` draws the expanded ones without their clusters; `direction` is "LR" (left to
+    right) or "TB" (top to bottom); `show_types` writes each wire's type on it; `legend` and
+    `title` keep the legend and the title, diagram and citations below the picture.
 
     `highlight` runs the analyses (`wiring.analysis.analyse`, or uses `analysis` when given)
     and draws the witnesses of their findings: True (or "all") for every unacknowledged
