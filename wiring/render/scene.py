@@ -38,9 +38,10 @@ class Ref:
 
     node: str
     port: str | None = None     # the cell of a box's port (`i0`, `o1`)
-    kind: str = "cell"          # "cell" (a port of a box), "pin", "header", "opt",
-                                # or "cluster:ID" (the anchor of an expanded diagram)
+    kind: str = "cell"          # "cell" (a port of a box), "pin", "header", "opt", or
+                                # "cluster" (the anchor of an expanded diagram)
     name: str = ""              # the port's name, for readers of the scene
+    cluster: str | None = None  # with kind "cluster": the id of the expanded diagram's frame
 
     def key(self) -> tuple:
         return (self.node, self.port)
@@ -368,7 +369,7 @@ class _Builder:
             ends[instance.name] = inner_pins
             anchor = next(iter(inner_pins.values()), None)
             if anchor is not None and not self.flatten:
-                headers[instance.name] = Ref(anchor.node, None, "cluster:" + sub.id)
+                headers[instance.name] = Ref(anchor.node, None, "cluster", cluster=sub.id)
             return
         box = self.box_for(instance, box_id, level.diagram)
         box.label = ".".join(path) if self.flatten else instance.name
@@ -437,8 +438,8 @@ class _Builder:
                 wire = Wire(opt, target, "update",
                             tooltip=f"{training.optimiser} updates the parameters of "
                                     f"{training.target}", container=container)
-                if target.kind.startswith("cluster:"):
-                    wire.lhead = target.kind.split(":", 1)[1]
+                if target.kind == "cluster":
+                    wire.lhead = target.cluster
                 self.emit(wire)
 
     def _style(self, attributes) -> tuple[Family, str]:

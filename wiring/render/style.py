@@ -12,6 +12,7 @@ from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..model import TRUSTED
 from ..structure import kind_chain
 
 
@@ -83,7 +84,7 @@ def border_of(attributes, family: Family) -> str:
         return "double"
     if attributes.learned:
         return "dashed"
-    if attributes.trust in ("trusted", "formal"):
+    if attributes.trust in TRUSTED:
         return "bold"
     if attributes.trust == "environment" or family.key == "environment":
         return "dotted"
