@@ -24,7 +24,7 @@ class Code:
     label: str = ""           # the short text under the caret, unless the report gives its own
     help: str = ""            # a help template (`str.format` with the report's facts), if any
     why: str = ""             # findings: why it matters, with the paper it comes from
-    severity: Literal["error", "warning", "note"] = "error"
+    severity: Literal["error", "warning", "note"] = "error"  # W codes warn; S codes say which
     # The file it is about cannot be read at all: when that is the main file, nothing after
     # reading runs (no elaboration, no check).
     stops: bool = False
@@ -85,12 +85,14 @@ CODES: dict[str, Code] = {
     "E0005": Code(
         "not a text file",
         "The file is binary (contains NUL bytes) or is not valid UTF-8. Proposal files are UTF-8 "
-        "text.", None, trigger="check a file containing bytes such as 0x00 or 0xff"),
+        "text.", None, trigger="check a file containing bytes such as 0x00 or 0xff",
+        stops=True),
     "E0007": Code(
         "file too large",
         "Proposal files are limited to 8 MiB, far above any real proposal. Split large "
         "generated proposals into files joined with `import`.",
-        None, trigger="check a file larger than 8 MiB"),
+        None, trigger="check a file larger than 8 MiB",
+        stops=True),
     # ------------------------------------------------------------------------------ names
     "E0101": Code(
         "unknown type, or a name used as the wrong sort of thing",
@@ -491,11 +493,15 @@ diagram Outer {
     "E0501": Code(
         "file not found",
         "A file named on the command line does not exist. Exit code 2.",
-        None, trigger="wiring check no-such-file.wd"),
+        None, trigger="wiring check no-such-file.wd",
+        stops=True,
+        usage=True),
     "E0502": Code(
         "not a readable file",
         "A path named on the command line is a directory or cannot be read. Exit code 2.",
-        None, trigger="wiring check examples/"),
+        None, trigger="wiring check examples/",
+        stops=True,
+        usage=True),
     # --------------------------------------------------------------------------- findings
     # Findings of `wiring lint`: the alignment analyses (ANALYSES.md numbering in brackets).
     "S0101": Code(
@@ -531,7 +537,9 @@ diagram D {
              " peaks and then falls as the proxy score rises (Gao, Schulman, Hilton 2022, Scaling "
              "Laws for Reward Model Overoptimization)"),
         help=("bound the pressure (best-of-n with small n, a KL budget, early stopping on a "
-              "held-out evaluator), or put human judgement or a real outcome in the signal")),
+              "held-out evaluator), or put human judgement or a real outcome in the signal"),
+        severity="warning",
+        label="optimisation pressure on a learned proxy (Goodhart)"),
     "S0102": Code(
         "held-out evaluator used for a choice [A4]",
         "An evaluator declared `heldout` feeds an optimisation or selection (early stopping, "
@@ -573,7 +581,9 @@ diagram D {
              "score is optimised too (Gao et al. 2022: even early stopping on the gold model "
              "spends log(#configurations) nats of selection)"),
         help=("evaluate with the held-out box only after every choice is made, or declare a second "
-              "held-out evaluator for the selection")),
+              "held-out evaluator for the selection"),
+        severity="error",
+        label="held-out evaluator used for a choice"),
     "S0103": Code(
         "held-out evaluator shares a source with the proxy [A4]",
         "A held-out evaluator and a proxy used in a training signal descend from the same "
@@ -626,7 +636,9 @@ diagram D {
 """,
         why=("a held-out evaluator whose errors are correlated with the proxy's overestimates the "
              "proxy's quality (Gao et al. 2022)"),
-        help="draw the held-out evaluator's data and model from a different source"),
+        help="draw the held-out evaluator's data and model from a different source",
+        severity="warning",
+        label="held-out evaluator shares a source with the proxy"),
     "S0201": Code(
         "untrusted output reaches the world ungated [A5]",
         "An untrusted model's output reaches a sink (an environment or sink box in a "
@@ -654,7 +666,9 @@ diagram D {
              "or under attack needs only one output to do harm (Greenblatt et al. 2024, AI "
              "Control)"),
         help=("put a trusted monitor with authority to block, a filter, a verifier or a human "
-              "approval between them")),
+              "approval between them"),
+        severity="error",
+        label="untrusted output reaches the world ungated"),
     "S0202": Code(
         "untrusted output only partly gated [A5]",
         "Every path to the world passes a trusted gate, but the gates act on only a fraction of "
@@ -686,7 +700,9 @@ diagram D {
              "picks when to act faces only that fraction (Greenblatt et al. 2024: trusted "
              "monitoring audits 2%)"),
         help=("add a gate that sees every output: defer to a trusted model or edit above a "
-              "suspicion threshold")),
+              "suspicion threshold"),
+        severity="warning",
+        label="untrusted output only partly gated"),
     "S0203": Code(
         "defence layers that are not independent [A8]",
         "The gates on the least-defended path from an untrusted model to the world (its "
@@ -725,7 +741,9 @@ diagram D {
              "together: P(harm) is the product of the layers' miss rates only when they are "
              "independent (Reason's Swiss cheese model; Hendrycks et al. 2021)"),
         help=("diversify the layers' provenance, or keep one layer's verdict from feeding another's"
-              " input")),
+              " input"),
+        severity="warning",
+        label="defence layers that are not independent"),
     "S0301": Code(
         "monitor may collude with what it watches [A6]",
         "An untrusted monitor (or critic, judge, overseer) reads the output of a model of the "
@@ -764,7 +782,9 @@ diagram D {
              "coordinate with it through steganographic signals (Greenblatt et al. 2024, untrusted"
              " monitoring)"),
         help=("paraphrase or redact the monitored output with a trusted sanitizer, and validate the"
-              " monitor on trusted honeypots (known-bad inputs) before trusting it")),
+              " monitor on trusted honeypots (known-bad inputs) before trusting it"),
+        severity="error",
+        label="monitor may collude with what it watches"),
     "S0302": Code(
         "trained against its monitor [A7]",
         "A monitor, filter, auditor or overseer watches an agent, and its verdict is part of "
@@ -800,7 +820,9 @@ diagram D {
         why=("optimising against a detector teaches the optimised model to evade it, and the "
              "detector stops being evidence (Baker et al. 2025, Monitoring Reasoning Models for "
              "Misbehavior)"),
-        help="keep the monitor out of the training signal; train on a separate evaluator"),
+        help="keep the monitor out of the training signal; train on a separate evaluator",
+        severity="error",
+        label="trained against its monitor"),
     "S0303": Code(
         "trusted box trained on an untrusted influence [A17]",
         "A box declared trusted or formal is learned, and its training signal can be influenced "
@@ -837,7 +859,9 @@ diagram D {
              "training signal can plant behaviour that later training does not remove (Hubinger et"
              " al. 2024, Sleeper Agents)"),
         help=("train `{target}` only on trusted signals, or mark it untrusted; if it is trusted for"
-              " another reason (e.g. too weak to scheme) acknowledge this finding with `allow`")),
+              " another reason (e.g. too weak to scheme) acknowledge this finding with `allow`"),
+        severity="warning",
+        label="trusted box trained on an untrusted influence"),
     "S0401": Code(
         "judge reads what it judges [A9]",
         "A human or trusted judge reads an untrusted model's output and its judgement trains "
@@ -870,7 +894,9 @@ diagram D {
              "prompt-injection and manipulation surface (Greenblatt et al. 2024: the trusted "
              "monitor reads the untrusted code)"),
         help=("show the judge a sanitised or paraphrased version, and test it on adversarial "
-              "inputs")),
+              "inputs"),
+        severity="warning",
+        label="judge reads what it judges"),
     "S0402": Code(
         "self-referential training target [A10]",
         "An agent's outputs become the training data of the learned evaluator that sets its "
@@ -913,7 +939,9 @@ diagram D {
              "moves (feedback tampering; Everitt et al. 2021, Reward Tampering Problems and "
              "Solutions)"),
         help=("collect labels on a frozen snapshot's outputs, or freeze the evaluator while the "
-              "model trains")),
+              "model trains"),
+        severity="warning",
+        label="self-referential training target"),
     "S0403": Code(
         "world-closing training loop [A16]",
         "An agent changes the state of a person (declared `stateful`: preferences that change) "
@@ -945,7 +973,9 @@ diagram D {
              " has an incentive to shape them (Everitt et al. 2021, Agent Incentives: the content "
              "recommender)"),
         help=("compute the objective from preferences or states the policy cannot influence, or "
-              "model them as fixed data")),
+              "model them as fixed data"),
+        severity="warning",
+        label="world-closing training loop"),
     "S0501": Code(
         "reward tampering: control incentive on the reward process [A3]",
         "On the diagram unrolled in time, the agent has an instrumental control incentive on "
@@ -984,7 +1014,9 @@ diagram D {
              "Reward Tampering Problems and Solutions in Reinforcement Learning)"),
         help=("decouple the reward from what the agent can influence: train the evaluator on data "
               "the agent cannot affect, optimise the current reward function, or learn the reward "
-              "directly from data it cannot tamper with (Everitt et al.)")),
+              "directly from data it cannot tamper with (Everitt et al.)"),
+        severity="warning",
+        label="reward tampering: control incentive on the reward process"),
     "S0502": Code(
         "information-only incentive on the reward process [A3]",
         "The agent influences part of its reward process only through its own later "
@@ -995,7 +1027,9 @@ diagram D {
              "corrupting it rather than for the task (Everitt, Hutter, Kumar, Krakovna 2021, "
              "Reward Tampering Problems and Solutions in Reinforcement Learning)"),
         help=("an information-only incentive is what direct learning leaves; no design change is "
-              "needed unless the agent should not learn from it at all")),
+              "needed unless the agent should not learn from it at all"),
+        severity="warning",
+        label="information-only incentive on the reward process"),
     "S0503": Code(
         "closed loop without an off-switch [A12]",
         "An untrusted agent acts on the world in a closed deployment loop with no trusted "
@@ -1028,7 +1062,9 @@ diagram D {
         why=("an untrusted agent acting in a loop should be time-bounded and interruptible "
              "(Dalrymple et al. 2024: the deployed policy runs for a bounded time, then hands back"
              " control)"),
-        help="put a trusted `timeout` or `shutdown` gate between the agent and the world"),
+        help="put a trusted `timeout` or `shutdown` gate between the agent and the world",
+        severity="warning",
+        label="closed loop without an off-switch"),
     "S0504": Code(
         "incentive to control the off-switch [A12]",
         "The shutdown lies on a path from the agent's decision to its utility: the reward "
@@ -1075,7 +1111,9 @@ diagram D {
              "for preventing or provoking the interruption (Orseau and Armstrong 2016, Safely "
              "Interruptible Agents)"),
         help=("keep the shutdown out of every path to the agent's training signal (do not truncate "
-              "the reward at shutdown)")),
+              "the reward at shutdown)"),
+        severity="error",
+        label="incentive to control the off-switch"),
     "S0505": Code(
         "the untrusted model can tell it is audited [A13]",
         "A directed path leads from audit selection, an auditor or a honeypot to an untrusted "
@@ -1106,7 +1144,9 @@ diagram D {
         why=("a model that can tell when it is watched can behave well only then: a response "
              "incentive on the audit variable (Greenblatt et al. 2024; Everitt et al. 2021)"),
         help=("keep audit selection, honeypot flags and evaluation markers out of every input of "
-              "the untrusted model")),
+              "the untrusted model"),
+        severity="error",
+        label="the untrusted model can tell it is audited"),
     "S0601": Code(
         "optimised in a model, deployed unguarded [A11]",
         "An agent's training signal is computed only from simulators or world models (no real "
@@ -1137,7 +1177,9 @@ diagram D {
         why=("optimisation inside a model exploits the model's errors; in the world those errors "
              "are real (Dalrymple et al. 2024, Towards Guaranteed Safe AI)"),
         help=("add a runtime monitor reading the world model's predictions and the real "
-              "observations, and a gate on the actuator that falls back to a safe controller")),
+              "observations, and a gate on the actuator that falls back to a safe controller"),
+        severity="error",
+        label="optimised in a model, deployed unguarded"),
     "S0701": Code(
         "assertion fails",
         "An `assert` in the proposal does not hold; the finding shows the witness. Assertions: "
@@ -1163,7 +1205,9 @@ diagram D {
   assert no path pi -> world avoiding filter
 }
 """,
-        help="change the design so that the claim holds, or correct the claim"),
+        help="change the design so that the claim holds, or correct the claim",
+        severity="error",
+        label="assertion fails"),
     "E0122": Code(
         "acknowledgement or assertion names an unknown box",
         "`allow CODE on X`, or an `assert`, names a box that the analysed diagram does not "
@@ -1191,7 +1235,8 @@ diagram D {
   pi.response -> response
   allow S0301 on pi because "no monitor here: nothing can collude"
 }
-"""),
+""",
+        severity="warning"),
     "W0301": Code(
         "signal independent of the trained box",
         "A training statement that rewards or selects a box (RL, best-of-n, selection, early "
@@ -1199,37 +1244,19 @@ diagram D {
         "wrong instance in the signal.",
         _SCORED + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  rm = RewardModel\n"
         "  other = Policy\n  prompt -> pi.prompt, other.prompt\n  other.response -> rm.response\n"
-        "  train pi by ppo maximising rm.score\n}\n"),
+        "  train pi by ppo maximising rm.score\n}\n",
+        severity="warning"),
     "W0201": Code(
         "instance not connected",
         "An instance with no wires and no training statement is probably unfinished.",
         "type Prompt\ncomponent Source : source {\n  out prompt : Prompt\n}\n"
-        "diagram D {\n  out prompt : Prompt\n  a = Source\n  b = Source\n  a.prompt -> prompt\n}\n"),
+        "diagram D {\n  out prompt : Prompt\n  a = Source\n  b = Source\n  a.prompt -> prompt\n}\n",
+        severity="warning"),
 }
 
 
-# Severities of the analyses' findings; every E code is an error and every W code a warning.
-_FINDING_SEVERITY = {
-    "S0101": "warning", "S0102": "error", "S0103": "warning", "S0201": "error",
-    "S0202": "warning", "S0203": "warning", "S0301": "error", "S0302": "error",
-    "S0303": "warning", "S0401": "warning", "S0402": "warning", "S0403": "warning",
-    "S0501": "warning", "S0502": "warning", "S0503": "warning", "S0504": "error",
-    "S0505": "error", "S0601": "error", "S0701": "error",
-}
-_STOPS = ("E0005", "E0007", "E0501", "E0502")
-_USAGE = ("E0501", "E0502")   # the file named on the command line is missing or unreadable
-
-
-def _finish(key: str, entry: Code) -> Code:
-    if key.startswith("S"):
-        # A finding's label is its title without the bracketed paper reference.
-        return replace(entry, code=key, severity=_FINDING_SEVERITY[key],
-                       label=entry.label or entry.title.split(" [")[0])
-    return replace(entry, code=key, severity="warning" if key.startswith("W") else "error",
-                   stops=key in _STOPS, usage=key in _USAGE)
-
-
-CODES = {key: _finish(key, entry) for key, entry in CODES.items()}
+# Each entry holds all it is; this only writes its key into it.
+CODES = {key: replace(entry, code=key) for key, entry in CODES.items()}
 
 
 def explain(code: str) -> str:
