@@ -104,3 +104,64 @@ def test_diagnostics_doc_is_generated_from_the_table():
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_docs.py"), "--check"],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_every_code_has_its_severity_and_label():
+    for code, entry in CODES.items():
+        assert entry.label.strip(), code
+        expected = {"E": {"error"}, "W": {"warning"}, "S": {"error", "warning"}}[code[0]]
+        assert entry.severity in expected, code
+        assert not entry.usage or entry.stops, code  # a usage error is one that stops
+
+
+def _fields(template: str) -> set[str]:
+    import string
+
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def test_templates_name_plain_fields():
+    """Labels and helps are `str.format` templates: a literal brace is doubled, and a field is
+    a plain name (a fact the report passes), not an attribute or an index."""
+    for code, entry in CODES.items():
+        for template in (entry.label, entry.help):
+            for name in _fields(template):
+                assert name.isidentifier(), (code, template)
+
+
+def _report_sites():
+    """(codes, keywords) of every `report(CODE, ...)` call in the package: the codes a literal
+    (or `A if cond else B`) names, None when the code is computed."""
+    import ast
+
+    def literal_codes(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return {node.value}
+        if isinstance(node, ast.IfExp):
+            body, orelse = literal_codes(node.body), literal_codes(node.orelse)
+            return body | orelse if body is not None and orelse is not None else None
+        return None
+
+    for path in sorted((ROOT / "wiring").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "report" \
+                    and node.args and not isinstance(node.args[0], ast.Call):
+                yield (path.name, node.lineno), literal_codes(node.args[0]), \
+                    {k.arg for k in node.keywords}
+
+
+def test_every_template_field_is_supplied_by_the_reports():
+    """Each report that takes a code's default label or help passes every fact its template
+    names; a code raised only with a computed code (E0204 from a type mismatch) has templates
+    without fields, since no site can be checked to fill them."""
+    named: set[str] = set()
+    for site, codes, keywords in _report_sites():
+        for code in codes or ():
+            named.add(code)
+            for part in ("label", "help"):
+                if part not in keywords:
+                    missing = _fields(getattr(CODES[code], part)) - keywords
+                    assert not missing, (site, code, part, missing)
+    for code, entry in CODES.items():
+        if code not in named:
+            assert not _fields(entry.label) and not _fields(entry.help), code

@@ -21,10 +21,12 @@ class Code:
     files: dict[str, str] = field(default_factory=dict)  # other files the example imports
     trigger: str = ""         # how to trigger a code whose input cannot be shown as text
     clean: str | None = None  # for findings: the same design changed so it does not fire
-    label: str = ""           # the short text under the caret, unless the report gives its own
+    # The short text under the caret, unless the report gives its own; like `help`, a
+    # `str.format` template filled with the report's facts.
+    label: str = ""
     help: str = ""            # a help template (`str.format` with the report's facts), if any
     why: str = ""             # findings: why it matters, with the paper it comes from
-    severity: Literal["error", "warning", "note"] = "error"
+    severity: Literal["error", "warning", "note"] = "error"  # W codes warn; S codes say which
     # The file it is about cannot be read at all: when that is the main file, nothing after
     # reading runs (no elaboration, no check).
     stops: bool = False
@@ -67,61 +69,78 @@ CODES: dict[str, Code] = {
         "The parser met something that cannot continue the declaration; the message says in "
         "words what could have come next. Only the broken declaration is skipped: the rest of "
         "the file is still checked, and uses of the broken declaration's name stay silent.",
-        _TYPES + "component Policy : policy {\n  in prompt Prompt\n}\n"),
+        _TYPES + "component Policy : policy {\n  in prompt Prompt\n}\n",
+        label="expected {expected}"),
     "E0002": Code(
         "unexpected character",
         "A character that no token of the language starts with, such as `'` or `$`. Strings use "
         "double quotes; comments start with `#`.",
-        "proposal 'RLHF'\n"),
+        "proposal 'RLHF'\n",
+        label="not allowed here"),
     "E0003": Code(
         "nesting too deep",
         "Brackets nested more than 64 levels deep. Name inner parts with aliases or parameters.",
-        "type T = " + "List[" * 70 + "Real" + "]" * 70 + "\n"),
+        "type T = " + "List[" * 70 + "Real" + "]" * 70 + "\n",
+        label="too deep"),
     "E0004": Code(
         "empty file",
         "The file contains nothing but blank space. A proposal declares at least one component "
         "or diagram.",
-        "\n"),
+        "\n",
+        label="nothing declared",
+        help=("a proposal declares at least one component or diagram; `wiring new NAME` writes a "
+              "starter file")),
     "E0005": Code(
         "not a text file",
         "The file is binary (contains NUL bytes) or is not valid UTF-8. Proposal files are UTF-8 "
-        "text.", None, trigger="check a file containing bytes such as 0x00 or 0xff"),
+        "text.", None, trigger="check a file containing bytes such as 0x00 or 0xff",
+        stops=True,
+        label="not UTF-8 text"),
     "E0007": Code(
         "file too large",
         "Proposal files are limited to 8 MiB, far above any real proposal. Split large "
         "generated proposals into files joined with `import`.",
-        None, trigger="check a file larger than 8 MiB"),
+        None, trigger="check a file larger than 8 MiB",
+        stops=True,
+        label="too large",
+        help="split the proposal into files joined with `import`"),
     # ------------------------------------------------------------------------------ names
     "E0101": Code(
         "unknown type, or a name used as the wrong sort of thing",
         "A type name that is not declared, that is declared in a file this file does not "
         "import, or that names something else (a component, a parameter). The help line "
         "suggests the closest declared name.",
-        _TYPES + "component Policy : policy {\n  in prompt : Promt\n}\n"),
+        _TYPES + "component Policy : policy {\n  in prompt : Promt\n}\n",
+        label="not a declared type"),
     "E0102": Code(
         "unknown kind",
         "The first attribute of a component is its kind, which must be declared with `kind`. "
         "The prelude declares the usual ones (policy, reward_model, human, overseer, monitor, "
         "simulator, world_model, environment, verifier, judge, debater, dataset, ...).",
-        _TYPES + "component Policy : polcy {\n  in prompt : Prompt\n}\n"),
+        _TYPES + "component Policy : polcy {\n  in prompt : Prompt\n}\n",
+        label="not a declared kind"),
     "E0103": Code(
         "unknown component or diagram",
         "An instance (`name = Box`) or a `refines` clause names a box that is not declared.",
-        _POLICY + "diagram D {\n  pi = Polcy\n}\n"),
+        _POLICY + "diagram D {\n  pi = Polcy\n}\n",
+        label="not a declared component or diagram"),
     "E0104": Code(
         "unknown instance",
         "A wire or training statement names an instance the diagram does not declare.",
-        _POLICY + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  prompt -> p.prompt\n}\n"),
+        _POLICY + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  prompt -> p.prompt\n}\n",
+        label="not an instance of this diagram"),
     "E0105": Code(
         "unknown port",
         "The instance's box has no port of that name, or the diagram has no outer port of that "
         "name. The help line lists the ports that exist.",
-        _POLICY + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  prompt -> pi.promt\n}\n"),
+        _POLICY + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  prompt -> pi.promt\n}\n",
+        label="not a port of `{instance}`"),
     "E0106": Code(
         "unknown name in an expression",
         "Type indices, bounds and defaults may use numbers and declared parameters; training "
         "signals may also use box outputs and the diagram's inputs.",
-        "type Transcript[n]\ntype T = Transcript[k]\n"),
+        "type Transcript[n]\ntype T = Transcript[k]\n",
+        label="not a declared parameter"),
     "E0107": Code(
         "unknown optimiser",
         "`train X by OPT ...` names an optimiser that is not declared. The prelude declares "
@@ -129,19 +148,22 @@ CODES: dict[str, Code] = {
         "expert_iteration, best_of, quantilizer, early_stopping, selection and human_selection.",
         _SCORED + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  rm = RewardModel\n"
         "  prompt -> pi.prompt\n  pi.response -> rm.response\n"
-        "  train pi by ppp maximising rm.score\n}\n"),
+        "  train pi by ppp maximising rm.score\n}\n",
+        label="not a declared optimiser"),
     "E0108": Code(
         "unknown attribute",
         "Attributes are the flags learned, frozen, stateful, instantaneous, heldout, a trust "
         "level (human, trusted, untrusted, formal, environment), and the valued attributes "
         "provenance, coverage, miss, cost and budget. Optimiser declarations name one of the "
         "optimiser families.",
-        _TYPES + "component Policy : policy, lerned {\n  in prompt : Prompt\n}\n"),
+        _TYPES + "component Policy : policy, lerned {\n  in prompt : Prompt\n}\n",
+        label="not an attribute"),
     "E0109": Code(
         "unknown mode",
         "`when m` names a mode the diagram does not declare with `modes`.",
         _POLICY + "diagram D {\n  modes train, deploy\n  in prompt : Prompt\n"
-        "  pi = Policy when trian\n  prompt -> pi.prompt\n}\n"),
+        "  pi = Policy when trian\n  prompt -> pi.prompt\n}\n",
+        label="not a mode of this diagram"),
     "E0110": Code(
         "unknown function, or a call where none is allowed",
         "Signals may call kl, log, exp, sqrt, abs, min, max, mean, sum, match, mse, "
@@ -149,82 +171,105 @@ CODES: dict[str, Code] = {
         "call functions.",
         _SCORED + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  rm = RewardModel\n"
         "  prompt -> pi.prompt\n  pi.response -> rm.response\n"
-        "  train pi by ppo maximising lg(rm.score)\n}\n"),
+        "  train pi by ppo maximising lg(rm.score)\n}\n",
+        label="not a function"),
     "E0111": Code(
         "duplicate declaration",
         "Two declarations have the same name. A proposal and the files it imports share one "
         "namespace; built-in type names are reserved.",
-        "type Prompt\ntype Prompt\n"),
+        "type Prompt\ntype Prompt\n",
+        label="second declaration"),
     "E0112": Code(
         "duplicate port, instance, field, member or mode",
         "Names inside one component, diagram, record or enum must be unique; an instance may "
         "not share its name with an outer port.",
-        _TYPES + "component Policy : policy {\n  in prompt : Prompt\n  out prompt : Response\n}\n"),
+        _TYPES + "component Policy : policy {\n  in prompt : Prompt\n  out prompt : Response\n}\n",
+        label="repeated"),
     "E0113": Code(
         "wrong number of indices",
         "An indexed family takes exactly the indices it declares (`type Tensor[b, d]` takes "
         "two); other types take none.",
-        "param n : Nat\ntype Transcript[n]\ntype T = Transcript[n, n]\n"),
+        "param n : Nat\ntype Transcript[n]\ntype T = Transcript[n, n]\n",
+        label="{given} given"),
     "E0114": Code(
         "conflicting attributes",
         "Each attribute group is given once: one trust level, learned or frozen, stateful or "
         "instantaneous.",
-        _TYPES + "component Policy : policy, trusted, untrusted {\n  in prompt : Prompt\n}\n"),
+        _TYPES + "component Policy : policy, trusted, untrusted {\n  in prompt : Prompt\n}\n",
+        label="conflicting attribute",
+        help="give each attribute once"),
     "E0115": Code(
         "empty interval",
         "A refinement whose lower bound is above its upper bound admits no value.",
-        "type Score = Real in [1, 0]\n"),
+        "type Score = Real in [1, 0]\n",
+        label="no value satisfies this",
+        help="write the lower bound first: `[lower, upper]`"),
     "E0116": Code(
         "cyclic alias or kind",
         "A type alias that refers to itself, or a kind that is its own ancestor.",
-        "type A = B\ntype B = A\n"),
+        "type A = B\ntype B = A\n",
+        label="cyclic alias"),
     "E0117": Code(
         "expected a type",
         "An arithmetic expression where a type belongs, or a type inside an expression.",
-        "type T = 2 + 3\n"),
+        "type T = 2 + 3\n",
+        label="not a type"),
     "E0118": Code(
         "refinement of a non-number",
         "Only Real, Int and Nat (and aliases of them) can be refined with `in [a, b]` or a "
         "bound; parameters are numbers.",
-        "type Prompt\ntype Short = Prompt in [0, 10]\n"),
+        "type Prompt\ntype Short = Prompt in [0, 10]\n",
+        label="not Real, Int or Nat"),
     "E0119": Code(
         "port without a type",
         "Every port of a component has a type. (A diagram's outer ports may omit theirs: the "
         "checker infers them from the wires.)",
-        "component Policy : policy {\n  in prompt\n}\n"),
+        "component Policy : policy {\n  in prompt\n}\n",
+        label="no type",
+        help=("write `{direction} {port} : Type`; only a diagram's outer ports can have their "
+              "types inferred")),
     "E0120": Code(
         "number out of range",
         "A numeric literal with an exponent beyond 400 (`1e999999999`). Numbers are exact; "
         "write such quantities in other units or as parameters.",
-        "param big : Real = 1e999999999\n"),
+        "param big : Real = 1e999999999\n",
+        label="exponent beyond +/-{limit}",
+        help="write the quantity in other units, or as a parameter"),
     "E0121": Code(
         "bad acknowledgement",
         "`allow CODE because \"reason\"` acknowledges a finding of the analyses: CODE must be a "
         "finding code (S....) and the reason must say why the finding is inherent.",
-        'allow S9999 because "inherent"\n'),
+        'allow S9999 because "inherent"\n',
+        label="not a finding of the analyses"),
     "E0123": Code(
         "attribute value out of range",
         "`coverage` and `miss` are probabilities in [0, 1]; `cost` and `budget` are not "
         "negative. A parameter used as such a value must be declared within the range "
         "(`param q : Prob`).",
-        "component Audit : auditor, human, coverage = 2 {\n}\n"),
+        "component Audit : auditor, human, coverage = 2 {\n}\n",
+        label="out of range"),
     # ----------------------------------------------------------------------------- wiring
     "E0201": Code(
         "a wire starts at an input",
         "Wires run from a box's output (or the diagram's input) to a box's input (or the "
         "diagram's output). Signals, likewise, read outputs.",
         _POLICY + "diagram D {\n  in prompt : Prompt\n  out response : Response\n  pi = Policy\n"
-        "  prompt -> pi.prompt\n  pi.prompt -> response\n}\n"),
+        "  prompt -> pi.prompt\n  pi.prompt -> response\n}\n",
+        label="cannot be a source"),
     "E0202": Code(
         "a wire ends at an output",
         "The target of a wire must be a box's input or the diagram's output.",
-        _POLICY + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  prompt -> pi.response\n}\n"),
+        _POLICY + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  prompt -> pi.response\n}\n",
+        label="cannot be a target",
+        help="swap the ends: wires run from producer to consumer"),
     "E0203": Code(
         "type mismatch",
         "The source's type is not a subtype of the target's. Subtyping: Int is a Real; a "
         "refined number is a subtype when its interval is contained in the other's; lists, "
         "sets and distributions are covariant; declared types, records and enums match by name.",
-        _POLICY + "diagram D {\n  in prompt : Response\n  pi = Policy\n  prompt -> pi.prompt\n}\n"),
+        _POLICY + "diagram D {\n  in prompt : Response\n  pi = Policy\n  prompt -> pi.prompt\n}\n",
+        label="different types",
+        help="connect ports of the same type, or insert a component that converts"),
     "E0204": Code(
         "interval not contained",
         "A refined number flows into a port whose interval does not contain the source's "
@@ -240,7 +285,9 @@ diagram D {
   ppo = Trainer
   rm.score -> ppo.reward
 }
-"""),
+""",
+        label="interval not contained",
+        help="rescale with an adapter component, or widen the input's interval"),
     "E0205": Code(
         "index mismatch",
         "Members of an indexed family match only when their indices are equal for every value "
@@ -259,7 +306,9 @@ diagram D {
   judge = Judge
   debate.transcript -> judge.transcript
 }
-"""),
+""",
+        label="indices differ",
+        help="the indices must be equal for every value of the parameters"),
     "E0206": Code(
         "cannot prove a type relation",
         "Sympy could neither prove nor refute an index equality or an interval containment, "
@@ -279,7 +328,10 @@ diagram D {
   b = B
   a.t -> b.t
 }
-"""),
+""",
+        label="cannot be proved",
+        help=("state the parameters' bounds (`param n : Nat >= 1`) so the comparison can be "
+              "proved, or make the expressions identical")),
     "E0207": Code(
         "cannot infer a port's type",
         "A diagram's outer port was written without a type, and its wires do not determine "
@@ -297,35 +349,43 @@ diagram D {
   o = Other
   text -> r.text, o.text
 }
-"""),
+""",
+        label="ambiguous type"),
     "E0210": Code(
         "input without a source",
         "Every input of every box needs exactly one source (Myers' wiring rule), unless it "
         "declares a default (`in temperature : Real = 1`).",
         _POLICY + "diagram D {\n  out response : Response\n  pi = Policy\n"
-        "  pi.response -> response\n}\n"),
+        "  pi.response -> response\n}\n",
+        label="`{port}` is not connected",
+        help="add a wire `<source> -> {target}`, or give `{port}` a default (`= value`)"),
     "E0211": Code(
         "several sources without a merge",
         "Two wires into one input: the checker never sums them silently. Keep one, or declare "
         "how they combine on the input: `merge sum`, `max`, `min`, `mean`, `any`, `all`, "
         "`union`, `concat`.",
         _POLICY + "diagram D {\n  in a : Prompt\n  in b : Prompt\n  pi = Policy\n"
-        "  a -> pi.prompt\n  b -> pi.prompt\n}\n"),
+        "  a -> pi.prompt\n  b -> pi.prompt\n}\n",
+        label="second source"),
     "E0212": Code(
         "diagram output without a source",
         "Every output of a diagram must be fed by exactly one wire.",
         _POLICY + "diagram D {\n  in prompt : Prompt\n  out response : Response\n  pi = Policy\n"
-        "  prompt -> pi.prompt\n}\n"),
+        "  prompt -> pi.prompt\n}\n",
+        label="nothing feeds this",
+        help="add a wire `<box>.<output> -> {target}`"),
     "E0213": Code(
         "bad merge",
         "An unknown merge operator, a merge on an output, or an operator that cannot combine "
         "the port's type (sum/max/min/mean need numbers, any/all Bool, union/concat lists or "
         "sets).",
-        _TYPES + "component Aggregator : judge {\n  in votes : Prompt merge sum\n}\n"),
+        _TYPES + "component Aggregator : judge {\n  in votes : Prompt merge sum\n}\n",
+        label="incompatible merge"),
     "E0214": Code(
         "bad default",
         "A default must be a value of the port's type, and only inputs have defaults.",
-        "component Sampler : policy {\n  in temperature : Real in [0, 2] = 3\n}\n"),
+        "component Sampler : policy {\n  in temperature : Real in [0, 2] = 3\n}\n",
+        label="output default"),
     "E0220": Code(
         "algebraic loop",
         "Feedback must be guarded: a cycle of wires must pass through a `stateful` box or a "
@@ -346,7 +406,9 @@ diagram Loop {
   agent.action -> world.action
   world.observation -> agent.observation
 }
-"""),
+""",
+        label="this wire closes an instantaneous loop",
+        help="mark one box on the loop `stateful`, or mark a wire on it `delayed`"),
     "E0230": Code(
         "mode inconsistency",
         "A wire or training statement is active in a mode where one of its ends does not exist. "
@@ -359,12 +421,16 @@ diagram Loop {
   prompt -> pi.prompt
   pi.response -> rm.response
 }
-"""),
+""",
+        label="active in `{mode}`"),
     "E0240": Code(
         "a diagram contains itself",
         "Nesting is operadic substitution and must be finite: a diagram cannot be an instance "
         "inside itself, directly or through other diagrams.",
-        "diagram A {\n  b = B\n}\ndiagram B {\n  a = A\n}\n"),
+        "diagram A {\n  b = B\n}\ndiagram B {\n  a = A\n}\n",
+        label="this instance closes the cycle",
+        help=("nesting must be finite; feedback is written with wires inside one diagram, not by "
+              "instantiating a diagram in itself")),
     "E0241": Code(
         "refinement does not match",
         "A diagram that `refines` a box must have its port names and directions; its inputs "
@@ -374,7 +440,8 @@ diagram Loop {
   pi = Policy
   prompt -> pi.prompt
 }
-"""),
+""",
+        label="interface mismatch"),
     "E0242": Code(
         "nested modes do not match",
         "A diagram with modes used inside another diagram with modes is used in the outer "
@@ -391,7 +458,9 @@ diagram Outer {
   inner = Inner
   prompt -> inner.prompt
 }
-"""),
+""",
+        label="mode not declared by the inner diagram",
+        help="restrict `{instance}` with `when ...`, or declare the mode in `{inner}`"),
     # --------------------------------------------------------------------------- training
     "E0301": Code(
         "training target is not learned",
@@ -413,7 +482,8 @@ diagram D {
   pi.response -> rm.response
   train pi by ppo maximising rm.score
 }
-"""),
+""",
+        label="not learned"),
     "E0302": Code(
         "signal is not a number",
         "A training signal is a scalar objective: box outputs used in it must be numbers "
@@ -430,7 +500,8 @@ diagram D {
   pi.response -> labeler.response
   train pi by sft maximising labeler.label
 }
-"""),
+""",
+        label="not a scalar"),
     "E0303": Code(
         "training target is a diagram",
         "Training statements target learned components; to train a nested diagram, train the "
@@ -450,52 +521,70 @@ diagram Outer {
   inner.response -> rm.response
   train inner by ppo maximising rm.score
 }
-"""),
+""",
+        label="not a learned component",
+        help=("train the learned boxes inside `{box}`, or declare it `diagram {box} : <kind>, "
+              "learned`")),
     "E0304": Code(
         "kl needs two instances",
         "`kl(a, b)` is the divergence between two instances' output distributions, e.g. a "
         "policy and its frozen reference.",
         _SCORED + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  rm = RewardModel\n"
         "  prompt -> pi.prompt\n  pi.response -> rm.response\n"
-        "  train pi by ppo maximising rm.score - kl(pi.response, 1)\n}\n"),
+        "  train pi by ppo maximising rm.score - kl(pi.response, 1)\n}\n",
+        label="not an instance name"),
     "E0305": Code(
         "optimiser argument",
         "best_of needs the number of samples and quantilizer the fraction (`best_of(n)`); "
         "gradient, RL and supervised optimisers take no argument.",
         _SCORED + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  rm = RewardModel\n"
         "  prompt -> pi.prompt\n  pi.response -> rm.response\n"
-        "  train pi by best_of maximising rm.score\n}\n"),
+        "  train pi by best_of maximising rm.score\n}\n",
+        label="missing argument"),
     "E0306": Code(
         "wrong number of arguments",
         "A function in a signal was called with the wrong number of arguments.",
         _SCORED + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  rm = RewardModel\n"
         "  prompt -> pi.prompt\n  pi.response -> rm.response\n"
-        "  train pi by ppo maximising log(rm.score, 2)\n}\n"),
+        "  train pi by ppo maximising log(rm.score, 2)\n}\n",
+        label="wrong number of arguments"),
     # ---------------------------------------------------------------------------- imports
     "E0401": Code(
         "import not found",
         "`import \"path\"` names a file that does not exist. Paths are relative to the "
         "importing file.",
-        'import "missing.wd"\ntype Prompt\n'),
+        'import "missing.wd"\ntype Prompt\n',
+        label="not found",
+        help="import paths are relative to the importing file"),
     "E0402": Code(
         "import cycle",
         "Files import each other in a cycle; the message shows the chain. Move the shared "
         "declarations into a file both import.",
         'import "a.wd"\ntype Prompt\n',
-        files={"a.wd": 'import "example.wd"\ntype Response\n'}),
+        files={"a.wd": 'import "example.wd"\ntype Response\n'},
+        label="closes the cycle",
+        help="move the shared declarations into a file that both import"),
     "E0403": Code(
         "import is not a readable file",
         "The imported path is a directory or cannot be read.",
-        'import "lib"\ntype Prompt\n', files={"lib/keep.wd": "type X\n"}),
+        'import "lib"\ntype Prompt\n', files={"lib/keep.wd": "type X\n"},
+        label="not a readable file"),
     # ------------------------------------------------------------------------------ usage
     "E0501": Code(
         "file not found",
         "A file named on the command line does not exist. Exit code 2.",
-        None, trigger="wiring check no-such-file.wd"),
+        None, trigger="wiring check no-such-file.wd",
+        stops=True,
+        usage=True,
+        label="not found",
+        help="check the path"),
     "E0502": Code(
         "not a readable file",
         "A path named on the command line is a directory or cannot be read. Exit code 2.",
-        None, trigger="wiring check examples/"),
+        None, trigger="wiring check examples/",
+        stops=True,
+        usage=True,
+        label="not a readable file"),
     # --------------------------------------------------------------------------- findings
     # Findings of `wiring lint`: the alignment analyses (ANALYSES.md numbering in brackets).
     "S0101": Code(
@@ -531,7 +620,9 @@ diagram D {
              " peaks and then falls as the proxy score rises (Gao, Schulman, Hilton 2022, Scaling "
              "Laws for Reward Model Overoptimization)"),
         help=("bound the pressure (best-of-n with small n, a KL budget, early stopping on a "
-              "held-out evaluator), or put human judgement or a real outcome in the signal")),
+              "held-out evaluator), or put human judgement or a real outcome in the signal"),
+        severity="warning",
+        label="optimisation pressure on a learned proxy (Goodhart)"),
     "S0102": Code(
         "held-out evaluator used for a choice [A4]",
         "An evaluator declared `heldout` feeds an optimisation or selection (early stopping, "
@@ -573,7 +664,9 @@ diagram D {
              "score is optimised too (Gao et al. 2022: even early stopping on the gold model "
              "spends log(#configurations) nats of selection)"),
         help=("evaluate with the held-out box only after every choice is made, or declare a second "
-              "held-out evaluator for the selection")),
+              "held-out evaluator for the selection"),
+        severity="error",
+        label="held-out evaluator used for a choice"),
     "S0103": Code(
         "held-out evaluator shares a source with the proxy [A4]",
         "A held-out evaluator and a proxy used in a training signal descend from the same "
@@ -626,7 +719,9 @@ diagram D {
 """,
         why=("a held-out evaluator whose errors are correlated with the proxy's overestimates the "
              "proxy's quality (Gao et al. 2022)"),
-        help="draw the held-out evaluator's data and model from a different source"),
+        help="draw the held-out evaluator's data and model from a different source",
+        severity="warning",
+        label="held-out evaluator shares a source with the proxy"),
     "S0201": Code(
         "untrusted output reaches the world ungated [A5]",
         "An untrusted model's output reaches a sink (an environment or sink box in a "
@@ -654,7 +749,9 @@ diagram D {
              "or under attack needs only one output to do harm (Greenblatt et al. 2024, AI "
              "Control)"),
         help=("put a trusted monitor with authority to block, a filter, a verifier or a human "
-              "approval between them")),
+              "approval between them"),
+        severity="error",
+        label="untrusted output reaches the world ungated"),
     "S0202": Code(
         "untrusted output only partly gated [A5]",
         "Every path to the world passes a trusted gate, but the gates act on only a fraction of "
@@ -686,7 +783,9 @@ diagram D {
              "picks when to act faces only that fraction (Greenblatt et al. 2024: trusted "
              "monitoring audits 2%)"),
         help=("add a gate that sees every output: defer to a trusted model or edit above a "
-              "suspicion threshold")),
+              "suspicion threshold"),
+        severity="warning",
+        label="untrusted output only partly gated"),
     "S0203": Code(
         "defence layers that are not independent [A8]",
         "The gates on the least-defended path from an untrusted model to the world (its "
@@ -725,7 +824,9 @@ diagram D {
              "together: P(harm) is the product of the layers' miss rates only when they are "
              "independent (Reason's Swiss cheese model; Hendrycks et al. 2021)"),
         help=("diversify the layers' provenance, or keep one layer's verdict from feeding another's"
-              " input")),
+              " input"),
+        severity="warning",
+        label="defence layers that are not independent"),
     "S0301": Code(
         "monitor may collude with what it watches [A6]",
         "An untrusted monitor (or critic, judge, overseer) reads the output of a model of the "
@@ -764,7 +865,9 @@ diagram D {
              "coordinate with it through steganographic signals (Greenblatt et al. 2024, untrusted"
              " monitoring)"),
         help=("paraphrase or redact the monitored output with a trusted sanitizer, and validate the"
-              " monitor on trusted honeypots (known-bad inputs) before trusting it")),
+              " monitor on trusted honeypots (known-bad inputs) before trusting it"),
+        severity="error",
+        label="monitor may collude with what it watches"),
     "S0302": Code(
         "trained against its monitor [A7]",
         "A monitor, filter, auditor or overseer watches an agent, and its verdict is part of "
@@ -800,7 +903,9 @@ diagram D {
         why=("optimising against a detector teaches the optimised model to evade it, and the "
              "detector stops being evidence (Baker et al. 2025, Monitoring Reasoning Models for "
              "Misbehavior)"),
-        help="keep the monitor out of the training signal; train on a separate evaluator"),
+        help="keep the monitor out of the training signal; train on a separate evaluator",
+        severity="error",
+        label="trained against its monitor"),
     "S0303": Code(
         "trusted box trained on an untrusted influence [A17]",
         "A box declared trusted or formal is learned, and its training signal can be influenced "
@@ -837,7 +942,9 @@ diagram D {
              "training signal can plant behaviour that later training does not remove (Hubinger et"
              " al. 2024, Sleeper Agents)"),
         help=("train `{target}` only on trusted signals, or mark it untrusted; if it is trusted for"
-              " another reason (e.g. too weak to scheme) acknowledge this finding with `allow`")),
+              " another reason (e.g. too weak to scheme) acknowledge this finding with `allow`"),
+        severity="warning",
+        label="trusted box trained on an untrusted influence"),
     "S0401": Code(
         "judge reads what it judges [A9]",
         "A human or trusted judge reads an untrusted model's output and its judgement trains "
@@ -870,7 +977,9 @@ diagram D {
              "prompt-injection and manipulation surface (Greenblatt et al. 2024: the trusted "
              "monitor reads the untrusted code)"),
         help=("show the judge a sanitised or paraphrased version, and test it on adversarial "
-              "inputs")),
+              "inputs"),
+        severity="warning",
+        label="judge reads what it judges"),
     "S0402": Code(
         "self-referential training target [A10]",
         "An agent's outputs become the training data of the learned evaluator that sets its "
@@ -913,7 +1022,9 @@ diagram D {
              "moves (feedback tampering; Everitt et al. 2021, Reward Tampering Problems and "
              "Solutions)"),
         help=("collect labels on a frozen snapshot's outputs, or freeze the evaluator while the "
-              "model trains")),
+              "model trains"),
+        severity="warning",
+        label="self-referential training target"),
     "S0403": Code(
         "world-closing training loop [A16]",
         "An agent changes the state of a person (declared `stateful`: preferences that change) "
@@ -945,7 +1056,9 @@ diagram D {
              " has an incentive to shape them (Everitt et al. 2021, Agent Incentives: the content "
              "recommender)"),
         help=("compute the objective from preferences or states the policy cannot influence, or "
-              "model them as fixed data")),
+              "model them as fixed data"),
+        severity="warning",
+        label="world-closing training loop"),
     "S0501": Code(
         "reward tampering: control incentive on the reward process [A3]",
         "On the diagram unrolled in time, the agent has an instrumental control incentive on "
@@ -984,7 +1097,9 @@ diagram D {
              "Reward Tampering Problems and Solutions in Reinforcement Learning)"),
         help=("decouple the reward from what the agent can influence: train the evaluator on data "
               "the agent cannot affect, optimise the current reward function, or learn the reward "
-              "directly from data it cannot tamper with (Everitt et al.)")),
+              "directly from data it cannot tamper with (Everitt et al.)"),
+        severity="warning",
+        label="reward tampering: control incentive on the reward process"),
     "S0502": Code(
         "information-only incentive on the reward process [A3]",
         "The agent influences part of its reward process only through its own later "
@@ -995,7 +1110,9 @@ diagram D {
              "corrupting it rather than for the task (Everitt, Hutter, Kumar, Krakovna 2021, "
              "Reward Tampering Problems and Solutions in Reinforcement Learning)"),
         help=("an information-only incentive is what direct learning leaves; no design change is "
-              "needed unless the agent should not learn from it at all")),
+              "needed unless the agent should not learn from it at all"),
+        severity="warning",
+        label="information-only incentive on the reward process"),
     "S0503": Code(
         "closed loop without an off-switch [A12]",
         "An untrusted agent acts on the world in a closed deployment loop with no trusted "
@@ -1028,7 +1145,9 @@ diagram D {
         why=("an untrusted agent acting in a loop should be time-bounded and interruptible "
              "(Dalrymple et al. 2024: the deployed policy runs for a bounded time, then hands back"
              " control)"),
-        help="put a trusted `timeout` or `shutdown` gate between the agent and the world"),
+        help="put a trusted `timeout` or `shutdown` gate between the agent and the world",
+        severity="warning",
+        label="closed loop without an off-switch"),
     "S0504": Code(
         "incentive to control the off-switch [A12]",
         "The shutdown lies on a path from the agent's decision to its utility: the reward "
@@ -1075,7 +1194,9 @@ diagram D {
              "for preventing or provoking the interruption (Orseau and Armstrong 2016, Safely "
              "Interruptible Agents)"),
         help=("keep the shutdown out of every path to the agent's training signal (do not truncate "
-              "the reward at shutdown)")),
+              "the reward at shutdown)"),
+        severity="error",
+        label="incentive to control the off-switch"),
     "S0505": Code(
         "the untrusted model can tell it is audited [A13]",
         "A directed path leads from audit selection, an auditor or a honeypot to an untrusted "
@@ -1106,7 +1227,9 @@ diagram D {
         why=("a model that can tell when it is watched can behave well only then: a response "
              "incentive on the audit variable (Greenblatt et al. 2024; Everitt et al. 2021)"),
         help=("keep audit selection, honeypot flags and evaluation markers out of every input of "
-              "the untrusted model")),
+              "the untrusted model"),
+        severity="error",
+        label="the untrusted model can tell it is audited"),
     "S0601": Code(
         "optimised in a model, deployed unguarded [A11]",
         "An agent's training signal is computed only from simulators or world models (no real "
@@ -1137,7 +1260,9 @@ diagram D {
         why=("optimisation inside a model exploits the model's errors; in the world those errors "
              "are real (Dalrymple et al. 2024, Towards Guaranteed Safe AI)"),
         help=("add a runtime monitor reading the world model's predictions and the real "
-              "observations, and a gate on the actuator that falls back to a safe controller")),
+              "observations, and a gate on the actuator that falls back to a safe controller"),
+        severity="error",
+        label="optimised in a model, deployed unguarded"),
     "S0701": Code(
         "assertion fails",
         "An `assert` in the proposal does not hold; the finding shows the witness. Assertions: "
@@ -1163,7 +1288,9 @@ diagram D {
   assert no path pi -> world avoiding filter
 }
 """,
-        help="change the design so that the claim holds, or correct the claim"),
+        help="change the design so that the claim holds, or correct the claim",
+        severity="error",
+        label="assertion fails"),
     "E0122": Code(
         "acknowledgement or assertion names an unknown box",
         "`allow CODE on X`, or an `assert`, names a box that the analysed diagram does not "
@@ -1177,7 +1304,8 @@ diagram D {
   pi.response -> response
   allow S0201 on policy because "a typo"
 }
-"""),
+""",
+        label="unknown box"),
     # --------------------------------------------------------------------------- warnings
     "W0124": Code(
         "acknowledgement matches no finding",
@@ -1191,7 +1319,11 @@ diagram D {
   pi.response -> response
   allow S0301 on pi because "no monitor here: nothing can collude"
 }
-"""),
+""",
+        severity="warning",
+        label="nothing to acknowledge",
+        help=("the design changed, or the code or box is wrong: remove the `allow`, or run "
+              "`wiring lint` to see the codes and witnesses that stand")),
     "W0301": Code(
         "signal independent of the trained box",
         "A training statement that rewards or selects a box (RL, best-of-n, selection, early "
@@ -1199,37 +1331,24 @@ diagram D {
         "wrong instance in the signal.",
         _SCORED + "diagram D {\n  in prompt : Prompt\n  pi = Policy\n  rm = RewardModel\n"
         "  other = Policy\n  prompt -> pi.prompt, other.prompt\n  other.response -> rm.response\n"
-        "  train pi by ppo maximising rm.score\n}\n"),
+        "  train pi by ppo maximising rm.score\n}\n",
+        severity="warning",
+        label="independent of the trained box",
+        help=("wire the trained box's output into the evaluator the signal reads, or check the "
+              "names in the signal")),
     "W0201": Code(
         "instance not connected",
         "An instance with no wires and no training statement is probably unfinished.",
         "type Prompt\ncomponent Source : source {\n  out prompt : Prompt\n}\n"
-        "diagram D {\n  out prompt : Prompt\n  a = Source\n  b = Source\n  a.prompt -> prompt\n}\n"),
+        "diagram D {\n  out prompt : Prompt\n  a = Source\n  b = Source\n  a.prompt -> prompt\n}\n",
+        severity="warning",
+        label="no wires",
+        help="wire it, or remove it"),
 }
 
 
-# Severities of the analyses' findings; every E code is an error and every W code a warning.
-_FINDING_SEVERITY = {
-    "S0101": "warning", "S0102": "error", "S0103": "warning", "S0201": "error",
-    "S0202": "warning", "S0203": "warning", "S0301": "error", "S0302": "error",
-    "S0303": "warning", "S0401": "warning", "S0402": "warning", "S0403": "warning",
-    "S0501": "warning", "S0502": "warning", "S0503": "warning", "S0504": "error",
-    "S0505": "error", "S0601": "error", "S0701": "error",
-}
-_STOPS = ("E0005", "E0007", "E0501", "E0502")
-_USAGE = ("E0501", "E0502")   # the file named on the command line is missing or unreadable
-
-
-def _finish(key: str, entry: Code) -> Code:
-    if key.startswith("S"):
-        # A finding's label is its title without the bracketed paper reference.
-        return replace(entry, code=key, severity=_FINDING_SEVERITY[key],
-                       label=entry.label or entry.title.split(" [")[0])
-    return replace(entry, code=key, severity="warning" if key.startswith("W") else "error",
-                   stops=key in _STOPS, usage=key in _USAGE)
-
-
-CODES = {key: _finish(key, entry) for key, entry in CODES.items()}
+# Each entry holds all it is; this only writes its key into it.
+CODES = {key: replace(entry, code=key) for key, entry in CODES.items()}
 
 
 def explain(code: str) -> str:

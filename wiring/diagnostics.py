@@ -71,17 +71,17 @@ def report(code: str, span: Span | None, message: str, *, label: str | None = No
            related: Iterable[tuple[Span | None, str]] = (), notes: Iterable[str] = (),
            witness: Iterable = (), **facts) -> Diagnostic:
     """A diagnostic of `code` at `span`. Its severity, and its default label, help and reason
-    (`why`), come from the code's entry in CODES; `facts` fill in the help template. A finding
-    that one code reports for a second mechanism gives that mechanism's `why` and `help`. A code
-    that CODES lacks is a KeyError: a test makes sure the source names none."""
+    (`why`), come from the code's entry in CODES; `facts` fill in the label and help templates.
+    A site that says something else gives its own `label` or `help`, as does a finding that one
+    code reports for a second mechanism (with that mechanism's `why`). A code that CODES lacks
+    is a KeyError: a test makes sure the source names none."""
     from .codes import CODES  # only when something is reported: a clean check never loads it
 
     entry = CODES[code]
-    if help is None:
-        help = entry.help.format(**facts) if entry.help else ""
     return Diagnostic(
         code=code, severity=entry.severity, message=message, span=span,
-        label=entry.label if label is None else label, help=help,
+        label=entry.label.format(**facts) if label is None else label,
+        help=entry.help.format(**facts) if help is None else help,
         related=[Related(span=s, message=m) for s, m in related if s is not None],
         notes=list(notes), why=entry.why if why is None else why, witness=tuple(witness),
     )

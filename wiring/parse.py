@@ -162,14 +162,14 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
                      help="split it with parameters, or use sum(...) / mean(...) in a signal"), exc.line
     if isinstance(exc, _NestingTooDeep):
         return report("E0003", _span_at(path, exc.line, exc.column), f"brackets nested more than {MAX_NESTING} levels deep",
-                     label="too deep", help="name the inner part with a `type` alias or a "
+                     help="name the inner part with a `type` alias or a "
                      "parameter, or simplify the expression"), exc.line
     if isinstance(exc, UnexpectedCharacters):
         char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
         shown = repr(char)[1:-1] if not char.isprintable() else char
         help = ("strings are written in double quotes" if char == "'" else
                 "names use letters, digits and `_`; comments start with `#`")
-        return report("E0002", _span_at(path, exc.line, exc.column), f"unexpected character `{shown}`", label="not allowed here",
+        return report("E0002", _span_at(path, exc.line, exc.column), f"unexpected character `{shown}`",
                      help=help), exc.line
     if isinstance(exc, UnexpectedToken):
         token = exc.token
@@ -193,7 +193,7 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
                 "space" if glued else
                 "see `wiring explain E0001` and the language reference in docs/language.md")
         return report("E0001", span, f"expected {expected}, found {_describe_token(token)}",
-                     label=f"expected {expected}", help=help), line
+                     expected=expected, help=help), line
     assert isinstance(exc, UnexpectedEOF)
     lines = text.split("\n")
     return report("E0001", _span_at(path, len(lines), len(lines[-1]) + 1), "the file ends in the middle of a declaration", label="unfinished",
@@ -219,8 +219,7 @@ def parse(path: str, text: str) -> ParsedFile:
     if not re.sub(r"(?m)^[ \t\f]*#[^\n]*$", "", text).strip("\n\r\t \f"):
         result.diagnostics.append(report(
             "E0004", _span_at(path, 1, 1), "the file declares nothing" if text.strip() else "the file is empty",
-            help="a proposal declares at least one component or diagram; `wiring new NAME` "
-            "writes a starter file"))
+            label=""))
         return result
     working = text
     document = syntax.Document(path, text)

@@ -32,10 +32,9 @@ def decode(path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
     span = Span(file=path, line=1, column=1, end_line=1, end_column=1)
     if len(data) > MAX_BYTES:
         return None, report("E0007", span, f"the file is {len(data) / 2**20:.1f} MiB; proposals are "
-                           f"limited to {MAX_BYTES // 2**20} MiB",
-                           help="split the proposal into files joined with `import`")
+                           f"limited to {MAX_BYTES // 2**20} MiB", label="")
     if b"\x00" in data:
-        return None, report("E0005", span, "this is a binary file, not a proposal",
+        return None, report("E0005", span, "this is a binary file, not a proposal", label="",
                            help="proposal files are UTF-8 text, usually named *.wd")
     try:
         text = data.decode("utf-8")
@@ -44,7 +43,7 @@ def decode(path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, report("E0005", Span(file=path, line=line, column=column, end_line=line,
                                 end_column=column + 1), f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                           help="save the file as UTF-8")
+                           label="", help="save the file as UTF-8")
     return text.removeprefix("\ufeff"), None
 
 
@@ -55,7 +54,7 @@ def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagn
     if "\x00" not in path and os.path.isdir(path):
         return None, report("E0403" if importing else "E0502", where if importing else None, f"`{path}` is a directory, not a "
                            "proposal file",
-                           help="name a .wd file inside it")
+                           label="", help="name a .wd file inside it")
     try:
         # Read at most one byte past the limit: a huge file is refused by its size without
         # being loaded into memory.
@@ -67,17 +66,15 @@ def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagn
             shown = f"{size / 2**20:.1f} MiB" if size > MAX_BYTES else \
                 f"more than {MAX_BYTES // 2**20} MiB"  # a device or pipe has no size
             return None, report("E0007", span, f"the file is {shown}; proposals are "
-                               f"limited to {MAX_BYTES // 2**20} MiB",
-                               help="split the proposal into files joined with `import`")
+                               f"limited to {MAX_BYTES // 2**20} MiB", label="")
     except FileNotFoundError:
         return None, report("E0401" if importing else "E0501", where if importing else None, f"cannot find `{path}`",
-                           help="import paths are relative to the importing file"
-                           if importing else "check the path")
+                           label="")
     except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
         reason = getattr(exc, "strerror", None) or "the path is not valid"
         return None, report("E0403" if importing else "E0502",
                            where if importing else None, f"cannot read `{path!r}`: {reason}" if "\x00" in path else
-                           f"cannot read `{path}`: {reason}")
+                           f"cannot read `{path}`: {reason}", label="")
     return decode(path, data)
 
 
@@ -191,9 +188,7 @@ class _Loader:
             if known in self.visiting:
                 chain = self.visiting[self.visiting.index(known):] + [known]
                 self.program.diagnostics.append(report(
-                    "E0402", span, "import cycle: " + " -> ".join(f"`{c}`" for c in chain),
-                    label="closes the cycle",
-                    help="move the shared declarations into a file that both import"))
+                    "E0402", span, "import cycle: " + " -> ".join(f"`{c}`" for c in chain)))
             else:
                 self.program.imports[current].append(known)
             return None

@@ -94,9 +94,7 @@ def _acknowledge(proposal: Proposal, diagram: str, findings: list[Diagnostic]) -
         if index not in used and allow.code.startswith("S") and (allow.diagram or alone):
             on = f" on {allow.target}" if allow.target else ""
             marked.append(report(
-                "W0124", allow.span, f"`allow {allow.code}{on}` acknowledges no finding of `{diagram}`", label="nothing to acknowledge",
-                help="the design changed, or the code or box is wrong: remove the `allow`, or "
-                "run `wiring lint` to see the codes and witnesses that stand"))
+                "W0124", allow.span, f"`allow {allow.code}{on}` acknowledges no finding of `{diagram}`"))
     return sorted(marked, key=sort_key)
 
 

@@ -132,7 +132,6 @@ def check_loops(ctx: Context, diagram: Diagram, graph: PortGraph, mode: str | No
         ring = " -> ".join(f"`{b}`" for b in boxes + boxes[:1])
         per_mode.add(("E0220", frozenset(component)), mode,
                      lambda text, ring=ring, first=first, boxes=boxes: report(
-            "E0220", first.span, f"algebraic loop{text}: {ring} feeds back with no stateful box or delay", label="this wire closes an instantaneous loop",
+            "E0220", first.span, f"algebraic loop{text}: {ring} feeds back with no stateful box or delay",
             related=[(instances[b].span, f"`{b}` is instantaneous") for b in boxes
-                     if b in instances],
-            help="mark one box on the loop `stateful`, or mark a wire on it `delayed`"))
+                     if b in instances]))

@@ -56,7 +56,7 @@ def check_refinement(ctx: Context, diagram: Diagram) -> None:
         ctx.report(report("E0241", span or diagram.span, f"`{diagram.name}` does not match the interface of "
                          f"`{spec.name}` it refines: it {problem}"
                          if not problem.startswith("`") else
-                         f"`{diagram.name}` does not match the interface of `{spec.name}`: {problem}", label="interface mismatch",
+                         f"`{diagram.name}` does not match the interface of `{spec.name}`: {problem}",
                          related=[(spec.span, f"`{spec.name}` is declared here")],
                          help="a refinement has the same port names and directions; its inputs "
                          "accept at least, and its outputs produce at most, what the refined box "
@@ -92,10 +92,7 @@ def nesting_order(ctx: Context) -> list[str]:
         last, closing = cycle[-1]
         where = next(i.span for i in proposal.diagrams[last].instances if i.of == closing)
         ctx.report(report("E0240", where, "a diagram contains itself: " +
-                         " -> ".join(f"`{c}`" for c in chain),
-                         label="this instance closes the cycle",
-                         help="nesting must be finite; feedback is written with wires inside "
-                         "one diagram, not by instantiating a diagram in itself"))
+                         " -> ".join(f"`{c}`" for c in chain)))
         cyclic |= component
     acyclic = graph.subgraph(n for n in graph if n not in cyclic)
     return list(reversed(list(nx.lexicographical_topological_sort(acyclic)))) + sorted(cyclic)
@@ -111,11 +108,9 @@ def check_nested_modes(ctx: Context, diagram: Diagram) -> None:
         if missing:
             ctx.report(report("E0242", instance.span, f"`{instance.name}` is used in mode `{missing[0]}`, which "
                              f"`{inner.name}` does not declare",
-                             label="mode not declared by the inner diagram",
                              related=[(inner.span, f"`{inner.name}` declares modes "
                                        + ", ".join(inner.modes))],
-                             help=f"restrict `{instance.name}` with `when ...`, or declare the "
-                             f"mode in `{inner.name}`"))
+                             instance=instance.name, inner=inner.name))
 
 
 def unused_instances(ctx: Context, diagram: Diagram) -> None:
@@ -131,8 +126,7 @@ def unused_instances(ctx: Context, diagram: Diagram) -> None:
         if needs_wires:
             continue  # its unconnected inputs are errors already (E0210)
         if instance.name not in used and (diagram.name, instance.name) not in ctx.excused:
-            ctx.report(report("W0201", instance.span, f"`{instance.name}` is not connected to anything", label="no wires",
-                               help="wire it, or remove it"))
+            ctx.report(report("W0201", instance.span, f"`{instance.name}` is not connected to anything"))
 
 
 def explicit_copies(diagram: Diagram) -> list[Copy]:

@@ -33,14 +33,11 @@ def check_training(ctx: Context, view: DiagramView, training: Training) -> None:
         if instance.of_diagram:
             ctx.report(report("E0303", training.span, f"`{instance.name}` is a diagram (`{instance.of}`); "
                              "training statements target learned components",
-                             label="not a learned component",
                              related=[(box.span if box else None, f"`{instance.of}` is declared here")],
-                             help=f"train the learned boxes inside `{instance.of}`, or declare "
-                             f"it `diagram {instance.of} : <kind>, learned`"))
+                             box=instance.of))
         else:
             ctx.report(report("E0301", training.span, f"`{instance.name}` ({instance.of}) is not learned; only "
                              "learned components have parameters to optimise",
-                             label="not learned",
                              related=[(box.span if box else None, f"`{instance.of}` is declared here")],
                              help=f"add `learned` to the attributes of `{instance.of}`"))
     _check_training_modes(ctx, view, training)
@@ -68,9 +65,7 @@ def _check_signal_depends_on_target(ctx: Context, view: DiagramView, training: T
     if seen & reads or "" in seen and any(r not in view.instances for r in reads):
         return
     ctx.report(report("W0301", training.span, f"the signal that trains `{training.target}` reads nothing its "
-                       "output reaches", label="independent of the trained box",
-                       help="wire the trained box's output into the evaluator the signal reads, "
-                       "or check the names in the signal"))
+                       "output reaches"))
 
 
 def _check_training_modes(ctx: Context, view: DiagramView, training: Training) -> None:
@@ -90,7 +85,7 @@ def _check_training_modes(ctx: Context, view: DiagramView, training: Training) -
                 "E0230", training.span, f"the training of `{training.target}` is active in mode `{mode}`, but "
                 f"`{name}` exists only in mode{'s' if len(instance.modes) > 1 else ''} "
                 + ", ".join(f"`{m}`" for m in instance.modes),
-                label=f"active in `{mode}`",
+                mode=mode,
                 related=[(instance.span, f"`{name}`, {role}, is declared here")],
                 help="restrict the training statement with `when ...` to the modes where every "
                 "box it uses exists"))
@@ -126,7 +121,6 @@ def _check_signal(ctx: Context, view: DiagramView, training: Training, expr: Exp
         if not in_value_function and not is_scalar(port.type):
             ctx.report(report("E0302", expr.span, f"the signal must be a number, but `{expr.instance + '.' if expr.instance else ''}"
                              f"{expr.port}` is a `{port.written}`",
-                             label="not a scalar",
                              related=[(port.span, f"`{port.name}` is declared here")],
                              help="optimise a numeric score, e.g. the output of a reward model or "
                              "judge; compare structured values with `match(a, b)`"))
@@ -134,7 +128,6 @@ def _check_signal(ctx: Context, view: DiagramView, training: Training, expr: Exp
     if isinstance(expr, Name):
         if expr.name in view.instances and not in_value_function:
             ctx.report(report("E0302", expr.span, f"`{expr.name}` is an instance, not a number",
-                             label="not a scalar",
                              help=f"name one of its outputs: `{expr.name}.<port>`"))
         return
     for child in _children(expr):

@@ -35,8 +35,7 @@ def check_wire_types(ctx: Context, view: DiagramView) -> None:
             f"`{wire.target} : {target.written}`", label=mismatch.reason,
             related=[(source.span, f"`{source.name}` is declared here"),
                      (target.span, f"`{target.name}` is declared here")],
-            notes=_alias_notes(source, target),
-            help=_type_help(mismatch.code)))
+            notes=_alias_notes(source, target)))
 
 
 def infer_outer_types(ctx: Context, view: DiagramView) -> Diagram:
@@ -71,7 +70,7 @@ def _inferred_type(ctx: Context, view: DiagramView, port: Port) -> Port:
         shown = ", ".join(dict.fromkeys(f"`{show_type(t)}`" for t in candidates))
         ctx.report(report("E0207", port.span, f"cannot infer the type of `{port.name}`: its "
                           f"wires need {shown}, and none of these fits all of them",
-                          label="ambiguous type", help=f"write `{port.direction} {port.name} : "
+                          help=f"write `{port.direction} {port.name} : "
                           "Type` with a type every target accepts"))
         return port
     return port.model_copy(update={"type": best, "written": show_type(best)})
@@ -84,16 +83,6 @@ def _alias_notes(*ports: Port) -> list[str]:
         if shown != port.written and not isinstance(port.type, UnknownType):
             notes.append(f"`{port.written}` is `{shown}`")
     return list(dict.fromkeys(notes))
-
-
-def _type_help(code: str) -> str:
-    return {
-        "E0203": "connect ports of the same type, or insert a component that converts",
-        "E0204": "rescale with an adapter component, or widen the input's interval",
-        "E0205": "the indices must be equal for every value of the parameters",
-        "E0206": "state the parameters' bounds (`param n : Nat >= 1`) so the comparison can be "
-                 "proved, or make the expressions identical",
-    }[code]
 
 
 def check_sources(ctx: Context, view: DiagramView, mode: str | None,
@@ -124,16 +113,15 @@ def check_sources(ctx: Context, view: DiagramView, mode: str | None,
                 continue
             if endpoint.instance is None:
                 per_mode.add(("E0212", name), mode, lambda text, name=name, port=port: report(
-                    "E0212", port.span, f"output `{name}` of `{diagram.name}` has no source{text}", label="nothing feeds this",
-                    help=f"add a wire `<box>.<output> -> {name}`"))
+                    "E0212", port.span, f"output `{name}` of `{diagram.name}` has no source{text}",
+                    target=name))
             else:
                 instance = view.instances[endpoint.instance]
                 per_mode.add(("E0210", name), mode,
                              lambda text, name=name, port=port, instance=instance: report(
-                    "E0210", instance.span, f"input `{name} : {port.written}` has no source{text}", label=f"`{port.name}` is not connected",
+                    "E0210", instance.span, f"input `{name} : {port.written}` has no source{text}",
                     related=[(port.span, f"`{port.name}` is declared here")],
-                    help=f"add a wire `<source> -> {name}`, or give `{port.name}` a default "
-                    "(`= value`)"))
+                    port=port.name, target=name))
             continue
         if port.merge is not None:
             merges[name] = Merge(target=name, op=port.merge,
@@ -142,7 +130,7 @@ def check_sources(ctx: Context, view: DiagramView, mode: str | None,
         per_mode.add(("E0211", name, tuple(id(w) for w in wires)), mode,
                      lambda text, name=name, port=port, wires=wires: report(
             "E0211", wires[1].span, f"`{name}` has {len(wires)} sources{text}; an input takes exactly one unless "
-            "it declares a merge", label="second source",
+            "it declares a merge",
             related=[(w.span, f"source: `{w.source}`") for w in wires[:1]]
             + [(port.span, f"`{port.name}` is declared here")],
             help=_merge_help(port)))
@@ -166,7 +154,7 @@ def check_ports(ctx: Context, ports: list[Port]) -> None:
             allowed = MERGE_TYPES[port.merge]
             if not isinstance(port.type, allowed):
                 ctx.report(report("E0213", port.span, f"`merge {port.merge}` cannot combine values of type "
-                                 f"`{port.written}`", label="incompatible merge",
+                                 f"`{port.written}`",
                                  help="sum/max/min/mean merge numbers, any/all merge Bool, "
                                  "union/concat merge List or Set"))
         if port.default is not None:

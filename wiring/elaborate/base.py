@@ -96,7 +96,6 @@ class ElaboratorBase:
         if not suggestion and (module := std_declaring(name)):
             suggestion = f'`{name}` is in the standard library: add `import "{module}"`'
         self.report(report(_UNKNOWN_CODE.get(what, "E0101"), span, f"unknown {what} `{name}`",
-                          label=f"not a declared {what}",
                           help=suggestion or f"declare it with `{_DECLARE.get(what, what)}`"))
         return None
 
@@ -123,7 +122,7 @@ class ElaboratorBase:
         existing = self.decls.get(name)
         if existing is not None:
             self.report(report(
-                "E0111", span, f"`{name}` is declared twice", label="second declaration",
+                "E0111", span, f"`{name}` is declared twice",
                 related=[(existing.span, "first declared here")],
                 help="rename one of them; all declarations of a proposal and its "
                 "imports share one namespace"))
@@ -155,7 +154,6 @@ class ElaboratorBase:
         if code not in CODES or not code.startswith("S"):
             findings = [c for c in CODES if c.startswith("S")]
             self.report(report("E0121", item.code.span, f"`{code}` is not a finding code",
-                              label="not a finding of the analyses",
                               help=did_you_mean(code, findings) or
                               "`wiring explain --list` lists the codes; findings start with S"))
             return

@@ -72,7 +72,6 @@ class Declarations(Values):
                 continue
             if not isinstance(param_type, NumType):
                 self.report(report("E0118", node.type.span, "a parameter must be a number",
-                                  label="not Real, Int or Nat",
                                   help="write e.g. `param n : Nat >= 1` or `param beta : Real >= 0`"))
                 continue
             default = self.expr(node.default) if node.default is not None else None
@@ -125,9 +124,7 @@ class Declarations(Values):
             group = _attribute_group(name)
             if group in seen:
                 self.report(report("E0114", span, f"`{name}` conflicts with an earlier attribute",
-                                  label="conflicting attribute",
-                                  related=[(seen[group], "the earlier attribute")],
-                                  help="give each attribute once"))
+                                  related=[(seen[group], "the earlier attribute")]))
                 continue
             seen[group] = span
             if node.value is None:
@@ -171,7 +168,6 @@ class Declarations(Values):
             if name in VALUED_ATTRIBUTES:
                 hint = f"`{name}` needs a value: `{name} = ...`"
             self.report(report("E0108", node.span, f"unknown attribute `{name}`",
-                              label="not an attribute",
                               help=hint or "attributes: " + ", ".join(FLAGS)))
 
     def _valued(self, node: syntax.Attr, values: dict) -> None:
@@ -210,12 +206,12 @@ class Declarations(Values):
                 self.report(report("E0123", span, f"`{name} = {value.name}`: the parameter's type "
                                   f"`{self.proposal.params[value.name].written}` allows values "
                                   f"outside {'[0, 1]' if high else '[0, inf)'}",
-                                  label="out of range", help=f"declare `param {value.name} : "
+                                  help=f"declare `param {value.name} : "
                                   f"{'Prob' if high else 'Real >= 0'}`"))
             return
         if number is not None and (number < low or (high is not None and number > high)):
             self.report(report("E0123", span, f"`{name}` is {float(number):g}, outside "
-                              f"{'[0, 1]' if high else '[0, inf)'}", label="out of range",
+                              f"{'[0, 1]' if high else '[0, inf)'}",
                               help="coverage and miss are probabilities; cost and budget are "
                               "not negative"))
 
@@ -231,8 +227,7 @@ class Declarations(Values):
             port_type, written = UnknownType(), ""
             if modes_allowed is None:
                 self.report(report("E0119", names[0].span, f"port `{names[0].text}` needs a type",
-                                  label="no type", help=f"write `{direction} {names[0].text} : Type`; only "
-                                  "a diagram's outer ports can have their types inferred"))
+                                  direction=direction, port=names[0].text))
         default, merge, modes, notes = self._port_options(node, modes_allowed)
         inferred = node.type is None and modes_allowed is not None
         return [Port(name=name.text, direction=direction, type=port_type, written=written,
@@ -248,7 +243,7 @@ class Declarations(Values):
             if kind is syntax.Default:
                 default = self.expr(option.value)
                 if out:
-                    self.report(report("E0214", option.span, "only inputs can have defaults", label="output default",
+                    self.report(report("E0214", option.span, "only inputs can have defaults",
                                       help="remove the default or make the port an input"))
                     default = None
             elif kind is syntax.Merge:
@@ -282,7 +277,6 @@ class Declarations(Values):
                                       help="declare the diagram's modes first: `modes train, deploy`"))
                 else:
                     self.report(report("E0109", ident.span, f"unknown mode `{name}`",
-                                      label="not a mode of this diagram",
                                       help=did_you_mean(name, allowed) or
                                       "modes declared: " + ", ".join(allowed)))
                 return None
@@ -335,7 +329,7 @@ class Declarations(Values):
             for member in node.members:
                 for ident in (member.names if type(member) is syntax.Modes else ()):
                     if ident.text in modes:
-                        self.report(report("E0112", ident.span, f"mode `{ident.text}` is declared twice", label="repeated"))
+                        self.report(report("E0112", ident.span, f"mode `{ident.text}` is declared twice"))
                     else:
                         modes.append(ident.text)
             self.proposal.diagrams[decl.name] = Diagram(

@@ -76,15 +76,14 @@ class _Scope:
         el = self.body.el
         signature = SIGNAL_FUNCTIONS.get(name)
         if signature is None:
-            el.report(report("E0110", span, f"unknown function `{name}`", label="not a function",
+            el.report(report("E0110", span, f"unknown function `{name}`",
                             help=did_you_mean(name, SIGNAL_FUNCTIONS) or
                             "functions: " + ", ".join(sorted(SIGNAL_FUNCTIONS))))
             return None
         arity, what = signature
         if (arity is not None and len(args) != arity) or (arity is None and not args):
             el.report(report("E0306", span, f"`{name}` takes {arity if arity is not None else 'one or more'} "
-                            f"argument{'s' if arity != 1 else ''}, given {len(args)}",
-                            label="wrong number of arguments"))
+                            f"argument{'s' if arity != 1 else ''}, given {len(args)}"))
             return None
         converted = []
         for arg in args:
@@ -99,13 +98,12 @@ class _Scope:
         el, body = self.body.el, self.body
         arg = bare(arg)
         if not (type(arg) is syntax.Ref and len(arg.parts) == 1):
-            el.report(report("E0304", arg.span, f"`{function}` compares two instances, e.g. `kl(pi, ref)`", label="not an instance name"))
+            el.report(report("E0304", arg.span, f"`{function}` compares two instances, e.g. `kl(pi, ref)`"))
             return None
         instance = arg.parts[0].text
         if instance not in body.instances:
             if instance not in body.skipped:
                 el.report(report("E0104", arg.span, f"unknown instance `{instance}`",
-                                label="not an instance of this diagram",
                                 help=did_you_mean(instance, body.instances) or
                                 "declare it: `name = Component`"))
             return None
@@ -233,7 +231,6 @@ class _DiagramBody:
                 self.excuse(guess[0])
             el.report(report("E0104", endpoint.span, f"unknown instance `{endpoint.instance}` in "
                             f"`{self.diagram.name}`",
-                            label="not an instance of this diagram",
                             help=did_you_mean(endpoint.instance, self.instances) or
                             f"declare it: `{endpoint.instance} = Component`"))
             return None
@@ -266,7 +263,7 @@ class _DiagramBody:
             guess = difflib.get_close_matches(endpoint.port, sorted(p.name for p in ports), n=1)
             if guess:
                 self.excuse(f"{instance.name}.{guess[0]}")
-            self.el.report(report("E0105", endpoint.span, f"`{instance.of}` has no port `{endpoint.port}`", label=f"not a port of `{endpoint.instance}`",
+            self.el.report(report("E0105", endpoint.span, f"`{instance.of}` has no port `{endpoint.port}`", instance=endpoint.instance,
                                  related=[(box.span if box else None, f"`{instance.of}` is declared here")],
                                  help=did_you_mean(endpoint.port, [p.name for p in ports]) or
                                  "its ports: " + (", ".join(f"{p.direction} {p.name}" for p in ports)
@@ -284,7 +281,7 @@ class _DiagramBody:
         if source_port is not None and not self._is_source(source, source_port):
             where = "an input of a box" if source.instance else "an output of the diagram"
             self.el.report(report("E0201", source.span, f"`{source}` is {where}; a wire starts at an output of a box "
-                                 "or an input of the diagram", label="cannot be a source",
+                                 "or an input of the diagram",
                                  related=[(source_port.span, f"`{source.port}` is declared here")],
                                  help="swap the ends: wires run from producer to consumer"))
             source_port = None
@@ -313,9 +310,7 @@ class _DiagramBody:
         where = "an output of a box" if target.instance else "an input of the diagram"
         self.el.report(report("E0202", target.span, f"`{target}` is {where}; a wire ends at an input of a "
                              "box or an output of the diagram",
-                             label="cannot be a target",
-                             related=[(target_port.span, f"`{target.port}` is declared here")],
-                             help="swap the ends: wires run from producer to consumer"))
+                             related=[(target_port.span, f"`{target.port}` is declared here")]))
         return False
 
     def training(self, node: syntax.Train) -> Training | None:
@@ -324,7 +319,7 @@ class _DiagramBody:
         modes, notes = self._options(node)
         ok = target in self.instances
         if not ok and target not in self.skipped:
-            el.report(report("E0104", node.target.span, f"unknown instance `{target}` in `{self.diagram.name}`", label="not an instance of this diagram",
+            el.report(report("E0104", node.target.span, f"unknown instance `{target}` in `{self.diagram.name}`",
                             help=did_you_mean(target, self.instances) or
                             "training targets are instances of learned components"))
         optimiser = self.optimiser(node.optimiser)
@@ -369,7 +364,7 @@ class _DiagramBody:
             return None
         if argument is None and family in ARGUMENT_NEEDED:
             el.report(report("E0305", span, f"`{name}` needs {ARGUMENT_NEEDED[family]}",
-                            label="missing argument", help=f"write `{name}(n)`"))
+                            help=f"write `{name}(n)`"))
             return None
         if argument is not None and family not in CHOOSING:
             el.report(report("E0305", span, f"`{name}` ({family}) takes no argument",

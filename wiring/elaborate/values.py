@@ -60,8 +60,7 @@ class Values(ElaboratorBase):
         exponent = re.search(r"[eE]([+-]?\d+)$", text)
         if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
             self.report(report("E0120", node.span, f"the number `{text}` is out of range",
-                              label=f"exponent beyond +/-{MAX_EXPONENT}",
-                              help="write the quantity in other units, or as a parameter"))
+                              limit=MAX_EXPONENT))
             return None
         return Num(value=_normal_number(text), span=node.span)
 
@@ -108,7 +107,7 @@ class Values(ElaboratorBase):
             return base
         if not isinstance(base, NumType):
             self.report(report("E0118", node.span, f"only numbers can be refined; `{bare(node.base).text}` "
-                              "is not a number type", label="not Real, Int or Nat",
+                              "is not a number type",
                               help="refine `Real`, `Int` or `Nat`, e.g. `Real in [0, 1]`"))
             return UnknownType()
         refined = self._refined(node, base)
@@ -117,9 +116,7 @@ class Values(ElaboratorBase):
         if isinstance(refined.lower, Infinity):
             refined = refined.model_copy(update={"lower": None})
         if interval_nonempty(refined, self.decider()) is False:
-            self.report(report("E0115", node.span, f"the interval {show_interval(refined)} is empty",
-                              label="no value satisfies this",
-                              help="write the lower bound first: `[lower, upper]`"))
+            self.report(report("E0115", node.span, f"the interval {show_interval(refined)} is empty"))
             return UnknownType()
         return refined
 
@@ -150,7 +147,6 @@ class Values(ElaboratorBase):
                 return UnknownType()
             return self.named_type(node.file, ref.parts[0].text, args, node.span)
         self.report(report("E0117", node.span, f"expected a type, found `{node.text}`",
-                          label="not a type",
                           help="types are names such as `Prompt`, `Real in [0, 1]` or "
                           "`List[Response]`"))
         return UnknownType()
@@ -202,7 +198,7 @@ class Values(ElaboratorBase):
     def _arity_error(self, name, args, span, expected, declared_at=None):
         self.report(report("E0113", span, f"`{name}` takes {expected} index argument"
                           f"{'s' if expected != '1' else ''}, given {len(args)}",
-                          label=f"{len(args)} given",
+                          given=len(args),
                           related=[(declared_at, f"`{name}` is declared here")],
                           help="write `Name[i, ...]` with one index per declared parameter"
                           if expected != "0" else f"`{name}` takes no index"))
@@ -215,7 +211,7 @@ class Values(ElaboratorBase):
         if done is not None:
             return done
         if decl.name in self._types_in_progress:
-            self.report(report("E0116", decl.span, f"the type alias `{decl.name}` refers to itself", label="cyclic alias",
+            self.report(report("E0116", decl.span, f"the type alias `{decl.name}` refers to itself",
                               help="an alias must eventually name a type that is not an alias"))
             return None
         self._types_in_progress.add(decl.name)
@@ -235,7 +231,7 @@ class Values(ElaboratorBase):
         for i, member in enumerate(members):
             if member in members[:i]:
                 self.report(report("E0112", node.members[i].span, f"enum member `{member}` is listed twice",
-                                  label="repeated", help="remove the repeat"))
+                                  help="remove the repeat"))
         return TypeDecl(name=decl.name, form="enum", members=list(dict.fromkeys(members)),
                         span=decl.span)
 
@@ -244,7 +240,7 @@ class Values(ElaboratorBase):
         for field in node.fields:
             name, span = field.name.text, field.name.span
             if any(f.name == name for f in fields):
-                self.report(report("E0112", span, f"field `{name}` is declared twice", label="repeated"))
+                self.report(report("E0112", span, f"field `{name}` is declared twice"))
                 continue
             fields.append(Field_(name=name, type=self.type_of(field.type),
                                  written=field.type.text, span=span))
@@ -254,13 +250,13 @@ class Values(ElaboratorBase):
         indices = [index.text for index in node.indices]
         for i, index in enumerate(node.indices):
             if index.text in indices[:i]:
-                self.report(report("E0112", index.span, f"index `{index.text}` of `{decl.name}` is named twice", label="repeated",
+                self.report(report("E0112", index.span, f"index `{index.text}` of `{decl.name}` is named twice",
                                   help="give each index its own name"))
         if node.definition is None:
             return TypeDecl(name=decl.name, form="family" if indices else "opaque",
                             indices=indices, span=decl.span)
         if indices:
-            self.report(report("E0113", decl.span, "an alias cannot take indices",
+            self.report(report("E0113", decl.span, "an alias cannot take indices", label="",
                               help="declare an indexed family without `=`: `type Name[i]`"))
         return TypeDecl(name=decl.name, form="alias", target=self.type_of(node.definition),
                         written=node.definition.text, span=decl.span)
