@@ -158,19 +158,22 @@ def _span_at(path: str, line: int, column: int, length: int = 1) -> Span:
 def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic, int]:
     """The diagnostic for one lark exception and the line it happened on."""
     if isinstance(exc, _NestingTooDeep) and exc.expression:
-        return report("E0003", _span_at(path, exc.line, exc.column), f"an expression chains more than {MAX_EXPRESSION_DEPTH} operators", label="this expression",
-                     help="split it with parameters, or use sum(...) / mean(...) in a signal"), exc.line
+        return report("E0003", _span_at(path, exc.line, exc.column),
+                      f"an expression chains more than {MAX_EXPRESSION_DEPTH} operators",
+                      label="this expression",
+                      help="split it with parameters, or use sum(...) / mean(...) in a signal"), exc.line
     if isinstance(exc, _NestingTooDeep):
-        return report("E0003", _span_at(path, exc.line, exc.column), f"brackets nested more than {MAX_NESTING} levels deep",
-                     help="name the inner part with a `type` alias or a "
-                     "parameter, or simplify the expression"), exc.line
+        return report("E0003", _span_at(path, exc.line, exc.column),
+                      f"brackets nested more than {MAX_NESTING} levels deep",
+                      help="name the inner part with a `type` alias or a "
+                      "parameter, or simplify the expression"), exc.line
     if isinstance(exc, UnexpectedCharacters):
         char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
         shown = repr(char)[1:-1] if not char.isprintable() else char
         help = ("strings are written in double quotes" if char == "'" else
                 "names use letters, digits and `_`; comments start with `#`")
-        return report("E0002", _span_at(path, exc.line, exc.column), f"unexpected character `{shown}`",
-                     help=help), exc.line
+        return report("E0002", _span_at(path, exc.line, exc.column),
+                      f"unexpected character `{shown}`", help=help), exc.line
     if isinstance(exc, UnexpectedToken):
         token = exc.token
         # The interactive parser knows exactly which tokens would be accepted here; the raw
@@ -196,8 +199,9 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
                      expected=expected, help=help), line
     assert isinstance(exc, UnexpectedEOF)
     lines = text.split("\n")
-    return report("E0001", _span_at(path, len(lines), len(lines[-1]) + 1), "the file ends in the middle of a declaration", label="unfinished",
-                 help="close every `{`, `(` and `[`"), len(lines)
+    return report("E0001", _span_at(path, len(lines), len(lines[-1]) + 1),
+                  "the file ends in the middle of a declaration", label="unfinished",
+                  help="close every `{`, `(` and `[`"), len(lines)
 
 
 def _glued_keyword(word: str, accepted: set[str]) -> str | None:
@@ -217,9 +221,9 @@ def _blank(text: str, start: int, end: int) -> str:
 def parse(path: str, text: str) -> ParsedFile:
     result = ParsedFile(path=path, text=text, syntax=None)
     if not re.sub(r"(?m)^[ \t\f]*#[^\n]*$", "", text).strip("\n\r\t \f"):
-        result.diagnostics.append(report(
-            "E0004", _span_at(path, 1, 1), "the file declares nothing" if text.strip() else "the file is empty",
-            label=""))
+        result.diagnostics.append(report("E0004", _span_at(path, 1, 1),
+                                         "the file declares nothing" if text.strip() else "the file is empty",
+                                         label=""))
         return result
     working = text
     document = syntax.Document(path, text)

@@ -52,7 +52,7 @@ def unresolved(proposal: Proposal) -> list[Diagnostic]:
                 not any(n.has_box(allow.target) for n in where):
             problems.append(report(
                 "E0122", allow.span, f"`allow {allow.code} on {allow.target}`: no box "
-                f"`{allow.target}` in {_shown(where)}", label="unknown box",
+                f"`{allow.target}` in {_shown(where)}",
                 help=did_you_mean(allow.target, _boxes(where)) or
                 "name a box by its instance path, e.g. `deployment.monitor`"))
     for assertion in proposal.assertions:
@@ -61,7 +61,7 @@ def unresolved(proposal: Proposal) -> list[Diagnostic]:
             if where and not any(n.has(name) for n in where):
                 problems.append(report(
                     "E0122", assertion.span, f"`{assertion.text}`: no box `{name}` in "
-                    f"{_shown(where)}", label="unknown box",
+                    f"{_shown(where)}",
                     help=did_you_mean(name.split(".")[0], _boxes(where)) or
                     "name a box by its instance path (`deployment.monitor`), a port as "
                     "`box.port`, or an outer port of the diagram"))

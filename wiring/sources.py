@@ -31,8 +31,9 @@ def decode(path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
     """Source text from raw bytes, refusing what is not a text proposal."""
     span = Span(file=path, line=1, column=1, end_line=1, end_column=1)
     if len(data) > MAX_BYTES:
-        return None, report("E0007", span, f"the file is {len(data) / 2**20:.1f} MiB; proposals are "
-                           f"limited to {MAX_BYTES // 2**20} MiB", label="")
+        return None, report("E0007", span,
+                            f"the file is {len(data) / 2**20:.1f} MiB; proposals are "
+                            f"limited to {MAX_BYTES // 2**20} MiB", label="")
     if b"\x00" in data:
         return None, report("E0005", span, "this is a binary file, not a proposal", label="",
                            help="proposal files are UTF-8 text, usually named *.wd")
@@ -42,8 +43,9 @@ def decode(path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
         line = data[:exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, report("E0005", Span(file=path, line=line, column=column, end_line=line,
-                                end_column=column + 1), f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                           label="", help="save the file as UTF-8")
+                            end_column=column + 1),
+                            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})", label="",
+                            help="save the file as UTF-8")
     return text.removeprefix("\ufeff"), None
 
 
@@ -52,9 +54,9 @@ def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagn
     importing = used_at is not None
     where = used_at or Span(file=path, line=1, column=1, end_line=1, end_column=1)
     if "\x00" not in path and os.path.isdir(path):
-        return None, report("E0403" if importing else "E0502", where if importing else None, f"`{path}` is a directory, not a "
-                           "proposal file",
-                           label="", help="name a .wd file inside it")
+        return None, report("E0403" if importing else "E0502", where if importing else None,
+                            f"`{path}` is a directory, not a "
+                            "proposal file", label="", help="name a .wd file inside it")
     try:
         # Read at most one byte past the limit: a huge file is refused by its size without
         # being loaded into memory.
@@ -68,13 +70,13 @@ def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagn
             return None, report("E0007", span, f"the file is {shown}; proposals are "
                                f"limited to {MAX_BYTES // 2**20} MiB", label="")
     except FileNotFoundError:
-        return None, report("E0401" if importing else "E0501", where if importing else None, f"cannot find `{path}`",
-                           label="")
+        return None, report("E0401" if importing else "E0501", where if importing else None,
+                            f"cannot find `{path}`", label="")
     except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
         reason = getattr(exc, "strerror", None) or "the path is not valid"
-        return None, report("E0403" if importing else "E0502",
-                           where if importing else None, f"cannot read `{path!r}`: {reason}" if "\x00" in path else
-                           f"cannot read `{path}`: {reason}", label="")
+        return None, report("E0403" if importing else "E0502", where if importing else None,
+                            f"cannot read `{path!r}`: {reason}" if "\x00" in path else
+                            f"cannot read `{path}`: {reason}", label="")
     return decode(path, data)
 
 

@@ -93,8 +93,8 @@ def _acknowledge(proposal: Proposal, diagram: str, findings: list[Diagnostic]) -
     for index, allow in enumerate(allows):
         if index not in used and allow.code.startswith("S") and (allow.diagram or alone):
             on = f" on {allow.target}" if allow.target else ""
-            marked.append(report(
-                "W0124", allow.span, f"`allow {allow.code}{on}` acknowledges no finding of `{diagram}`"))
+            marked.append(report("W0124", allow.span,
+                                 f"`allow {allow.code}{on}` acknowledges no finding of `{diagram}`"))
     return sorted(marked, key=sort_key)
 
 

@@ -13,7 +13,8 @@ import networkx as nx
 
 from .. import witness as w
 from ..diagnostics import Diagnostic, report
-from .graph import (GATE_TRUST, HAZARD_KINDS, Box, Pressure, System, breadth_first,
+from ..model import CHOOSING, GATE_TRUST, TRUSTED
+from .graph import (HAZARD_KINDS, Box, Pressure, System, breadth_first,
                     per_system)
 
 AGENT_KINDS = ("agent",)
@@ -121,13 +122,12 @@ def goodhart(system: System) -> Iterable[Diagnostic]:
                 notes.append("only-proxy: no human judgement or real outcome reaches the signal "
                              "except through learned proxies")
             box = system.boxes[proxy]
-            yield report(
-                "S0101", target.span,
-                f"optimisation pressure on `{target.path}` lands on the learned proxy "
-                f"`{proxy}` ({box.attributes.kind})",
-                witness=system.steps(path + [_signal_label(pressure)]),
-                related=[(box.span, f"`{proxy}` is the proxy"), (pressure.span, "the optimisation wire")],
-                notes=notes)
+            yield report("S0101", target.span,
+                         f"optimisation pressure on `{target.path}` lands on the learned proxy "
+                         f"`{proxy}` ({box.attributes.kind})",
+                         witness=system.steps(path + [_signal_label(pressure)]),
+                         related=[(box.span, f"`{proxy}` is the proxy"), (pressure.span, "the optimisation wire")],
+                         notes=notes)
 
 
 # ------------------------------------------------------------------------------------ A4
@@ -142,7 +142,7 @@ def heldout_contamination(system: System) -> Iterable[Diagnostic]:
             path = _path_to_signal(system, held.path, pressure)
             if path is None:
                 continue
-            selection = pressure.family in ("early_stopping", "selection", "best_of", "quantilizer")
+            selection = pressure.family in CHOOSING
             target = system.boxes[pressure.target]
             kind = "a selection" if selection else "an optimisation"
             yield report(
@@ -284,7 +284,7 @@ def _same_family(a: Box, b: Box) -> bool:
 
 def monitor_collusion(system: System) -> Iterable[Diagnostic]:
     sanitizers = frozenset(b.path for b in system.boxes.values()
-                           if b.is_a(*SANITIZER_KINDS) and b.trust in ("trusted", "formal"))
+                           if b.is_a(*SANITIZER_KINDS) and b.trust in TRUSTED)
     honeypots = [b for b in system.boxes.values() if b.is_a("honeypot") and b.trust in GATE_TRUST]
     hazards = {p.path: p for p in system.hazards}
     for monitor in sorted(system.of_kind(*WATCHER_KINDS), key=lambda b: system.rank(b.path)):
@@ -347,7 +347,7 @@ def training_against_monitor(system: System) -> Iterable[Diagnostic]:
 
 def judge_taint(system: System) -> Iterable[Diagnostic]:
     stops = frozenset(b.path for b in system.boxes.values()
-                      if b.is_a("sanitizer", "verifier") and b.trust in ("trusted", "formal"))
+                      if b.is_a("sanitizer", "verifier") and b.trust in TRUSTED)
     world = system.environments
     # Trusted sanitizers and verifiers stop the taint; they are not judges it reaches. The
     # judges are few: one search back from each finds every model whose output reaches it.
@@ -423,13 +423,12 @@ def self_reference(system: System) -> Iterable[Diagnostic]:
             out = _path_to_signal(system, evaluator.path, pressure)
             if into is None or out is None:
                 continue
-            yield report(
-                "S0402", target.span,
-                f"`{target.path}` shapes the training of `{evaluator.path}`, which sets "
-                f"`{target.path}`'s own objective",
-                witness=system.steps([*into, _signal_label(other), evaluator.path, *out[1:],
-                                      _signal_label(pressure)]),
-                related=[(other.span, "the evaluator's training"), (pressure.span, "the model's training")])
+            yield report("S0402", target.span,
+                         f"`{target.path}` shapes the training of `{evaluator.path}`, which sets "
+                         f"`{target.path}`'s own objective",
+                         witness=system.steps([*into, _signal_label(other), evaluator.path, *out[1:],
+                         _signal_label(pressure)]),
+                         related=[(other.span, "the evaluator's training"), (pressure.span, "the model's training")])
             break
         if pressure.family == "supervised":
             path = _own_label(system, target, pressure)
@@ -539,7 +538,7 @@ def sim_to_real(system: System) -> Iterable[Diagnostic]:
 def trust_consistency(system: System) -> Iterable[Diagnostic]:
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
-        if target.trust not in ("trusted", "formal"):
+        if target.trust not in TRUSTED:
             continue
         upstream = _upstream(system, pressure) - {target.path}
         untrusted = system.ordered(p for p in upstream if system.boxes.get(p) and

@@ -131,7 +131,7 @@ def check_loops(ctx: Context, diagram: Diagram, graph: PortGraph, mode: str | No
         first = min(wires, key=lambda w: (w.span.line, w.span.column) if w.span else (0, 0))
         ring = " -> ".join(f"`{b}`" for b in boxes + boxes[:1])
         per_mode.add(("E0220", frozenset(component)), mode,
-                     lambda text, ring=ring, first=first, boxes=boxes: report(
-            "E0220", first.span, f"algebraic loop{text}: {ring} feeds back with no stateful box or delay",
-            related=[(instances[b].span, f"`{b}` is instantaneous") for b in boxes
-                     if b in instances]))
+                     lambda text, ring=ring, first=first, boxes=boxes: report("E0220", first.span,
+                                                                              f"algebraic loop{text}: {ring} feeds back with no stateful box or delay",
+                                                                              related=[(instances[b].span, f"`{b}` is instantaneous") for b in boxes
+                                                                              if b in instances]))

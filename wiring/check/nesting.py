@@ -23,10 +23,12 @@ def check_refinement(ctx: Context, diagram: Diagram) -> None:
         chain.append(current)
         current = ctx.proposal.diagrams[current].refines
     if current is not None and current in chain:
-        ctx.report(report("E0241", diagram.span, f"`{diagram.name}` refines itself: " + " refines ".join(
-            f"`{c}`" for c in chain[chain.index(current):] + [current]),
-            label="circular refinement", help="a refinement implements another box; name the "
-            "component it implements"))
+        ctx.report(report("E0241", diagram.span,
+                          f"`{diagram.name}` refines itself: " + " refines ".join(
+                          f"`{c}`" for c in chain[chain.index(current):] + [current]),
+                          label="circular refinement",
+                          help="a refinement implements another box; name the "
+                          "component it implements"))
         return
     spec = ctx.box(diagram.refines)
     if spec is None:
@@ -53,14 +55,15 @@ def check_refinement(ctx: Context, diagram: Diagram) -> None:
             problems.append((own.span, f"has an extra {own.direction}put `{name}` that "
                              f"`{spec.name}` does not declare"))
     for span, problem in problems:
-        ctx.report(report("E0241", span or diagram.span, f"`{diagram.name}` does not match the interface of "
-                         f"`{spec.name}` it refines: it {problem}"
-                         if not problem.startswith("`") else
-                         f"`{diagram.name}` does not match the interface of `{spec.name}`: {problem}",
-                         related=[(spec.span, f"`{spec.name}` is declared here")],
-                         help="a refinement has the same port names and directions; its inputs "
-                         "accept at least, and its outputs produce at most, what the refined box "
-                         "declares"))
+        ctx.report(report("E0241", span or diagram.span,
+                          f"`{diagram.name}` does not match the interface of "
+                          f"`{spec.name}` it refines: it {problem}"
+                          if not problem.startswith("`") else
+                          f"`{diagram.name}` does not match the interface of `{spec.name}`: {problem}",
+                          related=[(spec.span, f"`{spec.name}` is declared here")],
+                          help="a refinement has the same port names and directions; its inputs "
+                          "accept at least, and its outputs produce at most, what the refined box "
+                          "declares"))
 
 
 def nesting_order(ctx: Context) -> list[str]:
@@ -106,11 +109,11 @@ def check_nested_modes(ctx: Context, diagram: Diagram) -> None:
         used = instance.modes or diagram.modes
         missing = [m for m in used if m not in inner.modes]
         if missing:
-            ctx.report(report("E0242", instance.span, f"`{instance.name}` is used in mode `{missing[0]}`, which "
-                             f"`{inner.name}` does not declare",
-                             related=[(inner.span, f"`{inner.name}` declares modes "
-                                       + ", ".join(inner.modes))],
-                             instance=instance.name, inner=inner.name))
+            ctx.report(report("E0242", instance.span,
+                              f"`{instance.name}` is used in mode `{missing[0]}`, which "
+                              f"`{inner.name}` does not declare",
+                              related=[(inner.span, f"`{inner.name}` declares modes "
+                              + ", ".join(inner.modes))], instance=instance.name, inner=inner.name))
 
 
 def unused_instances(ctx: Context, diagram: Diagram) -> None:
@@ -126,7 +129,8 @@ def unused_instances(ctx: Context, diagram: Diagram) -> None:
         if needs_wires:
             continue  # its unconnected inputs are errors already (E0210)
         if instance.name not in used and (diagram.name, instance.name) not in ctx.excused:
-            ctx.report(report("W0201", instance.span, f"`{instance.name}` is not connected to anything"))
+            ctx.report(report("W0201", instance.span,
+                              f"`{instance.name}` is not connected to anything"))
 
 
 def explicit_copies(diagram: Diagram) -> list[Copy]:

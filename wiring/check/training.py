@@ -25,21 +25,25 @@ def check_training(ctx: Context, view: DiagramView, training: Training) -> None:
     elif instance.frozen:
         why = (f"a frozen snapshot of `{instance.snapshot_of}`" if instance.snapshot_of
                else "declared `frozen`")
-        ctx.report(report("E0301", training.span, f"`{instance.name}` is {why}; it cannot be trained", label="frozen target",
-                         related=[(instance.span, f"`{instance.name}` is declared here")],
-                         help="train the live instance, not its snapshot"))
+        ctx.report(report("E0301", training.span,
+                          f"`{instance.name}` is {why}; it cannot be trained",
+                          label="frozen target",
+                          related=[(instance.span, f"`{instance.name}` is declared here")],
+                          help="train the live instance, not its snapshot"))
     elif not instance.attributes.learned:
         box = ctx.box(instance.of)
         if instance.of_diagram:
-            ctx.report(report("E0303", training.span, f"`{instance.name}` is a diagram (`{instance.of}`); "
-                             "training statements target learned components",
-                             related=[(box.span if box else None, f"`{instance.of}` is declared here")],
-                             box=instance.of))
+            ctx.report(report("E0303", training.span,
+                              f"`{instance.name}` is a diagram (`{instance.of}`); "
+                              "training statements target learned components",
+                              related=[(box.span if box else None, f"`{instance.of}` is declared here")],
+                              box=instance.of))
         else:
-            ctx.report(report("E0301", training.span, f"`{instance.name}` ({instance.of}) is not learned; only "
-                             "learned components have parameters to optimise",
-                             related=[(box.span if box else None, f"`{instance.of}` is declared here")],
-                             help=f"add `learned` to the attributes of `{instance.of}`"))
+            ctx.report(report("E0301", training.span,
+                              f"`{instance.name}` ({instance.of}) is not learned; only "
+                              "learned components have parameters to optimise",
+                              related=[(box.span if box else None, f"`{instance.of}` is declared here")],
+                              help=f"add `learned` to the attributes of `{instance.of}`"))
     _check_training_modes(ctx, view, training)
     _check_signal(ctx, view, training, training.signal, in_value_function=False)
 
@@ -64,8 +68,9 @@ def _check_signal_depends_on_target(ctx: Context, view: DiagramView, training: T
                 stack.append(nxt)
     if seen & reads or "" in seen and any(r not in view.instances for r in reads):
         return
-    ctx.report(report("W0301", training.span, f"the signal that trains `{training.target}` reads nothing its "
-                       "output reaches"))
+    ctx.report(report("W0301", training.span,
+                      f"the signal that trains `{training.target}` reads nothing its "
+                      "output reaches"))
 
 
 def _check_training_modes(ctx: Context, view: DiagramView, training: Training) -> None:
@@ -81,14 +86,13 @@ def _check_training_modes(ctx: Context, view: DiagramView, training: Training) -
                 continue
             reported.add(name)
             role = "the training target" if name == training.target else "read by the signal"
-            ctx.report(report(
-                "E0230", training.span, f"the training of `{training.target}` is active in mode `{mode}`, but "
-                f"`{name}` exists only in mode{'s' if len(instance.modes) > 1 else ''} "
-                + ", ".join(f"`{m}`" for m in instance.modes),
-                mode=mode,
-                related=[(instance.span, f"`{name}`, {role}, is declared here")],
-                help="restrict the training statement with `when ...` to the modes where every "
-                "box it uses exists"))
+            ctx.report(report("E0230", training.span,
+                              f"the training of `{training.target}` is active in mode `{mode}`, but "
+                              f"`{name}` exists only in mode{'s' if len(instance.modes) > 1 else ''} "
+                              + ", ".join(f"`{m}`" for m in instance.modes), mode=mode,
+                              related=[(instance.span, f"`{name}`, {role}, is declared here")],
+                              help="restrict the training statement with `when ...` to the modes where every "
+                              "box it uses exists"))
 
 
 def _check_signal(ctx: Context, view: DiagramView, training: Training, expr: Expr,
@@ -103,27 +107,30 @@ def _check_signal(ctx: Context, view: DiagramView, training: Training, expr: Exp
             a, b = (_expr_type(view, arg) for arg in expr.args)
             if a is not None and b is not None and subtype(a, b, ctx.decide) and \
                     subtype(b, a, ctx.decide):
-                ctx.report(report("E0203", expr.span, f"`{expr.function}` compares values of different types:"
-                                 f" `{show_type(a)}` and `{show_type(b)}`",
-                                 label="incomparable arguments",
-                                 help="compare an output with a target of the same type"))
+                ctx.report(report("E0203", expr.span,
+                                  f"`{expr.function}` compares values of different types:"
+                                  f" `{show_type(a)}` and `{show_type(b)}`",
+                                  label="incomparable arguments",
+                                  help="compare an output with a target of the same type"))
         return
     if isinstance(expr, PortRef):
         port = view.port(Endpoint(instance=expr.instance, port=expr.port))
         if port is None:
             return
         if expr.instance is not None and port.direction == "in":
-            ctx.report(report("E0201", expr.span, f"`{expr.instance}.{expr.port}` is an input; a signal reads "
-                             "outputs", label="an input port",
-                             related=[(port.span, f"`{port.name}` is declared here")],
-                             help="read the output of the box that feeds it"))
+            ctx.report(report("E0201", expr.span,
+                              f"`{expr.instance}.{expr.port}` is an input; a signal reads "
+                              "outputs", label="an input port",
+                              related=[(port.span, f"`{port.name}` is declared here")],
+                              help="read the output of the box that feeds it"))
             return
         if not in_value_function and not is_scalar(port.type):
-            ctx.report(report("E0302", expr.span, f"the signal must be a number, but `{expr.instance + '.' if expr.instance else ''}"
-                             f"{expr.port}` is a `{port.written}`",
-                             related=[(port.span, f"`{port.name}` is declared here")],
-                             help="optimise a numeric score, e.g. the output of a reward model or "
-                             "judge; compare structured values with `match(a, b)`"))
+            ctx.report(report("E0302", expr.span,
+                              f"the signal must be a number, but `{expr.instance + '.' if expr.instance else ''}"
+                              f"{expr.port}` is a `{port.written}`",
+                              related=[(port.span, f"`{port.name}` is declared here")],
+                              help="optimise a numeric score, e.g. the output of a reward model or "
+                              "judge; compare structured values with `match(a, b)`"))
         return
     if isinstance(expr, Name):
         if expr.name in view.instances and not in_value_function:

@@ -97,8 +97,11 @@ def check_sources(ctx: Context, view: DiagramView, mode: str | None,
             ok, why = view.active_port(end, mode)
             if not ok:
                 per_mode.add(("E0230", id(wire), str(end)), mode, lambda text, wire=wire, why=why: report(
-                    "E0230", wire.span, f"the wire `{wire.source} -> {wire.target}` is used{text}, but {why}", label=f"active{text}",
-                    help="restrict the wire with `when ...` to the modes where both ends exist"))
+                                                                                                          "E0230",
+                                                                                                          wire.span,
+                                                                                                          f"the wire `{wire.source} -> {wire.target}` is used{text}, but {why}",
+                                                                                                          label=f"active{text}",
+                                                                                                          help="restrict the wire with `when ...` to the modes where both ends exist"))
                 broken = True
         if not broken:
             incoming[(wire.target.instance, wire.target.port)].append(wire)
@@ -128,12 +131,12 @@ def check_sources(ctx: Context, view: DiagramView, mode: str | None,
                                  sources=sorted({str(w.source) for w in wires}))
             continue
         per_mode.add(("E0211", name, tuple(id(w) for w in wires)), mode,
-                     lambda text, name=name, port=port, wires=wires: report(
-            "E0211", wires[1].span, f"`{name}` has {len(wires)} sources{text}; an input takes exactly one unless "
-            "it declares a merge",
-            related=[(w.span, f"source: `{w.source}`") for w in wires[:1]]
-            + [(port.span, f"`{port.name}` is declared here")],
-            help=_merge_help(port)))
+                     lambda text, name=name, port=port, wires=wires: report("E0211", wires[1].span,
+                                                                            f"`{name}` has {len(wires)} sources{text}; an input takes exactly one unless "
+                                                                            "it declares a merge",
+                                                                            related=[(w.span, f"source: `{w.source}`") for w in wires[:1]]
+                                                                            + [(port.span, f"`{port.name}` is declared here")],
+                                                                            help=_merge_help(port)))
 
 
 def _merge_help(port: Port) -> str:
@@ -153,14 +156,15 @@ def check_ports(ctx: Context, ports: list[Port]) -> None:
         if port.merge is not None and not isinstance(port.type, UnknownType):
             allowed = MERGE_TYPES[port.merge]
             if not isinstance(port.type, allowed):
-                ctx.report(report("E0213", port.span, f"`merge {port.merge}` cannot combine values of type "
-                                 f"`{port.written}`",
-                                 help="sum/max/min/mean merge numbers, any/all merge Bool, "
-                                 "union/concat merge List or Set"))
+                ctx.report(report("E0213", port.span,
+                                  f"`merge {port.merge}` cannot combine values of type "
+                                  f"`{port.written}`",
+                                  help="sum/max/min/mean merge numbers, any/all merge Bool, "
+                                  "union/concat merge List or Set"))
         if port.default is not None:
             mismatch = value_in(port.default, port.type, ctx.decide)
             if mismatch is not None:
-                ctx.report(report("E0214", port.default.span or port.span, f"the default of `{port.name}` is not a "
-                                 f"`{port.written}`",
-                                 label=mismatch.reason,
-                                 help="defaults are numbers within the port's type"))
+                ctx.report(report("E0214", port.default.span or port.span,
+                                  f"the default of `{port.name}` is not a "
+                                  f"`{port.written}`", label=mismatch.reason,
+                                  help="defaults are numbers within the port's type"))

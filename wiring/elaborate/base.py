@@ -77,11 +77,12 @@ class ElaboratorBase:
         if name in self.damaged:
             return None
         if decl is not None and decl.form in want:
-            self.report(report("E0101", span, f"`{name}` is declared in `{decl.file}`, which this file "
-                              "does not import", label="not imported",
-                              related=[(decl.span, f"`{name}` is declared here")],
-                              help=f'add `import "{decl.file}"` (paths are relative to this '
-                              "file)"))
+            self.report(report("E0101", span,
+                               f"`{name}` is declared in `{decl.file}`, which this file "
+                               "does not import", label="not imported",
+                               related=[(decl.span, f"`{name}` is declared here")],
+                               help=f'add `import "{decl.file}"` (paths are relative to this '
+                               "file)"))
             return None
         if decl is not None:
             self.report(report("E0101", span, f"`{name}` is a {decl.form}, not a {what}",

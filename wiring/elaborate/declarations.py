@@ -53,9 +53,10 @@ class Declarations(Values):
             node = decl.node
             family = node.family.text
             if family not in OPTIMISER_FAMILIES:
-                self.report(report("E0108", node.family.span, f"unknown optimiser family `{family}`", label="not a family",
-                                  help=(did_you_mean(family, OPTIMISER_FAMILIES) or "")
-                                  + " families: " + ", ".join(OPTIMISER_FAMILIES)))
+                self.report(report("E0108", node.family.span,
+                                   f"unknown optimiser family `{family}`", label="not a family",
+                                   help=(did_you_mean(family, OPTIMISER_FAMILIES) or "")
+                                   + " families: " + ", ".join(OPTIMISER_FAMILIES)))
                 continue
             doc = node.doc.value if node.doc is not None else ""
             self.proposal.optimisers[decl.name] = OptimiserDecl(name=decl.name, family=family,
@@ -72,12 +73,13 @@ class Declarations(Values):
                 continue
             if not isinstance(param_type, NumType):
                 self.report(report("E0118", node.type.span, "a parameter must be a number",
-                                  help="write e.g. `param n : Nat >= 1` or `param beta : Real >= 0`"))
+                                   help="write e.g. `param n : Nat >= 1` or `param beta : Real >= 0`"))
                 continue
             default = self.expr(node.default) if node.default is not None else None
             if default is not None and self._default_cycle(decl.name, default):
-                self.report(report("E0116", bare(node.default).span, f"the value of `{decl.name}` depends on itself", label="cyclic value",
-                                  help="give one of the parameters a number"))
+                self.report(report("E0116", bare(node.default).span,
+                                   f"the value of `{decl.name}` depends on itself",
+                                   label="cyclic value", help="give one of the parameters a number"))
                 default = None
             self.proposal.params[decl.name] = Param(
                 name=decl.name, type=param_type, written=node.type.text, default=default,
@@ -135,8 +137,9 @@ class Declarations(Values):
 
     def _kind_attribute(self, first: syntax.Attr, values: dict) -> bool:
         if first.value is not None:
-            self.report(report("E0102", first.span, "the first attribute names the kind", label="a kind is a single name",
-                              help="write `component Name : kind, attribute, ...`"))
+            self.report(report("E0102", first.span, "the first attribute names the kind",
+                               label="a kind is a single name",
+                               help="write `component Name : kind, attribute, ...`"))
             return False
         kind = first.name.text
         if self.lookup(first.file, kind, first.name.span, ("kind",), "kind") is None:
@@ -249,10 +252,11 @@ class Declarations(Values):
             elif kind is syntax.Merge:
                 merge = option.operator.text
                 if merge not in MERGE_OPERATORS:
-                    self.report(report("E0213", option.operator.span, f"unknown merge operator `{merge}`",
-                                      label="not a merge operator",
-                                      help=(did_you_mean(merge, MERGE_OPERATORS) or "") +
-                                      " operators: " + ", ".join(MERGE_OPERATORS)))
+                    self.report(report("E0213", option.operator.span,
+                                       f"unknown merge operator `{merge}`",
+                                       label="not a merge operator",
+                                       help=(did_you_mean(merge, MERGE_OPERATORS) or "") +
+                                       " operators: " + ", ".join(MERGE_OPERATORS)))
                     merge = None
                 elif out:
                     self.report(report("E0213", option.span, "only inputs can merge",
@@ -273,8 +277,10 @@ class Declarations(Values):
             name = ident.text
             if allowed is not None and name not in allowed:
                 if not allowed:
-                    self.report(report("E0109", ident.span, f"`when {name}` in a diagram that declares no modes", label="no modes declared",
-                                      help="declare the diagram's modes first: `modes train, deploy`"))
+                    self.report(report("E0109", ident.span,
+                                       f"`when {name}` in a diagram that declares no modes",
+                                       label="no modes declared",
+                                       help="declare the diagram's modes first: `modes train, deploy`"))
                 else:
                     self.report(report("E0109", ident.span, f"unknown mode `{name}`",
                                       help=did_you_mean(name, allowed) or
@@ -293,9 +299,11 @@ class Declarations(Values):
                 clash = next((p for p in ports if p.name == port.name), None)
                 if clash is not None:
                     self.ambiguous_ports.add((owner, port.name))
-                    self.report(report("E0112", port.span, f"`{owner}` has two ports named `{port.name}`", label="second port",
-                                      related=[(clash.span, "first declared here")],
-                                      help="port names are unique across inputs and outputs"))
+                    self.report(report("E0112", port.span,
+                                       f"`{owner}` has two ports named `{port.name}`",
+                                       label="second port",
+                                       related=[(clash.span, "first declared here")],
+                                       help="port names are unique across inputs and outputs"))
                     continue
                 ports.append(port)
         return ports
@@ -329,7 +337,8 @@ class Declarations(Values):
             for member in node.members:
                 for ident in (member.names if type(member) is syntax.Modes else ()):
                     if ident.text in modes:
-                        self.report(report("E0112", ident.span, f"mode `{ident.text}` is declared twice"))
+                        self.report(report("E0112", ident.span,
+                                           f"mode `{ident.text}` is declared twice"))
                     else:
                         modes.append(ident.text)
             self.proposal.diagrams[decl.name] = Diagram(

@@ -82,8 +82,9 @@ class _Scope:
             return None
         arity, what = signature
         if (arity is not None and len(args) != arity) or (arity is None and not args):
-            el.report(report("E0306", span, f"`{name}` takes {arity if arity is not None else 'one or more'} "
-                            f"argument{'s' if arity != 1 else ''}, given {len(args)}"))
+            el.report(report("E0306", span,
+                             f"`{name}` takes {arity if arity is not None else 'one or more'} "
+                             f"argument{'s' if arity != 1 else ''}, given {len(args)}"))
             return None
         converted = []
         for arg in args:
@@ -98,7 +99,8 @@ class _Scope:
         el, body = self.body.el, self.body
         arg = bare(arg)
         if not (type(arg) is syntax.Ref and len(arg.parts) == 1):
-            el.report(report("E0304", arg.span, f"`{function}` compares two instances, e.g. `kl(pi, ref)`"))
+            el.report(report("E0304", arg.span,
+                             f"`{function}` compares two instances, e.g. `kl(pi, ref)`"))
             return None
         instance = arg.parts[0].text
         if instance not in body.instances:
@@ -165,9 +167,11 @@ class _DiagramBody:
         modes, notes = self._options(node)
         if name in self.instances or name in self.skipped:
             first = self.instances.get(name)
-            el.report(report("E0112", span, f"instance `{name}` is declared twice in `{self.diagram.name}`", label="second declaration",
-                            related=[(first.span if first else None, "first declared here")],
-                            help="give each instance its own name"))
+            el.report(report("E0112", span,
+                             f"instance `{name}` is declared twice in `{self.diagram.name}`",
+                             label="second declaration",
+                             related=[(first.span if first else None, "first declared here")],
+                             help="give each instance its own name"))
             return
         if name in self.outer:
             el.report(report("E0112", span, f"instance `{name}` has the name of an outer port of "
@@ -242,14 +246,18 @@ class _DiagramBody:
             return port
         if endpoint.port in self.instances:
             ports = [p.name for p in self.ports_of(self.instances[endpoint.port])]
-            self.el.report(report("E0105", endpoint.span, f"`{endpoint.port}` is an instance, not a port", label="name a port of it",
-                                 help=f"write `{endpoint.port}.<port>`; its ports: " + ", ".join(ports)))
+            self.el.report(report("E0105", endpoint.span,
+                                  f"`{endpoint.port}` is an instance, not a port",
+                                  label="name a port of it",
+                                  help=f"write `{endpoint.port}.<port>`; its ports: " + ", ".join(ports)))
             return None
         if endpoint.port in self.skipped:
             return None
-        self.el.report(report("E0105", endpoint.span, f"`{self.diagram.name}` has no outer port `{endpoint.port}`", label="not a port of the diagram",
-                             help=did_you_mean(endpoint.port, list(self.outer) + list(self.instances))
-                             or "ports: " + (", ".join(self.outer) or "none")))
+        self.el.report(report("E0105", endpoint.span,
+                              f"`{self.diagram.name}` has no outer port `{endpoint.port}`",
+                              label="not a port of the diagram",
+                              help=did_you_mean(endpoint.port, list(self.outer) + list(self.instances))
+                              or "ports: " + (", ".join(self.outer) or "none")))
         return None
 
     def _inner_endpoint(self, endpoint: Endpoint, instance: Instance) -> Port | None:
@@ -263,11 +271,13 @@ class _DiagramBody:
             guess = difflib.get_close_matches(endpoint.port, sorted(p.name for p in ports), n=1)
             if guess:
                 self.excuse(f"{instance.name}.{guess[0]}")
-            self.el.report(report("E0105", endpoint.span, f"`{instance.of}` has no port `{endpoint.port}`", instance=endpoint.instance,
-                                 related=[(box.span if box else None, f"`{instance.of}` is declared here")],
-                                 help=did_you_mean(endpoint.port, [p.name for p in ports]) or
-                                 "its ports: " + (", ".join(f"{p.direction} {p.name}" for p in ports)
-                                                  or "none")))
+            self.el.report(report("E0105", endpoint.span,
+                                  f"`{instance.of}` has no port `{endpoint.port}`",
+                                  instance=endpoint.instance,
+                                  related=[(box.span if box else None, f"`{instance.of}` is declared here")],
+                                  help=did_you_mean(endpoint.port, [p.name for p in ports]) or
+                                  "its ports: " + (", ".join(f"{p.direction} {p.name}" for p in ports)
+                                  or "none")))
         return port
 
     def _is_source(self, endpoint: Endpoint, port: Port) -> bool:
@@ -280,10 +290,11 @@ class _DiagramBody:
         source_port = self.endpoint(source)
         if source_port is not None and not self._is_source(source, source_port):
             where = "an input of a box" if source.instance else "an output of the diagram"
-            self.el.report(report("E0201", source.span, f"`{source}` is {where}; a wire starts at an output of a box "
-                                 "or an input of the diagram",
-                                 related=[(source_port.span, f"`{source.port}` is declared here")],
-                                 help="swap the ends: wires run from producer to consumer"))
+            self.el.report(report("E0201", source.span,
+                                  f"`{source}` is {where}; a wire starts at an output of a box "
+                                  "or an input of the diagram",
+                                  related=[(source_port.span, f"`{source.port}` is declared here")],
+                                  help="swap the ends: wires run from producer to consumer"))
             source_port = None
         wires = []
         for target in map(_endpoint, node.targets):
@@ -308,9 +319,10 @@ class _DiagramBody:
         if target.instance is not None:
             self.excuse(f"{target.instance}.*")
         where = "an output of a box" if target.instance else "an input of the diagram"
-        self.el.report(report("E0202", target.span, f"`{target}` is {where}; a wire ends at an input of a "
-                             "box or an output of the diagram",
-                             related=[(target_port.span, f"`{target.port}` is declared here")]))
+        self.el.report(report("E0202", target.span,
+                              f"`{target}` is {where}; a wire ends at an input of a "
+                              "box or an output of the diagram",
+                              related=[(target_port.span, f"`{target.port}` is declared here")]))
         return False
 
     def training(self, node: syntax.Train) -> Training | None:
@@ -319,9 +331,10 @@ class _DiagramBody:
         modes, notes = self._options(node)
         ok = target in self.instances
         if not ok and target not in self.skipped:
-            el.report(report("E0104", node.target.span, f"unknown instance `{target}` in `{self.diagram.name}`",
-                            help=did_you_mean(target, self.instances) or
-                            "training targets are instances of learned components"))
+            el.report(report("E0104", node.target.span,
+                             f"unknown instance `{target}` in `{self.diagram.name}`",
+                             help=did_you_mean(target, self.instances) or
+                             "training targets are instances of learned components"))
         optimiser = self.optimiser(node.optimiser)
         signal = el.expr(node.signal, _Scope(self))
         if not ok or optimiser is None or signal is None:
@@ -343,8 +356,8 @@ class _DiagramBody:
         elif kind is syntax.Call and len(node.function.parts) == 1:
             name, args = node.function.parts[0].text, node.args
         else:
-            el.report(report("E0107", span, f"expected an optimiser, found `{node.text}`", label="not an optimiser",
-                            help="write e.g. `by ppo` or `by best_of(n)`"))
+            el.report(report("E0107", span, f"expected an optimiser, found `{node.text}`",
+                             label="not an optimiser", help="write e.g. `by ppo` or `by best_of(n)`"))
             return None
         if el.lookup(node.file, name, span, ("optimiser",), "optimiser") is None:
             return None

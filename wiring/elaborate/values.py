@@ -44,10 +44,11 @@ class Values(ElaboratorBase):
             return self._reference(node, scope)
         if kind is syntax.Call:
             if scope is None:
-                self.report(report("E0110", node.span, f"function calls such as `{node.function.dotted}(...)` cannot appear "
-                                  "in a type, bound or default", label="not allowed here",
-                                  help="write the value as arithmetic over numbers and "
-                                  "parameters"))
+                self.report(report("E0110", node.span,
+                                   f"function calls such as `{node.function.dotted}(...)` cannot appear "
+                                   "in a type, bound or default", label="not allowed here",
+                                   help="write the value as arithmetic over numbers and "
+                                   "parameters"))
                 return None
             return scope.call(node.function.dotted, node.args, node.span)
         assert kind is syntax.Apply, kind
@@ -106,9 +107,10 @@ class Values(ElaboratorBase):
         if type(node) is syntax.PlainType or isinstance(base, UnknownType):
             return base
         if not isinstance(base, NumType):
-            self.report(report("E0118", node.span, f"only numbers can be refined; `{bare(node.base).text}` "
-                              "is not a number type",
-                              help="refine `Real`, `Int` or `Nat`, e.g. `Real in [0, 1]`"))
+            self.report(report("E0118", node.span,
+                               f"only numbers can be refined; `{bare(node.base).text}` "
+                               "is not a number type",
+                               help="refine `Real`, `Int` or `Nat`, e.g. `Real in [0, 1]`"))
             return UnknownType()
         refined = self._refined(node, base)
         if refined is None:
@@ -230,8 +232,9 @@ class Values(ElaboratorBase):
         members = [member.text for member in node.members]
         for i, member in enumerate(members):
             if member in members[:i]:
-                self.report(report("E0112", node.members[i].span, f"enum member `{member}` is listed twice",
-                                  help="remove the repeat"))
+                self.report(report("E0112", node.members[i].span,
+                                   f"enum member `{member}` is listed twice",
+                                   help="remove the repeat"))
         return TypeDecl(name=decl.name, form="enum", members=list(dict.fromkeys(members)),
                         span=decl.span)
 
@@ -250,8 +253,9 @@ class Values(ElaboratorBase):
         indices = [index.text for index in node.indices]
         for i, index in enumerate(node.indices):
             if index.text in indices[:i]:
-                self.report(report("E0112", index.span, f"index `{index.text}` of `{decl.name}` is named twice",
-                                  help="give each index its own name"))
+                self.report(report("E0112", index.span,
+                                   f"index `{index.text}` of `{decl.name}` is named twice",
+                                   help="give each index its own name"))
         if node.definition is None:
             return TypeDecl(name=decl.name, form="family" if indices else "opaque",
                             indices=indices, span=decl.span)
