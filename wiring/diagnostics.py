@@ -10,7 +10,6 @@ from typing import Annotated, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer, SkipValidation
 
-from .witness import Witness, shown, texts
 
 Severity = Literal["error", "warning", "note"]
 
@@ -42,7 +41,10 @@ class Related(BaseModel):
 
 # Steps of `wiring.witness`, made by the analyses (never read from input); JSON lists them as the
 # strings the text shows.
-_Witness = Annotated[Witness, SkipValidation, PlainSerializer(texts, return_type=list[str])]
+# (Each step prints itself, so this module needs nothing of `wiring.witness`, which only the
+# analyses load.)
+_Witness = Annotated[tuple, SkipValidation,
+                     PlainSerializer(lambda steps: [str(s) for s in steps], return_type=list[str])]
 
 
 class Diagnostic(BaseModel):
@@ -173,7 +175,7 @@ def render_lines(diagnostic: Diagnostic, sources: dict[str, str]) -> list[list[t
         out.append([(f"{pad}--> ", "gutter"), (str(related.span), "")])
         out += _excerpt(sources, related.span, "", "caret_note", width)
     if diagnostic.witness:
-        out.append([("witness", "note"), (": " + shown(diagnostic.witness), "")])
+        out.append([("witness", "note"), (": " + " -> ".join(map(str, diagnostic.witness)), "")])
     if diagnostic.why:
         out.append([("why", "note"), (f": {diagnostic.why}", "")])
     for note in diagnostic.notes:
