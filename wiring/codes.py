@@ -586,7 +586,8 @@ diagram Outer {
         usage=True,
         label="not a readable file"),
     # --------------------------------------------------------------------------- findings
-    # Findings of `wiring lint`: the alignment analyses (ANALYSES.md numbering in brackets).
+    # Findings of `wiring lint`: the alignment analyses (docs/analyses.md; the bracketed numbers
+    # are the criteria of the project's analysis brief).
     "S0101": Code(
         "optimisation pressure on a learned proxy (Goodhart) [A2]",
         "A training statement optimises an agent against a signal computed by a learned "
@@ -1347,8 +1348,10 @@ diagram D {
 }
 
 
-# Each entry holds all it is; this only writes its key into it.
-CODES = {key: replace(entry, code=key) for key, entry in CODES.items()}
+# Each entry holds all it is; this writes its key into it, and the letter's severity into a W code
+# (E codes are errors by default; an S code states its own).
+CODES = {key: replace(entry, code=key, **({"severity": "warning"} if key[0] == "W" else {}))
+         for key, entry in CODES.items()}
 
 
 def explain(code: str) -> str:

@@ -5,7 +5,10 @@
 - which diagrams are top diagrams (the rule: a diagram of the main file that no diagram
   instantiates; imported diagrams are never top), and which one is drawn or analysed by default;
 - flattening: nested diagrams substituted by their contents (operadic substitution), wires joined
-  through their boundaries, down to a given depth.
+  through their boundaries, down to a given depth (`flatten`, and `outer_port`, the pseudo-box
+  of an outer port among the leaves);
+- what a name in an `allow ... on X` or an assertion stands for in a flattened diagram
+  (`resolve`): elaboration reports names it cannot resolve, the assertions read what it finds.
 
 The checker, the analyses and the renderer all read these; none has a copy of its own.
 """

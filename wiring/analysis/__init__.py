@@ -1,7 +1,8 @@
 """Stage 4: the alignment analyses, on a checked proposal.
 
-`lint` runs every analysis and the proposal's assertions and applies its acknowledgements;
-`analyze` adds the incentive report and the quantitative bounds.
+`analyse` runs every analysis, the incentive criteria and the proposal's assertions on one
+diagram, and applies its acknowledgements: what `wiring lint` and `wiring analyze` print
+(`analyze` adds the quantitative bounds of `bounds.bounds(analysis.system)`).
 """
 
 from __future__ import annotations

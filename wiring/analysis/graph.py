@@ -1,8 +1,9 @@
 """The system graph the analyses read: a checked diagram flattened to its leaf boxes.
 
 Nesting is kept in the model; analyses need the leaf boxes and the data that flows between
-them, so this module substitutes every nested diagram by its contents (operadic substitution),
-joining the wires that meet at a nested diagram's boundary. Box paths name the nesting
+them, so `build` reads the diagram flattened by `wiring.structure.flatten` (every nested
+diagram substituted by its contents, the wires that meet at a boundary joined). Box paths name
+the nesting
 (`deployment.monitor`). Outer ports of the top diagram become pseudo-boxes `in:NAME` and
 `out:NAME`.
 

@@ -1,4 +1,5 @@
-"""The structural analyses (ANALYSES.md A2, A4-A11, A16, A17) as findings with witnesses.
+"""The structural analyses (docs/analyses.md; criteria A2, A4-A11, A16, A17 of the project's
+analysis brief) as findings with witnesses.
 
 Each analysis is a function of the System graph: kinds and their ancestors, trust, learned,
 held-out, provenance, modes and optimisation wires. None of them looks at a name.
@@ -257,7 +258,7 @@ def _fewest_gates(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) ->
 
 def _effective_depth(system: System, path: list[str], gates: set[str]) -> list[str]:
     """The largest set of the path's gates that are pairwise provenance-disjoint and of which
-    none informs another (ANALYSES.md A8). The gated content itself flows from gate to gate
+    none informs another (criterion A8). The gated content itself flows from gate to gate
     along the path; a gate informs another when its output reaches it by another route (a
     verdict relayed to the next layer)."""
     layers = [n for n in path if n in gates][:14]

@@ -1,4 +1,4 @@
-"""Stage 3: the wiring rules of DESIGN.md section 2 on an elaborated model.
+"""Stage 3: the wiring rules (docs/language.md, "Diagrams") on an elaborated model.
 
 Per diagram and per mode: every inner input and outer output has exactly one source (or a
 declared merge, or a default); wires are well-typed (subtyping, intervals, indices); feedback

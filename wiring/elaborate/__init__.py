@@ -1,8 +1,10 @@
 """Stage 2: syntax nodes to the model. Resolves names, imports, parameters and types.
 
-Input: the parsed files of a program in dependency order. Output: a `Proposal`, the
-diagnostics, and the set of ports whose wiring was broken by an earlier error (so the checker
-does not report them as unconnected: one mistake, one diagnostic).
+Input: a `Program` (its parsed files in dependency order). Output: a `Proposal`, the
+diagnostics, the ports whose wiring an earlier error already accounts for (`excused`) and the
+boxes whose declarations were broken (`broken`), so that the checker reports neither: one
+mistake, one diagnostic. Last, `references` resolves the boxes that acknowledgements and
+assertions name.
 
 The elaborator's methods are grouped by what they elaborate, each group a class in its own
 module, built on the one before: base (declarations by name, what each file sees, metadata),

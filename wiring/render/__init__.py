@@ -8,6 +8,7 @@ A picture is made in stages, one module each:
 - `draw`: the scene as a DOT syntax tree (`labels` makes its HTML-like labels, `style` holds
   colours, kind families and fonts);
 - `dot`: the DOT syntax tree and its one printer, with all quoting and escaping;
+- `joined`: the wires of a flattened drawing, from `wiring.structure.flatten`;
 - `graphviz`: finding and running `dot`.
 
 `to_dot` is a pure function of the model: the same proposal and options give byte-identical
