@@ -106,18 +106,23 @@ def dependency_relation(graph: PortGraph, order: list[tuple],
     return pairs
 
 
-def check_loops(ctx: Context, diagram: Diagram, graph: PortGraph, mode: str | None,
-                per_mode: PerMode) -> None:
+def cycles(graph):
+    """One cycle (its edges) of each strongly connected part of a networkx graph that has one,
+    a node with an edge to itself included: (the part, the cycle)."""
     import networkx as nx
 
-    instances = {i.name: i for i in diagram.instances}
-    full = graph.networkx()
-    for component in nx.strongly_connected_components(full):
+    for component in nx.strongly_connected_components(graph):
         if len(component) == 1:
             (node,) = component
-            if not full.has_edge(node, node):
+            if not graph.has_edge(node, node):
                 continue
-        cycle = nx.find_cycle(full.subgraph(component))
+        yield component, nx.find_cycle(graph.subgraph(component))
+
+
+def check_loops(ctx: Context, diagram: Diagram, graph: PortGraph, mode: str | None,
+                per_mode: PerMode) -> None:
+    instances = {i.name: i for i in diagram.instances}
+    for component, cycle in cycles(graph.networkx()):
         boxes: list[str] = []
         wires: list[Wire] = []
         for tail, head in cycle:
@@ -131,7 +136,8 @@ def check_loops(ctx: Context, diagram: Diagram, graph: PortGraph, mode: str | No
         first = min(wires, key=lambda w: (w.span.line, w.span.column) if w.span else (0, 0))
         ring = " -> ".join(f"`{b}`" for b in boxes + boxes[:1])
         per_mode.add(("E0220", frozenset(component)), mode,
-                     lambda text, ring=ring, first=first, boxes=boxes: report("E0220", first.span,
-                                                                              f"algebraic loop{text}: {ring} feeds back with no stateful box or delay",
-                                                                              related=[(instances[b].span, f"`{b}` is instantaneous") for b in boxes
-                                                                              if b in instances]))
+                     lambda text, ring=ring, first=first, boxes=boxes: report(
+                         "E0220", first.span,
+                         f"algebraic loop{text}: {ring} feeds back with no stateful box or delay",
+                         related=[(instances[b].span, f"`{b}` is instantaneous")
+                                  for b in boxes if b in instances]))

@@ -14,6 +14,7 @@ from ..model import (
 )
 from ..types import names_in, subtype
 from .context import Context
+from .loops import cycles
 
 # ---------------------------------------------------------------------- interfaces, nesting
 
@@ -85,17 +86,12 @@ def nesting_order(ctx: Context) -> list[str]:
         for other in inner:
             graph.add_edge(name, other)
     cyclic: set[str] = set()
-    for component in nx.strongly_connected_components(graph):
-        if len(component) == 1:
-            (name,) = component
-            if not graph.has_edge(name, name):
-                continue
-        cycle = nx.find_cycle(graph.subgraph(component))
+    for component, cycle in cycles(graph):
         chain = [tail for tail, _ in cycle] + [cycle[0][0]]
         last, closing = cycle[-1]
         where = next(i.span for i in proposal.diagrams[last].instances if i.of == closing)
         ctx.report(report("E0240", where, "a diagram contains itself: " +
-                         " -> ".join(f"`{c}`" for c in chain)))
+                          " -> ".join(f"`{c}`" for c in chain)))
         cyclic |= component
     acyclic = graph.subgraph(n for n in graph if n not in cyclic)
     return list(reversed(list(nx.lexicographical_topological_sort(acyclic)))) + sorted(cyclic)

@@ -96,12 +96,12 @@ def check_sources(ctx: Context, view: DiagramView, mode: str | None,
         for end in (wire.source, wire.target):
             ok, why = view.active_port(end, mode)
             if not ok:
-                per_mode.add(("E0230", id(wire), str(end)), mode, lambda text, wire=wire, why=why: report(
-                                                                                                          "E0230",
-                                                                                                          wire.span,
-                                                                                                          f"the wire `{wire.source} -> {wire.target}` is used{text}, but {why}",
-                                                                                                          label=f"active{text}",
-                                                                                                          help="restrict the wire with `when ...` to the modes where both ends exist"))
+                per_mode.add(("E0230", id(wire), str(end)), mode,
+                             lambda text, wire=wire, why=why: report(
+                                 "E0230", wire.span, f"the wire `{wire.source} -> "
+                                 f"{wire.target}` is used{text}, but {why}",
+                                 label=f"active{text}", help="restrict the wire with `when ...` "
+                                 "to the modes where both ends exist"))
                 broken = True
         if not broken:
             incoming[(wire.target.instance, wire.target.port)].append(wire)
@@ -131,12 +131,12 @@ def check_sources(ctx: Context, view: DiagramView, mode: str | None,
                                  sources=sorted({str(w.source) for w in wires}))
             continue
         per_mode.add(("E0211", name, tuple(id(w) for w in wires)), mode,
-                     lambda text, name=name, port=port, wires=wires: report("E0211", wires[1].span,
-                                                                            f"`{name}` has {len(wires)} sources{text}; an input takes exactly one unless "
-                                                                            "it declares a merge",
-                                                                            related=[(w.span, f"source: `{w.source}`") for w in wires[:1]]
-                                                                            + [(port.span, f"`{port.name}` is declared here")],
-                                                                            help=_merge_help(port)))
+                     lambda text, name=name, port=port, wires=wires: report(
+                         "E0211", wires[1].span, f"`{name}` has {len(wires)} sources{text}; an "
+                         "input takes exactly one unless it declares a merge",
+                         related=[(w.span, f"source: `{w.source}`") for w in wires[:1]]
+                         + [(port.span, f"`{port.name}` is declared here")],
+                         help=_merge_help(port)))
 
 
 def _merge_help(port: Port) -> str:
