@@ -134,3 +134,29 @@ def test_sympy_is_not_imported_for_constant_types():
 def test_numbers_are_exact():
     # 0.1 + 0.2 is exactly 0.3 in the checker, whatever floating point says.
     assert codes(wire("Real in [0, 0.1 + 0.2]", "Real in [0, 0.3]")) == []
+
+
+@pytest.mark.parametrize("declaration, shown", [
+    ("param alpha : Real in [0, 1] = 1.5", "outside [0, 1]"),
+    ("param n : Nat >= 1 = 0", "outside [1, inf]"),
+    ("param q : Prob = -0.2", "outside [0, 1]"),
+    ("param k : Int = 1.5", "1.5 is not an integer"),
+])
+def test_a_parameter_value_outside_its_type_is_an_error_where_it_is_declared(declaration, shown):
+    value = declaration.rsplit("= ", 1)[1]
+    text = declaration + "\n"
+    result = wiring.check_text(text)
+    assert [(d.code, d.label) for d in result.diagnostics] == [("E0124", shown)]
+    span = result.diagnostics[0].span
+    assert text.split("\n")[span.line - 1][span.column - 1:span.end_column - 1] == value
+
+
+def test_a_bad_parameter_value_is_reported_once_not_again_where_it_is_used():
+    text = "param q : Prob = -0.2\ncomponent A : auditor, human, miss = q {\n}\n"
+    assert [d.code for d in wiring.check_text(text).diagnostics] == ["E0124"]
+
+
+def test_parameter_values_inside_their_types_or_undecided_pass():
+    for text in ("param a : Real in [0, 1] = 0.5", "param n : Nat = 3\nparam m : Nat <= n = n",
+                 "param a : Real >= 0\nparam b : Real >= 0 = a - 5"):   # bounds cannot decide
+        assert wiring.check_text(text + "\n").ok, text

@@ -248,6 +248,15 @@ CODES: dict[str, Code] = {
         "(`param q : Prob`).",
         "component Audit : auditor, human, coverage = 2 {\n}\n",
         label="out of range"),
+    "E0124": Code(
+        "parameter value outside its type",
+        "A parameter's value must be a value of its declared type: `param alpha : Real in [0, 1] = "
+        "1.5`, `param n : Nat >= 1 = 0` and `param q : Prob = -0.2` are errors where they are "
+        "declared, not later where the parameter is used. A value written in other parameters is "
+        "checked when the bounds decide it.",
+        "param alpha : Real in [0, 1] = 1.5\n",
+        label="outside {interval}",
+        help="give a value inside {interval}, or widen the type"),
     # ----------------------------------------------------------------------------- wiring
     "E0201": Code(
         "a wire starts at an input",

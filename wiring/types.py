@@ -421,5 +421,7 @@ def value_in(value: Expr, t: Type, decide: Decider) -> Mismatch | None:
         pass
     found = _interval_within(point, t, decide)
     if found is not None:
-        return Mismatch("E0214", f"{show_expr(value)} is outside {show_interval(t)}")
+        # "E0206" when the bounds cannot decide it (a value written in other parameters)
+        return Mismatch("E0214" if found.code == "E0204" else "E0206",
+                        f"{show_expr(value)} is outside {show_interval(t)}")
     return None

@@ -11,6 +11,7 @@ from ..model import (MERGE_OPERATORS, OPTIMISER_FAMILIES, TRUST_LEVELS, Attribut
 from ..names import did_you_mean
 from ..structure import kind_chain
 from ..syntax import bare
+from ..types import show_expr, show_interval, value_in
 from .values import Values
 
 FLAGS = ("learned", "frozen", "stateful", "instantaneous", "heldout") + TRUST_LEVELS
@@ -81,9 +82,26 @@ class Declarations(Values):
                                    f"the value of `{decl.name}` depends on itself",
                                    label="cyclic value", help="give one of the parameters a number"))
                 default = None
+            if default is not None and not self._value_fits(decl.name, node, default, param_type):
+                default = None   # unknown from here on: its uses stay silent
             self.proposal.params[decl.name] = Param(
                 name=decl.name, type=param_type, written=node.type.text, default=default,
                 span=decl.span)
+
+    def _value_fits(self, name: str, node, value: Expr, param_type: NumType) -> bool:
+        """Whether a parameter's value is a value of its type; E0124 where it is not."""
+        mismatch = value_in(value, param_type, self.decider())
+        if mismatch is None or mismatch.code == "E0206":
+            return True   # inside, or written in parameters whose bounds cannot decide it
+        integer = "integer" in mismatch.reason
+        self.report(report("E0124", bare(node.default).span,
+                           f"`{name}` is {show_expr(value)}, outside its type "
+                           f"`{node.type.text}`",
+                           label=mismatch.reason if integer else None,
+                           help="give an integer value, or declare it `Real`" if integer else None,
+                           related=[(node.type.span, f"`{name}` is declared `{node.type.text}`")],
+                           interval=show_interval(param_type)))
+        return False
 
     def _default_cycle(self, name: str, default: Expr) -> bool:
         """Whether a parameter's value refers back to it through other parameters' values."""
