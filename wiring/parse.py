@@ -169,6 +169,11 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
                       "parameter, or simplify the expression"), exc.line
     if isinstance(exc, UnexpectedCharacters):
         char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        if char == '"':   # a quote that starts no string: the string is not closed on its line
+            return report("E0002", _span_at(path, exc.line, exc.column),
+                          "this string is not closed", label="the string opens here",
+                          help='close it with `"` on the same line (a string does not run on '
+                          "to the next line; write `\\n` for a line break)"), exc.line
         shown = repr(char)[1:-1] if not char.isprintable() else char
         help = ("strings are written in double quotes" if char == "'" else
                 "names use letters, digits and `_`; comments start with `#`")
@@ -193,7 +198,7 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
                             if token.type != "_NL" else 1)
         glued = _glued_keyword(str(token), accepted) if token.type == "NAME" else None
         help = (f"did you mean `{glued} {str(token)[len(glued):]}`? a keyword is followed by a "
-                "space" if glued else
+                "space" if glued else _comment_help(text, token) or
                 "see `wiring explain E0001` and the language reference in docs/language.md")
         return report("E0001", span, f"expected {expected}, found {_describe_token(token)}",
                      expected=expected, help=help), line
@@ -202,6 +207,14 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
     return report("E0001", _span_at(path, len(lines), len(lines[-1]) + 1),
                   "the file ends in the middle of a declaration", label="unfinished",
                   help="close every `{`, `(` and `[`"), len(lines)
+
+
+def _comment_help(text: str, token) -> str | None:
+    """`//` or `/*` where a comment was meant."""
+    start = getattr(token, "start_pos", None)
+    if str(token) == "/" and start is not None and text[start + 1:start + 2] in ("/", "*"):
+        return "comments start with `#` and run to the end of the line"
+    return None
 
 
 def _glued_keyword(word: str, accepted: set[str]) -> str | None:

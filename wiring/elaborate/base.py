@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from .. import syntax
 from ..diagnostics import Diagnostic, Span, report
-from ..model import Allow, Assertion, Proposal
+from ..model import OPTIMISER_FAMILIES, Allow, Assertion, Proposal
 from ..names import did_you_mean
-from ..sources import PRELUDE, Program, std_declaring
+from ..sources import PRELUDE, STD, Program, std_declaring
 from ..types import Decider
 
 BUILTIN_TYPES = ("Real", "Int", "Nat", "Bool", "Prob", "Text", "List", "Set", "Dist")
@@ -30,6 +30,20 @@ class Declaration:
     file: str
     node: syntax.Declaration
     span: Span  # of its name
+
+
+def _twice_help(existing: Declaration, name: str) -> str:
+    """What to do about a name declared twice: a built-in or a library declaration is there to
+    be used as it is."""
+    if existing.file == PRELUDE:
+        family = f" of the `{existing.node.family.text}` family" \
+            if existing.form == "optimiser" else ""
+        return (f"`{name}` is a built-in {existing.form}{family}: use it as it is (delete this "
+                "declaration), or choose another name")
+    if existing.file.startswith(STD):
+        return (f"`{existing.file}` declares `{name}`: delete this declaration to use the "
+                "library's, or choose another name")
+    return "rename one of them; all declarations of a proposal and its imports share one namespace"
 
 
 class ElaboratorBase:
@@ -96,8 +110,13 @@ class ElaboratorBase:
         suggestion = did_you_mean(name, candidates)
         if not suggestion and (module := std_declaring(name)):
             suggestion = f'`{name}` is in the standard library: add `import "{module}"`'
+        declare = f"declare it with `{_DECLARE.get(what, what)}`"
+        if what == "optimiser":   # a name close to a built-in may still be a new optimiser
+            declare = f"declare it with `optimiser {name} : family` (families: " + \
+                ", ".join(OPTIMISER_FAMILIES) + ")"
+            suggestion = f"{suggestion} Or {declare}" if suggestion else ""
         self.report(report(_UNKNOWN_CODE.get(what, "E0101"), span, f"unknown {what} `{name}`",
-                          help=suggestion or f"declare it with `{_DECLARE.get(what, what)}`"))
+                           help=suggestion or declare))
         return None
 
     def of_form(self, form: str) -> list[Declaration]:
@@ -121,18 +140,26 @@ class ElaboratorBase:
         name = item.name.text
         span = item.name.span
         existing = self.decls.get(name)
-        if existing is not None:
+        if existing is not None and self._same_builtin_optimiser(existing, form, item):
+            self.decls[name] = Declaration(name, form, file, item, span)   # its words win
+        elif existing is not None:
             self.report(report(
                 "E0111", span, f"`{name}` is declared twice",
                 related=[(existing.span, "first declared here")],
-                help="rename one of them; all declarations of a proposal and its "
-                "imports share one namespace"))
+                help=_twice_help(existing, name)))
         elif name in BUILTIN_TYPES:
             self.report(report("E0111", span, f"`{name}` is a built-in type and cannot be "
                               "declared again", label="built-in name",
                               help="choose another name"))
         else:
             self.decls[name] = Declaration(name, form, file, item, span)
+
+    @staticmethod
+    def _same_builtin_optimiser(existing: Declaration, form: str, item) -> bool:
+        """A proposal may declare a built-in optimiser again with its family (the docs'
+        `optimiser dpo : gradient`, written before `dpo` was built in, keeps working)."""
+        return form == existing.form == "optimiser" and existing.file == PRELUDE and \
+            item.family.text == existing.node.family.text
 
     def metadata(self, item: syntax.Statement, diagram: str | None = None) -> None:
         kind = type(item)

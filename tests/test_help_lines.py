@@ -1,0 +1,73 @@
+"""Help lines that point at the actual fix (issue 10, item 10): each case once misled a newcomer."""
+
+import wiring
+
+_TRAINED = """type P
+component Pi : policy, learned {
+  in p : P
+  out q : Real
+}
+diagram D {
+  in p : P
+  pi = Pi
+  p -> pi.p
+  train pi by OPTIMISER maximising pi.q
+}
+"""
+
+
+def _only(text: str, path: str = "<string>"):
+    result = wiring.check_text(text, path)
+    assert len(result.diagnostics) == 1, result.report()
+    return result.diagnostics[0]
+
+
+def test_dpo_is_a_built_in_optimiser_of_the_gradient_family():
+    result = wiring.check_text(_TRAINED.replace("OPTIMISER", "dpo"))
+    assert result.ok, result.report()
+    assert result.proposal.diagrams["D"].trainings[0].family == "gradient"
+
+
+def test_a_built_in_optimiser_may_be_declared_again_with_its_family():
+    text = 'optimiser dpo : gradient "as the docs declare it"\n' + _TRAINED.replace("OPTIMISER", "dpo")
+    assert wiring.check_text(text).ok
+
+
+def test_a_built_in_optimiser_declared_with_another_family_says_what_it_is():
+    found = _only("optimiser sgd : rl\n")
+    assert found.code == "E0111"
+    assert found.help.startswith("`sgd` is a built-in optimiser of the `gradient` family")
+
+
+def test_an_unknown_optimiser_says_how_to_declare_one():
+    near = _only(_TRAINED.replace("OPTIMISER", "dpx"))
+    assert near.code == "E0107" and near.help.startswith("did you mean `dpo`? Or declare it with "
+                                                         "`optimiser dpx : family` (families: ")
+    far = _only(_TRAINED.replace("OPTIMISER", "zork"))
+    assert far.help.startswith("declare it with `optimiser zork : family` (families: gradient")
+
+
+def test_a_type_the_library_declares_says_to_use_the_librarys(tmp_path):
+    path = tmp_path / "p.wd"
+    path.write_text('import "std/core.wd"\ntype Response\n')
+    found = [d for d in wiring.check_file(str(path)).diagnostics if d.code == "E0111"]
+    assert len(found) == 1
+    assert found[0].help == ("`std/core.wd` declares `Response`: delete this declaration to use "
+                             "the library's, or choose another name")
+
+
+def test_an_unclosed_string_says_so_and_where_it_opens():
+    found = _only('proposal "RLHF\ntype A\n')
+    assert (found.code, found.message, found.label) == \
+        ("E0002", "this string is not closed", "the string opens here")
+    assert (found.span.line, found.span.column) == (1, 10)
+    assert found.help.startswith('close it with `"` on the same line')
+
+
+def test_a_c_style_comment_says_how_comments_are_written():
+    for comment in ("// a comment", "/* a comment */"):
+        found = _only(f"type A\n{comment}\ntype B\n")
+        assert found.code == "E0001"
+        assert found.help == "comments start with `#` and run to the end of the line"
+    # division itself is not mistaken for a comment
+    assert "comments" not in _only("type A\nparam x : Real = 1 / \n").help
