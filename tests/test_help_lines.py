@@ -71,3 +71,12 @@ def test_a_c_style_comment_says_how_comments_are_written():
         assert found.help == "comments start with `#` and run to the end of the line"
     # division itself is not mistaken for a comment
     assert "comments" not in _only("type A\nparam x : Real = 1 / \n").help
+
+
+def test_a_word_used_for_a_keyword_is_told_the_keyword():
+    # `input a : A` is not `in put`: a name already follows, so the word stands for `in`
+    for word, keyword in (("input", "in"), ("output", "out")):
+        found = _only(f"type A\ncomponent X : policy {{\n  {word} a : A\n}}\n")
+        assert found.help == f"did you mean `{keyword}`? write `{keyword} a : A`"
+    # a keyword glued to the name it declares is still split
+    assert _only("typePrompt\n").help.startswith("did you mean `type Prompt`?")

@@ -197,8 +197,7 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
             span = _span_at(path, token.line, token.column, max(len(str(token)), 1)
                             if token.type != "_NL" else 1)
         glued = _glued_keyword(str(token), accepted) if token.type == "NAME" else None
-        help = (f"did you mean `{glued} {str(token)[len(glued):]}`? a keyword is followed by a "
-                "space" if glued else _comment_help(text, token) or
+        help = (_keyword_help(text, token, glued) if glued else _comment_help(text, token) or
                 "see `wiring explain E0001` and the language reference in docs/language.md")
         return report("E0001", span, f"expected {expected}, found {_describe_token(token)}",
                      expected=expected, help=help), line
@@ -207,6 +206,16 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
     return report("E0001", _span_at(path, len(lines), len(lines[-1]) + 1),
                   "the file ends in the middle of a declaration", label="unfinished",
                   help="close every `{`, `(` and `[`"), len(lines)
+
+
+def _keyword_help(text: str, token, keyword: str) -> str:
+    """A word that starts with a keyword: the keyword glued to a name (`typePrompt`), or a word
+    used for the keyword (`input a : A`, where a name already follows)."""
+    word = str(token)
+    after = text[token.end_pos:].split("\n", 1)[0].strip()
+    if after[:1].isalpha() or after[:1] == "_":
+        return f"did you mean `{keyword}`? write `{keyword} {after}`"
+    return f"did you mean `{keyword} {word[len(keyword):]}`? a keyword is followed by a space"
 
 
 def _comment_help(text: str, token) -> str | None:
