@@ -136,19 +136,24 @@ def check_sources(ctx: Context, view: DiagramView, mode: str | None,
                          "input takes exactly one unless it declares a merge",
                          related=[(w.span, f"source: `{w.source}`") for w in wires[:1]]
                          + [(port.span, f"`{port.name}` is declared here")],
-                         help=_merge_help(port)))
+                         help=_merge_help(port, wires, diagram.modes)))
 
 
-def _merge_help(port: Port) -> str:
-    """How to give an input several sources: the merges its type allows, or, for values that
-    do not combine (a response, a transcript), a box that chooses between them."""
+def _merge_help(port: Port, wires: list[Wire], modes: list[str]) -> str:
+    """How to give an input several sources: in a diagram with modes, first the modes each wire
+    belongs to; then the merges its type allows, or, for values that do not combine (a
+    response, a transcript), a box that chooses between them."""
+    first = (f"if the sources belong to different modes, restrict each wire to its own: "
+             f"`{wires[0].source} -> {wires[0].target} when {modes[0]}`; otherwise "
+             if modes else "")
     fitting = [m for m in MERGE_OPERATORS if isinstance(port.type, MERGE_TYPES[m])]
     if fitting:
-        return (f"keep one wire, or declare how values combine: `in {port.name} : {port.written} "
-                f"merge {fitting[0]}`" + (f" (or {', '.join(fitting[1:])})" if fitting[1:] else ""))
-    return (f"keep one wire: values of `{port.written}` do not merge, so route the sources through "
-            f"a box that chooses one, e.g. `component Pick : router {{ in a : {port.written}; "
-            f"in b : {port.written}; out chosen : {port.written} }}`")
+        return (f"{first}keep one wire, or declare how values combine: `in {port.name} : "
+                f"{port.written} merge {fitting[0]}`"
+                + (f" (or {', '.join(fitting[1:])})" if fitting[1:] else ""))
+    return (f"{first}keep one wire: values of `{port.written}` do not merge, so route the sources "
+            f"through a box that chooses one, e.g. `component Pick : router {{ in a : "
+            f"{port.written}; in b : {port.written}; out chosen : {port.written} }}`")
 
 
 def check_ports(ctx: Context, ports: list[Port]) -> None:
