@@ -93,3 +93,14 @@ def test_two_sources_in_a_diagram_with_modes_suggest_when_first():
     # without modes, the help is about merging or choosing, as before
     plain = _only(text.replace("  modes train, deploy\n", ""))
     assert plain.help.startswith("keep one wire")
+
+
+def test_an_unknown_kind_far_from_every_kind_lists_the_kinds_by_family():
+    found = _only("type A\ncomponent X : supervisor {\n  in a : A\n}\n")
+    assert found.code == "E0102" and "sensor" not in found.help.split(";")[0]
+    assert found.help.startswith("the kinds: agent (policy, debater, adversary); evaluator "
+                                 "(reward_model, preference_model, judge, critic, monitor, "
+                                 "overseer")
+    # a typo still gets its "did you mean"
+    assert _only("type A\ncomponent X : moniter {\n  in a : A\n}\n").help == \
+        "did you mean `monitor`?"

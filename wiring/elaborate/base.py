@@ -9,6 +9,7 @@ from ..diagnostics import Diagnostic, Span, report
 from ..model import OPTIMISER_FAMILIES, Allow, Assertion, Proposal
 from ..names import did_you_mean
 from ..sources import PRELUDE, STD, Program, std_declaring
+from ..structure import kind_chain
 from ..types import Decider
 
 BUILTIN_TYPES = ("Real", "Int", "Nat", "Bool", "Prob", "Text", "List", "Set", "Dist")
@@ -30,6 +31,15 @@ class Declaration:
     file: str
     node: syntax.Declaration
     span: Span  # of its name
+
+
+def _close(name: str, suggestion: str) -> bool:
+    """Whether a "did you mean" names something spelled nearly as `name` (a typo), rather than
+    merely sharing letters with it."""
+    import difflib
+
+    guess = suggestion.partition("`")[2].partition("`")[0]
+    return bool(guess) and difflib.SequenceMatcher(None, name, guess).ratio() >= 0.75
 
 
 def _twice_help(existing: Declaration, name: str) -> str:
@@ -81,6 +91,19 @@ class ElaboratorBase:
             visible[name] = seen
         return visible
 
+    def _kinds_by_family(self) -> str:
+        """The kinds declared so far, each family (a kind without a parent) with its members."""
+        families: dict[str, list[str]] = {}
+        for kind in self.proposal.kinds:
+            chain = kind_chain(self.proposal.kinds, kind)
+            families.setdefault(chain[-1], [])
+            if kind != chain[-1]:
+                families[chain[-1]].append(kind)
+        return "the kinds: " + "; ".join(
+            f"{root} ({', '.join(members)})" if members else root
+            for root, members in families.items()) + \
+            "; or declare a new one under its family, e.g. `kind NAME : evaluator`"
+
     def lookup(self, file: str, name: str, span: Span, want: tuple[str, ...],
                what: str) -> Declaration | None:
         """The declaration `name` of one of the forms `want`, as seen from `file`, or a
@@ -108,6 +131,8 @@ class ElaboratorBase:
         if "type" in want:
             candidates += BUILTIN_TYPES
         suggestion = did_you_mean(name, candidates)
+        if what == "kind" and not _close(name, suggestion):
+            suggestion = self._kinds_by_family()   # `supervisor` is no `sensor`
         if not suggestion and (module := std_declaring(name)):
             suggestion = f'`{name}` is in the standard library: add `import "{module}"`'
         declare = f"declare it with `{_DECLARE.get(what, what)}`"
