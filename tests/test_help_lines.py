@@ -104,3 +104,18 @@ def test_an_unknown_kind_far_from_every_kind_lists_the_kinds_by_family():
     # a typo still gets its "did you mean"
     assert _only("type A\ncomponent X : moniter {\n  in a : A\n}\n").help == \
         "did you mean `monitor`?"
+
+
+def test_a_missing_closing_brace_is_one_error_at_the_brace():
+    text = ("type A\ncomponent X : policy {\n  in a : A\n\ncomponent Y : policy {\n  in b : A\n}\n"
+            "diagram D {\n  in a : A\n  y = Y\n  a -> y.b\n}\n")
+    found = _only(text)
+    assert (found.code, found.message, found.label) == \
+        ("E0001", "`component X : policy {` is not closed", "opened here")
+    assert (found.span.line, found.span.column) == (2, 22)
+    assert found.help == "add `}` before line 5"
+    assert [(r.span.line, r.message) for r in found.related] == \
+        [(5, "the next declaration starts here")]
+    at_end = _only("type A\ndiagram D {\n  in a : A\n")
+    assert (at_end.message, at_end.help) == \
+        ("`diagram D {` is not closed", "add `}` at the end of the file")

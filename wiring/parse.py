@@ -196,6 +196,9 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
             line = token.line
             span = _span_at(path, token.line, token.column, max(len(str(token)), 1)
                             if token.type != "_NL" else 1)
+        unclosed = _unclosed_brace(path, text, token, accepted)
+        if unclosed is not None:
+            return unclosed
         glued = _glued_keyword(str(token), accepted) if token.type == "NAME" else None
         help = (_keyword_help(text, token, glued) if glued else _comment_help(text, token) or
                 "see `wiring explain E0001` and the language reference in docs/language.md")
@@ -206,6 +209,29 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
     return report("E0001", _span_at(path, len(lines), len(lines[-1]) + 1),
                   "the file ends in the middle of a declaration", label="unfinished",
                   help="close every `{`, `(` and `[`"), len(lines)
+
+
+def _unclosed_brace(path: str, text: str, token, accepted: set[str]):
+    """A declaration that starts at the beginning of a line where a `}` could close the one
+    before: that `{` was never closed. Reported at the brace, with the line of the unclosed
+    declaration, so that recovery skips it rather than the declaration that follows."""
+    at_end = token.type == "$END"
+    start = len(text) if at_end else getattr(token, "start_pos", None)
+    if "RBRACE" not in accepted or start is None or not at_end and (
+            token.column != 1 or not _ITEM_START.match(text, start)):
+        return None
+    opening = text.rfind("{", 0, start)
+    if opening < 0:
+        return None
+    line = text.count("\n", 0, opening) + 1
+    column = opening - text.rfind("\n", 0, opening)
+    owner = text[text.rfind("\n", 0, opening) + 1:opening].strip()   # `component X : policy`
+    next_one = [] if at_end else [(_span_at(path, token.line, 1, len(str(token))),
+                                   "the next declaration starts here")]
+    return report("E0001", _span_at(path, line, column), f"`{owner} {{` is not closed",
+                  label="opened here", related=next_one,
+                  help="add `}` at the end of the file" if at_end else
+                  f"add `}}` before line {token.line}"), line
 
 
 def _keyword_help(text: str, token, keyword: str) -> str:
