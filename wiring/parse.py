@@ -280,7 +280,7 @@ def parse(path: str, text: str) -> ParsedFile:
             result.syntax = _nodes(working, document)
             return result
         except (UnexpectedInput, _NestingTooDeep) as exc:
-            diagnostic, line = _syntax_diagnostic(path, text, exc)
+            diagnostic, line = _syntax_diagnostic(path, working, exc)
             result.diagnostics.append(diagnostic)
             starts = [m.start() for m in _ITEM_START.finditer(working)]
             offset = _offset_of_line(working, line)
