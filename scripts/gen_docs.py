@@ -61,6 +61,11 @@ def analyses_md() -> str:
              "the diagram and a help line. `wiring lint` exits with 1 when an error finding "
              "stands that the proposal does not acknowledge; `allow CODE [on BOX] because "
              "\"reason\"` acknowledges one: it stays in the report, marked acknowledged.", "",
+             "When an analysis has nothing to examine, lint says so and why, one note per cause "
+             "(also under `unexamined` in JSON): no sink (nothing acts on the world), no "
+             "training statement, or modes none of which is named as deployment. A proposal "
+             "with `0 errors, 0 warnings` and such a note is clean only in what was examined.",
+             "",
              "The analyses read kinds (with their ancestors in the kind hierarchy), trust, "
              "learned and held-out flags, provenance, modes and optimisation wires; never "
              "names. Data flows within one mode; influence crosses modes only through trained "

@@ -542,3 +542,25 @@ def test_an_assertion_may_name_a_declared_port_or_an_outer_port(tmp_path):
                                       "  assert no path agent.response -> world.response"))
     result = wiring.check_file(str(path))
     assert result.ok, result.report()
+
+
+def test_lint_says_what_had_nothing_to_examine(tmp_path, capsys):
+    # An evaluation-only protocol (no training, no sink) must not read as a clean bill.
+    path = tmp_path / "eval.wd"
+    path.write_text("type Q\ncomponent Source : source {\n  out q : Q\n}\n"
+                    "component Model : policy, untrusted {\n  in q : Q\n  out a : Q\n}\n"
+                    "diagram Eval {\n  modes collect, score\n  out a : Q\n  src = Source\n"
+                    "  m = Model\n  src.q -> m.q\n  m.a -> a\n}\n")
+    assert main(["lint", "--color", "never", str(path)]) == 0
+    text = capsys.readouterr().out
+    notes = [line for line in text.splitlines() if line.startswith("note: no ")]
+    assert [n.split(":")[1].strip() for n in notes] == \
+        ["no deployment mode", "no sink", "no training statement"]
+    assert "none of the modes `collect`, `score` is named as deployment" in notes[0]
+    assert main(["lint", "--format", "json", str(path)]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [n.split(":")[0] for n in payload[0]["unexamined"]] == \
+        ["no deployment mode", "no sink", "no training statement"]
+    # a trained proposal that deploys to a sink has nothing unexamined
+    assert main(["lint", "--format", "json", "examples/rlhf.wd"]) in (0, 1)
+    assert json.loads(capsys.readouterr().out)[0]["unexamined"] == []

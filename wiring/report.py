@@ -26,6 +26,8 @@ def lint_text(path: str, analysis: Analysis, sources: dict[str, str], color: boo
         blocks.append("\n".join(holding))
     if analysis.steps_needed > analysis.steps:
         blocks.append(_short_unrolling(analysis))
+    if analysis.unexamined:
+        blocks.append("\n".join(f"note: {note}" for note in analysis.unexamined))
     standing = [f for f in findings if f.acknowledged is None]
     acknowledged = len(findings) - len(standing)
     errors = sum(f.severity == "error" for f in standing)
@@ -57,6 +59,7 @@ def lint_json(path: str, analysis: Analysis) -> dict:
         "failed": analysis.failed,
         "steps": analysis.steps,
         "steps_needed": analysis.steps_needed,
+        "unexamined": analysis.unexamined,
         "findings": [f.model_dump(mode="json") for f in analysis.findings],
         "assertions": [{"assertion": _claim(a.assertion.text), "holds": a.holds,
                         "message": a.message, "witness": texts(a.witness),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import Diagnostic, report, sort_key, unique
 from ..model import Proposal
 from .assertions import AssertionResult, check_assertions
+from .coverage import unexamined
 from ..structure import default_diagram, top_diagrams
 from .graph import System, build
 from .incentives import (DEFAULT_STEPS, Incentives, incentives as _incentives,
@@ -28,6 +29,7 @@ class Analysis:
     incentives: list[Incentives] = field(default_factory=list)
     steps: int = DEFAULT_STEPS
     steps_needed: int = DEFAULT_STEPS   # to see every loop from a decision back to its signal
+    unexamined: list[str] = field(default_factory=list)   # what had nothing to examine, and why
 
     @property
     def failed(self) -> bool:
@@ -46,7 +48,8 @@ def analyse(proposal: Proposal, diagram: str | None = None,
         return None
     system = build(proposal, top)
     steps = DEFAULT_STEPS if steps is None else steps
-    result = Analysis(system=system, steps=steps, steps_needed=steps_needed(system))
+    result = Analysis(system=system, steps=steps, steps_needed=steps_needed(system),
+                      unexamined=unexamined(system))
     findings: list[Diagnostic] = []
     for structural in STRUCTURAL:
         findings += structural(system)

@@ -1,0 +1,28 @@
+"""What the analyses had nothing to examine, and why: `0 errors, 0 warnings` on a proposal with
+no sink or no training is not a clean bill, and `wiring lint` says so (one note per cause)."""
+
+from __future__ import annotations
+
+from .graph import System, phase_of
+
+_NO_SINK = ("no sink: no box acts on the world (a `sink` or an environment box) in a deployment "
+            "mode, so the analyses of untrusted output reaching the world (S0201, S0202, S0203, "
+            "S0601) and `assert gated(...)` had nothing to examine")
+_NO_TRAINING = ("no training statement: the analyses of optimisation pressure (S0101, S0102, "
+                "S0103, S0302, S0303, S0402, S0403; S0401 on trained models) and of incentives (S0501 to S0505, "
+                "the incentive report) had nothing to examine")
+_NO_DEPLOYMENT = ("no deployment mode: none of the modes {modes} is named as deployment (`deploy`, "
+                  "`serve`, `production`, ...), so the analyses of what reaches the world read "
+                  "every mode as deployed")
+
+
+def unexamined(system: System) -> list[str]:
+    """One note per cause of an analysis having had nothing to examine."""
+    notes = []
+    if system.modes and not any(phase_of(m) == "deploy" for m in system.modes):
+        notes.append(_NO_DEPLOYMENT.format(modes=", ".join(f"`{m}`" for m in system.modes)))
+    if not system.sinks:
+        notes.append(_NO_SINK)
+    if not system.pressures:
+        notes.append(_NO_TRAINING)
+    return notes
