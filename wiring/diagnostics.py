@@ -40,9 +40,8 @@ class Related(BaseModel):
 
 
 # Steps of `wiring.witness`, made by the analyses (never read from input); JSON lists them as the
-# strings the text shows.
-# (Each step prints itself, so this module needs nothing of `wiring.witness`, which only the
-# analyses load.)
+# strings the text shows. Each step prints itself, so this module needs nothing of the witness
+# module, which only the analyses load.
 _Witness = Annotated[tuple, SkipValidation,
                      PlainSerializer(lambda steps: [str(s) for s in steps], return_type=list[str])]
 

@@ -103,7 +103,7 @@ class Leaf:
     opaque: bool = False
 
 
-Step = tuple[str, Wire]     # a wire of the model, and the path of the diagram declaring it
+DeclaredWire = tuple[str, Wire]   # a wire of the model, and the path of its diagram
 
 
 @dataclass(slots=True)
@@ -124,10 +124,10 @@ class FlatWire:
     span: Span | None                   # the last wire's
     prefix: str = ""                    # the path of the diagram declaring the last wire
     wire: Wire | None = None            # the last wire
-    before: tuple[Step, ...] = ()
+    before: tuple[DeclaredWire, ...] = ()
 
     @property
-    def via(self) -> tuple[Step, ...]:
+    def via(self) -> tuple[DeclaredWire, ...]:
         return self.before + ((self.prefix, self.wire),)
 
 
@@ -253,7 +253,7 @@ def _compose(flat: Flat, hops: dict) -> list[FlatWire]:
         if origin is None or start[0] in flat.expanded or origin.startswith("out:"):
             continue
         # (port node, delayed, modes, the wires joined before reaching it)
-        stack: list[tuple[_Node, bool, frozenset[str] | None, tuple[Step, ...]]] = \
+        stack: list[tuple[_Node, bool, frozenset[str] | None, tuple[DeclaredWire, ...]]] = \
             [(start, False, None, ())]
         seen = set()
         while stack:

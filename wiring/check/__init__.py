@@ -41,6 +41,8 @@ class Checked:
 
 def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
           broken: set[str] | None = None) -> Checked:
+    """The wiring rules on an elaborated proposal: the checked proposal and the problems found.
+    `excused` ports and `broken` boxes (from elaboration) are mistakes already reported."""
     ctx = Context(proposal=proposal, decide=Decider(proposal.params), excused=excused or set(),
                   broken=broken or set(), diagnostics=[], checked={})
     for component in proposal.components.values():
