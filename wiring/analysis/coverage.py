@@ -3,7 +3,7 @@ no sink or no training is not a clean bill, and `wiring lint` says so (one note 
 
 from __future__ import annotations
 
-from .graph import System, phase_of
+from .graph import System
 
 _NO_SINK = ("no sink: no box acts on the world (a `sink` or an environment box) in a deployment "
             "mode, so the analyses of untrusted output reaching the world (S0201, S0202, S0203, "
@@ -19,7 +19,7 @@ _NO_DEPLOYMENT = ("no deployment mode: none of the modes {modes} is named as dep
 def unexamined(system: System) -> list[str]:
     """One note per cause of an analysis having had nothing to examine."""
     notes = []
-    if system.modes and not any(phase_of(m) == "deploy" for m in system.modes):
+    if system.modes and not any(system.phase(m) == "deploy" for m in system.modes):
         notes.append(_NO_DEPLOYMENT.format(modes=", ".join(f"`{m}`" for m in system.modes)))
     if not system.sinks:
         notes.append(_NO_SINK)

@@ -167,9 +167,13 @@ class System:
         """Data flow between boxes, all modes together (for questions without a path)."""
         return self.graph_in(None)
 
+    def phase(self, mode: str) -> str:
+        """The phase of one of the diagram's modes: "deploy", "train" or "eval"."""
+        return phase_of(mode)
+
     @cached_property
     def deploy_modes(self) -> list[str | None]:
-        deploy = [m for m in self.modes if phase_of(m) == "deploy"]
+        deploy = [m for m in self.modes if self.phase(m) == "deploy"]
         return deploy or self.mode_list
 
     def _graph(self, modes: frozenset[str] | None) -> nx.DiGraph:

@@ -26,7 +26,7 @@ import networkx as nx
 from .. import witness as w
 from ..structure import active
 from ..witness import Node
-from .graph import System, breadth_first, phase_of, trace as _trace
+from .graph import System, breadth_first, trace as _trace
 
 DEFAULT_STEPS = 3
 
@@ -97,7 +97,7 @@ def _learning_modes(system: System) -> frozenset[str] | None:
     deployment is not rewarded). None when the diagram has no modes."""
     if not system.modes:
         return None
-    learning = [m for m in system.modes if phase_of(m) != "deploy"]
+    learning = [m for m in system.modes if system.phase(m) != "deploy"]
     return frozenset(learning or system.modes)
 
 
