@@ -7,7 +7,7 @@ import re
 import pytest
 
 import wiring
-from wiring.analysis import analyse
+from wiring.analysis import analyse, analyse_all
 from wiring.cli import main
 from wiring.codes import CODES
 from wiring.witness import texts
@@ -46,8 +46,19 @@ def test_findings_carry_witness_why_and_help(code):
             assert finding.why and re.search(r"\d{4}", finding.why), finding.why  # cites a paper
 
 
+def _all(proposal):
+    """Every top diagram analysed: the findings of the file and of each diagram together."""
+    from types import SimpleNamespace
+
+    from wiring.analysis import analyse_all
+
+    report = analyse_all(proposal)
+    return SimpleNamespace(findings=report.findings + [f for a in report.analyses
+                                                       for f in a.findings])
+
+
 def example(name: str):
-    return analyse(wiring.load(ROOT / "examples" / name))
+    return _all(wiring.load(ROOT / "examples" / name))
 
 
 # ANALYSES.md "expected" lines, on the examples of the proposals they name.
@@ -154,7 +165,7 @@ def test_findings_do_not_depend_on_names(path, tmp_path):
     result = wiring.check_file(str(copy))
     assert result.ok, result.report()
     back = {v: k for k, v in mapping.items()}
-    assert _signature(analyse(result.proposal), back) == _signature(analyse(proposal), {})
+    assert _signature(_all(result.proposal), back) == _signature(_all(proposal), {})
 
 
 # ----------------------------------------------------------------------------------- CLI
@@ -185,7 +196,9 @@ def test_lint_json(tmp_path, capsys):
     (report,) = json.loads(capsys.readouterr().out)
     assert report["failed"] is True
     assert {f["code"] for f in report["findings"]} >= {"S0201", "S0701"}
-    (assertion,) = report["assertions"]
+    (diagram,) = report["diagrams"]
+    assert {f["diagram"] for f in report["findings"]} == {diagram["diagram"]}
+    (assertion,) = diagram["assertions"]
     assert assertion["holds"] is False and assertion["witness"] == ["pi", "world"]
 
 
@@ -224,8 +237,9 @@ def test_analyze_reports_incentives_and_bounds(capsys):
     assert "decision `policy`" in out
     assert "instrumental control incentive (control): `labelers`, `rm`, `sampler`, `Θ:rm`" in out
     assert main(["analyze", "--format", "json", "examples/control_trusted_monitoring.wd"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    (bound,) = report["bounds"]
+    (report,) = json.loads(capsys.readouterr().out)
+    (diagram,) = report["diagrams"]
+    (bound,) = diagram["bounds"]
     assert bound["hazard"] == "u" and bound["sink"] == "world"
     assert "miss_audit" in bound["independent"]
 
@@ -411,7 +425,12 @@ def test_an_allow_that_acknowledges_nothing_is_reported():
     # a file-level allow in a file with two top diagrams may be meant for the other one
     two = base.replace('  allow S0301 on pi because "no monitor here: nothing can collude"\n', "") \
         + 'diagram E {\n  src = Source\n}\nallow S0301 because "meant for another diagram"\n'
-    assert "W0124" not in codes_of(lint(two))
+    proposal = wiring.loads(two)
+    assert "W0124" not in codes_of(analyse(proposal, "E"))   # the other diagram was not analysed
+    report = analyse_all(proposal)                             # both were: it is stale, once
+    assert [f.code for f in report.findings] == ["W0124"]
+    assert "acknowledges no finding of any of" in report.findings[0].message
+    assert not any(f.code == "W0124" for a in report.analyses for f in a.findings)
 
 
 @pytest.mark.parametrize("typo, meant", [("py", "pi"), ("policy", "Policy"), ("Polcy", "Policy")])
@@ -559,8 +578,8 @@ def test_lint_says_what_had_nothing_to_examine(tmp_path, capsys):
     assert "none of the modes `collect`, `score` is named as deployment" in notes[0]
     assert main(["lint", "--format", "json", str(path)]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert [n.split(":")[0] for n in payload[0]["unexamined"]] == \
+    assert [n.split(":")[0] for n in payload[0]["diagrams"][0]["unexamined"]] == \
         ["no deployment mode", "no sink", "no training statement"]
     # a trained proposal that deploys to a sink has nothing unexamined
     assert main(["lint", "--format", "json", "examples/rlhf.wd"]) in (0, 1)
-    assert json.loads(capsys.readouterr().out)[0]["unexamined"] == []
+    assert json.loads(capsys.readouterr().out)[0]["diagrams"][0]["unexamined"] == []

@@ -96,6 +96,7 @@ def test_every_example_checks_clean(path):
 def test_export_and_schema_commands(tmp_path, capsys):
     out = tmp_path / "rlhf.json"
     assert main(["export", "examples/rlhf.wd", "-o", str(out)]) == 0
+    assert capsys.readouterr().out == f"wrote {out}\n"
     exported = json.loads(out.read_text())
     assert exported["schema_version"] == 1
     assert main(["schema"]) == 0

@@ -150,19 +150,20 @@ def checked_text(text: str, path: str = "<string>"):
 def analysed_and_drawn(result) -> None:
     """What `wiring lint`, `analyze` and `render --highlight` do with a proposal that checks:
     none of it may raise, however odd the proposal."""
-    from wiring.analysis import analyse
+    from wiring.analysis import analyse_all
     from wiring.analysis.bounds import bounds
     from wiring.render import to_dot
-    from wiring.report import incentives_text, lint_text
+    from wiring.report import incentives_text, lint_json, lint_text
 
     with time_limit(PER_INPUT_SECONDS):
-        analysis = analyse(result.proposal)
-        if analysis is None:
-            return
-        assert all(CODE.match(f.code) or re.fullmatch(r"S\d{4}", f.code) for f in analysis.findings)
-        lint_text("fuzz.wd", analysis, result.sources, color=False)
-        incentives_text("fuzz.wd", analysis)
-        bounds(analysis.system)
+        report = analyse_all(result.proposal)
+        for analysis in report.analyses:
+            assert all(CODE.match(f.code) or re.fullmatch(r"S\d{4}", f.code)
+                       for f in analysis.findings)
+            incentives_text("fuzz.wd", analysis)
+            bounds(analysis.system)
+        lint_text("fuzz.wd", report, result.sources, color=False)
+        lint_json("fuzz.wd", report)
         to_dot(result.proposal)
 
 

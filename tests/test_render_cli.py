@@ -168,7 +168,7 @@ def test_cli_help_documents_the_exit_codes(capsys):
     with pytest.raises(SystemExit):
         main(["render", "--help"])
     text = capsys.readouterr().out
-    assert "exit codes" in text and "3  Graphviz `dot` is not installed" in text
+    assert "exit codes" in text and "3   Graphviz `dot` is not installed" in text
 
 
 def test_a_failing_dot_is_reported(small_file, tmp_path, monkeypatch, capsys):

@@ -83,7 +83,13 @@ def test_allow_on_a_box_matches_its_nodes_in_an_unrolled_witness():
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_witness_steps_name_boxes_of_the_analysed_diagram(path):
-    analysis = analyse(wiring.load(path))
+    from wiring.analysis import analyse_all
+
+    for analysis in analyse_all(wiring.load(path)).analyses:
+        _witnesses_name_boxes_of(analysis)
+
+
+def _witnesses_name_boxes_of(analysis):
     for finding in analysis.findings:
         for step in finding.witness:
             assert step.box is None or step.box in analysis.system.boxes, (finding.code, step)

@@ -61,6 +61,7 @@ class Diagnostic(BaseModel):
     why: str = ""                    # why it matters, with the paper it comes from
     witness: _Witness = ()           # the path through the diagram that shows it
     acknowledged: str | None = None  # the reason given by `allow CODE because "..."`
+    diagram: str | None = None       # the analysed diagram it was found in
 
     def key(self) -> tuple:
         """Identity used to drop exact repeats (one mistake seen from several modes or uses)."""
@@ -156,8 +157,10 @@ def _excerpt(sources: dict[str, str], span: Span, label: str, caret_style: str,
     ]
 
 
-def render_lines(diagnostic: Diagnostic, sources: dict[str, str]) -> list[list[tuple[str, str]]]:
-    """A diagnostic as styled lines: each line a list of (text, style) segments."""
+def render_lines(diagnostic: Diagnostic, sources: dict[str, str],
+                 show_diagram: bool = False) -> list[list[tuple[str, str]]]:
+    """A diagnostic as styled lines: each line a list of (text, style) segments. With
+    `show_diagram`, the location names the analysed diagram the finding was found in."""
     spans = [diagnostic.span] + [r.span for r in diagnostic.related]
     width = max((len(str(s.line)) for s in spans if s is not None), default=1)
     pad = " " * width
@@ -167,7 +170,10 @@ def render_lines(diagnostic: Diagnostic, sources: dict[str, str]) -> list[list[t
         [(f"{severity}[{diagnostic.code}]{tag}", severity), (f": {diagnostic.message}", "bold")]
     ]
     if diagnostic.span is not None:
-        out.append([(f"{pad}--> ", "gutter"), (str(diagnostic.span), "")])
+        where = str(diagnostic.span)
+        if show_diagram and diagnostic.diagram is not None:
+            where += f" (in diagram `{diagnostic.diagram}`)"
+        out.append([(f"{pad}--> ", "gutter"), (where, "")])
         out += _excerpt(sources, diagnostic.span, diagnostic.label, f"caret_{severity}", width)
     for related in diagnostic.related:
         out.append([("note", "note"), (f": {related.message}", "")])
@@ -186,10 +192,11 @@ def render_lines(diagnostic: Diagnostic, sources: dict[str, str]) -> list[list[t
     return out
 
 
-def render_text(diagnostics: list[Diagnostic], sources: dict[str, str], color: bool = False) -> str:
+def render_text(diagnostics: list[Diagnostic], sources: dict[str, str], color: bool = False,
+                show_diagram: bool = False) -> str:
     blocks = []
     for diagnostic in diagnostics:
-        lines = render_lines(diagnostic, sources)
+        lines = render_lines(diagnostic, sources, show_diagram)
         if color:
             blocks.append("\n".join("".join(_ansi(text, style) for text, style in line)
                                     for line in lines))

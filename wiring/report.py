@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from .analysis import Analysis
-from .diagnostics import render_text
+from dataclasses import replace
+
+from .analysis import Analysis, AssertionResult, FileAnalysis
+from .diagnostics import Diagnostic, render_text, sort_key
 from .witness import shown, texts
 
 INCENTIVE_NAMES = {
@@ -15,34 +17,73 @@ INCENTIVE_NAMES = {
 }
 
 
-def lint_text(path: str, analysis: Analysis, sources: dict[str, str], color: bool) -> str:
-    findings = analysis.findings
+def lint_text(path: str, report: FileAnalysis, sources: dict[str, str], color: bool) -> str:
+    """What `wiring lint` prints for a file: each analysed diagram's findings, assertions,
+    notes and summary line; with several diagrams, the file's own findings and a total line."""
+    several = len(report.analyses) > 1
+    analyses = [_folded(report)] if len(report.analyses) == 1 else report.analyses
+    blocks = [_diagram_text(path, a, sources, color, several) for a in analyses]
+    tail = []
+    if several and report.findings:
+        tail.append(render_text(report.findings, sources, color=color))
+    if report.not_judged:
+        tail.append("\n".join(f"note: {note}" for note in report.not_judged))
+    if several:
+        names = ", ".join(f"`{a.diagram}`" for a in report.analyses)
+        totals = _counts(report.findings + [f for a in report.analyses for f in a.findings],
+                         [r for a in report.analyses for r in a.assertions])
+        tail.append(f"{path}: {len(report.analyses)} diagrams analysed ({names}): {totals}")
+    if not report.analyses:
+        tail.append(f"{path}: no diagram to analyse")
+    return "\n\n".join(blocks + tail)
+
+
+def _folded(report: FileAnalysis) -> Analysis:
+    """The one analysed diagram, with the file's findings among its own."""
+    (analysis,) = report.analyses
+    if not report.findings:
+        return analysis
+    return replace(analysis, findings=sorted(analysis.findings + report.findings, key=sort_key))
+
+
+def _diagram_text(path: str, analysis: Analysis, sources: dict[str, str], color: bool,
+                  several: bool) -> str:
+    within = f" in `{analysis.diagram}`" if several else ""
     blocks = []
-    if findings:
-        blocks.append(render_text(findings, sources, color=color))
-    holding = [f"assert {_claim(r.assertion.text)}: holds ({r.message})"
+    if analysis.findings:
+        blocks.append(render_text(analysis.findings, sources, color=color, show_diagram=several))
+    holding = [f"assert {_claim(r.assertion.text)}: holds{within} ({r.message})"
                for r in analysis.assertions if r.holds]
     if holding:
         blocks.append("\n".join(holding))
+    notes = []
     if analysis.steps_needed > analysis.steps:
-        blocks.append(_short_unrolling(analysis))
-    if analysis.unexamined:
-        blocks.append("\n".join(f"note: {note}" for note in analysis.unexamined))
-    standing = [f for f in findings if f.acknowledged is None]
-    acknowledged = len(findings) - len(standing)
-    errors = sum(f.severity == "error" for f in standing)
-    warnings = sum(f.severity == "warning" for f in standing)
-    failed = sum(not a.holds for a in analysis.assertions)
-    summary = (f"{path}: {errors} error{'s' * (errors != 1)}, {warnings} warning"
-               f"{'s' * (warnings != 1)}, {acknowledged} acknowledged")
-    if analysis.assertions:
-        summary += f"; {len(analysis.assertions) - failed} of {len(analysis.assertions)} assertions hold"
-    blocks.append(summary)
+        notes.append(_short_unrolling(analysis))
+    notes += analysis.unexamined
+    if analysis.not_applicable:
+        notes.append("not applicable (they name boxes this diagram does not have): "
+                     + ", ".join(analysis.not_applicable))
+    if notes:
+        blocks.append("\n".join(f"note{within}: {note}" for note in notes))
+    blocks.append(f"{path}, diagram `{analysis.diagram}`: "
+                  + _counts(analysis.findings, analysis.assertions))
     return "\n\n".join(blocks)
 
 
+def _counts(findings: list[Diagnostic], assertions: list[AssertionResult]) -> str:
+    standing = [f for f in findings if f.acknowledged is None]
+    errors = sum(f.severity == "error" for f in standing)
+    warnings = sum(f.severity == "warning" for f in standing)
+    counts = (f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
+              f"{len(findings) - len(standing)} acknowledged")
+    if assertions:
+        holding = sum(a.holds for a in assertions)
+        counts += f"; {holding} of {len(assertions)} assertions hold"
+    return counts
+
+
 def _short_unrolling(analysis: Analysis) -> str:
-    return (f"note: a loop from a decision back to its own signal takes "
+    return (f"a loop from a decision back to its own signal takes "
             f"{analysis.steps_needed} steps through stateful boxes and delayed wires; the "
             f"incentives were read over {analysis.steps}: `--steps {analysis.steps_needed}` "
             f"shows the incentives the loop carries")
@@ -52,15 +93,31 @@ def _claim(text: str) -> str:
     return text.removeprefix("assert ").strip()
 
 
-def lint_json(path: str, analysis: Analysis) -> dict:
+def lint_json(path: str, report: FileAnalysis) -> dict:
+    """`wiring lint --format json` for a file: every finding, each with the diagram it was
+    found in (null for the file's own), and per analysed diagram its summary and assertions."""
+    findings = report.findings + [f for a in report.analyses for f in a.findings]
     return {
         "file": path,
-        "diagram": analysis.system.diagram.name,
+        "failed": report.failed,
+        "findings": [f.model_dump(mode="json") for f in sorted(findings, key=sort_key)],
+        "diagrams": [_diagram_json(a) for a in report.analyses],
+        "not_judged": report.not_judged,
+    }
+
+
+def _diagram_json(analysis: Analysis) -> dict:
+    standing = [f for f in analysis.findings if f.acknowledged is None]
+    return {
+        "diagram": analysis.diagram,
         "failed": analysis.failed,
+        "errors": sum(f.severity == "error" for f in standing),
+        "warnings": sum(f.severity == "warning" for f in standing),
+        "acknowledged": len(analysis.findings) - len(standing),
         "steps": analysis.steps,
         "steps_needed": analysis.steps_needed,
         "unexamined": analysis.unexamined,
-        "findings": [f.model_dump(mode="json") for f in analysis.findings],
+        "not_applicable": analysis.not_applicable,
         "assertions": [{"assertion": _claim(a.assertion.text), "holds": a.holds,
                         "message": a.message, "witness": texts(a.witness),
                         "span": a.assertion.span.model_dump() if a.assertion.span else None}
@@ -72,7 +129,7 @@ def incentives_text(path: str, analysis: Analysis) -> str:
     lines = [f"{path}: incentive report for `{analysis.system.diagram.name}`, unrolled over "
              f"{analysis.steps} steps"]
     if analysis.steps_needed > analysis.steps:
-        lines.append("  " + _short_unrolling(analysis))
+        lines.append("  note: " + _short_unrolling(analysis))
     if not analysis.incentives:
         lines.append("  no decisions: no box of an agent kind is trained")
     for incentives in analysis.incentives:

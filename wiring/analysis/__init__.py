@@ -1,28 +1,34 @@
 """Stage 4: the alignment analyses, on a checked proposal.
 
 `analyse` runs every analysis, the incentive criteria and the proposal's assertions on one
-diagram, and applies its acknowledgements: what `wiring lint` and `wiring analyze` print
-(`analyze` adds the quantitative bounds of `bounds.bounds(analysis.system)`).
+diagram, and applies its acknowledgements; `analyse_all` does so for every top diagram of a
+file (or the diagrams named), which is what `wiring lint` and `wiring analyze` print (`analyze`
+adds the quantitative bounds of `bounds.bounds(analysis.system)`). Which `allow` and `assert`
+speak about which diagram is decided in `scope`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, report, sort_key, unique
-from ..model import Proposal
+from ..model import Diagram, Proposal
+from ..structure import top_diagrams
 from .assertions import AssertionResult, check_assertions
 from .coverage import unexamined
-from ..structure import default_diagram, top_diagrams
 from .graph import System, build
 from .incentives import (DEFAULT_STEPS, Incentives, incentives as _incentives,
                          report as incentive_report, steps_needed, unroll)
 from .lints import STRUCTURAL
+from .scope import acknowledge, not_applicable, not_judged, stale_file_allows
 from .tampering import audit_leaks, off_switch, tampering
 
 
 @dataclass
 class Analysis:
+    """Everything the analyses found on one diagram."""
+
     system: System
     findings: list[Diagnostic] = field(default_factory=list)
     assertions: list[AssertionResult] = field(default_factory=list)
@@ -30,26 +36,81 @@ class Analysis:
     steps: int = DEFAULT_STEPS
     steps_needed: int = DEFAULT_STEPS   # to see every loop from a decision back to its signal
     unexamined: list[str] = field(default_factory=list)   # what had nothing to examine, and why
+    not_applicable: list[str] = field(default_factory=list)   # file-level statements about others
+
+    @property
+    def diagram(self) -> str:
+        return self.system.diagram.name
 
     @property
     def failed(self) -> bool:
         """An unacknowledged error finding stands (failing assertions are error findings)."""
-        return any(f.severity == "error" and f.acknowledged is None for f in self.findings)
+        return _failing(self.findings)
+
+
+@dataclass
+class FileAnalysis:
+    """The analyses of every analysed diagram of a file, and what is about the file itself."""
+
+    analyses: list[Analysis]
+    findings: list[Diagnostic] = field(default_factory=list)   # file-level allows gone stale
+    not_judged: list[str] = field(default_factory=list)   # statements of unanalysed diagrams
+
+    @property
+    def failed(self) -> bool:
+        return _failing(self.findings) or any(a.failed for a in self.analyses)
+
+
+def _failing(findings: list[Diagnostic]) -> bool:
+    return any(f.severity == "error" and f.acknowledged is None for f in findings)
+
+
+def analyse_all(proposal: Proposal, diagrams: Sequence[str] | None = None,
+                steps: int | None = None) -> FileAnalysis:
+    """Every top diagram of the proposal (or each of `diagrams`, in order, once), analysed as
+    `analyse` does; a file-level `allow` that acknowledged no finding of any analysed diagram it
+    applies to is reported once, as a finding of the file."""
+    if steps is not None and steps < 1:
+        raise ValueError(f"steps must be at least 1, not {steps}")
+    names = list(dict.fromkeys(diagrams)) if diagrams else [d.name for d in top_diagrams(proposal)]
+    unknown = [n for n in names if n not in proposal.diagrams]
+    if unknown:
+        raise ValueError(f"no diagram {', '.join(f'`{n}`' for n in unknown)}; diagrams: "
+                         + ", ".join(proposal.diagrams))
+    used: set[int] = set()
+    analyses = [_analyse(proposal, proposal.diagrams[name], steps, used) for name in names]
+    return FileAnalysis(
+        analyses=analyses,
+        findings=stale_file_allows(proposal, [a.system for a in analyses], used),
+        not_judged=not_judged(proposal, set(names)))
 
 
 def analyse(proposal: Proposal, diagram: str | None = None,
             steps: int | None = None) -> Analysis | None:
-    """Every analysis of the top diagram (or `diagram`); the incentive criteria on the diagram
-    unrolled over `steps` (default 3; `steps_needed` says how many its longest loop takes)."""
-    if steps is not None and steps < 1:
-        raise ValueError(f"steps must be at least 1, not {steps}")
-    top = default_diagram(proposal, diagram)
-    if top is None:
-        return None
+    """Every analysis of one diagram: `diagram`, or the file's only top diagram (a file with
+    several top diagrams must name one; `analyse_all` analyses them all). The incentive
+    criteria read the diagram unrolled over `steps` (default 3; `steps_needed` says how many
+    its longest loop takes). None when the file has no diagram."""
+    if diagram is None:
+        tops = top_diagrams(proposal)
+        if len(tops) > 1:
+            raise ValueError(f"{proposal.file} has {len(tops)} top diagrams ("
+                             + ", ".join(d.name for d in tops) + "): name one, or use analyse_all")
+        if not tops:
+            return None
+        diagram = tops[0].name
+    report = analyse_all(proposal, [diagram], steps)
+    (analysis,) = report.analyses
+    analysis.findings = sorted(analysis.findings + report.findings, key=sort_key)
+    return analysis
+
+
+def _analyse(proposal: Proposal, top: Diagram, steps: int | None, used: set[int]) -> Analysis:
+    """One diagram's analysis; adds the indices of the allows that acknowledged a finding."""
     system = build(proposal, top)
     steps = DEFAULT_STEPS if steps is None else steps
     result = Analysis(system=system, steps=steps, steps_needed=steps_needed(system),
-                      unexamined=unexamined(system))
+                      unexamined=unexamined(system), not_applicable=not_applicable(system))
     findings: list[Diagnostic] = []
     for structural in STRUCTURAL:
         findings += structural(system)
@@ -57,9 +118,11 @@ def analyse(proposal: Proposal, diagram: str | None = None,
     result.incentives = [_incentives(system, cid, agent) for agent in sorted(cid.decisions)]
     for incentive_analysis in (tampering, off_switch, audit_leaks):
         findings += incentive_analysis(system, cid, result.incentives)
-    result.assertions = check_assertions(proposal, top.name, system, result.incentives)
+    result.assertions = check_assertions(system, result.incentives)
     findings += [_failure(a) for a in result.assertions if not a.holds]
-    result.findings = _acknowledge(proposal, top.name, sorted(unique(findings), key=sort_key))
+    marked, acknowledged = acknowledge(system, sorted(unique(findings), key=sort_key))
+    used |= acknowledged
+    result.findings = [f.model_copy(update={"diagram": top.name}) for f in marked]
     return result
 
 
@@ -71,35 +134,5 @@ def _failure(result: AssertionResult) -> Diagnostic:
                   witness=result.witness)
 
 
-def _applicable(proposal: Proposal, diagram: str):
-    """The acknowledgements that speak about `diagram`: its own and the file-level ones."""
-    return [a for a in proposal.allows if a.diagram in (None, diagram)]
-
-
-def _acknowledge(proposal: Proposal, diagram: str, findings: list[Diagnostic]) -> list[Diagnostic]:
-    marked = []
-    used = set()
-    allows = _applicable(proposal, diagram)
-    for finding in findings:
-        for index, allow in enumerate(allows):
-            if allow.code != finding.code:
-                continue
-            if allow.target is not None and \
-                    allow.target not in {step.box for step in finding.witness}:
-                continue
-            finding = finding.model_copy(update={"acknowledged": allow.reason})
-            used.add(index)
-            break
-        marked.append(finding)
-    # A file-level `allow` may speak about another top diagram of the file (analysed with
-    # `--diagram`): it is stale only when this diagram is the file's one top diagram.
-    alone = len(top_diagrams(proposal)) == 1
-    for index, allow in enumerate(allows):
-        if index not in used and allow.code.startswith("S") and (allow.diagram or alone):
-            on = f" on {allow.target}" if allow.target else ""
-            marked.append(report("W0124", allow.span,
-                                 f"`allow {allow.code}{on}` acknowledges no finding of `{diagram}`"))
-    return sorted(marked, key=sort_key)
-
-
-__all__ = ["Analysis", "AssertionResult", "analyse", "incentive_report"]
+__all__ = ["Analysis", "AssertionResult", "FileAnalysis", "analyse", "analyse_all",
+           "incentive_report"]

@@ -7,10 +7,11 @@ from collections import deque
 from dataclasses import dataclass
 
 from .. import witness as w
-from ..model import Assertion, Proposal
+from ..model import Assertion
 from ..structure import Target, active, resolve
 from .graph import System
 from .incentives import Incentives
+from .scope import assertion_applies
 
 
 @dataclass
@@ -54,23 +55,12 @@ def _port_path(system: System, source: tuple[str, str | None], target: tuple[str
     return None
 
 
-def _applies(system: System, assertion: Assertion) -> bool:
-    """Whether every name of the assertion is a box, port or outer port of the analysed
-    diagram. Elaboration made sure some diagram it speaks about has them (E0122); a file-level
-    assertion about boxes of another top diagram does not apply to this one."""
-    return all(_resolve(system, n) is not None for n in assertion.names)
-
-
-def check_assertions(proposal: Proposal, diagram: str, system: System,
-                     incentives: list[Incentives]) -> list[AssertionResult]:
-    """The assertions about `diagram`; one that names an unknown box is reported as an error
-    of the file (E0122) and not judged."""
-    results = []
-    for assertion in proposal.assertions:
-        if assertion.diagram not in (None, diagram) or not _applies(system, assertion):
-            continue
-        results.append(_check(system, assertion, {i.decision: i for i in incentives}))
-    return results
+def check_assertions(system: System, incentives: list[Incentives]) -> list[AssertionResult]:
+    """The assertions that speak about the analysed diagram (`scope.assertion_applies`), each
+    judged on it."""
+    by_decision = {i.decision: i for i in incentives}
+    return [_check(system, assertion, by_decision) for assertion in system.proposal.assertions
+            if assertion_applies(system, assertion)]
 
 
 def _check(system: System, assertion: Assertion, incentives: dict[str, Incentives]) -> AssertionResult:

@@ -1,0 +1,109 @@
+"""Every subcommand behaves alike (issue 10, item 11): check, lint, analyze and export take
+several files; each command's --help describes it and lists its exit codes from one table;
+every command that writes a file prints the same `wrote PATH` line, writes atomically and never
+over one of its inputs."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from wiring.cli import build_parser, main
+from wiring.cli.exits import EXITS
+
+from conftest import ROOT
+
+WROTE = re.compile(r"^wrote (\S+)$")
+
+
+@pytest.mark.parametrize("command", sorted(EXITS))
+def test_each_help_describes_the_command_and_lists_its_exit_codes(command, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    head, _, codes = text.partition("\nexit codes:\n")
+    assert codes, f"`wiring {command} --help` lists no exit codes"
+    listed = [int(m) for m in re.findall(r"^  (\d+) ", codes, re.M)]
+    assert listed == [code for code, _ in EXITS[command]] + [70, 130]
+    description = head.split("\n\n")[1]
+    assert len(description.split()) >= 6, f"`wiring {command} --help` has no description"
+
+
+def test_every_subcommand_is_in_the_exit_code_table():
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if a.dest == "command"]
+    assert set(sub.choices) - {"analyse"} == set(EXITS)
+
+
+def test_render_help_shows_file_as_required(capsys):
+    with pytest.raises(SystemExit):
+        main(["render", "--help"])
+    assert capsys.readouterr().out.startswith("usage: wiring render [options] FILE\n")
+
+
+def test_analyze_takes_several_files(capsys):
+    files = ["examples/rlhf.wd", "examples/debate.wd"]
+    assert main(["analyze", *files]) == 0
+    out = capsys.readouterr().out
+    assert "examples/rlhf.wd: incentive report for `InstructGPT`" in out
+    assert "examples/debate.wd: incentive report for" in out
+    assert main(["analyze", "--format", "json", *files]) == 0
+    assert [r["file"] for r in json.loads(capsys.readouterr().out)] == files
+
+
+def test_export_of_several_files_is_json_lines(capsys):
+    files = ["examples/rlhf.wd", "examples/debate.wd"]
+    assert main(["export", *files]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert [json.loads(line)["file"].endswith(name) for line, name in
+            zip(lines, ("rlhf.wd", "debate.wd"))] == [True, True]
+
+
+def test_export_to_a_directory_writes_one_document_per_file(tmp_path, capsys):
+    out = tmp_path / "models"
+    assert main(["export", "examples/rlhf.wd", "examples/debate.wd", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [f"wrote {out / 'rlhf.json'}", f"wrote {out / 'debate.json'}"]
+    assert json.loads((out / "rlhf.json").read_text())["title"]
+    assert sorted(p.name for p in out.iterdir()) == ["debate.json", "rlhf.json"]   # no temp files
+
+
+def test_export_refuses_to_write_over_its_input(tmp_path, capsys):
+    source = tmp_path / "p.wd"
+    shutil.copy(ROOT / "examples" / "rlhf.wd", source)
+    before = source.read_bytes()
+    assert main(["export", str(source), "-o", str(source)]) == 2
+    assert "it is an input of this command" in capsys.readouterr().err
+    assert source.read_bytes() == before
+
+
+def test_every_writing_command_prints_the_same_wrote_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    outputs = {
+        "new": (["new", "starter"], "starter.wd"),
+        "render": (["render", str(ROOT / "examples" / "rlhf.wd"), "-o", "r.dot"], "r.dot"),
+        "export": (["export", str(ROOT / "examples" / "rlhf.wd"), "-o", "r.json"], "r.json"),
+    }
+    for command, (argv, path) in outputs.items():
+        assert main(argv) == 0, command
+        first = capsys.readouterr().out.splitlines()[0]
+        assert WROTE.match(first) and WROTE.match(first).group(1) == path, (command, first)
+        assert (tmp_path / path).stat().st_size > 0
+
+
+def test_an_unwritable_output_is_a_usage_error(tmp_path, capsys):
+    target = tmp_path / "missing" / "out.json"
+    assert main(["export", "examples/rlhf.wd", "-o", str(target)]) == 2
+    assert f"cannot write {target}" in capsys.readouterr().err
+    assert not target.parent.exists()
+
+
+def test_python_dash_m_wiring_runs_the_command_line():
+    run = subprocess.run([sys.executable, "-m", "wiring", "check", "examples/rlhf.wd"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout == "examples/rlhf.wd: ok\n"

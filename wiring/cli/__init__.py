@@ -1,0 +1,177 @@
+"""The `wiring` command: a thin layer over the Python API.
+
+Each command's exit codes are in `exits.EXITS` (and in its `--help`): 0 clean (warnings
+allowed), 1 problems found, 2 usage or I/O error; `render` and `doctor` add 3 (Graphviz `dot`
+not installed) and 4 (`dot` failed). Every file a command writes goes through `output.write`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+
+from . import exits
+from .exits import epilog
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors exit 2 with one line, as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(exits.USAGE, f"{self.prog}: error: {message}\n")
+
+
+def color_wanted(stream, choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def exit_code(results) -> int:
+    from ..codes import CODES
+
+    if any(CODES[d.code].usage for r in results for d in r.diagnostics):
+        return exits.USAGE
+    return exits.OK if all(r.ok for r in results) else exits.PROBLEMS
+
+
+def print_results(results, fmt: str, color: str) -> None:
+    """Each file's diagnostics (to stderr in text) and its verdict line."""
+    from ..diagnostics import summary
+
+    if fmt == "json":
+        payload = [{"file": path, "ok": r.ok,
+                    "diagnostics": [d.model_dump(mode="json") for d in r.diagnostics]}
+                   for path, r in results]
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    use_color = color_wanted(sys.stderr, color)
+    for path, result in results:
+        if result.diagnostics:
+            print(result.report(color=use_color), file=sys.stderr)
+            print(file=sys.stderr)
+        sys.stderr.flush()
+        verdict = summary(result.diagnostics)
+        status = "ok" if result.ok else "failed"
+        print(f"{path}: {status}" + (f" ({verdict})" if verdict else ""))
+
+
+def cmd_check(args) -> int:
+    from ..api import check_file
+
+    results = [(path, check_file(path)) for path in args.files]
+    print_results(results, args.format, args.color)
+    return exit_code([r for _, r in results])
+
+
+def cmd_schema(args) -> int:
+    from ..model import Proposal
+
+    print(json.dumps(Proposal.model_json_schema(), indent=2, sort_keys=True))
+    return exits.OK
+
+
+def cmd_explain(args) -> int:
+    from ..codes import CODES, explain
+
+    code = args.code.upper()
+    if code not in CODES:
+        import difflib
+
+        close = difflib.get_close_matches(code, CODES, n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        print(f"wiring: no diagnostic code {args.code}{hint}; `wiring explain --list` lists them",
+              file=sys.stderr)
+        return exits.USAGE
+    print(explain(code))
+    return exits.OK
+
+
+def cmd_codes(args) -> int:
+    from ..codes import CODES
+
+    order = {"E": 0, "W": 1, "S": 2}   # errors, warnings, then the analyses' findings
+    for code in sorted(CODES, key=lambda c: (order.get(c[0], 3), c)):
+        print(f"{code}  {CODES[code].title}")
+    return exits.OK
+
+
+def add_command(sub, name: str, help: str, description: str, **more) -> argparse.ArgumentParser:
+    """A subcommand whose help ends with its exit codes, and which takes --color and --debug."""
+    description = "\n\n".join(textwrap.fill(paragraph, 78)
+                                for paragraph in description.split("\n\n"))
+    parser = sub.add_parser(name, help=help, description=description, epilog=epilog(name),
+                            formatter_class=argparse.RawDescriptionHelpFormatter, **more)
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour in diagnostics (default: when writing to a terminal)")
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help=argparse.SUPPRESS)
+    return parser
+
+
+def _add_check(sub) -> None:
+    p = add_command(sub, "check", "type-check proposals and their wiring",
+                    "Parse, elaborate and type-check each FILE and what it imports; report every "
+                    "problem with its code, place and a help line (diagnostics on stderr, one "
+                    "verdict line per file on stdout).")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=cmd_check)
+
+
+def _add_reference_commands(sub) -> None:
+    p = add_command(sub, "schema", "print the JSON Schema of exported models",
+                    "Print the JSON Schema that `wiring export` documents conform to.")
+    p.set_defaults(run=cmd_schema)
+
+    p = add_command(sub, "explain", "explain a diagnostic code, e.g. `wiring explain E0203`",
+                    "Explain a diagnostic code: what it means, an example that triggers it, "
+                    "and how to fix it. Without CODE, or with --list, list every code.")
+    p.add_argument("code", metavar="CODE", nargs="?")
+    p.add_argument("--list", action="store_true", help="list every code")
+    p.set_defaults(run=lambda a: cmd_codes(a) if a.list or not a.code else cmd_explain(a))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ..version import __version__
+    from .analysis import add_analysis_commands
+    from .files import add_file_commands
+    from .render import add_render_commands
+
+    parser = _Parser(prog="wiring", description="Typed wiring diagrams for AI-alignment "
+                     "proposals: check, analyse and render *.wd files.")
+    parser.add_argument("--version", action="version", version=f"wiring {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show Python tracebacks for internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_check(sub)
+    add_analysis_commands(sub)
+    add_render_commands(sub)
+    add_file_commands(sub)
+    _add_reference_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return exits.USAGE
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return exits.INTERRUPTED
+    except BrokenPipeError:
+        return exits.OK
+    except Exception as exc:  # an internal error: a bug in wiring, never the user's fault
+        if getattr(args, "debug", False):
+            raise
+        print(f"wiring: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in wiring. Run again with --debug for the traceback and report it.",
+              file=sys.stderr)
+        return exits.INTERNAL

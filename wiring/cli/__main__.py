@@ -1,0 +1,7 @@
+"""`python -m wiring.cli`, as `wiring`."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,55 @@
+"""The exit codes of every command, in one table: each command's `--help` lists its own, and the
+commands return them by name."""
+
+from __future__ import annotations
+
+OK, PROBLEMS, USAGE, NO_DOT, DOT_FAILED, INTERNAL, INTERRUPTED = 0, 1, 2, 3, 4, 70, 130
+
+_USAGE = "usage or I/O error: a bad option, a file that cannot be read or written"
+_ALWAYS = [(INTERNAL, "internal error: a bug in wiring (`--debug` shows the traceback)"),
+           (INTERRUPTED, "interrupted (Ctrl-C)")]
+
+EXITS: dict[str, list[tuple[int, str]]] = {
+    "check": [(OK, "every file checks (warnings allowed)"),
+              (PROBLEMS, "a file has errors"), (USAGE, _USAGE)],
+    "lint": [(OK, "no error finding stands in any analysed diagram"),
+             (PROBLEMS, "an unacknowledged error finding or a failing assertion, or a file "
+              "does not check"),
+             (USAGE, _USAGE + ", an unknown --diagram")],
+    "analyze": [(OK, "every file was analysed (the report states findings, it does not judge)"),
+                (PROBLEMS, "a file does not check"),
+                (USAGE, _USAGE + ", an unknown --diagram")],
+    "export": [(OK, "every file's model was written"), (PROBLEMS, "a file does not check"),
+               (USAGE, _USAGE + ", or -o naming an input")],
+    "diff": [(OK, "no difference"), (PROBLEMS, "differences (or a file does not check)"),
+             (USAGE, _USAGE + ", an unknown or ambiguous diagram")],
+    "render": [(OK, "the picture was written"),
+               (PROBLEMS, "the proposal has errors (they are reported; nothing is drawn)"),
+               (USAGE, _USAGE + ", an unknown diagram or mode"),
+               (NO_DOT, "Graphviz `dot` is not installed: the DOT text was written instead "
+                "(OUT with the suffix .dot) and a message says how to install Graphviz; "
+                "`wiring doctor` checks the set-up"),
+               (DOT_FAILED, "`dot` ran and failed")],
+    "doctor": [(OK, "rendering works"), (NO_DOT, "`dot` not found"),
+               (DOT_FAILED, "`dot` found, but some format fails")],
+    "new": [(OK, "the starter file was written"),
+            (USAGE, _USAGE + ", or the file exists already (it is never overwritten)")],
+    "schema": [(OK, "the schema was printed"), (USAGE, _USAGE)],
+    "explain": [(OK, "the code was explained (or every code listed)"),
+                (USAGE, "no such code, or a usage error")],
+}
+
+
+def epilog(command: str) -> str:
+    """The `exit codes:` section of `command`'s help."""
+    width = 78
+    lines = ["exit codes:"]
+    for code, meaning in EXITS[command] + _ALWAYS:
+        words, line = meaning.split(), f"  {code:<4}"
+        for word in words:
+            if len(line) + len(word) + 1 > width and line.strip() != str(code):
+                lines.append(line.rstrip())
+                line = " " * 6
+            line += word + " "
+        lines.append(line.rstrip())
+    return "\n".join(lines)

@@ -1,0 +1,167 @@
+"""`wiring export` and `wiring new`: the commands that write proposal files and models."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from . import add_command, exits, exit_code, print_results
+from .output import write
+
+
+def cmd_export(args) -> int:
+    """One JSON document per file: to stdout (several files: one document per line, JSON
+    lines), or into the directory -o DIR as STEM.json (-o FILE.json for a single input)."""
+    from ..api import check_file
+
+    directory = _export_directory(args)
+    if directory is False:
+        return exits.USAGE
+    code = exits.OK
+    for path in args.files:
+        result = check_file(path)
+        if not result.ok or result.proposal is None:
+            print_results([(path, result)], "text", args.color)
+            code = max(code, exit_code([result]))
+            continue
+        several = len(args.files) > 1
+        text = result.proposal.model_dump_json(indent=None if several and not args.output else 2)
+        if not args.output:
+            print(text)
+            continue
+        out = os.path.join(directory, _stem(path) + ".json") if directory else args.output
+        if not write(out, (text + "\n").encode("utf-8"), inputs=args.files):
+            code = exits.USAGE
+    return code
+
+
+def _export_directory(args) -> str | None | bool:
+    """The directory -o names (None: -o names a file, or is absent); False, reported, when
+    several inputs would go to one file, or their stems clash."""
+    out = args.output
+    if not out:
+        return None
+    if os.path.isdir(out) or out.endswith(("/", os.sep)) or len(args.files) > 1:
+        stems = [_stem(p) for p in args.files]
+        clash = sorted({s for s in stems if stems.count(s) > 1})
+        if clash:
+            print(f"wiring: several inputs are named {clash[0]}.wd: export them to different "
+                  "directories", file=sys.stderr)
+            return False
+        try:
+            os.makedirs(out, exist_ok=True)
+        except OSError as exc:
+            print(f"wiring: cannot make the directory {out}: {exc.strerror or exc}", file=sys.stderr)
+            return False
+        return out
+    return None
+
+
+def _stem(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+STARTER = """# {title}: a starter proposal written by `wiring new`.
+#
+# Replace the boxes and wires below with your proposal's. `wiring check {file}` checks it,
+# `wiring lint {file}` runs the alignment analyses, `wiring render {file} -o {stem}.svg` draws
+# it. The language is described in docs/language.md; the standard library in wiring/std/.
+
+proposal "{title}"
+cites "Author et al. YEAR, Title of the paper, arXiv:XXXX.XXXXX"
+
+import "std/core.wd"                      # Prompt, Response, Score, ...
+
+param beta : Real >= 0 = 0.1              # a coefficient of the training signal
+
+component Model : policy, learned, untrusted {{
+  in  prompt   : Prompt
+  out response : Response
+  note "the model being trained"
+}}
+
+component Judge : reward_model, learned, untrusted {{
+  in  prompt   : Prompt
+  in  response : Response
+  out score    : Real in [0, 1]
+  note "a learned evaluator of the model's responses"
+}}
+
+component Filter : filter, trusted {{
+  in  response : Response
+  in  score    : Real in [0, 1]
+  out passed   : Response
+  note "blocks responses the judge scores low: a trusted gate before the world"
+}}
+
+diagram {name} {{
+  modes train, deploy
+
+  in  prompt   : Prompt
+  out response : Response when deploy
+
+  model  = Model
+  anchor = frozen model when train        # a snapshot: the KL anchor
+  judge  = Judge
+  filter = Filter when deploy
+
+  prompt -> model.prompt, judge.prompt
+  prompt -> anchor.prompt when train
+  model.response -> judge.response
+  model.response -> filter.response when deploy
+  judge.score -> filter.score when deploy
+  filter.passed -> response when deploy
+
+  train model by ppo maximising judge.score - beta * kl(model, anchor) when train
+
+  allow S0101 because "the learned judge is the proxy this design optimises against; the KL anchor limits how far"
+  assert gated(model)
+}}
+"""
+
+
+def cmd_new(args) -> int:
+    import re
+    from pathlib import Path
+
+    target = Path(args.name if args.name.endswith(".wd") else args.name + ".wd")
+    if target.exists():
+        print(f"wiring: `{target}` already exists; choose another name", file=sys.stderr)
+        return exits.USAGE
+    stem = target.stem
+    words = re.split(r"[^A-Za-z0-9]+", stem)
+    name = "".join(w[:1].upper() + w[1:] for w in words if w) or "Proposal"
+    if not name[0].isalpha():
+        name = "P" + name
+    title = " ".join(w for w in words if w) or "My proposal"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"wiring: cannot make the directory {target.parent}: {exc.strerror}", file=sys.stderr)
+        return exits.USAGE
+    text = STARTER.format(title=title, file=target, stem=stem, name=name)
+    if not write(str(target), text.encode("utf-8")):
+        return exits.USAGE
+    print(f"next: wiring check {target}")
+    return exits.OK
+
+
+def add_file_commands(sub) -> None:
+    p = add_command(sub, "export", "write the checked models as JSON",
+                    "Check each FILE and write its model as one JSON document (`wiring schema` "
+                    "prints the schema). Without -o: to standard output, one indented document "
+                    "for one FILE, one document per line (JSON lines) for several. With -o DIR "
+                    "(an existing directory, a path ending in /, or any -o with several files): "
+                    "DIR/STEM.json for each FILE. With -o OUT.json and one FILE: OUT.json. "
+                    "Files are written whole or not at all, never over an input.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("json",), default="json")
+    p.add_argument("-o", "--output", metavar="OUT", help="a directory (or a .json file for one FILE)")
+    p.set_defaults(run=cmd_export)
+
+    p = add_command(sub, "new", "write a commented starter proposal NAME.wd",
+                    "Write NAME.wd: a small commented proposal (a policy, a reward model, a "
+                    "trusted monitor) that checks, lints and renders, to edit into your own. An "
+                    "existing file is never overwritten.")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(run=cmd_new)

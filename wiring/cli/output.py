@@ -1,0 +1,51 @@
+"""Writing what a command produces: atomically (a reader never sees half a file, a failed run
+leaves the old file), never over one of the command's inputs, and with the same `wrote PATH`
+line from every command."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+
+
+def write(path: str, data: bytes, inputs: Iterable[str] = ()) -> bool:
+    """Write `data` to `path` (`-`: standard output) and print `wrote PATH`; False, reported,
+    when `path` is one of `inputs` or cannot be written."""
+    if path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return True
+    if any(_same(path, source) for source in inputs):
+        print(f"wiring: will not write {path}: it is an input of this command", file=sys.stderr)
+        return False
+    try:
+        directory = os.path.dirname(os.path.abspath(path))
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".wiring-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.chmod(temporary, 0o666 & ~_umask())   # mkstemp's file is private; an output is not
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as exc:
+        print(f"wiring: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    print(f"wrote {path}")
+    return True
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,200 @@
+"""`wiring render` and `wiring doctor`: drawing a diagram with Graphviz."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from . import add_command, exits, exit_code, print_results
+from .output import write
+
+
+def cmd_render(args) -> int:
+    from ..api import check_file
+    from ..render import RenderError, to_dot
+
+    highlight = _render_file(args)
+    if args.file is None:
+        print("wiring render: FILE is required (see `wiring render --help`)", file=sys.stderr)
+        return exits.USAGE
+    target = _render_target(args)
+    if target is None:
+        return exits.USAGE
+    fmt, out = target
+    if args.depth is not None and args.depth < 0:
+        print("wiring: --depth must be 0 or more", file=sys.stderr)
+        return exits.USAGE
+    result = check_file(args.file)
+    if not result.ok or result.proposal is None:
+        print_results([(args.file, result)], "text", args.color)
+        return exit_code([result])
+    _say_which_diagram(args.file, result.proposal, args.diagram)
+    try:
+        dot_text = to_dot(result.proposal, args.diagram, mode=args.mode, depth=args.depth,
+                          flatten=args.flatten, direction=args.direction, show_types=args.types,
+                          legend=not args.no_legend, title=not args.no_title,
+                          **_highlighting(result.proposal, args.diagram, highlight))
+    except RenderError as exc:
+        print(f"wiring: {exc}", file=sys.stderr)
+        return exits.USAGE
+    return _draw(dot_text, fmt, out, args.dpi, [args.file])
+
+
+def _say_which_diagram(path: str, proposal, diagram: str | None) -> None:
+    """A picture shows one diagram: with several top diagrams and no --diagram, say which."""
+    from ..structure import top_diagrams
+
+    tops = [d.name for d in top_diagrams(proposal)]
+    if diagram is None and len(tops) > 1:
+        others = ", ".join(f"`--diagram {n}`" for n in tops[:-1])
+        print(f"wiring: {path} has {len(tops)} top diagrams; drawing `{tops[-1]}` ({others} "
+              "draws another)", file=sys.stderr)
+
+
+def _render_file(args) -> str | None:
+    """The --highlight value, after moving a FILE it swallowed (`render --highlight FILE`)
+    back to args.file."""
+    import re
+
+    highlight = getattr(args, "highlight", None)
+    if args.file is None and highlight not in (None, "all") and \
+            not re.fullmatch(r"[A-Za-z][0-9]{4}(\s*,\s*[A-Za-z][0-9]{4})*,?", highlight.strip()):
+        args.file, highlight = highlight, "all"
+    return highlight
+
+
+def _render_target(args) -> tuple[str, str] | None:
+    """The picture's format and path: --format, else OUT's suffix, else svg; OUT defaults to
+    FILE's stem in the current directory. None (reported) when OUT's suffix is unknown."""
+    from ..render import FORMATS
+
+    fmt, out = args.render_format, args.output
+    if fmt is None:
+        suffix = os.path.splitext(out)[1].lower().lstrip(".") if out and out != "-" else ""
+        if suffix and suffix not in FORMATS:
+            print(f"wiring: cannot tell the format from `{out}`; use --format "
+                  f"({', '.join(FORMATS)})", file=sys.stderr)
+            return None
+        fmt = suffix or "svg"
+    if out is None:
+        out = os.path.splitext(os.path.basename(args.file))[0] + "." + fmt
+    return fmt, out
+
+
+def _highlighting(proposal, diagram: str | None, highlight: str | None) -> dict:
+    """The highlight options of `to_dot`, analysing once here so that codes asked for but not
+    found are reported. Raises RenderError for a bad code."""
+    from ..render import highlight_codes
+    from ..structure import default_diagram
+
+    if highlight is None:
+        return {}
+    codes = highlight_codes(highlight)
+    top = None if diagram else default_diagram(proposal)
+    name = diagram or (top.name if top is not None else None)
+    analysis = None
+    if name is not None and name in proposal.diagrams:
+        from ..analysis import analyse
+
+        analysis = analyse(proposal, name)
+    if analysis is not None and codes:
+        found = {f.code for f in analysis.findings}
+        for code in sorted(codes - found):
+            print(f"wiring: no {code} finding in `{name}` to highlight", file=sys.stderr)
+    return {"highlight": highlight, "analysis": analysis}
+
+
+def _draw(dot_text: str, fmt: str, out: str, dpi: int | None, inputs: list[str]) -> int:
+    """Lay out the DOT text with Graphviz and write the picture; without Graphviz, write the
+    DOT text instead and say how to install it."""
+    from ..render import INSTALL_HINT, DotFailed, DotNotFound, run_dot
+
+    try:
+        data = run_dot(dot_text, fmt, dpi=dpi)
+    except DotNotFound:
+        dot_path = out if out == "-" else os.path.splitext(out)[0] + ".dot"
+        if not write(dot_path, dot_text.encode("ascii"), inputs):
+            return exits.USAGE
+        if dot_path == "-":
+            done, later = "wrote the DOT text to standard output", f"dot -T{fmt} FILE.dot"
+        else:
+            done, later = f"wrote {dot_path} instead", f"dot -T{fmt} {dot_path} -o {out}"
+        where = (f"$WIRING_DOT={os.environ['WIRING_DOT']} is not a program"
+                 if os.environ.get("WIRING_DOT") else "not found on PATH")
+        print(f"wiring: cannot draw {fmt.upper()}: Graphviz `dot` is not installed ({where}); "
+              f"{done}.\n{INSTALL_HINT}\nAfterwards run this command again, or: {later}",
+              file=sys.stderr)
+        return exits.NO_DOT
+    except DotFailed as exc:
+        print(f"wiring: {exc}", file=sys.stderr)
+        return exits.DOT_FAILED
+    if not write(out, data, inputs):
+        return exits.USAGE
+    return exits.OK
+
+
+def cmd_doctor(args) -> int:
+    from ..render import doctor
+
+    ok, lines = doctor()
+    print("\n".join(lines))
+    if ok:
+        return exits.OK
+    from ..render import find_dot
+
+    return exits.NO_DOT if find_dot() is None else exits.DOT_FAILED
+
+
+RENDER_HELP = (
+    "Draw one diagram of a proposal with Graphviz.\n\n"
+    "The format comes from --format, else from the suffix of OUT (.svg .png .pdf .dot), else "
+    "svg. Without -o the picture is written to the current directory as FILE's stem plus the "
+    "format's suffix; `-o -` writes to standard output. Files are written whole or not at all, "
+    "never over an input.")
+
+
+def add_render_commands(sub) -> None:
+    p = add_command(sub, "render", "draw a diagram as SVG, PNG, PDF or DOT", RENDER_HELP,
+                    usage="wiring render [options] FILE")
+    # FILE is optional to argparse only so that `render --highlight FILE` works (an optional
+    # value would swallow FILE); cmd_render requires it.
+    p.add_argument("file", metavar="FILE", nargs="?")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="where to write the picture (`-` for standard output)")
+    p.add_argument("--format", dest="render_format", choices=("svg", "png", "pdf", "dot"),
+                   help="picture format (default: from OUT's suffix, else svg)")
+    p.add_argument("--diagram", metavar="NAME",
+                   help="the diagram to draw (default: the top one, i.e. not used inside "
+                   "another diagram; the last declared if several)")
+    p.add_argument("--mode", metavar="MODE",
+                   help="draw only the boxes, ports and wires active in MODE")
+    p.add_argument("--depth", type=int, metavar="N",
+                   help="expand nested diagrams N levels deep (0: every nested diagram is one "
+                   "box; default: all levels)")
+    p.add_argument("--flatten", action="store_true",
+                   help="draw expanded nested diagrams without their frames, wires joined")
+    p.add_argument("--direction", choices=("LR", "TB"), default="LR",
+                   help="left to right (default) or top to bottom")
+    p.add_argument("--types", action="store_true",
+                   help="show types: each port cell names its type, so every wire's type is "
+                   "written where it starts")
+    p.add_argument("--no-legend", action="store_true", help="leave out the legend")
+    p.add_argument("--no-title", action="store_true",
+                   help="leave out the title, diagram name and citations (for a figure whose "
+                   "caption is written elsewhere)")
+    p.add_argument("--dpi", type=int, metavar="N",
+                   help="resolution of PNG output (default 192)")
+    p.add_argument("--highlight", nargs="?", const="all", metavar="CODES",
+                   help="run the analyses (as `wiring lint`) and draw the witness paths of their "
+                   "findings: boxes on a witness get a thick magenta frame with the finding "
+                   "codes, the wires between them are thick, magenta and dashed, and the caption "
+                   "lists the findings. Alone: every finding not acknowledged with `allow`; with "
+                   "codes (--highlight S0201,S0101): only those, acknowledged ones included")
+    p.set_defaults(run=cmd_render)
+
+    p = add_command(sub, "doctor", "report whether Graphviz is available to render, and how "
+                    "to get it", "Check that Graphviz `dot` is installed and draws every format "
+                    "`wiring render` writes; if not, say how to install it.")
+    p.set_defaults(run=cmd_doctor)
+
+
