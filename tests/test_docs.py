@@ -17,9 +17,14 @@ Fenced blocks are read by their info string (the words after the opening ```):
   or I/O, nor 70, an internal error). A ```text block right after an ```sh block is what those
   commands print (standard error, then standard output, as in a terminal); a line `...` stands
   for any number of lines.
-- ```python: on the pages in PYTHON_PAGES, run in a fresh namespace from a temporary directory
-  in which `examples/` is the repository's, so the examples' paths work as from the repository
-  root and whatever the code writes stays in the temporary directory.
+- ```python: a Python session, in doctest form (`>>>` and `...` lines, then what they print),
+  on any page. It runs with `doctest` (ELLIPSIS and NORMALIZE_WHITESPACE: `...` in an output
+  stands for any text, and line breaks in an output may fall at any space) in a fresh namespace,
+  from a temporary directory in which `examples/` is the repository's, so the examples' paths
+  work as from the repository root and whatever the code writes stays in the temporary
+  directory; on the pages in SHELL_PAGES it runs in the page's replay, beside the page's files.
+  Every output is compared, so a page cannot show what the code does not print. A session
+  that draws with Graphviz is skipped when Graphviz is missing.
 
 docs/diagnostics.md, docs/analyses.md and docs/incentive_examples.md have their own tests
 (tests/test_codes.py, tests/test_analyses.py); docs/gallery.md is generated.
@@ -27,6 +32,7 @@ docs/diagnostics.md, docs/analyses.md and docs/incentive_examples.md have their 
 
 from __future__ import annotations
 
+import doctest
 import os
 import re
 import shlex
@@ -46,7 +52,10 @@ OWN_TESTS = {"diagnostics.md", "analyses.md", "incentive_examples.md", "gallery.
 PAGES = [ROOT / "README.md"] + sorted(p for p in (ROOT / "docs").glob("*.md")
                                       if p.name not in OWN_TESTS)
 SHELL_PAGES = {"tutorial.md", "paper_to_proposal.md"}
-PYTHON_PAGES = {"README.md", "python_api.md", "tutorial.md"}
+# Every page, those with their own tests included: a Python example anywhere is checked here.
+PYTHON_SCANNED = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
+DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+NEEDS_GRAPHVIZ = re.compile(r"\b(render|to_svg|_repr_svg_)\(")
 
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.S | re.M)
 
@@ -109,8 +118,8 @@ def test_documented_proposal_checks(block):
 # ------------------------------------------------------------------------ Python examples
 
 def _python():
-    for page in PAGES:
-        if page.name not in PYTHON_PAGES or page.name in SHELL_PAGES:
+    for page in PYTHON_SCANNED:
+        if page.name in SHELL_PAGES:
             continue  # the python blocks of pages with files run in the page's replay
         for block in blocks(page):
             if block.lang == "python":
@@ -122,19 +131,58 @@ def _workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def run_session(block: Block) -> str:
+    """Run a ```python block as a doctest in the current directory; the doctest report of
+    every example whose output differs from the page's (empty when all agree)."""
+    assert block.text.lstrip().startswith(">>> "), (
+        f"{block.where}: a Python example is a session (`>>> ` lines, then what they print), "
+        "so that tests/test_docs.py can compare its output with the page")
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(block.text, {"__name__": "__main__"}, block.where,
+                              str(block.page.relative_to(ROOT)), block.line)
+    report: list[str] = []
+    runner = doctest.DocTestRunner(optionflags=DOCTEST_FLAGS)
+    runner.run(test, out=report.append, clear_globs=True)
+    return "".join(report)
+
+
+def _needs_missing_graphviz(block: Block) -> bool:
+    return find_dot() is None and NEEDS_GRAPHVIZ.search(block.text) is not None
+
+
 def _run_python(block: Block, cwd: Path, monkeypatch) -> None:
     monkeypatch.chdir(cwd)
-    code = compile(block.text, block.where, "exec")
-    try:
-        exec(code, {"__name__": "__main__"})  # noqa: S102 - the documentation's own code
-    except Exception as exc:  # noqa: BLE001 - reported with the block's place
-        raise AssertionError(f"{block.where}: the example raises {type(exc).__name__}: {exc}") \
-            from exc
+    failures = run_session(block)
+    assert not failures, f"{block.where}: the page shows what the code does not print:\n" \
+                         f"{failures}"
 
 
 @pytest.mark.parametrize("block", list(_python()))
 def test_documented_python_runs(block, tmp_path, monkeypatch):
+    if _needs_missing_graphviz(block):
+        pytest.skip(f"{block.where} draws with Graphviz, which is not installed")
     _run_python(block, _workspace(tmp_path), monkeypatch)
+
+
+def test_a_wrong_printed_output_fails():
+    """The check can fail: a page that shows an output the code does not print is reported,
+    with what the code prints instead."""
+    page = ROOT / "docs" / "python_api.md"
+    wrong = Block(page, 1, "python", [], '>>> import wiring\n>>> wiring.check_file('
+                  '"examples/rlhf.wd").ok\nFalse\n')
+    report = run_session(wrong)
+    assert "Expected:\n    False\nGot:\n    True" in report
+    right = Block(page, 1, "python", [], ">>> print('a long message, examples/rlhf.wd')\n"
+                  "a long ...,\n   examples/rlhf.wd\n")
+    assert run_session(right) == ""   # ELLIPSIS and NORMALIZE_WHITESPACE
+
+
+def test_a_python_example_is_a_session():
+    """An example written as a script with its output in comments cannot be checked, so it is
+    refused."""
+    script = Block(ROOT / "docs" / "python_api.md", 1, "python", [], "print(1 + 1)   # 3\n")
+    with pytest.raises(AssertionError, match="is a session"):
+        run_session(script)
 
 
 # ------------------------------------------------------------------------ pages that build files
@@ -189,7 +237,10 @@ def test_page_replays(page, tmp_path, monkeypatch):
     and compare what the commands print with what the page shows."""
     work = _workspace(tmp_path)
     files: dict[str, str] = {}
-    env = dict(os.environ, NO_COLOR="1")
+    # The `wiring` script imports the installed package; PYTHONPATH makes it this checkout's
+    # (a worktree beside an editable install of another one would otherwise test that one).
+    env = dict(os.environ, NO_COLOR="1",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     last_output: str | None = None
     ran = 0
 
@@ -244,7 +295,7 @@ def test_page_replays(page, tmp_path, monkeypatch):
                 f"{block.where}: the page shows\n{block.text}\nbut the commands print\n"
                 f"{last_output}")
             last_output = None
-        elif block.lang == "python" and page.name in PYTHON_PAGES:
+        elif block.lang == "python" and not _needs_missing_graphviz(block):
             for name, text in files.items():
                 (work / name).write_text(text, encoding="utf-8")
             _run_python(block, work, monkeypatch)
