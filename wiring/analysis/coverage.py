@@ -11,9 +11,9 @@ _NO_SINK = ("no sink: no box acts on the world (a `sink` or an environment box) 
 _NO_TRAINING = ("no training statement: the analyses of optimisation pressure (S0101, S0102, "
                 "S0103, S0302, S0303, S0402, S0403; S0401 on trained models) and of incentives (S0501 to S0505, "
                 "the incentive report) had nothing to examine")
-_NO_DEPLOYMENT = ("no deployment mode: none of the modes {modes} is named as deployment (`deploy`, "
-                  "`serve`, `production`, ...), so the analyses of what reaches the world read "
-                  "every mode as deployed")
+_NO_DEPLOYMENT = ("no deployment mode: none of the modes {modes} has the phase `deployment` "
+                  "(declared as `modes NAME : deployment`, or inherited from an outer mode), so "
+                  "the analyses of what reaches the world read every mode as deployed")
 
 
 def unexamined(system: System) -> list[str]:
