@@ -63,7 +63,8 @@ def analyses_md() -> str:
              "\"reason\"` acknowledges one: it stays in the report, marked acknowledged.", "",
              "When an analysis has nothing to examine, lint says so and why, one note per cause "
              "(also under `unexamined` in JSON): no sink (nothing acts on the world), no "
-             "training statement, or modes none of which has the phase deployment. A proposal "
+             "training statement, modes none of which has the phase deployment, or modes "
+             "whose phase is not declared but assumed from their names. A proposal "
              "with `0 errors, 0 warnings` and such a note is clean only in what was examined.",
              "",
              "The analyses read kinds (with their ancestors in the kind hierarchy), trust, "

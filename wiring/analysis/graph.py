@@ -8,7 +8,8 @@ the nesting
 `out:NAME`.
 
 The analyses read structure and attributes only: kinds (with their ancestors in the kind
-hierarchy), trust, learned/frozen, held-out, provenance, modes and optimisation wires.
+hierarchy), trust, learned/frozen, held-out, provenance, modes with their phases and
+optimisation wires.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ HAZARD_KINDS = ("agent", "model")       # untrusted producers of content
 GATE_KINDS = ("gate", "verifier", "auditor", "overseer", "monitor", "human")
 
 # The analyses' short names of the phases (`System.phase`).
-_SHORT = {"training": "train", "evaluation": "eval", "deployment": "deploy"}
+SHORT_PHASES = {"training": "train", "evaluation": "eval", "deployment": "deploy"}
 
 
 @dataclass
@@ -156,7 +157,13 @@ class System:
         """The phase of one of the diagram's modes: "deploy", "train" or "eval", as declared
         (or inherited from the outer mode it runs in, or else assumed: `structure.phases`)."""
         of = self._phases.get((self.diagram.name, mode))
-        return _SHORT[of.phase if of is not None else assumed_phase(mode)]
+        return SHORT_PHASES[of.phase if of is not None else assumed_phase(mode)]
+
+    def phase_assumed(self, mode: str) -> bool:
+        """Whether `phase(mode)` is only assumed: the mode declares no phase and runs in no
+        outer mode that has one (W0202)."""
+        of = self._phases.get((self.diagram.name, mode))
+        return of is None or of.how == "assumed"
 
     @cached_property
     def _phases(self) -> dict[tuple[str, str], PhaseOf]:

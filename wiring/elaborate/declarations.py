@@ -383,8 +383,8 @@ class Declarations(Values):
         prefixed = [p for p in PHASES if p.startswith(ident.text.lower())]
         hint = f"did you mean `{prefixed[0]}`?" if prefixed else did_you_mean(ident.text, PHASES)
         self.report(report("E0125", ident.span, f"unknown phase `{ident.text}`",
-                           help=(hint + " " if hint else "") + "a mode's phase is one of "
-                           + ", ".join(f"`{p}`" for p in PHASES)))
+                           help=(hint + " " if hint else "") + "(the phases are `training`, "
+                           "`evaluation` and `deployment`: `modes NAME : PHASE`)"))
         close = [p for p in PHASES if f"`{p}`" in hint]
         return close[0] if close else None
 
