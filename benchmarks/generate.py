@@ -325,7 +325,8 @@ def fanout(n: int) -> str:
         raise ValueError("fanout needs n >= 4")
     voters = n - 3
     out = [_FANOUT_HEADER.format(n=n)]
-    body = ["diagram Ensemble {", "  modes train, deploy", "  out verdict : Real in [0, 1]", "",
+    body = ["diagram Ensemble {", "  modes train : training, deploy : deployment",
+            "  out verdict : Real in [0, 1]", "",
             "  src = PromptSource", "  agg = Aggregator", "  log = Logger when deploy"]
     for i in range(voters):
         body.append(f"  v{i} = Voter")

@@ -63,15 +63,16 @@ def analyses_md() -> str:
              "\"reason\"` acknowledges one: it stays in the report, marked acknowledged.", "",
              "When an analysis has nothing to examine, lint says so and why, one note per cause "
              "(also under `unexamined` in JSON): no sink (nothing acts on the world), no "
-             "training statement, or modes none of which is named as deployment. A proposal "
+             "training statement, modes none of which has the phase deployment, or modes "
+             "whose phase is not declared but assumed from their names. A proposal "
              "with `0 errors, 0 warnings` and such a note is clean only in what was examined.",
              "",
              "The analyses read kinds (with their ancestors in the kind hierarchy), trust, "
-             "learned and held-out flags, provenance, modes and optimisation wires; never "
-             "names. Data flows within one mode; influence crosses modes only through trained "
-             "parameters. Modes with a word in their name starting with `deploy` (or `inference`, "
-             "`serve`, `production`, `runtime`) are the deployment phase (see the language "
-             "reference, Modes).", "",
+             "learned and held-out flags, provenance, modes with their phases and optimisation "
+             "wires; never names. Data flows within one mode; influence crosses modes only "
+             "through trained parameters. Each mode declares its phase (`modes rl : training, "
+             "serve : deployment`); what reaches the world is looked for in the deployment "
+             "modes, incentives in the others (see the language reference, Modes).", "",
              "`wiring analyze FILE` prints the incentive report (value of information, "
              "response incentive, value of control, instrumental control incentive split into "
              "control and information-only) for every trained agent, on the diagram unrolled "

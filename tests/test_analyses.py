@@ -302,18 +302,6 @@ def test_tampering_verdicts_on_the_reward_tampering_diagrams(name, code, fires):
     assert (code in found) == fires, sorted(found)
 
 
-@pytest.mark.parametrize("mode, phase", [
-    ("train", "train"), ("training", "train"), ("rl_finetune", "train"), ("rlhf", "train"),
-    ("fine_tune", "train"), ("sft", "train"), ("deploy", "deploy"), ("deployment", "deploy"),
-    ("deployTime", "deploy"), ("serve_time", "deploy"), ("eval", "eval"),
-    # words, not substrings: "world" holds "rl", "observe" holds "serve"
-    ("world", "eval"), ("observe", "eval"), ("label", "eval")])
-def test_phase_of_a_mode_is_read_from_its_words(mode, phase):
-    from wiring.analysis.graph import phase_of
-
-    assert phase_of(mode) == phase
-
-
 _IMITATION = """
 type X
 type Y
@@ -568,14 +556,14 @@ def test_lint_says_what_had_nothing_to_examine(tmp_path, capsys):
     path = tmp_path / "eval.wd"
     path.write_text("type Q\ncomponent Source : source {\n  out q : Q\n}\n"
                     "component Model : policy, untrusted {\n  in q : Q\n  out a : Q\n}\n"
-                    "diagram Eval {\n  modes collect, score\n  out a : Q\n  src = Source\n"
+                    "diagram Eval {\n  modes collect : evaluation, score : evaluation\n  out a : Q\n  src = Source\n"
                     "  m = Model\n  src.q -> m.q\n  m.a -> a\n}\n")
     assert main(["lint", "--color", "never", str(path)]) == 0
     text = capsys.readouterr().out
     notes = [line for line in text.splitlines() if line.startswith("note: no ")]
     assert [n.split(":")[1].strip() for n in notes] == \
         ["no deployment mode", "no sink", "no training statement"]
-    assert "none of the modes `collect`, `score` is named as deployment" in notes[0]
+    assert "none of the modes `collect`, `score` has the phase `deployment`" in notes[0]
     assert main(["lint", "--format", "json", str(path)]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert [n.split(":")[0] for n in payload[0]["diagrams"][0]["unexamined"]] == \

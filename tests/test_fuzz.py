@@ -66,7 +66,7 @@ component Source : dataset, trusted {
   out prompt : Prompt
 }
 diagram Main {
-  modes train, deploy
+  modes train : training, deploy : deployment
   src = Source
   pi  = Policy
   ref = frozen pi when train

@@ -84,14 +84,14 @@ def test_a_word_used_for_a_keyword_is_told_the_keyword():
 
 def test_two_sources_in_a_diagram_with_modes_suggest_when_first():
     text = ("type A\ncomponent S : source {\n  out a : A\n}\ncomponent K : sink {\n  in a : A\n}\n"
-            "diagram D {\n  modes train, deploy\n  s1 = S; s2 = S; k = K\n  s1.a -> k.a\n"
-            "  s2.a -> k.a\n}\n")
+            "diagram D {\n  modes train : training, deploy : deployment\n"
+            "  s1 = S; s2 = S; k = K\n  s1.a -> k.a\n  s2.a -> k.a\n}\n")
     found = _only(text)
     assert found.code == "E0211"
     assert found.help.startswith("if the sources belong to different modes, restrict each wire "
                                  "to its own: `s1.a -> k.a when train`; otherwise keep one wire")
     # without modes, the help is about merging or choosing, as before
-    plain = _only(text.replace("  modes train, deploy\n", ""))
+    plain = _only(text.replace("  modes train : training, deploy : deployment\n", ""))
     assert plain.help.startswith("keep one wire")
 
 

@@ -266,7 +266,17 @@ class SyntaxBuilder(Transformer):
                       _first(children, s.Type), _of(children, s.OPTIONS))
 
     def modes(self, children):
-        return s.Modes(self._at(children), _names(children))
+        # "modes" NAME (":" NAME)? ("," NAME (":" NAME)?)*: a NAME after `:` is a phase
+        names: list[s.Ident] = []
+        phases: list[s.Ident | None] = []
+        for before, child in zip(children, children[1:]):
+            if type(child) is Token and child.type == "NAME":
+                if type(before) is Token and before.type == "COLON":
+                    phases[-1] = _ident(child)
+                else:
+                    names.append(_ident(child))
+                    phases.append(None)
+        return s.Modes(self._at(children), tuple(names), tuple(phases))
 
     def instance(self, children):
         # NAME "=" FROZEN? NAME ("with" attrs)? options

@@ -161,9 +161,16 @@ CODES: dict[str, Code] = {
     "E0109": Code(
         "unknown mode",
         "`when m` names a mode the diagram does not declare with `modes`.",
-        _POLICY + "diagram D {\n  modes train, deploy\n  in prompt : Prompt\n"
-        "  pi = Policy when trian\n  prompt -> pi.prompt\n}\n",
+        _POLICY + "diagram D {\n  modes train : training, deploy : deployment\n"
+        "  in prompt : Prompt\n  pi = Policy when trian\n  prompt -> pi.prompt\n}\n",
         label="not a mode of this diagram"),
+    "E0125": Code(
+        "unknown phase",
+        "A mode declares its phase after a colon: `modes sft : training, serve : deployment, "
+        "heldout : evaluation`. The phases are training (what is learned), evaluation (what is "
+        "measured, acting on nothing) and deployment (what acts on the world).",
+        _TYPES + "diagram D {\n  modes sft : trainign\n}\n",
+        label="not a phase"),
     "E0110": Code(
         "unknown function, or a call where none is allowed",
         "Signals may call kl, log, exp, sqrt, abs, min, max, mean, sum, match, mse, "
@@ -423,7 +430,7 @@ diagram Loop {
         "A wire or training statement is active in a mode where one of its ends does not exist. "
         "Each mode of a diagram is checked as a diagram of its own.",
         _SCORED + """diagram D {
-  modes train, deploy
+  modes train : training, deploy : deployment
   in prompt : Prompt
   pi = Policy
   rm = RewardModel when train
@@ -462,7 +469,7 @@ diagram Loop {
   prompt -> pi.prompt
 }
 diagram Outer {
-  modes train, deploy
+  modes train : training, deploy : deployment
   in prompt : Prompt
   inner = Inner
   prompt -> inner.prompt
@@ -470,6 +477,28 @@ diagram Outer {
 """,
         label="mode not declared by the inner diagram",
         help="restrict `{instance}` with `when ...`, or declare the mode in `{inner}`"),
+    "E0243": Code(
+        "nested mode declares another phase",
+        "A nested diagram's mode runs in the outer mode of the same name, so it has that mode's "
+        "phase (training, evaluation or deployment). A phase the inner diagram declares must be "
+        "the outer mode's; an inner diagram that declares none takes the outer one's.",
+        _POLICY + """diagram Inner {
+  modes run : training
+  in prompt : Prompt
+  pi = Policy
+  prompt -> pi.prompt
+}
+diagram Outer {
+  modes run : deployment
+  in prompt : Prompt
+  inner = Inner
+  prompt -> inner.prompt
+}
+""",
+        label="the outer mode's phase is {phase}",
+        help=("declare `{mode} : {phase}` here, or leave the phase out so that it is inherited; "
+              "if the inner diagram is meant for another phase, run it in an outer mode of that "
+              "phase")),
     # --------------------------------------------------------------------------- training
     "E0301": Code(
         "training target is not learned",
@@ -1346,6 +1375,18 @@ diagram D {
         label="independent of the trained box",
         help=("wire the trained box's output into the evaluator the signal reads, or check the "
               "names in the signal")),
+    "W0202": Code(
+        "mode without a phase",
+        "Each mode declares the phase it runs in: `modes sft : training, serve : deployment, "
+        "heldout : evaluation`. The analyses read it: what reaches the world is looked for in "
+        "the deployment modes, incentives in the others. A mode that declares none, and is not "
+        "part of a nested diagram running in an outer mode that has one, gets a phase assumed "
+        "from words in its name (`deploy`, `serve`, `production`, ... deployment; `train`, "
+        "`rl`, `sft`, ... training; anything else evaluation), which may be wrong: `live` is "
+        "assumed to be evaluation.",
+        _TYPES + "diagram D {\n  modes sft, live\n}\n",
+        label="assumed {phase}",
+        help="declare it: `{line}`, correcting any phase that is wrong"),
     "W0201": Code(
         "instance not connected",
         "An instance with no wires and no training statement is probably unfinished.",

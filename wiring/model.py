@@ -163,6 +163,11 @@ SELECTING: tuple[str, ...] = ("best_of", "quantilizer", "human_selection")  # ou
 EVALUATING: tuple[str, ...] = ("rl",) + CHOOSING     # optimise what a signal says of the output
 UNBOUNDED: tuple[str, ...] = ("rl", "gradient")      # push without a bound of their own
 MERGE_OPERATORS: tuple[str, ...] = ("sum", "max", "min", "any", "all", "union", "concat", "mean")
+# The phase a mode runs in, declared with it (`modes rl : training, serve : deployment`): what
+# the analyses read as deployment (what reaches the world), as learning, and as held-out
+# evaluation.
+Phase = Literal["training", "evaluation", "deployment"]
+PHASES: tuple[str, ...] = get_args(Phase)
 
 
 class KindDecl(_Node):
@@ -328,11 +333,21 @@ class Assertion(_Node):
         return [n for n in (self.source, self.target, *self.avoiding) if n]
 
 
+class ModeDecl(_Node):
+    """How a diagram declares one of its modes: the phase written with it (None: none, so the
+    phase is inherited from the outer mode it runs in, or assumed) and where it is written."""
+
+    phase: Phase | None = None
+    span: Span | None = None
+
+
 class Diagram(_Node):
     name: str
     refines: str | None = None
     attributes: Attributes | None = None
     modes: list[str] = []
+    # Each mode's declaration, by name (a mode missing here declares no phase).
+    phases: dict[str, ModeDecl] = {}
     ports: list[Port] = []
     instances: list[Instance] = []
     wires: list[Wire] = []

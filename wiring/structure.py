@@ -2,6 +2,8 @@
 
 - the chain of a kind's ancestors in the kind hierarchy;
 - whether a port, box, wire or training statement exists in a mode;
+- the phase of each mode of each diagram: declared, inherited from the outer mode it runs in,
+  or assumed from its name (`phases`);
 - which diagrams are top diagrams (the rule: a diagram of the main file that no diagram
   instantiates; imported diagrams are never top), and which one is drawn or analysed by default;
 - flattening: nested diagrams substituted by their contents (operadic substitution), wires joined
@@ -15,6 +17,8 @@ The checker, the analyses and the renderer all read these; none has a copy of it
 
 from __future__ import annotations
 
+import graphlib
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,6 +63,72 @@ def meet(a: frozenset[str] | None, b: Iterable[str] | None) -> frozenset[str] | 
         return a
     b = frozenset(b)
     return b if a is None else a & b
+
+
+# --------------------------------------------------------------------------------- phases
+# A mode's phase is declared with it (`modes rl : training`). A nested diagram's mode runs in
+# the outer mode of the same name (E0242 holds them to it), so it takes that mode's phase. Only
+# a mode with neither gets a phase assumed from words in its name, and is warned about (W0202).
+
+_DEPLOY_WORDS = ("deploy", "inference", "serve", "production", "runtime")
+_TRAIN_WORDS = ("train", "sft", "rl", "reward", "finetune", "pretrain", "distill",
+                "amplify", "search", "optimis", "optimiz")
+
+
+def assumed_phase(mode: str) -> str:
+    """The phase assumed for a mode that declares none: deployment or training when a word of
+    its name (`rl_finetune`, `deployTime`) starts with one of the phase's stems, evaluation
+    otherwise."""
+    words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", mode).lower())
+    words += [a + b for a, b in zip(words, words[1:])]   # `fine_tune` as `finetune`
+    if any(word.startswith(_DEPLOY_WORDS) for word in words):
+        return "deployment"
+    if any(word.startswith(_TRAIN_WORDS) for word in words):
+        return "training"
+    return "evaluation"
+
+
+class PhaseOf(NamedTuple):
+    """A mode's phase and where it comes from: the mode's own declaration ("declared"), an
+    outer mode's ("inherited"), or words in its name ("assumed"). `diagram` and `mode` name the
+    declaration it was read from (for an assumed phase, the mode itself)."""
+
+    phase: str
+    how: str
+    diagram: str
+    mode: str
+
+
+def phases(proposal: Proposal) -> dict[tuple[str, str], PhaseOf]:
+    """The phase of every mode of every diagram, by (diagram, mode). An undeclared mode takes
+    the phase of the first outer mode it runs in that has one (declared or inherited), in
+    declaration order."""
+    diagrams = proposal.diagrams
+    outers: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    for outer in diagrams.values():
+        for instance in outer.instances:
+            if instance.of_diagram and instance.of in diagrams and outer.modes:
+                outers[instance.of].append((outer.name, instance.modes or outer.modes))
+    # Outer diagrams first; diagrams that contain themselves (E0240) in declaration order.
+    try:
+        order = list(graphlib.TopologicalSorter(
+            {name: [o for o, _ in outers[name]] for name in diagrams}).static_order())
+    except graphlib.CycleError:
+        order = list(diagrams)
+    found: dict[tuple[str, str], PhaseOf] = {}
+    for name in order:
+        diagram = diagrams[name]
+        for mode in diagram.modes:
+            decl = diagram.phases.get(mode)
+            if decl is not None and decl.phase is not None:
+                found[name, mode] = PhaseOf(decl.phase, "declared", name, mode)
+                continue
+            outer = next((found[o, mode] for o, used in outers[name]
+                          if mode in used and (o, mode) in found
+                          and found[o, mode].how != "assumed"), None)
+            found[name, mode] = (PhaseOf(assumed_phase(mode), "assumed", name, mode)
+                                 if outer is None else outer._replace(how="inherited"))
+    return found
 
 
 # --------------------------------------------------------------------------- top diagrams

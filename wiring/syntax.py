@@ -505,13 +505,14 @@ class ComponentDecl(Declaration, Block):
 
 
 class Modes(Statement):
-    """`modes train, deploy`"""
+    """`modes sft : training, serve : deployment`: the names, and for each the phase written
+    after it (None where none is)."""
 
-    __slots__ = ("names",)
+    __slots__ = ("names", "phases")
 
-    def __init__(self, at: At, names: tuple[Ident, ...]):
+    def __init__(self, at: At, names: tuple[Ident, ...], phases: tuple[Ident | None, ...]):
         self.document, self.start_pos, self.end_pos = at
-        self.comments, self.names = (), names
+        self.comments, self.names, self.phases = (), names, phases
 
 
 class Instance(Statement):

@@ -8,12 +8,12 @@ the nesting
 `out:NAME`.
 
 The analyses read structure and attributes only: kinds (with their ancestors in the kind
-hierarchy), trust, learned/frozen, held-out, provenance, modes and optimisation wires.
+hierarchy), trust, learned/frozen, held-out, provenance, modes with their phases and
+optimisation wires.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
 
@@ -23,28 +23,14 @@ from .. import witness as w
 from ..diagnostics import Span
 from ..model import (CHOOSING, GATE_TRUST, UNBOUNDED, Attributes, Diagram, Expr, Instance,
                      Proposal, Training)
-from ..structure import Flat, FlatWire, active, flatten, kind_chain, outer_port
+from ..structure import (Flat, FlatWire, PhaseOf, active, assumed_phase, flatten, kind_chain,
+                         outer_port, phases)
 
 HAZARD_KINDS = ("agent", "model")       # untrusted producers of content
 GATE_KINDS = ("gate", "verifier", "auditor", "overseer", "monitor", "human")
 
-DEPLOY_WORDS = ("deploy", "inference", "serve", "production", "runtime")
-TRAIN_WORDS = ("train", "sft", "rl", "reward", "finetune", "pretrain", "distill",
-               "amplify", "search", "optimis", "optimiz")
-
-
-def phase_of(mode: str) -> str:
-    """A mode's phase, read from its name: deploy, train or eval (the default). The name is
-    split into words (`rl_finetune`, `deployTime`), and a word counts when it starts with one
-    of the phase's stems, so `training` and `rlhf` are training but `world` and `observe` are
-    not."""
-    words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", mode).lower())
-    words += [a + b for a, b in zip(words, words[1:])]   # `fine_tune` as `finetune`
-    if any(word.startswith(DEPLOY_WORDS) for word in words):
-        return "deploy"
-    if any(word.startswith(TRAIN_WORDS) for word in words):
-        return "train"
-    return "eval"
+# The analyses' short names of the phases (`System.phase`).
+SHORT_PHASES = {"training": "train", "evaluation": "eval", "deployment": "deploy"}
 
 
 @dataclass
@@ -168,8 +154,20 @@ class System:
         return self.graph_in(None)
 
     def phase(self, mode: str) -> str:
-        """The phase of one of the diagram's modes: "deploy", "train" or "eval"."""
-        return phase_of(mode)
+        """The phase of one of the diagram's modes: "deploy", "train" or "eval", as declared
+        (or inherited from the outer mode it runs in, or else assumed: `structure.phases`)."""
+        of = self._phases.get((self.diagram.name, mode))
+        return SHORT_PHASES[of.phase if of is not None else assumed_phase(mode)]
+
+    def phase_assumed(self, mode: str) -> bool:
+        """Whether `phase(mode)` is only assumed: the mode declares no phase and runs in no
+        outer mode that has one (W0202)."""
+        of = self._phases.get((self.diagram.name, mode))
+        return of is None or of.how == "assumed"
+
+    @cached_property
+    def _phases(self) -> dict[tuple[str, str], PhaseOf]:
+        return phases(self.proposal)
 
     @cached_property
     def deploy_modes(self) -> list[str | None]:
@@ -350,7 +348,7 @@ class System:
         """Where outputs act on the world: sink and environment boxes in the deployment modes,
         and the diagram's own outputs when it declares a deployment mode (its actuators)."""
         deployed = set().union(*(self.graph_in(m).nodes for m in self.deploy_modes))
-        has_deploy = any(phase_of(m) == "deploy" for m in self.modes)
+        has_deploy = any(self.phase(m) == "deploy" for m in self.modes)
         return [b for b in self.boxes.values() if b.path in deployed and
                 (b.is_a("sink") or (b.is_a("environment") and b.outer is None)
                  or (b.outer == "out" and has_deploy))]

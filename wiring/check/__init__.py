@@ -3,7 +3,7 @@
 Per diagram and per mode: every inner input and outer output has exactly one source (or a
 declared merge, or a default); wires are well-typed (subtyping, intervals, indices); feedback
 passes through a stateful box or a delayed wire. Then: training statements, refinements, nested
-modes, and diagrams that contain themselves.
+modes, diagrams that contain themselves, and the phase of every mode.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from .context import Context, DiagramView, PerMode
 from .loops import check_loops, dependency_relation, instantaneous
 from .nesting import (
     check_nested_modes,
+    check_phases,
     check_refinement,
     explicit_copies,
     nesting_order,
@@ -50,6 +51,7 @@ def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
     relations: dict[str, set[tuple[str, str]]] = {}
     for name in nesting_order(ctx):
         ctx.checked[name] = _check_diagram(ctx, proposal.diagrams[name], relations)
+    check_phases(ctx)
     diagrams = {name: ctx.checked.get(name, diagram) for name, diagram in proposal.diagrams.items()}
     return Checked(proposal.model_copy(update={"diagrams": diagrams}), ctx.diagnostics)
 

@@ -1,5 +1,5 @@
 """Interfaces and nesting: refinements match, nesting is finite and in order, nested modes are
-declared, every instance is used, copies are explicit."""
+declared, every mode has a phase that agrees with the outer mode's, every instance is used, copies are explicit."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ..model import (
     Diagram,
     Name,
 )
+from ..structure import phases
 from ..types import names_in, subtype
 from .context import Context
 from .loops import cycles
@@ -110,6 +111,46 @@ def check_nested_modes(ctx: Context, diagram: Diagram) -> None:
                               f"`{inner.name}` does not declare",
                               related=[(inner.span, f"`{inner.name}` declares modes "
                               + ", ".join(inner.modes))], instance=instance.name, inner=inner.name))
+
+
+def check_phases(ctx: Context) -> None:
+    """Each mode has a phase: one warning for each mode that neither declares one nor runs in an
+    outer mode that has one, and an error where a nested mode declares a phase other than the
+    outer mode's it runs in."""
+    found = phases(ctx.proposal)
+    for diagram in ctx.proposal.diagrams.values():
+        assumed = [m for m in diagram.modes if found[diagram.name, m].how == "assumed"]
+        line = "modes " + ", ".join(f"{m} : {found[diagram.name, m].phase}" for m in diagram.modes)
+        for mode in assumed:
+            decl = diagram.phases.get(mode)
+            ctx.report(report("W0202", decl.span if decl and decl.span else diagram.span,
+                              f"mode `{mode}` of `{diagram.name}` declares no phase; the analyses "
+                              f"assumed {found[diagram.name, mode].phase}",
+                              phase=found[diagram.name, mode].phase, line=line))
+    reported: set[tuple[str, str, str]] = set()
+    for outer in ctx.proposal.diagrams.values():
+        for instance in outer.instances:
+            inner = ctx.proposal.diagrams.get(instance.of) if instance.of_diagram else None
+            for mode in (instance.modes or outer.modes) if inner is not None else ():
+                _check_phase_agrees(ctx, found, inner, instance.span, (outer.name, mode), reported)
+
+
+def _check_phase_agrees(ctx: Context, found, inner: Diagram, where: Span | None,
+                        outer: tuple[str, str], reported: set) -> None:
+    """The phase `inner` declares for the mode of `outer` it runs in is that mode's phase."""
+    mine, theirs = inner.phases.get(outer[1]), found.get(outer)
+    if mine is None or mine.phase is None or theirs is None or theirs.how == "assumed" \
+            or theirs.phase == mine.phase or (inner.name, outer[1], theirs.diagram) in reported:
+        return
+    reported.add((inner.name, outer[1], theirs.diagram))
+    declared = ctx.proposal.diagrams[theirs.diagram].phases[theirs.mode]
+    related = [(declared.span, f"`{theirs.diagram}` declares `{theirs.mode} : {theirs.phase}`")]
+    if where is not None:
+        related.append((where, f"`{inner.name}` runs here in mode `{outer[1]}` of `{outer[0]}`"))
+    ctx.report(report("E0243", mine.span or inner.span,
+                      f"mode `{outer[1]}` of `{inner.name}` declares phase {mine.phase}, but it "
+                      f"runs in mode `{outer[1]}` of `{outer[0]}`, whose phase is {theirs.phase}",
+                      related=related, phase=theirs.phase, mode=outer[1]))
 
 
 def unused_instances(ctx: Context, diagram: Diagram) -> None:

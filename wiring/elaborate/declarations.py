@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from .. import syntax
 from ..diagnostics import Span, report
-from ..model import (MERGE_OPERATORS, OPTIMISER_FAMILIES, TRUST_LEVELS, Attributes, Component,
-                     Diagram, Expr, KindDecl, Name, Num, NumType, OptimiserDecl, Param, Port,
-                     UnknownType)
+from ..model import (MERGE_OPERATORS, OPTIMISER_FAMILIES, PHASES, TRUST_LEVELS, Attributes,
+                     Component, Diagram, Expr, KindDecl, ModeDecl, Name, Num, NumType,
+                     OptimiserDecl, Param, Port, UnknownType)
 from ..names import did_you_mean
 from ..structure import kind_chain
 from ..syntax import bare
@@ -351,18 +351,42 @@ class Declarations(Values):
             attributes = None
             if node.attributes is not None:
                 attributes = self.attributes(node.attributes, None, kind_required=True)
-            modes: list[str] = []
-            for member in node.members:
-                for ident in (member.names if type(member) is syntax.Modes else ()):
-                    if ident.text in modes:
-                        self.report(report("E0112", ident.span,
-                                           f"mode `{ident.text}` is declared twice"))
-                    else:
-                        modes.append(ident.text)
+            phases = self.modes(node.members)
+            modes = list(phases)
             self.proposal.diagrams[decl.name] = Diagram(
                 name=decl.name, refines=refines, attributes=attributes, modes=modes,
-                ports=self.ports(node.members, decl.name, modes), notes=_notes(node.members),
-                span=decl.span)
+                phases=phases, ports=self.ports(node.members, decl.name, modes),
+                notes=_notes(node.members), span=decl.span)
+
+    def modes(self, members: tuple) -> dict[str, ModeDecl]:
+        """A diagram's modes, in order, each with the phase it declares."""
+        modes: dict[str, ModeDecl] = {}
+        for member in members:
+            if type(member) is not syntax.Modes:
+                continue
+            for ident, phase in zip(member.names, member.phases):
+                if ident.text in modes:
+                    self.report(report("E0112", ident.span,
+                                       f"mode `{ident.text}` is declared twice"))
+                    continue
+                span = ident.span if phase is None else ident.span.model_copy(update={
+                    "end_line": phase.span.end_line, "end_column": phase.span.end_column})
+                modes[ident.text] = ModeDecl(phase=self._phase(phase), span=span)
+        return modes
+
+    def _phase(self, ident: syntax.Ident | None) -> str | None:
+        """The phase written; after a typo, the phase it is closest to (reported once here,
+        rather than again as a mode that declares no phase)."""
+        if ident is None or ident.text in PHASES:
+            return ident and ident.text
+        # `eval` and `deploy` are the phases' short forms: a prefix counts as close.
+        prefixed = [p for p in PHASES if p.startswith(ident.text.lower())]
+        hint = f"did you mean `{prefixed[0]}`?" if prefixed else did_you_mean(ident.text, PHASES)
+        self.report(report("E0125", ident.span, f"unknown phase `{ident.text}`",
+                           help=(hint + " " if hint else "") + "(the phases are `training`, "
+                           "`evaluation` and `deployment`: `modes NAME : PHASE`)"))
+        close = [p for p in PHASES if f"`{p}`" in hint]
+        return close[0] if close else None
 
 
 def _notes(members: tuple) -> list[str]:
