@@ -6,7 +6,8 @@ collapsed), a Port the outer pin, a Signal or Trains step the optimiser of its t
 statement (or, collapsed, the box that holds it), the parameters of X (`Θ:X`) and the reward of
 an agent by training k (`U:X#k`) the optimiser that trains X; an unrolled node's time step is
 dropped. Consecutive steps are joined by the drawn wires between their nodes (through the ports
-of framed nested diagrams); BREAK (`...`) breaks the path. An optimiser on a witness also has
+of framed nested diagrams); BREAK (`...`) breaks the path, and AND (`;`) starts the next path
+of a witness of several (two paths from a shared ancestor). An optimiser on a witness also has
 its update wire emphasised: the path closes there.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..witness import BREAK, Box, Mark, Node, Params, Port, Signal, Step, Trains
+from ..witness import AND, BREAK, Box, Mark, Node, Params, Port, Signal, Step, Trains
 from .scene import Scene, Wire, ident, path_id
 
 
@@ -78,7 +79,7 @@ class _Highlighter:
         """The drawn nodes of one witness step; None for a break in the path."""
         match step:
             case Mark():
-                return None if step == BREAK else []
+                return None if step in (BREAK, AND) else []
             case Box():
                 return self.box(step.path)
             case Port():
