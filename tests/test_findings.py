@@ -20,8 +20,7 @@ from wiring.analysis import analyse
 from wiring.analysis.incentives import unroll
 from wiring.cli import main
 from wiring.codes import CODES
-from wiring.witness import (AND, BREAK, OBSERVED, Box, Node, Params, Port, Signal, Trains,
-                            paths, texts)
+from wiring.witness import BREAK, OBSERVED, Box, Node, Port, Signal, Trains, texts
 
 from conftest import EXAMPLES, ROOT
 
@@ -32,7 +31,18 @@ INCENTIVE_EXAMPLES = sorted((ROOT / "examples" / "incentives").glob("*.wd"))
 
 def _entries(finding):
     yield finding
-    yield from finding.also
+    yield from getattr(finding, "also", [])
+
+
+def paths(witness) -> list[tuple]:
+    """The paths of a witness, as the output separates them (`;`)."""
+    found: list[list] = [[]]
+    for step in witness:
+        if str(step) == ";":
+            found.append([])
+        else:
+            found[-1].append(step)
+    return [tuple(path) for path in found]
 
 
 def _step_problem(analysis, cid, a, b) -> str | None:
@@ -225,3 +235,96 @@ def test_s0103_with_shared_provenance_alone_prints_the_two_boxes_as_two_paths(tm
     (finding,) = [f for f in json.loads(out)[0]["findings"] if f["code"] == "S0103"]
     assert "provenance `rm-v1`" in finding["message"]
     assert finding["witness"] == ["gold", ";", "proxy"]
+
+
+# ------------------------------------------------------------------ one root cause, one finding
+
+LOOP = CODES["S0403"].example   # pi -> user (stateful) -> pi's signal: S0501, S0403 and S0401
+LOOP_CODES = ("S0501", "S0403", "S0402", "S0401")
+
+
+def _loop_findings(report: dict) -> list[dict]:
+    return [f for f in report["findings"] if f["code"] in LOOP_CODES]
+
+
+def test_one_loop_is_one_finding_with_the_others_as_a_note(tmp_path, capsys):
+    code, text = _lint(tmp_path, capsys, LOOP)
+    assert code == 0
+    assert [line.split(":")[0] for line in text.splitlines()
+            if line.startswith(("warning[", "error["))] == ["warning[S0501]"]
+    assert ("note: also S0403 (world-closing training loop: `pi` changes `user`, whose state "
+            "feeds `pi`'s training) and S0401 (`pi` is trained on the judgement of `user`, who "
+            "reads its output) for the same loop\n") in text
+    assert text.rstrip().endswith("0 errors, 1 warning, 0 acknowledged")
+    _, out = _lint(tmp_path, capsys, LOOP, "--format", "json")
+    (finding,) = _loop_findings(json.loads(out)[0])
+    assert finding["code"] == "S0501"
+    assert [(a["code"], a["acknowledged"]) for a in finding["also"]] == \
+        [("S0403", None), ("S0401", None)]
+    assert finding["also"][0]["witness"] == ["pi", "user", "[rl: maximise user.clicks]"]
+
+
+def test_render_highlight_finds_a_code_shown_as_a_note(tmp_path, capsys):
+    path = tmp_path / "loop.wd"
+    path.write_text(LOOP)
+    assert main(["render", str(path), "--highlight", "S0403", "-o", str(tmp_path / "x.dot")]) == 0
+    captured = capsys.readouterr()
+    assert "no S0403 finding" not in captured.err
+    dot = (tmp_path / "x.dot").read_text()
+    assert "S0403" in dot and "world-closing training loop" in dot
+
+
+def test_an_allow_of_a_code_shown_as_a_note_acknowledges_it(tmp_path, capsys):
+    text = LOOP + 'allow S0401 because "the user\'s clicks are the objective"\n'
+    _, out = _lint(tmp_path, capsys, text)
+    assert "W0124" not in out
+    assert ("and S0401 (`pi` is trained on the judgement of `user`, who reads its output; "
+            "acknowledged) for the same loop") in out
+    _, out = _lint(tmp_path, capsys, text, "--format", "json")
+    report = json.loads(out)[0]
+    assert not [f for f in report["findings"] if f["code"] == "W0124"]
+    (finding,) = _loop_findings(report)
+    assert finding["code"] == "S0501" and finding["acknowledged"] is None
+    assert [(a["code"], a["acknowledged"]) for a in finding["also"]] == \
+        [("S0403", None), ("S0401", "the user's clicks are the objective")]
+
+
+def test_a_loop_stands_until_every_code_that_reports_it_is_acknowledged(tmp_path, capsys):
+    text = LOOP + 'allow S0501 because "r"\n'
+    _, out = _lint(tmp_path, capsys, text, "--format", "json")
+    (finding,) = _loop_findings(json.loads(out)[0])
+    assert (finding["code"], finding["acknowledged"]) == ("S0403", None)
+    assert [(a["code"], a["acknowledged"]) for a in finding["also"]] == \
+        [("S0501", "r"), ("S0401", None)]
+    everything = text + 'allow S0403 because "r"\nallow S0401 because "r"\n'
+    _, out = _lint(tmp_path, capsys, everything)
+    assert "W0124" not in out and "warning[S0501] (acknowledged)" in out
+    assert out.rstrip().endswith("0 errors, 0 warnings, 1 acknowledged")
+
+
+def test_judges_read_by_a_signal_through_different_boxes_are_two_causes():
+    text = """\
+type Prompt
+type Response
+type Score = Real in [0, 1]
+component Source : source, trusted {
+  out prompt : Prompt
+}
+component Policy : policy, learned, untrusted {
+  in  prompt   : Prompt
+  out response : Response
+}
+component Judge : judge, trusted {
+  in  response : Response
+  out score    : Score
+}
+diagram D {
+  out response : Response
+  src = Source; pi = Policy; first = Judge; second = Judge
+  src.prompt -> pi.prompt
+  pi.response -> first.response, second.response, response
+  train pi by rl maximising first.score + second.score
+}
+"""
+    found = [f for f in analyse(wiring.loads(text)).findings if f.code in LOOP_CODES]
+    assert [(f.code, f.also) for f in found] == [("S0401", []), ("S0401", [])]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import Diagnostic, report, sort_key, unique
 from ..model import Proposal
 from .assertions import AssertionResult, check_assertions
+from .causes import one_per_cause
 from .coverage import unexamined
 from ..structure import default_diagram, top_diagrams
 from .graph import System, build
@@ -59,7 +60,8 @@ def analyse(proposal: Proposal, diagram: str | None = None,
         findings += incentive_analysis(system, cid, result.incentives)
     result.assertions = check_assertions(proposal, top.name, system, result.incentives)
     findings += [_failure(a) for a in result.assertions if not a.holds]
-    result.findings = _acknowledge(proposal, top.name, sorted(unique(findings), key=sort_key))
+    findings = _acknowledge(proposal, top.name, sorted(unique(findings), key=sort_key))
+    result.findings = one_per_cause(findings, system, result.incentives)
     return result
 
 

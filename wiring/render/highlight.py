@@ -155,19 +155,26 @@ class _Highlighter:
     def apply(self, codes: frozenset[str] | None) -> list[Finding]:
         out: list[Finding] = []
         for finding in self.analysis.findings:
-            if codes is not None and finding.code not in codes:
-                continue
-            row = Finding(finding.code, finding.severity, finding.message, finding.acknowledged)
-            out.append(row)
-            if finding.acknowledged is not None and codes is None:
-                row.skipped = True
-                continue
-            nodes, wires = self.lay(finding.witness)
-            for node in nodes:
-                marks = self.scene.emphasis.setdefault(node, [])
-                if finding.code not in marks:
-                    marks.append(finding.code)
-            for wire in wires:
-                wire.emphasis = True
-            row.drawn = bool(nodes)
+            # A finding shown with others of the same loop as notes (`also`) stands for them
+            # all; a code asked for is drawn with its own witness, note or not.
+            entries = [finding] if codes is None else \
+                [e for e in (finding, *finding.also) if e.code in codes]
+            for entry in entries:
+                out.append(self.draw(entry, skip=entry.acknowledged is not None and codes is None))
         return out
+
+    def draw(self, finding, skip: bool) -> Finding:
+        """Emphasise one finding's witness (unless `skip`), and its row of the caption."""
+        row = Finding(finding.code, finding.severity, finding.message, finding.acknowledged)
+        if skip:
+            row.skipped = True
+            return row
+        nodes, wires = self.lay(finding.witness)
+        for node in nodes:
+            marks = self.scene.emphasis.setdefault(node, [])
+            if finding.code not in marks:
+                marks.append(finding.code)
+        for wire in wires:
+            wire.emphasis = True
+        row.drawn = bool(nodes)
+        return row
