@@ -55,12 +55,44 @@ def analyses_md() -> str:
     from wiring.diagnostics import render_text
 
     lines = ["# Analyses", "",
-             "`wiring lint FILE` runs every analysis below on the top diagram of a checked "
-             "proposal (or `--diagram NAME`) and reports findings with a stable code, a "
+             "`wiring lint FILE` runs every analysis below on each top diagram of a checked "
+             "proposal (a diagram no other diagram uses; or each diagram named with "
+             "`--diagram NAME`, which repeats) and reports findings, each labelled with its "
+             "diagram, with a stable code, a "
              "severity, why it matters (with the paper it comes from), a witness path through "
              "the diagram and a help line. `wiring lint` exits with 1 when an error finding "
              "stands that the proposal does not acknowledge; `allow CODE [on BOX] because "
              "\"reason\"` acknowledges one: it stays in the report, marked acknowledged.", "",
+             "A witness is a directed path of the diagram, printed in its direction: data "
+             "wires (`pi -> filter -> world`), a training signal after a box it reads (`rm -> "
+             "[ppo: maximise rm.score]`), an optimisation wire before the box it trains "
+             "(`[sgd trains rm] -> rm`), and for the incentive findings edges of the diagram "
+             "unrolled in time (`pi@0 -> user@1 -> U:pi#0@1`). A finding about two boxes with a "
+             "shared ancestor prints a path from the ancestor to each, separated by `;` "
+             "(`labels -> gold; labels -> proxy`; JSON lists `;` as a step); two boxes that "
+             "only share a provenance print as two one-box paths (`gold; proxy`).", "",
+             "One loop, one finding. Reward tampering (S0501), a world-closing loop (S0403), a "
+             "self-referential target (S0402) and a judge who reads what it judges (S0401) can "
+             "all report one loop from a trained agent's output back to its own training "
+             "signal. A finding's loop is read off its witness: the agent, the training "
+             "statement whose signal the witness reaches, and the box that signal reads where "
+             "the witness reaches it (for S0501, the loop of every part of the reward process "
+             "it lists). Findings with a loop in common with the most specific of them "
+             "(S0501, then S0403, S0402, S0401) have the same root cause and are shown as one: "
+             "the most specific that no `allow` acknowledges, or the most specific when all "
+             "are acknowledged. The others follow as one note (`note: also S0402 (...) and "
+             "S0401 (...) for the same loop`) and, in JSON, under the finding's `also`, each a "
+             "whole finding with its code, message, witness and acknowledgement, so that a tool "
+             "filtering by code still finds them and `wiring render --highlight S0401` still "
+             "draws them. Two judges whose judgements reach the signal through different boxes "
+             "are two causes; through the same box (a user who clicks), one.", "",
+             "An `allow` is applied to each finding before they are grouped: `allow S0401` "
+             "acknowledges the S0401 note (and is not reported as stale, W0124). A loop leaves "
+             "the standing findings only when every code that reports it is acknowledged: "
+             "each code names a different hazard (tampering with the reward process, "
+             "persuading the judge), and a reason given for one does not answer the other. "
+             "With `allow S0501` alone, the loop stands as its next most specific code, with "
+             "S0501 noted as acknowledged.", "",
              "When an analysis has nothing to examine, lint says so and why, one note per cause "
              "(also under `unexamined` in JSON): no sink (nothing acts on the world), no "
              "training statement, modes none of which has the phase deployment, or modes "
@@ -90,8 +122,12 @@ def analyses_md() -> str:
         lines += ["Fires:", ""] + _fence(entry.example, "wd") + [""]
         result = check_text(entry.example, "example.wd")
         analysis = analyse(result.proposal)
-        shown = [f for f in analysis.findings if f.code == code][:1]
-        if shown:
+        shown = [f for f in analysis.findings if code in {e.code for e in (f, *f.also)}][:1]
+        if shown and shown[0].code != code:
+            lines += [f"`wiring lint example.wd` reports it as a note of {shown[0].code}, "
+                      "which reports the same loop:", ""]
+            lines += _fence(render_text(shown, result.sources)) + [""]
+        elif shown:
             lines += ["`wiring lint example.wd` reports:", ""]
             lines += _fence(render_text(shown, result.sources)) + [""]
         if entry.clean is not None:

@@ -24,7 +24,8 @@ def lint(text: str, path: str = "proposal.wd"):
 
 
 def codes_of(analysis) -> set[str]:
-    return {f.code for f in analysis.findings}
+    """Every code found, those shown as notes of a finding of the same loop too."""
+    return {e.code for f in analysis.findings for e in (f, *f.also)}
 
 
 @pytest.mark.parametrize("code", FINDINGS)
@@ -348,7 +349,7 @@ def test_a_label_computed_from_the_live_model_is_self_reference():
   train student by supervised minimising loss.loss
 }
 """)
-    [finding] = [f for f in analysis.findings if f.code == "S0402"]
+    [finding] = [e for f in analysis.findings for e in (f, *f.also) if e.code == "S0402"]
     assert texts(finding.witness) == ["student", "teacher", "loss", "[supervised: minimise loss.loss]"]
 
 

@@ -151,7 +151,7 @@ def test_a_nested_mode_takes_the_phase_of_the_outer_mode_it_runs_in(tmp_path, ca
     # outer output is the world there, so the ungated policy is found
     inner = _lint_json(capsys, tmp_path, text, "--diagram", "Inner")
     assert "S0201" in [f["code"] for f in inner["findings"]]
-    assert not any(n.startswith("assumed phase") for n in inner["unexamined"])
+    assert not any(n.startswith("assumed phase") for n in inner["diagrams"][0]["unexamined"])
 
 
 def test_nesting_passes_phases_down_every_level():
@@ -200,14 +200,14 @@ def test_a_live_mode_declared_as_deployment_is_examined_for_ungated_output(tmp_p
     # then looks only at `serve`, where the filter gates the policy
     assumed = _lint_json(capsys, tmp_path, _LIVE.replace("MODES", "serve : deployment, live"))
     assert "S0201" not in [f["code"] for f in assumed["findings"]]
-    [note] = [n for n in assumed["unexamined"] if n.startswith("assumed phase")]
+    [note] = [n for n in assumed["diagrams"][0]["unexamined"] if n.startswith("assumed phase")]
     assert "`live` (read as evaluation)" in note
     assert "`modes serve : deployment, live : evaluation`" in note
 
 
 def test_no_deployment_mode_note_speaks_of_declared_phases(tmp_path, capsys):
     payload = _lint_json(capsys, tmp_path, _LIVE.replace("MODES", "serve : evaluation, live : training"))
-    [note] = [n for n in payload["unexamined"] if n.startswith("no deployment mode")]
+    [note] = [n for n in payload["diagrams"][0]["unexamined"] if n.startswith("no deployment mode")]
     assert "none of the modes `serve`, `live` has the phase `deployment`" in note
 
 

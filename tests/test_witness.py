@@ -59,7 +59,7 @@ def test_findings_carry_steps_and_json_shows_their_text(tmp_path, capsys):
     assert tampering.witness[0] == Node(Box("pi"), 0, "decision")
     assert Node(RM, 1, "params") in tampering.witness
     assert tampering.witness[-1].role == "utility"
-    taint = next(f for f in _findings("S0501") if f.code == "S0401")
+    taint = next(a for f in _findings("S0501") for a in f.also if a.code == "S0401")
     (wire,) = [s for s in taint.witness if isinstance(s, Trains)]
     assert wire.target == RM
 
@@ -76,9 +76,11 @@ def test_training_steps_index_the_systems_training_statements():
 def test_allow_on_a_box_matches_its_nodes_in_an_unrolled_witness():
     text = CODES["S0501"].example
     on_rm = analyse(wiring.loads(text + 'allow S0501 on rm because "r"\n'))
-    assert [f.acknowledged for f in on_rm.findings if f.code == "S0501"] == ["r"]
+    assert [e.acknowledged for f in on_rm.findings for e in (f, *f.also)
+            if e.code == "S0501"] == ["r"]
     on_src = analyse(wiring.loads(text + 'allow S0501 on src because "r"\n'))
-    assert [f.acknowledged for f in on_src.findings if f.code == "S0501"] == [None]
+    assert [e.acknowledged for f in on_src.findings for e in (f, *f.also)
+            if e.code == "S0501"] == [None]
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

@@ -40,8 +40,8 @@ class Related(BaseModel):
 
 
 # Steps of `wiring.witness`, made by the analyses (never read from input); JSON lists them as the
-# strings the text shows. Each step prints itself, so this module needs nothing of the witness
-# module, which only the analyses load.
+# strings the text shows. Each step prints itself; the witness module is loaded only to print a
+# witness, which only the analyses make.
 _Witness = Annotated[tuple, SkipValidation,
                      PlainSerializer(lambda steps: [str(s) for s in steps], return_type=list[str])]
 
@@ -62,6 +62,7 @@ class Diagnostic(BaseModel):
     witness: _Witness = ()           # the path through the diagram that shows it
     acknowledged: str | None = None  # the reason given by `allow CODE because "..."`
     diagram: str | None = None       # the analysed diagram it was found in
+    also: list[Diagnostic] = []      # findings of the same root cause, shown as its notes
 
     def key(self) -> tuple:
         """Identity used to drop exact repeats (one mistake seen from several modes or uses)."""
@@ -180,7 +181,9 @@ def render_lines(diagnostic: Diagnostic, sources: dict[str, str],
         out.append([(f"{pad}--> ", "gutter"), (str(related.span), "")])
         out += _excerpt(sources, related.span, "", "caret_note", width)
     if diagnostic.witness:
-        out.append([("witness", "note"), (": " + " -> ".join(map(str, diagnostic.witness)), "")])
+        from .witness import shown
+
+        out.append([("witness", "note"), (": " + shown(diagnostic.witness), "")])
     if diagnostic.why:
         out.append([("why", "note"), (f": {diagnostic.why}", "")])
     for note in diagnostic.notes:

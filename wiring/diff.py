@@ -69,7 +69,7 @@ def _trainings(system: System) -> dict[tuple, str]:
 def _findings(analysis: Analysis) -> dict[tuple, str]:
     return {(f.code, f.message): f"{f.code} {f.message}" +
             (" (acknowledged)" if f.acknowledged is not None else "")
-            for f in analysis.findings}
+            for shown in analysis.findings for f in (shown, *shown.also)}   # notes of a loop too
 
 
 def diff(before: Analysis, after: Analysis) -> Diff:

@@ -23,6 +23,12 @@ analysed diagram it names, or None. Nothing needs to read a witness back from it
                                   `training` into the Box `target`
     BREAK, OBSERVED               `...` (the path breaks off) and `(observed)` (what follows is
                                   observed by the decision, not reached from it)
+    AND                           `;`: a second path starts (a finding about two boxes with a
+                                  shared ancestor prints a path from the ancestor to each)
+
+Every witness of a finding is a real directed path of the analysed diagram in the order it is
+printed (data wires, a signal read by the box before it, an optimisation wire into the box
+after it), or, separated by AND, several such paths (`labels -> gold; labels -> proxy`).
 
 `training` indexes `System.pressures` (`analysis.system.pressures[step.training]`), the
 flattened training statements of the analysed diagram in order. Places of unrolled nodes and
@@ -154,6 +160,7 @@ class Mark(NamedTuple):
 
 BREAK = Mark("...")
 OBSERVED = Mark("(observed)")
+AND = Mark(";")
 
 Step = Box | Port | Params | Node | Signal | Trains | Mark
 Witness = tuple[Step, ...]
@@ -164,6 +171,18 @@ def texts(witness: Iterable[Step]) -> list[str]:
     return [str(step) for step in witness]
 
 
+def paths(witness: Iterable[Step]) -> list[tuple[Step, ...]]:
+    """The paths of a witness: one, or several separated by AND."""
+    found: list[list[Step]] = [[]]
+    for step in witness:
+        if step == AND:
+            found.append([])
+        else:
+            found[-1].append(step)
+    return [tuple(path) for path in found]
+
+
 def shown(witness: Iterable[Step]) -> str:
-    """The witness on one line: `pi -> filter -> world`."""
-    return " -> ".join(str(step) for step in witness)
+    """The witness on one line: `pi -> filter -> world`, or `labels -> gold; labels -> proxy`
+    for two paths."""
+    return f"{AND} ".join(" -> ".join(str(step) for step in path) for path in paths(witness))

@@ -16,6 +16,7 @@ from ..diagnostics import Diagnostic, report, sort_key, unique
 from ..model import Diagram, Proposal
 from ..structure import top_diagrams
 from .assertions import AssertionResult, check_assertions
+from .causes import one_per_cause
 from .coverage import unexamined
 from .graph import System, build
 from .incentives import (DEFAULT_STEPS, Incentives, incentives as _incentives,
@@ -122,7 +123,8 @@ def _analyse(proposal: Proposal, top: Diagram, steps: int | None, used: set[int]
     findings += [_failure(a) for a in result.assertions if not a.holds]
     marked, acknowledged = acknowledge(system, sorted(unique(findings), key=sort_key))
     used |= acknowledged
-    result.findings = [f.model_copy(update={"diagram": top.name}) for f in marked]
+    labelled = [f.model_copy(update={"diagram": top.name}) for f in marked]
+    result.findings = one_per_cause(labelled, system, result.incentives)
     return result
 
 

@@ -152,26 +152,38 @@ def heldout_contamination(system: System) -> Iterable[Diagnostic]:
                 f"({pressure.strength()})",
                 witness=system.steps(path + [_signal_label(pressure)]),
                 related=[(pressure.span, "the optimisation wire")])
-        # Shared provenance with a proxy used in a signal: correlated errors bias the estimate.
-        ancestors = [system.boxes[a] for a in system.ancestors(held.path) if a in system.boxes]
-        for pressure in system.pressures:
-            for source in system.ordered(pressure.sources):
-                proxy = system.boxes.get(source)
-                if proxy is None or not _is_proxy(proxy) or proxy.path == held.path:
-                    continue
-                common = system.ordered(a.path for a in ancestors if a.is_a("dataset", "human")
-                                and a.path in system.ancestors(proxy.path))
-                shared = proxy.provenance == held.provenance
-                if not common and not shared:
-                    continue
-                witness = [common[0], w.BREAK, held.path] if common else [held.path]
-                yield report(
-                    "S0103", held.span,
-                    f"held-out `{held.path}` and the proxy `{proxy.path}` share "
-                    + (f"the ancestor `{common[0]}`" if common else
-                       f"provenance `{held.provenance}`"),
-                    witness=system.steps(witness + [w.BREAK, proxy.path]),
-                    related=[(proxy.span, "the proxy")])
+        yield from _shared_source(system, held)
+
+
+def _shared_source(system: System, held: Box) -> Iterable[Diagnostic]:
+    """S0103: the held-out box and a proxy its signal reads share a dataset or rater pool
+    upstream, or their provenance. The witness is a path from the shared ancestor to each;
+    with provenance alone, the two boxes, since no path joins them."""
+    # Ancestors by data paths within one mode, so that the witness paths exist.
+    upstream = system.reachable(held.path, reverse=True) - {held.path}
+    pools = [a for a in system.ordered(upstream) if system.boxes[a].is_a("dataset", "human")]
+    for pressure in system.pressures:
+        for source in system.ordered(pressure.sources):
+            proxy = system.boxes.get(source)
+            if proxy is None or not _is_proxy(proxy) or proxy.path == held.path:
+                continue
+            common = [a for a in pools if a != proxy.path and
+                      a in system.reachable(proxy.path, reverse=True)]
+            shared = proxy.provenance == held.provenance
+            if not common and not shared:
+                continue
+            if common:
+                witness = [*system.reaches(common[0], held.path), w.AND,
+                           *system.reaches(common[0], proxy.path)]
+            else:
+                witness = [held.path, w.AND, proxy.path]
+            yield report(
+                "S0103", held.span,
+                f"held-out `{held.path}` and the proxy `{proxy.path}` share "
+                + (f"the ancestor `{common[0]}`" if common else
+                   f"provenance `{held.provenance}`"),
+                witness=system.steps(witness),
+                related=[(proxy.span, "the proxy")])
 
 
 # -------------------------------------------------------------------------------- A5, A8
@@ -238,7 +250,7 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
                     "S0203", hazard.span,
                     f"`{hazard.path}` -> `{sink.path}` passes {len(layers)} gates "
                     f"({', '.join(layers)}) but only {len(effective)} are independent",
-                    witness=system.steps([hazard.path, *layers, sink.path]),
+                    witness=system.steps(route),
                     notes=[f"nominal depth {len(layers)}, effective depth {len(effective)} "
                            f"({', '.join(effective)}); minimum gate cut {len(cut)} "
                            f"({', '.join(cut)})"])
@@ -547,7 +559,12 @@ def trust_consistency(system: System) -> Iterable[Diagnostic]:
                            system.boxes[p].is_a(*HAZARD_KINDS))
         if not untrusted:
             continue
-        path = _path_to_signal(system, untrusted[0], pressure, train=True) or [untrusted[0]]
+        # The signal may read the trained box itself (a classifier's own verdict): then the
+        # path ends there.
+        path = _path_to_signal(system, untrusted[0], pressure, train=True) or min(
+            (p for s in system.ordered(pressure.sources) if (p := system.train_reaches(
+                untrusted[0], s, b_modes=system.pressure_modes(pressure))) is not None),
+            key=len)
         yield report(
             "S0303", target.span,
             f"`{target.path}` is {target.trust} but trained on a signal that untrusted "

@@ -41,14 +41,27 @@ def _reward_process(system: System, agent: str) -> dict[Subject, str]:
     return parts
 
 
+def _parts(system: System, incentives: Incentives) -> list[tuple[Subject, str]]:
+    """The parts of the agent's reward process, with their subclass, in declaration order."""
+    return sorted(_reward_process(system, incentives.decision).items(),
+                  key=lambda item: system.rank(item[0].box))
+
+
+def reward_loops(system: System, found: list[Incentives]) -> dict[str, list[w.Witness]]:
+    """For each agent, the witness of every part of its reward process it has a control
+    incentive on (what its S0501 finding lists): each runs from its decision back to its own
+    reward."""
+    return {i.decision: [i.ici_control[p] for p, _ in _parts(system, i) if p in i.ici_control]
+            for i in found}
+
+
 def tampering(system: System, cid: CID, found: list[Incentives]) -> Iterable[Diagnostic]:
     """A3: one finding per agent and verdict, listing every part of its reward process it has
     that incentive on."""
     for incentives in found:
         agent = incentives.decision
         box = system.boxes[agent]
-        parts = sorted(_reward_process(system, agent).items(),
-                       key=lambda item: system.rank(item[0].box))
+        parts = _parts(system, incentives)
         control = [(p, sub) for p, sub in parts if p in incentives.ici_control]
         info = [(p, sub) for p, sub in parts if p in incentives.ici_info]
         if control:

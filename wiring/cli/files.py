@@ -95,7 +95,7 @@ component Filter : filter, trusted {{
 }}
 
 diagram {name} {{
-  modes train, deploy
+  modes train : training, deploy : deployment
 
   in  prompt   : Prompt
   out response : Response when deploy

@@ -98,7 +98,7 @@ def _highlighting(proposal, diagram: str | None, highlight: str | None) -> dict:
 
         analysis = analyse(proposal, name)
     if analysis is not None and codes:
-        found = {f.code for f in analysis.findings}
+        found = {e.code for f in analysis.findings for e in (f, *f.also)}
         for code in sorted(codes - found):
             print(f"wiring: no {code} finding in `{name}` to highlight", file=sys.stderr)
     return {"highlight": highlight, "analysis": analysis}

@@ -6,7 +6,8 @@ collapsed), a Port the outer pin, a Signal or Trains step the optimiser of its t
 statement (or, collapsed, the box that holds it), the parameters of X (`Θ:X`) and the reward of
 an agent by training k (`U:X#k`) the optimiser that trains X; an unrolled node's time step is
 dropped. Consecutive steps are joined by the drawn wires between their nodes (through the ports
-of framed nested diagrams); BREAK (`...`) breaks the path. An optimiser on a witness also has
+of framed nested diagrams); BREAK (`...`) breaks the path, and AND (`;`) starts the next path
+of a witness of several (two paths from a shared ancestor). An optimiser on a witness also has
 its update wire emphasised: the path closes there.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..witness import BREAK, Box, Mark, Node, Params, Port, Signal, Step, Trains
+from ..witness import AND, BREAK, Box, Mark, Node, Params, Port, Signal, Step, Trains
 from .scene import Scene, Wire, ident, path_id
 
 
@@ -78,7 +79,7 @@ class _Highlighter:
         """The drawn nodes of one witness step; None for a break in the path."""
         match step:
             case Mark():
-                return None if step == BREAK else []
+                return None if step in (BREAK, AND) else []
             case Box():
                 return self.box(step.path)
             case Port():
@@ -154,19 +155,26 @@ class _Highlighter:
     def apply(self, codes: frozenset[str] | None) -> list[Finding]:
         out: list[Finding] = []
         for finding in self.analysis.findings:
-            if codes is not None and finding.code not in codes:
-                continue
-            row = Finding(finding.code, finding.severity, finding.message, finding.acknowledged)
-            out.append(row)
-            if finding.acknowledged is not None and codes is None:
-                row.skipped = True
-                continue
-            nodes, wires = self.lay(finding.witness)
-            for node in nodes:
-                marks = self.scene.emphasis.setdefault(node, [])
-                if finding.code not in marks:
-                    marks.append(finding.code)
-            for wire in wires:
-                wire.emphasis = True
-            row.drawn = bool(nodes)
+            # A finding shown with others of the same loop as notes (`also`) stands for them
+            # all; a code asked for is drawn with its own witness, note or not.
+            entries = [finding] if codes is None else \
+                [e for e in (finding, *finding.also) if e.code in codes]
+            for entry in entries:
+                out.append(self.draw(entry, skip=entry.acknowledged is not None and codes is None))
         return out
+
+    def draw(self, finding, skip: bool) -> Finding:
+        """Emphasise one finding's witness (unless `skip`), and its row of the caption."""
+        row = Finding(finding.code, finding.severity, finding.message, finding.acknowledged)
+        if skip:
+            row.skipped = True
+            return row
+        nodes, wires = self.lay(finding.witness)
+        for node in nodes:
+            marks = self.scene.emphasis.setdefault(node, [])
+            if finding.code not in marks:
+                marks.append(finding.code)
+        for wire in wires:
+            wire.emphasis = True
+        row.drawn = bool(nodes)
+        return row
