@@ -145,3 +145,25 @@ def test_an_empty_interval_cannot_be_built_and_is_e0115_from_text():
         NumType(base="Real", lower=Num(value="1"), upper=Num(value="0"))
     result = wiring.check_text("type A\ncomponent C : policy { in a : Real in [1, 0]; out b : A }\n")
     assert [d.code for d in result.diagnostics] == ["E0115"]
+
+
+def test_a_ten_line_file_using_the_library_exports_only_what_it_uses(tmp_path):
+    # a user import, before the library's
+    (tmp_path / "mine.wd").write_text("type Note\ncomponent Notes : source { out note : Note }\n")
+    path = tmp_path / "main.wd"
+    path.write_text('proposal "Ten lines with the library"\nimport "mine.wd"\n'
+                    'import "std/models.wd"\nimport "std/world.wd"\n'
+                    "component Out : sink { in response : Response; in note : Note }\n"
+                    "diagram Main {\n  prompts = PromptDataset; pi = Policy; o = Out; n = Notes\n"
+                    "  prompts.prompt -> pi.prompt; pi.response -> o.response; n.note -> o.note\n"
+                    "}\n")
+    proposal = wiring.load(path)
+    text = proposal.model_dump_json(indent=2)
+    assert len(text) < 20_000, len(text)   # 54 KB before, without the user import
+    exported = json.loads(text)
+    assert sorted(exported["components"]) == ["Notes", "Out", "Policy", "PromptDataset"]
+    assert sorted(exported["types"]) == ["Note", "Prompt", "Response"]
+    again = wiring.load_json(text)
+    assert again == proposal
+    for field in ("kinds", "types", "components", "diagrams"):
+        assert list(getattr(again, field)) == list(getattr(proposal, field)), field

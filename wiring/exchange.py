@@ -181,6 +181,14 @@ class _Resolver:
 
     def run(self) -> list[Diagnostic]:
         model = self.model
+        for field, names in self.own.items():
+            for name in names:
+                decl = getattr(model, field)[name]
+                if decl.name != name:   # the elaborator keys every declaration by its name
+                    self.diagnostics.append(report(
+                        "E0009", _at(decl.span, "name"),
+                        f"`{decl.name}` is listed under `{name}` in `{field}`",
+                        help="the key and the `name` of a declaration are the same"))
         for name in self.own["kinds"]:
             kind = model.kinds[name]
             if kind.parent is not None and kind.parent not in model.kinds:
@@ -238,7 +246,13 @@ class _Resolver:
                          _at(diagram.span, "refines"), [*self.model.components, *self.model.diagrams])
         self.names(diagram.ports)
         instances = {i.name: i for i in diagram.instances}
+        firsts: dict[str, object] = {}
         for instance in diagram.instances:
+            first = firsts.setdefault(instance.name, instance)
+            if first is not instance:
+                self.diagnostics.append(report(
+                    "E0112", instance.span, f"`{diagram.name}` has two instances named "
+                    f"`{instance.name}`", related=[(first.span, "first declared here")]))
             if self.model.box(instance.of) is None:
                 self.unknown("E0103", "component or diagram", instance.of,
                              _at(instance.span, "of"), [*self.model.components, *self.model.diagrams])
