@@ -23,7 +23,7 @@ LAYERS = [
     ("wiring.check",),
     ("wiring.analysis",),
     ("wiring.render", "wiring.report", "wiring.diff"),
-    ("wiring.api",),
+    ("wiring.api", "wiring.exchange"),
     ("wiring", "wiring.cli", "wiring.__main__"),
 ]
 

@@ -113,6 +113,23 @@ def _repr_svg(model: Proposal | Diagram) -> str | None:
 Proposal._repr_svg_ = Diagram._repr_svg_ = _repr_svg
 
 
-def load_json(text: str | bytes) -> Proposal:
-    """A model exported with `wiring export --format json` (or `Proposal.model_dump_json`)."""
-    return Proposal.model_validate_json(text)
+def check_json(text: str | bytes, path: str = "<json>") -> Result:
+    """Check a model exported as JSON (`wiring export`, `Proposal.model_dump_json`), perhaps
+    edited since, as a .wd file is checked: the same rules and codes, each diagnostic located
+    by a JSON pointer (`path: /diagrams/Main/wires/3`). Malformed JSON (E0008) and a document
+    of another shape (E0009) are diagnostics too; never raises for problems in the input."""
+    from .exchange import read_json
+
+    with _without_collector():
+        proposal, diagnostics = read_json(text, path)
+    shown = text if isinstance(text, str) else text.decode("utf-8", "replace")
+    return Result(proposal, diagnostics, {path: shown})
+
+
+def load_json(text: str | bytes, path: str = "<json>") -> Proposal:
+    """The checked model of an exported JSON document, or CheckError listing every problem
+    (see `check_json`). The built-ins an export references by name are restored."""
+    result = check_json(text, path)
+    if not result.ok or result.proposal is None:
+        raise CheckError(result)
+    return result.proposal

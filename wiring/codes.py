@@ -104,6 +104,25 @@ CODES: dict[str, Code] = {
         stops=True,
         label="too large",
         help="split the proposal into files joined with `import`"),
+    "E0008": Code(
+        "malformed JSON",
+        "A model read with `wiring.load_json` is not JSON at all (or not UTF-8 text). Nothing "
+        "else is checked. Models are written by `wiring export`; an edited one must stay JSON.",
+        None, trigger='wiring.check_json(\'{"file": "x.wd",\')',
+        stops=True,
+        label="not JSON here",
+        help="`wiring export FILE.wd` writes a valid document to start again from"),
+    "E0009": Code(
+        "not a proposal model",
+        "A JSON document read with `wiring.load_json` is JSON but not a model of a proposal: a "
+        "field is missing, has the wrong type, or is not a field of the model. The location is "
+        "a JSON pointer (`/diagrams/Main/wires/3/target`); `wiring schema` prints the JSON "
+        "Schema the document must follow. The mistakes a .wd file can also make (an unknown "
+        "kind, an ill-typed wire, two ports of one name) get the codes they get there.",
+        None, trigger='wiring.check_json(\'{"file": 3}\')',
+        stops=True,
+        label="not the model's shape",
+        help="`wiring schema` prints the JSON Schema of a model"),
     # ------------------------------------------------------------------------------ names
     "E0101": Code(
         "unknown type, or a name used as the wrong sort of thing",

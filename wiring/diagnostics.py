@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated, Iterable, Literal
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, SkipValidation
+from pydantic import BaseModel, ConfigDict, PlainSerializer, SkipValidation, model_serializer
 
 
 Severity = Literal["error", "warning", "note"]
 
 
 class Span(BaseModel):
-    """A region of a source file; lines and columns count from 1, `end_column` is exclusive."""
+    """A region of a source file; lines and columns count from 1, `end_column` is exclusive.
+
+    A place in a JSON document (a model loaded with `wiring.load_json`) is a JSON pointer
+    (RFC 6901, `/diagrams/Main/wires/3`) instead, with line and column 0."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -24,8 +27,23 @@ class Span(BaseModel):
     column: int
     end_line: int
     end_column: int
+    pointer: str | None = None
+
+    @classmethod
+    def at_pointer(cls, file: str, pointer: str) -> "Span":
+        return cls(file=file, line=0, column=0, end_line=0, end_column=0, pointer=pointer)
+
+    @model_serializer(mode="wrap")
+    def _without_pointer(self, handler):
+        # Only spans into JSON carry a pointer: the others serialise exactly as before.
+        data = handler(self)
+        if self.pointer is None:
+            data.pop("pointer", None)
+        return data
 
     def __str__(self) -> str:
+        if self.pointer is not None:
+            return f"{self.file}: {self.pointer or '/'}"
         return f"{self.file}:{self.line}:{self.column}"
 
 
@@ -102,7 +120,7 @@ def unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 def sort_key(diagnostic: Diagnostic) -> tuple:
     span = diagnostic.span
-    where = (span.file, span.line, span.column) if span else ("", 0, 0)
+    where = (span.file, span.line, span.column, span.pointer or "") if span else ("", 0, 0, "")
     return (*where, diagnostic.code, diagnostic.message)
 
 
@@ -134,7 +152,7 @@ _MAX_WIDTH = 100
 def _excerpt(sources: dict[str, str], span: Span, label: str, caret_style: str,
              width: int) -> list[list[tuple[str, str]]]:
     """The `  |` block: the source line of `span` with carets under it and the label."""
-    lines = _source_lines(sources, span)
+    lines = _source_lines(sources, span) if span.pointer is None else None
     if lines is None:
         return []
     line = lines[span.line - 1].replace("\t", " ").rstrip("\r")

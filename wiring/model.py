@@ -8,11 +8,27 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
+from pydantic_core import PydanticCustomError
 
 from .diagnostics import Span
 
 SCHEMA_VERSION = 1
+# Where the built-in declarations come from (the names `sources.PRELUDE` and `sources.STD` give
+# them): the prelude, and the standard library shipped in the package.
+PRELUDE_FILE = "<prelude>"
+LIBRARY_PREFIX = "std/"
+
+
+def from_library(span: Span | None) -> bool:
+    """Whether a declaration comes with wiring (the prelude or `std/...`), not from a user file."""
+    return span is not None and (span.file == PRELUDE_FILE or span.file.startswith(LIBRARY_PREFIX))
+
+
+def _invalid(code: str, message: str) -> PydanticCustomError:
+    """A model that cannot be built: the error's type is the diagnostic code that the same
+    mistake gets in a .wd file, so that a JSON load reports it under that code."""
+    return PydanticCustomError(code, message)
 
 
 class _Node(BaseModel):
@@ -110,6 +126,30 @@ class NumType(_Node):
     upper: Expr | None = None
     lower_open: bool = False
     upper_open: bool = False
+
+    @model_validator(mode="after")
+    def _nonempty(self):
+        lower, upper = _number(self.lower), _number(self.upper)
+        if lower is not None and upper is not None and (
+                lower > upper or (lower == upper and (self.lower_open or self.upper_open))):
+            raise _invalid("E0115", "the interval of a number type is empty")
+        return self
+
+
+def _number(expr: Expr | None):
+    """The value of a bound written as a number (or -number), else None: bounds written in
+    parameters are decided by the checker, which knows their ranges."""
+    from fractions import Fraction
+
+    sign = 1
+    if isinstance(expr, Neg):
+        sign, expr = -1, expr.arg
+    if isinstance(expr, Num):
+        try:
+            return sign * Fraction(expr.value)
+        except (ValueError, ZeroDivisionError):
+            return None
+    return None
 
 
 class BoolType(_Node):
@@ -222,6 +262,24 @@ class Port(_Node):
     notes: list[str] = []
     span: Span | None = None
 
+    @model_validator(mode="after")
+    def _options_fit(self):
+        if self.merge is not None and (self.direction == "out" or
+                                       self.merge not in MERGE_OPERATORS):
+            raise _invalid("E0213", f"port `{self.name}`: only inputs merge, with one of "
+                           + ", ".join(MERGE_OPERATORS))
+        if self.default is not None and self.direction == "out":
+            raise _invalid("E0214", f"port `{self.name}`: only inputs can have defaults")
+        return self
+
+
+def _unique(names: list[str], what: str, owner: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise _invalid("E0112", f"`{owner}` has two {what} named `{name}`")
+        seen.add(name)
+
 
 class Attributes(_Node):
     """What the alignment layer reads about a box."""
@@ -241,6 +299,11 @@ class Component(_Node):
     ports: list[Port] = []
     notes: list[str] = []
     span: Span | None = None
+
+    @model_validator(mode="after")
+    def _signature(self):
+        _unique([p.name for p in self.ports], "ports", self.name)
+        return self
 
 
 class Instance(_Node):
@@ -357,25 +420,121 @@ class Diagram(_Node):
     notes: list[str] = []
     span: Span | None = None
 
+    @model_validator(mode="after")
+    def _signature(self):
+        _unique([p.name for p in self.ports], "ports", self.name)
+        return self
+
+
+_CARRIED = ("Declared in the proposal's own files, or used by them. A name this document "
+            "refers to (a kind, type, parameter, optimiser, component or diagram) that it does "
+            "not carry is a built-in: declared in the prelude or in one of the `imports` that "
+            "start with `std/`, the standard library shipped with wiring, and referenced by "
+            "name; `wiring.load_json` restores these from the installed library.")
+
 
 class Proposal(_Node):
+    """A checked proposal. An export carries the declarations of the proposal's own files and
+    the built-in ones (the prelude's kinds and optimisers, the standard library's declarations)
+    that they use, transitively; every other built-in is referenced by name only."""
+
     schema_version: int = SCHEMA_VERSION
     file: str
     title: str | None = None
     citations: list[str] = []
     notes: list[str] = []
     imports: list[str] = []
-    kinds: dict[str, KindDecl] = {}
-    types: dict[str, TypeDecl] = {}
-    params: dict[str, Param] = {}
-    optimisers: dict[str, OptimiserDecl] = {}
-    components: dict[str, Component] = {}
-    diagrams: dict[str, Diagram] = {}
+    kinds: dict[str, KindDecl] = Field(default={}, description=_CARRIED)
+    types: dict[str, TypeDecl] = Field(default={}, description=_CARRIED)
+    params: dict[str, Param] = Field(default={}, description=_CARRIED)
+    optimisers: dict[str, OptimiserDecl] = Field(default={}, description=_CARRIED)
+    components: dict[str, Component] = Field(default={}, description=_CARRIED)
+    diagrams: dict[str, Diagram] = Field(default={}, description=_CARRIED)
     allows: list[Allow] = []
     assertions: list[Assertion] = []
 
     def box(self, name: str) -> Component | Diagram | None:
         return self.components.get(name) or self.diagrams.get(name)
+
+    @model_serializer(mode="wrap")
+    def _carried_only(self, handler):
+        """Every dump (`model_dump_json`, `wiring export`) leaves out the built-ins the
+        proposal does not use: a ten-line file is not the whole prelude."""
+        data = handler(self)
+        keep = carried(self)
+        for field in DECLARATIONS:
+            if isinstance(data.get(field), dict):
+                data[field] = {k: v for k, v in data[field].items() if k in keep[field]}
+        return data
+
+    def __repr__(self) -> str:
+        """`Proposal('RLHF', file='rlhf.wd', 3 components, 1 diagram: Main; imports std/...)`:
+        what the file declares, never the prelude (the fields are there to read)."""
+        counts = []
+        for field in DECLARATIONS:
+            own = [n for n, d in getattr(self, field).items() if not from_library(d.span)]
+            if own:
+                noun = field[:-1] if len(own) == 1 else field
+                shown = ", ".join(own[:5]) + (f", +{len(own) - 5} more" if len(own) > 5 else "")
+                counts.append(f"{len(own)} {noun}" + (f": {shown}" if field == "diagrams" else ""))
+        head = ([repr(self.title)] if self.title else []) + [f"file={self.file!r}"] + counts
+        tail = f"; imports {', '.join(self.imports)}" if self.imports else ""
+        return f"Proposal({', '.join(head)}{tail})"
+
+    __str__ = __repr__
+
+
+DECLARATIONS = ("kinds", "types", "params", "optimisers", "components", "diagrams")
+
+
+def carried(proposal: Proposal) -> dict[str, set[str]]:
+    """The names of the declarations an export carries, by field: every declaration of the
+    user's files, and the built-in ones these use, transitively."""
+    keep: dict[str, set[str]] = {field: set() for field in DECLARATIONS}
+    stack = [(field, name) for field in DECLARATIONS
+             for name, decl in getattr(proposal, field).items() if not from_library(decl.span)]
+    while stack:
+        field, name = stack.pop()
+        decl = getattr(proposal, field).get(name)
+        if decl is None or name in keep[field]:
+            continue
+        keep[field].add(name)
+        stack += _references(decl)
+    return keep
+
+
+def _references(decl: BaseModel) -> list[tuple[str, str]]:
+    """Every (field, name) that a declaration names, anywhere inside it."""
+    found: list[tuple[str, str]] = []
+    stack: list = [decl]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack += node
+        elif isinstance(node, dict):
+            stack += node.values()
+        elif isinstance(node, BaseModel):
+            found += _names_of(node)
+            stack += [v for k, v in node.__dict__.items() if k != "span"]
+    return found
+
+
+def _names_of(node: BaseModel) -> list[tuple[str, str]]:
+    if isinstance(node, KindDecl):
+        return [("kinds", node.parent)] if node.parent else []
+    if isinstance(node, Attributes):
+        return [("kinds", node.kind)]
+    if isinstance(node, (OpaqueType, RecordType, EnumType)):
+        return [("types", node.name)]
+    if isinstance(node, Name):
+        return [("params", node.name)]
+    if isinstance(node, Instance):
+        return [("components", node.of), ("diagrams", node.of)]
+    if isinstance(node, Training):
+        return [("optimisers", node.optimiser)]
+    if isinstance(node, Diagram) and node.refines:
+        return [("components", node.refines), ("diagrams", node.refines)]
+    return []
 
 
 for _model in (Neg, Binary, Link, Chain, Call, CollectionType):

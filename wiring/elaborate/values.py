@@ -128,8 +128,11 @@ class Values(ElaboratorBase):
             lower, upper = self.expr(interval.lower), self.expr(interval.upper)
             if lower is None or upper is None:
                 return None
-            return NumType(base=base.base, lower=lower, upper=upper,
-                           lower_open=interval.lower_open, upper_open=interval.upper_open)
+            # Unvalidated, like the bound below: `type_of` reports an empty interval as
+            # E0115 and drops it, where NumType's own validation would raise.
+            return base.model_copy(update={"lower": lower, "upper": upper,
+                                           "lower_open": interval.lower_open,
+                                           "upper_open": interval.upper_open})
         bound = self.expr(node.bound)
         if bound is None:
             return None
