@@ -107,3 +107,20 @@ def test_python_dash_m_wiring_runs_the_command_line():
     run = subprocess.run([sys.executable, "-m", "wiring", "check", "examples/rlhf.wd"], cwd=ROOT,
                          capture_output=True, text=True)
     assert run.returncode == 0 and run.stdout == "examples/rlhf.wd: ok\n"
+
+
+def test_commands_accept_an_exported_model(tmp_path, capsys):
+    exported = tmp_path / "rlhf.json"
+    assert main(["export", "examples/rlhf.wd", "-o", str(exported)]) == 0
+    assert main(["lint", "--format", "json", "examples/rlhf.wd"]) == 1
+    capsys.readouterr()
+    assert main(["check", str(exported)]) == 0
+    assert capsys.readouterr().out == f"{exported}: ok\n"
+    assert main(["lint", "--format", "json", "examples/rlhf.wd", str(exported)]) == 1
+    from_text, from_json = json.loads(capsys.readouterr().out)
+    assert from_json["findings"] == from_text["findings"]
+    edited = json.loads(exported.read_text())
+    edited["components"]["Policy"]["attributes"]["kind"] = "polcy"
+    exported.write_text(json.dumps(edited))
+    assert main(["check", str(exported)]) == 1
+    assert f"--> {exported}: /components/Policy/attributes/kind" in capsys.readouterr().err

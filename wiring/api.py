@@ -10,7 +10,7 @@ from .check import check
 from .diagnostics import Diagnostic, has_errors, render_text, sort_key, unique
 from .elaborate import elaborate
 from .model import Diagram, Proposal
-from .sources import Program, load_program
+from .sources import Program, load_program, read_file
 
 
 @dataclass
@@ -72,9 +72,14 @@ def _without_collector():
 
 
 def check_file(path: str) -> Result:
-    """Check a proposal file and what it imports; never raises for problems in the input."""
+    """Check a proposal file and what it imports, or a model exported as JSON (a `.json`
+    file, see `check_json`); never raises for problems in the input."""
+    path = str(path)
+    if path.endswith(".json"):
+        text, problem = read_file(path)
+        return Result(None, [problem], {}) if problem is not None else check_json(text, path)
     with _without_collector():
-        return _run(load_program(str(path)))
+        return _run(load_program(path))
 
 
 def check_text(text: str, path: str = "<string>") -> Result:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from ..diagnostics import Diagnostic, report, sort_key
 from ..model import Allow, Assertion, Proposal
-from ..structure import resolve, top_diagrams
+from ..structure import flatten, resolve, top_diagrams
 from .graph import System
 
 
@@ -94,8 +94,6 @@ def stale_file_allows(proposal: Proposal, systems: Sequence[System],
 def _may_apply(allow: Allow, diagrams, proposal: Proposal) -> bool:
     if allow.target is None:
         return True
-    from ..structure import flatten
-
     return any(allow.target in flatten(proposal, d).leaves for d in diagrams)
 
 
