@@ -61,7 +61,7 @@ class Incentives:
 
 
 def _d_connected(graph: Links | nx.DiGraph, sources, given: set,
-                 within: set | None = None) -> set:
+                 within: set | None = None, requisite: set | None = None) -> set:
     """Every node joined to some node of `sources` by a trail that is active given `given`
     (Koller and Friedman 2009, algorithm 3.1, "reachable"). One linear pass answers
     d-separation for all candidates at once, where networkx's `is_d_separator` answers one
@@ -69,28 +69,46 @@ def _d_connected(graph: Links | nx.DiGraph, sources, given: set,
     When `within` is an ancestral set holding `sources`, `given` and the candidates asked
     about, the pass may stay inside it: d-separation holds in an ancestral subgraph exactly
     when it holds in the whole graph (Lauritzen et al. 1990). Other nodes of the result are
-    then not answered for."""
-    observed_ancestors = set(breadth_first(graph.pred, given))
-    # (node, True) when the trail arrives from a child (going up), (node, False) from a parent.
-    reached: set = set()
-    visited: set = set()
-    stack = [(node, True) for node in sources]
+    then not answered for.
+    `requisite`, when given, receives the nodes of `given` that the pass reaches: exactly those
+    d-connected to `sources` given the others of `given` (Shachter 1998, Bayes-Ball: the
+    requisite observations), so one pass decides every parent of a decision at once."""
+    pred, succ = graph.pred, graph.succ
+    observed_ancestors = set(given)
+    stack = list(given)
     while stack:
-        node, up = item = stack.pop()
-        if item in visited or (within is not None and node not in within):
-            continue
-        visited.add(item)
-        if node not in given:
-            reached.add(node)
-        if up and node not in given:
-            stack += [(parent, True) for parent in graph.pred[node]]
-            stack += [(child, False) for child in graph.succ[node]]
-        elif not up:
+        for parent in pred[stack.pop()]:
+            if parent not in observed_ancestors:
+                observed_ancestors.add(parent)
+                stack.append(parent)
+    # Two stacks: nodes the trail arrives at from a child (going up), and from a parent (going
+    # down); a node is passed at most once each way. Plain lists and sets: this is the inner
+    # loop of the incentive report.
+    up, down = list(sources), []
+    seen_up: set = set()
+    seen_down: set = set()
+    while up or down:
+        if up:
+            node = up.pop()
+            if node in seen_up or (within is not None and node not in within):
+                continue
+            seen_up.add(node)
             if node not in given:
-                stack += [(child, False) for child in graph.succ[node]]
+                up.extend(pred[node])
+                down.extend(succ[node])
+        else:
+            node = down.pop()
+            if node in seen_down or (within is not None and node not in within):
+                continue
+            seen_down.add(node)
+            if node not in given:
+                down.extend(succ[node])
             if node in observed_ancestors:   # an observed collider, or one with an observed descendant
-                stack += [(parent, True) for parent in graph.pred[node]]
-    return reached
+                up.extend(pred[node])
+    seen = seen_up | seen_down
+    if requisite is not None:
+        requisite.update(seen & given)
+    return seen - given
 
 
 def _search(graph: Links, starts, forward: bool = True, through=frozenset()) -> dict:
@@ -109,12 +127,11 @@ def requisite_graph(cid: CID, agent: str) -> Links:
     relevant = set(_search(graph, [*cid.utilities[agent], *cid.decisions[agent]], forward=False))
     for decision in reversed(cid.decisions[agent]):
         reward = utilities & _search(graph, [decision]).keys()
-        parents = set(graph.pred[decision])
-        for parent in sorted(parents, key=cid.order.__getitem__):
-            family = (parents | {decision}) - {parent}
-            if reward and parent in _d_connected(graph, reward, family, relevant):
-                continue
-            parents.discard(parent)
+        parents = graph.pred[decision]
+        requisite: set = set()
+        if reward:
+            _d_connected(graph, reward, {*parents, decision}, relevant, requisite)
+        for parent in sorted(set(parents) - requisite, key=cid.order.__getitem__):
             graph = graph.without(parent, decision, copy=graph is cid.links)
     return graph
 
@@ -195,13 +212,13 @@ def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
     # (without X). Every X outside the family shares one conditioning set: one pass serves them.
     parents = set(requisite.pred[decision])
     family = parents | {decision}
-    connected = _d_connected(requisite, reward, family) if reward else set()
+    needed: set = set()   # the parents d-connected to the reward given the rest of the family
+    connected = _d_connected(requisite, reward, family, requisite=needed) if reward else set()
     informative = {node for node in connected | parents
                    if not _own(node, decision) and node not in from_decision
                    and node.step <= decision.step}
     for node in sorted(informative, key=key):
-        if node in parents and not (
-                reward and node in _d_connected(requisite, reward, family - {node})):
+        if node in parents and node not in needed:
             continue
         _record(result.voi, node, (node, w.OBSERVED, decision))
 

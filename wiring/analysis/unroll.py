@@ -137,31 +137,30 @@ def _add_copy(graph: nx.DiGraph, system: System, mode: str | None, boxes: list[s
     """Mode `mode`'s copy of the diagram at every step: its boxes, its wires, and the
     parameters of the trained boxes it uses."""
     here = set(boxes)
-    role = {path: "decision" if path in agents else "chance" for path in boxes}
-    place = {path: system.boxes[path].place for path in boxes}
+    # Every node of the copy, made once: node[path][t].
+    node = {path: [Node(system.boxes[path].place, t,
+                        "decision" if path in agents else "chance", -1, mode)
+                   for t in range(steps)] for path in boxes}
     edges = [e for e in system.edges if active(e.modes, mode) and e.source in here
              and e.target in here]
     # What enters a stateful box updates the state its outputs show at the next step.
-    later = [e.delayed or system.boxes[e.target].attributes.stateful for e in edges]
-    stateful = [p for p in boxes if system.boxes[p].attributes.stateful]
-    learned = system.ordered(trained & here)
-
-    def node(path: str, t: int, kind: str | None = None) -> Node:
-        return Node(place[path], t, kind or role[path], -1, mode)
-
+    wires = [(node[e.source], node[e.target],
+              int(e.delayed or system.boxes[e.target].attributes.stateful)) for e in edges]
+    stateful = [node[p] for p in boxes if system.boxes[p].attributes.stateful]
+    learned = [(node[p], [Node(system.boxes[p].place, t, "params", -1, mode)
+                          for t in range(steps)]) for p in system.ordered(trained & here)]
+    # Edges are added in the same order at every step (boxes, wires, parameters): searches
+    # meet successors in this order, which decides between equally short witnesses.
     for t in range(steps):
-        graph.add_nodes_from(node(p, t) for p in boxes)
-        graph.add_edges_from((node(e.source, t), node(e.target, t)) for e, wait in
-                             zip(edges, later) if not wait)
+        graph.add_nodes_from(node[p][t] for p in boxes)
         if t + 1 < steps:
-            graph.add_edges_from((node(e.source, t), node(e.target, t + 1)) for e, wait in
-                                 zip(edges, later) if wait)
-            graph.add_edges_from((node(p, t), node(p, t + 1)) for p in stateful)
-        for box in learned:
-            theta = node(box, t, "params")
-            graph.add_edge(theta, node(box, t))
+            graph.add_edges_from((copies[t], copies[t + 1]) for copies in stateful)
+        graph.add_edges_from((tail[t], head[t + wait]) for tail, head, wait in wires
+                             if t + wait < steps)
+        for copies, theta in learned:
+            graph.add_edge(theta[t], copies[t])
             if t + 1 < steps:
-                graph.add_edge(theta, node(box, t + 1, "params"))
+                graph.add_edge(theta[t], theta[t + 1])
 
 
 def _add_training(graph: nx.DiGraph, system: System, pressure: Pressure, mode: str | None,
