@@ -8,7 +8,7 @@ Learning).
 Each agent is read on its own: its decisions are its copies (in every mode and step), its
 utilities its rewards. Another agent's decisions are chance nodes, its policy held fixed, as in
 the single-agent criteria applied to one agent of a multi-agent influence diagram (Hammond,
-Fox, Everitt, Ashurst, Wooldridge 2023, Reasoning about Causality in Games): they appear in every
+Fox, Everitt, Carey, Abate, Wooldridge 2023, Reasoning about Causality in Games): they appear in every
 table like any box, and a control incentive on one is a *strategic* incentive (`strategic`), an
 incentive to influence the other agent.
 
