@@ -178,8 +178,9 @@ influence diagram (Hammond, Fox, Everitt, Carey, Abate, Wooldridge 2023, Reasoni
 Causality in Games, arXiv:2301.02324). They appear in every list like any box, and an
 instrumental control incentive on one is a *strategic* incentive: an incentive to influence that
 agent. The report states the convention when a proposal has several agents and lists the
-strategic incentives of each (in JSON: `other_agents` and each decision's `strategic`). In
-`examples/debate.wd` (`wiring analyze examples/debate.wd`):
+strategic incentives of each (in JSON: `other_agents` and each decision's `strategic`;
+`unrolled_modes` lists the modes unrolled). In `examples/debate.wd` (`wiring analyze
+examples/debate.wd`):
 
 ```
 decision `a` (in train):

@@ -203,7 +203,7 @@ def test_debate_reports_the_opponent_as_a_strategic_incentive_in_json(capsys):
     assert main(["analyze", "--format", "json", str(ROOT / "examples" / "debate.wd")]) == 0
     report = json.loads(capsys.readouterr().out)
     assert "strategic incentive" in report["other_agents"]
-    assert report["modes"] == ["train"]
+    assert report["unrolled_modes"] == ["train"]
     by_agent = {d["decision"]: d for d in report["decisions"]}
     assert by_agent["a"]["strategic"] == {"b": [
         "a[train]@0", "referee[train]@1", "b[train]@1", "judge[train]@1", "U:a#0[train]@1"]}

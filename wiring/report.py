@@ -152,7 +152,7 @@ def incentives_json(path: str, analysis: Analysis) -> dict:
         "diagram": analysis.system.diagram.name,
         "steps": analysis.steps,
         "steps_needed": analysis.steps_needed,
-        "modes": [m for m in unrolled_modes(analysis.system) if m is not None],
+        "unrolled_modes": [m for m in unrolled_modes(analysis.system) if m is not None],
         "other_agents": STRATEGIC,
         "decisions": [
             {"decision": i.decision, "modes": i.modes,

@@ -109,19 +109,20 @@ def carries(system: System, trained_in: str | None, used_in: str | None) -> bool
 
 def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
     graph = nx.DiGraph()
-    agents = set(decision_boxes(system))
+    ordered = decision_boxes(system)   # dicts keyed by agent list them in declaration order
+    agents = set(ordered)
     trained = {p.target for p in system.pressures} - agents
     modes = unrolled_modes(system)
     used = {m: [p for p, b in system.boxes.items() if active(b.modes, m)] for m in modes}
     for mode in modes:
         _add_copy(graph, system, mode, used[mode], agents, trained, steps)
-    utilities: dict[str, list[Node]] = {a: [] for a in agents}
+    utilities: dict[str, list[Node]] = {a: [] for a in ordered}
     for pressure in system.pressures:
         for mode in modes:
             if active(pressure.modes, mode):
                 _add_training(graph, system, pressure, mode, used, agents, steps, utilities)
     decisions = {a: [Node(system.boxes[a].place, t, "decision", -1, m)
-                     for t in range(steps) for m in modes if a in used[m]] for a in agents}
+                     for t in range(steps) for m in modes if a in used[m]] for a in ordered}
     decisions = {a: d for a, d in decisions.items() if d}
     utilities = {a: u for a, u in utilities.items() if a in decisions}
     # Witnesses and tables list nodes by time, then mode, then declaration order: never by name.
