@@ -6,11 +6,11 @@ Everitt, Hutter, Kumar and Krakovna (Reward Tampering Problems and Solutions in 
 Learning).
 
 Each agent is read on its own: its decisions are its copies (in every mode and step), its
-utilities its rewards. Another agent's decisions are chance nodes, its policy held fixed, as in
-the single-agent criteria applied to one agent of a multi-agent influence diagram (Hammond,
-Fox, Everitt, Carey, Abate, Wooldridge 2023, Reasoning about Causality in Games): they appear in every
-table like any box, and a control incentive on one is a *strategic* incentive (`strategic`), an
-incentive to influence the other agent.
+utilities its rewards. Another agent's decisions are chance nodes, its policy held fixed: the
+single-agent criteria applied to one agent of a multi-agent influence diagram (Hammond, Fox,
+Everitt, Carey, Abate, Wooldridge 2023, Reasoning about Causality in Games). They appear in every
+table like any box, and an instrumental control incentive on one is a *strategic* incentive
+(`strategic`): an incentive to influence the other agent.
 
 All criteria use reachability and d-separation (networkx); no path is ever enumerated.
 """
@@ -118,7 +118,8 @@ def _search(graph: Links, starts, forward: bool = True, through=frozenset()) -> 
 def requisite_graph(cid: CID, agent: str) -> Links:
     """Remove non-requisite information links, deciding in reverse topological order
     (Lauritzen and Nilsson 2001; PyCID's requisite_graph): a parent of a decision is requisite
-    when it is d-connected to the decision's reward given the decision's other parents."""
+    when it is d-connected to the decision's reward given the decision's other parents. As in
+    PyCID, every parent is judged against the whole family: one pass judges them all."""
     graph = cid.links
     utilities = set(cid.utilities[agent])
     # Each question concerns a reward, a decision and its parents: their ancestors. The
@@ -137,8 +138,9 @@ def requisite_graph(cid: CID, agent: str) -> Links:
 
 
 def incentives(system: System, cid: CID, agent: str) -> Incentives:
-    """Incentives of `agent`'s first decision in each mode where it acts, reported by box with
-    a witness path (the first mode's, when several have one)."""
+    """Incentives of `agent`'s first decision in each unrolled mode where it acts, reported by
+    box with a witness path: the shortest any of those decisions has (the first mode's, between
+    equals)."""
     first = cid.first_decisions(agent)
     result = Incentives(decision=agent, modes=[d.mode for d in first if d.mode is not None])
     if not cid.utilities.get(agent):
