@@ -109,7 +109,9 @@ def analyses_md() -> str:
              "response incentive, value of control, instrumental control incentive split into "
              "control and information-only) for every trained agent, on the diagram unrolled "
              "over `--steps K` steps, and the bound on the probability that untrusted output "
-             "reaches the world, composed from the gates' `miss` probabilities.", "",
+             "reaches the world, composed from the gates' `miss` probabilities. How the diagram "
+             "is unrolled, mode by mode, and how other agents are read: [The unrolled "
+             "diagram](#the-unrolled-diagram), at the end of this page.", "",
              "Each entry shows a minimal proposal that triggers the finding and the same design "
              "changed so that it does not; the test suite runs both.", ""]
     for code, entry in CODES.items():
@@ -132,7 +134,105 @@ def analyses_md() -> str:
             lines += _fence(render_text(shown, result.sources)) + [""]
         if entry.clean is not None:
             lines += ["Does not fire:", ""] + _fence(entry.clean, "wd") + [""]
+    lines += UNROLLED.splitlines()
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# How the incentive analyses (`wiring analyze`, S0501 to S0504) build the causal influence
+# diagram they read: wiring/analysis/unroll.py, in words and one picture.
+UNROLLED = """## The unrolled diagram
+
+The incentive report and the findings read off it (S0501 to S0504) use a causal influence
+diagram (CID) built from the proposal: the diagram unrolled in time and in modes
+(`wiring/analysis/unroll.py`). Data flows within one mode; influence crosses modes only through
+trained parameters.
+
+- **Copies.** For each mode and each step t (`--steps K`, default 3), one node per box active in
+  that mode: `pi[rl]@0` is `pi` in mode `rl`'s copy at step 0. A diagram without modes has one
+  copy, and its nodes print without a mode (`pi@0`).
+- **Data.** A wire joins two nodes of the same copy: within a step, or from step t to t + 1 when
+  it is `delayed` or enters a `stateful` box. No wire joins two modes.
+- **Training.** A training statement acts in the modes of its `when` (every mode without one).
+  In each of them, at each step, the boxes its signal reads are the parents of
+  - the agent's reward `U:pi#k[m]@t` (k numbers the training statements), when it trains an
+    agent;
+  - the trained box's parameters at the next step, `Θ:rm[m]@t+1`, in every mode m that uses the
+    box, when it trains another box. Parameters persist from step to step and feed the box's
+    copy in their mode. These are the only edges between two modes' copies.
+- **Deployment comes last.** Parameters trained in a deployment mode (online learning,
+  best-of-n at deployment) reach only deployment modes; parameters trained in any other mode
+  reach every mode that uses the box. Training and evaluation modes are not ordered among
+  themselves (stages may alternate, as in iterated reward modelling); the steps order them in
+  time.
+- **Decisions.** Every copy of an agent, in every mode and step: one policy acts in all of
+  them. The report reads the agent's first step in each mode where it acts and keeps, for each
+  box, the shortest witness.
+- **Which modes.** Only the modes in which something is trained are unrolled. In any other
+  mode no reward is computed and nothing leaves (no wire does, and no parameters are trained
+  there), so none of its nodes is on a path to a reward or d-connected to one. The report's
+  first lines say which modes were unrolled and which were not, and why.
+
+A two-stage RLHF proposal: the raters label the policy's answers in `reward`, where the reward
+model learns from them; the policy is trained on the reward model in `rl`.
+
+```wd
+# the components of the S0501 example above, and a sink
+component Users : sink, environment {
+  in response : Response
+}
+diagram RLHF {
+  modes reward, rl, deploy
+  src = Source; pi = Policy
+  raters = Raters when reward
+  rm = RewardModel when reward, rl
+  users = Users when deploy
+  src.prompt -> pi.prompt
+  pi.response -> raters.response when reward
+  pi.response -> rm.response when reward, rl
+  pi.response -> users.response when deploy
+  train rm by sgd maximising log_likelihood(raters.label) when reward
+  train pi by ppo maximising rm.score when rl
+}
+```
+
+Its CID over two steps (`wiring analyze FILE --steps 2`):
+
+![The CID of the two-stage RLHF proposal: one copy per mode, joined only by the training of rm](figures/unrolled_modes.svg)
+
+The only way from `pi` in `reward` to its reward in `rl` is through the parameters the raters'
+labels train, and S0501 reports it (feedback tampering) with the witness
+`pi[reward]@0 -> raters[reward]@0 -> Θ:rm[rl]@1 -> rm[rl]@1 -> U:pi#1[rl]@1`. Had the raters
+also read the policy's answers in an evaluation mode that trains nothing, no path would join
+them to the reward: before modes were kept apart, such a wire of one mode and the training
+statement of another made a path the proposal does not have.
+
+### Other agents
+
+Each agent is read on its own: its decisions are its copies, its utilities its rewards. Another
+agent's decisions are chance nodes, its policy held fixed: the single-agent criteria (Everitt et
+al. 2021, Agent Incentives: A Causal Perspective) applied to one agent of a multi-agent
+influence diagram (Hammond, Fox, Everitt, Carey, Abate, Wooldridge 2023, Reasoning about
+Causality in Games, arXiv:2301.02324). They appear in every list like any box, and an
+instrumental control incentive on one is a *strategic* incentive: an incentive to influence that
+agent. The report states the convention when a proposal has several agents and lists the
+strategic incentives of each (in JSON: `other_agents` and each decision's `strategic`;
+`unrolled_modes` lists the modes unrolled). In `examples/debate.wd` (`wiring analyze
+examples/debate.wd`):
+
+```
+decision `a` (in train):
+  ...
+  instrumental control incentive (control): `b`, `judge`, `referee`
+  strategic incentive (control incentive on another agent's decision): `b`
+  control incentive witnesses (decision -> box -> reward):
+    b (control): a[train]@0 -> referee[train]@1 -> b[train]@1 -> judge[train]@1 -> U:a#0[train]@1
+```
+
+Debater A's argument enters the transcript that B reads before its next argument, which the
+judge weighs: A's reward depends on what it makes B argue. In a zero-sum debate that is part of
+the game; in a proposal whose agents should not steer each other (an adversary and its monitor)
+it is the finding to look for.
+"""
 
 
 def main() -> int:

@@ -63,3 +63,18 @@ def test_d_connected_inside_an_ancestral_set(graph, data):
         within = set(breadth_first(graph.pred, sources | given_ | {node}))
         assert (node in _d_connected(graph, sources, given_, within)) == \
             (node in _d_connected(graph, sources, given_))
+
+
+@settings(max_examples=300, deadline=None)
+@given(dags(), st.data())
+def test_one_pass_finds_the_requisite_observations(graph, data):
+    """The observed nodes one pass reaches are those d-connected to the sources given the other
+    observed nodes (Shachter's Bayes-Ball): how one pass decides every parent of a decision."""
+    nodes = sorted(graph.nodes)
+    sources = set(data.draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=3)))
+    given_ = set(data.draw(st.lists(st.sampled_from(nodes), max_size=4))) - sources
+    reached: set = set()
+    _d_connected(graph, sources, given_, requisite=reached)
+    for node in given_:
+        assert (node in reached) == \
+            (not nx.is_d_separator(graph, {node}, sources, given_ - {node}))

@@ -232,7 +232,7 @@ STD_FINDINGS = [
      ["S0101", "S0301", "S0401"], 1, []),
     ("cyborgism.wd", "Cyborgism", [], ["S0401"], 2, []),
     ("debate.wd", "Debate", ["S0503", "S0503"], ["S0401", "S0401", "S0401", "S0401"], 2, []),
-    ("ida.wd", "IDA", ["S0201", "S0501", "S0503"], [], 3, []),
+    ("ida.wd", "IDA", ["S0201", "S0503"], [], 3, []),
     ("open_agency.wd", "OpenAgency", ["S0403"],
      ["S0101", "S0303", "S0401", "S0401", "S0401", "S0401"], 5, []),
     ("overoptimisation.wd", "Overoptimisation", [], ["S0101", "S0103"], 1, []),

@@ -14,6 +14,7 @@ INCENTIVE_NAMES = {
     "voc": "value of control",
     "ici_control": "instrumental control incentive (control)",
     "ici_info": "instrumental control incentive (information-only)",
+    "strategic": "strategic incentive (control incentive on another agent's decision)",
 }
 
 
@@ -126,15 +127,26 @@ def _diagram_json(analysis: Analysis) -> dict:
 
 
 def incentives_text(path: str, analysis: Analysis) -> str:
+    from .analysis.incentives import STRATEGIC
+
     lines = [f"{path}: incentive report for `{analysis.system.diagram.name}`, unrolled over "
              f"{analysis.steps} steps"]
+    modes = _modes_line(analysis)
+    if modes:
+        lines.append("  " + modes)
     if analysis.steps_needed > analysis.steps:
         lines.append("  note: " + _short_unrolling(analysis))
     if not analysis.incentives:
         lines.append("  no decisions: no box of an agent kind is trained")
+    several = len(analysis.incentives) > 1
+    if several:
+        lines.append(f"  {STRATEGIC}")
     for incentives in analysis.incentives:
-        lines.append(f"\ndecision `{incentives.decision}`:")
+        where = f" (in {', '.join(incentives.modes)})" if incentives.modes else ""
+        lines.append(f"\ndecision `{incentives.decision}`{where}:")
         for key, label in INCENTIVE_NAMES.items():
+            if key == "strategic" and not several:
+                continue
             table = getattr(incentives, key)
             names = ", ".join(f"`{n}`" for n in sorted(map(str, table))) or "none"
             lines.append(f"  {label}: {names}")
@@ -146,6 +158,23 @@ def incentives_text(path: str, analysis: Analysis) -> str:
             lines += [f"    {name} ({kind}): " + shown(witness)
                       for name, kind, witness in witnesses]
     return "\n".join(lines)
+
+
+def _modes_line(analysis: Analysis) -> str:
+    """Which modes the unrolled diagram copies, and why the others are left out."""
+    from .analysis.unroll import unrolled_modes
+
+    system = analysis.system
+    if not system.modes:
+        return ""
+    unrolled = unrolled_modes(system)
+    left = [m for m in system.modes if m not in unrolled]
+    line = "one copy per mode in which something is trained: " + \
+        (", ".join(f"`{m}`" for m in unrolled) or "none")
+    if left:
+        line += (f" ({', '.join(f'`{m}`' for m in left)}: nothing is trained there, so nothing "
+                 "there reaches a reward)")
+    return line
 
 
 def bounds_text(found) -> str:
@@ -172,15 +201,20 @@ def bounds_json(found) -> list[dict]:
 
 
 def incentives_json(path: str, analysis: Analysis) -> dict:
+    from .analysis.incentives import STRATEGIC
+    from .analysis.unroll import unrolled_modes
+
     return {
         "file": path,
         "diagram": analysis.system.diagram.name,
         "steps": analysis.steps,
         "steps_needed": analysis.steps_needed,
+        "unrolled_modes": [m for m in unrolled_modes(analysis.system) if m is not None],
+        "other_agents": STRATEGIC,
         "decisions": [
-            {"decision": i.decision, **{key: {name: texts(witness) for name, witness in
-                                              _by_name(getattr(i, key))}
-                                        for key in INCENTIVE_NAMES}}
+            {"decision": i.decision, "modes": i.modes,
+             **{key: {name: texts(witness) for name, witness in _by_name(getattr(i, key))}
+                for key in INCENTIVE_NAMES}}
             for i in analysis.incentives],
     }
 

@@ -9,12 +9,14 @@ analysed diagram it names, or None. Nothing needs to read a witness back from it
     Box(path)                     `policy`, `deployment.monitor`: a (leaf) box, by instance path
     Port(direction, name)         `in:prompt`, `out:answer`: an outer port of the analysed diagram
     Params(of)                    `Θ:rm`: the learned parameters of the trained box `of` (a Box)
-    Node(place, step, role, training)
+    Node(place, step, role, training, mode)
                                   a node of the diagram unrolled in time (the incentive analysis):
                                   `place` (a Box or Port) at time `step`; `role` is "chance" or
                                   "decision" (`policy@0`), "params" (`Θ:rm@1`: its parameters) or
                                   "utility" (`U:policy#2@1`: the reward of the agent `place` by
-                                  the training statement `training`)
+                                  the training statement `training`); `mode` is the copy of the
+                                  diagram it belongs to in a diagram with modes (`policy[rl]@0`),
+                                  None in one without
     Signal(training, optimiser, verb, signal)
                                   `[ppo: maximise rm.score]`: the signal of training statement
                                   `training`
@@ -97,16 +99,19 @@ _PREFIX = {"params": "Θ:", "utility": "U:"}
 
 
 class Node(NamedTuple):
-    """A node of the diagram unrolled in time: `policy@0`, `Θ:rm@1`, `U:policy#2@1`."""
+    """A node of the diagram unrolled in time: `policy@0`, `Θ:rm@1`, `U:policy#2@1`, and in a
+    diagram with modes `policy[rl]@0` (the copy of `policy` in mode `rl`)."""
 
     place: Box | Port
     step: int
     role: str = "chance"   # chance, decision, params (the box's Θ), utility (the agent's reward)
     training: int = -1     # a utility's training statement: an index into System.pressures
+    mode: str | None = None   # the mode whose copy of the diagram holds it (None: no modes)
 
     def __str__(self) -> str:
         copy = f"#{self.training}" if self.role == "utility" else ""
-        return f"{_PREFIX.get(self.role, '')}{self.place}{copy}@{self.step}"
+        mode = f"[{self.mode}]" if self.mode is not None else ""
+        return f"{_PREFIX.get(self.role, '')}{self.place}{copy}{mode}@{self.step}"
 
     @property
     def box(self) -> str | None:
