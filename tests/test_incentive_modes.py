@@ -201,7 +201,7 @@ def test_debate_reports_the_opponent_as_a_strategic_incentive_in_text(capsys):
 
 def test_debate_reports_the_opponent_as_a_strategic_incentive_in_json(capsys):
     assert main(["analyze", "--format", "json", str(ROOT / "examples" / "debate.wd")]) == 0
-    report = json.loads(capsys.readouterr().out)
+    ((report,),) = [f["diagrams"] for f in json.loads(capsys.readouterr().out)]
     assert "strategic incentive" in report["other_agents"]
     assert report["unrolled_modes"] == ["train"]
     by_agent = {d["decision"]: d for d in report["decisions"]}
