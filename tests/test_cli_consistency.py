@@ -124,3 +124,18 @@ def test_commands_accept_an_exported_model(tmp_path, capsys):
     exported.write_text(json.dumps(edited))
     assert main(["check", str(exported)]) == 1
     assert f"--> {exported}: /components/Policy/attributes/kind" in capsys.readouterr().err
+
+
+def test_export_dash_o_dash_is_standard_output(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    files = [str(ROOT / "examples" / "rlhf.wd"), str(ROOT / "examples" / "debate.wd")]
+    assert main(["export", *files, "-o", "-"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["check", "lint", "analyze", "render", "export", "diff"])
+def test_help_says_a_file_may_be_an_exported_model(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "(.json)" in capsys.readouterr().out

@@ -88,7 +88,7 @@ def test_depth_leaves_nested_diagrams_opaque_and_says_which():
     assert flat.leaves["system"].opaque and flat.cut == {"system"} and not flat.expanded
     assert [len(w.via) for w in flat.wires] == [1, 1, 1]
     flat = flat_of()
-    assert flat.expanded == {"system"} and not flat.cut
+    assert set(flat.expanded) == {"system"} and not flat.cut
 
 
 def test_a_signal_reading_a_nested_port_reads_the_leaf_that_feeds_it():
@@ -109,5 +109,5 @@ def test_a_diagram_containing_itself_is_not_entered_again():
     proposal.diagrams["Guarded"] = guarded.model_copy(
         update={"instances": guarded.instances + [inner]})
     flat = flatten(proposal, proposal.diagrams["Loop"])
-    assert flat.expanded == {"system"} and flat.leaves["system.again"].opaque
+    assert set(flat.expanded) == {"system"} and flat.leaves["system.again"].opaque
     assert not flat.cut   # opaque because of the cycle, not of a depth

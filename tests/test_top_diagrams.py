@@ -121,7 +121,7 @@ def test_repeated_diagram_option_chooses_and_orders(two, capsys):
     # the unanalysed `Leaky` may have the finding the file-level allow is for: not called stale
     assert not [f for f in report["findings"] if f["code"] == "W0124"]
     assert main(["lint", "--diagram", "Nope", str(two)]) == 2
-    assert "has no diagram `Nope`; diagrams: Leaky, Gated" in capsys.readouterr().err
+    assert f"no diagram `Nope` in {two}; its diagrams: `Leaky`, `Gated`" in capsys.readouterr().err
 
 
 def test_analyze_reports_every_top_diagram(two, capsys):
@@ -133,8 +133,7 @@ def test_analyze_reports_every_top_diagram(two, capsys):
     assert [d["diagram"] for d in report["diagrams"]] == ["Leaky", "Gated"]
 
 
-def test_statements_of_a_diagram_not_analysed_are_listed(tmp_path, capsys):
-    nested = COMPONENTS + """
+NESTED = COMPONENTS + """
 diagram Inner {
   in  prompt : Prompt
   out response : Response
@@ -142,6 +141,8 @@ diagram Inner {
   prompt -> pi.prompt
   pi.response -> response
   assert no path pi -> response
+  assert gated(pi)
+  allow S0201 on pi because "INNER_REASON"
 }
 diagram Outer {
   src = Source; inner = Inner; world = World
@@ -149,14 +150,32 @@ diagram Outer {
   inner.response -> world.response
 }
 """
+
+
+def test_statements_of_a_nested_diagram_are_judged_where_it_is_used(tmp_path, capsys):
     path = tmp_path / "nested.wd"
-    path.write_text(nested)
+    path.write_text(NESTED)
     assert main(["lint", "--color", "never", str(path)]) == 1
     out = capsys.readouterr().out
-    assert f"note: `assert no path pi -> response` (line {line_of(nested, 'assert no path pi -> response')}) in diagram `Inner` was not judged: " \
-        "`Inner` was not analysed; `--diagram Inner` analyses it" in out
+    # `gated(pi)` is judged in `Outer`, as `gated(inner.pi)`, where `inner.pi` reaches the world
+    assert "error[S0701]: assertion fails: gated(pi) (in `inner`)" in out
+    assert "witness: inner.pi -> world" in out
+    # the `allow` inside `Inner` acknowledges the finding about its `pi`, used as `inner.pi`
+    assert "error[S0201] (acknowledged): untrusted `inner.pi` reaches `world`" in out
+    # `response` is an outer port of `Inner`, no box of `Outer`: said, with how to judge it
+    line = line_of(NESTED, "assert no path pi -> response")
+    assert f"note: `assert no path pi -> response` (line {line}) in diagram `Inner` was not " \
+        "judged: it names a port of `Inner` that is no box of `Outer`, where it is used; " \
+        "`--diagram Inner` analyses it on its own" in out
     assert main(["lint", "--color", "never", "--diagram", "Inner", str(path)]) == 1
     assert "assertion fails: no path pi -> response" in capsys.readouterr().out
+
+
+def test_an_allow_in_a_nested_diagram_that_acknowledges_nothing_is_stale_once(tmp_path):
+    text = NESTED.replace("allow S0201 on pi", "allow S0101 on pi")
+    report = analyse_all(wiring.loads(text), ["Outer"])
+    assert [(f.code, f.diagram) for f in report.findings] == [("W0124", None)]
+    assert "`allow S0101 on pi` acknowledges no finding of `Outer`" in report.findings[0].message
 
 
 def test_the_api_analyses_every_diagram_and_refuses_to_guess():
@@ -179,3 +198,49 @@ def test_render_says_which_of_several_top_diagrams_it_draws(two, tmp_path, capsy
     captured = capsys.readouterr()
     assert "has 2 top diagrams; drawing `Gated` (`--diagram Leaky` draws another)" in captured.err
     assert re.search(r"^wrote .*two\.dot$", captured.out, re.M)
+
+
+def test_the_file_total_counts_each_assertion_once(tmp_path, capsys):
+    # one file-level assertion judged in both diagrams is one assertion in the total
+    both = COMPONENTS + """
+diagram A {
+  src = Source; pi = Policy; gate = Filter; world = World
+  src.prompt -> pi.prompt
+  pi.response -> gate.response
+  gate.passed -> world.response
+}
+diagram B {
+  src = Source; pi = Policy; world = World
+  src.prompt -> pi.prompt
+  pi.response -> world.response
+}
+assert gated(pi)
+"""
+    path = tmp_path / "both.wd"
+    path.write_text(both)
+    assert main(["lint", "--color", "never", str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].endswith("; 0 of 1 assertions hold")
+    assert f"{path}, diagram `A`: 0 errors, 0 warnings, 0 acknowledged; 1 of 1 assertions hold" \
+        in lines
+
+
+def test_json_output_stays_json_when_a_file_does_not_check(two, tmp_path, capsys):
+    bad = tmp_path / "bad.wd"
+    bad.write_text("component {\n")
+    assert main(["lint", "--format", "json", str(bad), str(two)]) == 1
+    captured = capsys.readouterr()
+    entries = json.loads(captured.out)
+    assert [(e["file"], e["ok"]) for e in entries] == [(str(bad), False), (str(two), True)]
+    assert entries[0]["diagnostics"] and entries[0]["diagrams"] == []
+    assert f"{bad}: failed" in captured.err
+    assert main(["analyze", "--format", "json", str(bad), str(two)]) == 1
+    entries = json.loads(capsys.readouterr().out)
+    assert [e["ok"] for e in entries] == [False, True]
+
+
+def test_diff_asks_which_of_several_top_diagrams(two, capsys):
+    assert main(["diff", str(two), str(two)]) == 2
+    assert "has 2 top diagrams (Leaky, Gated): name the one to compare with --diagram" \
+        in capsys.readouterr().err
+    assert main(["diff", "--diagram", "Gated", str(two), str(two)]) == 0

@@ -32,7 +32,7 @@ def lint_text(path: str, report: FileAnalysis, sources: dict[str, str], color: b
     if several:
         names = ", ".join(f"`{a.diagram}`" for a in report.analyses)
         totals = _counts(report.findings + [f for a in report.analyses for f in a.findings],
-                         [r for a in report.analyses for r in a.assertions])
+                         _distinct([r for a in report.analyses for r in a.assertions]))
         tail.append(f"{path}: {len(report.analyses)} diagrams analysed ({names}): {totals}")
     if not report.analyses:
         tail.append(f"{path}: no diagram to analyse")
@@ -69,6 +69,17 @@ def _diagram_text(path: str, analysis: Analysis, sources: dict[str, str], color:
     blocks.append(f"{path}, diagram `{analysis.diagram}`: "
                   + _counts(analysis.findings, analysis.assertions))
     return "\n\n".join(blocks)
+
+
+def _distinct(results: list[AssertionResult]) -> list[AssertionResult]:
+    """One verdict per assertion: a file-level assertion judged in several diagrams holds when
+    it holds in each."""
+    verdicts: dict[tuple, AssertionResult] = {}
+    for result in results:
+        key = (result.assertion.text, result.assertion.span)
+        if key not in verdicts or not result.holds:
+            verdicts[key] = result
+    return list(verdicts.values())
 
 
 def _counts(findings: list[Diagnostic], assertions: list[AssertionResult]) -> str:

@@ -142,6 +142,12 @@ def top_diagrams(proposal: Proposal) -> list[Diagram]:
             if (d.span is None or d.span.file == proposal.file) and d.name not in used]
 
 
+def no_such_diagram(proposal: Proposal, name: str) -> str:
+    """What every stage says about a diagram name the proposal does not have."""
+    known = ", ".join(f"`{d}`" for d in proposal.diagrams) or "none"
+    return f"no diagram `{name}` in {proposal.file}; its diagrams: {known}"
+
+
 def default_diagram(proposal: Proposal, name: str | None = None) -> Diagram | None:
     """The diagram named `name`, or by default the last top diagram (None if there is none)."""
     if name is not None:
@@ -220,7 +226,7 @@ class Flat:
     leaves: dict[str, Leaf] = field(default_factory=dict)
     wires: list[FlatWire] = field(default_factory=list)
     trainings: list[FlatTraining] = field(default_factory=list)
-    expanded: set[str] = field(default_factory=set)   # paths of nested diagrams substituted
+    expanded: dict[str, str] = field(default_factory=dict)   # nested diagrams substituted: path -> name
     cut: set[str] = field(default_factory=set)        # ... left opaque because of `depth`
     # The ports of nested diagrams (and of the top diagram) that training signals read, as
     # (owner path, port), each with the wires that reach it from leaf outputs or outer inputs.
@@ -262,7 +268,7 @@ def _place(proposal: Proposal, flat: Flat, hops: dict, depth: int | None) -> Non
             # again: flattening ends on any input.
             if inner is not None and inner.name not in chain and \
                     (depth is None or len(chain) <= depth):
-                flat.expanded.add(path)
+                flat.expanded[path] = inner.name
                 stack.append((inner, path, here, chain + (inner.name,), 0))
             elif inner is not None or not instance.of_diagram:
                 flat.leaves[path] = Leaf(path, instance, here, opaque=inner is not None)

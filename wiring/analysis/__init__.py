@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, report, sort_key, unique
 from ..model import Diagram, Proposal
-from ..structure import top_diagrams
+from ..structure import no_such_diagram, top_diagrams
 from .assertions import AssertionResult, check_assertions
 from .causes import one_per_cause
 from .coverage import unexamined
@@ -22,7 +22,7 @@ from .graph import System, build
 from .incentives import (DEFAULT_STEPS, Incentives, incentives as _incentives,
                          report as incentive_report, steps_needed, unroll)
 from .lints import STRUCTURAL
-from .scope import acknowledge, not_applicable, not_judged, stale_file_allows
+from .scope import acknowledge, not_applicable, not_judged, stale_allows
 from .tampering import audit_leaks, off_switch, tampering
 
 
@@ -69,21 +69,21 @@ def _failing(findings: list[Diagnostic]) -> bool:
 def analyse_all(proposal: Proposal, diagrams: Sequence[str] | None = None,
                 steps: int | None = None) -> FileAnalysis:
     """Every top diagram of the proposal (or each of `diagrams`, in order, once), analysed as
-    `analyse` does; a file-level `allow` that acknowledged no finding of any analysed diagram it
-    applies to is reported once, as a finding of the file."""
+    `analyse` does; an `allow` at the top level or in a nested diagram that acknowledged no
+    finding of any analysed diagram it speaks about is reported once, as a finding of the file."""
     if steps is not None and steps < 1:
         raise ValueError(f"steps must be at least 1, not {steps}")
     names = list(dict.fromkeys(diagrams)) if diagrams else [d.name for d in top_diagrams(proposal)]
-    unknown = [n for n in names if n not in proposal.diagrams]
-    if unknown:
-        raise ValueError(f"no diagram {', '.join(f'`{n}`' for n in unknown)}; diagrams: "
-                         + ", ".join(proposal.diagrams))
+    for name in names:
+        if name not in proposal.diagrams:
+            raise ValueError(no_such_diagram(proposal, name))
     used: set[int] = set()
     analyses = [_analyse(proposal, proposal.diagrams[name], steps, used) for name in names]
+    systems = [a.system for a in analyses]
     return FileAnalysis(
         analyses=analyses,
-        findings=stale_file_allows(proposal, [a.system for a in analyses], used),
-        not_judged=not_judged(proposal, set(names)))
+        findings=stale_allows(proposal, systems, used),
+        not_judged=not_judged(proposal, systems))
 
 
 def analyse(proposal: Proposal, diagram: str | None = None,

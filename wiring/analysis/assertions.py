@@ -11,7 +11,7 @@ from ..model import Assertion
 from ..structure import Target, active, resolve
 from .graph import System
 from .incentives import Incentives
-from .scope import assertion_applies
+from .scope import placed_assertions
 
 
 @dataclass
@@ -56,11 +56,10 @@ def _port_path(system: System, source: tuple[str, str | None], target: tuple[str
 
 
 def check_assertions(system: System, incentives: list[Incentives]) -> list[AssertionResult]:
-    """The assertions that speak about the analysed diagram (`scope.assertion_applies`), each
-    judged on it."""
+    """The assertions that speak about the analysed diagram (`scope.placed_assertions`: a
+    nested diagram's once per place it is used, its names as paths there), each judged."""
     by_decision = {i.decision: i for i in incentives}
-    return [_check(system, assertion, by_decision) for assertion in system.proposal.assertions
-            if assertion_applies(system, assertion)]
+    return [_check(system, place.node, by_decision) for place in placed_assertions(system)]
 
 
 def _check(system: System, assertion: Assertion, incentives: dict[str, Incentives]) -> AssertionResult:

@@ -39,8 +39,9 @@ def exit_code(results) -> int:
     return exits.OK if all(r.ok for r in results) else exits.PROBLEMS
 
 
-def print_results(results, fmt: str, color: str) -> None:
-    """Each file's diagnostics (to stderr in text) and its verdict line."""
+def print_results(results, fmt: str, color: str, verdicts=None) -> None:
+    """Each file's diagnostics (to stderr in text) and its verdict line (to stdout, or to
+    `verdicts`: stderr when stdout carries a command's JSON)."""
     from ..diagnostics import summary
 
     if fmt == "json":
@@ -57,7 +58,7 @@ def print_results(results, fmt: str, color: str) -> None:
         sys.stderr.flush()
         verdict = summary(result.diagnostics)
         status = "ok" if result.ok else "failed"
-        print(f"{path}: {status}" + (f" ({verdict})" if verdict else ""))
+        print(f"{path}: {status}" + (f" ({verdict})" if verdict else ""), file=verdicts or sys.stdout)
 
 
 def cmd_check(args) -> int:
@@ -100,14 +101,20 @@ def cmd_codes(args) -> int:
     return exits.OK
 
 
-def add_command(sub, name: str, help: str, description: str, **more) -> argparse.ArgumentParser:
-    """A subcommand whose help ends with its exit codes, and which takes --color and --debug."""
+FILE_HELP = "a proposal (.wd), or a model exported with `wiring export` (.json)"
+
+
+def add_command(sub, name: str, help: str, description: str, diagnostics: bool = True,
+                **more) -> argparse.ArgumentParser:
+    """A subcommand whose help ends with its exit codes, and which takes --debug, and --color
+    if it prints diagnostics."""
     description = "\n\n".join(textwrap.fill(paragraph, 78)
                                 for paragraph in description.split("\n\n"))
     parser = sub.add_parser(name, help=help, description=description, epilog=epilog(name),
                             formatter_class=argparse.RawDescriptionHelpFormatter, **more)
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                        help="colour in diagnostics (default: when writing to a terminal)")
+    if diagnostics:
+        parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                            help="colour in diagnostics (default: when writing to a terminal)")
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help=argparse.SUPPRESS)
     return parser
@@ -118,19 +125,21 @@ def _add_check(sub) -> None:
                     "Parse, elaborate and type-check each FILE and what it imports; report every "
                     "problem with its code, place and a help line (diagnostics on stderr, one "
                     "verdict line per file on stdout).")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help=FILE_HELP)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=cmd_check)
 
 
 def _add_reference_commands(sub) -> None:
     p = add_command(sub, "schema", "print the JSON Schema of exported models",
-                    "Print the JSON Schema that `wiring export` documents conform to.")
+                    "Print the JSON Schema that `wiring export` documents conform to.",
+                    diagnostics=False)
     p.set_defaults(run=cmd_schema)
 
     p = add_command(sub, "explain", "explain a diagnostic code, e.g. `wiring explain E0203`",
                     "Explain a diagnostic code: what it means, an example that triggers it, "
-                    "and how to fix it. Without CODE, or with --list, list every code.")
+                    "and how to fix it. Without CODE, or with --list, list every code.",
+                    diagnostics=False)
     p.add_argument("code", metavar="CODE", nargs="?")
     p.add_argument("--list", action="store_true", help="list every code")
     p.set_defaults(run=lambda a: cmd_codes(a) if a.list or not a.code else cmd_explain(a))

@@ -6,25 +6,33 @@ import argparse
 import json
 import sys
 
-from . import add_command, color_wanted, exits, exit_code, print_results
+from . import FILE_HELP, add_command, color_wanted, exits, exit_code, print_results
 
 
 def _analysed(path: str, args):
     """Check a file, then analyse every top diagram (or each --diagram): (result, FileAnalysis
-    or None, exit code if it stops here)."""
+    or None, exit code if it stops here). With --format json, what is printed goes to stderr,
+    so that standard output stays one JSON document."""
     from ..analysis import analyse_all
     from ..api import check_file
 
+    verdicts = sys.stderr if args.format == "json" else None
     result = check_file(path)
     if not result.ok or result.proposal is None:
-        print_results([(path, result)], "text", args.color)
+        print_results([(path, result)], "text", args.color, verdicts=verdicts)
         return result, None, exit_code([result])
-    unknown = [n for n in args.diagram or () if n not in result.proposal.diagrams]
-    if unknown:
-        print(f"wiring: `{path}` has no diagram `{unknown[0]}`; diagrams: "
-              + ", ".join(result.proposal.diagrams), file=sys.stderr)
+    try:
+        return result, analyse_all(result.proposal, args.diagram, steps=args.steps), None
+    except ValueError as exc:   # a --diagram the file does not have
+        print(f"wiring: {exc}", file=sys.stderr)
         return result, None, exits.USAGE
-    return result, analyse_all(result.proposal, args.diagram, steps=args.steps), None
+
+
+def _unanalysed(path: str, result) -> dict:
+    """The JSON entry of a file that was not analysed: what `wiring check` found."""
+    return {"file": path, "ok": False, "failed": True,
+            "diagnostics": [d.model_dump(mode="json") for d in result.diagnostics],
+            "findings": [], "diagrams": [], "not_judged": []}
 
 
 def cmd_lint(args) -> int:
@@ -36,9 +44,12 @@ def cmd_lint(args) -> int:
         result, report, stop = _analysed(path, args)
         if stop is not None:
             code = max(code, stop)
+            payload.append(_unanalysed(path, result))
             continue
         if args.format == "json":
-            payload.append(lint_json(path, report))
+            warnings = [d.model_dump(mode="json") for d in result.diagnostics]
+            payload.append({"file": path, "ok": True, "diagnostics": warnings,
+                            **lint_json(path, report)})
         else:
             print(lint_text(path, report, result.sources, color_wanted(sys.stdout, args.color)))
         if report.failed:
@@ -55,9 +66,11 @@ def cmd_analyze(args) -> int:
     code = exits.OK
     payload, texts = [], []
     for path in args.files:
-        _, report, stop = _analysed(path, args)
+        result, report, stop = _analysed(path, args)
         if stop is not None:
             code = max(code, stop)
+            payload.append({"file": path, "ok": False, "diagnostics": [
+                d.model_dump(mode="json") for d in result.diagnostics], "diagrams": []})
             continue
         if not report.analyses:
             texts.append(f"{path}: no diagram to analyse")
@@ -66,7 +79,7 @@ def cmd_analyze(args) -> int:
             found = bounds(analysis.system)
             diagrams.append({**incentives_json(path, analysis), "bounds": bounds_json(found)})
             texts.append(incentives_text(path, analysis) + bounds_text(found))
-        payload.append({"file": path, "diagrams": diagrams})
+        payload.append({"file": path, "ok": True, "diagrams": diagrams})
     if args.format == "json":
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     elif texts:
@@ -75,24 +88,15 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from ..analysis import analyse
-    from ..api import check_file
     from ..diff import diff, to_json, to_text
 
     analyses = []
-    for path, diagram in ((args.left, args.diagram), (args.right, args.other_diagram or args.diagram)):
-        result = check_file(path)
-        if not result.ok or result.proposal is None:
-            print_results([(path, result)], "text", args.color)
-            return exits.PROBLEMS if exit_code([result]) == exits.OK else exit_code([result])
-        try:
-            analysis = analyse(result.proposal, diagram)
-        except ValueError as exc:   # an unknown diagram, or several top diagrams and no name
-            print(f"wiring: {exc} (--diagram / --other-diagram)", file=sys.stderr)
-            return exits.USAGE
-        if analysis is None:
-            print(f"wiring: {path} has no diagram to compare", file=sys.stderr)
-            return exits.PROBLEMS
+    for path, diagram, option in ((args.left, args.diagram, "--diagram"),
+                                  (args.right, args.other_diagram or args.diagram,
+                                   "--other-diagram" if args.diagram else "--diagram")):
+        analysis, stop = _compared(path, diagram, option, args)
+        if stop is not None:
+            return stop
         analyses.append(analysis)
     result = diff(*analyses)
     if args.format == "json":
@@ -100,6 +104,34 @@ def cmd_diff(args) -> int:
     else:
         print(to_text(result, args.left, args.right))
     return exits.OK if result.same else exits.PROBLEMS
+
+
+def _compared(path: str, diagram: str | None, option: str, args):
+    """The analysis of the one diagram of `path` that diff compares: (analysis, None), or
+    (None, exit code) after saying why there is none."""
+    from ..analysis import analyse
+    from ..api import check_file
+    from ..structure import no_such_diagram, top_diagrams
+
+    verdicts = sys.stderr if args.format == "json" else None
+    result = check_file(path)
+    if not result.ok or result.proposal is None:
+        print_results([(path, result)], "text", args.color, verdicts=verdicts)
+        return None, max(exit_code([result]), exits.PROBLEMS)
+    proposal = result.proposal
+    tops = [d.name for d in top_diagrams(proposal)]
+    if diagram is not None and diagram not in proposal.diagrams:
+        print(f"wiring: {no_such_diagram(proposal, diagram)} ({option})", file=sys.stderr)
+        return None, exits.USAGE
+    if diagram is None and len(tops) > 1:
+        print(f"wiring: {path} has {len(tops)} top diagrams ({', '.join(tops)}): name the one to "
+              f"compare with {option}", file=sys.stderr)
+        return None, exits.USAGE
+    analysis = analyse(proposal, diagram)
+    if analysis is None:
+        print(f"wiring: {path} has no diagram to compare", file=sys.stderr)
+        return None, exits.PROBLEMS
+    return analysis, None
 
 
 def _steps(text: str) -> int:
@@ -116,7 +148,7 @@ def _steps(text: str) -> int:
 
 
 def _analysis_options(p, steps_help: str) -> None:
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help=FILE_HELP)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--diagram", metavar="NAME", action="append",
                    help="a diagram to analyse; repeat for several (default: every top diagram, "
@@ -147,8 +179,8 @@ def add_analysis_commands(sub) -> None:
                     "optimisation, trust and findings",
                     "Compare one diagram of A.wd with one of B.wd: boxes, wires, optimisation, "
                     "trust and findings. A file with several top diagrams needs --diagram.")
-    p.add_argument("left", metavar="A.wd")
-    p.add_argument("right", metavar="B.wd")
+    p.add_argument("left", metavar="A.wd", help=FILE_HELP)
+    p.add_argument("right", metavar="B.wd", help=FILE_HELP)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--diagram", metavar="NAME", help="the diagram to compare (default: the top one)")
     p.add_argument("--other-diagram", metavar="NAME", help="the diagram of B.wd, if named differently")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import add_command, exits, exit_code, print_results
+from . import FILE_HELP, add_command, exits, exit_code, print_results
 from .output import write
 
 
@@ -21,12 +21,13 @@ def cmd_export(args) -> int:
     for path in args.files:
         result = check_file(path)
         if not result.ok or result.proposal is None:
-            print_results([(path, result)], "text", args.color)
+            print_results([(path, result)], "text", args.color, verdicts=sys.stderr)
             code = max(code, exit_code([result]))
             continue
+        to_stdout = args.output in (None, "-")
         several = len(args.files) > 1
-        text = result.proposal.model_dump_json(indent=None if several and not args.output else 2)
-        if not args.output:
+        text = result.proposal.model_dump_json(indent=None if several and to_stdout else 2)
+        if to_stdout:
             print(text)
             continue
         out = os.path.join(directory, _stem(path) + ".json") if directory else args.output
@@ -39,7 +40,7 @@ def _export_directory(args) -> str | None | bool:
     """The directory -o names (None: -o names a file, or is absent); False, reported, when
     several inputs would go to one file, or their stems clash."""
     out = args.output
-    if not out:
+    if out in (None, "-"):   # standard output
         return None
     if os.path.isdir(out) or out.endswith(("/", os.sep)) or len(args.files) > 1:
         stems = [_stem(p) for p in args.files]
@@ -149,12 +150,12 @@ def cmd_new(args) -> int:
 def add_file_commands(sub) -> None:
     p = add_command(sub, "export", "write the checked models as JSON",
                     "Check each FILE and write its model as one JSON document (`wiring schema` "
-                    "prints the schema). Without -o: to standard output, one indented document "
+                    "prints the schema). Without -o (or with -o -): to standard output, one indented document "
                     "for one FILE, one document per line (JSON lines) for several. With -o DIR "
                     "(an existing directory, a path ending in /, or any -o with several files): "
                     "DIR/STEM.json for each FILE. With -o OUT.json and one FILE: OUT.json. "
                     "Files are written whole or not at all, never over an input.")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help=FILE_HELP)
     p.add_argument("--format", choices=("json",), default="json")
     p.add_argument("-o", "--output", metavar="OUT", help="a directory (or a .json file for one FILE)")
     p.set_defaults(run=cmd_export)
@@ -162,6 +163,6 @@ def add_file_commands(sub) -> None:
     p = add_command(sub, "new", "write a commented starter proposal NAME.wd",
                     "Write NAME.wd: a small commented proposal (a policy, a reward model, a "
                     "trusted monitor) that checks, lints and renders, to edit into your own. An "
-                    "existing file is never overwritten.")
+                    "existing file is never overwritten.", diagnostics=False)
     p.add_argument("name", metavar="NAME")
     p.set_defaults(run=cmd_new)

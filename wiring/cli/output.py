@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 
 
@@ -20,6 +19,8 @@ def write(path: str, data: bytes, inputs: Iterable[str] = ()) -> bool:
     if any(_same(path, source) for source in inputs):
         print(f"wiring: will not write {path}: it is an input of this command", file=sys.stderr)
         return False
+    import tempfile   # only when a file is written: it costs start-up to every command
+
     try:
         directory = os.path.dirname(os.path.abspath(path))
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=".wiring-", suffix=".tmp")

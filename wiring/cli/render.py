@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import add_command, exits, exit_code, print_results
+from . import FILE_HELP, add_command, exits, exit_code, print_results
 from .output import write
 
 
@@ -158,7 +158,7 @@ def add_render_commands(sub) -> None:
                     usage="wiring render [options] FILE")
     # FILE is optional to argparse only so that `render --highlight FILE` works (an optional
     # value would swallow FILE); cmd_render requires it.
-    p.add_argument("file", metavar="FILE", nargs="?")
+    p.add_argument("file", metavar="FILE", nargs="?", help=FILE_HELP)
     p.add_argument("-o", "--output", metavar="OUT",
                    help="where to write the picture (`-` for standard output)")
     p.add_argument("--format", dest="render_format", choices=("svg", "png", "pdf", "dot"),
@@ -194,7 +194,7 @@ def add_render_commands(sub) -> None:
 
     p = add_command(sub, "doctor", "report whether Graphviz is available to render, and how "
                     "to get it", "Check that Graphviz `dot` is installed and draws every format "
-                    "`wiring render` writes; if not, say how to install it.")
+                    "`wiring render` writes; if not, say how to install it.", diagnostics=False)
     p.set_defaults(run=cmd_doctor)
 
 

@@ -58,8 +58,7 @@ def to_scene(proposal: Proposal | Diagram, diagram: str | None = None, *, analys
             top = structure.default_diagram(proposal)
             name = top.name if top is not None else None
         if name is not None and name not in proposal.diagrams:
-            known = ", ".join(proposal.diagrams) or "none"
-            raise RenderError(f"no diagram `{diagram}` in {proposal.file}; its diagrams: {known}")
+            raise RenderError(structure.no_such_diagram(proposal, diagram))
     scene = build_scene(proposal, name, options)
     if options.highlighting:
         if analysis is None and name is not None:
