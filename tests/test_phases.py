@@ -97,9 +97,14 @@ def test_each_mode_without_a_phase_warns_once():
     warnings = [d for d in result.diagnostics if d.code == "W0202"]
     assert [w.message.split("`")[1] for w in warnings] == ["sft", "heldout", "extra"]
     assert result.ok and len(result.diagnostics) == 3
-    assert warnings[0].help == ("declare it: `modes sft : training, live : deployment, "
-                                "heldout : evaluation, extra : evaluation`, correcting any "
-                                "phase that is wrong")
+    assert warnings[0].help == ("declare each mode's phase: `modes sft : training, "
+                                "live : deployment, heldout : evaluation, extra : evaluation`, "
+                                "correcting any that is wrong")
+    # each says how its phase was assumed: read from a word of the name, or by default
+    assert [w.label for w in warnings] == [
+        "assumed training, from `sft` in its name",
+        "assumed evaluation, the default: no word of its name says training or deployment",
+        "assumed evaluation, the default: no word of its name says training or deployment"]
 
 
 @pytest.mark.parametrize("word, suggestion", [
@@ -116,9 +121,59 @@ def test_a_misspelt_phase_is_an_error_with_did_you_mean(word, suggestion):
 
 def test_a_phase_with_nothing_close_lists_the_phases():
     result = wiring.check_text("diagram D {\n  modes a : banana\n}\n")
-    assert "E0125" in _codes(result)
-    error = next(d for d in result.diagnostics if d.code == "E0125")
-    assert "`training`, `evaluation` and `deployment`" in error.help
+    assert _codes(result) == ["E0125"], result.report()
+    [error] = result.diagnostics
+    assert error.help == ("the phases are `training`, `evaluation` and `deployment`: "
+                          "`modes NAME : PHASE`")
+
+
+@pytest.mark.parametrize("word, help", [
+    ("prod", "the phases are"),
+    ("banana", "the phases are"),
+    ("eval", "did you mean `evaluation`? the phases are"),
+    # a word that a mode's name would be read by suggests that phase
+    ("serve", "did you mean `deployment`? the phases are"),
+    ("rlhf", "did you mean `training`? the phases are")])
+def test_a_mode_whose_phase_is_unknown_gets_that_error_only(word, help, tmp_path, capsys):
+    """Not also W0202 (the mode declares no phase), which would contradict the error."""
+    path = tmp_path / "p.wd"
+    path.write_text(f"diagram D {{\n  modes a : training, b : deployment, c : {word}\n}}\n")
+    assert main(["check", "--format", "json", str(path)]) == 1
+    [diagnostic] = json.loads(capsys.readouterr().out)[0]["diagnostics"]
+    assert (diagnostic["code"], diagnostic["message"]) == ("E0125", f"unknown phase `{word}`")
+    assert diagnostic["help"].startswith(help)
+
+
+def test_a_nested_mode_whose_phase_is_unknown_gets_that_error_only():
+    result = wiring.check_text(_nested("tune : training, live : prod",
+                                       "tune : training, live : deployment"))
+    assert _codes(result) == ["E0125"], result.report()
+    result = wiring.check_text(_nested("live : banana", "live"))
+    # the outer mode still declares no phase: that warning stays
+    assert sorted(_codes(result)) == ["E0125", "W0202"], result.report()
+    assert [d.message for d in result.diagnostics if d.code == "W0202"] == \
+        ["mode `live` of `Outer` declares no phase; the analyses assumed evaluation"]
+
+
+def test_a_modes_list_goes_on_after_a_comma_at_the_end_of_a_line():
+    text = ("diagram D {\n  modes sft : training,   # tuning\n\n        serve : deployment,\n"
+            "        heldout\n  modes extra : evaluation\n}\n")
+    result = wiring.check_text(text)
+    assert _codes(result) == ["W0202"], result.report()
+    diagram = result.proposal.diagrams["D"]
+    assert diagram.modes == ["sft", "serve", "heldout", "extra"]
+    assert {m: (d.phase, d.span.line, d.span.column) for m, d in diagram.phases.items()} == {
+        "sft": ("training", 2, 9), "serve": ("deployment", 4, 9), "heldout": (None, 5, 9),
+        "extra": ("evaluation", 6, 9)}
+
+
+@pytest.mark.parametrize("after", ["}", "  pi = Assistant", "  train pi by x maximising y"])
+def test_a_comma_ending_a_modes_list_says_it_carries_the_list_on(after):
+    result = wiring.check_text(f"diagram D {{\n  modes a : training,\n\n{after}\n}}\n")
+    [error] = result.diagnostics
+    assert error.code == "E0001" and error.span.line == 4, result.report()
+    assert error.help == ("the `,` at the end of line 2 carries the `modes` list on to the next "
+                          "line: remove it if the list ends there")
 
 
 _NESTED = _BOXES + """diagram Inner {
@@ -201,8 +256,25 @@ def test_a_live_mode_declared_as_deployment_is_examined_for_ungated_output(tmp_p
     assumed = _lint_json(capsys, tmp_path, _LIVE.replace("MODES", "serve : deployment, live"))
     assert "S0201" not in [f["code"] for f in assumed["findings"]]
     [note] = [n for n in assumed["diagrams"][0]["unexamined"] if n.startswith("assumed phase")]
-    assert "`live` (read as evaluation)" in note
-    assert "`modes serve : deployment, live : evaluation`" in note
+    # nothing was read from the name `live`: the note says evaluation is the default
+    assert note == ("assumed phase: no phase is declared for `live`, so the analyses assumed "
+                    "evaluation, the default: no word of its name says training or deployment "
+                    "(W0202); declare each mode's phase: `modes serve : deployment, "
+                    "live : evaluation`, correcting any that is wrong")
+
+
+def test_the_assumed_phase_note_says_how_each_was_assumed_as_check_does(tmp_path, capsys):
+    text = _LIVE.replace("MODES", "rl_tune, serve : deployment, live").replace(
+        "delayed when live", "delayed when live, rl_tune")
+    [note] = [n for n in _lint_json(capsys, tmp_path, text)["diagrams"][0]["unexamined"]
+              if n.startswith("assumed phase")]
+    assert note.startswith("assumed phase: no phase is declared for `rl_tune`, `live`, so the "
+                           "analyses assumed `rl_tune` to be training, from `rl` in its name; "
+                           "`live` to be evaluation, the default: no word of its name says "
+                           "training or deployment (W0202); ")
+    # and ends as W0202's help does: one wording of the fix
+    warnings = [d for d in wiring.check_text(text).diagnostics if d.code == "W0202"]
+    assert len(warnings) == 2 and note.endswith("(W0202); " + warnings[0].help)
 
 
 def test_no_deployment_mode_note_speaks_of_declared_phases(tmp_path, capsys):

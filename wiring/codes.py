@@ -189,7 +189,8 @@ CODES: dict[str, Code] = {
         "heldout : evaluation`. The phases are training (what is learned), evaluation (what is "
         "measured, acting on nothing) and deployment (what acts on the world).",
         _TYPES + "diagram D {\n  modes sft : trainign\n}\n",
-        label="not a phase"),
+        label="not a phase",
+        help="{hint}the phases are `training`, `evaluation` and `deployment`: `modes NAME : PHASE`"),
     "E0110": Code(
         "unknown function, or a call where none is allowed",
         "Signals may call kl, log, exp, sqrt, abs, min, max, mean, sum, match, mse, "
@@ -1404,8 +1405,9 @@ diagram D {
         "`rl`, `sft`, ... training; anything else evaluation), which may be wrong: `live` is "
         "assumed to be evaluation.",
         _TYPES + "diagram D {\n  modes sft, live\n}\n",
-        label="assumed {phase}",
-        help="declare it: `{line}`, correcting any phase that is wrong"),
+        label="assumed {how}",
+        # lint's note on assumed phases ends with this help too (analysis/coverage.py)
+        help="declare each mode's phase: `{line}`, correcting any that is wrong"),
     "W0201": Code(
         "instance not connected",
         "An instance with no wires and no training statement is probably unfinished.",

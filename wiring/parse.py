@@ -201,6 +201,7 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
             return unclosed
         glued = _glued_keyword(str(token), accepted) if token.type == "NAME" else None
         help = (_keyword_help(text, token, glued) if glued else _comment_help(text, token) or
+                _continued_help(exc) or
                 "see `wiring explain E0001` and the language reference in docs/language.md")
         return report("E0001", span, f"expected {expected}, found {_describe_token(token)}",
                      expected=expected, help=help), line
@@ -242,6 +243,20 @@ def _keyword_help(text: str, token, keyword: str) -> str:
     if after[:1].isalpha() or after[:1] == "_":
         return f"did you mean `{keyword}`? write `{keyword} {after}`"
     return f"did you mean `{keyword} {word[len(keyword):]}`? a keyword is followed by a space"
+
+
+def _continued_help(exc: UnexpectedToken) -> str | None:
+    """A `modes` list that goes on after a comma at the end of a line: when the next line is no
+    mode (`x = Y`, or `}`), the comma was the mistake."""
+    stack = getattr(getattr(exc.interactive_parser, "parser_state", None), "value_stack", [])
+    types = [getattr(value, "type", None) for value in stack]
+    if "MODES" not in types or "_NL" not in types[-2:]:
+        return None
+    comma = stack[len(types) - 1 - types[::-1].index("_NL") - 1]
+    if getattr(comma, "type", None) != "COMMA" or types.index("MODES") > stack.index(comma):
+        return None
+    return (f"the `,` at the end of line {comma.line} carries the `modes` list on to the next "
+            "line: remove it if the list ends there")
 
 
 def _comment_help(text: str, token) -> str | None:

@@ -76,16 +76,29 @@ _TRAIN_WORDS = ("train", "sft", "rl", "reward", "finetune", "pretrain", "distill
 
 
 def assumed_phase(mode: str) -> str:
-    """The phase assumed for a mode that declares none: deployment or training when a word of
-    its name (`rl_finetune`, `deployTime`) starts with one of the phase's stems, evaluation
-    otherwise."""
+    """The phase assumed for a mode that declares none (`phase_word`)."""
+    return phase_word(mode)[0]
+
+
+def phase_word(mode: str) -> tuple[str, str | None]:
+    """The phase assumed for a mode that declares none, and the word of its name it was read
+    from: deployment or training when a word of its name (`rl_finetune`, `deployTime`) starts
+    with one of the phase's stems; else evaluation, read from no word (None)."""
     words = re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", mode).lower())
     words += [a + b for a, b in zip(words, words[1:])]   # `fine_tune` as `finetune`
-    if any(word.startswith(_DEPLOY_WORDS) for word in words):
-        return "deployment"
-    if any(word.startswith(_TRAIN_WORDS) for word in words):
-        return "training"
-    return "evaluation"
+    for phase, stems in (("deployment", _DEPLOY_WORDS), ("training", _TRAIN_WORDS)):
+        word = next((w for w in words if w.startswith(stems)), None)
+        if word is not None:
+            return phase, word
+    return "evaluation", None
+
+
+def how_assumed(mode: str) -> str:
+    """The phase assumed for `mode` and why, as the warnings that say so word it (W0202, and
+    lint's note): "training, from `rl` in its name", or evaluation by default."""
+    phase, word = phase_word(mode)
+    return (f"{phase}, from `{word}` in its name" if word is not None else
+            f"{phase}, the default: no word of its name says training or deployment")
 
 
 class PhaseOf(NamedTuple):

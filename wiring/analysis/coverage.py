@@ -5,6 +5,7 @@ is one whose deployment modes were guessed, so a mode whose phase is only assume
 
 from __future__ import annotations
 
+from ..structure import how_assumed
 from .graph import SHORT_PHASES, System
 
 _NO_SINK = ("no sink: no box acts on the world (a `sink` or an environment box) in a deployment "
@@ -13,14 +14,13 @@ _NO_SINK = ("no sink: no box acts on the world (a `sink` or an environment box) 
 _NO_TRAINING = ("no training statement: the analyses of optimisation pressure (S0101, S0102, "
                 "S0103, S0302, S0303, S0402, S0403; S0401 on trained models) and of incentives (S0501 to S0505, "
                 "the incentive report) had nothing to examine")
+_WORDS = {short: word for word, short in SHORT_PHASES.items()}   # "deploy": "deployment"
 _NO_DEPLOYMENT = ("no deployment mode: none of the modes {modes} has the phase `deployment` "
                   "(declared as `modes NAME : deployment`, or inherited from an outer mode), so "
                   "the analyses of what reaches the world read every mode as deployed")
 
 
-_WORDS = {short: word for word, short in SHORT_PHASES.items()}   # "deploy": "deployment"
-_ASSUMED = ("assumed phase: no phase is declared for {modes}, so the analyses read {them} from "
-            "{their} name{s} (W0202); declare {them}: `modes {line}`, with any phase corrected")
+_ASSUMED = "assumed phase: no phase is declared for {modes}, so the analyses assumed {how} (W0202); "
 
 
 def unexamined(system: System) -> list[str]:
@@ -29,11 +29,14 @@ def unexamined(system: System) -> list[str]:
     notes = []
     assumed = [m for m in system.modes if system.phase_assumed(m)]
     if assumed:
-        many = len(assumed) > 1
-        notes.append(_ASSUMED.format(
-            modes=", ".join(f"`{m}` (read as {_WORDS[system.phase(m)]})" for m in assumed),
-            them="them" if many else "it", their="their" if many else "its", s="s" if many else "",
-            line=", ".join(f"{m} : {_WORDS[system.phase(m)]}" for m in system.modes)))
+        # W0202's own words, from its entry: loaded only when there is something to say
+        from ..codes import CODES
+
+        how = (how_assumed(assumed[0]) if len(assumed) == 1 else
+               "; ".join(f"`{m}` to be {how_assumed(m)}" for m in assumed))
+        line = "modes " + ", ".join(f"{m} : {_WORDS[system.phase(m)]}" for m in system.modes)
+        notes.append(_ASSUMED.format(modes=", ".join(f"`{m}`" for m in assumed), how=how)
+                     + CODES["W0202"].help.format(line=line))
     if system.modes and not any(system.phase(m) == "deploy" for m in system.modes):
         notes.append(_NO_DEPLOYMENT.format(modes=", ".join(f"`{m}`" for m in system.modes)))
     if not system.sinks:

@@ -12,7 +12,7 @@ from ..model import (
     Diagram,
     Name,
 )
-from ..structure import phases
+from ..structure import how_assumed, phases
 from ..types import names_in, subtype
 from .context import Context
 from .loops import cycles
@@ -119,14 +119,16 @@ def check_phases(ctx: Context) -> None:
     outer mode's it runs in."""
     found = phases(ctx.proposal)
     for diagram in ctx.proposal.diagrams.values():
-        assumed = [m for m in diagram.modes if found[diagram.name, m].how == "assumed"]
+        # a mode whose phase is misspelt is excused: that is reported already (E0125)
+        assumed = [m for m in diagram.modes if found[diagram.name, m].how == "assumed"
+                   and (diagram.name, f"mode {m}") not in ctx.excused]
         line = "modes " + ", ".join(f"{m} : {found[diagram.name, m].phase}" for m in diagram.modes)
         for mode in assumed:
             decl = diagram.phases.get(mode)
             ctx.report(report("W0202", decl.span if decl and decl.span else diagram.span,
                               f"mode `{mode}` of `{diagram.name}` declares no phase; the analyses "
                               f"assumed {found[diagram.name, mode].phase}",
-                              phase=found[diagram.name, mode].phase, line=line))
+                              how=how_assumed(mode), line=line))
     reported: set[tuple[str, str, str]] = set()
     for outer in ctx.proposal.diagrams.values():
         for instance in outer.instances:

@@ -29,7 +29,8 @@ __all__ = ["Elaboration", "elaborate", "SIGNAL_FUNCTIONS"]
 class Elaboration:
     proposal: Proposal
     diagnostics: list[Diagnostic]
-    # (diagram, "inst.port" or "port") whose wiring an earlier error already accounts for
+    # (diagram, "inst.port" or "port") whose wiring an earlier error already accounts for, and
+    # (diagram, "mode NAME") whose phase it does
     excused: set[tuple[str, str]] = field(default_factory=set)
     # box names whose declarations were broken: instances of them are dropped silently
     broken: set[str] = field(default_factory=set)

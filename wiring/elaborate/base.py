@@ -66,7 +66,8 @@ class ElaboratorBase:
             self.damaged |= parsed.damaged
         self.visible = self._visibility()
         self.proposal = Proposal(file=program.root)
-        # (diagram, "inst.port" or "port") whose wiring an earlier error already accounts for
+        # (diagram, "inst.port" or "port") whose wiring an earlier error already accounts for,
+        # and (diagram, "mode NAME") whose phase it does
         self.excused: set[tuple[str, str]] = set()
         self.broken: set[str] = set(self.damaged)
         self.ambiguous_ports: set[tuple[str, str]] = set()  # declared twice: uses stay silent

@@ -9,7 +9,7 @@ from ..model import (MERGE_OPERATORS, OPTIMISER_FAMILIES, PHASES, TRUST_LEVELS, 
                      Component, Diagram, Expr, KindDecl, ModeDecl, Name, Num, NumType,
                      OptimiserDecl, Param, Port, UnknownType)
 from ..names import did_you_mean
-from ..structure import kind_chain
+from ..structure import kind_chain, phase_word
 from ..syntax import bare
 from ..types import show_expr, show_interval, value_in
 from .values import Values
@@ -351,41 +351,47 @@ class Declarations(Values):
             attributes = None
             if node.attributes is not None:
                 attributes = self.attributes(node.attributes, None, kind_required=True)
-            phases = self.modes(node.members)
+            phases = self.modes(decl.name, node.members)
             modes = list(phases)
             self.proposal.diagrams[decl.name] = Diagram(
                 name=decl.name, refines=refines, attributes=attributes, modes=modes,
                 phases=phases, ports=self.ports(node.members, decl.name, modes),
                 notes=_notes(node.members), span=decl.span)
 
-    def modes(self, members: tuple) -> dict[str, ModeDecl]:
+    def modes(self, diagram: str, members: tuple) -> dict[str, ModeDecl]:
         """A diagram's modes, in order, each with the phase it declares."""
         modes: dict[str, ModeDecl] = {}
         for member in members:
             if type(member) is not syntax.Modes:
                 continue
-            for ident, phase in zip(member.names, member.phases):
+            for ident, written in zip(member.names, member.phases):
                 if ident.text in modes:
                     self.report(report("E0112", ident.span,
                                        f"mode `{ident.text}` is declared twice"))
                     continue
-                span = ident.span if phase is None else ident.span.model_copy(update={
-                    "end_line": phase.span.end_line, "end_column": phase.span.end_column})
-                modes[ident.text] = ModeDecl(phase=self._phase(phase), span=span)
+                span = ident.span if written is None else ident.span.model_copy(update={
+                    "end_line": written.span.end_line, "end_column": written.span.end_column})
+                phase = self._phase(written)
+                if written is not None and phase is None:
+                    # Its phase is reported as unknown (E0125): the checker is not to say
+                    # again that the mode declares none (W0202).
+                    self.excused.add((diagram, f"mode {ident.text}"))
+                modes[ident.text] = ModeDecl(phase=phase, span=span)
         return modes
 
     def _phase(self, ident: syntax.Ident | None) -> str | None:
-        """The phase written; after a typo, the phase it is closest to (reported once here,
-        rather than again as a mode that declares no phase)."""
+        """The phase written; after a typo, the phase it is closest to, if one is (the typo is
+        reported here, E0125, and the mode excused from W0202 in `modes`)."""
         if ident is None or ident.text in PHASES:
             return ident and ident.text
-        # `eval` and `deploy` are the phases' short forms: a prefix counts as close.
+        # `eval` and `deploy` are the phases' short forms: a prefix counts as close, as does
+        # the phase a mode named so would be assumed to have (`serve`, `rlhf`).
         prefixed = [p for p in PHASES if p.startswith(ident.text.lower())]
-        hint = f"did you mean `{prefixed[0]}`?" if prefixed else did_you_mean(ident.text, PHASES)
+        named = [phase for phase, word in [phase_word(ident.text)] if word is not None]
+        close = prefixed or named or [p for p in PHASES
+                                      if f"`{p}`" in did_you_mean(ident.text, PHASES)]
         self.report(report("E0125", ident.span, f"unknown phase `{ident.text}`",
-                           help=(hint + " " if hint else "") + "(the phases are `training`, "
-                           "`evaluation` and `deployment`: `modes NAME : PHASE`)"))
-        close = [p for p in PHASES if f"`{p}`" in hint]
+                           hint=f"did you mean `{close[0]}`? " if close else ""))
         return close[0] if close else None
 
 
