@@ -296,3 +296,18 @@ def test_lint_of_a_model_whose_source_file_is_gone_locates_at_the_spans_it_carri
     assert main(["lint", str(path)]) == 0
     out = "".join(capsys.readouterr())
     assert f"--> {acknowledged}:999:15\n" in out and f"--> {path}:999:400\n" in out, out
+
+
+def test_an_imported_diagram_is_never_a_top_one_in_the_file_or_its_model(tmp_path, capsys):
+    (tmp_path / "lib.wd").write_text("type Prompt\ncomponent Src : source { out p : Prompt }\n"
+                                     "component Snk : sink { in p : Prompt }\n"
+                                     "diagram Lib { s = Src; k = Snk; s.p -> k.p }\n")
+    main_file = tmp_path / "main.wd"
+    main_file.write_text('proposal "Only imports"\nimport "lib.wd"\n')
+    exported = json.loads(wiring.load(main_file).model_dump_json())
+    exported["file"] = "renamed.wd"
+    model = tmp_path / "main.json"
+    model.write_text(json.dumps(exported))
+    for path in (main_file, model):
+        assert main(["lint", str(path)]) == 0
+        assert "".join(capsys.readouterr()) == f"{path}: no diagram to analyse\n"
