@@ -5,6 +5,7 @@ checked, locating each problem by a JSON pointer; signature models cannot be bui
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from pydantic import ValidationError
@@ -170,3 +171,143 @@ def test_a_ten_line_file_using_the_library_exports_only_what_it_uses(tmp_path):
     assert again == proposal
     for field in ("kinds", "types", "components", "diagrams"):
         assert list(getattr(again, field)) == list(getattr(proposal, field)), field
+
+
+# ------------------------------------------------------------------------------ edited models
+# An exported model, edited, is checked as a .wd file is: each mistake below is an error at its
+# JSON pointer for `check` and `lint` alike, never a crash (exit code 70) nor a silent pass.
+
+ACKNOWLEDGED = """proposal "Acknowledged"
+type Prompt
+type Response
+component Source : source { out prompt : Prompt; out heat : Real in [0, 1] }
+component Pi : policy, learned { in prompt : Prompt; in heat : Real in [0, 2]; out response : Response }
+component Out : sink { in response : Response }
+diagram Main {
+  s = Source; p = Pi; o = Out
+  s.prompt -> p.prompt; s.heat -> p.heat; p.response -> o.response
+  assert no path o -> p
+}
+assert no path o -> s
+allow S0201 on p because "the sink is a log nobody reads"
+"""
+
+
+def _edit(*path_and_value):
+    def edit(model):
+        *path, value = path_and_value
+        for key in path[:-1]:
+            model = model[key]
+        if path[-1] == len(model):
+            model.append(value)
+        else:
+            model[path[-1]] = value
+    return edit
+
+
+WIRES = ("diagrams", "Main", "wires")
+HEAT = ("components", "Source", "ports", 1, "type")
+EDITS = {
+    "unknown port": (_edit(*WIRES, 1, "target", "port", "nosuchport"),
+                     "E0105", "/diagrams/Main/wires/1/target/port"),
+    "unknown outer port": (_edit(*WIRES, 1, "target", {"instance": None, "port": "nosuch"}),
+                           "E0105", "/diagrams/Main/wires/1/target/port"),
+    "assertion on an unknown box": (_edit("assertions", 0, "target", "nosuch"),
+                                    "E0122", "/assertions/0"),
+    "assertion without its source": (_edit("assertions", 0, "source", None),
+                                      "E0009", "/assertions/0/source"),
+    "assertion in an unknown diagram": (_edit("assertions", 0, "diagram", "Nodiag"),
+                                        "E0103", "/assertions/0/diagram"),
+    "allow of no finding code": (_edit("allows", 1, {"code": "S9999", "reason": "r"}),
+                                 "E0121", "/allows/1/code"),
+    "allow without a reason": (_edit("allows", 0, "reason", " "), "E0121", "/allows/0/reason"),
+    "allow on an unknown box": (_edit("allows", 1, {"code": "S0302", "target": "nosuch",
+                                                    "reason": "r"}), "E0122", "/allows/1"),
+    "allow in an unknown diagram": (_edit("allows", 0, "diagram", "Nodiag"),
+                                    "E0103", "/allows/0/diagram"),
+    "unknown schema version": (_edit("schema_version", 99), "E0009", "/schema_version"),
+    "a bound that is not a number": (_edit(*HEAT, "upper", "value", "lots"),
+                                     "E0009", "/components/Source/ports/1/type/upper"),
+}
+
+
+@pytest.fixture
+def acknowledged(tmp_path):
+    path = tmp_path / "ack.wd"
+    path.write_text(ACKNOWLEDGED)
+    return path
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_an_edited_model_is_checked_as_a_wd_file_for_check_and_lint(acknowledged, tmp_path,
+                                                                     capsys, edit):
+    mutate, code, pointer = EDITS[edit]
+    exported = json.loads(wiring.load(acknowledged).model_dump_json())
+    mutate(exported)
+    path = tmp_path / "ack.json"
+    path.write_text(json.dumps(exported))
+    for command in ("check", "lint"):
+        assert main([command, str(path)]) == 1, command
+        out = "".join(capsys.readouterr())
+        assert f"error[{code}]" in out and f" --> {path}: {pointer}\n" in out, (command, out)
+        assert out.count("error[") == 1, out
+
+
+def test_an_unedited_acknowledged_model_checks_and_lints_as_its_file(acknowledged, tmp_path,
+                                                                     capsys):
+    path = tmp_path / "ack.json"
+    assert main(["export", str(acknowledged), "-o", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["lint", str(acknowledged)]) == 0
+    from_text = "".join(capsys.readouterr())
+    assert main(["lint", str(path)]) == 0
+    # the same findings at the same places; only the file's own text is shown, the .wd file's
+    # lines only when it is the file read
+    def located(text):
+        return [line for line in text.splitlines() if not re.match(r"\s*\d*\s*\|", line)]
+
+    assert located("".join(capsys.readouterr())) == \
+        located(from_text.replace(f"{acknowledged}, diagram", f"{path}, diagram"))
+
+
+def test_a_renamed_file_field_keeps_the_top_diagrams(acknowledged, tmp_path, capsys):
+    exported = json.loads(wiring.load(acknowledged).model_dump_json())
+    exported["file"] = "renamed.wd"
+    path = tmp_path / "ack.json"
+    path.write_text(json.dumps(exported))
+    assert main(["check", str(path)]) == 0
+    assert main(["lint", str(path)]) == 0
+    out = "".join(capsys.readouterr())
+    assert f"{path}, diagram `Main`: 0 errors, 0 warnings, 1 acknowledged; 2 of 2 " \
+        "assertions hold" in out, out
+    assert "no diagram to analyse" not in out
+
+
+def test_lint_of_a_model_whose_source_file_is_gone_locates_at_the_spans_it_carries(
+        acknowledged, tmp_path, capsys):
+    exported = json.loads(wiring.load(acknowledged).model_dump_json())
+    acknowledged.unlink()
+    # a span past the end of its file, and one into the JSON document itself, past its end
+    exported["diagrams"]["Main"]["instances"][1]["span"].update(line=999, end_line=999)
+    path = tmp_path / "ack.json"
+    exported["diagrams"]["Main"]["instances"][2]["span"].update(
+        file=str(path), line=999, end_line=999, column=400, end_column=3)
+    path.write_text(json.dumps(exported))
+    assert main(["lint", str(path)]) == 0
+    out = "".join(capsys.readouterr())
+    assert f"--> {acknowledged}:999:15\n" in out and f"--> {path}:999:400\n" in out, out
+
+
+def test_an_imported_diagram_is_never_a_top_one_in_the_file_or_its_model(tmp_path, capsys):
+    (tmp_path / "lib.wd").write_text("type Prompt\ncomponent Src : source { out p : Prompt }\n"
+                                     "component Snk : sink { in p : Prompt }\n"
+                                     "diagram Lib { s = Src; k = Snk; s.p -> k.p }\n")
+    main_file = tmp_path / "main.wd"
+    main_file.write_text('proposal "Only imports"\nimport "lib.wd"\n')
+    exported = json.loads(wiring.load(main_file).model_dump_json())
+    exported["file"] = "renamed.wd"
+    model = tmp_path / "main.json"
+    model.write_text(json.dumps(exported))
+    for path in (main_file, model):
+        assert main(["lint", str(path)]) == 0
+        assert "".join(capsys.readouterr()) == f"{path}: no diagram to analyse\n"

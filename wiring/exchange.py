@@ -11,6 +11,7 @@ document's spans may point anywhere: a copied wire keeps the span of the wire it
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from functools import lru_cache
 from typing import Iterable
 
@@ -19,9 +20,12 @@ from pydantic import BaseModel, ValidationError
 from .check import check
 from .diagnostics import Diagnostic, Span, has_errors, report, sort_key, unique
 from .elaborate import elaborate
+from .elaborate.base import bad_acknowledgement
 from .names import did_you_mean
-from .model import (DECLARATIONS, LIBRARY_PREFIX, PRELUDE_FILE, Attributes, Diagram, Endpoint,
-                    EnumType, Name, OpaqueType, PortRef, Proposal, RecordType, Training)
+from .model import (DECLARATIONS, LIBRARY_PREFIX, PRELUDE_FILE, SCHEMA_VERSION, Attributes,
+                    Diagram, Endpoint, EnumType, Name, Num, OpaqueType, PortRef, Proposal,
+                    RecordType, Training)
+from .references import unresolved
 from .sources import load_program
 from .types import names_in
 
@@ -31,6 +35,8 @@ _CODED = "E0"   # a validator's error whose type is a code: the code a .wd file 
 def read_json(text: str | bytes, path: str) -> tuple[Proposal | None, list[Diagnostic]]:
     """The checked model of a JSON document (None when it has errors) and its diagnostics."""
     data, problem = _parse(text, path)
+    if problem is None:
+        problem = _version_problem(data, path)
     if problem is not None:
         return None, [problem]
     try:
@@ -42,7 +48,11 @@ def read_json(text: str | bytes, path: str) -> tuple[Proposal | None, list[Diagn
     pointed = _point_declarations(full, exported, path)
     diagnostics = _Resolver(pointed, exported).run()
     if not has_errors(diagnostics):
-        diagnostics += check(pointed).diagnostics
+        # As elaboration does once the diagrams are whole: the boxes that acknowledgements and
+        # assertions name. Which diagrams are top ones is read from the document's own spans
+        # (`structure.top_diagrams`); the problems are located at the pointed allows.
+        spoken = full.model_copy(update={f: getattr(pointed, f) for f in ("allows", "assertions")})
+        diagnostics += unresolved(spoken) + check(pointed).diagnostics
     diagnostics = sorted(unique(diagnostics), key=sort_key)
     if has_errors(diagnostics):
         return None, diagnostics
@@ -67,6 +77,18 @@ def _parse(text: str | bytes, path: str):
         return None, report("E0008", span, f"not JSON: {exc.msg}")
     except RecursionError:
         return None, report("E0008", Span.at_pointer(path, ""), "the JSON is nested too deeply")
+
+
+def _version_problem(data, path: str) -> Diagnostic | None:
+    """E0009 for a document of another schema version: the rest of it has that version's
+    shape, so nothing else is reported."""
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if type(version) is not int or version == SCHEMA_VERSION:
+        return None   # absent (the current version) or mistyped (the schema reports it)
+    return report("E0009", Span.at_pointer(path, "/schema_version"),
+                  f"schema version {version} is not one this wiring reads (it reads version "
+                  f"{SCHEMA_VERSION})", label="unknown schema version",
+                  help="export the model again with this wiring: `wiring export FILE.wd`")
 
 
 def escape(key) -> str:
@@ -169,15 +191,36 @@ def _at(span: Span | None, *tokens) -> Span | None:
 
 # ------------------------------------------------------------------------------ resolution
 
+def _number(text: str) -> bool:
+    """Whether a numeric literal is one the checker can read (exactly, as a fraction)."""
+    try:
+        Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        return False
+    return True
+
+
+def _unknown(what: str, name: str, among: Iterable[str]) -> dict[str, str]:
+    """The message and help of a diagnostic for an unknown name, as `report`'s keywords (each
+    caller names its code, so that the codes' templates can be checked against the call)."""
+    among = list(among)
+    return {"message": f"unknown {what} `{name}`",
+            "help": did_you_mean(name, among) or f"{what}s here: " + (", ".join(among) or "none")}
+
+
 class _Resolver:
     """Every name the document's own declarations use, resolved as the elaborator resolves
     the names of a .wd file, with its codes: the checker then reads a model whose names all
-    exist."""
+    exist. Acknowledgements and assertions get the checks their statements get in a file."""
 
     def __init__(self, model: Proposal, exported: Proposal):
         self.model = model
         self.own = {field: list(getattr(exported, field)) for field in DECLARATIONS}
         self.diagnostics: list[Diagnostic] = []
+
+    def add(self, diagnostic: Diagnostic | None) -> None:
+        if diagnostic is not None:
+            self.diagnostics.append(diagnostic)
 
     def run(self) -> list[Diagnostic]:
         model = self.model
@@ -185,15 +228,14 @@ class _Resolver:
             for name in names:
                 decl = getattr(model, field)[name]
                 if decl.name != name:   # the elaborator keys every declaration by its name
-                    self.diagnostics.append(report(
-                        "E0009", _at(decl.span, "name"),
-                        f"`{decl.name}` is listed under `{name}` in `{field}`",
-                        help="the key and the `name` of a declaration are the same"))
+                    self.add(report("E0009", _at(decl.span, "name"),
+                                    f"`{decl.name}` is listed under `{name}` in `{field}`",
+                                    help="the key and the `name` of a declaration are the same"))
         for name in self.own["kinds"]:
             kind = model.kinds[name]
             if kind.parent is not None and kind.parent not in model.kinds:
-                self.unknown("E0102", "kind", kind.parent, _at(kind.span, "parent"),
-                             self.model.kinds)
+                self.add(report("E0102", _at(kind.span, "parent"),
+                                **_unknown("kind", kind.parent, model.kinds)))
         for name in self.own["types"]:
             self.names(model.types[name])
         for name in self.own["params"]:
@@ -204,19 +246,38 @@ class _Resolver:
             self.names(component)
         for name in self.own["diagrams"]:
             self.diagram(model.diagrams[name])
+        self.statements()
         return self.diagnostics
 
-    def unknown(self, code: str, what: str, name: str, span: Span | None,
-                among: Iterable[str] = ()) -> None:
-        among = list(among)
-        listed = f"{what}s here: " + (", ".join(among) or "none")
-        self.diagnostics.append(report(code, span, f"unknown {what} `{name}`",
-                                       help=did_you_mean(name, among) or listed))
+    def statements(self) -> None:
+        """What a file's `allow` and `assert` statements are checked for before their boxes
+        are resolved (`references.unresolved`, after the diagrams): an allow's code and reason
+        (`bad_acknowledgement`, as the elaborator), the diagram each speaks about (written
+        inside it in a file, so there it always exists), and the parts of its claim that the
+        grammar of `assert` requires."""
+        for allow in self.model.allows:
+            self.add(bad_acknowledgement(allow.code, allow.reason, _at(allow.span, "code"),
+                                         _at(allow.span, "reason")))
+        for item in [*self.model.allows, *self.model.assertions]:
+            if item.diagram is not None and item.diagram not in self.model.diagrams:
+                self.add(report("E0103", _at(item.span, "diagram"),
+                                **_unknown("diagram", item.diagram, self.model.diagrams)))
+        for assertion in self.model.assertions:
+            named = {"target": assertion.target}
+            if assertion.claim in ("no_path", "no_incentive"):
+                named["source"] = assertion.source
+            named.update({("avoiding", i): name for i, name in enumerate(assertion.avoiding)})
+            for place, name in named.items():
+                if not name:
+                    where = place if isinstance(place, tuple) else (place,)
+                    self.add(report("E0009", _at(assertion.span, *where),
+                                    f"a `{assertion.claim}` assertion names a box here",
+                                    label="no name"))
 
     def kind(self, attributes: Attributes | None, owner: Span | None) -> None:
         if attributes is not None and attributes.kind not in self.model.kinds:
-            self.unknown("E0102", "kind", attributes.kind, _at(owner, "attributes", "kind"),
-                         self.model.kinds)
+            self.add(report("E0102", _at(owner, "attributes", "kind"),
+                            **_unknown("kind", attributes.kind, self.model.kinds)))
 
     def names(self, node: BaseModel, instances: frozenset[str] = frozenset()) -> None:
         """The types and parameters named anywhere inside `node` (`instances` may be named in
@@ -231,36 +292,42 @@ class _Resolver:
             elif isinstance(item, BaseModel):
                 if isinstance(item, (OpaqueType, RecordType, EnumType)) and \
                         item.name not in self.model.types and item.name != "Text":
-                    self.unknown("E0101", "type", item.name, owner, self.model.types)
+                    self.add(report("E0101", owner,
+                                    **_unknown("type", item.name, self.model.types)))
                 elif isinstance(item, Name) and item.name not in self.model.params and \
                         item.name not in instances:
-                    self.unknown("E0106", "name", item.name, item.span or owner,
-                                 [*self.model.params, *instances])
+                    self.add(report("E0106", item.span or owner, **_unknown(
+                        "name", item.name, [*self.model.params, *instances])))
+                elif isinstance(item, Num) and not _number(item.value):
+                    self.add(report("E0009", item.span or owner, f"`{item.value}` is not a number",
+                                    label="not a number"))
                 owner = getattr(item, "span", None) or owner
                 stack += [(v, owner) for k, v in item.__dict__.items() if k != "span"]
 
     def diagram(self, diagram: Diagram) -> None:
         self.kind(diagram.attributes, diagram.span)
+        boxes = [*self.model.components, *self.model.diagrams]
         if diagram.refines is not None and self.model.box(diagram.refines) is None:
-            self.unknown("E0103", "component or diagram", diagram.refines,
-                         _at(diagram.span, "refines"), [*self.model.components, *self.model.diagrams])
+            self.add(report("E0103", _at(diagram.span, "refines"),
+                            **_unknown("component or diagram", diagram.refines, boxes)))
         self.names(diagram.ports)
         instances = {i.name: i for i in diagram.instances}
         firsts: dict[str, object] = {}
         for instance in diagram.instances:
             first = firsts.setdefault(instance.name, instance)
             if first is not instance:
-                self.diagnostics.append(report(
+                self.add(report(
                     "E0112", instance.span, f"`{diagram.name}` has two instances named "
                     f"`{instance.name}`", related=[(first.span, "first declared here")]))
             if self.model.box(instance.of) is None:
-                self.unknown("E0103", "component or diagram", instance.of,
-                             _at(instance.span, "of"), [*self.model.components, *self.model.diagrams])
+                self.add(report("E0103", _at(instance.span, "of"),
+                                **_unknown("component or diagram", instance.of, boxes)))
             self.kind(instance.attributes, instance.span)
         for owner in [*diagram.ports, *diagram.instances, *diagram.wires, *diagram.trainings]:
             for mode in owner.modes or []:
                 if mode not in diagram.modes:
-                    self.unknown("E0109", "mode", mode, _at(owner.span, "modes"), diagram.modes)
+                    self.add(report("E0109", _at(owner.span, "modes"),
+                                    **_unknown("mode", mode, diagram.modes)))
         for wire in diagram.wires:
             self.endpoint(diagram, instances, wire.source, producer=True)
             self.endpoint(diagram, instances, wire.target, producer=False)
@@ -271,8 +338,7 @@ class _Resolver:
         if end.instance is None:
             ports = {p.name: p for p in diagram.ports}
         elif end.instance not in instances:
-            self.unknown("E0104", "instance", end.instance, end.span,
-                         instances)
+            self.add(report("E0104", end.span, **_unknown("instance", end.instance, instances)))
             return
         else:
             box = self.model.box(instances[end.instance].of)
@@ -281,29 +347,30 @@ class _Resolver:
             ports = {p.name: p for p in box.ports}
         port = ports.get(end.port)
         if port is None:
-            self.unknown("E0105", "port", str(end), end.span, ports)
+            self.add(report("E0105", _at(end.span, "port"), **_unknown("port", end.port, ports),
+                            label=f"not a port of `{end.instance or diagram.name}`"))
         elif ((port.direction == "out") == (end.instance is not None)) != producer:
             code = "E0201" if producer else "E0202"
-            self.diagnostics.append(report(code, end.span, f"`{end}` is an {port.direction}put "
-                                           f"of {'a box' if end.instance else 'the diagram'}; a "
-                                           "wire runs from an output of a box or an input of "
-                                           "the diagram to an input of a box or an output of "
-                                           "the diagram"))
+            self.add(report(code, end.span, f"`{end}` is an {port.direction}put of "
+                            f"{'a box' if end.instance else 'the diagram'}; a wire runs from an "
+                            "output of a box or an input of the diagram to an input of a box or "
+                            "an output of the diagram"))
 
     def training(self, diagram: Diagram, instances: dict, training: Training) -> None:
         if training.target not in instances:
-            self.unknown("E0104", "instance", training.target, _at(training.span, "target"),
-                         instances)
+            self.add(report("E0104", _at(training.span, "target"),
+                            **_unknown("instance", training.target, instances)))
         if training.optimiser not in self.model.optimisers:
-            self.unknown("E0107", "optimiser", training.optimiser,
-                         _at(training.span, "optimiser"), self.model.optimisers)
+            self.add(report("E0107", _at(training.span, "optimiser"),
+                            **_unknown("optimiser", training.optimiser, self.model.optimisers)))
         self.names(training, frozenset(instances))
         for ref in names_in(training.signal):
             if isinstance(ref, PortRef) and ref.instance is not None:
                 if ref.instance not in instances:
-                    self.unknown("E0104", "instance", ref.instance, ref.span, instances)
+                    self.add(report("E0104", ref.span,
+                                    **_unknown("instance", ref.instance, instances)))
                     continue
                 box = self.model.box(instances[ref.instance].of)
                 if box is not None and ref.port not in {p.name for p in box.ports}:
-                    self.unknown("E0105", "port", f"{ref.instance}.{ref.port}", ref.span,
-                                 [p.name for p in box.ports])
+                    self.add(report("E0105", ref.span, **_unknown(
+                        "port", ref.port, [p.name for p in box.ports]), instance=ref.instance))

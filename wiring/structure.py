@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import AbstractSet, Iterable, NamedTuple
 
 from .diagnostics import Span
-from .model import Diagram, Instance, KindDecl, Name, PortRef, Proposal, Training, Wire
+from .model import (Diagram, Instance, KindDecl, Name, PortRef, Proposal, Training, Wire,
+                    from_library)
 from .types import names_in
 from .witness import Port
 
@@ -148,11 +149,16 @@ def phases(proposal: Proposal) -> dict[tuple[str, str], PhaseOf]:
 
 def top_diagrams(proposal: Proposal) -> list[Diagram]:
     """The diagrams of the main file that no diagram instantiates, in declaration order.
-    Imported diagrams are never top diagrams."""
+    Imported diagrams are never top diagrams. A diagram is known to be imported by its span's
+    file being one the proposal imports (or built in), not by comparing with `proposal.file`:
+    for a .wd file the two agree, and a model read from JSON keeps its top diagrams whatever
+    its `file` field says."""
     used = {i.of for d in proposal.diagrams.values() for i in d.instances
             if i.of_diagram and i.of != d.name}
+    imported = set(proposal.imports)
     return [d for d in proposal.diagrams.values()
-            if (d.span is None or d.span.file == proposal.file) and d.name not in used]
+            if not (d.span is not None and (d.span.file in imported or from_library(d.span)))
+            and d.name not in used]
 
 
 def no_such_diagram(proposal: Proposal, name: str) -> str:

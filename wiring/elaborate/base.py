@@ -24,6 +24,23 @@ _UNKNOWN_CODE = {"kind": "E0102", "component or diagram": "E0103", "optimiser": 
                  "parameter": "E0106"}
 
 
+def bad_acknowledgement(code: str, reason: str, code_span: Span | None,
+                        reason_span: Span | None) -> Diagnostic | None:
+    """E0121 when `allow CODE because "reason"` names no finding code or gives no reason. The
+    elaborator asks it of every `allow` of a file, `load_json` of every allow of a model."""
+    from ..codes import CODES  # loaded only by proposals that acknowledge findings
+
+    if code not in CODES or not code.startswith("S"):
+        findings = [c for c in CODES if c.startswith("S")]
+        return report("E0121", code_span, f"`{code}` is not a finding code",
+                      help=did_you_mean(code, findings) or
+                      "`wiring explain --list` lists the codes; findings start with S")
+    if not reason.strip():
+        return report("E0121", reason_span, "an acknowledgement needs a reason",
+                      label="empty reason", help='say why the finding is inherent: `because "..."`')
+    return None
+
+
 @dataclass
 class Declaration:
     name: str
@@ -201,20 +218,11 @@ class ElaboratorBase:
             self.proposal.notes.append(item.note.value)
 
     def allow(self, item: syntax.Allow, diagram: str | None) -> None:
-        from ..codes import CODES  # loaded only by proposals that acknowledge findings
-
         code = item.code.text
         reason = item.reason.value
-        if code not in CODES or not code.startswith("S"):
-            findings = [c for c in CODES if c.startswith("S")]
-            self.report(report("E0121", item.code.span, f"`{code}` is not a finding code",
-                              help=did_you_mean(code, findings) or
-                              "`wiring explain --list` lists the codes; findings start with S"))
-            return
-        if not reason.strip():
-            self.report(report("E0121", item.span, "an acknowledgement needs a reason",
-                              label="empty reason",
-                              help='say why the finding is inherent: `because "..."`'))
+        problem = bad_acknowledgement(code, reason, item.code.span, item.span)
+        if problem is not None:
+            self.report(problem)
             return
         target = item.target.dotted if item.target is not None else None
         self.proposal.allows.append(Allow(code=code, target=target, reason=reason,
