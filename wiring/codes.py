@@ -114,8 +114,10 @@ CODES: dict[str, Code] = {
         help="`wiring export FILE.wd` writes a valid document to start again from"),
     "E0009": Code(
         "not a proposal model",
-        "A JSON document read with `wiring.load_json` is JSON but not a model of a proposal: a "
-        "field is missing, has the wrong type, or is not a field of the model. The location is "
+        "A JSON document read with `wiring.load_json` (or given to a command as FILE.json) is "
+        "JSON but not a model of a proposal: a field is missing, has the wrong type, or is not "
+        "a field of the model; a number is not a number; an assertion lacks its source or "
+        "target; or its `schema_version` is not one this wiring reads. The location is "
         "a JSON pointer (`/diagrams/Main/wires/3/target`); `wiring schema` prints the JSON "
         "Schema the document must follow. The mistakes a .wd file can also make (an unknown "
         "kind, an ill-typed wire, two ports of one name) get the codes they get there.",
