@@ -149,15 +149,8 @@ def takes(system: System, edge) -> int:
 
 
 def plan(system: System) -> Plan:
-    """What one step of the unrolled diagram holds (made once per diagram: `steps_needed` and
-    `unroll` both read it)."""
-    cached = system.__dict__.get("_unroll_plan")
-    if cached is None:
-        cached = system.__dict__["_unroll_plan"] = _plan(system)
-    return cached
-
-
-def _plan(system: System) -> Plan:
+    """What one step of the unrolled diagram holds: `unroll` copies it, `steps_needed`
+    measures it (a few milliseconds for a thousand boxes: not worth keeping between them)."""
     agents = decision_boxes(system)
     trained = {p.target for p in system.pressures} - set(agents)
     modes = unrolled_modes(system)
@@ -284,15 +277,17 @@ def _longest_loop(folded: Links, decisions: set[Node], rewards: list[Node]) -> i
     its first step) to one of its `rewards`: the steps the shortest loop through each takes,
     or its shortest control loop (one through no later decision of the agent) when it has one.
     The report shows each at its first length, and as a control incentive at the second."""
-    # Forward, a path through a later copy of the decision is matched by a shorter one from
-    # that copy's first step: only backward does avoiding the decisions change the length.
-    there = _fewest_steps(folded.succ, decisions)
+    # Every node of a loop is an ancestor of a reward and a descendant of a decision: each
+    # search stays within what the one before reached. Forward, a path through a later copy of
+    # the decision is matched by a shorter one from that copy's first step: only backward does
+    # avoiding the decisions change the length.
     back = _fewest_steps(folded.pred, rewards)
-    free = _fewest_steps(folded.pred, rewards, through=decisions)
+    there = _fewest_steps(folded.succ, decisions, within=back)
+    free = _fewest_steps(folded.pred, rewards, through=decisions, within=there)
     agent = next(iter(decisions)).place
     shortest: dict = {}   # subject -> its shortest loop
     control: dict = {}    # subject -> its shortest control loop
-    for node in there.keys() & back.keys():
+    for node in there:
         if node.role == "utility" or node.place == agent:
             continue
         subject = w.Params(node.place) if node.role == "params" else node.place
@@ -331,9 +326,10 @@ def _folded(system: System, made: Plan) -> Links:
     return Links(succ, pred)
 
 
-def _fewest_steps(links: dict, starts, through=frozenset()) -> dict:
+def _fewest_steps(links: dict, starts, through=frozenset(), within=None) -> dict:
     """The fewest steps from `starts` to every node reached (a 0-1 breadth-first search: an
-    edge takes 0 or 1 step). Nodes of `through` are reached, not passed."""
+    edge takes 0 or 1 step). Nodes of `through` are reached, not passed; when `within` is
+    given, the search stays among its nodes."""
     found = dict.fromkeys(starts, 0)
     queue = deque(found)
     done = set()
@@ -345,6 +341,8 @@ def _fewest_steps(links: dict, starts, through=frozenset()) -> dict:
         if node in through:
             continue
         for head, wait in links.get(node, ()):
+            if within is not None and head not in within:
+                continue
             if head not in found or found[node] + wait < found[head]:
                 found[head] = found[node] + wait
                 (queue.append if wait else queue.appendleft)(head)
