@@ -171,6 +171,13 @@ trained parameters.
   mode no reward is computed and nothing leaves (no wire does, and no parameters are trained
   there), so none of its nodes is on a path to a reward or d-connected to one. The report's
   first lines say which modes were unrolled and which were not, and why.
+- **Steps.** A loop from a decision back to its agent's reward takes one step per stateful box,
+  delayed wire and training update on the way, counted on this graph (mode by mode, across
+  modes only through parameters). A box shows up as an instrumental control incentive once the
+  steps hold its shortest loop, and as a control one once they hold its shortest loop that
+  avoids the agent's later decisions. When some box needs more steps than were unrolled,
+  `wiring lint` and `wiring analyze` say how many (`--steps K`; JSON: `steps_needed`), and only
+  then: no longer unrolling shows another.
 
 A two-stage RLHF proposal: the raters label the policy's answers in `reward`, where the reward
 model learns from them; the policy is trained on the reward model in `rl`.
@@ -220,7 +227,7 @@ strategic incentives of each (in JSON: `other_agents` and each decision's `strat
 examples/debate.wd`):
 
 ```
-decision `a` (in train):
+decision `a` (in `train`):
   ...
   instrumental control incentive (control): `b`, `judge`, `referee`
   strategic incentive (control incentive on another agent's decision): `b`

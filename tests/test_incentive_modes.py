@@ -8,7 +8,7 @@ never out of deployment into an earlier phase. Read through the CLI and `analyse
 import json
 
 import wiring
-from wiring.analysis import analyse
+from wiring.analysis import analyse, analyse_all
 from wiring.cli import main
 from wiring.witness import texts
 
@@ -178,7 +178,7 @@ def test_the_report_names_the_modes_it_unrolls(capsys):
     out = capsys.readouterr().out
     assert ("one copy per mode in which something is trained: `sft`, `reward`, `rl` "
             "(`deploy`: nothing is trained there, so nothing there reaches a reward)") in out
-    assert "decision `policy` (in sft, reward, rl):" in out
+    assert "decision `policy` (in `sft`, `reward`, `rl`):" in out
 
 
 # -------------------------------------------------------------- item 7: other agents
@@ -190,6 +190,7 @@ def test_debate_reports_the_opponent_as_a_strategic_incentive_in_text(capsys):
     assert ("other agents' decisions are read as chance nodes, their policies held fixed "
             "(Hammond et al. 2023); an instrumental control incentive on one is a strategic "
             "incentive, to influence that agent") in out
+    assert "decision `a` (in `train`):" in out and "decision `b` (in `train`):" in out
     a, b = out.split("decision `a`")[1].split("decision `b`")
     assert "strategic incentive (control incentive on another agent's decision): `b`" in a
     assert "instrumental control incentive (control): `b`, `judge`, `referee`" in a
@@ -216,3 +217,145 @@ def test_one_agent_report_is_unchanged_by_the_convention(capsys):
     assert main(["analyze", str(ROOT / "examples" / "incentives" / "grade_predictor.wd")]) == 0
     out = capsys.readouterr().out
     assert "strategic" not in out and "chance nodes" not in out
+
+
+# ------------------------------------------------- how many steps the report needs (`--steps`)
+
+# The log is written in deployment (`b`) through four stateful stages, and read by the
+# policy's reward only in training (`a`), where it holds reference answers: no loop from `pi`
+# back to its reward, over any number of steps.
+LOGGED_IN_ANOTHER_MODE = """
+component Stage : memory, trusted, stateful {
+  in  x : Response
+  out y : Response
+}
+component Log : memory, trusted, stateful {
+  in  x     : Response
+  out score : Score
+}
+diagram D {
+  modes a : training, b : deployment
+  src = Source; ref = Reference; pi = Policy; log = Log
+  s1 = Stage when b; s2 = Stage when b; s3 = Stage when b; s4 = Stage when b
+  src.prompt -> pi.prompt
+  ref.response -> log.x when a
+  pi.response -> s1.x when b
+  s1.y -> s2.x when b
+  s2.y -> s3.x when b
+  s3.y -> s4.x when b
+  s4.y -> log.x when b
+  train pi by ppo maximising log.score when a
+}
+"""
+
+
+def _report(tmp_path, body: str, capsys, *argv: str) -> str:
+    path = tmp_path / "steps.wd"
+    path.write_text(HEADER + body, encoding="utf-8")
+    main([*argv, str(path)])
+    return capsys.readouterr().out
+
+
+def _incentives_json(tmp_path, body: str, capsys, *argv: str) -> dict:
+    (file,) = json.loads(_report(tmp_path, body, capsys, "analyze", "--format", "json", *argv))
+    (diagram,) = file["diagrams"]
+    return diagram
+
+
+def test_no_steps_hint_for_a_loop_that_only_joining_modes_would_make(tmp_path, capsys):
+    # steps_needed walked every mode's wires together: pi -> s1 .. s4 -> log (in `b`) and the
+    # training on log.score (in `a`) made a 6-step loop the unrolled diagram does not have.
+    assert "--steps" not in _report(tmp_path, LOGGED_IN_ANOTHER_MODE, capsys, "lint")
+    report = _incentives_json(tmp_path, LOGGED_IN_ANOTHER_MODE, capsys)
+    assert report["steps_needed"] == 1
+    longer = _incentives_json(tmp_path, LOGGED_IN_ANOTHER_MODE, capsys, "--steps", "8")
+    assert longer["decisions"] == report["decisions"]
+
+
+# `mem` reaches the grader at once through the policy's next decision (information-only), and
+# without it only through two delayed wires: a control incentive from 4 steps on.
+REMEMBERED = """
+component Memory : memory, trusted, stateful {
+  in  response : Response
+  out prompt   : Prompt
+}
+component Relay : memory, trusted {
+  in  held     : Prompt
+  in  response : Response
+  out passed   : Prompt
+}
+component Grader : reward_model, trusted {
+  in  response : Response
+  in  context  : Prompt
+  out score    : Score
+}
+diagram D {
+  mem = Memory; pi = Policy; relay = Relay; grader = Grader
+  mem.prompt -> pi.prompt
+  pi.response -> mem.response, relay.response, grader.response
+  mem.prompt -> relay.held delayed
+  relay.passed -> grader.context delayed
+  train pi by ppo maximising grader.score
+}
+"""
+
+
+def test_the_steps_hint_counts_until_an_incentive_shows_as_control(tmp_path, capsys):
+    report = _incentives_json(tmp_path, REMEMBERED, capsys, "--steps", "3")
+    assert report["steps_needed"] == 4
+    assert set(report["decisions"][0]["ici_info"]) == {"mem"}
+    text = _report(tmp_path, REMEMBERED, capsys, "analyze", "--steps", "3")
+    assert "`--steps 4` shows the incentives the loop carries" in text
+    report = _incentives_json(tmp_path, REMEMBERED, capsys, "--steps", "4")
+    assert "mem" in report["decisions"][0]["ici_control"]
+    assert "--steps" not in _report(tmp_path, REMEMBERED, capsys, "lint", "--steps", "4")
+
+
+def test_the_steps_hint_counts_training_updates(capsys):
+    # critique_rm's parameters reach the generator's reward only through two more training
+    # updates (critic, then answer_rm): a loop of 4 steps, which the old count left out.
+    path = str(ROOT / "examples" / "critiques.wd")
+    assert main(["analyze", path]) == 0
+    out = capsys.readouterr().out
+    assert "`--steps 4` shows the incentives the loop carries" in out
+    control = out.split("instrumental control incentive (control): ")[1].split("\n")[0]
+    assert "`Θ:critic`" in control and "`Θ:critique_rm`" not in control
+    assert main(["analyze", path, "--steps", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "--steps" not in out and "Θ:critique_rm (control): generator[train]@0" in out
+
+
+def test_the_steps_hint_is_given_exactly_when_more_steps_show_more():
+    # Over steps_needed steps the control incentives (and their kinds) are those of any longer
+    # unrolling; over one step fewer, some are missing.
+    def control(proposal, steps):
+        return [{kind: set(map(str, getattr(i, kind))) for kind in ("ici_control", "ici_info")}
+                for a in analyse_all(proposal, steps=steps).analyses for i in a.incentives]
+
+    for name in ("rlhf.wd", "debate.wd", "swiss_cheese.wd", "incentives/rl_direct_learning.wd"):
+        proposal = wiring.load(ROOT / "examples" / name)
+        (needed,) = {a.steps_needed for a in analyse_all(proposal).analyses}
+        assert control(proposal, needed) == control(proposal, needed + 3), name
+        assert control(proposal, needed - 1) != control(proposal, needed), name
+
+
+# ------------------------------------------------------------------ decisions, declared order
+
+TWO_AGENTS = """
+diagram D {
+  src = Source; zed = Policy; amy = Policy; rz = RewardModel; ra = RewardModel
+  src.prompt -> zed.prompt, amy.prompt
+  zed.response -> rz.response
+  amy.response -> ra.response
+  train zed by ppo maximising rz.score
+  train amy by ppo maximising ra.score
+}
+"""
+
+
+def test_decisions_are_reported_in_declaration_order(tmp_path, capsys):
+    assert [i.decision for i in analysed(TWO_AGENTS).incentives] == ["zed", "amy"]
+    text = _report(tmp_path, TWO_AGENTS, capsys, "analyze")
+    assert text.index("decision `zed`") < text.index("decision `amy`")
+    report = _incentives_json(tmp_path, TWO_AGENTS, capsys)
+    assert [d["decision"] for d in report["decisions"]] == ["zed", "amy"]

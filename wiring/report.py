@@ -95,10 +95,10 @@ def _counts(findings: list[Diagnostic], assertions: list[AssertionResult]) -> st
 
 
 def _short_unrolling(analysis: Analysis) -> str:
-    return (f"a loop from a decision back to its own signal takes "
-            f"{analysis.steps_needed} steps through stateful boxes and delayed wires; the "
+    return (f"a loop from a decision back to its own signal takes {analysis.steps_needed} "
+            "steps (one per stateful box, delayed wire or training update on the way); the "
             f"incentives were read over {analysis.steps}: `--steps {analysis.steps_needed}` "
-            f"shows the incentives the loop carries")
+            "shows the incentives the loop carries")
 
 
 def _claim(text: str) -> str:
@@ -153,7 +153,7 @@ def incentives_text(path: str, analysis: Analysis) -> str:
     if several:
         lines.append(f"  {STRATEGIC}")
     for incentives in analysis.incentives:
-        where = f" (in {', '.join(incentives.modes)})" if incentives.modes else ""
+        where = f" (in {_listed(incentives.modes)})" if incentives.modes else ""
         lines.append(f"\ndecision `{incentives.decision}`{where}:")
         for key, label in INCENTIVE_NAMES.items():
             if key == "strategic" and not several:
@@ -180,12 +180,15 @@ def _modes_line(analysis: Analysis) -> str:
         return ""
     unrolled = unrolled_modes(system)
     left = [m for m in system.modes if m not in unrolled]
-    line = "one copy per mode in which something is trained: " + \
-        (", ".join(f"`{m}`" for m in unrolled) or "none")
+    line = "one copy per mode in which something is trained: " + (_listed(unrolled) or "none")
     if left:
-        line += (f" ({', '.join(f'`{m}`' for m in left)}: nothing is trained there, so nothing "
-                 "there reaches a reward)")
+        line += f" ({_listed(left)}: nothing is trained there, so nothing there reaches a reward)"
     return line
+
+
+def _listed(names) -> str:
+    """Names of modes or boxes as the report writes them: `sft`, `rl`."""
+    return ", ".join(f"`{n}`" for n in names)
 
 
 def bounds_text(found) -> str:

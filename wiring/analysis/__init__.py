@@ -116,7 +116,7 @@ def _analyse(proposal: Proposal, top: Diagram, steps: int | None, used: set[int]
     for structural in STRUCTURAL:
         findings += structural(system)
     cid = unroll(system, steps)
-    result.incentives = [_incentives(system, cid, agent) for agent in sorted(cid.decisions)]
+    result.incentives = [_incentives(system, cid, agent) for agent in system.ordered(cid.decisions)]
     for incentive_analysis in (tampering, off_switch, audit_leaks):
         findings += incentive_analysis(system, cid, result.incentives)
     result.assertions = check_assertions(system, result.incentives)

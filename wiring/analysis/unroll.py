@@ -27,6 +27,11 @@ computes no reward and sends nothing out (no wire leaves it, nothing is trained 
 its nodes is on a path to a reward or d-connected to one; leaving it out changes no criterion.
 The graph is acyclic by construction: every mode is free of instantaneous loops (the checker
 ensures it), and every edge that leaves a step goes to the next one.
+
+Steps. `plan` says what one step holds (each mode's boxes and wires, what each training statement
+reads and which parameters it moves), once: `unroll` copies it over the steps, and
+`steps_needed` measures on it how many steps every loop from a decision back to its reward
+takes, so the note that suggests `--steps` cannot disagree with the graph the report reads.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from typing import NamedTuple
 
 import networkx as nx
 
+from .. import witness as w
 from ..structure import active
 from ..witness import Node
 from .graph import Pressure, System
@@ -107,53 +113,112 @@ def carries(system: System, trained_in: str | None, used_in: str | None) -> bool
     return system.phase(trained_in) != "deploy" or system.phase(used_in) == "deploy"
 
 
-def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
-    graph = nx.DiGraph()
-    ordered = decision_boxes(system)   # dicts keyed by agent list them in declaration order
-    agents = set(ordered)
-    trained = {p.target for p in system.pressures} - agents
+class Copy(NamedTuple):
+    """One unrolled mode's copy of the diagram: the same at every step."""
+
+    mode: str | None
+    boxes: list[str]                    # the boxes the mode uses
+    wires: list[tuple[str, str, int]]   # source box, target box, and the steps it `takes`
+    stateful: list[str]                 # boxes whose state carries to the next step
+    learned: list[str]                  # trained boxes other than agents: they have parameters
+
+
+class Update(NamedTuple):
+    """What a training statement does in one mode where it is active, at every step."""
+
+    pressure: Pressure
+    mode: str | None
+    reads: list[str]            # the boxes its signal reads that the mode uses
+    moves: list[str | None]     # the modes whose parameters it moves (none when it trains an agent)
+
+
+class Plan(NamedTuple):
+    """The unrolled diagram before it is copied over the steps: what `unroll` copies and
+    `steps_needed` measures, so that the two cannot disagree."""
+
+    agents: list[str]   # in declaration order
+    modes: list[str | None]
+    copies: list[Copy]
+    updates: list[Update]
+
+
+def takes(system: System, edge) -> int:
+    """The steps a wire takes: one when it is `delayed` or enters a `stateful` box (what enters
+    updates the state its outputs show at the next step), else none."""
+    return int(edge.delayed or system.boxes[edge.target].attributes.stateful)
+
+
+def plan(system: System) -> Plan:
+    """What one step of the unrolled diagram holds: `unroll` copies it, `steps_needed`
+    measures it (a few milliseconds for a thousand boxes: not worth keeping between them)."""
+    agents = decision_boxes(system)
+    trained = {p.target for p in system.pressures} - set(agents)
     modes = unrolled_modes(system)
     used = {m: [p for p, b in system.boxes.items() if active(b.modes, m)] for m in modes}
+    copies = []
     for mode in modes:
-        _add_copy(graph, system, mode, used[mode], agents, trained, steps)
-    utilities: dict[str, list[Node]] = {a: [] for a in ordered}
+        here = set(used[mode])
+        copies.append(Copy(
+            mode, used[mode],
+            [(e.source, e.target, takes(system, e))
+             for e in system.edges
+             if active(e.modes, mode) and e.source in here and e.target in here],
+            [p for p in used[mode] if system.boxes[p].attributes.stateful],
+            system.ordered(trained & here)))
+    updates = []
     for pressure in system.pressures:
         for mode in modes:
             if active(pressure.modes, mode):
-                _add_training(graph, system, pressure, mode, used, agents, steps, utilities)
+                reads = [s for s in pressure.sources if s in used[mode]]
+                moves = [later for later in modes if pressure.target in trained
+                         and pressure.target in used[later] and carries(system, mode, later)]
+                updates.append(Update(pressure, mode, reads, moves))
+    return Plan(agents, modes, copies, updates)
+
+
+def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
+    graph = nx.DiGraph()
+    made = plan(system)
+    agents = set(made.agents)   # dicts keyed by agent list them in declaration order
+    for copy in made.copies:
+        _add_copy(graph, system, copy, agents, steps)
+    utilities: dict[str, list[Node]] = {a: [] for a in made.agents}
+    for update in made.updates:
+        _add_training(graph, system, update, agents, steps, utilities)
+    used = {c.mode: set(c.boxes) for c in made.copies}
     decisions = {a: [Node(system.boxes[a].place, t, "decision", -1, m)
-                     for t in range(steps) for m in modes if a in used[m]] for a in ordered}
+                     for t in range(steps) for m in made.modes if a in used[m]]
+                 for a in made.agents}
     decisions = {a: d for a, d in decisions.items() if d}
     utilities = {a: u for a, u in utilities.items() if a in decisions}
     # Witnesses and tables list nodes by time, then mode, then declaration order: never by name.
-    mode_rank = {m: i for i, m in enumerate(modes)}
+    mode_rank = {m: i for i, m in enumerate(made.modes)}
     order = {n: rank for rank, n in enumerate(sorted(graph, key=lambda n: (
         n.step, mode_rank[n.mode], system.rank(n.place.path), n.role, n.training)))}
     return CID(graph=graph, decisions=decisions, utilities=utilities, steps=steps,
-               modes=modes, order=order)
+               modes=made.modes, order=order)
 
 
-def _add_copy(graph: nx.DiGraph, system: System, mode: str | None, boxes: list[str],
-              agents: set[str], trained: set[str], steps: int) -> None:
-    """Mode `mode`'s copy of the diagram at every step: its boxes, its wires, and the
-    parameters of the trained boxes it uses."""
-    here = set(boxes)
+def _role(path: str, agents: set[str]) -> str:
+    return "decision" if path in agents else "chance"
+
+
+def _add_copy(graph: nx.DiGraph, system: System, copy: Copy, agents: set[str],
+              steps: int) -> None:
+    """A mode's copy of the diagram at every step: its boxes, its wires, and the parameters
+    of the trained boxes it uses."""
+    mode = copy.mode
     # Every node of the copy, made once: node[path][t].
-    node = {path: [Node(system.boxes[path].place, t,
-                        "decision" if path in agents else "chance", -1, mode)
-                   for t in range(steps)] for path in boxes}
-    edges = [e for e in system.edges if active(e.modes, mode) and e.source in here
-             and e.target in here]
-    # What enters a stateful box updates the state its outputs show at the next step.
-    wires = [(node[e.source], node[e.target],
-              int(e.delayed or system.boxes[e.target].attributes.stateful)) for e in edges]
-    stateful = [node[p] for p in boxes if system.boxes[p].attributes.stateful]
+    node = {path: [Node(system.boxes[path].place, t, _role(path, agents), -1, mode)
+                   for t in range(steps)] for path in copy.boxes}
+    wires = [(node[source], node[target], wait) for source, target, wait in copy.wires]
+    stateful = [node[p] for p in copy.stateful]
     learned = [(node[p], [Node(system.boxes[p].place, t, "params", -1, mode)
-                          for t in range(steps)]) for p in system.ordered(trained & here)]
+                          for t in range(steps)]) for p in copy.learned]
     # Edges are added in the same order at every step (boxes, wires, parameters): searches
     # meet successors in this order, which decides between equally short witnesses.
     for t in range(steps):
-        graph.add_nodes_from(node[p][t] for p in boxes)
+        graph.add_nodes_from(node[p][t] for p in copy.boxes)
         if t + 1 < steps:
             graph.add_edges_from((copies[t], copies[t + 1]) for copies in stateful)
         graph.add_edges_from((tail[t], head[t + wait]) for tail, head, wait in wires
@@ -164,14 +229,13 @@ def _add_copy(graph: nx.DiGraph, system: System, mode: str | None, boxes: list[s
                 graph.add_edge(theta[t], theta[t + 1])
 
 
-def _add_training(graph: nx.DiGraph, system: System, pressure: Pressure, mode: str | None,
-                  used: dict, agents: set[str], steps: int, utilities: dict) -> None:
-    """What training statement `pressure` does in mode `mode`: the agent's reward there, or
-    the update of the trained box's parameters in every mode whose copy uses them."""
-    here = set(used[mode])
+def _add_training(graph: nx.DiGraph, system: System, update: Update, agents: set[str],
+                  steps: int, utilities: dict) -> None:
+    """What a training statement does in one mode: the agent's reward there, or the update
+    of the trained box's parameters in every mode whose copy uses them."""
+    pressure, mode = update.pressure, update.mode
     target = pressure.target
-    reads = [(system.boxes[s].place, "decision" if s in agents else "chance")
-             for s in pressure.sources if s in here]
+    reads = [(system.boxes[s].place, _role(s, agents)) for s in update.reads]
     for t in range(steps):
         nodes = [Node(place, t, role, -1, mode) for place, role in reads]
         if target in agents:
@@ -181,40 +245,105 @@ def _add_training(graph: nx.DiGraph, system: System, pressure: Pressure, mode: s
             utilities[target].append(utility)
         elif t + 1 < steps:
             # Training moves the parameters that the next step uses, in every mode using them.
-            for later in used:
-                if target in used[later] and carries(system, mode, later):
-                    theta = Node(system.boxes[target].place, t + 1, "params", -1, later)
-                    graph.add_edges_from((read, theta) for read in nodes)
+            for later in update.moves:
+                theta = Node(system.boxes[target].place, t + 1, "params", -1, later)
+                graph.add_edges_from((read, theta) for read in nodes)
 
 
 def steps_needed(system: System) -> int:
-    """How many steps to unroll so that every way an agent's decision can reach its own
-    signal shows up: a loop through stateful boxes and delayed wires takes one step per such
-    hop (open_agency's deployed controller reaches the stakeholders' preferences four steps
-    later). At least DEFAULT_STEPS, at most MAX_STEPS."""
-    forward: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    backward: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for edge in system.edges:
-        later = int(edge.delayed or bool(system.boxes.get(edge.target) and
-                                         system.boxes[edge.target].attributes.stateful))
-        forward[edge.source].append((edge.target, later))
-        backward[edge.target].append((edge.source, later))
-
-    def distances(starts, links) -> dict[str, int]:   # 0-1 breadth-first search, in steps
-        found = dict.fromkeys(starts, 0)
-        queue = deque(found)
-        while queue:
-            node = queue.popleft()
-            for head, cost in links[node]:
-                if head not in found or found[node] + cost < found[head]:
-                    found[head] = found[node] + cost
-                    (queue.appendleft if cost == 0 else queue.append)(head)
-        return found
-
-    needed = DEFAULT_STEPS
-    for agent in decision_boxes(system):
-        reads = set().union(*(p.sources for p in system.pressures_on(agent)))
-        there, back = distances([agent], forward), distances(sorted(reads), backward)
-        loops = [there[box] + back[box] + 1 for box in there if box in back]
-        needed = max([needed, *loops])
+    """How many steps to unroll so that every instrumental control incentive shows up, with
+    its kind: the longest of the shortest loops from an agent's decision through a box back
+    to its own reward, counted in the steps of the unrolled diagram (`plan`: one copy per
+    mode, parameters the only way between modes). A stateful box, a delayed wire and a
+    training update each take one step: open_agency's deployed controller reaches the
+    stakeholders' preferences several steps later. Unrolled over fewer steps, some box is on
+    no loop, or only on loops through the agent's later decisions (information-only); over
+    more, the report's control incentives stay the same. At least 1, at most MAX_STEPS."""
+    made = plan(system)
+    folded = _folded(system, made)
+    needed = 1
+    for agent in made.agents:
+        place = system.boxes[agent].place
+        mine = {Node(place, 0, "decision", -1, c.mode) for c in made.copies if agent in c.boxes}
+        rewards = [Node(place, 0, "utility", u.pressure.index, u.mode)
+                   for u in made.updates if u.pressure.target == agent]
+        if mine and rewards:
+            needed = max(needed, _longest_loop(folded, mine, rewards))
     return min(needed, MAX_STEPS)
+
+
+def _longest_loop(folded: Links, decisions: set[Node], rewards: list[Node]) -> int:
+    """Over the boxes and parameters on a loop from one of `decisions` (an agent's copies at
+    its first step) to one of its `rewards`: the steps the shortest loop through each takes,
+    or its shortest control loop (one through no later decision of the agent) when it has one.
+    The report shows each at its first length, and as a control incentive at the second."""
+    # Every node of a loop is an ancestor of a reward and a descendant of a decision: each
+    # search stays within what the one before reached. Forward, a path through a later copy of
+    # the decision is matched by a shorter one from that copy's first step: only backward does
+    # avoiding the decisions change the length.
+    back = _fewest_steps(folded.pred, rewards)
+    there = _fewest_steps(folded.succ, decisions, within=back)
+    free = _fewest_steps(folded.pred, rewards, through=decisions, within=there)
+    agent = next(iter(decisions)).place
+    shortest: dict = {}   # subject -> its shortest loop
+    control: dict = {}    # subject -> its shortest control loop
+    for node in there:
+        if node.role == "utility" or node.place == agent:
+            continue
+        subject = w.Params(node.place) if node.role == "params" else node.place
+        shortest[subject] = min(shortest.get(subject, MAX_STEPS + 1), there[node] + back[node] + 1)
+        if node in free:
+            control[subject] = min(control.get(subject, MAX_STEPS + 1),
+                                   there[node] + free[node] + 1)
+    return max((control.get(s, length) for s, length in shortest.items()), default=1)
+
+
+def _folded(system: System, made: Plan) -> Links:
+    """The unrolled diagram folded over time: a node per box (or parameters, or reward) and
+    mode, at step 0; each edge with the steps it takes. The edges from a node to its own next
+    step (stateful boxes, parameters that persist) never shorten a loop and are left out."""
+    succ: dict = defaultdict(list)
+    pred: dict = defaultdict(list)
+    agents = set(made.agents)
+    for c in made.copies:
+        node = {p: Node(system.boxes[p].place, 0, _role(p, agents), -1, c.mode) for p in c.boxes}
+        links = [(node[source], node[target], wait) for source, target, wait in c.wires]
+        links += [(Node(node[p].place, 0, "params", -1, c.mode), node[p], 0) for p in c.learned]
+        for tail, head, wait in links:
+            succ[tail].append((head, wait))
+            pred[head].append((tail, wait))
+    for u in made.updates:
+        target = system.boxes[u.pressure.target].place
+        if u.pressure.target in agents:   # the agent's reward in this mode, at the same step
+            heads = [(Node(target, 0, "utility", u.pressure.index, u.mode), 0)]
+        else:   # the parameters the next step uses, in every mode that uses them
+            heads = [(Node(target, 0, "params", -1, later), 1) for later in u.moves]
+        for read in u.reads:
+            tail = Node(system.boxes[read].place, 0, _role(read, agents), -1, u.mode)
+            for head, wait in heads:
+                succ[tail].append((head, wait))
+                pred[head].append((tail, wait))
+    return Links(succ, pred)
+
+
+def _fewest_steps(links: dict, starts, through=frozenset(), within=None) -> dict:
+    """The fewest steps from `starts` to every node reached (a 0-1 breadth-first search: an
+    edge takes 0 or 1 step). Nodes of `through` are reached, not passed; when `within` is
+    given, the search stays among its nodes."""
+    found = dict.fromkeys(starts, 0)
+    queue = deque(found)
+    done = set()
+    while queue:
+        node = queue.popleft()
+        if node in done:
+            continue
+        done.add(node)
+        if node in through:
+            continue
+        for head, wait in links.get(node, ()):
+            if within is not None and head not in within:
+                continue
+            if head not in found or found[node] + wait < found[head]:
+                found[head] = found[node] + wait
+                (queue.append if wait else queue.appendleft)(head)
+    return found
