@@ -139,3 +139,19 @@ def test_help_says_a_file_may_be_an_exported_model(command, capsys):
     with pytest.raises(SystemExit):
         main([command, "--help"])
     assert "(.json)" in capsys.readouterr().out
+
+
+def test_an_export_whose_files_all_fail_leaves_no_directory(tmp_path, capsys):
+    bad, worse = tmp_path / "bad.wd", tmp_path / "worse.wd"
+    bad.write_text("component {\n")
+    worse.write_text("diagram {\n")
+    assert main(["export", str(bad), str(worse), "-o", str(tmp_path / "out")]) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_analyze_says_when_there_is_nothing_to_bound(tmp_path, capsys):
+    path = tmp_path / "p.wd"
+    path.write_text("type Q\ncomponent Src : source {\n  out q : Q\n}\n"
+                    "diagram D {\n  out q : Q\n  s = Src\n  s.q -> q\n}\n")
+    assert main(["analyze", str(path)]) == 0
+    assert "reaches the world: nothing to bound" in capsys.readouterr().out

@@ -119,3 +119,40 @@ def test_a_missing_closing_brace_is_one_error_at_the_brace():
     at_end = _only("type A\ndiagram D {\n  in a : A\n")
     assert (at_end.message, at_end.help) == \
         ("`diagram D {` is not closed", "add `}` at the end of the file")
+
+
+def test_an_assertion_naming_a_missing_port_of_a_box_suggests_its_ports():
+    from wiring.codes import CODES
+
+    text = CODES["S0201"].example + "assert gated(pi.respons)\n"
+    (problem,) = [d for d in wiring.check_text(text).diagnostics if d.code == "E0122"]
+    assert problem.help == "`pi` has no port `respons`: did you mean `response`?"
+
+
+def test_allowing_a_check_code_says_allow_takes_findings():
+    from wiring.codes import CODES
+
+    text = CODES["S0201"].example + 'allow E0210 because "x"\n'
+    (problem,) = [d for d in wiring.check_text(text).diagnostics if d.code == "E0121"]
+    assert "E0210 is an error of `wiring check`: fix what it reports" in problem.help
+
+
+def test_a_misspelt_learned_is_one_error_not_a_cascade():
+    from wiring.codes import CODES
+
+    text = CODES["S0501"].example
+    assert "learned, untrusted" in text
+    broken = text.replace("learned, untrusted", "learnd, untrusted", 1)
+    codes = [d.code for d in wiring.check_text(broken).diagnostics if d.severity == "error"]
+    assert codes == ["E0108"]
+
+
+def test_a_broken_wire_does_not_also_warn_that_the_signal_reads_nothing():
+    from wiring.codes import CODES
+
+    text = CODES["S0501"].example
+    broken = text.replace("pi.response -> raters.response, rm.response",
+                          "pi.response -> raters.response\n  pi.respons -> rm.response", 1)
+    assert broken != text
+    codes = [d.code for d in wiring.check_text(broken).diagnostics]
+    assert "E0105" in codes and "W0301" not in codes

@@ -244,3 +244,12 @@ def test_diff_asks_which_of_several_top_diagrams(two, capsys):
     assert "has 2 top diagrams (Leaky, Gated): name the one to compare with --diagram" \
         in capsys.readouterr().err
     assert main(["diff", "--diagram", "Gated", str(two), str(two)]) == 0
+
+
+def test_a_syntax_error_does_not_cascade_into_unresolved_names(tmp_path):
+    # Both top diagrams have a syntax error and are dropped: `Inner`, used by `Outer`, must
+    # not be taken for a top diagram whose boxes the file-level assertion then misses.
+    text = NESTED.replace("src.prompt -> inner.prompt", "src.prompt => inner.prompt") \
+        + "assert gated(inner.pi)\n"
+    result = wiring.check_text(text, "broken.wd")
+    assert [d.code for d in result.diagnostics if d.severity == "error"] == ["E0001"]

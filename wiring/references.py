@@ -53,8 +53,7 @@ def unresolved(proposal: Proposal) -> list[Diagnostic]:
             problems.append(report(
                 "E0122", allow.span, f"`allow {allow.code} on {allow.target}`: no box "
                 f"`{allow.target}` in {_shown(where)}",
-                help=did_you_mean(allow.target, _boxes(where)) or
-                "name a box by its instance path, e.g. `deployment.monitor`"))
+                help=did_you_mean(allow.target, _boxes(where)) or _BY_PATH))
     for assertion in proposal.assertions:
         where = scope(assertion.diagram)
         for name in assertion.names:
@@ -62,10 +61,25 @@ def unresolved(proposal: Proposal) -> list[Diagnostic]:
                 problems.append(report(
                     "E0122", assertion.span, f"`{assertion.text}`: no box `{name}` in "
                     f"{_shown(where)}",
-                    help=did_you_mean(name.split(".")[0], _boxes(where)) or
-                    "name a box by its instance path (`deployment.monitor`), a port as "
-                    "`box.port`, or an outer port of the diagram"))
+                    help=_name_help(name, where)))
     return problems
+
+
+_BY_PATH = ("name a box by its instance path (`instance.box` for a box inside a nested "
+            "diagram's instance)")
+
+
+def _name_help(name: str, where: list[_Names]) -> str:
+    """Help for an assertion's name: the ports of the box it names, if the box is there."""
+    box, _, port = name.rpartition(".")
+    for names in where:
+        if box in names.flat.leaves:
+            declared = names.proposal.box(names.flat.leaves[box].instance.of)
+            ports = [p.name for p in declared.ports] if declared is not None else []
+            return f"`{box}` has no port `{port}`: " + (
+                did_you_mean(port, ports) or f"its ports are {', '.join(ports) or 'none'}")
+    return did_you_mean(name.split(".")[0], _boxes(where)) or \
+        _BY_PATH + ", a port as `box.port`, or an outer port of the diagram"
 
 
 def _shown(where: list[_Names]) -> str:

@@ -191,10 +191,15 @@ def _listed(names) -> str:
     return ", ".join(f"`{n}`" for n in names)
 
 
+BOUNDS_HEADER = ("probability that untrusted output reaches the world (a union bound over "
+                 "paths; on each path the gates fail independently):")
+
+
 def bounds_text(found) -> str:
     if not found:
-        return ""
-    lines = ["", "", "probability that untrusted output reaches the world (union bound over paths):"]
+        return ("\n\nprobability that untrusted output reaches the world: nothing to bound "
+                "(no untrusted box reaches a sink or environment in deployment)")
+    lines = ["", "", BOUNDS_HEADER]
     for bound in found:
         if bound.note:
             lines.append(f"  {bound.hazard} -> {bound.sink}: {bound.note}")

@@ -31,6 +31,8 @@ def cmd_export(args) -> int:
             print(text)
             continue
         out = os.path.join(directory, _stem(path) + ".json") if directory else args.output
+        if directory and not _made(directory):
+            return exits.USAGE
         if not write(out, (text + "\n").encode("utf-8"), inputs=args.files):
             code = exits.USAGE
     return code
@@ -49,13 +51,20 @@ def _export_directory(args) -> str | None | bool:
             print(f"wiring: several inputs are named {clash[0]}.wd: export them to different "
                   "directories", file=sys.stderr)
             return False
-        try:
-            os.makedirs(out, exist_ok=True)
-        except OSError as exc:
-            print(f"wiring: cannot make the directory {out}: {exc.strerror or exc}", file=sys.stderr)
-            return False
         return out
     return None
+
+
+def _made(directory: str) -> bool:
+    """Make the output directory when the first model is written (a run whose files all fail
+    to check leaves nothing behind); False, reported, when it cannot be made."""
+    try:
+        os.makedirs(directory, exist_ok=True)
+        return True
+    except OSError as exc:
+        print(f"wiring: cannot make the directory {directory}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return False
 
 
 def _stem(path: str) -> str:

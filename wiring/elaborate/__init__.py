@@ -48,9 +48,10 @@ def elaborate(program: Program) -> Elaboration:
     el.diagram_bodies()
     el.proposal.imports = [f for f in program.files if f not in (PRELUDE, program.root)]
     diagnostics = el.diagnostics
-    if not has_errors(diagnostics):
+    if not has_errors(diagnostics) and not has_errors(program.diagnostics):
         # The boxes named by `allow ... on X` and assertions, once the diagrams they name are
-        # whole (a box dropped by an earlier error would only cascade into E0122).
+        # whole (a box dropped by an earlier error, or a diagram dropped by a syntax error,
+        # which can make a nested diagram look like a top one, would only cascade into E0122).
         diagnostics = diagnostics + unresolved(el.proposal)
     return Elaboration(proposal=el.proposal, diagnostics=diagnostics, excused=el.excused,
                        broken=el.broken)

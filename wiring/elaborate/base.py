@@ -30,7 +30,13 @@ def bad_acknowledgement(code: str, reason: str, code_span: Span | None,
     elaborator asks it of every `allow` of a file, `load_json` of every allow of a model."""
     from ..codes import CODES  # loaded only by proposals that acknowledge findings
 
-    if code not in CODES or not code.startswith("S"):
+    if code in CODES and not code.startswith("S"):
+        severity = "an error" if code.startswith("E") else "a warning"
+        return report("E0121", code_span, f"`{code}` is not a finding code",
+                      help=f"`allow` acknowledges findings of the analyses (S codes); {code} is "
+                      f"{severity} of `wiring check`: fix what it reports "
+                      f"(`wiring explain {code}`)")
+    if code not in CODES:
         findings = [c for c in CODES if c.startswith("S")]
         return report("E0121", code_span, f"`{code}` is not a finding code",
                       help=did_you_mean(code, findings) or

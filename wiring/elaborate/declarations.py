@@ -128,10 +128,11 @@ class Declarations(Values):
                     self.broken.add(decl.name)
 
     # ------------------------------------------------------------------------- attributes
-    def attributes(self, attrs: tuple, base: Attributes | None,
-                   kind_required: bool) -> Attributes | None:
+    def attributes(self, attrs: tuple, base: Attributes | None, kind_required: bool,
+                   owner: str | None = None) -> Attributes | None:
         """`: policy, learned, untrusted, provenance = "gpt-4"` on top of `base`; with
-        `kind_required` the first attribute is the box's kind."""
+        `kind_required` the first attribute is the box's kind; `owner` is the component they
+        are declared on, if any."""
         values = base.model_dump() if base else {"kind": "system"}
         values["extra"] = dict(values.get("extra", {}))
         nodes = list(attrs)
@@ -148,7 +149,7 @@ class Declarations(Values):
                 continue
             seen[group] = span
             if node.value is None:
-                self._flag(node, values, kind_allowed=kind_required is False)
+                self._flag(node, values, kind_allowed=kind_required is False, owner=owner)
             else:
                 self._valued(node, values)
         return Attributes(**values)
@@ -172,7 +173,8 @@ class Declarations(Values):
             values["trust"] = "environment"
         return True
 
-    def _flag(self, node: syntax.Attr, values: dict, kind_allowed: bool) -> None:
+    def _flag(self, node: syntax.Attr, values: dict, kind_allowed: bool,
+              owner: str | None) -> None:
         name = node.name.text
         if name in TRUST_LEVELS:
             values["trust"] = name
@@ -190,6 +192,10 @@ class Declarations(Values):
                 hint = f"`{name}` needs a value: `{name} = ...`"
             self.report(report("E0108", node.span, f"unknown attribute `{name}`",
                               help=hint or "attributes: " + ", ".join(FLAGS)))
+            # A misspelt flag may be `learned`: the checks that read the flags of this
+            # declaration (E0301 on its training) would only repeat this mistake.
+            if owner is not None:
+                self.excused.add(("component", owner))
 
     def _valued(self, node: syntax.Attr, values: dict) -> None:
         name, span, value_node = node.name.text, node.span, node.value
@@ -330,7 +336,8 @@ class Declarations(Values):
     def components(self) -> None:
         for decl in self.of_form("component"):
             node = decl.node
-            attributes = self.attributes(node.attributes, None, kind_required=True)
+            attributes = self.attributes(node.attributes, None, kind_required=True,
+                                         owner=decl.name)
             ports = self.ports(node.members, decl.name, None)
             notes = _notes(node.members)
             if attributes is None:
