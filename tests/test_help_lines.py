@@ -156,3 +156,11 @@ def test_a_broken_wire_does_not_also_warn_that_the_signal_reads_nothing():
     assert broken != text
     codes = [d.code for d in wiring.check_text(broken).diagnostics]
     assert "E0105" in codes and "W0301" not in codes
+
+
+def test_an_unknown_box_with_no_close_name_lists_the_boxes():
+    from wiring.codes import CODES
+
+    text = CODES["S0201"].example + 'allow S0201 on zzz because "x"\n'
+    (problem,) = [d for d in wiring.check_text(text).diagnostics if d.code == "E0122"]
+    assert problem.help.startswith("the boxes here: `pi`, `src`, `world` (")

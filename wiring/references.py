@@ -53,7 +53,7 @@ def unresolved(proposal: Proposal) -> list[Diagnostic]:
             problems.append(report(
                 "E0122", allow.span, f"`allow {allow.code} on {allow.target}`: no box "
                 f"`{allow.target}` in {_shown(where)}",
-                help=did_you_mean(allow.target, _boxes(where)) or _BY_PATH))
+                help=did_you_mean(allow.target, _boxes(where)) or _listing(where)))
     for assertion in proposal.assertions:
         where = scope(assertion.diagram)
         for name in assertion.names:
@@ -65,8 +65,12 @@ def unresolved(proposal: Proposal) -> list[Diagnostic]:
     return problems
 
 
-_BY_PATH = ("name a box by its instance path (`instance.box` for a box inside a nested "
-            "diagram's instance)")
+def _listing(where: list[_Names]) -> str:
+    """The boxes a name could have meant, a few of them, and how a nested one is named."""
+    boxes = sorted(set().union(*(set(n.flat.leaves) for n in where)))
+    shown = ", ".join(f"`{b}`" for b in boxes[:10]) + (", ..." if len(boxes) > 10 else "")
+    return (f"the boxes here: {shown or 'none'} (a box inside a nested diagram is named by its "
+            "instance path, `instance.box`)")
 
 
 def _name_help(name: str, where: list[_Names]) -> str:
@@ -79,7 +83,7 @@ def _name_help(name: str, where: list[_Names]) -> str:
             return f"`{box}` has no port `{port}`: " + (
                 did_you_mean(port, ports) or f"its ports are {', '.join(ports) or 'none'}")
     return did_you_mean(name.split(".")[0], _boxes(where)) or \
-        _BY_PATH + ", a port as `box.port`, or an outer port of the diagram"
+        _listing(where) + "; a port is named `box.port`, an outer port of the diagram by its name"
 
 
 def _shown(where: list[_Names]) -> str:
