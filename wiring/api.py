@@ -16,11 +16,13 @@ from .sources import Program, load_program, read_file
 @dataclass
 class Result:
     """A checked proposal: the model (None when the file could not be read or parsed at all),
-    every diagnostic, and the source texts the diagnostics point into."""
+    every diagnostic, the source texts the diagnostics point into, and the paths of the files
+    read (the main file and its imports, not the library), which commands never write over."""
 
     proposal: Proposal | None
     diagnostics: list[Diagnostic]
     sources: dict[str, str] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -42,11 +44,12 @@ class CheckError(Exception):
 def _run(program: Program) -> Result:
     sources = {name: parsed.text for name, parsed in program.files.items()}
     if program.diagnostics and _stops(program):
-        return Result(None, program.diagnostics, sources)
+        return Result(None, program.diagnostics, sources, program.read)
     elaboration = elaborate(program)
     checked = check(elaboration.proposal, elaboration.excused, elaboration.broken)
     diagnostics = program.diagnostics + elaboration.diagnostics + checked.diagnostics
-    return Result(checked.proposal, sorted(unique(diagnostics), key=sort_key), sources)
+    return Result(checked.proposal, sorted(unique(diagnostics), key=sort_key), sources,
+                  program.read)
 
 
 def _stops(program: Program) -> bool:
@@ -71,21 +74,28 @@ def _without_collector():
             gc.enable()
 
 
-def check_file(path: str) -> Result:
+def check_file(path: str, root: str | None = None) -> Result:
     """Check a proposal file and what it imports, or a model exported as JSON (a `.json`
-    file, see `check_json`); never raises for problems in the input."""
+    file, see `check_json`); never raises for problems in the input. Imports must stay inside
+    `root` (default: `path`'s directory, or the nearest directory above it holding a
+    `wiring.toml`; docs/language.md, Imports)."""
     path = str(path)
     if path.endswith(".json"):
         text, problem = read_file(path)
-        return Result(None, [problem], {}) if problem is not None else check_json(text, path)
+        if problem is not None:
+            return Result(None, [problem], {})
+        result = check_json(text, path)
+        result.files = [path]
+        return result
     with _without_collector():
-        return _run(load_program(path))
+        return _run(load_program(path, root=None if root is None else str(root)))
 
 
-def check_text(text: str, path: str = "<string>") -> Result:
-    """Check proposal text; imports are resolved relative to `path`'s directory."""
+def check_text(text: str, path: str = "<string>", root: str | None = None) -> Result:
+    """Check proposal text; imports are resolved relative to `path`'s directory and must stay
+    inside `root` (default: as for `check_file`)."""
     with _without_collector():
-        return _run(load_program(path, text))
+        return _run(load_program(path, text, root=None if root is None else str(root)))
 
 
 def load(path) -> Proposal:

@@ -629,6 +629,25 @@ diagram Outer {
         "The imported path is a directory or cannot be read.",
         'import "lib"\ntype Prompt\n', files={"lib/keep.wd": "type X\n"},
         label="not a readable file"),
+    "E0404": Code(
+        "import outside the root",
+        "Imports are confined, so that a proposal from someone else cannot make wiring read "
+        "(and quote) any file you can read: a path not spelled `std/...` must stay inside the "
+        "proposal's root, once `..` and symbolic links are resolved, and a `std/...` path must "
+        "stay inside the standard library. The root is the directory of the file being checked, "
+        "or the nearest directory above it holding a `wiring.toml`, or what `--root DIR` (the "
+        "API's `root=`) says.",
+        'import "../outside.wd"\ntype Prompt\n',
+        label="outside the root",
+        help="add a `wiring.toml` to a directory holding both files, or pass `--root DIR`"),
+    "E0405": Code(
+        "imported file is not a proposal",
+        "A file that is not named *.wd and does not parse is not a proposal: it may be anything "
+        "(a file of keys, a system file), so nothing of its text is shown, not even the line of "
+        "the syntax error. Rename a proposal to *.wd to see its syntax errors.",
+        'import "notes.txt"\ntype Prompt\n', files={"notes.txt": "API_KEY=secret\n"},
+        label="not a proposal",
+        help="import proposal files (*.wd); rename this one to .wd if it is one"),
     # ------------------------------------------------------------------------------ usage
     "E0501": Code(
         "file not found",

@@ -7,7 +7,9 @@ order (each file after the files it imports), so that elaboration is a pure func
 from __future__ import annotations
 
 import os
+import posixpath
 import re
+import stat
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -21,10 +23,12 @@ PRELUDE = "<prelude>"
 
 @dataclass
 class Program:
-    root: str
+    root: str                  # the main file
+    boundary: str = ""         # the directory its imports must stay in (see `confinement`)
     files: dict[str, ParsedFile] = field(default_factory=dict)  # dependency order
     imports: dict[str, list[str]] = field(default_factory=dict)  # file -> files it imports
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)  # the proposal's files read from disk
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
@@ -49,34 +53,59 @@ def decode(path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
     return text.removeprefix("\ufeff"), None
 
 
-def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagnostic | None]:
-    """The text of `path`; `used_at` is the import statement that named it, if any."""
-    importing = used_at is not None
-    where = used_at or Span(file=path, line=1, column=1, end_line=1, end_column=1)
-    if "\x00" not in path and os.path.isdir(path):
-        return None, report("E0403" if importing else "E0502", where if importing else None,
-                            f"`{path}` is a directory, not a "
-                            "proposal file", label="", help="name a .wd file inside it")
+def _refusal(path: str, used_at: Span | None, message: str, help: str | None = None):
+    """A file that cannot be read: at the import that named it, or (the main file) a usage
+    error."""
+    if used_at is not None:
+        return report("E0403", used_at, message, label="", help=help)
+    return report("E0502", None, message, label="", help=help)
+
+
+def _open_regular(path: str, used_at: Span | None) -> tuple[int | None, Diagnostic | None]:
+    """A descriptor of `path` when it is a regular file. It is opened without blocking, so a
+    FIFO or a terminal (`/dev/stdin`) is refused at once rather than waited on."""
+    shown = f"`{path!r}`" if "\x00" in path else f"`{path}`"
     try:
-        # Read at most one byte past the limit: a huge file is refused by its size without
-        # being loaded into memory.
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            size = os.path.getsize(path)
-            span = Span(file=path, line=1, column=1, end_line=1, end_column=1)
-            shown = f"{size / 2**20:.1f} MiB" if size > MAX_BYTES else \
-                f"more than {MAX_BYTES // 2**20} MiB"  # a device or pipe has no size
-            return None, report("E0007", span, f"the file is {shown}; proposals are "
-                               f"limited to {MAX_BYTES // 2**20} MiB", label="")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) |
+                     getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        return None, report("E0401" if importing else "E0501", where if importing else None,
-                            f"cannot find `{path}`", label="")
+        return None, report("E0401" if used_at is not None else "E0501", used_at,
+                            f"cannot find {shown}", label="")
     except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
         reason = getattr(exc, "strerror", None) or "the path is not valid"
-        return None, report("E0403" if importing else "E0502", where if importing else None,
-                            f"cannot read `{path!r}`: {reason}" if "\x00" in path else
-                            f"cannot read `{path}`: {reason}", label="")
+        return None, _refusal(path, used_at, f"cannot read {shown}: {reason}")
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode):
+        return fd, None
+    os.close(fd)
+    if stat.S_ISDIR(mode):
+        return None, _refusal(path, used_at, f"{shown} is a directory, not a proposal file",
+                              help="name a .wd file inside it")
+    kind = "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if \
+        stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else \
+        "not a regular file"
+    return None, _refusal(path, used_at, f"{shown} is {kind}, not a proposal file",
+                          help="proposals are read from regular files only; save it to a .wd "
+                          "file and name that")
+
+
+def read_file(path: str, used_at: Span | None = None) -> tuple[str | None, Diagnostic | None]:
+    """The text of `path`; `used_at` is the import statement that named it, if any."""
+    fd, problem = _open_regular(path, used_at)
+    if fd is None:
+        return None, problem
+    with os.fdopen(fd, "rb") as handle:
+        size = os.fstat(fd).st_size
+        # Read at most one byte past the limit: a huge file is refused by its size without
+        # being loaded into memory.
+        try:
+            data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            return None, _refusal(path, used_at, f"cannot read `{path}`: {exc.strerror or exc}")
+    if len(data) > MAX_BYTES:
+        span = Span(file=path, line=1, column=1, end_line=1, end_column=1)
+        return None, report("E0007", span, f"the file is {max(size, len(data)) / 2**20:.1f} MiB; "
+                            f"proposals are limited to {MAX_BYTES // 2**20} MiB", label="")
     return decode(path, data)
 
 
@@ -100,18 +129,6 @@ def std_modules() -> list[str]:
                   if p.name.endswith(".wd"))
 
 
-def _locate(current: str, target: str) -> tuple[str, str]:
-    """The path to show for an import and the path to read it from. `std/...` is the standard
-    library; anything else is relative to the importing file (a standard-library module's own
-    imports therefore stay inside the library)."""
-    display = os.path.normpath(os.path.join(os.path.dirname(current), target))
-    if current.startswith(STD) and not target.startswith(STD):
-        target = display
-    if target.startswith(STD):
-        return target, str(resources.files("wiring").joinpath("std", target[len(STD):]))
-    return display, display
-
-
 def prelude_text() -> str:
     return resources.files("wiring").joinpath("prelude.wd").read_text(encoding="utf-8")
 
@@ -123,18 +140,112 @@ def _imports_of(parsed: ParsedFile) -> list[tuple[str, Span]]:
             if type(item) is Import]
 
 
-def load_program(path: str, text: str | None = None) -> Program:
-    """Parse `path` (or `text`, shown as coming from `path`) and everything it imports."""
-    program = Program(root=path)
+def _library_dir() -> str:
+    return os.path.realpath(str(resources.files("wiring").joinpath("std")))
+
+
+def _inside(path: str, directory: str) -> bool:
+    """Whether `path`, once `..` and symbolic links are resolved, lies within `directory` (a
+    real path): a link inside the root that points out of it is outside."""
+    return _key_of(path).startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def confinement(path: str, root: str | None = None) -> str:
+    """The directory the imports of the proposal `path` must stay in: `root` when given, else
+    the nearest directory at or above `path`'s holding a `wiring.toml`, else `path`'s own."""
+    if root is not None:
+        return _key_of(os.path.abspath(root))
+    start = _key_of(os.path.dirname(os.path.abspath(path.replace("\x00", "\\0"))))
+    probe = start
+    while not os.path.isfile(os.path.join(probe, "wiring.toml")):
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return start
+        probe = parent
+    return probe
+
+
+def _shown(path: str) -> str:
+    """How a proposal's own file is named in diagnostics: a folder of the project that happens
+    to be called `std` is written `./std/...`, because `std/...` names the library."""
+    return "./" + path if path == "std" or path.startswith(STD) else path
+
+
+def _locate(current: str, in_library: bool, target: str, boundary: str):
+    """(the path to show, the path to read, whether it is in the library, why it is refused or
+    None) for `import "target"` in `current`. An import spelled `std/...` names the standard
+    library, whoever imports it; anything else is relative to the importing file, and a library
+    module's own imports therefore stay in the library."""
+    if target.startswith(STD) or in_library:
+        spelled = target if target.startswith(STD) else \
+            posixpath.join(posixpath.dirname(current), target)
+        display = posixpath.normpath(spelled)
+        real = os.path.join(_library_dir(), display[len(STD):])
+        if not display.startswith(STD) or not _inside(real, _library_dir()):
+            return display, real, True, "library"
+        return display, real, True, None
+    display = _shown(os.path.normpath(os.path.join(os.path.dirname(current), target)))
+    return display, display, False, None if _inside(display, boundary) else "root"
+
+
+def _relative(directory: str) -> str:
+    """A directory as the user would write it: relative when inside the current directory."""
+    here = _key_of(os.getcwd())
+    return directory if not _inside(directory, here) and directory != here else \
+        os.path.relpath(directory, here)
+
+
+def _refused(target: str, why: str, boundary: str, span: Span) -> Diagnostic:
+    if why == "library":
+        return report("E0404", span, f"`{target}` leaves the standard library",
+                      label="outside the library",
+                      help="a `std/...` import names a module of the library: "
+                      + ", ".join(f"`std/{m}`" for m in std_modules()))
+    return report("E0404", span,
+                  f"`{target}` is outside the proposal's root `{_relative(boundary)}`",
+                  help="imports stay inside the root: the main file's directory, or the nearest "
+                  "directory above it holding a `wiring.toml`; to allow this import, add a "
+                  "`wiring.toml` to a directory holding both files, or pass `--root DIR`")
+
+
+SYNTAX_CODES = ("E0001", "E0002", "E0003")
+
+
+def parse_read(display: str, text: str, used_at: Span | None) -> ParsedFile:
+    """Parse a file read from disk. A file not named *.wd that does not parse may be anything
+    (a `.env` of keys, `/etc/passwd`): it is reported without quoting a word of it."""
+    parsed = parse(display, text)
+    errors = [d for d in parsed.diagnostics if d.code in SYNTAX_CODES]
+    if display.endswith(".wd") or not errors:
+        return parsed
+    line = errors[0].span.line if errors[0].span is not None else 1
+    hidden = ParsedFile(path=display, text="", syntax=None)
+    hidden.diagnostics.append(report(
+        "E0405", used_at, f"`{display}` does not look like a proposal: it is not named *.wd and "
+        f"does not parse (line {line}); its text is not shown",
+        help=None if used_at is not None else "rename it to *.wd if it is a proposal, to see "
+        "its syntax errors"))
+    return hidden
+
+
+def load_program(path: str, text: str | None = None, root: str | None = None) -> Program:
+    """Parse `path` (or `text`, shown as coming from `path`) and everything it imports, which
+    must lie inside `root` (see `confinement`)."""
+    display = _shown(path)
+    program = Program(root=display, boundary=confinement(path, root))
     program.files[PRELUDE] = parse(PRELUDE, prelude_text())
     program.imports[PRELUDE] = []
     if text is None:
-        text, problem = read_file(path)
+        text, problem = read_file(display)
         if problem is not None:
             program.diagnostics.append(problem)
             return program
+        program.read.append(display)
+        parsed = parse_read(display, text, None)
+    else:
+        parsed = parse(display, text)
     loader = _Loader(program)
-    for name in loader.walk(path, parse(path, text)):
+    for name in loader.walk(display, parsed):
         program.files[name] = loader.parsed[name]
         program.diagnostics += loader.parsed[name].diagnostics
     program.diagnostics = program.files[PRELUDE].diagnostics + program.diagnostics
@@ -156,6 +267,7 @@ class _Loader:
         self.parsed: dict[str, ParsedFile] = {}
         self.keys: dict[str, str] = {}   # real path -> display path
         self.visiting: list[str] = []
+        self.library: set[str] = set()   # the files that are standard-library modules
 
     def walk(self, path: str, root: ParsedFile) -> list[str]:
         """The files in dependency order (each after the files it imports)."""
@@ -184,7 +296,12 @@ class _Loader:
     def _follow(self, current: str, target: str, span: Span):
         """One import of `current`: a file already known, a cycle, a problem, or a new file to
         enter (returned with its own imports)."""
-        display, real = _locate(current, target)
+        boundary = self.program.boundary
+        display, real, library, refused = _locate(current, current in self.library, target,
+                                                  boundary)
+        if refused is not None:
+            self.program.diagnostics.append(_refused(target, refused, boundary, span))
+            return None
         known = self.keys.get(_key_of(real))
         if known is not None:
             if known in self.visiting:
@@ -196,11 +313,15 @@ class _Loader:
             return None
         source, problem = read_file(real, used_at=span)
         if problem is not None:
-            if display != real:  # a standard-library module: name it as the user wrote it
+            if library:  # name the module as the user wrote it
                 problem = problem.model_copy(update={
                     "message": f"no standard-library module `{display}`",
                     "help": "modules: " + ", ".join(f"`std/{m}`" for m in std_modules())})
             self.program.diagnostics.append(problem)
             return None
+        if library:
+            self.library.add(display)
+        else:
+            self.program.read.append(real)
         self.program.imports[current].append(display)
-        return self._enter(display, real, parse(display, source))
+        return self._enter(display, real, parse_read(display, source, span))

@@ -64,7 +64,7 @@ def print_results(results, fmt: str, color: str, verdicts=None) -> None:
 def cmd_check(args) -> int:
     from ..api import check_file
 
-    results = [(path, check_file(path)) for path in args.files]
+    results = [(path, check_file(path, root=args.root)) for path in args.files]
     print_results(results, args.format, args.color)
     return exit_code([r for _, r in results])
 
@@ -107,7 +107,7 @@ FILE_HELP = "a proposal (.wd), or a model exported with `wiring export` (.json)"
 def add_command(sub, name: str, help: str, description: str, diagnostics: bool = True,
                 **more) -> argparse.ArgumentParser:
     """A subcommand whose help ends with its exit codes, and which takes --debug, and --color
-    if it prints diagnostics."""
+    and --root if it reads proposals (and so prints diagnostics)."""
     description = "\n\n".join(textwrap.fill(paragraph, 78)
                                 for paragraph in description.split("\n\n"))
     parser = sub.add_parser(name, help=help, description=description, epilog=epilog(name),
@@ -115,6 +115,10 @@ def add_command(sub, name: str, help: str, description: str, diagnostics: bool =
     if diagnostics:
         parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                             help="colour in diagnostics (default: when writing to a terminal)")
+        parser.add_argument("--root", metavar="DIR",
+                            help="the directory imports must stay inside (default: the "
+                            "proposal's directory, or the nearest one above it holding a "
+                            "wiring.toml)")
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help=argparse.SUPPRESS)
     return parser

@@ -17,7 +17,7 @@ def _analysed(path: str, args):
     from ..api import check_file
 
     verdicts = sys.stderr if args.format == "json" else None
-    result = check_file(path)
+    result = check_file(path, root=args.root)
     if not result.ok or result.proposal is None:
         print_results([(path, result)], "text", args.color, verdicts=verdicts)
         return result, None, exit_code([result])
@@ -114,7 +114,7 @@ def _compared(path: str, diagram: str | None, option: str, args):
     from ..structure import no_such_diagram, top_diagrams
 
     verdicts = sys.stderr if args.format == "json" else None
-    result = check_file(path)
+    result = check_file(path, root=args.root)
     if not result.ok or result.proposal is None:
         print_results([(path, result)], "text", args.color, verdicts=verdicts)
         return None, max(exit_code([result]), exits.PROBLEMS)

@@ -18,8 +18,11 @@ def cmd_export(args) -> int:
     if directory is False:
         return exits.USAGE
     code = exits.OK
-    for path in args.files:
-        result = check_file(path)
+    # Every file read (each FILE and all it imports) is checked before any is written, so
+    # that no output replaces a file that a later FILE reads.
+    results = [(path, check_file(path, root=args.root)) for path in args.files]
+    read = [file for _, result in results for file in result.files]
+    for path, result in results:
         if not result.ok or result.proposal is None:
             print_results([(path, result)], "text", args.color, verdicts=sys.stderr)
             code = max(code, exit_code([result]))
@@ -33,7 +36,7 @@ def cmd_export(args) -> int:
         out = os.path.join(directory, _stem(path) + ".json") if directory else args.output
         if directory and not _made(directory):
             return exits.USAGE
-        if not write(out, (text + "\n").encode("utf-8"), inputs=args.files):
+        if not write(out, (text + "\n").encode("utf-8"), inputs=[*args.files, *read]):
             code = exits.USAGE
     return code
 
@@ -134,9 +137,16 @@ def cmd_new(args) -> int:
     import re
     from pathlib import Path
 
+    if not os.path.basename(args.name).removesuffix(".wd").strip():
+        print(f"wiring: `{args.name}` names no file; give a name such as `wiring new "
+              "my-proposal`", file=sys.stderr)
+        return exits.USAGE
     target = Path(args.name if args.name.endswith(".wd") else args.name + ".wd")
-    if target.exists():
-        print(f"wiring: `{target}` already exists; choose another name", file=sys.stderr)
+    # A symbolic link, even a dangling one, is refused: writing through it would create or
+    # replace a file elsewhere.
+    if target.exists() or target.is_symlink():
+        what = "is a symbolic link" if target.is_symlink() else "already exists"
+        print(f"wiring: `{target}` {what}; choose another name", file=sys.stderr)
         return exits.USAGE
     stem = target.stem
     words = re.split(r"[^A-Za-z0-9]+", stem)

@@ -24,7 +24,7 @@ def cmd_render(args) -> int:
     if args.depth is not None and args.depth < 0:
         print("wiring: --depth must be 0 or more", file=sys.stderr)
         return exits.USAGE
-    result = check_file(args.file)
+    result = check_file(args.file, root=args.root)
     if not result.ok or result.proposal is None:
         print_results([(args.file, result)], "text", args.color)
         return exit_code([result])
@@ -37,7 +37,7 @@ def cmd_render(args) -> int:
     except RenderError as exc:
         print(f"wiring: {exc}", file=sys.stderr)
         return exits.USAGE
-    return _draw(dot_text, fmt, out, args.dpi, [args.file])
+    return _draw(dot_text, fmt, out, args.dpi, [args.file, *result.files])
 
 
 def _say_which_diagram(path: str, proposal, diagram: str | None) -> None:
