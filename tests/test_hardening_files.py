@@ -189,7 +189,8 @@ def test_export_of_several_files_never_replaces_what_a_later_one_reads(tmp_path,
     """a.wd's model would go to out/a.json, which b.wd (checked after a.wd) imports."""
     project(tmp_path, {"a.wd": TYPES + USES_TYPES, "out/a.json": "type X\n",
                        "b.wd": 'import "out/a.json"\ntype Y\n'})
-    code, out = cli(capsys, "export", tmp_path / "a.wd", tmp_path / "b.wd", "-o", tmp_path / "out")
+    out_dir = tmp_path / "out"
+    code, out = cli(capsys, "export", tmp_path / "a.wd", tmp_path / "b.wd", "-o", out_dir)
     assert code == 2 and "it is an input of this command" in out
     assert (tmp_path / "out" / "a.json").read_text() == "type X\n"
     assert json.loads((tmp_path / "out" / "b.json").read_text())["imports"] == [
