@@ -135,3 +135,13 @@ def test_api_report_shows_everything_unless_limited():
     assert capped.count("error[E0111]") == 2 and capped.endswith("... and 2 more diagnostics "
                                                                  "not shown (`--format json` "
                                                                  "lists them all)")
+
+
+def test_the_count_is_what_flattening_makes_at_every_depth():
+    import wiring
+    from wiring.structure import default_diagram, flatten, leaf_count
+
+    proposal = wiring.loads(branching(5), "m.wd")
+    top = default_diagram(proposal)
+    for depth in (None, 0, 1, 2, 3, 4, 5, 6):
+        assert leaf_count(proposal, top, depth) == len(flatten(proposal, top, depth).leaves)

@@ -532,6 +532,7 @@ diagram Outer {
         None,
         trigger=("`wiring lint` on a diagram nested 17 levels deep, each level holding two "
                  "copies of the one below (131,072 boxes once flattened)"),
+        label="too many boxes once flattened",
         help=("pass `--depth N` with the depth the message names: nested diagrams below it are "
               "analysed (or drawn) as one box each, through their interface")),
     # --------------------------------------------------------------------------- training

@@ -42,7 +42,7 @@ def _too_large(result, exc):
 
     problem = report("E0244", exc.diagram.span, str(exc), help=exc.help,
                      label=f"{exc.leaves:,} boxes once flattened" if exc.leaves < 10**15
-                     else "too many boxes once flattened")
+                     else None)
     return replace(result, diagnostics=result.diagnostics + [problem])
 
 
