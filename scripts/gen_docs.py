@@ -99,6 +99,12 @@ def analyses_md() -> str:
              "whose phase is not declared but assumed from their names. A proposal "
              "with `0 errors, 0 warnings` and such a note is clean only in what was examined.",
              "",
+             "`--depth N` (lint and analyze, as for render) analyses nested diagrams only N "
+             "levels deep: below that each is one box, read through its interface (its kind, "
+             "trust and ports, not what is inside), and a note names them (JSON: "
+             "`boxes_below_depth`). Without it a diagram is analysed whole, up to 100,000 boxes "
+             "once flattened; past that, E0244 says which depth fits.",
+             "",
              "The analyses read kinds (with their ancestors in the kind hierarchy), trust, "
              "learned and held-out flags, provenance, modes with their phases and optimisation "
              "wires; never names. Data flows within one mode; influence crosses modes only "

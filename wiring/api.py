@@ -28,8 +28,10 @@ class Result:
     def ok(self) -> bool:
         return not has_errors(self.diagnostics)
 
-    def report(self, color: bool = False) -> str:
-        return render_text(self.diagnostics, self.sources, color=color)
+    def report(self, color: bool = False, limit: int | None = None) -> str:
+        """The diagnostics as text; with `limit`, the first `limit` and a line counting the
+        rest (`wiring check` shows diagnostics.MAX_SHOWN)."""
+        return render_text(self.diagnostics, self.sources, color=color, limit=limit)
 
 
 class CheckError(Exception):

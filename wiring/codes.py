@@ -521,6 +521,20 @@ diagram Outer {
         help=("declare `{mode} : {phase}` here, or leave the phase out so that it is inherited; "
               "if the inner diagram is meant for another phase, run it in an outer mode of that "
               "phase")),
+    "E0244": Code(
+        "diagram too large to analyse whole",
+        "The analyses and the renderer read a diagram flattened: every nested diagram replaced "
+        "by its contents. A diagram that holds several copies of one that holds several copies "
+        "of another multiplies its boxes at each level, so a short file can stand for billions "
+        "of boxes. Past 100,000 boxes `wiring lint`, `analyze`, `diff` and `render` stop with "
+        "this error (counted before anything is built) rather than run out of memory. "
+        "`wiring check` does not flatten, and passes.",
+        None,
+        trigger=("`wiring lint` on a diagram nested 17 levels deep, each level holding two "
+                 "copies of the one below (131,072 boxes once flattened)"),
+        label="too many boxes once flattened",
+        help=("pass `--depth N` with the depth the message names: nested diagrams below it are "
+              "analysed (or drawn) as one box each, through their interface")),
     # --------------------------------------------------------------------------- training
     "E0301": Code(
         "training target is not learned",

@@ -6,6 +6,7 @@ print. `render_text` draws them the way a good compiler does, with the source li
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer, SkipValidation, model_serializer
@@ -140,10 +141,18 @@ def _source_lines(sources: dict[str, str], span: Span) -> list[str] | None:
     text = sources.get(span.file)
     if text is None:
         return None
-    lines = text.split("\n")
+    lines = _split(text)
     if not 1 <= span.line <= len(lines):
         return None
     return lines
+
+
+@functools.lru_cache(maxsize=8)
+def _split(text: str) -> list[str]:
+    """A file's lines, split once however many diagnostics quote it (splitting per diagnostic
+    made 20,000 of them quadratic). Keyed by the text itself: a str caches its hash, so a
+    lookup costs nothing once the file has been split. (The list is shared: not modified.)"""
+    return text.split("\n")
 
 
 _MAX_WIDTH = 100
@@ -213,17 +222,33 @@ def render_lines(diagnostic: Diagnostic, sources: dict[str, str],
     return out
 
 
+# As compilers do: past this many, text output says how many more there are rather than
+# printing thousands (JSON output stays complete).
+MAX_SHOWN = 200
+
+
 def render_text(diagnostics: list[Diagnostic], sources: dict[str, str], color: bool = False,
-                show_diagram: bool = False) -> str:
+                show_diagram: bool = False, limit: int | None = None) -> str:
+    """The diagnostics as text, the first `limit` of them (None: all) and then a line saying
+    how many more there are."""
     blocks = []
-    for diagnostic in diagnostics:
+    shown = diagnostics if limit is None else diagnostics[:limit]
+    for diagnostic in shown:
         lines = render_lines(diagnostic, sources, show_diagram)
         if color:
             blocks.append("\n".join("".join(_ansi(text, style) for text, style in line)
                                     for line in lines))
         else:
             blocks.append("\n".join("".join(text for text, _ in line).rstrip() for line in lines))
+    if len(shown) < len(diagnostics):
+        blocks.append(more_line(len(diagnostics) - len(shown)))
     return "\n\n".join(blocks)
+
+
+def more_line(hidden: int) -> str:
+    """The line that ends a capped list of diagnostics."""
+    return (f"... and {hidden} more diagnostic{'s' * (hidden != 1)} not shown "
+            f"(`--format json` lists them all)")
 
 
 _ANSI = {"bold": "1", "red": "31", "yellow": "33", "cyan": "36", "green": "32", "blue": "34"}

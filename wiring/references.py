@@ -11,7 +11,7 @@ from __future__ import annotations
 from .diagnostics import Diagnostic, report
 from .model import Diagram, Proposal
 from .names import did_you_mean
-from .structure import flatten, resolve, top_diagrams
+from .structure import Flat, TooLarge, flatten, resolve, top_diagrams
 
 
 class _Names:
@@ -20,14 +20,19 @@ class _Names:
     def __init__(self, proposal: Proposal, diagram: Diagram):
         self.proposal = proposal
         self.diagram = diagram
-        self.flat = flatten(proposal, diagram)
+        # A diagram too large to flatten (lint says so, with the --depth that fits) has its
+        # names taken on trust here rather than reported on a guess.
+        try:
+            self.flat: Flat | None = flatten(proposal, diagram)
+        except TooLarge:
+            self.flat = None
 
     def has(self, name: str) -> bool:
-        return resolve(self.proposal, self.flat, name) is not None
+        return self.flat is None or resolve(self.proposal, self.flat, name) is not None
 
     def has_box(self, name: str) -> bool:
         """A leaf box, the only thing a witness step names and an `allow` can match."""
-        return name in self.flat.leaves
+        return self.flat is None or name in self.flat.leaves
 
     def candidates(self) -> set[str]:
         return set(self.flat.leaves) | {p.name for p in self.diagram.ports}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .analysis import Analysis, AssertionResult, FileAnalysis
-from .diagnostics import Diagnostic, render_text, sort_key
+from .diagnostics import MAX_SHOWN, Diagnostic, render_text, sort_key
 from .witness import shown, texts
 
 INCENTIVE_NAMES = {
@@ -26,7 +26,7 @@ def lint_text(path: str, report: FileAnalysis, sources: dict[str, str], color: b
     blocks = [_diagram_text(path, a, sources, color, several) for a in analyses]
     tail = []
     if several and report.findings:
-        tail.append(render_text(report.findings, sources, color=color))
+        tail.append(render_text(report.findings, sources, color=color, limit=MAX_SHOWN))
     if report.not_judged:
         tail.append("\n".join(f"note: {note}" for note in report.not_judged))
     if several:
@@ -52,7 +52,8 @@ def _diagram_text(path: str, analysis: Analysis, sources: dict[str, str], color:
     within = f" in `{analysis.diagram}`" if several else ""
     blocks = []
     if analysis.findings:
-        blocks.append(render_text(analysis.findings, sources, color=color, show_diagram=several))
+        blocks.append(render_text(analysis.findings, sources, color=color, show_diagram=several,
+                                  limit=MAX_SHOWN))
     holding = [f"assert {_claim(r.assertion.text)}: holds{within} ({r.message})"
                for r in analysis.assertions if r.holds]
     if holding:
@@ -64,11 +65,32 @@ def _diagram_text(path: str, analysis: Analysis, sources: dict[str, str], color:
     if analysis.not_applicable:
         notes.append("not applicable (they name boxes this diagram does not have): "
                      + ", ".join(analysis.not_applicable))
+    if (boxes := _boxes_note(analysis)) is not None:
+        notes.append(boxes)
     if notes:
         blocks.append("\n".join(f"note{within}: {note}" for note in notes))
     blocks.append(f"{path}, diagram `{analysis.diagram}`: "
                   + _counts(analysis.findings, analysis.assertions))
     return "\n\n".join(blocks)
+
+
+def _boxes_note(analysis: Analysis) -> str | None:
+    """The nested diagrams `--depth` left as boxes: their insides were not analysed."""
+    flat = analysis.system.flat
+    if flat is None or not flat.cut:
+        return None
+    cut = flat.cut
+    named: dict[str, list[str]] = {}
+    for path in sorted(cut):
+        named.setdefault(flat.leaves[path].instance.of, []).append(path)
+    listed = "; ".join(f"`{name}` ({_few(paths)})" for name, paths in sorted(named.items()))
+    return (f"below --depth, {len(cut)} nested diagram instance{'s' * (len(cut) != 1)} "
+            f"analysed as one box each, through their interface (what is inside was not "
+            f"examined): {listed}")
+
+
+def _few(paths: list[str]) -> str:
+    return ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
 def _distinct(results: list[AssertionResult]) -> list[AssertionResult]:
@@ -130,6 +152,8 @@ def _diagram_json(analysis: Analysis) -> dict:
         "steps_needed": analysis.steps_needed,
         "unexamined": analysis.unexamined,
         "not_applicable": analysis.not_applicable,
+        # the nested diagram instances left whole by --depth (analysed through their interface)
+        "boxes_below_depth": sorted(analysis.system.flat.cut) if analysis.system.flat else [],
         "assertions": [{"assertion": _claim(a.assertion.text), "holds": a.holds,
                         "message": a.message, "witness": texts(a.witness),
                         "span": a.assertion.span.model_dump() if a.assertion.span else None}
@@ -147,6 +171,8 @@ def incentives_text(path: str, analysis: Analysis) -> str:
         lines.append("  " + modes)
     if analysis.steps_needed > analysis.steps:
         lines.append("  note: " + _short_unrolling(analysis))
+    if (boxes := _boxes_note(analysis)) is not None:
+        lines.append("  note: " + boxes)
     if not analysis.incentives:
         lines.append("  no decisions: no box of an agent kind is trained")
     several = len(analysis.incentives) > 1

@@ -257,9 +257,97 @@ _Node = tuple[str, str]   # (owner path, port); the top diagram's own ports belo
 _Hop = tuple[_Node, bool, "frozenset[str] | None", str, Wire]
 
 
+# Each diagram may hold several copies of the one below, so the flattened size can grow
+# exponentially with the nesting depth of a short file (a diagram holding two copies of the
+# previous one, 30 levels deep, is a billion boxes). Past this many leaves `flatten` refuses,
+# before building anything, and says which depth would fit.
+MAX_LEAVES = 100_000
+
+
+class TooLarge(ValueError):
+    """A diagram whose flattening would have more than MAX_LEAVES leaves. `fits` is the
+    largest depth whose flattening stays within the limit (what `--depth` should say)."""
+
+    def __init__(self, diagram: Diagram, leaves: int, depth: int | None, fits: int):
+        self.diagram, self.leaves, self.depth, self.fits = diagram, leaves, depth, fits
+        levels = "all its nesting levels" if depth is None else f"depth {depth}"
+        # (A count with thousands of digits cannot even be printed: str() refuses it.)
+        shown = f"{leaves:,}" if leaves < 10**15 else f"about 10^{leaves.bit_length() * 0.30103:.0f}"
+        super().__init__(
+            f"diagram `{diagram.name}` flattened to {levels} would have {shown} boxes, more "
+            f"than the {MAX_LEAVES:,} the analyses and the renderer take (its nested diagrams "
+            f"hold several copies each)")
+
+    @property
+    def help(self) -> str:
+        return (f"pass `--depth {self.fits}` (or less): nested diagrams below that depth are "
+                f"analysed or drawn as one box each, through their interface")
+
+
+def leaf_count(proposal: Proposal, diagram: Diagram, depth: int | None = None,
+               limit: int | None = None) -> int:
+    """How many leaves `flatten(proposal, diagram, depth)` would make, counted without
+    building them: per diagram, the sum over its instances, memoised by (diagram, levels
+    left), so the cost is the size of the file, not of the flattening. Iterative (nesting may
+    be a thousand levels deep). A diagram that contains itself (E0240) counts as one box where
+    it recurs, as `flatten` leaves it. Counting stops early once past `limit`."""
+    memo: dict[tuple[str, int | None], int] = {}
+    on_path: set[str] = set()
+    # Frames: (diagram, levels left, next instance index, sum so far).
+    stack: list[list] = [[diagram, depth, 0, 0]]
+    on_path.add(diagram.name)
+    result = 0
+    while stack:
+        frame = stack[-1]
+        d, left, index, total = frame
+        if index == len(d.instances) or (limit is not None and total > limit):
+            stack.pop()
+            on_path.discard(d.name)
+            memo[d.name, left] = total
+            if stack:
+                stack[-1][3] += total
+            result = total
+            continue
+        frame[2] += 1
+        instance = d.instances[index]
+        inner = proposal.diagrams.get(instance.of) if instance.of_diagram else None
+        if inner is None:
+            frame[3] += 0 if instance.of_diagram else 1
+        elif inner.name in on_path or (left is not None and left < 1):
+            frame[3] += 1
+        else:
+            below = None if left is None else left - 1
+            if (inner.name, below) in memo:
+                frame[3] += memo[inner.name, below]
+            else:
+                on_path.add(inner.name)
+                stack.append([inner, below, 0, 0])
+    return result
+
+
+def fitting_depth(proposal: Proposal, diagram: Diagram, limit: int = MAX_LEAVES) -> int:
+    """The largest depth at which `diagram` flattens to at most `limit` leaves (0 at least:
+    the diagram's own boxes, each nested diagram one box)."""
+    depth = 0
+    while leaf_count(proposal, diagram, depth + 1, limit) <= limit and \
+            leaf_count(proposal, diagram, depth + 1) != leaf_count(proposal, diagram, depth):
+        depth += 1
+    return depth
+
+
+def check_size(proposal: Proposal, diagram: Diagram, depth: int | None = None) -> None:
+    """Raise TooLarge when flattening `diagram` to `depth` would pass MAX_LEAVES leaves."""
+    leaves = leaf_count(proposal, diagram, depth, MAX_LEAVES)
+    if leaves > MAX_LEAVES:
+        raise TooLarge(diagram, leaf_count(proposal, diagram, depth), depth,
+                       fitting_depth(proposal, diagram))
+
+
 def flatten(proposal: Proposal, diagram: Diagram, depth: int | None = None) -> Flat:
     """`diagram` with its nested diagrams substituted by their contents, down to `depth`
-    levels (None: all the way; 0: none)."""
+    levels (None: all the way; 0: none). Raises TooLarge, before building anything, when
+    that would make more than MAX_LEAVES leaves."""
+    check_size(proposal, diagram, depth)
     flat = Flat(diagram=diagram)
     hops: dict[_Node, list[_Hop]] = defaultdict(list)
     _place(proposal, flat, hops, depth)

@@ -67,31 +67,36 @@ def _failing(findings: list[Diagnostic]) -> bool:
 
 
 def analyse_all(proposal: Proposal, diagrams: Sequence[str] | None = None,
-                steps: int | None = None) -> FileAnalysis:
+                steps: int | None = None, depth: int | None = None) -> FileAnalysis:
     """Every top diagram of the proposal (or each of `diagrams`, in order, once), analysed as
-    `analyse` does; an `allow` at the top level or in a nested diagram that acknowledged no
+    `analyse` does (to `depth` levels of nesting: below it a nested diagram is one box, read
+    through its interface; structure.TooLarge when a flattening would pass MAX_LEAVES boxes);
+    an `allow` at the top level or in a nested diagram that acknowledged no
     finding of any analysed diagram it speaks about is reported once, as a finding of the file."""
     if steps is not None and steps < 1:
         raise ValueError(f"steps must be at least 1, not {steps}")
+    if depth is not None and depth < 0:
+        raise ValueError(f"depth must be at least 0, not {depth}")
     names = list(dict.fromkeys(diagrams)) if diagrams else [d.name for d in top_diagrams(proposal)]
     for name in names:
         if name not in proposal.diagrams:
             raise ValueError(no_such_diagram(proposal, name))
     used: set[int] = set()
-    analyses = [_analyse(proposal, proposal.diagrams[name], steps, used) for name in names]
+    analyses = [_analyse(proposal, proposal.diagrams[name], steps, used, depth)
+                for name in names]
     systems = [a.system for a in analyses]
     return FileAnalysis(
         analyses=analyses,
-        findings=stale_allows(proposal, systems, used),
+        findings=stale_allows(proposal, systems, used, depth),
         not_judged=not_judged(proposal, systems))
 
 
 def analyse(proposal: Proposal, diagram: str | None = None,
-            steps: int | None = None) -> Analysis | None:
+            steps: int | None = None, depth: int | None = None) -> Analysis | None:
     """Every analysis of one diagram: `diagram`, or the file's only top diagram (a file with
     several top diagrams must name one; `analyse_all` analyses them all). The incentive
     criteria read the diagram unrolled over `steps` (default 3; `steps_needed` says how many
-    its longest loop takes). None when the file has no diagram."""
+    its longest loop takes); `depth` as for `analyse_all`. None when the file has no diagram."""
     if diagram is None:
         tops = top_diagrams(proposal)
         if len(tops) > 1:
@@ -100,15 +105,16 @@ def analyse(proposal: Proposal, diagram: str | None = None,
         if not tops:
             return None
         diagram = tops[0].name
-    report = analyse_all(proposal, [diagram], steps)
+    report = analyse_all(proposal, [diagram], steps, depth)
     (analysis,) = report.analyses
     analysis.findings = sorted(analysis.findings + report.findings, key=sort_key)
     return analysis
 
 
-def _analyse(proposal: Proposal, top: Diagram, steps: int | None, used: set[int]) -> Analysis:
+def _analyse(proposal: Proposal, top: Diagram, steps: int | None, used: set[int],
+             depth: int | None = None) -> Analysis:
     """One diagram's analysis; adds the indices of the allows that acknowledged a finding."""
-    system = build(proposal, top)
+    system = build(proposal, top, depth)
     steps = DEFAULT_STEPS if steps is None else steps
     result = Analysis(system=system, steps=steps, steps_needed=steps_needed(system),
                       unexamined=unexamined(system), not_applicable=not_applicable(system))

@@ -490,9 +490,11 @@ def trace(parents: dict, node) -> list:
 
 # ---------------------------------------------------------------------------- flattening
 
-def build(proposal: Proposal, diagram: Diagram) -> System:
-    """Flatten `diagram` (with its nested diagrams) into a System."""
-    flat = flatten(proposal, diagram)
+def build(proposal: Proposal, diagram: Diagram, depth: int | None = None) -> System:
+    """Flatten `diagram` (with its nested diagrams, down to `depth` levels: below it a nested
+    diagram is one opaque box, read through its interface) into a System. Raises
+    structure.TooLarge when the flattening would be too large."""
+    flat = flatten(proposal, diagram, depth)
     system = System(proposal=proposal, diagram=diagram, modes=list(diagram.modes))
     for leaf in flat.leaves.values():
         instance = leaf.instance

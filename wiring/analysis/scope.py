@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, report, sort_key
 from ..model import Allow, Assertion, Proposal
-from ..structure import Flat, flatten, join, resolve, top_diagrams
+from ..structure import Flat, TooLarge, flatten, join, resolve, top_diagrams
 from .graph import System
 
 
@@ -115,7 +115,8 @@ def _acknowledges(place: Placed, finding: Diagnostic, on_path: set[str]) -> bool
     return not place.within or any(box.startswith(place.within + ".") for box in on_path)
 
 
-def stale_allows(proposal: Proposal, systems: Sequence[System], used: set[int]) -> list[Diagnostic]:
+def stale_allows(proposal: Proposal, systems: Sequence[System], used: set[int],
+                 depth: int | None = None) -> list[Diagnostic]:
     """W0124, once, for each `allow` not written in an analysed diagram (at the top level, or
     in a nested diagram) that acknowledged no finding of any analysed diagram it speaks about.
     One that may speak about a top diagram left out of the run (by `--diagram`) may
@@ -127,11 +128,19 @@ def stale_allows(proposal: Proposal, systems: Sequence[System], used: set[int]) 
         if allow.diagram in analysed or index in used or not allow.code.startswith("S"):
             continue
         where = [s.diagram.name for s in systems if _placed(proposal, s.flat, index, allow)]
-        if not where or any(_placed(proposal, flatten(proposal, d), index, allow)
-                            for d in left_out):
+        if not where or any(_may_place(proposal, d, depth, index, allow) for d in left_out):
             continue
         problems.append(_stale(allow, _listed(where)))
     return problems
+
+
+def _may_place(proposal: Proposal, diagram, depth: int | None, index: int, allow: Allow) -> bool:
+    """Whether `allow` may speak about a top diagram left out of the run; one too large to
+    flatten may (it is not called stale on a guess)."""
+    try:
+        return bool(_placed(proposal, flatten(proposal, diagram, depth), index, allow))
+    except TooLarge:
+        return True
 
 
 def _listed(names: list[str]) -> str:

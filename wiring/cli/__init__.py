@@ -42,7 +42,7 @@ def exit_code(results) -> int:
 def print_results(results, fmt: str, color: str, verdicts=None) -> None:
     """Each file's diagnostics (to stderr in text) and its verdict line (to stdout, or to
     `verdicts`: stderr when stdout carries a command's JSON)."""
-    from ..diagnostics import summary
+    from ..diagnostics import MAX_SHOWN, summary
 
     if fmt == "json":
         payload = [{"file": path, "ok": r.ok,
@@ -53,7 +53,7 @@ def print_results(results, fmt: str, color: str, verdicts=None) -> None:
     use_color = color_wanted(sys.stderr, color)
     for path, result in results:
         if result.diagnostics:
-            print(result.report(color=use_color), file=sys.stderr)
+            print(result.report(color=use_color, limit=MAX_SHOWN), file=sys.stderr)
             print(file=sys.stderr)
         sys.stderr.flush()
         verdict = summary(result.diagnostics)

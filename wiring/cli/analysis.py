@@ -15,6 +15,7 @@ def _analysed(path: str, args):
     so that standard output stays one JSON document."""
     from ..analysis import analyse_all
     from ..api import check_file
+    from ..structure import TooLarge
 
     verdicts = sys.stderr if args.format == "json" else None
     result = check_file(path, root=args.root)
@@ -22,10 +23,27 @@ def _analysed(path: str, args):
         print_results([(path, result)], "text", args.color, verdicts=verdicts)
         return result, None, exit_code([result])
     try:
-        return result, analyse_all(result.proposal, args.diagram, steps=args.steps), None
+        return result, analyse_all(result.proposal, args.diagram, steps=args.steps,
+                                   depth=args.depth), None
+    except TooLarge as exc:
+        result = _too_large(result, exc)
+        print_results([(path, result)], "text", args.color, verdicts=verdicts)
+        return result, None, exits.PROBLEMS
     except ValueError as exc:   # a --diagram the file does not have
         print(f"wiring: {exc}", file=sys.stderr)
         return result, None, exits.USAGE
+
+
+def _too_large(result, exc):
+    """The check's result with E0244 added: the diagram is too large to analyse whole."""
+    from dataclasses import replace
+
+    from ..diagnostics import report
+
+    problem = report("E0244", exc.diagram.span, str(exc), help=exc.help,
+                     label=f"{exc.leaves:,} boxes once flattened" if exc.leaves < 10**15
+                     else None)
+    return replace(result, diagnostics=result.diagnostics + [problem])
 
 
 def _unanalysed(path: str, result) -> dict:
@@ -111,7 +129,7 @@ def _compared(path: str, diagram: str | None, option: str, args):
     (None, exit code) after saying why there is none."""
     from ..analysis import analyse
     from ..api import check_file
-    from ..structure import no_such_diagram, top_diagrams
+    from ..structure import TooLarge, no_such_diagram, top_diagrams
 
     verdicts = sys.stderr if args.format == "json" else None
     result = check_file(path, root=args.root)
@@ -127,7 +145,11 @@ def _compared(path: str, diagram: str | None, option: str, args):
         print(f"wiring: {path} has {len(tops)} top diagrams ({', '.join(tops)}): name the one to "
               f"compare with {option}", file=sys.stderr)
         return None, exits.USAGE
-    analysis = analyse(proposal, diagram)
+    try:
+        analysis = analyse(proposal, diagram)
+    except TooLarge as exc:
+        print_results([(path, _too_large(result, exc))], "text", args.color, verdicts=verdicts)
+        return None, exits.PROBLEMS
     if analysis is None:
         print(f"wiring: {path} has no diagram to compare", file=sys.stderr)
         return None, exits.PROBLEMS
@@ -147,6 +169,17 @@ def _steps(text: str) -> int:
     return steps
 
 
+def _depth(text: str) -> int:
+    """`--depth N`: a whole number of nesting levels, 0 or more."""
+    try:
+        depth = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number") from None
+    if depth < 0:
+        raise argparse.ArgumentTypeError(f"{depth} is below 0")
+    return depth
+
+
 def _analysis_options(p, steps_help: str) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help=FILE_HELP)
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -154,6 +187,10 @@ def _analysis_options(p, steps_help: str) -> None:
                    help="a diagram to analyse; repeat for several (default: every top diagram, "
                    "i.e. every diagram of FILE that no other diagram uses)")
     p.add_argument("--steps", type=_steps, default=None, metavar="K", help=steps_help)
+    p.add_argument("--depth", type=_depth, default=None, metavar="N",
+                   help="expand nested diagrams only N levels deep; below that, each is "
+                   "analysed as one box through its interface, and the report names them "
+                   "(default: all the way, up to 100,000 boxes)")
 
 
 def add_analysis_commands(sub) -> None:

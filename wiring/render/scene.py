@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..model import (Attributes, Component, Diagram, Instance, Port, PortRef, Proposal,
                      Training, UnknownType)
-from ..structure import Flat, active, flatten, join
+from ..structure import Flat, TooLarge, active, flatten, join
 from ..types import names_in, show_type
 from .joined import joined_wires
 from .options import AUTO_DEPTH, RenderError, RenderOptions
@@ -199,7 +199,10 @@ def build_scene(proposal: Proposal, name: str | None, options: RenderOptions) ->
             raise RenderError(f"{proposal.file} has no diagram, so no mode `{options.mode}`")
         return _Builder(proposal, None, options).catalogue()
     diagram = proposal.diagrams[name]
-    flat = flatten(proposal, diagram, AUTO_DEPTH if options.depth is None else options.depth)
+    try:
+        flat = flatten(proposal, diagram, AUTO_DEPTH if options.depth is None else options.depth)
+    except TooLarge as exc:
+        raise RenderError(f"{exc}; {exc.help}") from None
     builder = _Builder(proposal, diagram, options, flat)
     scene = builder.draw()
     if options.mode is not None and not builder.mode_seen:

@@ -1,0 +1,147 @@
+"""Input whose cost explodes stays cheap and ends in a diagnostic (issue 11, items 2 and 3).
+
+Each test runs the command in a subprocess with a timeout, so a regression fails the test
+instead of hanging the suite or exhausting memory.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Seconds; each run takes about one. Short, so that on a version without the limit the
+# exponential flattening is stopped before it takes much memory.
+TIMEOUT = 10
+
+
+def run(*args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "wiring", *args], capture_output=True,
+                          text=True, timeout=timeout, env=env, cwd=ROOT)
+
+
+def branching(depth: int, extra: str = "") -> str:
+    """A diagram nested `depth` levels deep, each level two copies of the one below: a short
+    file whose flattening has 2**depth boxes."""
+    parts = ['proposal "branching"', "type T",
+             "component Leaf : policy, learned {\n  in x : T\n  out y : T\n}",
+             "diagram D0 {\n  in x : T\n  out y : T\n  a = Leaf\n  x -> a.x\n  a.y -> y\n}"]
+    for i in range(1, depth + 1):
+        parts.append(f"diagram D{i} {{\n  in x : T\n  out y : T\n  l = D{i - 1}\n  r = D{i - 1}\n"
+                     f"  x -> l.x\n  l.y -> r.x\n  r.y -> y\n}}")
+    return "\n".join(parts) + "\n" + extra
+
+
+def write(tmp_path, text: str, name: str = "p.wd") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+# ------------------------------------------------------------------- item 2: flattened size
+
+def test_lint_of_exponential_nesting_is_an_error_with_the_count_and_the_depth_that_fits(tmp_path):
+    path = write(tmp_path, branching(18))
+    out = run("lint", path)
+    assert out.returncode == 1, out.stderr
+    assert "error[E0244]" in out.stderr
+    assert "262,144 boxes" in out.stderr
+    assert "--depth 15" in out.stderr          # 2**15 <= 100,000 < 2**16
+    assert "Traceback" not in out.stderr and "internal error" not in out.stderr
+
+
+def test_analyze_json_reports_E0244_and_stdout_stays_one_document(tmp_path):
+    path = write(tmp_path, branching(18))
+    out = run("analyze", path, "--format", "json")
+    assert out.returncode == 1
+    (entry,) = json.loads(out.stdout)
+    assert [d["code"] for d in entry["diagnostics"]] == ["E0244"]
+    assert "--depth" in entry["diagnostics"][0]["help"]
+
+
+def test_check_does_not_flatten_and_passes(tmp_path):
+    # An allow naming a deep box is taken on trust when the diagram is too large to flatten.
+    path = write(tmp_path, branching(18, 'allow S0101 on l.r.l.a because "a deep box"\n'))
+    out = run("check", path)
+    assert out.returncode == 0, out.stderr
+
+
+def test_lint_depth_analyses_nested_diagrams_as_boxes_and_says_which(tmp_path):
+    path = write(tmp_path, branching(18))
+    out = run("lint", path, "--depth", "2")
+    assert out.returncode == 0, out.stderr
+    assert "below --depth, 8 nested diagram instances analysed as one box each" in out.stdout
+    assert "`D15` (l.l.l, l.l.r, l.r.l and 5 more)" in out.stdout
+    out = run("lint", path, "--depth", "1", "--format", "json")
+    (entry,) = json.loads(out.stdout)
+    assert entry["diagrams"][0]["boxes_below_depth"] == ["l.l", "l.r", "r.l", "r.r"]
+
+
+def test_analyze_depth_says_which_diagrams_were_boxes(tmp_path):
+    path = write(tmp_path, branching(18))
+    out = run("analyze", path, "--depth", "0")
+    assert out.returncode == 0, out.stderr
+    assert "note: below --depth, 2 nested diagram instances analysed as one box each" in out.stdout
+
+
+def test_depth_must_be_a_whole_number_from_zero(tmp_path):
+    path = write(tmp_path, branching(2))
+    out = run("lint", path, "--depth", "-1")
+    assert out.returncode == 2 and "-1 is below 0" in out.stderr
+
+
+def test_render_past_the_limit_is_a_message_not_a_crash(tmp_path):
+    path = write(tmp_path, branching(18))
+    out = run("render", path, "--depth", "16", "--format", "dot", "-o", str(tmp_path / "p.dot"))
+    assert out.returncode == 2, out.stderr
+    assert "flattened to depth 16 would have 131,072 boxes" in out.stderr and "--depth 15" in out.stderr
+    assert not (tmp_path / "p.dot").exists()
+
+
+def test_the_limit_is_cheap_to_find_on_thousands_of_levels(tmp_path):
+    # The count is about 10^301 boxes: counted per diagram, never built.
+    path = write(tmp_path, branching(1000))
+    out = run("lint", path)
+    assert out.returncode == 1 and "about 10^301 boxes" in out.stderr
+
+
+# ------------------------------------------------------------------- item 3: many diagnostics
+
+def test_many_duplicates_are_linear_and_text_output_is_capped(tmp_path):
+    # 20,000 duplicates took 31 s: every diagnostic split the whole file again.
+    path = write(tmp_path, "type A\n" * 20000)
+    out = run("check", path)
+    assert out.returncode == 1
+    assert out.stderr.count("error[E0111]") == 200
+    assert "... and 19799 more diagnostics not shown (`--format json` lists them all)" in out.stderr
+    assert "failed (19999 errors)" in out.stdout
+
+
+def test_json_output_stays_complete(tmp_path):
+    path = write(tmp_path, "type A\n" * 300)
+    out = run("check", path, "--format", "json")
+    (entry,) = json.loads(out.stdout)
+    assert len(entry["diagnostics"]) == 299
+
+
+def test_api_report_shows_everything_unless_limited():
+    import wiring
+
+    result = wiring.check_text("type A\n" * 5, "m.wd")
+    assert result.report().count("error[E0111]") == 4
+    capped = result.report(limit=2)
+    assert capped.count("error[E0111]") == 2 and capped.endswith("... and 2 more diagnostics "
+                                                                 "not shown (`--format json` "
+                                                                 "lists them all)")
+
+
+def test_the_count_is_what_flattening_makes_at_every_depth():
+    import wiring
+    from wiring.structure import default_diagram, flatten, leaf_count
+
+    proposal = wiring.loads(branching(5), "m.wd")
+    top = default_diagram(proposal)
+    for depth in (None, 0, 1, 2, 3, 4, 5, 6):
+        assert leaf_count(proposal, top, depth) == len(flatten(proposal, top, depth).leaves)
