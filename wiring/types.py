@@ -339,7 +339,7 @@ class Decider:
     def _bounded_sympy(self, expr: Expr):
         """`to_sympy(expr)`, or _TooBig when sympy's work on it could be unbounded."""
         polynomial_size(expr)
-        return self.to_sympy(expr)
+        return self._to_sympy(expr)
 
     def _sympy_sign(self, a: Expr, b: Expr, strict: bool) -> bool | None:
         sp = _sympy()
@@ -400,7 +400,17 @@ class Decider:
         return sp.Symbol(name, **assumptions)
 
     def to_sympy(self, expr: Expr):
-        """The sympy expression of a model expression, built from its tree (never from text)."""
+        """The sympy expression of a model expression, built from its tree (never from text).
+        One past the bounds on work (`2^64^64`, `((k+1)^64)^64`) is an opaque real symbol
+        named by its text: sympy would compute it exactly, or expand it, for ever; as a symbol
+        it stays undecided, and the analyses that substitute values in it leave it so."""
+        try:
+            polynomial_size(expr)
+        except _TooBig:
+            return _sympy().Symbol(f"({show_expr(expr)})", real=True)
+        return self._to_sympy(expr)
+
+    def _to_sympy(self, expr: Expr):
         sp = _sympy()
         if isinstance(expr, Num):
             return sp.Rational(Fraction(expr.value).numerator, Fraction(expr.value).denominator)
@@ -411,14 +421,14 @@ class Decider:
                 self._sympy_cache[expr.name] = self._symbol(expr.name)
             return self._sympy_cache[expr.name]
         if isinstance(expr, Neg):
-            return -self.to_sympy(expr.arg)
+            return -self._to_sympy(expr.arg)
         if isinstance(expr, Chain):
-            value = self.to_sympy(expr.first)
+            value = self._to_sympy(expr.first)
             for link in expr.rest:
-                value = _fold(link.op, value, self.to_sympy(link.arg))
+                value = _fold(link.op, value, self._to_sympy(link.arg))
             return value
         if isinstance(expr, Binary):
-            left, right = self.to_sympy(expr.left), self.to_sympy(expr.right)
+            left, right = self._to_sympy(expr.left), self._to_sympy(expr.right)
             return {"+": lambda: left + right, "-": lambda: left - right,
                     "*": lambda: left * right, "/": lambda: left / right,
                     "^": lambda: left ** right}[expr.op]()
@@ -426,8 +436,8 @@ class Decider:
             function = {"log": sp.log, "exp": sp.exp, "sqrt": sp.sqrt, "abs": sp.Abs,
                         "min": sp.Min, "max": sp.Max}.get(expr.function)
             if function is not None:
-                return function(*(self.to_sympy(a) for a in expr.args))
-            return sp.Function(expr.function)(*(self.to_sympy(a) for a in expr.args))
+                return function(*(self._to_sympy(a) for a in expr.args))
+            return sp.Function(expr.function)(*(self._to_sympy(a) for a in expr.args))
         assert isinstance(expr, PortRef)
         return sp.Symbol(f"{expr.instance}.{expr.port}" if expr.instance else expr.port, real=True)
 
