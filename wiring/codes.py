@@ -356,7 +356,7 @@ diagram D {
         "declare the bounds (`param n : Nat >= 1`) or make the expressions identical. It also "
         "gives up, rather than run for ever, on work past its bounds, and says which: a "
         "constant of 1e300 or more (`9^9^9`), an exponent beyond 64, an expansion of more "
-        "than 400 terms (`(a+b+c+d)^60`), or half a second of algebra on one relation.",
+        "than 200 terms (`(a+b+c+d)^60`), or half a second of algebra on one relation.",
         """param n : Real
 param m : Real
 type Transcript[i]

@@ -115,12 +115,13 @@ class _TooBig(_Symbolic):
 
 
 # Bounds on the work of one comparison (issue 11). Constants stay within the floats the
-# analyses use (2**1000 is about 1e301); sympy gets only polynomials it expands in
-# milliseconds; and each relation has a wall-clock budget between sympy's steps.
+# analyses use (2**1000 is about 1e301); sympy gets only polynomials it expands in a
+# fraction of a second; and each relation has a budget of CPU time (less dependent on the
+# machine's load than wall-clock time), checked between sympy's steps.
 MAX_MAGNITUDE_BITS = 1000
 MAX_WORK_BITS = 100_000
 MAX_DEGREE = 64
-MAX_TERMS = 400
+MAX_TERMS = 200
 BUDGET_SECONDS = 0.5
 
 
@@ -205,28 +206,29 @@ def evaluate(expr: Expr, params: dict[str, Param]) -> Fraction | None:
         return None
 
 
-def polynomial_size(expr: Expr) -> tuple[int, int]:
+def polynomial_size(expr: Expr, name_terms: int = 1) -> tuple[int, int]:
     """(degree, number of terms) bounding the expansion of `expr`, computed from the tree
     before sympy sees it; _TooBig past MAX_DEGREE or MAX_TERMS, or for a constant part too
     large to compute. `(a+b+c+d)^60` expands to 39,711 terms and `((k+1)^64)^64` has degree
-    4,096: sympy would take minutes or hours on either."""
+    4,096: sympy would take minutes or hours on either. A parameter counts as `name_terms`
+    terms: the Decider rewrites a bounded one as `bound + s`, which widens every expansion."""
     if isinstance(expr, (Num, Infinity)):
         return 0, 1
     if isinstance(expr, (Name, PortRef)):
-        return 1, 1
+        return 1, name_terms
     if isinstance(expr, Neg):
-        return polynomial_size(expr.arg)
+        return polynomial_size(expr.arg, name_terms)
     if isinstance(expr, Call):
         for arg in expr.args:
-            polynomial_size(arg)
+            polynomial_size(arg, name_terms)
         return 1, 1  # sympy keeps a function application whole
     if isinstance(expr, Chain):
-        size = polynomial_size(expr.first)
+        size = polynomial_size(expr.first, name_terms)
         for link in expr.rest:
-            size = _combine(link.op, size, polynomial_size(link.arg))
+            size = _combine(link.op, size, polynomial_size(link.arg, name_terms))
         return size
     assert isinstance(expr, Binary)
-    left, right = polynomial_size(expr.left), polynomial_size(expr.right)
+    left, right = polynomial_size(expr.left, name_terms), polynomial_size(expr.right, name_terms)
     if expr.op != "^":
         return _combine(expr.op, left, right)
     if left[0] == 0 and right[0] == 0:
@@ -328,23 +330,28 @@ class Decider:
     # sympy ----------------------------------------------------------------------------------
     def _sympy_equal(self, a: Expr, b: Expr) -> bool | None:
         sp = _sympy()
-        diff = sp.simplify(self._bounded_sympy(b) - self._bounded_sympy(a))
+        diff = sp.expand(self._bounded_difference(a, b))
+        if diff != 0 and not diff.is_polynomial():
+            # simplify is slow, and needed only past polynomials (log, sqrt, division): a
+            # polynomial that expands to something other than 0 is not identically 0.
+            diff = sp.simplify(diff)
         if diff == 0:
             return True
-        for substituted in self._substitutions(diff, time.monotonic() + BUDGET_SECONDS):
+        for substituted in self._substitutions(diff, time.process_time() + BUDGET_SECONDS):
             if substituted.is_zero is False:
                 return False
         return None
 
-    def _bounded_sympy(self, expr: Expr):
-        """`to_sympy(expr)`, or _TooBig when sympy's work on it could be unbounded."""
-        polynomial_size(expr)
-        return self._to_sympy(expr)
+    def _bounded_difference(self, a: Expr, b: Expr):
+        """b - a in sympy, or _TooBig when sympy's work on it, after the substitutions of
+        the parameters' bounds, could be more than a fraction of a second."""
+        _combine("-", polynomial_size(a, name_terms=2), polynomial_size(b, name_terms=2))
+        return self._to_sympy(b) - self._to_sympy(a)
 
     def _sympy_sign(self, a: Expr, b: Expr, strict: bool) -> bool | None:
         sp = _sympy()
-        diff = sp.expand(self._bounded_sympy(b) - self._bounded_sympy(a))
-        for substituted in self._substitutions(diff, time.monotonic() + BUDGET_SECONDS):
+        diff = sp.expand(self._bounded_difference(a, b))
+        for substituted in self._substitutions(diff, time.process_time() + BUDGET_SECONDS):
             verdict = substituted.is_positive if strict else substituted.is_nonnegative
             if verdict is not None:
                 if verdict:
@@ -363,8 +370,8 @@ class Decider:
         sp = _sympy()
         yield sp.expand(diff)
         for side in ("lower", "upper"):
-            if time.monotonic() > deadline:
-                raise _TooBig(f"the comparison took more than its {BUDGET_SECONDS} s budget")
+            if time.process_time() > deadline:
+                raise _TooBig(f"a comparison longer than its {BUDGET_SECONDS} s budget")
             mapping = {}
             for symbol in sorted(diff.free_symbols, key=lambda s: s.name):
                 param = self.params.get(symbol.name)
