@@ -74,7 +74,8 @@ CODES: dict[str, Code] = {
     "E0002": Code(
         "unexpected character",
         "A character that no token of the language starts with, such as `'` or `$`. Strings use "
-        "double quotes; comments start with `#`.",
+        "double quotes; comments start with `#`. A lone surrogate (`\\ud800`, which only a "
+        "string handed to the API can hold) is not a character anywhere, even in a string.",
         "proposal 'RLHF'\n",
         label="not allowed here"),
     "E0003": Code(
@@ -259,10 +260,11 @@ CODES: dict[str, Code] = {
               "types inferred")),
     "E0120": Code(
         "number out of range",
-        "A numeric literal with an exponent beyond 400 (`1e999999999`). Numbers are exact; "
-        "write such quantities in other units or as parameters.",
-        "param big : Real = 1e999999999\n",
-        label="exponent beyond +/-{limit}",
+        "A numeric literal of 1e300 or more (`1e400`), nonzero but below 1e-300, or written "
+        "with more than 400 digits. Numbers are exact, but the analyses compute with floating "
+        "point, which ends near 1e308; write such quantities in other units.",
+        "param big : Real = 1e400\n",
+        label="1e300 or more",
         help="write the quantity in other units, or as a parameter"),
     "E0121": Code(
         "bad acknowledgement",
@@ -351,7 +353,10 @@ diagram D {
         "cannot prove a type relation",
         "Sympy could neither prove nor refute an index equality or an interval containment, "
         "usually because a parameter's bounds are not declared. The checker does not guess: "
-        "declare the bounds (`param n : Nat >= 1`) or make the expressions identical.",
+        "declare the bounds (`param n : Nat >= 1`) or make the expressions identical. It also "
+        "gives up, rather than run for ever, on work past its bounds, and says which: a "
+        "constant of 1e300 or more (`9^9^9`), an exponent beyond 64, an expansion of more "
+        "than 200 terms (`(a+b+c+d)^60`), or half a second of algebra on one relation.",
         """param n : Real
 param m : Real
 type Transcript[i]
@@ -369,7 +374,8 @@ diagram D {
 """,
         label="cannot be proved",
         help=("state the parameters' bounds (`param n : Nat >= 1`) so the comparison can be "
-              "proved, or make the expressions identical")),
+              "proved, or make the expressions identical (or simpler, where the checker gave "
+              "up)")),
     "E0207": Code(
         "cannot infer a port's type",
         "A diagram's outer port was written without a type, and its wires do not determine "

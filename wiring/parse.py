@@ -29,6 +29,7 @@ TOP_LEVEL = ("proposal", "cites", "note", "import", "kind", "type", "record", "e
              "param", "optimiser", "component", "diagram", "allow", "assert")
 _ITEM_START = re.compile(r"^(?:%s)\b" % "|".join(TOP_LEVEL), re.M)
 _ITEM_NAME = re.compile(r"^\w+\s+([A-Za-z_]\w*)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _grammar_text() -> str:
@@ -289,7 +290,11 @@ def parse(path: str, text: str) -> ParsedFile:
                                          label=""))
         return result
     working = text
-    document = syntax.Document(path, text)
+    if _SURROGATE.search(text):
+        working = _without_surrogates(result, text)
+        if not working.strip():
+            return result
+    document = syntax.Document(path, result.text)
     for _ in range(MAX_SYNTAX_ERRORS):
         try:
             result.syntax = _nodes(working, document)
@@ -297,19 +302,43 @@ def parse(path: str, text: str) -> ParsedFile:
         except (UnexpectedInput, _NestingTooDeep) as exc:
             diagnostic, line = _syntax_diagnostic(path, working, exc)
             result.diagnostics.append(diagnostic)
-            starts = [m.start() for m in _ITEM_START.finditer(working)]
-            offset = _offset_of_line(working, line)
-            before = [s for s in starts if s <= offset]
-            after = [s for s in starts if s > offset]
-            start = before[-1] if before else 0
-            end = after[0] if after else len(working)
-            name = _ITEM_NAME.match(working[start:end])
-            if name:
-                result.damaged.add(name.group(1))
-            working = _blank(working, start, end)
+            working = _drop_item(result, working, line)
             if not working.strip():
                 return result
     return result
+
+
+def _drop_item(result: ParsedFile, working: str, line: int) -> str:
+    """`working` with the top-level item holding `line` blanked out (its name is damaged), so
+    that parsing resumes after a syntax error and reports the next one."""
+    starts = [m.start() for m in _ITEM_START.finditer(working)]
+    offset = _offset_of_line(working, line)
+    before = [s for s in starts if s <= offset]
+    after = [s for s in starts if s > offset]
+    start = before[-1] if before else 0
+    end = after[0] if after else len(working)
+    name = _ITEM_NAME.match(working[start:end])
+    if name:
+        result.damaged.add(name.group(1))
+    return _blank(working, start, end)
+
+
+def _without_surrogates(result: ParsedFile, text: str) -> str:
+    """E0002 for each lone surrogate (only a str handed to the API can hold one: files are
+    decoded strictly), and the text with each item holding one blanked out. Both lexers then
+    see the same surrogate-free text, and nothing downstream (a path, JSON, the terminal) gets
+    a string it cannot encode; the kept text shows U+FFFD in its place."""
+    working = result.text = _SURROGATE.sub("\ufffd", text)
+    for found in list(_SURROGATE.finditer(text))[:MAX_SYNTAX_ERRORS]:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - text.rfind("\n", 0, found.start())
+        result.diagnostics.append(report(
+            "E0002", _span_at(result.path, line, column),
+            f"unexpected character `\\u{ord(found.group()):04x}`: a lone surrogate is not a "
+            "character", label="not a character",
+            help="remove it; text must be valid Unicode (a surrogate comes only in a pair)"))
+        working = _drop_item(result, working, line)
+    return working
 
 
 def _nodes(text: str, document: syntax.Document) -> syntax.File:

@@ -9,6 +9,8 @@ is ever parsed or evaluated.
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterator
@@ -107,6 +109,22 @@ class _Symbolic(Exception):
     """Raised when an expression needs sympy (it names a parameter or is not plain arithmetic)."""
 
 
+class _TooBig(_Symbolic):
+    """Raised when deciding would take unbounded work: a number or a polynomial too large. The
+    argument says which, for the E0206 that follows: the checker gives up rather than hang."""
+
+
+# Bounds on the work of one comparison (issue 11). Constants stay within the floats the
+# analyses use (2**1000 is about 1e301); sympy gets only polynomials it expands in a
+# fraction of a second; and each relation has a budget of CPU time (less dependent on the
+# machine's load than wall-clock time), checked between sympy's steps.
+MAX_MAGNITUDE_BITS = 1000
+MAX_WORK_BITS = 100_000
+MAX_DEGREE = 64
+MAX_TERMS = 200
+BUDGET_SECONDS = 0.5
+
+
 def _fold(op: str, left, right):
     if op == "+":
         return left + right
@@ -126,25 +144,41 @@ def _constant(expr: Expr) -> Fraction:
             arg = _constant(link.arg)
             if link.op == "/" and arg == 0:
                 raise _Symbolic
-            value = _fold(link.op, value, arg)
+            value = _bounded(_fold(link.op, value, arg))
         return value
     if isinstance(expr, Neg):
         return -_constant(expr.arg)
     if isinstance(expr, Binary):
         left, right = _constant(expr.left), _constant(expr.right)
-        if expr.op == "+":
-            return left + right
-        if expr.op == "-":
-            return left - right
-        if expr.op == "*":
-            return left * right
+        if expr.op in "+-*":
+            return _bounded(_fold(expr.op, left, right))
         if expr.op == "/":
             if right == 0:
                 raise _Symbolic
-            return left / right
-        if right.denominator == 1 and abs(right) <= 64 and (left != 0 or right >= 0):
-            return left ** int(right)
+            return _bounded(left / right)
+        if expr.op == "^":
+            return _power(left, right)
     raise _Symbolic
+
+
+def _power(left: Fraction, right: Fraction) -> Fraction:
+    """left ** right when it is rational and of bounded size. The size is estimated before
+    computing: `9^9^9` has 370 million digits and would never finish."""
+    if right.denominator != 1 or (left == 0 and right < 0):
+        raise _Symbolic
+    if abs(left) == 1 or left == 0:
+        return left ** (int(right) % 2 if left else int(right))  # no size to bound
+    size = max(abs(left.numerator).bit_length(), left.denominator.bit_length())
+    if size * abs(right) > MAX_WORK_BITS:
+        raise _TooBig(f"{'a power' if right > 0 else 'a fraction'} too large to compute")
+    return _bounded(left ** int(right))
+
+
+def _bounded(value: Fraction) -> Fraction:
+    """`value`, unless it is beyond the range the analyses can take as a float."""
+    if abs(value.numerator).bit_length() - value.denominator.bit_length() > MAX_MAGNITUDE_BITS:
+        raise _TooBig("a number beyond 1e300")
+    return value
 
 
 def evaluate(expr: Expr, params: dict[str, Param]) -> Fraction | None:
@@ -172,6 +206,69 @@ def evaluate(expr: Expr, params: dict[str, Param]) -> Fraction | None:
         return None
 
 
+def polynomial_size(expr: Expr, name_terms: int = 1) -> tuple[int, int]:
+    """(degree, number of terms) bounding the expansion of `expr`, computed from the tree
+    before sympy sees it; _TooBig past MAX_DEGREE or MAX_TERMS, or for a constant part too
+    large to compute. `(a+b+c+d)^60` expands to 39,711 terms and `((k+1)^64)^64` has degree
+    4,096: sympy would take minutes or hours on either. A parameter counts as `name_terms`
+    terms: the Decider rewrites a bounded one as `bound + s`, which widens every expansion."""
+    if isinstance(expr, (Num, Infinity)):
+        return 0, 1
+    if isinstance(expr, (Name, PortRef)):
+        return 1, name_terms
+    if isinstance(expr, Neg):
+        return polynomial_size(expr.arg, name_terms)
+    if isinstance(expr, Call):
+        for arg in expr.args:
+            polynomial_size(arg, name_terms)
+        return 1, 1  # sympy keeps a function application whole
+    if isinstance(expr, Chain):
+        size = polynomial_size(expr.first, name_terms)
+        for link in expr.rest:
+            size = _combine(link.op, size, polynomial_size(link.arg, name_terms))
+        return size
+    assert isinstance(expr, Binary)
+    left, right = polynomial_size(expr.left, name_terms), polynomial_size(expr.right, name_terms)
+    if expr.op != "^":
+        return _combine(expr.op, left, right)
+    if left[0] == 0 and right[0] == 0:
+        _constant_or_none(expr)  # a constant power: _TooBig when it is too large to compute
+        return 0, 1
+    exponent = _constant_or_none(expr.right)
+    if exponent is None:
+        return 1, 1  # a symbolic exponent: sympy does not expand `x^n`
+    if abs(exponent) > MAX_DEGREE:
+        raise _TooBig(f"an exponent beyond {MAX_DEGREE}")
+    if exponent.denominator != 1 or exponent < 0:
+        return 1, 1
+    power = int(exponent)
+    return _limited(left[0] * power, math.comb(power + left[1] - 1, left[1] - 1))
+
+
+def _constant_or_none(expr: Expr) -> Fraction | None:
+    """The exact value of a constant expression; None when it is not one; _TooBig passes."""
+    try:
+        return _constant(expr)
+    except _TooBig:
+        raise
+    except _Symbolic:
+        return None
+
+
+def _combine(op: str, left: tuple[int, int], right: tuple[int, int]) -> tuple[int, int]:
+    if op in "+-":
+        return _limited(max(left[0], right[0]), left[1] + right[1])
+    return _limited(left[0] + right[0], left[1] * right[1])  # * and / (a denominator)
+
+
+def _limited(degree: int, terms: int) -> tuple[int, int]:
+    if degree > MAX_DEGREE:
+        raise _TooBig(f"a polynomial of degree beyond {MAX_DEGREE}")
+    if terms > MAX_TERMS:
+        raise _TooBig(f"an expansion of more than {MAX_TERMS} terms")
+    return degree, terms
+
+
 class Decider:
     """Decides comparisons between expressions under the declared parameters' assumptions.
 
@@ -181,6 +278,8 @@ class Decider:
     def __init__(self, params: dict[str, Param]):
         self.params = params
         self._sympy_cache: dict[str, object] = {}
+        # Why the last question was left undecided by a bound on work, for its E0206.
+        self.gave_up: str | None = None
 
     # The public questions -------------------------------------------------------------------
     def le(self, a: Expr | None, b: Expr | None, *, a_is_lower: bool, b_is_lower: bool,
@@ -194,35 +293,65 @@ class Decider:
             if a_inf == 1 or b_inf == -1:
                 return False
         assert a is not None and b is not None
+        self.gave_up = None
         if not strict and show_expr(a) == show_expr(b):
             return True  # the same expression: no algebra needed
         try:
             diff = _constant(b) - _constant(a)
             return diff > 0 if strict else diff >= 0
+        except _TooBig as exc:
+            self.gave_up = str(exc)
+            return None
         except _Symbolic:
+            pass
+        try:
             return self._sympy_sign(a, b, strict)
+        except _TooBig as exc:
+            self.gave_up = str(exc)
+            return None
 
     def equal(self, a: Expr, b: Expr) -> bool | None:
+        self.gave_up = None
         if show_expr(a) == show_expr(b):
             return True  # written the same way: equal without asking sympy
         try:
             return _constant(a) == _constant(b)
+        except _TooBig as exc:
+            self.gave_up = str(exc)
+            return None
         except _Symbolic:
             pass
+        try:
+            return self._sympy_equal(a, b)
+        except _TooBig as exc:
+            self.gave_up = str(exc)
+            return None
+
+    # sympy ----------------------------------------------------------------------------------
+    def _sympy_equal(self, a: Expr, b: Expr) -> bool | None:
         sp = _sympy()
-        diff = sp.simplify(self.to_sympy(b) - self.to_sympy(a))
+        diff = sp.expand(self._bounded_difference(a, b))
+        if diff != 0 and not diff.is_polynomial():
+            # simplify is slow, and needed only past polynomials (log, sqrt, division): a
+            # polynomial that expands to something other than 0 is not identically 0.
+            diff = sp.simplify(diff)
         if diff == 0:
             return True
-        for substituted in self._substitutions(diff):
+        for substituted in self._substitutions(diff, time.process_time() + BUDGET_SECONDS):
             if substituted.is_zero is False:
                 return False
         return None
 
-    # sympy ----------------------------------------------------------------------------------
+    def _bounded_difference(self, a: Expr, b: Expr):
+        """b - a in sympy, or _TooBig when sympy's work on it, after the substitutions of
+        the parameters' bounds, could be more than a fraction of a second."""
+        _combine("-", polynomial_size(a, name_terms=2), polynomial_size(b, name_terms=2))
+        return self._to_sympy(b) - self._to_sympy(a)
+
     def _sympy_sign(self, a: Expr, b: Expr, strict: bool) -> bool | None:
         sp = _sympy()
-        diff = sp.expand(self.to_sympy(b) - self.to_sympy(a))
-        for substituted in self._substitutions(diff):
+        diff = sp.expand(self._bounded_difference(a, b))
+        for substituted in self._substitutions(diff, time.process_time() + BUDGET_SECONDS):
             verdict = substituted.is_positive if strict else substituted.is_nonnegative
             if verdict is not None:
                 if verdict:
@@ -234,18 +363,22 @@ class Decider:
                     return False
         return None
 
-    def _substitutions(self, diff):
+    def _substitutions(self, diff, deadline: float):
         """`diff` with each bounded parameter p rewritten as lower + s or upper - s, s >= 0:
-        sympy then sees the bound as a sign assumption it can use."""
+        sympy then sees the bound as a sign assumption it can use. Past `deadline` it raises
+        _TooBig between steps: the relation's time budget."""
         sp = _sympy()
         yield sp.expand(diff)
         for side in ("lower", "upper"):
+            if time.process_time() > deadline:
+                raise _TooBig(f"a comparison longer than its {BUDGET_SECONDS} s budget")
             mapping = {}
-            for symbol in diff.free_symbols:
+            for symbol in sorted(diff.free_symbols, key=lambda s: s.name):
                 param = self.params.get(symbol.name)
                 bound = getattr(param.type, side) if param else None
                 if bound is None or isinstance(bound, Infinity):
                     continue
+                polynomial_size(bound)
                 shift = sp.Symbol(f"_{symbol.name}_{side}", nonnegative=True,
                                   integer=param.type.base == "Int" or None)
                 bound_value = self.to_sympy(bound)
@@ -274,7 +407,17 @@ class Decider:
         return sp.Symbol(name, **assumptions)
 
     def to_sympy(self, expr: Expr):
-        """The sympy expression of a model expression, built from its tree (never from text)."""
+        """The sympy expression of a model expression, built from its tree (never from text).
+        One past the bounds on work (`2^64^64`, `((k+1)^64)^64`) is an opaque real symbol
+        named by its text: sympy would compute it exactly, or expand it, for ever; as a symbol
+        it stays undecided, and the analyses that substitute values in it leave it so."""
+        try:
+            polynomial_size(expr)
+        except _TooBig:
+            return _sympy().Symbol(f"({show_expr(expr)})", real=True)
+        return self._to_sympy(expr)
+
+    def _to_sympy(self, expr: Expr):
         sp = _sympy()
         if isinstance(expr, Num):
             return sp.Rational(Fraction(expr.value).numerator, Fraction(expr.value).denominator)
@@ -285,14 +428,14 @@ class Decider:
                 self._sympy_cache[expr.name] = self._symbol(expr.name)
             return self._sympy_cache[expr.name]
         if isinstance(expr, Neg):
-            return -self.to_sympy(expr.arg)
+            return -self._to_sympy(expr.arg)
         if isinstance(expr, Chain):
-            value = self.to_sympy(expr.first)
+            value = self._to_sympy(expr.first)
             for link in expr.rest:
-                value = _fold(link.op, value, self.to_sympy(link.arg))
+                value = _fold(link.op, value, self._to_sympy(link.arg))
             return value
         if isinstance(expr, Binary):
-            left, right = self.to_sympy(expr.left), self.to_sympy(expr.right)
+            left, right = self._to_sympy(expr.left), self._to_sympy(expr.right)
             return {"+": lambda: left + right, "-": lambda: left - right,
                     "*": lambda: left * right, "/": lambda: left / right,
                     "^": lambda: left ** right}[expr.op]()
@@ -300,8 +443,8 @@ class Decider:
             function = {"log": sp.log, "exp": sp.exp, "sqrt": sp.sqrt, "abs": sp.Abs,
                         "min": sp.Min, "max": sp.Max}.get(expr.function)
             if function is not None:
-                return function(*(self.to_sympy(a) for a in expr.args))
-            return sp.Function(expr.function)(*(self.to_sympy(a) for a in expr.args))
+                return function(*(self._to_sympy(a) for a in expr.args))
+            return sp.Function(expr.function)(*(self._to_sympy(a) for a in expr.args))
         assert isinstance(expr, PortRef)
         return sp.Symbol(f"{expr.instance}.{expr.port}" if expr.instance else expr.port, real=True)
 
@@ -357,7 +500,7 @@ def subtype(src: Type, dst: Type, decide: Decider) -> Mismatch | None:
             verdict = decide.equal(a, b)
             if verdict is None:
                 return Mismatch("E0206", f"cannot prove index {position} equal: "
-                                f"{show_expr(a)} = {show_expr(b)}")
+                                f"{show_expr(a)} = {show_expr(b)}{_given_up(decide)}")
             if not verdict:
                 return Mismatch("E0205", f"index {position} differs: "
                                 f"{show_expr(a)} is not {show_expr(b)}")
@@ -372,7 +515,7 @@ def subtype(src: Type, dst: Type, decide: Decider) -> Mismatch | None:
         verdict = decide.equal(src.size, dst.size)
         if verdict is None:
             return Mismatch("E0206", f"cannot prove sizes equal: {show_expr(src.size)} = "
-                            f"{show_expr(dst.size)}")
+                            f"{show_expr(dst.size)}{_given_up(decide)}")
         if not verdict:
             return Mismatch("E0205", f"sizes differ: {show_expr(src.size)} is not "
                             f"{show_expr(dst.size)}")
@@ -392,7 +535,12 @@ def _interval_within(src: NumType, dst: NumType, decide: Decider) -> Mismatch | 
     inner, outer = show_interval(src), show_interval(dst)
     if lower is False or upper is False:
         return Mismatch("E0204", f"{inner} is not contained in {outer}")
-    return Mismatch("E0206", f"cannot prove {inner} is contained in {outer}")
+    return Mismatch("E0206", f"cannot prove {inner} is contained in {outer}{_given_up(decide)}")
+
+
+def _given_up(decide: Decider) -> str:
+    """Why the checker stopped trying, when a bound on its work stopped it."""
+    return f" (the checker gave up on {decide.gave_up})" if decide.gave_up else ""
 
 
 def interval_nonempty(t: NumType, decide: Decider) -> bool | None:

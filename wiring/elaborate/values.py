@@ -13,7 +13,11 @@ from ..syntax import bare
 from ..types import interval_nonempty, show_interval
 from .base import Declaration, ElaboratorBase
 
-MAX_EXPONENT = 400  # exact arithmetic on 10**400 is instant; on 10**999999999 it never ends
+# A literal is exact, but the analyses compute with floats: a magnitude past 1e300 would
+# overflow them (`miss = 1e400`), and past a few thousand digits Python refuses to convert the
+# text at all. 1e300 leaves floats room for a few products.
+MAX_MAGNITUDE = 300   # |value| < 10**300, and 0 or |value| >= 10**-300
+MAX_DIGITS = 400      # digits written in a literal
 _BUILTIN_ARITY = {"Real": (0, 0), "Int": (0, 0), "Nat": (0, 0), "Bool": (0, 0), "Prob": (0, 0),
                   "Text": (0, 0), "List": (1, 2), "Set": (1, 1), "Dist": (1, 1)}
 _LEVELS = {"+": "+-", "-": "+-", "*": "*/", "/": "*/"}  # operators of one precedence level
@@ -58,10 +62,11 @@ class Values(ElaboratorBase):
 
     def _number(self, node: syntax.Number) -> Num | None:
         text = node.text
-        exponent = re.search(r"[eE]([+-]?\d+)$", text)
-        if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
-            self.report(report("E0120", node.span, f"the number `{text}` is out of range",
-                              limit=MAX_EXPONENT))
+        why = out_of_range(text)
+        if why is not None:
+            shown = text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
+            self.report(report("E0120", node.span, f"the number `{shown}` is out of range",
+                               label=why))
             return None
         return Num(value=_normal_number(text), span=node.span)
 
@@ -117,8 +122,18 @@ class Values(ElaboratorBase):
             return UnknownType()
         if isinstance(refined.lower, Infinity):
             refined = refined.model_copy(update={"lower": None})
-        if interval_nonempty(refined, self.decider()) is False:
+        nonempty = interval_nonempty(refined, self.decider())
+        if nonempty is False:
             self.report(report("E0115", node.span, f"the interval {show_interval(refined)} is empty"))
+            return UnknownType()
+        if nonempty is None and self.decider().gave_up:
+            # A bound the checker cannot compute with (`9^9^9`): every later comparison with
+            # it would be undecided too, so say so once, here.
+            self.report(report("E0206", node.span, "cannot prove the interval "
+                               f"{show_interval(refined)} is not empty",
+                               label=f"the checker gave up on {self.decider().gave_up}",
+                               help="write the bound as a number below 1e300, or leave the "
+                               "interval open (`Real >= 0`)"))
             return UnknownType()
         return refined
 
@@ -267,6 +282,31 @@ class Values(ElaboratorBase):
                               help="declare an indexed family without `=`: `type Name[i]`"))
         return TypeDecl(name=decl.name, form="alias", target=self.type_of(node.definition),
                         written=node.definition.text, span=decl.span)
+
+
+def out_of_range(text: str) -> str | None:
+    """Why a numeric literal is out of range, or None. Read from its digits, never converted
+    first: converting is what fails (or never ends) for the ones this refuses."""
+    found = re.fullmatch(r"(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?", text)
+    assert found is not None, text
+    whole, fraction, exponent = found.group(1), found.group(2) or "", found.group(3) or "0"
+    if len(whole) + len(fraction) > MAX_DIGITS:
+        return f"{len(whole) + len(fraction)} digits, more than {MAX_DIGITS}"
+    if len(exponent.lstrip("+-")) > 6:
+        return f"beyond 1e{MAX_MAGNITUDE}" if not exponent.startswith("-") else \
+            f"not zero, but below 1e-{MAX_MAGNITUDE}"
+    if not (whole + fraction).strip("0"):
+        return None  # zero, whatever its exponent
+    if whole.strip("0"):
+        lead = len(whole.lstrip("0")) - 1
+    else:
+        lead = -(len(fraction) - len(fraction.lstrip("0"))) - 1
+    power = lead + int(exponent)
+    if power >= MAX_MAGNITUDE:
+        return f"1e{MAX_MAGNITUDE} or more"
+    if power < -MAX_MAGNITUDE:
+        return f"not zero, but below 1e-{MAX_MAGNITUDE}"
+    return None
 
 
 def _normal_number(text: str) -> str:
