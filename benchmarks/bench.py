@@ -8,7 +8,7 @@ Run from the repository root:
     .venv/bin/python benchmarks/bench.py --profile tree:10000   # cProfile one case, then exit
     .venv/bin/python benchmarks/bench.py --against /tmp/base    # start-up here vs another tree
 
-`--against TREE` compares `python -m wiring.cli check examples/rlhf.wd` run from this tree and
+`--against TREE` compares start-up (`check examples/rlhf.wd`, `--help`, `render --format dot`) from this tree and
 from TREE (a checkout of another commit, e.g. `git worktree add /tmp/base main`), in one run with
 the two interleaved, so that both see the same machine load; it prints both medians and their
 ratio, then exits.
@@ -105,24 +105,39 @@ def time_process(argv: list[str], reps: int, expect_rc: int = 0,
     return times, cpu
 
 
+# The commands whose start-up `--against` compares (docs/performance.md, items 15-17 of issue 11).
+STARTUP_COMMANDS = {
+    "check rlhf.wd": ["check", "examples/rlhf.wd"],
+    "--help": ["--help"],
+    "render --format dot rlhf.wd": ["render", "--format", "dot", "-o", "-", "examples/rlhf.wd"],
+}
+
+
 def startup_against(other: Path, reps: int) -> int:
-    """Median wall time of `check examples/rlhf.wd` from this tree and from `other`, runs
+    """Median wall and CPU time of each start-up command from this tree and from `other`, runs
     interleaved (the machine is shared and noisy: both sides see the same load)."""
     trees = {"this tree": REPO, str(other): other.resolve()}
-    argv = [str(PYTHON), "-m", "wiring.cli", "check", "examples/rlhf.wd"]
-    times: dict[str, list[float]] = {name: [] for name in trees}
-    for name, tree in trees.items():   # warm-up: bytecode and page cache
-        subprocess.run(argv, cwd=tree, capture_output=True)
-    for _ in range(reps):
-        for name, tree in trees.items():
-            start = time.perf_counter()
-            subprocess.run(argv, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            times[name].append(time.perf_counter() - start)
-    here, there = (_median(t) for t in times.values())
-    print(f"check examples/rlhf.wd as a process, median of {reps} interleaved runs:")
-    for name, value in zip(trees, (here, there)):
-        print(f"  {name:<30} {value * 1000:7.1f} ms")
-    print(f"  ratio (this / other)           {here / there:7.3f}")
+    for label, args in STARTUP_COMMANDS.items():
+        argv = [str(PYTHON), "-m", "wiring.cli", *args]
+        times: dict[str, list[float]] = {name: [] for name in trees}
+        cpu: dict[str, list[float]] = {name: [] for name in trees}
+        for name, tree in trees.items():   # warm-up: bytecode and page cache
+            subprocess.run(argv, cwd=tree, capture_output=True)
+        for _ in range(reps):
+            for name, tree in trees.items():
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                start = time.perf_counter()
+                subprocess.run(argv, cwd=tree, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+                times[name].append(time.perf_counter() - start)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[name].append(after.ru_utime + after.ru_stime
+                                 - before.ru_utime - before.ru_stime)
+        print(f"{label} as a process, median of {reps} interleaved runs (wall, CPU):")
+        for name in trees:
+            print(f"  {name:<30} {_median(times[name]) * 1000:7.1f} ms {_median(cpu[name]) * 1000:7.1f} ms")
+        here, there = (_median(c) for c in cpu.values())
+        print(f"  CPU ratio (this / other)       {here / there:7.3f}")
     return 0
 
 

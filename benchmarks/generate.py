@@ -21,7 +21,8 @@ Shapes:
               (`merge mean`) into one aggregator; the diagram has modes `train` and `deploy`
               (a logger exists only in `deploy`, training only in `train`).
 
-Also: ``symbolic()`` (indexed families and parameter-bounded intervals: the sympy path) and
+Also: ``wide(n)`` (a diagram with n/2 inputs and n/2 outputs through one component with as many:
+n ports, each input reaching every output), ``symbolic()`` (indexed families and parameter-bounded intervals: the sympy path) and
 ``plain_rlhf()`` (examples/rlhf.wd without its indexed types), used for the process timings.
 """
 
@@ -361,6 +362,20 @@ def count_component_instances(text: str) -> int:
 
 
 # ---------------------------------------------------------------- files for process timing
+
+def wide(n: int) -> str:
+    """A wide interface: a diagram with n/2 inputs and n/2 outputs wired through one component
+    with n/2 of each (not in SHAPES: N counts ports here, not component instances)."""
+    half = n // 2
+    lines = ['proposal "Generated wide interface of {n} ports"'.format(n=n), "type T",
+             "component Wide : tool, trusted {"]
+    lines += [f"  in  i{k} : T" for k in range(half)] + [f"  out o{k} : T" for k in range(half)]
+    lines += ["}", "", "diagram System {"]
+    lines += [f"  in  a{k} : T" for k in range(half)] + [f"  out b{k} : T" for k in range(half)]
+    lines += ["  w = Wide"] + [f"  a{k} -> w.i{k}" for k in range(half)]
+    lines += [f"  w.o{k} -> b{k}" for k in range(half)] + ["}"]
+    return "\n".join(lines) + "\n"
+
 
 def symbolic() -> str:
     """About the size of examples/rlhf.wd, with indexed families and parameter-bounded

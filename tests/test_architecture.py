@@ -190,3 +190,52 @@ def test_modules_and_functions_stay_small():
                 if length > 60 and name not in _DATA_MODULES:
                     long_functions.append(f"{name}:{node.lineno} {node.name} ({length} lines)")
     assert (long_modules, long_functions) == ([], [])
+
+
+def _modules_loaded_by(*argv: str) -> set[str]:
+    """The modules a command of the CLI has loaded when it ends, run in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from wiring.cli import main\n"
+             f"sys.argv = ['wiring'] + {list(argv)!r}\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "sys.stderr.write('\\nMODULES ' + ' '.join(sorted(sys.modules)))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert "MODULES " in out.stderr, out.stderr
+    return set(out.stderr.rsplit("MODULES ", 1)[1].split())
+
+
+def test_help_loads_neither_the_parser_nor_the_checker():
+    # `wiring --help` (and `import wiring.cli`) must answer at once: the package's API is
+    # loaded on first use, the commands import what they need when they run.
+    loaded = _modules_loaded_by("--help")
+    heavy = {"lark", "pydantic", "networkx", "sympy", "wiring.api", "wiring.check",
+             "wiring.elaborate", "wiring.parse", "wiring.model"}
+    assert sorted(heavy & loaded) == []
+
+
+def test_render_to_dot_loads_no_networkx(tmp_path):
+    # rlhf.wd has feedback loops: the renderer finds them itself. Only highlighting, which
+    # runs the analyses, brings networkx in.
+    out = tmp_path / "rlhf.dot"
+    loaded = _modules_loaded_by("render", "--format", "dot", "-o", str(out), "examples/rlhf.wd")
+    assert out.read_text().startswith("digraph")
+    assert "networkx" not in loaded and "wiring.analysis" not in loaded
+    highlighted = _modules_loaded_by("render", "--format", "dot", "-o", str(out), "--highlight",
+                                     "examples/rlhf.wd")
+    assert "networkx" in highlighted
+
+
+def test_the_api_is_still_reached_through_the_package():
+    import subprocess
+    import sys
+
+    probe = ("import wiring\n"
+             "assert 'check_text' in dir(wiring) and wiring.Proposal.__name__ == 'Proposal'\n"
+             "from wiring import CheckError, Result, check_file, load\n"
+             "print(wiring.check_text('type T').diagnostics)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -48,7 +48,7 @@ def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
                   broken=broken or set(), diagnostics=[], checked={})
     for component in proposal.components.values():
         check_ports(ctx, component.ports)
-    relations: dict[str, set[tuple[str, str]]] = {}
+    relations: dict[str, dict[str, set[str]]] = {}
     for name in nesting_order(ctx):
         ctx.checked[name] = _check_diagram(ctx, proposal.diagrams[name], relations)
     check_phases(ctx)
@@ -57,14 +57,14 @@ def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
 
 
 def _check_diagram(ctx: Context, diagram: Diagram,
-                   relations: dict[str, set[tuple[str, str]]]) -> Diagram:
+                   relations: dict[str, dict[str, set[str]]]) -> Diagram:
     """Every rule on one diagram (its nested diagrams checked already); the checked diagram."""
     check_ports(ctx, diagram.ports)
     diagram = infer_outer_types(ctx, DiagramView(ctx, diagram))
     view = DiagramView(ctx, diagram)
     check_wire_types(ctx, view)
     merges: dict[str, Merge] = {}
-    relation: set[tuple[str, str]] = set()
+    relation: dict[str, set[str]] = {}  # each outer output: the outer inputs reaching it
     per_mode = PerMode(ctx, diagram.modes)
     for mode in diagram.modes or [None]:
         check_sources(ctx, view, mode, merges, per_mode)
@@ -73,7 +73,9 @@ def _check_diagram(ctx: Context, diagram: Diagram,
         if order is None:
             check_loops(ctx, diagram, graph, mode, per_mode)
         else:
-            relation |= dependency_relation(graph, order, diagram)
+            for output, inputs in dependency_relation(graph, order, diagram).items():
+                known = relation.get(output)  # the sets may be shared: never update one
+                relation[output] = inputs if known is None else known | inputs
     per_mode.flush()
     relations[diagram.name] = relation
     for training in diagram.trainings:

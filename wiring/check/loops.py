@@ -58,7 +58,7 @@ class PortGraph:
 
 
 def instantaneous(ctx: Context, diagram: Diagram, mode: str | None,
-                  relations: dict[str, set[tuple[str, str]]]) -> PortGraph:
+                  relations: dict[str, dict[str, set[str]]]) -> PortGraph:
     graph = PortGraph()
     for wire in diagram.wires:
         if wire.delayed or not active(wire.modes, mode):
@@ -73,37 +73,59 @@ def instantaneous(ctx: Context, diagram: Diagram, mode: str | None,
         box = ctx.box(instance.of)
         if box is None:
             continue
+        name = instance.name
         if instance.of_diagram:
-            pairs = relations.get(instance.of, set())
-        else:
-            inputs = [p.name for p in box.ports if p.direction == "in"]
-            outputs = [p.name for p in box.ports if p.direction == "out"]
-            pairs = {(i, o) for i in inputs for o in outputs}
-        for i, o in pairs:
-            tail, head = (instance.name, i), (instance.name, o)
-            if tail in graph.successors and head in graph.successors:
-                graph.add(tail, head)
+            for o, inputs in relations.get(instance.of, {}).items():
+                if (name, o) in graph.successors:
+                    for i in inputs:
+                        if (name, i) in graph.successors:
+                            graph.add((name, i), (name, o))
+            continue
+        # Every input of a component reaches every output: through one hub node (the port ""
+        # no port can be named), so a box with n inputs and m outputs adds n + m edges, not n*m.
+        hub = (name, "")
+        for port in box.ports:
+            node = (name, port.name)
+            if node in graph.successors:
+                if port.direction == "in":
+                    graph.add(node, hub)
+                else:
+                    graph.add(hub, node)
     return graph
 
 
 def dependency_relation(graph: PortGraph, order: list[tuple],
-                        diagram: Diagram) -> set[tuple[str, str]]:
-    """Which outer inputs instantaneously reach which outer outputs: the diagram's behaviour as
-    a box, used when it is nested in another diagram. Propagated along a topological order."""
-    reaching: dict[tuple, set[str]] = defaultdict(set)
+                        diagram: Diagram) -> dict[str, set[str]]:
+    """Which outer inputs instantaneously reach each outer output: the diagram's behaviour as a
+    box, used when it is nested in another diagram. Propagated along a topological order."""
+    reaching: dict[tuple, set[str]] = {}
+    outputs = set()
     for port in diagram.ports:
         if port.direction == "in":
-            reaching[(None, port.name)].add(port.name)
-    pairs = set()
+            reaching[(None, port.name)] = {port.name}
+        else:
+            outputs.add((None, port.name))
+    # A node reached from one predecessor shares that predecessor's set (a set is complete, and
+    # never changes, once its node is visited); it gets a set of its own only when a second one
+    # arrives. Copying instead is quadratic behind a box with many inputs and outputs.
+    own: set[tuple] = set()
+    relation: dict[str, set[str]] = {}
     for node in order:
         sources = reaching.get(node)
         if not sources:
             continue
-        if node[0] is None and node[1] in {p.name for p in diagram.ports if p.direction == "out"}:
-            pairs |= {(source, node[1]) for source in sources}
+        if node in outputs:
+            relation[node[1]] = sources
         for head in graph.successors[node]:
-            reaching[head] |= sources
-    return pairs
+            current = reaching.get(head)
+            if current is None:
+                reaching[head] = sources
+            elif current is not sources and not sources <= current:
+                if head not in own:
+                    own.add(head)
+                    current = reaching[head] = set(current)
+                current |= sources
+    return relation
 
 
 def cycles(graph):

@@ -316,11 +316,12 @@ class Declarations(Values):
 
     def ports(self, members: tuple, owner: str, modes: list[str] | None) -> list[Port]:
         ports: list[Port] = []
+        seen: dict[str, Port] = {}  # by name: a linear scan per port is quadratic on wide boxes
         for node in members:
             if type(node) is not syntax.Port:
                 continue
             for port in self.port(node, modes):
-                clash = next((p for p in ports if p.name == port.name), None)
+                clash = seen.get(port.name)
                 if clash is not None:
                     self.ambiguous_ports.add((owner, port.name))
                     self.report(report("E0112", port.span,
@@ -329,6 +330,7 @@ class Declarations(Values):
                                        related=[(clash.span, "first declared here")],
                                        help="port names are unique across inputs and outputs"))
                     continue
+                seen[port.name] = port
                 ports.append(port)
         return ports
 

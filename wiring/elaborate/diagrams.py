@@ -120,6 +120,8 @@ class _DiagramBody:
         self.outer = {p.name: p for p in diagram.ports}
         self.instances: dict[str, Instance] = {}
         self.skipped: set[str] = set()  # instances of broken declarations: uses stay silent
+        # Each box's ports by name, built once: a scan per wire end is quadratic on wide boxes.
+        self.port_index: dict[str, dict[str, Port]] = {}
 
     def run(self) -> None:
         el, diagram = self.el, self.diagram
@@ -262,7 +264,13 @@ class _DiagramBody:
 
     def _inner_endpoint(self, endpoint: Endpoint, instance: Instance) -> Port | None:
         ports = self.ports_of(instance)
-        port = next((p for p in ports if p.name == endpoint.port), None)
+        index = self.port_index.get(instance.of)
+        if index is None:
+            # The first of two same-named ports, as a scan would find (E0112 reports the second).
+            index = self.port_index[instance.of] = {}
+            for p in ports:
+                index.setdefault(p.name, p)
+        port = index.get(endpoint.port)
         if (instance.of, endpoint.port) in self.el.ambiguous_ports:
             self.excuse(f"{instance.name}.*")
             return None  # E0112 already reported the duplicate; which one is meant is unknown

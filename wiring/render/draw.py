@@ -36,6 +36,7 @@ class _Drawer:
         self.by_container: dict[str, list[Wire]] = {}
         for wire in scene.wires:
             self.by_container.setdefault(wire.container, []).append(wire)
+        self._ranked: dict[str, tuple[set[str], set[str]]] | None = None
 
     def graph(self) -> Graph:
         graph = Graph("wiring", [
@@ -146,17 +147,7 @@ class _Drawer:
         optimisers = [i.id for i in cluster.items if isinstance(i, Optimiser)]
         if not boxes or not (ins or outs):
             return []
-        members = set(boxes) | set(optimisers) | {p.id for p in ins + outs}
-        fed: set[str] = set()
-        feeding: set[str] = set()
-        for wire in self.scene.wires:
-            # the direction Graphviz ranks the wire in (backward ones are written reversed)
-            tail, head = wire.src.node, wire.dst.node
-            if wire.backward or wire.style == "update":
-                tail, head = head, tail
-            if tail != head and tail in members and head in members:
-                feeding.add(tail)
-                fed.add(head)
+        fed, feeding = self.ranked().get(cluster.id, (set(), set()))
         invisible = {"style": Id("invis"), "weight": 0}
         wires = []
         if ins and not cluster.frame:
@@ -167,6 +158,33 @@ class _Drawer:
                 [b for b in boxes if b not in feeding] + optimisers
             wires += [Edge(Endpoint(n), Endpoint(outs[0].id), dict(invisible)) for n in last]
         return wires
+
+    def ranked(self) -> dict[str, tuple[set[str], set[str]]]:
+        """Each frame's (fed, feeding): the boxes, optimisers and ports of the frame that a wire
+        between two of them enters or leaves, in the direction Graphviz ranks it (backward ones
+        are written reversed). Worked out in one pass over the wires, on first use: a pass per
+        frame made drawing a nested proposal quadratic."""
+        if self._ranked is None:
+            owner: dict[str, str] = {}
+            stack = [self.scene.root]
+            while stack:
+                cluster = stack.pop()
+                for item in cluster.items:
+                    if isinstance(item, Cluster):
+                        stack.append(item)
+                    else:   # a box, an optimiser or a port (every port is in or out)
+                        owner[item.id] = cluster.id
+            self._ranked = {}
+            for wire in self.scene.wires:
+                tail, head = wire.src.node, wire.dst.node
+                if wire.backward or wire.style == "update":
+                    tail, head = head, tail
+                frame = owner.get(tail)
+                if tail != head and frame is not None and owner.get(head) == frame:
+                    fed, feeding = self._ranked.setdefault(frame, (set(), set()))
+                    feeding.add(tail)
+                    fed.add(head)
+        return self._ranked
 
     def mark(self, node: str, label: str, rounded: bool = False) -> str:
         """A node's label, framed and headed by its finding codes when it is on a witness."""

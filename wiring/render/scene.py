@@ -519,18 +519,49 @@ def _mark_feedback(wires: list[Wire], order: dict[str, int]) -> None:
 
 
 def _cycles(wires: list[Wire]) -> dict[str, int]:
-    """The number of each node's strongly connected component (networkx), only for components
-    that contain a cycle: several nodes, or one with a loop to itself."""
-    import networkx as nx
-
-    graph = nx.DiGraph()
+    """The number of each node's strongly connected component, only for components that
+    contain a cycle: several nodes, or one with a loop to itself. Tarjan's algorithm, with an
+    explicit stack (no recursion limit), written here rather than taken from networkx: drawing
+    to DOT would otherwise import networkx (a sixth of a second) for this alone."""
+    heads: dict[str, list[str]] = {}
     for wire in wires:
-        graph.add_edge(wire.src.node, wire.dst.node)
+        heads.setdefault(wire.src.node, []).append(wire.dst.node)
+        heads.setdefault(wire.dst.node, [])
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
     result: dict[str, int] = {}
-    for number, members in enumerate(nx.strongly_connected_components(graph)):
-        if len(members) > 1 or any(graph.has_edge(m, m) for m in members):
-            for member in members:
-                result[member] = number
+    for root in heads:
+        if root in index:
+            continue
+        work = [(root, iter(heads[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, todo = work[-1]
+            head = next(todo, None)
+            if head is not None:
+                if head not in index:
+                    index[head] = low[head] = len(index)
+                    stack.append(head)
+                    on_stack.add(head)
+                    work.append((head, iter(heads[head])))
+                elif head in on_stack:
+                    low[node] = min(low[node], index[head])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                members = [stack.pop()]
+                while members[-1] != node:
+                    members.append(stack.pop())
+                on_stack.difference_update(members)
+                if len(members) > 1 or node in heads[node]:
+                    for member in members:
+                        result[member] = index[node]
     return result
 
 
