@@ -102,8 +102,9 @@ class _Sampler:
         simple = {"NAME": lambda: rng.choice(fz.NAMES), "STRING": lambda: rng.choice(fz.STRINGS),
                   "_NL": lambda: "\n", "COMMENT": lambda: "# a comment",
                   "COMPARE": lambda: rng.choice([">=", "<=", ">", "<"]),
-                  "NUMBER": lambda: rng.choice([rng.choice(fz.NUMBERS), str(rng.randint(0, 10**6)),
-                                                f"{rng.randint(1, 99)}e{rng.randint(-6000, 6000)}"])}
+                  "NUMBER": lambda: rng.choice([
+                      rng.choice(fz.NUMBERS), str(rng.randint(0, 10**6)),
+                      f"{rng.randint(1, 99)}e{rng.randint(-6000, 6000)}"])}
         if name in simple:
             return simple[name]()
         return rng.choice(["x", "1", "a_b", "T"])   # other regex terminals: a plain token
@@ -143,7 +144,8 @@ def _hostile(rng: random.Random) -> tuple[str, str]:
 
 def _nesting(rng: random.Random) -> str:
     depth = rng.randint(1, 20)
-    parts = ["proposal \"nest\"\ntype P\ncomponent C : policy, learned {\n  in x : P\n  out y : P\n}\n"
+    parts = ["proposal \"nest\"\ntype P\n"
+             "component C : policy, learned {\n  in x : P\n  out y : P\n}\n"
              "diagram D0 {\n  in x : P\n  out y : P\n  c = C\n  x -> c.x\n  c.y -> y\n}\n"]
     for d in range(1, depth + 1):
         parts.append(f"diagram D{d} {{\n  in x : P\n  out y : P\n  a = D{d - 1}\n  b = D{d - 1}\n"
