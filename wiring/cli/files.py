@@ -6,7 +6,7 @@ import os
 import sys
 
 from . import FILE_HELP, add_command, exits, exit_code, print_results
-from .output import write
+from .output import can_write, write
 
 
 def cmd_export(args) -> int:
@@ -15,7 +15,7 @@ def cmd_export(args) -> int:
     from ..api import check_file
 
     directory = _export_directory(args)
-    if directory is False:
+    if directory is False or (directory is None and not can_write(args.output or "-")):
         return exits.USAGE
     code = exits.OK
     # Every file read (each FILE and all it imports) is checked before any is written, so

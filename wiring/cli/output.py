@@ -19,6 +19,9 @@ def write(path: str, data: bytes, inputs: Iterable[str] = ()) -> bool:
     if any(_same(path, source) for source in inputs):
         print(f"wiring: will not write {path}: it is an input of this command", file=sys.stderr)
         return False
+    if os.path.isdir(path):   # else the rename's reason is obscure ("Device or resource busy")
+        print(f"wiring: cannot write {path}: it is a directory; name a file", file=sys.stderr)
+        return False
     import tempfile   # only when a file is written: it costs start-up to every command
 
     try:
@@ -37,6 +40,27 @@ def write(path: str, data: bytes, inputs: Iterable[str] = ()) -> bool:
         return False
     print(f"wrote {path}")
     return True
+
+
+def can_write(path: str) -> bool:
+    """Whether `path` can be written, checked before the work that produces it (a layout can
+    take a while); False, reported with the reason. `write` still reports what fails later."""
+    if path == "-":
+        return True
+    directory = os.path.dirname(os.path.abspath(path))
+    shown = os.path.dirname(path) or "."
+    if os.path.isdir(path):
+        reason = "it is a directory; name a file"
+    elif not os.path.exists(directory):
+        reason = f"the directory {shown} does not exist"
+    elif not os.path.isdir(directory):
+        reason = f"{shown} is not a directory"
+    elif not os.access(directory, os.W_OK):
+        reason = f"the directory {shown} is not writable"
+    else:
+        return True
+    print(f"wiring: cannot write {path}: {reason}", file=sys.stderr)
+    return False
 
 
 def _same(a: str, b: str) -> bool:

@@ -6,7 +6,7 @@ import os
 import sys
 
 from . import FILE_HELP, add_command, exits, exit_code, print_results
-from .output import write
+from .output import can_write, write
 
 
 def cmd_render(args) -> int:
@@ -21,6 +21,8 @@ def cmd_render(args) -> int:
     if target is None:
         return exits.USAGE
     fmt, out = target
+    if not can_write(out):
+        return exits.USAGE
     if args.depth is not None and args.depth < 0:
         print("wiring: --depth must be 0 or more", file=sys.stderr)
         return exits.USAGE
@@ -76,8 +78,13 @@ def _render_target(args) -> tuple[str, str] | None:
                   f"({', '.join(FORMATS)})", file=sys.stderr)
             return None
         fmt = suffix or "svg"
+    name = os.path.splitext(os.path.basename(args.file))[0] + "." + fmt
     if out is None:
-        out = os.path.splitext(os.path.basename(args.file))[0] + "." + fmt
+        out = name
+    elif out != "-" and os.path.isdir(out):
+        print(f"wiring: cannot write the picture to {out}: it is a directory; name a file, "
+              f"such as -o {os.path.join(out, name)}", file=sys.stderr)
+        return None
     return fmt, out
 
 
@@ -109,8 +116,9 @@ def _draw(dot_text: str, fmt: str, out: str, dpi: int | None, inputs: list[str])
     DOT text instead and say how to install it."""
     from ..render import INSTALL_HINT, DotFailed, DotNotFound, run_dot
 
+    notes: list[str] = []
     try:
-        data = run_dot(dot_text, fmt, dpi=dpi)
+        data = run_dot(dot_text, fmt, dpi=dpi, notes=notes)
     except DotNotFound:
         dot_path = out if out == "-" else os.path.splitext(out)[0] + ".dot"
         if not write(dot_path, dot_text.encode("ascii"), inputs):
@@ -128,9 +136,26 @@ def _draw(dot_text: str, fmt: str, out: str, dpi: int | None, inputs: list[str])
     except DotFailed as exc:
         print(f"wiring: {exc}", file=sys.stderr)
         return exits.DOT_FAILED
+    for note in notes:
+        print(f"wiring: {note}", file=sys.stderr)
     if not write(out, data, inputs):
         return exits.USAGE
     return exits.OK
+
+
+def _dpi(text: str) -> int:
+    """`--dpi N`: Graphviz crashes below 1 dpi and takes minutes and gigabytes far above."""
+    import argparse
+
+    from ..render.graphviz import MAX_DPI, MIN_DPI
+
+    try:
+        dpi = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number") from None
+    if not MIN_DPI <= dpi <= MAX_DPI:
+        raise argparse.ArgumentTypeError(f"{dpi} is outside {MIN_DPI} to {MAX_DPI}")
+    return dpi
 
 
 def cmd_doctor(args) -> int:
@@ -182,8 +207,9 @@ def add_render_commands(sub) -> None:
     p.add_argument("--no-title", action="store_true",
                    help="leave out the title, diagram name and citations (for a figure whose "
                    "caption is written elsewhere)")
-    p.add_argument("--dpi", type=int, metavar="N",
-                   help="resolution of PNG output (default 192)")
+    p.add_argument("--dpi", type=_dpi, metavar="N",
+                   help="resolution of PNG output, 10 to 2400 (default 192); a PNG over 100 "
+                   "megapixels is scaled down to that, saying so")
     p.add_argument("--highlight", nargs="?", const="all", metavar="CODES",
                    help="run the analyses (as `wiring lint`) and draw the witness paths of their "
                    "findings: boxes on a witness get a thick magenta frame with the finding "

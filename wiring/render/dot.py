@@ -38,16 +38,32 @@ def ascii_text(text: str) -> str:
     return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
+# Graphviz's lexer fails the whole picture on a run of label text (or a quoted string) longer
+# than 16,384 characters. A label shows at most LABEL_LIMIT characters of one user text (a
+# character escapes to at most 10: 1,000 stay under the limit), the rest said in a count: a box
+# with a page of notes is unreadable anyway, and the tooltip keeps more (QUOTED_LIMIT).
+LABEL_LIMIT = 1000
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text`, or its first characters and how many were left out when longer than `limit`."""
+    if len(text) <= limit:
+        return text
+    keep = max(limit - 30, 1)
+    return text[:keep] + f"... ({len(text) - keep} more characters)"
+
+
 def html(text: str) -> str:
     """One line of user text inside an HTML-like label: markup characters become entities and
-    control characters (newlines included) spaces."""
-    return ascii_text(str(text).translate(_HTML))
+    control characters (newlines included) spaces; at most about LABEL_LIMIT characters."""
+    return ascii_text(shortened(str(text), LABEL_LIMIT).translate(_HTML))
 
 
 def html_lines(text: str, width: int = 0, align: str = "") -> str:
-    """Several lines of user text, wrapped at `width` characters, joined with <BR/>."""
+    """Several lines of user text, wrapped at `width` characters, joined with <BR/>; at most
+    about LABEL_LIMIT characters in all."""
     lines: list[str] = []
-    for paragraph in str(text).splitlines() or [""]:
+    for paragraph in shortened(str(text), LABEL_LIMIT).splitlines() or [""]:
         if width and len(paragraph) > width:
             lines += textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""]
         else:
@@ -61,12 +77,46 @@ def html_text(markup: str) -> str:
     return re.sub(r"&[#a-zA-Z0-9]+;", "x", re.sub(r"<[^>]*>", "", markup))
 
 
+# Graphviz's lexer rejects a quoted string longer than 16,384 characters, and one such string
+# (a long note in a tooltip) fails the whole picture: longer text is shortened to fit, with a
+# note of how much was left out. Far below the limit too: nobody reads a longer tooltip.
+QUOTED_LIMIT = 4000
+_NAME_LIMIT = 1000
+
+
 def quote(text: str) -> str:
-    """A DOT double-quoted string: backslashes, quotes and `&` escaped, pure ASCII. Characters
-    beyond the Basic Multilingual Plane become U+FFFD: Graphviz 2.43 writes their character
-    references in plain strings as invalid UTF-8 (they are kept in HTML labels)."""
-    text = _ASTRAL.sub("\ufffd", str(text).translate(_QUOTE))
-    return '"' + ascii_text(text) + '"'
+    """A DOT double-quoted string: backslashes, quotes and `&` escaped, pure ASCII, at most
+    about QUOTED_LIMIT characters (longer text is cut, saying how much). Characters beyond the
+    Basic Multilingual Plane become U+FFFD: Graphviz 2.43 writes their character references in
+    plain strings as invalid UTF-8 (they are kept in HTML labels)."""
+    text = str(text)
+    escaped = _quoted(text)
+    limit = len(text)
+    while len(escaped) > QUOTED_LIMIT:
+        # cut in proportion to how far over it is (a character escapes to at most 8)
+        limit = min(limit - 1, limit * (QUOTED_LIMIT - 40) // len(escaped))
+        escaped = _quoted(shortened(text, limit))
+    return '"' + escaped + '"'
+
+
+def _quoted(text: str) -> str:
+    return ascii_text(_ASTRAL.sub("\ufffd", text.translate(_QUOTE)))
+
+
+def short_id(text: str) -> str:
+    """A node, subgraph or port id within Graphviz's limits: a very long one (long names, deep
+    nesting) becomes its start and a digest of the whole, so distinct ids stay distinct."""
+    if len(text) <= _NAME_LIMIT:
+        return text
+    import hashlib
+
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return text[:_NAME_LIMIT - 41] + "~" + digest
+
+
+def dot_id(text: str) -> str:
+    """A node or subgraph id as a quoted string (see `short_id`)."""
+    return quote(short_id(text))
 
 
 # ---------------------------------------------------------------------------------------- tree
@@ -184,7 +234,7 @@ def print_dot(graph: Graph) -> str:
             stack.pop()
             lines.append("  " * (depth - 1) + "}")
         elif isinstance(statement, Subgraph):
-            lines.append("  " * depth + f"subgraph {quote(statement.id)} {{")
+            lines.append("  " * depth + f"subgraph {dot_id(statement.id)} {{")
             stack.append((iter(statement.statements), depth + 1))
         else:
             lines.append("  " * depth + _statement(statement))
@@ -193,7 +243,7 @@ def print_dot(graph: Graph) -> str:
 
 def _statement(s: Statement) -> str:
     if isinstance(s, Node):
-        return f"{quote(s.id)} {_attrs(s.attrs)};"
+        return f"{dot_id(s.id)} {_attrs(s.attrs)};"
     if isinstance(s, Edge):
         return f"{_endpoint(s.tail)} -> {_endpoint(s.head)} {_attrs(s.attrs)};"
     if isinstance(s, Defaults):
@@ -201,7 +251,7 @@ def _statement(s: Statement) -> str:
     if isinstance(s, Assign):
         return f"{s.key}={_value(s.value)};"
     if isinstance(s, SameRank):
-        return f"{{rank={Id(s.rank)}; " + "; ".join(quote(n) for n in s.nodes) + ";}"
+        return f"{{rank={Id(s.rank)}; " + "; ".join(dot_id(n) for n in s.nodes) + ";}"
     raise TypeError(f"not a DOT statement: {s!r}")
 
 
@@ -222,9 +272,9 @@ def _attrs(attrs: Attrs) -> str:
 
 
 def _endpoint(end: Endpoint) -> str:
-    text = quote(end.node)
+    text = dot_id(end.node)
     if end.port is not None:
-        text += ":" + _value(end.port)
+        text += ":" + (end.port if isinstance(end.port, Id) else dot_id(end.port))
     if end.compass is not None:
         text += ":" + Id(end.compass)
     return text

@@ -4,6 +4,7 @@ it)."""
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -13,6 +14,9 @@ from .options import FORMATS, RenderError
 EXIT_NO_DOT = 3          # `wiring render`: Graphviz `dot` missing; the .dot file was written
 EXIT_DOT_FAILED = 4      # `wiring render`: `dot` ran and failed
 DEFAULT_PNG_DPI = 192
+MIN_DPI, MAX_DPI = 10, 2400  # Graphviz crashes below 1 dpi; 20,000 took 52 s and 2.5 GB
+MAX_PIXELS = 100_000_000     # a PNG's budget: about 400 MB while Graphviz draws it
+MAX_SIDE = 32_767            # cairo's largest picture side
 
 INSTALL_HINT = """\
 Install Graphviz, which provides `dot`:
@@ -61,19 +65,74 @@ def dot_version(dot: str | None = None) -> str | None:
     return text or None
 
 
-def run_dot(dot_text: str, fmt: str, *, dpi: int | None = None, timeout: float = 120) -> bytes:
-    """Lay out DOT text with Graphviz `dot` and return the image bytes."""
+def run_dot(dot_text: str, fmt: str, *, dpi: int | None = None, timeout: float = 120,
+            notes: list[str] | None = None) -> bytes:
+    """Lay out DOT text with Graphviz `dot` and return the image bytes. A PNG is kept within
+    MAX_PIXELS (scaled down, saying so in `notes`, or as a warning when `notes` is None).
+    Raises RenderError for a resolution outside MIN_DPI to MAX_DPI."""
     check_format(fmt)
+    check_dpi(dpi)
     if fmt == "dot":
         return dot_text.encode("ascii")
     dot = find_dot()
     if dot is None:
         raise DotNotFound()
-    command = [dot, f"-T{fmt}"]
-    if fmt == "png":
-        command.append(f"-Gdpi={dpi or DEFAULT_PNG_DPI}")
-    elif dpi:
-        command.append(f"-Gdpi={dpi}")
+    if fmt != "png":
+        return _run([dot, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if dpi else []), dot_text, timeout)
+    return _run_png(dot, dot_text, dpi or DEFAULT_PNG_DPI, timeout, notes)
+
+
+def check_dpi(dpi: int | None) -> None:
+    """Graphviz crashes on a resolution below 1 and takes minutes and gigabytes far above."""
+    if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:
+        raise RenderError(f"the resolution must be {MIN_DPI} to {MAX_DPI} dpi, not {dpi}")
+
+
+def _run_png(dot: str, dot_text: str, dpi: int, timeout: float, notes: list[str] | None) -> bytes:
+    """A PNG of at most MAX_PIXELS. The first run lays out once and writes both the picture,
+    kept within a square of MAX_PIXELS by Graphviz's `size`, and the scale Graphviz drew it at
+    (`-Tplain`); only a picture that square cut more than the budget needs (a long thin one)
+    is drawn again, at the largest scale that fits."""
+    import tempfile
+
+    side = math.sqrt(MAX_PIXELS) / dpi            # inches: any picture within is in the budget
+    with tempfile.TemporaryDirectory(prefix="wiring-") as scratch:
+        plain = os.path.join(scratch, "layout.txt")
+        command = [dot, "-Tplain", f"-o{plain}", "-Tpng", f"-Gdpi={dpi}"]
+        data = _run(command + [f"-Gsize={side:.4f},{side:.4f}"], dot_text, timeout)
+        with open(plain, encoding="ascii", errors="replace") as layout:
+            drawn = float(layout.readline().split()[1])     # `graph SCALE WIDTH HEIGHT`
+    if drawn >= 1 or data[12:16] != b"IHDR":
+        return data
+    # the natural size, from the picture's header and the scale it was drawn at
+    width, height = (int.from_bytes(data[i:i + 4], "big") / drawn for i in (16, 20))
+    scale = min(1.0, math.sqrt(MAX_PIXELS / (width * height)), MAX_SIDE / width,
+                MAX_SIDE / height)
+    if scale > drawn * 1.01:
+        size = f"-Gsize={width * scale / dpi:.4f},{height * scale / dpi:.4f}"
+        data = _run([dot, "-Tpng", f"-Gdpi={dpi}", size], dot_text, timeout)
+    else:
+        scale = drawn
+    if scale < 1:
+        _say(f"at {dpi} dpi the picture would be {width:,.0f} x {height:,.0f} pixels; a PNG has "
+             f"at most {MAX_PIXELS // 1_000_000} megapixels, so it is scaled down to about "
+             f"{width * scale:,.0f} x {height * scale:,.0f} (for more detail, draw SVG or PDF; "
+             f"for a smaller file, a lower --dpi such as {max(MIN_DPI, int(dpi * scale))})", notes)
+    return data
+
+
+def _say(message: str, notes: list[str] | None) -> None:
+    if notes is not None:
+        notes.append(message)
+    else:
+        import warnings
+
+        warnings.warn(message, RuntimeWarning, stacklevel=4)
+
+
+def _run(command: list[str], dot_text: str, timeout: float) -> bytes:
+    """The output of `dot` given DOT text on its standard input; DotFailed when it fails."""
+    fmt = next(c for c in command if c.startswith("-T") and c != "-Tplain")
     try:
         run = subprocess.run(command, input=dot_text.encode("ascii"), capture_output=True,
                              timeout=timeout)
@@ -82,10 +141,10 @@ def run_dot(dot_text: str, fmt: str, *, dpi: int | None = None, timeout: float =
     except subprocess.TimeoutExpired as exc:
         raise DotFailed(f"`dot` did not finish within {timeout:g} s") from exc
     except OSError as exc:
-        raise DotFailed(f"could not run `{dot}`: {exc}") from exc
+        raise DotFailed(f"could not run `{command[0]}`: {exc}") from exc
     if run.returncode != 0 or not run.stdout:
         message = run.stderr.decode("utf-8", "replace").strip()
-        raise DotFailed(f"`dot -T{fmt}` failed (exit {run.returncode})" +
+        raise DotFailed(f"`dot {fmt}` failed (exit {run.returncode})" +
                         (f": {message}" if message else ""))
     return run.stdout
 

@@ -18,7 +18,7 @@ import textwrap
 
 from ..model import Diagram, Instance, Port
 from ..types import show_expr, show_type
-from .dot import html, html_lines, html_text
+from .dot import html, html_lines, html_text, short_id
 from .options import AUTO_DEPTH
 from .scene import Box, Cluster, Optimiser, Pin, Scene
 from .style import (BORDERS, FAMILY, FEEDBACK_COLOUR, FONT_PORT, FONT_SMALL, HIGHLIGHT_COLOUR,
@@ -109,7 +109,7 @@ def _across(box: Box, extra: list[str], show_types: bool) -> str:
 
     def column(ports, row, align):
         if row < len(ports):
-            return (f'<TD PORT="{ports[row][0]}" ALIGN="{align}" {_CELL}>'
+            return (f'<TD PORT="{short_id(ports[row][0])}" ALIGN="{align}" {_CELL}>'
                     f'{_port_text(ports[row][1], show_types, align)}</TD>')
         if row == len(ports):
             return f'<TD ROWSPAN="{count - row}"></TD>'
@@ -124,7 +124,7 @@ def _downwards(box: Box, extra: list[str], show_types: bool) -> str:
     def strip(ports):
         if not ports:
             return ""
-        cells = "".join(f'<TD PORT="{pid}" {_CELL}>{_port_text(p, show_types)}</TD>'
+        cells = "".join(f'<TD PORT="{short_id(pid)}" {_CELL}>{_port_text(p, show_types)}</TD>'
                         for pid, p in ports)
         return ('<TR><TD CELLPADDING="0"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4">'
                 f'<TR>{cells}</TR></TABLE></TD></TR>')
