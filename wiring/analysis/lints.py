@@ -513,13 +513,13 @@ def _own_label(system: System, target: Box, pressure: Pressure) -> list[str] | N
 
 def world_closing(system: System) -> Iterable[Diagnostic]:
     """A16: a policy changes the state of a person or the world whose judgements train it."""
+    # Preferences that change: a stateful person (A16: the content recommender's user).
+    shaped = sorted((b for b in system.boxes.values() if b.is_a("human")
+                     and b.attributes.stateful), key=lambda b: system.rank(b.path))
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if not target.is_a(*AGENT_KINDS):
             continue
-        # Preferences that change: a stateful person (A16: the content recommender's user).
-        shaped = sorted((b for b in system.boxes.values() if b.is_a("human")
-                         and b.attributes.stateful), key=lambda b: system.rank(b.path))
         for box in shaped:
             into = system.reaches(target.path, box.path)
             out = (_path_to_signal(system, box.path, pressure, {target.path}, train=True,
@@ -552,6 +552,8 @@ def sim_to_real(system: System) -> Iterable[Diagnostic]:
     monitors = [m for m in system.of_kind("monitor") if m.trust in GATE_TRUST and
                 any(system.boxes[a].is_a("model") for a in system.ancestors(m.path)) and
                 any(system.boxes[a].is_a("environment") for a in system.ancestors(m.path))]
+    if not any(b.is_a("model") for b in system.boxes.values()):
+        return  # nothing is simulated: no search upstream of each signal can find a model
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if not target.is_a(*AGENT_KINDS):
