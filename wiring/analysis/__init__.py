@@ -18,7 +18,7 @@ from ..structure import no_such_diagram, top_diagrams
 from .assertions import AssertionResult, check_assertions
 from .causes import one_per_cause
 from .coverage import unexamined
-from .graph import System, build
+from .graph import System, build, paused_collector
 from .incentives import (DEFAULT_STEPS, Incentives, incentives as _incentives,
                          report as incentive_report, steps_needed, unroll)
 from .lints import STRUCTURAL
@@ -82,8 +82,9 @@ def analyse_all(proposal: Proposal, diagrams: Sequence[str] | None = None,
         if name not in proposal.diagrams:
             raise ValueError(no_such_diagram(proposal, name))
     used: set[int] = set()
-    analyses = [_analyse(proposal, proposal.diagrams[name], steps, used, depth)
-                for name in names]
+    with paused_collector():
+        analyses = [_analyse(proposal, proposal.diagrams[name], steps, used, depth)
+                    for name in names]
     systems = [a.system for a in analyses]
     return FileAnalysis(
         analyses=analyses,

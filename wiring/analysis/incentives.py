@@ -111,8 +111,25 @@ def _d_connected(graph: Links | nx.DiGraph, sources, given: set,
     return seen - given
 
 
-def _search(graph: Links, starts, forward: bool = True, through=frozenset()) -> dict:
-    return breadth_first(graph.succ if forward else graph.pred, starts, through)
+def _search(graph: Links, starts, forward: bool = True, through=frozenset(),
+            window=None) -> dict:
+    return breadth_first(graph.succ if forward else graph.pred, starts, through, window=window)
+
+
+_INF = float("inf")
+
+
+def _before(cid: CID, nodes) -> tuple | None:
+    """The window of a search forward that only asks about paths into `nodes` (levels up to
+    theirs): the agent's utilities are near its decisions, the rest of the graph far."""
+    levels = cid.levels
+    return None if levels is None else (levels, -_INF, max(levels[n] for n in nodes))
+
+
+def _after(cid: CID, node) -> tuple | None:
+    """The window of a search back that only asks about paths out of `node`."""
+    levels = cid.levels
+    return None if levels is None else (levels, levels[node], _INF)
 
 
 def requisite_graph(cid: CID, agent: str) -> Links:
@@ -126,8 +143,9 @@ def requisite_graph(cid: CID, agent: str) -> Links:
     # ancestors of all the agent's utilities and decisions hold them, and stay an ancestral
     # set as links are removed, so one search serves every decision.
     relevant = set(_search(graph, [*cid.utilities[agent], *cid.decisions[agent]], forward=False))
+    to_utilities = _before(cid, utilities)
     for decision in reversed(cid.decisions[agent]):
-        reward = utilities & _search(graph, [decision]).keys()
+        reward = utilities & _search(graph, [decision], window=to_utilities).keys()
         parents = graph.pred[decision]
         requisite: set = set()
         if reward:
@@ -147,8 +165,10 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
         return result
     requisite = requisite_graph(cid, agent)
     key = cid.order.__getitem__
+    # The searches from a decision only ask about paths into the agent's utilities.
+    to_utilities = _before(cid, cid.utilities[agent])
     for decision in first:
-        from_decision = _search(cid.links, [decision])
+        from_decision = _search(cid.links, [decision], window=to_utilities)
         reward = [u for u in sorted(cid.utilities[agent], key=key) if u in from_decision]
         part = Incentives(decision=agent)
         _control(cid, agent, decision, from_decision, reward, part)
@@ -181,9 +201,13 @@ def _control(cid: CID, agent: str, decision: Node, from_decision: dict, reward: 
     key = cid.order.__getitem__
     graph = cid.links
     others = frozenset(d for d in cid.decisions[agent] if d != decision)
-    to_reward = _search(graph, reward, forward=False)
-    free_from_decision = _search(graph, [decision], through=others)
-    free_to_reward = _search(graph, reward, forward=False, through=others)
+    # Every node asked about lies between the decision and its reward: the searches stay in
+    # that window of levels, and find there what whole-graph searches find.
+    to_reward = _search(graph, reward, forward=False, window=_after(cid, decision))
+    free_from_decision = _search(graph, [decision], through=others,
+                                 window=_before(cid, cid.utilities[agent]))
+    free_to_reward = _search(graph, reward, forward=False, through=others,
+                             window=_after(cid, decision))
     for node in sorted(from_decision.keys() & to_reward.keys(), key=key):
         if _own(node, decision) or node.place == decision.place:
             continue
@@ -216,9 +240,12 @@ def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
     family = parents | {decision}
     needed: set = set()   # the parents d-connected to the reward given the rest of the family
     connected = _d_connected(requisite, reward, family, requisite=needed) if reward else set()
-    informative = {node for node in connected | parents
-                   if not _own(node, decision) and node not in from_decision
-                   and node.step <= decision.step}
+    candidates = {node for node in connected | parents
+                  if not _own(node, decision) and node.step <= decision.step}
+    window = _before(cid, utilities)   # the one `from_decision` was searched in
+    if window is not None and any(window[0][node] > window[2] for node in candidates):
+        from_decision = _search(cid.links, [decision])   # asked about nodes past the window
+    informative = {node for node in candidates if node not in from_decision}
     for node in sorted(informative, key=key):
         if node in parents and node not in needed:
             continue

@@ -71,11 +71,18 @@ def _through(system: System, start: str, via: str, pressure: Pressure,
              avoiding=frozenset()) -> list[str] | None:
     """A data path start -> via -> (a box the signal reads), inside one of the pressure's modes."""
     best = None
+    avoiding = frozenset(avoiding)
+    sources = _computed_sources(system, pressure, False)
     for mode in system.pressure_modes(pressure):
+        # Membership in the cached searches first: tracing a path costs its length, and most
+        # boxes asked about (every proxy of a long chain) reach no source in this mode.
+        ends = [s for s in sources if via in system.search(s, mode, avoiding, reverse=True)]
+        if not ends:
+            continue
         first = system.reaches(start, via, avoiding, [mode])
         if first is None:
             continue
-        for source in _computed_sources(system, pressure, False):
+        for source in ends:
             second = system.reaches(via, source, avoiding, [mode], backward=True)
             if second is not None:
                 path = first + second[1:]
@@ -369,33 +376,38 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
                         for m in system.mode_list} for j in judges}
     reached_by: dict[str, list[Box]] = {}
     hazards = {h.path for h in system.hazards}
+    gates_fed = _GatesFed(system)
     for judge in judges:
         for source in hazards & set().union(*read_by[judge.path].values()):
             if source != judge.path:
                 reached_by.setdefault(source, []).append(judge)
     for source in system.hazards:
         for judge in reached_by.get(source.path, []):
-            into = system.reaches(source.path, judge.path, stops | world, backward=True)
-            # The judge is tainted in the modes where the output reaches it; its judgement
-            # carries to other modes only through what it trains.
-            tainted_in = [m for m in system.mode_list if source.path in read_by[judge.path][m]]
-            gated = _gate_fed_by(system, source, judge)
-            if gated is not None and into is not None:
+            # The path into the judge is traced only for a finding: pairs are many (every
+            # judge a hazard's output reaches), findings few.
+            def into(source=source, judge=judge) -> list[str] | None:
+                return system.reaches(source.path, judge.path, stops | world, backward=True)
+
+            gated = gates_fed(source, judge)
+            if gated is not None and into() is not None:
                 yield report(
                     "S0401", judge.span,
                     f"`{judge.path}` reads the output of `{source.path}` and decides a gate on it",
-                    witness=system.steps(into + gated[1:]))
+                    witness=system.steps(into() + gated[1:]))
             for pressure in system.pressures_on(source.path):
+                # The judge is tainted in the modes where the output reaches it; its judgement
+                # carries to other modes only through what it trains.
+                tainted_in = [m for m in system.mode_list if source.path in read_by[judge.path][m]]
                 out = _path_to_signal(system, judge.path, pressure, world | {source.path},
                                       train=True, start_modes=tainted_in)
-                if out is None or into is None:
+                if out is None or into() is None:
                     continue
                 yield report(
                     "S0401", judge.span,
                     f"`{source.path}` is trained on the judgement of `{judge.path}`, who reads "
                     f"its output",
                     help=_PERSUADED_HELP, why=_PERSUADED_WHY,
-                    witness=system.steps(into + out[1:] + [_signal_label(pressure)]),
+                    witness=system.steps(into() + out[1:] + [_signal_label(pressure)]),
                     related=[(pressure.span, "the optimisation wire")])
                 break
 
@@ -405,19 +417,44 @@ def _trusted_judges(system: System) -> list[Box]:
     return [b for b in system.of_kind(*JUDGING_KINDS) if b.trust in ("human", "trusted")]
 
 
-def _gate_fed_by(system: System, source: Box, judge: Box) -> list[str] | None:
-    """A path from `judge` to a gate on `source`'s way to a sink (or [judge] if it is one)."""
-    world = system.environments
-    deployed = system.deploy_modes
-    after_source = system.reachable(source.path, world, deployed)
-    from_judge = system.reachable(judge.path, world, deployed)
-    for sink in system.sinks:
-        before_sink = system.reachable(sink.path, world, deployed, reverse=True)
-        for gate in system.gates:
-            if gate.path != judge.path and gate.path in after_source and \
-                    gate.path in before_sink and gate.path in from_judge:
-                return system.reaches(judge.path, gate.path, world, modes=deployed)
-    return None
+class _GatesFed:
+    """For a (source, judge) pair, a path from the judge to a gate on the source's way to a
+    sink: the first sink (in order), then its first gate, that the source reaches, that reaches
+    the sink, and that the judge reaches (not the judge itself). Judges are few and sources
+    many: each judge's candidate gates are listed once, in that order, and each source's
+    reachable set is computed once, so a pair costs a scan of the judge's short list."""
+
+    def __init__(self, system: System):
+        self.system = system
+        self.world = system.environments
+        self.deployed = system.deploy_modes
+        self._after: dict[str, set[str]] = {}
+        self._candidates: dict[str, list[str]] = {}
+
+    def _reachable(self, path: str, reverse: bool = False) -> set[str]:
+        return self.system.reachable(path, self.world, self.deployed, reverse=reverse)
+
+    def _gates_of(self, judge: str) -> list[str]:
+        if judge not in self._candidates:
+            from_judge = self._reachable(judge)
+            self._candidates[judge] = [
+                gate.path for sink in self.system.sinks
+                for before_sink in [self._reachable(sink.path, reverse=True)]
+                for gate in self.system.gates
+                if gate.path != judge and gate.path in before_sink and gate.path in from_judge]
+        return self._candidates[judge]
+
+    def __call__(self, source: Box, judge: Box) -> list[str] | None:
+        candidates = self._gates_of(judge.path)
+        if not candidates:
+            return None
+        if source.path not in self._after:
+            self._after[source.path] = self._reachable(source.path)
+        after_source = self._after[source.path]
+        gate = next((g for g in candidates if g in after_source), None)
+        if gate is None:
+            return None
+        return self.system.reaches(judge.path, gate, self.world, modes=self.deployed)
 
 
 # ---------------------------------------------------------------------------- A10, A16
@@ -476,13 +513,13 @@ def _own_label(system: System, target: Box, pressure: Pressure) -> list[str] | N
 
 def world_closing(system: System) -> Iterable[Diagnostic]:
     """A16: a policy changes the state of a person or the world whose judgements train it."""
+    # Preferences that change: a stateful person (A16: the content recommender's user).
+    shaped = sorted((b for b in system.boxes.values() if b.is_a("human")
+                     and b.attributes.stateful), key=lambda b: system.rank(b.path))
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if not target.is_a(*AGENT_KINDS):
             continue
-        # Preferences that change: a stateful person (A16: the content recommender's user).
-        shaped = sorted((b for b in system.boxes.values() if b.is_a("human")
-                         and b.attributes.stateful), key=lambda b: system.rank(b.path))
         for box in shaped:
             into = system.reaches(target.path, box.path)
             out = (_path_to_signal(system, box.path, pressure, {target.path}, train=True,
@@ -515,6 +552,8 @@ def sim_to_real(system: System) -> Iterable[Diagnostic]:
     monitors = [m for m in system.of_kind("monitor") if m.trust in GATE_TRUST and
                 any(system.boxes[a].is_a("model") for a in system.ancestors(m.path)) and
                 any(system.boxes[a].is_a("environment") for a in system.ancestors(m.path))]
+    if not any(b.is_a("model") for b in system.boxes.values()):
+        return  # nothing is simulated: no search upstream of each signal can find a model
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if not target.is_a(*AGENT_KINDS):

@@ -17,12 +17,32 @@ def _reward_process(system: System, agent: str) -> dict[Subject, str]:
     tampering when people's labels train it), a stateful evaluator holding the reward function
     (reward-function tampering), a stateful person who gives the feedback (feedback tampering),
     and a sensor whose reading an evaluator scores (reward-function-input tampering)."""
+    cache = system.__dict__.setdefault("_reward_process", {})
+    if agent not in cache:
+        cache[agent] = _find_reward_process(system, agent)
+    return cache[agent]
+
+
+def _candidate_parts(system: System) -> list:
+    """The boxes that can be part of some agent's reward process, in declaration order: few,
+    where the boxes upstream of each agent's signal are many."""
+    cache = system.__dict__.setdefault("_reward_candidates", {})
+    if "boxes" not in cache:
+        trained = {p.target for p in system.pressures}
+        cache["boxes"] = [b for b in system.boxes.values() if b.is_a("human", "sensor", "evaluator")
+                          or (b.path in trained and not b.is_a("agent"))]
+    return cache["boxes"]
+
+
+def _find_reward_process(system: System, agent: str) -> dict[Subject, str]:
     parts: dict[Subject, str] = {}
+    if not _candidate_parts(system):
+        return parts
     reads = set().union(*(p.sources for p in system.pressures_on(agent))) if \
         system.pressures_on(agent) else set()
     trained = {p.target: p for p in system.pressures}
     upstream = set().union(*(system.reachable(r, reverse=True) for r in reads))
-    for box in system.boxes.values():
+    for box in _candidate_parts(system):
         if box.path == agent or box.path not in upstream:
             continue
         if box.path in trained and not box.is_a("agent"):

@@ -85,6 +85,18 @@ class CID:
     def links(self) -> Links:
         return Links.of(self.graph)
 
+    @cached_property
+    def levels(self) -> dict | None:
+        """Each node's topological generation (the longest path to it): it grows along every
+        edge, so a path between two nodes never leaves their levels' window, and a search for
+        such paths may skip every node outside it (`incentives._search`). None if the graph
+        has a cycle."""
+        try:
+            return {node: level for level, generation in
+                    enumerate(nx.topological_generations(self.graph)) for node in generation}
+        except nx.NetworkXUnfeasible:
+            return None
+
     def first_decisions(self, agent: str) -> list[Node]:
         """The decisions the incentive report is about: the agent's copy at the first step in
         each unrolled mode where it acts."""
