@@ -154,9 +154,13 @@ def analysed_and_drawn(result) -> None:
     from wiring.analysis.bounds import bounds
     from wiring.render import to_dot
     from wiring.report import incentives_text, lint_json, lint_text
+    from wiring.structure import TooLarge
 
     with time_limit(PER_INPUT_SECONDS):
-        report = analyse_all(result.proposal)
+        try:
+            report = analyse_all(result.proposal)
+        except TooLarge:
+            return   # what lint, analyze and render report as E0244 (test_hardening_scale.py)
         for analysis in report.analyses:
             assert all(CODE.match(f.code) or re.fullmatch(r"S\d{4}", f.code)
                        for f in analysis.findings)
