@@ -12,7 +12,7 @@ PACKAGE = ROOT / "wiring"
 # or of a layer below; a module not listed here makes the test fail, so that a new module is
 # placed on purpose.
 LAYERS = [
-    ("wiring.names", "wiring.codes", "wiring.witness", "wiring.version"),
+    ("wiring.names", "wiring.codes", "wiring.witness", "wiring.version", "wiring.collector"),
     ("wiring.diagnostics",),
     ("wiring.lexer", "wiring.syntax", "wiring.builder", "wiring.parse"),
     ("wiring.model",),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .check import check
+from .collector import paused as paused_collector
 from .diagnostics import Diagnostic, has_errors, render_text, sort_key, unique
 from .elaborate import elaborate
 from .model import Diagram, Proposal
@@ -62,20 +61,6 @@ def _stops(program: Program) -> bool:
                for d in program.diagnostics)
 
 
-@contextmanager
-def _without_collector():
-    """Checking allocates many small objects and frees them at the end, with almost no
-    reference cycles; the cyclic garbage collector would walk the growing heap again and
-    again (half the time of a 10,000-component check). It is paused, then restored."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def check_file(path: str, root: str | None = None) -> Result:
     """Check a proposal file and what it imports, or a model exported as JSON (a `.json`
     file, see `check_json`); never raises for problems in the input. Imports must stay inside
@@ -89,14 +74,14 @@ def check_file(path: str, root: str | None = None) -> Result:
         result = check_json(text, path)
         result.files = [path]
         return result
-    with _without_collector():
+    with paused_collector():
         return _run(load_program(path, root=None if root is None else str(root)))
 
 
 def check_text(text: str, path: str = "<string>", root: str | None = None) -> Result:
     """Check proposal text; imports are resolved relative to `path`'s directory and must stay
     inside `root` (default: as for `check_file`)."""
-    with _without_collector():
+    with paused_collector():
         return _run(load_program(path, text, root=None if root is None else str(root)))
 
 
@@ -137,7 +122,7 @@ def check_json(text: str | bytes, path: str = "<json>") -> Result:
     of another shape (E0009) are diagnostics too; never raises for problems in the input."""
     from .exchange import read_json
 
-    with _without_collector():
+    with paused_collector():
         proposal, diagnostics = read_json(text, path)
     shown = text if isinstance(text, str) else text.decode("utf-8", "replace")
     return Result(proposal, diagnostics, {path: shown})

@@ -18,7 +18,8 @@ from ..structure import no_such_diagram, top_diagrams
 from .assertions import AssertionResult, check_assertions
 from .causes import one_per_cause
 from .coverage import unexamined
-from .graph import System, build, paused_collector
+from ..collector import paused as paused_collector
+from .graph import System, build
 from .incentives import (DEFAULT_STEPS, Incentives, incentives as _incentives,
                          report as incentive_report, steps_needed, unroll)
 from .lints import STRUCTURAL

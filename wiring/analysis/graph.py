@@ -14,8 +14,6 @@ optimisation wires.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
 
@@ -456,21 +454,6 @@ def per_system(analysis):
             memo[analysis] = analysis(system)
         return memo[analysis]
     return memoised
-
-
-@contextmanager
-def paused_collector():
-    """The analyses build many small dicts, sets and paths and free them at the end, with
-    almost no reference cycles: the cyclic garbage collector would walk the growing heap again
-    and again (a third of all analyses at 10,000 components, and most of their growth; as
-    `api._without_collector` for a check). It is paused, then restored."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def breadth_first(adjacency, starts, through=frozenset(), by=None, until=None,
