@@ -236,7 +236,10 @@ def polynomial_size(expr: Expr, name_terms: int = 1) -> tuple[int, int]:
         return 0, 1
     exponent = _constant_or_none(expr.right)
     if exponent is None:
-        return 1, 1  # a symbolic exponent: sympy does not expand `x^n`
+        if left[1] > 1 or left[0] > 1:
+            # `(k+1)^(k+64)`: sympy rewrites and expands such powers without bound
+            raise _TooBig("a symbolic power of a sum")
+        return 1, 1  # `x^n`, `2^n`: sympy keeps them whole
     if abs(exponent) > MAX_DEGREE:
         raise _TooBig(f"an exponent beyond {MAX_DEGREE}")
     if exponent.denominator != 1 or exponent < 0:
