@@ -418,11 +418,11 @@ def _place_trainings(d: Diagram, prefix: str, modes, flat: Flat) -> None:
                                                meet(modes, training.modes), prefix))
 
 
-def _outer(flat: Flat, node: _Node) -> str | None:
-    """The leaf (or outer port pseudo-box) a port node stands for; None inside a boundary."""
+def _outer(flat: Flat, inputs: set[str], node: _Node) -> str | None:
+    """The leaf (or outer port pseudo-box) a port node stands for; None inside a boundary.
+    `inputs`: the names of the top diagram's inputs."""
     owner, port = node
     if owner == "":
-        inputs = {p.name for p in flat.diagram.ports if p.direction == "in"}
         return outer_port("in" if port in inputs else "out", port)
     return owner if owner in flat.leaves else None
 
@@ -431,8 +431,10 @@ def _compose(flat: Flat, hops: dict) -> list[FlatWire]:
     """Follow each leaf output through nested boundaries to the leaf inputs it reaches (and
     to the ports whose feeds are asked for)."""
     wires = []
+    # Made once: a wide diagram has thousands of ports and a wire to each.
+    inputs = {p.name for p in flat.diagram.ports if p.direction == "in"}
     for start in list(hops):
-        origin = _outer(flat, start)
+        origin = _outer(flat, inputs, start)
         if origin is None or start[0] in flat.expanded or origin.startswith("out:"):
             continue
         # (port node, delayed, modes, the wires joined before reaching it)
@@ -453,7 +455,7 @@ def _compose(flat: Flat, hops: dict) -> list[FlatWire]:
                                                        joined, wire.span, prefix, wire, before))
                 if target[0] in flat.expanded:
                     stack.append((target, delayed_here, joined, before + ((prefix, wire),)))
-                elif (end := _outer(flat, target)) is not None:
+                elif (end := _outer(flat, inputs, target)) is not None:
                     wires.append(FlatWire(origin, start[1], end, target[1], delayed_here,
                                           joined, wire.span, prefix, wire, before))
     return wires
