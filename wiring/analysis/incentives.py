@@ -17,6 +17,8 @@ All criteria use reachability and d-separation (networkx); no path is ever enume
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -60,27 +62,24 @@ class Incentives:
         return subject in table or any(str(s) == subject for s in table)
 
 
-def _d_connected(graph: Links | nx.DiGraph, sources, given: set,
-                 within: set | None = None, requisite: set | None = None) -> set:
+def _d_connected(graph: Links | nx.DiGraph, sources, given: set, window: tuple | None = None,
+                 requisite: set | None = None) -> set:
     """Every node joined to some node of `sources` by a trail that is active given `given`
     (Koller and Friedman 2009, algorithm 3.1, "reachable"). One linear pass answers
     d-separation for all candidates at once, where networkx's `is_d_separator` answers one
     pair per pass; d-connection is symmetric, so the search may start from the utilities.
-    When `within` is an ancestral set holding `sources`, `given` and the candidates asked
-    about, the pass may stay inside it: d-separation holds in an ancestral subgraph exactly
-    when it holds in the whole graph (Lauritzen et al. 1990). Other nodes of the result are
-    then not answered for.
+    `window`, (levels, cap) with levels that grow along every edge, keeps the pass among the
+    nodes of level at most `cap`: an ancestral set, and d-separation holds in an ancestral
+    subgraph holding the sources, `given` and a candidate exactly when it holds in the whole
+    graph (Lauritzen et al. 1990). With `cap` at least the level of the sources and of
+    `given`, the answer is then exact for every node of the window, at a cost bounded by the
+    active trails near the sources rather than by the graph.
     `requisite`, when given, receives the nodes of `given` that the pass reaches: exactly those
     d-connected to `sources` given the others of `given` (Shachter 1998, Bayes-Ball: the
     requisite observations), so one pass decides every parent of a decision at once."""
     pred, succ = graph.pred, graph.succ
-    observed_ancestors = set(given)
-    stack = list(given)
-    while stack:
-        for parent in pred[stack.pop()]:
-            if parent not in observed_ancestors:
-                observed_ancestors.add(parent)
-                stack.append(parent)
+    levels, cap = window if window is not None else (None, None)
+    observed_ancestor = _ancestry(pred, given, levels)
     # Two stacks: nodes the trail arrives at from a child (going up), and from a parent (going
     # down); a node is passed at most once each way. Plain lists and sets: this is the inner
     # loop of the incentive report.
@@ -90,7 +89,7 @@ def _d_connected(graph: Links | nx.DiGraph, sources, given: set,
     while up or down:
         if up:
             node = up.pop()
-            if node in seen_up or (within is not None and node not in within):
+            if node in seen_up or (cap is not None and levels[node] > cap):
                 continue
             seen_up.add(node)
             if node not in given:
@@ -98,17 +97,51 @@ def _d_connected(graph: Links | nx.DiGraph, sources, given: set,
                 down.extend(succ[node])
         else:
             node = down.pop()
-            if node in seen_down or (within is not None and node not in within):
+            if node in seen_down or (cap is not None and levels[node] > cap):
                 continue
             seen_down.add(node)
             if node not in given:
                 down.extend(succ[node])
-            if node in observed_ancestors:   # an observed collider, or one with an observed descendant
+            if observed_ancestor(node):   # an observed collider, or one with an observed descendant
                 up.extend(pred[node])
     seen = seen_up | seen_down
     if requisite is not None:
         requisite.update(seen & given)
     return seen - given
+
+
+def _ancestry(pred, given: set, levels: dict | None):
+    """A test of whether a node is in `given` or an ancestor of one of them. Without levels,
+    every ancestor is found at once. With levels (which grow along every edge) they are found
+    from the top down, only as deep as the nodes asked about: the pass asks about nodes near
+    the agent's utilities, while the ancestors of a decision's parents may be the whole
+    upstream diagram."""
+    found = set(given)
+    if levels is None:
+        stack = list(given)
+        while stack:
+            for parent in pred[stack.pop()]:
+                if parent not in found:
+                    found.add(parent)
+                    stack.append(parent)
+        return found.__contains__
+    # A max-heap by level (ties broken by arrival: nodes need not be comparable).
+    heap = [(-levels[node], rank, node) for rank, node in enumerate(given)]
+    heapq.heapify(heap)
+    arrivals = itertools.count(len(heap))
+
+    def observed_ancestor(node) -> bool:
+        # Every ancestor at `node`'s level or above has, on its path to `given`, only nodes of
+        # higher levels: expanding every node found above that level finds it.
+        floor = levels[node]
+        while heap and -heap[0][0] > floor:
+            for parent in pred[heapq.heappop(heap)[2]]:
+                if parent not in found:
+                    found.add(parent)
+                    heapq.heappush(heap, (-levels[parent], next(arrivals), parent))
+        return node in found
+
+    return observed_ancestor
 
 
 def _search(graph: Links, starts, forward: bool = True, through=frozenset(),
@@ -132,6 +165,13 @@ def _after(cid: CID, node) -> tuple | None:
     return None if levels is None else (levels, levels[node], _INF)
 
 
+def _up_to(cid: CID, nodes) -> tuple | None:
+    """The window of a d-connection pass (`_d_connected`) about `nodes` and their ancestors:
+    levels up to theirs."""
+    levels = cid.levels
+    return None if levels is None else (levels, max(levels[n] for n in nodes))
+
+
 def requisite_graph(cid: CID, agent: str) -> Links:
     """Remove non-requisite information links, deciding in reverse topological order
     (Lauritzen and Nilsson 2001; PyCID's requisite_graph): a parent of a decision is requisite
@@ -139,17 +179,16 @@ def requisite_graph(cid: CID, agent: str) -> Links:
     PyCID, every parent is judged against the whole family: one pass judges them all."""
     graph = cid.links
     utilities = set(cid.utilities[agent])
-    # Each question concerns a reward, a decision and its parents: their ancestors. The
-    # ancestors of all the agent's utilities and decisions hold them, and stay an ancestral
-    # set as links are removed, so one search serves every decision.
-    relevant = set(_search(graph, [*cid.utilities[agent], *cid.decisions[agent]], forward=False))
     to_utilities = _before(cid, utilities)
     for decision in reversed(cid.decisions[agent]):
         reward = utilities & _search(graph, [decision], window=to_utilities).keys()
         parents = graph.pred[decision]
         requisite: set = set()
         if reward:
-            _d_connected(graph, reward, {*parents, decision}, relevant, requisite)
+            # The question concerns the reward, the decision and its parents: the pass may
+            # stay at or below the reward's levels, an ancestral set holding them all, and
+            # stays one whatever links are removed.
+            _d_connected(graph, reward, {*parents, decision}, _up_to(cid, reward), requisite)
         for parent in sorted(set(parents) - requisite, key=cid.order.__getitem__):
             graph = graph.without(parent, decision, copy=graph is cid.links)
     return graph
@@ -182,9 +221,10 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
     for box in list(result.ici_info):
         if box in result.ici_control:
             del result.ici_info[box]
-    others = {system.boxes[a].place for a in cid.decisions if a != agent}
+    own = system.boxes[agent].place
     result.strategic = {subject: witness for table in (result.ici_control, result.ici_info)
-                        for subject, witness in table.items() if subject in others}
+                        for subject, witness in table.items()
+                        if subject in cid.agent_places and subject != own}
     return result
 
 
@@ -239,10 +279,11 @@ def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
     parents = set(requisite.pred[decision])
     family = parents | {decision}
     needed: set = set()   # the parents d-connected to the reward given the rest of the family
-    connected = _d_connected(requisite, reward, family, requisite=needed) if reward else set()
+    window = _before(cid, utilities)   # the one `from_decision` was searched in
+    connected = _connected_to_reward(cid, requisite, reward, family, utilities,
+                                     from_decision, needed)
     candidates = {node for node in connected | parents
                   if not _own(node, decision) and node.step <= decision.step}
-    window = _before(cid, utilities)   # the one `from_decision` was searched in
     if window is not None and any(window[0][node] > window[2] for node in candidates):
         from_decision = _search(cid.links, [decision])   # asked about nodes past the window
     informative = {node for node in candidates if node not in from_decision}
@@ -250,6 +291,27 @@ def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
         if node in parents and node not in needed:
             continue
         _record(result.voi, node, (node, w.OBSERVED, decision))
+
+
+def _connected_to_reward(cid: CID, requisite: Links, reward: list[Node], family: set,
+                         utilities, from_decision: dict, needed: set) -> set:
+    """The nodes d-connected to the decision's `reward` given its `family` in the requisite
+    graph, but for descendants of the decision past the window of its `utilities` (VoI is not
+    asked of descendants). The pass stays in that window (`_d_connected`; `from_decision` was
+    searched in the same one); past it no node is an ancestor of the family or the reward, so
+    a trail that leaves the window only goes on down: from a node the pass reached, not
+    observed, and (for the nodes asked about) not a descendant of the decision."""
+    if not reward:
+        return set()
+    window = _up_to(cid, utilities)
+    connected = _d_connected(requisite, reward, family, window, requisite=needed)
+    if window is None:
+        return connected
+    levels, cap = window
+    succ = requisite.succ
+    leaving = {child for node in connected if node not in from_decision
+               for child in succ[node] if levels[child] > cap}
+    return connected | (_search(requisite, leaving).keys() if leaving else set())
 
 
 def _record(table: dict[Subject, w.Witness], node: Node, witness: w.Witness) -> None:

@@ -460,14 +460,16 @@ class _GatesFed:
 # ---------------------------------------------------------------------------- A10, A16
 
 def self_reference(system: System) -> Iterable[Diagnostic]:
+    # Listed once: a proposal may train a thousand agents and no evaluator.
+    evaluators = [p for p in system.pressures if not system.boxes[p.target].is_a(*AGENT_KINDS)]
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if not target.is_a(*AGENT_KINDS):
             continue
         # The target shapes the training data of a learned evaluator that sets its objective.
-        for other in system.pressures:
+        for other in evaluators:
             evaluator = system.boxes[other.target]
-            if other.target == pressure.target or evaluator.is_a(*AGENT_KINDS):
+            if other.target == pressure.target:
                 continue
             into = _path_to_signal(system, target.path, other)
             out = _path_to_signal(system, evaluator.path, pressure)

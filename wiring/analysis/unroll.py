@@ -65,11 +65,24 @@ class Links(NamedTuple):
                    {n: tuple(a) for n, a in graph.pred.items()})
 
     def without(self, tail, head, copy: bool = True) -> "Links":
-        """The graph without the edge tail -> head: a new one when `copy`, else this one."""
-        links = Links(dict(self.succ), dict(self.pred)) if copy else self
+        """The graph without the edge tail -> head: a new one when `copy` (which holds only
+        what changed, and reads the rest from this one: an agent's requisite graph differs
+        from the unrolled diagram by a few links), else this one."""
+        links = Links(_Changes(self.succ), _Changes(self.pred)) if copy else self
         links.succ[tail] = tuple(n for n in links.succ[tail] if n != head)
         links.pred[head] = tuple(n for n in links.pred[head] if n != tail)
         return links
+
+
+class _Changes(dict):
+    """An adjacency that holds its own entries and reads the others from `base`."""
+
+    def __init__(self, base: dict):
+        super().__init__()
+        self.base = base
+
+    def __missing__(self, node):
+        return self.base[node]
 
 
 @dataclass
@@ -96,6 +109,11 @@ class CID:
                     enumerate(nx.topological_generations(self.graph)) for node in generation}
         except nx.NetworkXUnfeasible:
             return None
+
+    @cached_property
+    def agent_places(self) -> set:
+        """Where the agents are: the places of their decisions."""
+        return {nodes[0].place for nodes in self.decisions.values()}
 
     def first_decisions(self, agent: str) -> list[Node]:
         """The decisions the incentive report is about: the agent's copy at the first step in
@@ -273,6 +291,7 @@ def steps_needed(system: System) -> int:
     more, the report's control incentives stay the same. At least 1, at most MAX_STEPS."""
     made = plan(system)
     folded = _folded(system, made)
+    levels = _levels(folded)
     needed = 1
     for agent in made.agents:
         place = system.boxes[agent].place
@@ -280,20 +299,21 @@ def steps_needed(system: System) -> int:
         rewards = [Node(place, 0, "utility", u.pressure.index, u.mode)
                    for u in made.updates if u.pressure.target == agent]
         if mine and rewards:
-            needed = max(needed, _longest_loop(folded, mine, rewards))
+            needed = max(needed, _longest_loop(folded, levels, mine, rewards))
     return min(needed, MAX_STEPS)
 
 
-def _longest_loop(folded: Links, decisions: set[Node], rewards: list[Node]) -> int:
+def _longest_loop(folded: Links, levels: dict, decisions: set[Node], rewards: list[Node]) -> int:
     """Over the boxes and parameters on a loop from one of `decisions` (an agent's copies at
     its first step) to one of its `rewards`: the steps the shortest loop through each takes,
     or its shortest control loop (one through no later decision of the agent) when it has one.
     The report shows each at its first length, and as a control incentive at the second."""
     # Every node of a loop is an ancestor of a reward and a descendant of a decision: each
-    # search stays within what the one before reached. Forward, a path through a later copy of
-    # the decision is matched by a shorter one from that copy's first step: only backward does
-    # avoiding the decisions change the length.
-    back = _fewest_steps(folded.pred, rewards)
+    # search stays within what the one before reached, the first at or above the decisions'
+    # levels. Forward, a path through a later copy of the decision is matched by a shorter one
+    # from that copy's first step: only backward does avoiding the decisions change the length.
+    floor = (levels, min(levels.get(d, 0) for d in decisions))   # (a box with no wires: none)
+    back = _fewest_steps(folded.pred, rewards, floor=floor)
     there = _fewest_steps(folded.succ, decisions, within=back)
     free = _fewest_steps(folded.pred, rewards, through=decisions, within=there)
     agent = next(iter(decisions)).place
@@ -338,13 +358,30 @@ def _folded(system: System, made: Plan) -> Links:
     return Links(succ, pred)
 
 
-def _fewest_steps(links: dict, starts, through=frozenset(), within=None) -> dict:
+def _levels(folded: Links) -> dict:
+    """Each node's level in the folded diagram's condensation (its loops, which the folding
+    makes, as one node each): it never falls along an edge, so a path between two nodes
+    stays within their levels, and a search for loops through an agent's decisions may skip
+    every node below them (an agent's loops are near it; the diagram upstream may be long)."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(folded.pred)
+    graph.add_edges_from((tail, head) for tail, heads in folded.succ.items() for head, _ in heads)
+    condensed = nx.condensation(graph)
+    members = condensed.graph["mapping"]
+    level = {component: rank for rank, generation in
+             enumerate(nx.topological_generations(condensed)) for component in generation}
+    return {node: level[component] for node, component in members.items()}
+
+
+def _fewest_steps(links: dict, starts, through=frozenset(), within=None, floor=None) -> dict:
     """The fewest steps from `starts` to every node reached (a 0-1 breadth-first search: an
     edge takes 0 or 1 step). Nodes of `through` are reached, not passed; when `within` is
-    given, the search stays among its nodes."""
+    given, the search stays among its nodes; when `floor`, (levels, low), among the nodes of
+    level at least `low`."""
     found = dict.fromkeys(starts, 0)
     queue = deque(found)
     done = set()
+    levels, low = floor if floor is not None else ({}, None)
     while queue:
         node = queue.popleft()
         if node in done:
@@ -354,6 +391,8 @@ def _fewest_steps(links: dict, starts, through=frozenset(), within=None) -> dict
             continue
         for head, wait in links.get(node, ()):
             if within is not None and head not in within:
+                continue
+            if low is not None and levels[head] < low:
                 continue
             if head not in found or found[node] + wait < found[head]:
                 found[head] = found[node] + wait
