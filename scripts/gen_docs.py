@@ -102,7 +102,7 @@ def analyses_md() -> str:
              "`--depth N` (lint and analyze, as for render) analyses nested diagrams only N "
              "levels deep: below that each is one box, read through its interface (its kind, "
              "trust and ports, not what is inside), and a note names them (JSON: "
-             "`boxes_below_depth`). Without it a diagram is analysed whole, up to 100,000 boxes "
+             "`boxes_below_depth`). Without it a diagram is analysed whole, up to 20,000 boxes "
              "once flattened; past that, E0244 says which depth fits.",
              "",
              "The analyses read kinds (with their ancestors in the kind hierarchy), trust, "

@@ -48,7 +48,7 @@ def test_lint_of_exponential_nesting_is_an_error_with_the_count_and_the_depth_th
     assert out.returncode == 1, out.stderr
     assert "error[E0244]" in out.stderr
     assert "262,144 boxes" in out.stderr
-    assert "--depth 15" in out.stderr          # 2**15 <= 100,000 < 2**16
+    assert "--depth 13" in out.stderr   # 2**14 boxes (D4 boxes) <= 20,000 < 2**15
     assert "Traceback" not in out.stderr and "internal error" not in out.stderr
 
 
@@ -96,7 +96,7 @@ def test_render_past_the_limit_is_a_message_not_a_crash(tmp_path):
     path = write(tmp_path, branching(18))
     out = run("render", path, "--depth", "16", "--format", "dot", "-o", str(tmp_path / "p.dot"))
     assert out.returncode == 2, out.stderr
-    assert "flattened to depth 16 would have 131,072 boxes" in out.stderr and "--depth 15" in out.stderr
+    assert "flattened to depth 16 would have 131,072 boxes" in out.stderr and "--depth 13" in out.stderr
     assert not (tmp_path / "p.dot").exists()
 
 
@@ -145,3 +145,16 @@ def test_the_count_is_what_flattening_makes_at_every_depth():
     top = default_diagram(proposal)
     for depth in (None, 0, 1, 2, 3, 4, 5, 6):
         assert leaf_count(proposal, top, depth) == len(flatten(proposal, top, depth).leaves)
+
+
+def test_the_limit_is_stated_as_it_is_everywhere_it_is_stated():
+    """The bound is a number users read in the help, the explanation of E0244 and the docs."""
+    from wiring.codes import CODES
+    from wiring.structure import MAX_LEAVES
+
+    shown = f"up to {MAX_LEAVES:,} boxes"
+    assert shown in " ".join(run("lint", "--help").stdout.split())
+    assert f"Past {MAX_LEAVES:,} boxes" in CODES["E0244"].explanation
+    root = Path(__file__).resolve().parent.parent
+    assert f"Past {MAX_LEAVES:,} boxes" in " ".join((root / "docs/language.md").read_text().split())
+    assert shown in (root / "docs/analyses.md").read_text()

@@ -532,7 +532,7 @@ diagram Outer {
         "The analyses and the renderer read a diagram flattened: every nested diagram replaced "
         "by its contents. A diagram that holds several copies of one that holds several copies "
         "of another multiplies its boxes at each level, so a short file can stand for billions "
-        "of boxes. Past 100,000 boxes `wiring lint`, `analyze`, `diff` and `render` stop with "
+        "of boxes. Past 20,000 boxes `wiring lint`, `analyze`, `diff` and `render` stop with "
         "this error (counted before anything is built) rather than run out of memory. "
         "`wiring check` does not flatten, and passes.",
         None,

@@ -260,8 +260,10 @@ _Hop = tuple[_Node, bool, "frozenset[str] | None", str, Wire]
 # Each diagram may hold several copies of the one below, so the flattened size can grow
 # exponentially with the nesting depth of a short file (a diagram holding two copies of the
 # previous one, 30 levels deep, is a billion boxes). Past this many leaves `flatten` refuses,
-# before building anything, and says which depth would fit.
-MAX_LEAVES = 100_000
+# before building anything, and says which depth would fit. The bound is what the analyses and
+# the renderer handle in about two seconds (docs/performance.md): a 1 KB file must not hold a
+# command for minutes. Real proposals are a few hundred boxes; the benchmarks' largest, 10,000.
+MAX_LEAVES = 20_000
 
 
 class TooLarge(ValueError):

@@ -190,7 +190,7 @@ def _analysis_options(p, steps_help: str) -> None:
     p.add_argument("--depth", type=_depth, default=None, metavar="N",
                    help="expand nested diagrams only N levels deep; below that, each is "
                    "analysed as one box through its interface, and the report names them "
-                   "(default: all the way, up to 100,000 boxes)")
+                   "(default: all the way, up to 20,000 boxes)")
 
 
 def add_analysis_commands(sub) -> None:
