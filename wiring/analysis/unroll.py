@@ -196,12 +196,13 @@ def plan(system: System) -> Plan:
             [p for p in used[mode] if system.boxes[p].attributes.stateful],
             system.ordered(trained & here)))
     updates = []
+    uses = {m: set(boxes) for m, boxes in used.items()}
     for pressure in system.pressures:
         for mode in modes:
             if active(pressure.modes, mode):
-                reads = [s for s in pressure.sources if s in used[mode]]
+                reads = [s for s in pressure.sources if s in uses[mode]]
                 moves = [later for later in modes if pressure.target in trained
-                         and pressure.target in used[later] and carries(system, mode, later)]
+                         and pressure.target in uses[later] and carries(system, mode, later)]
                 updates.append(Update(pressure, mode, reads, moves))
     return Plan(agents, modes, copies, updates)
 
@@ -292,12 +293,15 @@ def steps_needed(system: System) -> int:
     made = plan(system)
     folded = _folded(system, made)
     levels = _levels(folded)
+    uses = [(c.mode, set(c.boxes)) for c in made.copies]
+    updates = defaultdict(list)   # agent -> the updates that train it
+    for u in made.updates:
+        updates[u.pressure.target].append(u)
     needed = 1
     for agent in made.agents:
         place = system.boxes[agent].place
-        mine = {Node(place, 0, "decision", -1, c.mode) for c in made.copies if agent in c.boxes}
-        rewards = [Node(place, 0, "utility", u.pressure.index, u.mode)
-                   for u in made.updates if u.pressure.target == agent]
+        mine = {Node(place, 0, "decision", -1, mode) for mode, boxes in uses if agent in boxes}
+        rewards = [Node(place, 0, "utility", u.pressure.index, u.mode) for u in updates[agent]]
         if mine and rewards:
             needed = max(needed, _longest_loop(folded, levels, mine, rewards))
     return min(needed, MAX_STEPS)

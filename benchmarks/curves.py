@@ -1,0 +1,175 @@
+"""How the cost of each stage grows with the size of a proposal (issue 11, items 13-17): CPU
+seconds at 1,000, 3,000 and 10,000 components (and 100,000 for the check), with the ratio per
+x10, every figure measured in one run. Not a test: it prints a Markdown report for
+docs/performance.md.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/curves.py            # a few minutes
+    .venv/bin/python benchmarks/curves.py --quick    # one run per cell, no 100,000
+
+Cells are the median of several runs of `time.process_time` (CPU seconds, so that a busy
+shared machine changes them less than wall time), the input made beforehand:
+
+- check: `wiring.check_text` of each generated shape (benchmarks/generate.py);
+- analyses: `wiring.analysis.analyse_all` of the checked proposal (every analysis and the
+  incentive report of every top diagram);
+- lint and analyze of nested 10,000 (1,000 trained agents) as processes, CPU of the child;
+- wide interfaces: `check_text` of `generate.wide(n)` at 300, 1,000 and 3,000 ports;
+- DOT: `wiring.render.to_dot` of nested proposals;
+- start-up: `wiring --help`, `wiring check examples/rlhf.wd` and `wiring render --format dot`
+  as processes, CPU of the child.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(REPO), str(HERE)]
+
+import generate  # noqa: E402
+
+WIRING = REPO / ".venv" / "bin" / "wiring"
+SIZES = (1000, 3000, 10000)
+
+
+def cpu(function, runs: int) -> float:
+    """Median CPU seconds of `function()` over `runs` runs."""
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        function()
+        times.append(time.process_time() - started)
+    return statistics.median(times)
+
+
+def child_cpu(argv: list[str], runs: int) -> float:
+    """Median CPU seconds (user + system) of a process running `argv`."""
+    times = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times)
+
+
+def _runs(n: int, quick: bool) -> int:
+    return 1 if quick or n >= 100_000 else (5 if n <= 1000 else 3)
+
+
+def check_and_analyses(quick: bool) -> tuple[dict, dict]:
+    import wiring
+    from wiring.analysis import analyse_all
+
+    checks: dict = {}
+    analyses: dict = {}
+    wiring.check_text(generate.chain(10), "warmup.wd")
+    for shape in generate.SHAPES:
+        for n in SIZES + (() if quick else (100_000,)):
+            text = generate.generate(shape, n)
+            checks[shape, n] = cpu(lambda: wiring.check_text(text, f"{shape}.wd"), _runs(n, quick))
+            if n in SIZES:
+                proposal = wiring.loads(text, f"{shape}.wd")
+                analyses[shape, n] = cpu(lambda: analyse_all(proposal), _runs(n, quick))
+            print(f"  {shape} {n}: check {checks[shape, n]:.3f} s"
+                  + (f", analyses {analyses[shape, n]:.3f} s" if n in SIZES else ""),
+                  file=sys.stderr)
+    return checks, analyses
+
+
+def nested_commands(quick: bool, workdir: Path) -> dict:
+    path = workdir / "nested-10000.wd"
+    path.write_text(generate.generate("nested", 10_000), encoding="utf-8")
+    return {command: child_cpu([str(WIRING), command, str(path)], 1 if quick else 3)
+            for command in ("check", "lint", "analyze")}
+
+
+def wide(quick: bool) -> dict:
+    import wiring
+
+    return {n: cpu(lambda: wiring.check_text(generate.wide(n), "wide.wd"), 1 if quick else 3)
+            for n in (300, 1000, 3000)}
+
+
+def dot(quick: bool) -> dict:
+    import wiring
+    from wiring.render import to_dot
+
+    out = {}
+    for n in SIZES:
+        proposal = wiring.loads(generate.generate("nested", n), "nested.wd")
+        out[n] = cpu(lambda: to_dot(proposal), _runs(n, quick))
+    return out
+
+
+def startup(quick: bool, workdir: Path) -> dict:
+    rlhf = str(REPO / "examples" / "rlhf.wd")
+    runs = 5 if quick else 15
+    return {
+        "wiring --help": child_cpu([str(WIRING), "--help"], runs),
+        "wiring check examples/rlhf.wd": child_cpu([str(WIRING), "check", rlhf], runs),
+        "wiring render --format dot examples/rlhf.wd": child_cpu(
+            [str(WIRING), "render", "--format", "dot", rlhf, "-o", str(workdir / "r.dot")], runs),
+    }
+
+
+def _ratio(table: dict, key, low: int, high: int) -> str:
+    a, b = table.get((key, low)), table.get((key, high))
+    return f"x{b / a:.1f}" if a and b else ""
+
+
+def markdown(checks, analyses, commands, ports, dots, starts) -> str:
+    out = ["| shape | check 1k | 3k | 10k | 100k | x10 (1k-10k) | x10 (10k-100k) | "
+           "analyses 1k | 3k | 10k | x10 |", "|---|" + "---:|" * 10]
+    for shape in generate.SHAPES:
+        cells = [f"{checks.get((shape, n), float('nan')):.3f}" for n in SIZES + (100_000,)]
+        cells += [_ratio(checks, shape, 1000, 10000), _ratio(checks, shape, 10000, 100_000)]
+        cells += [f"{analyses[shape, n]:.3f}" for n in SIZES]
+        cells.append(_ratio(analyses, shape, 1000, 10000))
+        out.append(f"| {shape} | " + " | ".join(cells) + " |")
+    out += ["", "Nested 10,000 (1,000 trained agents) as processes, CPU s: "
+            + ", ".join(f"`wiring {c}` {s:.2f}" for c, s in commands.items()), ""]
+    out += ["Wide interfaces, `check_text`, CPU s: "
+            + ", ".join(f"{n:,} ports {s:.3f}" for n, s in ports.items())
+            + f" (x{ports[3000] / ports[300]:.1f} per x10 ports)", ""]
+    out += ["DOT of nested proposals, `to_dot`, CPU s: "
+            + ", ".join(f"{n:,} {s:.3f}" for n, s in dots.items())
+            + f" (x{dots[10000] / dots[1000]:.1f} per x10)", ""]
+    out += ["Start-up, CPU s of the process: "
+            + ", ".join(f"`{c}` {s * 1000:.0f} ms" for c, s in starts.items()), ""]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one run per cell, no 100,000")
+    args = parser.parse_args(argv)
+    if not WIRING.exists():
+        raise SystemExit(f"{WIRING} not found: run `bash scripts/setup.sh` first")
+    started = time.strftime("%Y-%m-%d %H:%M")
+    with tempfile.TemporaryDirectory(prefix="wiring-curves-") as tmp:
+        workdir = Path(tmp)
+        print("check and analyses ...", file=sys.stderr)
+        checks, analyses = check_and_analyses(args.quick)
+        print("nested 10,000 as processes ...", file=sys.stderr)
+        commands = nested_commands(args.quick, workdir)
+        ports, dots = wide(args.quick), dot(args.quick)
+        starts = startup(args.quick, workdir)
+    print(f"<!-- {started}, `.venv/bin/python benchmarks/curves.py"
+          f"{' --quick' if args.quick else ''}` -->")
+    print(markdown(checks, analyses, commands, ports, dots, starts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
