@@ -53,10 +53,17 @@ def shortened(text: str, limit: int) -> str:
     return text[:keep] + f"... ({len(text) - keep} more characters)"
 
 
+# What `html` changes: without any (most names), a text is written as it is.
+_HTML_CHANGES = re.compile(r'[&<>"\'\]\\\x00-\x1f\x7f-\U0010ffff]')
+
+
 def html(text: str) -> str:
     """One line of user text inside an HTML-like label: markup characters become entities and
     control characters (newlines included) spaces; at most about LABEL_LIMIT characters."""
-    return ascii_text(shortened(str(text), LABEL_LIMIT).translate(_HTML))
+    text = str(text)
+    if len(text) <= LABEL_LIMIT and not _HTML_CHANGES.search(text):
+        return text
+    return ascii_text(shortened(text, LABEL_LIMIT).translate(_HTML))
 
 
 def html_lines(text: str, width: int = 0, align: str = "") -> str:
@@ -84,12 +91,18 @@ QUOTED_LIMIT = 4000
 _NAME_LIMIT = 1000
 
 
+# What `quote` changes: without any (most ids and values), a string is quoted as it is.
+_QUOTED_CHANGES = re.compile(r'[\\"&\x00-\x1f\x7f-\U0010ffff]')
+
+
 def quote(text: str) -> str:
     """A DOT double-quoted string: backslashes, quotes and `&` escaped, pure ASCII, at most
     about QUOTED_LIMIT characters (longer text is cut, saying how much). Characters beyond the
     Basic Multilingual Plane become U+FFFD: Graphviz 2.43 writes their character references in
     plain strings as invalid UTF-8 (they are kept in HTML labels)."""
     text = str(text)
+    if len(text) <= QUOTED_LIMIT and not _QUOTED_CHANGES.search(text):
+        return '"' + text + '"'
     escaped = _quoted(text)
     limit = len(text)
     while len(escaped) > QUOTED_LIMIT:
@@ -100,6 +113,8 @@ def quote(text: str) -> str:
 
 
 def _quoted(text: str) -> str:
+    if text.isascii():   # nothing astral, nothing to spell as a character reference
+        return text.translate(_QUOTE)
     return ascii_text(_ASTRAL.sub("\ufffd", text.translate(_QUOTE)))
 
 
@@ -229,15 +244,16 @@ def print_dot(graph: Graph) -> str:
     stack = [(iter(graph.statements), 1)]
     while stack:
         statements, depth = stack[-1]
-        statement = next(statements, None)
-        if statement is None:
+        indent = "  " * depth
+        for statement in statements:
+            if isinstance(statement, Subgraph):
+                lines.append(f"{indent}subgraph {dot_id(statement.id)} {{")
+                stack.append((iter(statement.statements), depth + 1))
+                break
+            lines.append(indent + _statement(statement))
+        else:
             stack.pop()
             lines.append("  " * (depth - 1) + "}")
-        elif isinstance(statement, Subgraph):
-            lines.append("  " * depth + f"subgraph {dot_id(statement.id)} {{")
-            stack.append((iter(statement.statements), depth + 1))
-        else:
-            lines.append("  " * depth + _statement(statement))
     return ascii_text("\n".join(lines) + "\n")
 
 
@@ -256,19 +272,17 @@ def _statement(s: Statement) -> str:
 
 
 def _value(value: Value) -> str:
-    if isinstance(value, Html):
-        return f"<{value}>"
-    if isinstance(value, Id):
-        return str(value)
     if isinstance(value, str):
-        return quote(value)
+        if isinstance(value, Html):
+            return f"<{value}>"
+        return str(value) if isinstance(value, Id) else quote(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     raise TypeError(f"not a DOT value: {value!r}")
 
 
 def _attrs(attrs: Attrs) -> str:
-    return "[" + ", ".join(f"{key}={_value(value)}" for key, value in attrs.items()) + "]"
+    return "[" + ", ".join([f"{key}={_value(value)}" for key, value in attrs.items()]) + "]"
 
 
 def _endpoint(end: Endpoint) -> str:
@@ -276,5 +290,5 @@ def _endpoint(end: Endpoint) -> str:
     if end.port is not None:
         text += ":" + (end.port if isinstance(end.port, Id) else dot_id(end.port))
     if end.compass is not None:
-        text += ":" + Id(end.compass)
+        text += ":" + (end.compass if isinstance(end.compass, Id) else Id(end.compass))
     return text

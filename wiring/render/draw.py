@@ -238,18 +238,21 @@ class _Drawer:
         optimiser (north-east; north-west top to bottom). A corner, not the middle of the top
         edge: from there the double line need not climb over the boxes between target and
         optimiser, which drove it out of the diagram's frame."""
-        if self.direction == "LR":
-            side = "e" if outgoing else "w"
-        else:
-            side = "s" if outgoing else "n"
+        side = _SIDES[self.direction][0 if outgoing else 1]
         if ref.kind == "cell":
             return Endpoint(ref.node, ref.port, side)
         if ref.kind == "header":
-            corner = None if outgoing else "ne" if self.direction == "LR" else "nw"
-            return Endpoint(ref.node, Id("h"), corner)
+            return Endpoint(ref.node, _HEADER, None if outgoing else _CORNERS[self.direction])
         if ref.kind == "pin":
             return Endpoint(ref.node, None, side)
         return Endpoint(ref.node)
+
+
+# Compass points, made once (an Id checks its spelling when made): the sides where wires leave
+# and enter ports, by direction, and the corner of a header where updates arrive.
+_SIDES = {"LR": (Id("e"), Id("w")), "TB": (Id("s"), Id("n"))}
+_CORNERS = {"LR": Id("ne"), "TB": Id("nw")}
+_HEADER = Id("h")
 
 
 def _data_style(wire: Wire, reverse: bool, head: str) -> Attrs:
