@@ -32,7 +32,7 @@ from .style import FAMILIES, Family, border_of, family_of
 
 # ---------------------------------------------------------------------------------------- data
 
-@dataclass
+@dataclass(slots=True)
 class Ref:
     """One end of a wire: a node, and optionally a port cell of it."""
 
@@ -47,7 +47,7 @@ class Ref:
         return (self.node, self.port)
 
 
-@dataclass
+@dataclass(slots=True)
 class Wire:
     src: Ref
     dst: Ref
@@ -62,7 +62,7 @@ class Wire:
     emphasis: bool = False      # on the witness of a highlighted finding
 
 
-@dataclass
+@dataclass(slots=True)
 class Box:
     id: str
     instance: Instance
@@ -78,7 +78,7 @@ class Box:
     label: str = ""             # the name shown: the instance's, or its path when flattened
 
 
-@dataclass
+@dataclass(slots=True)
 class Pin:
     """An outer port of the diagram drawn or of an expanded nested diagram."""
 
@@ -88,14 +88,14 @@ class Pin:
     path: tuple[str, ...] = ()  # the instance path of the nested diagram it belongs to
 
 
-@dataclass
+@dataclass(slots=True)
 class Optimiser:
     id: str
     training: Training
     target_label: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Cluster:
     """The frame of the diagram drawn (`frame`) or of an expanded nested diagram."""
 
@@ -255,6 +255,7 @@ class _Builder:
         # what every box of a kind, or every port, shares: worked out once, not per copy
         self.families: dict[str, Family] = {}
         self.shown_types: dict[int, str] = {}   # id(port) -> show_type(port.type)
+        self.wire_texts: dict[tuple[int, str], str] = {}   # see _wire_text
         tooltip = "\n".join([f"diagram {diagram.name}"] + diagram.notes) if diagram else ""
         root_id = "cluster_" + (ident(diagram.name) if diagram else "components")
         self.scene = Scene(proposal, diagram, options, Cluster(root_id, frame=True,
@@ -410,17 +411,24 @@ class _Builder:
             dst = resolve(wire.target.instance, wire.target.port)
             if src is None or dst is None:
                 continue
-            tooltip = f"{where}{wire.source} -> {wire.target}"
             type_text = self.port_types.get(src.key(), "")
-            if type_text:
-                tooltip += f" : {type_text}"
-            if wire.delayed:
-                tooltip += " (delayed)"
-            for note in wire.notes:
-                tooltip += "\n" + note
             self.emit(Wire(src, dst, "data", delayed=wire.delayed, type_text=type_text,
-                           tooltip=tooltip, container=level.container.id),
+                           tooltip=where + self._wire_text(wire, type_text),
+                           container=level.container.id),
                       step=(level.path, id(wire)))
+
+    def _wire_text(self, wire, type_text: str) -> str:
+        """A wire's tooltip after the path of its diagram (the same for every copy of it)."""
+        key = (id(wire), type_text)
+        text = self.wire_texts.get(key)
+        if text is None:
+            text = f"{wire.source} -> {wire.target}" + (f" : {type_text}" if type_text else "")
+            if wire.delayed:
+                text += " (delayed)"
+            for note in wire.notes:
+                text += "\n" + note
+            self.wire_texts[key] = text
+        return text
 
     def _trainings(self, level: _Level, resolve, headers: dict[str, Ref]) -> None:
         """An optimiser per training, fed by its signal's ports (or the boxes it names, as in
