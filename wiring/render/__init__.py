@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 
 from .. import structure
+from ..collector import paused as paused_collector
 from ..model import Diagram, Proposal
 from .dot import Graph, print_dot
 from .draw import tree_of
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 
+@paused_collector()
 def to_scene(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis=None,
              options: RenderOptions | None = None, **fields) -> Scene:
     """What `to_dot` draws, as data (see `wiring.render.scene`); the arguments are those of
@@ -69,11 +71,13 @@ def to_scene(proposal: Proposal | Diagram, diagram: str | None = None, *, analys
     return scene
 
 
+@paused_collector()
 def to_tree(proposal: Proposal | Diagram, diagram: str | None = None, **arguments) -> Graph:
     """The DOT syntax tree of `to_dot` (see `wiring.render.dot`)."""
     return tree_of(to_scene(proposal, diagram, **arguments))
 
 
+@paused_collector()
 def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis=None,
            options: RenderOptions | None = None, **fields) -> str:
     """The DOT text of one diagram of a proposal.

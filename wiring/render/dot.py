@@ -53,10 +53,17 @@ def shortened(text: str, limit: int) -> str:
     return text[:keep] + f"... ({len(text) - keep} more characters)"
 
 
+# What `html` changes: without any (most names), a text is written as it is.
+_HTML_CHANGES = re.compile(r'[&<>"\'\]\\\x00-\x1f\x7f-\U0010ffff]')
+
+
 def html(text: str) -> str:
     """One line of user text inside an HTML-like label: markup characters become entities and
     control characters (newlines included) spaces; at most about LABEL_LIMIT characters."""
-    return ascii_text(shortened(str(text), LABEL_LIMIT).translate(_HTML))
+    text = str(text)
+    if len(text) <= LABEL_LIMIT and not _HTML_CHANGES.search(text):
+        return text
+    return ascii_text(shortened(text, LABEL_LIMIT).translate(_HTML))
 
 
 def html_lines(text: str, width: int = 0, align: str = "") -> str:
@@ -84,12 +91,18 @@ QUOTED_LIMIT = 4000
 _NAME_LIMIT = 1000
 
 
+# What `quote` changes: without any (most ids and values), a string is quoted as it is.
+_QUOTED_CHANGES = re.compile(r'[\\"&\x00-\x1f\x7f-\U0010ffff]')
+
+
 def quote(text: str) -> str:
     """A DOT double-quoted string: backslashes, quotes and `&` escaped, pure ASCII, at most
     about QUOTED_LIMIT characters (longer text is cut, saying how much). Characters beyond the
     Basic Multilingual Plane become U+FFFD: Graphviz 2.43 writes their character references in
     plain strings as invalid UTF-8 (they are kept in HTML labels)."""
     text = str(text)
+    if len(text) <= QUOTED_LIMIT and not _QUOTED_CHANGES.search(text):
+        return '"' + text + '"'
     escaped = _quoted(text)
     limit = len(text)
     while len(escaped) > QUOTED_LIMIT:
@@ -100,6 +113,8 @@ def quote(text: str) -> str:
 
 
 def _quoted(text: str) -> str:
+    if text.isascii():   # nothing astral, nothing to spell as a character reference
+        return text.translate(_QUOTE)
     return ascii_text(_ASTRAL.sub("\ufffd", text.translate(_QUOTE)))
 
 
@@ -141,7 +156,7 @@ Value = Union[str, int, float]           # str (quoted), Id (bare), Html (<...>)
 Attrs = dict[str, Value]
 
 
-@dataclass
+@dataclass(slots=True)
 class Endpoint:
     """An end of an edge: a node, a port of its HTML label, a compass point (`e`, `h:ne`)."""
 
@@ -150,20 +165,20 @@ class Endpoint:
     compass: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     id: str
     attrs: Attrs
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     tail: Endpoint
     head: Endpoint
     attrs: Attrs
 
 
-@dataclass
+@dataclass(slots=True)
 class Defaults:
     """Default attributes of the graph, of its nodes or of its edges: `graph [...]`."""
 
@@ -171,7 +186,7 @@ class Defaults:
     attrs: Attrs
 
 
-@dataclass
+@dataclass(slots=True)
 class Assign:
     """One graph attribute as a statement of its own: `label=<...>;`."""
 
@@ -179,7 +194,7 @@ class Assign:
     value: Value
 
 
-@dataclass
+@dataclass(slots=True)
 class SameRank:
     """Nodes on one rank: `{rank=same; "a"; "b";}` (or min, max)."""
 
@@ -187,7 +202,7 @@ class SameRank:
     nodes: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Subgraph:
     id: str
     statements: list = field(default_factory=list)
@@ -196,7 +211,7 @@ class Subgraph:
 Statement = Union[Node, Edge, Defaults, Assign, SameRank, Subgraph]
 
 
-@dataclass
+@dataclass(slots=True)
 class Graph:
     name: str
     statements: list = field(default_factory=list)
@@ -225,56 +240,76 @@ class Graph:
 def print_dot(graph: Graph) -> str:
     """The DOT text of a graph, two spaces per level of nesting. Subgraphs are walked with an
     explicit stack, so nesting depth is not bounded by Python's recursion limit."""
-    lines = [f"digraph {Id(graph.name)} {{"]
-    stack = [(iter(graph.statements), 1)]
-    while stack:
-        statements, depth = stack[-1]
-        statement = next(statements, None)
-        if statement is None:
-            stack.pop()
-            lines.append("  " * (depth - 1) + "}")
-        elif isinstance(statement, Subgraph):
-            lines.append("  " * depth + f"subgraph {dot_id(statement.id)} {{")
-            stack.append((iter(statement.statements), depth + 1))
-        else:
-            lines.append("  " * depth + _statement(statement))
-    return ascii_text("\n".join(lines) + "\n")
+    return _Printer().text(graph)
 
 
-def _statement(s: Statement) -> str:
-    if isinstance(s, Node):
-        return f"{dot_id(s.id)} {_attrs(s.attrs)};"
-    if isinstance(s, Edge):
-        return f"{_endpoint(s.tail)} -> {_endpoint(s.head)} {_attrs(s.attrs)};"
-    if isinstance(s, Defaults):
-        return f"{s.kind} {_attrs(s.attrs)};"
-    if isinstance(s, Assign):
-        return f"{s.key}={_value(s.value)};"
-    if isinstance(s, SameRank):
-        return f"{{rank={Id(s.rank)}; " + "; ".join(dot_id(n) for n in s.nodes) + ";}"
-    raise TypeError(f"not a DOT statement: {s!r}")
+class _Printer:
+    """Prints one graph, spelling each id and each quoted value once: a node's id comes back
+    in every edge that meets it, and the same values (colours, styles, the tooltips of ports)
+    on many lines."""
 
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+        self.quoted: dict[str, str] = {}
 
-def _value(value: Value) -> str:
-    if isinstance(value, Html):
-        return f"<{value}>"
-    if isinstance(value, Id):
-        return str(value)
-    if isinstance(value, str):
-        return quote(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    raise TypeError(f"not a DOT value: {value!r}")
+    def text(self, graph: Graph) -> str:
+        lines = [f"digraph {Id(graph.name)} {{"]
+        stack = [(iter(graph.statements), 1)]
+        while stack:
+            statements, depth = stack[-1]
+            indent = "  " * depth
+            for statement in statements:
+                if isinstance(statement, Subgraph):
+                    lines.append(f"{indent}subgraph {self.id(statement.id)} {{")
+                    stack.append((iter(statement.statements), depth + 1))
+                    break
+                lines.append(indent + self.statement(statement))
+            else:
+                stack.pop()
+                lines.append("  " * (depth - 1) + "}")
+        return ascii_text("\n".join(lines) + "\n")
 
+    def statement(self, s: Statement) -> str:
+        if isinstance(s, Node):
+            return f"{self.id(s.id)} {self.attrs(s.attrs)};"
+        if isinstance(s, Edge):
+            return f"{self.endpoint(s.tail)} -> {self.endpoint(s.head)} {self.attrs(s.attrs)};"
+        if isinstance(s, Defaults):
+            return f"{s.kind} {self.attrs(s.attrs)};"
+        if isinstance(s, Assign):
+            return f"{s.key}={self.value(s.value)};"
+        if isinstance(s, SameRank):
+            return f"{{rank={Id(s.rank)}; " + "; ".join(self.id(n) for n in s.nodes) + ";}"
+        raise TypeError(f"not a DOT statement: {s!r}")
 
-def _attrs(attrs: Attrs) -> str:
-    return "[" + ", ".join(f"{key}={_value(value)}" for key, value in attrs.items()) + "]"
+    def id(self, text: str) -> str:
+        spelt = self.ids.get(text)
+        if spelt is None:
+            spelt = self.ids[text] = dot_id(text)
+        return spelt
 
+    def value(self, value: Value) -> str:
+        if isinstance(value, str):
+            if isinstance(value, Html):
+                return f"<{value}>"
+            if isinstance(value, Id):
+                return str(value)
+            spelt = self.quoted.get(value)
+            if spelt is None:
+                spelt = self.quoted[value] = quote(value)
+            return spelt
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        raise TypeError(f"not a DOT value: {value!r}")
 
-def _endpoint(end: Endpoint) -> str:
-    text = dot_id(end.node)
-    if end.port is not None:
-        text += ":" + (end.port if isinstance(end.port, Id) else dot_id(end.port))
-    if end.compass is not None:
-        text += ":" + Id(end.compass)
-    return text
+    def attrs(self, attrs: Attrs) -> str:
+        return "[" + ", ".join([f"{key}={self.value(value)}" for key, value in attrs.items()]) \
+            + "]"
+
+    def endpoint(self, end: Endpoint) -> str:
+        text = self.id(end.node)
+        if end.port is not None:
+            text += ":" + (end.port if isinstance(end.port, Id) else self.id(end.port))
+        if end.compass is not None:
+            text += ":" + (end.compass if isinstance(end.compass, Id) else Id(end.compass))
+        return text

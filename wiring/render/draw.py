@@ -37,6 +37,15 @@ class _Drawer:
         for wire in scene.wires:
             self.by_container.setdefault(wire.container, []).append(wire)
         self._ranked: dict[str, tuple[set[str], set[str]]] | None = None
+        # A nested diagram used many times is drawn many times, with the same labels: each
+        # label is made once per drawing, keyed by the model objects it shows.
+        self.labels: dict[tuple, str] = {}
+
+    def label(self, key: tuple, make, *arguments) -> str:
+        label = self.labels.get(key)
+        if label is None:
+            label = self.labels[key] = make(*arguments)
+        return label
 
     def graph(self) -> Graph:
         graph = Graph("wiring", [
@@ -92,7 +101,8 @@ class _Drawer:
     def frame_attrs(self, cluster: Cluster) -> Attrs:
         family = cluster.family
         plain = family is None or family.key in PLAIN
-        label = labels.cluster_label(cluster)
+        label = self.label(("frame", id(cluster.instance), cluster.inner), labels.cluster_label,
+                           cluster)
         colour = INK if plain else family.colour
         width = 2 if cluster.frame else 1.4
         codes = self.scene.emphasis.get(cluster.id)
@@ -105,17 +115,20 @@ class _Drawer:
             "color": colour,
             "bgcolor": "#FFFFFF" if family is None else "#FAFAFA" if plain
             else tint(family.colour, 0.10),
-            "labeljust": Id("l"), "labelloc": Id("t"),
+            "labeljust": _LEFT, "labelloc": _TOP,
             "margin": FRAME_MARGIN if cluster.frame else 12, "penwidth": width,
             "tooltip": self.tip(cluster.id, cluster.tooltip or " ")}
 
     def node(self, item: Box | Pin | Optimiser) -> Node:
         if isinstance(item, Box):
-            label = self.mark(item.id, labels.box_label(item, self.direction, self.show_types),
-                              item.family.rounded)
+            label = self.label(("box", id(item.instance), item.label, item.box_name),
+                               labels.box_label, item, self.direction, self.show_types)
+            label = self.mark(item.id, label, item.family.rounded)
             tip = item.tooltip
         elif isinstance(item, Pin):
-            label = self.mark(item.id, labels.pin_label(item, self.show_types, self.direction))
+            label = self.label(("pin", id(item.port)), labels.pin_label, item, self.show_types,
+                               self.direction)
+            label = self.mark(item.id, label)
             tip = item.port.direction + " " + item.port.name
         else:
             label = self.mark(item.id, labels.optimiser_label(item), True)
@@ -238,18 +251,22 @@ class _Drawer:
         optimiser (north-east; north-west top to bottom). A corner, not the middle of the top
         edge: from there the double line need not climb over the boxes between target and
         optimiser, which drove it out of the diagram's frame."""
-        if self.direction == "LR":
-            side = "e" if outgoing else "w"
-        else:
-            side = "s" if outgoing else "n"
+        side = _SIDES[self.direction][0 if outgoing else 1]
         if ref.kind == "cell":
             return Endpoint(ref.node, ref.port, side)
         if ref.kind == "header":
-            corner = None if outgoing else "ne" if self.direction == "LR" else "nw"
-            return Endpoint(ref.node, Id("h"), corner)
+            return Endpoint(ref.node, _HEADER, None if outgoing else _CORNERS[self.direction])
         if ref.kind == "pin":
             return Endpoint(ref.node, None, side)
         return Endpoint(ref.node)
+
+
+# Compass points, made once (an Id checks its spelling when made): the sides where wires leave
+# and enter ports, by direction, and the corner of a header where updates arrive.
+_SIDES = {"LR": (Id("e"), Id("w")), "TB": (Id("s"), Id("n"))}
+_CORNERS = {"LR": Id("ne"), "TB": Id("nw")}
+_HEADER = Id("h")
+_LEFT, _TOP = Id("l"), Id("t")
 
 
 def _data_style(wire: Wire, reverse: bool, head: str) -> Attrs:

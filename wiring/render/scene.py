@@ -32,7 +32,7 @@ from .style import FAMILIES, Family, border_of, family_of
 
 # ---------------------------------------------------------------------------------------- data
 
-@dataclass
+@dataclass(slots=True)
 class Ref:
     """One end of a wire: a node, and optionally a port cell of it."""
 
@@ -47,7 +47,7 @@ class Ref:
         return (self.node, self.port)
 
 
-@dataclass
+@dataclass(slots=True)
 class Wire:
     src: Ref
     dst: Ref
@@ -62,7 +62,7 @@ class Wire:
     emphasis: bool = False      # on the witness of a highlighted finding
 
 
-@dataclass
+@dataclass(slots=True)
 class Box:
     id: str
     instance: Instance
@@ -78,7 +78,7 @@ class Box:
     label: str = ""             # the name shown: the instance's, or its path when flattened
 
 
-@dataclass
+@dataclass(slots=True)
 class Pin:
     """An outer port of the diagram drawn or of an expanded nested diagram."""
 
@@ -88,14 +88,14 @@ class Pin:
     path: tuple[str, ...] = ()  # the instance path of the nested diagram it belongs to
 
 
-@dataclass
+@dataclass(slots=True)
 class Optimiser:
     id: str
     training: Training
     target_label: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Cluster:
     """The frame of the diagram drawn (`frame`) or of an expanded nested diagram."""
 
@@ -226,6 +226,11 @@ class _Level:
     prefix: tuple[str, ...]         # the instance path of the diagram
     path: str                       # the same, as `wiring.structure` writes it
     container: Cluster
+    id: str = ""                    # path_id(prefix), spelt once per diagram, not per node
+
+    def node(self, *parts: str) -> str:
+        """path_id(prefix, *parts)."""
+        return "/".join((self.id, *parts) if self.prefix else parts)
 
 
 class _Builder:
@@ -247,6 +252,10 @@ class _Builder:
         self.port_types: dict[tuple, str] = {}
         self.mode_seen = False
         self.order: dict[str, int] = {}      # node -> declaration order, for feedback
+        # what every box of a kind, or every port, shares: worked out once, not per copy
+        self.families: dict[str, Family] = {}
+        self.shown_types: dict[int, str] = {}   # id(port) -> show_type(port.type)
+        self.wire_texts: dict[tuple[int, str], str] = {}   # see _wire_text
         tooltip = "\n".join([f"diagram {diagram.name}"] + diagram.notes) if diagram else ""
         root_id = "cluster_" + (ident(diagram.name) if diagram else "components")
         self.scene = Scene(proposal, diagram, options, Cluster(root_id, frame=True,
@@ -254,6 +263,12 @@ class _Builder:
 
     def place(self, node: str) -> None:
         self.order.setdefault(node, len(self.order))
+
+    def shown_type(self, port: Port) -> str:
+        shown = self.shown_types.get(id(port))
+        if shown is None:
+            shown = self.shown_types[id(port)] = show_type(port.type)
+        return shown
 
     def active(self, modes: list[str] | None) -> bool:
         """Whether something restricted to `modes` is drawn (the instances around it are:
@@ -335,11 +350,11 @@ class _Builder:
         pins: dict[str, Ref] = {}
         prefix = level.prefix
         for _, port in self.ports(level.diagram.ports):
-            pin_id = path_id(prefix, "@" + ("in" if port.direction == "in" else "out"),
-                             ident(port.name))
+            pin_id = level.node("@" + ("in" if port.direction == "in" else "out"),
+                                ident(port.name))
             ref = Ref(pin_id, None, "pin", port.name)
             pins[port.name] = ref
-            self.port_types[ref.key()] = show_type(port.type)
+            self.port_types[ref.key()] = self.shown_type(port)
             if port.direction == "in":
                 self.place(pin_id)
             if self.flatten and prefix:
@@ -359,7 +374,7 @@ class _Builder:
     def _instance(self, level: _Level, instance: Instance, ends: dict, headers: dict):
         """Draw one instance: a box, or (yielding it to `draw`) an expanded nested diagram."""
         path = level.prefix + (instance.name,)
-        box_id = path_id(path)
+        box_id = level.node(ident(instance.name))
         flat_path = join(level.path, instance.name)
         inner = self._expands(flat_path, instance)
         if inner is not None:
@@ -368,7 +383,7 @@ class _Builder:
                 sub = self.cluster_for(instance, inner, box_id)
                 level.container.items.append(sub)
                 self.scene.drawn[path] = sub.id
-            inner_pins = yield _Level(inner, path, flat_path, sub)
+            inner_pins = yield _Level(inner, path, flat_path, sub, box_id)
             ends[instance.name] = inner_pins
             anchor = next(iter(inner_pins.values()), None)
             if anchor is not None and not self.flatten:
@@ -383,12 +398,12 @@ class _Builder:
         for cell, port in box.ins + box.outs:
             ref = Ref(box_id, cell, "cell", port.name)
             refs[port.name] = ref
-            self.port_types[ref.key()] = show_type(port.type)
+            self.port_types[ref.key()] = self.shown_type(port)
         ends[instance.name] = refs
         headers[instance.name] = Ref(box_id, "h", "header")
 
     def _wires(self, level: _Level, resolve) -> None:
-        prefix = level.prefix
+        where = "/".join(level.prefix) + ": " if level.prefix else ""
         for wire in level.diagram.wires:
             if not self.active(wire.modes):
                 continue
@@ -396,18 +411,24 @@ class _Builder:
             dst = resolve(wire.target.instance, wire.target.port)
             if src is None or dst is None:
                 continue
-            where = "/".join(prefix) + ": " if prefix else ""
-            tooltip = f"{where}{wire.source} -> {wire.target}"
             type_text = self.port_types.get(src.key(), "")
-            if type_text:
-                tooltip += f" : {type_text}"
-            if wire.delayed:
-                tooltip += " (delayed)"
-            for note in wire.notes:
-                tooltip += "\n" + note
             self.emit(Wire(src, dst, "data", delayed=wire.delayed, type_text=type_text,
-                           tooltip=tooltip, container=level.container.id),
+                           tooltip=where + self._wire_text(wire, type_text),
+                           container=level.container.id),
                       step=(level.path, id(wire)))
+
+    def _wire_text(self, wire, type_text: str) -> str:
+        """A wire's tooltip after the path of its diagram (the same for every copy of it)."""
+        key = (id(wire), type_text)
+        text = self.wire_texts.get(key)
+        if text is None:
+            text = f"{wire.source} -> {wire.target}" + (f" : {type_text}" if type_text else "")
+            if wire.delayed:
+                text += " (delayed)"
+            for note in wire.notes:
+                text += "\n" + note
+            self.wire_texts[key] = text
+        return text
 
     def _trainings(self, level: _Level, resolve, headers: dict[str, Ref]) -> None:
         """An optimiser per training, fed by its signal's ports (or the boxes it names, as in
@@ -416,7 +437,7 @@ class _Builder:
         for number, training in enumerate(level.diagram.trainings):
             if not self.active(training.modes):
                 continue
-            opt_id = path_id(level.prefix, f"@train{number}")
+            opt_id = level.node(f"@train{number}")
             level.container.items.append(Optimiser(opt_id, training, training.target))
             self.scene.optimisers.append((level.prefix, opt_id, training))
             opt = Ref(opt_id, None, "opt")
@@ -446,7 +467,10 @@ class _Builder:
                 self.emit(wire)
 
     def _style(self, attributes) -> tuple[Family, str]:
-        family = family_of(attributes.kind, self.proposal.kinds)
+        family = self.families.get(attributes.kind)
+        if family is None:
+            family = self.families[attributes.kind] = family_of(attributes.kind,
+                                                                self.proposal.kinds)
         border = border_of(attributes, family)
         self.scene.families.add(family.key)
         self.scene.borders.add(border)
@@ -504,25 +528,32 @@ def _mark_feedback(wires: list[Wire], order: dict[str, int]) -> None:
     undelayed = [w for w in data if not w.delayed]
     for wire in data:
         wire.feedback = wire.delayed
-    component = _cycles(undelayed)
+    component = _cycles(undelayed, order)
     for wire in undelayed:
         a, b = wire.src.node, wire.dst.node
         if component.get(a) is not None and component.get(a) == component.get(b) \
                 and order.get(b, 0) <= order.get(a, 0):
             wire.feedback = wire.backward = True
     # A delayed wire on a loop is that loop's way back, whatever the declaration order.
-    loops = _cycles(data)
+    loops = _cycles(data, order) if any(w.delayed for w in data) else {}
     for wire in data:
         if wire.delayed:
             a, b = wire.src.node, wire.dst.node
             wire.backward = loops.get(a) is not None and loops.get(a) == loops.get(b)
 
 
-def _cycles(wires: list[Wire]) -> dict[str, int]:
+_NEVER = float("inf")
+
+
+def _cycles(wires: list[Wire], order: dict[str, int]) -> dict[str, int]:
     """The number of each node's strongly connected component, only for components that
     contain a cycle: several nodes, or one with a loop to itself. Tarjan's algorithm, with an
     explicit stack (no recursion limit), written here rather than taken from networkx: drawing
     to DOT would otherwise import networkx (a sixth of a second) for this alone."""
+    # When every wire runs forward in declaration order, there is no cycle: the common case,
+    # found without the walk (the costliest step of drawing a big acyclic proposal).
+    if all(order.get(w.src.node, _NEVER) < order.get(w.dst.node, -1) for w in wires):
+        return {}
     heads: dict[str, list[str]] = {}
     for wire in wires:
         heads.setdefault(wire.src.node, []).append(wire.dst.node)
