@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -209,6 +210,36 @@ def test_deep_nesting_is_drawn_without_recursion_and_limited_by_default():
     shallow, graph = drawn(load(_deep(3)))
     assert not shallow.auto_limited and len(graph.subgraphs()) == 3
     assert note not in caption(graph)
+
+
+def _branching(depth: int) -> str:
+    out = ["type P", "component Leaf : tool {", "  in x : P", "  out y : P", "}",
+           "diagram D0 {", "  in x : P", "  out y : P", "  a = Leaf", "  x -> a.x", "  a.y -> y",
+           "}"]
+    for i in range(1, depth + 1):
+        out += [f"diagram D{i} {{", "  in x : P", "  out y : P", f"  l = D{i - 1}",
+                f"  r = D{i - 1}", "  x -> l.x", "  l.y -> r.x", "  r.y -> y", "}"]
+    return "\n".join(out) + "\n"
+
+
+def test_by_default_a_drawing_stops_expanding_before_it_passes_the_box_budget(capsys):
+    # Two copies of the diagram below at each level: 16,384 boxes at depth 14, where a drawing
+    # took 3 s to write and Graphviz minutes to lay out. By default, as many levels as fit.
+    proposal = load(_branching(14))
+    scene, graph = drawn(proposal)
+    assert scene.auto_limited and scene.auto_depth == 9     # 2**10 = 1,024 boxes drawn
+    assert len(scene.drawn) == 1_022 + 1_024                   # frames, then boxes
+    assert ("nested diagrams more than 9 levels deep are drawn as boxes "
+            "(--depth N expands N levels)") in caption(graph)
+    with pytest.raises(SystemExit):
+        main(["render", "--help"])
+    root = Path(__file__).resolve().parent.parent
+    for stated in (" ".join((root / "docs" / "language.md").read_text().split()),
+                   " ".join(capsys.readouterr().out.split())):
+        assert f"{R.AUTO_DEPTH} levels" in stated and f"{R.AUTO_BOXES:,} boxes" in stated
+    asked, _ = drawn(load(_branching(11)), depth=11)          # asked for: all 2,048 leaves
+    assert not asked.auto_limited
+    assert len([p for p in asked.drawn if p and p[-1] == "a"]) == 2 ** 11
 
 
 # ------------------------------------------------------------------------------------- gallery

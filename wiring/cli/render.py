@@ -195,7 +195,8 @@ def add_render_commands(sub) -> None:
                    help="draw only the boxes, ports and wires active in MODE")
     p.add_argument("--depth", type=int, metavar="N",
                    help="expand nested diagrams N levels deep (0: every nested diagram is one "
-                   "box; default: all levels)")
+                   "box; default: up to 16 levels, as many as fit in 2,000 boxes; the caption "
+                   "says when fewer)")
     p.add_argument("--flatten", action="store_true",
                    help="draw expanded nested diagrams without their frames, wires joined")
     p.add_argument("--direction", choices=("LR", "TB"), default="LR",

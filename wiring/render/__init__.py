@@ -28,14 +28,14 @@ from .draw import tree_of
 from .graphviz import (DEFAULT_PNG_DPI, EXIT_DOT_FAILED, EXIT_NO_DOT, INSTALL_HINT, DotFailed,
                        DotNotFound, check_format, doctor, dot_version, find_dot, run_dot)
 from .highlight import highlight as _highlight
-from .options import (AUTO_DEPTH, DIRECTIONS, FORMATS, RenderError, RenderOptions,
+from .options import (AUTO_BOXES, AUTO_DEPTH, DIRECTIONS, FORMATS, RenderError, RenderOptions,
                       highlight_codes)
 from .scene import Scene, bare_proposal, build_scene
 from .style import (BORDERS, FAMILIES, FEEDBACK_COLOUR, FONT, FRAME_MARGIN, HIGHLIGHT_COLOUR,
                     INK, MARKER, TRAINING_COLOUR, Family, family_of)
 
 __all__ = [
-    "AUTO_DEPTH", "BORDERS", "DEFAULT_PNG_DPI", "DIRECTIONS", "EXIT_DOT_FAILED", "EXIT_NO_DOT",
+    "AUTO_BOXES", "AUTO_DEPTH", "BORDERS", "DEFAULT_PNG_DPI", "DIRECTIONS", "EXIT_DOT_FAILED", "EXIT_NO_DOT",
     "FAMILIES", "FEEDBACK_COLOUR", "FONT", "FORMATS", "FRAME_MARGIN", "HIGHLIGHT_COLOUR",
     "INK", "INSTALL_HINT", "MARKER", "TRAINING_COLOUR", "DotFailed", "DotNotFound", "Family",
     "Graph", "RenderError", "RenderOptions", "Scene", "doctor", "dot_version", "family_of",

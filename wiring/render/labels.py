@@ -19,7 +19,6 @@ import textwrap
 from ..model import Diagram, Instance, Port
 from ..types import show_expr, show_type
 from .dot import html, html_lines, html_text, short_id
-from .options import AUTO_DEPTH
 from .scene import Box, Cluster, Optimiser, Pin, Scene
 from .style import (BORDERS, FAMILY, FEEDBACK_COLOUR, FONT_PORT, FONT_SMALL, HIGHLIGHT_COLOUR,
                     INK, MARKER, PLAIN, TRAINING_COLOUR, Family, dark, tint)
@@ -258,8 +257,9 @@ def caption(scene: Scene) -> str:
     if options.title:
         rows.append(_row(span, frame_label(scene.diagram, options.mode)))
     if scene.auto_limited:
-        rows.append(_row(span, f'{small}><I>nested diagrams more than {AUTO_DEPTH} levels '
-                               'deep are drawn as boxes (--depth N expands N levels)</I></FONT>'))
+        rows.append(_row(span, f'{small}><I>nested diagrams more than {scene.auto_depth} '
+                               'levels deep are drawn as boxes (--depth N expands N levels)'
+                               '</I></FONT>'))
     rows += findings_rows(scene, span, legend)
     if options.title and proposal.citations:
         text = "".join(html_lines(("After " if n == 0 else "") + c, 110, "LEFT")

@@ -10,6 +10,10 @@ DIRECTIONS: tuple[str, ...] = ("LR", "TB")
 # Without `depth`, nested diagrams are expanded this many levels at most (deeper ones are drawn
 # as boxes, and the caption says so): Graphviz cannot lay out hundreds of nested frames.
 AUTO_DEPTH = 16
+# ... and no deeper than keeps the drawing within this many boxes: no figure is read at that
+# size, Graphviz takes minutes to lay it out, and a short file nesting two copies of a diagram
+# at each level would otherwise make tens of thousands (`--depth` draws more when asked).
+AUTO_BOXES = 2_000
 
 _CODE = re.compile(r"[A-Z][0-9]{4}\Z")
 

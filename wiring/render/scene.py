@@ -12,8 +12,9 @@ of nested diagrams and what the legend explains. No DOT text is made here (see `
 Which nested diagrams are expanded, and which items exist in the mode drawn, is decided as
 everywhere else (`wiring.structure`): an item is drawn when its own modes and those of every
 instance around it include the mode. Nesting is walked with explicit stacks, never by
-recursion, so any depth can be drawn; without `depth`, expansion stops at AUTO_DEPTH levels (the
-caption says so), since Graphviz cannot lay out hundreds of nested frames.
+recursion, so any depth can be drawn; without `depth`, expansion stops at AUTO_DEPTH levels, or
+fewer when more would draw over AUTO_BOXES boxes (the caption says so), since Graphviz cannot lay
+out hundreds of nested frames or tens of thousands of boxes.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from dataclasses import dataclass, field
 
 from ..model import (Attributes, Component, Diagram, Instance, Port, PortRef, Proposal,
                      Training, UnknownType)
-from ..structure import Flat, TooLarge, active, flatten, join
+from ..structure import Flat, TooLarge, active, flatten, join, leaf_count
 from ..types import names_in, show_type
 from .joined import joined_wires
-from .options import AUTO_DEPTH, RenderError, RenderOptions
+from .options import AUTO_BOXES, AUTO_DEPTH, RenderError, RenderOptions
 from .style import FAMILIES, Family, border_of, family_of
 
 
@@ -118,7 +119,8 @@ class Scene:
     wires: list[Wire] = field(default_factory=list)
     families: set[str] = field(default_factory=set)
     borders: set[str] = field(default_factory=set)
-    auto_limited: bool = False  # nesting deeper than AUTO_DEPTH was collapsed
+    auto_limited: bool = False  # nesting deeper than `auto_depth` was collapsed
+    auto_depth: int = AUTO_DEPTH  # the levels drawn when `depth` was not given
     # what was drawn, for highlighting: instance path -> box or cluster id, and every
     # optimiser as (diagram path, node id, training)
     drawn: dict[tuple[str, ...], str] = field(default_factory=dict)
@@ -200,11 +202,13 @@ def build_scene(proposal: Proposal, name: str | None, options: RenderOptions) ->
         return _Builder(proposal, None, options).catalogue()
     diagram = proposal.diagrams[name]
     try:
-        flat = flatten(proposal, diagram, AUTO_DEPTH if options.depth is None else options.depth)
+        depth = _automatic_depth(proposal, diagram) if options.depth is None else options.depth
+        flat = flatten(proposal, diagram, depth)
     except TooLarge as exc:
         raise RenderError(f"{exc}; {exc.help}") from None
     builder = _Builder(proposal, diagram, options, flat)
     scene = builder.draw()
+    scene.auto_depth = depth
     if options.mode is not None and not builder.mode_seen:
         modes = diagram.modes
         raise RenderError(f"`{name}` has no mode `{options.mode}`; " +
@@ -216,6 +220,16 @@ def build_scene(proposal: Proposal, name: str | None, options: RenderOptions) ->
     scene.wires = _deduplicate(scene.wires)
     _mark_feedback(scene.wires, builder.order)
     return scene
+
+
+def _automatic_depth(proposal: Proposal, diagram: Diagram) -> int:
+    """The levels drawn when `depth` is not given: AUTO_DEPTH, or fewer when more would draw
+    over AUTO_BOXES boxes (counted without flattening, `leaf_count`)."""
+    depth = 0
+    while depth < AUTO_DEPTH and \
+            leaf_count(proposal, diagram, depth + 1, AUTO_BOXES) <= AUTO_BOXES:
+        depth += 1
+    return depth
 
 
 @dataclass
@@ -366,7 +380,7 @@ class _Builder:
 
     def _expands(self, path: str, instance: Instance) -> Diagram | None:
         """The nested diagram an instance stands for, if it is drawn expanded: as flattening
-        decides (`depth`, or AUTO_DEPTH, and never a diagram inside itself)."""
+        decides (`depth`, or `_automatic_depth`, and never a diagram inside itself)."""
         if path in self.flat.cut and self.depth is None:
             self.scene.auto_limited = True
         return self.proposal.diagrams[instance.of] if path in self.flat.expanded else None
