@@ -225,13 +225,19 @@ class System:
         return cache[key]
 
     def _links(self, mode, reverse: bool) -> dict[str, tuple[str, ...]]:
-        """The graph of one mode as plain adjacency: searches read it millions of times on
-        large diagrams, and networkx's adjacency views cost a call at every read."""
+        """The graph of one mode (`graph_in`) as plain adjacency, built without networkx:
+        searches read it millions of times on large diagrams, networkx's adjacency views cost
+        a call at every read, and its graph costs a dict per node and per edge."""
         cache = self.__dict__.setdefault("_adjacency", {})
         if (mode, reverse) not in cache:
-            graph = self.graph_in(mode)
-            cache[mode, reverse] = {node: tuple(links) for node, links in
-                                    (graph.pred if reverse else graph.succ).items()}
+            modes = None if mode is None else frozenset([mode])
+            succ: dict = {p: {} for p, box in self.boxes.items() if active(box.modes, modes)}
+            pred: dict = {p: {} for p in succ}
+            for edge in self.edges:   # in order, each pair once: as graph_in's adjacency
+                if active(edge.modes, modes) and edge.source in succ and edge.target in succ:
+                    succ[edge.source][edge.target] = pred[edge.target][edge.source] = None
+            cache[mode, False] = {node: tuple(links) for node, links in succ.items()}
+            cache[mode, True] = {node: tuple(links) for node, links in pred.items()}
         return cache[mode, reverse]
 
     def nearest(self, start: str, accept, limit: int, avoiding=frozenset(),
@@ -280,10 +286,10 @@ class System:
         a signal reads (in the training's modes) to the trained box in every mode."""
         graph = nx.DiGraph()
         for mode in self.mode_list:
-            for a, b in self.graph_in(mode).edges:
-                graph.add_edge((a, mode), (b, mode))
-            for node in self.graph_in(mode):
-                graph.add_node((node, mode))
+            links = self._links(mode, False)   # graph_in(mode), without building it
+            graph.add_edges_from(((a, mode), (b, mode)) for a, heads in links.items()
+                                 for b in heads)
+            graph.add_nodes_from((node, mode) for node in links)
         for pressure in self.pressures:
             for mode in self.pressure_modes(pressure):
                 for source in pressure.sources:
@@ -347,7 +353,7 @@ class System:
     def sinks(self) -> list[Box]:
         """Where outputs act on the world: sink and environment boxes in the deployment modes,
         and the diagram's own outputs when it declares a deployment mode (its actuators)."""
-        deployed = set().union(*(self.graph_in(m).nodes for m in self.deploy_modes))
+        deployed = set().union(*(self._links(m, False) for m in self.deploy_modes))
         has_deploy = any(self.phase(m) == "deploy" for m in self.modes)
         return [b for b in self.boxes.values() if b.path in deployed and
                 (b.is_a("sink") or (b.is_a("environment") and b.outer is None)
