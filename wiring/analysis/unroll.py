@@ -46,7 +46,7 @@ import networkx as nx
 from .. import witness as w
 from ..structure import active
 from ..witness import Node
-from .graph import Pressure, System
+from .graph import Pressure, System, per_system
 
 DEFAULT_STEPS = 3
 MAX_STEPS = 64   # the unrolled diagram holds a copy of every box per step
@@ -202,9 +202,10 @@ def takes(system: System, edge) -> int:
     return int(edge.delayed or system.boxes[edge.target].attributes.stateful)
 
 
+@per_system
 def plan(system: System) -> Plan:
     """What one step of the unrolled diagram holds: `unroll` copies it, `steps_needed`
-    measures it (a few milliseconds for a thousand boxes: not worth keeping between them)."""
+    measures it (kept between them: it reads every box and wire)."""
     agents = decision_boxes(system)
     trained = {p.target for p in system.pressures} - set(agents)
     modes = unrolled_modes(system)
