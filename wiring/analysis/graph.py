@@ -506,9 +506,10 @@ class _Windowed:
 
 def trace(parents: dict, node) -> list:
     """The path `breadth_first` found to `node`, from its start to `node`."""
-    path = [node]
-    while parents[path[-1]] is not None:
-        path.append(parents[path[-1]])
+    path = []
+    while node is not None:   # one lookup a step: witnesses are traced by the ten thousand
+        path.append(node)
+        node = parents[node]
     return path[::-1]
 
 

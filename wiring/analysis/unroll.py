@@ -132,8 +132,10 @@ class CID:
         while ready:   # Kahn's order: a node's level is final once its last parent is done
             node = ready.pop()
             done += 1
+            below = level[node] + 1
             for head in succ[node]:
-                level[head] = max(level.get(head, 0), level[node] + 1)
+                if level.get(head, 0) < below:
+                    level[head] = below
                 waiting[head] -= 1
                 if not waiting[head]:
                     ready.append(head)
