@@ -61,7 +61,7 @@ class Links(NamedTuple):
 
     @classmethod
     def of(cls, graph) -> "Links":
-        """Of a networkx graph, or of an `_Adjacency`."""
+        """Of a graph being built (`_Adjacency`), or of a networkx graph."""
         return cls({n: tuple(a) for n, a in graph.succ.items()},
                    {n: tuple(a) for n, a in graph.pred.items()})
 
