@@ -299,6 +299,11 @@ class System:
                                            pressure=pressure)
         return graph
 
+    @cached_property
+    def _train_links(self) -> dict:
+        """`train_graph` as plain adjacency, for its searches (as `_links`)."""
+        return {node: tuple(heads) for node, heads in self.train_graph.succ.items()}
+
     def pressure_modes(self, pressure: "Pressure") -> list[str | None]:
         return [m for m in self.mode_list if active(pressure.modes, m)]
 
@@ -317,7 +322,8 @@ class System:
         cache = self.__dict__.setdefault("_train_searches", {})
         key = (tuple(starts), avoiding)
         if key not in cache:
-            cache[key] = breadth_first(graph.succ, starts, through=avoiding, by=lambda n: n[0])
+            cache[key] = breadth_first(self._train_links, starts, through=avoiding,
+                                       by=lambda n: n[0])
         parents = cache[key]
         best = min((trace(parents, end) for end in ends if end in parents), key=len, default=None)
         if best is None:
