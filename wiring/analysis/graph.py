@@ -205,7 +205,7 @@ class System:
         start, end = (b, a) if backward else (a, b)
         for mode in (self.mode_list if modes is None else modes):
             parents = self.search(start, mode, avoiding, reverse=backward)
-            if end not in parents or (b == a and a not in self.graph_in(mode)):
+            if end not in parents or (b == a and a not in self._links(mode, False)):
                 continue
             path = trace(parents, end)
             path = path[::-1] if backward else path

@@ -222,8 +222,6 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
         for sink in system.sinks:
             if sink.path == hazard.path:
                 continue
-            graphs = [system.graph_in(m) for m in system.deploy_modes]
-            graphs = [g for g in graphs if hazard.path in g and sink.path in g]
             open_path = system.reaches(hazard.path, sink.path, any_gates, system.deploy_modes)
             if open_path is not None:
                 yield report(
@@ -244,6 +242,9 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
                     related=[(system.boxes[g].span, f"`{g}` acts on a fraction {coverage[g]:g}")
                              for g in weak])
                 continue
+            # The networkx graphs, only here: their weighted paths and cuts need them.
+            graphs = [system.graph_in(m) for m in system.deploy_modes]
+            graphs = [g for g in graphs if hazard.path in g and sink.path in g]
             layered = [p for g in graphs if (p := _fewest_gates(g, hazard.path, sink.path, full_gates))]
             if not layered:
                 continue
