@@ -15,7 +15,7 @@ optimisation wires.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, wraps
+from functools import cached_property, lru_cache, wraps
 
 import networkx as nx
 
@@ -31,6 +31,12 @@ GATE_KINDS = ("gate", "verifier", "auditor", "overseer", "monitor", "human")
 
 # The analyses' short names of the phases (`System.phase`).
 SHORT_PHASES = {"training": "train", "evaluation": "eval", "deployment": "deploy"}
+
+
+@lru_cache(maxsize=None)
+def _kind_set(kinds: tuple[str, ...]) -> frozenset[str]:
+    """One set per kind chain, shared by its boxes (`is_a` is asked of every box, often)."""
+    return frozenset(kinds)
 
 
 @dataclass
@@ -49,7 +55,7 @@ class Box:
 
     @cached_property
     def _kind_set(self) -> frozenset[str]:
-        return frozenset(self.kinds)
+        return _kind_set(self.kinds)
 
     @property
     def trust(self) -> str:
@@ -527,12 +533,15 @@ def build(proposal: Proposal, diagram: Diagram, depth: int | None = None) -> Sys
     structure.TooLarge when the flattening would be too large."""
     flat = flatten(proposal, diagram, depth)
     system = System(proposal=proposal, diagram=diagram, modes=list(diagram.modes))
+    chains: dict[str, tuple[str, ...]] = {}   # one per kind, shared by its boxes
     for leaf in flat.leaves.values():
         instance = leaf.instance
+        kind = instance.attributes.kind
+        if kind not in chains:
+            chains[kind] = kind_chain(proposal.kinds, kind)
         system.boxes[leaf.path] = Box(
             path=leaf.path, instance=instance, component=instance.of,
-            attributes=instance.attributes,
-            kinds=kind_chain(proposal.kinds, instance.attributes.kind), modes=leaf.modes,
+            attributes=instance.attributes, kinds=chains[kind], modes=leaf.modes,
             span=instance.span, place=w.Box(leaf.path))
     for index, training in enumerate(flat.trainings):
         system.pressures.append(Pressure(target=training.target, training=training.training,
