@@ -15,7 +15,7 @@ optimisation wires.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, wraps
+from functools import cached_property, lru_cache, wraps
 
 import networkx as nx
 
@@ -31,6 +31,12 @@ GATE_KINDS = ("gate", "verifier", "auditor", "overseer", "monitor", "human")
 
 # The analyses' short names of the phases (`System.phase`).
 SHORT_PHASES = {"training": "train", "evaluation": "eval", "deployment": "deploy"}
+
+
+@lru_cache(maxsize=None)
+def _kind_set(kinds: tuple[str, ...]) -> frozenset[str]:
+    """One set per kind chain, shared by its boxes (`is_a` is asked of every box, often)."""
+    return frozenset(kinds)
 
 
 @dataclass
@@ -49,7 +55,7 @@ class Box:
 
     @cached_property
     def _kind_set(self) -> frozenset[str]:
-        return frozenset(self.kinds)
+        return _kind_set(self.kinds)
 
     @property
     def trust(self) -> str:
@@ -205,7 +211,7 @@ class System:
         start, end = (b, a) if backward else (a, b)
         for mode in (self.mode_list if modes is None else modes):
             parents = self.search(start, mode, avoiding, reverse=backward)
-            if end not in parents or (b == a and a not in self.graph_in(mode)):
+            if end not in parents or (b == a and a not in self._links(mode, False)):
                 continue
             path = trace(parents, end)
             path = path[::-1] if backward else path
@@ -225,13 +231,19 @@ class System:
         return cache[key]
 
     def _links(self, mode, reverse: bool) -> dict[str, tuple[str, ...]]:
-        """The graph of one mode as plain adjacency: searches read it millions of times on
-        large diagrams, and networkx's adjacency views cost a call at every read."""
+        """The graph of one mode (`graph_in`) as plain adjacency, built without networkx:
+        searches read it millions of times on large diagrams, networkx's adjacency views cost
+        a call at every read, and its graph costs a dict per node and per edge."""
         cache = self.__dict__.setdefault("_adjacency", {})
         if (mode, reverse) not in cache:
-            graph = self.graph_in(mode)
-            cache[mode, reverse] = {node: tuple(links) for node, links in
-                                    (graph.pred if reverse else graph.succ).items()}
+            modes = None if mode is None else frozenset([mode])
+            succ: dict = {p: {} for p, box in self.boxes.items() if active(box.modes, modes)}
+            pred: dict = {p: {} for p in succ}
+            for edge in self.edges:   # in order, each pair once: as graph_in's adjacency
+                if active(edge.modes, modes) and edge.source in succ and edge.target in succ:
+                    succ[edge.source][edge.target] = pred[edge.target][edge.source] = None
+            cache[mode, False] = {node: tuple(links) for node, links in succ.items()}
+            cache[mode, True] = {node: tuple(links) for node, links in pred.items()}
         return cache[mode, reverse]
 
     def nearest(self, start: str, accept, limit: int, avoiding=frozenset(),
@@ -280,10 +292,10 @@ class System:
         a signal reads (in the training's modes) to the trained box in every mode."""
         graph = nx.DiGraph()
         for mode in self.mode_list:
-            for a, b in self.graph_in(mode).edges:
-                graph.add_edge((a, mode), (b, mode))
-            for node in self.graph_in(mode):
-                graph.add_node((node, mode))
+            links = self._links(mode, False)   # graph_in(mode), without building it
+            graph.add_edges_from(((a, mode), (b, mode)) for a, heads in links.items()
+                                 for b in heads)
+            graph.add_nodes_from((node, mode) for node in links)
         for pressure in self.pressures:
             for mode in self.pressure_modes(pressure):
                 for source in pressure.sources:
@@ -292,6 +304,11 @@ class System:
                             graph.add_edge((source, mode), (pressure.target, later),
                                            pressure=pressure)
         return graph
+
+    @cached_property
+    def _train_links(self) -> dict:
+        """`train_graph` as plain adjacency, for its searches (as `_links`)."""
+        return {node: tuple(heads) for node, heads in self.train_graph.succ.items()}
 
     def pressure_modes(self, pressure: "Pressure") -> list[str | None]:
         return [m for m in self.mode_list if active(pressure.modes, m)]
@@ -311,7 +328,8 @@ class System:
         cache = self.__dict__.setdefault("_train_searches", {})
         key = (tuple(starts), avoiding)
         if key not in cache:
-            cache[key] = breadth_first(graph.succ, starts, through=avoiding, by=lambda n: n[0])
+            cache[key] = breadth_first(self._train_links, starts, through=avoiding,
+                                       by=lambda n: n[0])
         parents = cache[key]
         best = min((trace(parents, end) for end in ends if end in parents), key=len, default=None)
         if best is None:
@@ -347,7 +365,7 @@ class System:
     def sinks(self) -> list[Box]:
         """Where outputs act on the world: sink and environment boxes in the deployment modes,
         and the diagram's own outputs when it declares a deployment mode (its actuators)."""
-        deployed = set().union(*(self.graph_in(m).nodes for m in self.deploy_modes))
+        deployed = set().union(*(self._links(m, False) for m in self.deploy_modes))
         has_deploy = any(self.phase(m) == "deploy" for m in self.modes)
         return [b for b in self.boxes.values() if b.path in deployed and
                 (b.is_a("sink") or (b.is_a("environment") and b.outer is None)
@@ -500,9 +518,10 @@ class _Windowed:
 
 def trace(parents: dict, node) -> list:
     """The path `breadth_first` found to `node`, from its start to `node`."""
-    path = [node]
-    while parents[path[-1]] is not None:
-        path.append(parents[path[-1]])
+    path = []
+    while node is not None:   # one lookup a step: witnesses are traced by the ten thousand
+        path.append(node)
+        node = parents[node]
     return path[::-1]
 
 
@@ -514,12 +533,15 @@ def build(proposal: Proposal, diagram: Diagram, depth: int | None = None) -> Sys
     structure.TooLarge when the flattening would be too large."""
     flat = flatten(proposal, diagram, depth)
     system = System(proposal=proposal, diagram=diagram, modes=list(diagram.modes))
+    chains: dict[str, tuple[str, ...]] = {}   # one per kind, shared by its boxes
     for leaf in flat.leaves.values():
         instance = leaf.instance
+        kind = instance.attributes.kind
+        if kind not in chains:
+            chains[kind] = kind_chain(proposal.kinds, kind)
         system.boxes[leaf.path] = Box(
             path=leaf.path, instance=instance, component=instance.of,
-            attributes=instance.attributes,
-            kinds=kind_chain(proposal.kinds, instance.attributes.kind), modes=leaf.modes,
+            attributes=instance.attributes, kinds=chains[kind], modes=leaf.modes,
             span=instance.span, place=w.Box(leaf.path))
     for index, training in enumerate(flat.trainings):
         system.pressures.append(Pressure(target=training.target, training=training.training,

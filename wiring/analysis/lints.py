@@ -222,8 +222,6 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
         for sink in system.sinks:
             if sink.path == hazard.path:
                 continue
-            graphs = [system.graph_in(m) for m in system.deploy_modes]
-            graphs = [g for g in graphs if hazard.path in g and sink.path in g]
             open_path = system.reaches(hazard.path, sink.path, any_gates, system.deploy_modes)
             if open_path is not None:
                 yield report(
@@ -244,6 +242,9 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
                     related=[(system.boxes[g].span, f"`{g}` acts on a fraction {coverage[g]:g}")
                              for g in weak])
                 continue
+            # The networkx graphs, only here: their weighted paths and cuts need them.
+            graphs = [system.graph_in(m) for m in system.deploy_modes]
+            graphs = [g for g in graphs if hazard.path in g and sink.path in g]
             layered = [p for g in graphs if (p := _fewest_gates(g, hazard.path, sink.path, full_gates))]
             if not layered:
                 continue
@@ -369,16 +370,13 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
     stops = frozenset(b.path for b in system.boxes.values()
                       if b.is_a("sanitizer", "verifier") and b.trust in TRUSTED)
     world = system.environments
-    # Trusted sanitizers and verifiers stop the taint; they are not judges it reaches. The
-    # judges are few: one search back from each finds every model whose output reaches it.
+    # Trusted sanitizers and verifiers stop the taint; they are not judges it reaches.
     judges = [j for j in _trusted_judges(system) if j.path not in stops | world]
-    read_by = {j.path: {m: system.search(j.path, m, stops | world, reverse=True)
-                        for m in system.mode_list} for j in judges}
+    read_by = _read_by(system, judges, stops | world)
     reached_by: dict[str, list[Box]] = {}
-    hazards = {h.path for h in system.hazards}
     gates_fed = _GatesFed(system)
     for judge in judges:
-        for source in hazards & set().union(*read_by[judge.path].values()):
+        for source in set().union(*read_by[judge.path].values()):
             if source != judge.path:
                 reached_by.setdefault(source, []).append(judge)
     for source in system.hazards:
@@ -412,6 +410,26 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
                 break
 
 
+def _read_by(system: System, judges: list[Box], avoiding: frozenset) -> dict:
+    """judge -> mode -> the hazards `judge_taint` asks about whose output reaches the judge in
+    that mode. A pair is reported when a gate the judge feeds is on the hazard's way to a sink,
+    or when the hazard is trained: without gates, only the few trained hazards are asked
+    about, found by a search forward from each rather than back from every judge (on a tree
+    of judges, where each reads its whole subtree, those searches cost n log n)."""
+    hazards = {h.path for h in system.hazards}
+    modes = system.mode_list
+    if system.gates and system.sinks:
+        return {j.path: {m: hazards.intersection(system.search(j.path, m, avoiding, reverse=True))
+                         for m in modes} for j in judges}
+    read: dict = {j.path: {m: set() for m in modes} for j in judges}
+    for hazard in system.ordered(hazards & {p.target for p in system.pressures}):
+        for mode in modes:
+            for box in system.search(hazard, mode, avoiding):
+                if box in read:
+                    read[box][mode].add(hazard)
+    return read
+
+
 @per_system
 def _trusted_judges(system: System) -> list[Box]:
     return [b for b in system.of_kind(*JUDGING_KINDS) if b.trust in ("human", "trusted")]
@@ -436,7 +454,8 @@ class _GatesFed:
 
     def _gates_of(self, judge: str) -> list[str]:
         if judge not in self._candidates:
-            from_judge = self._reachable(judge)
+            # Without gates there is nothing to list: no search from the judge.
+            from_judge = self._reachable(judge) if self.system.gates else set()
             self._candidates[judge] = [
                 gate.path for sink in self.system.sinks
                 for before_sink in [self._reachable(sink.path, reverse=True)]

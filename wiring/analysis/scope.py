@@ -91,7 +91,9 @@ def acknowledge(system: System, findings: list[Diagnostic]) -> tuple[list[Diagno
     placed = placed_allows(system)
     marked, used = [], set()
     for finding in findings:
-        on_path = {step.box for step in finding.witness if step.box}
+        # The boxes of a witness, read only when some allow may apply (thousands of findings
+        # with long witnesses are common, allows few).
+        on_path = {step.box for step in finding.witness if step.box} if placed else set()
         for place in placed:
             if _acknowledges(place, finding, on_path):
                 finding = finding.model_copy(update={"acknowledged": place.node.reason})

@@ -46,7 +46,7 @@ import networkx as nx
 from .. import witness as w
 from ..structure import active
 from ..witness import Node
-from .graph import Pressure, System
+from .graph import Pressure, System, per_system
 
 DEFAULT_STEPS = 3
 MAX_STEPS = 64   # the unrolled diagram holds a copy of every box per step
@@ -60,7 +60,8 @@ class Links(NamedTuple):
     pred: dict
 
     @classmethod
-    def of(cls, graph: nx.DiGraph) -> "Links":
+    def of(cls, graph) -> "Links":
+        """Of a graph being built (`_Adjacency`), or of a networkx graph."""
         return cls({n: tuple(a) for n, a in graph.succ.items()},
                    {n: tuple(a) for n, a in graph.pred.items()})
 
@@ -85,9 +86,36 @@ class _Changes(dict):
         return self.base[node]
 
 
+class _Adjacency:
+    """A directed graph being built: each node's successors and predecessors in the order
+    their edges were first added, as networkx keeps them, without its per-node and per-edge
+    attribute dicts (an unrolled diagram of 10,000 boxes has 30,000 nodes: building it as
+    an nx.DiGraph cost more than every criterion read from it)."""
+
+    def __init__(self):
+        self.succ: dict = {}
+        self.pred: dict = {}
+
+    def add_nodes_from(self, nodes) -> None:
+        for node in nodes:
+            if node not in self.succ:
+                self.succ[node], self.pred[node] = {}, {}
+
+    def add_edges_from(self, edges) -> None:
+        succ, pred = self.succ, self.pred
+        for tail, head in edges:
+            for node in (tail, head):
+                if node not in succ:
+                    succ[node], pred[node] = {}, {}
+            succ[tail][head] = pred[head][tail] = None
+
+    def add_edge(self, tail, head) -> None:
+        self.add_edges_from([(tail, head)])
+
+
 @dataclass
 class CID:
-    graph: nx.DiGraph
+    links: Links   # the graph, as plain adjacency: the criteria only traverse it
     decisions: dict[str, list[Node]]   # agent box -> all its decision nodes, by step then mode
     utilities: dict[str, list[Node]]   # agent box -> its utility nodes
     steps: int
@@ -95,8 +123,13 @@ class CID:
     order: dict = field(default_factory=dict)   # node -> rank: time, mode, declaration order
 
     @cached_property
-    def links(self) -> Links:
-        return Links.of(self.graph)
+    def graph(self) -> nx.DiGraph:
+        """The graph as networkx's, for questions the criteria do not ask."""
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.links.succ)
+        graph.add_edges_from((tail, head) for tail, heads in self.links.succ.items()
+                             for head in heads)
+        return graph
 
     @cached_property
     def levels(self) -> dict | None:
@@ -104,11 +137,22 @@ class CID:
         edge, so a path between two nodes never leaves their levels' window, and a search for
         such paths may skip every node outside it (`incentives._search`). None if the graph
         has a cycle."""
-        try:
-            return {node: level for level, generation in
-                    enumerate(nx.topological_generations(self.graph)) for node in generation}
-        except nx.NetworkXUnfeasible:
-            return None
+        succ, pred = self.links
+        waiting = {node: len(tails) for node, tails in pred.items()}
+        level = {node: 0 for node, count in waiting.items() if not count}
+        ready = list(level)
+        done = 0
+        while ready:   # Kahn's order: a node's level is final once its last parent is done
+            node = ready.pop()
+            done += 1
+            below = level[node] + 1
+            for head in succ[node]:
+                if level.get(head, 0) < below:
+                    level[head] = below
+                waiting[head] -= 1
+                if not waiting[head]:
+                    ready.append(head)
+        return level if done == len(succ) else None
 
     @cached_property
     def agent_places(self) -> set:
@@ -178,9 +222,10 @@ def takes(system: System, edge) -> int:
     return int(edge.delayed or system.boxes[edge.target].attributes.stateful)
 
 
+@per_system
 def plan(system: System) -> Plan:
     """What one step of the unrolled diagram holds: `unroll` copies it, `steps_needed`
-    measures it (a few milliseconds for a thousand boxes: not worth keeping between them)."""
+    measures it (kept between them: it reads every box and wire)."""
     agents = decision_boxes(system)
     trained = {p.target for p in system.pressures} - set(agents)
     modes = unrolled_modes(system)
@@ -208,7 +253,7 @@ def plan(system: System) -> Plan:
 
 
 def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
-    graph = nx.DiGraph()
+    graph = _Adjacency()
     made = plan(system)
     agents = set(made.agents)   # dicts keyed by agent list them in declaration order
     for copy in made.copies:
@@ -224,9 +269,9 @@ def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
     utilities = {a: u for a, u in utilities.items() if a in decisions}
     # Witnesses and tables list nodes by time, then mode, then declaration order: never by name.
     mode_rank = {m: i for i, m in enumerate(made.modes)}
-    order = {n: rank for rank, n in enumerate(sorted(graph, key=lambda n: (
+    order = {n: rank for rank, n in enumerate(sorted(graph.succ, key=lambda n: (
         n.step, mode_rank[n.mode], system.rank(n.place.path), n.role, n.training)))}
-    return CID(graph=graph, decisions=decisions, utilities=utilities, steps=steps,
+    return CID(links=Links.of(graph), decisions=decisions, utilities=utilities, steps=steps,
                modes=made.modes, order=order)
 
 
@@ -234,7 +279,7 @@ def _role(path: str, agents: set[str]) -> str:
     return "decision" if path in agents else "chance"
 
 
-def _add_copy(graph: nx.DiGraph, system: System, copy: Copy, agents: set[str],
+def _add_copy(graph: _Adjacency, system: System, copy: Copy, agents: set[str],
               steps: int) -> None:
     """A mode's copy of the diagram at every step: its boxes, its wires, and the parameters
     of the trained boxes it uses."""
@@ -260,7 +305,7 @@ def _add_copy(graph: nx.DiGraph, system: System, copy: Copy, agents: set[str],
                 graph.add_edge(theta[t], theta[t + 1])
 
 
-def _add_training(graph: nx.DiGraph, system: System, update: Update, agents: set[str],
+def _add_training(graph: _Adjacency, system: System, update: Update, agents: set[str],
                   steps: int, utilities: dict) -> None:
     """What a training statement does in one mode: the agent's reward there, or the update
     of the trained box's parameters in every mode whose copy uses them."""
@@ -271,7 +316,7 @@ def _add_training(graph: nx.DiGraph, system: System, update: Update, agents: set
         nodes = [Node(place, t, role, -1, mode) for place, role in reads]
         if target in agents:
             utility = Node(system.boxes[target].place, t, "utility", pressure.index, mode)
-            graph.add_node(utility)
+            graph.add_nodes_from([utility])
             graph.add_edges_from((read, utility) for read in nodes)
             utilities[target].append(utility)
         elif t + 1 < steps:
