@@ -252,11 +252,11 @@ def _control(cid: CID, agent: str, decision: Node, from_decision: dict, reward: 
         if _own(node, decision) or node.place == decision.place:
             continue
         if node in free_from_decision and node in free_to_reward:
-            path = _trace(free_from_decision, node) + _trace(free_to_reward, node)[-2::-1]
-            _record(result.ici_control, node, tuple(path))
+            _record(result.ici_control, node, lambda: tuple(
+                _trace(free_from_decision, node) + _trace(free_to_reward, node)[-2::-1]))
         else:
-            path = _trace(from_decision, node) + _trace(to_reward, node)[-2::-1]
-            _record(result.ici_info, node, tuple(path))
+            _record(result.ici_info, node, lambda: tuple(
+                _trace(from_decision, node) + _trace(to_reward, node)[-2::-1]))
 
 
 def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
@@ -268,12 +268,12 @@ def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
     to_utility = _search(requisite, sorted(utilities, key=key), forward=False)
     for node in sorted(to_utility, key=key):
         if not _own(node, decision):
-            _record(result.voc, node, tuple(_trace(to_utility, node)[::-1]))
+            _record(result.voc, node, lambda: tuple(_trace(to_utility, node)[::-1]))
     # RI: X -> D in the requisite graph.
     to_decision = _search(requisite, [decision], forward=False)
     for node in sorted(to_decision, key=key):
         if not _own(node, decision):
-            _record(result.ri, node, tuple(_trace(to_decision, node)[::-1]))
+            _record(result.ri, node, lambda: tuple(_trace(to_decision, node)[::-1]))
     # VoI: X not a descendant of D and not d-separated from D's reward given D's family
     # (without X). Every X outside the family shares one conditioning set: one pass serves them.
     parents = set(requisite.pred[decision])
@@ -290,7 +290,7 @@ def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
     for node in sorted(informative, key=key):
         if node in parents and node not in needed:
             continue
-        _record(result.voi, node, (node, w.OBSERVED, decision))
+        _record(result.voi, node, lambda: (node, w.OBSERVED, decision))
 
 
 def _connected_to_reward(cid: CID, requisite: Links, reward: list[Node], family: set,
@@ -314,10 +314,12 @@ def _connected_to_reward(cid: CID, requisite: Links, reward: list[Node], family:
     return connected | (_search(requisite, leaving).keys() if leaving else set())
 
 
-def _record(table: dict[Subject, w.Witness], node: Node, witness: w.Witness) -> None:
+def _record(table: dict[Subject, w.Witness], node: Node, witness) -> None:
+    """The witness `witness()` for the box (or parameters) of `node`, unless it has one: the
+    first, in the order nodes are met. Made only then: a box has a node at every step."""
     subject = w.Params(node.place) if node.role == "params" else node.place
     if subject not in table:
-        table[subject] = witness
+        table[subject] = witness()
 
 
 def report(system: System, steps: int = DEFAULT_STEPS) -> list[Incentives]:
