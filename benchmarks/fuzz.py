@@ -25,9 +25,11 @@ Each input runs in a worker process (RLIMIT_AS = --memory MB) through what `chec
 `lint`, `analyze` and `render -o x.dot` do, in process: wiring.check_text (check_file for
 `bytes`), the sanity properties of tests/test_fuzz.py (codes, spans, the text and JSON
 report, the JSON export), and for a proposal that checks: every analysis, the incentive report,
-the bounds, lint's text and JSON and the DOT text. An input fails when any of it raises, runs
-past --seconds (the worker stops it; past twice that, the parent kills the worker), or exhausts
-the memory limit.
+the bounds, lint's text and JSON and the DOT text. An input fails when any of it raises, when
+a command takes more than --seconds on it (check; lint: check, analyses and lint's report;
+analyze: check, analyses and the incentive report and bounds; render: check and the DOT text),
+when it runs so long that the worker's alarm stops it, or, past twice the limit plus 5 s, the
+parent kills the worker (a hang in C code), or when it exhausts the memory limit.
 """
 
 from __future__ import annotations

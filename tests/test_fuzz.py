@@ -22,8 +22,9 @@ import re
 import shutil
 import signal
 import threading
+import time
 import tokenize
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ from wiring.parse import parser
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.wd"))
 CODE = re.compile(r"^[EW]\d{4}$")
-PER_INPUT_SECONDS = 10  # one check taking longer than this is a hang
+PER_INPUT_SECONDS = 10  # a command taking longer than this on one input is a hang
 
 _BASE = settings(deadline=None, print_blob=True,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -139,36 +140,59 @@ def assert_sane(result, extra_line_counts: dict[str, int] | None = None) -> None
 
 
 def checked_text(text: str, path: str = "<string>"):
+    started = time.monotonic()
     with time_limit(PER_INPUT_SECONDS):
         result = wiring.check_text(text, path)
+    checking = time.monotonic() - started
     assert_sane(result)
     if result.ok and result.proposal is not None:
-        analysed_and_drawn(result)
+        analysed_and_drawn(result, checking)
     return result
 
 
-def analysed_and_drawn(result) -> None:
-    """What `wiring lint`, `analyze` and `render --highlight` do with a proposal that checks:
-    none of it may raise, however odd the proposal."""
+def analysed_and_drawn(result, checking: float = 0.0) -> None:
+    """What `wiring lint`, `analyze` and `render` do with a proposal that checks: none of it
+    may raise, however odd the proposal, and none of the commands (each a check, `checking`
+    seconds, then its own stages) may take more than PER_INPUT_SECONDS."""
     from wiring.analysis import analyse_all
     from wiring.analysis.bounds import bounds
     from wiring.render import to_dot
     from wiring.report import incentives_text, lint_json, lint_text
     from wiring.structure import TooLarge
 
-    with time_limit(PER_INPUT_SECONDS):
+    spent: Counter = Counter()   # stage -> seconds
+
+    @contextlib.contextmanager
+    def stage(name: str):
+        started = time.monotonic()
+        yield
+        spent[name] += time.monotonic() - started
+
+    # The alarm ends a hang; each command's time is judged below.
+    with time_limit(3 * PER_INPUT_SECONDS):
         try:
-            report = analyse_all(result.proposal)
+            with stage("analyses"):
+                report = analyse_all(result.proposal)
         except TooLarge:
             return   # what lint, analyze and render report as E0244 (test_hardening_scale.py)
         for analysis in report.analyses:
             assert all(CODE.match(f.code) or re.fullmatch(r"S\d{4}", f.code)
                        for f in analysis.findings)
-            incentives_text("fuzz.wd", analysis)
-            bounds(analysis.system)
-        lint_text("fuzz.wd", report, result.sources, color=False)
-        lint_json("fuzz.wd", report)
-        to_dot(result.proposal)
+            with stage("analyze"):
+                incentives_text("fuzz.wd", analysis)
+                bounds(analysis.system)
+        with stage("lint"):
+            lint_text("fuzz.wd", report, result.sources, color=False)
+            lint_json("fuzz.wd", report)
+        with stage("render"):
+            to_dot(result.proposal)
+    commands = {"lint": checking + spent["analyses"] + spent["lint"],
+                "analyze": checking + spent["analyses"] + spent["analyze"],
+                "render --format dot": checking + spent["render"]}
+    for command, seconds in commands.items():
+        if seconds > PER_INPUT_SECONDS:
+            raise Hang(f"`wiring {command}` took {seconds:.1f} s "
+                       f"(check {checking:.1f} s, analyses {spent['analyses']:.1f} s)")
 
 
 def checked_file(path: Path, data: bytes):
