@@ -413,16 +413,19 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
 def _read_by(system: System, judges: list[Box], avoiding: frozenset) -> dict:
     """judge -> mode -> the hazards `judge_taint` asks about whose output reaches the judge in
     that mode. A pair is reported when a gate the judge feeds is on the hazard's way to a sink,
-    or when the hazard is trained: without gates, only the few trained hazards are asked
-    about, found by a search forward from each rather than back from every judge (on a tree
-    of judges, where each reads its whole subtree, those searches cost n log n)."""
+    or when the hazard is trained: without gates, only trained hazards are asked about. The
+    searches start from the side with fewer boxes: back from each judge, or (without gates,
+    when they are fewer) forward from each trained hazard. On a tree of judges each judge
+    reads its whole subtree (n log n from the judges); a thousand separately trained agents
+    and a few judges are the other way round."""
     hazards = {h.path for h in system.hazards}
+    trained = hazards & {p.target for p in system.pressures}
     modes = system.mode_list
-    if system.gates and system.sinks:
+    if (system.gates and system.sinks) or len(judges) <= len(trained):
         return {j.path: {m: hazards.intersection(system.search(j.path, m, avoiding, reverse=True))
                          for m in modes} for j in judges}
     read: dict = {j.path: {m: set() for m in modes} for j in judges}
-    for hazard in system.ordered(hazards & {p.target for p in system.pressures}):
+    for hazard in system.ordered(trained):
         for mode in modes:
             for box in system.search(hazard, mode, avoiding):
                 if box in read:
