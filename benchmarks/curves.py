@@ -16,7 +16,7 @@ shared machine changes them less than wall time), the input made beforehand:
   incentive report of every top diagram);
 - lint and analyze of nested 10,000 (1,000 trained agents) as processes, CPU of the child;
 - wide interfaces: `check_text` of `generate.wide(n)` at 300, 1,000 and 3,000 ports;
-- DOT: `wiring.render.to_dot` of nested proposals;
+- DOT: `wiring.render.to_dot` of nested proposals, every level drawn (`depth=64`);
 - start-up: `wiring --help`, `wiring check examples/rlhf.wd` and `wiring render --format dot`
   as processes, CPU of the child.
 """
@@ -108,7 +108,8 @@ def dot(quick: bool) -> dict:
     out = {}
     for n in SIZES:
         proposal = wiring.loads(generate.generate("nested", n), "nested.wd")
-        out[n] = cpu(lambda: to_dot(proposal), _runs(n, quick))
+        # Every level drawn: by default a drawing stops at 2,000 boxes (AUTO_BOXES).
+        out[n] = cpu(lambda: to_dot(proposal, depth=64), _runs(n, quick))
     return out
 
 

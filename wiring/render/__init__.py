@@ -84,8 +84,8 @@ def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis
 
     `diagram` defaults to `wiring.structure.default_diagram(proposal)`. The options are a
     RenderOptions, or its fields as keywords: `mode` keeps only the boxes, ports and wires
-    active in that mode; `depth` expands nested diagrams that many levels (None: all, 0: none)
-    and `flatten` draws the expanded ones without their clusters; `direction` is "LR" (left to
+    active in that mode; `depth` expands nested diagrams that many levels (0: none; None: up to
+    AUTO_DEPTH levels, as many as fit in AUTO_BOXES boxes, the caption saying so) and `flatten` draws the expanded ones without their clusters; `direction` is "LR" (left to
     right) or "TB" (top to bottom); `show_types` writes each wire's type on it; `legend` and
     `title` keep the legend and the title, diagram and citations below the picture.
 

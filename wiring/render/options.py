@@ -28,7 +28,7 @@ class RenderOptions:
     when the options are made, before any drawing."""
 
     mode: str | None = None          # keep only what is active in this mode
-    depth: int | None = None         # expand nested diagrams this many levels (None: all)
+    depth: int | None = None         # expand nested diagrams this many levels (None: as fits)
     flatten: bool = False            # expanded nested diagrams without their frames
     direction: str = "LR"            # "LR" (left to right) or "TB" (top to bottom)
     show_types: bool = False         # each port cell names its type
