@@ -24,7 +24,9 @@ EXITS: dict[str, list[tuple[int, str]]] = {
     "diff": [(OK, "no difference"), (PROBLEMS, "differences (or a file does not check)"),
              (USAGE, _USAGE + ", an unknown or ambiguous diagram")],
     "render": [(OK, "the picture was written"),
-               (PROBLEMS, "the proposal has errors (they are reported; nothing is drawn)"),
+               (PROBLEMS, "the proposal has errors (they are reported; nothing is drawn), or "
+                "the picture is wider than --width at its font size (a message names an "
+                "option that fits)"),
                (USAGE, _USAGE + ", an unknown diagram or mode"),
                (NO_DOT, "Graphviz `dot` is not installed: the DOT text was written instead "
                 "(OUT with the suffix .dot) and a message says how to install Graphviz; "

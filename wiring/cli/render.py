@@ -32,14 +32,38 @@ def cmd_render(args) -> int:
         return exit_code([result])
     _say_which_diagram(args.file, result.proposal, args.diagram)
     try:
-        dot_text = to_dot(result.proposal, args.diagram, mode=args.mode, depth=args.depth,
-                          flatten=args.flatten, direction=args.direction, show_types=args.types,
-                          legend=not args.no_legend, title=not args.no_title,
-                          **_highlighting(result.proposal, args.diagram, highlight))
+        drawing = dict(mode=args.mode, depth=args.depth, flatten=args.flatten,
+                       direction=args.direction, show_types=args.types,
+                       legend=not args.no_legend, title=not args.no_title,
+                       font_size=args.font_size,
+                       **_highlighting(result.proposal, args.diagram, highlight))
+        dot_text = to_dot(result.proposal, args.diagram, **drawing)
+        if args.width is not None:
+            code, dot_text = _fit(result.proposal, args.diagram, args.width, drawing, dot_text)
+            if code != exits.OK:
+                return code
     except RenderError as exc:
         print(f"wiring: {exc}", file=sys.stderr)
         return exits.USAGE
-    return _draw(dot_text, fmt, out, args.dpi, [args.file, *result.files])
+    return _draw(dot_text, fmt, out, args.dpi, [args.file, *result.files], args.width)
+
+
+def _fit(proposal, diagram, width: str, drawing: dict, dot_text: str) -> tuple[int, str]:
+    """`--width`: the exit code and the DOT text padded to the width; a layout wider than that
+    is refused (exit 1), saying which option fits. Without Graphviz the DOT text stays as it
+    is, for `_draw` to write and say how to install it."""
+    from ..render import DoesNotFit, DotFailed, DotNotFound, fitted_dot
+
+    try:
+        return exits.OK, fitted_dot(proposal, diagram, width=width, **drawing)
+    except DoesNotFit as exc:
+        print(f"wiring: {exc}", file=sys.stderr)
+        return exits.PROBLEMS, dot_text
+    except DotNotFound:
+        return exits.OK, dot_text
+    except DotFailed as exc:
+        print(f"wiring: {exc}", file=sys.stderr)
+        return exits.DOT_FAILED, dot_text
 
 
 def _say_which_diagram(path: str, proposal, diagram: str | None) -> None:
@@ -111,14 +135,16 @@ def _highlighting(proposal, diagram: str | None, highlight: str | None) -> dict:
     return {"highlight": highlight, "analysis": analysis}
 
 
-def _draw(dot_text: str, fmt: str, out: str, dpi: int | None, inputs: list[str]) -> int:
-    """Lay out the DOT text with Graphviz and write the picture; without Graphviz, write the
-    DOT text instead and say how to install it."""
-    from ..render import INSTALL_HINT, DotFailed, DotNotFound, run_dot
+def _draw(dot_text: str, fmt: str, out: str, dpi: int | None, inputs: list[str],
+          width: str | None = None) -> int:
+    """Lay out the DOT text with Graphviz and write the picture (at `width`, for DOT text
+    fitted to it); without Graphviz, write the DOT text instead and say how to install it."""
+    from ..render import INSTALL_HINT, DotFailed, DotNotFound, run_dot, sized_picture
 
     notes: list[str] = []
     try:
-        data = run_dot(dot_text, fmt, dpi=dpi, notes=notes)
+        data = (run_dot(dot_text, fmt, dpi=dpi, notes=notes) if width is None else
+                sized_picture(dot_text, fmt, width, dpi=dpi, notes=notes))
     except DotNotFound:
         dot_path = out if out == "-" else os.path.splitext(out)[0] + ".dot"
         if not write(dot_path, dot_text.encode("ascii"), inputs):
@@ -158,6 +184,22 @@ def _dpi(text: str) -> int:
     return dpi
 
 
+def _size(parse):
+    """An argparse type for `--width` or `--font-size`: the text as given, once it parses."""
+    import argparse
+
+    from ..render import RenderError
+
+    def check(text: str) -> str:
+        try:
+            parse(text)
+        except RenderError as exc:
+            # argparse names the option already: "argument --width: must be ..."
+            raise argparse.ArgumentTypeError(str(exc).split(" ", 1)[1]) from None
+        return text
+    return check
+
+
 def cmd_doctor(args) -> int:
     from ..render import doctor
 
@@ -179,6 +221,8 @@ RENDER_HELP = (
 
 
 def add_render_commands(sub) -> None:
+    from ..render.options import parse_font_size, parse_width
+
     p = add_command(sub, "render", "draw a diagram as SVG, PNG, PDF or DOT", RENDER_HELP,
                     usage="wiring render [options] FILE")
     # FILE is optional to argparse only so that `render --highlight FILE` works (an optional
@@ -211,6 +255,13 @@ def add_render_commands(sub) -> None:
     p.add_argument("--dpi", type=_dpi, metavar="N",
                    help="resolution of PNG output, 10 to 2400 (default 192); a PNG over 100 "
                    "megapixels is scaled down to that, saying so")
+    p.add_argument("--width", type=_size(parse_width), metavar="LENGTH",
+                   help="the picture's width on paper, such as 3.25in, 6.5in, 17cm, 80mm or "
+                   "234pt: a narrower layout is padded to it, never scaled; a wider one is "
+                   "refused (exit 1) with an option that fits, such as --direction TB")
+    p.add_argument("--font-size", type=_size(parse_font_size), metavar="PT",
+                   help="the smallest text, in points (8pt or 8; 4 to 72), the rest in "
+                   "proportion (default: 8 to 9 pt, titles 15)")
     p.add_argument("--highlight", nargs="?", const="all", metavar="CODES",
                    help="run the analyses (as `wiring lint`) and draw the witness paths of their "
                    "findings: boxes on a witness get a thick magenta frame with the finding "

@@ -9,7 +9,8 @@ A picture is made in stages, one module each:
   colours, kind families and fonts);
 - `dot`: the DOT syntax tree and its one printer, with all quoting and escaping;
 - `joined`: the wires of a flattened drawing, from `wiring.structure.flatten`;
-- `graphviz`: finding and running `dot`.
+- `graphviz`: finding and running `dot`;
+- `fit`: sizes on paper (`width`, `font_size`): fonts scaled, the layout measured and padded.
 
 `to_dot` is a pure function of the model: the same proposal and options give byte-identical
 text. `render` runs Graphviz `dot` (raising `DotNotFound` with install instructions when it is
@@ -25,6 +26,7 @@ from ..collector import paused as paused_collector
 from ..model import Diagram, Proposal
 from .dot import Graph, print_dot
 from .draw import tree_of
+from .fit import DoesNotFit, fitted_dot, scaled_tree, sized_picture
 from .graphviz import (DEFAULT_PNG_DPI, EXIT_DOT_FAILED, EXIT_NO_DOT, INSTALL_HINT, DotFailed,
                        DotNotFound, check_format, doctor, dot_version, find_dot, run_dot)
 from .highlight import highlight as _highlight
@@ -36,6 +38,7 @@ from .style import (BORDERS, FAMILIES, FEEDBACK_COLOUR, FONT, FRAME_MARGIN, HIGH
 
 __all__ = [
     "AUTO_BOXES", "AUTO_DEPTH", "BORDERS", "DEFAULT_PNG_DPI", "DIRECTIONS", "EXIT_DOT_FAILED", "EXIT_NO_DOT",
+    "DoesNotFit", "fitted_dot", "sized_picture",
     "FAMILIES", "FEEDBACK_COLOUR", "FONT", "FORMATS", "FRAME_MARGIN", "HIGHLIGHT_COLOUR",
     "INK", "INSTALL_HINT", "MARKER", "TRAINING_COLOUR", "DotFailed", "DotNotFound", "Family",
     "Graph", "RenderError", "RenderOptions", "Scene", "doctor", "dot_version", "family_of",
@@ -74,7 +77,7 @@ def to_scene(proposal: Proposal | Diagram, diagram: str | None = None, *, analys
 @paused_collector()
 def to_tree(proposal: Proposal | Diagram, diagram: str | None = None, **arguments) -> Graph:
     """The DOT syntax tree of `to_dot` (see `wiring.render.dot`)."""
-    return tree_of(to_scene(proposal, diagram, **arguments))
+    return scaled_tree(to_scene(proposal, diagram, **arguments))
 
 
 @paused_collector()
@@ -87,7 +90,9 @@ def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis
     active in that mode; `depth` expands nested diagrams that many levels (0: none; None: up to
     AUTO_DEPTH levels, as many as fit in AUTO_BOXES boxes, the caption saying so) and `flatten` draws the expanded ones without their clusters; `direction` is "LR" (left to
     right) or "TB" (top to bottom); `show_types` writes each wire's type on it; `legend` and
-    `title` keep the legend and the title, diagram and citations below the picture.
+    `title` keep the legend and the title, diagram and citations below the picture;
+    `font_size` ("8pt", or a number of points) sets the smallest text to that size and the
+    rest in proportion (`width` is for `render`: see `wiring.render.fit`).
 
     `highlight` runs the analyses (`wiring.analysis.analyse`, or uses `analysis` when given)
     and draws the witnesses of their findings: True (or "all") for every unacknowledged
@@ -104,10 +109,16 @@ def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis
 def render(proposal: Proposal | Diagram, fmt: str = "svg", diagram: str | None = None, *,
            dpi: int | None = None, timeout: float = 120, **options) -> bytes:
     """The picture of a diagram as image bytes (`fmt`: svg, png, pdf, or dot for the DOT text).
-    `options` are those of `to_dot`. Raises DotNotFound when Graphviz is missing, DotFailed
+    `options` are those of `to_dot`, and `width` ("3.25in", "17cm", "80mm", "234pt"): the
+    picture is exactly that wide, its text at the size asked for (never scaled), or
+    DoesNotFit says which option fits. Raises DotNotFound when Graphviz is missing, DotFailed
     when it fails, RenderError for bad options."""
     check_format(fmt)
-    return run_dot(to_dot(proposal, diagram, **options), fmt, dpi=dpi, timeout=timeout)
+    width = options.get("width")
+    if width is None:
+        return run_dot(to_dot(proposal, diagram, **options), fmt, dpi=dpi, timeout=timeout)
+    return sized_picture(fitted_dot(proposal, diagram, timeout=timeout, **options), fmt, width,
+                         dpi=dpi, timeout=timeout)
 
 
 def to_svg(proposal: Proposal | Diagram, diagram: str | None = None, **options) -> str:

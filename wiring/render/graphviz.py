@@ -82,6 +82,33 @@ def run_dot(dot_text: str, fmt: str, *, dpi: int | None = None, timeout: float =
     return _run_png(dot, dot_text, dpi or DEFAULT_PNG_DPI, timeout, notes)
 
 
+def layout_width(dot_text: str, timeout: float = 120) -> float:
+    """The width in points of the layout of DOT text, without its `pad` (the graph's `bb`
+    from `dot -Tjson0`): measuring a picture without drawing it."""
+    import json
+
+    dot = find_dot()
+    if dot is None:
+        raise DotNotFound()
+    layout = json.loads(_run([dot, "-Tjson0"], dot_text, timeout))
+    left, _, right, _ = (float(v) for v in layout["bb"].split(","))
+    return right - left
+
+
+def fix_svg_width(svg: bytes, width: str, width_pt: float) -> bytes:
+    """The SVG declaring exactly `width` ("3.25in"): Graphviz writes whole points. The viewBox
+    keeps one unit a point, so nothing is scaled."""
+    import re
+
+    head = re.search(rb"<svg[^>]*>", svg)
+    if head is None:
+        return svg
+    tag = re.sub(rb'width="[^"]*"', b'width="' + width.encode("ascii") + b'"', head.group(), 1)
+    tag = re.sub(rb'viewBox="([-0-9.]+) ([-0-9.]+) [-0-9.]+ ',
+                 lambda m: b'viewBox="%s %s %.2f ' % (m.group(1), m.group(2), width_pt), tag, 1)
+    return svg[:head.start()] + tag + svg[head.end():]
+
+
 def check_dpi(dpi: int | None) -> None:
     """Graphviz crashes on a resolution below 1 and takes minutes and gigabytes far above."""
     if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:

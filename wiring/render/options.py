@@ -17,6 +17,12 @@ AUTO_BOXES = 2_000
 
 _CODE = re.compile(r"[A-Z][0-9]{4}\Z")
 
+# Sizes on paper, in points (1/72 in): `--width 3.25in`, `--font-size 8pt` (see `fit`).
+UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0}
+MAX_WIDTH_IN = 100                    # a poster; past that a length is a typo
+MIN_FONT_PT, MAX_FONT_PT = 4, 72
+_LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(in|cm|mm|pt)?\s*\Z")
+
 
 class RenderError(Exception):
     """A problem with what was asked of the renderer (unknown diagram or mode, bad option)."""
@@ -35,6 +41,8 @@ class RenderOptions:
     legend: bool = True
     title: bool = True               # title, diagram and mode, citations
     highlight: object = None         # None/False, True/"all", or finding codes
+    width: str | None = None         # the picture's width on paper ("3.25in", "17cm"; see fit)
+    font_size: str | float | None = None   # the smallest text, in pt ("8pt" or 8)
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
@@ -44,6 +52,18 @@ class RenderOptions:
             raise RenderError(f"depth must be 0 or more, not {self.depth}")
         if self.highlighting:
             highlight_codes(self.highlight)      # a bad code is an error before any work
+        if self.width is not None:               # ... and a bad size
+            parse_width(self.width)
+        if self.font_size is not None:
+            parse_font_size(self.font_size)
+
+    @property
+    def width_pt(self) -> float | None:
+        return None if self.width is None else parse_width(self.width)[0]
+
+    @property
+    def font_pt(self) -> float | None:
+        return None if self.font_size is None else parse_font_size(self.font_size)
 
     @property
     def highlighting(self) -> bool:
@@ -73,3 +93,31 @@ def highlight_codes(highlight) -> frozenset[str] | None:
         raise RenderError(f"--highlight takes finding codes such as S0201 (comma-separated), "
                           f"not {', '.join(bad)}")
     return frozenset(codes) or None
+
+
+def parse_width(text: str) -> tuple[float, str]:
+    """`--width`: a length with its unit (in, cm, mm, pt), as points and as written tidily
+    ("3.25in"). Raises RenderError for a length that is not one, not positive or past
+    MAX_WIDTH_IN."""
+    found = _LENGTH.match(str(text))
+    if not found or not found.group(2):
+        raise RenderError(f"--width takes a length with its unit (in, cm, mm or pt), such as "
+                          f"3.25in or 17cm, not {text!r}")
+    number, unit = float(found.group(1)), found.group(2)
+    points = number * UNITS[unit]
+    if not 0 < points <= MAX_WIDTH_IN * 72:
+        raise RenderError(f"--width must be more than 0 and at most {MAX_WIDTH_IN}in, "
+                          f"not {text!r}")
+    return points, f"{number:g}{unit}"
+
+
+def parse_font_size(text) -> float:
+    """`--font-size`: points ("8pt", or a bare number), MIN_FONT_PT to MAX_FONT_PT."""
+    found = _LENGTH.match(str(text))
+    if not found or found.group(2) not in (None, "pt"):
+        raise RenderError(f"--font-size takes a size in points, such as 8pt or 8, not {text!r}")
+    points = float(found.group(1))
+    if not MIN_FONT_PT <= points <= MAX_FONT_PT:
+        raise RenderError(f"--font-size must be {MIN_FONT_PT} to {MAX_FONT_PT} pt, "
+                          f"not {text!r}")
+    return points

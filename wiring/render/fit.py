@@ -1,0 +1,166 @@
+"""Figures at a size on paper: `--width 3.25in` and `--font-size 8pt`.
+
+Graphviz's own `size` and `ratio` fit a picture to a width by scaling it down, text included, so
+a figure fitted that way prints its 9 pt notes at 2 pt. Here the scale is always exactly 1:
+
+- `--font-size N` sets the smallest font of the drawing to N pt and every other font in
+  proportion (a title stays larger than the notes it heads), so no text is smaller than N;
+- `--width W` measures the layout (`dot -Tjson0`, without drawing it). A layout wider than W is
+  refused with DoesNotFit, whose message names an option whose layout does fit (the other
+  direction, a smaller depth, a mode), found by measuring a few; one that fits is padded left
+  and right so that the picture is exactly W wide. A narrower layout is never scaled up: the
+  text of every figure in a paper then prints at the same size.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from .dot import Assign, Graph, Html, print_dot
+from .graphviz import fix_svg_width, layout_width, run_dot
+from .options import UNITS, RenderError, parse_width
+
+MIN_PAD_PT = 2.0        # the least margin left and right of a picture at a set width
+SLACK_PT = 0.5          # a layout this much wider than asked still fits (Graphviz rounds)
+MAX_TRIES, MAX_SECONDS = 16, 10.0   # the layouts measured to find an option that fits
+_POINT_SIZE = re.compile(r'POINT-SIZE="([0-9.]+)"')   # user text cannot spell it: `"` is escaped
+
+
+class DoesNotFit(RenderError):
+    """The layout is wider than `--width` at the font size asked for; the message says how much
+    wider, and which option fits (`wiring render` exits 1)."""
+
+
+def scaled_tree(scene) -> Graph:
+    """The DOT tree of a scene, its fonts scaled so that the smallest is `font_size` pt."""
+    from .draw import tree_of
+
+    tree = tree_of(scene)
+    if scene.options.font_pt is not None:
+        factor = scene.options.font_pt / smallest_font(tree)
+        _map_fonts(tree, lambda size: round(size * factor, 2))
+    return tree
+
+
+def smallest_font(tree: Graph) -> float:
+    sizes: list[float] = []
+    _map_fonts(tree, lambda size: sizes.append(size) or size)
+    return min(sizes, default=14.0)                  # Graphviz's default size
+
+
+def _map_fonts(tree: Graph, change) -> None:
+    """Replace every font size of the tree (attribute `fontsize`, HTML `POINT-SIZE`) by
+    `change(size)`."""
+    def value(key, old):
+        if key == "fontsize":
+            return change(float(old))
+        if isinstance(old, Html):
+            return Html(_POINT_SIZE.sub(lambda m: f'POINT-SIZE="{change(float(m[1])):g}"', old))
+        return old
+
+    for graph in (tree, *tree.subgraphs()):
+        for statement in graph.statements:
+            if isinstance(statement, Assign):
+                statement.value = value(statement.key, statement.value)
+            elif hasattr(statement, "attrs"):
+                for key, old in statement.attrs.items():
+                    statement.attrs[key] = value(key, old)
+
+
+def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=None,
+               timeout: float = 120, **fields) -> str:
+    """The DOT text of `to_dot`, and with `width`, padded to exactly that width. Raises
+    DoesNotFit when the layout is wider, DotNotFound without Graphviz (a width needs a
+    layout), RenderError for bad options."""
+    import dataclasses
+
+    from . import to_scene
+    from .options import RenderOptions
+
+    options = dataclasses.replace(options or RenderOptions(), **fields)
+    scene = to_scene(proposal, diagram, analysis=analysis, options=options)
+    tree = scaled_tree(scene)
+    if options.width is None:
+        return print_dot(tree)
+    graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
+    pad_x, pad_y = _pads(graph.get("pad", 0.0555))
+    graph["pad"] = f"{MIN_PAD_PT / 72:.4f},{pad_y:g}"
+    need = layout_width(print_dot(tree), timeout) + 2 * MIN_PAD_PT
+    if need > options.width_pt + SLACK_PT:
+        raise DoesNotFit(_refusal(scene, proposal, diagram, analysis, need, timeout))
+    pad_x = max(0.0, (options.width_pt - need) / 2 + MIN_PAD_PT)
+    graph["pad"] = f"{pad_x / 72:.4f},{pad_y:g}"
+    return print_dot(tree)
+
+
+def sized_picture(dot_text: str, fmt: str, width: str, *, dpi: int | None = None,
+                  timeout: float = 120, notes: list[str] | None = None) -> bytes:
+    """The picture of `fitted_dot`'s text: the resolution only for PNG (Graphviz would size
+    an SVG or PDF by it too), and an SVG declaring exactly `width` (Graphviz writes whole
+    points)."""
+    data = run_dot(dot_text, fmt, dpi=dpi if fmt == "png" else None, timeout=timeout,
+                   notes=notes)
+    if fmt == "svg":
+        points, written = parse_width(width)
+        data = fix_svg_width(data, written, points)
+    return data
+
+
+def _pads(pad) -> tuple[float, float]:
+    """Graphviz's `pad`, "x,y" or "xy" in inches."""
+    x, _, y = str(pad).partition(",")
+    return float(x), float(y or x)
+
+
+def _refusal(scene, proposal, diagram, analysis, need: float, timeout: float) -> str:
+    """Why the picture does not fit, and the first option (of a few, cheapest first) whose
+    layout does, with its width; when none does, the narrowest tried."""
+    from . import to_scene
+
+    options = scene.options
+    _, written = parse_width(options.width)
+    unit = written.lstrip("0123456789.")
+    say = lambda points: f"{points / UNITS[unit]:.2f} {unit}"          # noqa: E731
+    head = (f"the figure needs {say(need)} at {smallest_font(scaled_tree(scene)):g} pt but "
+            f"--width is {say(options.width_pt)}")
+    tried: list[tuple[float, str]] = []
+    started = time.monotonic()
+    for words, change in _alternatives(scene):
+        if len(tried) >= MAX_TRIES or time.monotonic() - started > MAX_SECONDS:
+            break
+        import dataclasses
+
+        other = to_scene(proposal, diagram, analysis=analysis,
+                         options=dataclasses.replace(options, **change))
+        width = layout_width(print_dot(scaled_tree(other)), timeout) + 2 * MIN_PAD_PT
+        if width <= options.width_pt + SLACK_PT:
+            return f"{head}; {words} fits ({say(width)})"
+        tried.append((width, words))
+    if not tried:
+        return f"{head}; a wider --width or a smaller --font-size fits"
+    width, words = min(tried)
+    return (f"{head}; nothing tried fits (the narrowest: {words}, {say(width)}): use a wider "
+            f"--width or a smaller --font-size")
+
+
+def _alternatives(scene):
+    """(the options as typed, RenderOptions fields) to try, cheapest change first: the other
+    direction, a smaller depth, each mode, the other direction at a smaller depth; each alone,
+    then without the legend and title (in the full style the caption is often the widest)."""
+    options = scene.options
+    other = "TB" if options.direction == "LR" else "LR"
+    drawn = max((len(path) for path in scene.drawn), default=1) - 1    # levels expanded
+    changes = [("", {}), (f"--direction {other}", {"direction": other})]
+    changes += [(f"--depth {d}", {"depth": d}) for d in range(drawn - 1, -1, -1)]
+    if options.mode is None and scene.diagram is not None:
+        changes += [(f"--mode {m}", {"mode": m}) for m in scene.diagram.modes]
+    changes += [(f"--direction {other} --depth {d}", {"direction": other, "depth": d})
+                for d in range(drawn - 1, -1, -1)]
+    bare = options.legend or options.title
+    for words, change in changes:
+        if words:
+            yield words, change
+        if bare:
+            yield (f"{words} --no-legend --no-title".lstrip(),
+                   {**change, "legend": False, "title": False})
