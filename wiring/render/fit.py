@@ -86,6 +86,7 @@ def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=N
     graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
     pad_x, pad_y = _pads(graph.get("pad", 0.0555))
     graph["pad"] = f"{MIN_PAD_PT / 72:.4f},{pad_y:g}"
+    graph["margin"] = 0          # PDF and PostScript add half an inch each side by default
     need = layout_width(print_dot(tree), timeout) + 2 * MIN_PAD_PT
     if need > options.width_pt + SLACK_PT:
         raise DoesNotFit(_refusal(scene, proposal, diagram, analysis, need, timeout))

@@ -1,0 +1,108 @@
+"""`wiring render --width --font-size`: the declared size is the width asked for, no text prints
+smaller than the font size asked for, a figure that cannot fit is refused naming an option that
+fits, and bad sizes are usage errors."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from wiring.cli import main
+from wiring.render import RenderError, RenderOptions, to_tree
+from wiring.render.fit import smallest_font
+
+from conftest import ROOT
+from render_support import SVG, load, needs_dot, SMALL
+
+RLHF = str(ROOT / "examples" / "rlhf.wd")
+WIDE = str(ROOT / "examples" / "control_trusted_monitoring.wd")
+
+
+def render(tmp_path, capsys, *argv, suffix="svg"):
+    out = tmp_path / f"out.{suffix}"
+    try:
+        code = main(["render", *argv, "-o", str(out)])
+    except SystemExit as exc:            # argparse's usage errors
+        code = exc.code
+    return code, out, capsys.readouterr().err
+
+
+def smallest_printed(svg: bytes) -> float:
+    """The smallest text of an SVG as printed: its font-size times every scale() above it."""
+    def walk(element, scale):
+        for factor in re.findall(r"scale\(([-0-9.e]+)", element.get("transform", "")):
+            scale *= float(factor)
+        if element.tag == SVG + "text":
+            yield float(element.get("font-size", "14")) * scale
+        for child in element:
+            yield from walk(child, scale)
+    return min(walk(ET.fromstring(svg), 1.0))
+
+
+@needs_dot
+@pytest.mark.parametrize("width, points", [("6.5in", 468), ("17cm", 481.89), ("470pt", 470)])
+def test_the_declared_width_is_the_one_asked_and_no_text_is_smaller(tmp_path, capsys, width,
+                                                                     points):
+    code, out, err = render(tmp_path, capsys, RLHF, "--mode", "deploy", "--width", width,
+                            "--font-size", "7pt")
+    assert code == 0, err
+    svg = out.read_bytes()
+    root = ET.fromstring(svg)
+    assert root.get("width") == width
+    assert float(root.get("viewBox").split()[2]) == pytest.approx(points, abs=0.01)
+    assert smallest_printed(svg) >= 7 - 0.01
+
+
+@needs_dot
+def test_png_and_pdf_are_the_width_asked(tmp_path, capsys):
+    code, out, err = render(tmp_path, capsys, RLHF, "--mode", "deploy", "--width", "17cm",
+                            "--dpi", "100", suffix="png")
+    assert code == 0, err
+    assert abs(int.from_bytes(out.read_bytes()[16:20], "big") - 17 / 2.54 * 100) <= 1
+    code, out, err = render(tmp_path, capsys, RLHF, "--mode", "deploy", "--width", "17cm",
+                            suffix="pdf")
+    assert code == 0, err
+    box = re.search(rb"MediaBox \[ *([0-9.]+) +[0-9.]+ +([0-9.]+)", out.read_bytes())
+    assert abs(float(box[2]) - float(box[1]) - 17 / 2.54 * 72) <= 1
+
+
+@needs_dot
+def test_a_figure_too_wide_exits_1_naming_an_option_that_fits(tmp_path, capsys):
+    asked = [WIDE, "--width", "6.5in", "--font-size", "7"]
+    code, out, err = render(tmp_path, capsys, *asked)
+    assert code == 1 and not out.exists()
+    found = re.search(r"the figure needs ([0-9.]+) in at 7 pt but --width is 6.50 in; "
+                      r"(.+) fits \(([0-9.]+) in\)", err)
+    assert found, err
+    assert float(found[1]) > 6.5 >= float(found[3])
+    code, out, err = render(tmp_path, capsys, *asked, *found[2].split())
+    assert code == 0, err
+    svg = out.read_bytes()
+    assert ET.fromstring(svg).get("width") == "6.5in" and smallest_printed(svg) >= 7 - 0.01
+
+
+@pytest.mark.parametrize("option", [
+    ["--width", "0in"], ["--width=-3in"], ["--width", "3furlongs"], ["--width", "3"],
+    ["--width", "101in"], ["--font-size", "0"], ["--font-size", "3pt"], ["--font-size", "80"],
+    ["--font-size", "8cm"]])
+def test_bad_sizes_are_usage_errors(tmp_path, capsys, option):
+    code, out, err = render(tmp_path, capsys, RLHF, *option)
+    assert code == 2 and not out.exists()
+    assert f"argument {option[0].split('=')[0]}: " in err
+
+
+@pytest.mark.parametrize("fields", [{"width": "3furlongs"}, {"width": "-1in"},
+                                    {"font_size": 100}, {"font_size": "8in"}])
+def test_bad_sizes_are_refused_by_the_options(fields):
+    with pytest.raises(RenderError):
+        RenderOptions(**fields)
+
+
+@pytest.mark.parametrize("size", [6, 8.5, 12])
+def test_the_smallest_font_of_the_drawing_is_the_size_asked(size):
+    proposal = load(SMALL)
+    plain = smallest_font(to_tree(proposal))
+    assert smallest_font(to_tree(proposal, font_size=size)) == pytest.approx(size, abs=0.01)
+    assert smallest_font(to_tree(proposal, font_size=f"{plain:g}pt")) == plain
