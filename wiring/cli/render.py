@@ -184,15 +184,16 @@ def _dpi(text: str) -> int:
     return dpi
 
 
-def _size(parse):
-    """An argparse type for `--width` or `--font-size`: the text as given, once it parses."""
+def _size(parser: str):
+    """An argparse type for `--width` or `--font-size`: the text as given, once it parses
+    (with `wiring.render.options.<parser>`, imported only then: `--help` stays fast)."""
     import argparse
 
-    from ..render import RenderError
-
     def check(text: str) -> str:
+        from ..render import RenderError, options
+
         try:
-            parse(text)
+            getattr(options, parser)(text)
         except RenderError as exc:
             # argparse names the option already: "argument --width: must be ..."
             raise argparse.ArgumentTypeError(str(exc).split(" ", 1)[1]) from None
@@ -221,8 +222,6 @@ RENDER_HELP = (
 
 
 def add_render_commands(sub) -> None:
-    from ..render.options import parse_font_size, parse_width
-
     p = add_command(sub, "render", "draw a diagram as SVG, PNG, PDF or DOT", RENDER_HELP,
                     usage="wiring render [options] FILE")
     # FILE is optional to argparse only so that `render --highlight FILE` works (an optional
@@ -255,11 +254,11 @@ def add_render_commands(sub) -> None:
     p.add_argument("--dpi", type=_dpi, metavar="N",
                    help="resolution of PNG output, 10 to 2400 (default 192); a PNG over 100 "
                    "megapixels is scaled down to that, saying so")
-    p.add_argument("--width", type=_size(parse_width), metavar="LENGTH",
+    p.add_argument("--width", type=_size("parse_width"), metavar="LENGTH",
                    help="the picture's width on paper, such as 3.25in, 6.5in, 17cm, 80mm or "
                    "234pt: a narrower layout is padded to it, never scaled; a wider one is "
                    "refused (exit 1) with an option that fits, such as --direction TB")
-    p.add_argument("--font-size", type=_size(parse_font_size), metavar="PT",
+    p.add_argument("--font-size", type=_size("parse_font_size"), metavar="PT",
                    help="the smallest text, in points (8pt or 8; 4 to 72), the rest in "
                    "proportion (default: 8 to 9 pt, titles 15)")
     p.add_argument("--highlight", nargs="?", const="all", metavar="CODES",
