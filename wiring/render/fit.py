@@ -14,6 +14,7 @@ a figure fitted that way prints its 9 pt notes at 2 pt. Here the scale is always
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 
@@ -73,8 +74,6 @@ def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=N
     """The DOT text of `to_dot`, and with `width`, padded to exactly that width. Raises
     DoesNotFit when the layout is wider, DotNotFound without Graphviz (a width needs a
     layout), RenderError for bad options."""
-    import dataclasses
-
     from . import to_scene
     from .options import RenderOptions
 
@@ -84,7 +83,7 @@ def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=N
     if options.width is None:
         return print_dot(tree)
     graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
-    pad_x, pad_y = _pads(graph.get("pad", 0.0555))
+    pad_y = _pads(graph.get("pad", 0.0555))[1]          # inches; Graphviz's default 4 pt
     graph["pad"] = f"{MIN_PAD_PT / 72:.4f},{pad_y:g}"
     graph["margin"] = 0          # PDF and PostScript add half an inch each side by default
     need = layout_width(print_dot(tree), timeout) + 2 * MIN_PAD_PT
@@ -122,7 +121,9 @@ def _refusal(scene, proposal, diagram, analysis, need: float, timeout: float) ->
     options = scene.options
     _, written = parse_width(options.width)
     unit = written.lstrip("0123456789.")
-    say = lambda points: f"{points / UNITS[unit]:.2f} {unit}"          # noqa: E731
+
+    def say(points: float) -> str:
+        return f"{points / UNITS[unit]:.2f} {unit}"
     head = (f"the figure needs {say(need)} at {smallest_font(scaled_tree(scene)):g} pt but "
             f"--width is {say(options.width_pt)}")
     tried: list[tuple[float, str]] = []
@@ -130,8 +131,6 @@ def _refusal(scene, proposal, diagram, analysis, need: float, timeout: float) ->
     for words, change in _alternatives(scene):
         if len(tried) >= MAX_TRIES or time.monotonic() - started > MAX_SECONDS:
             break
-        import dataclasses
-
         other = to_scene(proposal, diagram, analysis=analysis,
                          options=dataclasses.replace(options, **change))
         width = layout_width(print_dot(scaled_tree(other)), timeout) + 2 * MIN_PAD_PT
