@@ -218,23 +218,35 @@ def _swatch(fill: str, style: str = "", border: int = 1) -> str:
             f'BGCOLOR="{fill}"{style}></TD>')
 
 
-_DOUBLE = (f'<TD><TABLE BORDER="1" CELLSPACING="1" CELLPADDING="0" COLOR="{INK}"><TR>'
-           f'<TD BORDER="1" WIDTH="12" HEIGHT="6" FIXEDSIZE="TRUE" COLOR="{INK}"></TD>'
-           '</TR></TABLE></TD>')
-_BORDER_SAMPLES = {"double": _DOUBLE, "dashed": _swatch("#FFFFFF", "dashed"),
-                   "bold": _swatch("#FFFFFF", "", 2), "dotted": _swatch("#FFFFFF", "dotted", 2)}
+def _sample(fill: str, border: str, rounded: bool = False) -> str:
+    """A small box filled and bordered as a box of the picture."""
+    if border == "double":
+        return (f'<TD><TABLE BORDER="1" CELLSPACING="1" CELLPADDING="0" COLOR="{INK}"><TR>'
+                f'<TD BORDER="1" WIDTH="12" HEIGHT="6" FIXEDSIZE="TRUE" COLOR="{INK}" '
+                f'BGCOLOR="{fill}"></TD></TR></TABLE></TD>')
+    style = ["rounded"] if rounded else []
+    style += [border] if border in ("dashed", "dotted") else []
+    return _swatch(fill, ",".join(style), 2 if border in ("bold", "dotted") else 1)
+
+
 _BORDER_WORDS = {"double": "human", "dashed": "learned", "bold": "trusted",
                  "dotted": "environment"}
+# A border that means what a family means: one entry in the key when only that family has it.
+_BORDER_FAMILY = {"double": "human", "dotted": "environment"}
 
 
 def key_line(scene: Scene) -> str:
     """The caption: one line naming the fill of each kind family drawn and each border style
     drawn (`Scene.legend`), and the highlight's colour when findings are highlighted."""
     families, borders, _, witness = scene.legend()
+    boxes = {(i.family.key, i.border) for i in scene.nodes().values() if isinstance(i, Box)}
+    merged = {family: border for border, family in _BORDER_FAMILY.items()
+              if border in borders and {f for f, b in boxes if b == border} == {family}}
     # a family's first word ("policy", not "policy, agent"): the line is read once
-    pairs = [(_swatch(fill_of(FAMILY[k]), "rounded" if FAMILY[k].rounded else ""),
+    pairs = [(_sample(fill_of(FAMILY[k]), merged.get(k, "solid"), FAMILY[k].rounded),
               FAMILY[k].label.split(",")[0]) for k in families]
-    pairs += [(_BORDER_SAMPLES[key], _BORDER_WORDS[key]) for key in borders]
+    pairs += [(_sample("#FFFFFF", key), _BORDER_WORDS[key]) for key in borders
+              if key not in merged.values()]
     if witness:
         pairs.append((f'<TD WIDTH="16" HEIGHT="10" FIXEDSIZE="TRUE" BORDER="2" '
                       f'COLOR="{HIGHLIGHT_COLOUR}"></TD>', "on a finding's witness"))
