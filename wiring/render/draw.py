@@ -11,6 +11,9 @@ Graphviz, and where wires meet their ports.
   legend (Graphviz keeps the graph's own label clear of boxes and wires);
 - a node or wire on the witness of a highlighted finding is magenta: nodes in a thick frame
   headed by ⚠ and the finding codes, wires thick and dashed.
+
+With `style="paper"` the labels are those of `paper`, every text one size, the caption its
+one-line key, frames thin and white, and no tooltips (each would wrap its node in a link).
 """
 
 from __future__ import annotations
