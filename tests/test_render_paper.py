@@ -12,8 +12,8 @@ from wiring import render as R
 from wiring.cli import main
 
 from conftest import ROOT
-from render_support import (NESTED, SMALL, UNGATED, caption, drawn, label_root, load,
-                            needs_dot, node_label, shown, svg_texts)
+from render_support import (NESTED, SMALL, UNGATED, caption, drawn, frame_attrs, label_root,
+                            load, needs_dot, node_label, shown, svg_texts)
 
 NAMES = """\
 proposal "Port names"
@@ -155,3 +155,12 @@ def test_examples_render_in_the_paper_style(name):
     proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
     texts = svg_texts(R.render(proposal, "svg", style="paper"))
     assert texts and not any("\u00ab" in t or "\u26a0" in t for t in texts)
+
+
+def test_paper_frames_only_nested_diagrams():
+    scene, graph = drawn(load(NESTED), "Loop", style="paper")
+    root = frame_attrs(graph, scene.root.id)
+    assert root["peripheries"] == 0 and root["label"] == ""
+    (nested,) = [c for c in scene.clusters() if c.instance is not None]
+    attrs = frame_attrs(graph, nested.id)
+    assert attrs["peripheries"] == 1 and str(attrs["label"]) == "<B>system</B>"

@@ -160,7 +160,8 @@ class _Drawer:
         codes = self.scene.emphasis.get(cluster.id)
         return {**attrs, "label": Html(paper.cluster_label(cluster)),
                 "style": CLUSTER_STYLE.get(cluster.border, "rounded"),
-                "color": HIGHLIGHT_COLOUR if codes else INK, "penwidth": 2 if codes else 0.8}
+                "color": HIGHLIGHT_COLOUR if codes else INK, "penwidth": 2 if codes else 0.8,
+                "peripheries": 1}       # the diagram drawn has none, and frames inherit it
 
     def paper_node(self, item: Box | Pin | Optimiser) -> Node:
         if isinstance(item, Box):
