@@ -35,7 +35,7 @@ def cmd_render(args) -> int:
         drawing = dict(mode=args.mode, depth=args.depth, flatten=args.flatten,
                        direction=args.direction, show_types=args.types,
                        legend=not args.no_legend, title=not args.no_title,
-                       font_size=args.font_size,
+                       font_size=args.font_size, style=args.style,
                        **_highlighting(result.proposal, args.diagram, highlight))
         dot_text = to_dot(result.proposal, args.diagram, **drawing)
         if args.width is not None:
@@ -251,6 +251,10 @@ def add_render_commands(sub) -> None:
     p.add_argument("--no-title", action="store_true",
                    help="leave out the title, diagram name and citations (for a figure whose "
                    "caption is written elsewhere)")
+    p.add_argument("--style", choices=("full", "paper"), default="full",
+                   help="full (default): kinds, trust, notes, title and legend written out; "
+                   "paper: a figure for a paper, ports as dots, kind and trust by fill and "
+                   "border, a one-line key below, no title or legend")
     p.add_argument("--dpi", type=_dpi, metavar="N",
                    help="resolution of PNG output, 10 to 2400 (default 192); a PNG over 100 "
                    "megapixels is scaled down to that, saying so")

@@ -5,8 +5,8 @@ A picture is made in stages, one module each:
 - `options`: RenderOptions, what was asked (checked once, read by every stage);
 - `scene`: what is drawn, as data: boxes, ports, optimisers, wires, frames, legend entries;
 - `highlight`: the witnesses of the analyses' findings laid onto the scene;
-- `draw`: the scene as a DOT syntax tree (`labels` makes its HTML-like labels, `style` holds
-  colours, kind families and fonts);
+- `draw`: the scene as a DOT syntax tree (`labels` makes its HTML-like labels, `paper` those of
+  the paper style, `style` holds colours, kind families and fonts);
 - `dot`: the DOT syntax tree and its one printer, with all quoting and escaping;
 - `joined`: the wires of a flattened drawing, from `wiring.structure.flatten`;
 - `graphviz`: finding and running `dot`;
@@ -90,7 +90,9 @@ def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis
     active in that mode; `depth` expands nested diagrams that many levels (0: none; None: up to
     AUTO_DEPTH levels, as many as fit in AUTO_BOXES boxes, the caption saying so) and `flatten` draws the expanded ones without their clusters; `direction` is "LR" (left to
     right) or "TB" (top to bottom); `show_types` writes each wire's type on it; `legend` and
-    `title` keep the legend and the title, diagram and citations below the picture;
+    `title` keep the legend and the title, diagram and citations below the picture; `style`
+    is "full" (the default) or "paper": a figure for a paper, ports as dots, kind and trust
+    by fill and border only, a one-line key instead of title and legend (`wiring.render.paper`);
     `font_size` ("8pt", or a number of points) sets the smallest text to that size and the
     rest in proportion (`width` is for `render`: see `wiring.render.fit`).
 

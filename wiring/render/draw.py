@@ -11,11 +11,14 @@ Graphviz, and where wires meet their ports.
   legend (Graphviz keeps the graph's own label clear of boxes and wires);
 - a node or wire on the witness of a highlighted finding is magenta: nodes in a thick frame
   headed by ⚠ and the finding codes, wires thick and dashed.
+
+With `style="paper"` the labels are those of `paper`, every text one size, the caption its
+one-line key, frames thin and white, and no tooltips (each would wrap its node in a link).
 """
 
 from __future__ import annotations
 
-from . import labels
+from . import labels, paper
 from .dot import (Assign, Attrs, Defaults, Edge, Endpoint, Graph, Html, Id, Node, SameRank,
                   Subgraph)
 from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene, Wire
@@ -40,6 +43,9 @@ class _Drawer:
         # A nested diagram used many times is drawn many times, with the same labels: each
         # label is made once per drawing, keyed by the model objects it shows.
         self.labels: dict[tuple, str] = {}
+        self.paper = None
+        if scene.options.style == "paper":
+            self.paper = paper.Sizes(scene, paper.hidden_names(scene))
 
     def label(self, key: tuple, make, *arguments) -> str:
         label = self.labels.get(key)
@@ -48,6 +54,8 @@ class _Drawer:
         return label
 
     def graph(self) -> Graph:
+        if self.paper:
+            return self.paper_graph()
         graph = Graph("wiring", [
             Defaults("graph", {
                 "rankdir": Id(self.direction), "fontname": FONT, "fontsize": 11,
@@ -67,6 +75,27 @@ class _Drawer:
             graph.statements.append(Assign("label", Html(caption)))
         graph.statements.append(self.frames())
         for wires in self.by_container.values():     # none, unless a container was lost
+            graph.statements += [self.edge(wire) for wire in wires]
+        return graph
+
+    def paper_graph(self) -> Graph:
+        """The graph in the paper style: one font size, thin wires, the key as the caption."""
+        size, thin = paper.FONT_PAPER, {"arrowsize": 0.6, "penwidth": 0.8}
+        graph = Graph("wiring", [
+            Defaults("graph", {
+                "rankdir": Id(self.direction), "fontname": FONT, "fontsize": size,
+                "newrank": Id("true"), "compound": Id("true"), "nodesep": 0.2,
+                "ranksep": 0.35, "pad": 0.05, "splines": Id("spline"),
+                "outputorder": Id("nodesfirst"), "labelloc": Id("b"), "labeljust": Id("l"),
+                "bgcolor": "#FFFFFF"}),
+            Defaults("node", {"shape": Id("plain"), "fontname": FONT, "fontsize": size,
+                              "color": INK, "fontcolor": INK}),
+            Defaults("edge", {"fontname": FONT, "fontsize": size, "color": INK, **thin})])
+        key = paper.key_line(self.scene)
+        if key:
+            graph.statements.append(Assign("label", Html(key)))
+        graph.statements.append(self.frames())
+        for wires in self.by_container.values():
             graph.statements += [self.edge(wire) for wire in wires]
         return graph
 
@@ -99,6 +128,8 @@ class _Drawer:
                 sub.statements.append(self.node(item))
 
     def frame_attrs(self, cluster: Cluster) -> Attrs:
+        if self.paper:
+            return self.paper_frame(cluster)
         family = cluster.family
         plain = family is None or family.key in PLAIN
         label = self.label(("frame", id(cluster.instance), cluster.inner), labels.cluster_label,
@@ -119,7 +150,35 @@ class _Drawer:
             "margin": FRAME_MARGIN if cluster.frame else 12, "penwidth": width,
             "tooltip": self.tip(cluster.id, cluster.tooltip or " ")}
 
+    def paper_frame(self, cluster: Cluster) -> Attrs:
+        """A frame in the paper style: none round the diagram drawn (its ports are its
+        edges), a thin line round a nested diagram, bordered like its box, named in bold."""
+        attrs: Attrs = {"labeljust": _LEFT, "labelloc": _TOP, "bgcolor": "#FFFFFF",
+                        "margin": FRAME_MARGIN // 2 if cluster.frame else 10}
+        if cluster.frame or cluster.instance is None:
+            return {**attrs, "label": "", "peripheries": 0}
+        codes = self.scene.emphasis.get(cluster.id)
+        return {**attrs, "label": Html(paper.cluster_label(cluster)),
+                "style": CLUSTER_STYLE.get(cluster.border, "rounded"),
+                "color": HIGHLIGHT_COLOUR if codes else INK, "penwidth": 2 if codes else 0.8,
+                "peripheries": 1}       # the diagram drawn has none, and frames inherit it
+
+    def paper_node(self, item: Box | Pin | Optimiser) -> Node:
+        if isinstance(item, Box):
+            label = self.label(("box", id(item.instance), item.label, item.id),
+                               paper.box_label, item, self.direction, self.paper)
+            rounded = item.family.rounded
+        elif isinstance(item, Pin):
+            label, rounded = paper.pin_label(item, self.direction), False
+        else:
+            label, rounded = paper.optimiser_label(item), True
+        if self.scene.emphasis.get(item.id):
+            label = paper.emphasised(label, rounded)
+        return Node(item.id, {"label": Html(label)})
+
     def node(self, item: Box | Pin | Optimiser) -> Node:
+        if self.paper:
+            return self.paper_node(item)
         if isinstance(item, Box):
             label = self.label(("box", id(item.instance), item.label, item.box_name),
                                labels.box_label, item, self.direction, self.show_types)
@@ -236,7 +295,7 @@ class _Drawer:
                 attrs.update(color=h, penwidth=3, style=Id("dashed"))
         if wire.lhead:
             attrs["ltail" if reverse else "lhead"] = wire.lhead
-        if wire.tooltip:
+        if wire.tooltip and not self.paper:     # a tooltip wraps the wire in a link
             attrs["tooltip"] = wire.tooltip
         outgoing = self.anchor(wire.src, True)
         incoming = self.anchor(wire.dst, False)

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
 DIRECTIONS: tuple[str, ...] = ("LR", "TB")
+# "full" explains itself (kinds, trust, notes, legend, title); "paper" is a figure for a paper
+# (see `wiring.render.paper`).
+STYLES: tuple[str, ...] = ("full", "paper")
 # Without `depth`, nested diagrams are expanded this many levels at most (deeper ones are drawn
 # as boxes, and the caption says so): Graphviz cannot lay out hundreds of nested frames.
 AUTO_DEPTH = 16
@@ -43,11 +46,14 @@ class RenderOptions:
     highlight: object = None         # None/False, True/"all", or finding codes
     width: str | None = None         # the picture's width on paper ("3.25in", "17cm"; see fit)
     font_size: str | float | None = None   # the smallest text, in pt ("8pt" or 8)
+    style: str = "full"              # "full" or "paper" (see STYLES)
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
             raise RenderError(f"direction must be one of {', '.join(DIRECTIONS)}, "
                               f"not {self.direction!r}")
+        if self.style not in STYLES:
+            raise RenderError(f"style must be one of {', '.join(STYLES)}, not {self.style!r}")
         if self.depth is not None and self.depth < 0:
             raise RenderError(f"depth must be 0 or more, not {self.depth}")
         if self.highlighting:

@@ -1,0 +1,166 @@
+"""The paper style (`--style paper`): ports as dots, no stereotype lines or notes, the port-name
+rule, one size per kind family, the one-line key; the full style stays the default."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import wiring
+from wiring import render as R
+from wiring.cli import main
+
+from conftest import ROOT
+from render_support import (NESTED, SMALL, UNGATED, caption, drawn, frame_attrs, label_root,
+                            load, needs_dot, node_label, shown, svg_texts)
+
+NAMES = """\
+proposal "Port names"
+type T
+component Src : source {
+  out a : T
+  out b : T
+}
+component Two : judge {
+  in  a : T
+  in  c : T
+  out v : T
+  out w : T
+}
+component One : judge {
+  in  v : T
+}
+diagram D {
+  s = Src
+  j = Two
+  k = One
+  m = One
+  s.a -> j.a
+  s.b -> j.c
+  j.v -> k.v, m.v
+}
+"""
+
+
+def port_names(label) -> dict[str, str]:
+    """The name written beside each port's dot (left to right: in the dot's row), by PORT."""
+    names = {}
+    for row in label_root(str(label)).iter("TR"):
+        tds = [td for td in row if td.tag == "TD"]
+        for td in tds:
+            if td.get("PORT") and td.get("PORT") != "h":
+                names[td.get("PORT")] = "".join(shown(o).strip() for o in tds if o is not td)
+    return names
+
+
+def test_the_full_style_is_the_default_and_says_kinds_in_words():
+    proposal = load(SMALL)
+    full = R.to_dot(proposal)
+    assert full == R.to_dot(proposal, style="full")
+    assert "&#171;policy&#187;" in full or "\u00abpolicy\u00bb" in full
+    assert "the model being trained" in full and "Legend" in full
+
+
+def test_paper_has_no_stereotypes_notes_glyphs_title_or_legend():
+    proposal = load(SMALL)
+    paper = R.to_dot(proposal, style="paper")
+    for absent in ("&#171;", "\u00ab", "policy&#187;", "<I>", "the model being trained",
+                   "Legend", "RLHF, small", "Ouyang", "&#9888;", "\u26a0", " : Policy"):
+        assert absent not in paper, absent
+    assert "<B>pi</B>" in paper                           # the name, one text run
+    sizes = set(re.findall(r'fontsize=(\d+)', paper)) | \
+        set(re.findall(r'POINT-SIZE="(\d+)"', paper))
+    assert sizes == {str(R.paper.FONT_PAPER)}                # one font size throughout
+
+
+def test_paper_ports_are_dots_on_the_box_sides():
+    scene, graph = drawn(load(SMALL), style="paper")
+    label = str(node_label(scene, graph, "rm"))
+    dots = [td for td in label_root(label).iter("TD") if td.get("PORT") in ("i0", "i1", "o2")]
+    assert len(dots) == 3
+    for td in dots:
+        assert (td.get("WIDTH"), td.get("HEIGHT"), td.get("FIXEDSIZE")) == ("4", "4", "TRUE")
+        assert td.get("STYLE") == "rounded" and td.get("BGCOLOR") and not shown(td).strip()
+    # the wires end at the dots, on the outer side
+    dot = R.to_dot(load(SMALL), style="paper")
+    assert '"pi":"o1":e -> "rm":"i1":w' in dot
+
+
+def test_port_name_rule():
+    """A name is written unless its side has a single port, or its only wire joins two ports
+    of the same name."""
+    scene, graph = drawn(load(NAMES), style="paper")
+    assert port_names(node_label(scene, graph, "s")) == {"o0": "", "o1": "b"}     # a -> a
+    assert port_names(node_label(scene, graph, "j")) == \
+        {"i0": "", "i1": "c", "o2": "v", "o3": "w"}       # v has two wires, w none
+    assert port_names(node_label(scene, graph, "k")) == {"i0": ""}      # alone on its side
+    full_scene, full = drawn(load(NAMES))
+    assert "a" in port_names(node_label(full_scene, full, "s")).values() or \
+        "a" in str(node_label(full_scene, full, "s"))
+
+
+def test_boxes_of_one_family_get_one_size():
+    scene, graph = drawn(load(NAMES), style="paper")
+
+    def name_cell(name):
+        (td,) = [td for td in label_root(str(node_label(scene, graph, name))).iter("TD")
+                 if td.get("PORT") == "h"]
+        return int(td.get("WIDTH")), int(td.get("HEIGHT"))
+    # k and m are the same component; j is of the same family (judge) with longer port names:
+    # its name cell is narrower by what its port columns take
+    assert name_cell("k") == name_cell("m")
+    assert name_cell("j")[0] < name_cell("k")[0] and name_cell("j")[1] > name_cell("k")[1] / 2
+
+
+def test_the_key_lists_only_the_families_and_borders_drawn():
+    _, graph = drawn(load(SMALL), style="paper")
+    # the double border is only the raters', so the human entry shows both
+    assert caption(graph) == ["human", "policy", "reward model", "learned"]
+    _, graph = drawn(load(NESTED), "Loop", style="paper")
+    assert caption(graph) == ["policy", "monitor", "gate", "environment", "nested diagram",
+                              "learned", "trusted"]
+    _, graph = drawn(load(NESTED), "Loop", style="paper", depth=0)
+    assert caption(graph) == ["environment", "nested diagram"]
+
+
+def test_paper_with_highlight_and_top_to_bottom():
+    proposal = load(UNGATED)
+    dot = R.to_dot(proposal, style="paper", highlight=True)
+    assert "&#9888;" not in dot and "on a finding&#39;s witness" in dot
+    assert R.HIGHLIGHT_COLOUR in dot
+    scene, graph = drawn(load(SMALL), style="paper", direction="TB")
+    label = str(node_label(scene, graph, "rm"))
+    assert {"i0", "i1", "o2"} <= {td.get("PORT") for td in label_root(label).iter("TD")}
+
+
+def test_unknown_style_is_an_error():
+    with pytest.raises(R.RenderError, match="style must be one of full, paper"):
+        R.to_dot(load(SMALL), style="poster")
+
+
+def test_cli_style_paper_draws_what_to_dot_draws(tmp_path, capsys):
+    source = tmp_path / "proposal.wd"
+    source.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "x.dot"
+    assert main(["render", str(source), "-o", str(out), "--style", "paper"]) == 0
+    assert out.read_text() == R.to_dot(wiring.check_file(str(source)).proposal, style="paper")
+    assert main(["render", str(source), "--format", "dot", "-o", "-"]) == 0
+    assert "Legend" in capsys.readouterr().out
+
+
+@needs_dot
+@pytest.mark.parametrize("name", ["rlhf", "control_trusted_monitoring", "debate"])
+def test_examples_render_in_the_paper_style(name):
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
+    texts = svg_texts(R.render(proposal, "svg", style="paper"))
+    assert texts and not any("\u00ab" in t or "\u26a0" in t for t in texts)
+
+
+def test_paper_frames_only_nested_diagrams():
+    scene, graph = drawn(load(NESTED), "Loop", style="paper")
+    root = frame_attrs(graph, scene.root.id)
+    assert root["peripheries"] == 0 and root["label"] == ""
+    (nested,) = [c for c in scene.clusters() if c.instance is not None]
+    attrs = frame_attrs(graph, nested.id)
+    assert attrs["peripheries"] == 1 and str(attrs["label"]) == "<B>system</B>"

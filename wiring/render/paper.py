@@ -1,0 +1,258 @@
+"""The paper style (`style="paper"`): labels for a figure printed in a paper, after Catlab.jl.
+
+- a box is its name, one text run (an editable SVG has it as one text element), in a table
+  filled by its kind family and bordered by its trust (`style.border_of`); no «kind» line, no
+  notes, no ⚠;
+- ports are small filled dots on the box's sides (Catlab's port column: 4×4 FIXEDSIZE rounded
+  cells, where wires end exactly); a port's name is written beside its dot unless its side has
+  one port, or its only wire joins two ports of the same name (`hidden_names`);
+- boxes of one kind family are given one size (`Sizes`), from an estimate of text widths: the
+  layout is not run first, so the sizes are close, not exact;
+- every text is one font size, `FONT_PAPER`; the caption is one line, the key of the families
+  and borders drawn (`key_line`); no title, no legend.
+"""
+
+from __future__ import annotations
+
+from .dot import html, short_id
+from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene
+from .style import FAMILY, HIGHLIGHT_COLOUR, INK, PLAIN, TRAINING_COLOUR, Family, tint
+
+FONT_PAPER = 10
+# How much of a family's colour a box's fill keeps: light enough for black text at any size.
+FILL_AMOUNT = 0.35
+# Average glyph widths of Helvetica, in ems: the estimate behind `Sizes` (Graphviz measures
+# text only when it lays the picture out).
+_EM_BOLD, _EM_PLAIN = 0.62, 0.55
+_DOT = 4            # the side of a port's dot, in points
+_ROW = 14           # the spacing of ports along a side, in points
+_PAD = 6            # the space around a box's name, in points
+_GAP = 10           # the space between the dots of a top-to-bottom side, in points
+
+
+def fill_of(family: Family) -> str:
+    return "#FFFFFF" if family.key in PLAIN else tint(family.colour, FILL_AMOUNT)
+
+
+# ------------------------------------------------------------------------------- port names
+
+def hidden_names(scene: Scene) -> set[tuple[str, str]]:
+    """The box ports (node, cell) whose names are not written: a side with a single port, and
+    a port whose only wire joins two ports of the same name (the other end says it)."""
+    wires: dict[tuple, list] = {}
+    for wire in scene.wires:
+        for ref in (wire.src, wire.dst):
+            wires.setdefault(ref.key(), []).append(wire)
+    hidden = set()
+    for item in scene.nodes().values():
+        if not isinstance(item, Box):
+            continue
+        for side in (item.ins, item.outs):
+            for cell, _ in side:
+                on = wires.get((item.id, cell), [])
+                if len(side) == 1 or (len(on) == 1 and _same_names(on[0].src, on[0].dst)):
+                    hidden.add((item.id, cell))
+    return hidden
+
+
+def _same_names(a: Ref, b: Ref) -> bool:
+    return a.kind in ("cell", "pin") and b.kind in ("cell", "pin") and a.name == b.name
+
+
+# ------------------------------------------------------------------------------------ sizes
+
+def _width(text: str, bold: bool = False) -> float:
+    return len(text) * FONT_PAPER * (_EM_BOLD if bold else _EM_PLAIN)
+
+
+class Sizes:
+    """One size per kind family: each box's width and height estimated from its name and
+    shown port names, and the largest of its family given to all (as the minimum size of the
+    name cell, so that Graphviz can still grow a box whose text is wider than estimated)."""
+
+    def __init__(self, scene: Scene, hidden: set[tuple[str, str]]):
+        self.hidden, self.direction = hidden, scene.options.direction
+        self.largest: dict[str, tuple[float, float]] = {}
+        for item in scene.nodes().values():
+            if isinstance(item, Box):
+                w, h = self.natural(item)
+                old = self.largest.get(item.family.key, (0, 0))
+                self.largest[item.family.key] = (max(old[0], w), max(old[1], h))
+
+    def names(self, box: Box, side) -> list[str]:
+        return [p.name if (box.id, cell) not in self.hidden else "" for cell, p in side]
+
+    def _column(self, box: Box, side) -> float:
+        """The width of a left or right port column (or of a top or bottom strip)."""
+        widths = [_width(n) + 4 if n else 0 for n in self.names(box, side)]
+        if self.direction == "LR":
+            return _DOT + max(widths, default=0) if side else 0
+        return sum(max(_DOT, w) for w in widths) + _GAP * (len(widths) + 1) if side else 0
+
+    def natural(self, box: Box) -> tuple[float, float]:
+        name = _width(box_name(box), True) + 2 * _PAD
+        ins, outs = self._column(box, box.ins), self._column(box, box.outs)
+        if self.direction == "LR":
+            return ins + name + outs, _ROW * max(len(box.ins), len(box.outs), 1)
+        return max(ins, name, outs), FONT_PAPER + 2 * _PAD
+
+    def name_cell(self, box: Box) -> tuple[int, int]:
+        """The minimum width and height of a box's name cell that give it its family's size."""
+        width, height = self.largest[box.family.key]
+        if self.direction == "LR":
+            ports = self._column(box, box.ins) + self._column(box, box.outs)
+            return round(width - ports), round(height)
+        return round(width), round(height)
+
+
+# ------------------------------------------------------------------------------------ boxes
+
+def box_name(box: Box) -> str:
+    return box.label or box.instance.name
+
+
+def _dot(cell: str) -> str:
+    return (f'<TD PORT="{short_id(cell)}" WIDTH="{_DOT}" HEIGHT="{_DOT}" FIXEDSIZE="TRUE" '
+            f'BGCOLOR="{INK}" STYLE="rounded"></TD>')
+
+
+_INNER = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+
+
+def _column(ports: list[tuple[str, str]], inputs: bool) -> str:
+    """A left (inputs) or right (outputs) column: a dot on the box's side per port, its name
+    (if shown) on the inner side."""
+    rows = []
+    for cell, name in ports:
+        text = f'<TD ALIGN="{"LEFT" if inputs else "RIGHT"}" CELLPADDING="2">{html(name)}</TD>' \
+            if name else ""
+        spacer = f'<TD HEIGHT="{_ROW}"></TD>' if not name else ""
+        cells = [_dot(cell), text or spacer]
+        rows.append("<TR>" + "".join(cells if inputs else cells[::-1]) + "</TR>")
+    return f'<TD CELLPADDING="0">{_INNER}{"".join(rows)}</TABLE></TD>'
+
+
+def _strip(ports: list[tuple[str, str]], inputs: bool) -> str:
+    """A top (inputs) or bottom (outputs) strip: dots on the box's edge, names inside."""
+    gap = f'<TD WIDTH="{_GAP}"></TD>'
+    dots = gap + "".join(_dot(cell) + gap for cell, _ in ports)
+    names = "<TD></TD>" + "".join(f'<TD CELLPADDING="1">{html(n)}</TD><TD></TD>'
+                                  for _, n in ports)
+    rows = [dots] + ([names] if any(n for _, n in ports) else [])
+    if not inputs:
+        rows.reverse()
+    body = "".join(f"<TR>{r}</TR>" for r in rows)
+    return f'<TR><TD CELLPADDING="0">{_INNER}{body}</TABLE></TD></TR>'
+
+
+def box_label(box: Box, direction: str, sizes: Sizes) -> str:
+    ins = [(cell, name) for (cell, _), name in zip(box.ins, sizes.names(box, box.ins))]
+    outs = [(cell, name) for (cell, _), name in zip(box.outs, sizes.names(box, box.outs))]
+    width, height = sizes.name_cell(box)
+    name = (f'<TD PORT="h" CELLPADDING="{_PAD}" WIDTH="{width}" HEIGHT="{height}">'
+            f'<B>{html(box_name(box))}</B></TD>')
+    if direction == "LR":
+        body = ("<TR>" + (_column(ins, True) if ins else "") + name
+                + (_column(outs, False) if outs else "") + "</TR>")
+    else:
+        body = (_strip(ins, True) if ins else "") + f"<TR>{name}</TR>" + \
+            (_strip(outs, False) if outs else "")
+    return table(body, box.border, box.family.rounded, fill_of(box.family))
+
+
+def table(body: str, border: str, rounded: bool, fill: str, colour: str = INK) -> str:
+    """A box's table with its border: double (a table in a table), dashed, dotted, bold (2 pt)
+    or solid; rounded corners for the learned-model families."""
+    style = (["rounded"] if rounded else []) + ([border] if border in ("dashed", "dotted") else [])
+    width = 2 if border in ("bold", "dotted") else 1
+    attrs = (f'BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" '
+             f'COLOR="{colour}" BGCOLOR="{fill}"')
+    if style:
+        attrs += f' STYLE="{",".join(style)}"'
+    inner = f"<TABLE {attrs}>{body}</TABLE>"
+    if border == "double":
+        outer = ' STYLE="rounded"' if rounded else ""
+        return (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" '
+                f'COLOR="{colour}" BGCOLOR="#FFFFFF"{outer}><TR><TD>{inner}</TD></TR></TABLE>')
+    return inner
+
+
+# ------------------------------------------------------------------- other nodes and frames
+
+def pin_label(pin: Pin, direction: str) -> str:
+    """An outer port of a diagram: its name and a dot where the wire leaves or arrives."""
+    name = f'<TD CELLPADDING="1">{html(pin.port.name)}</TD>'
+    dot = (f'<TD WIDTH="{_DOT}" HEIGHT="{_DOT}" FIXEDSIZE="TRUE" BGCOLOR="{INK}" '
+           'STYLE="rounded"></TD>')
+    cells = [name, dot] if pin.port.direction == "in" else [dot, name]
+    body = "".join(f"<TR>{c}</TR>" for c in cells) if direction == "TB" else \
+        "<TR>" + "".join(cells) + "</TR>"
+    return f"{_INNER}{body}</TABLE>"
+
+
+def optimiser_label(opt: Optimiser) -> str:
+    """An optimiser: `train TARGET by OPTIMISER`, one text run in the colour of training."""
+    return table(f'<TR><TD CELLPADDING="{_PAD - 2}"><FONT COLOR="{TRAINING_COLOUR}">'
+                 f'<B>{html(f"train {opt.target_label} by {opt.training.optimiser}")}</B></FONT>'
+                 '</TD></TR>', "solid", True,
+                 "#FFFFFF", TRAINING_COLOUR)
+
+
+def cluster_label(cluster: Cluster) -> str:
+    """A nested diagram's frame is named by its instance, one text run."""
+    return f"<B>{html(cluster.instance.name)}</B>" if cluster.instance is not None else ""
+
+
+def emphasised(label: str, rounded: bool) -> str:
+    """A node on the witness of a highlighted finding: a thick magenta frame, no glyph."""
+    style = ' STYLE="rounded"' if rounded else ""
+    return (f'<TABLE BORDER="2" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" '
+            f'COLOR="{HIGHLIGHT_COLOUR}"{style}><TR><TD>{label}</TD></TR></TABLE>')
+
+
+# ------------------------------------------------------------------------------------ caption
+
+def _swatch(fill: str, style: str = "", border: int = 1) -> str:
+    style = f' STYLE="{style}"' if style else ""
+    return (f'<TD WIDTH="16" HEIGHT="10" FIXEDSIZE="TRUE" BORDER="{border}" COLOR="{INK}" '
+            f'BGCOLOR="{fill}"{style}></TD>')
+
+
+def _sample(fill: str, border: str, rounded: bool = False) -> str:
+    """A small box filled and bordered as a box of the picture."""
+    if border == "double":
+        return (f'<TD><TABLE BORDER="1" CELLSPACING="1" CELLPADDING="0" COLOR="{INK}"><TR>'
+                f'<TD BORDER="1" WIDTH="12" HEIGHT="6" FIXEDSIZE="TRUE" COLOR="{INK}" '
+                f'BGCOLOR="{fill}"></TD></TR></TABLE></TD>')
+    style = ["rounded"] if rounded else []
+    style += [border] if border in ("dashed", "dotted") else []
+    return _swatch(fill, ",".join(style), 2 if border in ("bold", "dotted") else 1)
+
+
+_BORDER_WORDS = {"double": "human", "dashed": "learned", "bold": "trusted",
+                 "dotted": "environment"}
+# A border that means what a family means: one entry in the key when only that family has it.
+_BORDER_FAMILY = {"double": "human", "dotted": "environment"}
+
+
+def key_line(scene: Scene) -> str:
+    """The caption: one line naming the fill of each kind family drawn and each border style
+    drawn (`Scene.legend`), and the highlight's colour when findings are highlighted."""
+    families, borders, _, witness = scene.legend()
+    boxes = {(i.family.key, i.border) for i in scene.nodes().values() if isinstance(i, Box)}
+    merged = {family: border for border, family in _BORDER_FAMILY.items()
+              if border in borders and {f for f, b in boxes if b == border} == {family}}
+    # a family's first word ("policy", not "policy, agent"): the line is read once
+    pairs = [(_sample(fill_of(FAMILY[k]), merged.get(k, "solid"), FAMILY[k].rounded),
+              FAMILY[k].label.split(",")[0]) for k in families]
+    pairs += [(_sample("#FFFFFF", key), _BORDER_WORDS[key]) for key in borders
+              if key not in merged.values()]
+    if witness:
+        pairs.append((f'<TD WIDTH="16" HEIGHT="10" FIXEDSIZE="TRUE" BORDER="2" '
+                      f'COLOR="{HIGHLIGHT_COLOUR}"></TD>', "on a finding's witness"))
+    if not pairs:
+        return ""
+    cells = "".join(f'{sample}<TD ALIGN="LEFT">{html(text)}</TD><TD WIDTH="6"></TD>'
+                    for sample, text in pairs)
+    return f'<TABLE BORDER="0" CELLPADDING="1" CELLSPACING="1"><TR>{cells}</TR></TABLE>'
+
