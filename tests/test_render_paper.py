@@ -113,6 +113,20 @@ def test_boxes_of_one_family_get_one_size():
     assert name_cell("j")[0] < name_cell("k")[0] and name_cell("j")[1] > name_cell("k")[1] / 2
 
 
+def test_at_a_font_size_text_and_boxes_scale_together():
+    # Box sizes are estimated at the font size asked for: at 7 pt they were estimated at 10 pt,
+    # and a figure at 7 pt was as wide as at 10.
+    def name_width(**fields):
+        scene, graph = drawn(load(NAMES), style="paper", **fields)
+        (td,) = [td for td in label_root(str(node_label(scene, graph, "k"))).iter("TD")
+                 if td.get("PORT") == "h"]
+        return int(td.get("WIDTH"))
+
+    assert name_width(font_size="7pt") < name_width()   # the text's part shrinks, not the padding
+    text = R.to_dot(load(NAMES), style="paper", font_size="7pt")
+    assert {float(s) for s in re.findall(r'fontsize=([\d.]+)', text)} == {7.0}
+
+
 def test_the_key_lists_only_the_families_and_borders_drawn():
     _, graph = drawn(load(SMALL), style="paper")
     # the double border is only the raters', so the human entry shows both

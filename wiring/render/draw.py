@@ -80,7 +80,7 @@ class _Drawer:
 
     def paper_graph(self) -> Graph:
         """The graph in the paper style: one font size, thin wires, the key as the caption."""
-        size, thin = paper.FONT_PAPER, {"arrowsize": 0.6, "penwidth": 0.8}
+        size, thin = paper.font_size(self.scene.options), {"arrowsize": 0.6, "penwidth": 0.8}
         graph = Graph("wiring", [
             Defaults("graph", {
                 "rankdir": Id(self.direction), "fontname": FONT, "fontsize": size,

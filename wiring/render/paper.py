@@ -8,7 +8,7 @@
   one port, or its only wire joins two ports of the same name (`hidden_names`);
 - boxes of one kind family are given one size (`Sizes`), from an estimate of text widths: the
   layout is not run first, so the sizes are close, not exact;
-- every text is one font size, `FONT_PAPER`; the caption is one line, the key of the families
+- every text is one font size, `font_size` (`--font-size`, else FONT_PAPER); the caption is one line, the key of the families
   and borders drawn (`key_line`); no title, no legend.
 """
 
@@ -28,6 +28,12 @@ _DOT = 4            # the side of a port's dot, in points
 _ROW = 14           # the spacing of ports along a side, in points
 _PAD = 6            # the space around a box's name, in points
 _GAP = 10           # the space between the dots of a top-to-bottom side, in points
+
+
+def font_size(options) -> float:
+    """The one font size of a paper figure: the one asked for (`--font-size`), else
+    FONT_PAPER. Box sizes are estimated at it, so that text and boxes scale together."""
+    return options.font_pt if options.font_pt is not None else FONT_PAPER
 
 
 def fill_of(family: Family) -> str:
@@ -61,8 +67,8 @@ def _same_names(a: Ref, b: Ref) -> bool:
 
 # ------------------------------------------------------------------------------------ sizes
 
-def _width(text: str, bold: bool = False) -> float:
-    return len(text) * FONT_PAPER * (_EM_BOLD if bold else _EM_PLAIN)
+def _width(text: str, size: float, bold: bool = False) -> float:
+    return len(text) * size * (_EM_BOLD if bold else _EM_PLAIN)
 
 
 class Sizes:
@@ -72,6 +78,7 @@ class Sizes:
 
     def __init__(self, scene: Scene, hidden: set[tuple[str, str]]):
         self.hidden, self.direction = hidden, scene.options.direction
+        self.size = font_size(scene.options)
         self.largest: dict[str, tuple[float, float]] = {}
         for item in scene.nodes().values():
             if isinstance(item, Box):
@@ -84,17 +91,17 @@ class Sizes:
 
     def _column(self, box: Box, side) -> float:
         """The width of a left or right port column (or of a top or bottom strip)."""
-        widths = [_width(n) + 4 if n else 0 for n in self.names(box, side)]
+        widths = [_width(n, self.size) + 4 if n else 0 for n in self.names(box, side)]
         if self.direction == "LR":
             return _DOT + max(widths, default=0) if side else 0
         return sum(max(_DOT, w) for w in widths) + _GAP * (len(widths) + 1) if side else 0
 
     def natural(self, box: Box) -> tuple[float, float]:
-        name = _width(box_name(box), True) + 2 * _PAD
+        name = _width(box_name(box), self.size, True) + 2 * _PAD
         ins, outs = self._column(box, box.ins), self._column(box, box.outs)
         if self.direction == "LR":
             return ins + name + outs, _ROW * max(len(box.ins), len(box.outs), 1)
-        return max(ins, name, outs), FONT_PAPER + 2 * _PAD
+        return max(ins, name, outs), self.size + 2 * _PAD
 
     def name_cell(self, box: Box) -> tuple[int, int]:
         """The minimum width and height of a box's name cell that give it its family's size."""
