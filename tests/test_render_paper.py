@@ -138,6 +138,15 @@ def test_the_key_lists_only_the_families_and_borders_drawn():
     assert caption(graph) == ["environment", "nested diagram"]
 
 
+def test_the_key_wraps_after_four_entries_and_goes_with_no_legend():
+    # On one line, a key of seven entries set the width of a top-to-bottom control protocol
+    # (5.92 in at 7 pt, where the boxes needed 3.1): no control protocol fitted a column.
+    dot = R.to_dot(load(NESTED), "Loop", style="paper")
+    key = dot[dot.index("\n  label=<<TABLE"):]                    # the graph's own label
+    assert key[:key.index("</TABLE>")].count("<TR>") == 2         # 4 entries, then 3
+    assert "\n  label=<" not in R.to_dot(load(NESTED), "Loop", style="paper", legend=False)
+
+
 def test_paper_with_highlight_and_top_to_bottom():
     proposal = load(UNGATED)
     dot = R.to_dot(proposal, style="paper", highlight=True)

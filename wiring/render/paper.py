@@ -242,9 +242,15 @@ _BORDER_WORDS = {"double": "human", "dashed": "learned", "bold": "trusted",
 _BORDER_FAMILY = {"double": "human", "dotted": "environment"}
 
 
+KEY_PER_LINE = 4   # a longer key line would set the width of a narrow figure
+
+
 def key_line(scene: Scene) -> str:
-    """The caption: one line naming the fill of each kind family drawn and each border style
-    drawn (`Scene.legend`), and the highlight's colour when findings are highlighted."""
+    """The caption: a key naming the fill of each kind family drawn and each border style
+    drawn (`Scene.legend`), and the highlight's colour when findings are highlighted; on one
+    line, or several of KEY_PER_LINE entries. None without a legend (`--no-legend`)."""
+    if not scene.options.legend:
+        return ""
     families, borders, _, witness = scene.legend()
     boxes = {(i.family.key, i.border) for i in scene.nodes().values() if isinstance(i, Box)}
     merged = {family: border for border, family in _BORDER_FAMILY.items()
@@ -259,7 +265,11 @@ def key_line(scene: Scene) -> str:
                       f'COLOR="{HIGHLIGHT_COLOUR}"></TD>', "on a finding's witness"))
     if not pairs:
         return ""
-    cells = "".join(f'{sample}<TD ALIGN="LEFT">{html(text)}</TD><TD WIDTH="6"></TD>'
-                    for sample, text in pairs)
-    return f'<TABLE BORDER="0" CELLPADDING="1" CELLSPACING="1"><TR>{cells}</TR></TABLE>'
+    rows = []
+    for start in range(0, len(pairs), KEY_PER_LINE):
+        cells = "".join(f'{sample}<TD ALIGN="LEFT">{html(text)}</TD><TD WIDTH="6"></TD>'
+                        for sample, text in pairs[start:start + KEY_PER_LINE])
+        rows.append(f"<TR>{cells}</TR>")
+    return f'<TABLE BORDER="0" CELLPADDING="1" CELLSPACING="1">{"".join(rows)}</TABLE>'
+
 
