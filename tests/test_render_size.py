@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+import wiring
+from wiring import render as R
 from wiring.cli import main
 from wiring.render import RenderError, RenderOptions, to_tree
 from wiring.render.fit import smallest_font
@@ -106,3 +108,20 @@ def test_the_smallest_font_of_the_drawing_is_the_size_asked(size):
     plain = smallest_font(to_tree(proposal))
     assert smallest_font(to_tree(proposal, font_size=size)) == pytest.approx(size, abs=0.01)
     assert smallest_font(to_tree(proposal, font_size=f"{plain:g}pt")) == plain
+
+
+@needs_dot
+def test_paper_boxes_of_one_kind_keep_their_own_widths_when_one_width_would_not_fit(
+        tmp_path, capsys):
+    # control_defer_to_trusted's gates: `defer` has four named ports, `selector` one. Given
+    # defer's width, the column figure needed 3.83 in; at their own widths it fits 3.25 in.
+    example = str(ROOT / "examples" / "control_defer_to_trusted.wd")
+    argv = ["--style", "paper", "--font-size", "7pt", "--direction", "TB", "--no-legend"]
+    code, out, err = render(tmp_path, capsys, example, *argv, "--width", "3.25in")
+    assert code == 0, err
+    assert ET.fromstring(out.read_bytes()).get("width") == "3.25in"
+    # where the layout allows (a page), one width per kind
+    wide = R.to_dot(wiring.load(example), style="paper", font_size="7pt", direction="TB")
+    narrow = R.to_dot(wiring.load(example), style="paper", font_size="7pt", direction="TB",
+                      uniform=False)
+    assert wide != narrow

@@ -79,19 +79,30 @@ def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=N
 
     options = dataclasses.replace(options or RenderOptions(), **fields)
     scene = to_scene(proposal, diagram, analysis=analysis, options=options)
-    tree = scaled_tree(scene)
     if options.width is None:
-        return print_dot(tree)
-    graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
-    pad_y = _pads(graph.get("pad", 0.0555))[1]          # inches; Graphviz's default 4 pt
-    graph["pad"] = f"{MIN_PAD_PT / 72:.4f},{pad_y:g}"
-    graph["margin"] = 0          # PDF and PostScript add half an inch each side by default
-    need = layout_width(print_dot(tree), timeout) + 2 * MIN_PAD_PT
+        return print_dot(scaled_tree(scene))
+    tree, graph, pad_y, need = _measured(scene, timeout)
+    if need > options.width_pt + SLACK_PT and options.style == "paper" and options.uniform:
+        # One width per kind only where the layout allows: else each box its own.
+        scene = to_scene(proposal, diagram, analysis=analysis,
+                         options=dataclasses.replace(options, uniform=False))
+        tree, graph, pad_y, need = _measured(scene, timeout)
     if need > options.width_pt + SLACK_PT:
         raise DoesNotFit(_refusal(scene, proposal, diagram, analysis, need, timeout))
     pad_x = max(0.0, (options.width_pt - need) / 2 + MIN_PAD_PT)
     graph["pad"] = f"{pad_x / 72:.4f},{pad_y:g}"
     return print_dot(tree)
+
+
+def _measured(scene, timeout: float):
+    """The scene's DOT tree with the least padding, its graph attributes, its vertical pad
+    (inches) and the width its layout needs (points)."""
+    tree = scaled_tree(scene)
+    graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
+    pad_y = _pads(graph.get("pad", 0.0555))[1]          # inches; Graphviz's default 4 pt
+    graph["pad"] = f"{MIN_PAD_PT / 72:.4f},{pad_y:g}"
+    graph["margin"] = 0          # PDF and PostScript add half an inch each side by default
+    return tree, graph, pad_y, layout_width(print_dot(tree), timeout) + 2 * MIN_PAD_PT
 
 
 def sized_picture(dot_text: str, fmt: str, width: str, *, dpi: int | None = None,

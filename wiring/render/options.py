@@ -47,6 +47,9 @@ class RenderOptions:
     width: str | None = None         # the picture's width on paper ("3.25in", "17cm"; see fit)
     font_size: str | float | None = None   # the smallest text, in pt ("8pt" or 8)
     style: str = "full"              # "full" or "paper" (see STYLES)
+    # Paper style: boxes of one kind family share one width (heights always). With `width`,
+    # `fit` draws them at their own widths when the shared ones would not fit.
+    uniform: bool = True
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:

@@ -79,6 +79,7 @@ class Sizes:
     def __init__(self, scene: Scene, hidden: set[tuple[str, str]]):
         self.hidden, self.direction = hidden, scene.options.direction
         self.size = font_size(scene.options)
+        self.uniform = scene.options.uniform
         self.largest: dict[str, tuple[float, float]] = {}
         for item in scene.nodes().values():
             if isinstance(item, Box):
@@ -106,6 +107,8 @@ class Sizes:
     def name_cell(self, box: Box) -> tuple[int, int]:
         """The minimum width and height of a box's name cell that give it its family's size."""
         width, height = self.largest[box.family.key]
+        if not self.uniform:     # its own width, its family's height (which costs no width)
+            width = self.natural(box)[0]
         if self.direction == "LR":
             ports = self._column(box, box.ins) + self._column(box, box.outs)
             return round(width - ports), round(height)
