@@ -48,8 +48,9 @@ def highlight(scene: Scene, analysis, codes: frozenset[str] | None) -> None:
     chosen, scene.missing = select(analysis, codes)
     scene.findings = [highlighter.draw(entry, skip=False) for entry in chosen]
     # the ports a highlighted wire crosses a nested diagram's frame at are on the path too
+    # (nothing drawn, nothing faded)
     scene.focus = set(scene.emphasis) | {end.node for w in scene.wires if w.emphasis
-                                         for end in (w.src, w.dst)}
+                                         for end in (w.src, w.dst)} or None
 
 
 def select(analysis, codes: frozenset[str]) -> tuple[list, list[str]]:
