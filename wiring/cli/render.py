@@ -84,7 +84,8 @@ def _render_file(args) -> str | None:
 
     highlight = getattr(args, "highlight", None)
     if args.file is None and highlight not in (None, "all") and \
-            not re.fullmatch(r"[A-Za-z][0-9]{4}(\s*,\s*[A-Za-z][0-9]{4})*,?", highlight.strip()):
+            not re.fullmatch(r"[A-Za-z][0-9]{4}(#\S*)?(\s*,\s*[A-Za-z][0-9]{4}(#\S*)?)*,?",
+                             highlight.strip()):
         args.file, highlight = highlight, "all"
     return highlight
 
@@ -116,6 +117,7 @@ def _highlighting(proposal, diagram: str | None, highlight: str | None) -> dict:
     """The highlight options of `to_dot`, analysing once here so that codes asked for but not
     found are reported. Raises RenderError for a bad code."""
     from ..render import highlight_codes
+    from ..render.highlight import select
     from ..structure import default_diagram
 
     if highlight is None:
@@ -129,9 +131,10 @@ def _highlighting(proposal, diagram: str | None, highlight: str | None) -> dict:
 
         analysis = analyse(proposal, name)
     if analysis is not None and codes:
-        found = {e.code for f in analysis.findings for e in (f, *f.also)}
-        for code in sorted(codes - found):
-            print(f"wiring: no {code} finding in `{name}` to highlight", file=sys.stderr)
+        for missing in select(analysis, codes)[1]:     # "S0201#3 (there are 2)"
+            code, _, count = missing.partition(" ")
+            print(f"wiring: no {code} finding in `{name}` to highlight{' ' * bool(count)}{count}",
+                  file=sys.stderr)
     return {"highlight": highlight, "analysis": analysis}
 
 
@@ -265,12 +268,14 @@ def add_render_commands(sub) -> None:
     p.add_argument("--font-size", type=_size("parse_font_size"), metavar="PT",
                    help="the smallest text, in points (8pt or 8; 4 to 72), the rest in "
                    "proportion (default: 8 to 9 pt, titles 15)")
-    p.add_argument("--highlight", nargs="?", const="all", metavar="CODES",
+    p.add_argument("--highlight", nargs="?", const="all", metavar="CODE[#N]",
                    help="run the analyses (as `wiring lint`) and draw the witness paths of their "
                    "findings: boxes on a witness get a thick magenta frame with the finding "
-                   "codes, the wires between them are thick, magenta and dashed, and the caption "
-                   "lists the findings. Alone: every finding not acknowledged with `allow`; with "
-                   "codes (--highlight S0201,S0101): only those, acknowledged ones included")
+                   "codes, the wires between them are thick, magenta and dashed (in ink, "
+                   "--style paper), and the caption lists the findings. Alone: every finding "
+                   "not acknowledged with `allow`. With a code: its first finding, acknowledged "
+                   "or not, and the rest of the picture faded; S0201#2 is the second, in the "
+                   "order `wiring lint` lists them; S0201,S0101 one of each")
     p.set_defaults(run=cmd_render)
 
     p = add_command(sub, "doctor", "report whether Graphviz is available to render, and how "

@@ -10,7 +10,8 @@ Graphviz, and where wires meet their ports.
 - below the frame, like a figure caption: title, diagram and mode, findings, citations and
   legend (Graphviz keeps the graph's own label clear of boxes and wires);
 - a node or wire on the witness of a highlighted finding is magenta: nodes in a thick frame
-  headed by ⚠ and the finding codes, wires thick and dashed.
+  headed by ⚠ and the finding codes, wires thick and dashed (in the paper style, wires in ink
+  at 2.5 times their width); a finding highlighted by its code fades the rest (`Scene.focus`).
 
 With `style="paper"` the labels are those of `paper`, every text one size, the caption its
 one-line key, frames thin and white, and no tooltips (each would wrap its node in a link).
@@ -18,12 +19,14 @@ one-line key, frames thin and white, and no tooltips (each would wrap its node i
 
 from __future__ import annotations
 
+import re
+
 from . import labels, paper
 from .dot import (Assign, Attrs, Defaults, Edge, Endpoint, Graph, Html, Id, Node, SameRank,
                   Subgraph)
 from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene, Wire
 from .style import (CLUSTER_STYLE, FEEDBACK_COLOUR, FONT, FONT_PORT, FONT_SMALL, FRAME_MARGIN,
-                    HIGHLIGHT_COLOUR, INK, PLAIN, TRAINING_COLOUR, tint)
+                    FADE, HIGHLIGHT_COLOUR, INK, PLAIN, TRAINING_COLOUR, tint)
 
 
 def tree_of(scene: Scene) -> Graph:
@@ -128,8 +131,16 @@ class _Drawer:
                 sub.statements.append(self.node(item))
 
     def frame_attrs(self, cluster: Cluster) -> Attrs:
-        if self.paper:
-            return self.paper_frame(cluster)
+        attrs = self.paper_frame(cluster) if self.paper else self.full_frame(cluster)
+        return self.fade(cluster.id, attrs)
+
+    def fade(self, node: str, attrs: Attrs) -> Attrs:
+        """A node's or frame's attributes, faded when a highlighted finding's path is the
+        point of the picture and `node` is off it."""
+        focus = self.scene.focus
+        return attrs if focus is None or node in focus else _faded(attrs)
+
+    def full_frame(self, cluster: Cluster) -> Attrs:
         family = cluster.family
         plain = family is None or family.key in PLAIN
         label = self.label(("frame", id(cluster.instance), cluster.inner), labels.cluster_label,
@@ -177,8 +188,10 @@ class _Drawer:
         return Node(item.id, {"label": Html(label)})
 
     def node(self, item: Box | Pin | Optimiser) -> Node:
-        if self.paper:
-            return self.paper_node(item)
+        made = self.paper_node(item) if self.paper else self.full_node(item)
+        return Node(made.id, self.fade(item.id, made.attrs))
+
+    def full_node(self, item: Box | Pin | Optimiser) -> Node:
         if isinstance(item, Box):
             label = self.label(("box", id(item.instance), item.label, item.box_name),
                                labels.box_label, item, self.direction, self.show_types)
@@ -283,7 +296,15 @@ class _Drawer:
         if reverse and not wire.delayed:
             attrs["dir"] = Id("back")
         attrs.update(_WIRE_STYLES[wire.style](wire, reverse, head))
-        if wire.emphasis:
+        if wire.emphasis and self.paper:
+            # on a finding's witness, in print: ink at 2.5 times the width (an update keeps
+            # its double line)
+            for key in ("color", "style"):
+                attrs.pop(key, None)
+            double = wire.style == "update"
+            attrs.update(color=f"{INK}:{INK}:invis:{INK}:{INK}" if double else INK,
+                         penwidth=0.9 * 2.5 if double else 0.8 * 2.5)
+        elif wire.emphasis:
             # on a finding's witness: thick, magenta and dashed, whatever the wire (an update
             # keeps its double line, in magenta)
             h = HIGHLIGHT_COLOUR
@@ -297,6 +318,8 @@ class _Drawer:
             attrs["ltail" if reverse else "lhead"] = wire.lhead
         if wire.tooltip and not self.paper:     # a tooltip wraps the wire in a link
             attrs["tooltip"] = wire.tooltip
+        if self.scene.focus is not None and not wire.emphasis:
+            attrs = _faded(attrs)
         outgoing = self.anchor(wire.src, True)
         incoming = self.anchor(wire.dst, False)
         if reverse:
@@ -326,6 +349,21 @@ _SIDES = {"LR": (Id("e"), Id("w")), "TB": (Id("s"), Id("n"))}
 _CORNERS = {"LR": Id("ne"), "TB": Id("nw")}
 _HEADER = Id("h")
 _LEFT, _TOP = Id("l"), Id("t")
+
+
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}\b")
+_LABEL_COLOUR = re.compile(r'(COLOR=")(#[0-9A-Fa-f]{6})"')
+
+
+def _faded(attrs: Attrs) -> Attrs:
+    """Attributes with every colour, of lines, fills and text alike, mixed with white."""
+    out: Attrs = {"color": INK, "fontcolor": INK, **attrs}
+    for key, value in out.items():
+        if isinstance(value, Html):
+            out[key] = Html(_LABEL_COLOUR.sub(lambda m: f'{m[1]}{tint(m[2], FADE)}"', value))
+        elif key in ("color", "fontcolor", "bgcolor"):
+            out[key] = _COLOUR.sub(lambda m: tint(m[0], FADE), str(value))
+    return out
 
 
 def _data_style(wire: Wire, reverse: bool, head: str) -> Attrs:

@@ -33,10 +33,42 @@ class Finding:
 
 def highlight(scene: Scene, analysis, codes: frozenset[str] | None) -> None:
     """Emphasise on `scene` the witnesses of the findings asked for (every unacknowledged
-    finding when `codes` is None, else those with the given codes, acknowledged or not), and
-    list them for the caption."""
-    scene.findings = _Highlighter(scene, analysis).apply(codes) if analysis is not None else []
-    scene.missing = sorted(codes - {f.code for f in scene.findings}) if codes else []
+    finding when `codes` is None, else one finding per code asked for, acknowledged or not:
+    see `select`), and list them for the caption. Asked for by code, the rest of the picture
+    is faded (`Scene.focus`): the point is one path, not every box a code touches."""
+    scene.findings, scene.missing = [], sorted(codes or ())
+    if analysis is None:
+        return
+    highlighter = _Highlighter(scene, analysis)
+    if codes is None:
+        # a finding shown with others of the same loop as notes (`also`) stands for them all
+        scene.findings = [highlighter.draw(f, skip=f.acknowledged is not None)
+                          for f in analysis.findings]
+        return
+    chosen, scene.missing = select(analysis, codes)
+    scene.findings = [highlighter.draw(entry, skip=False) for entry in chosen]
+    # the ports a highlighted wire crosses a nested diagram's frame at are on the path too
+    # (nothing drawn, nothing faded)
+    scene.focus = set(scene.emphasis) | {end.node for w in scene.wires if w.emphasis
+                                         for end in (w.src, w.dst)} or None
+
+
+def select(analysis, codes: frozenset[str]) -> tuple[list, list[str]]:
+    """The findings that `codes` name, in the order the analyses report them, and the codes
+    that name none. `CODE#N` is the N-th finding of that code and `CODE` the first, counting
+    the findings shown with another as its notes (`also`) after it, as `wiring lint` lists
+    them; a code past its count is missing as "S0201#3 (there are 2)"."""
+    entries = [e for f in analysis.findings for e in (f, *f.also)]
+    chosen, missing = [], []
+    for asked in sorted(codes):
+        code, _, n = asked.partition("#")
+        same = [e for e in entries if e.code == code]
+        if len(same) >= int(n or 1):
+            chosen.append(same[int(n or 1) - 1])
+        else:
+            missing.append(f"{asked} (there {'is' if len(same) == 1 else 'are'} {len(same)})"
+                           if same else asked)
+    return [e for e in entries if any(e is c for c in chosen)], missing
 
 
 class _Highlighter:
@@ -151,17 +183,6 @@ class _Highlighter:
         optimisers = {opt for _, opt, _ in self.scene.optimisers} & set(chosen)
         wires += [w for w in self.scene.wires if w.style == "update" and w.src.node in optimisers]
         return chosen, wires
-
-    def apply(self, codes: frozenset[str] | None) -> list[Finding]:
-        out: list[Finding] = []
-        for finding in self.analysis.findings:
-            # A finding shown with others of the same loop as notes (`also`) stands for them
-            # all; a code asked for is drawn with its own witness, note or not.
-            entries = [finding] if codes is None else \
-                [e for e in (finding, *finding.also) if e.code in codes]
-            for entry in entries:
-                out.append(self.draw(entry, skip=entry.acknowledged is not None and codes is None))
-        return out
 
     def draw(self, finding, skip: bool) -> Finding:
         """Emphasise one finding's witness (unless `skip`), and its row of the caption."""

@@ -18,7 +18,8 @@ AUTO_DEPTH = 16
 # at each level would otherwise make tens of thousands (`--depth` draws more when asked).
 AUTO_BOXES = 2_000
 
-_CODE = re.compile(r"[A-Z][0-9]{4}\Z")
+# a finding code, and which of its findings (`S0201#2`: the second; none: the first)
+_CODE = re.compile(r"[A-Z][0-9]{4}(#[1-9][0-9]*)?\Z")
 
 # Sizes on paper, in points (1/72 in): `--width 3.25in`, `--font-size 8pt` (see `fit`).
 UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0}
@@ -43,7 +44,7 @@ class RenderOptions:
     show_types: bool = False         # each port cell names its type
     legend: bool = True
     title: bool = True               # title, diagram and mode, citations
-    highlight: object = None         # None/False, True/"all", or finding codes
+    highlight: object = None         # None/False, True/"all", or finding codes (CODE[#N])
     width: str | None = None         # the picture's width on paper ("3.25in", "17cm"; see fit)
     font_size: str | float | None = None   # the smallest text, in pt ("8pt" or 8)
     style: str = "full"              # "full" or "paper" (see STYLES)
@@ -86,8 +87,9 @@ class RenderOptions:
 
 def highlight_codes(highlight) -> frozenset[str] | None:
     """The finding codes asked for: None for every finding (`True`, "all" or ""), else the
-    codes of a comma-separated string or an iterable of strings. Raises RenderError for a
-    string that is not a code (a letter and four digits)."""
+    codes of a comma-separated string or an iterable of strings, each CODE or CODE#N (the
+    N-th finding of that code; `highlight.select`). Raises RenderError for a string that is
+    not one (a letter and four digits, then # and a number from 1)."""
     if highlight is True or highlight is None:
         return None
     if isinstance(highlight, str):
@@ -99,7 +101,8 @@ def highlight_codes(highlight) -> frozenset[str] | None:
     codes = {str(item).strip().upper() for item in items if str(item).strip()}
     bad = sorted(c for c in codes if not _CODE.match(c))
     if bad:
-        raise RenderError(f"--highlight takes finding codes such as S0201 (comma-separated), "
+        raise RenderError(f"--highlight takes finding codes such as S0201 or S0201#2 (the second "
+                          f"S0201 finding; comma-separated), "
                           f"not {', '.join(bad)}")
     return frozenset(codes) or None
 

@@ -130,6 +130,7 @@ class Scene:
     emphasis: dict[str, list[str]] = field(default_factory=dict)   # node id -> finding codes
     findings: list | None = None            # highlight.Finding rows; None: not highlighting
     missing: list[str] = field(default_factory=list)   # codes asked for, not found
+    focus: set[str] | None = None   # highlighting by code: the nodes drawn unfaded
 
     def clusters(self) -> list[Cluster]:
         """Every cluster, outermost first (walked without recursion)."""

@@ -45,6 +45,9 @@ PLAIN = ("system", "other")          # families drawn in black and white
 TRAINING_COLOUR = "#D55E00"
 FEEDBACK_COLOUR = "#0072B2"
 HIGHLIGHT_COLOUR = "#DC267F"
+# Off the path of a finding highlighted by code, every colour keeps this much of itself (mixed
+# with white: opaque, so that PDF viewers and printers agree, unlike transparency).
+FADE = 0.35
 INK = "#1A1A1A"
 FONT = "Helvetica,Arial,sans-serif"
 FONT_SMALL = 9
