@@ -61,7 +61,7 @@ def test_each_box_is_a_group_with_its_id_and_a_class_naming_kind_and_trust(style
 def test_wires_and_frames_have_ids_and_classes():
     drawn = groups(R.render(load(NESTED), "svg"))
     wires = {key: c for key, (c, _) in drawn.items() if "edge" in c and "wire" in c}
-    assert wires and all(re.fullmatch(r"w[0-9]+", key) for key in wires)
+    assert wires and all(re.fullmatch(r"@w[0-9]+", key) for key in wires)
     kinds = {k for c in wires.values() for k in c & {"data", "feedback", "training"}}
     assert {"data", "feedback"} <= kinds
     assert all(len(c & {"data", "feedback", "training"}) == 1 for c in wires.values())

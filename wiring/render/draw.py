@@ -44,8 +44,9 @@ class _Drawer:
         # label is made once per drawing, keyed by the model objects it shows.
         self.labels: dict[tuple, str] = {}
         self.font = scene.options.font or FONT
-        # ids of the wires in the SVG, for authors editing it: w1, w2, ... in scene order
-        self.wire_ids = {id(wire): f"w{n}" for n, wire in enumerate(scene.wires, 1)}
+        # ids of the wires in the SVG, for authors editing it: @w1, @w2, ... in scene order ("@":
+        # no box is named so, see `scene.ident`)
+        self.wire_ids = {id(wire): f"@w{n}" for n, wire in enumerate(scene.wires, 1)}
         self.paper = None
         if scene.options.style == "paper":
             self.paper = paper.Sizes(scene, paper.hidden_names(scene))
