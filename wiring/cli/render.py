@@ -196,8 +196,8 @@ def _dpi(text: str) -> int:
 
 
 def _size(parser: str):
-    """An argparse type for `--width`, `--font-size` or `--font`: the text as given, once it parses
-    (with `wiring.render.options.<parser>`, imported only then: `--help` stays fast)."""
+    """An argparse type for `--width`, `--font-size` or `--font`: the text as given, once it
+    parses (with `wiring.render.options.<parser>`, imported only then: `--help` stays fast)."""
     import argparse
 
     def check(text: str) -> str:

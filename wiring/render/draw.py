@@ -67,8 +67,8 @@ class _Drawer:
                 "ranksep": 0.45, "pad": 0.2, "splines": Id("spline"),
                 "outputorder": Id("nodesfirst"), "labelloc": Id("b"), "labeljust": Id("l"),
                 "bgcolor": "#FFFFFF"}),
-            Defaults("node", {"shape": Id("plain"), "fontname": self.font, "fontsize": FONT_PORT + 1,
-                              "color": INK, "fontcolor": INK}),
+            Defaults("node", {"shape": Id("plain"), "fontname": self.font,
+                              "fontsize": FONT_PORT + 1, "color": INK, "fontcolor": INK}),
             Defaults("edge", {"fontname": self.font, "fontsize": FONT_SMALL, "color": INK,
                               "arrowsize": 0.7, "penwidth": 1.1})])
         # Title, sources and legend form the graph's label, below the picture like a figure

@@ -139,7 +139,9 @@ def group_caption(svg: bytes) -> bytes:
         end += 1
     if not first or end == first:
         return svg
-    legend = next((n for n in range(first, end) if children[n].text == LEGEND_HEADING), end)
+    # the last such text: a title may be "Legend" too
+    legend = max((n for n in range(first, end) if children[n].text == LEGEND_HEADING),
+                 default=end)
     for name, (a, b) in (("legend", (legend, end)), ("caption", (first, legend))):
         if a < b:
             group = ET.Element(f"{{{SVG_NS}}}g", {"id": name, "class": name})
