@@ -144,7 +144,7 @@ def svg_texts(svg: bytes) -> list[str]:
 def svg_nodes(svg: bytes) -> list[str]:
     root = ET.fromstring(svg)
     return [g.find(f"{SVG}title").text for g in root.iter(f"{SVG}g")
-            if g.get("class") == "node"]
+            if "node" in g.get("class", "").split()]    # "node box kind-agent ..."
 
 
 # ------------------------------------------------------------------ reading the scene and tree

@@ -31,11 +31,12 @@ def cmd_render(args) -> int:
         print_results([(args.file, result)], "text", args.color)
         return exit_code([result])
     _say_which_diagram(args.file, result.proposal, args.diagram)
+    _say_font_substitute(args.font)
     try:
         drawing = dict(mode=args.mode, depth=args.depth, flatten=args.flatten,
                        direction=args.direction, show_types=args.types,
                        legend=not args.no_legend, title=not args.no_title,
-                       font_size=args.font_size, style=args.style,
+                       font_size=args.font_size, style=args.style, font=args.font,
                        **_highlighting(result.proposal, args.diagram, highlight))
         dot_text = to_dot(result.proposal, args.diagram, **drawing)
         if args.width is not None:
@@ -64,6 +65,16 @@ def _fit(proposal, diagram, width: str, drawing: dict, dot_text: str) -> tuple[i
     except DotFailed as exc:
         print(f"wiring: {exc}", file=sys.stderr)
         return exits.DOT_FAILED, dot_text
+
+
+def _say_font_substitute(font: str | None) -> None:
+    if font is not None:
+        from ..render.graphviz import font_substitute
+
+        other = font_substitute(font)
+        if other:
+            print(f"wiring: warning: no font family {font!r} here; text is measured and drawn "
+                  f"with {other!r} instead", file=sys.stderr)
 
 
 def _say_which_diagram(path: str, proposal, diagram: str | None) -> None:
@@ -188,8 +199,8 @@ def _dpi(text: str) -> int:
 
 
 def _size(parser: str):
-    """An argparse type for `--width` or `--font-size`: the text as given, once it parses
-    (with `wiring.render.options.<parser>`, imported only then: `--help` stays fast)."""
+    """An argparse type for `--width`, `--font-size` or `--font`: the text as given, once it
+    parses (with `wiring.render.options.<parser>`, imported only then: `--help` stays fast)."""
     import argparse
 
     def check(text: str) -> str:
@@ -268,6 +279,10 @@ def add_render_commands(sub) -> None:
     p.add_argument("--font-size", type=_size("parse_font_size"), metavar="PT",
                    help="the smallest text, in points (8pt or 8; 4 to 72), the rest in "
                    "proportion (default: 8 to 9 pt, titles 15)")
+    p.add_argument("--font", type=_size("check_font"), metavar="FAMILY",
+                   help="the font family of every text, such as \"DejaVu Sans\" (default: "
+                   "Helvetica, else Arial, else sans-serif); a warning says when it is not "
+                   "installed and another is used")
     p.add_argument("--highlight", nargs="?", const="all", metavar="CODE[#N]",
                    help="run the analyses (as `wiring lint`) and draw the witness paths of their "
                    "findings: boxes on a witness get a thick magenta frame with the finding "

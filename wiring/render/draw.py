@@ -46,6 +46,10 @@ class _Drawer:
         # A nested diagram used many times is drawn many times, with the same labels: each
         # label is made once per drawing, keyed by the model objects it shows.
         self.labels: dict[tuple, str] = {}
+        self.font = scene.options.font or FONT
+        # ids of the wires in the SVG, for authors editing it: @w1, @w2, ... in scene order ("@":
+        # no box is named so, see `scene.ident`)
+        self.wire_ids = {id(wire): f"@w{n}" for n, wire in enumerate(scene.wires, 1)}
         self.paper = None
         if scene.options.style == "paper":
             self.paper = paper.Sizes(scene, paper.hidden_names(scene))
@@ -61,14 +65,14 @@ class _Drawer:
             return self.paper_graph()
         graph = Graph("wiring", [
             Defaults("graph", {
-                "rankdir": Id(self.direction), "fontname": FONT, "fontsize": 11,
+                "rankdir": Id(self.direction), "fontname": self.font, "fontsize": 11,
                 "newrank": Id("true"), "compound": Id("true"), "nodesep": 0.25,
                 "ranksep": 0.45, "pad": 0.2, "splines": Id("spline"),
                 "outputorder": Id("nodesfirst"), "labelloc": Id("b"), "labeljust": Id("l"),
                 "bgcolor": "#FFFFFF"}),
-            Defaults("node", {"shape": Id("plain"), "fontname": FONT, "fontsize": FONT_PORT + 1,
-                              "color": INK, "fontcolor": INK}),
-            Defaults("edge", {"fontname": FONT, "fontsize": FONT_SMALL, "color": INK,
+            Defaults("node", {"shape": Id("plain"), "fontname": self.font,
+                              "fontsize": FONT_PORT + 1, "color": INK, "fontcolor": INK}),
+            Defaults("edge", {"fontname": self.font, "fontsize": FONT_SMALL, "color": INK,
                               "arrowsize": 0.7, "penwidth": 1.1})])
         # Title, sources and legend form the graph's label, below the picture like a figure
         # caption: Graphviz keeps the root label clear of nodes and edges (a cluster's label
@@ -86,14 +90,14 @@ class _Drawer:
         size, thin = paper.font_size(self.scene.options), {"arrowsize": 0.6, "penwidth": 0.8}
         graph = Graph("wiring", [
             Defaults("graph", {
-                "rankdir": Id(self.direction), "fontname": FONT, "fontsize": size,
+                "rankdir": Id(self.direction), "fontname": self.font, "fontsize": size,
                 "newrank": Id("true"), "compound": Id("true"), "nodesep": 0.2,
                 "ranksep": 0.35, "pad": 0.05, "splines": Id("spline"),
                 "outputorder": Id("nodesfirst"), "labelloc": Id("b"), "labeljust": Id("l"),
                 "bgcolor": "#FFFFFF"}),
-            Defaults("node", {"shape": Id("plain"), "fontname": FONT, "fontsize": size,
+            Defaults("node", {"shape": Id("plain"), "fontname": self.font, "fontsize": size,
                               "color": INK, "fontcolor": INK}),
-            Defaults("edge", {"fontname": FONT, "fontsize": size, "color": INK, **thin})])
+            Defaults("edge", {"fontname": self.font, "fontsize": size, "color": INK, **thin})])
         key = paper.key_line(self.scene)
         if key:
             graph.statements.append(Assign("label", Html(key)))
@@ -159,13 +163,14 @@ class _Drawer:
             else tint(family.colour, 0.10),
             "labeljust": _LEFT, "labelloc": _TOP,
             "margin": FRAME_MARGIN if cluster.frame else 12, "penwidth": width,
-            "tooltip": self.tip(cluster.id, cluster.tooltip or " ")}
+            "tooltip": self.tip(cluster.id, cluster.tooltip or " "), **_editable(cluster)}
 
     def paper_frame(self, cluster: Cluster) -> Attrs:
         """A frame in the paper style: none round the diagram drawn (its ports are its
         edges), a thin line round a nested diagram, bordered like its box, named in bold."""
         attrs: Attrs = {"labeljust": _LEFT, "labelloc": _TOP, "bgcolor": "#FFFFFF",
-                        "margin": FRAME_MARGIN // 2 if cluster.frame else 10}
+                        "margin": FRAME_MARGIN // 2 if cluster.frame else 10,
+                        **_editable(cluster)}
         if cluster.frame or cluster.instance is None:
             return {**attrs, "label": "", "peripheries": 0}
         codes = self.scene.emphasis.get(cluster.id)
@@ -185,7 +190,7 @@ class _Drawer:
             label, rounded = paper.optimiser_label(item), True
         if self.scene.emphasis.get(item.id):
             label = paper.emphasised(label, rounded)
-        return Node(item.id, {"label": Html(label)})
+        return Node(item.id, {"label": Html(label), **_editable(item)})
 
     def node(self, item: Box | Pin | Optimiser) -> Node:
         made = self.paper_node(item) if self.paper else self.full_node(item)
@@ -205,7 +210,8 @@ class _Drawer:
         else:
             label = self.mark(item.id, labels.optimiser_label(item), True)
             tip = "optimisation: " + item.training.optimiser
-        return Node(item.id, {"label": Html(label), "tooltip": self.tip(item.id, tip)})
+        return Node(item.id, {"label": Html(label), "tooltip": self.tip(item.id, tip),
+                              **_editable(item)})
 
     def close(self, cluster: Cluster, sub: Subgraph) -> None:
         """What follows a frame's nodes: the ranks of its ports, and its wires."""
@@ -292,7 +298,8 @@ class _Drawer:
         and comes into the input from the left (downwards and from above, top to bottom)."""
         reverse = wire.backward or wire.style == "update"
         head = "arrowtail" if reverse else "arrowhead"     # the end at the wire's target
-        attrs: Attrs = {}
+        kind = "training" if wire.style != "data" else "feedback" if wire.feedback else "data"
+        attrs: Attrs = {"id": self.wire_ids[id(wire)], "class": f"wire {kind}"}
         if reverse and not wire.delayed:
             attrs["dir"] = Id("back")
         attrs.update(_WIRE_STYLES[wire.style](wire, reverse, head))
@@ -390,6 +397,24 @@ def _update_style(wire: Wire, reverse: bool, head: str) -> Attrs:
     t = TRAINING_COLOUR
     return {"color": f"{t}:{t}:invis:{t}:{t}", "penwidth": 0.9, head: Id("empty"),
             "arrowsize": 1.3}
+
+
+def _editable(item: Box | Pin | Optimiser | Cluster) -> Attrs:
+    """The SVG id and class of a node or frame, for authors editing the picture: a box's class
+    names its kind family and trust ("box kind-agent trust-untrusted learned")."""
+    if isinstance(item, Box):
+        attributes = item.instance.attributes
+        names = ["box", f"kind-{item.family.key}"]
+        if attributes is not None:
+            names.append(f"trust-{attributes.trust}")
+            names += ["learned"] if attributes.learned else []
+    elif isinstance(item, Pin):
+        names = ["port", item.port.direction]
+    elif isinstance(item, Optimiser):
+        names = ["optimiser"]
+    else:
+        names = ["diagram"]
+    return {"id": item.id, "class": " ".join(names)}
 
 
 _WIRE_STYLES = {"data": _data_style, "signal": _signal_style, "update": _update_style}

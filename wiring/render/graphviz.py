@@ -78,7 +78,8 @@ def run_dot(dot_text: str, fmt: str, *, dpi: int | None = None, timeout: float =
     if dot is None:
         raise DotNotFound()
     if fmt != "png":
-        return _run([dot, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if dpi else []), dot_text, timeout)
+        data = _run([dot, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if dpi else []), dot_text, timeout)
+        return group_caption(data) if fmt == "svg" else data
     return _run_png(dot, dot_text, dpi or DEFAULT_PNG_DPI, timeout, notes)
 
 
@@ -107,6 +108,70 @@ def fix_svg_width(svg: bytes, width: str, width_pt: float) -> bytes:
     tag = re.sub(rb'viewBox="([-0-9.]+) ([-0-9.]+) [-0-9.]+ ',
                  lambda m: b'viewBox="%s %s %.2f ' % (m.group(1), m.group(2), width_pt), tag, 1)
     return svg[:head.start()] + tag + svg[head.end():]
+
+
+SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
+LEGEND_HEADING = "Legend"      # the first text of the legend (`labels.legend_rows`)
+_DRAWN = {f"{{{SVG_NS}}}{tag}" for tag in ("text", "path", "polygon", "polyline", "ellipse")}
+
+
+def group_caption(svg: bytes) -> bytes:
+    """The SVG with the caption's elements in `<g id="caption" class="caption">` and the
+    legend's in `<g id="legend" class="legend">`, for authors editing the picture: Graphviz
+    2.43 writes the graph's label as loose elements (no id, though the label asks for one),
+    after the background polygon and before the first group. An SVG not laid out like that is
+    returned as it is."""
+    import xml.etree.ElementTree as ET
+
+    start = svg.find(b"<svg")
+    try:
+        root = ET.fromstring(svg[start:], ET.XMLParser(target=ET.TreeBuilder(
+            insert_comments=True))) if start >= 0 else None
+    except ET.ParseError:
+        return svg
+    graph = None if root is None else root.find(f"{{{SVG_NS}}}g")
+    if graph is None or graph.get("class") != "graph":
+        return svg
+    children = list(graph)
+    first = next((n + 1 for n, c in enumerate(children) if c.tag == f"{{{SVG_NS}}}polygon"), 0)
+    end = first
+    while end < len(children) and children[end].tag in _DRAWN:
+        end += 1
+    if not first or end == first:
+        return svg
+    # the last such text: a title may be "Legend" too
+    legend = max((n for n in range(first, end) if children[n].text == LEGEND_HEADING),
+                 default=end)
+    for name, (a, b) in (("legend", (legend, end)), ("caption", (first, legend))):
+        if a < b:
+            group = ET.Element(f"{{{SVG_NS}}}g", {"id": name, "class": name})
+            group.text, group.tail = "\n", "\n"
+            group.extend(children[a:b])
+            for element in children[a:b]:
+                graph.remove(element)
+            graph.insert(a, group)
+    # the usual prefixes (`default_namespace` would refuse the unprefixed attributes)
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    text = ET.tostring(root, encoding="unicode")
+    return svg[:start] + text.encode("utf-8") + b"\n"
+
+
+def font_substitute(family: str) -> str | None:
+    """The family fontconfig draws instead of `family` when it has no such font (Graphviz
+    measures text with it, and a viewer without it substitutes its own), or None when it has
+    it or `fc-match` is not there to ask."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    try:
+        run = subprocess.run([fc_match, "-f", "%{family}", family], capture_output=True,
+                             timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = run.stdout.decode("utf-8", "replace").strip()
+    names = [name.strip().lower() for name in found.split(",")]
+    return found if found and family.strip().lower() not in names else None
 
 
 def check_dpi(dpi: int | None) -> None:

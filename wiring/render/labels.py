@@ -19,6 +19,7 @@ import textwrap
 from ..model import Diagram, Instance, Port
 from ..types import show_expr, show_type
 from .dot import html, html_lines, html_text, short_id
+from .graphviz import LEGEND_HEADING
 from .scene import Box, Cluster, Optimiser, Pin, Scene
 from .style import (BORDERS, FAMILY, FEEDBACK_COLOUR, FONT_PORT, FONT_SMALL, HIGHLIGHT_COLOUR,
                     INK, MARKER, PLAIN, TRAINING_COLOUR, Family, dark, tint)
@@ -269,7 +270,7 @@ def caption(scene: Scene) -> str:
                          'ALIGN="LEFT" BALIGN="LEFT"'))
     if legend:
         rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{span}" CELLPADDING="4"><FONT '
-                    f'POINT-SIZE="{FONT_SMALL}"><B>Legend</B></FONT></TD></TR>')
+                    f'POINT-SIZE="{FONT_SMALL}"><B>{LEGEND_HEADING}</B></FONT></TD></TR>')
         rows += legend
     if not rows:
         return ""

@@ -51,6 +51,7 @@ class RenderOptions:
     # Paper style: boxes of one kind family share one width (heights always). With `width`,
     # `fit` draws them at their own widths when the shared ones would not fit.
     uniform: bool = True
+    font: str | None = None          # the font family ("DejaVu Sans"); None: style.FONT
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
@@ -66,6 +67,8 @@ class RenderOptions:
             parse_width(self.width)
         if self.font_size is not None:
             parse_font_size(self.font_size)
+        if self.font is not None:
+            check_font(self.font)
 
     @property
     def width_pt(self) -> float | None:
@@ -133,3 +136,15 @@ def parse_font_size(text) -> float:
         raise RenderError(f"--font-size must be {MIN_FONT_PT} to {MAX_FONT_PT} pt, "
                           f"not {text!r}")
     return points
+
+
+# A font family's name: it goes into DOT as it is, and one family, not a fallback list.
+_FONT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]*\Z")
+
+
+def check_font(name: str) -> str:
+    """`--font`: one family's name, of letters, digits, spaces and hyphens."""
+    if not isinstance(name, str) or not _FONT.match(name) or len(name) > 100:
+        raise RenderError(f"--font takes the name of one font family (letters, digits, spaces "
+                          f"and hyphens), such as \"DejaVu Sans\", not {name!r}")
+    return name
