@@ -235,6 +235,25 @@ RENDER_HELP = (
     "never over an input.")
 
 
+def _add_paper_options(p) -> None:
+    """The options of a figure for a paper: its look, its width and its text."""
+    p.add_argument("--style", choices=("full", "paper"), default="full",
+                   help="full (default): kinds, trust, notes, title and legend written out; "
+                   "paper: a figure for a paper, ports as dots, kind and trust by fill and "
+                   "border, a key below (four entries to a line), no title or legend")
+    p.add_argument("--width", type=_size("parse_width"), metavar="LENGTH",
+                   help="the picture's width on paper, such as 3.25in, 6.5in, 17cm, 80mm or "
+                   "234pt: a narrower layout is padded to it, never scaled; a wider one is "
+                   "refused (exit 1) with an option that fits, such as --direction TB")
+    p.add_argument("--font-size", type=_size("parse_font_size"), metavar="PT",
+                   help="the smallest text, in points (8pt or 8; 4 to 72), the rest in "
+                   "proportion (default: 8 to 9 pt, titles 15)")
+    p.add_argument("--font", type=_size("check_font"), metavar="FAMILY",
+                   help="the font family of every text, such as \"DejaVu Sans\" (default: "
+                   "Helvetica, else Arial, else sans-serif); a warning says when it is not "
+                   "installed and another is used")
+
+
 def add_render_commands(sub) -> None:
     p = add_command(sub, "render", "draw a diagram as SVG, PNG, PDF or DOT", RENDER_HELP,
                     usage="wiring render [options] FILE")
@@ -265,24 +284,10 @@ def add_render_commands(sub) -> None:
     p.add_argument("--no-title", action="store_true",
                    help="leave out the title, diagram name and citations (for a figure whose "
                    "caption is written elsewhere)")
-    p.add_argument("--style", choices=("full", "paper"), default="full",
-                   help="full (default): kinds, trust, notes, title and legend written out; "
-                   "paper: a figure for a paper, ports as dots, kind and trust by fill and "
-                   "border, a one-line key below, no title or legend")
     p.add_argument("--dpi", type=_dpi, metavar="N",
                    help="resolution of PNG output, 10 to 2400 (default 192); a PNG over 100 "
                    "megapixels is scaled down to that, saying so")
-    p.add_argument("--width", type=_size("parse_width"), metavar="LENGTH",
-                   help="the picture's width on paper, such as 3.25in, 6.5in, 17cm, 80mm or "
-                   "234pt: a narrower layout is padded to it, never scaled; a wider one is "
-                   "refused (exit 1) with an option that fits, such as --direction TB")
-    p.add_argument("--font-size", type=_size("parse_font_size"), metavar="PT",
-                   help="the smallest text, in points (8pt or 8; 4 to 72), the rest in "
-                   "proportion (default: 8 to 9 pt, titles 15)")
-    p.add_argument("--font", type=_size("check_font"), metavar="FAMILY",
-                   help="the font family of every text, such as \"DejaVu Sans\" (default: "
-                   "Helvetica, else Arial, else sans-serif); a warning says when it is not "
-                   "installed and another is used")
+    _add_paper_options(p)
     p.add_argument("--highlight", nargs="?", const="all", metavar="CODE[#N]",
                    help="run the analyses (as `wiring lint`) and draw the witness paths of their "
                    "findings: boxes on a witness get a thick magenta frame with the finding "
