@@ -83,8 +83,9 @@ def analyses_md() -> str:
              "are acknowledged. The others follow as one note (`note: also S0402 (...) and "
              "S0401 (...) for the same loop`) and, in JSON, under the finding's `also`, each a "
              "whole finding with its code, message, witness and acknowledgement, so that a tool "
-             "filtering by code still finds them and `wiring render --highlight S0401` still "
-             "draws them. Two judges whose judgements reach the signal through different boxes "
+             "filtering by code still finds them and `wiring render --highlight S0401` (the "
+             "first) or `--highlight S0401#2` (the second, counting notes after the finding "
+             "they follow) still draws them. Two judges whose judgements reach the signal through different boxes "
              "are two causes; through the same box (a user who clicks), one.", "",
              "An `allow` is applied to each finding before they are grouped: `allow S0401` "
              "acknowledges the S0401 note (and is not reported as stale, W0124). A loop leaves "
