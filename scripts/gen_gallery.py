@@ -4,10 +4,14 @@
     .venv/bin/python scripts/gen_gallery.py            # write the gallery
     .venv/bin/python scripts/gen_gallery.py --check    # exit 1 if docs/gallery.md is stale
 
-For each example, each top diagram (one no other diagram instantiates) gets its full picture;
-a diagram with modes also gets one picture per mode, and one that nests other diagrams an
-overview with the nested diagrams collapsed (`--depth 0`). Nothing in the gallery is written by
-hand: edit the examples or wiring/render/ and run this again.
+For each example, the default diagram is shown in the paper style at 6.5 in and 7 pt (with the
+option `wiring render` names when it does not fit as is), its full-style picture a link away;
+each other top diagram (one no other diagram instantiates) gets its full picture; a diagram with
+modes also gets one picture per mode, and one that nests other diagrams an overview with the
+nested diagrams collapsed (`--depth 0`). A table says which examples fit a column (3.25 in) and
+a page (6.5 in) at 7 pt, and with which option (`fit_cell`; benchmarks/paper_fit.py checks it).
+Nothing in the gallery is written by hand: edit the examples or wiring/render/ and run this
+again.
 """
 
 from __future__ import annotations
@@ -21,12 +25,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import wiring  # noqa: E402
-from wiring.render import render  # noqa: E402
-from wiring.structure import top_diagrams  # noqa: E402
+from wiring.render import fitting_options, render  # noqa: E402
+from wiring.structure import default_diagram, top_diagrams  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 DOCS = ROOT / "docs"
 GALLERY = DOCS / "gallery"
+PAPER = {"style": "paper", "font_size": "7pt"}     # the paper figures: at 7 pt ...
+WIDTHS = ("3.25in", "6.5in")                       # ... a column and a page wide
+PAGE = WIDTHS[-1]
+
+
+def fit_cell(proposal, width: str) -> tuple[str, tuple[str, dict] | None]:
+    """Whether the default diagram fits `width` in the paper style at 7 pt, as a table cell,
+    and the option it fits with (as typed, RenderOptions fields; None: nothing tried fits)."""
+    fits = fitting_options(proposal, **PAPER, width=width)
+    if fits is None:
+        return "no", None
+    return (f"with `{fits[0]}`" if fits[0] else "fits"), fits
 
 
 def summary(path: Path) -> str:
@@ -74,10 +90,57 @@ def command(path: Path, options: dict, several: bool) -> str:
     return " ".join(parts)
 
 
+def paper_picture(proposal, path: Path, stem: str, fits: tuple[str, dict] | None,
+                  files: dict[str, bytes]) -> list[str]:
+    """The default diagram in the paper style at a page's width (with `fits`, the option
+    that makes it fit, `fit_cell`'s), or at its own width when nothing fits: Markdown lines."""
+    name = f"{stem}-paper.svg"
+    words = " ".join(f"--{key.replace('_', '-')} {value}" for key, value in PAPER.items())
+    options = {**PAPER, **({"width": PAGE, **fits[1]} if fits is not None else {})}
+    files[name] = render(proposal, "svg", **options)
+    rel = path.relative_to(ROOT).as_posix()
+    if fits is None:
+        caption = f"does not fit {PAGE} at 7 pt: drawn at its own width"
+        cmd = f"wiring render {rel} {words}"
+    else:
+        caption = f"{PAGE} wide"
+        cmd = " ".join(filter(None, [f"wiring render {rel} {words} --width {PAGE}",
+                                     fits[0]]))
+    return [f"**Paper style, {caption}** — `{cmd}`", "", f"![{stem}, paper style](gallery/{name})",
+            ""]
+
+
+def section(proposal, path: Path, stem: str, title: str, fits: tuple[str, dict] | None,
+            files: dict[str, bytes]) -> str:
+    """One example's part of the gallery: its summary, its default diagram in the paper style
+    (`fits`: what it needs to fit a page) with a link to its full style, then its other
+    pictures in the full style. Adds the pictures to `files`."""
+    rel = path.relative_to(ROOT).as_posix()
+    lines = [f"## {title}", "", f"Source: [`{rel}`](../{rel})", ""]
+    text = summary(path)
+    if text:
+        lines += [text, ""]
+    lines += paper_picture(proposal, path, stem, fits, files)
+    at = len(lines)                                  # the link to the full style goes here
+    main = default_diagram(proposal).name
+    several = len(top_diagrams(proposal)) > 1
+    for suffix, caption, options in pictures(proposal):
+        name = f"{stem}{suffix}.svg"
+        files[name] = render(proposal, "svg", **options)
+        cmd = command(path, options, several)
+        if options == {"diagram": main}:            # drawn in the paper style above
+            lines[at:at] = [f"[Full style](gallery/{name}): `{cmd}`", ""]
+        else:
+            lines += [f"**{caption}** — `{cmd}`", "",
+                      f"![{title}: {caption}](gallery/{name})", ""]
+    return "\n".join(lines)
+
+
 def build(write: bool) -> tuple[str, dict[str, bytes]]:
     files: dict[str, bytes] = {}
     sections = []
     index = []
+    table = ["| example | 3.25 in | 6.5 in |", "|---|---|---|"]
     for path in sorted(EXAMPLES.rglob("*.wd")):
         result = wiring.check_file(str(path))
         stem = path.relative_to(EXAMPLES).with_suffix("").as_posix().replace("/", "-")
@@ -89,26 +152,20 @@ def build(write: bool) -> tuple[str, dict[str, bytes]]:
         title = proposal.title or stem
         anchor = re.sub(r"[^a-z0-9 -]", "", title.lower()).strip().replace(" ", "-")
         index.append(f"- [{title}](#{anchor}) (`{rel}`)")
-        lines = [f"## {title}", "", f"Source: [`{rel}`](../{rel})", ""]
-        text = summary(path)
-        if text:
-            lines += [text, ""]
-        for suffix, caption, options in pictures(proposal):
-            name = f"{stem}{suffix}.svg"
-            files[name] = render(proposal, "svg", **options)
-            cmd = command(path, options, len(top_diagrams(proposal)) > 1)
-            lines += [f"**{caption}** — `{cmd}`", "",
-                      f"![{title}: {caption}](gallery/{name})", ""]
-        sections.append("\n".join(lines))
+        cells = [fit_cell(proposal, width) for width in WIDTHS]
+        table.append(f"| [`{stem}`](#{anchor}) | " + " | ".join(c for c, _ in cells) + " |")
+        sections.append(section(proposal, path, stem, title, cells[-1][1], files))
     header = [
         "# Gallery",
         "",
         "<!-- Generated by scripts/gen_gallery.py from examples/**/*.wd; do not edit by hand. -->",
         "",
-        "Every example in `examples/` (and its subfolders), drawn by `wiring render` with its "
-        "default options, then "
-        "once per mode and, when it nests diagrams, collapsed to one level. How to read the "
-        "pictures: each box is an instance (`name : Component`, «kind» and attributes); its "
+        "Every example in `examples/` (and its subfolders), drawn by `wiring render`: first "
+        "in the paper style at a page's width (`--style paper --width 6.5in --font-size 7pt`), "
+        "its full style (the default options) a link below; then, in the full style, once per "
+        "mode and, when it nests diagrams, collapsed to one level. In the paper style, ports "
+        "are dots on the sides of the boxes and kind and trust are shown by fill and border "
+        "only, with a one-line key. How to read the full-style pictures: each box is an instance (`name : Component`, «kind» and attributes); its "
         "inputs are on the left and its outputs on the right; the header colour and the legend "
         "give the kind, the border its trust (double: human, dashed: learned, bold: trusted or "
         "formal, dotted: environment); vermilion wires are optimisation (a training signal into "
@@ -118,7 +175,18 @@ def build(write: bool) -> tuple[str, dict[str, bytes]]:
         "Regenerate with `.venv/bin/python scripts/gen_gallery.py`.",
         "",
     ]
-    markdown = "\n".join(header + index + [""] + sections).rstrip() + "\n"
+    fit = [
+        "## Which examples fit a column and a page",
+        "",
+        "Each example's default diagram in the paper style at 7 pt (`--style paper --font-size "
+        "7pt`), a column (`--width 3.25in`) and a page (`--width 6.5in`) wide: it fits as is, "
+        "or with the option `wiring render` names when it refuses (exit 1), or not with any "
+        "option it tries (no).",
+        "",
+        *table,
+        "",
+    ]
+    markdown = "\n".join(header + index + [""] + fit + sections).rstrip() + "\n"
     if write:
         GALLERY.mkdir(parents=True, exist_ok=True)
         for old in GALLERY.glob("*.svg"):

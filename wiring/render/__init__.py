@@ -26,7 +26,7 @@ from ..collector import paused as paused_collector
 from ..model import Diagram, Proposal
 from .dot import Graph, print_dot
 from .draw import tree_of
-from .fit import DoesNotFit, fitted_dot, scaled_tree, sized_picture
+from .fit import DoesNotFit, fitted_dot, fitting_options, scaled_tree, sized_picture
 from .graphviz import (DEFAULT_PNG_DPI, EXIT_DOT_FAILED, EXIT_NO_DOT, INSTALL_HINT, DotFailed,
                        DotNotFound, check_format, doctor, dot_version, find_dot, run_dot)
 from .highlight import highlight as _highlight
@@ -38,7 +38,7 @@ from .style import (BORDERS, FAMILIES, FEEDBACK_COLOUR, FONT, FRAME_MARGIN, HIGH
 
 __all__ = [
     "AUTO_BOXES", "AUTO_DEPTH", "BORDERS", "DEFAULT_PNG_DPI", "DIRECTIONS", "EXIT_DOT_FAILED", "EXIT_NO_DOT",
-    "DoesNotFit", "fitted_dot", "sized_picture",
+    "DoesNotFit", "fitted_dot", "fitting_options", "sized_picture",
     "FAMILIES", "FEEDBACK_COLOUR", "FONT", "FORMATS", "FRAME_MARGIN", "HIGHLIGHT_COLOUR",
     "INK", "INSTALL_HINT", "MARKER", "TRAINING_COLOUR", "DotFailed", "DotNotFound", "Family",
     "Graph", "RenderError", "RenderOptions", "Scene", "doctor", "dot_version", "family_of",

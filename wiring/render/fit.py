@@ -30,7 +30,24 @@ _POINT_SIZE = re.compile(r'POINT-SIZE="([0-9.]+)"')   # user text cannot spell i
 
 class DoesNotFit(RenderError):
     """The layout is wider than `--width` at the font size asked for; the message says how much
-    wider, and which option fits (`wiring render` exits 1)."""
+    wider, and which option fits (`wiring render` exits 1). `fits` is that option: (as typed,
+    RenderOptions fields), or None when nothing tried fits."""
+
+    def __init__(self, message: str, fits: tuple[str, dict] | None = None):
+        super().__init__(message)
+        self.fits = fits
+
+
+def fitting_options(proposal, diagram: str | None = None,
+                    **arguments) -> tuple[str, dict] | None:
+    """What the picture needs to fit its `width` (the arguments of `fitted_dot`): ("", {}) when
+    it fits as is, else the option DoesNotFit names (as typed, RenderOptions fields); None when
+    nothing tried fits."""
+    try:
+        fitted_dot(proposal, diagram, **arguments)
+    except DoesNotFit as exc:
+        return exc.fits
+    return "", {}
 
 
 def scaled_tree(scene) -> Graph:
@@ -88,7 +105,7 @@ def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=N
                          options=dataclasses.replace(options, uniform=False))
         tree, graph, pad_y, need = _measured(scene, timeout)
     if need > options.width_pt + SLACK_PT:
-        raise DoesNotFit(_refusal(scene, proposal, diagram, analysis, need, timeout))
+        raise DoesNotFit(*_refusal(scene, proposal, diagram, analysis, need, timeout))
     pad_x = max(0.0, (options.width_pt - need) / 2 + MIN_PAD_PT)
     graph["pad"] = f"{pad_x / 72:.4f},{pad_y:g}"
     return print_dot(tree)
@@ -124,9 +141,10 @@ def _pads(pad) -> tuple[float, float]:
     return float(x), float(y or x)
 
 
-def _refusal(scene, proposal, diagram, analysis, need: float, timeout: float) -> str:
+def _refusal(scene, proposal, diagram, analysis, need: float,
+             timeout: float) -> tuple[str, tuple[str, dict] | None]:
     """Why the picture does not fit, and the first option (of a few, cheapest first) whose
-    layout does, with its width; when none does, the narrowest tried."""
+    layout does, with its width; when none does, the narrowest tried. Then that option."""
     from . import to_scene
 
     options = scene.options
@@ -146,13 +164,13 @@ def _refusal(scene, proposal, diagram, analysis, need: float, timeout: float) ->
                          options=dataclasses.replace(options, **change))
         width = layout_width(print_dot(scaled_tree(other)), timeout) + 2 * MIN_PAD_PT
         if width <= options.width_pt + SLACK_PT:
-            return f"{head}; {words} fits ({say(width)})"
+            return f"{head}; {words} fits ({say(width)})", (words, change)
         tried.append((width, words))
     if not tried:
-        return f"{head}; a wider --width or a smaller --font-size fits"
+        return f"{head}; a wider --width or a smaller --font-size fits", None
     width, words = min(tried)
     return (f"{head}; nothing tried fits (the narrowest: {words}, {say(width)}): use a wider "
-            f"--width or a smaller --font-size")
+            f"--width or a smaller --font-size"), None
 
 
 def _alternatives(scene):
