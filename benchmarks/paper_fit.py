@@ -1,10 +1,12 @@
-"""Which examples fit a page (6.5 in) and a column (3.25 in) at 7 pt, and with which option.
+"""Which examples fit a page (6.5 in) and a column (3.25 in) at 7 pt, checked from the outside.
 
-For every example, `wiring render --width W --font-size 7pt` either writes a picture exactly W
-wide (it fits) or exits 1 naming an option that fits; that option is then run, and the picture
-checked: declared width W, no text printed under 7 pt. Prints a Markdown table.
+The table is the gallery's (scripts/gen_gallery.py, `fit_cell`: the option `wiring render`
+names when it refuses). Here each cell is checked through the command line: without the option
+`wiring render --style paper --width W --font-size 7pt` writes the picture (it fits) or exits 1
+naming that option; with it, the picture declares width W and no text prints under 7 pt (both
+measured by parsing the SVG). Prints the Markdown table, a cell marked when a check fails.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/paper_fit.py [--style STYLE]
+    PYTHONPATH=. .venv/bin/python benchmarks/paper_fit.py
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
+import wiring  # noqa: E402
+from gen_gallery import PAPER, WIDTHS, fit_cell  # noqa: E402
 from wiring.cli import main  # noqa: E402
 
-WIDTHS = ("3.25in", "6.5in")
-FONT = "7pt"
+FONT = PAPER["font_size"]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -49,33 +52,33 @@ def checked(out: Path, width: str) -> bool:
     return root.get("width") == width and smallest_printed(root) >= float(FONT[:-2]) - 0.01
 
 
-def cell(path: Path, width: str, extra: list[str], scratch: Path) -> str:
+def cell(path: Path, width: str, scratch: Path) -> str:
+    proposal = wiring.check_file(str(path)).proposal
+    text, fits = fit_cell(proposal, width)
     out = scratch / "out.svg"
     out.unlink(missing_ok=True)
-    asked = [str(path), *extra, "--width", width, "--font-size", FONT]
+    asked = [str(path), "--style", PAPER["style"], "--width", width, "--font-size", FONT]
     code, err = run(asked, out)
-    if code == 0:
-        return "fits" if checked(out, width) else "**wrong size**"
-    named = re.search(r"; (--.+) fits \(", err)
-    if code != 1 or not named:
-        narrowest = re.search(r"narrowest: (.+?), ([0-9.]+ in)", err)
-        return (f"no (narrowest: `{narrowest[1]}`, {narrowest[2]})" if narrowest
-                else f"exit {code}: {err.strip()[:80]}")
-    code, err = run(asked + named[1].split(), out)
-    ok = code == 0 and checked(out, width)
-    return f"with `{named[1]}`" + ("" if ok else " **(does not fit when run)**")
+    if fits is None:
+        return text if code == 1 else f"{text} **(exit {code})**"
+    words = fits[0]
+    refused = code == 0 if not words else code == 1 and f"; {words} fits (" in err
+    if words:
+        code, err = run(asked + words.split(), out)
+    ok = refused and code == 0 and checked(out, width)
+    return text + ("" if ok else " **(does not fit when run)**")
 
 
-def main_table(extra: list[str]) -> None:
+def main_table() -> None:
     examples = sorted(ROOT.glob("examples/**/*.wd"))
     print("| example | 3.25 in | 6.5 in |")
     print("|---|---|---|")
     with tempfile.TemporaryDirectory() as scratch:
         for path in examples:
-            cells = [cell(path, width, extra, Path(scratch)) for width in WIDTHS]
+            cells = [cell(path, width, Path(scratch)) for width in WIDTHS]
             print(f"| {path.relative_to(ROOT / 'examples').with_suffix('')} | "
                   + " | ".join(cells) + " |", flush=True)
 
 
 if __name__ == "__main__":
-    main_table(sys.argv[1:])
+    main_table()

@@ -257,3 +257,12 @@ def test_gallery_lists_every_example():
     for picture in re.findall(r"\]\((gallery/[^)]+\.svg)\)", text):
         assert (ROOT / "docs" / picture).exists(), picture
 
+
+@needs_dot
+def test_gallery_is_up_to_date():
+    # The paper-style pictures and the fit table are measured layouts: only the script knows
+    # them, so the test asks it (it compares docs/gallery.md and the pictures' names).
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_gallery.py"), "--check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
