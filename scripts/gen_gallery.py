@@ -106,8 +106,8 @@ def paper_picture(proposal, path: Path, stem: str, fits: tuple[str, dict] | None
         caption = f"{PAGE} wide"
         cmd = " ".join(filter(None, [f"wiring render {rel} {words} --width {PAGE}",
                                      fits[0]]))
-    return [f"**Paper style, {caption}** — `{cmd}`", "", f"![{stem}, paper style](gallery/{name})",
-            ""]
+    return [f"**Paper style, {caption}** — `{cmd}`", "",
+            f"![{stem}, paper style](gallery/{name})", ""]
 
 
 def section(proposal, path: Path, stem: str, title: str, fits: tuple[str, dict] | None,
@@ -136,25 +136,8 @@ def section(proposal, path: Path, stem: str, title: str, fits: tuple[str, dict] 
     return "\n".join(lines)
 
 
-def build(write: bool) -> tuple[str, dict[str, bytes]]:
-    files: dict[str, bytes] = {}
-    sections = []
-    index = []
-    table = ["| example | 3.25 in | 6.5 in |", "|---|---|---|"]
-    for path in sorted(EXAMPLES.rglob("*.wd")):
-        result = wiring.check_file(str(path))
-        stem = path.relative_to(EXAMPLES).with_suffix("").as_posix().replace("/", "-")
-        rel = path.relative_to(ROOT).as_posix()
-        if not result.ok or result.proposal is None:
-            sections.append(f"## {stem}\n\n`{rel}` does not check yet; run `wiring check {rel}`.\n")
-            continue
-        proposal = result.proposal
-        title = proposal.title or stem
-        anchor = re.sub(r"[^a-z0-9 -]", "", title.lower()).strip().replace(" ", "-")
-        index.append(f"- [{title}](#{anchor}) (`{rel}`)")
-        cells = [fit_cell(proposal, width) for width in WIDTHS]
-        table.append(f"| [`{stem}`](#{anchor}) | " + " | ".join(c for c, _ in cells) + " |")
-        sections.append(section(proposal, path, stem, title, cells[-1][1], files))
+def head(index: list[str], table: list[str]) -> list[str]:
+    """The gallery's opening: how to read it, the examples, and the fit table."""
     header = [
         "# Gallery",
         "",
@@ -165,7 +148,8 @@ def build(write: bool) -> tuple[str, dict[str, bytes]]:
         "its full style (the default options) a link below; then, in the full style, once per "
         "mode and, when it nests diagrams, collapsed to one level. In the paper style, ports "
         "are dots on the sides of the boxes and kind and trust are shown by fill and border "
-        "only, with a one-line key. How to read the full-style pictures: each box is an instance (`name : Component`, «kind» and attributes); its "
+        "only, with a one-line key. How to read the full-style pictures: each box is an "
+        "instance (`name : Component`, «kind» and attributes); its "
         "inputs are on the left and its outputs on the right; the header colour and the legend "
         "give the kind, the border its trust (double: human, dashed: learned, bold: trusted or "
         "formal, dotted: environment); vermilion wires are optimisation (a training signal into "
@@ -186,7 +170,29 @@ def build(write: bool) -> tuple[str, dict[str, bytes]]:
         *table,
         "",
     ]
-    markdown = "\n".join(header + index + [""] + fit + sections).rstrip() + "\n"
+    return header + index + [""] + fit
+
+
+def build(write: bool) -> tuple[str, dict[str, bytes]]:
+    files: dict[str, bytes] = {}
+    sections = []
+    index = []
+    table = ["| example | 3.25 in | 6.5 in |", "|---|---|---|"]
+    for path in sorted(EXAMPLES.rglob("*.wd")):
+        result = wiring.check_file(str(path))
+        stem = path.relative_to(EXAMPLES).with_suffix("").as_posix().replace("/", "-")
+        rel = path.relative_to(ROOT).as_posix()
+        if not result.ok or result.proposal is None:
+            sections.append(f"## {stem}\n\n`{rel}` does not check yet; run `wiring check {rel}`.\n")
+            continue
+        proposal = result.proposal
+        title = proposal.title or stem
+        anchor = re.sub(r"[^a-z0-9 -]", "", title.lower()).strip().replace(" ", "-")
+        index.append(f"- [{title}](#{anchor}) (`{rel}`)")
+        cells = [fit_cell(proposal, width) for width in WIDTHS]
+        table.append(f"| [`{stem}`](#{anchor}) | " + " | ".join(c for c, _ in cells) + " |")
+        sections.append(section(proposal, path, stem, title, cells[-1][1], files))
+    markdown = "\n".join(head(index, table) + sections).rstrip() + "\n"
     if write:
         GALLERY.mkdir(parents=True, exist_ok=True)
         for old in GALLERY.glob("*.svg"):
