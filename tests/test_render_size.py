@@ -85,6 +85,20 @@ def test_a_figure_too_wide_exits_1_naming_an_option_that_fits(tmp_path, capsys):
     assert ET.fromstring(svg).get("width") == "6.5in" and smallest_printed(svg) >= 7 - 0.01
 
 
+@needs_dot
+def test_fitting_options_are_the_option_the_refusal_names():
+    proposal = wiring.check_file(WIDE).proposal
+    asked = {"width": "6.5in", "font_size": 7}
+    with pytest.raises(R.DoesNotFit) as refused:
+        R.render(proposal, "svg", **asked)
+    words, change = R.fitting_options(proposal, **asked)
+    assert f"; {words} fits (" in str(refused.value)
+    svg = R.render(proposal, "svg", **asked, **change)
+    assert ET.fromstring(svg).get("width") == "6.5in"
+    assert R.fitting_options(proposal, **asked, **change) == ("", {})
+    assert R.fitting_options(proposal, width="0.5in", font_size=20) is None
+
+
 @pytest.mark.parametrize("option", [
     ["--width", "0in"], ["--width=-3in"], ["--width", "3furlongs"], ["--width", "3"],
     ["--width", "101in"], ["--font-size", "0"], ["--font-size", "3pt"], ["--font-size", "80"],
