@@ -37,6 +37,7 @@ def cmd_render(args) -> int:
                        direction=args.direction, show_types=args.types,
                        legend=not args.no_legend, title=not args.no_title,
                        font_size=args.font_size, style=args.style, font=args.font,
+                       theme=args.theme,
                        **_highlighting(result.proposal, args.diagram, highlight))
         dot_text = to_dot(result.proposal, args.diagram, **drawing)
         if args.width is not None:
@@ -241,6 +242,9 @@ def _add_paper_options(p) -> None:
                    help="full (default): kinds, trust, notes, title and legend written out; "
                    "paper: a figure for a paper, ports as dots, kind and trust by fill and "
                    "border, a key below (four entries to a line), no title or legend")
+    p.add_argument("--theme", choices=("colour", "grey"), default="colour",
+                   help="colour (default); grey: every fill as the grey of its luminance and "
+                   "every wire in ink, for black-and-white print")
     p.add_argument("--width", type=_size("parse_width"), metavar="LENGTH",
                    help="the picture's width on paper, such as 3.25in, 6.5in, 17cm, 80mm or "
                    "234pt: a narrower layout is padded to it, never scaled; a wider one is "

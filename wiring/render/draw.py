@@ -26,12 +26,15 @@ from .dot import (Assign, Attrs, Defaults, Edge, Endpoint, Graph, Html, Id, Node
                   Subgraph)
 from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene, Wire
 from .style import (CLUSTER_STYLE, FEEDBACK_COLOUR, FONT, FONT_PORT, FONT_SMALL, FRAME_MARGIN,
-                    FADE, HIGHLIGHT_COLOUR, INK, PLAIN, TRAINING_COLOUR, tint)
+                    FADE, HIGHLIGHT_COLOUR, INK, PLAIN, TRAINING_COLOUR, grey_of, tint)
 
 
 def tree_of(scene: Scene) -> Graph:
     """The DOT syntax tree of a scene."""
-    return _Drawer(scene).graph()
+    graph = _Drawer(scene).graph()
+    if scene.options.theme == "grey":
+        _grey(graph)
+    return graph
 
 
 class _Drawer:
@@ -371,6 +374,25 @@ def _faded(attrs: Attrs) -> Attrs:
         elif key in ("color", "fontcolor", "bgcolor"):
             out[key] = _COLOUR.sub(lambda m: tint(m[0], FADE), str(value))
     return out
+
+
+def _grey(graph: Graph) -> None:
+    """`--theme grey`: every colour as the neutral grey of its luminance (a greyscale print of
+    the colour picture), and every wire in ink (dashes, double lines and arrowheads tell them
+    apart)."""
+    def greyed(value):
+        if not isinstance(value, str) or not _COLOUR.search(value):
+            return value                 # numbers and Ids unchanged (an Id prints bare)
+        text = _COLOUR.sub(lambda m: grey_of(m[0]), value)
+        return Html(text) if isinstance(value, Html) else text
+    for g in [graph, *graph.subgraphs()]:
+        for s in g.statements:
+            if isinstance(s, (Node, Edge, Defaults)):
+                s.attrs.update({k: greyed(v) for k, v in s.attrs.items()})
+            elif isinstance(s, Assign):
+                s.value = greyed(s.value)
+            if isinstance(s, Edge) and "color" in s.attrs:
+                s.attrs["color"] = _COLOUR.sub(INK, str(s.attrs["color"]))
 
 
 def _data_style(wire: Wire, reverse: bool, head: str) -> Attrs:

@@ -22,7 +22,8 @@ from .dot import html, html_lines, html_text, short_id
 from .graphviz import LEGEND_HEADING
 from .scene import Box, Cluster, Optimiser, Pin, Scene
 from .style import (BORDERS, FAMILY, FEEDBACK_COLOUR, FONT_PORT, FONT_SMALL, HIGHLIGHT_COLOUR,
-                    INK, MARKER, PLAIN, TRAINING_COLOUR, Family, dark, tint)
+                    INK, MARK_WIDTH, MARKER, MARKS, PLAIN, TRAINING_COLOUR, Family, dark, tint)
+from .style import fill as family_fill
 
 _BR_LEFT = '<BR ALIGN="LEFT"/>'
 
@@ -73,9 +74,8 @@ def _box_header(box: Box, span: int) -> str:
     """The header cell (port `h`, where parameter updates arrive), `span` columns wide: the
     name, the component, the kind and attributes, in the family's colours."""
     fam = box.family
-    fill, ink = fam.colour, "#FFFFFF" if dark(fam.colour) else INK
-    if fam.key in PLAIN:
-        fill, ink = "#FFFFFF", INK
+    fill = family_fill(fam)
+    ink = "#FFFFFF" if dark(fill) else INK
     name = f'<B>{html(box.label or box.instance.name)}</B>'
     title = (f'<FONT COLOR="{ink}">{name} : {html(box.box_name)}</FONT>' if box.box_name
              else f'<FONT COLOR="{ink}">{name}</FONT>')
@@ -85,6 +85,8 @@ def _box_header(box: Box, span: int) -> str:
                                     if box.inner_trainings else "")
     sub = f'<FONT COLOR="{ink}" POINT-SIZE="{FONT_SMALL}">{html(text)}</FONT>'
     rounded = ' STYLE="rounded"' if fam.rounded else ""
+    if fam.key in MARKS:
+        rounded += f' BORDER="{MARK_WIDTH}" SIDES="{MARKS[fam.key]}" COLOR="{INK}"'
     return (f'<TD PORT="h" BGCOLOR="{fill}"{rounded} CELLPADDING="4" '
             f'COLSPAN="{span}">{title}<BR/>{sub}</TD>')
 
@@ -335,9 +337,12 @@ def _line(attrs: str) -> str:
 
 def _family_sample(key: str) -> tuple[str, str]:
     fam = FAMILY[key]
-    fill = fam.colour if fam.key not in PLAIN else "#FFFFFF"
     rounded = ' STYLE="rounded"' if fam.rounded else ""
-    return _swatch(f'BORDER="1" BGCOLOR="{fill}"{rounded}'), fam.label
+    if key in MARKS:            # a box with its header's ink bars
+        return (f'<TD><TABLE BORDER="1" CELLSPACING="0" CELLPADDING="0" COLOR="{INK}"><TR>'
+                f'<TD WIDTH="28" HEIGHT="12" BORDER="{MARK_WIDTH}" SIDES="{MARKS[key]}" '
+                f'COLOR="{INK}"></TD></TR></TABLE></TD>'), fam.label
+    return _swatch(f'BORDER="1" BGCOLOR="{family_fill(fam)}"{rounded}'), fam.label
 
 
 def _border_sample(key: str) -> tuple[str, str]:

@@ -10,6 +10,7 @@ DIRECTIONS: tuple[str, ...] = ("LR", "TB")
 # "full" explains itself (kinds, trust, notes, legend, title); "paper" is a figure for a paper
 # (see `wiring.render.paper`).
 STYLES: tuple[str, ...] = ("full", "paper")
+THEMES: tuple[str, ...] = ("colour", "grey")      # grey: for black-and-white print
 # Without `depth`, nested diagrams are expanded this many levels at most (deeper ones are drawn
 # as boxes, and the caption says so): Graphviz cannot lay out hundreds of nested frames.
 AUTO_DEPTH = 16
@@ -52,6 +53,7 @@ class RenderOptions:
     # `fit` draws them at their own widths when the shared ones would not fit.
     uniform: bool = True
     font: str | None = None          # the font family ("DejaVu Sans"); None: style.FONT
+    theme: str = "colour"            # "colour" or "grey" (see THEMES)
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
@@ -59,6 +61,8 @@ class RenderOptions:
                               f"not {self.direction!r}")
         if self.style not in STYLES:
             raise RenderError(f"style must be one of {', '.join(STYLES)}, not {self.style!r}")
+        if self.theme not in THEMES:
+            raise RenderError(f"theme must be one of {', '.join(THEMES)}, not {self.theme!r}")
         if self.depth is not None and self.depth < 0:
             raise RenderError(f"depth must be 0 or more, not {self.depth}")
         if self.highlighting:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from .dot import html, short_id
 from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene
-from .style import FAMILY, HIGHLIGHT_COLOUR, INK, PLAIN, TRAINING_COLOUR, Family, tint
+from .style import FAMILY, HIGHLIGHT_COLOUR, INK, TRAINING_COLOUR, Family
+from .style import fill as family_fill
 
 FONT_PAPER = 10
 # How much of a family's colour a box's fill keeps: light enough for black text at any size.
-FILL_AMOUNT = 0.35
 # Average glyph widths of Helvetica, in ems: the estimate behind `Sizes` (Graphviz measures
 # text only when it lays the picture out).
 _EM_BOLD, _EM_PLAIN = 0.62, 0.55
@@ -37,7 +37,7 @@ def font_size(options) -> float:
 
 
 def fill_of(family: Family) -> str:
-    return "#FFFFFF" if family.key in PLAIN else tint(family.colour, FILL_AMOUNT)
+    return family_fill(family)
 
 
 # ------------------------------------------------------------------------------- port names

@@ -28,7 +28,7 @@ from ..structure import Flat, TooLarge, active, flatten, join, leaf_count
 from ..types import names_in, show_type
 from .joined import joined_wires
 from .options import AUTO_BOXES, AUTO_DEPTH, RenderError, RenderOptions
-from .style import FAMILIES, Family, border_of, family_of
+from .style import FAMILIES, Family, border_of, family_for
 
 
 # ---------------------------------------------------------------------------------------- data
@@ -268,7 +268,7 @@ class _Builder:
         self.mode_seen = False
         self.order: dict[str, int] = {}      # node -> declaration order, for feedback
         # what every box of a kind, or every port, shares: worked out once, not per copy
-        self.families: dict[str, Family] = {}
+        self.families: dict[tuple[str, bool], Family] = {}
         self.shown_types: dict[int, str] = {}   # id(port) -> show_type(port.type)
         self.wire_texts: dict[tuple[int, str], str] = {}   # see _wire_text
         tooltip = "\n".join([f"diagram {diagram.name}"] + diagram.notes) if diagram else ""
@@ -482,10 +482,10 @@ class _Builder:
                 self.emit(wire)
 
     def _style(self, attributes) -> tuple[Family, str]:
-        family = self.families.get(attributes.kind)
+        key = (attributes.kind, attributes.trust == "human")
+        family = self.families.get(key)
         if family is None:
-            family = self.families[attributes.kind] = family_of(attributes.kind,
-                                                                self.proposal.kinds)
+            family = self.families[key] = family_for(attributes, self.proposal.kinds)
         border = border_of(attributes, family)
         self.scene.families.add(family.key)
         self.scene.borders.add(border)

@@ -1,9 +1,10 @@
 """The look of a picture: colours, kind families, borders and fonts.
 
-Okabe-Ito colours; the header's lightness differs between neighbours, the «kind» tag and the
-border carry the rest, so the picture survives greyscale and colour blindness. Vermilion is
-reserved for training, blue dashes for feedback, magenta (IBM's colour-blind-safe palette, not
-vermilion) for the witnesses of highlighted findings.
+Okabe-Ito hues, one meaning each. Each coloured family's fill is a tint of its hue at its own
+WCAG luminance (0.12 or more apart, black text readable on all), so a greyscale print keeps the
+families apart; the families without a fill differ by border (`border_of`) or marker (`MARKS`).
+Vermilion is reserved for training, ink dashes for feedback, magenta (IBM's colour-blind-safe
+palette, not vermilion) for the witnesses of highlighted findings.
 """
 
 from __future__ import annotations
@@ -23,32 +24,41 @@ class Family:
     roots: tuple[str, ...]
     colour: str
     rounded: bool
+    keep: float | None = None      # how much of `colour` the fill keeps (tint); None: white
 
 
+# The fills' luminances, darkest first: agent 0.23, verifier 0.34, model 0.46, evaluator 0.58,
+# human 0.72, overseer 0.86, white 1 (the order with the widest gaps in Rec.601 luma too;
+# see tests/test_render_palette.py). The families without a fill are told apart by
+# their borders and markers, not by grey.
 FAMILIES: tuple[Family, ...] = (
-    Family("human", "human, rater", ("human",), "#E69F00", False),
-    Family("agent", "policy, agent", ("agent",), "#0072B2", True),
-    Family("overseer", "monitor, overseer", ("monitor", "overseer"), "#F0E442", True),
-    Family("verifier", "verifier, spec", ("verifier", "spec"), "#009E73", False),
-    Family("evaluator", "reward model, judge", ("evaluator",), "#CC79A7", True),
-    Family("gate", "gate, filter", ("gate",), "#222222", False),
-    Family("model", "simulator, world model", ("model",), "#56B4E9", True),
-    Family("environment", "environment", ("environment",), "#8C8C8C", False),
-    Family("data", "dataset, source", ("dataset", "source"), "#D0D0D0", False),
-    Family("system", "nested diagram", ("system",), "#FFFFFF", False),
-    Family("other", "other kinds", (), "#FFFFFF", False),
+    Family("human", "human, rater", ("human",), "#E69F00", False, 0.38),
+    Family("agent", "policy, agent", ("agent",), "#0072B2", True, 0.82),
+    Family("overseer", "monitor, overseer", ("monitor", "overseer"), "#F0E442", True, 0.49),
+    Family("verifier", "verifier, spec", ("verifier", "spec"), "#009E73", False, 0.81),
+    Family("evaluator", "reward model, judge", ("evaluator",), "#CC79A7", True, 0.48),
+    Family("gate", "gate, filter", ("gate",), "#1A1A1A", False),
+    Family("model", "simulator, world model", ("model",), "#56B4E9", True, 0.87),
+    Family("environment", "environment", ("environment",), "#1A1A1A", False),
+    Family("data", "dataset, source", ("dataset", "source"), "#1A1A1A", False),
+    Family("system", "nested diagram", ("system",), "#1A1A1A", False),
+    Family("other", "other kinds", (), "#1A1A1A", False),
 )
 _BY_ROOT = {root: f for f in FAMILIES for root in f.roots}
 FAMILY = {f.key: f for f in FAMILIES}
-PLAIN = ("system", "other")          # families drawn in black and white
+PLAIN = tuple(f.key for f in FAMILIES if f.keep is None)     # families drawn without a fill
+# The ink bars that mark a family without a fill, on the sides of its header (Graphviz SIDES:
+# Left, Right, Top): a gate between two bars, data with one on the left, a nested diagram on top.
+MARKS = {"gate": "LR", "data": "L", "system": "T"}
+MARK_WIDTH = 3
 
 TRAINING_COLOUR = "#D55E00"
-FEEDBACK_COLOUR = "#0072B2"
+INK = "#1A1A1A"
+FEEDBACK_COLOUR = INK        # dashes carry feedback: blue means agent only
 HIGHLIGHT_COLOUR = "#DC267F"
 # Off the path of a finding highlighted by code, every colour keeps this much of itself (mixed
 # with white: opaque, so that PDF viewers and printers agree, unlike transparency).
 FADE = 0.35
-INK = "#1A1A1A"
 FONT = "Helvetica,Arial,sans-serif"
 FONT_SMALL = 9
 FONT_PORT = 10
@@ -67,6 +77,14 @@ PRELUDE_PARENTS = {
     "sanitizer": "gate", "router": "gate", "shutdown": "gate", "timeout": "gate",
     "simulator": "model", "world_model": "model", "rater": "human", "sink": "environment",
 }
+
+
+def family_for(attributes, kinds: Mapping) -> Family:
+    """The style family of a box: human whenever it is a person (its kind or its trust), so
+    that humans are drawn one way everywhere (an `auditor, human` is a human, not an overseer)."""
+    if attributes.trust == "human":
+        return FAMILY["human"]
+    return family_of(attributes.kind, kinds)
 
 
 def family_of(kind: str, kinds: Mapping) -> Family:
@@ -109,7 +127,32 @@ def tint(colour: str, amount: float = 0.22) -> str:
     return "#" + "".join(f"{c:02X}" for c in mix)
 
 
+def fill(family: Family) -> str:
+    """The fill of a family's boxes (their header in the full style): a tint, or white."""
+    return "#FFFFFF" if family.keep is None else tint(family.colour, family.keep)
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance: linearised sRGB, weighted 0.2126/0.7152/0.0722."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(y1: float, y2: float) -> float:
+    """WCAG contrast ratio of two luminances."""
+    return (max(y1, y2) + 0.05) / (min(y1, y2) + 0.05)
+
+
+def grey_of(colour: str) -> str:
+    """The neutral grey of `colour`'s luminance (`--theme grey`): prints as `colour` does."""
+    y = luminance(colour)
+    c = 12.92 * y if y <= 0.0031308 else 1.055 * y ** (1 / 2.4) - 0.055
+    return "#" + f"{round(c * 255):02X}" * 3
+
+
 def dark(colour: str) -> bool:
-    """Whether white text reads better than black on `colour`."""
-    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
+    """Whether white text reads better than black on `colour` (the higher WCAG contrast)."""
+    y = luminance(colour)
+    return contrast(y, 1.0) > contrast(y, 0.0)
