@@ -137,27 +137,26 @@ def _downwards(box: Box, extra: list[str], show_types: bool) -> str:
 
 
 def _table(body: str, border: str, rounded: bool, fill: str) -> str:
-    """A box's table with its border (a double border is a table in a table)."""
-    style = []
-    if rounded:
-        style.append("rounded")
-    width = "1"
-    if border == "dashed":
-        style.append("dashed")
-    elif border == "dotted":
-        style.append("dotted")
-        width = "2"
-    elif border == "bold":
-        width = "2"
-    attrs = (f'BORDER="{width}" CELLBORDER="0" CELLSPACING="{0 if not rounded else 2}" '
-             f'CELLPADDING="3" COLOR="{INK}" BGCOLOR="{fill}"')
+    return bordered(body, border, rounded, fill, spacing=2 if rounded else 0)
+
+
+def bordered(body: str, border: str, rounded: bool, fill: str, *, colour: str = INK,
+             padding: int = 3, spacing: int = 0, outer: int = 2) -> str:
+    """A box's table with its trust border: double (a table in a table, `outer` points
+    apart), dashed, dotted or bold (2 pt), or solid; rounded corners for the learned-model
+    families. The one home of how a border is drawn, in either style."""
+    style = (["rounded"] if rounded else []) + ([border] if border in ("dashed", "dotted") else [])
+    width = 2 if border in ("bold", "dotted") else 1
+    attrs = (f'BORDER="{width}" CELLBORDER="0" CELLSPACING="{spacing}" '
+             f'CELLPADDING="{padding}" COLOR="{colour}" BGCOLOR="{fill}"')
     if style:
         attrs += f' STYLE="{",".join(style)}"'
     inner = f"<TABLE {attrs}>{body}</TABLE>"
     if border == "double":
         outer_style = ' STYLE="rounded"' if rounded else ""
-        return (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
-                f'COLOR="{INK}" BGCOLOR="#FFFFFF"{outer_style}><TR><TD>{inner}</TD></TR></TABLE>')
+        return (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{outer}" '
+                f'COLOR="{colour}" BGCOLOR="#FFFFFF"{outer_style}><TR><TD>{inner}</TD></TR>'
+                '</TABLE>')
     return inner
 
 

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from .dot import html, short_id
+from .labels import bordered
 from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene
 from .style import FAMILY, HIGHLIGHT_COLOUR, INK, TRAINING_COLOUR, Family
 from .style import fill as family_fill
@@ -171,20 +172,8 @@ def box_label(box: Box, direction: str, sizes: Sizes) -> str:
 
 
 def table(body: str, border: str, rounded: bool, fill: str, colour: str = INK) -> str:
-    """A box's table with its border: double (a table in a table), dashed, dotted, bold (2 pt)
-    or solid; rounded corners for the learned-model families."""
-    style = (["rounded"] if rounded else []) + ([border] if border in ("dashed", "dotted") else [])
-    width = 2 if border in ("bold", "dotted") else 1
-    attrs = (f'BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" '
-             f'COLOR="{colour}" BGCOLOR="{fill}"')
-    if style:
-        attrs += f' STYLE="{",".join(style)}"'
-    inner = f"<TABLE {attrs}>{body}</TABLE>"
-    if border == "double":
-        outer = ' STYLE="rounded"' if rounded else ""
-        return (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" '
-                f'COLOR="{colour}" BGCOLOR="#FFFFFF"{outer}><TR><TD>{inner}</TD></TR></TABLE>')
-    return inner
+    """A box's table with its border, drawn close around the dots and the name."""
+    return bordered(body, border, rounded, fill, colour=colour, padding=0, outer=1)
 
 
 # ------------------------------------------------------------------- other nodes and frames
