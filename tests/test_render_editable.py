@@ -99,9 +99,11 @@ def test_in_the_paper_style_each_label_is_one_text_element():
 
 
 @needs_dot
+@pytest.mark.parametrize("style", ["paper", "full"])
 @pytest.mark.parametrize("source", [SMALL, NESTED])
-def test_a_paper_pdf_embeds_one_font_family(source):
-    pdf = R.render(load(source), "pdf", style="paper", highlight=True)
+def test_a_pdf_embeds_one_font_family(source, style):
+    # The full style's ▶ and ⚠ were not in Liberation Sans: its PDFs embedded DejaVu Sans too.
+    pdf = R.render(load(source), "pdf", style=style, highlight=True)
     assert len(families(pdf)) == 1, pdf_fonts(pdf)
 
 

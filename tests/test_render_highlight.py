@@ -218,7 +218,7 @@ def test_every_example_highlights_deterministically(path):
 def test_highlighted_examples_render(example):
     svg = R.render(wiring.load(str(ROOT / "examples" / example)), "svg", highlight=True)
     texts = svg_texts(svg)
-    assert any(t.startswith("\u26a0 S0") for t in texts)
+    assert any(t.startswith(f"{R.MARKER} S0") for t in texts)
 
 
 def test_cli_highlight(small_file, tmp_path, capsys):

@@ -66,7 +66,7 @@ def test_paper_has_no_stereotypes_notes_glyphs_title_or_legend():
     proposal = load(SMALL)
     paper = R.to_dot(proposal, style="paper")
     for absent in ("&#171;", "\u00ab", "policy&#187;", "<I>", "the model being trained",
-                   "Legend", "RLHF, small", "Ouyang", "&#9888;", "\u26a0", " : Policy"):
+                   "Legend", "RLHF, small", "Ouyang", "&#9888;", "\u26a0", R.MARKER, " : Policy"):
         assert absent not in paper, absent
     assert "<B>pi</B>" in paper                           # the name, one text run
     sizes = set(re.findall(r'fontsize=(\d+)', paper)) | \
@@ -177,7 +177,7 @@ def test_cli_style_paper_draws_what_to_dot_draws(tmp_path, capsys):
 def test_examples_render_in_the_paper_style(name):
     proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
     texts = svg_texts(R.render(proposal, "svg", style="paper"))
-    assert texts and not any("\u00ab" in t or "\u26a0" in t for t in texts)
+    assert texts and not any("\u00ab" in t or R.MARKER in t for t in texts)
 
 
 def test_paper_frames_only_nested_diagrams():

@@ -101,7 +101,7 @@ def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis
     finding, or codes ("S0201,S0101", or a list) for one finding of each, acknowledged or
     not: "S0201" the first, "S0201#2" the second (as `wiring lint` lists them), and the rest
     of the picture faded. Boxes and optimisers on a witness get a thick magenta frame
-    headed by ⚠ and the finding codes, the wires between them are thick, magenta and dashed
+    headed by ‼ and the finding codes, the wires between them are thick, magenta and dashed
     (in ink, paper style), and the caption lists the findings (code, severity, message).
     Acknowledged findings are not drawn unless their code is asked for; the caption counts
     them, and names a code asked for that finds nothing ("S0201#3 (there are 2)").

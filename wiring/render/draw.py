@@ -10,7 +10,7 @@ Graphviz, and where wires meet their ports.
 - below the frame, like a figure caption: title, diagram and mode, findings, citations and
   legend (Graphviz keeps the graph's own label clear of boxes and wires);
 - a node or wire on the witness of a highlighted finding is magenta: nodes in a thick frame
-  headed by ⚠ and the finding codes, wires thick and dashed (in the paper style, wires in ink
+  headed by ‼ and the finding codes, wires thick and dashed (in the paper style, wires in ink
   at 2.5 times their width); a finding highlighted by its code fades the rest (`Scene.focus`).
 
 With `style="paper"` the labels are those of `paper`, every text one size, the caption its

@@ -8,7 +8,7 @@ Each function returns label markup; user text goes through `dot.html`/`dot.html_
   `direction="TB"`); the kind family sets the header colour and the «kind» tag, the border
   says trust and learning (double: human, dashed: learned, bold: trusted or formal, dotted:
   environment), rounded corners mark learned-model families;
-- a box on the witness of a highlighted finding sits in a thick magenta frame headed by ⚠ and
+- a box on the witness of a highlighted finding sits in a thick magenta frame headed by ‼ and
   the finding codes.
 """
 
@@ -180,7 +180,7 @@ def optimiser_label(opt: Optimiser) -> str:
 
 
 def pin_label(pin: Pin, show_types: bool, direction: str) -> str:
-    arrow = "\u25b6" if direction == "LR" else "\u25bc"    # the way data flows
+    arrow = "\u25ba" if direction == "LR" else "\u25bc"    # the way data flows (► ▼: in Liberation Sans)
     text = html(pin.port.name)
     if show_types:
         text += (f'<BR/><FONT POINT-SIZE="{FONT_SMALL - 1}" COLOR="#555555">'
@@ -203,14 +203,14 @@ def cluster_label(cluster: Cluster) -> str:
 
 
 def codes_line(codes: list[str]) -> str:
-    """⚠ and finding codes, heading a frame on a witness."""
+    """‼ and finding codes, heading a frame on a witness."""
     return (f'<FONT POINT-SIZE="{FONT_SMALL}" COLOR="{HIGHLIGHT_COLOUR}"><B>{MARKER} '
             f'{html(" ".join(codes))}</B></FONT>{_BR_LEFT}')
 
 
 def emphasised(label: str, codes: list[str], rounded: bool, direction: str) -> str:
     """A node's HTML label inside a thick magenta frame, with the codes of its findings (the
-    frame's width and the ⚠ codes survive greyscale). The codes go where no wire ends: below
+    frame's width and the ‼ codes survive greyscale). The codes go where no wire ends: below
     the box left to right (parameter updates enter from above), beside it top to bottom."""
     style = ' STYLE="rounded"' if rounded else ""
     per_line = 3 if direction == "LR" else 1
@@ -279,7 +279,7 @@ def caption(scene: Scene) -> str:
 
 
 def findings_rows(scene: Scene, span: int, legend: list[str]) -> list[str]:
-    """The highlighted findings, one row each: ⚠ code, severity and message, wrapped at
+    """The highlighted findings, one row each: ‼ code, severity and message, wrapped at
     about the legend's width (a wider row would stretch the legend's columns; a message
     cut short would hide what the finding is about)."""
     if scene.findings is None:

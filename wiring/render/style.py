@@ -62,7 +62,8 @@ FADE = 0.35
 FONT = "Helvetica,Arial,sans-serif"
 FONT_SMALL = 9
 FONT_PORT = 10
-MARKER = "\u26a0"                # ⚠, before the codes of the findings a box is on
+MARKER = "\u203c"                # ‼, before the codes of the findings a box is on (a glyph
+#                                   Liberation Sans has: a PDF then embeds one font family)
 # The space inside the diagram's frame around its boxes. Graphviz keeps nodes, not wires,
 # inside a cluster: a wire that loops round the outermost boxes (feedback, a parameter
 # update, a wire skipping ranks) needs room to stay within the frame.
