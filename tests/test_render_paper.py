@@ -187,3 +187,16 @@ def test_paper_frames_only_nested_diagrams():
     (nested,) = [c for c in scene.clusters() if c.instance is not None]
     attrs = frame_attrs(graph, nested.id)
     assert attrs["peripheries"] == 1 and str(attrs["label"]) == "<B>system</B>"
+
+
+def test_white_families_are_told_apart_by_their_bars_in_the_key_and_the_boxes():
+    # Gate, dataset and other boxes are all white in the paper style (and grey in --theme
+    # grey): without the full style's ink bars, the key showed three identical white boxes.
+    from wiring.render.style import MARKS
+
+    dot = R.to_dot(load(NESTED), "Loop", style="paper")
+    for key, sides in MARKS.items():
+        if key in ("gate", "system"):
+            assert f'SIDES="{sides}"' in dot, key
+    key = dot[dot.index("\n  label=<<TABLE"):]
+    assert 'SIDES="LR"' in key        # the gate's entry in the key has its bars

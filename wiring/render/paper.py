@@ -17,7 +17,7 @@ from __future__ import annotations
 from .dot import html, short_id
 from .labels import bordered
 from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene
-from .style import FAMILY, HIGHLIGHT_COLOUR, INK, TRAINING_COLOUR, Family
+from .style import FAMILY, HIGHLIGHT_COLOUR, INK, MARK_WIDTH, MARKS, TRAINING_COLOUR, Family
 from .style import fill as family_fill
 
 FONT_PAPER = 10
@@ -160,8 +160,8 @@ def box_label(box: Box, direction: str, sizes: Sizes) -> str:
     ins = [(cell, name) for (cell, _), name in zip(box.ins, sizes.names(box, box.ins))]
     outs = [(cell, name) for (cell, _), name in zip(box.outs, sizes.names(box, box.outs))]
     width, height = sizes.name_cell(box)
-    name = (f'<TD PORT="h" CELLPADDING="{_PAD}" WIDTH="{width}" HEIGHT="{height}">'
-            f'<B>{html(box_name(box))}</B></TD>')
+    name = (f'<TD PORT="h" CELLPADDING="{_PAD}" WIDTH="{width}" HEIGHT="{height}"'
+            f'{_marks(box.family.key)}><B>{html(box_name(box))}</B></TD>')
     if direction == "LR":
         body = ("<TR>" + (_column(ins, True) if ins else "") + name
                 + (_column(outs, False) if outs else "") + "</TR>")
@@ -217,8 +217,21 @@ def _swatch(fill: str, style: str = "", border: int = 1) -> str:
             f'BGCOLOR="{fill}"{style}></TD>')
 
 
-def _sample(fill: str, border: str, rounded: bool = False) -> str:
-    """A small box filled and bordered as a box of the picture."""
+def _marks(key: str) -> str:
+    """The ink bars of a family without a fill (`style.MARKS`: a gate's on both sides of its
+    name, a data source's on the left, a nested diagram's on top), as in the full style: in
+    the paper style and in grey they are what tells these white boxes apart."""
+    return (f' BORDER="{MARK_WIDTH}" SIDES="{MARKS[key]}" COLOR="{INK}"' if key in MARKS
+            else "")
+
+
+def _sample(fill: str, border: str, rounded: bool = False, key: str = "") -> str:
+    """A small box filled and bordered as a box of the picture (with its family's bars)."""
+    if key in MARKS:
+        return (f'<TD><TABLE BORDER="{2 if border in ("bold", "dotted") else 1}" '
+                f'CELLSPACING="0" CELLPADDING="0" COLOR="{INK}" BGCOLOR="{fill}"><TR>'
+                f'<TD WIDTH="16" HEIGHT="10" FIXEDSIZE="TRUE"{_marks(key)}></TD></TR>'
+                '</TABLE></TD>')
     if border == "double":
         return (f'<TD><TABLE BORDER="1" CELLSPACING="1" CELLPADDING="0" COLOR="{INK}"><TR>'
                 f'<TD BORDER="1" WIDTH="12" HEIGHT="6" FIXEDSIZE="TRUE" COLOR="{INK}" '
@@ -248,7 +261,7 @@ def key_line(scene: Scene) -> str:
     merged = {family: border for border, family in _BORDER_FAMILY.items()
               if border in borders and {f for f, b in boxes if b == border} == {family}}
     # a family's first word ("policy", not "policy, agent"): the line is read once
-    pairs = [(_sample(fill_of(FAMILY[k]), merged.get(k, "solid"), FAMILY[k].rounded),
+    pairs = [(_sample(fill_of(FAMILY[k]), merged.get(k, "solid"), FAMILY[k].rounded, k),
               FAMILY[k].label.split(",")[0]) for k in families]
     pairs += [(_sample("#FFFFFF", key), _BORDER_WORDS[key]) for key in borders
               if key not in merged.values()]
