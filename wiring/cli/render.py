@@ -39,9 +39,10 @@ def cmd_render(args) -> int:
                        font_size=args.font_size, style=args.style, font=args.font,
                        theme=args.theme,
                        **_highlighting(result.proposal, args.diagram, highlight))
-        dot_text = to_dot(result.proposal, args.diagram, **drawing)
-        if args.width is not None:
-            code, dot_text = _fit(result.proposal, args.diagram, args.width, drawing, dot_text)
+        if args.width is None:
+            dot_text = to_dot(result.proposal, args.diagram, **drawing)
+        else:
+            code, dot_text = _fit(result.proposal, args.diagram, args.width, drawing)
             if code != exits.OK:
                 return code
     except RenderError as exc:
@@ -50,22 +51,22 @@ def cmd_render(args) -> int:
     return _draw(dot_text, fmt, out, args.dpi, [args.file, *result.files], args.width)
 
 
-def _fit(proposal, diagram, width: str, drawing: dict, dot_text: str) -> tuple[int, str]:
+def _fit(proposal, diagram, width: str, drawing: dict) -> tuple[int, str]:
     """`--width`: the exit code and the DOT text padded to the width; a layout wider than that
-    is refused (exit 1), saying which option fits. Without Graphviz the DOT text stays as it
-    is, for `_draw` to write and say how to install it."""
-    from ..render import DoesNotFit, DotFailed, DotNotFound, fitted_dot
+    is refused (exit 1), saying which option fits. Without Graphviz, the DOT text unpadded,
+    for `_draw` to write and say how to install it."""
+    from ..render import DoesNotFit, DotFailed, DotNotFound, fitted_dot, to_dot
 
     try:
         return exits.OK, fitted_dot(proposal, diagram, width=width, **drawing)
     except DoesNotFit as exc:
         print(f"wiring: {exc}", file=sys.stderr)
-        return exits.PROBLEMS, dot_text
+        return exits.PROBLEMS, ""
     except DotNotFound:
-        return exits.OK, dot_text
+        return exits.OK, to_dot(proposal, diagram, **drawing)
     except DotFailed as exc:
         print(f"wiring: {exc}", file=sys.stderr)
-        return exits.DOT_FAILED, dot_text
+        return exits.DOT_FAILED, ""
 
 
 def _say_font_substitute(font: str | None) -> None:
