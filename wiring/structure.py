@@ -327,12 +327,17 @@ def leaf_count(proposal: Proposal, diagram: Diagram, depth: int | None = None,
     return result
 
 
-def fitting_depth(proposal: Proposal, diagram: Diagram, limit: int = MAX_LEAVES) -> int:
-    """The largest depth at which `diagram` flattens to at most `limit` leaves (0 at least:
-    the diagram's own boxes, each nested diagram one box)."""
+def fitting_depth(proposal: Proposal, diagram: Diagram, limit: int = MAX_LEAVES,
+                  most: int | None = None) -> int:
+    """The largest depth, up to `most`, at which `diagram` flattens to at most `limit` leaves
+    (0 at least: the diagram's own boxes, each nested diagram one box). Without `most`, no
+    deeper than where flattening stops adding leaves."""
     depth = 0
-    while leaf_count(proposal, diagram, depth + 1, limit) <= limit and \
-            leaf_count(proposal, diagram, depth + 1) != leaf_count(proposal, diagram, depth):
+    while (most is None or depth < most) and \
+            leaf_count(proposal, diagram, depth + 1, limit) <= limit:
+        if most is None and \
+                leaf_count(proposal, diagram, depth + 1) == leaf_count(proposal, diagram, depth):
+            break
         depth += 1
     return depth
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ..model import (Attributes, Component, Diagram, Instance, Port, PortRef, Proposal,
                      Training, UnknownType)
-from ..structure import Flat, TooLarge, active, flatten, join, leaf_count
+from ..structure import Flat, TooLarge, active, fitting_depth, flatten, join
 from ..types import names_in, show_type
 from .joined import joined_wires
 from .options import AUTO_BOXES, AUTO_DEPTH, RenderError, RenderOptions
@@ -225,12 +225,8 @@ def build_scene(proposal: Proposal, name: str | None, options: RenderOptions) ->
 
 def _automatic_depth(proposal: Proposal, diagram: Diagram) -> int:
     """The levels drawn when `depth` is not given: AUTO_DEPTH, or fewer when more would draw
-    over AUTO_BOXES boxes (counted without flattening, `leaf_count`)."""
-    depth = 0
-    while depth < AUTO_DEPTH and \
-            leaf_count(proposal, diagram, depth + 1, AUTO_BOXES) <= AUTO_BOXES:
-        depth += 1
-    return depth
+    over AUTO_BOXES boxes (counted without flattening)."""
+    return fitting_depth(proposal, diagram, AUTO_BOXES, most=AUTO_DEPTH)
 
 
 @dataclass
