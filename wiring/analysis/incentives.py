@@ -280,8 +280,7 @@ def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
     family = parents | {decision}
     needed: set = set()   # the parents d-connected to the reward given the rest of the family
     window = _before(cid, utilities)   # the one `from_decision` was searched in
-    connected = _connected_to_reward(cid, requisite, reward, family, utilities,
-                                     from_decision, needed)
+    connected = _connected_to_reward(requisite, reward, family, window, from_decision, needed)
     candidates = {node for node in connected | parents
                   if not _own(node, decision) and node.step <= decision.step}
     if window is not None and any(window[0][node] > window[2] for node in candidates):
@@ -293,21 +292,20 @@ def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
         _record(result.voi, node, lambda: (node, w.OBSERVED, decision))
 
 
-def _connected_to_reward(cid: CID, requisite: Links, reward: list[Node], family: set,
-                         utilities, from_decision: dict, needed: set) -> set:
+def _connected_to_reward(requisite: Links, reward: list[Node], family: set, window,
+                         from_decision: dict, needed: set) -> set:
     """The nodes d-connected to the decision's `reward` given its `family` in the requisite
-    graph, but for descendants of the decision past the window of its `utilities` (VoI is not
-    asked of descendants). The pass stays in that window (`_d_connected`; `from_decision` was
-    searched in the same one); past it no node is an ancestor of the family or the reward, so
-    a trail that leaves the window only goes on down: from a node the pass reached, not
+    graph, but for descendants of the decision past `window` (`_before` the agent's utilities,
+    where `from_decision` was searched; VoI is not asked of descendants). The pass stays in
+    that window (`_d_connected`); past it no node is an ancestor of the family or the reward,
+    so a trail that leaves the window only goes on down: from a node the pass reached, not
     observed, and (for the nodes asked about) not a descendant of the decision."""
     if not reward:
         return set()
-    window = _up_to(cid, utilities)
-    connected = _d_connected(requisite, reward, family, window, requisite=needed)
     if window is None:
-        return connected
-    levels, cap = window
+        return _d_connected(requisite, reward, family, requisite=needed)
+    levels, _, cap = window
+    connected = _d_connected(requisite, reward, family, (levels, cap), requisite=needed)
     succ = requisite.succ
     leaving = {child for node in connected if node not in from_decision
                for child in succ[node] if levels[child] > cap}
