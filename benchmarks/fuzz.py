@@ -71,30 +71,10 @@ class _Sampler:
 
     def sentence(self, depth: int) -> str:
         out: list[str] = []
-        self._expand(self.base.start, depth, out, 0)
+        self.base.expand(self.rng.choice, self._terminal, self.base.start, depth, out)
         newline = ["\n", "\n  ", "  # note\n", "\r\n", "\n\n"]
         parts = [self.rng.choice(newline) if t == "\n" else t for t in out]
         return " ".join(parts).replace(" \n", "\n")
-
-    def _expand(self, symbol: str, budget: int, out: list[str], repeats: int) -> None:
-        base = self.base
-        if symbol not in base.rules:
-            out.append(self._terminal(symbol))
-            return
-        options = base.rules[symbol]
-        is_list = base._is_list(symbol)
-        if is_list and repeats >= base.max_repeat:
-            options = [e for e in options if symbol not in e] or options
-        cost = 0 if is_list else 1
-        fitting = [e for e in options if base._expansion_height(e) - 1 + cost <= budget]
-        if not fitting:
-            least = min(base._expansion_height(e) for e in options)
-            fitting = [e for e in options if base._expansion_height(e) == least]
-        for child in self.rng.choice(fitting):
-            if child == symbol:
-                self._expand(child, budget, out, repeats + 1)
-            else:
-                self._expand(child, budget - cost, out, 0)
 
     def _terminal(self, name: str) -> str:
         fz, rng = _fuzz_module(), self.rng

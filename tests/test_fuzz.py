@@ -268,12 +268,17 @@ class GrammarSampler:
 
     def sentence(self, draw, max_depth: int) -> str:
         tokens: list[str] = []
-        self._expand(draw, self.start, max_depth, tokens, repeats=0)
+        self.expand(lambda seq: seq[draw(st.integers(0, len(seq) - 1))],
+                    lambda name: self._terminal(draw, name), self.start, max_depth, tokens)
         return self._join(draw, tokens)
 
-    def _expand(self, draw, symbol: str, budget: int, out: list[str], repeats: int) -> None:
+    def expand(self, choose, terminal, symbol: str, budget: int, out: list[str],
+               repeats: int = 0) -> None:
+        """Append to `out` a sentence of `symbol` within `budget` levels, each expansion picked
+        by `choose(options)` and each terminal made by `terminal(name)` (hypothesis here; the
+        fuzzer of benchmarks/fuzz.py passes `random`'s)."""
         if symbol not in self.rules:
-            out.append(self._terminal(draw, symbol))
+            out.append(terminal(symbol))
             return
         options = self.rules[symbol]
         is_list = self._is_list(symbol)
@@ -284,12 +289,11 @@ class GrammarSampler:
         if not fitting:
             least = min(self._expansion_height(e) for e in options)
             fitting = [e for e in options if self._expansion_height(e) == least]
-        expansion = fitting[draw(st.integers(0, len(fitting) - 1))]
-        for child in expansion:
+        for child in choose(fitting):
             if child == symbol:  # the recursive step of a list helper
-                self._expand(draw, child, budget, out, repeats + 1)
+                self.expand(choose, terminal, child, budget, out, repeats + 1)
             else:
-                self._expand(draw, child, budget - cost, out, 0)
+                self.expand(choose, terminal, child, budget - cost, out)
 
     def _terminal(self, draw, name: str) -> str:
         pattern = self.terminals[name].pattern
