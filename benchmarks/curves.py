@@ -18,7 +18,10 @@ shared machine changes them less than wall time), the input made beforehand:
 - wide interfaces: `check_text` of `generate.wide(n)` at 300, 1,000 and 3,000 ports;
 - DOT: `wiring.render.to_dot` of nested proposals, every level drawn (`depth=64`);
 - start-up: `wiring --help`, `wiring check examples/rlhf.wd` and `wiring render --format dot`
-  as processes, CPU of the child.
+  as processes, CPU of the child;
+- a linear reference: no wiring code, only the dicts, sets and lists a graph search is made of
+  (`reference`), at the sizes of the analyses. It does a fixed amount of work per node, so its
+  ratio per x10 is what this machine's memory hierarchy alone adds to linear Python code.
 """
 
 from __future__ import annotations
@@ -113,6 +116,33 @@ def dot(quick: bool) -> dict:
     return out
 
 
+def reference(n: int) -> int:
+    """A linear workload as large as the analyses of n components: build the adjacency of a
+    path of 9n nodes (three steps of three ports per box), search it depth first, reverse it."""
+    nodes = [(("Top", f"box{i}"), "out", step) for step in range(3) for i in range(3 * n)]
+    successors: dict = {}
+    for tail, head in zip(nodes, nodes[1:]):
+        successors.setdefault(tail, []).append(head)
+    seen, stack = {nodes[0]}, [nodes[0]]
+    while stack:
+        for head in successors.get(stack.pop(), ()):
+            if head not in seen:
+                seen.add(head)
+                stack.append(head)
+    predecessors: dict = {}
+    for tail, heads in successors.items():
+        for head in heads:
+            predecessors.setdefault(head, []).append(tail)
+    return len(seen) + len(predecessors)
+
+
+def references(quick: bool) -> dict:
+    from wiring.collector import paused
+
+    with paused():
+        return {n: cpu(lambda: reference(n), 1 if quick else 7) for n in SIZES}
+
+
 def startup(quick: bool, workdir: Path) -> dict:
     rlhf = str(REPO / "examples" / "rlhf.wd")
     runs = 5 if quick else 15
@@ -129,7 +159,7 @@ def _ratio(table: dict, key, low: int, high: int) -> str:
     return f"x{b / a:.1f}" if a and b else ""
 
 
-def markdown(checks, analyses, commands, ports, dots, starts) -> str:
+def markdown(checks, analyses, commands, ports, dots, starts, linear) -> str:
     out = ["| shape | check 1k | 3k | 10k | 100k | x10 (1k-10k) | x10 (10k-100k) | "
            "analyses 1k | 3k | 10k | x10 |", "|---|" + "---:|" * 10]
     for shape in generate.SHAPES:
@@ -146,6 +176,9 @@ def markdown(checks, analyses, commands, ports, dots, starts) -> str:
     out += ["DOT of nested proposals, `to_dot`, CPU s: "
             + ", ".join(f"{n:,} {s:.3f}" for n, s in dots.items())
             + f" (x{dots[10000] / dots[1000]:.1f} per x10)", ""]
+    out += ["Linear reference (no wiring code, collector paused), CPU s: "
+            + ", ".join(f"{n:,} {s:.4f}" for n, s in linear.items())
+            + f" (x{linear[10000] / linear[1000]:.1f} per x10)", ""]
     out += ["Start-up, CPU s of the process: "
             + ", ".join(f"`{c}` {s * 1000:.0f} ms" for c, s in starts.items()), ""]
     return "\n".join(out)
@@ -166,9 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         commands = nested_commands(args.quick, workdir)
         ports, dots = wide(args.quick), dot(args.quick)
         starts = startup(args.quick, workdir)
+        linear = references(args.quick)
     print(f"<!-- {started}, `.venv/bin/python benchmarks/curves.py"
           f"{' --quick' if args.quick else ''}` -->")
-    print(markdown(checks, analyses, commands, ports, dots, starts))
+    print(markdown(checks, analyses, commands, ports, dots, starts, linear))
     return 0
 
 

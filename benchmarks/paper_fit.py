@@ -43,8 +43,11 @@ def run(argv: list[str], out: Path) -> tuple[int, str]:
 def smallest_printed(element, scale: float = 1.0) -> float:
     for factor in re.findall(r"scale\(([-0-9.e]+)", element.get("transform", "")):
         scale *= float(factor)
-    own = [float(element.get("font-size", "14")) * scale] if element.tag == SVG + "text" else []
-    return min(own + [smallest_printed(child, scale) for child in element], default=1e9)
+    if element.tag == SVG + "text":          # a line's runs are its tspans, each its own size
+        size = float(element.get("font-size", "14"))
+        spans = element.findall(SVG + "tspan") or [element]
+        return min(float(span.get("font-size", size)) * scale for span in spans)
+    return min((smallest_printed(child, scale) for child in element), default=1e9)
 
 
 def checked(out: Path, width: str) -> bool:

@@ -136,7 +136,8 @@ def load(text: str, name: str = "inline.wd") -> Proposal:
 
 
 def svg_texts(svg: bytes) -> list[str]:
-    """Every text run of an SVG picture (Graphviz splits HTML labels at font changes)."""
+    """The text of every text element of an SVG picture: one per line of a label (Graphviz
+    writes one per font run, then `svg.join_runs` joins them)."""
     root = ET.fromstring(svg)
     return [("".join(t.itertext())).strip() for t in root.iter(f"{SVG}text")]
 

@@ -42,14 +42,14 @@ def test_every_example_renders_to_svg_with_every_box_and_port_label(path):
             texts = svg_texts(svg)            # parses as XML, or raises
             joined = "\n".join(texts)
             for instance, box, ports in expected_labels(proposal, diagram, mode):
-                assert instance in texts, f"{path.name} {name} {mode}: box {instance} missing"
-                assert f": {box}" in texts, f"{path.name}: component {box} missing"
+                assert f"{instance} : {box}" in texts, \
+                    f"{path.name} {name} {mode}: box {instance} : {box} missing"
                 for port in ports:
                     assert re.search(rf"(^|\n|\s){re.escape(port)}(\s|$)", joined), \
                         f"{path.name} {name} {mode}: port {instance}.{port} missing"
             for training in diagram.trainings:
                 if mode is None or training.modes is None or mode in training.modes:
-                    assert f"train {training.target}" in texts
+                    assert any(t.startswith(f"train {training.target} by ") for t in texts)
             if proposal.title:
                 assert proposal.title.split("\n")[0][:40] in joined
 
@@ -552,7 +552,7 @@ def test_hostile_names_cannot_break_the_dot(options):
     h = one_line(HOSTILE)
     for name in ("n", "e"):
         assert any(name + h in t for t in texts), name
-    assert ": C" + h in texts and ": D" + h in texts
+    assert any(t.endswith(": C" + h) for t in texts) and any(t.endswith(": D" + h) for t in texts)
     for port in ("out", "in", "s"):
         assert port + h in joined
     assert "Title " in joined and "\u00e9\u4e2d\U0001F642" in joined
@@ -633,7 +633,7 @@ def test_fifty_boxes_render_with_every_label():
     svg = R.render(proposal, "svg")
     texts = svg_texts(svg)
     for i in range(50):
-        assert f"b{i}" in texts and f": C{i}" in texts
+        assert f"b{i} : C{i}" in texts
 
 
 def test_a_thousand_boxes_give_dot():

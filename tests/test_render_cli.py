@@ -30,7 +30,7 @@ def test_proposals_and_diagrams_show_themselves_as_svg():
     assert svg.startswith("<?xml") and "RLHF, small" in svg
     diagram_svg = proposal.diagrams["RLHF"]._repr_svg_()
     ET.fromstring(diagram_svg.encode())
-    assert "rm" in svg_texts(diagram_svg.encode())
+    assert "rm : RewardModel" in svg_texts(diagram_svg.encode())
 
 
 def test_without_dot_the_notebook_falls_back_to_text(monkeypatch, tmp_path):

@@ -12,7 +12,8 @@ import pytest
 
 from wiring import render as R
 from wiring.cli import main
-from wiring.render.graphviz import font_substitute, group_caption
+from wiring.render.graphviz import font_substitute
+from wiring.render.svg import editable_svg
 
 from render_support import small_file  # noqa: F401 (a fixture)
 from render_support import NESTED, SMALL, SVG, load, needs_dot
@@ -88,7 +89,7 @@ def test_an_svg_without_a_caption_or_not_laid_out_as_expected_is_left_as_it_is()
     assert b'id="caption"' not in plain
     for odd in (b"not svg", b"<svg xmlns='http://www.w3.org/2000/svg'><rect/></svg>",
                 b"<?xml version='1.0'?><svg><g class='graph'><text>x</text>"):
-        assert group_caption(odd) == odd
+        assert editable_svg(odd) == odd
 
 
 @needs_dot
@@ -136,3 +137,27 @@ def test_a_font_not_installed_is_warned_about(small_file, capsys, monkeypatch):
     assert main(["render", str(small_file), "--font", "No Such Font", "--format", "dot",
                  "-o", "-"]) == 0
     assert "'No Such Font'" in capsys.readouterr().err
+
+
+def _runs(svg: bytes) -> list[tuple[str, str, str, str]]:
+    """Every run as drawn: (x, y, size, text), a tspan taking its line's y and its size."""
+    out = []
+    for line in ET.fromstring(svg).iter(f"{SVG}text"):
+        for run in line.findall(f"{SVG}tspan") or [line]:
+            out.append((run.get("x", line.get("x")), line.get("y"),
+                        run.get("font-size", line.get("font-size")), run.text or ""))
+    return out
+
+
+@needs_dot
+@pytest.mark.parametrize("style", ["full", "paper"])
+def test_each_line_of_a_label_is_one_text_element_with_its_runs_where_graphviz_put_them(style):
+    proposal = load(SMALL)
+    svg = R.render(proposal, "svg", style=style)
+    raw = R.graphviz._run([R.graphviz.find_dot(), "-Tsvg"], R.to_dot(proposal, style=style), 60)
+    assert _runs(svg) == _runs(raw)
+    texts = ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    if style == "full":
+        assert "pi : Policy" in texts                   # a name and its component: one element
+        assert "train pi by ppo (rl)" in texts          # five runs
+        assert texts.count("prompt") >= 2 and "response" in texts   # two cells stay two

@@ -36,8 +36,11 @@ def smallest_printed(svg: bytes) -> float:
     def walk(element, scale):
         for factor in re.findall(r"scale\(([-0-9.e]+)", element.get("transform", "")):
             scale *= float(factor)
-        if element.tag == SVG + "text":
-            yield float(element.get("font-size", "14")) * scale
+        if element.tag == SVG + "text":     # a line's runs are its tspans, each its own size
+            own = float(element.get("font-size", "14"))
+            spans = element.findall(SVG + "tspan")
+            yield from (float(s.get("font-size", own)) * scale for s in spans or [element])
+            return
         for child in element:
             yield from walk(child, scale)
     return min(walk(ET.fromstring(svg), 1.0))

@@ -19,7 +19,8 @@ import re
 import time
 
 from .dot import Assign, Graph, Html, print_dot
-from .graphviz import fix_svg_width, layout_width, run_dot
+from .graphviz import layout_width, run_dot
+from .svg import fix_svg_width
 from .options import UNITS, RenderError, parse_width
 
 MIN_PAD_PT = 2.0        # the least margin left and right of a picture at a set width

@@ -77,10 +77,43 @@ def run_dot(dot_text: str, fmt: str, *, dpi: int | None = None, timeout: float =
     dot = find_dot()
     if dot is None:
         raise DotNotFound()
+    if fmt == "svg":
+        return _run_svg(dot, dot_text, dpi, timeout)
     if fmt != "png":
-        data = _run([dot, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if dpi else []), dot_text, timeout)
-        return group_caption(data) if fmt == "svg" else data
+        return _run([dot, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if dpi else []), dot_text, timeout)
     return _run_png(dot, dot_text, dpi or DEFAULT_PNG_DPI, timeout, notes)
+
+
+def _run_svg(dot: str, dot_text: str, dpi: int | None, timeout: float) -> bytes:
+    """The SVG as authors edit it (`svg.editable_svg`), which needs the layout's drawing
+    operations (`-Tjson`: the width of every text run). One layout writes both, unless
+    Graphviz 2.43 crashes writing the operations of a dotted table border of 2 points; then
+    the operations come from a second layout of the same text without dotted borders (a
+    border's style moves nothing)."""
+    import re
+
+    from .svg import editable_svg
+
+    extra = [f"-Gdpi={dpi}"] if dpi else []
+    try:
+        data, drawing = _with_drawing([dot, "-Tsvg", *extra], dot_text, timeout)
+    except DotFailed:
+        data = _run([dot, "-Tsvg", *extra], dot_text, timeout)
+        undotted = re.sub(r'(STYLE="[^"]*)dotted', r"\1solid", dot_text)
+        drawing = _with_drawing([dot, "-Tcanon", *extra], undotted, timeout)[1]
+    return editable_svg(data, drawing)
+
+
+def _with_drawing(command: list[str], dot_text: str, timeout: float) -> tuple[bytes, dict]:
+    """The output of `command` and, from the same layout, its drawing operations."""
+    import json
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="wiring-") as scratch:
+        ops = os.path.join(scratch, "layout.json")
+        data = _run([command[0], "-Tjson", f"-o{ops}", *command[1:]], dot_text, timeout)
+        with open(ops, encoding="utf-8", errors="replace") as layout:
+            return data, json.load(layout)
 
 
 def layout_width(dot_text: str, timeout: float = 120) -> float:
@@ -94,67 +127,6 @@ def layout_width(dot_text: str, timeout: float = 120) -> float:
     layout = json.loads(_run([dot, "-Tjson0"], dot_text, timeout))
     left, _, right, _ = (float(v) for v in layout["bb"].split(","))
     return right - left
-
-
-def fix_svg_width(svg: bytes, width: str, width_pt: float) -> bytes:
-    """The SVG declaring exactly `width` ("3.25in"): Graphviz writes whole points. The viewBox
-    keeps one unit a point, so nothing is scaled."""
-    import re
-
-    head = re.search(rb"<svg[^>]*>", svg)
-    if head is None:
-        return svg
-    tag = re.sub(rb'width="[^"]*"', b'width="' + width.encode("ascii") + b'"', head.group(), 1)
-    tag = re.sub(rb'viewBox="([-0-9.]+) ([-0-9.]+) [-0-9.]+ ',
-                 lambda m: b'viewBox="%s %s %.2f ' % (m.group(1), m.group(2), width_pt), tag, 1)
-    return svg[:head.start()] + tag + svg[head.end():]
-
-
-SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
-LEGEND_HEADING = "Legend"      # the first text of the legend (`labels.legend_rows`)
-_DRAWN = {f"{{{SVG_NS}}}{tag}" for tag in ("text", "path", "polygon", "polyline", "ellipse")}
-
-
-def group_caption(svg: bytes) -> bytes:
-    """The SVG with the caption's elements in `<g id="caption" class="caption">` and the
-    legend's in `<g id="legend" class="legend">`, for authors editing the picture: Graphviz
-    2.43 writes the graph's label as loose elements (no id, though the label asks for one),
-    after the background polygon and before the first group. An SVG not laid out like that is
-    returned as it is."""
-    import xml.etree.ElementTree as ET
-
-    start = svg.find(b"<svg")
-    try:
-        root = ET.fromstring(svg[start:], ET.XMLParser(target=ET.TreeBuilder(
-            insert_comments=True))) if start >= 0 else None
-    except ET.ParseError:
-        return svg
-    graph = None if root is None else root.find(f"{{{SVG_NS}}}g")
-    if graph is None or graph.get("class") != "graph":
-        return svg
-    children = list(graph)
-    first = next((n + 1 for n, c in enumerate(children) if c.tag == f"{{{SVG_NS}}}polygon"), 0)
-    end = first
-    while end < len(children) and children[end].tag in _DRAWN:
-        end += 1
-    if not first or end == first:
-        return svg
-    # the last such text: a title may be "Legend" too
-    legend = max((n for n in range(first, end) if children[n].text == LEGEND_HEADING),
-                 default=end)
-    for name, (a, b) in (("legend", (legend, end)), ("caption", (first, legend))):
-        if a < b:
-            group = ET.Element(f"{{{SVG_NS}}}g", {"id": name, "class": name})
-            group.text, group.tail = "\n", "\n"
-            group.extend(children[a:b])
-            for element in children[a:b]:
-                graph.remove(element)
-            graph.insert(a, group)
-    # the usual prefixes (`default_namespace` would refuse the unprefixed attributes)
-    ET.register_namespace("", SVG_NS)
-    ET.register_namespace("xlink", XLINK_NS)
-    text = ET.tostring(root, encoding="unicode")
-    return svg[:start] + text.encode("utf-8") + b"\n"
 
 
 def font_substitute(family: str) -> str | None:
@@ -224,7 +196,7 @@ def _say(message: str, notes: list[str] | None) -> None:
 
 def _run(command: list[str], dot_text: str, timeout: float) -> bytes:
     """The output of `dot` given DOT text on its standard input; DotFailed when it fails."""
-    fmt = next(c for c in command if c.startswith("-T") and c != "-Tplain")
+    fmt = [c for c in command if c.startswith("-T")][-1]     # the one written to stdout
     try:
         run = subprocess.run(command, input=dot_text.encode("ascii"), capture_output=True,
                              timeout=timeout)

@@ -19,7 +19,7 @@ import textwrap
 from ..model import Diagram, Instance, Port
 from ..types import show_expr, show_type
 from .dot import html, html_lines, html_text, short_id
-from .graphviz import LEGEND_HEADING
+from .svg import LEGEND_HEADING
 from .scene import Box, Cluster, Optimiser, Pin, Scene
 from .style import (BORDERS, FAMILY, FEEDBACK_COLOUR, FONT_PORT, FONT_SMALL, HIGHLIGHT_COLOUR,
                     INK, MARK_WIDTH, MARKER, MARKS, PLAIN, TRAINING_COLOUR, Family, dark, tint)
