@@ -89,6 +89,23 @@ def test_a_figure_too_wide_exits_1_naming_an_option_that_fits(tmp_path, capsys):
 
 
 @needs_dot
+@pytest.mark.parametrize("name", [
+    "control_untrusted_monitoring_countermeasures",     # the other direction, one mode
+    "process_supervision", "overoptimisation"])          # and without the key
+def test_a_column_wide_figure_may_need_a_mode_drawn_top_to_bottom(tmp_path, capsys, name):
+    # Both modes together, or either one drawn left to right, were all too wide for a column.
+    asked = [str(ROOT / "examples" / f"{name}.wd"), "--style", "paper", "--width", "3.25in",
+             "--font-size", "7pt"]
+    code, _, err = render(tmp_path, capsys, *asked)
+    found = re.search(r"; (--direction TB --mode \w+( --no-legend --no-title)?) fits", err)
+    assert code == 1 and found, err
+    code, out, err = render(tmp_path, capsys, *asked, *found[1].split())
+    assert code == 0, err
+    svg = out.read_bytes()
+    assert ET.fromstring(svg).get("width") == "3.25in" and smallest_printed(svg) >= 7 - 0.01
+
+
+@needs_dot
 def test_fitting_options_are_the_option_the_refusal_names():
     proposal = wiring.check_file(WIDE).proposal
     asked = {"width": "6.5in", "font_size": 7}

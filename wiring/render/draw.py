@@ -172,7 +172,7 @@ class _Drawer:
         """A frame in the paper style: none round the diagram drawn (its ports are its
         edges), a thin line round a nested diagram, bordered like its box, named in bold."""
         attrs: Attrs = {"labeljust": _LEFT, "labelloc": _TOP, "bgcolor": "#FFFFFF",
-                        "margin": FRAME_MARGIN // 2 if cluster.frame else 10,
+                        "margin": 4 if cluster.frame else 10,
                         **_editable(cluster)}
         if cluster.frame or cluster.instance is None:
             return {**attrs, "label": "", "peripheries": 0}

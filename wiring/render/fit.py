@@ -176,8 +176,9 @@ def _refusal(scene, proposal, diagram, analysis, need: float,
 
 def _alternatives(scene):
     """(the options as typed, RenderOptions fields) to try, cheapest change first: the other
-    direction, a smaller depth, each mode, the other direction at a smaller depth; each alone,
-    then without the legend and title (in the full style the caption is often the widest)."""
+    direction, a smaller depth, each mode, the other direction at a smaller depth or in each
+    mode; each alone, then without the legend and title (in the full style the caption is
+    often the widest)."""
     options = scene.options
     other = "TB" if options.direction == "LR" else "LR"
     drawn = max((len(path) for path in scene.drawn), default=1) - 1    # levels expanded
@@ -187,6 +188,9 @@ def _alternatives(scene):
         changes += [(f"--mode {m}", {"mode": m}) for m in scene.diagram.modes]
     changes += [(f"--direction {other} --depth {d}", {"direction": other, "depth": d})
                 for d in range(drawn - 1, -1, -1)]
+    if options.mode is None and scene.diagram is not None:
+        changes += [(f"--direction {other} --mode {m}", {"direction": other, "mode": m})
+                    for m in scene.diagram.modes]
     bare = options.legend or options.title
     for words, change in changes:
         if words:
