@@ -106,6 +106,20 @@ def test_a_column_wide_figure_may_need_a_mode_drawn_top_to_bottom(tmp_path, caps
 
 
 @needs_dot
+def test_the_key_wraps_to_the_width_asked_rather_than_widen_the_figure(tmp_path, capsys):
+    # Its seven entries on two lines of four were wider than the drawing at 3.25 in.
+    asked = [WIDE, "--style", "paper", "--width", "3.25in", "--font-size", "7pt",
+             "--direction", "TB"]
+    code, out, err = render(tmp_path, capsys, *asked)
+    assert code == 0, err
+    root = ET.fromstring(out.read_bytes())
+    key = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "caption")   # the paper key
+    words = ["".join(t.itertext()) for t in key.iter(f"{SVG}text")]
+    assert {"human", "policy", "monitor", "learned"} <= set(words)
+    assert root.get("width") == "3.25in"
+
+
+@needs_dot
 def test_fitting_options_are_the_option_the_refusal_names():
     proposal = wiring.check_file(WIDE).proposal
     asked = {"width": "6.5in", "font_size": 7}

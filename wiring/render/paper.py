@@ -211,10 +211,14 @@ def emphasised(label: str, rounded: bool) -> str:
 
 # ------------------------------------------------------------------------------------ caption
 
+# A sample box of the key: wide enough for three dashes or a row of dots along its top.
+SWATCH_WIDTH, SWATCH_HEIGHT = 22, 11
+
+
 def _swatch(fill: str, style: str = "", border: int = 1) -> str:
     style = f' STYLE="{style}"' if style else ""
-    return (f'<TD WIDTH="16" HEIGHT="10" FIXEDSIZE="TRUE" BORDER="{border}" COLOR="{INK}" '
-            f'BGCOLOR="{fill}"{style}></TD>')
+    return (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE" '
+            f'BORDER="{border}" COLOR="{INK}" BGCOLOR="{fill}"{style}></TD>')
 
 
 def _marks(key: str) -> str:
@@ -230,11 +234,13 @@ def _sample(fill: str, border: str, rounded: bool = False, key: str = "") -> str
     if key in MARKS:
         return (f'<TD><TABLE BORDER="{2 if border in ("bold", "dotted") else 1}" '
                 f'CELLSPACING="0" CELLPADDING="0" COLOR="{INK}" BGCOLOR="{fill}"><TR>'
-                f'<TD WIDTH="16" HEIGHT="10" FIXEDSIZE="TRUE"{_marks(key)}></TD></TR>'
+                f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE"'
+                f'{_marks(key)}></TD></TR>'
                 '</TABLE></TD>')
     if border == "double":
         return (f'<TD><TABLE BORDER="1" CELLSPACING="1" CELLPADDING="0" COLOR="{INK}"><TR>'
-                f'<TD BORDER="1" WIDTH="12" HEIGHT="6" FIXEDSIZE="TRUE" COLOR="{INK}" '
+                f'<TD BORDER="1" WIDTH="{SWATCH_WIDTH - 4}" HEIGHT="{SWATCH_HEIGHT - 4}" '
+                f'FIXEDSIZE="TRUE" COLOR="{INK}" '
                 f'BGCOLOR="{fill}"></TD></TR></TABLE></TD>')
     style = ["rounded"] if rounded else []
     style += [border] if border in ("dashed", "dotted") else []
@@ -266,15 +272,35 @@ def key_line(scene: Scene) -> str:
     pairs += [(_sample("#FFFFFF", key), _BORDER_WORDS[key]) for key in borders
               if key not in merged.values()]
     if witness:
-        pairs.append((f'<TD WIDTH="16" HEIGHT="10" FIXEDSIZE="TRUE" BORDER="2" '
+        pairs.append((f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE" '
+                      f'BORDER="2" '
                       f'COLOR="{HIGHLIGHT_COLOUR}"></TD>', "on a finding's witness"))
     if not pairs:
         return ""
     rows = []
-    for start in range(0, len(pairs), KEY_PER_LINE):
-        cells = "".join(f'{sample}<TD ALIGN="LEFT">{html(text)}</TD><TD WIDTH="6"></TD>'
-                        for sample, text in pairs[start:start + KEY_PER_LINE])
+    for line in _key_lines(pairs, scene.options):
+        # the sample, a gap, its word, a wider gap before the next sample
+        cells = "".join(f'{sample}<TD WIDTH="2"></TD><TD ALIGN="LEFT">{html(text)}</TD>'
+                        f'<TD WIDTH="6"></TD>' for sample, text in line)
         rows.append(f"<TR>{cells}</TR>")
     return f'<TABLE BORDER="0" CELLPADDING="1" CELLSPACING="1">{"".join(rows)}</TABLE>'
+
+
+def _key_lines(pairs: list, options) -> list[list]:
+    """The key's entries in lines of at most KEY_PER_LINE, and at a set width (`--width`) of
+    as many as fit in it: the key should never be what makes a figure too wide. A word's
+    width is guessed generously (0.6 em a character; Helvetica's average is about 0.5)."""
+    room = (options.width_pt or float("inf")) - 8
+    size = options.font_pt or 10
+    lines: list[list] = [[]]
+    used = 0.0
+    for pair in pairs:
+        need = SWATCH_WIDTH + 2 + 0.6 * size * len(pair[1]) + 6 + 10   # and cell spacing
+        if lines[-1] and (len(lines[-1]) == KEY_PER_LINE or used + need > room):
+            lines.append([])
+            used = 0.0
+        lines[-1].append(pair)
+        used += need
+    return lines
 
 
