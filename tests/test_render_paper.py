@@ -200,3 +200,39 @@ def test_white_families_are_told_apart_by_their_bars_in_the_key_and_the_boxes():
             assert f'SIDES="{sides}"' in dot, key
     key = dot[dot.index("\n  label=<<TABLE"):]
     assert 'SIDES="LR"' in key        # the gate's entry in the key has its bars
+
+
+TRUST = """\
+type P
+type R
+component Prompts : dataset {
+  out p : P
+}
+component Model : policy, learned {
+  in  p : P
+  out r : R
+}
+diagram Control {
+  source = Prompts
+  u = Model
+  t = Model with trusted
+  source.p -> u.p
+  source.p -> t.p
+}
+"""
+
+
+@pytest.mark.parametrize("style", ["paper", "full"])
+def test_a_trusted_learned_model_is_drawn_bold_dashed_unlike_an_untrusted_one(style):
+    # AI control's T and U are both learned: the dashed border alone drew them alike.
+    _, graph = drawn(load(TRUST), style=style)
+    nodes = graph.nodes()
+
+    def border(name: str) -> tuple[str, str]:
+        table = re.search(r'<TABLE BORDER="(\d)"[^>]*?(?:STYLE="([^"]*)")?>',
+                          str(nodes[name].attrs["label"]))
+        return table[1], table[2] or ""
+    assert border("t")[0] == "2" and "dashed" in border("t")[1]
+    assert border("u")[0] == "1" and "dashed" in border("u")[1]
+    scene = R.to_scene(load(TRUST), style=style)
+    assert scene.legend()[1] == ["dashed", "bold"]     # explained by its two parts

@@ -21,8 +21,9 @@ from ..types import show_expr, show_type
 from .dot import html, html_lines, html_text, short_id
 from .svg import LEGEND_HEADING
 from .scene import Box, Cluster, Optimiser, Pin, Scene
-from .style import (BORDERS, FAMILY, FEEDBACK_COLOUR, FONT_PORT, FONT_SMALL, HIGHLIGHT_COLOUR,
-                    INK, MARK_WIDTH, MARKER, MARKS, PLAIN, TRAINING_COLOUR, Family, dark, tint)
+from .style import (BORDER_PATTERN, BORDERS, FAMILY, FEEDBACK_COLOUR, FONT_PORT, FONT_SMALL,
+                    HEAVY_BORDERS, HIGHLIGHT_COLOUR, INK, MARK_WIDTH, MARKER, MARKS, PLAIN,
+                    TRAINING_COLOUR, Family, dark, tint)
 from .style import fill as family_fill
 
 _BR_LEFT = '<BR ALIGN="LEFT"/>'
@@ -143,10 +144,11 @@ def _table(body: str, border: str, rounded: bool, fill: str) -> str:
 def bordered(body: str, border: str, rounded: bool, fill: str, *, colour: str = INK,
              padding: int = 3, spacing: int = 0, outer: int = 2) -> str:
     """A box's table with its trust border: double (a table in a table, `outer` points
-    apart), dashed, dotted or bold (2 pt), or solid; rounded corners for the learned-model
+    apart), dashed, dotted, bold (2 pt) or bold dashed, or solid; rounded corners for the learned-model
     families. The one home of how a border is drawn, in either style."""
-    style = (["rounded"] if rounded else []) + ([border] if border in ("dashed", "dotted") else [])
-    width = 2 if border in ("bold", "dotted") else 1
+    pattern = BORDER_PATTERN.get(border)
+    style = (["rounded"] if rounded else []) + ([pattern] if pattern else [])
+    width = 2 if border in HEAVY_BORDERS else 1
     attrs = (f'BORDER="{width}" CELLBORDER="0" CELLSPACING="{spacing}" '
              f'CELLPADDING="{padding}" COLOR="{colour}" BGCOLOR="{fill}"')
     if style:

@@ -17,7 +17,8 @@ from __future__ import annotations
 from .dot import html, short_id
 from .labels import bordered
 from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene
-from .style import FAMILY, HIGHLIGHT_COLOUR, INK, MARK_WIDTH, MARKS, TRAINING_COLOUR, Family
+from .style import (BORDER_PATTERN, FAMILY, HEAVY_BORDERS, HIGHLIGHT_COLOUR, INK, MARK_WIDTH, MARKS,
+                    TRAINING_COLOUR, Family)
 from .style import fill as family_fill
 
 FONT_PAPER = 10
@@ -232,7 +233,7 @@ def _marks(key: str) -> str:
 def _sample(fill: str, border: str, rounded: bool = False, key: str = "") -> str:
     """A small box filled and bordered as a box of the picture (with its family's bars)."""
     if key in MARKS:
-        return (f'<TD><TABLE BORDER="{2 if border in ("bold", "dotted") else 1}" '
+        return (f'<TD><TABLE BORDER="{2 if border in HEAVY_BORDERS else 1}" '
                 f'CELLSPACING="0" CELLPADDING="0" COLOR="{INK}" BGCOLOR="{fill}"><TR>'
                 f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE"'
                 f'{_marks(key)}></TD></TR>'
@@ -243,8 +244,8 @@ def _sample(fill: str, border: str, rounded: bool = False, key: str = "") -> str
                 f'FIXEDSIZE="TRUE" COLOR="{INK}" '
                 f'BGCOLOR="{fill}"></TD></TR></TABLE></TD>')
     style = ["rounded"] if rounded else []
-    style += [border] if border in ("dashed", "dotted") else []
-    return _swatch(fill, ",".join(style), 2 if border in ("bold", "dotted") else 1)
+    style += [BORDER_PATTERN[border]] if border in BORDER_PATTERN else []
+    return _swatch(fill, ",".join(style), 2 if border in HEAVY_BORDERS else 1)
 
 
 _BORDER_WORDS = {"double": "human", "dashed": "learned", "bold": "trusted",

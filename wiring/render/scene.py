@@ -28,7 +28,7 @@ from ..structure import Flat, TooLarge, active, fitting_depth, flatten, join
 from ..types import names_in, show_type
 from .joined import joined_wires
 from .options import AUTO_BOXES, AUTO_DEPTH, RenderError, RenderOptions
-from .style import FAMILIES, Family, border_of, family_for
+from .style import BORDER_PARTS, FAMILIES, Family, border_of, family_for
 
 
 # ---------------------------------------------------------------------------------------- data
@@ -484,7 +484,7 @@ class _Builder:
             family = self.families[key] = family_for(attributes, self.proposal.kinds)
         border = border_of(attributes, family)
         self.scene.families.add(family.key)
-        self.scene.borders.add(border)
+        self.scene.borders.update(BORDER_PARTS.get(border, (border,)))
         return family, border
 
     def cluster_for(self, instance: Instance, inner: Diagram, box_id: str) -> Cluster:

@@ -99,13 +99,14 @@ def family_of(kind: str, kinds: Mapping) -> Family:
 
 
 def border_of(attributes, family: Family) -> str:
-    """The border style of a box: double, dashed, bold, dotted or solid."""
+    """The border style of a box: double, dashed, bold dashed (learned and trusted: the AI
+    control setting's T), bold, dotted or solid."""
     if attributes is None:
         return "solid"
     if attributes.trust == "human" or family.key == "human":
         return "double"
     if attributes.learned:
-        return "dashed"
+        return "bold-dashed" if attributes.trust in TRUSTED else "dashed"
     if attributes.trust in TRUSTED:
         return "bold"
     if attributes.trust == "environment" or family.key == "environment":
@@ -113,11 +114,18 @@ def border_of(attributes, family: Family) -> str:
     return "solid"
 
 
+# How each border is drawn: its line pattern, and 2 pt (heavy) or 1 pt. The pattern says
+# learned (dashed) or the world (dotted); the weight says trusted, whatever the pattern.
+BORDER_PATTERN = {"dashed": "dashed", "bold-dashed": "dashed", "dotted": "dotted"}
+HEAVY_BORDERS = {"bold", "bold-dashed", "dotted"}
+# A combined border is explained by the entries of its parts.
+BORDER_PARTS = {"bold-dashed": ("dashed", "bold")}
 BORDERS = {"double": "human (double border)", "dashed": "learned (dashed border)",
            "bold": "trusted or formal (bold border)", "dotted": "environment (dotted border)",
            "solid": "untrusted, not learned"}
 # The frame of an expanded nested diagram, by its instance's border.
 CLUSTER_STYLE = {"double": "rounded,bold", "dashed": "rounded,dashed", "bold": "rounded,bold",
+                 "bold-dashed": "rounded,dashed,bold",
                  "dotted": "rounded,dotted"}
 
 
