@@ -97,8 +97,13 @@ def test_a_column_wide_figure_may_need_a_mode_drawn_top_to_bottom(tmp_path, caps
     asked = [str(ROOT / "examples" / f"{name}.wd"), "--style", "paper", "--width", "3.25in",
              "--font-size", "7pt"]
     code, _, err = render(tmp_path, capsys, *asked)
-    found = re.search(r"; (--direction TB --mode \w+( --no-legend --no-title)?) fits", err)
+    found = re.search(r"; (--direction TB --mode (\w+)( --no-legend --no-title)?) fits "
+                      r"\([0-9.]+ in, drawing (\d+) of its (\d+) boxes\)", err)
     assert code == 1 and found, err
+    assert int(found[4]) < int(found[5])
+    if name == "control_untrusted_monitoring_countermeasures":
+        # of the two modes that fit, the one that draws more: the protocol, not its check
+        assert found[2] == "deploy"
     code, out, err = render(tmp_path, capsys, *asked, *found[1].split())
     assert code == 0, err
     svg = out.read_bytes()

@@ -25,7 +25,7 @@ from .options import UNITS, RenderError, parse_width
 
 MIN_PAD_PT = 2.0        # the least margin left and right of a picture at a set width
 SLACK_PT = 0.5          # a layout this much wider than asked still fits (Graphviz rounds)
-MAX_TRIES, MAX_SECONDS = 16, 10.0   # the layouts measured to find an option that fits
+MAX_TRIES, MAX_SECONDS = 24, 10.0   # the layouts measured to find an option that fits
 _POINT_SIZE = re.compile(r'POINT-SIZE="([0-9.]+)"')   # user text cannot spell it: `"` is escaped
 
 
@@ -144,8 +144,10 @@ def _pads(pad) -> tuple[float, float]:
 
 def _refusal(scene, proposal, diagram, analysis, need: float,
              timeout: float) -> tuple[str, tuple[str, dict] | None]:
-    """Why the picture does not fit, and the first option (of a few, cheapest first) whose
-    layout does, with its width; when none does, the narrowest tried. Then that option."""
+    """Why the picture does not fit, and an option that fits (of a few, cheapest first): the
+    first that draws every box, else the one that draws the most (a mode or a depth drops
+    some: the message says how many are left), with its width; when none fits, the
+    narrowest tried. Then that option."""
     from . import to_scene
 
     options = scene.options
@@ -156,22 +158,40 @@ def _refusal(scene, proposal, diagram, analysis, need: float,
         return f"{points / UNITS[unit]:.2f} {unit}"
     head = (f"the figure needs {say(need)} at {smallest_font(scaled_tree(scene)):g} pt but "
             f"--width is {say(options.width_pt)}")
+    every = _boxes(scene)
     tried: list[tuple[float, str]] = []
+    best: tuple[int, float, str, dict] | None = None      # boxes drawn, width, the option
     started = time.monotonic()
-    for words, change in _alternatives(scene):
-        if len(tried) >= MAX_TRIES or time.monotonic() - started > MAX_SECONDS:
+    for count, (words, change) in enumerate(_alternatives(scene)):
+        if count >= MAX_TRIES or time.monotonic() - started > MAX_SECONDS:
             break
         other = to_scene(proposal, diagram, analysis=analysis,
                          options=dataclasses.replace(options, **change))
         width = layout_width(print_dot(scaled_tree(other)), timeout) + 2 * MIN_PAD_PT
-        if width <= options.width_pt + SLACK_PT:
+        if width > options.width_pt + SLACK_PT:
+            tried.append((width, words))
+            continue
+        boxes = _boxes(other)
+        if boxes >= every:
             return f"{head}; {words} fits ({say(width)})", (words, change)
-        tried.append((width, words))
+        if best is None or boxes > best[0]:
+            best = (boxes, width, words, change)
+    if best is not None:
+        boxes, width, words, change = best
+        return (f"{head}; {words} fits ({say(width)}, drawing {boxes} of its {every} boxes)",
+                (words, change))
     if not tried:
         return f"{head}; a wider --width or a smaller --font-size fits", None
     width, words = min(tried)
     return (f"{head}; nothing tried fits (the narrowest: {words}, {say(width)}): use a wider "
             f"--width or a smaller --font-size"), None
+
+
+def _boxes(scene) -> int:
+    """How many boxes a scene draws (components, and nested diagrams drawn as one box)."""
+    from .scene import Box
+
+    return sum(isinstance(item, Box) for item in scene.nodes().values())
 
 
 def _alternatives(scene):
