@@ -236,3 +236,23 @@ def test_a_trusted_learned_model_is_drawn_bold_dashed_unlike_an_untrusted_one(st
     assert border("u")[0] == "1" and "dashed" in border("u")[1]
     scene = R.to_scene(load(TRUST), style=style)
     assert scene.legend()[1] == ["dashed", "bold"]     # explained by its two parts
+
+
+def test_a_border_a_family_always_has_is_shown_once_in_the_key():
+    # The redesigned grade predictor drew "environment" twice: the family's white sample and
+    # the dotted border, which a dataset of the environment's also had.
+    proposal = wiring.check_file(str(ROOT / "examples" / "incentives"
+                                     / "grade_predictor_redesign.wd")).proposal
+    key = caption(drawn(proposal, style="paper")[1])
+    assert key.count("environment") == 1 and "dataset" in key
+
+
+def test_optimisers_that_would_read_the_same_say_their_modes():
+    proposal = wiring.check_file(str(ROOT / "examples" / "ida.wd")).proposal
+    _, graph = drawn(proposal, style="paper")
+    words = sorted(re.findall(r"train x by [^<]+", " ".join(
+        str(n.attrs["label"]) for n in graph.nodes().values())))
+    assert words == ["train x by distillation in human", "train x by distillation in imitation"]
+    _, graph = drawn(proposal, style="paper", mode="human")      # one of them: no modes said
+    assert "train x by distillation<" in " ".join(str(n.attrs["label"])
+                                                  for n in graph.nodes().values())

@@ -56,6 +56,7 @@ class _Drawer:
         self.paper = None
         if scene.options.style == "paper":
             self.paper = paper.Sizes(scene, paper.hidden_names(scene))
+            self.optimiser_words = paper.optimiser_words(scene)
 
     def label(self, key: tuple, make, *arguments) -> str:
         label = self.labels.get(key)
@@ -190,7 +191,7 @@ class _Drawer:
         elif isinstance(item, Pin):
             label, rounded = paper.pin_label(item, self.direction), False
         else:
-            label, rounded = paper.optimiser_label(item), True
+            label, rounded = paper.optimiser_label(self.optimiser_words[item.id]), True
         if self.scene.emphasis.get(item.id):
             label = paper.emphasised(label, rounded)
         return Node(item.id, {"label": Html(label), **_editable(item)})

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .dot import html, short_id
 from .labels import bordered
 from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene
@@ -190,12 +192,24 @@ def pin_label(pin: Pin, direction: str) -> str:
     return f"{_INNER}{body}</TABLE>"
 
 
-def optimiser_label(opt: Optimiser) -> str:
-    """An optimiser: `train TARGET by OPTIMISER`, one text run in the colour of training."""
+def optimiser_label(words: str) -> str:
+    """An optimiser (its `optimiser_words`): one text run in the colour of training."""
     return table(f'<TR><TD CELLPADDING="{_PAD - 2}"><FONT COLOR="{TRAINING_COLOUR}">'
-                 f'<B>{html(f"train {opt.target_label} by {opt.training.optimiser}")}</B></FONT>'
-                 '</TD></TR>', "solid", True,
-                 "#FFFFFF", TRAINING_COLOUR)
+                 f'<B>{html(words)}</B></FONT></TD></TR>', "solid", True, "#FFFFFF",
+                 TRAINING_COLOUR)
+
+
+def optimiser_words(scene: Scene) -> dict[str, str]:
+    """What each optimiser of the scene says, by id: `train TARGET by OPTIMISER`, and the
+    modes it trains in where two would read the same (IDA trains x by distillation in two
+    modes; the full style's "only in" note is not drawn here)."""
+    optimisers = [o for o in scene.nodes().values() if isinstance(o, Optimiser)]
+    words = {o.id: f"train {o.target_label} by {o.training.optimiser}" for o in optimisers}
+    seen = Counter(words.values())
+    for o in optimisers:
+        if seen[words[o.id]] > 1 and o.training.modes:
+            words[o.id] += f" in {', '.join(o.training.modes)}"
+    return words
 
 
 def cluster_label(cluster: Cluster) -> str:
@@ -250,7 +264,7 @@ def _sample(fill: str, border: str, rounded: bool = False, key: str = "") -> str
 
 _BORDER_WORDS = {"double": "human", "dashed": "learned", "bold": "trusted",
                  "dotted": "environment"}
-# A border that means what a family means: one entry in the key when only that family has it.
+# A border that means what a family means: one entry in the key when all its boxes have it.
 _BORDER_FAMILY = {"double": "human", "dotted": "environment"}
 
 
@@ -265,8 +279,10 @@ def key_line(scene: Scene) -> str:
         return ""
     families, borders, _, witness = scene.legend()
     boxes = {(i.family.key, i.border) for i in scene.nodes().values() if isinstance(i, Box)}
+    # a family all of whose boxes have its border shows it in its sample, and the border
+    # needs no entry of its own (the words are the same), even where other kinds have it too
     merged = {family: border for border, family in _BORDER_FAMILY.items()
-              if border in borders and {f for f, b in boxes if b == border} == {family}}
+              if border in borders and {b for f, b in boxes if f == family} == {border}}
     # a family's first word ("policy", not "policy, agent"): the line is read once
     pairs = [(_sample(fill_of(FAMILY[k]), merged.get(k, "solid"), FAMILY[k].rounded, k),
               FAMILY[k].label.split(",")[0]) for k in families]
