@@ -22,6 +22,26 @@ if ! command -v dot >/dev/null 2>&1; then
   [ "$installed" = 1 ] || echo "warning: could not install Graphviz: $GRAPHVIZ_HELP" >&2
 fi
 
+# TeX Live's LaTeX and PGF/TikZ: only to compile `wiring render -o fig.tex --standalone` (the
+# tests compile every example's figure). Without them everything else works.
+if ! command -v pdflatex >/dev/null 2>&1 || ! kpsewhich tikz.sty >/dev/null 2>&1; then
+  echo "==> installing TeX Live's LaTeX and TikZ (pdflatex)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+  installed=0
+  if command -v apt-get >/dev/null 2>&1; then
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+      --no-install-recommends texlive-latex-base texlive-pictures >/dev/null && installed=1
+  elif command -v brew >/dev/null 2>&1; then
+    brew install --cask basictex && installed=1
+  elif command -v dnf >/dev/null 2>&1; then
+    $SUDO dnf install -y texlive-latex texlive-pgf && installed=1
+  fi
+  [ "$installed" = 1 ] || echo "warning: could not install TeX Live (pdflatex with TikZ): \
+TikZ figures are still written, but not compiled by the tests; install texlive-latex-base \
+and texlive-pictures (Debian) to compile them" >&2
+fi
+
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"

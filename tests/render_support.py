@@ -22,7 +22,7 @@ from conftest import ROOT
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 HAVE_DOT = shutil.which("dot") is not None
-needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz `dot` is not installed")
+needs_dot = pytest.mark.needs_tool("dot")       # skips, or fails under WIRING_TEST_STRICT
 SVG = "{http://www.w3.org/2000/svg}"
 
 SMALL = """\

@@ -46,7 +46,7 @@ import pytest
 import wiring
 from wiring.render import find_dot
 
-from conftest import ROOT
+from conftest import ROOT, require_tool
 
 OWN_TESTS = {"diagnostics.md", "analyses.md", "incentive_examples.md", "gallery.md"}
 PAGES = [ROOT / "README.md"] + sorted(p for p in (ROOT / "docs").glob("*.md")
@@ -146,10 +146,6 @@ def run_session(block: Block) -> str:
     return "".join(report)
 
 
-def _needs_missing_graphviz(block: Block) -> bool:
-    return find_dot() is None and NEEDS_GRAPHVIZ.search(block.text) is not None
-
-
 def _run_python(block: Block, cwd: Path, monkeypatch) -> None:
     monkeypatch.chdir(cwd)
     failures = run_session(block)
@@ -159,8 +155,8 @@ def _run_python(block: Block, cwd: Path, monkeypatch) -> None:
 
 @pytest.mark.parametrize("block", list(_python()))
 def test_documented_python_runs(block, tmp_path, monkeypatch):
-    if _needs_missing_graphviz(block):
-        pytest.skip(f"{block.where} draws with Graphviz, which is not installed")
+    if NEEDS_GRAPHVIZ.search(block.text):
+        require_tool("dot")
     _run_python(block, _workspace(tmp_path), monkeypatch)
 
 
@@ -295,7 +291,8 @@ def test_page_replays(page, tmp_path, monkeypatch):
                 f"{block.where}: the page shows\n{block.text}\nbut the commands print\n"
                 f"{last_output}")
             last_output = None
-        elif block.lang == "python" and not _needs_missing_graphviz(block):
+        elif block.lang == "python" and not (find_dot() is None
+                                             and NEEDS_GRAPHVIZ.search(block.text)):
             for name, text in files.items():
                 (work / name).write_text(text, encoding="utf-8")
             _run_python(block, work, monkeypatch)

@@ -48,7 +48,11 @@ def cmd_render(args) -> int:
     except RenderError as exc:
         print(f"wiring: {exc}", file=sys.stderr)
         return exits.USAGE
-    return _draw(dot_text, fmt, out, args.dpi, [args.file, *result.files], args.width)
+    if args.standalone and fmt != "tex":
+        print(f"wiring: --standalone is for TikZ output (.tex), not {fmt}", file=sys.stderr)
+        return exits.USAGE
+    return _draw(dot_text, fmt, out, args.dpi, [args.file, *result.files], args.width,
+                 args.standalone)
 
 
 def _fit(proposal, diagram, width: str, drawing: dict) -> tuple[int, str]:
@@ -152,15 +156,16 @@ def _highlighting(proposal, diagram: str | None, highlight: str | None) -> dict:
 
 
 def _draw(dot_text: str, fmt: str, out: str, dpi: int | None, inputs: list[str],
-          width: str | None = None) -> int:
+          width: str | None = None, standalone: bool = False) -> int:
     """Lay out the DOT text with Graphviz and write the picture (at `width`, for DOT text
     fitted to it); without Graphviz, write the DOT text instead and say how to install it."""
     from ..render import INSTALL_HINT, DotFailed, DotNotFound, run_dot, sized_picture
 
     notes: list[str] = []
     try:
-        data = (run_dot(dot_text, fmt, dpi=dpi, notes=notes) if width is None else
-                sized_picture(dot_text, fmt, width, dpi=dpi, notes=notes))
+        data = (run_dot(dot_text, fmt, dpi=dpi, notes=notes, standalone=standalone)
+                if width is None else
+                sized_picture(dot_text, fmt, width, dpi=dpi, notes=notes, standalone=standalone))
     except DotNotFound:
         dot_path = out if out == "-" else os.path.splitext(out)[0] + ".dot"
         if not write(dot_path, dot_text.encode("ascii"), inputs):
@@ -231,8 +236,9 @@ def cmd_doctor(args) -> int:
 
 RENDER_HELP = (
     "Draw one diagram of a proposal with Graphviz.\n\n"
-    "The format comes from --format, else from the suffix of OUT (.svg .png .pdf .dot), else "
-    "svg. Without -o the picture is written to the current directory as FILE's stem plus the "
+    "The format comes from --format, else from the suffix of OUT (.svg .png .pdf .tex .dot), "
+    "else svg; .tex is a TikZ picture for LaTeX, its text in the paper's own font (with "
+    "--standalone, a document pdflatex compiles to a page the picture's size). Without -o the picture is written to the current directory as FILE's stem plus the "
     "format's suffix; `-o -` writes to standard output. Files are written whole or not at all, "
     "never over an input.")
 
@@ -260,15 +266,18 @@ def _add_paper_options(p) -> None:
 
 
 def add_render_commands(sub) -> None:
-    p = add_command(sub, "render", "draw a diagram as SVG, PNG, PDF or DOT", RENDER_HELP,
+    p = add_command(sub, "render", "draw a diagram as SVG, PNG, PDF, TikZ or DOT", RENDER_HELP,
                     usage="wiring render [options] FILE")
     # FILE is optional to argparse only so that `render --highlight FILE` works (an optional
     # value would swallow FILE); cmd_render requires it.
     p.add_argument("file", metavar="FILE", nargs="?", help=FILE_HELP)
     p.add_argument("-o", "--output", metavar="OUT",
                    help="where to write the picture (`-` for standard output)")
-    p.add_argument("--format", dest="render_format", choices=("svg", "png", "pdf", "dot"),
+    p.add_argument("--format", dest="render_format", choices=("svg", "png", "pdf", "tex", "dot"),
                    help="picture format (default: from OUT's suffix, else svg)")
+    p.add_argument("--standalone", action="store_true",
+                   help="with .tex: a whole LaTeX document (pdflatex makes a PDF of one page "
+                   "the picture's size), not a tikzpicture to \\input")
     p.add_argument("--diagram", metavar="NAME",
                    help="the diagram to draw (default: the top one, i.e. not used inside "
                    "another diagram; the last declared if several)")

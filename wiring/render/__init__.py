@@ -111,8 +111,11 @@ def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis
 
 
 def render(proposal: Proposal | Diagram, fmt: str = "svg", diagram: str | None = None, *,
-           dpi: int | None = None, timeout: float = 120, **options) -> bytes:
-    """The picture of a diagram as image bytes (`fmt`: svg, png, pdf, or dot for the DOT text).
+           dpi: int | None = None, timeout: float = 120, standalone: bool = False,
+           **options) -> bytes:
+    """The picture of a diagram as image bytes (`fmt`: svg, png, pdf, tex for a TikZ picture
+    (with `standalone`, a LaTeX document of one page the picture's size), or dot for the DOT
+    text).
     `options` are those of `to_dot`, and `width` ("3.25in", "17cm", "80mm", "234pt"): the
     picture is exactly that wide, its text at the size asked for (never scaled), or
     DoesNotFit says which option fits. Raises DotNotFound when Graphviz is missing, DotFailed
@@ -120,9 +123,10 @@ def render(proposal: Proposal | Diagram, fmt: str = "svg", diagram: str | None =
     check_format(fmt)
     width = options.get("width")
     if width is None:
-        return run_dot(to_dot(proposal, diagram, **options), fmt, dpi=dpi, timeout=timeout)
+        return run_dot(to_dot(proposal, diagram, **options), fmt, dpi=dpi, timeout=timeout,
+                       standalone=standalone)
     return sized_picture(fitted_dot(proposal, diagram, timeout=timeout, **options), fmt, width,
-                         dpi=dpi, timeout=timeout)
+                         dpi=dpi, timeout=timeout, standalone=standalone)
 
 
 def to_svg(proposal: Proposal | Diagram, diagram: str | None = None, **options) -> str:

@@ -124,12 +124,13 @@ def _measured(scene, timeout: float):
 
 
 def sized_picture(dot_text: str, fmt: str, width: str, *, dpi: int | None = None,
-                  timeout: float = 120, notes: list[str] | None = None) -> bytes:
+                  timeout: float = 120, notes: list[str] | None = None,
+                  standalone: bool = False) -> bytes:
     """The picture of `fitted_dot`'s text: the resolution only for PNG (Graphviz would size
     an SVG or PDF by it too), and an SVG declaring exactly `width` (Graphviz writes whole
     points)."""
     data = run_dot(dot_text, fmt, dpi=dpi if fmt == "png" else None, timeout=timeout,
-                   notes=notes)
+                   notes=notes, standalone=standalone)
     if fmt == "svg":
         points, written = parse_width(width)
         data = fix_svg_width(data, written, points)

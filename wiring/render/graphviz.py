@@ -66,7 +66,7 @@ def dot_version(dot: str | None = None) -> str | None:
 
 
 def run_dot(dot_text: str, fmt: str, *, dpi: int | None = None, timeout: float = 120,
-            notes: list[str] | None = None) -> bytes:
+            notes: list[str] | None = None, standalone: bool = False) -> bytes:
     """Lay out DOT text with Graphviz `dot` and return the image bytes. A PNG is kept within
     MAX_PIXELS (scaled down, saying so in `notes`, or as a warning when `notes` is None).
     Raises RenderError for a resolution outside MIN_DPI to MAX_DPI."""
@@ -79,6 +79,13 @@ def run_dot(dot_text: str, fmt: str, *, dpi: int | None = None, timeout: float =
         raise DotNotFound()
     if fmt == "svg":
         return _run_svg(dot, dot_text, dpi, timeout)
+    if fmt == "tex":                     # Graphviz lays out; `tikz` draws (`standalone`: a document)
+        import json
+
+        from .tikz import tikz_picture
+
+        layout = json.loads(_run([dot, "-Tjson"], dot_text, timeout))
+        return tikz_picture(layout, standalone).encode("utf-8")
     if fmt != "png":
         return _run([dot, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if dpi else []), dot_text, timeout)
     return _run_png(dot, dot_text, dpi or DEFAULT_PNG_DPI, timeout, notes)

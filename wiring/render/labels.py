@@ -329,7 +329,11 @@ def _findings_notes(scene: Scene) -> list[str]:
 # ------------------------------------------------------------------------------------- legend
 
 def _swatch(attrs: str) -> str:
-    return f'<TD WIDTH="30" HEIGHT="14" COLOR="{INK}" {attrs}></TD>'
+    """A sample box of the legend, its border and fill on a table of its own: on the cell,
+    a dotted border crashes Graphviz 2.43 writing `-Tjson` (or xdot) when a filled table
+    follows it, and the SVG and TikZ outputs read that."""
+    return (f'<TD><TABLE CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" COLOR="{INK}" {attrs}>'
+            '<TR><TD WIDTH="28" HEIGHT="12"></TD></TR></TABLE></TD>')
 
 
 def _line(attrs: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "tex", "dot")   # tex: a TikZ picture
 DIRECTIONS: tuple[str, ...] = ("LR", "TB")
 # "full" explains itself (kinds, trust, notes, legend, title); "paper" is a figure for a paper
 # (see `wiring.render.paper`).

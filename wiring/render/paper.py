@@ -231,9 +231,11 @@ SWATCH_WIDTH, SWATCH_HEIGHT = 22, 11
 
 
 def _swatch(fill: str, style: str = "", border: int = 1) -> str:
+    """A sample box of the key, its border on a table of its own (`labels._swatch` says why)."""
     style = f' STYLE="{style}"' if style else ""
-    return (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE" '
-            f'BORDER="{border}" COLOR="{INK}" BGCOLOR="{fill}"{style}></TD>')
+    return (f'<TD><TABLE BORDER="{border}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" '
+            f'COLOR="{INK}" BGCOLOR="{fill}"{style}><TR><TD WIDTH="{SWATCH_WIDTH - 2 * border}" '
+            f'HEIGHT="{SWATCH_HEIGHT - 2 * border}" FIXEDSIZE="TRUE"></TD></TR></TABLE></TD>')
 
 
 def _marks(key: str) -> str:

@@ -1,0 +1,120 @@
+"""TikZ output (`wiring render -o fig.tex`, `--standalone`): Graphviz's layout redrawn as a
+tikzpicture whose text is LaTeX text. Every example's standalone figure compiles with pdflatex
+to a page exactly the width asked for; user text cannot reach LaTeX as a command."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zlib
+
+import pytest
+
+import wiring
+from wiring import render as R
+from wiring.cli import main
+
+from conftest import EXAMPLES, ROOT
+from render_support import small_file  # noqa: F401 (a fixture)
+from render_support import SMALL, example_id, load, needs_dot
+
+needs_latex = pytest.mark.needs_tool("pdflatex")
+INCH = 72.0
+
+
+def compile_pdf(tex: bytes, tmp_path, name: str = "fig") -> bytes:
+    """The PDF pdflatex makes of a standalone document (which must compile without error)."""
+    source = tmp_path / f"{name}.tex"
+    source.write_bytes(tex)
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                          "-no-shell-escape", source.name], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    log = run.stdout[-3000:]
+    assert run.returncode == 0, log
+    assert "Overfull" not in run.stdout and "Missing character" not in run.stdout, log
+    return (tmp_path / f"{name}.pdf").read_bytes()
+
+
+def page_size(pdf: bytes) -> tuple[float, float]:
+    """The one page's /MediaBox width and height in bp (in the file or a Flate stream)."""
+    texts = [pdf]
+    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            texts.append(zlib.decompress(stream.group(1)))
+        except zlib.error:
+            continue
+    for text in texts:
+        found = re.search(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)",
+                          text)
+        if found:
+            x0, y0, x1, y1 = (float(v) for v in found.groups())
+            return x1 - x0, y1 - y0
+    raise AssertionError("no /MediaBox in the PDF")
+
+
+@needs_dot
+@needs_latex
+@pytest.mark.parametrize("path", EXAMPLES, ids=example_id)
+def test_every_example_compiles_to_a_page_of_the_width_asked(path, tmp_path):
+    proposal = wiring.check_file(str(path)).proposal
+    asked = {"style": "paper", "width": "6.5in", "font_size": 7}
+    fits = R.fitting_options(proposal, **asked)
+    assert fits is not None, f"{path.name} fits no page (see docs/gallery.md)"
+    tex = R.render(proposal, "tex", standalone=True, **asked, **fits[1])
+    width, height = page_size(compile_pdf(tex, tmp_path))
+    assert abs(width - 6.5 * INCH) < 0.02 and height > 0
+
+
+@needs_dot
+@needs_latex
+@pytest.mark.parametrize("style", ["full", "paper"])
+def test_the_full_style_highlight_and_grey_compile_too(style, tmp_path):
+    proposal = wiring.check_file(str(ROOT / "examples" / "debate.wd")).proposal
+    tex = R.render(proposal, "tex", standalone=True, style=style, highlight=True,
+                   theme="grey")
+    width, _ = page_size(compile_pdf(tex, tmp_path))
+    svg = R.render(proposal, "svg", style=style, highlight=True, theme="grey")
+    declared = float(re.search(rb'<svg[^>]* width="([\d.]+)pt"', svg).group(1))
+    assert abs(width - declared) <= 1.0      # the SVG's width, which Graphviz rounds
+
+
+@needs_dot
+def test_text_is_latex_text_and_every_box_is_there():
+    proposal = load(SMALL)
+    tex = R.render(proposal, "tex", style="paper").decode("utf-8")
+    assert tex.lstrip("% ").startswith("wiring: \\usepackage{tikz}")
+    assert "\\begin{tikzpicture}" in tex and "\\documentclass" not in tex
+    names = re.findall(r"\\node\[[^\]]*\] at \([^)]*\) \{([^}]*)\};", tex)
+    assert {"pi", "ref", "rm", "h", "train pi by ppo", "train rm by sgd"} <= set(names)
+    assert re.search(r"font=\{\\fontsize\{[\d.]+\}\{[\d.]+\}\\selectfont\\bfseries\}", tex)
+    full = R.render(proposal, "tex").decode("utf-8")
+    assert "\\ : Policy" in full         # a run's leading space, kept as a control space
+
+
+HOSTILE = r"""\input{/etc/passwd} \immediate\write18{id} $x^2$ & # _ % ~ { } < > | " é 中 🙂"""
+
+
+@needs_dot
+@needs_latex
+def test_user_text_cannot_run_as_latex(tmp_path):
+    written = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')     # a .wd string literal
+    proposal = load(SMALL.replace('proposal "RLHF, small"', f'proposal "{written}"'))
+    assert proposal.title == HOSTILE
+    tex = R.render(proposal, "tex", standalone=True).decode("utf-8")
+    assert "\\input{/etc/passwd}" not in tex and "\\write18" not in tex
+    assert "\\textbackslash{}input\\{/etc/passwd\\}" in tex
+    assert "[U+4E2D]" in tex and "[U+1F642]" in tex     # written, not lost
+    compile_pdf(tex.encode("utf-8"), tmp_path)
+
+
+@needs_dot
+def test_render_writes_tex_from_the_suffix_and_standalone_needs_it(tmp_path, capsys,
+                                                                   small_file):
+    out = tmp_path / "fig.tex"
+    assert main(["render", str(small_file), "-o", str(out), "--standalone"]) == 0
+    assert out.read_text(encoding="utf-8").startswith("\\documentclass{article}")
+    assert main(["render", str(small_file), "-o", str(tmp_path / "fig.svg"),
+                 "--standalone"]) == 2
+    assert "--standalone is for TikZ output (.tex), not svg" in capsys.readouterr().err
+
+

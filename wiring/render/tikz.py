@@ -1,0 +1,235 @@
+"""TikZ/PGF output: the picture Graphviz lays out, redrawn as a `tikzpicture` whose text is
+LaTeX text, so that a paper's own font sets it. Graphviz does the layout only; its drawing
+operations (`dot -Tjson`: polygons, Bézier curves, ellipses and text runs, in points) become
+TikZ paths in `bp` (PostScript points, Graphviz's unit), in the order Graphviz draws them, so
+that both styles, the themes, highlighting and a `--width` come out as in the SVG.
+
+`--standalone` wraps the picture in a document that `pdflatex` compiles to a page exactly the
+picture's size (the width asked for, with `--width`), using only LaTeX's base classes and PGF.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Graphviz's SVG dash patterns, in points; dots as round dots one line width across
+_DASHES = {"dashed": "dash pattern=on 5bp off 2bp",
+           "dotted": "line cap=round, dash pattern=on 0bp off 4bp"}
+# LaTeX's special characters, each typeset as itself; the rest of ASCII is plain text.
+_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+            "#": r"\#", "_": r"\_", "%": r"\%", "^": r"\^{}", "~": r"\~{}",
+            "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
+            '"': "''", "-": "-{}"}
+# Characters the drawing uses beyond ASCII, in what pdflatex has without extra packages.
+_SYMBOLS = {"\u00b7": r"\textperiodcentered{}", "\u00ab": r"$\ll$", "\u00bb": r"$\gg$",
+            "\u25ba": r"$\triangleright$", "\u25b6": r"$\triangleright$",
+            "\u203c": "!!", "\u2014": "---", "\u2013": "--", "\u25cb": r"$\circ$",
+            "\u2192": r"$\rightarrow$", "\u2190": r"$\leftarrow$", "\u2026": r"\dots{}",
+            "\u2264": r"$\leq$", "\u2265": r"$\geq$", "\u00d7": r"$\times$",
+            "\u2260": r"$\neq$", "\u221e": r"$\infty$", "\u2019": "'", "\u2018": "`",
+            "\u201c": "``", "\u201d": "''", "\u00a0": "~"}
+
+
+def tikz_picture(layout: dict, standalone: bool = False) -> str:
+    """The `tikzpicture` of a Graphviz layout (`dot -Tjson`), or with `standalone` a LaTeX
+    document of one page the picture's size."""
+    drawer = _Drawer()
+    box = _bounding_box(layout)
+    for ops in _operation_lists(layout):
+        drawer.run(ops)
+    colours = "".join(f"\\definecolor{{{name}}}{{HTML}}{{{value}}}\n"
+                      for value, name in drawer.colours.items())
+    (x0, y0), (x1, y1) = box
+    picture = (f"\\begin{{tikzpicture}}[x=1bp, y=1bp, line join=round, line cap=butt, "
+               f"inner sep=0pt, outer sep=0pt]\n{colours}"
+               f"\\useasboundingbox ({_n(x0)},{_n(y0)}) rectangle ({_n(x1)},{_n(y1)});\n"
+               + "".join(drawer.lines) + "\\end{tikzpicture}\n")
+    if not standalone:
+        return "% wiring: \\usepackage{tikz} in the preamble, then \\input this file\n" + picture
+    return _document(picture, x1 - x0, y1 - y0)
+
+
+def _document(picture: str, width: float, height: float) -> str:
+    """A document whose one page is `width` by `height` points (bp), the picture on it."""
+    size = f"{width:.2f}bp"
+    tall = f"{height:.2f}bp"
+    return (
+        "\\documentclass{article}\n\\usepackage{tikz}\n\\pagestyle{empty}\n"
+        f"\\pdfpagewidth={size}\n\\pdfpageheight={tall}\n"
+        f"\\paperwidth={size}\n\\paperheight={tall}\n"
+        "\\hoffset=-1in\n\\voffset=-1in\n\\oddsidemargin=0pt\n\\evensidemargin=0pt\n"
+        "\\topmargin=0pt\n\\headheight=0pt\n\\headsep=0pt\n\\footskip=0pt\n"
+        f"\\textwidth={size}\n\\textheight={tall}\n\\parindent=0pt\n\\topskip=0pt\n"
+        "\\begin{document}\n" + picture + "\\end{document}\n")
+
+
+def _bounding_box(layout: dict) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The picture's extent with its padding: the graph's background polygon, which Graphviz
+    draws over exactly that; else the layout's box."""
+    for op in layout.get("_draw_", ()):
+        if op.get("op") in ("P", "p") and op.get("points"):
+            xs = [p[0] for p in op["points"]]
+            ys = [p[1] for p in op["points"]]
+            return (min(xs), min(ys)), (max(xs), max(ys))
+    x0, y0, x1, y1 = (float(v) for v in layout.get("bb", "0,0,0,0").split(","))
+    return (x0, y0), (x1, y1)
+
+
+def _operation_lists(layout: dict):
+    """Every list of drawing operations, in the order the SVG draws them: the graph and its
+    label, the frames, the boxes, then the wires (`outputorder=nodesfirst`)."""
+    yield layout.get("_draw_", [])[1:]              # [0] sets the pen; the background is white
+    yield layout.get("_ldraw_", [])
+    objects = layout.get("objects", [])
+    frames = [o for o in objects if "nodes" in o or "subgraphs" in o or "_draw_" in o
+              and o.get("name", "").startswith("cluster")]
+    for item in frames + [o for o in objects if o not in frames]:
+        yield item.get("_draw_", [])
+        yield item.get("_ldraw_", [])
+    for edge in layout.get("edges", []):
+        for key in ("_draw_", "_tdraw_", "_hdraw_", "_ldraw_", "_tldraw_", "_hldraw_"):
+            yield edge.get(key, [])
+
+
+class _Drawer:
+    """Graphviz's drawing state (pen, fill, line style, font) and the TikZ lines made."""
+
+    def __init__(self):
+        self.colours: dict[str, str] = {}
+        self.lines: list[str] = []
+
+    def run(self, ops: list) -> None:
+        self.pen, self.fill, self.width, self.dash = None, None, 1.0, ""
+        self.size, self.bold, self.italic = 14.0, False, False
+        for op in ops:
+            kind = op.get("op")
+            if kind in ("c", "C"):
+                colour = self.colour(op.get("color", ""))
+                if kind == "c":
+                    self.pen = colour
+                else:
+                    self.fill = colour
+            elif kind == "S":
+                self.style(str(op.get("style", "")))
+            elif kind == "F":
+                self.size = float(op.get("size", self.size))
+            elif kind == "t":
+                flags = int(op.get("fontchar", 0))
+                self.bold, self.italic = bool(flags & 1), bool(flags & 2)
+            elif kind == "T":
+                self.text(op)
+            elif kind in ("p", "P", "L", "b", "B"):
+                self.path(kind, op.get("points", []))
+            elif kind in ("e", "E"):
+                self.ellipse(kind, op.get("rect", [0, 0, 0, 0]))
+
+    def colour(self, value: str) -> str | None:
+        """A TikZ colour name for a Graphviz colour, or None for a transparent one."""
+        value = value.strip().lower()
+        names = {"black": "#000000", "white": "#ffffff", "transparent": "#ffffff00",
+                 "none": "#ffffff00"}
+        value = names.get(value, value)
+        if not re.fullmatch(r"#[0-9a-f]{6}([0-9a-f]{2})?", value):
+            return "black"
+        if len(value) == 9 and value[7:] == "00":
+            return None
+        rgb = value[1:7].upper()
+        return self.colours.setdefault(rgb, f"wd{len(self.colours) + 1}")
+
+    def style(self, text: str) -> None:
+        # Graphviz 2.43 may append junk after a style's name ("dashed(dotted,invis,...)"):
+        # only setlinewidth takes an argument.
+        name, _, rest = text.partition("(")
+        name = name.strip()
+        if name == "setlinewidth":
+            try:
+                self.width = float(rest.rstrip(")"))
+            except ValueError:
+                pass
+        elif name == "bold":
+            self.width = 2.0
+        elif name in _DASHES:
+            self.dash = _DASHES[name]
+        elif name == "solid":
+            self.dash = ""
+        elif name in ("invis", "invisible"):
+            self.pen = self.fill = None
+
+    def options(self, filled: bool) -> str | None:
+        parts = []
+        if self.pen is not None:
+            parts += [f"draw={self.pen}", f"line width={_n(self.width)}bp"]
+            if self.dash:
+                parts.append(self.dash)
+        if filled and self.fill is not None:
+            parts.append(f"fill={self.fill}")
+        return ", ".join(parts) if parts else None
+
+    def path(self, kind: str, points: list) -> None:
+        options = self.options(kind in ("P", "B"))
+        if options is None or len(points) < 2:
+            return
+        coords = [f"({_n(x)},{_n(y)})" for x, y in points]
+        if kind in ("b", "B"):
+            steps = [f" .. controls {coords[i]} and {coords[i + 1]} .. {coords[i + 2]}"
+                     for i in range(1, len(coords) - 2, 3)]
+            body = coords[0] + "".join(steps)
+        else:
+            body = " -- ".join(coords)
+        closed = " -- cycle" if kind in ("p", "P") else ""
+        self.lines.append(f"\\path[{options}] {body}{closed};\n")
+
+    def ellipse(self, kind: str, rect: list) -> None:
+        options = self.options(kind == "E")
+        if options is None:
+            return
+        x, y, rx, ry = rect
+        self.lines.append(f"\\path[{options}] ({_n(x)},{_n(y)}) ellipse "
+                          f"[x radius={_n(rx)}, y radius={_n(ry)}];\n")
+
+    def text(self, op: dict) -> None:
+        words = str(op.get("text", ""))
+        if not words.strip() or self.pen is None:
+            return
+        x, y = op.get("pt", [0, 0])
+        anchor = {"l": "base west", "r": "base east"}.get(op.get("align"), "base")
+        font = f"\\fontsize{{{_n(self.size)}}}{{{_n(self.size * 1.2)}}}\\selectfont"
+        font += "\\bfseries" if self.bold else ""
+        font += "\\itshape" if self.italic else ""
+        self.lines.append(f"\\node[anchor={anchor}, text={self.pen}, font={{{font}}}] at "
+                          f"({_n(x)},{_n(y)}) {{{latex_text(words)}}};\n")
+
+
+def latex_text(text: str) -> str:
+    """User text as LaTeX typesets it, every special character escaped (nothing in it is read
+    as a command). Characters pdflatex cannot set without packages a paper may lack are
+    written as their code point, `[U+1F642]`, rather than lost."""
+    out = []
+    for char in text:
+        if char in _SPECIAL:
+            out.append(_SPECIAL[char])
+        elif char in _SYMBOLS:
+            out.append(_SYMBOLS[char])
+        elif " " <= char <= "~":
+            out.append(char)
+        elif "\u00c0" <= char <= "\u00ff" or char in "\u0152\u0153":
+            out.append(char)                        # Latin letters: LaTeX reads UTF-8
+        elif char in "\t\n\r":
+            out.append(" ")
+        elif ord(char) < 32 or 0x7f <= ord(char) < 0xa0:
+            continue                                # control characters
+        else:
+            out.append(f"[U+{ord(char):04X}]")
+    # a run's spaces at its ends are part of the line (" : Policy" follows "pi"): TeX would
+    # drop them from a node's text, so they are control spaces
+    body = "".join(out)
+    stripped = body.strip(" ")
+    lead = len(body) - len(body.lstrip(" "))
+    trail = len(body) - len(body.rstrip(" "))
+    return "\\ " * lead + stripped + "\\ " * trail if stripped else ""
+
+
+def _n(value: float) -> str:
+    """A coordinate in bp, to a hundredth (Graphviz's own precision)."""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
