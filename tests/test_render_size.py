@@ -89,22 +89,25 @@ def test_a_figure_too_wide_exits_1_naming_an_option_that_fits(tmp_path, capsys):
 
 
 @needs_dot
-@pytest.mark.parametrize("name", [
-    "control_untrusted_monitoring_countermeasures",     # the other direction, one mode
-    "process_supervision", "overoptimisation"])          # and without the key
-def test_a_column_wide_figure_may_need_a_mode_drawn_top_to_bottom(tmp_path, capsys, name):
-    # Both modes together, or either one drawn left to right, were all too wide for a column.
+@pytest.mark.parametrize("name, option", [
+    ("control_untrusted_monitoring_countermeasures", "--panels modes --direction TB"),
+    ("overoptimisation", "--panels modes --direction TB"),
+    ("process_supervision", "--direction TB --mode rerank")])
+def test_a_column_wide_figure_may_need_panels_or_a_mode_drawn_top_to_bottom(
+        tmp_path, capsys, name, option):
+    # Both modes together, or either one drawn left to right, were all too wide for a column:
+    # one panel per mode keeps every box; where even that is too wide, one mode is drawn, the
+    # one that keeps the most boxes, and the message says how many.
     asked = [str(ROOT / "examples" / f"{name}.wd"), "--style", "paper", "--width", "3.25in",
              "--font-size", "7pt"]
     code, _, err = render(tmp_path, capsys, *asked)
-    found = re.search(r"; (--direction TB --mode (\w+)( --no-legend --no-title)?) fits "
-                      r"\([0-9.]+ in, drawing (\d+) of its (\d+) boxes\)", err)
-    assert code == 1 and found, err
-    assert int(found[4]) < int(found[5])
-    if name == "control_untrusted_monitoring_countermeasures":
-        # of the two modes that fit, the one that draws more: the protocol, not its check
-        assert found[2] == "deploy"
-    code, out, err = render(tmp_path, capsys, *asked, *found[1].split())
+    found = re.search(r"; (--\S+ \S+(?: --\S+ \S+)*) fits \([0-9.]+ in(, drawing (\d+) of "
+                      r"its (\d+) boxes)?\)", err)
+    assert code == 1 and found and found[1] == option, err
+    assert (found[2] is None) == option.startswith("--panels"), err
+    if found[2]:
+        assert int(found[3]) < int(found[4])
+    code, out, err = render(tmp_path, capsys, *asked, *option.split())
     assert code == 0, err
     svg = out.read_bytes()
     assert ET.fromstring(svg).get("width") == "3.25in" and smallest_printed(svg) >= 7 - 0.01

@@ -118,3 +118,14 @@ def test_render_writes_tex_from_the_suffix_and_standalone_needs_it(tmp_path, cap
     assert "--standalone is for TikZ output (.tex), not svg" in capsys.readouterr().err
 
 
+
+
+@needs_dot
+@needs_latex
+def test_panels_compile_too(tmp_path):
+    proposal = wiring.check_file(str(ROOT / "examples" / "rlhf.wd")).proposal
+    tex = R.render(proposal, "tex", standalone=True, style="paper", panels="modes",
+                   font_size=7, width="6.5in")
+    width, _ = page_size(compile_pdf(tex, tmp_path))
+    assert abs(width - 6.5 * INCH) < 0.02
+    assert all(f"{{{mode}}}" in tex.decode() for mode in ("sft", "reward", "rl", "deploy"))

@@ -26,18 +26,23 @@ def cmd_render(args) -> int:
     if args.depth is not None and args.depth < 0:
         print("wiring: --depth must be 0 or more", file=sys.stderr)
         return exits.USAGE
+    if args.panels == "diagrams" and args.diagram is not None:
+        print("wiring: --panels diagrams draws every top diagram, one panel each: leave out "
+              "--diagram", file=sys.stderr)
+        return exits.USAGE
     result = check_file(args.file, root=args.root)
     if not result.ok or result.proposal is None:
         print_results([(args.file, result)], "text", args.color)
         return exit_code([result])
-    _say_which_diagram(args.file, result.proposal, args.diagram)
+    if args.panels != "diagrams":
+        _say_which_diagram(args.file, result.proposal, args.diagram)
     _say_font_substitute(args.font)
     try:
         drawing = dict(mode=args.mode, depth=args.depth, flatten=args.flatten,
                        direction=args.direction, show_types=args.types,
                        legend=not args.no_legend, title=not args.no_title,
                        font_size=args.font_size, style=args.style, font=args.font,
-                       theme=args.theme,
+                       theme=args.theme, panels=args.panels,
                        **_highlighting(result.proposal, args.diagram, highlight))
         if args.width is None:
             dot_text = to_dot(result.proposal, args.diagram, **drawing)
@@ -283,6 +288,10 @@ def add_render_commands(sub) -> None:
                    "another diagram; the last declared if several)")
     p.add_argument("--mode", metavar="MODE",
                    help="draw only the boxes, ports and wires active in MODE")
+    p.add_argument("--panels", choices=("modes", "diagrams"),
+                   help="one picture of several panels side by side (in rows as wide as "
+                   "--width): modes, one per mode of the diagram, each with what is active in "
+                   "it; diagrams, one per top diagram of the file")
     p.add_argument("--depth", type=int, metavar="N",
                    help="expand nested diagrams N levels deep (0: every nested diagram is one "
                    "box; default: up to 16 levels, as many as fit in 2,000 boxes; the caption "

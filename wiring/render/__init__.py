@@ -75,9 +75,17 @@ def to_scene(proposal: Proposal | Diagram, diagram: str | None = None, *, analys
 
 
 @paused_collector()
-def to_tree(proposal: Proposal | Diagram, diagram: str | None = None, **arguments) -> Graph:
+def to_tree(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis=None,
+            options: RenderOptions | None = None, **fields) -> Graph:
     """The DOT syntax tree of `to_dot` (see `wiring.render.dot`)."""
-    return scaled_tree(to_scene(proposal, diagram, **arguments))
+    options = dataclasses.replace(options or RenderOptions(), **fields)
+    if options.panels:
+        if isinstance(proposal, Diagram):
+            raise RenderError("panels are drawn from a proposal, not from a bare diagram")
+        from .panels import panel_tree
+
+        return panel_tree(proposal, diagram, options, analysis)
+    return scaled_tree(to_scene(proposal, diagram, analysis=analysis, options=options))
 
 
 @paused_collector()

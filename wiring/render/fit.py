@@ -98,13 +98,13 @@ def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=N
     options = dataclasses.replace(options or RenderOptions(), **fields)
     scene = to_scene(proposal, diagram, analysis=analysis, options=options)
     if options.width is None:
-        return print_dot(scaled_tree(scene))
-    tree, graph, pad_y, need = _measured(scene, timeout)
+        return print_dot(_tree(scene, proposal, diagram, analysis, timeout))
+    tree, graph, pad_y, need = _measured(scene, proposal, diagram, analysis, timeout)
     if need > options.width_pt + SLACK_PT and options.style == "paper" and options.uniform:
         # One width per kind only where the layout allows: else each box its own.
         scene = to_scene(proposal, diagram, analysis=analysis,
                          options=dataclasses.replace(options, uniform=False))
-        tree, graph, pad_y, need = _measured(scene, timeout)
+        tree, graph, pad_y, need = _measured(scene, proposal, diagram, analysis, timeout)
     if need > options.width_pt + SLACK_PT:
         raise DoesNotFit(*_refusal(scene, proposal, diagram, analysis, need, timeout))
     pad_x = max(0.0, (options.width_pt - need) / 2 + MIN_PAD_PT)
@@ -112,10 +112,20 @@ def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=N
     return print_dot(tree)
 
 
-def _measured(scene, timeout: float):
+def _tree(scene, proposal, diagram, analysis, timeout: float) -> Graph:
+    """The DOT tree of a scene, or with `panels`, of the panels its options ask for (the
+    scene is then the whole diagram's: what the refusal's options are tried on)."""
+    if scene.options.panels:
+        from .panels import panel_tree
+
+        return panel_tree(proposal, diagram, scene.options, analysis, timeout)
+    return scaled_tree(scene)
+
+
+def _measured(scene, proposal, diagram, analysis, timeout: float):
     """The scene's DOT tree with the least padding, its graph attributes, its vertical pad
     (inches) and the width its layout needs (points)."""
-    tree = scaled_tree(scene)
+    tree = _tree(scene, proposal, diagram, analysis, timeout)
     graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
     pad_y = _pads(graph.get("pad", 0.0555))[1]          # inches; Graphviz's default 4 pt
     graph["pad"] = f"{MIN_PAD_PT / 72:.4f},{pad_y:g}"
@@ -168,7 +178,8 @@ def _refusal(scene, proposal, diagram, analysis, need: float,
             break
         other = to_scene(proposal, diagram, analysis=analysis,
                          options=dataclasses.replace(options, **change))
-        width = layout_width(print_dot(scaled_tree(other)), timeout) + 2 * MIN_PAD_PT
+        drawn = _tree(other, proposal, diagram, analysis, timeout)
+        width = layout_width(print_dot(drawn), timeout) + 2 * MIN_PAD_PT
         if width > options.width_pt + SLACK_PT:
             tried.append((width, words))
             continue
@@ -197,13 +208,18 @@ def _boxes(scene) -> int:
 
 def _alternatives(scene):
     """(the options as typed, RenderOptions fields) to try, cheapest change first: the other
-    direction, a smaller depth, each mode, the other direction at a smaller depth or in each
+    direction, a panel per mode (in either direction), a smaller depth, each mode, the other direction at a smaller depth or in each
     mode; each alone, then without the legend and title (in the full style the caption is
     often the widest)."""
     options = scene.options
     other = "TB" if options.direction == "LR" else "LR"
     drawn = max((len(path) for path in scene.drawn), default=1) - 1    # levels expanded
     changes = [("", {}), (f"--direction {other}", {"direction": other})]
+    if options.panels is None and options.mode is None and scene.diagram is not None \
+            and len(scene.diagram.modes) > 1:       # every box, each mode in a panel
+        changes += [("--panels modes", {"panels": "modes"}),
+                    (f"--panels modes --direction {other}",
+                     {"panels": "modes", "direction": other})]
     changes += [(f"--depth {d}", {"depth": d}) for d in range(drawn - 1, -1, -1)]
     if options.mode is None and scene.diagram is not None:
         changes += [(f"--mode {m}", {"mode": m}) for m in scene.diagram.modes]

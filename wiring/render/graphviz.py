@@ -126,14 +126,19 @@ def _with_drawing(command: list[str], dot_text: str, timeout: float) -> tuple[by
 def layout_width(dot_text: str, timeout: float = 120) -> float:
     """The width in points of the layout of DOT text, without its `pad` (the graph's `bb`
     from `dot -Tjson0`): measuring a picture without drawing it."""
+    left, _, right, _ = (float(v) for v in layout(dot_text, timeout)["bb"].split(","))
+    return right - left
+
+
+def layout(dot_text: str, timeout: float = 120) -> dict:
+    """Graphviz's layout of DOT text, without drawing it (`dot -Tjson0`): the graph's box,
+    each node's place, each wire's curve, each frame's box, in points."""
     import json
 
     dot = find_dot()
     if dot is None:
         raise DotNotFound()
-    layout = json.loads(_run([dot, "-Tjson0"], dot_text, timeout))
-    left, _, right, _ = (float(v) for v in layout["bb"].split(","))
-    return right - left
+    return json.loads(_run([dot, "-Tjson0"], dot_text, timeout))
 
 
 def font_substitute(family: str) -> str | None:

@@ -11,6 +11,9 @@ DIRECTIONS: tuple[str, ...] = ("LR", "TB")
 # (see `wiring.render.paper`).
 STYLES: tuple[str, ...] = ("full", "paper")
 THEMES: tuple[str, ...] = ("colour", "grey")      # grey: for black-and-white print
+# One picture of several panels (see `wiring.render.panels`): one per mode of the diagram, or
+# one per top diagram of the file.
+PANELS: tuple[str, ...] = ("modes", "diagrams")
 # Without `depth`, nested diagrams are expanded this many levels at most (deeper ones are drawn
 # as boxes, and the caption says so): Graphviz cannot lay out hundreds of nested frames.
 AUTO_DEPTH = 16
@@ -54,6 +57,7 @@ class RenderOptions:
     uniform: bool = True
     font: str | None = None          # the font family ("DejaVu Sans"); None: style.FONT
     theme: str = "colour"            # "colour" or "grey" (see THEMES)
+    panels: str | None = None        # "modes" or "diagrams" (see PANELS); None: one picture
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
@@ -63,6 +67,10 @@ class RenderOptions:
             raise RenderError(f"style must be one of {', '.join(STYLES)}, not {self.style!r}")
         if self.theme not in THEMES:
             raise RenderError(f"theme must be one of {', '.join(THEMES)}, not {self.theme!r}")
+        if self.panels is not None and self.panels not in PANELS:
+            raise RenderError(f"panels must be one of {', '.join(PANELS)}, not {self.panels!r}")
+        if self.panels == "modes" and self.mode is not None:
+            raise RenderError("--panels modes draws every mode, one panel each: leave out --mode")
         if self.depth is not None and self.depth < 0:
             raise RenderError(f"depth must be 0 or more, not {self.depth}")
         if self.highlighting:

@@ -309,7 +309,8 @@ def _key_lines(pairs: list, options) -> list[list]:
     """The key's entries in lines of at most KEY_PER_LINE, and at a set width (`--width`) of
     as many as fit in it: the key should never be what makes a figure too wide. A word's
     width is guessed generously (0.6 em a character; Helvetica's average is about 0.5)."""
-    room = (options.width_pt or float("inf")) - 8
+    # Graphviz keeps 8 pt each side of a graph label, `fit` 2 pt of pad each side: 20, and 6 spare
+    room = (options.width_pt or float("inf")) - 26
     size = options.font_pt or 10
     lines: list[list] = [[]]
     used = 0.0

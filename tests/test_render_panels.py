@@ -1,0 +1,132 @@
+"""`--panels modes` and `--panels diagrams`: one picture of several panels, each drawn and laid
+out as that mode or diagram alone, placed in rows no wider than `--width`, every position then
+fixed for Graphviz (layout=nop2)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import pytest
+
+import wiring
+from wiring import render as R
+from wiring.cli import main
+
+from conftest import ROOT
+from render_support import SVG, needs_dot
+
+RLHF = str(ROOT / "examples" / "rlhf.wd")
+MODES = ["sft", "reward", "rl", "deploy"]
+
+
+def rlhf():
+    return wiring.check_file(RLHF).proposal
+
+
+def boxes(tree) -> set[str]:
+    return {n for n in tree.nodes() if not n.endswith("@train0") and "@" not in n}
+
+
+@needs_dot
+@pytest.mark.parametrize("style", ["paper", "full"])
+def test_each_mode_is_a_titled_panel_with_what_is_active_in_it(style):
+    proposal = rlhf()
+    tree = R.to_tree(proposal, style=style, panels="modes")
+    for mode in MODES:
+        alone = R.to_tree(proposal, style=style, mode=mode)
+        drawn = {n.split("/", 1)[1] for n in tree.nodes() if n.startswith(f"{mode}/")}
+        assert drawn == set(alone.nodes()), mode
+    dot = R.to_dot(proposal, style=style, panels="modes")
+    assert re.search(r"layout=\"?nop2", dot)
+    titles = re.findall(r"<B>(\w+)</B></FONT>", dot)
+    assert [t for t in titles if t in MODES] == MODES
+
+
+def _layout(dot_text: str) -> dict:
+    run = subprocess.run(["dot", "-Tjson"], input=dot_text.encode(), capture_output=True,
+                         check=True)
+    return json.loads(run.stdout)
+
+
+@needs_dot
+def test_every_wire_starts_and_ends_at_its_own_boxes():
+    # Graphviz lists the wires between two boxes together: matched by order, a panel's wires
+    # were drawn between the wrong ports.
+    layout = _layout(R.to_dot(rlhf(), style="paper", panels="modes"))
+    boxes = {}
+    for o in layout["objects"]:
+        if "pos" in o:
+            x, y = (float(v) for v in o["pos"].split(","))
+            w, h = float(o["width"]) * 36 + 4, float(o["height"]) * 36 + 4
+            boxes[o["_gvid"]] = (x - w, y - h, x + w, y + h)
+    assert layout["edges"]
+    for edge in layout["edges"]:
+        points = [tuple(float(v) for v in p.split(",")[-2:]) for p in edge["pos"].split()]
+        start = next(p for p, t in zip(points, edge["pos"].split()) if not t.startswith("e,"))
+        ends = [p for p, t in zip(points, edge["pos"].split()) if t.startswith("e,")] \
+            or [points[-1]]
+        for point, box in ((start, boxes[edge["tail"]]), (ends[0], boxes[edge["head"]])):
+            x0, y0, x1, y1 = box
+            assert x0 <= point[0] <= x1 and y0 <= point[1] <= y1, (edge["tail"], edge["head"])
+
+
+@needs_dot
+def test_panels_fill_rows_no_wider_than_the_width_asked(tmp_path, capsys):
+    wide = _layout(R.to_dot(rlhf(), style="paper", panels="modes", font_size=7))
+    out = tmp_path / "fig.svg"
+    code = main(["render", RLHF, "--style", "paper", "--panels", "modes", "--font-size", "7pt",
+                 "--width", "6.5in", "-o", str(out)])
+    assert code == 0, capsys.readouterr().err
+    svg = out.read_text(encoding="utf-8")
+    assert re.search(r'<svg[^>]* width="6.5in"', svg)
+    fitted = _layout(R.fitted_dot(rlhf(), style="paper", panels="modes", font_size=7,
+                                  width="6.5in"))
+    width = lambda layout: float(layout["bb"].split(",")[2])          # noqa: E731
+    height = lambda layout: float(layout["bb"].split(",")[3])         # noqa: E731
+    assert width(fitted) <= 6.5 * 72 < width(wide)        # one row was too wide: two rows
+    assert height(fitted) > height(wide)
+
+
+@needs_dot
+def test_the_refusal_names_panels_when_they_fit(tmp_path, capsys):
+    out = tmp_path / "fig.svg"
+    code = main(["render", RLHF, "--style", "paper", "--font-size", "7pt", "--width", "3.25in",
+                 "--direction", "TB", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and "; --panels modes fits (" in err and "boxes)" not in err, err
+
+
+@needs_dot
+def test_each_diagram_is_a_panel_with_its_own_key(tmp_path):
+    proposal = wiring.check_file(str(ROOT / "examples" / "best_of_n.wd")).proposal
+    svg = R.render(proposal, "svg", style="paper", panels="diagrams")
+    root = __import__("xml.etree.ElementTree", fromlist=["x"]).fromstring(svg)
+    ids = [g.get("id") for g in root.iter(f"{SVG}g") if g.get("id")]
+    assert any(i.startswith("BestOfN/") for i in ids) and any(i.startswith("Filtering/")
+                                                           for i in ids)
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert texts.count("policy") >= 2          # each panel's key names its kinds
+    assert "monitor" in texts and "reward model" in texts
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--panels", "modes", "--mode", "sft"], "leave out --mode"),
+    (["--panels", "diagrams", "--diagram", "InstructGPT"], "leave out --diagram"),
+    (["--panels", "sideways"], "invalid choice"),
+])
+def test_panels_that_make_no_sense_are_usage_errors(tmp_path, capsys, argv, message):
+    try:
+        code = main(["render", RLHF, *argv, "-o", str(tmp_path / "x.svg")])
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2 and message in capsys.readouterr().err
+
+
+@needs_dot
+def test_a_diagram_without_modes_has_no_mode_panels(tmp_path, capsys):
+    code = main(["render", str(ROOT / "examples" / "cyborgism.wd"), "--panels", "modes",
+                 "-o", str(tmp_path / "x.svg")])
+    assert code == 2
+    assert "diagram `Cyborgism` has no modes" in capsys.readouterr().err
