@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import wiring  # noqa: E402
-from wiring.render import fitting_options, render  # noqa: E402
+from crossings import count_dot  # noqa: E402
+from wiring.render import find_dot, fitted_dot, fitting_options, render, to_dot  # noqa: E402
 from wiring.structure import default_diagram, top_diagrams  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
@@ -43,6 +44,15 @@ def fit_cell(proposal, width: str) -> tuple[str, tuple[str, dict] | None]:
     if fits is None:
         return "no", None
     return (f"with `{fits[0]}`" if fits[0] else "fits"), fits
+
+
+def tangles(proposal, fits: tuple[str, dict] | None) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(crossings, wires through a box) of the paper figure at a page's width, with the
+    option it needs (`scripts/crossings.py`), and of the full style's default picture."""
+    dot = find_dot() or "dot"
+    paper = (fitted_dot(proposal, **PAPER, width=PAGE, **fits[1]) if fits is not None
+             else to_dot(proposal, **PAPER))
+    return count_dot(paper, dot), count_dot(to_dot(proposal), dot)
 
 
 def summary(path: Path) -> str:
@@ -165,7 +175,10 @@ def head(index: list[str], table: list[str]) -> list[str]:
         "Each example's default diagram in the paper style at 7 pt (`--style paper --font-size "
         "7pt`), a column (`--width 3.25in`) and a page (`--width 6.5in`) wide: it fits as is, "
         "or with the option `wiring render` names when it refuses (exit 1), or not with any "
-        "option it tries (no).",
+        "option it tries (no). Then how tangled its wires are (`scripts/crossings.py`, the "
+        "definition of the team's reference tool): pairs of wires that cross, in the paper "
+        "figure at 6.5 in (with that option) and in the full style's default picture, and "
+        "(after a slash, when any) wires that pass through a box other than their ends.",
         "",
         *table,
         "",
@@ -177,7 +190,9 @@ def build(write: bool) -> tuple[str, dict[str, bytes]]:
     files: dict[str, bytes] = {}
     sections = []
     index = []
-    table = ["| example | 3.25 in | 6.5 in |", "|---|---|---|"]
+    table = ["| example | 3.25 in | 6.5 in | crossings, paper | crossings, full |",
+             "|---|---|---|---:|---:|"]
+    totals = [0, 0, 0, 0]
     for path in sorted(EXAMPLES.rglob("*.wd")):
         result = wiring.check_file(str(path))
         stem = path.relative_to(EXAMPLES).with_suffix("").as_posix().replace("/", "-")
@@ -190,8 +205,14 @@ def build(write: bool) -> tuple[str, dict[str, bytes]]:
         anchor = re.sub(r"[^a-z0-9 -]", "", title.lower()).strip().replace(" ", "-")
         index.append(f"- [{title}](#{anchor}) (`{rel}`)")
         cells = [fit_cell(proposal, width) for width in WIDTHS]
-        table.append(f"| [`{stem}`](#{anchor}) | " + " | ".join(c for c, _ in cells) + " |")
+        paper, full = tangles(proposal, cells[-1][1])
+        totals = [t + n for t, n in zip(totals, (*paper, *full))]
+        counts = [f"{c}" + (f" / {b}" if b else "") for c, b in (paper, full)]
+        table.append(f"| [`{stem}`](#{anchor}) | " + " | ".join(c for c, _ in cells) + " | "
+                     + " | ".join(counts) + " |")
         sections.append(section(proposal, path, stem, title, cells[-1][1], files))
+    table.append(f"| all | | | {totals[0]}" + (f" / {totals[1]}" if totals[1] else "")
+                 + f" | {totals[2]}" + (f" / {totals[3]}" if totals[3] else "") + " |")
     markdown = "\n".join(head(index, table) + sections).rstrip() + "\n"
     if write:
         GALLERY.mkdir(parents=True, exist_ok=True)

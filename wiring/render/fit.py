@@ -208,18 +208,22 @@ def _boxes(scene) -> int:
 
 def _alternatives(scene):
     """(the options as typed, RenderOptions fields) to try, cheapest change first: the other
-    direction, a panel per mode (in either direction), a smaller depth, each mode, the other direction at a smaller depth or in each
+    direction and a panel per mode (in either direction; panels first in the paper style),
+    a smaller depth, each mode, the other direction at a smaller depth or in each
     mode; each alone, then without the legend and title (in the full style the caption is
     often the widest)."""
     options = scene.options
     other = "TB" if options.direction == "LR" else "LR"
     drawn = max((len(path) for path in scene.drawn), default=1) - 1    # levels expanded
-    changes = [("", {}), (f"--direction {other}", {"direction": other})]
+    turned = [(f"--direction {other}", {"direction": other})]
+    panels = []
     if options.panels is None and options.mode is None and scene.diagram is not None \
             and len(scene.diagram.modes) > 1:       # every box, each mode in a panel
-        changes += [("--panels modes", {"panels": "modes"}),
-                    (f"--panels modes --direction {other}",
-                     {"panels": "modes", "direction": other})]
+        panels = [("--panels modes", {"panels": "modes"}),
+                  (f"--panels modes --direction {other}", {"panels": "modes", "direction": other})]
+    # The paper style does not say which mode a box or wire is active in (the full style's
+    # "only in" notes): there a panel per mode comes first, then the other direction.
+    changes = [("", {})] + (panels + turned if options.style == "paper" else turned + panels)
     changes += [(f"--depth {d}", {"depth": d}) for d in range(drawn - 1, -1, -1)]
     if options.mode is None and scene.diagram is not None:
         changes += [(f"--mode {m}", {"mode": m}) for m in scene.diagram.modes]
