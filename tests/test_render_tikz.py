@@ -84,11 +84,23 @@ def test_text_is_latex_text_and_every_box_is_there():
     tex = R.render(proposal, "tex", style="paper").decode("utf-8")
     assert tex.lstrip("% ").startswith("wiring: \\usepackage{tikz}")
     assert "\\begin{tikzpicture}" in tex and "\\documentclass" not in tex
-    names = re.findall(r"\\node\[[^\]]*\] at \([^)]*\) \{([^}]*)\};", tex)
+    names = re.findall(r"\\wiringfit\{[\d.]+bp\}\{([^}]*)\}\};", tex)
     assert {"pi", "ref", "rm", "h", "train pi by ppo", "train rm by sgd"} <= set(names)
     assert re.search(r"font=\{\\fontsize\{[\d.]+\}\{[\d.]+\}\\selectfont\\bfseries\}", tex)
     full = R.render(proposal, "tex").decode("utf-8")
     assert "\\ : Policy" in full         # a run's leading space, kept as a control space
+
+
+@needs_dot
+@needs_latex
+def test_a_text_wider_in_the_papers_font_is_set_to_fit_its_box_and_the_log_says_so(tmp_path):
+    # Bold Computer Modern is wider than the Helvetica Graphviz measures: "train policy by
+    # expert_iteration" ran over its box's edge.
+    proposal = wiring.check_file(str(ROOT / "examples" / "process_supervision.wd")).proposal
+    tex = R.render(proposal, "tex", standalone=True, style="paper", mode="outcome_rl")
+    compile_pdf(tex, tmp_path)
+    log = (tmp_path / "fig.log").read_text(encoding="latin-1")
+    assert "Package wiring Warning: a text is set narrower to fit its box" in log
 
 
 HOSTILE = r"""\input{/etc/passwd} \immediate\write18{id} $x^2$ & # _ % ~ { } < > | " é 中 🙂"""

@@ -30,6 +30,14 @@ _SYMBOLS = {"\u00b7": r"\textperiodcentered{}", "\u00ab": r"$\ll$", "\u00bb": r"
             "\u201c": "``", "\u201d": "''", "\u00a0": "~"}
 
 
+# Each text is set in the paper's font, which may be wider than the one Graphviz measured (bold
+# Computer Modern is): a text wider than Graphviz's measure is set narrower to fit its box,
+# and LaTeX's log says so (a warning of package `wiring`), rather than run over the box's edge.
+FIT = ("\\providecommand\\wiringfit[2]{\\setbox0\\hbox{#2}\\ifdim\\wd0>#1\\relax"
+       "\\PackageWarning{wiring}{a text is set narrower to fit its box}"
+       "\\resizebox{#1}{!}{\\box0}\\else\\box0\\fi}\n")
+
+
 def tikz_picture(layout: dict, standalone: bool = False) -> str:
     """The `tikzpicture` of a Graphviz layout (`dot -Tjson`), or with `standalone` a LaTeX
     document of one page the picture's size."""
@@ -41,7 +49,7 @@ def tikz_picture(layout: dict, standalone: bool = False) -> str:
                       for value, name in drawer.colours.items())
     (x0, y0), (x1, y1) = box
     picture = (f"\\begin{{tikzpicture}}[x=1bp, y=1bp, line join=round, line cap=butt, "
-               f"inner sep=0pt, outer sep=0pt]\n{colours}"
+               f"inner sep=0pt, outer sep=0pt]\n{FIT}{colours}"
                f"\\useasboundingbox ({_n(x0)},{_n(y0)}) rectangle ({_n(x1)},{_n(y1)});\n"
                + "".join(drawer.lines) + "\\end{tikzpicture}\n")
     if not standalone:
@@ -196,8 +204,10 @@ class _Drawer:
         font = f"\\fontsize{{{_n(self.size)}}}{{{_n(self.size * 1.2)}}}\\selectfont"
         font += "\\bfseries" if self.bold else ""
         font += "\\itshape" if self.italic else ""
+        room = float(op.get("width", 0)) + 1           # Graphviz's measure, and a point
         self.lines.append(f"\\node[anchor={anchor}, text={self.pen}, font={{{font}}}] at "
-                          f"({_n(x)},{_n(y)}) {{{latex_text(words)}}};\n")
+                          f"({_n(x)},{_n(y)}) {{\\wiringfit{{{_n(room)}bp}}"
+                          f"{{{latex_text(words)}}}}};\n")
 
 
 def latex_text(text: str) -> str:
