@@ -31,11 +31,12 @@ _SYMBOLS = {"\u00b7": r"\textperiodcentered{}", "\u00ab": r"$\ll$", "\u00bb": r"
 
 
 # Each text is set in the paper's font, which may be wider than the one Graphviz measured (bold
-# Computer Modern is): a text wider than Graphviz's measure is set narrower to fit its box,
-# and LaTeX's log says so (a warning of package `wiring`), rather than run over the box's edge.
+# Computer Modern is): a text wider than Graphviz's measure is set narrower, its height kept (so
+# never smaller than the size asked for), to fit its box, and LaTeX's log says so (a warning of
+# package `wiring`), rather than run over the box's edge.
 FIT = ("\\providecommand\\wiringfit[2]{\\setbox0\\hbox{#2}\\ifdim\\wd0>#1\\relax"
        "\\PackageWarning{wiring}{a text is set narrower to fit its box}"
-       "\\resizebox{#1}{!}{\\box0}\\else\\box0\\fi}\n")
+       "\\resizebox{#1}{\\height}{\\box0}\\else\\box0\\fi}\n")
 
 
 def tikz_picture(layout: dict, standalone: bool = False) -> str:
