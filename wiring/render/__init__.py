@@ -85,7 +85,9 @@ def to_tree(proposal: Proposal | Diagram, diagram: str | None = None, *, analysi
         from .panels import panel_tree
 
         return panel_tree(proposal, diagram, options, analysis)
-    return scaled_tree(to_scene(proposal, diagram, analysis=analysis, options=options))
+    from .untangle import untangled_tree
+
+    return untangled_tree(to_scene(proposal, diagram, analysis=analysis, options=options))
 
 
 @paused_collector()

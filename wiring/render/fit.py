@@ -119,7 +119,9 @@ def _tree(scene, proposal, diagram, analysis, timeout: float) -> Graph:
         from .panels import panel_tree
 
         return panel_tree(proposal, diagram, scene.options, analysis, timeout)
-    return scaled_tree(scene)
+    from .untangle import untangled_tree
+
+    return untangled_tree(scene, timeout)
 
 
 def _measured(scene, proposal, diagram, analysis, timeout: float):

@@ -130,6 +130,17 @@ def layout_width(dot_text: str, timeout: float = 120) -> float:
     return right - left
 
 
+def drawing(dot_text: str, timeout: float = 120) -> dict:
+    """Graphviz's layout of DOT text with its drawing operations (`dot -Tjson`: every curve,
+    polygon and text run it would draw)."""
+    import json
+
+    dot = find_dot()
+    if dot is None:
+        raise DotNotFound()
+    return json.loads(_run([dot, "-Tjson"], dot_text, timeout))
+
+
 def layout(dot_text: str, timeout: float = 120) -> dict:
     """Graphviz's layout of DOT text, without drawing it (`dot -Tjson0`): the graph's box,
     each node's place, each wire's curve, each frame's box, in points."""

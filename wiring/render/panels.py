@@ -26,11 +26,12 @@ def panel_tree(proposal, diagram: str | None, options, analysis=None,
     from . import to_scene
     from .fit import scaled_tree
     from .graphviz import layout
+    from .untangle import untangled_tree
 
     placed = []
     for title, name, panel_options in _panels(proposal, diagram, options):
-        tree = scaled_tree(to_scene(proposal, name, analysis=analysis if name == diagram
-                                    else None, options=panel_options))
+        tree = untangled_tree(to_scene(proposal, name, analysis=analysis if name == diagram
+                                       else None, options=panel_options), timeout)
         _retitle(tree, title)
         _key_below(tree)
         _prefix(tree, f"{title}/")

@@ -1,0 +1,165 @@
+"""Fewer crossing wires: the order of the ports on a box's side, chosen from a layout.
+
+Graphviz orders boxes to cross few wires, but takes the ports of an HTML label in the order they
+are written: a box whose inputs come from two sources in the opposite order crosses its own
+wires. In the paper style (where a port's place says nothing), each side's ports are sorted by
+where the wires at them come from or go to in a first layout (the barycentre heuristic of
+Sugiyama et al. 1981), the picture laid out again, and the order with the fewest crossings kept.
+`crossings` counts them as the team's reference tool does (../shared/tools/crossings.py): pairs
+of wires whose Bézier curves, sampled 12 points a segment, cross, not counting two wires that
+share an end box; and wires through a box not their end.
+"""
+
+from __future__ import annotations
+
+SAMPLES = 12
+ROUNDS = 2               # reorderings tried after the first layout
+MOST_BOXES = 60          # past this a figure is not read wire by wire: no second layout
+
+
+def untangled_tree(scene, timeout: float = 120):
+    """The DOT tree of a scene (as `fit.scaled_tree`), in the paper style with each box's
+    ports in the order, of those tried, whose layout crosses fewest wires. Without Graphviz,
+    or for a large picture, the ports stay in their declared order."""
+    from .dot import print_dot
+    from .fit import scaled_tree
+    from .graphviz import DotFailed, drawing, find_dot
+    from .scene import Box
+
+    tree = scaled_tree(scene)
+    boxes = [b for b in scene.nodes().values() if isinstance(b, Box)]
+    if scene.options.style != "paper" or not boxes or len(boxes) > MOST_BOXES \
+            or find_dot() is None:
+        return tree
+    declared = [(list(b.ins), list(b.outs)) for b in boxes]
+    best, best_orders = None, declared
+    try:
+        laid = drawing(print_dot(tree), timeout)
+        best = crossings(laid)[0]
+        for _ in range(ROUNDS):
+            if best == 0:
+                break
+            _sort_ports(boxes, laid, scene.options.direction)
+            laid = drawing(print_dot(scaled_tree(scene)), timeout)
+            count = crossings(laid)[0]
+            if count < best:
+                best, best_orders = count, [(list(b.ins), list(b.outs)) for b in boxes]
+    except DotFailed:          # a layout that fails here fails again when drawn, and says why
+        best_orders = declared
+    for box, (ins, outs) in zip(boxes, best_orders):
+        box.ins[:], box.outs[:] = ins, outs
+    return scaled_tree(scene)
+
+
+def _sort_ports(boxes, laid: dict, direction: str) -> None:
+    """Each side's ports by the mean place, across the flow, of the other ends of their
+    wires (top first in LR, left first in TB)."""
+    names = {o["_gvid"]: o["name"] for o in laid.get("objects", [])}
+    across, sign = (1, -1) if direction == "LR" else (0, 1)
+    into: dict[tuple, list[float]] = {}
+    out_of: dict[tuple, list[float]] = {}
+    for edge in laid.get("edges", []):
+        ends = _ends(edge)
+        if ends is None:
+            continue
+        start, end = ends
+        if edge.get("dir") == "back":                   # drawn from head to tail
+            start, end = end, start
+        tail = (names.get(edge["tail"]), str(edge.get("tailport", "")).split(":")[0])
+        head = (names.get(edge["head"]), str(edge.get("headport", "")).split(":")[0])
+        out_of.setdefault(tail, []).append(sign * end[across])
+        into.setdefault(head, []).append(sign * start[across])
+
+    def mean(places: dict, box, cell) -> float:
+        found = places.get((box.id, cell))
+        return sum(found) / len(found) if found else float("inf")
+    for box in boxes:
+        box.ins.sort(key=lambda item: mean(into, box, item[0]))
+        box.outs.sort(key=lambda item: mean(out_of, box, item[0]))
+
+
+def _ends(edge: dict) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """Where a laid-out wire starts and ends (its arrow's tip, when it has one)."""
+    start = end = None
+    points = []
+    for token in str(edge.get("pos", "")).split():
+        x, y = (float(v) for v in token.split(",")[-2:])
+        if token.startswith("e,"):
+            end = (x, y)
+        elif token.startswith("s,"):
+            start = (x, y)
+        else:
+            points.append((x, y))
+    if not points:
+        return None
+    return start or points[0], end or points[-1]
+
+
+def _bezier(points: list, t: float) -> tuple[float, float]:
+    while len(points) > 1:
+        points = [((1 - t) * a[0] + t * b[0], (1 - t) * a[1] + t * b[1])
+                  for a, b in zip(points, points[1:])]
+    return points[0]
+
+
+def _curve(edge: dict) -> list[tuple[float, float]]:
+    """The sampled points of a laid-out wire: of every curve Graphviz draws for it (`-Tjson`:
+    a wire of several colours is several parallel curves, taken one after the other as the
+    reference tool takes them), else of its control points (`-Tjson0`)."""
+    drawn = [op["points"] for op in edge.get("_draw_", []) if op.get("op") == "b"]
+    if not drawn:
+        drawn = [[tuple(float(v) for v in token.split(",")[-2:])
+                  for token in str(edge.get("pos", "")).split() if token[:2] not in ("e,", "s,")]]
+    out: list[tuple[float, float]] = []
+    for control in drawn:
+        for i in range(0, len(control) - 3, 3):
+            out += [_bezier(list(control[i:i + 4]), k / SAMPLES) for k in range(SAMPLES + 1)]
+    return out
+
+
+def _turn(p, q, r) -> float:
+    return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+
+def _cross(a, b, c, d) -> bool:
+    return _turn(a, b, c) * _turn(a, b, d) < 0 and _turn(c, d, a) * _turn(c, d, b) < 0
+
+
+def _extent(points) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def crossings(laid: dict) -> tuple[int, int]:
+    """(pairs of wires that cross, wires through a box not their end) of a Graphviz layout
+    (`dot -Tjson` or `-Tjson0`)."""
+    boxes = {}
+    for item in laid.get("objects", []):
+        if "nodes" in item or "pos" not in item:
+            continue
+        x, y = (float(v) for v in item["pos"].split(",")[:2])
+        w, h = float(item["width"]) * 36, float(item["height"]) * 36
+        boxes[item["_gvid"]] = (x - w, y - h, x + w, y + h)
+    edges = [e for e in laid.get("edges", []) if _curve(e)]
+    curves = [_curve(e) for e in edges]
+    segments = [list(zip(c, c[1:])) for c in curves]
+    extents = [_extent(c) for c in curves]
+    crossed = 0
+    for i, one in enumerate(edges):
+        for j in range(i + 1, len(edges)):
+            other = edges[j]
+            if {one["tail"], one["head"]} & {other["tail"], other["head"]}:
+                continue
+            a, b = extents[i], extents[j]
+            if a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]:
+                continue
+            if any(_cross(p, q, r, s) for p, q in segments[i] for r, s in segments[j]):
+                crossed += 1
+    through = 0
+    for edge, curve in zip(edges, curves):
+        for gvid, (x0, y0, x1, y1) in boxes.items():
+            if gvid not in (edge["tail"], edge["head"]) and \
+                    any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1 for x, y in curve):
+                through += 1
+                break
+    return crossed, through
