@@ -9,9 +9,12 @@ import subprocess
 import zlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import wiring
 from wiring import render as R
+from wiring.render import tikz
 from wiring.cli import main
 
 from conftest import EXAMPLES, ROOT
@@ -141,3 +144,19 @@ def test_panels_compile_too(tmp_path):
     width, _ = page_size(compile_pdf(tex, tmp_path))
     assert abs(width - 6.5 * INCH) < 0.02
     assert all(f"{{{mode}}}" in tex.decode() for mode in ("sft", "reward", "rl", "deploy"))
+
+
+_ESCAPES = sorted(set(tikz._SPECIAL.values()) | set(tikz._SYMBOLS.values()) | {"\\ "},
+                  key=len, reverse=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_no_user_text_reaches_latex_as_markup(text):
+    # Whatever a proposal's text holds, its escaped form is the escapes above, code points
+    # written out and characters that mean nothing to LaTeX: no command, group, math or comment.
+    out = tikz.latex_text(text)
+    for escape in _ESCAPES:
+        out = out.replace(escape, "")
+    out = re.sub(r"\[U\+[0-9A-F]{4,6}\]", "", out)
+    assert not set(out) & set("\\{}$&#_%^~"), (text, tikz.latex_text(text))
