@@ -181,3 +181,40 @@ def test_paper_boxes_of_one_kind_keep_their_own_widths_when_one_width_would_not_
     narrow = R.to_dot(wiring.load(example), style="paper", font_size="7pt", direction="TB",
                       uniform=False)
     assert wide != narrow
+
+
+@needs_dot
+def test_a_figure_taller_than_the_height_asked_is_refused_with_an_option_that_fits(
+        tmp_path, capsys):
+    # Five panels of process supervision at a page's width were 13.75 in tall: no page.
+    asked = [str(ROOT / "examples" / "process_supervision.wd"), "--style", "paper",
+             "--font-size", "7pt", "--width", "6.5in", "--height", "9in"]
+    code, out, err = render(tmp_path, capsys, *asked, "--panels", "modes", "--direction", "TB")
+    assert code == 1 and not out.exists()
+    assert re.search(r"the figure needs [\d.]+ in x 1\d\.\d\d in at 7 pt but --width x "
+                     r"--height is 6\.50 in x 9\.00 in; ", err), err
+    code, _, err = render(tmp_path, capsys, *asked)
+    found = re.search(r"; (.+?) fits \(([0-9.]+) in x ([0-9.]+) in", err)
+    assert code == 1 and found and float(found[2]) <= 6.5 and float(found[3]) <= 9, err
+    code, out, err = render(tmp_path, capsys, *asked, *found[1].split())
+    assert code == 0, err
+    root = ET.fromstring(out.read_bytes())
+    assert root.get("width") == "6.5in"
+    assert float(root.get("height").removesuffix("pt")) <= 9 * 72 + 1
+
+
+@needs_dot
+def test_a_height_alone_bounds_the_picture_and_says_so():
+    proposal = wiring.check_file(RLHF).proposal
+    with pytest.raises(R.DoesNotFit) as refused:
+        R.render(proposal, "svg", style="paper", font_size=7, height="3in")
+    assert "but --height is 3.00 in;" in str(refused.value)
+    svg = R.render(proposal, "svg", style="paper", font_size=7, height="5in")
+    assert float(ET.fromstring(svg).get("height").removesuffix("pt")) <= 5 * 72 + 1
+
+
+@pytest.mark.parametrize("option", [["--height", "0in"], ["--height", "3furlongs"],
+                                    ["--height", "9"]])
+def test_bad_heights_are_usage_errors(tmp_path, capsys, option):
+    code, _, err = render(tmp_path, capsys, RLHF, *option)
+    assert code == 2 and "--height" in err

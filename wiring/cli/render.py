@@ -44,10 +44,11 @@ def cmd_render(args) -> int:
                        font_size=args.font_size, style=args.style, font=args.font,
                        theme=args.theme, panels=args.panels,
                        **_highlighting(result.proposal, args.diagram, highlight))
-        if args.width is None:
+        if args.width is None and args.height is None:
             dot_text = to_dot(result.proposal, args.diagram, **drawing)
         else:
-            code, dot_text = _fit(result.proposal, args.diagram, args.width, drawing)
+            code, dot_text = _fit(result.proposal, args.diagram, args.width, args.height,
+                                  drawing)
             if code != exits.OK:
                 return code
     except RenderError as exc:
@@ -57,17 +58,18 @@ def cmd_render(args) -> int:
         print(f"wiring: --standalone is for TikZ output (.tex), not {fmt}", file=sys.stderr)
         return exits.USAGE
     return _draw(dot_text, fmt, out, args.dpi, [args.file, *result.files], args.width,
-                 args.standalone)
+                 args.standalone, sized=args.width is not None or args.height is not None)
 
 
-def _fit(proposal, diagram, width: str, drawing: dict) -> tuple[int, str]:
-    """`--width`: the exit code and the DOT text padded to the width; a layout wider than that
-    is refused (exit 1), saying which option fits. Without Graphviz, the DOT text unpadded,
-    for `_draw` to write and say how to install it."""
+def _fit(proposal, diagram, width: str | None, height: str | None,
+         drawing: dict) -> tuple[int, str]:
+    """`--width`, `--height`: the exit code and the DOT text padded to the width; a layout
+    wider or taller than asked is refused (exit 1), saying which option fits. Without
+    Graphviz, the DOT text unpadded, for `_draw` to write and say how to install it."""
     from ..render import DoesNotFit, DotFailed, DotNotFound, fitted_dot, to_dot
 
     try:
-        return exits.OK, fitted_dot(proposal, diagram, width=width, **drawing)
+        return exits.OK, fitted_dot(proposal, diagram, width=width, height=height, **drawing)
     except DoesNotFit as exc:
         print(f"wiring: {exc}", file=sys.stderr)
         return exits.PROBLEMS, ""
@@ -161,7 +163,7 @@ def _highlighting(proposal, diagram: str | None, highlight: str | None) -> dict:
 
 
 def _draw(dot_text: str, fmt: str, out: str, dpi: int | None, inputs: list[str],
-          width: str | None = None, standalone: bool = False) -> int:
+          width: str | None = None, standalone: bool = False, sized: bool = False) -> int:
     """Lay out the DOT text with Graphviz and write the picture (at `width`, for DOT text
     fitted to it); without Graphviz, write the DOT text instead and say how to install it."""
     from ..render import INSTALL_HINT, DotFailed, DotNotFound, run_dot, sized_picture
@@ -169,7 +171,7 @@ def _draw(dot_text: str, fmt: str, out: str, dpi: int | None, inputs: list[str],
     notes: list[str] = []
     try:
         data = (run_dot(dot_text, fmt, dpi=dpi, notes=notes, standalone=standalone)
-                if width is None else
+                if not sized else
                 sized_picture(dot_text, fmt, width, dpi=dpi, notes=notes, standalone=standalone))
     except DotNotFound:
         dot_path = out if out == "-" else os.path.splitext(out)[0] + ".dot"
@@ -261,6 +263,10 @@ def _add_paper_options(p) -> None:
                    help="the picture's width on paper, such as 3.25in, 6.5in, 17cm, 80mm or "
                    "234pt: a narrower layout is padded to it, never scaled; a wider one is "
                    "refused (exit 1) with an option that fits, such as --direction TB")
+    p.add_argument("--height", type=_size("parse_height"), metavar="LENGTH",
+                   help="the most the picture may take down the page, such as 9in (a page "
+                   "of text) or 4in: a taller layout is refused (exit 1) with an option that "
+                   "fits, such as --panels modes")
     p.add_argument("--font-size", type=_size("parse_font_size"), metavar="PT",
                    help="the smallest text, in points (8pt or 8; 4 to 72), the rest in "
                    "proportion (default: 8 to 9 pt, titles 15)")

@@ -132,7 +132,7 @@ def render(proposal: Proposal | Diagram, fmt: str = "svg", diagram: str | None =
     when it fails, RenderError for bad options."""
     check_format(fmt)
     width = options.get("width")
-    if width is None:
+    if width is None and options.get("height") is None:
         return run_dot(to_dot(proposal, diagram, **options), fmt, dpi=dpi, timeout=timeout,
                        standalone=standalone)
     return sized_picture(fitted_dot(proposal, diagram, timeout=timeout, **options), fmt, width,

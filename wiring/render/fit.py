@@ -7,9 +7,11 @@ a figure fitted that way prints its 9 pt notes at 2 pt. Here the scale is always
   proportion (a title stays larger than the notes it heads), so no text is smaller than N;
 - `--width W` measures the layout (`dot -Tjson0`, without drawing it). A layout wider than W is
   refused with DoesNotFit, whose message names an option whose layout does fit (the other
-  direction, a smaller depth, a mode), found by measuring a few; one that fits is padded left
-  and right so that the picture is exactly W wide. A narrower layout is never scaled up: the
-  text of every figure in a paper then prints at the same size.
+  direction, panels, a smaller depth, a mode), found by measuring a few; one that fits is
+  padded left and right so that the picture is exactly W wide. A narrower layout is never
+  scaled up: the text of every figure in a paper then prints at the same size.
+- `--height H` bounds the picture's height the same way (a page of text is about 9 in): a
+  taller layout is refused, naming an option that fits both.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ import re
 import time
 
 from .dot import Assign, Graph, Html, print_dot
-from .graphviz import layout_width, run_dot
+from .graphviz import layout, run_dot
 from .svg import fix_svg_width
-from .options import UNITS, RenderError, parse_width
+from .options import UNITS, RenderError, parse_height, parse_width
 
 MIN_PAD_PT = 2.0        # the least margin left and right of a picture at a set width
 SLACK_PT = 0.5          # a layout this much wider than asked still fits (Graphviz rounds)
@@ -89,27 +91,35 @@ def _map_fonts(tree: Graph, change) -> None:
 
 def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=None,
                timeout: float = 120, **fields) -> str:
-    """The DOT text of `to_dot`, and with `width`, padded to exactly that width. Raises
-    DoesNotFit when the layout is wider, DotNotFound without Graphviz (a width needs a
-    layout), RenderError for bad options."""
+    """The DOT text of `to_dot`, and with `width`, padded to exactly that width (`height`
+    only bounds the picture). Raises DoesNotFit when the layout is wider or taller,
+    DotNotFound without Graphviz (a size needs a layout), RenderError for bad options."""
     from . import to_scene
     from .options import RenderOptions
 
     options = dataclasses.replace(options or RenderOptions(), **fields)
     scene = to_scene(proposal, diagram, analysis=analysis, options=options)
-    if options.width is None:
+    if not options.sized:
         return print_dot(_tree(scene, proposal, diagram, analysis, timeout))
     tree, graph, pad_y, need = _measured(scene, proposal, diagram, analysis, timeout)
-    if need > options.width_pt + SLACK_PT and options.style == "paper" and options.uniform:
+    if not _fits(options, need) and options.style == "paper" and options.uniform:
         # One width per kind only where the layout allows: else each box its own.
         scene = to_scene(proposal, diagram, analysis=analysis,
                          options=dataclasses.replace(options, uniform=False))
         tree, graph, pad_y, need = _measured(scene, proposal, diagram, analysis, timeout)
-    if need > options.width_pt + SLACK_PT:
+    if not _fits(options, need):
         raise DoesNotFit(*_refusal(scene, proposal, diagram, analysis, need, timeout))
-    pad_x = max(0.0, (options.width_pt - need) / 2 + MIN_PAD_PT)
-    graph["pad"] = f"{pad_x / 72:.4f},{pad_y:g}"
+    if options.width is not None:
+        pad_x = max(0.0, (options.width_pt - need[0]) / 2 + MIN_PAD_PT)
+        graph["pad"] = f"{pad_x / 72:.4f},{pad_y:g}"
     return print_dot(tree)
+
+
+def _fits(options, need: tuple[float, float]) -> bool:
+    """A picture of `need` (width, height in points) within the size asked for."""
+    width, height = options.width_pt, options.height_pt
+    return (width is None or need[0] <= width + SLACK_PT) and \
+        (height is None or need[1] <= height + SLACK_PT)
 
 
 def _tree(scene, proposal, diagram, analysis, timeout: float) -> Graph:
@@ -126,16 +136,25 @@ def _tree(scene, proposal, diagram, analysis, timeout: float) -> Graph:
 
 def _measured(scene, proposal, diagram, analysis, timeout: float):
     """The scene's DOT tree with the least padding, its graph attributes, its vertical pad
-    (inches) and the width its layout needs (points)."""
+    (inches) and the size its layout needs (points: width, height)."""
     tree = _tree(scene, proposal, diagram, analysis, timeout)
     graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
     pad_y = _pads(graph.get("pad", 0.0555))[1]          # inches; Graphviz's default 4 pt
     graph["pad"] = f"{MIN_PAD_PT / 72:.4f},{pad_y:g}"
     graph["margin"] = 0          # PDF and PostScript add half an inch each side by default
-    return tree, graph, pad_y, layout_width(print_dot(tree), timeout) + 2 * MIN_PAD_PT
+    return tree, graph, pad_y, _size(tree, timeout)
 
 
-def sized_picture(dot_text: str, fmt: str, width: str, *, dpi: int | None = None,
+def _size(tree: Graph, timeout: float) -> tuple[float, float]:
+    """The width (with the least padding each side) and height (with the tree's own vertical
+    padding) of a DOT tree's layout, in points."""
+    graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
+    pad_y = _pads(graph.get("pad", 0.0555))[1] * 72
+    x0, y0, x1, y1 = (float(v) for v in layout(print_dot(tree), timeout)["bb"].split(","))
+    return x1 - x0 + 2 * MIN_PAD_PT, y1 - y0 + 2 * pad_y
+
+
+def sized_picture(dot_text: str, fmt: str, width: str | None, *, dpi: int | None = None,
                   timeout: float = 120, notes: list[str] | None = None,
                   standalone: bool = False) -> bytes:
     """The picture of `fitted_dot`'s text: the resolution only for PNG (Graphviz would size
@@ -143,7 +162,7 @@ def sized_picture(dot_text: str, fmt: str, width: str, *, dpi: int | None = None
     points)."""
     data = run_dot(dot_text, fmt, dpi=dpi if fmt == "png" else None, timeout=timeout,
                    notes=notes, standalone=standalone)
-    if fmt == "svg":
+    if fmt == "svg" and width is not None:
         points, written = parse_width(width)
         data = fix_svg_width(data, written, points)
     return data
@@ -155,50 +174,74 @@ def _pads(pad) -> tuple[float, float]:
     return float(x), float(y or x)
 
 
-def _refusal(scene, proposal, diagram, analysis, need: float,
+def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
              timeout: float) -> tuple[str, tuple[str, dict] | None]:
     """Why the picture does not fit, and an option that fits (of a few, cheapest first): the
     first that draws every box, else the one that draws the most (a mode or a depth drops
-    some: the message says how many are left), with its width; when none fits, the
+    some: the message says how many are left), with its size; when none fits, the
     narrowest tried. Then that option."""
     from . import to_scene
 
     options = scene.options
-    _, written = parse_width(options.width)
-    unit = written.lstrip("0123456789.")
-
-    def say(points: float) -> str:
-        return f"{points / UNITS[unit]:.2f} {unit}"
+    say = _sayer(options)
     head = (f"the figure needs {say(need)} at {smallest_font(scaled_tree(scene)):g} pt but "
-            f"--width is {say(options.width_pt)}")
+            f"{_asked(options, say)}")
     every = _boxes(scene)
-    tried: list[tuple[float, str]] = []
-    best: tuple[int, float, str, dict] | None = None      # boxes drawn, width, the option
+    tried: list[tuple[tuple[float, float], str]] = []
+    best: tuple[int, tuple, str, dict] | None = None      # boxes drawn, size, the option
     started = time.monotonic()
     for count, (words, change) in enumerate(_alternatives(scene)):
         if count >= MAX_TRIES or time.monotonic() - started > MAX_SECONDS:
             break
         other = to_scene(proposal, diagram, analysis=analysis,
                          options=dataclasses.replace(options, **change))
-        drawn = _tree(other, proposal, diagram, analysis, timeout)
-        width = layout_width(print_dot(drawn), timeout) + 2 * MIN_PAD_PT
-        if width > options.width_pt + SLACK_PT:
-            tried.append((width, words))
+        size = _size(_tree(other, proposal, diagram, analysis, timeout), timeout)
+        if not _fits(options, size):
+            tried.append((size, words))
             continue
         boxes = _boxes(other)
         if boxes >= every:
-            return f"{head}; {words} fits ({say(width)})", (words, change)
+            return f"{head}; {words} fits ({say(size)})", (words, change)
         if best is None or boxes > best[0]:
-            best = (boxes, width, words, change)
+            best = (boxes, size, words, change)
     if best is not None:
-        boxes, width, words, change = best
-        return (f"{head}; {words} fits ({say(width)}, drawing {boxes} of its {every} boxes)",
+        boxes, size, words, change = best
+        return (f"{head}; {words} fits ({say(size)}, drawing {boxes} of its {every} boxes)",
                 (words, change))
+    wider = "a wider --width" if options.height is None else "a larger size"
     if not tried:
-        return f"{head}; a wider --width or a smaller --font-size fits", None
-    width, words = min(tried)
-    return (f"{head}; nothing tried fits (the narrowest: {words}, {say(width)}): use a wider "
-            f"--width or a smaller --font-size"), None
+        return f"{head}; {wider} or a smaller --font-size fits", None
+    size, words = min(tried, key=lambda t: (t[0][0] / (options.width_pt or 1),
+                                            t[0][1] / (options.height_pt or 1)))
+    return (f"{head}; nothing tried fits (the {'narrowest' if options.height is None else 'nearest'}: "
+            f"{words}, {say(size)}): use {wider} or a smaller --font-size"), None
+
+
+def _sayer(options):
+    """How sizes are said: in the unit of --width (else of --height); the width alone when
+    only a width is asked for, width x height when a height is."""
+    written = parse_width(options.width)[1] if options.width else \
+        parse_height(options.height)[1]
+    unit = written.lstrip("0123456789.")
+
+    def length(points: float) -> str:
+        return f"{points / UNITS[unit]:.2f} {unit}"
+
+    def say(size: tuple[float, float]) -> str:
+        if options.height is None:
+            return length(size[0])
+        if options.width is None:
+            return f"{length(size[1])} tall"
+        return f"{length(size[0])} x {length(size[1])}"
+    return say
+
+
+def _asked(options, say) -> str:
+    if options.height is None:
+        return f"--width is {say((options.width_pt, 0))}"
+    if options.width is None:
+        return f"--height is {say((0, options.height_pt)).removesuffix(' tall')}"
+    return f"--width x --height is {say((options.width_pt, options.height_pt))}"
 
 
 def _boxes(scene) -> int:
@@ -227,11 +270,11 @@ def _alternatives(scene):
     # "only in" notes): there a panel per mode comes first, then the other direction.
     changes = [("", {})] + (panels + turned if options.style == "paper" else turned + panels)
     changes += [(f"--depth {d}", {"depth": d}) for d in range(drawn - 1, -1, -1)]
-    if options.mode is None and scene.diagram is not None:
+    if options.mode is None and options.panels is None and scene.diagram is not None:
         changes += [(f"--mode {m}", {"mode": m}) for m in scene.diagram.modes]
     changes += [(f"--direction {other} --depth {d}", {"direction": other, "depth": d})
                 for d in range(drawn - 1, -1, -1)]
-    if options.mode is None and scene.diagram is not None:
+    if options.mode is None and options.panels is None and scene.diagram is not None:
         changes += [(f"--direction {other} --mode {m}", {"direction": other, "mode": m})
                     for m in scene.diagram.modes]
     bare = options.legend or options.title

@@ -123,13 +123,6 @@ def _with_drawing(command: list[str], dot_text: str, timeout: float) -> tuple[by
             return data, json.load(layout)
 
 
-def layout_width(dot_text: str, timeout: float = 120) -> float:
-    """The width in points of the layout of DOT text, without its `pad` (the graph's `bb`
-    from `dot -Tjson0`): measuring a picture without drawing it."""
-    left, _, right, _ = (float(v) for v in layout(dot_text, timeout)["bb"].split(","))
-    return right - left
-
-
 def drawing(dot_text: str, timeout: float = 120) -> dict:
     """Graphviz's layout of DOT text with its drawing operations (`dot -Tjson`: every curve,
     polygon and text run it would draw)."""

@@ -50,6 +50,7 @@ class RenderOptions:
     title: bool = True               # title, diagram and mode, citations
     highlight: object = None         # None/False, True/"all", or finding codes (CODE[#N])
     width: str | None = None         # the picture's width on paper ("3.25in", "17cm"; see fit)
+    height: str | None = None        # the most the picture may take down the page ("9in")
     font_size: str | float | None = None   # the smallest text, in pt ("8pt" or 8)
     style: str = "full"              # "full" or "paper" (see STYLES)
     # Paper style: boxes of one kind family share one width (heights always). With `width`,
@@ -77,6 +78,8 @@ class RenderOptions:
             highlight_codes(self.highlight)      # a bad code is an error before any work
         if self.width is not None:               # ... and a bad size
             parse_width(self.width)
+        if self.height is not None:
+            parse_height(self.height)
         if self.font_size is not None:
             parse_font_size(self.font_size)
         if self.font is not None:
@@ -85,6 +88,15 @@ class RenderOptions:
     @property
     def width_pt(self) -> float | None:
         return None if self.width is None else parse_width(self.width)[0]
+
+    @property
+    def height_pt(self) -> float | None:
+        return None if self.height is None else parse_height(self.height)[0]
+
+    @property
+    def sized(self) -> bool:
+        """A size on paper is asked for: the layout is measured (see `fit`)."""
+        return self.width is not None or self.height is not None
 
     @property
     def font_pt(self) -> float | None:
@@ -126,14 +138,23 @@ def parse_width(text: str) -> tuple[float, str]:
     """`--width`: a length with its unit (in, cm, mm, pt), as points and as written tidily
     ("3.25in"). Raises RenderError for a length that is not one, not positive or past
     MAX_WIDTH_IN."""
+    return _length(text, "--width", "3.25in or 17cm")
+
+
+def parse_height(text: str) -> tuple[float, str]:
+    """`--height`: as `parse_width`, the most a picture may take down the page."""
+    return _length(text, "--height", "9in or 22cm")
+
+
+def _length(text: str, option: str, example: str) -> tuple[float, str]:
     found = _LENGTH.match(str(text))
     if not found or not found.group(2):
-        raise RenderError(f"--width takes a length with its unit (in, cm, mm or pt), such as "
-                          f"3.25in or 17cm, not {text!r}")
+        raise RenderError(f"{option} takes a length with its unit (in, cm, mm or pt), such as "
+                          f"{example}, not {text!r}")
     number, unit = float(found.group(1)), found.group(2)
     points = number * UNITS[unit]
     if not 0 < points <= MAX_WIDTH_IN * 72:
-        raise RenderError(f"--width must be more than 0 and at most {MAX_WIDTH_IN}in, "
+        raise RenderError(f"{option} must be more than 0 and at most {MAX_WIDTH_IN}in, "
                           f"not {text!r}")
     return points, f"{number:g}{unit}"
 
