@@ -25,12 +25,12 @@ EXITS: dict[str, list[tuple[int, str]]] = {
              (USAGE, _USAGE + ", an unknown or ambiguous diagram")],
     "render": [(OK, "the picture was written"),
                (PROBLEMS, "the proposal has errors (they are reported; nothing is drawn), or "
-                "the picture is wider than --width at its font size (a message names an "
-                "option that fits)"),
+                "the picture is wider than --width or taller than --height at its font size "
+                "(a message names an option that fits)"),
                (USAGE, _USAGE + ", an unknown diagram or mode"),
                (NO_DOT, "Graphviz `dot` is not installed: the DOT text was written instead "
-                "(OUT with the suffix .dot) and a message says how to install Graphviz; "
-                "`wiring doctor` checks the set-up"),
+                "(OUT with the suffix .dot; nothing with --panels, which needs a layout) and a "
+                "message says how to install Graphviz; `wiring doctor` checks the set-up"),
                (DOT_FAILED, "`dot` ran and failed")],
     "doctor": [(OK, "rendering works"), (NO_DOT, "`dot` not found"),
                (DOT_FAILED, "`dot` found, but some format fails")],

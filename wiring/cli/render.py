@@ -11,7 +11,7 @@ from .output import can_write, write
 
 def cmd_render(args) -> int:
     from ..api import check_file
-    from ..render import RenderError, to_dot
+    from ..render import INSTALL_HINT, DotNotFound, RenderError, to_dot
 
     highlight = _render_file(args)
     if args.file is None:
@@ -51,6 +51,10 @@ def cmd_render(args) -> int:
                                   drawing)
             if code != exits.OK:
                 return code
+    except DotNotFound:                  # only panels need Graphviz to make their DOT text
+        print(f"wiring: --panels lays each panel out with Graphviz, and `dot` is not installed "
+              f"({_where_dot()}); nothing was written.\n{INSTALL_HINT}", file=sys.stderr)
+        return exits.NO_DOT
     except RenderError as exc:
         print(f"wiring: {exc}", file=sys.stderr)
         return exits.USAGE
@@ -181,11 +185,12 @@ def _draw(dot_text: str, fmt: str, out: str, dpi: int | None, inputs: list[str],
             done, later = "wrote the DOT text to standard output", f"dot -T{fmt} FILE.dot"
         else:
             done, later = f"wrote {dot_path} instead", f"dot -T{fmt} {dot_path} -o {out}"
-        where = (f"$WIRING_DOT={os.environ['WIRING_DOT']} is not a program"
-                 if os.environ.get("WIRING_DOT") else "not found on PATH")
-        print(f"wiring: cannot draw {fmt.upper()}: Graphviz `dot` is not installed ({where}); "
-              f"{done}.\n{INSTALL_HINT}\nAfterwards run this command again, or: {later}",
-              file=sys.stderr)
+        # TikZ is drawn by wiring from Graphviz's layout: `dot` alone cannot make it
+        again = ("Afterwards run this command again." if fmt == "tex" else
+                 f"Afterwards run this command again, or: {later}")
+        kind = "TikZ" if fmt == "tex" else fmt.upper()
+        print(f"wiring: cannot draw {kind}: Graphviz `dot` is not installed ({_where_dot()}); "
+              f"{done}.\n{INSTALL_HINT}\n{again}", file=sys.stderr)
         return exits.NO_DOT
     except DotFailed as exc:
         print(f"wiring: {exc}", file=sys.stderr)
@@ -195,6 +200,12 @@ def _draw(dot_text: str, fmt: str, out: str, dpi: int | None, inputs: list[str],
     if not write(out, data, inputs):
         return exits.USAGE
     return exits.OK
+
+
+def _where_dot() -> str:
+    """Why `dot` was not found: $WIRING_DOT names no program, or none is on PATH."""
+    return (f"$WIRING_DOT={os.environ['WIRING_DOT']} is not a program"
+            if os.environ.get("WIRING_DOT") else "not found on PATH")
 
 
 def _dpi(text: str) -> int:

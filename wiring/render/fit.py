@@ -211,8 +211,12 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
     wider = "a wider --width" if options.height is None else "a larger size"
     if not tried:
         return f"{head}; {wider} or a smaller --font-size fits", None
-    size, words = min(tried, key=lambda t: (t[0][0] / (options.width_pt or 1),
-                                            t[0][1] / (options.height_pt or 1)))
+    def over(size: tuple[float, float]) -> float:     # how far past the size asked
+        return max(size[0] / (options.width_pt or size[0] or 1),
+                   size[1] / (options.height_pt or size[1] or 1))
+    size, words = min(tried, key=lambda t: over(t[0]))
+    if over(size) >= over(need):          # nothing tried comes nearer than the figure as is
+        return f"{head}; nothing tried fits: use {wider} or a smaller --font-size", None
     return (f"{head}; nothing tried fits (the {'narrowest' if options.height is None else 'nearest'}: "
             f"{words}, {say(size)}): use {wider} or a smaller --font-size"), None
 
@@ -277,10 +281,12 @@ def _alternatives(scene):
     if options.mode is None and options.panels is None and scene.diagram is not None:
         changes += [(f"--direction {other} --mode {m}", {"direction": other, "mode": m})
                     for m in scene.diagram.modes]
-    bare = options.legend or options.title
+    # the paper style has no title: leaving out its key is all there is to leave out
+    drop = ("--no-legend", {"legend": False}) if options.style == "paper" else \
+        ("--no-legend --no-title", {"legend": False, "title": False})
+    bare = options.legend or (options.title and options.style != "paper")
     for words, change in changes:
         if words:
             yield words, change
         if bare:
-            yield (f"{words} --no-legend --no-title".lstrip(),
-                   {**change, "legend": False, "title": False})
+            yield f"{words} {drop[0]}".lstrip(), {**change, **drop[1]}

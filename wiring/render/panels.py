@@ -55,8 +55,10 @@ def _panels(proposal, diagram: str | None, options) -> list[tuple[str, str | Non
     name = diagram or getattr(structure.default_diagram(proposal), "name", None)
     modes = proposal.diagrams[name].modes if name in proposal.diagrams else []
     if not modes:
-        raise RenderError(f"--panels modes: diagram `{name}` has no modes (draw it as it is, "
-                          "or use --panels diagrams)")
+        several = len(structure.top_diagrams(proposal)) > 1
+        raise RenderError(f"--panels modes: diagram `{name}` has no modes (draw it as it is"
+                          + (", or use --panels diagrams for the file's top diagrams)"
+                             if several else ")"))
     alone = dataclasses.replace(alone, legend=False)            # one key for all, below
     return [(mode, name, dataclasses.replace(alone, mode=mode)) for mode in modes]
 

@@ -309,13 +309,15 @@ def _key_lines(pairs: list, options) -> list[list]:
     """The key's entries in lines of at most KEY_PER_LINE, and at a set width (`--width`) of
     as many as fit in it: the key should never be what makes a figure too wide. A word's
     width is guessed generously (0.6 em a character; Helvetica's average is about 0.5)."""
-    # Graphviz keeps 8 pt each side of a graph label, `fit` 2 pt of pad each side: 20, and 6 spare
-    room = (options.width_pt or float("inf")) - 26
+    # Graphviz keeps 8 pt each side of a graph label, `fit` 2 pt of pad each side: 20, and 4 spare
+    room = (options.width_pt or float("inf")) - 24
     size = options.font_pt or 10
     lines: list[list] = [[]]
     used = 0.0
     for pair in pairs:
-        need = SWATCH_WIDTH + 2 + 0.6 * size * len(pair[1]) + 6 + 10   # and cell spacing
+        # the sample, its gap, the word and the gap after it, each cell padded 1 pt a side
+        # and spaced 1 pt from the next (the key's table)
+        need = SWATCH_WIDTH + 2 + 0.6 * size * len(pair[1]) + 6 + 4 * 2 + 4
         if lines[-1] and (len(lines[-1]) == KEY_PER_LINE or used + need > room):
             lines.append([])
             used = 0.0
