@@ -106,7 +106,8 @@ def test_a_text_wider_in_the_papers_font_is_set_to_fit_its_box_and_the_log_says_
     assert "Package wiring Warning: a text is set narrower to fit its box" in log
 
 
-HOSTILE = r"""\input{/etc/passwd} \immediate\write18{id} $x^2$ & # _ % ~ { } < > | " é 中 🙂"""
+HOSTILE = r"""\input{/etc/passwd} \immediate\write18{id} $x^2$ & # _ % ~ { } < > | " é 中 🙂 """ \
+    + "Þórr ð ?` !` ``q''"        # letters only T1 has, and OT1's ligatures (¿ ¡ “ ”)
 
 
 @needs_dot
@@ -119,6 +120,7 @@ def test_user_text_cannot_run_as_latex(tmp_path):
     assert "\\input{/etc/passwd}" not in tex and "\\write18" not in tex
     assert "\\textbackslash{}input\\{/etc/passwd\\}" in tex
     assert "[U+4E2D]" in tex and "[U+1F642]" in tex     # written, not lost
+    assert "[U+00DE]" in tex and "?{`}" in tex
     compile_pdf(tex.encode("utf-8"), tmp_path)
 
 

@@ -26,6 +26,9 @@ def cmd_render(args) -> int:
     if args.depth is not None and args.depth < 0:
         print("wiring: --depth must be 0 or more", file=sys.stderr)
         return exits.USAGE
+    if args.standalone and fmt != "tex":
+        print(f"wiring: --standalone is for TikZ output (.tex), not {fmt}", file=sys.stderr)
+        return exits.USAGE
     if args.panels == "diagrams" and args.diagram is not None:
         print("wiring: --panels diagrams draws every top diagram, one panel each: leave out "
               "--diagram", file=sys.stderr)
@@ -57,9 +60,6 @@ def cmd_render(args) -> int:
         return exits.NO_DOT
     except RenderError as exc:
         print(f"wiring: {exc}", file=sys.stderr)
-        return exits.USAGE
-    if args.standalone and fmt != "tex":
-        print(f"wiring: --standalone is for TikZ output (.tex), not {fmt}", file=sys.stderr)
         return exits.USAGE
     return _draw(dot_text, fmt, out, args.dpi, [args.file, *result.files], args.width,
                  args.standalone, sized=args.width is not None or args.height is not None)

@@ -26,7 +26,7 @@ from ..collector import paused as paused_collector
 from ..model import Diagram, Proposal
 from .dot import Graph, print_dot
 from .draw import tree_of
-from .fit import DoesNotFit, fitted_dot, fitting_options, scaled_tree, sized_picture
+from .fit import DoesNotFit, drawn_tree, fitted_dot, fitting_options, scaled_tree, sized_picture
 from .graphviz import (DEFAULT_PNG_DPI, EXIT_DOT_FAILED, EXIT_NO_DOT, INSTALL_HINT, DotFailed,
                        DotNotFound, check_format, doctor, dot_version, find_dot, run_dot)
 from .highlight import highlight as _highlight
@@ -79,15 +79,10 @@ def to_tree(proposal: Proposal | Diagram, diagram: str | None = None, *, analysi
             options: RenderOptions | None = None, **fields) -> Graph:
     """The DOT syntax tree of `to_dot` (see `wiring.render.dot`)."""
     options = dataclasses.replace(options or RenderOptions(), **fields)
-    if options.panels:
-        if isinstance(proposal, Diagram):
-            raise RenderError("panels are drawn from a proposal, not from a bare diagram")
-        from .panels import panel_tree
-
-        return panel_tree(proposal, diagram, options, analysis)
-    from .untangle import untangled_tree
-
-    return untangled_tree(to_scene(proposal, diagram, analysis=analysis, options=options))
+    if options.panels and isinstance(proposal, Diagram):
+        raise RenderError("panels are drawn from a proposal, not from a bare diagram")
+    scene = to_scene(proposal, diagram, analysis=analysis, options=options)
+    return drawn_tree(scene, proposal, diagram, analysis)
 
 
 @paused_collector()

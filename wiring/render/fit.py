@@ -21,13 +21,15 @@ import re
 import time
 
 from .dot import Assign, Graph, Html, print_dot
-from .graphviz import layout, run_dot
+from .graphviz import bounding_box, layout, run_dot
 from .svg import fix_svg_width
 from .options import UNITS, RenderError, parse_height, parse_width
 
 MIN_PAD_PT = 2.0        # the least margin left and right of a picture at a set width
 SLACK_PT = 0.5          # a layout this much wider than asked still fits (Graphviz rounds)
-MAX_TRIES, MAX_SECONDS = 24, 10.0   # the layouts measured to find an option that fits
+# The layouts measured to find an option that fits (panels count one a mode), and the time.
+MAX_TRIES, MAX_SECONDS = 40, 10.0
+MOST_PANELS = 8          # more modes than this make no figure worth suggesting as panels
 _POINT_SIZE = re.compile(r'POINT-SIZE="([0-9.]+)"')   # user text cannot spell it: `"` is escaped
 
 
@@ -100,7 +102,7 @@ def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=N
     options = dataclasses.replace(options or RenderOptions(), **fields)
     scene = to_scene(proposal, diagram, analysis=analysis, options=options)
     if not options.sized:
-        return print_dot(_tree(scene, proposal, diagram, analysis, timeout))
+        return print_dot(drawn_tree(scene, proposal, diagram, analysis, timeout))
     tree, graph, pad_y, need = _measured(scene, proposal, diagram, analysis, timeout)
     if not _fits(options, need) and options.style == "paper" and options.uniform:
         # One width per kind only where the layout allows: else each box its own.
@@ -122,9 +124,10 @@ def _fits(options, need: tuple[float, float]) -> bool:
         (height is None or need[1] <= height + SLACK_PT)
 
 
-def _tree(scene, proposal, diagram, analysis, timeout: float) -> Graph:
-    """The DOT tree of a scene, or with `panels`, of the panels its options ask for (the
-    scene is then the whole diagram's: what the refusal's options are tried on)."""
+def drawn_tree(scene, proposal, diagram, analysis=None, timeout: float = 120) -> Graph:
+    """The DOT tree of a scene (its ports untangled in the paper style), or with `panels`, of
+    the panels its options ask for (the scene is then the whole diagram's: what the refusal's
+    options are tried on)."""
     if scene.options.panels:
         from .panels import panel_tree
 
@@ -137,7 +140,7 @@ def _tree(scene, proposal, diagram, analysis, timeout: float) -> Graph:
 def _measured(scene, proposal, diagram, analysis, timeout: float):
     """The scene's DOT tree with the least padding, its graph attributes, its vertical pad
     (inches) and the size its layout needs (points: width, height)."""
-    tree = _tree(scene, proposal, diagram, analysis, timeout)
+    tree = drawn_tree(scene, proposal, diagram, analysis, timeout)
     graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
     pad_y = _pads(graph.get("pad", 0.0555))[1]          # inches; Graphviz's default 4 pt
     graph["pad"] = f"{MIN_PAD_PT / 72:.4f},{pad_y:g}"
@@ -150,7 +153,7 @@ def _size(tree: Graph, timeout: float) -> tuple[float, float]:
     padding) of a DOT tree's layout, in points."""
     graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
     pad_y = _pads(graph.get("pad", 0.0555))[1] * 72
-    x0, y0, x1, y1 = (float(v) for v in layout(print_dot(tree), timeout)["bb"].split(","))
+    x0, y0, x1, y1 = bounding_box(layout(print_dot(tree), timeout))
     return x1 - x0 + 2 * MIN_PAD_PT, y1 - y0 + 2 * pad_y
 
 
@@ -189,13 +192,15 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
     every = _boxes(scene)
     tried: list[tuple[tuple[float, float], str]] = []
     best: tuple[int, tuple, str, dict] | None = None      # boxes drawn, size, the option
-    started = time.monotonic()
-    for count, (words, change) in enumerate(_alternatives(scene)):
-        if count >= MAX_TRIES or time.monotonic() - started > MAX_SECONDS:
+    started, spent = time.monotonic(), 0
+    for words, change in _alternatives(scene):
+        if spent >= MAX_TRIES or time.monotonic() - started > MAX_SECONDS:
             break
+        # panels lay out every mode: each counts as a try
+        spent += len(scene.diagram.modes) if change.get("panels") else 1
         other = to_scene(proposal, diagram, analysis=analysis,
                          options=dataclasses.replace(options, **change))
-        size = _size(_tree(other, proposal, diagram, analysis, timeout), timeout)
+        size = _size(drawn_tree(other, proposal, diagram, analysis, timeout), timeout)
         if not _fits(options, size):
             tried.append((size, words))
             continue
@@ -208,7 +213,8 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
         boxes, size, words, change = best
         return (f"{head}; {words} fits ({say(size)}, drawing {boxes} of its {every} boxes)",
                 (words, change))
-    wider = "a wider --width" if options.height is None else "a larger size"
+    wider = ("a wider --width" if options.height is None else
+             "a taller --height" if options.width is None else "a wider --width or taller --height")
     if not tried:
         return f"{head}; {wider} or a smaller --font-size fits", None
     def over(size: tuple[float, float]) -> float:     # how far past the size asked
@@ -267,7 +273,7 @@ def _alternatives(scene):
     turned = [(f"--direction {other}", {"direction": other})]
     panels = []
     if options.panels is None and options.mode is None and scene.diagram is not None \
-            and len(scene.diagram.modes) > 1:       # every box, each mode in a panel
+            and 1 < len(scene.diagram.modes) <= MOST_PANELS:   # every box, a panel a mode
         panels = [("--panels modes", {"panels": "modes"}),
                   (f"--panels modes --direction {other}", {"panels": "modes", "direction": other})]
     # The paper style does not say which mode a box or wire is active in (the full style's

@@ -105,6 +105,8 @@ def _run_svg(dot: str, dot_text: str, dpi: int | None, timeout: float) -> bytes:
     try:
         data, drawing = _with_drawing([dot, "-Tsvg", *extra], dot_text, timeout)
     except DotFailed:
+        if "dotted" not in dot_text:      # a failure of its own: say it, do not run it again
+            raise
         data = _run([dot, "-Tsvg", *extra], dot_text, timeout)
         undotted = re.sub(r'(STYLE="[^"]*)dotted', r"\1solid", dot_text)
         drawing = _with_drawing([dot, "-Tcanon", *extra], undotted, timeout)[1]
@@ -121,6 +123,12 @@ def _with_drawing(command: list[str], dot_text: str, timeout: float) -> tuple[by
         data = _run([command[0], "-Tjson", f"-o{ops}", *command[1:]], dot_text, timeout)
         with open(ops, encoding="utf-8", errors="replace") as layout:
             return data, json.load(layout)
+
+
+def bounding_box(laid: dict) -> tuple[float, float, float, float]:
+    """The box of a layout (`layout`, `drawing`): left, bottom, right, top, in points."""
+    x0, y0, x1, y1 = (float(v) for v in laid["bb"].split(","))
+    return x0, y0, x1, y1
 
 
 def drawing(dot_text: str, timeout: float = 120) -> dict:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import dataclasses
 
 from .dot import Assign, Defaults, Edge, Graph, Html, Node, SameRank, Subgraph, html, print_dot
+from .graphviz import bounding_box
 from .options import RenderError
 
 GAP_PT = 24.0            # between two panels, and between the panels and the key
+PER_ROW = 4              # panels a row without a width: a grid, not a strip of forty
 
 
 def panel_tree(proposal, diagram: str | None, options, analysis=None,
@@ -176,23 +178,23 @@ def _composed(placed: list, caption: Graph, width_pt: float | None, timeout: flo
 
 
 def _size(positions: dict) -> tuple[float, float]:
-    x0, y0, x1, y1 = (float(v) for v in positions["bb"].split(","))
+    x0, y0, x1, y1 = bounding_box(positions)
     return x1 - x0, y1 - y0
 
 
 def _origin(positions: dict) -> tuple[float, float]:
-    x0, y0, _, _ = (float(v) for v in positions["bb"].split(","))
-    return x0, y0
+    return bounding_box(positions)[:2]
 
 
 def _rows(sizes: list[tuple[float, float]], width_pt: float | None) -> list[list[int]]:
     """The panels' indices in rows, in order, each row as wide as fits in `width_pt` (at least
-    one panel a row; all in one row without a width)."""
+    one panel a row), or of PER_ROW panels without a width."""
     rows: list[list[int]] = [[]]
     used = 0.0
     for index, (w, _) in enumerate(sizes):
         need = w + (GAP_PT if rows[-1] else 0)
-        if rows[-1] and width_pt is not None and used + need > width_pt:
+        full = used + need > width_pt if width_pt is not None else len(rows[-1]) == PER_ROW
+        if rows[-1] and full:
             rows.append([])
             used, need = 0.0, w
         rows[-1].append(index)
@@ -226,7 +228,9 @@ def _place(tree: Graph, positions: dict, dx: float, dy: float) -> None:
     for edge in (s for s in _walk(tree.statements) if isinstance(s, Edge)):
         same = laid.get((edge.tail.node, _port(edge.tail), edge.head.node, _port(edge.head)))
         if not same:
-            raise RenderError("a panel's layout does not match its drawing")
+            raise RenderError("a panel's layout does not match its drawing: this is a bug in "
+                              "wiring; please report it with the file (render without --panels "
+                              "meanwhile)")
         wire = same.pop(0)
         if "pos" in wire:
             edge.attrs["pos"] = _moved(wire["pos"], dx, dy)

@@ -115,7 +115,8 @@ def border_of(attributes, family: Family) -> str:
 
 
 # How each border is drawn: its line pattern, and 2 pt (heavy) or 1 pt. The pattern says
-# learned (dashed) or the world (dotted); the weight says trusted, whatever the pattern.
+# learned (dashed) or the world (dotted); the weight says trusted, whatever the pattern (dots
+# are drawn at 2 pt to be seen at all: a dotted border says the world, not trust).
 BORDER_PATTERN = {"dashed": "dashed", "bold-dashed": "dashed", "dotted": "dotted"}
 HEAVY_BORDERS = {"bold", "bold-dashed", "dotted"}
 # A combined border is explained by the entries of its parts.

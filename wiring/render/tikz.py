@@ -19,7 +19,7 @@ _DASHES = {"dashed": "dash pattern=on 5bp off 2bp",
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
             "#": r"\#", "_": r"\_", "%": r"\%", "^": r"\^{}", "~": r"\~{}",
             "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
-            '"': "''", "-": "-{}"}
+            '"': "''", "-": "-{}", "`": "{`}", "'": "{'}"}   # no ligature: ?` is ¿ in OT1
 # Characters the drawing uses beyond ASCII, in what pdflatex has without extra packages.
 _SYMBOLS = {"\u00b7": r"\textperiodcentered{}", "\u00ab": r"$\ll$", "\u00bb": r"$\gg$",
             "\u25ba": r"$\triangleright$", "\u25b6": r"$\triangleright$",
@@ -80,7 +80,9 @@ def _bounding_box(layout: dict) -> tuple[tuple[float, float], tuple[float, float
             xs = [p[0] for p in op["points"]]
             ys = [p[1] for p in op["points"]]
             return (min(xs), min(ys)), (max(xs), max(ys))
-    x0, y0, x1, y1 = (float(v) for v in layout.get("bb", "0,0,0,0").split(","))
+    from .graphviz import bounding_box
+
+    x0, y0, x1, y1 = bounding_box(layout) if "bb" in layout else (0.0, 0.0, 0.0, 0.0)
     return (x0, y0), (x1, y1)
 
 
@@ -90,9 +92,9 @@ def _operation_lists(layout: dict):
     yield layout.get("_draw_", [])[1:]              # [0] sets the pen; the background is white
     yield layout.get("_ldraw_", [])
     objects = layout.get("objects", [])
-    frames = [o for o in objects if "nodes" in o or "subgraphs" in o or "_draw_" in o
-              and o.get("name", "").startswith("cluster")]
-    for item in frames + [o for o in objects if o not in frames]:
+    # Graphviz lists subgraphs (the frames: clusters) first, then the nodes
+    frames = [o for o in objects if "nodes" in o or "subgraphs" in o]
+    for item in frames + [o for o in objects if not ("nodes" in o or "subgraphs" in o)]:
         yield item.get("_draw_", [])
         yield item.get("_ldraw_", [])
     for edge in layout.get("edges", []):
@@ -127,7 +129,8 @@ class _Drawer:
                 self.bold, self.italic = bool(flags & 1), bool(flags & 2)
             elif kind == "T":
                 self.text(op)
-            elif kind in ("p", "P", "L", "b", "B"):
+            elif kind in ("p", "P", "L", "b", "B"):   # 2.43 writes an edge's curve as b, a
+                #                                     filled rounded frame's as B
                 self.path(kind, op.get("points", []))
             elif kind in ("e", "E"):
                 self.ellipse(kind, op.get("rect", [0, 0, 0, 0]))
@@ -223,8 +226,9 @@ def latex_text(text: str) -> str:
             out.append(_SYMBOLS[char])
         elif " " <= char <= "~":
             out.append(char)
-        elif "\u00c0" <= char <= "\u00ff" or char in "\u0152\u0153":
-            out.append(char)                        # Latin letters: LaTeX reads UTF-8
+        elif ("\u00c0" <= char <= "\u00ff" or char in "\u0152\u0153") \
+                and char not in "\u00d0\u00de\u00f0\u00fe":
+            out.append(char)      # Latin letters LaTeX reads as UTF-8 (Ð Þ ð þ need T1: not)
         elif char in "\t\n\r":
             out.append(" ")
         elif ord(char) < 32 or 0x7f <= ord(char) < 0xa0:
