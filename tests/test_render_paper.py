@@ -132,10 +132,13 @@ def test_the_key_lists_only_the_families_and_borders_drawn():
     # the double border is only the raters', so the human entry shows both
     assert caption(graph) == ["human", "policy", "reward model", "learned"]
     _, graph = drawn(load(NESTED), "Loop", style="paper")
+    # and the wires a reader could misread: dashed feedback (not a learned box's border) and
+    # the ring of a wire read a step later
+    wires = ["feedback", "\u25cb\u2014", "read a step later"]
     assert caption(graph) == ["policy", "monitor", "gate", "environment", "nested diagram",
-                              "learned", "trusted"]
+                              "learned", "trusted", *wires]
     _, graph = drawn(load(NESTED), "Loop", style="paper", depth=0)
-    assert caption(graph) == ["environment", "nested diagram"]
+    assert caption(graph) == ["environment", "nested diagram", *wires]
 
 
 def test_the_key_wraps_after_four_entries_and_goes_with_no_legend():

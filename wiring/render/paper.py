@@ -271,6 +271,11 @@ _BORDER_FAMILY = {"double": "human", "dotted": "environment"}
 
 
 KEY_PER_LINE = 4   # a longer key line would set the width of a narrow figure
+_WIRE_KEYS = {
+    "feedback": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT // 2}" FIXEDSIZE="TRUE" '
+                 f'SIDES="B" BORDER="2" STYLE="dashed" COLOR="{INK}"></TD>', "feedback"),
+    "delayed": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE">'
+                f'<FONT COLOR="{INK}">\u25cb\u2014</FONT></TD>', "read a step later")}
 
 
 def key_line(scene: Scene) -> str:
@@ -279,7 +284,7 @@ def key_line(scene: Scene) -> str:
     line, or several of KEY_PER_LINE entries. None without a legend (`--no-legend`)."""
     if not scene.options.legend:
         return ""
-    families, borders, _, witness = scene.legend()
+    families, borders, wires, witness = scene.legend()
     boxes = {(i.family.key, i.border) for i in scene.nodes().values() if isinstance(i, Box)}
     # a family all of whose boxes have its border shows it in its sample, and the border
     # needs no entry of its own (the words are the same), even where other kinds have it too
@@ -290,6 +295,8 @@ def key_line(scene: Scene) -> str:
               FAMILY[k].label.split(",")[0]) for k in families]
     pairs += [(_sample("#FFFFFF", key), _BORDER_WORDS[key]) for key in borders
               if key not in merged.values()]
+    # a dashed wire is not a learned box, and the ring where a wire leaves says when it is read
+    pairs += [_WIRE_KEYS[key] for key in wires if key in _WIRE_KEYS]
     if witness:
         pairs.append((f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE" '
                       f'BORDER="2" '
