@@ -97,13 +97,20 @@ def test_text_is_latex_text_and_every_box_is_there():
 @needs_dot
 @needs_latex
 def test_a_text_wider_in_the_papers_font_is_set_to_fit_its_box_and_the_log_says_so(tmp_path):
-    # Bold Computer Modern is wider than the Helvetica Graphviz measures: "train policy by
-    # expert_iteration" ran over its box's edge.
+    # Bold Computer Modern roman, a paper's usual font, is wider than the Helvetica Graphviz
+    # measures: "train policy by expert_iteration" ran over its box's edge.
     proposal = wiring.check_file(str(ROOT / "examples" / "process_supervision.wd")).proposal
-    tex = R.render(proposal, "tex", standalone=True, style="paper", mode="outcome_rl")
-    compile_pdf(tex, tmp_path)
-    log = (tmp_path / "fig.log").read_text(encoding="latin-1")
+    picture = R.render(proposal, "tex", style="paper", mode="outcome_rl")
+    paper = (b"\\documentclass{article}\n\\usepackage{tikz}\n\\textwidth=20in\n"
+             b"\\begin{document}\n\\noindent\n" + picture
+             + b"\\end{document}\n")
+    compile_pdf(paper, tmp_path, "paper")
+    log = (tmp_path / "paper.log").read_text(encoding="latin-1")
     assert "Package wiring Warning: a text is set narrower to fit its box" in log
+    # the standalone document sets its text in Computer Modern Sans: nothing to narrow
+    compile_pdf(R.render(proposal, "tex", style="paper", mode="outcome_rl", standalone=True),
+                tmp_path, "alone")
+    assert "Package wiring Warning" not in (tmp_path / "alone.log").read_text(encoding="latin-1")
 
 
 HOSTILE = r"""\input{/etc/passwd} \immediate\write18{id} $x^2$ & # _ % ~ { } < > | " é 中 🙂 """ \
