@@ -343,12 +343,15 @@ class _Drawer:
         the reader looks for it; a parameter update at the corner of the header that faces the
         optimiser (north-east; north-west top to bottom). A corner, not the middle of the top
         edge: from there the double line need not climb over the boxes between target and
-        optimiser, which drove it out of the diagram's frame."""
+        optimiser, which drove it out of the diagram's frame. In the paper style, the box's own
+        corner: the header is the whole box there, and its cell's corner lies inside the
+        border, where the hollow arrowhead covered it."""
         side = _SIDES[self.direction][0 if outgoing else 1]
         if ref.kind == "cell":
             return Endpoint(ref.node, ref.port, side)
         if ref.kind == "header":
-            return Endpoint(ref.node, _HEADER, None if outgoing else _CORNERS[self.direction])
+            port = None if self.paper and not outgoing else _HEADER
+            return Endpoint(ref.node, port, None if outgoing else _CORNERS[self.direction])
         if ref.kind == "pin":
             return Endpoint(ref.node, None, side)
         return Endpoint(ref.node)
