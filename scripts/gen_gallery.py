@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 import wiring  # noqa: E402
 from crossings import count_dot  # noqa: E402
 from wiring.render import find_dot, fitted_dot, fitting_options, render, to_dot  # noqa: E402
+from wiring.render.graphviz import bounding_box, layout  # noqa: E402
 from wiring.structure import default_diagram, top_diagrams  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
@@ -46,13 +47,17 @@ def fit_cell(proposal, width: str) -> tuple[str, tuple[str, dict] | None]:
     return (f"with `{fits[0]}`" if fits[0] else "fits"), fits
 
 
-def tangles(proposal, fits: tuple[str, dict] | None) -> tuple[tuple[int, int], tuple[int, int]]:
+def tangles(proposal, fits: tuple[str, dict] | None) -> tuple[tuple, tuple, float]:
     """(crossings, wires through a box) of the paper figure at a page's width, with the
-    option it needs (`scripts/crossings.py`), and of the full style's default picture."""
+    option it needs (`scripts/crossings.py`), and of the full style's default picture; and
+    how tall the paper figure is, in inches (a page of text is about 9)."""
     dot = find_dot() or "dot"
     paper = (fitted_dot(proposal, **PAPER, width=PAGE, **fits[1]) if fits is not None
              else to_dot(proposal, **PAPER))
-    return count_dot(paper, dot), count_dot(to_dot(proposal), dot)
+    pad = re.search(r'\bpad="?[0-9.]+,([0-9.]+)', paper)
+    _, bottom, _, top = bounding_box(layout(paper))
+    height = (top - bottom) / 72 + 2 * (float(pad.group(1)) if pad else 0.0)
+    return count_dot(paper, dot), count_dot(to_dot(proposal), dot), height
 
 
 def summary(path: Path) -> str:
@@ -178,7 +183,9 @@ def head(index: list[str], table: list[str]) -> list[str]:
         "option it tries (no). Then how tangled its wires are (`scripts/crossings.py`, the "
         "definition of the team's reference tool): pairs of wires that cross, in the paper "
         "figure at 6.5 in (with that option) and in the full style's default picture, and "
-        "(after a slash, when any) wires that pass through a box other than their ends.",
+        "(after a slash, when any) wires that pass through a box other than their ends. The "
+        "height is the paper figure's at 6.5 in: a page of text is about 9 in tall, and "
+        "`--height 9in` finds an option that keeps a figure within it.",
         "",
         *table,
         "",
@@ -190,8 +197,8 @@ def build(write: bool) -> tuple[str, dict[str, bytes]]:
     files: dict[str, bytes] = {}
     sections = []
     index = []
-    table = ["| example | 3.25 in | 6.5 in | crossings, paper | crossings, full |",
-             "|---|---|---|---:|---:|"]
+    table = ["| example | 3.25 in | 6.5 in | height at 6.5 in | crossings, paper | "
+             "crossings, full |", "|---|---|---|---:|---:|---:|"]
     totals = [0, 0, 0, 0]
     for path in sorted(EXAMPLES.rglob("*.wd")):
         result = wiring.check_file(str(path))
@@ -205,13 +212,13 @@ def build(write: bool) -> tuple[str, dict[str, bytes]]:
         anchor = re.sub(r"[^a-z0-9 -]", "", title.lower()).strip().replace(" ", "-")
         index.append(f"- [{title}](#{anchor}) (`{rel}`)")
         cells = [fit_cell(proposal, width) for width in WIDTHS]
-        paper, full = tangles(proposal, cells[-1][1])
+        paper, full, height = tangles(proposal, cells[-1][1])
         totals = [t + n for t, n in zip(totals, (*paper, *full))]
         counts = [f"{c}" + (f" / {b}" if b else "") for c, b in (paper, full)]
-        table.append(f"| [`{stem}`](#{anchor}) | " + " | ".join(c for c, _ in cells) + " | "
-                     + " | ".join(counts) + " |")
+        table.append(f"| [`{stem}`](#{anchor}) | " + " | ".join(c for c, _ in cells)
+                     + f" | {height:.1f} in | " + " | ".join(counts) + " |")
         sections.append(section(proposal, path, stem, title, cells[-1][1], files))
-    table.append(f"| all | | | {totals[0]}" + (f" / {totals[1]}" if totals[1] else "")
+    table.append(f"| all | | | | {totals[0]}" + (f" / {totals[1]}" if totals[1] else "")
                  + f" | {totals[2]}" + (f" / {totals[3]}" if totals[3] else "") + " |")
     markdown = "\n".join(head(index, table) + sections).rstrip() + "\n"
     if write:
