@@ -8,21 +8,18 @@ in docs/gallery.md.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from wiring.render.graphviz import drawing  # noqa: E402
 from wiring.render.untangle import crossings  # noqa: E402
 
 
-def count_dot(dot_text: str, dot: str = "dot") -> tuple[int, int]:
+def count_dot(dot_text: str) -> tuple[int, int]:
     """`crossings` of the layout Graphviz makes of DOT text."""
-    run = subprocess.run([dot, "-Tjson"], input=dot_text.encode("ascii"), capture_output=True,
-                         check=True, timeout=120)
-    return crossings(json.loads(run.stdout))
+    return crossings(drawing(dot_text))
 
 
 def main(argv: list[str]) -> int:

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import wiring  # noqa: E402
 from crossings import count_dot  # noqa: E402
-from wiring.render import find_dot, fitted_dot, fitting_options, render, to_dot  # noqa: E402
+from wiring.render import fitted_dot, fitting_options, render, to_dot  # noqa: E402
 from wiring.render.graphviz import bounding_box, layout  # noqa: E402
 from wiring.structure import default_diagram, top_diagrams  # noqa: E402
 
@@ -51,13 +51,12 @@ def tangles(proposal, fits: tuple[str, dict] | None) -> tuple[tuple, tuple, floa
     """(crossings, wires through a box) of the paper figure at a page's width, with the
     option it needs (`scripts/crossings.py`), and of the full style's default picture; and
     how tall the paper figure is, in inches (a page of text is about 9)."""
-    dot = find_dot() or "dot"
     paper = (fitted_dot(proposal, **PAPER, width=PAGE, **fits[1]) if fits is not None
              else to_dot(proposal, **PAPER))
     pad = re.search(r'\bpad="?[0-9.]+,([0-9.]+)', paper)
     _, bottom, _, top = bounding_box(layout(paper))
     height = (top - bottom) / 72 + 2 * (float(pad.group(1)) if pad else 0.0)
-    return count_dot(paper, dot), count_dot(to_dot(proposal), dot), height
+    return count_dot(paper), count_dot(to_dot(proposal)), height
 
 
 def summary(path: Path) -> str:

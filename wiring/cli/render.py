@@ -266,7 +266,7 @@ def _add_paper_options(p) -> None:
     p.add_argument("--style", choices=("full", "paper"), default="full",
                    help="full (default): kinds, trust, notes, title and legend written out; "
                    "paper: a figure for a paper, ports as dots, kind and trust by fill and "
-                   "border, a key below (four entries to a line), no title or legend")
+                   "border, a key below (up to four entries a line), no title or legend")
     p.add_argument("--theme", choices=("colour", "grey"), default="colour",
                    help="colour (default); grey: every fill as the grey of its luminance and "
                    "every wire in ink, for black-and-white print")

@@ -80,12 +80,9 @@ def run_dot(dot_text: str, fmt: str, *, dpi: int | None = None, timeout: float =
     if fmt == "svg":
         return _run_svg(dot, dot_text, dpi, timeout)
     if fmt == "tex":                     # Graphviz lays out; `tikz` draws (`standalone`: a document)
-        import json
-
         from .tikz import tikz_picture
 
-        layout = json.loads(_run([dot, "-Tjson"], dot_text, timeout))
-        return tikz_picture(layout, standalone).encode("utf-8")
+        return tikz_picture(drawing(dot_text, timeout), standalone).encode("utf-8")
     if fmt != "png":
         return _run([dot, f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if dpi else []), dot_text, timeout)
     return _run_png(dot, dot_text, dpi or DEFAULT_PNG_DPI, timeout, notes)
@@ -134,23 +131,22 @@ def bounding_box(laid: dict) -> tuple[float, float, float, float]:
 def drawing(dot_text: str, timeout: float = 120) -> dict:
     """Graphviz's layout of DOT text with its drawing operations (`dot -Tjson`: every curve,
     polygon and text run it would draw)."""
-    import json
-
-    dot = find_dot()
-    if dot is None:
-        raise DotNotFound()
-    return json.loads(_run([dot, "-Tjson"], dot_text, timeout))
+    return _json(dot_text, "-Tjson", timeout)
 
 
 def layout(dot_text: str, timeout: float = 120) -> dict:
     """Graphviz's layout of DOT text, without drawing it (`dot -Tjson0`): the graph's box,
     each node's place, each wire's curve, each frame's box, in points."""
+    return _json(dot_text, "-Tjson0", timeout)
+
+
+def _json(dot_text: str, fmt: str, timeout: float) -> dict:
     import json
 
     dot = find_dot()
     if dot is None:
         raise DotNotFound()
-    return json.loads(_run([dot, "-Tjson0"], dot_text, timeout))
+    return json.loads(_run([dot, fmt], dot_text, timeout))
 
 
 def font_substitute(family: str) -> str | None:
