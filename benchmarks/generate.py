@@ -320,8 +320,9 @@ component Logger : sink, trusted {{
 FANOUT_PER_LINE = 20
 
 
-def fanout(n: int) -> str:
-    """One source feeding N - 3 voters, merged into one aggregator, in modes train/deploy."""
+def fanout(n: int, shared: bool = False) -> str:
+    """One source feeding N - 3 voters, merged into one aggregator, in modes train/deploy;
+    with `shared`, the voters are copies of one model (`v1 = shared v0`)."""
     if n < 4:
         raise ValueError("fanout needs n >= 4")
     voters = n - 3
@@ -330,7 +331,7 @@ def fanout(n: int) -> str:
             "  out verdict : Real in [0, 1]", "",
             "  src = PromptSource", "  agg = Aggregator", "  log = Logger when deploy"]
     for i in range(voters):
-        body.append(f"  v{i} = Voter")
+        body.append(f"  v{i} = shared v0" if shared and i else f"  v{i} = Voter")
     body.append("")
     for start in range(0, voters, FANOUT_PER_LINE):
         targets = ", ".join(f"v{i}.prompt" for i in range(start, min(start + FANOUT_PER_LINE,
@@ -347,7 +348,13 @@ def fanout(n: int) -> str:
     return "\n".join(out)
 
 
-SHAPES = {"chain": chain, "tree": tree, "nested": nested, "fanout": fanout}
+def shared(n: int) -> str:
+    """`fanout` whose voters are shared copies of one trained model (self-consistency: many
+    samples of one model vote), so that training v0 trains them all."""
+    return fanout(n, shared=True)
+
+
+SHAPES = {"chain": chain, "tree": tree, "nested": nested, "fanout": fanout, "shared": shared}
 
 
 def generate(shape: str, n: int) -> str:

@@ -79,8 +79,11 @@ EXPECTED = [
     ("control_defer_to_trusted.wd", "S0202", False), ("control_defer_to_trusted.wd", "S0201", False),
     ("control_trusted_editing.wd", "S0202", False), ("control_trusted_editing.wd", "S0201", False),
     ("open_agency.wd", "S0201", False),
-    # A6: untrusted monitoring without countermeasures fires, with them it clears; P8 fires
-    ("control_untrusted_monitoring.wd", "S0301", True),
+    # A6: untrusted monitoring without countermeasures fires (its monitor is U itself, shared
+    # weights: S0304, collusion certain, not S0301's maybe), with them the maybe clears (the
+    # certain finding is acknowledged there); P8 fires
+    ("control_untrusted_monitoring.wd", "S0304", True),
+    ("control_untrusted_monitoring.wd", "S0301", False),
     ("control_untrusted_monitoring_countermeasures.wd", "S0301", False),
     ("critiques.wd", "S0301", True),
     # A7: a monitor in the reward fires (CoT monitor in process_supervision); not P14
@@ -111,7 +114,7 @@ def test_analyses_md_expectations(name, code, fires):
 # ------------------------------------------------------------------------ structure, not names
 
 _KEYWORDS = set("""proposal cites note import kind type record enum param optimiser component
-diagram in out refines modes frozen with when train by maximising minimising maximizing minimizing
+diagram in out refines modes frozen shared as with when train by maximising minimising maximizing minimizing
 merge delayed inf allow on because assert no path avoiding gated trusted incentive control
 response information""".split())
 

@@ -133,7 +133,14 @@ def proposals(draw) -> str:
         lines += [f"component C{i} : {attrs} {{", "  in  a : S = 0", "  in  b : S = 0",
                   "  out o : S", "}"]
     lines += ["diagram D {"] + (["  modes train, deploy"] if modes else [])
-    lines += ["  " + "; ".join(f"x{i} = C{i}" for i in range(count))]
+    # some boxes use an earlier box's parameters through their own interface (shared weights)
+    shares = [None] + [draw(st.sampled_from([None, None, None, *range(i)]))
+                       for i in range(1, count)]
+    lines += ["  " + "; ".join(f"x{i} = C{i}" if shares[i] is None else
+                               f"x{i} = shared x{shares[i]} as C{i}" for i in range(count))]
+    for i in range(count):   # a copy learns if its model does
+        if shares[i] is not None:
+            boxes[i] = (boxes[i][0], boxes[i][1], boxes[shares[i]][2], *boxes[i][3:])
     for target in range(1, count):
         for port in "ab":
             source = draw(st.integers(-1, count - 1))

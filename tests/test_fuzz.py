@@ -208,7 +208,7 @@ def checked_file(path: Path, data: bytes):
 # `in`, `note`, `type`) and names of built-in types, kinds, optimisers and signal functions.
 NAMES = ["Prompt", "Completion", "Policy", "Reward", "Ranking", "Monitor", "Source", "Main",
          "pi", "rm", "ref", "score", "prompt", "completion", "x", "y", "n", "k", "q", "beta",
-         "train", "deploy", "eval", "in", "out", "note", "type", "with", "frozen", "inf",
+         "train", "deploy", "eval", "in", "out", "note", "type", "with", "frozen", "shared", "as", "inf",
          "Real", "Int", "Nat", "Bool", "Prob", "Text", "List", "Set", "Dist",
          "policy", "learned", "untrusted", "trusted", "human", "provenance", "budget",
          "sgd", "ppo", "best_of", "kl", "log", "max", "match", "sum", "_", "T0", "élan"]
@@ -396,7 +396,7 @@ def test_grammar_sentences_appended_to_examples_never_crash(snippets, example):
 
 # -------------------------------------------------------------------- (b) mutations of examples
 
-TOKENS = ["->", "{", "}", "[", "]", "(", ")", "in", "frozen", '"', ":", ",", "=", ";", ".",
+TOKENS = ["->", "{", "}", "[", "]", "(", ")", "in", "frozen", "shared", "as", '"', ":", ",", "=", ";", ".",
           "\n", "\t", "\r", "#", "\\", "-", "^", "*", "/", ">=", "<", "inf", "1e5", "0", "-1",
           "train", "diagram", "component", "type", "param", "import", "note", "when", "modes",
           "refines", "with", "delayed", "merge", "by", "maximising", "record", "enum", "kind",

@@ -184,8 +184,26 @@ def test_the_report_names_the_modes_it_unrolls(capsys):
 # -------------------------------------------------------------- item 7: other agents
 
 
-def test_debate_reports_the_opponent_as_a_strategic_incentive_in_text(capsys):
+def two_debaters(tmp_path) -> str:
+    """The debate example with debater B a model of its own (of A's family) rather than A's
+    shared copy: two agents."""
+    text = (ROOT / "examples" / "debate.wd").read_text()
+    assert "b         = shared a" in text
+    path = tmp_path / "debate.wd"
+    path.write_text(text.replace("b         = shared a",
+                                 'b         = Debater with provenance = "debater"'))
+    return str(path)
+
+
+def test_debate_by_self_play_is_one_agent_at_both_seats(capsys):
     assert main(["analyze", str(ROOT / "examples" / "debate.wd")]) == 0
+    out = capsys.readouterr().out
+    assert "decision `a` (in `train`), also acting as `b` (shared parameters):" in out
+    assert "decision `b`" not in out and "strategic" not in out
+
+
+def test_debate_reports_the_opponent_as_a_strategic_incentive_in_text(capsys, tmp_path):
+    assert main(["analyze", two_debaters(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert ("other agents' decisions are read as chance nodes, their policies held fixed "
             "(Hammond et al. 2023); an instrumental control incentive on one is a strategic "
@@ -200,8 +218,8 @@ def test_debate_reports_the_opponent_as_a_strategic_incentive_in_text(capsys):
     assert "strategic incentive (control incentive on another agent's decision): `a`" in b
 
 
-def test_debate_reports_the_opponent_as_a_strategic_incentive_in_json(capsys):
-    assert main(["analyze", "--format", "json", str(ROOT / "examples" / "debate.wd")]) == 0
+def test_debate_reports_the_opponent_as_a_strategic_incentive_in_json(capsys, tmp_path):
+    assert main(["analyze", "--format", "json", two_debaters(tmp_path)]) == 0
     ((report,),) = [f["diagrams"] for f in json.loads(capsys.readouterr().out)]
     assert "strategic incentive" in report["other_agents"]
     assert report["unrolled_modes"] == ["train"]

@@ -279,10 +279,12 @@ class SyntaxBuilder(Transformer):
         return s.Modes(self._at(children), tuple(names), tuple(phases))
 
     def instance(self, children):
-        # NAME "=" FROZEN? NAME ("with" attrs)? options
-        name, target = _names(children)
+        # NAME "=" (FROZEN? NAME | SHARED NAME (AS NAME)?) ("with" attrs)? options
+        name, target, *interface = _names(children)
         return s.Instance(self._at(children), name, _has(children, "FROZEN"), target,
-                          _of(children, s.Attr), _of(children, s.OPTIONS))
+                          _of(children, s.Attr), _of(children, s.OPTIONS),
+                          shared=_has(children, "SHARED"),
+                          interface=interface[0] if interface else None)
 
     def wire(self, children):
         source, *targets = _of(children, s.Endpoint)

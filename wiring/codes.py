@@ -195,6 +195,69 @@ CODES: dict[str, Code] = {
         _TYPES + "diagram D {\n  modes sft : trainign\n}\n",
         label="not a phase",
         help="{hint}the phases are `training`, `evaluation` and `deployment`: `modes NAME : PHASE`"),
+    "E0126": Code(
+        "shared copy of a diagram",
+        "`d2 = shared d1` gives the box `d2` the parameters of `d1`, which must be an instance of "
+        "a component: a model. A nested diagram holds its own boxes, each with its parameters or "
+        "none, so it has no parameters as a whole to share.",
+        _POLICY + """diagram Inner {
+  in  prompt   : Prompt
+  out response : Response
+  pi = Policy
+  prompt -> pi.prompt
+  pi.response -> response
+}
+diagram D {
+  in  prompt : Prompt
+  out a : Response
+  out b : Response
+  one = Inner
+  two = shared one
+  prompt -> one.prompt, two.prompt
+  one.response -> a
+  two.response -> b
+}
+""",
+        label="a diagram"),
+    "E0127": Code(
+        "shared copies in a circle",
+        "Shared copies may chain (`c = shared b`, `b = shared a`: all three use the parameters of "
+        "`a`), but the chain must end at an instance that is a model of its own. An instance "
+        "that shares itself, or copies that share one another, have no parameters at all.",
+        _POLICY + """diagram D {
+  in  prompt : Prompt
+  out a : Response
+  out b : Response
+  one = shared two
+  two = shared one
+  prompt -> one.prompt, two.prompt
+  one.response -> a
+  two.response -> b
+}
+""",
+        label="no model at the end of the chain"),
+    "E0128": Code(
+        "shared copy with attributes of its own parameters",
+        "Whether a model learns, how far it is trusted and where it comes from (`learned`, the "
+        "trust levels, `provenance`) belong to its parameters, so a shared copy has those of the "
+        "model it shares, whatever its interface component (`as Monitor`) declares. Saying "
+        "otherwise with `with` on the copy is an error: set them on the model itself.",
+        _POLICY + """component Monitor : monitor {
+  in  response  : Response
+  out suspicion : Real in [0, 1]
+}
+diagram D {
+  in  prompt    : Prompt
+  out response  : Response
+  out suspicion : Real in [0, 1]
+  pi  = Policy with untrusted
+  mon = shared pi as Monitor with trusted
+  prompt -> pi.prompt
+  pi.response -> mon.response, response
+  mon.suspicion -> suspicion
+}
+""",
+        label="the parameters' own attribute"),
     "E0110": Code(
         "unknown function, or a call where none is allowed",
         "Signals may call kl, log, exp, sqrt, abs, min, max, mean, sum, match, mse, "
@@ -969,6 +1032,52 @@ diagram D {
               " monitor on trusted honeypots (known-bad inputs) before trusting it"),
         severity="error",
         label="monitor may collude with what it watches"),
+    "S0304": Code(
+        "monitor is the model it watches [A6]",
+        "A monitor (or critic, judge, overseer) shares its parameters with a model whose output "
+        "it reads (`mon = shared pi as Monitor`): the same weights behind two interfaces. It "
+        "needs no signal to collude with what it watches, and knows what its other copy would "
+        "hide, so a trusted paraphraser or honeypots lower the risk but do not remove it: this "
+        "finding holds whatever stands between them. Untrusted monitoring in Greenblatt et al. "
+        "(2024) is this design. It replaces the shared-provenance finding S0301 for that pair.",
+        _AGENT + """component Monitor : monitor {
+  in  response  : Response
+  out suspicion : Score
+}
+diagram D {
+  out suspicion : Score
+  src = Source; pi = Policy; monitor = shared pi as Monitor
+  src.prompt -> pi.prompt
+  pi.response -> monitor.response
+  monitor.suspicion -> suspicion
+}
+""",
+        clean=_AGENT + """component Monitor : monitor, untrusted, provenance = "gpt-4" {
+  in  response  : Response
+  out suspicion : Score
+}
+component Paraphraser : sanitizer, trusted {
+  in  response : Response
+  out redacted : Response
+}
+diagram D {
+  out suspicion : Score
+  src = Source; pi = Policy with provenance = "claude"; monitor = Monitor
+  para = Paraphraser
+  src.prompt -> pi.prompt
+  pi.response -> para.response
+  para.redacted -> monitor.response
+  monitor.suspicion -> suspicion
+}
+""",
+        why=("a model asked to judge its own outputs can recognise them and spare them without any "
+             "message passing between the copies (Greenblatt et al. 2024: untrusted monitoring "
+             "needs collusion-busting, and is evaluated against a monitor that colludes)"),
+        help=("use a model with other parameters as the monitor (a trusted one, or another "
+              "family), or acknowledge the risk with `allow S0304 because \"...\"` and say how the "
+              "monitor is validated"),
+        severity="error",
+        label="the model it watches, under another interface"),
     "S0302": Code(
         "trained against its monitor [A7]",
         "A monitor, filter, auditor or overseer watches an agent, and its verdict is part of "

@@ -323,6 +323,7 @@ class _Resolver:
                 self.add(report("E0103", _at(instance.span, "of"),
                                 **_unknown("component or diagram", instance.of, boxes)))
             self.kind(instance.attributes, instance.span)
+            self.shares(instances, instance)
         for owner in [*diagram.ports, *diagram.instances, *diagram.wires, *diagram.trainings]:
             for mode in owner.modes or []:
                 if mode not in diagram.modes:
@@ -333,6 +334,29 @@ class _Resolver:
             self.endpoint(diagram, instances, wire.target, producer=False)
         for training in diagram.trainings:
             self.training(diagram, instances, training)
+
+    def shares(self, instances: dict, instance) -> None:
+        """`shares` names a component instance of the same diagram, at the end of a chain
+        that does not come back (what the elaborator ensures of a text)."""
+        if instance.shares is None:
+            return
+        seen, name = [instance.name], instance.shares
+        while name in instances and name not in seen:
+            seen.append(name)
+            name = instances[name].shares
+            if name is None:
+                if instances[seen[-1]].of_diagram:
+                    self.add(report("E0126", _at(instance.span, "shares"),
+                                    f"`{seen[-1]}` is a diagram: only a component's "
+                                    "parameters can be shared"))
+                return
+        if name in seen:
+            self.add(report("E0127", _at(instance.span, "shares"),
+                            "shared copies go round in a circle: "
+                            + " -> ".join(f"`{n}`" for n in seen + [name])))
+        else:
+            self.add(report("E0104", _at(instance.span, "shares"),
+                            **_unknown("instance", name, instances)))
 
     def endpoint(self, diagram: Diagram, instances: dict, end: Endpoint, producer: bool) -> None:
         if end.instance is None:

@@ -312,6 +312,9 @@ class Instance(_Node):
     of_diagram: bool = False
     frozen: bool = False
     snapshot_of: str | None = None
+    shares: str | None = Field(default=None, description=(
+        "the instance of the same diagram whose parameters this one uses (`d2 = shared d1`): "
+        "one model behind both boxes"))
     attributes: Attributes
     modes: list[str] | None = None
     notes: list[str] = []

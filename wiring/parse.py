@@ -121,7 +121,8 @@ _WORDS = {
     "RPAR": "`)`", "LSQB": "`[`", "RSQB": "`]`", "COMMA": "`,`", "COLON": "`:`", "DOT": "`.`",
     "EQUAL": "`=`", "PLUS": "`+`", "MINUS": "`-`", "STAR": "`*`", "SLASH": "`/`",
     "CIRCUMFLEX": "`^`", "COMPARE": "a comparison such as `>=`", "ARROW": "`->`",
-    "FROZEN": "`frozen`", "DELAYED": "`delayed`", "$END": "the end of the file",
+    "FROZEN": "`frozen`", "SHARED": "`shared`", "AS": "`as`", "DELAYED": "`delayed`",
+    "$END": "the end of the file",
 }
 
 

@@ -180,7 +180,9 @@ def incentives_text(path: str, analysis: Analysis) -> str:
         lines.append(f"  {STRATEGIC}")
     for incentives in analysis.incentives:
         where = f" (in {_listed(incentives.modes)})" if incentives.modes else ""
-        lines.append(f"\ndecision `{incentives.decision}`{where}:")
+        copies = [b for b in incentives.boxes if b != incentives.decision]
+        also = (f", also acting as {_listed(copies)} (shared parameters)" if copies else "")
+        lines.append(f"\ndecision `{incentives.decision}`{where}{also}:")
         for key, label in INCENTIVE_NAMES.items():
             if key == "strategic" and not several:
                 continue
@@ -257,7 +259,7 @@ def incentives_json(path: str, analysis: Analysis) -> dict:
         "unrolled_modes": [m for m in unrolled_modes(analysis.system) if m is not None],
         "other_agents": STRATEGIC,
         "decisions": [
-            {"decision": i.decision, "modes": i.modes,
+            {"decision": i.decision, "modes": i.modes, "boxes": i.boxes,
              **{key: {name: texts(witness) for name, witness in _by_name(getattr(i, key))}
                 for key in INCENTIVE_NAMES}}
             for i in analysis.incentives],

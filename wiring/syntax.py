@@ -516,16 +516,19 @@ class Modes(Statement):
 
 
 class Instance(Statement):
-    """`ref = frozen pi with untrusted when train`; `attributes` are those after `with`,
-    options (When, Note) in the order written."""
+    """`ref = frozen pi with untrusted when train`, or `mon = shared pi as Monitor`
+    (`interface` the component after `as`); `attributes` are those after `with`, options
+    (When, Note) in the order written."""
 
-    __slots__ = ("name", "frozen", "target", "attributes", "options")
+    __slots__ = ("name", "frozen", "target", "attributes", "options", "shared", "interface")
 
     def __init__(self, at: At, name: Ident, frozen: bool, target: Ident,
-                 attributes: tuple[Attr, ...], options: tuple[Node, ...]):
+                 attributes: tuple[Attr, ...], options: tuple[Node, ...], *,
+                 shared: bool = False, interface: Ident | None = None):
         self.document, self.start_pos, self.end_pos = at
         self.comments, self.name, self.frozen, self.target = (), name, frozen, target
         self.attributes, self.options = attributes, options
+        self.shared, self.interface = shared, interface
 
 
 class Wire(Statement):

@@ -99,7 +99,8 @@ def _check(system: System, assertion: Assertion, incentives: dict[str, Incentive
                                        system.steps(path))
         return AssertionResult(assertion, True, "only trusted sources reach it ungated")
     decision = resolved[assertion.source][0]
-    found = incentives.get(decision)
+    # a shared copy decides for the agent whose parameters it uses
+    found = incentives.get(decision) or incentives.get(system.boxes[decision].weights)
     if found is None:
         return AssertionResult(assertion, True, f"`{decision}` is not a trained agent: it has no "
                                "incentives")

@@ -49,6 +49,10 @@ class Box:
     modes: frozenset[str] | None    # None: active in every mode
     span: Span | None
     place: w.Box | w.Port           # how a witness names it
+    # The box whose parameters this one uses: itself, or the end of its `shared` chain. Boxes
+    # with the same weights are one model behind several interfaces.
+    weights: str = ""
+    model: str = ""     # that box's component (a shared copy's own may be another interface)
 
     def is_a(self, *kinds: str) -> bool:
         return not self._kind_set.isdisjoint(kinds)
@@ -69,8 +73,8 @@ class Box:
     @property
     def provenance(self) -> str:
         """Boxes with the same provenance have correlated errors; a box without a declared
-        provenance is its own (its component's name)."""
-        return self.attributes.provenance or f"component:{self.component}"
+        provenance is its own (its component's name; a shared copy's, its model's)."""
+        return self.attributes.provenance or f"component:{self.model or self.component}"
 
     def expr(self, name: str) -> Expr | None:
         return self.attributes.extra.get(name)
@@ -297,12 +301,14 @@ class System:
                                  for b in heads)
             graph.add_nodes_from((node, mode) for node in links)
         for pressure in self.pressures:
+            trained = self.sharing(pressure.target)   # every box of the parameters it moves
             for mode in self.pressure_modes(pressure):
                 for source in pressure.sources:
                     for later in self.mode_list:
-                        if (pressure.target, later) in graph and (source, mode) in graph:
-                            graph.add_edge((source, mode), (pressure.target, later),
-                                           pressure=pressure)
+                        for target in trained:
+                            if (target, later) in graph and (source, mode) in graph:
+                                graph.add_edge((source, mode), (target, later),
+                                               pressure=pressure)
         return graph
 
     @cached_property
@@ -453,7 +459,28 @@ class System:
         return sorted(paths, key=self.rank)
 
     def pressures_on(self, path: str) -> list[Pressure]:
-        return [p for p in self.pressures if p.target == path]
+        """The training statements that move the parameters `path` uses: those written on it,
+        then those on a box it shares weights with."""
+        weights = self.boxes[path].weights
+        moving = [p for p in self.pressures if self.boxes[p.target].weights == weights]
+        return sorted(moving, key=lambda p: p.target != path)
+
+    @cached_property
+    def _sharing(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for path, box in self.boxes.items():
+            out.setdefault(box.weights, []).append(path)
+        return out
+
+    def sharing(self, path: str) -> list[str]:
+        """The boxes that use the parameters of `path` (itself included), in declaration
+        order: what a training statement on it trains."""
+        return self._sharing[self.boxes[path].weights]
+
+    @cached_property
+    def trained(self) -> frozenset[str]:
+        """The boxes whose parameters some training statement moves."""
+        return frozenset(b for p in self.pressures for b in self.sharing(p.target))
 
     def of_kind(self, *kinds: str) -> list[Box]:
         cache = self.__dict__.setdefault("_of_kind", {})
@@ -560,4 +587,24 @@ def build(proposal: Proposal, diagram: Diagram, depth: int | None = None) -> Sys
             place=w.Port(port.direction, port.name))
     system.edges = flat.wires
     system.flat = flat
+    _share_weights(system.boxes)
     return system
+
+
+def _share_weights(boxes: dict[str, Box]) -> None:
+    """Each box's `weights`: the end of its chain of `shared` copies, which lie in the same
+    diagram, so at the same path but for the last name (the checker rules out cycles). Each
+    chain is walked once: the boxes met on the way get their answer with it."""
+    for box in boxes.values():
+        chain, met = [box], {box.path}
+        while not chain[-1].weights and chain[-1].instance.shares is not None:
+            last = chain[-1]
+            shared = last.path[:len(last.path) - len(last.instance.name)] + last.instance.shares
+            if shared not in boxes or shared in met:
+                break
+            chain.append(boxes[shared])
+            met.add(shared)
+        end = chain[-1]
+        weights, model = (end.weights, end.model) if end.weights else (end.path, end.component)
+        for member in chain:
+            member.weights, member.model = weights, model

@@ -48,6 +48,8 @@ class Incentives:
 
     decision: str
     modes: list[str] = field(default_factory=list)   # the modes of the decisions read
+    # Where the agent decides: its box, then the boxes that share its parameters.
+    boxes: list[str] = field(default_factory=list)
     voi: dict[Subject, w.Witness] = field(default_factory=dict)
     ri: dict[Subject, w.Witness] = field(default_factory=dict)
     voc: dict[Subject, w.Witness] = field(default_factory=dict)
@@ -199,7 +201,9 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
     box with a witness path: the shortest any of those decisions has (the first mode's, between
     equals)."""
     first = cid.first_decisions(agent)
-    result = Incentives(decision=agent, modes=[d.mode for d in first if d.mode is not None])
+    result = Incentives(decision=agent,
+                        modes=list(dict.fromkeys(d.mode for d in first if d.mode is not None)),
+                        boxes=list(dict.fromkeys(d.place.path for d in cid.decisions[agent])))
     if not cid.utilities.get(agent):
         return result
     requisite = requisite_graph(cid, agent)
@@ -221,17 +225,23 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
     for box in list(result.ici_info):
         if box in result.ici_control:
             del result.ici_info[box]
-    own = system.boxes[agent].place
+    own = {d.place for d in cid.decisions[agent]}   # its box and its shared copies
     result.strategic = {subject: witness for table in (result.ici_control, result.ici_info)
                         for subject, witness in table.items()
-                        if subject in cid.agent_places and subject != own}
+                        if subject in cid.agent_places and subject not in own}
     return result
 
 
-def _own(node: Node, agent: Node) -> bool:
-    """A node the agent's criteria are not about: a utility, or one of its own decisions.
-    Another agent's decision is a chance node (its policy held fixed)."""
-    return node.role == "utility" or (node.role == "decision" and node.place == agent.place)
+def _own(node: Node, places: frozenset) -> bool:
+    """A node the agent's criteria are not about: a utility, or one of its own decisions (at
+    any of its `places`: its box and its shared copies). Another agent's decision is a chance
+    node (its policy held fixed)."""
+    return node.role == "utility" or (node.role == "decision" and node.place in places)
+
+
+def _places(cid: CID, agent: str) -> frozenset:
+    """Where an agent decides: its box and its shared copies."""
+    return frozenset(d.place for d in cid.decisions[agent])
 
 
 def _control(cid: CID, agent: str, decision: Node, from_decision: dict, reward: list[Node],
@@ -248,8 +258,9 @@ def _control(cid: CID, agent: str, decision: Node, from_decision: dict, reward: 
                                  window=_before(cid, cid.utilities[agent]))
     free_to_reward = _search(graph, reward, forward=False, through=others,
                              window=_after(cid, decision))
+    places = _places(cid, agent)
     for node in sorted(from_decision.keys() & to_reward.keys(), key=key):
-        if _own(node, decision) or node.place == decision.place:
+        if _own(node, places) or node.place in places:
             continue
         if node in free_from_decision and node in free_to_reward:
             _record(result.ici_control, node, lambda: tuple(
@@ -264,15 +275,16 @@ def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
     """VoC, RI and VoI of one decision, on the agent's requisite graph."""
     key = cid.order.__getitem__
     utilities = set(cid.utilities[agent])
+    places = _places(cid, agent)
     # VoC: X -> U in the requisite graph.
     to_utility = _search(requisite, sorted(utilities, key=key), forward=False)
     for node in sorted(to_utility, key=key):
-        if not _own(node, decision):
+        if not _own(node, places):
             _record(result.voc, node, lambda: tuple(_trace(to_utility, node)[::-1]))
     # RI: X -> D in the requisite graph.
     to_decision = _search(requisite, [decision], forward=False)
     for node in sorted(to_decision, key=key):
-        if not _own(node, decision):
+        if not _own(node, places):
             _record(result.ri, node, lambda: tuple(_trace(to_decision, node)[::-1]))
     # VoI: X not a descendant of D and not d-separated from D's reward given D's family
     # (without X). Every X outside the family shares one conditioning set: one pass serves them.
@@ -282,7 +294,7 @@ def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
     window = _before(cid, utilities)   # the one `from_decision` was searched in
     connected = _connected_to_reward(requisite, reward, family, window, from_decision, needed)
     candidates = {node for node in connected | parents
-                  if not _own(node, decision) and node.step <= decision.step}
+                  if not _own(node, places) and node.step <= decision.step}
     if window is not None and any(window[0][node] > window[2] for node in candidates):
         from_decision = _search(cid.links, [decision])   # asked about nodes past the window
     informative = {node for node in candidates if node not in from_decision}

@@ -311,13 +311,14 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
     for monitor in sorted(system.of_kind(*WATCHER_KINDS), key=lambda b: system.rank(b.path)):
         if monitor.trust != "untrusted":
             continue
+        yield from _watches_itself(system, monitor)
         if any(h.path in system.reachable(monitor.path, reverse=True) for h in honeypots):
             continue  # validated on known-bad inputs
         # The same-family models nearest upstream of the monitor over unsanitised channels
         # (a search back from it that stops once it has a few): one finding per monitor.
         watched, more = system.nearest(
-            monitor.path, lambda p: p in hazards and _same_family(hazards[p], monitor), 6,
-            sanitizers, reverse=True)
+            monitor.path, lambda p: p in hazards and _same_family(hazards[p], monitor)
+            and hazards[p].weights != monitor.weights, 6, sanitizers, reverse=True)
         if not watched:
             continue
         (nearest, path), others = watched[0], [p for p, _ in watched[1:]]
@@ -329,6 +330,31 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
             witness=system.steps(path),
             related=[(policy.span, f"`{policy.path}` is watched")],
             notes=[_listing("it also watches", others, more=more)] if others else [])
+
+
+def _watches_itself(system: System, monitor: Box) -> Iterable[Diagnostic]:
+    """S0304: the monitor reads the output of a box with its own parameters. Nothing between
+    them helps (it needs no channel to collude with itself): the search passes everything."""
+    if len(system.sharing(monitor.path)) < 2:
+        return
+    watched, more = system.nearest(
+        monitor.path, lambda p: p != monitor.path and system.boxes[p].weights == monitor.weights,
+        6, frozenset(), reverse=True)
+    if not watched:
+        return
+    (nearest, path), others = watched[0], [p for p, _ in watched[1:]]
+    model = system.boxes[monitor.weights]
+    if nearest == model.path:
+        shared, related = "shares its parameters", [(model.span, f"`{nearest}` is watched")]
+    else:
+        shared = f"both use the parameters of `{model.path}`"
+        related = [(system.boxes[nearest].span, f"`{nearest}` is watched"),
+                   (model.span, f"`{model.path}`: the parameters both use")]
+    yield report(
+        "S0304", monitor.span,
+        f"`{monitor.path}` watches `{nearest}` and {shared}: it can collude with what it "
+        "watches without any signal", witness=system.steps(path), related=related,
+        notes=[_listing("it also watches its own copies", others, more=more)] if others else [])
 
 
 def _listing(what: str, paths: list[str], limit: int = 5, more: bool = False) -> str:
@@ -419,7 +445,7 @@ def _read_by(system: System, judges: list[Box], avoiding: frozenset) -> dict:
     reads its whole subtree (n log n from the judges); a thousand separately trained agents
     and a few judges are the other way round."""
     hazards = {h.path for h in system.hazards}
-    trained = hazards & {p.target for p in system.pressures}
+    trained = hazards & system.trained
     modes = system.mode_list
     if (system.gates and system.sinks) or len(judges) <= len(trained):
         return {j.path: {m: hazards.intersection(system.search(j.path, m, avoiding, reverse=True))
@@ -491,7 +517,7 @@ def self_reference(system: System) -> Iterable[Diagnostic]:
         # The target shapes the training data of a learned evaluator that sets its objective.
         for other in evaluators:
             evaluator = system.boxes[other.target]
-            if other.target == pressure.target:
+            if evaluator.weights == target.weights:
                 continue
             into = _path_to_signal(system, target.path, other)
             out = _path_to_signal(system, evaluator.path, pressure)
@@ -520,16 +546,14 @@ def _own_label(system: System, target: Box, pressure: Pressure) -> list[str] | N
     (an evaluator that is not a person) reads the prediction by design: only its other inputs,
     the labels, must not depend on the trained box. Any other box the signal reads is a label."""
     modes = system.pressure_modes(pressure)
+    live = system.sharing(target.path)   # the box and its shared copies: one live model
     for source in system.ordered(pressure.sources - {target.path}):
         box = system.boxes.get(source)
         is_loss = box is not None and box.is_a("evaluator") and not box.is_a("human")
-        if not is_loss:
-            path = system.reaches(target.path, source, modes=modes)
-        else:
-            labels = system.ordered({e.source for e in system.edges
-                                     if e.target == source and e.source != target.path})
-            path = next((p + [source] for label in labels
-                         if (p := system.reaches(target.path, label, modes=modes))), None)
+        labels = [source] if not is_loss else system.ordered(
+            {e.source for e in system.edges if e.target == source and e.source != target.path})
+        path = next((p + ([source] if is_loss else []) for label in labels for start in live
+                     if (p := system.reaches(start, label, modes=modes))), None)
         if path is not None:
             return path
     return None

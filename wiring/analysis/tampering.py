@@ -28,7 +28,7 @@ def _candidate_parts(system: System) -> list:
     where the boxes upstream of each agent's signal are many."""
     cache = system.__dict__.setdefault("_reward_candidates", {})
     if "boxes" not in cache:
-        trained = {p.target for p in system.pressures}
+        trained = system.trained
         cache["boxes"] = [b for b in system.boxes.values() if b.is_a("human", "sensor", "evaluator")
                           or (b.path in trained and not b.is_a("agent"))]
     return cache["boxes"]
@@ -40,7 +40,7 @@ def _find_reward_process(system: System, agent: str) -> dict[Subject, str]:
         return parts
     reads = set().union(*(p.sources for p in system.pressures_on(agent))) if \
         system.pressures_on(agent) else set()
-    trained = {p.target: p for p in system.pressures}
+    trained = {b: p for p in system.pressures for b in system.sharing(p.target)}
     upstream = set().union(*(system.reachable(r, reverse=True) for r in reads))
     for box in _candidate_parts(system):
         if box.path == agent or box.path not in upstream:

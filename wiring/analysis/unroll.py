@@ -156,8 +156,9 @@ class CID:
 
     @cached_property
     def agent_places(self) -> set:
-        """Where the agents are: the places of their decisions."""
-        return {nodes[0].place for nodes in self.decisions.values()}
+        """Where the agents are: the places of their decisions (an agent with shared copies
+        acts at several)."""
+        return {node.place for nodes in self.decisions.values() for node in nodes}
 
     def first_decisions(self, agent: str) -> list[Node]:
         """The decisions the incentive report is about: the agent's copy at the first step in
@@ -166,9 +167,26 @@ class CID:
 
 
 def decision_boxes(system: System) -> list[str]:
-    """The agents: boxes of agent kinds that a training statement optimises."""
-    agents = {p.target for p in system.pressures if system.boxes[p.target].is_a("agent")}
+    """The agents: boxes of agent kinds that a training statement optimises, each named by the
+    box whose parameters it uses (one policy behind all its shared copies)."""
+    agents = {system.boxes[p.target].weights for p in system.pressures
+              if system.boxes[p.target].is_a("agent")}
     return system.ordered(agents)
+
+
+def acting(system: System, agents) -> dict[str, str]:
+    """Every box that decides for an agent (the agent's own and its shared copies, whatever
+    their kind: one policy acts through all of them) -> the agent."""
+    agents = set(agents)
+    return {path: box.weights for path, box in system.boxes.items() if box.weights in agents}
+
+
+def _acting_for(made: "Plan") -> dict[str, list[str]]:
+    """Each agent's boxes, in declaration order."""
+    boxes: dict[str, list[str]] = {a: [] for a in made.agents}
+    for path, agent in made.acting.items():
+        boxes[agent].append(path)
+    return boxes
 
 
 def unrolled_modes(system: System) -> list[str | None]:
@@ -195,6 +213,7 @@ class Copy(NamedTuple):
     wires: list[tuple[str, str, int]]   # source box, target box, and the steps it `takes`
     stateful: list[str]                 # boxes whose state carries to the next step
     learned: list[str]                  # trained boxes other than agents: they have parameters
+                                        # (those of their `weights` box, shared by its copies)
 
 
 class Update(NamedTuple):
@@ -211,6 +230,7 @@ class Plan(NamedTuple):
     `steps_needed` measures, so that the two cannot disagree."""
 
     agents: list[str]   # in declaration order
+    acting: dict[str, str]   # box -> the agent it decides for
     modes: list[str | None]
     copies: list[Copy]
     updates: list[Update]
@@ -227,7 +247,8 @@ def plan(system: System) -> Plan:
     """What one step of the unrolled diagram holds: `unroll` copies it, `steps_needed`
     measures it (kept between them: it reads every box and wire)."""
     agents = decision_boxes(system)
-    trained = {p.target for p in system.pressures} - set(agents)
+    deciding = acting(system, agents)
+    trained = system.trained - deciding.keys()
     modes = unrolled_modes(system)
     used = {m: [p for p, b in system.boxes.items() if active(b.modes, m)] for m in modes}
     copies = []
@@ -246,24 +267,30 @@ def plan(system: System) -> Plan:
         for mode in modes:
             if active(pressure.modes, mode):
                 reads = [s for s in pressure.sources if s in uses[mode]]
-                moves = [later for later in modes if pressure.target in trained
-                         and pressure.target in uses[later] and carries(system, mode, later)]
+                moved = [b for b in system.sharing(pressure.target) if b in trained]
+                moves = [later for later in modes if carries(system, mode, later)
+                         and any(b in uses[later] for b in moved)]
                 updates.append(Update(pressure, mode, reads, moves))
-    return Plan(agents, modes, copies, updates)
+    return Plan(agents, deciding, modes, copies, updates)
+
+
+def _params(system: System, path: str, step: int, mode) -> Node:
+    """The node of the parameters a trained box uses: those of its `weights` box."""
+    return Node(system.boxes[system.boxes[path].weights].place, step, "params", -1, mode)
 
 
 def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
     graph = _Adjacency()
     made = plan(system)
-    agents = set(made.agents)   # dicts keyed by agent list them in declaration order
     for copy in made.copies:
-        _add_copy(graph, system, copy, agents, steps)
+        _add_copy(graph, system, copy, made.acting, steps)
     utilities: dict[str, list[Node]] = {a: [] for a in made.agents}
     for update in made.updates:
-        _add_training(graph, system, update, agents, steps, utilities)
+        _add_training(graph, system, update, made.acting, steps, utilities)
     used = {c.mode: set(c.boxes) for c in made.copies}
-    decisions = {a: [Node(system.boxes[a].place, t, "decision", -1, m)
-                     for t in range(steps) for m in made.modes if a in used[m]]
+    mine = _acting_for(made)
+    decisions = {a: [Node(system.boxes[p].place, t, "decision", -1, m)
+                     for t in range(steps) for m in made.modes for p in mine[a] if p in used[m]]
                  for a in made.agents}
     decisions = {a: d for a, d in decisions.items() if d}
     utilities = {a: u for a, u in utilities.items() if a in decisions}
@@ -275,11 +302,11 @@ def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
                modes=made.modes, order=order)
 
 
-def _role(path: str, agents: set[str]) -> str:
+def _role(path: str, agents) -> str:
     return "decision" if path in agents else "chance"
 
 
-def _add_copy(graph: _Adjacency, system: System, copy: Copy, agents: set[str],
+def _add_copy(graph: _Adjacency, system: System, copy: Copy, agents: dict[str, str],
               steps: int) -> None:
     """A mode's copy of the diagram at every step: its boxes, its wires, and the parameters
     of the trained boxes it uses."""
@@ -289,8 +316,8 @@ def _add_copy(graph: _Adjacency, system: System, copy: Copy, agents: set[str],
                    for t in range(steps)] for path in copy.boxes}
     wires = [(node[source], node[target], wait) for source, target, wait in copy.wires]
     stateful = [node[p] for p in copy.stateful]
-    learned = [(node[p], [Node(system.boxes[p].place, t, "params", -1, mode)
-                          for t in range(steps)]) for p in copy.learned]
+    learned = [(node[p], [_params(system, p, t, mode) for t in range(steps)])
+               for p in copy.learned]
     # Edges are added in the same order at every step (boxes, wires, parameters): searches
     # meet successors in this order, which decides between equally short witnesses.
     for t in range(steps):
@@ -299,30 +326,31 @@ def _add_copy(graph: _Adjacency, system: System, copy: Copy, agents: set[str],
             graph.add_edges_from((copies[t], copies[t + 1]) for copies in stateful)
         graph.add_edges_from((tail[t], head[t + wait]) for tail, head, wait in wires
                              if t + wait < steps)
-        for copies, theta in learned:
+        for copies, theta in learned:   # shared parameters: one theta, several copies
             graph.add_edge(theta[t], copies[t])
             if t + 1 < steps:
                 graph.add_edge(theta[t], theta[t + 1])
 
 
-def _add_training(graph: _Adjacency, system: System, update: Update, agents: set[str],
+def _add_training(graph: _Adjacency, system: System, update: Update, agents: dict[str, str],
                   steps: int, utilities: dict) -> None:
     """What a training statement does in one mode: the agent's reward there, or the update
     of the trained box's parameters in every mode whose copy uses them."""
     pressure, mode = update.pressure, update.mode
     target = pressure.target
+    agent = agents.get(target)
     reads = [(system.boxes[s].place, _role(s, agents)) for s in update.reads]
     for t in range(steps):
         nodes = [Node(place, t, role, -1, mode) for place, role in reads]
-        if target in agents:
-            utility = Node(system.boxes[target].place, t, "utility", pressure.index, mode)
+        if agent is not None:
+            utility = Node(system.boxes[agent].place, t, "utility", pressure.index, mode)
             graph.add_nodes_from([utility])
             graph.add_edges_from((read, utility) for read in nodes)
-            utilities[target].append(utility)
+            utilities[agent].append(utility)
         elif t + 1 < steps:
             # Training moves the parameters that the next step uses, in every mode using them.
             for later in update.moves:
-                theta = Node(system.boxes[target].place, t + 1, "params", -1, later)
+                theta = _params(system, target, t + 1, later)
                 graph.add_edges_from((read, theta) for read in nodes)
 
 
@@ -341,11 +369,13 @@ def steps_needed(system: System) -> int:
     uses = [(c.mode, set(c.boxes)) for c in made.copies]
     updates = defaultdict(list)   # agent -> the updates that train it
     for u in made.updates:
-        updates[u.pressure.target].append(u)
+        updates[made.acting.get(u.pressure.target)].append(u)
     needed = 1
+    boxes_of = _acting_for(made)
     for agent in made.agents:
         place = system.boxes[agent].place
-        mine = {Node(place, 0, "decision", -1, mode) for mode, boxes in uses if agent in boxes}
+        mine = {Node(system.boxes[p].place, 0, "decision", -1, mode) for mode, boxes in uses
+                for p in boxes_of[agent] if p in boxes}
         rewards = [Node(place, 0, "utility", u.pressure.index, u.mode) for u in updates[agent]]
         if mine and rewards:
             needed = max(needed, _longest_loop(folded, levels, mine, rewards))
@@ -365,11 +395,11 @@ def _longest_loop(folded: Links, levels: dict, decisions: set[Node], rewards: li
     back = _fewest_steps(folded.pred, rewards, floor=floor)
     there = _fewest_steps(folded.succ, decisions, within=back)
     free = _fewest_steps(folded.pred, rewards, through=decisions, within=there)
-    agent = next(iter(decisions)).place
+    agent = {d.place for d in decisions}   # where it acts: its box and its shared copies
     shortest: dict = {}   # subject -> its shortest loop
     control: dict = {}    # subject -> its shortest control loop
     for node in there:
-        if node.role == "utility" or node.place == agent:
+        if node.role == "utility" or node.place in agent:
             continue
         subject = w.Params(node.place) if node.role == "params" else node.place
         shortest[subject] = min(shortest.get(subject, MAX_STEPS + 1), there[node] + back[node] + 1)
@@ -385,20 +415,21 @@ def _folded(system: System, made: Plan) -> Links:
     step (stateful boxes, parameters that persist) never shorten a loop and are left out."""
     succ: dict = defaultdict(list)
     pred: dict = defaultdict(list)
-    agents = set(made.agents)
+    agents = made.acting
     for c in made.copies:
         node = {p: Node(system.boxes[p].place, 0, _role(p, agents), -1, c.mode) for p in c.boxes}
         links = [(node[source], node[target], wait) for source, target, wait in c.wires]
-        links += [(Node(node[p].place, 0, "params", -1, c.mode), node[p], 0) for p in c.learned]
+        links += [(_params(system, p, 0, c.mode), node[p], 0) for p in c.learned]
         for tail, head, wait in links:
             succ[tail].append((head, wait))
             pred[head].append((tail, wait))
     for u in made.updates:
-        target = system.boxes[u.pressure.target].place
-        if u.pressure.target in agents:   # the agent's reward in this mode, at the same step
-            heads = [(Node(target, 0, "utility", u.pressure.index, u.mode), 0)]
+        target = u.pressure.target
+        if target in agents:   # the agent's reward in this mode, at the same step
+            place = system.boxes[agents[target]].place
+            heads = [(Node(place, 0, "utility", u.pressure.index, u.mode), 0)]
         else:   # the parameters the next step uses, in every mode that uses them
-            heads = [(Node(target, 0, "params", -1, later), 1) for later in u.moves]
+            heads = [(_params(system, target, 0, later), 1) for later in u.moves]
         for read in u.reads:
             tail = Node(system.boxes[read].place, 0, _role(read, agents), -1, u.mode)
             for head, wait in heads:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from typing import NamedTuple
 
 from .. import syntax
 from ..diagnostics import Span, report
-from ..model import (CHOOSING, Attributes, Call, Diagram, Endpoint, Expr, Instance, Name, PortRef,
-                     Port, Training, Wire)
+from ..model import (CHOOSING, TRUST_LEVELS, Attributes, Call, Diagram, Endpoint, Expr, Instance,
+                     Name, PortRef, Port, Training, Wire)
 from ..names import did_you_mean
 from ..syntax import bare
 from .base import Declaration
@@ -112,6 +113,21 @@ class _Scope:
         return Name(name=instance, span=arg.span)
 
 
+# What belongs to a model's parameters, not to the interface it is used through: a shared copy
+# has its model's.
+WEIGHTS_ATTRIBUTES = ("learned", "trust", "provenance")
+
+
+class _Of(NamedTuple):
+    """What an instance is of: the box (component or diagram), whether a diagram, the instance
+    it snapshots, and the attributes it starts from."""
+
+    of: str
+    of_diagram: bool
+    snapshot_of: str | None
+    base: Attributes
+
+
 class _DiagramBody:
     def __init__(self, el: Diagrams, decl: Declaration, diagram: Diagram):
         self.el = el
@@ -127,13 +143,7 @@ class _DiagramBody:
         el, diagram = self.el, self.diagram
         members = self.node.members
         instances = [m for m in members if type(m) is syntax.Instance]
-        # Snapshots (`ref = frozen pi`) may precede the instance they copy: do them second.
-        names = {i.name.text for i in instances}
-        originals, snapshots = [], []
-        for node in instances:
-            (snapshots if node.frozen and node.target.text in names else originals).append(node)
-        for node in originals + snapshots:
-            self.instance(node)
+        self._in_order(instances)
         order = {i.name.text: index for index, i in enumerate(instances)}
         self.instances = dict(sorted(self.instances.items(), key=lambda kv: order[kv[0]]))
         wires: list[Wire] = []
@@ -151,6 +161,59 @@ class _DiagramBody:
         diagram.instances = list(self.instances.values())
         diagram.wires = wires
         diagram.trainings = trainings
+
+    def _in_order(self, instances: list[syntax.Instance]) -> None:
+        """Elaborate every instance, each after the instance it copies: a snapshot
+        (`ref = frozen pi`) or a shared copy (`d2 = shared d1`) may be written before it, and
+        shared copies may chain. A copy's chain is followed depth first (a long chain costs
+        its length, once); a chain that comes back is a cycle (E0127)."""
+        names = {i.name.text for i in instances}
+        copies: dict[str, syntax.Instance] = {}   # by name, the first of that name
+        done: set[int] = set()                    # ids of the instances elaborated
+        for node in instances:
+            if node.shared or node.frozen and node.target.text in names:
+                copies.setdefault(node.name.text, node)
+            else:
+                self.instance(node)
+                done.add(id(node))
+        for node in instances:
+            stack, on_stack = [node], {id(node)}
+            while stack and id(stack[-1]) not in done:
+                top = stack[-1]
+                below = copies.get(top.target.text)
+                if below is not None and id(below) in on_stack:
+                    cycle = stack[stack.index(below):]
+                    self._sharing_cycle(cycle)
+                    done.update(map(id, cycle))
+                    on_stack.difference_update(map(id, cycle))
+                    del stack[-len(cycle):]
+                elif below is not None and id(below) not in done:
+                    stack.append(below)
+                    on_stack.add(id(below))
+                else:
+                    self.instance(top)
+                    done.add(id(top))
+                    on_stack.discard(id(stack.pop()))
+
+    def _sharing_cycle(self, cycle: list[syntax.Instance]) -> None:
+        """E0127 for copies that copy one another, each `cycle[i + 1]` the target of
+        `cycle[i]`, at the one written first. They are skipped: their uses and the copies
+        that wait on them stay silent."""
+        written = min(cycle, key=lambda n: n.start_pos)
+        at = cycle.index(written)
+        loop = [n.name.text for n in cycle[at:] + cycle[:at]]
+        component = next((n.interface.text for n in cycle if n.interface), "<component>")
+        shown = " -> ".join(f"`{n}`" for n in loop[:6] + loop[:1]) if len(loop) <= 6 else \
+            " -> ".join(f"`{n}`" for n in loop[:5]) + f" -> ... ({len(loop)} copies) -> `{loop[0]}`"
+        self.el.report(report(
+            "E0127", written.target.span,
+            f"`{loop[0]}` shares its own parameters" if len(loop) == 1 else
+            "shared copies go round in a circle: " + shown,
+            related=[(n.target.span, f"`{n.name.text}` shares `{n.target.text}`")
+                     for n in (cycle[at + 1:] + cycle[:at])[:4]],
+            help=("one of them" if len(loop) > 1 else f"`{loop[0]}`")
+            + f" must be a model of its own: `{loop[0]} = {component}`"))
+        self.skipped.update(loop)
 
     def _options(self, node) -> tuple[list[str] | None, list[str]]:
         """The modes and notes of an instance, wire or training, in the order written."""
@@ -186,31 +249,87 @@ class _DiagramBody:
         if box is None:
             self.skipped.add(name)
             return
-        of, of_diagram, snapshot_of, base = box
-        attributes = el.attributes(node.attributes, base, kind_required=False)
+        attributes = el.attributes(node.attributes, box.base, kind_required=False)
+        frozen, snapshot_of = node.frozen, box.snapshot_of
         if node.frozen:
             attributes = attributes.model_copy(update={"learned": False})
+        if node.shared:
+            model = self.instances[node.target.text]
+            attributes = self._weights_attributes(node, attributes, model)
+            frozen, snapshot_of = model.frozen, model.snapshot_of
         self.instances[name] = Instance(
-            name=name, of=of, of_diagram=of_diagram, frozen=node.frozen, snapshot_of=snapshot_of,
+            name=name, of=box.of, of_diagram=box.of_diagram, frozen=frozen,
+            snapshot_of=snapshot_of, shares=node.target.text if node.shared else None,
             attributes=attributes, modes=modes, notes=notes, span=span)
 
-    def _box(self, node: syntax.Instance):
-        """What an instance is of: (box, whether a diagram, the instance it snapshots, the
-        attributes it starts from), or None after a diagnostic."""
+    def _box(self, node: syntax.Instance) -> "_Of | None":
+        """What an instance is of, or None after a diagnostic."""
         target = node.target.text
+        if (node.shared or node.frozen) and target in self.skipped:
+            return None     # a copy of a broken instance: that one was reported
+        if node.shared:
+            return self._shared_box(node)
         if node.frozen and target in self.instances:  # `frozen pi`: a snapshot of an instance
             original = self.instances[target]
-            return original.of, original.of_diagram, target, original.attributes
+            return _Of(original.of, original.of_diagram, target, original.attributes)
         decl = self.el.lookup(node.file, target, node.target.span, ("component", "diagram"),
                               "component or diagram")
         if decl is None:
             return None
         if decl.form == "diagram":
             box = self.el.proposal.diagrams.get(target)
-            return target, True, None, (box.attributes if box and box.attributes
-                                        else Attributes(kind="system"))
+            return _Of(target, True, None, (box.attributes if box and box.attributes
+                                            else Attributes(kind="system")))
         box = self.el.proposal.components.get(target)
-        return (target, False, None, box.attributes) if box is not None else None
+        return _Of(target, False, None, box.attributes) if box is not None else None
+
+    def _shared_box(self, node: syntax.Instance) -> "_Of | None":
+        """`d2 = shared d1` is of d1's component; `mon = shared pi as Monitor` of Monitor,
+        with the parameters of `pi` either way."""
+        target = node.target.text
+        model = self.instances.get(target)
+        if model is None:
+            self.el.report(report(
+                "E0104", node.target.span, f"`shared {target}`: no instance `{target}` in "
+                f"`{self.diagram.name}`", label="not an instance of this diagram",
+                help=did_you_mean(target, self.instances) or
+                "`shared` names an instance of the same diagram, whose parameters the new box "
+                f"uses; a model of its own is `{node.name.text} = {target}`"))
+            return None
+        if model.of_diagram:
+            self.el.report(report(
+                "E0126", node.target.span, f"`{target}` is a diagram (`{model.of}`): only a "
+                "component's parameters can be shared",
+                related=[(model.span, f"`{target}` is declared here")],
+                help=f"share the learned boxes inside `{model.of}` there, or use `{model.of}` "
+                     "again as a box of its own"))
+            return None
+        if node.interface is None:
+            return _Of(model.of, False, None, model.attributes)
+        decl = self.el.lookup(node.file, node.interface.text, node.interface.span,
+                              ("component",), "component")
+        box = self.el.proposal.components.get(node.interface.text) if decl else None
+        return _Of(box.name, False, None, box.attributes) if box is not None else None
+
+    def _weights_attributes(self, node: syntax.Instance, attributes: Attributes,
+                            model: Instance) -> Attributes:
+        """A shared copy's attributes: its interface's and its own, except what belongs to
+        the parameters (whether they learn, whom they can be trusted by, where they come
+        from), which are the model's; E0128 where `with` says otherwise."""
+        weights = {k: getattr(model.attributes, k) for k in WEIGHTS_ATTRIBUTES}
+        for attr in node.attributes:
+            word = attr.name.text
+            key = ("learned" if word in ("learned", "frozen") else
+                   "trust" if word in TRUST_LEVELS else word)
+            if key in weights and getattr(attributes, key) != weights[key]:
+                self.el.report(report(
+                    "E0128", attr.span, f"`{attr.text}` on a shared copy of `{model.name}`, "
+                    f"whose {key} is {weights[key] if weights[key] is not None else 'not given'}",
+                    label="the parameters' own attribute",
+                    related=[(model.span, f"`{model.name}` is declared here")],
+                    help=f"a shared copy has the {key} of the model it shares; remove "
+                         f"`{attr.text}`, or set it on `{model.name}`"))
+        return attributes.model_copy(update=weights)
 
     def ports_of(self, instance: Instance) -> list[Port]:
         box = self.el.proposal.box(instance.of)

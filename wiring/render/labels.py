@@ -33,6 +33,8 @@ def tags(instance: Instance, family: Family) -> str:
     """The «kind» and the attributes worth saying: frozen, learned, trust, state, held out."""
     a = instance.attributes
     out = ["\u00ab" + a.kind + "\u00bb"]
+    if instance.shares:
+        out.append(f"same parameters as {instance.shares}")
     if instance.snapshot_of:
         out.append(f"frozen copy of {instance.snapshot_of}")
     elif instance.frozen:

@@ -122,7 +122,9 @@ class Sizes:
 # ------------------------------------------------------------------------------------ boxes
 
 def box_name(box: Box) -> str:
-    return box.label or box.instance.name
+    """The instance's name; a shared copy's says whose parameters it uses (`b (= a)`)."""
+    name = box.label or box.instance.name
+    return f"{name} (= {box.instance.shares})" if box.instance.shares else name
 
 
 def _dot(cell: str) -> str:
