@@ -241,7 +241,7 @@ STD_FINDINGS = [
     ("process_supervision.wd", "ProcessVsOutcome",
      ["S0101", "S0201", "S0302", "S0401", "S0402", "S0501"], ["S0101", "S0401"], 1, []),
     ("rlhf.wd", "InstructGPT", ["S0201", "S0402", "S0501", "S0503"], ["S0101", "S0401"], 0, []),
-    ("rrm.wd", "RecursiveRewardModeling", ["S0201", "S0402", "S0501", "S0503"],
+    ("rrm.wd", "RecursiveRewardModeling", ["S0201", "S0301", "S0402", "S0501", "S0503"],
      ["S0101", "S0401"], 0, []),
     ("swiss_cheese.wd", "SwissCheese", ["S0203", "S0303"],
      ["S0101", "S0401", "S0401", "S0401", "S0401"], 5, []),

@@ -275,9 +275,15 @@ class _Resolver:
                                     label="no name"))
 
     def kind(self, attributes: Attributes | None, owner: Span | None) -> None:
-        if attributes is not None and attributes.kind not in self.model.kinds:
+        if attributes is None:
+            return
+        if attributes.kind not in self.model.kinds:
             self.add(report("E0102", _at(owner, "attributes", "kind"),
                             **_unknown("kind", attributes.kind, self.model.kinds)))
+        for index, kind in enumerate(attributes.also):
+            if kind not in self.model.kinds:
+                self.add(report("E0102", _at(owner, "attributes", "also", str(index)),
+                                **_unknown("kind", kind, self.model.kinds)))
 
     def names(self, node: BaseModel, instances: frozenset[str] = frozenset()) -> None:
         """The types and parameters named anywhere inside `node` (`instances` may be named in

@@ -285,6 +285,9 @@ class Attributes(_Node):
     """What the alignment layer reads about a box."""
 
     kind: str
+    also: list[str] = Field(default=[], description=(
+        "the box's other kinds (`component Assistant : policy, reward_model`): every analysis "
+        "treats it as each of them; `kind`, the first, sets its drawing and default trust"))
     learned: bool = False
     trust: Trust = "untrusted"
     stateful: bool = False
@@ -526,7 +529,7 @@ def _names_of(node: BaseModel) -> list[tuple[str, str]]:
     if isinstance(node, KindDecl):
         return [("kinds", node.parent)] if node.parent else []
     if isinstance(node, Attributes):
-        return [("kinds", node.kind)]
+        return [("kinds", kind) for kind in (node.kind, *node.also)]
     if isinstance(node, (OpaqueType, RecordType, EnumType)):
         return [("types", node.name)]
     if isinstance(node, Name):

@@ -45,7 +45,7 @@ class Box:
     instance: Instance
     component: str
     attributes: Attributes
-    kinds: tuple[str, ...]          # the kind and its ancestors, most specific first
+    kinds: tuple[str, ...]          # its kinds and their ancestors, most specific first
     modes: frozenset[str] | None    # None: active in every mode
     span: Span | None
     place: w.Box | w.Port           # how a witness names it
@@ -560,12 +560,13 @@ def build(proposal: Proposal, diagram: Diagram, depth: int | None = None) -> Sys
     structure.TooLarge when the flattening would be too large."""
     flat = flatten(proposal, diagram, depth)
     system = System(proposal=proposal, diagram=diagram, modes=list(diagram.modes))
-    chains: dict[str, tuple[str, ...]] = {}   # one per kind, shared by its boxes
+    chains: dict[tuple[str, ...], tuple[str, ...]] = {}   # one per list of kinds
     for leaf in flat.leaves.values():
         instance = leaf.instance
-        kind = instance.attributes.kind
-        if kind not in chains:
-            chains[kind] = kind_chain(proposal.kinds, kind)
+        kind = (instance.attributes.kind, *instance.attributes.also)
+        if kind not in chains:   # every kind and its ancestors, the first kind's first
+            chains[kind] = tuple(dict.fromkeys(
+                name for one in kind for name in kind_chain(proposal.kinds, one)))
         system.boxes[leaf.path] = Box(
             path=leaf.path, instance=instance, component=instance.of,
             attributes=instance.attributes, kinds=chains[kind], modes=leaf.modes,

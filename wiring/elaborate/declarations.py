@@ -136,10 +136,12 @@ class Declarations(Values):
         values = base.model_dump() if base else {"kind": "system"}
         values["extra"] = dict(values.get("extra", {}))
         nodes = list(attrs)
-        if kind_required:
-            if not nodes or not self._kind_attribute(nodes.pop(0), values):
-                return None
         seen: dict[str, Span] = {}
+        if kind_required:
+            if not nodes or not self._kind_attribute(nodes[0], values):
+                return None
+            seen[nodes.pop(0).name.text] = attrs[0].span
+        kinds: list[str] = []     # kinds named after the first attribute, in order
         for node in nodes:
             name, span = node.name.text, node.span
             group = _attribute_group(name)
@@ -148,10 +150,16 @@ class Declarations(Values):
                                   related=[(seen[group], "the earlier attribute")]))
                 continue
             seen[group] = span
-            if node.value is None:
-                self._flag(node, values, kind_allowed=kind_required is False, owner=owner)
+            if node.value is None and name in self.proposal.kinds and name not in FLAGS:
+                kinds.append(name)
+            elif node.value is None:
+                self._flag(node, values, owner=owner)
             else:
                 self._valued(node, values)
+        if kind_required:          # a component's further kinds
+            values["also"] = kinds
+        elif kinds:                # an instance's kinds replace its component's
+            values["kind"], values["also"] = kinds[0], kinds[1:]
         return Attributes(**values)
 
     def _kind_attribute(self, first: syntax.Attr, values: dict) -> bool:
@@ -173,8 +181,7 @@ class Declarations(Values):
             values["trust"] = "environment"
         return True
 
-    def _flag(self, node: syntax.Attr, values: dict, kind_allowed: bool,
-              owner: str | None) -> None:
+    def _flag(self, node: syntax.Attr, values: dict, owner: str | None) -> None:
         name = node.name.text
         if name in TRUST_LEVELS:
             values["trust"] = name
@@ -184,14 +191,13 @@ class Declarations(Values):
             values["stateful"] = name == "stateful"
         elif name == "heldout":
             values["heldout"] = True
-        elif name in self.proposal.kinds and kind_allowed:
-            values["kind"] = name
         else:
-            hint = did_you_mean(name, FLAGS + VALUED_ATTRIBUTES)
+            hint = did_you_mean(name, FLAGS + VALUED_ATTRIBUTES + tuple(self.proposal.kinds))
             if name in VALUED_ATTRIBUTES:
                 hint = f"`{name}` needs a value: `{name} = ...`"
             self.report(report("E0108", node.span, f"unknown attribute `{name}`",
-                              help=hint or "attributes: " + ", ".join(FLAGS)))
+                              help=hint or "attributes: " + ", ".join(FLAGS)
+                              + "; or a further kind (`: policy, critic`)"))
             # A misspelt flag may be `learned`: the checks that read the flags of this
             # declaration (E0301 on its training) would only repeat this mistake.
             if owner is not None:

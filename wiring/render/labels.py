@@ -32,7 +32,7 @@ _BR_LEFT = '<BR ALIGN="LEFT"/>'
 def tags(instance: Instance, family: Family) -> str:
     """The «kind» and the attributes worth saying: frozen, learned, trust, state, held out."""
     a = instance.attributes
-    out = ["\u00ab" + a.kind + "\u00bb"]
+    out = ["\u00ab" + ", ".join((a.kind, *a.also)) + "\u00bb"]
     if instance.shares:
         out.append(f"same parameters as {instance.shares}")
     if instance.snapshot_of:

@@ -31,6 +31,7 @@ _EM_BOLD, _EM_PLAIN = 0.62, 0.55
 _DOT = 4            # the side of a port's dot, in points
 _ROW = 14           # the spacing of ports along a side, in points
 _PAD = 6            # the space around a box's name, in points
+_BAND = 4           # the height of the band of a box's other kind, in points
 _GAP = 10           # the space between the dots of a top-to-bottom side, in points
 
 
@@ -165,8 +166,15 @@ def box_label(box: Box, direction: str, sizes: Sizes) -> str:
     ins = [(cell, name) for (cell, _), name in zip(box.ins, sizes.names(box, box.ins))]
     outs = [(cell, name) for (cell, _), name in zip(box.outs, sizes.names(box, box.outs))]
     width, height = sizes.name_cell(box)
+    text = f"<B>{html(box_name(box))}</B>"
+    if box.also:   # a band of each other kind's fill under the name, as wide as it
+        wide = round(max(16, _width(box_name(box), sizes.size, True)) / len(box.also))
+        bands = "".join(f'<TD WIDTH="{wide}" HEIGHT="{_BAND}" BGCOLOR="{fill_of(f)}"></TD>'
+                        for f in box.also)
+        text = (f'{_INNER}<TR><TD COLSPAN="{len(box.also)}">{text}</TD></TR>'
+                f'<TR>{bands}</TR></TABLE>')
     name = (f'<TD PORT="h" CELLPADDING="{_PAD}" WIDTH="{width}" HEIGHT="{height}"'
-            f'{_marks(box.family.key)}><B>{html(box_name(box))}</B></TD>')
+            f'{_marks(box.family.key)}>{text}</TD>')
     if direction == "LR":
         body = ("<TR>" + (_column(ins, True) if ins else "") + name
                 + (_column(outs, False) if outs else "") + "</TR>")

@@ -28,7 +28,7 @@ from ..structure import Flat, TooLarge, active, fitting_depth, flatten, join
 from ..types import names_in, show_type
 from .joined import joined_wires
 from .options import AUTO_BOXES, AUTO_DEPTH, RenderError, RenderOptions
-from .style import BORDER_PARTS, FAMILIES, Family, border_of, family_for
+from .style import BORDER_PARTS, FAMILIES, Family, border_of, family_for, family_of
 
 
 # ---------------------------------------------------------------------------------------- data
@@ -77,6 +77,7 @@ class Box:
     inner_trainings: int
     tooltip: str
     label: str = ""             # the name shown: the instance's, or its path when flattened
+    also: tuple[Family, ...] = ()   # the families of its other kinds, where not its own
 
 
 @dataclass(slots=True)
@@ -506,13 +507,21 @@ class _Builder:
                 and sorted(instance.modes) != sorted(diagram.modes):
             modes_note = "only in " + ", ".join(instance.modes)
         inner_trainings = len(box.trainings) if isinstance(box, Diagram) else 0
-        tooltip = [f"{instance.name} : {instance.of} ({attributes.kind})"]
+        tooltip = [f"{instance.name} : {instance.of} ({', '.join((attributes.kind, *attributes.also))})"]
         if attributes.provenance:
             tooltip.append(f"provenance: {attributes.provenance}")
         tooltip += list(instance.notes) + (list(box.notes) if box is not None else [])
         return Box(box_id, instance, box.name if box is not None else instance.of, ins, outs,
                    family, border, isinstance(box, Diagram), modes_note, inner_trainings,
-                   "\n".join(tooltip))
+                   "\n".join(tooltip), also=self._other_families(attributes, family))
+
+    def _other_families(self, attributes, family: Family) -> tuple[Family, ...]:
+        """The families of a box's other kinds (`: policy, reward_model`), each once, where
+        not its own: the paper style shows each as a band of its fill."""
+        others = [family_of(kind, self.proposal.kinds) for kind in attributes.also]
+        others = [f for f in dict.fromkeys(others) if f != family]
+        self.scene.families.update(f.key for f in others)
+        return tuple(others)
 
 
 # --------------------------------------------------------------------------- post-processing
