@@ -350,8 +350,12 @@ def fanout(n: int, shared: bool = False) -> str:
 
 def shared(n: int) -> str:
     """`fanout` whose voters are shared copies of one trained model (self-consistency: many
-    samples of one model vote), so that training v0 trains them all."""
-    return fanout(n, shared=True)
+    samples of one model vote), so that training v0 trains them all; the voter is a
+    parametrised component (`Voter(scale = 1)`), whose vote type every copy's wire checks."""
+    text = fanout(n, shared=True)
+    text = text.replace("component Voter : judge,", "component Voter(scale : Real > 0) : judge,")
+    text = text.replace("  out vote   : Real in [0, 1]", "  out vote   : Real in [0, scale]")
+    return text.replace("  v0 = Voter\n", "  v0 = Voter(scale = 1)\n")
 
 
 SHAPES = {"chain": chain, "tree": tree, "nested": nested, "fanout": fanout, "shared": shared}

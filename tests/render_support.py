@@ -15,6 +15,7 @@ from wiring import render as R
 from wiring.render import dot as RD
 from wiring.render import scene as RS
 from wiring.model import Diagram, Proposal
+from wiring.types import show_expr
 
 from conftest import ROOT
 
@@ -276,7 +277,9 @@ def expected_labels(proposal: Proposal, diagram: Diagram, mode: str | None = Non
             yield from expected_labels(proposal, box, mode)
         else:
             ports = box.ports if box is not None else []
-            yield instance.name, instance.of, [p.name for p in ports if active(p.modes, diagram)]
+            values = ", ".join(f"{k} = {show_expr(v)}" for k, v in instance.args.items())
+            named = f"{instance.of}({values})" if values else instance.of
+            yield instance.name, named, [p.name for p in ports if active(p.modes, diagram)]
 
 
 def example_id(path: Path) -> str:

@@ -250,7 +250,16 @@ class SyntaxBuilder(Transformer):
 
     def component(self, children):
         return s.ComponentDecl(self._at(children), _ident(children[1]), _of(children, s.Attr),
-                               _of(children, s.Statement))
+                               _of(children, s.Statement), _of(children, s.Parameter))
+
+    def parameter(self, children):
+        # NAME ":" type ("=" expr)?
+        default = children[4] if len(children) > 3 else None
+        return s.Parameter(self._at(children), _ident(children[0]), children[2], default)
+
+    def argument(self, children):
+        # NAME "=" expr
+        return s.Argument(self._at(children), _ident(children[0]), children[2])
 
     def diagram(self, children):
         # "diagram" NAME ("refines" NAME)? (":" attrs)? "{" members "}"
@@ -284,7 +293,8 @@ class SyntaxBuilder(Transformer):
         return s.Instance(self._at(children), name, _has(children, "FROZEN"), target,
                           _of(children, s.Attr), _of(children, s.OPTIONS),
                           shared=_has(children, "SHARED"),
-                          interface=interface[0] if interface else None)
+                          interface=interface[0] if interface else None,
+                          arguments=_of(children, s.Argument))
 
     def wire(self, children):
         source, *targets = _of(children, s.Endpoint)

@@ -258,6 +258,43 @@ diagram D {
 }
 """,
         label="the parameters' own attribute"),
+    "E0129": Code(
+        "unknown parameter of a component",
+        "An instance gives values to its component's parameters by name: `d = Debater(rounds = "
+        "3)`. A name the component declares no parameter of, a parameter given twice, or values "
+        "given to a snapshot or shared copy (which has its model's) is an error.",
+        _TYPES + """type Transcript[n]
+component Debater(rounds : Nat >= 1) : policy, learned {
+  in  prompt     : Prompt
+  out transcript : Transcript[rounds]
+}
+diagram D {
+  in  prompt : Prompt
+  out transcript : Transcript[3]
+  d = Debater(round = 3)
+  prompt -> d.prompt
+  d.transcript -> transcript
+}
+""",
+        label="not a parameter"),
+    "E0130": Code(
+        "parameter without a value",
+        "Every parameter of a component that has no default needs a value at each instance "
+        "(`Debater(rounds = 3)`): the instance's port types depend on it.",
+        _TYPES + """type Transcript[n]
+component Debater(rounds : Nat >= 1) : policy, learned {
+  in  prompt     : Prompt
+  out transcript : Transcript[rounds]
+}
+diagram D {
+  in  prompt : Prompt
+  out transcript : Transcript[3]
+  d = Debater
+  prompt -> d.prompt
+  d.transcript -> transcript
+}
+""",
+        label="parameters without a value"),
     "E0110": Code(
         "unknown function, or a call where none is allowed",
         "Signals may call kl, log, exp, sqrt, abs, min, max, mean, sum, match, mse, "
@@ -348,7 +385,8 @@ diagram D {
         "A parameter's value must be a value of its declared type: `param alpha : Real in [0, 1] = "
         "1.5`, `param n : Nat >= 1 = 0` and `param q : Prob = -0.2` are errors where they are "
         "declared, not later where the parameter is used. A value written in other parameters is "
-        "checked when the bounds decide it.",
+        "checked when the bounds decide it. So is the value an instance gives a component's "
+        "parameter (`Debater(rounds = 0)` where `rounds : Nat >= 1`).",
         "param alpha : Real in [0, 1] = 1.5\n",
         label="outside {interval}",
         help="give a value inside {interval}, or widen the type"),

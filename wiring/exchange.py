@@ -243,7 +243,7 @@ class _Resolver:
         for name in self.own["components"]:
             component = model.components[name]
             self.kind(component.attributes, component.span)
-            self.names(component)
+            self.names(component, frozenset(p.name for p in component.params))
         for name in self.own["diagrams"]:
             self.diagram(model.diagrams[name])
         self.statements()
@@ -287,7 +287,8 @@ class _Resolver:
 
     def names(self, node: BaseModel, instances: frozenset[str] = frozenset()) -> None:
         """The types and parameters named anywhere inside `node` (`instances` may be named in
-        a training signal). A type has no span of its own: it is located by its owner's."""
+        a training signal, a component's parameters in its own types). A type has no span of
+        its own: it is located by its owner's."""
         stack: list = [(node, getattr(node, "span", None))]
         while stack:
             item, owner = stack.pop()
@@ -330,6 +331,7 @@ class _Resolver:
                                 **_unknown("component or diagram", instance.of, boxes)))
             self.kind(instance.attributes, instance.span)
             self.shares(instances, instance)
+            self.arguments(instance)
         for owner in [*diagram.ports, *diagram.instances, *diagram.wires, *diagram.trainings]:
             for mode in owner.modes or []:
                 if mode not in diagram.modes:
@@ -340,6 +342,20 @@ class _Resolver:
             self.endpoint(diagram, instances, wire.target, producer=False)
         for training in diagram.trainings:
             self.training(diagram, instances, training)
+
+    def arguments(self, instance) -> None:
+        """An instance's `args` name its component's parameters, and give each that has no
+        default a value."""
+        box = self.model.components.get(instance.of)
+        params = {p.name: p for p in box.params} if box is not None else {}
+        for name in instance.args:
+            if name not in params:
+                self.add(report("E0129", _at(instance.span, "args", name),
+                                f"`{instance.of}` has no parameter `{name}`"))
+        missing = [p for p in params.values() if p.default is None and p.name not in instance.args]
+        if missing:
+            self.add(report("E0130", _at(instance.span, "args"), f"`{instance.of}` needs a "
+                            "value for " + ", ".join(f"`{p.name}`" for p in missing)))
 
     def shares(self, instances: dict, instance) -> None:
         """`shares` names a component instance of the same diagram, at the end of a chain

@@ -298,6 +298,9 @@ class Attributes(_Node):
 
 class Component(_Node):
     name: str
+    params: list[Param] = Field(default=[], description=(
+        "parameters its port types may use (`component Debater(rounds : Nat >= 1)`), given "
+        "at each instance"))
     attributes: Attributes
     ports: list[Port] = []
     notes: list[str] = []
@@ -306,6 +309,7 @@ class Component(_Node):
     @model_validator(mode="after")
     def _signature(self):
         _unique([p.name for p in self.ports], "ports", self.name)
+        _unique([p.name for p in self.params], "parameters", self.name)
         return self
 
 
@@ -318,6 +322,9 @@ class Instance(_Node):
     shares: str | None = Field(default=None, description=(
         "the instance of the same diagram whose parameters this one uses (`d2 = shared d1`): "
         "one model behind both boxes"))
+    args: dict[str, Expr] = Field(default={}, description=(
+        "the values of its component's parameters, as written (`Debater(rounds = 3)`); a "
+        "parameter not given takes its default"))
     attributes: Attributes
     modes: list[str] | None = None
     notes: list[str] = []
@@ -462,6 +469,28 @@ class Proposal(_Node):
     def box(self, name: str) -> Component | Diagram | None:
         return self.components.get(name) or self.diagrams.get(name)
 
+    def ports_of(self, instance: Instance) -> list[Port]:
+        """An instance's ports: its box's, with the values of the component's parameters in
+        their types (`Debater(rounds = 3)`: `Transcript[rounds]` is `Transcript[3]`)."""
+        box = self.box(instance.of)
+        if box is None:
+            return []
+        params = getattr(box, "params", [])
+        if not params:
+            return box.ports
+        values: dict[str, Expr] = {}
+        unknown: set[str] = set()
+        for param in params:    # in order: a default may use the parameters before it
+            value = instance.args.get(param.name, param.default)
+            if value is None or mentions(value, unknown):
+                unknown.add(param.name)
+            else:
+                values[param.name] = substitute(value, values)
+        # A parameter left without a value was reported (E0130, E0124): the types that use it
+        # are unknown, so that its wires stay silent.
+        return [p.model_copy(update={"type": UnknownType() if mentions(p.type, unknown)
+                                     else substitute(p.type, values)}) for p in box.ports]
+
     @model_serializer(mode="wrap")
     def _carried_only(self, handler):
         """Every dump (`model_dump_json`, `wiring export`) leaves out the built-ins the
@@ -541,6 +570,38 @@ def _names_of(node: BaseModel) -> list[tuple[str, str]]:
     if isinstance(node, Diagram) and node.refines:
         return [("components", node.refines), ("diagrams", node.refines)]
     return []
+
+
+def substitute(node, values: dict[str, Expr]):
+    """A type or expression with each parameter named in `values` replaced by its value."""
+    if not values:
+        return node
+    if isinstance(node, Name):
+        return values.get(node.name, node)
+    if isinstance(node, list):
+        return [substitute(item, values) for item in node]
+    if not isinstance(node, BaseModel):
+        return node
+    changed = {key: substitute(value, values) for key, value in node.__dict__.items()
+               if isinstance(value, (BaseModel, list))}
+    return node.model_copy(update=changed) if changed else node
+
+
+def mentions(node, names: set[str]) -> bool:
+    """Whether a type or expression names any of `names`."""
+    if not names:
+        return False
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Name):
+            if item.name in names:
+                return True
+        elif isinstance(item, list):
+            stack += item
+        elif isinstance(item, BaseModel):
+            stack += [v for v in item.__dict__.values() if isinstance(v, (BaseModel, list))]
+    return False
 
 
 for _model in (Neg, Binary, Link, Chain, Call, CollectionType):

@@ -489,15 +489,36 @@ class Port(Statement):
         self.type, self.options = type, options
 
 
-class ComponentDecl(Declaration, Block):
-    """`component Name : kind, attributes { ports and notes }`"""
+class Parameter(Node):
+    """`rounds : Nat >= 1 = 3` in `component Debater(...)`"""
 
-    __slots__ = ("attributes", "members")
+    __slots__ = ("name", "type", "default")
+
+    def __init__(self, at: At, name: Ident, type: Type, default: Node | None):
+        self.document, self.start_pos, self.end_pos = at
+        self.name, self.type, self.default = name, type, default
+
+
+class Argument(Node):
+    """`rounds = 3` in `d = Debater(rounds = 3)`"""
+
+    __slots__ = ("name", "value")
+
+    def __init__(self, at: At, name: Ident, value: Node):
+        self.document, self.start_pos, self.end_pos = at
+        self.name, self.value = name, value
+
+
+class ComponentDecl(Declaration, Block):
+    """`component Name(parameters) : kind, attributes { ports and notes }`"""
+
+    __slots__ = ("attributes", "members", "parameters")
 
     def __init__(self, at: At, name: Ident, attributes: tuple[Attr, ...],
-                 members: tuple[Statement, ...]):
+                 members: tuple[Statement, ...], parameters: tuple[Parameter, ...] = ()):
         self.document, self.start_pos, self.end_pos = at
         self.comments, self.name, self.attributes, self.members = (), name, attributes, members
+        self.parameters = parameters
 
     @property
     def statements(self) -> tuple[Statement, ...]:
@@ -520,15 +541,17 @@ class Instance(Statement):
     (`interface` the component after `as`); `attributes` are those after `with`, options
     (When, Note) in the order written."""
 
-    __slots__ = ("name", "frozen", "target", "attributes", "options", "shared", "interface")
+    __slots__ = ("name", "frozen", "target", "attributes", "options", "shared", "interface",
+                 "arguments")
 
     def __init__(self, at: At, name: Ident, frozen: bool, target: Ident,
                  attributes: tuple[Attr, ...], options: tuple[Node, ...], *,
-                 shared: bool = False, interface: Ident | None = None):
+                 shared: bool = False, interface: Ident | None = None,
+                 arguments: tuple[Argument, ...] = ()):
         self.document, self.start_pos, self.end_pos = at
         self.comments, self.name, self.frozen, self.target = (), name, frozen, target
         self.attributes, self.options = attributes, options
-        self.shared, self.interface = shared, interface
+        self.shared, self.interface, self.arguments = shared, interface, arguments
 
 
 class Wire(Statement):

@@ -8,7 +8,7 @@ modes, diagrams that contain themselves, and the phase of every mode.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..diagnostics import Diagnostic
 from ..model import (
@@ -47,7 +47,9 @@ def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
     ctx = Context(proposal=proposal, decide=Decider(proposal.params), excused=excused or set(),
                   broken=broken or set(), diagnostics=[], checked={})
     for component in proposal.components.values():
-        check_ports(ctx, component.ports)
+        # a parametrised component's port types are decided under its parameters' types too
+        check_ports(replace(ctx, decide=Decider({**proposal.params, **{
+            p.name: p for p in component.params}})) if component.params else ctx, component.ports)
     relations: dict[str, dict[str, set[str]]] = {}
     for name in nesting_order(ctx):
         ctx.checked[name] = _check_diagram(ctx, proposal.diagrams[name], relations)

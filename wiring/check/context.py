@@ -18,7 +18,7 @@ from ..model import (
     Proposal,
 )
 from ..structure import active
-from ..types import Decider
+from ..types import Decider, show_expr
 
 MERGE_TYPES = {
     "sum": (NumType,), "max": (NumType,), "min": (NumType,), "mean": (NumType,),
@@ -78,14 +78,21 @@ class DiagramView:
         self.diagram = diagram
         self.instances = {i.name: i for i in diagram.instances}
         self.outer = {p.name: p for p in diagram.ports}
-        self._box_ports: dict[str, dict[str, Port]] = {}
+        self._box_ports: dict[tuple, dict[str, Port]] = {}
+        self._keys: dict[str, tuple] = {}
 
     def box_ports(self, instance: Instance) -> dict[str, Port]:
-        ports = self._box_ports.get(instance.of)
+        """An instance's ports by name, with its parameter values in their types; made once
+        per box and values (the copies of a model share their model's)."""
+        if not instance.args:
+            key: tuple = (instance.of,)
+        elif (key := self._keys.get(instance.name)) is None:   # asked for every wire end
+            key = self._keys[instance.name] = (
+                instance.of, *(f"{k}={show_expr(v)}" for k, v in instance.args.items()))
+        ports = self._box_ports.get(key)
         if ports is None:
-            box = self.ctx.box(instance.of)
-            ports = {p.name: p for p in box.ports} if box else {}
-            self._box_ports[instance.of] = ports
+            ports = {p.name: p for p in self.ctx.proposal.ports_of(instance)}
+            self._box_ports[key] = ports
         return ports
 
     def port(self, endpoint: Endpoint) -> Port | None:

@@ -90,16 +90,25 @@ class Declarations(Values):
 
     def _value_fits(self, name: str, node, value: Expr, param_type: NumType) -> bool:
         """Whether a parameter's value is a value of its type; E0124 where it is not."""
+        return self._fits(name, bare(node.default).span, value, param_type,
+                          node.type.text, node.type.span)
+
+    def value_fits(self, name: str, written, value: Expr, param: Param) -> bool:
+        """Whether the value an instance gives a component's parameter fits its type."""
+        return self._fits(name, bare(written).span, value, param.type, param.written,
+                          param.span)
+
+    def _fits(self, name: str, span, value: Expr, param_type: NumType, written: str,
+              declared) -> bool:
         mismatch = value_in(value, param_type, self.decider())
         if mismatch is None or mismatch.code == "E0206":
             return True   # inside, or written in parameters whose bounds cannot decide it
         integer = "integer" in mismatch.reason
-        self.report(report("E0124", bare(node.default).span,
-                           f"`{name}` is {show_expr(value)}, outside its type "
-                           f"`{node.type.text}`",
+        self.report(report("E0124", span,
+                           f"`{name}` is {show_expr(value)}, outside its type `{written}`",
                            label=mismatch.reason if integer else None,
                            help="give an integer value, or declare it `Real`" if integer else None,
-                           related=[(node.type.span, f"`{name}` is declared `{node.type.text}`")],
+                           related=[(declared, f"`{name}` is declared `{written}`")],
                            interval=show_interval(param_type)))
         return False
 
@@ -346,13 +355,44 @@ class Declarations(Values):
             node = decl.node
             attributes = self.attributes(node.attributes, None, kind_required=True,
                                          owner=decl.name)
+            params = self.component_params(node.parameters, decl.name)
             ports = self.ports(node.members, decl.name, None)
+            self.local_params = {}
             notes = _notes(node.members)
             if attributes is None:
                 self.broken.add(decl.name)
                 continue
             self.proposal.components[decl.name] = Component(
-                name=decl.name, attributes=attributes, ports=ports, notes=notes, span=decl.span)
+                name=decl.name, params=params, attributes=attributes, ports=ports, notes=notes,
+                span=decl.span)
+
+    def component_params(self, nodes: tuple, owner: str) -> list[Param]:
+        """`component Debater(rounds : Nat >= 1, turns : Nat = 2 * rounds)`: each a number,
+        known from there on to the others and to the port types (`local_params`)."""
+        params: list[Param] = []
+        self.local_params = {}
+        for node in nodes:
+            name = node.name.text
+            if name in self.local_params:
+                self.report(report("E0112", node.name.span,
+                                   f"`{owner}` has two parameters named `{name}`",
+                                   related=[(self.local_params[name].span, "first declared here")],
+                                   help="give each parameter its own name"))
+                continue
+            param_type = self.type_of(node.type)
+            if not isinstance(param_type, NumType):
+                if not isinstance(param_type, UnknownType):
+                    self.report(report("E0118", node.type.span, "a parameter must be a number",
+                                       help="write e.g. `rounds : Nat >= 1`"))
+                param_type = NumType(base="Real")   # unknown: its uses stay silent
+            default = self.expr(node.default) if node.default is not None else None
+            if default is not None and not self._value_fits(name, node, default, param_type):
+                default = None
+            param = Param(name=name, type=param_type, written=node.type.text, default=default,
+                          span=node.span)
+            self.local_params[name] = param
+            params.append(param)
+        return params
 
     def diagram_headers(self) -> None:
         """Interfaces first: instances may refer to any diagram, in any order."""

@@ -126,6 +126,7 @@ class _Of(NamedTuple):
     of_diagram: bool
     snapshot_of: str | None
     base: Attributes
+    args: dict | None = None    # a copy's: its model's values of the parameters
 
 
 class _DiagramBody:
@@ -250,6 +251,7 @@ class _DiagramBody:
             self.skipped.add(name)
             return
         attributes = el.attributes(node.attributes, box.base, kind_required=False)
+        args = self._arguments(node, box)
         frozen, snapshot_of = node.frozen, box.snapshot_of
         if node.frozen:
             attributes = attributes.model_copy(update={"learned": False})
@@ -260,7 +262,7 @@ class _DiagramBody:
         self.instances[name] = Instance(
             name=name, of=box.of, of_diagram=box.of_diagram, frozen=frozen,
             snapshot_of=snapshot_of, shares=node.target.text if node.shared else None,
-            attributes=attributes, modes=modes, notes=notes, span=span)
+            args=args, attributes=attributes, modes=modes, notes=notes, span=span)
 
     def _box(self, node: syntax.Instance) -> "_Of | None":
         """What an instance is of, or None after a diagnostic."""
@@ -271,7 +273,8 @@ class _DiagramBody:
             return self._shared_box(node)
         if node.frozen and target in self.instances:  # `frozen pi`: a snapshot of an instance
             original = self.instances[target]
-            return _Of(original.of, original.of_diagram, target, original.attributes)
+            return _Of(original.of, original.of_diagram, target, original.attributes,
+                       original.args)
         decl = self.el.lookup(node.file, target, node.target.span, ("component", "diagram"),
                               "component or diagram")
         if decl is None:
@@ -305,7 +308,7 @@ class _DiagramBody:
                      "again as a box of its own"))
             return None
         if node.interface is None:
-            return _Of(model.of, False, None, model.attributes)
+            return _Of(model.of, False, None, model.attributes, model.args)
         decl = self.el.lookup(node.file, node.interface.text, node.interface.span,
                               ("component",), "component")
         box = self.el.proposal.components.get(node.interface.text) if decl else None
@@ -330,6 +333,50 @@ class _DiagramBody:
                     help=f"a shared copy has the {key} of the model it shares; remove "
                          f"`{attr.text}`, or set it on `{model.name}`"))
         return attributes.model_copy(update=weights)
+
+    def _arguments(self, node: syntax.Instance, box: "_Of") -> dict[str, Expr]:
+        """The values an instance gives its component's parameters: E0129 for a name the
+        component has no parameter of, E0130 for a parameter given no value and having no
+        default, E0124 for a value outside its parameter's type."""
+        el = self.el
+        if box.args is not None:         # a snapshot or shared copy: its model's
+            if node.arguments:
+                el.report(report("E0129", node.arguments[0].span,
+                                 f"`{node.name.text}` is a copy of `{node.target.text}`, whose "
+                                 "parameter values it has", label="a copy's values are its model's",
+                                 help=f"give the values to `{node.target.text}`"))
+            return box.args
+        component = el.proposal.components.get(box.of)
+        params = {p.name: p for p in component.params} if component is not None else {}
+        args: dict[str, Expr] = {}
+        misnamed = False     # then a parameter left without a value is most likely that one
+        for arg in node.arguments:
+            name = arg.name.text
+            param = params.get(name)
+            misnamed = misnamed or param is None
+            if param is None or name in args:
+                el.report(report(
+                    "E0129", arg.name.span, f"`{box.of}` has no parameter `{name}`" if param is None
+                    else f"`{name}` is given twice", label="not a parameter" if param is None
+                    else "given twice", help=(did_you_mean(name, params) or "its parameters: "
+                                              + (", ".join(params) or "none")) if param is None
+                    else "give each parameter once"))
+                continue
+            value = el.expr(arg.value)
+            if value is not None and el.value_fits(name, arg.value, value, param):
+                args[name] = value
+            elif value is None:
+                args[name] = Name(name=name)   # broken: silent from here on
+        missing = [p for p in params.values() if p.default is None and p.name not in args
+                   and not any(a.name.text == p.name for a in node.arguments)]
+        if missing and not misnamed:
+            el.report(report(
+                "E0130", node.target.span, f"`{box.of}` needs a value for "
+                + ", ".join(f"`{p.name}`" for p in missing), label="parameters without a value",
+                related=[(p.span, f"`{p.name} : {p.written}` has no default") for p in missing],
+                help=f"write `{node.name.text} = {box.of}("
+                     + ", ".join(f"{p.name} = ..." for p in missing) + ")`"))
+        return args
 
     def ports_of(self, instance: Instance) -> list[Port]:
         box = self.el.proposal.box(instance.of)

@@ -8,7 +8,8 @@ from fractions import Fraction
 from .. import syntax
 from ..diagnostics import Span, report
 from ..model import (Binary, BoolType, Chain, CollectionType, EnumType, Expr, Field_, Infinity,
-                     Link, Name, Neg, Num, NumType, OpaqueType, RecordType, TypeDecl, UnknownType)
+                     Link, Name, Neg, Num, NumType, OpaqueType, Param, RecordType, TypeDecl,
+                     UnknownType)
 from ..syntax import bare
 from ..types import interval_nonempty, show_interval
 from .base import Declaration, ElaboratorBase
@@ -27,6 +28,8 @@ class Values(ElaboratorBase):
     def __init__(self, program):
         super().__init__(program)
         self._types_in_progress: set[str] = set()
+        # The parameters of the component being elaborated, which its port types may use.
+        self.local_params: dict[str, Param] = {}
 
     # ------------------------------------------------------------------------- expressions
     def expr(self, node: syntax.Node, scope=None) -> Expr | None:
@@ -102,6 +105,8 @@ class Values(ElaboratorBase):
                               help="types, bounds and defaults may use only numbers and "
                               "declared parameters"))
             return None
+        if parts[0] in self.local_params:
+            return Name(name=parts[0], span=span)
         decl = self.lookup(node.file, parts[0], span, ("param",), "parameter")
         return Name(name=parts[0], span=span) if decl is not None else None
 
@@ -235,6 +240,7 @@ class Values(ElaboratorBase):
                               help="an alias must eventually name a type that is not an alias"))
             return None
         self._types_in_progress.add(decl.name)
+        local, self.local_params = self.local_params, {}   # a type sees no component's
         try:
             node = decl.node
             made = (self._enum(decl, node) if type(node) is syntax.EnumDecl else
@@ -242,6 +248,7 @@ class Values(ElaboratorBase):
                     self._type(decl, node))
         finally:
             self._types_in_progress.discard(decl.name)
+            self.local_params = local
         if made is not None:
             self.proposal.types[decl.name] = made
         return made

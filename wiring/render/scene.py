@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from ..model import (Attributes, Component, Diagram, Instance, Port, PortRef, Proposal,
                      Training, UnknownType)
 from ..structure import Flat, TooLarge, active, fitting_depth, flatten, join
-from ..types import names_in, show_type
+from ..types import names_in, show_expr, show_type
 from .joined import joined_wires
 from .options import AUTO_BOXES, AUTO_DEPTH, RenderError, RenderOptions
 from .style import BORDER_PARTS, FAMILIES, Family, border_of, family_for, family_of
@@ -497,7 +497,7 @@ class _Builder:
 
     def box_for(self, instance: Instance, box_id: str, diagram: Diagram) -> Box:
         box = self.proposal.box(instance.of)
-        shown = self.ports(box.ports if box is not None else [])
+        shown = self.ports(self.proposal.ports_of(instance))
         ins = [(f"i{i}", p) for i, p in shown if p.direction == "in"]
         outs = [(f"o{i}", p) for i, p in shown if p.direction == "out"]
         attributes = instance.attributes
@@ -511,7 +511,11 @@ class _Builder:
         if attributes.provenance:
             tooltip.append(f"provenance: {attributes.provenance}")
         tooltip += list(instance.notes) + (list(box.notes) if box is not None else [])
-        return Box(box_id, instance, box.name if box is not None else instance.of, ins, outs,
+        named = box.name if box is not None else instance.of
+        if instance.args:   # `Debater(rounds = 3)`: the values are part of its type
+            named += "(" + ", ".join(f"{k} = {show_expr(v)}"
+                                     for k, v in instance.args.items()) + ")"
+        return Box(box_id, instance, named, ins, outs,
                    family, border, isinstance(box, Diagram), modes_note, inner_trainings,
                    "\n".join(tooltip), also=self._other_families(attributes, family))
 
