@@ -86,11 +86,14 @@ def analyse_all(proposal: Proposal, diagrams: Sequence[str] | None = None,
     with paused_collector():
         analyses = [_analyse(proposal, proposal.diagrams[name], steps, used, depth)
                     for name in names]
-    systems = [a.system for a in analyses]
-    return FileAnalysis(
-        analyses=analyses,
-        findings=stale_allows(proposal, systems, used, depth),
-        not_judged=not_judged(proposal, systems))
+        systems = [a.system for a in analyses]
+        result = FileAnalysis(
+            analyses=analyses,
+            findings=stale_allows(proposal, systems, used, depth),
+            not_judged=not_judged(proposal, systems))
+        for system in systems:
+            system.forget()
+    return result
 
 
 def analyse(proposal: Proposal, diagram: str | None = None,

@@ -14,6 +14,7 @@ optimisation wires.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, wraps
 
@@ -142,6 +143,22 @@ class System:
     pressures: list[Pressure] = field(default_factory=list)
     modes: list[str] = field(default_factory=list)
     flat: Flat | None = None     # what it was built from
+
+    def forget(self) -> None:
+        """Drop what the analyses cached on the system (every search from every box asked
+        about, adjacencies, graphs, per-system results): most of its memory once they are
+        done. What is asked later (bounds, drawings) computes again what it needs. Dropped
+        while the collector is paused (`analyse_all`), they are freed at once; kept, the
+        collector's next pass would walk all of them, and it starts as soon as it resumes."""
+        fields = {f.name for f in dataclasses.fields(self)}
+        for name in [name for name in vars(self) if name not in fields]:
+            value = self.__dict__.pop(name)
+            # A networkx graph is in a reference cycle with its views: emptied, its nodes and
+            # edges are freed now rather than by the collector. Nothing outside the analyses
+            # holds these graphs (the system was made by them).
+            for graph in (value.values() if name == "_graphs" else [value]):
+                if isinstance(graph, nx.Graph):
+                    graph.clear()
 
     # ------------------------------------------------------------------ graphs
     # Data flows within one mode: a path that needs a wire of `train` and a wire of `deploy`
