@@ -40,8 +40,11 @@ def _kind_set(kinds: tuple[str, ...]) -> frozenset[str]:
     return frozenset(kinds)
 
 
-@dataclass
+@dataclass(slots=True)
 class Box:
+    """A leaf box of the analysed system. With slots, not a dict per box: the analyses read
+    boxes by the ten thousand, and their memory is what makes a large diagram slow."""
+
     path: str
     instance: Instance
     component: str
@@ -55,12 +58,13 @@ class Box:
     weights: str = ""
     model: str = ""     # that box's component (a shared copy's own may be another interface)
 
-    def is_a(self, *kinds: str) -> bool:
-        return not self._kind_set.isdisjoint(kinds)
+    kind_set: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def _kind_set(self) -> frozenset[str]:
-        return _kind_set(self.kinds)
+    def __post_init__(self) -> None:
+        self.kind_set = _kind_set(self.kinds)
+
+    def is_a(self, *kinds: str) -> bool:
+        return not self.kind_set.isdisjoint(kinds)
 
     @property
     def trust(self) -> str:
