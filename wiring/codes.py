@@ -295,6 +295,53 @@ diagram D {
 }
 """,
         label="parameters without a value"),
+    "E0131": Code(
+        "answer to another question",
+        "A port's type may depend on an input of the same box (`in q : Question; out a : "
+        "Answer[q]`: the answer answers that question, Myers' dependent lenses). An output "
+        "`x.a : Answer[x.q]` may feed an input `y.a : Answer[y.q]` exactly when `x.q` and `y.q` "
+        "receive the same value: wires from one source (copies of it count as one), or one outer "
+        "input of the diagram. Otherwise the answer would be checked against a question it does "
+        "not answer.",
+        """type Question
+type Answer[q]
+component Asker : dataset, trusted {
+  out question : Question
+}
+component Solver : policy {
+  in  question : Question
+  out answer   : Answer[question]
+}
+component Checker : verifier, trusted {
+  in  question : Question
+  in  answer   : Answer[question]
+  out ok       : Bool
+}
+diagram D {
+  out ok : Bool
+  mine = Asker; theirs = Asker; s = Solver; c = Checker
+  mine.question -> s.question
+  theirs.question -> c.question
+  s.answer -> c.answer
+  c.ok -> ok
+}
+""",
+        label="an answer to another question"),
+    "E0132": Code(
+        "dependent index that is not an independent input",
+        "A port's type is indexed by an input of the same box written alone (`Answer[q]`), "
+        "and that input's own type is indexed by no port: a dependency is one step, from an "
+        "input the box is given. A port indexed by itself, by a dependent input, or by a port "
+        "inside arithmetic (`Answer[q + 1]`) is an error.",
+        """type Question
+type Answer[q]
+component Solver : policy {
+  in  question : Question
+  in  hint     : Answer[question]
+  out answer   : Answer[hint]
+}
+""",
+        label="not an independent input"),
     "E0110": Code(
         "unknown function, or a call where none is allowed",
         "Signals may call kl, log, exp, sqrt, abs, min, max, mean, sum, match, mse, "

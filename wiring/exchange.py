@@ -27,7 +27,7 @@ from .model import (DECLARATIONS, LIBRARY_PREFIX, PRELUDE_FILE, SCHEMA_VERSION, 
                     RecordType, Training)
 from .references import unresolved
 from .sources import load_program
-from .types import names_in
+from .types import names_in, port_indices
 
 _CODED = "E0"   # a validator's error whose type is a code: the code a .wd file gets
 
@@ -244,6 +244,7 @@ class _Resolver:
             component = model.components[name]
             self.kind(component.attributes, component.span)
             self.names(component, frozenset(p.name for p in component.params))
+            self.indices(component.ports)
         for name in self.own["diagrams"]:
             self.diagram(model.diagrams[name])
         self.statements()
@@ -313,6 +314,7 @@ class _Resolver:
 
     def diagram(self, diagram: Diagram) -> None:
         self.kind(diagram.attributes, diagram.span)
+        self.indices(diagram.ports)
         boxes = [*self.model.components, *self.model.diagrams]
         if diagram.refines is not None and self.model.box(diagram.refines) is None:
             self.add(report("E0103", _at(diagram.span, "refines"),
@@ -342,6 +344,16 @@ class _Resolver:
             self.endpoint(diagram, instances, wire.target, producer=False)
         for training in diagram.trainings:
             self.training(diagram, instances, training)
+
+    def indices(self, ports: list) -> None:
+        """A dependent port's index (`Answer[q]`) names another port of the same box."""
+        names = [p.name for p in ports]
+        for port in ports:
+            for index in port_indices(port.type):
+                if index.port not in names or index.port == port.name:
+                    self.add(report("E0132", _at(port.span, "type"), f"`{port.name}` is "
+                                    f"indexed by `{index.port}`, which is no other port of its "
+                                    "box", help="ports here: " + ", ".join(names)))
 
     def arguments(self, instance) -> None:
         """An instance's `args` name its component's parameters, and give each that has no

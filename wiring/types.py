@@ -99,6 +99,19 @@ def names_in(expr: Expr) -> Iterator[Name | PortRef]:
             stack += reversed(node.args)
 
 
+def port_indices(t: Type) -> list[PortRef]:
+    """The inputs a port's type is indexed by (`Answer[q]`: a dependent port), in order."""
+    found: list[PortRef] = []
+    stack = [t]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, OpaqueType):
+            found += [i for i in item.indices if isinstance(i, PortRef)]
+        elif isinstance(item, CollectionType):
+            stack.append(item.element)
+    return found
+
+
 def is_scalar(t: Type) -> bool:
     return isinstance(t, (NumType, BoolType, UnknownType))
 

@@ -8,24 +8,31 @@ from collections import defaultdict
 from ..diagnostics import report
 from ..model import (
     MERGE_OPERATORS,
+    CollectionType,
     Diagram,
+    Endpoint,
     Merge,
+    Name,
+    OpaqueType,
     Port,
+    PortRef,
     UnknownType,
     Wire,
 )
 from ..structure import active
-from ..types import show_type, subtype, value_in
+from ..types import port_indices, show_type, subtype, value_in
 from .context import MERGE_TYPES, Context, DiagramView, PerMode
 
 
 def check_wire_types(ctx: Context, view: DiagramView) -> None:
+    fed = _Feeds(view)
     for wire in view.diagram.wires:
         source, target = view.port(wire.source), view.port(wire.target)
         if source is None or target is None:
             continue
-        mismatch = subtype(source.type, target.type, ctx.decide)
+        mismatch = subtype(_undepended(source.type), _undepended(target.type), ctx.decide)
         if mismatch is None:
+            _check_dependency(ctx, view, wire, source, target, fed)
             continue
         src_kind = "output" if wire.source.instance else "outer input"
         dst_kind = "input" if wire.target.instance else "outer output"
@@ -36,6 +43,81 @@ def check_wire_types(ctx: Context, view: DiagramView) -> None:
             related=[(source.span, f"`{source.name}` is declared here"),
                      (target.span, f"`{target.name}` is declared here")],
             notes=_alias_notes(source, target)))
+
+
+class _Feeds:
+    """The value a port of the diagram stands for, in one mode, as the set of its sources: an
+    input of a box (or an outer output) is what the wires into it carry (a copied source is
+    one; an input without a wire is its own), an output of a box (or an outer input) is
+    itself. A dependent port's index (`Answer[q]`) stands for the value at `q`."""
+
+    def __init__(self, view: DiagramView):
+        self.view = view
+        self._into: dict[tuple, list[Wire]] | None = None
+
+    def __call__(self, instance: str | None, port: str, mode: str | None) -> frozenset[str]:
+        end = Endpoint(instance=instance, port=port)
+        known = self.view.port(end)
+        produces = known is not None and (known.direction == "out") == (instance is not None)
+        if produces:
+            return frozenset([str(end)])
+        if self._into is None:
+            self._into = defaultdict(list)
+            for wire in self.view.diagram.wires:
+                self._into[wire.target.instance, wire.target.port].append(wire)
+        return frozenset(str(w.source) for w in self._into.get((instance, port), [])
+                         if active(w.modes, mode)) or frozenset([str(end)])
+
+
+def _check_dependency(ctx: Context, view: DiagramView, wire: Wire, source: Port, target: Port,
+                      fed: _Feeds) -> None:
+    """E0131: a dependent output (`x.a : Answer[x.q]`) feeds a dependent input
+    (`y.a : Answer[y.q]`) only when `x.q` and `y.q` stand for the same value in every mode
+    the wire is in: wires from one source (up to copies), one outer input, or the output
+    the other reads (`user.answer : Answer[user.question]` fed by a box asked
+    `user.question`)."""
+    modes = [m for m in view.diagram.modes or [None] if active(wire.modes, m)]
+    for have, need in zip(port_indices(source.type), port_indices(target.type)):
+        for mode in modes:
+            giving = fed(wire.source.instance, have.port, mode)
+            taking = fed(wire.target.instance, need.port, mode)
+            if giving == taking:
+                continue
+            where = f" in mode `{mode}`" if mode is not None and len(modes) > 1 else ""
+            here, there = (_what(end, index.port, values) for end, index, values in
+                           ((wire.source, have, giving), (wire.target, need, taking)))
+            ctx.report(report(
+                "E0131", wire.span, f"`{wire.source} : {source.written}` answers {here}, but "
+                f"`{wire.target} : {target.written}` must answer {there}{where}",
+                related=[(source.span, f"`{source.name}` depends on `{have.port}`"),
+                         (target.span, f"`{target.name}` depends on `{need.port}`")],
+                help="feed both from one source (copies of one wire), or wire "
+                     f"`{wire.target}` from a box that answers that"))
+            return
+
+
+_DEPENDENT = Name(name="_")
+
+
+def _undepended(t):
+    """A type with each port index (`Answer[q]`) one placeholder: the types are compared
+    without them, and `_check_dependency` compares what the indices receive."""
+    if isinstance(t, OpaqueType) and any(isinstance(i, PortRef) for i in t.indices):
+        return t.model_copy(update={"indices": [_DEPENDENT if isinstance(i, PortRef) else i
+                                                for i in t.indices]})
+    if isinstance(t, CollectionType):
+        element = _undepended(t.element)
+        return t if element is t.element else t.model_copy(update={"element": element})
+    return t
+
+
+def _what(end: Endpoint, port: str, values: frozenset[str]) -> str:
+    """What a dependent port answers, in words: `what s.question receives (from a.question)`."""
+    name = f"{end.instance}.{port}" if end.instance else port
+    if values == {name}:
+        return f"`{name}`"
+    shown = ", ".join(f"`{s}`" if "." in s else f"outer input `{s}`" for s in sorted(values))
+    return f"what `{name}` receives (from {shown})"
 
 
 def infer_outer_types(ctx: Context, view: DiagramView) -> Diagram:
@@ -72,6 +154,13 @@ def _inferred_type(ctx: Context, view: DiagramView, port: Port) -> Port:
                           f"wires need {shown}, and none of these fits all of them",
                           help=f"write `{port.direction} {port.name} : "
                           "Type` with a type every target accepts"))
+        return port
+    if port_indices(best):   # `Answer[q]` of a box inside: which outer port is `q` here?
+        ctx.report(report("E0207", port.span, f"cannot infer the type of `{port.name}`: "
+                          f"`{show_type(best)}` depends on an input of a box inside",
+                          label="a dependent type",
+                          help=f"write `{port.direction} {port.name} : {show_type(best)}` with "
+                          "the index an outer input of the diagram"))
         return port
     return port.model_copy(update={"type": best, "written": show_type(best)})
 

@@ -11,7 +11,7 @@ from ..model import (MERGE_OPERATORS, OPTIMISER_FAMILIES, PHASES, TRUST_LEVELS, 
 from ..names import did_you_mean
 from ..structure import kind_chain, phase_word
 from ..syntax import bare
-from ..types import show_expr, show_interval, value_in
+from ..types import port_indices, show_expr, show_interval, value_in
 from .values import Values
 
 FLAGS = ("learned", "frozen", "stateful", "instantaneous", "heldout") + TRUST_LEVELS
@@ -332,6 +332,37 @@ class Declarations(Values):
     def ports(self, members: tuple, owner: str, modes: list[str] | None) -> list[Port]:
         ports: list[Port] = []
         seen: dict[str, Port] = {}  # by name: a linear scan per port is quadratic on wide boxes
+        # The box's ports, which another port's type may be indexed by (`out a : Answer[q]`;
+        # `in a : Answer[q]` with q an output, as a user's answer to the question it asked).
+        self.local_ports = {n.text for node in members if type(node) is syntax.Port
+                            and node.type is not None for n in node.names}
+        try:
+            self._each_port(members, owner, modes, ports, seen)
+        finally:
+            self.local_ports = set()
+        self._check_indices(ports, owner)
+        return ports
+
+    def _check_indices(self, ports: list[Port], owner: str) -> None:
+        """E0132 where a port's type is indexed by an input whose own type is indexed by a
+        port: a dependency is one step, from an independent input."""
+        by_name = {p.name: p for p in ports}
+        for port in ports:
+            for index in port_indices(port.type):
+                named = by_name.get(index.port)
+                if named is port or (named is not None and port_indices(named.type)):
+                    self.report(report(
+                        "E0132", index.span or port.span, f"`{port.name}` is indexed by "
+                        f"`{index.port}`, " + ("itself" if named is port else
+                                               "whose own type depends on a port"),
+                        label="not an independent input",
+                        related=[(named.span, f"`{index.port}` is declared here")],
+                        help="index a port's type by an input whose type is not indexed "
+                             f"by a port of `{owner}`"))
+                    port.type = UnknownType()
+                    break
+
+    def _each_port(self, members: tuple, owner: str, modes, ports: list, seen: dict) -> None:
         for node in members:
             if type(node) is not syntax.Port:
                 continue
@@ -347,7 +378,6 @@ class Declarations(Values):
                     continue
                 seen[port.name] = port
                 ports.append(port)
-        return ports
 
     # ------------------------------------------------------------------------------ boxes
     def components(self) -> None:

@@ -8,10 +8,10 @@ from fractions import Fraction
 from .. import syntax
 from ..diagnostics import Span, report
 from ..model import (Binary, BoolType, Chain, CollectionType, EnumType, Expr, Field_, Infinity,
-                     Link, Name, Neg, Num, NumType, OpaqueType, Param, RecordType, TypeDecl,
-                     UnknownType)
+                     Link, Name, Neg, Num, NumType, OpaqueType, Param, PortRef, RecordType,
+                     TypeDecl, UnknownType)
 from ..syntax import bare
-from ..types import interval_nonempty, show_interval
+from ..types import interval_nonempty, names_in, show_interval
 from .base import Declaration, ElaboratorBase
 
 # A literal is exact, but the analyses compute with floats: a magnitude past 1e300 would
@@ -30,6 +30,10 @@ class Values(ElaboratorBase):
         self._types_in_progress: set[str] = set()
         # The parameters of the component being elaborated, which its port types may use.
         self.local_params: dict[str, Param] = {}
+        # The inputs of the box whose ports are elaborated, which may index a port's type
+        # (`out a : Answer[q]`), and whether an index is being read (only there).
+        self.local_ports: set[str] = set()
+        self._in_index = False
 
     # ------------------------------------------------------------------------- expressions
     def expr(self, node: syntax.Node, scope=None) -> Expr | None:
@@ -107,6 +111,8 @@ class Values(ElaboratorBase):
             return None
         if parts[0] in self.local_params:
             return Name(name=parts[0], span=span)
+        if parts[0] in self.local_ports and self._in_index:
+            return PortRef(instance=None, port=parts[0], span=span)
         decl = self.lookup(node.file, parts[0], span, ("param",), "parameter")
         return Name(name=parts[0], span=span) if decl is not None else None
 
@@ -194,9 +200,21 @@ class Values(ElaboratorBase):
             return RecordType(name=name)
         if declared.form == "enum":
             return EnumType(name=name)
-        indices = [self.expr(a) for a in args]
+        self._in_index = True       # `Answer[q]`: an index may name an input of the box
+        try:
+            indices = [self.expr(a) for a in args]
+        finally:
+            self._in_index = False
         if any(i is None for i in indices):
             return UnknownType()
+        for index in indices:
+            if not isinstance(index, PortRef) and any(
+                    isinstance(n, PortRef) for n in names_in(index)):
+                self.report(report("E0132", index.span or span, "a port stands alone as an "
+                                   "index: it names what a value answers, not a number",
+                                   label="a port inside arithmetic",
+                                   help=f"write the input's name alone: `{name}[<input>]`"))
+                return UnknownType()
         return OpaqueType(name=name, indices=indices)
 
     def _builtin_type(self, name: str, args: tuple, span: Span):
@@ -241,6 +259,7 @@ class Values(ElaboratorBase):
             return None
         self._types_in_progress.add(decl.name)
         local, self.local_params = self.local_params, {}   # a type sees no component's
+        ports, self.local_ports = self.local_ports, set()
         try:
             node = decl.node
             made = (self._enum(decl, node) if type(node) is syntax.EnumDecl else
@@ -248,7 +267,7 @@ class Values(ElaboratorBase):
                     self._type(decl, node))
         finally:
             self._types_in_progress.discard(decl.name)
-            self.local_params = local
+            self.local_params, self.local_ports = local, ports
         if made is not None:
             self.proposal.types[decl.name] = made
         return made
