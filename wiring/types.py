@@ -245,7 +245,12 @@ def polynomial_size(expr: Expr, name_terms: int = 1) -> tuple[int, int]:
     if expr.op != "^":
         return _combine(expr.op, left, right)
     if left[0] == 0 and right[0] == 0:
-        _constant_or_none(expr)  # a constant power: _TooBig when it is too large to compute
+        # a constant power: _TooBig when it is too large to compute; one that is not
+        # rational (`(2^0.5)^(2^64)`) sympy computes exactly too, so its exponent is bounded
+        if _constant_or_none(expr) is None:
+            exponent = _constant_or_none(expr.right)
+            if exponent is not None and abs(exponent) > MAX_DEGREE:
+                raise _TooBig(f"an irrational power with an exponent beyond {MAX_DEGREE}")
         return 0, 1
     exponent = _constant_or_none(expr.right)
     if exponent is None:
