@@ -158,3 +158,53 @@ def test_the_drawing_shows_the_values_and_the_types_they_make():
 def test_every_new_code_has_an_example_that_triggers_it():
     for code in ("E0129", "E0130"):
         assert code in codes(CODES[code].example)
+
+
+NESTED = """type Prompt
+type Transcript[n]
+param r : Nat >= 1 = 3
+component Debater(rounds : Nat >= 1) : policy, learned {
+  in  prompt     : Prompt
+  out transcript : Transcript[rounds]
+}
+diagram Debate(rounds : Nat >= 1) {
+  in  prompt     : Prompt
+  out transcript : Transcript[rounds]
+  d = Debater(rounds = rounds)
+  prompt -> d.prompt
+  d.transcript -> transcript
+}
+diagram Top {
+  in  prompt : Prompt
+  out long   : Transcript[r]
+  out short  : Transcript[2]
+  a = Debate(rounds = r)
+  b = Debate(rounds = 2)
+  prompt -> a.prompt, b.prompt
+  a.transcript -> long
+  b.transcript -> short
+}
+"""
+
+
+def test_a_nested_diagram_takes_parameters_the_same_way():
+    assert codes(NESTED) == []
+    assert codes(NESTED.replace("out short  : Transcript[2]", "out short  : Transcript[3]")) \
+        == ["E0205"]
+    assert codes(NESTED.replace("b = Debate(rounds = 2)", "b = Debate")) == ["E0130"]
+    # inside, the diagram's wires are decided under its parameter's type
+    assert codes(NESTED.replace("d = Debater(rounds = rounds)", "d = Debater(rounds = rounds + 1)")) \
+        == ["E0205"]
+
+
+def test_a_diagrams_parameters_are_for_types_not_for_the_analyses_numbers():
+    text = NESTED.replace("d = Debater(rounds = rounds)",
+                          "d = Debater(rounds = rounds) with cost = rounds")
+    assert codes(text) == ["E0106"]
+
+
+def test_a_parametrised_diagram_goes_through_json():
+    proposal = wiring.check_text(NESTED, "p.wd").proposal
+    data = json.loads(proposal.model_dump_json())
+    assert [p["name"] for p in data["diagrams"]["Debate"]["params"]] == ["rounds"]
+    assert wiring.check_json(json.dumps(data)).ok

@@ -266,7 +266,7 @@ class SyntaxBuilder(Transformer):
         refines = _names(children, skip=1)
         return s.DiagramDecl(self._at(children), _ident(children[1]),
                              refines[0] if refines else None, _of(children, s.Attr) or None,
-                             _of(children, s.Statement))
+                             _of(children, s.Statement), _of(children, s.Parameter))
 
     # ----------------------------------------------------------------- lines of a block
     def port(self, children):

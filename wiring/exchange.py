@@ -319,7 +319,9 @@ class _Resolver:
         if diagram.refines is not None and self.model.box(diagram.refines) is None:
             self.add(report("E0103", _at(diagram.span, "refines"),
                             **_unknown("component or diagram", diagram.refines, boxes)))
-        self.names(diagram.ports)
+        params = frozenset(p.name for p in diagram.params)
+        self.names(diagram.params, params)
+        self.names(diagram.ports, params)
         instances = {i.name: i for i in diagram.instances}
         firsts: dict[str, object] = {}
         for instance in diagram.instances:
@@ -333,7 +335,7 @@ class _Resolver:
                                 **_unknown("component or diagram", instance.of, boxes)))
             self.kind(instance.attributes, instance.span)
             self.shares(instances, instance)
-            self.arguments(instance)
+            self.arguments(instance, params)
         for owner in [*diagram.ports, *diagram.instances, *diagram.wires, *diagram.trainings]:
             for mode in owner.modes or []:
                 if mode not in diagram.modes:
@@ -355,11 +357,12 @@ class _Resolver:
                                     f"indexed by `{index.port}`, which is no other port of its "
                                     "box", help="ports here: " + ", ".join(names)))
 
-    def arguments(self, instance) -> None:
-        """An instance's `args` name its component's parameters, and give each that has no
-        default a value."""
-        box = self.model.components.get(instance.of)
-        params = {p.name: p for p in box.params} if box is not None else {}
+    def arguments(self, instance, known: frozenset[str]) -> None:
+        """An instance's `args` name its box's parameters, give each that has no default a
+        value, and use the proposal's parameters or those of the diagram it is in (`known`)."""
+        self.names(list(instance.args.values()), known)
+        box = self.model.box(instance.of)
+        params = {p.name: p for p in getattr(box, "params", [])}
         for name in instance.args:
             if name not in params:
                 self.add(report("E0129", _at(instance.span, "args", name),

@@ -419,6 +419,9 @@ class ModeDecl(_Node):
 
 class Diagram(_Node):
     name: str
+    params: list[Param] = Field(default=[], description=(
+        "parameters its outer port types and its instances' values may use "
+        "(`diagram Debate(rounds : Nat >= 1)`), given at each instance"))
     refines: str | None = None
     attributes: Attributes | None = None
     modes: list[str] = []

@@ -583,13 +583,14 @@ class DiagramDecl(Declaration, Block):
     """`diagram Name refines Other : kind, attributes { members }`; `attributes` is None
     without a `:`."""
 
-    __slots__ = ("refines", "attributes", "members")
+    __slots__ = ("refines", "attributes", "members", "parameters")
 
     def __init__(self, at: At, name: Ident, refines: Ident | None,
-                 attributes: tuple[Attr, ...] | None, members: tuple[Statement, ...]):
+                 attributes: tuple[Attr, ...] | None, members: tuple[Statement, ...],
+                 parameters: tuple[Parameter, ...] = ()):
         self.document, self.start_pos, self.end_pos = at
         self.comments, self.name, self.refines = (), name, refines
-        self.attributes, self.members = attributes, members
+        self.attributes, self.members, self.parameters = attributes, members, parameters
 
     @property
     def statements(self) -> tuple[Statement, ...]:

@@ -47,15 +47,22 @@ def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
     ctx = Context(proposal=proposal, decide=Decider(proposal.params), excused=excused or set(),
                   broken=broken or set(), diagnostics=[], checked={})
     for component in proposal.components.values():
-        # a parametrised component's port types are decided under its parameters' types too
-        check_ports(replace(ctx, decide=Decider({**proposal.params, **{
-            p.name: p for p in component.params}})) if component.params else ctx, component.ports)
+        check_ports(_within(ctx, component.params), component.ports)
     relations: dict[str, dict[str, set[str]]] = {}
     for name in nesting_order(ctx):
-        ctx.checked[name] = _check_diagram(ctx, proposal.diagrams[name], relations)
+        diagram = proposal.diagrams[name]
+        ctx.checked[name] = _check_diagram(_within(ctx, diagram.params), diagram, relations)
     check_phases(ctx)
     diagrams = {name: ctx.checked.get(name, diagram) for name, diagram in proposal.diagrams.items()}
     return Checked(proposal.model_copy(update={"diagrams": diagrams}), ctx.diagnostics)
+
+
+def _within(ctx: Context, params: list) -> Context:
+    """The context inside a parametrised component or diagram: its types are decided under
+    its parameters' types too."""
+    if not params:
+        return ctx
+    return replace(ctx, decide=Decider({**ctx.proposal.params, **{p.name: p for p in params}}))
 
 
 def _check_diagram(ctx: Context, diagram: Diagram,

@@ -438,10 +438,13 @@ class Declarations(Values):
                 attributes = self.attributes(node.attributes, None, kind_required=True)
             phases = self.modes(decl.name, node.members)
             modes = list(phases)
+            params = self.component_params(node.parameters, decl.name)
+            ports = self.ports(node.members, decl.name, modes)
+            self.local_params = {}
             self.proposal.diagrams[decl.name] = Diagram(
-                name=decl.name, refines=refines, attributes=attributes, modes=modes,
-                phases=phases, ports=self.ports(node.members, decl.name, modes),
-                notes=_notes(node.members), span=decl.span)
+                name=decl.name, params=params, refines=refines, attributes=attributes,
+                modes=modes, phases=phases, ports=ports, notes=_notes(node.members),
+                span=decl.span)
 
     def modes(self, diagram: str, members: tuple) -> dict[str, ModeDecl]:
         """A diagram's modes, in order, each with the phase it declares."""

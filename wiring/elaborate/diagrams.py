@@ -28,7 +28,13 @@ SIGNAL_FUNCTIONS = {
 class Diagrams(Declarations):
     def diagram_bodies(self) -> None:
         for decl in self.of_form("diagram"):
-            _DiagramBody(self, decl, self.proposal.diagrams[decl.name]).run()
+            diagram = self.proposal.diagrams[decl.name]
+            # its parameters may be the values of its instances' (`Debater(rounds = n)`)
+            self.local_params = {p.name: p for p in diagram.params}
+            try:
+                _DiagramBody(self, decl, diagram).run()
+            finally:
+                self.local_params = {}
 
 
 class _Scope:
@@ -250,7 +256,10 @@ class _DiagramBody:
         if box is None:
             self.skipped.add(name)
             return
+        # attribute values (coverage, cost) are the analyses' numbers: proposal params only
+        params, el.local_params = el.local_params, {}
         attributes = el.attributes(node.attributes, box.base, kind_required=False)
+        el.local_params = params
         args = self._arguments(node, box)
         frozen, snapshot_of = node.frozen, box.snapshot_of
         if node.frozen:
@@ -346,8 +355,8 @@ class _DiagramBody:
                                  "parameter values it has", label="a copy's values are its model's",
                                  help=f"give the values to `{node.target.text}`"))
             return box.args
-        component = el.proposal.components.get(box.of)
-        params = {p.name: p for p in component.params} if component is not None else {}
+        owner = el.proposal.box(box.of)
+        params = {p.name: p for p in owner.params} if owner is not None else {}
         args: dict[str, Expr] = {}
         misnamed = False     # then a parameter left without a value is most likely that one
         for arg in node.arguments:
