@@ -174,3 +174,13 @@ def test_amplifying_with_the_live_model_makes_its_own_label():
         return {e.code for f in analysis.findings for e in (f, *f.also)}
     assert "S0402" not in found(text)
     assert "S0402" in found(text.replace("xk2       = shared xk", "xk2       = shared x "))
+
+
+def test_no_dependency_error_after_the_index_input_was_reported():
+    unwired = ONE_QUESTION.replace("a.question -> s.question, c.question", "a.question -> s.question")
+    assert codes(unwired) == ["E0210"]
+    mistyped = ONE_QUESTION.replace("a = Asker; s = Solver; c = Checker",
+                                    "a = Asker; s = Solver; s2 = Solver; c = Checker") \
+        .replace("a.question -> s.question, c.question",
+                 "a.question -> s.question, s2.question\n  s2.answer -> c.question")
+    assert codes(mistyped) == ["E0203"]

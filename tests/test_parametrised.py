@@ -208,3 +208,27 @@ def test_a_parametrised_diagram_goes_through_json():
     data = json.loads(proposal.model_dump_json())
     assert [p["name"] for p in data["diagrams"]["Debate"]["params"]] == ["rounds"]
     assert wiring.check_json(json.dumps(data)).ok
+
+
+def test_a_value_that_cannot_be_proved_inside_its_type_is_e0206():
+    found = diagnostics(proposal_text("d = Debater(rounds = r - 5)", "r - 5", "2 * (r - 5)",
+                                      "r - 5"))
+    assert found == [("E0206", "cannot prove that `rounds` = r - 5 is a `Nat >= 1`")]
+
+
+def test_a_boxs_parameter_in_an_attribute_value_says_what_it_is_for():
+    text = HEAD.replace("<n>", "r").replace("<turns>", "2 * r").replace("<high>", "r").replace(
+        "component Debater(rounds : Nat >= 1, turns : Nat = 2 * rounds) : policy, learned {",
+        "component Debater(rounds : Nat >= 1, turns : Nat = 2 * rounds) : policy, learned, "
+        "cost = rounds {")
+    [error] = wiring.check_text(text, "p.wd").diagnostics
+    assert (error.code, error.message) == (
+        "E0106", "`rounds` is a parameter of `Debater`, which is for its types")
+
+
+def test_a_missing_value_through_another_interface_keeps_the_sharing_in_its_help():
+    text = proposal_text().replace("  j = Judge\n", "  m = shared d as Debater\n  j = Judge\n") \
+        .replace("prompt -> d.prompt", "prompt -> d.prompt, m.prompt")
+    result = wiring.check_text(text, "p.wd")
+    assert [d.code for d in result.diagnostics] == ["E0130"]
+    assert "write `m = shared d as Debater(rounds = ...)`" in result.report()

@@ -26,14 +26,16 @@ from .context import MERGE_TYPES, Context, DiagramView, PerMode
 
 def check_wire_types(ctx: Context, view: DiagramView) -> None:
     fed = _Feeds(view)
+    typed = []      # the wires whose types fit, for the dependencies, once every type is known
     for wire in view.diagram.wires:
         source, target = view.port(wire.source), view.port(wire.target)
         if source is None or target is None:
             continue
         mismatch = subtype(_undepended(source.type), _undepended(target.type), ctx.decide)
         if mismatch is None:
-            _check_dependency(ctx, view, wire, source, target, fed)
+            typed.append((wire, source, target))
             continue
+        fed.broken.add(str(wire.target))
         src_kind = "output" if wire.source.instance else "outer input"
         dst_kind = "input" if wire.target.instance else "outer output"
         ctx.report(report(
@@ -43,6 +45,8 @@ def check_wire_types(ctx: Context, view: DiagramView) -> None:
             related=[(source.span, f"`{source.name}` is declared here"),
                      (target.span, f"`{target.name}` is declared here")],
             notes=_alias_notes(source, target)))
+    for wire, source, target in typed:
+        _check_dependency(ctx, view, wire, source, target, fed)
 
 
 class _Feeds:
@@ -54,19 +58,26 @@ class _Feeds:
     def __init__(self, view: DiagramView):
         self.view = view
         self._into: dict[tuple, list[Wire]] | None = None
+        self.broken: set[str] = set()    # inputs a mistyped wire enters: reported already
 
-    def __call__(self, instance: str | None, port: str, mode: str | None) -> frozenset[str]:
+    def __call__(self, instance: str | None, port: str, mode: str | None) -> frozenset[str] | None:
+        """The value's sources, or None when it is not known: an input whose wire was
+        mistyped, or that no wire enters in `mode` (E0203, E0210 said so)."""
         end = Endpoint(instance=instance, port=port)
         known = self.view.port(end)
         produces = known is not None and (known.direction == "out") == (instance is not None)
         if produces:
             return frozenset([str(end)])
+        if str(end) in self.broken:
+            return None
         if self._into is None:
             self._into = defaultdict(list)
             for wire in self.view.diagram.wires:
                 self._into[wire.target.instance, wire.target.port].append(wire)
-        return frozenset(str(w.source) for w in self._into.get((instance, port), [])
-                         if active(w.modes, mode)) or frozenset([str(end)])
+        wires = self._into.get((instance, port), [])
+        if not wires and known is not None and known.default is not None:
+            return frozenset([str(end)])     # its default: a value of its own
+        return frozenset(str(w.source) for w in wires if active(w.modes, mode)) or None
 
 
 def _check_dependency(ctx: Context, view: DiagramView, wire: Wire, source: Port, target: Port,
@@ -81,7 +92,7 @@ def _check_dependency(ctx: Context, view: DiagramView, wire: Wire, source: Port,
         for mode in modes:
             giving = fed(wire.source.instance, have.port, mode)
             taking = fed(wire.target.instance, need.port, mode)
-            if giving == taking:
+            if giving is None or taking is None or giving == taking:
                 continue
             where = f" in mode `{mode}`" if mode is not None and len(modes) > 1 else ""
             here, there = (_what(end, index.port, values) for end, index, values in

@@ -11,7 +11,7 @@ from ..model import (MERGE_OPERATORS, OPTIMISER_FAMILIES, PHASES, TRUST_LEVELS, 
 from ..names import did_you_mean
 from ..structure import kind_chain, phase_word
 from ..syntax import bare
-from ..types import port_indices, show_expr, show_interval, value_in
+from ..types import Decider, port_indices, show_expr, show_interval, value_in
 from .values import Values
 
 FLAGS = ("learned", "frozen", "stateful", "instantaneous", "heldout") + TRUST_LEVELS
@@ -94,15 +94,27 @@ class Declarations(Values):
                           node.type.text, node.type.span)
 
     def value_fits(self, name: str, written, value: Expr, param: Param) -> bool:
-        """Whether the value an instance gives a component's parameter fits its type."""
+        """Whether the value an instance gives a component's parameter fits its type: proved,
+        as a wire's type is (E0206 when it cannot be)."""
         return self._fits(name, bare(written).span, value, param.type, param.written,
-                          param.span)
+                          param.span, proved=True)
 
     def _fits(self, name: str, span, value: Expr, param_type: NumType, written: str,
-              declared) -> bool:
-        mismatch = value_in(value, param_type, self.decider())
-        if mismatch is None or mismatch.code == "E0206":
+              declared, proved: bool = False) -> bool:
+        # inside a parametrised component or diagram, under its parameters' types too
+        decide = Decider({**self.proposal.params, **self.local_params}) if self.local_params \
+            else self.decider()
+        mismatch = value_in(value, param_type, decide)
+        if mismatch is None or (mismatch.code == "E0206" and not proved):
             return True   # inside, or written in parameters whose bounds cannot decide it
+        if mismatch.code == "E0206":
+            self.report(report("E0206", span, f"cannot prove that `{name}` = "
+                               f"{show_expr(value)} is a `{written}`",
+                               label=f"not proved within {show_interval(param_type)}",
+                               related=[(declared, f"`{name}` is declared `{written}`")],
+                               help="state the bounds of the parameters the value uses (`param "
+                                    "n : Nat >= 1`), or give a value that is one"))
+            return False
         integer = "integer" in mismatch.reason
         self.report(report("E0124", span,
                            f"`{name}` is {show_expr(value)}, outside its type `{written}`",
@@ -383,8 +395,10 @@ class Declarations(Values):
     def components(self) -> None:
         for decl in self.of_form("component"):
             node = decl.node
+            self.hidden_params = {p.name.text: decl.name for p in node.parameters}
             attributes = self.attributes(node.attributes, None, kind_required=True,
                                          owner=decl.name)
+            self.hidden_params = {}
             params = self.component_params(node.parameters, decl.name)
             ports = self.ports(node.members, decl.name, None)
             self.local_params = {}

@@ -258,8 +258,9 @@ class _DiagramBody:
             return
         # attribute values (coverage, cost) are the analyses' numbers: proposal params only
         params, el.local_params = el.local_params, {}
+        el.hidden_params = dict.fromkeys(params, self.diagram.name)
         attributes = el.attributes(node.attributes, box.base, kind_required=False)
-        el.local_params = params
+        el.local_params, el.hidden_params = params, {}
         args = self._arguments(node, box)
         frozen, snapshot_of = node.frozen, box.snapshot_of
         if node.frozen:
@@ -334,12 +335,15 @@ class _DiagramBody:
             key = ("learned" if word in ("learned", "frozen") else
                    "trust" if word in TRUST_LEVELS else word)
             if key in weights and getattr(attributes, key) != weights[key]:
+                has = {"learned": "learned" if weights["learned"] else "frozen",
+                       "trust": weights["trust"],
+                       "provenance": f'of provenance "{weights["provenance"]}"'
+                       if weights["provenance"] else "of no declared provenance"}[key]
                 self.el.report(report(
                     "E0128", attr.span, f"`{attr.text}` on a shared copy of `{model.name}`, "
-                    f"whose {key} is {weights[key] if weights[key] is not None else 'not given'}",
-                    label="the parameters' own attribute",
+                    f"which is {has}", label="the parameters' own attribute",
                     related=[(model.span, f"`{model.name}` is declared here")],
-                    help=f"a shared copy has the {key} of the model it shares; remove "
+                    help=f"a shared copy is what the model it shares is ({has}); remove "
                          f"`{attr.text}`, or set it on `{model.name}`"))
         return attributes.model_copy(update=weights)
 
@@ -379,11 +383,12 @@ class _DiagramBody:
         missing = [p for p in params.values() if p.default is None and p.name not in args
                    and not any(a.name.text == p.name for a in node.arguments)]
         if missing and not misnamed:
+            written = f"shared {node.target.text} as " if node.shared else ""
             el.report(report(
-                "E0130", node.target.span, f"`{box.of}` needs a value for "
+                "E0130", (node.interface or node.target).span, f"`{box.of}` needs a value for "
                 + ", ".join(f"`{p.name}`" for p in missing), label="parameters without a value",
                 related=[(p.span, f"`{p.name} : {p.written}` has no default") for p in missing],
-                help=f"write `{node.name.text} = {box.of}("
+                help=f"write `{node.name.text} = {written}{box.of}("
                      + ", ".join(f"{p.name} = ..." for p in missing) + ")`"))
         return args
 

@@ -34,6 +34,9 @@ class Values(ElaboratorBase):
         # (`out a : Answer[q]`), and whether an index is being read (only there).
         self.local_ports: set[str] = set()
         self._in_index = False
+        # The parameters of the box whose attributes are elaborated (name -> box), which they
+        # may not use: named there, they get their own E0106.
+        self.hidden_params: dict[str, str] = {}
 
     # ------------------------------------------------------------------------- expressions
     def expr(self, node: syntax.Node, scope=None) -> Expr | None:
@@ -113,6 +116,13 @@ class Values(ElaboratorBase):
             return Name(name=parts[0], span=span)
         if parts[0] in self.local_ports and self._in_index:
             return PortRef(instance=None, port=parts[0], span=span)
+        if parts[0] in self.hidden_params:
+            self.report(report("E0106", span, f"`{parts[0]}` is a parameter of "
+                               f"`{self.hidden_params[parts[0]]}`, which is for its types",
+                               label="not usable here",
+                               help="attribute values (coverage, cost, ...) are the analyses' "
+                                    f"numbers: use a proposal `param {parts[0]} : ...` here"))
+            return None
         decl = self.lookup(node.file, parts[0], span, ("param",), "parameter")
         return Name(name=parts[0], span=span) if decl is not None else None
 
