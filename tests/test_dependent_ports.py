@@ -184,3 +184,9 @@ def test_no_dependency_error_after_the_index_input_was_reported():
         .replace("a.question -> s.question, c.question",
                  "a.question -> s.question, s2.question\n  s2.answer -> c.question")
     assert codes(mistyped) == ["E0203"]
+
+
+def test_a_misspelt_index_suggests_the_port():
+    text = BOXES.replace("out answer   : Answer[question]", "out answer   : Answer[questoin]")
+    [error] = wiring.check_text(text, "p.wd").diagnostics
+    assert error.code == "E0106" and error.help == "did you mean `question`, the port?"

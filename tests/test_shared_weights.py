@@ -166,8 +166,7 @@ def test_with_cannot_change_what_belongs_to_the_parameters():
     assert "`pi` is declared here" in result.report()
 
 
-def test_a_shared_copy_of_a_snapshot_is_frozen():
-    assert "E0301" in codes("""diagram D {
+SNAPSHOT_COPY = """diagram D {
   in prompt : Prompt
   out a : Response
   pi = Policy
@@ -179,7 +178,13 @@ def test_a_shared_copy_of_a_snapshot_is_frozen():
   pi.response -> a
   train copy by rl maximising rm.suspicion
 }
-""")
+"""
+
+
+def test_a_shared_copy_of_a_snapshot_is_frozen():
+    assert "`copy` is a shared copy of the frozen `ref`; it cannot be trained" in \
+        wiring.check_text(TYPES + SNAPSHOT_COPY, "p.wd").report()
+    assert "E0301" in codes(SNAPSHOT_COPY)
 
 
 # ------------------------------------------------------------------------------ the analyses

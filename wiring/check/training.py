@@ -23,7 +23,8 @@ def check_training(ctx: Context, view: DiagramView, training: Training) -> None:
     if training.family in SELECTING:
         pass  # selecting among a box's outputs needs no parameters: frozen boxes qualify
     elif instance.frozen:
-        why = (f"a frozen snapshot of `{instance.snapshot_of}`" if instance.snapshot_of
+        why = (f"a shared copy of the frozen `{instance.shares}`" if instance.shares else
+               f"a frozen snapshot of `{instance.snapshot_of}`" if instance.snapshot_of
                else "declared `frozen`")
         ctx.report(report("E0301", training.span,
                           f"`{instance.name}` is {why}; it cannot be trained",

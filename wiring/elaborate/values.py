@@ -10,6 +10,7 @@ from ..diagnostics import Span, report
 from ..model import (Binary, BoolType, Chain, CollectionType, EnumType, Expr, Field_, Infinity,
                      Link, Name, Neg, Num, NumType, OpaqueType, Param, PortRef, RecordType,
                      TypeDecl, UnknownType)
+from ..names import did_you_mean
 from ..syntax import bare
 from ..types import interval_nonempty, names_in, show_interval
 from .base import Declaration, ElaboratorBase
@@ -116,6 +117,13 @@ class Values(ElaboratorBase):
             return Name(name=parts[0], span=span)
         if parts[0] in self.local_ports and self._in_index:
             return PortRef(instance=None, port=parts[0], span=span)
+        if self._in_index and parts[0] not in self.proposal.params:
+            guess = did_you_mean(parts[0], self.local_ports)   # a port misspelt in `Answer[q]`
+            if guess:
+                self.report(report("E0106", span, f"unknown name `{parts[0]}`",
+                                   label="neither a parameter nor a port of this box",
+                                   help=guess.replace("`?", "`, the port?")))
+                return None
         if parts[0] in self.hidden_params:
             self.report(report("E0106", span, f"`{parts[0]}` is a parameter of "
                                f"`{self.hidden_params[parts[0]]}`, which is for its types",
