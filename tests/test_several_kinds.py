@@ -66,9 +66,10 @@ def test_an_instance_may_name_its_kinds_instead():
     assert (helper.attributes.kind, helper.attributes.also) == ("critic", ["policy"])
 
 
-def test_a_kind_named_twice_conflicts():
+def test_a_kind_named_twice_is_given_twice():
     result = wiring.check_text(ASSISTED.replace("{kinds}", "policy, critic, policy"), "p.wd")
-    assert [d.code for d in result.diagnostics] == ["E0114"]
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("E0114", "`policy` is given twice")]
 
 
 def test_an_unknown_second_kind_is_reported_from_json():

@@ -167,8 +167,11 @@ class Declarations(Values):
             name, span = node.name.text, node.span
             group = _attribute_group(name)
             if group in seen:
-                self.report(report("E0114", span, f"`{name}` conflicts with an earlier attribute",
-                                  related=[(seen[group], "the earlier attribute")]))
+                twice = group == name      # the same word again, not a contrary one
+                self.report(report("E0114", span, f"`{name}` is given twice" if twice else
+                                   f"`{name}` conflicts with an earlier attribute",
+                                   label="given twice" if twice else None,
+                                   related=[(seen[group], "the earlier attribute")]))
                 continue
             seen[group] = span
             if node.value is None and name in self.proposal.kinds and name not in FLAGS:
