@@ -232,3 +232,13 @@ def test_a_missing_value_through_another_interface_keeps_the_sharing_in_its_help
     result = wiring.check_text(text, "p.wd")
     assert [d.code for d in result.diagnostics] == ["E0130"]
     assert "write `m = shared d as Debater(rounds = ...)`" in result.report()
+
+
+@pytest.mark.parametrize("instance, hint", [
+    ("y = Debater(3)", "values are given by name: `Name(parameter = value)`"),
+    ("y = shared d(rounds = 2)", "a shared copy has the values of the model it shares"),
+])
+def test_syntax_slips_in_an_instance_get_a_hint(instance, hint):
+    text = proposal_text().replace("  j = Judge\n", f"  {instance}\n  j = Judge\n")
+    [error] = wiring.check_text(text, "p.wd").diagnostics
+    assert error.code == "E0001" and error.help.startswith(hint)

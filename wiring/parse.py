@@ -207,7 +207,7 @@ def _syntax_diagnostic(path: str, text: str, exc: Exception) -> tuple[Diagnostic
             return unclosed
         glued = _glued_keyword(str(token), accepted) if token.type == "NAME" else None
         help = (_keyword_help(text, token, glued) if glued else _comment_help(text, token) or
-                _continued_help(exc) or
+                _continued_help(exc) or _instance_help(exc, token) or
                 "see `wiring explain E0001` and the language reference in docs/language.md")
         return report("E0001", span, f"expected {expected}, found {_describe_token(token)}",
                      expected=expected, help=help), line
@@ -263,6 +263,19 @@ def _continued_help(exc: UnexpectedToken) -> str | None:
         return None
     return (f"the `,` at the end of line {comma.line} carries the `modes` list on to the next "
             "line: remove it if the list ends there")
+
+
+def _instance_help(exc: UnexpectedToken, token) -> str | None:
+    """Two slips in an instance: a value given by position (`Ref(3)`), and values given to a
+    shared copy (`shared a(n = 1)`), which has its model's."""
+    stack = getattr(getattr(exc.interactive_parser, "parser_state", None), "value_stack", [])
+    types = [getattr(value, "type", None) for value in stack]
+    if types[-1:] == ["LPAR"] and "EQUAL" in types and token.type != "NAME":
+        return "values are given by name: `Name(parameter = value)`"
+    if types[-2:] == ["SHARED", "NAME"] and token.type == "LPAR":
+        return ("a shared copy has the values of the model it shares; through another "
+                "interface, give that one's: `shared a as Component(parameter = value)`")
+    return None
 
 
 def _comment_help(text: str, token) -> str | None:
