@@ -153,7 +153,17 @@ class Declarations(Values):
                    owner: str | None = None) -> Attributes | None:
         """`: policy, learned, untrusted, provenance = "gpt-4"` on top of `base`; with
         `kind_required` the first attribute is the box's kind; `owner` is the component they
-        are declared on, if any."""
+        are declared on, if any. Their values are the analyses' numbers: the parameters of
+        the enclosing box (`local_params`) are for types, and are hidden from them."""
+        local, self.local_params = self.local_params, {}
+        self.hidden_params = dict.fromkeys(local, self.local_owner)
+        try:
+            return self._attributes(attrs, base, kind_required, owner)
+        finally:
+            self.local_params, self.hidden_params = local, {}
+
+    def _attributes(self, attrs: tuple, base: Attributes | None, kind_required: bool,
+                    owner: str | None) -> Attributes | None:
         values = base.model_dump() if base else {"kind": "system"}
         values["extra"] = dict(values.get("extra", {}))
         nodes = list(attrs)
@@ -398,11 +408,9 @@ class Declarations(Values):
     def components(self) -> None:
         for decl in self.of_form("component"):
             node = decl.node
-            self.hidden_params = {p.name.text: decl.name for p in node.parameters}
+            params = self.component_params(node.parameters, decl.name)
             attributes = self.attributes(node.attributes, None, kind_required=True,
                                          owner=decl.name)
-            self.hidden_params = {}
-            params = self.component_params(node.parameters, decl.name)
             ports = self.ports(node.members, decl.name, None)
             self.local_params = {}
             notes = _notes(node.members)
@@ -417,7 +425,7 @@ class Declarations(Values):
         """`component Debater(rounds : Nat >= 1, turns : Nat = 2 * rounds)`: each a number,
         known from there on to the others and to the port types (`local_params`)."""
         params: list[Param] = []
-        self.local_params = {}
+        self.local_params, self.local_owner = {}, owner
         for node in nodes:
             name = node.name.text
             if name in self.local_params:
@@ -450,12 +458,12 @@ class Declarations(Values):
                                                    ("component", "diagram"),
                                                    "component or diagram") is None:
                 refines = None
+            params = self.component_params(node.parameters, decl.name)
             attributes = None
             if node.attributes is not None:
                 attributes = self.attributes(node.attributes, None, kind_required=True)
             phases = self.modes(decl.name, node.members)
             modes = list(phases)
-            params = self.component_params(node.parameters, decl.name)
             ports = self.ports(node.members, decl.name, modes)
             self.local_params = {}
             self.proposal.diagrams[decl.name] = Diagram(

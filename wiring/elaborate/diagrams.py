@@ -31,6 +31,7 @@ class Diagrams(Declarations):
             diagram = self.proposal.diagrams[decl.name]
             # its parameters may be the values of its instances' (`Debater(rounds = n)`)
             self.local_params = {p.name: p for p in diagram.params}
+            self.local_owner = diagram.name
             try:
                 _DiagramBody(self, decl, diagram).run()
             finally:
@@ -256,11 +257,7 @@ class _DiagramBody:
         if box is None:
             self.skipped.add(name)
             return
-        # attribute values (coverage, cost) are the analyses' numbers: proposal params only
-        params, el.local_params = el.local_params, {}
-        el.hidden_params = dict.fromkeys(params, self.diagram.name)
         attributes = el.attributes(node.attributes, box.base, kind_required=False)
-        el.local_params, el.hidden_params = params, {}
         args = self._arguments(node, box)
         frozen, snapshot_of = node.frozen, box.snapshot_of
         if node.frozen:

@@ -35,7 +35,8 @@ class Values(ElaboratorBase):
         # (`out a : Answer[q]`), and whether an index is being read (only there).
         self.local_ports: set[str] = set()
         self._in_index = False
-        # The parameters of the box whose attributes are elaborated (name -> box), which they
+        self.local_owner = ""    # the component or diagram those parameters are of
+        # While a box's attributes are elaborated, its parameters (name -> box), which they
         # may not use: named there, they get their own E0106.
         self.hidden_params: dict[str, str] = {}
 
