@@ -191,7 +191,7 @@ def two_debaters(tmp_path) -> str:
     assert "b         = shared a" in text
     path = tmp_path / "debate.wd"
     path.write_text(text.replace("b         = shared a",
-                                 'b         = Debater with provenance = "debater"'))
+                                 'b         = ChoiceDebater(options = k) with provenance = "debater"'))
     return str(path)
 
 

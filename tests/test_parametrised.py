@@ -237,6 +237,9 @@ def test_a_missing_value_through_another_interface_keeps_the_sharing_in_its_help
 @pytest.mark.parametrize("instance, hint", [
     ("y = Debater(3)", "values are given by name: `Name(parameter = value)`"),
     ("y = shared d(rounds = 2)", "a shared copy has the values of the model it shares"),
+    ("y = frozen shared d", "a snapshot of a shared copy is a snapshot of the parameters it "
+                            "shares: write `frozen d`"),
+    ("y = Debater with trusted (rounds = 2)", "parameter values come before the attributes"),
 ])
 def test_syntax_slips_in_an_instance_get_a_hint(instance, hint):
     text = proposal_text().replace("  j = Judge\n", f"  {instance}\n  j = Judge\n")

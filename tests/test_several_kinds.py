@@ -96,3 +96,10 @@ def test_the_drawing_shows_every_kind():
     reward_fill = fill_of(FAMILY["evaluator"])
     assert f'BGCOLOR="{reward_fill}"></TD>' in paper       # the band of its second kind
     assert "reward model" in paper                          # and its entry in the key
+
+
+def test_an_attribute_written_before_the_kind_says_the_kind_comes_first():
+    result = wiring.check_text(ASSISTED.replace("{kinds}", "learned, critic"), "p.wd")
+    [error] = result.diagnostics
+    assert (error.code, error.message) == ("E0102", "the first attribute names the kind")
+    assert error.help == "the kind comes first, then the attributes: `: critic, learned`"

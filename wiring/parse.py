@@ -266,8 +266,9 @@ def _continued_help(exc: UnexpectedToken) -> str | None:
 
 
 def _instance_help(exc: UnexpectedToken, token) -> str | None:
-    """Two slips in an instance: a value given by position (`Ref(3)`), and values given to a
-    shared copy (`shared a(n = 1)`), which has its model's."""
+    """Slips in an instance: a value given by position (`Ref(3)`), values given to a shared
+    copy (`shared a(n = 1)`), which has its model's, a snapshot of a shared copy (`frozen
+    shared a`), and values after the attributes (`Ref with trusted (n = 1)`)."""
     stack = getattr(getattr(exc.interactive_parser, "parser_state", None), "value_stack", [])
     types = [getattr(value, "type", None) for value in stack]
     if types[-1:] == ["LPAR"] and "EQUAL" in types and token.type != "NAME":
@@ -275,6 +276,11 @@ def _instance_help(exc: UnexpectedToken, token) -> str | None:
     if types[-2:] == ["SHARED", "NAME"] and token.type == "LPAR":
         return ("a shared copy has the values of the model it shares; through another "
                 "interface, give that one's: `shared a as Component(parameter = value)`")
+    if types[-2:] == ["FROZEN", "NAME"] and str(stack[-1]) == "shared":
+        return ("a snapshot of a shared copy is a snapshot of the parameters it shares: "
+                f"write `frozen {token}`")
+    if "WITH" in types and token.type == "LPAR":
+        return "parameter values come before the attributes: `Name(parameter = value) with ...`"
     return None
 
 

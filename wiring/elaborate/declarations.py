@@ -169,7 +169,7 @@ class Declarations(Values):
         nodes = list(attrs)
         seen: dict[str, Span] = {}
         if kind_required:
-            if not nodes or not self._kind_attribute(nodes[0], values):
+            if not nodes or not self._kind_attribute(nodes[0], values, nodes[1:]):
                 return None
             seen[nodes.pop(0).name.text] = attrs[0].span
         kinds: list[str] = []     # kinds named after the first attribute, in order
@@ -196,13 +196,18 @@ class Declarations(Values):
             values["kind"], values["also"] = kinds[0], kinds[1:]
         return Attributes(**values)
 
-    def _kind_attribute(self, first: syntax.Attr, values: dict) -> bool:
-        if first.value is not None:
-            self.report(report("E0102", first.span, "the first attribute names the kind",
-                               label="a kind is a single name",
-                               help="write `component Name : kind, attribute, ...`"))
-            return False
+    def _kind_attribute(self, first: syntax.Attr, values: dict, rest: list) -> bool:
         kind = first.name.text
+        if first.value is not None or (kind in FLAGS and kind not in self.proposal.kinds):
+            later = [node.name.text for node in rest
+                     if node.value is None and node.name.text in self.proposal.kinds]
+            example = f"`: {later[0]}, {kind}`" if later and first.value is None else \
+                "`component Name : kind, attribute, ...`"
+            self.report(report("E0102", first.span, "the first attribute names the kind",
+                               label="an attribute, not a kind" if first.value is None
+                               else "a kind is a single name",
+                               help=f"the kind comes first, then the attributes: {example}"))
+            return False
         if self.lookup(first.file, kind, first.name.span, ("kind",), "kind") is None:
             return False
         values["kind"] = kind
