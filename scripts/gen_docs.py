@@ -24,7 +24,8 @@ def diagnostics_md() -> str:
              "suite checks every example below and fails if this file is out of date.", ""]
     groups = [("E00", "Reading and syntax"), ("E01", "Names and declarations"),
               ("E02", "Wiring"), ("E03", "Training"), ("E04", "Imports"),
-              ("E05", "Command line"), ("W", "Warnings")]
+              ("E05", "Command line"),
+              ("E06", "Behaviours and evaluation"), ("W", "Warnings")]
     lines[2] += (" The findings of `wiring lint` (codes S....) are documented in "
                  "[analyses.md](analyses.md).")
     for prefix, heading in groups:

@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from lark import Token, Transformer
 
 from . import syntax as s
+from . import syntax_behaviours as b
 
 MAX_EXPRESSION_DEPTH = 400  # operators chained in one expression (`1 + 1 + ...`)
 
@@ -267,6 +268,66 @@ class SyntaxBuilder(Transformer):
         return s.DiagramDecl(self._at(children), _ident(children[1]),
                              refines[0] if refines else None, _of(children, s.Attr) or None,
                              _of(children, s.Statement), _of(children, s.Parameter))
+
+    # --------------------------------------------------------------------------- behaviours
+    def adversary_decl(self, children):
+        # "adversary" NAME ":" type ("=" expr)?
+        default = children[5] if len(children) > 4 else None
+        return b.AdversaryDecl(self._at(children), _ident(children[1]), children[3], default)
+
+    def behaviour_decl(self, children):
+        # "behaviour" NAME "for" NAME "{" steps "}"
+        name, component = _names(children)[:2]
+        return b.BehaviourDecl(self._at(children), name, component, _of(children, s.Statement))
+
+    def draw(self, children):
+        return b.Step(self._at(children), "draw", children[0], children[2])
+
+    def assign(self, children):
+        return b.Step(self._at(children), "let", children[0], children[2])
+
+    def state(self, children):
+        return b.Step(self._at(children), "state", _ident(children[1]), children[3])
+
+    def next(self, children):
+        return b.Step(self._at(children), "next", _ident(children[1]), children[3])
+
+    def outcome(self, children):
+        return b.Step(self._at(children), children[0].value, None, children[2])
+
+    def evaluation(self, children):
+        # "evaluate" NAME ("in" NAME)? "over" expr "tasks" "{" members "}"
+        names = [c for c in children[:4] if type(c) is Token and c.type == "NAME"]
+        mode = _ident(names[1]) if len(names) > 1 else None
+        tasks = next(c for c in children if isinstance(c, s.Node) and not isinstance(
+            c, s.Statement))
+        return b.Evaluation(self._at(children), _ident(names[0]), mode, tasks,
+                            _of(children, s.Statement))
+
+    def binding(self, children):
+        return b.Binding(self._at(children), children[0], _ident(children[2]))
+
+    def setting(self, children):
+        return b.Setting(self._at(children), _ident(children[1]), children[3])
+
+    def usefulness(self, children):
+        return b.Usefulness(self._at(children), children[2], children[4])
+
+    def compare(self, children):
+        left, op, right = children
+        return b.Compare(self._at(children), op.value, left, right)
+
+    def either(self, children):
+        return b.Logic(self._at(children), "or", children[0], children[2])
+
+    def both(self, children):
+        return b.Logic(self._at(children), "and", children[0], children[2])
+
+    def negate(self, children):
+        return b.Not(self._at(children), children[1])
+
+    def choice(self, children):
+        return b.Choice(self._at(children), children[0], children[2], children[4])
 
     # ----------------------------------------------------------------- lines of a block
     def port(self, children):

@@ -449,6 +449,11 @@ _CARRIED = ("Declared in the proposal's own files, or used by them. A name this 
             "name; `wiring.load_json` restores these from the installed library.")
 
 
+# Behaviours read the expressions above; the proposal holds them (imported here, once those
+# are defined, since that module builds on this one).
+from .model_behaviours import Behaviour, Evaluation  # noqa: E402
+
+
 class Proposal(_Node):
     """A checked proposal. An export carries the declarations of the proposal's own files and
     the built-in ones (the prelude's kinds and optimisers, the standard library's declarations)
@@ -468,6 +473,10 @@ class Proposal(_Node):
     diagrams: dict[str, Diagram] = Field(default={}, description=_CARRIED)
     allows: list[Allow] = []
     assertions: list[Assertion] = []
+    # What the boxes do in numbers, for `wiring evaluate` (docs/behaviours.md).
+    adversaries: dict[str, Param] = {}
+    behaviours: dict[str, Behaviour] = {}
+    evaluations: list[Evaluation] = []
 
     def box(self, name: str) -> Component | Diagram | None:
         return self.components.get(name) or self.diagrams.get(name)

@@ -30,7 +30,8 @@ MAX_SYNTAX_ERRORS = 50
 MAX_LINES = 400_000
 
 TOP_LEVEL = ("proposal", "cites", "note", "import", "kind", "type", "record", "enum",
-             "param", "optimiser", "component", "diagram", "allow", "assert")
+             "param", "optimiser", "component", "diagram", "allow", "assert", "adversary",
+             "behaviour", "evaluate")
 _ITEM_START = re.compile(r"^(?:%s)\b" % "|".join(TOP_LEVEL), re.M)
 _ITEM_NAME = re.compile(r"^\w+\s+([A-Za-z_]\w*)")
 _SURROGATE = re.compile("[\ud800-\udfff]")

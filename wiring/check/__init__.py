@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, has_errors
 from ..model import (
     Diagram,
     Merge,
     Proposal,
 )
 from ..types import Decider
+from .behaviours import check_behaviours
 from .context import Context, DiagramView, PerMode
 from .loops import check_loops, dependency_relation, instantaneous
 from .nesting import (
@@ -54,7 +55,11 @@ def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
         ctx.checked[name] = _check_diagram(_within(ctx, diagram.params), diagram, relations)
     check_phases(ctx)
     diagrams = {name: ctx.checked.get(name, diagram) for name, diagram in proposal.diagrams.items()}
-    return Checked(proposal.model_copy(update={"diagrams": diagrams}), ctx.diagnostics)
+    checked = proposal.model_copy(update={"diagrams": diagrams})
+    if proposal.evaluations and not has_errors(ctx.diagnostics):
+        # behaviours compose only along sound wiring: after a wiring error they would repeat it
+        ctx.diagnostics += check_behaviours(checked)
+    return Checked(checked, ctx.diagnostics)
 
 
 def _within(ctx: Context, params: list) -> Context:

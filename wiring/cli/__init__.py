@@ -152,6 +152,7 @@ def _add_reference_commands(sub) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from ..version import __version__
     from .analysis import add_analysis_commands
+    from .evaluate import add_evaluate_command
     from .files import add_file_commands
     from .render import add_render_commands
 
@@ -163,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_check(sub)
     add_analysis_commands(sub)
+    add_evaluate_command(sub)
     add_render_commands(sub)
     add_file_commands(sub)
     _add_reference_commands(sub)

@@ -19,6 +19,10 @@ EXITS: dict[str, list[tuple[int, str]]] = {
     "analyze": [(OK, "every file was analysed (the report states findings, it does not judge)"),
                 (PROBLEMS, "a file does not check"),
                 (USAGE, _USAGE + ", an unknown --diagram")],
+    "evaluate": [(OK, "every evaluate block was evaluated"),
+                 (PROBLEMS, "a file does not check, has no evaluate block, or is outside the "
+                  "exact class with --exact"),
+                 (USAGE, _USAGE)],
     "export": [(OK, "every file's model was written"), (PROBLEMS, "a file does not check"),
                (USAGE, _USAGE + ", or -o naming an input")],
     "diff": [(OK, "no difference"), (PROBLEMS, "differences (or a file does not check)"),

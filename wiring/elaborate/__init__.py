@@ -20,7 +20,8 @@ from ..diagnostics import Diagnostic, has_errors
 from ..model import Proposal
 from ..references import unresolved
 from ..sources import PRELUDE, Program
-from .diagrams import SIGNAL_FUNCTIONS, Diagrams
+from .behaviours import Behaviours
+from .diagrams import SIGNAL_FUNCTIONS
 
 __all__ = ["Elaboration", "elaborate", "SIGNAL_FUNCTIONS"]
 
@@ -37,15 +38,18 @@ class Elaboration:
 
 
 def elaborate(program: Program) -> Elaboration:
-    el = Diagrams(program)
+    el = Behaviours(program)
     el.collect()
     el.kinds()
     el.optimisers()
     el.params()
+    el.adversaries()
     el.types()
     el.components()
     el.diagram_headers()
     el.diagram_bodies()
+    el.behaviours()
+    el.evaluations()
     el.proposal.imports = [f for f in program.files if f not in (PRELUDE, program.root)]
     diagnostics = el.diagnostics
     if not has_errors(diagnostics) and not has_errors(program.diagnostics):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import syntax
+from .. import syntax, syntax_behaviours
 from ..diagnostics import Diagnostic, Span, report
 from ..model import OPTIMISER_FAMILIES, Allow, Assertion, Proposal
 from ..names import did_you_mean
@@ -16,7 +16,9 @@ BUILTIN_TYPES = ("Real", "Int", "Nat", "Bool", "Prob", "Text", "List", "Set", "D
 
 _FORMS = {syntax.KindDecl: "kind", syntax.TypeDecl: "type", syntax.RecordDecl: "record",
           syntax.EnumDecl: "enum", syntax.ParamDecl: "param", syntax.OptimiserDecl: "optimiser",
-          syntax.ComponentDecl: "component", syntax.DiagramDecl: "diagram"}
+          syntax.ComponentDecl: "component", syntax.DiagramDecl: "diagram",
+          syntax_behaviours.AdversaryDecl: "adversary",
+          syntax_behaviours.BehaviourDecl: "behaviour"}
 _DECLARE = {"type": "type Name", "kind": "kind name", "parameter": "param name : Real",
             "component or diagram": "component Name : kind { ... }",
             "optimiser": "optimiser name : family"}

@@ -67,7 +67,11 @@ class Values(ElaboratorBase):
                                    "parameters"))
                 return None
             return scope.call(node.function.dotted, node.args, node.span)
-        assert kind is syntax.Apply, kind
+        if kind is not syntax.Apply:     # a comparison or `and`, in parentheses
+            self.report(report("E0110", node.span, f"`{node.text}` is a condition, which only "
+                               "a behaviour computes", label="not a number",
+                               help="write a number, or arithmetic over numbers and parameters"))
+            return None
         self.report(report("E0117", node.span, "a type cannot appear inside an expression",
                           label="this is a type application"))
         return None

@@ -1,0 +1,227 @@
+"""`wiring evaluate` (issue 15): behaviours composed along the wiring diagram give safety and
+usefulness, exactly (a dynamic programme over the counters) or by Monte Carlo, against the
+adversary's best response."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+import wiring
+from wiring.cli import main
+from wiring.evaluate import Options, evaluate
+from wiring.evaluate.exact import Refused
+
+ROOT = Path(__file__).resolve().parent.parent
+UPFRONT = ROOT / "examples" / "control_upfront_auditing.wd"
+
+
+def upfront_safety(tasks: int, budget: float, works: float) -> float:
+    """Upfront auditing in closed form: the first b*N tasks audited (an attack there is
+    caught), an attack on each task with probability p succeeding with probability s after
+    them; the red team's p minimises P(no attack in the window) * P(a success after it)."""
+    audited = round(budget * tasks)
+    rest = tasks - audited
+
+    def unsafe(p: float) -> float:
+        return (1 - p) ** audited * (1 - (1 - p * works) ** rest)
+    # unimodal in p: a fine grid, then golden-section search around its best point
+    grid = [10 ** (-6 + 6 * i / 4000) for i in range(4001)]
+    best = max(range(len(grid)), key=lambda i: unsafe(grid[i]))
+    a, b = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+    for _ in range(200):
+        c, d = b - (b - a) * 0.618, a + (b - a) * 0.618
+        a, b = (a, d) if unsafe(c) > unsafe(d) else (c, b)
+    return 1 - unsafe((a + b) / 2)
+
+
+def proposal_with(works: float, tasks: int = 5000):
+    """The upfront-auditing example, its backdoors working with probability `works`."""
+    text = UPFRONT.read_text().replace("over 5000 tasks", f"over {tasks} tasks")
+    result = wiring.check_text(text, "upfront.wd")
+    assert result.ok, result.report()
+    proposal = result.proposal
+    proposal.params["backdoor_works"].default.value = str(works)
+    return proposal
+
+
+@pytest.mark.parametrize("works, expected", [(1.0, 0.0952), (0.5, 0.158)])
+def test_upfront_auditing_matches_its_closed_form_exactly(works, expected):
+    proposal = proposal_with(works)
+    outcome = evaluate(proposal, proposal.evaluations[0], Options())
+    assert outcome.method == "exact"
+    closed = upfront_safety(5000, 0.02, works)
+    assert abs(closed - expected) < 5e-4
+    assert abs(outcome.safety - closed) < 1e-6
+    # the honest model solves as U does: usefulness 1 on the paper's normalisation
+    assert abs(outcome.usefulness - 1.0) < 1e-9
+
+
+def test_monte_carlo_contains_the_exact_value_in_its_interval():
+    proposal = proposal_with(1.0)
+    outcome = evaluate(proposal, proposal.evaluations[0],
+                       Options(method="monte-carlo", episodes=4000, seed=3))
+    low, high = outcome.safety_interval
+    assert low <= upfront_safety(5000, 0.02, 1.0) <= high
+    assert outcome.method == "monte-carlo" and outcome.episodes == 4000
+
+
+def test_monte_carlo_is_deterministic_for_a_seed():
+    proposal = proposal_with(0.5, tasks=300)
+    options = Options(method="monte-carlo", episodes=500, seed=7)
+    first = evaluate(proposal, proposal.evaluations[0], options)
+    again = evaluate(proposal, proposal.evaluations[0], options)
+    assert first.as_json() == again.as_json()
+
+
+def test_the_cli_prints_safety_usefulness_and_the_best_response(capsys):
+    assert main(["evaluate", str(UPFRONT)]) == 0
+    out = capsys.readouterr().out
+    assert "`UpfrontAuditing` over 5,000 tasks (exact: a dynamic programme" in out
+    assert "against the adversary's best response: attack_rate = " in out
+    assert "found by a grid of" in out and "golden-section search" in out
+    assert "usefulness  1.0000 (solve rate 0.5400 with attack_rate = 0 (honest), normalised " \
+        "from 0.22 to 0.54)" in out
+
+
+def test_the_cli_writes_json(capsys):
+    assert main(["evaluate", str(UPFRONT), "--format", "json"]) == 0
+    [entry] = json.loads(capsys.readouterr().out)
+    assert entry["evaluation"] == "UpfrontAuditing"
+    [figures] = entry["outcomes"]
+    assert figures["method"] == "exact" and figures["tasks"] == 5000
+    assert math.isclose(figures["safety"], 0.1582, abs_tol=5e-5)
+    assert set(figures["attack"]) == {"attack_rate"}
+
+
+CONTINUOUS_USE = """import "std/control.wd"
+behaviour Odd for Monitor {
+  raw ~ normal(0, 1)
+  suspicion = raw * 2
+}
+"""
+
+
+def test_exact_refuses_a_continuous_draw_used_in_arithmetic(tmp_path, capsys):
+    text = UPFRONT.read_text().replace('import "std/control.wd"', CONTINUOUS_USE.strip())
+    text = text.replace("schedule = AuditSchedule", "schedule = AuditSchedule\n  mon = Monitor")
+    text = text.replace("u.response -> audit.response", "u.response -> audit.response, "
+                        "mon.response\n  problems.prompt -> mon.prompt")
+    text = text.replace("  world    = Deployment", "  world    = Deployment\n  mon = Odd")
+    path = tmp_path / "odd.wd"
+    path.write_text(text)
+    code = main(["evaluate", str(path), "--exact"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "is outside the exact class: `mon.raw` is drawn from a continuous distribution " \
+        "and used other than compared with a constant" in err
+    assert main(["evaluate", str(path), "--episodes", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "Monte Carlo: 200 episodes, seed 0; not exact because `mon.raw`" in out
+
+
+def test_a_file_without_an_evaluate_block_says_so(capsys):
+    assert main(["evaluate", str(ROOT / "examples" / "rlhf.wd")]) == 1
+    assert "nothing to evaluate: no `evaluate` block" in capsys.readouterr().err
+
+
+def test_check_does_not_import_numpy():
+    import subprocess
+    import sys
+    code = ("import sys; from wiring.cli import main; main(['check', %r]); "
+            "print('numpy' in sys.modules)" % str(UPFRONT))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.strip().endswith("False")
+
+
+# ------------------------------------------------------------------ the paper's protocols
+
+def figures(name: str) -> list:
+    result = wiring.check_file(str(ROOT / "examples" / f"control_{name}.wd"))
+    assert result.ok, result.report()
+    return [evaluate(result.proposal, e, Options()) for e in result.proposal.evaluations]
+
+
+@pytest.fixture(scope="module")
+def protocols() -> dict:
+    """Every control protocol evaluated with the one shared model of std/control.wd, whose
+    numbers were fixed before this test was written."""
+    upfront, = figures("upfront_auditing")
+    monitoring, = figures("trusted_monitoring")
+    defer10, defer20 = figures("defer_to_trusted")
+    editing, = figures("trusted_editing")
+    return {"upfront": upfront, "monitoring": monitoring, "defer10": defer10,
+            "defer20": defer20, "editing20": editing}
+
+
+def test_the_protocols_order_as_the_paper_found(protocols):
+    order = ["upfront", "monitoring", "defer10", "defer20"]
+    safety = [protocols[name].safety for name in order]
+    usefulness = [protocols[name].usefulness for name in order]
+    assert all(outcome.method == "exact" for outcome in protocols.values())
+    assert safety == sorted(safety) and len(set(safety)) == len(safety), safety
+    # Deferring costs usefulness; monitoring alone leaves U's code as it is (the paper's 97%
+    # for it comes from effects this model leaves out), so it may tie with upfront auditing.
+    assert usefulness == sorted(usefulness, reverse=True), usefulness
+    assert usefulness[1] > usefulness[2] > usefulness[3]
+    editing, defer10 = protocols["editing20"], protocols["defer10"]
+    assert editing.safety >= defer10.safety and editing.usefulness >= defer10.usefulness
+
+
+# ----------------------------------------------------------------- sweeps and frontiers
+
+def test_a_sweep_marks_the_pareto_frontier_across_protocols(capsys):
+    files = [str(ROOT / "examples" / f"control_{n}.wd") for n in ("defer_to_trusted",
+                                                                  "trusted_monitoring")]
+    assert main(["evaluate", *files, "--sweep", "defer_fraction=0:0.3:0.15",
+                 "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    entries = json.loads(captured.out)
+    # the example's two blocks differ only in defer_fraction, which the sweep sets
+    assert [e["evaluation"] for e in entries] == ["DeferToTrusted #1", "TrustedMonitoring"]
+    assert "`DeferToTrusted #2` is the same as `DeferToTrusted #1` under the sweep; shown " \
+        "once" in captured.err
+    points = [(o["settings"]["defer_fraction"], o["safety"], o["usefulness"], o["frontier"])
+              for e in entries for o in e["outcomes"]]
+    assert [p[0] for p in points[:3]] == [0.0, 0.15, 0.3]
+    # deferring more buys safety with usefulness, so each deferral is on the frontier
+    defer = points[:3]
+    assert defer[0][1] < defer[1][1] < defer[2][1] and defer[0][2] > defer[1][2] > defer[2][2]
+    for _, safety, useful, frontier in points:
+        tie = 1e-9    # rounding does not decide the frontier
+        beaten = any(s >= safety - tie and u >= useful - tie and
+                     (s > safety + tie or u > useful + tie) for _, s, u, _ in points)
+        assert frontier == (not beaten)
+
+
+@pytest.mark.parametrize("bad", ["defer_fraction", "defer_fraction=0:1", "x=1:0:0.1",
+                                 "defer_fraction=0:1:0"])
+def test_a_malformed_sweep_is_a_usage_error(bad, capsys):
+    assert main(["evaluate", str(UPFRONT), "--sweep", bad]) == 2
+    assert capsys.readouterr().err.startswith("wiring: --sweep")
+
+
+def test_sweeping_a_parameter_the_file_lacks_is_a_usage_error(capsys):
+    assert main(["evaluate", str(UPFRONT), "--sweep", "rounds=1:2:1"]) == 2
+    assert "has no parameter `rounds` to sweep" in capsys.readouterr().err
+
+
+def test_the_plot_is_written_atomically_and_deterministically(tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="the plot extra is not installed")
+    out = tmp_path / "frontier.svg"
+    args = ["evaluate", str(UPFRONT), "--sweep", "audit_budget=0.01:0.03:0.01",
+            "--plot", str(out)]
+    assert main(args) == 0
+    first = out.read_bytes()
+    assert b"<svg" in first and b"usefulness" in first and b"Pareto frontier" in first
+    assert main(args) == 0
+    assert out.read_bytes() == first
+    before = UPFRONT.read_bytes()
+    capsys.readouterr()
+    assert main(["evaluate", str(UPFRONT), "--plot", str(UPFRONT)]) == 2
+    assert capsys.readouterr().err == (f"wiring: --plot {UPFRONT}: write .svg, .png or "
+                                       ".pdf\n")
+    assert UPFRONT.read_bytes() == before

@@ -1,0 +1,401 @@
+"""Behaviours (docs/behaviours.md): `adversary` parameters, `behaviour ... for Component`
+blocks and `evaluate` blocks, to the model. Each name a formula reads is resolved here, against
+the component's ports, the steps before it and the proposal's parameters; what flows between
+boxes is checked where the diagram is composed (check/behaviours.py)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .. import syntax
+from .. import syntax_behaviours as sb
+from ..diagnostics import report
+from ..model import BoolType, NumType, Param
+from ..model_behaviours import (DISTRIBUTIONS, FUNCTIONS, Apply, Arith, Behaviour, Binding,
+                                Choice, Compare, Evaluation, Logic, Negative, Not, Step, Var)
+from ..names import did_you_mean
+from ..syntax import bare
+from ..types import show_interval
+from .diagrams import Diagrams
+
+BUILTIN_NAMES = ("task", "tasks", "true", "false")
+_PROBABILITY_HELP = "a probability lies in [0, 1]: declare it `: Prob` or `: Real in [0, 1]`"
+
+
+def number(expr) -> Fraction | None:
+    """The value of a bound or default written as a number (or -number)."""
+    from ..model import _number
+    return _number(expr)
+
+
+class Behaviours(Diagrams):
+    # ----------------------------------------------------------------------- adversaries
+    def adversaries(self) -> None:
+        for decl in self.of_form("adversary"):
+            node = decl.node
+            kind = self.type_of(node.type)
+            if not isinstance(kind, NumType):
+                self.report(report("E0601", node.type.span, "an adversary chooses a number",
+                                   label="not a number type",
+                                   help="write e.g. `adversary rate : Real in [0, 1] = 0`"))
+                continue
+            low, high = number(kind.lower), number(kind.upper)
+            if low is None or high is None:
+                self.report(report("E0601", node.type.span,
+                                   f"the range of `{decl.name}` is not bounded by numbers",
+                                   label="the red team searches this range",
+                                   help="give it numeric bounds: `: Real in [0, 1]`"))
+                continue
+            default = self.expr(node.default) if node.default is not None else None
+            value = number(default) if default is not None else None
+            if value is None or not low <= value <= high:
+                where = node.default.span if node.default is not None else decl.span
+                self.report(report(
+                    "E0601", where, f"`{decl.name}` needs an honest value within "
+                    f"{show_interval(kind)}", label="the honest value",
+                    help=f"its default is the behaviour without attack, used for usefulness: "
+                    f"`adversary {decl.name} : {node.type.text} = {low}`"))
+                continue
+            self.proposal.adversaries[decl.name] = Param(
+                name=decl.name, type=kind, written=node.type.text, default=default,
+                span=decl.span)
+
+    # ------------------------------------------------------------------------ behaviours
+    def behaviours(self) -> None:
+        for decl in self.of_form("behaviour"):
+            node = decl.node
+            target = self.lookup(decl.file, node.component.text, node.component.span,
+                                 ("component",), "component or diagram")
+            if target is None:
+                continue
+            component = self.proposal.components.get(target.name)
+            if component is None:
+                continue
+            steps = _Steps(self, component).run(node.steps)
+            notes = [s.note.value for s in node.steps if type(s) is syntax.Note]
+            self.proposal.behaviours[decl.name] = Behaviour(
+                name=decl.name, component=component.name, steps=steps, notes=notes,
+                span=decl.span)
+
+    def param_range(self, name: str) -> tuple[Fraction | None, Fraction | None] | None:
+        param = self.proposal.params.get(name) or self.proposal.adversaries.get(name)
+        if param is None:
+            return None
+        return number(param.type.lower), number(param.type.upper)
+
+    # ----------------------------------------------------------------------- evaluations
+    def evaluations(self) -> None:
+        """The main file's `evaluate` blocks (an imported file's are its own business)."""
+        parsed = self.program.files.get(self.program.root)
+        for item in parsed.syntax.declarations if parsed and parsed.syntax else ():
+            if type(item) is sb.Evaluation:
+                self.evaluation(item)
+
+    def evaluation(self, item: sb.Evaluation) -> None:
+        decl = self.lookup(item.document.path, item.diagram.text, item.diagram.span,
+                           ("diagram",), "component or diagram")
+        diagram = self.proposal.diagrams.get(decl.name) if decl is not None else None
+        if diagram is None:
+            return
+        mode = item.mode.text if item.mode is not None else None
+        if mode is not None and mode not in diagram.modes:
+            self.report(report("E0606", item.mode.span,
+                               f"`{diagram.name}` has no mode `{mode}`", label="unknown mode",
+                               help=did_you_mean(mode, diagram.modes) or
+                               f"its modes: {', '.join(diagram.modes) or 'none'}"))
+            return
+        tasks = self.expr(item.tasks)
+        bindings, usefulness, notes, settings = [], [], [], {}
+        for member in item.members:
+            if type(member) is sb.Setting:
+                value = self.setting(member, settings)
+                if value is not None:
+                    settings[member.name.text] = value
+            elif type(member) is sb.Binding:
+                bindings.append(Binding(box=[p.text for p in member.box.parts],
+                                        behaviour=member.behaviour.text, span=member.span))
+            elif type(member) is sb.Usefulness:
+                usefulness = [self.expr(member.low), self.expr(member.high)]
+            elif type(member) is syntax.Note:
+                notes.append(member.note.value)
+        if tasks is None or None in usefulness:
+            return
+        self.proposal.evaluations.append(Evaluation(
+            diagram=diagram.name, mode=mode, tasks=tasks, bindings=bindings,
+            settings=settings, usefulness=usefulness, notes=notes, span=item.span))
+
+    def setting(self, member: sb.Setting, settings: dict):
+        name = member.name.text
+        bounds = self.param_range(name)
+        if bounds is None:
+            self.report(report("E0606", member.name.span, f"no parameter `{name}` to set",
+                               label="not a `param` or `adversary`",
+                               help=did_you_mean(name, [*self.proposal.params,
+                                                        *self.proposal.adversaries]) or
+                               "declare it with `param NAME : TYPE = VALUE`"))
+            return None
+        if name in settings:
+            self.report(report("E0606", member.span, f"`{name}` is set twice",
+                               label="set again"))
+            return None
+        value = self.expr(member.value)
+        written = number(value) if value is not None else None
+        low, high = bounds
+        if written is not None and ((low is not None and written < low) or
+                                    (high is not None and written > high)):
+            self.report(report("E0606", member.value.span, f"{written} is outside the "
+                               f"range of `{name}`", label="out of range",
+                               help=f"give a value within [{low}, {high}]".replace("None", "inf")))
+            return None
+        return value
+
+
+class _Steps:
+    """The steps of one behaviour, in order, with the names each may read."""
+
+    def __init__(self, el: Behaviours, component):
+        self.el = el
+        self.component = component
+        self.inputs = {p.name: p for p in component.ports if p.direction == "in"}
+        self.outputs = {p.name: p for p in component.ports if p.direction == "out"}
+        self.set: set[str] = set()       # outputs and local names set so far
+        self.states: set[str] = set()
+        self.advanced: set[str] = set()  # counters given a `next`
+
+    def run(self, nodes) -> list[Step]:
+        steps = []
+        for node in nodes:
+            if type(node) is sb.Step:
+                step = self.step(node)
+                if step is not None:
+                    steps.append(step)
+        return steps
+
+    def step(self, node: sb.Step) -> Step | None:
+        value = self.formula(node.value, draw=node.form == "draw")
+        if node.form in ("draw", "let"):
+            target = self.target(node.target)
+            if target is None or value is None:
+                return None
+            if node.form == "draw" and not _is_distribution(value):
+                self.el.report(report("E0604", node.value.span, "`~` draws from a distribution",
+                                      label="not a distribution",
+                                      help="write `x ~ bernoulli(p)` (or `normal`, `uniform`, "
+                                      "`beta`), or `x = ...` for a value computed"))
+                return None
+            if node.form == "draw" and len(target) == 1:
+                self.fits(target[0], value, node)
+            return Step(form=node.form, target=target, value=value, span=node.span)
+        if node.form in ("state", "next"):
+            return self.counter(node, value)
+        return Step(form=node.form, value=value, span=node.span) if value is not None else None
+
+    def counter(self, node: sb.Step, value) -> Step | None:
+        name = node.target.text
+        if node.form == "state":
+            if name in self.states or name in self.set or name in self.inputs or \
+                    name in self.outputs:
+                self._twice(node.target, "it is already a name of this behaviour")
+                return None
+            self.states.add(name)
+        elif name not in self.states:
+            self.el.report(report("E0603", node.target.span, f"`{name}` is not a counter",
+                                  label="no `state` of this name before",
+                                  help=f"declare it first: `state {name} = 0`"))
+            return None
+        elif name in self.advanced:
+            self._twice(node.target, "a counter has one `next`")
+            return None
+        else:
+            self.advanced.add(name)
+        if value is None:
+            return None
+        return Step(form=node.form, target=[name], value=value, span=node.span)
+
+    def target(self, ref: syntax.Ref) -> list[str] | None:
+        parts = [p.text for p in ref.parts]
+        first = parts[0]
+        if first in self.inputs:
+            self.el.report(report("E0603", ref.span, f"`{first}` is an input",
+                                  label="read, not set",
+                                  help="a behaviour sets its outputs and names of its own"))
+            return None
+        if len(parts) > 2 or (len(parts) == 2 and first not in self.outputs):
+            self.el.report(report("E0603", ref.span, f"cannot set `{ref.dotted}`",
+                                  label="not an output's feature",
+                                  help=f"set a feature of an output (`{next(iter(self.outputs), 'out')}"
+                                  f".{parts[-1]}`) or a name of its own"))
+            return None
+        name = ".".join(parts)
+        if name in self.set or first in self.states:
+            self._twice(ref, "each name is set once per task")
+            return None
+        self.set.add(name)
+        if len(parts) == 2:
+            self.set.add(first)     # the record at the output exists once a feature is set
+        return parts
+
+    def _twice(self, node, why: str) -> None:
+        self.el.report(report("E0603", node.span, f"`{node.text}` is set twice",
+                              label="set again", help=why))
+
+    # ------------------------------------------------------------------------- formulas
+    def formula(self, node, draw: bool = False):
+        node = bare(node)
+        kind = type(node)
+        span = node.span
+        if kind is syntax.Number:
+            return self.el.expr(node)
+        if kind is syntax.Infinity:
+            self.el.report(report("E0602", span, "`inf` is not a value a behaviour can compute",
+                                  label="not a number"))
+            return None
+        if kind is syntax.Ref:
+            return self.name(node)
+        if kind is syntax.Neg:
+            arg = self.formula(node.operand)
+            return Negative(arg=arg, span=span) if arg is not None else None
+        if kind is syntax.Binary:
+            return self._pair(Arith, node.op, node.left, node.right, span)
+        if kind is sb.Compare:
+            return self._pair(Compare, node.op, node.left, node.right, span)
+        if kind is sb.Logic:
+            return self._pair(Logic, node.op, node.left, node.right, span)
+        if kind is sb.Not:
+            arg = self.formula(node.operand)
+            return Not(arg=arg, span=span) if arg is not None else None
+        if kind is sb.Choice:
+            parts = [self.formula(node.then, draw), self.formula(node.condition),
+                     self.formula(node.otherwise, draw)]
+            return None if None in parts else Choice(then=parts[0], condition=parts[1],
+                                                     otherwise=parts[2], span=span)
+        if kind is syntax.Call:
+            return self.call(node, draw)
+        self.el.report(report("E0602", span, "not a formula", label="a type here",
+                              help="a behaviour computes numbers and truth values"))
+        return None
+
+    def _pair(self, cls, op, left, right, span):
+        a, b = self.formula(left), self.formula(right)
+        return cls(op=op, left=a, right=b, span=span) if a is not None and b is not None \
+            else None
+
+    def call(self, node: syntax.Call, draw: bool):
+        name = node.function.dotted
+        arity = DISTRIBUTIONS.get(name) or FUNCTIONS.get(name)
+        if arity is None:
+            self.el.report(report("E0604", node.function.span, f"unknown function `{name}`",
+                                  label="not a distribution or function",
+                                  help=did_you_mean(name, [*DISTRIBUTIONS, *FUNCTIONS]) or
+                                  "distributions: " + ", ".join(DISTRIBUTIONS) +
+                                  "; functions: " + ", ".join(FUNCTIONS)))
+            return None
+        if name in DISTRIBUTIONS and not draw:
+            self.el.report(report("E0604", node.span, f"`{name}(...)` is a distribution",
+                                  label="drawn only with `~`",
+                                  help=f"draw it into a name: `x ~ {node.text}`, then use `x`"))
+            return None
+        if len(node.args) != arity:
+            self.el.report(report("E0604", node.span, f"`{name}` takes {arity} "
+                                  f"argument{'s' if arity > 1 else ''}, not {len(node.args)}",
+                                  label="wrong number of arguments"))
+            return None
+        args = [self.formula(a) for a in node.args]
+        if None in args:
+            return None
+        if name == "bernoulli":
+            self.probability(node.args[0], args[0])
+        return Apply(function=name, args=args, span=node.span)
+
+    def name(self, ref: syntax.Ref):
+        parts = [p.text for p in ref.parts]
+        first = parts[0]
+        known = first in self.inputs or first in self.set or first in self.states
+        if len(parts) == 1 and not known:
+            known = first in BUILTIN_NAMES or self.el.param_range(first) is not None
+        if not known or len(parts) > 2:
+            candidates = [*self.inputs, *self.set, *self.states, *BUILTIN_NAMES,
+                          *self.el.proposal.params, *self.el.proposal.adversaries]
+            later = first in self.outputs
+            self.el.report(report(
+                "E0602", ref.span, f"unknown name `{ref.dotted}`" if not later else
+                f"`{first}` is read before it is set", label="not known here",
+                help=("steps run in order: set it in an earlier step" if later else
+                      did_you_mean(first, candidates) or
+                      "a formula reads inputs, names set by earlier steps, counters, "
+                      "`param`s, `adversary`s, `task` and `tasks`")))
+            return None
+        return Var(path=parts, span=ref.span)
+
+    # ----------------------------------------------------------------------- type fits
+    def probability(self, node, value) -> None:
+        """`bernoulli(p)`: p must be a probability, written or by its parameter's type."""
+        low = high = None
+        if type(value).__name__ == "Num":
+            low = high = Fraction(value.value)
+        elif isinstance(value, Var) and len(value.path) == 1:
+            bounds = self.el.param_range(value.path[0])
+            low, high = bounds if bounds else (Fraction(0), Fraction(1))
+        else:
+            return
+        if low is None or high is None or low < 0 or high > 1:
+            self.el.report(report("E0605", node.span, f"`{node.text}` is not a probability",
+                                  label="may lie outside [0, 1]", help=_PROBABILITY_HELP))
+
+    def fits(self, name: str, value, node: sb.Step) -> None:
+        """A draw into a typed output: its distribution's values must lie in the type."""
+        port = self.outputs.get(name)
+        if port is None:
+            return
+        for dist in _distributions(value):
+            support = _support(dist)
+            if support is None:
+                continue
+            if not _within(support, port.type):
+                self.el.report(report(
+                    "E0605", dist.span, f"`{dist.function}` cannot give `{name}`'s values",
+                    label=f"values in {support[2]}", related=[(port.span, "the port's type")],
+                    help=f"`{name}` is `{port.written}`: draw from a distribution within "
+                    "it (`beta` or `uniform` for an interval, `bernoulli` for a Bool)"))
+
+
+def _is_distribution(value) -> bool:
+    if isinstance(value, Choice):
+        return _is_distribution(value.then) and _is_distribution(value.otherwise)
+    return isinstance(value, Apply) and value.function in DISTRIBUTIONS
+
+
+def _distributions(value):
+    if isinstance(value, Choice):
+        return [*_distributions(value.then), *_distributions(value.otherwise)]
+    return [value] if isinstance(value, Apply) and value.function in DISTRIBUTIONS else []
+
+
+def _support(dist: Apply):
+    """(kind, (low, high), shown): what values a distribution gives."""
+    if dist.function == "bernoulli":
+        return ("bool", None, "{false, true}")
+    if dist.function == "normal":
+        return ("real", (None, None), "(-inf, inf)")
+    if dist.function == "beta":
+        return ("real", (Fraction(0), Fraction(1)), "[0, 1]")
+    bounds = [number(a) if type(a).__name__ == "Num" else None for a in dist.args]
+    if None in bounds:
+        return None
+    return ("real", tuple(bounds), f"[{bounds[0]}, {bounds[1]}]")
+
+
+def _within(support, kind) -> bool:
+    what, bounds, _ = support
+    if isinstance(kind, BoolType):
+        return what == "bool"
+    if not isinstance(kind, NumType):
+        return True      # an opaque value: its features are what the behaviour sets
+    if what == "bool":
+        return False
+    low, high = bounds
+    type_low, type_high = number(kind.lower), number(kind.upper)
+    if kind.lower is not None and (low is None or type_low is None or low < type_low):
+        return False
+    return not (kind.upper is not None and (high is None or type_high is None or
+                                           high > type_high))
