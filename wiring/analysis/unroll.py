@@ -36,7 +36,7 @@ takes, so the note that suggests `--steps` cannot disagree with the graph the re
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -366,23 +366,31 @@ def steps_needed(system: System) -> int:
     made = plan(system)
     folded = _folded(system, made)
     levels = _levels(folded)
-    uses = [(c.mode, set(c.boxes)) for c in made.copies]
-    updates = defaultdict(list)   # agent -> the updates that train it
-    for u in made.updates:
-        updates[made.acting.get(u.pressure.target)].append(u)
     needed = 1
     boxes_of = _acting_for(made)
     for agent in made.agents:
-        place = system.boxes[agent].place
-        mine = {Node(system.boxes[p].place, 0, "decision", -1, mode) for mode, boxes in uses
-                for p in boxes_of[agent] if p in boxes}
-        rewards = [Node(place, 0, "utility", u.pressure.index, u.mode) for u in updates[agent]]
+        mine = {ids[p] for ids in folded.boxes.values() for p in boxes_of[agent] if p in ids}
+        rewards = folded.rewards.get(agent, [])
         if mine and rewards:
             needed = max(needed, _longest_loop(folded, levels, mine, rewards))
     return min(needed, MAX_STEPS)
 
 
-def _longest_loop(folded: Links, levels: dict, decisions: set[Node], rewards: list[Node]) -> int:
+class Folded(NamedTuple):
+    """The unrolled diagram folded over time (`_folded`), its nodes numbered 0, 1, ...: lists
+    indexed by node and edges packed in ints keep the searches off tuples of places (on
+    10,000 boxes, hashing them cost more than the searches themselves)."""
+
+    succ: list[list[int]]   # node -> its edges out, each `head << 1 | steps` (steps: 0 or 1)
+    pred: list[list[int]]   # node -> its edges in, each `tail << 1 | steps`
+    places: list            # node -> its place (the agent's reward: the agent's)
+    subjects: list          # node -> what the report names it by: its place, Params, or None
+                            # for a reward
+    boxes: dict             # mode -> box path -> its node
+    rewards: dict           # agent -> its reward nodes, one per training statement and mode
+
+
+def _longest_loop(folded: Folded, levels, decisions: set[int], rewards: list[int]) -> int:
     """Over the boxes and parameters on a loop from one of `decisions` (an agent's copies at
     its first step) to one of its `rewards`: the steps the shortest loop through each takes,
     or its shortest control loop (one through no later decision of the agent) when it has one.
@@ -391,69 +399,134 @@ def _longest_loop(folded: Links, levels: dict, decisions: set[Node], rewards: li
     # search stays within what the one before reached, the first at or above the decisions'
     # levels. Forward, a path through a later copy of the decision is matched by a shorter one
     # from that copy's first step: only backward does avoiding the decisions change the length.
-    floor = (levels, min(levels.get(d, 0) for d in decisions))   # (a box with no wires: none)
+    floor = (levels, min(levels[d] for d in decisions))
     back = _fewest_steps(folded.pred, rewards, floor=floor)
     there = _fewest_steps(folded.succ, decisions, within=back)
     free = _fewest_steps(folded.pred, rewards, through=decisions, within=there)
-    agent = {d.place for d in decisions}   # where it acts: its box and its shared copies
+    agent = {folded.places[d] for d in decisions}   # where it acts: its box and shared copies
     shortest: dict = {}   # subject -> its shortest loop
     control: dict = {}    # subject -> its shortest control loop
-    for node in there:
-        if node.role == "utility" or node.place in agent:
+    for node, steps in there.items():
+        subject = folded.subjects[node]
+        if subject is None or folded.places[node] in agent:
             continue
-        subject = w.Params(node.place) if node.role == "params" else node.place
-        shortest[subject] = min(shortest.get(subject, MAX_STEPS + 1), there[node] + back[node] + 1)
+        shortest[subject] = min(shortest.get(subject, MAX_STEPS + 1), steps + back[node] + 1)
         if node in free:
-            control[subject] = min(control.get(subject, MAX_STEPS + 1),
-                                   there[node] + free[node] + 1)
+            control[subject] = min(control.get(subject, MAX_STEPS + 1), steps + free[node] + 1)
     return max((control.get(s, length) for s, length in shortest.items()), default=1)
 
 
-def _folded(system: System, made: Plan) -> Links:
+def _folded(system: System, made: Plan) -> Folded:
     """The unrolled diagram folded over time: a node per box (or parameters, or reward) and
     mode, at step 0; each edge with the steps it takes. The edges from a node to its own next
     step (stateful boxes, parameters that persist) never shorten a loop and are left out."""
-    succ: dict = defaultdict(list)
-    pred: dict = defaultdict(list)
-    agents = made.acting
+    folded = Folded([], [], [], [], {}, {})
+    params: dict = {}   # (weights box, mode) -> its parameters' node
+
+    def new(place, subject) -> int:
+        folded.succ.append([])
+        folded.pred.append([])
+        folded.places.append(place)
+        folded.subjects.append(subject)
+        return len(folded.succ) - 1
+
+    def theta(path: str, mode) -> int:   # the parameters a trained box uses, in a mode
+        weights = system.boxes[path].weights
+        if (weights, mode) not in params:
+            place = system.boxes[weights].place
+            params[weights, mode] = new(place, w.Params(place))
+        return params[weights, mode]
+
+    def link(tail: int, head: int, steps: int) -> None:
+        folded.succ[tail].append(head << 1 | steps)
+        folded.pred[head].append(tail << 1 | steps)
+
     for c in made.copies:
-        node = {p: Node(system.boxes[p].place, 0, _role(p, agents), -1, c.mode) for p in c.boxes}
-        links = [(node[source], node[target], wait) for source, target, wait in c.wires]
-        links += [(_params(system, p, 0, c.mode), node[p], 0) for p in c.learned]
-        for tail, head, wait in links:
-            succ[tail].append((head, wait))
-            pred[head].append((tail, wait))
+        node = folded.boxes[c.mode] = {}
+        for p in c.boxes:
+            place = system.boxes[p].place
+            node[p] = new(place, place)
+        for source, target, steps in c.wires:
+            link(node[source], node[target], steps)
+        for p in c.learned:
+            link(theta(p, c.mode), node[p], 0)
     for u in made.updates:
         target = u.pressure.target
-        if target in agents:   # the agent's reward in this mode, at the same step
-            place = system.boxes[agents[target]].place
-            heads = [(Node(place, 0, "utility", u.pressure.index, u.mode), 0)]
+        if target in made.acting:   # the agent's reward in this mode, at the same step
+            agent = made.acting[target]
+            heads = [(new(system.boxes[agent].place, None), 0)]
+            folded.rewards.setdefault(agent, []).append(heads[0][0])
         else:   # the parameters the next step uses, in every mode that uses them
-            heads = [(_params(system, target, 0, later), 1) for later in u.moves]
+            heads = [(theta(target, later), 1) for later in u.moves]
         for read in u.reads:
-            tail = Node(system.boxes[read].place, 0, _role(read, agents), -1, u.mode)
-            for head, wait in heads:
-                succ[tail].append((head, wait))
-                pred[head].append((tail, wait))
-    return Links(succ, pred)
+            for head, steps in heads:
+                link(folded.boxes[u.mode][read], head, steps)
+    return folded
 
 
-def _levels(folded: Links) -> dict:
+def _levels(folded: Folded) -> list[int]:
     """Each node's level in the folded diagram's condensation (its loops, which the folding
     makes, as one node each): it never falls along an edge, so a path between two nodes
     stays within their levels, and a search for loops through an agent's decisions may skip
     every node below them (an agent's loops are near it; the diagram upstream may be long)."""
-    graph = nx.DiGraph()
-    graph.add_nodes_from(folded.pred)
-    graph.add_edges_from((tail, head) for tail, heads in folded.succ.items() for head, _ in heads)
-    condensed = nx.condensation(graph)
-    members = condensed.graph["mapping"]
-    level = {component: rank for rank, generation in
-             enumerate(nx.topological_generations(condensed)) for component in generation}
-    return {node: level[component] for node, component in members.items()}
+    component, components = _components(folded.succ)
+    level = [0] * len(components)
+    # Tarjan's algorithm finds the components sinks first: the reverse is a topological order,
+    # in which a component's level is final before its successors read it.
+    for number in range(len(components) - 1, -1, -1):
+        below = level[number] + 1
+        for node in components[number]:
+            for edge in folded.succ[node]:
+                head = component[edge >> 1]
+                if head != number and level[head] < below:
+                    level[head] = below
+    return [level[c] for c in component]
 
 
-def _fewest_steps(links: dict, starts, through=frozenset(), within=None, floor=None) -> dict:
+def _components(succ: list[list[int]]) -> tuple[list[int], list[list[int]]]:
+    """The strongly connected components of a graph of numbered nodes (edges packed as in
+    `Folded`), by Tarjan's algorithm without recursion: each node's component, and each
+    component's nodes, in the order found (sinks first)."""
+    index = [-1] * len(succ)   # the order a node was met in
+    low = [0] * len(succ)      # the earliest node its search reaches back to, still open
+    component = [-1] * len(succ)
+    components: list[list[int]] = []
+    open_: list[int] = []      # met, component not yet found
+    met = 0
+    for root in range(len(succ)):
+        if index[root] >= 0:
+            continue
+        work = [(root, 0)]   # a node and the next of its edges to follow
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = met
+                met += 1
+                open_.append(node)
+            edges = succ[node]
+            while i < len(edges):
+                head = edges[i] >> 1
+                i += 1
+                if index[head] < 0:   # follow it first; come back to this node after
+                    work += [(node, i), (head, 0)]
+                    break
+                if component[head] < 0:
+                    low[node] = min(low[node], index[head])
+            else:
+                if low[node] == index[node]:   # the first node met of its component
+                    members = []
+                    while not members or members[-1] != node:
+                        members.append(open_.pop())
+                        component[members[-1]] = len(components)
+                    components.append(members)
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+    return component, components
+
+
+def _fewest_steps(links: list[list[int]], starts, through=frozenset(), within=None,
+                  floor=None) -> dict:
     """The fewest steps from `starts` to every node reached (a 0-1 breadth-first search: an
     edge takes 0 or 1 step). Nodes of `through` are reached, not passed; when `within` is
     given, the search stays among its nodes; when `floor`, (levels, low), among the nodes of
@@ -469,12 +542,13 @@ def _fewest_steps(links: dict, starts, through=frozenset(), within=None, floor=N
         done.add(node)
         if node in through:
             continue
-        for head, wait in links.get(node, ()):
+        for edge in links[node]:
+            head, steps = edge >> 1, edge & 1
             if within is not None and head not in within:
                 continue
             if low is not None and levels[head] < low:
                 continue
-            if head not in found or found[node] + wait < found[head]:
-                found[head] = found[node] + wait
-                (queue.append if wait else queue.appendleft)(head)
+            if head not in found or found[node] + steps < found[head]:
+                found[head] = found[node] + steps
+                (queue.append if steps else queue.appendleft)(head)
     return found
