@@ -53,17 +53,12 @@ MAX_STEPS = 64   # the unrolled diagram holds a copy of every box per step
 
 
 class Links(NamedTuple):
-    """A graph as plain adjacency (node -> successors, node -> predecessors): the criteria
-    only traverse, and a requisite graph per agent is then a cheap copy-on-write."""
+    """A graph of numbered nodes as plain adjacency (node -> successors, node -> predecessors,
+    lists indexed by node): the criteria only traverse, and a requisite graph per agent is
+    then a cheap copy-on-write."""
 
-    succ: dict
-    pred: dict
-
-    @classmethod
-    def of(cls, graph) -> "Links":
-        """Of a graph being built (`_Adjacency`), or of a networkx graph."""
-        return cls({n: tuple(a) for n, a in graph.succ.items()},
-                   {n: tuple(a) for n, a in graph.pred.items()})
+    succ: list
+    pred: list
 
     def without(self, tail, head, copy: bool = True) -> "Links":
         """The graph without the edge tail -> head: a new one when `copy` (which holds only
@@ -78,7 +73,7 @@ class Links(NamedTuple):
 class _Changes(dict):
     """An adjacency that holds its own entries and reads the others from `base`."""
 
-    def __init__(self, base: dict):
+    def __init__(self, base):
         super().__init__()
         self.base = base
 
@@ -86,68 +81,71 @@ class _Changes(dict):
         return self.base[node]
 
 
-class _Adjacency:
-    """A directed graph being built: each node's successors and predecessors in the order
-    their edges were first added, as networkx keeps them, without its per-node and per-edge
-    attribute dicts (an unrolled diagram of 10,000 boxes has 30,000 nodes: building it as
-    an nx.DiGraph cost more than every criterion read from it)."""
+class _Builder:
+    """The unrolled diagram being built: its nodes numbered as they are made, each edge kept
+    once, in the order first added (searches meet successors in that order, which decides
+    between equally short witnesses). Numbers rather than nodes: an unrolled diagram of 10,000
+    boxes has 30,000 nodes, and hashing their tuples of places cost more than the criteria."""
 
     def __init__(self):
-        self.succ: dict = {}
-        self.pred: dict = {}
+        self.nodes: list[Node] = []
+        self.edges: dict[int, None] = {}   # tail << 32 | head: one int rather than a pair
+        self.params: dict = {}   # (place, mode) -> the nodes of those parameters (`_params`)
 
-    def add_nodes_from(self, nodes) -> None:
-        for node in nodes:
-            if node not in self.succ:
-                self.succ[node], self.pred[node] = {}, {}
+    def add(self, node: Node) -> int:
+        self.nodes.append(node)
+        return len(self.nodes) - 1
 
-    def add_edges_from(self, edges) -> None:
-        succ, pred = self.succ, self.pred
-        for tail, head in edges:
-            for node in (tail, head):
-                if node not in succ:
-                    succ[node], pred[node] = {}, {}
-            succ[tail][head] = pred[head][tail] = None
+    def link(self, tail: int, head: int) -> None:
+        self.edges[tail << 32 | head] = None
 
-    def add_edge(self, tail, head) -> None:
-        self.add_edges_from([(tail, head)])
+    def links(self) -> Links:
+        succ: list[list[int]] = [[] for _ in self.nodes]
+        pred: list[list[int]] = [[] for _ in self.nodes]
+        for edge in self.edges:
+            tail, head = edge >> 32, edge & 0xFFFFFFFF
+            succ[tail].append(head)
+            pred[head].append(tail)
+        return Links(succ, pred)
 
 
 @dataclass
 class CID:
-    links: Links   # the graph, as plain adjacency: the criteria only traverse it
-    decisions: dict[str, list[Node]]   # agent box -> all its decision nodes, by step then mode
-    utilities: dict[str, list[Node]]   # agent box -> its utility nodes
+    links: Links   # the graph, as plain adjacency of numbered nodes: the criteria traverse it
+    nodes: list[Node]   # number -> the node: what witnesses and tables show
+    decisions: dict[str, list[int]]   # agent box -> all its decision nodes, by step then mode
+    utilities: dict[str, list[int]]   # agent box -> its utility nodes
     steps: int
     modes: list[str | None] = field(default_factory=lambda: [None])   # the unrolled modes
-    order: dict = field(default_factory=dict)   # node -> rank: time, mode, declaration order
+    order: list[int] = field(default_factory=list)   # node -> rank: time, mode, declaration order
 
     @cached_property
     def graph(self) -> nx.DiGraph:
-        """The graph as networkx's, for questions the criteria do not ask."""
+        """The graph as networkx's, of nodes rather than numbers, for questions the criteria
+        do not ask."""
         graph = nx.DiGraph()
-        graph.add_nodes_from(self.links.succ)
-        graph.add_edges_from((tail, head) for tail, heads in self.links.succ.items()
-                             for head in heads)
+        graph.add_nodes_from(self.nodes)
+        graph.add_edges_from((self.nodes[tail], self.nodes[head])
+                             for tail, heads in enumerate(self.links.succ) for head in heads)
         return graph
 
     @cached_property
-    def levels(self) -> dict | None:
+    def levels(self) -> list[int] | None:
         """Each node's topological generation (the longest path to it): it grows along every
         edge, so a path between two nodes never leaves their levels' window, and a search for
         such paths may skip every node outside it (`incentives._search`). None if the graph
         has a cycle."""
         succ, pred = self.links
-        waiting = {node: len(tails) for node, tails in pred.items()}
-        level = {node: 0 for node, count in waiting.items() if not count}
-        ready = list(level)
+        waiting = [len(tails) for tails in pred]
+        level = [0] * len(succ)
+        ready = [node for node, count in enumerate(waiting) if not count]
         done = 0
         while ready:   # Kahn's order: a node's level is final once its last parent is done
             node = ready.pop()
             done += 1
             below = level[node] + 1
             for head in succ[node]:
-                if level.get(head, 0) < below:
+                if level[head] < below:
                     level[head] = below
                 waiting[head] -= 1
                 if not waiting[head]:
@@ -158,12 +156,12 @@ class CID:
     def agent_places(self) -> set:
         """Where the agents are: the places of their decisions (an agent with shared copies
         acts at several)."""
-        return {node.place for nodes in self.decisions.values() for node in nodes}
+        return {self.nodes[node].place for nodes in self.decisions.values() for node in nodes}
 
-    def first_decisions(self, agent: str) -> list[Node]:
+    def first_decisions(self, agent: str) -> list[int]:
         """The decisions the incentive report is about: the agent's copy at the first step in
         each unrolled mode where it acts."""
-        return [d for d in self.decisions.get(agent, []) if d.step == 0]
+        return [d for d in self.decisions.get(agent, []) if self.nodes[d].step == 0]
 
 
 def decision_boxes(system: System) -> list[str]:
@@ -274,84 +272,96 @@ def plan(system: System) -> Plan:
     return Plan(agents, deciding, modes, copies, updates)
 
 
-def _params(system: System, path: str, step: int, mode) -> Node:
-    """The node of the parameters a trained box uses: those of its `weights` box."""
-    return Node(system.boxes[system.boxes[path].weights].place, step, "params", -1, mode)
-
-
 def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
-    graph = _Adjacency()
+    graph = _Builder()
     made = plan(system)
+    boxes: dict = {}   # mode -> box path -> its nodes, one a step
     for copy in made.copies:
-        _add_copy(graph, system, copy, made.acting, steps)
-    utilities: dict[str, list[Node]] = {a: [] for a in made.agents}
+        boxes[copy.mode] = _add_copy(graph, system, copy, made.acting, steps)
+    utilities: dict[str, list[int]] = {a: [] for a in made.agents}
     for update in made.updates:
-        _add_training(graph, system, update, made.acting, steps, utilities)
-    used = {c.mode: set(c.boxes) for c in made.copies}
+        _add_training(graph, system, update, made.acting, steps, boxes[update.mode], utilities)
     mine = _acting_for(made)
-    decisions = {a: [Node(system.boxes[p].place, t, "decision", -1, m)
-                     for t in range(steps) for m in made.modes for p in mine[a] if p in used[m]]
+    decisions = {a: [boxes[m][p][t] for t in range(steps) for m in made.modes
+                     for p in mine[a] if p in boxes[m]]
                  for a in made.agents}
     decisions = {a: d for a, d in decisions.items() if d}
     utilities = {a: u for a, u in utilities.items() if a in decisions}
     # Witnesses and tables list nodes by time, then mode, then declaration order: never by name.
     mode_rank = {m: i for i, m in enumerate(made.modes)}
-    order = {n: rank for rank, n in enumerate(sorted(graph.succ, key=lambda n: (
-        n.step, mode_rank[n.mode], system.rank(n.place.path), n.role, n.training)))}
-    return CID(links=Links.of(graph), decisions=decisions, utilities=utilities, steps=steps,
-               modes=made.modes, order=order)
+    nodes = graph.nodes
+    order = [0] * len(nodes)
+    for rank, number in enumerate(sorted(range(len(nodes)), key=lambda i: (
+            nodes[i].step, mode_rank[nodes[i].mode], system.rank(nodes[i].place.path),
+            nodes[i].role, nodes[i].training))):
+        order[number] = rank
+    return CID(links=graph.links(), nodes=nodes, decisions=decisions, utilities=utilities,
+               steps=steps, modes=made.modes, order=order)
 
 
 def _role(path: str, agents) -> str:
     return "decision" if path in agents else "chance"
 
 
-def _add_copy(graph: _Adjacency, system: System, copy: Copy, agents: dict[str, str],
-              steps: int) -> None:
+def _params(graph: _Builder, system: System, path: str, mode, steps: int) -> list[int]:
+    """The nodes, one a step, of the parameters a trained box uses in a mode: those of its
+    `weights` box, which the boxes that share them share (made when first asked for)."""
+    place = system.boxes[system.boxes[path].weights].place
+    if (place, mode) not in graph.params:
+        graph.params[place, mode] = [graph.add(Node(place, t, "params", -1, mode))
+                                     for t in range(steps)]
+    return graph.params[place, mode]
+
+
+def _add_copy(graph: _Builder, system: System, copy: Copy, agents: dict[str, str],
+              steps: int) -> dict[str, list[int]]:
     """A mode's copy of the diagram at every step: its boxes, its wires, and the parameters
-    of the trained boxes it uses."""
+    of the trained boxes it uses. Returns each box's nodes, one a step."""
     mode = copy.mode
-    # Every node of the copy, made once: node[path][t].
-    node = {path: [Node(system.boxes[path].place, t, _role(path, agents), -1, mode)
+    node = {path: [graph.add(Node(system.boxes[path].place, t, _role(path, agents), -1, mode))
                    for t in range(steps)] for path in copy.boxes}
     wires = [(node[source], node[target], wait) for source, target, wait in copy.wires]
     stateful = [node[p] for p in copy.stateful]
-    learned = [(node[p], [_params(system, p, t, mode) for t in range(steps)])
-               for p in copy.learned]
-    # Edges are added in the same order at every step (boxes, wires, parameters): searches
-    # meet successors in this order, which decides between equally short witnesses.
+    learned = [(node[p], _params(graph, system, p, mode, steps)) for p in copy.learned]
+    # Edges are added in the same order at every step (state, wires, parameters): searches meet
+    # successors in this order, which decides between equally short witnesses.
+    link = graph.link
     for t in range(steps):
-        graph.add_nodes_from(node[p][t] for p in copy.boxes)
         if t + 1 < steps:
-            graph.add_edges_from((copies[t], copies[t + 1]) for copies in stateful)
-        graph.add_edges_from((tail[t], head[t + wait]) for tail, head, wait in wires
-                             if t + wait < steps)
+            for copies in stateful:
+                link(copies[t], copies[t + 1])
+        for tail, head, wait in wires:
+            if t + wait < steps:
+                link(tail[t], head[t + wait])
         for copies, theta in learned:   # shared parameters: one theta, several copies
-            graph.add_edge(theta[t], copies[t])
+            link(theta[t], copies[t])
             if t + 1 < steps:
-                graph.add_edge(theta[t], theta[t + 1])
+                link(theta[t], theta[t + 1])
+    return node
 
 
-def _add_training(graph: _Adjacency, system: System, update: Update, agents: dict[str, str],
-                  steps: int, utilities: dict) -> None:
+def _add_training(graph: _Builder, system: System, update: Update, agents: dict[str, str],
+                  steps: int, boxes: dict[str, list[int]], utilities: dict) -> None:
     """What a training statement does in one mode: the agent's reward there, or the update
-    of the trained box's parameters in every mode whose copy uses them."""
+    of the trained box's parameters in every mode whose copy uses them. `boxes`: the nodes of
+    the mode's boxes."""
     pressure, mode = update.pressure, update.mode
     target = pressure.target
     agent = agents.get(target)
-    reads = [(system.boxes[s].place, _role(s, agents)) for s in update.reads]
+    reads = [boxes[s] for s in update.reads]
     for t in range(steps):
-        nodes = [Node(place, t, role, -1, mode) for place, role in reads]
         if agent is not None:
-            utility = Node(system.boxes[agent].place, t, "utility", pressure.index, mode)
-            graph.add_nodes_from([utility])
-            graph.add_edges_from((read, utility) for read in nodes)
+            utility = graph.add(
+                Node(system.boxes[agent].place, t, "utility", pressure.index, mode))
+            for read in reads:
+                graph.link(read[t], utility)
             utilities[agent].append(utility)
         elif t + 1 < steps:
             # Training moves the parameters that the next step uses, in every mode using them.
             for later in update.moves:
-                theta = _params(system, target, t + 1, later)
-                graph.add_edges_from((read, theta) for read in nodes)
+                theta = _params(graph, system, target, later, steps)[t + 1]
+                for read in reads:
+                    graph.link(read[t], theta)
 
 
 def steps_needed(system: System) -> int:
