@@ -85,28 +85,47 @@ class _Builder:
     """The unrolled diagram being built: its nodes numbered as they are made, each edge kept
     once, in the order first added (searches meet successors in that order, which decides
     between equally short witnesses). Numbers rather than nodes: an unrolled diagram of 10,000
-    boxes has 30,000 nodes, and hashing their tuples of places cost more than the criteria."""
+    boxes has 30,000 nodes, and hashing their tuples of places cost more than the criteria.
+    Every node is made at every step at once, so that node k * steps + t is the copy at step t
+    of what one step holds as its k-th node: one step's description serves them all."""
 
-    def __init__(self):
-        self.nodes: list[Node] = []
+    def __init__(self, steps: int):
+        self.steps = steps
+        self.held: list[tuple] = []   # k -> (place, role, training, mode) of one step's node k
         self.edges: dict[int, None] = {}   # tail << 32 | head: one int rather than a pair
         self.params: dict = {}   # (place, mode) -> the nodes of those parameters (`_params`)
 
-    def add(self, node: Node) -> int:
-        self.nodes.append(node)
-        return len(self.nodes) - 1
+    def add(self, place, role: str, mode, training: int = -1) -> list[int]:
+        """A node at every step: their numbers, by step."""
+        first = len(self.held) * self.steps
+        self.held.append((place, role, training, mode))
+        return list(range(first, first + self.steps))
 
     def link(self, tail: int, head: int) -> None:
         self.edges[tail << 32 | head] = None
 
     def links(self) -> Links:
-        succ: list[list[int]] = [[] for _ in self.nodes]
-        pred: list[list[int]] = [[] for _ in self.nodes]
+        succ: list[list[int]] = [[] for _ in range(len(self.held) * self.steps)]
+        pred: list[list[int]] = [[] for _ in succ]
         for edge in self.edges:
             tail, head = edge >> 32, edge & 0xFFFFFFFF
             succ[tail].append(head)
             pred[head].append(tail)
         return Links(succ, pred)
+
+    def nodes(self) -> list[Node]:
+        """The nodes by number (the criteria read them often: made once)."""
+        return [Node(place, t, role, training, mode) for place, role, training, mode in self.held
+                for t in range(self.steps)]
+
+    def order(self, key) -> list[int]:
+        """Each node's rank when nodes are listed by step, then by `key` of what one step
+        holds (one sort of one step's nodes)."""
+        held = self.held
+        position = [0] * len(held)
+        for rank, k in enumerate(sorted(range(len(held)), key=lambda k: key(*held[k]))):
+            position[k] = rank
+        return [t * len(held) + position[k] for k in range(len(held)) for t in range(self.steps)]
 
 
 @dataclass
@@ -273,7 +292,7 @@ def plan(system: System) -> Plan:
 
 
 def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
-    graph = _Builder()
+    graph = _Builder(steps)
     made = plan(system)
     boxes: dict = {}   # mode -> box path -> its nodes, one a step
     for copy in made.copies:
@@ -289,27 +308,22 @@ def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
     utilities = {a: u for a, u in utilities.items() if a in decisions}
     # Witnesses and tables list nodes by time, then mode, then declaration order: never by name.
     mode_rank = {m: i for i, m in enumerate(made.modes)}
-    nodes = graph.nodes
-    order = [0] * len(nodes)
-    for rank, number in enumerate(sorted(range(len(nodes)), key=lambda i: (
-            nodes[i].step, mode_rank[nodes[i].mode], system.rank(nodes[i].place.path),
-            nodes[i].role, nodes[i].training))):
-        order[number] = rank
-    return CID(links=graph.links(), nodes=nodes, decisions=decisions, utilities=utilities,
-               steps=steps, modes=made.modes, order=order)
+    order = graph.order(lambda place, role, training, mode: (
+        mode_rank[mode], system.rank(place.path), role, training))
+    return CID(links=graph.links(), nodes=graph.nodes(), decisions=decisions,
+               utilities=utilities, steps=steps, modes=made.modes, order=order)
 
 
 def _role(path: str, agents) -> str:
     return "decision" if path in agents else "chance"
 
 
-def _params(graph: _Builder, system: System, path: str, mode, steps: int) -> list[int]:
+def _params(graph: _Builder, system: System, path: str, mode) -> list[int]:
     """The nodes, one a step, of the parameters a trained box uses in a mode: those of its
     `weights` box, which the boxes that share them share (made when first asked for)."""
     place = system.boxes[system.boxes[path].weights].place
     if (place, mode) not in graph.params:
-        graph.params[place, mode] = [graph.add(Node(place, t, "params", -1, mode))
-                                     for t in range(steps)]
+        graph.params[place, mode] = graph.add(place, "params", mode)
     return graph.params[place, mode]
 
 
@@ -318,11 +332,11 @@ def _add_copy(graph: _Builder, system: System, copy: Copy, agents: dict[str, str
     """A mode's copy of the diagram at every step: its boxes, its wires, and the parameters
     of the trained boxes it uses. Returns each box's nodes, one a step."""
     mode = copy.mode
-    node = {path: [graph.add(Node(system.boxes[path].place, t, _role(path, agents), -1, mode))
-                   for t in range(steps)] for path in copy.boxes}
+    node = {path: graph.add(system.boxes[path].place, _role(path, agents), mode)
+            for path in copy.boxes}
     wires = [(node[source], node[target], wait) for source, target, wait in copy.wires]
     stateful = [node[p] for p in copy.stateful]
-    learned = [(node[p], _params(graph, system, p, mode, steps)) for p in copy.learned]
+    learned = [(node[p], _params(graph, system, p, mode)) for p in copy.learned]
     # Edges are added in the same order at every step (state, wires, parameters): searches meet
     # successors in this order, which decides between equally short witnesses.
     link = graph.link
@@ -349,17 +363,17 @@ def _add_training(graph: _Builder, system: System, update: Update, agents: dict[
     target = pressure.target
     agent = agents.get(target)
     reads = [boxes[s] for s in update.reads]
+    if agent is not None:
+        utility = graph.add(system.boxes[agent].place, "utility", mode, pressure.index)
+        utilities[agent] += utility
     for t in range(steps):
         if agent is not None:
-            utility = graph.add(
-                Node(system.boxes[agent].place, t, "utility", pressure.index, mode))
             for read in reads:
-                graph.link(read[t], utility)
-            utilities[agent].append(utility)
+                graph.link(read[t], utility[t])
         elif t + 1 < steps:
             # Training moves the parameters that the next step uses, in every mode using them.
             for later in update.moves:
-                theta = _params(graph, system, target, later, steps)[t + 1]
+                theta = _params(graph, system, target, later)[t + 1]
                 for read in reads:
                     graph.link(read[t], theta)
 
