@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, wraps
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -87,6 +88,14 @@ class Box:
 
 # A data wire between leaf boxes of the analysed system: the flattened wire itself.
 Edge = FlatWire
+
+
+class TrainGraph(NamedTuple):
+    """`System.train_graph`: nodes (box, mode) as plain adjacency."""
+
+    succ: dict   # node -> its successors (in the order their edges were first added)
+    pred: dict   # node -> its predecessors
+    pressures: dict   # (tail, head) of an optimisation wire -> its training statement
 
 
 @dataclass
@@ -312,30 +321,33 @@ class System:
         return found
 
     @cached_property
-    def train_graph(self) -> nx.DiGraph:
+    def train_graph(self) -> "TrainGraph":
         """Nodes (box, mode): data edges inside each mode, and optimisation wires from every box
-        a signal reads (in the training's modes) to the trained box in every mode."""
-        graph = nx.DiGraph()
+        a signal reads (in the training's modes) to the trained box in every mode. Plain
+        adjacency, as `_links`: a networkx graph of every box in every mode cost more to
+        build than the searches that read it."""
+        succ: dict = {}   # node -> its heads (a dict: each once, in the order first added)
+        pred: dict = {}
+        pressures: dict = {}   # (tail, head) -> the training statement of an optimisation wire
         for mode in self.mode_list:
             links = self._links(mode, False)   # graph_in(mode), without building it
-            graph.add_edges_from(((a, mode), (b, mode)) for a, heads in links.items()
-                                 for b in heads)
-            graph.add_nodes_from((node, mode) for node in links)
+            for node in links:
+                succ[node, mode], pred[node, mode] = {}, {}
+            for a, heads in links.items():
+                for b in heads:
+                    succ[a, mode][b, mode] = pred[b, mode][a, mode] = None
         for pressure in self.pressures:
             trained = self.sharing(pressure.target)   # every box of the parameters it moves
             for mode in self.pressure_modes(pressure):
                 for source in pressure.sources:
                     for later in self.mode_list:
                         for target in trained:
-                            if (target, later) in graph and (source, mode) in graph:
-                                graph.add_edge((source, mode), (target, later),
-                                               pressure=pressure)
-        return graph
-
-    @cached_property
-    def _train_links(self) -> dict:
-        """`train_graph` as plain adjacency, for its searches (as `_links`)."""
-        return {node: tuple(heads) for node, heads in self.train_graph.succ.items()}
+                            tail, head = (source, mode), (target, later)
+                            if head in succ and tail in succ:
+                                succ[tail][head] = pred[head][tail] = None
+                                pressures[tail, head] = pressure
+        return TrainGraph({node: tuple(heads) for node, heads in succ.items()},
+                          {node: tuple(tails) for node, tails in pred.items()}, pressures)
 
     def pressure_modes(self, pressure: "Pressure") -> list[str | None]:
         return [m for m in self.mode_list if active(pressure.modes, m)]
@@ -347,15 +359,16 @@ class System:
         as its witness step (`[optimiser trains box]`)."""
         graph = self.train_graph
         starts = [(a, m) for m in (self.mode_list if a_modes is None else a_modes)
-                  if (a, m) in graph]
-        ends = {(b, m) for m in (self.mode_list if b_modes is None else b_modes) if (b, m) in graph}
+                  if (a, m) in graph.succ]
+        ends = {(b, m) for m in (self.mode_list if b_modes is None else b_modes)
+                if (b, m) in graph.succ}
         if not starts or not ends:
             return None
         avoiding = frozenset(avoiding) - {a, b}
         cache = self.__dict__.setdefault("_train_searches", {})
         key = (tuple(starts), avoiding)
         if key not in cache:
-            cache[key] = breadth_first(self._train_links, starts, through=avoiding,
+            cache[key] = breadth_first(graph.succ, starts, through=avoiding,
                                        by=lambda n: n[0])
         parents = cache[key]
         best = min((trace(parents, end) for end in ends if end in parents), key=len, default=None)
@@ -363,11 +376,10 @@ class System:
             return None
         shown: list[str] = []
         for tail, head in zip(best, best[1:]):
-            data = graph.edges[tail, head]
             if not shown:
                 shown.append(tail[0])
-            if "pressure" in data:
-                pressure = data["pressure"]
+            if (tail, head) in graph.pressures:
+                pressure = graph.pressures[tail, head]
                 shown.append(w.Trains(pressure.index, pressure.training.optimiser,
                                       self.boxes[head[0]].place))
             if head[0] != shown[-1]:

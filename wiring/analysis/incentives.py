@@ -201,9 +201,12 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
     box with a witness path: the shortest any of those decisions has (the first mode's, between
     equals)."""
     first = cid.first_decisions(agent)
+    nodes = cid.nodes
     result = Incentives(decision=agent,
-                        modes=list(dict.fromkeys(d.mode for d in first if d.mode is not None)),
-                        boxes=list(dict.fromkeys(d.place.path for d in cid.decisions[agent])))
+                        modes=list(dict.fromkeys(nodes[d].mode for d in first
+                                                 if nodes[d].mode is not None)),
+                        boxes=list(dict.fromkeys(nodes[d].place.path
+                                                 for d in cid.decisions[agent])))
     if not cid.utilities.get(agent):
         return result
     requisite = requisite_graph(cid, agent)
@@ -225,7 +228,7 @@ def incentives(system: System, cid: CID, agent: str) -> Incentives:
     for box in list(result.ici_info):
         if box in result.ici_control:
             del result.ici_info[box]
-    own = {d.place for d in cid.decisions[agent]}   # its box and its shared copies
+    own = _places(cid, agent)   # its box and its shared copies
     result.strategic = {subject: witness for table in (result.ici_control, result.ici_info)
                         for subject, witness in table.items()
                         if subject in cid.agent_places and subject not in own}
@@ -241,10 +244,10 @@ def _own(node: Node, places: frozenset) -> bool:
 
 def _places(cid: CID, agent: str) -> frozenset:
     """Where an agent decides: its box and its shared copies."""
-    return frozenset(d.place for d in cid.decisions[agent])
+    return frozenset(cid.nodes[d].place for d in cid.decisions[agent])
 
 
-def _control(cid: CID, agent: str, decision: Node, from_decision: dict, reward: list[Node],
+def _control(cid: CID, agent: str, decision: int, from_decision: dict, reward: list[int],
              result: Incentives) -> None:
     """ICI: X on a directed path D -> X -> U. It is a *control* incentive when such a path
     avoids the agent's later decisions, *information-only* when every one passes them."""
@@ -260,32 +263,34 @@ def _control(cid: CID, agent: str, decision: Node, from_decision: dict, reward: 
                              window=_after(cid, decision))
     places = _places(cid, agent)
     for node in sorted(from_decision.keys() & to_reward.keys(), key=key):
-        if _own(node, places) or node.place in places:
+        if _own(cid.nodes[node], places) or cid.nodes[node].place in places:
             continue
         if node in free_from_decision and node in free_to_reward:
-            _record(result.ici_control, node, lambda: tuple(
-                _trace(free_from_decision, node) + _trace(free_to_reward, node)[-2::-1]))
+            _record(result.ici_control, cid.nodes[node], lambda: _witness(
+                cid, _trace(free_from_decision, node) + _trace(free_to_reward, node)[-2::-1]))
         else:
-            _record(result.ici_info, node, lambda: tuple(
-                _trace(from_decision, node) + _trace(to_reward, node)[-2::-1]))
+            _record(result.ici_info, cid.nodes[node], lambda: _witness(
+                cid, _trace(from_decision, node) + _trace(to_reward, node)[-2::-1]))
 
 
-def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
-                 reward: list[Node], requisite: Links, result: Incentives) -> None:
+def _information(cid: CID, agent: str, decision: int, from_decision: dict,
+                 reward: list[int], requisite: Links, result: Incentives) -> None:
     """VoC, RI and VoI of one decision, on the agent's requisite graph."""
     key = cid.order.__getitem__
+    nodes = cid.nodes
     utilities = set(cid.utilities[agent])
     places = _places(cid, agent)
     # VoC: X -> U in the requisite graph.
     to_utility = _search(requisite, sorted(utilities, key=key), forward=False)
     for node in sorted(to_utility, key=key):
-        if not _own(node, places):
-            _record(result.voc, node, lambda: tuple(_trace(to_utility, node)[::-1]))
+        if not _own(nodes[node], places):
+            _record(result.voc, nodes[node], lambda: _witness(cid, _trace(to_utility, node)[::-1]))
     # RI: X -> D in the requisite graph.
     to_decision = _search(requisite, [decision], forward=False)
     for node in sorted(to_decision, key=key):
-        if not _own(node, places):
-            _record(result.ri, node, lambda: tuple(_trace(to_decision, node)[::-1]))
+        if not _own(nodes[node], places):
+            _record(result.ri, nodes[node],
+                    lambda: _witness(cid, _trace(to_decision, node)[::-1]))
     # VoI: X not a descendant of D and not d-separated from D's reward given D's family
     # (without X). Every X outside the family shares one conditioning set: one pass serves them.
     parents = set(requisite.pred[decision])
@@ -294,17 +299,17 @@ def _information(cid: CID, agent: str, decision: Node, from_decision: dict,
     window = _before(cid, utilities)   # the one `from_decision` was searched in
     connected = _connected_to_reward(requisite, reward, family, window, from_decision, needed)
     candidates = {node for node in connected | parents
-                  if not _own(node, places) and node.step <= decision.step}
+                  if not _own(nodes[node], places) and nodes[node].step <= nodes[decision].step}
     if window is not None and any(window[0][node] > window[2] for node in candidates):
         from_decision = _search(cid.links, [decision])   # asked about nodes past the window
     informative = {node for node in candidates if node not in from_decision}
     for node in sorted(informative, key=key):
         if node in parents and node not in needed:
             continue
-        _record(result.voi, node, lambda: (node, w.OBSERVED, decision))
+        _record(result.voi, nodes[node], lambda: (nodes[node], w.OBSERVED, nodes[decision]))
 
 
-def _connected_to_reward(requisite: Links, reward: list[Node], family: set, window,
+def _connected_to_reward(requisite: Links, reward: list[int], family: set, window,
                          from_decision: dict, needed: set) -> set:
     """The nodes d-connected to the decision's `reward` given its `family` in the requisite
     graph, but for descendants of the decision past `window` (`_before` the agent's utilities,
@@ -322,6 +327,11 @@ def _connected_to_reward(requisite: Links, reward: list[Node], family: set, wind
     leaving = {child for node in connected if node not in from_decision
                for child in succ[node] if levels[child] > cap}
     return connected | (_search(requisite, leaving).keys() if leaving else set())
+
+
+def _witness(cid: CID, path: list[int]) -> w.Witness:
+    """A path of numbered nodes as the witness that shows it."""
+    return tuple(cid.nodes[node] for node in path)
 
 
 def _record(table: dict[Subject, w.Witness], node: Node, witness) -> None:

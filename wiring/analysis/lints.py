@@ -589,7 +589,7 @@ def _upstream(system: System, pressure: Pressure) -> set[str]:
     """Every box whose output can influence the pressure's signal (data and parameters)."""
     graph = system.train_graph
     starts = [(source, mode) for mode in system.pressure_modes(pressure)
-              for source in system.ordered(pressure.sources) if (source, mode) in graph]
+              for source in system.ordered(pressure.sources) if (source, mode) in graph.succ]
     return {node[0] for node in breadth_first(graph.pred, starts)}
 
 

@@ -36,7 +36,7 @@ takes, so the note that suggests `--steps` cannot disagree with the graph the re
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -53,17 +53,12 @@ MAX_STEPS = 64   # the unrolled diagram holds a copy of every box per step
 
 
 class Links(NamedTuple):
-    """A graph as plain adjacency (node -> successors, node -> predecessors): the criteria
-    only traverse, and a requisite graph per agent is then a cheap copy-on-write."""
+    """A graph of numbered nodes as plain adjacency (node -> successors, node -> predecessors,
+    lists indexed by node): the criteria only traverse, and a requisite graph per agent is
+    then a cheap copy-on-write."""
 
-    succ: dict
-    pred: dict
-
-    @classmethod
-    def of(cls, graph) -> "Links":
-        """Of a graph being built (`_Adjacency`), or of a networkx graph."""
-        return cls({n: tuple(a) for n, a in graph.succ.items()},
-                   {n: tuple(a) for n, a in graph.pred.items()})
+    succ: list
+    pred: list
 
     def without(self, tail, head, copy: bool = True) -> "Links":
         """The graph without the edge tail -> head: a new one when `copy` (which holds only
@@ -78,7 +73,7 @@ class Links(NamedTuple):
 class _Changes(dict):
     """An adjacency that holds its own entries and reads the others from `base`."""
 
-    def __init__(self, base: dict):
+    def __init__(self, base):
         super().__init__()
         self.base = base
 
@@ -86,68 +81,90 @@ class _Changes(dict):
         return self.base[node]
 
 
-class _Adjacency:
-    """A directed graph being built: each node's successors and predecessors in the order
-    their edges were first added, as networkx keeps them, without its per-node and per-edge
-    attribute dicts (an unrolled diagram of 10,000 boxes has 30,000 nodes: building it as
-    an nx.DiGraph cost more than every criterion read from it)."""
+class _Builder:
+    """The unrolled diagram being built: its nodes numbered as they are made, each edge kept
+    once, in the order first added (searches meet successors in that order, which decides
+    between equally short witnesses). Numbers rather than nodes: an unrolled diagram of 10,000
+    boxes has 30,000 nodes, and hashing their tuples of places cost more than the criteria.
+    Every node is made at every step at once, so that node k * steps + t is the copy at step t
+    of what one step holds as its k-th node: one step's description serves them all."""
 
-    def __init__(self):
-        self.succ: dict = {}
-        self.pred: dict = {}
+    def __init__(self, steps: int):
+        self.steps = steps
+        self.held: list[tuple] = []   # k -> (place, role, training, mode) of one step's node k
+        self.edges: dict[int, None] = {}   # tail << 32 | head: one int rather than a pair
+        self.params: dict = {}   # (place, mode) -> the nodes of those parameters (`_params`)
 
-    def add_nodes_from(self, nodes) -> None:
-        for node in nodes:
-            if node not in self.succ:
-                self.succ[node], self.pred[node] = {}, {}
+    def add(self, place, role: str, mode, training: int = -1) -> list[int]:
+        """A node at every step: their numbers, by step."""
+        first = len(self.held) * self.steps
+        self.held.append((place, role, training, mode))
+        return list(range(first, first + self.steps))
 
-    def add_edges_from(self, edges) -> None:
-        succ, pred = self.succ, self.pred
-        for tail, head in edges:
-            for node in (tail, head):
-                if node not in succ:
-                    succ[node], pred[node] = {}, {}
-            succ[tail][head] = pred[head][tail] = None
+    def link(self, tail: int, head: int) -> None:
+        self.edges[tail << 32 | head] = None
 
-    def add_edge(self, tail, head) -> None:
-        self.add_edges_from([(tail, head)])
+    def links(self) -> Links:
+        succ: list[list[int]] = [[] for _ in range(len(self.held) * self.steps)]
+        pred: list[list[int]] = [[] for _ in succ]
+        for edge in self.edges:
+            tail, head = edge >> 32, edge & 0xFFFFFFFF
+            succ[tail].append(head)
+            pred[head].append(tail)
+        return Links(succ, pred)
+
+    def nodes(self) -> list[Node]:
+        """The nodes by number (the criteria read them often: made once)."""
+        return [Node(place, t, role, training, mode) for place, role, training, mode in self.held
+                for t in range(self.steps)]
+
+    def order(self, key) -> list[int]:
+        """Each node's rank when nodes are listed by step, then by `key` of what one step
+        holds (one sort of one step's nodes)."""
+        held = self.held
+        position = [0] * len(held)
+        for rank, k in enumerate(sorted(range(len(held)), key=lambda k: key(*held[k]))):
+            position[k] = rank
+        return [t * len(held) + position[k] for k in range(len(held)) for t in range(self.steps)]
 
 
 @dataclass
 class CID:
-    links: Links   # the graph, as plain adjacency: the criteria only traverse it
-    decisions: dict[str, list[Node]]   # agent box -> all its decision nodes, by step then mode
-    utilities: dict[str, list[Node]]   # agent box -> its utility nodes
+    links: Links   # the graph, as plain adjacency of numbered nodes: the criteria traverse it
+    nodes: list[Node]   # number -> the node: what witnesses and tables show
+    decisions: dict[str, list[int]]   # agent box -> all its decision nodes, by step then mode
+    utilities: dict[str, list[int]]   # agent box -> its utility nodes
     steps: int
     modes: list[str | None] = field(default_factory=lambda: [None])   # the unrolled modes
-    order: dict = field(default_factory=dict)   # node -> rank: time, mode, declaration order
+    order: list[int] = field(default_factory=list)   # node -> rank: time, mode, declaration order
 
     @cached_property
     def graph(self) -> nx.DiGraph:
-        """The graph as networkx's, for questions the criteria do not ask."""
+        """The graph as networkx's, of nodes rather than numbers, for questions the criteria
+        do not ask."""
         graph = nx.DiGraph()
-        graph.add_nodes_from(self.links.succ)
-        graph.add_edges_from((tail, head) for tail, heads in self.links.succ.items()
-                             for head in heads)
+        graph.add_nodes_from(self.nodes)
+        graph.add_edges_from((self.nodes[tail], self.nodes[head])
+                             for tail, heads in enumerate(self.links.succ) for head in heads)
         return graph
 
     @cached_property
-    def levels(self) -> dict | None:
+    def levels(self) -> list[int] | None:
         """Each node's topological generation (the longest path to it): it grows along every
         edge, so a path between two nodes never leaves their levels' window, and a search for
         such paths may skip every node outside it (`incentives._search`). None if the graph
         has a cycle."""
         succ, pred = self.links
-        waiting = {node: len(tails) for node, tails in pred.items()}
-        level = {node: 0 for node, count in waiting.items() if not count}
-        ready = list(level)
+        waiting = [len(tails) for tails in pred]
+        level = [0] * len(succ)
+        ready = [node for node, count in enumerate(waiting) if not count]
         done = 0
         while ready:   # Kahn's order: a node's level is final once its last parent is done
             node = ready.pop()
             done += 1
             below = level[node] + 1
             for head in succ[node]:
-                if level.get(head, 0) < below:
+                if level[head] < below:
                     level[head] = below
                 waiting[head] -= 1
                 if not waiting[head]:
@@ -158,12 +175,12 @@ class CID:
     def agent_places(self) -> set:
         """Where the agents are: the places of their decisions (an agent with shared copies
         acts at several)."""
-        return {node.place for nodes in self.decisions.values() for node in nodes}
+        return {self.nodes[node].place for nodes in self.decisions.values() for node in nodes}
 
-    def first_decisions(self, agent: str) -> list[Node]:
+    def first_decisions(self, agent: str) -> list[int]:
         """The decisions the incentive report is about: the agent's copy at the first step in
         each unrolled mode where it acts."""
-        return [d for d in self.decisions.get(agent, []) if d.step == 0]
+        return [d for d in self.decisions.get(agent, []) if self.nodes[d].step == 0]
 
 
 def decision_boxes(system: System) -> list[str]:
@@ -274,84 +291,91 @@ def plan(system: System) -> Plan:
     return Plan(agents, deciding, modes, copies, updates)
 
 
-def _params(system: System, path: str, step: int, mode) -> Node:
-    """The node of the parameters a trained box uses: those of its `weights` box."""
-    return Node(system.boxes[system.boxes[path].weights].place, step, "params", -1, mode)
-
-
 def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
-    graph = _Adjacency()
+    graph = _Builder(steps)
     made = plan(system)
+    boxes: dict = {}   # mode -> box path -> its nodes, one a step
     for copy in made.copies:
-        _add_copy(graph, system, copy, made.acting, steps)
-    utilities: dict[str, list[Node]] = {a: [] for a in made.agents}
+        boxes[copy.mode] = _add_copy(graph, system, copy, made.acting, steps)
+    utilities: dict[str, list[int]] = {a: [] for a in made.agents}
     for update in made.updates:
-        _add_training(graph, system, update, made.acting, steps, utilities)
-    used = {c.mode: set(c.boxes) for c in made.copies}
+        _add_training(graph, system, update, made.acting, steps, boxes[update.mode], utilities)
     mine = _acting_for(made)
-    decisions = {a: [Node(system.boxes[p].place, t, "decision", -1, m)
-                     for t in range(steps) for m in made.modes for p in mine[a] if p in used[m]]
+    decisions = {a: [boxes[m][p][t] for t in range(steps) for m in made.modes
+                     for p in mine[a] if p in boxes[m]]
                  for a in made.agents}
     decisions = {a: d for a, d in decisions.items() if d}
     utilities = {a: u for a, u in utilities.items() if a in decisions}
     # Witnesses and tables list nodes by time, then mode, then declaration order: never by name.
     mode_rank = {m: i for i, m in enumerate(made.modes)}
-    order = {n: rank for rank, n in enumerate(sorted(graph.succ, key=lambda n: (
-        n.step, mode_rank[n.mode], system.rank(n.place.path), n.role, n.training)))}
-    return CID(links=Links.of(graph), decisions=decisions, utilities=utilities, steps=steps,
-               modes=made.modes, order=order)
+    order = graph.order(lambda place, role, training, mode: (
+        mode_rank[mode], system.rank(place.path), role, training))
+    return CID(links=graph.links(), nodes=graph.nodes(), decisions=decisions,
+               utilities=utilities, steps=steps, modes=made.modes, order=order)
 
 
 def _role(path: str, agents) -> str:
     return "decision" if path in agents else "chance"
 
 
-def _add_copy(graph: _Adjacency, system: System, copy: Copy, agents: dict[str, str],
-              steps: int) -> None:
+def _params(graph: _Builder, system: System, path: str, mode) -> list[int]:
+    """The nodes, one a step, of the parameters a trained box uses in a mode: those of its
+    `weights` box, which the boxes that share them share (made when first asked for)."""
+    place = system.boxes[system.boxes[path].weights].place
+    if (place, mode) not in graph.params:
+        graph.params[place, mode] = graph.add(place, "params", mode)
+    return graph.params[place, mode]
+
+
+def _add_copy(graph: _Builder, system: System, copy: Copy, agents: dict[str, str],
+              steps: int) -> dict[str, list[int]]:
     """A mode's copy of the diagram at every step: its boxes, its wires, and the parameters
-    of the trained boxes it uses."""
+    of the trained boxes it uses. Returns each box's nodes, one a step."""
     mode = copy.mode
-    # Every node of the copy, made once: node[path][t].
-    node = {path: [Node(system.boxes[path].place, t, _role(path, agents), -1, mode)
-                   for t in range(steps)] for path in copy.boxes}
+    node = {path: graph.add(system.boxes[path].place, _role(path, agents), mode)
+            for path in copy.boxes}
     wires = [(node[source], node[target], wait) for source, target, wait in copy.wires]
     stateful = [node[p] for p in copy.stateful]
-    learned = [(node[p], [_params(system, p, t, mode) for t in range(steps)])
-               for p in copy.learned]
-    # Edges are added in the same order at every step (boxes, wires, parameters): searches
-    # meet successors in this order, which decides between equally short witnesses.
+    learned = [(node[p], _params(graph, system, p, mode)) for p in copy.learned]
+    # Edges are added in the same order at every step (state, wires, parameters): searches meet
+    # successors in this order, which decides between equally short witnesses.
+    link = graph.link
     for t in range(steps):
-        graph.add_nodes_from(node[p][t] for p in copy.boxes)
         if t + 1 < steps:
-            graph.add_edges_from((copies[t], copies[t + 1]) for copies in stateful)
-        graph.add_edges_from((tail[t], head[t + wait]) for tail, head, wait in wires
-                             if t + wait < steps)
+            for copies in stateful:
+                link(copies[t], copies[t + 1])
+        for tail, head, wait in wires:
+            if t + wait < steps:
+                link(tail[t], head[t + wait])
         for copies, theta in learned:   # shared parameters: one theta, several copies
-            graph.add_edge(theta[t], copies[t])
+            link(theta[t], copies[t])
             if t + 1 < steps:
-                graph.add_edge(theta[t], theta[t + 1])
+                link(theta[t], theta[t + 1])
+    return node
 
 
-def _add_training(graph: _Adjacency, system: System, update: Update, agents: dict[str, str],
-                  steps: int, utilities: dict) -> None:
+def _add_training(graph: _Builder, system: System, update: Update, agents: dict[str, str],
+                  steps: int, boxes: dict[str, list[int]], utilities: dict) -> None:
     """What a training statement does in one mode: the agent's reward there, or the update
-    of the trained box's parameters in every mode whose copy uses them."""
+    of the trained box's parameters in every mode whose copy uses them. `boxes`: the nodes of
+    the mode's boxes."""
     pressure, mode = update.pressure, update.mode
     target = pressure.target
     agent = agents.get(target)
-    reads = [(system.boxes[s].place, _role(s, agents)) for s in update.reads]
+    reads = [boxes[s] for s in update.reads]
+    if agent is not None:
+        utility = graph.add(system.boxes[agent].place, "utility", mode, pressure.index)
+        utilities[agent] += utility
     for t in range(steps):
-        nodes = [Node(place, t, role, -1, mode) for place, role in reads]
         if agent is not None:
-            utility = Node(system.boxes[agent].place, t, "utility", pressure.index, mode)
-            graph.add_nodes_from([utility])
-            graph.add_edges_from((read, utility) for read in nodes)
-            utilities[agent].append(utility)
+            for read in reads:
+                graph.link(read[t], utility[t])
         elif t + 1 < steps:
             # Training moves the parameters that the next step uses, in every mode using them.
             for later in update.moves:
-                theta = _params(system, target, t + 1, later)
-                graph.add_edges_from((read, theta) for read in nodes)
+                theta = _params(graph, system, target, later)[t + 1]
+                for read in reads:
+                    graph.link(read[t], theta)
 
 
 def steps_needed(system: System) -> int:
@@ -366,23 +390,31 @@ def steps_needed(system: System) -> int:
     made = plan(system)
     folded = _folded(system, made)
     levels = _levels(folded)
-    uses = [(c.mode, set(c.boxes)) for c in made.copies]
-    updates = defaultdict(list)   # agent -> the updates that train it
-    for u in made.updates:
-        updates[made.acting.get(u.pressure.target)].append(u)
     needed = 1
     boxes_of = _acting_for(made)
     for agent in made.agents:
-        place = system.boxes[agent].place
-        mine = {Node(system.boxes[p].place, 0, "decision", -1, mode) for mode, boxes in uses
-                for p in boxes_of[agent] if p in boxes}
-        rewards = [Node(place, 0, "utility", u.pressure.index, u.mode) for u in updates[agent]]
+        mine = {ids[p] for ids in folded.boxes.values() for p in boxes_of[agent] if p in ids}
+        rewards = folded.rewards.get(agent, [])
         if mine and rewards:
             needed = max(needed, _longest_loop(folded, levels, mine, rewards))
     return min(needed, MAX_STEPS)
 
 
-def _longest_loop(folded: Links, levels: dict, decisions: set[Node], rewards: list[Node]) -> int:
+class Folded(NamedTuple):
+    """The unrolled diagram folded over time (`_folded`), its nodes numbered 0, 1, ...: lists
+    indexed by node and edges packed in ints keep the searches off tuples of places (on
+    10,000 boxes, hashing them cost more than the searches themselves)."""
+
+    succ: list[list[int]]   # node -> its edges out, each `head << 1 | steps` (steps: 0 or 1)
+    pred: list[list[int]]   # node -> its edges in, each `tail << 1 | steps`
+    places: list            # node -> its place (the agent's reward: the agent's)
+    subjects: list          # node -> what the report names it by: its place, Params, or None
+                            # for a reward
+    boxes: dict             # mode -> box path -> its node
+    rewards: dict           # agent -> its reward nodes, one per training statement and mode
+
+
+def _longest_loop(folded: Folded, levels, decisions: set[int], rewards: list[int]) -> int:
     """Over the boxes and parameters on a loop from one of `decisions` (an agent's copies at
     its first step) to one of its `rewards`: the steps the shortest loop through each takes,
     or its shortest control loop (one through no later decision of the agent) when it has one.
@@ -391,69 +423,134 @@ def _longest_loop(folded: Links, levels: dict, decisions: set[Node], rewards: li
     # search stays within what the one before reached, the first at or above the decisions'
     # levels. Forward, a path through a later copy of the decision is matched by a shorter one
     # from that copy's first step: only backward does avoiding the decisions change the length.
-    floor = (levels, min(levels.get(d, 0) for d in decisions))   # (a box with no wires: none)
+    floor = (levels, min(levels[d] for d in decisions))
     back = _fewest_steps(folded.pred, rewards, floor=floor)
     there = _fewest_steps(folded.succ, decisions, within=back)
     free = _fewest_steps(folded.pred, rewards, through=decisions, within=there)
-    agent = {d.place for d in decisions}   # where it acts: its box and its shared copies
+    agent = {folded.places[d] for d in decisions}   # where it acts: its box and shared copies
     shortest: dict = {}   # subject -> its shortest loop
     control: dict = {}    # subject -> its shortest control loop
-    for node in there:
-        if node.role == "utility" or node.place in agent:
+    for node, steps in there.items():
+        subject = folded.subjects[node]
+        if subject is None or folded.places[node] in agent:
             continue
-        subject = w.Params(node.place) if node.role == "params" else node.place
-        shortest[subject] = min(shortest.get(subject, MAX_STEPS + 1), there[node] + back[node] + 1)
+        shortest[subject] = min(shortest.get(subject, MAX_STEPS + 1), steps + back[node] + 1)
         if node in free:
-            control[subject] = min(control.get(subject, MAX_STEPS + 1),
-                                   there[node] + free[node] + 1)
+            control[subject] = min(control.get(subject, MAX_STEPS + 1), steps + free[node] + 1)
     return max((control.get(s, length) for s, length in shortest.items()), default=1)
 
 
-def _folded(system: System, made: Plan) -> Links:
+def _folded(system: System, made: Plan) -> Folded:
     """The unrolled diagram folded over time: a node per box (or parameters, or reward) and
     mode, at step 0; each edge with the steps it takes. The edges from a node to its own next
     step (stateful boxes, parameters that persist) never shorten a loop and are left out."""
-    succ: dict = defaultdict(list)
-    pred: dict = defaultdict(list)
-    agents = made.acting
+    folded = Folded([], [], [], [], {}, {})
+    params: dict = {}   # (weights box, mode) -> its parameters' node
+
+    def new(place, subject) -> int:
+        folded.succ.append([])
+        folded.pred.append([])
+        folded.places.append(place)
+        folded.subjects.append(subject)
+        return len(folded.succ) - 1
+
+    def theta(path: str, mode) -> int:   # the parameters a trained box uses, in a mode
+        weights = system.boxes[path].weights
+        if (weights, mode) not in params:
+            place = system.boxes[weights].place
+            params[weights, mode] = new(place, w.Params(place))
+        return params[weights, mode]
+
+    def link(tail: int, head: int, steps: int) -> None:
+        folded.succ[tail].append(head << 1 | steps)
+        folded.pred[head].append(tail << 1 | steps)
+
     for c in made.copies:
-        node = {p: Node(system.boxes[p].place, 0, _role(p, agents), -1, c.mode) for p in c.boxes}
-        links = [(node[source], node[target], wait) for source, target, wait in c.wires]
-        links += [(_params(system, p, 0, c.mode), node[p], 0) for p in c.learned]
-        for tail, head, wait in links:
-            succ[tail].append((head, wait))
-            pred[head].append((tail, wait))
+        node = folded.boxes[c.mode] = {}
+        for p in c.boxes:
+            place = system.boxes[p].place
+            node[p] = new(place, place)
+        for source, target, steps in c.wires:
+            link(node[source], node[target], steps)
+        for p in c.learned:
+            link(theta(p, c.mode), node[p], 0)
     for u in made.updates:
         target = u.pressure.target
-        if target in agents:   # the agent's reward in this mode, at the same step
-            place = system.boxes[agents[target]].place
-            heads = [(Node(place, 0, "utility", u.pressure.index, u.mode), 0)]
+        if target in made.acting:   # the agent's reward in this mode, at the same step
+            agent = made.acting[target]
+            heads = [(new(system.boxes[agent].place, None), 0)]
+            folded.rewards.setdefault(agent, []).append(heads[0][0])
         else:   # the parameters the next step uses, in every mode that uses them
-            heads = [(_params(system, target, 0, later), 1) for later in u.moves]
+            heads = [(theta(target, later), 1) for later in u.moves]
         for read in u.reads:
-            tail = Node(system.boxes[read].place, 0, _role(read, agents), -1, u.mode)
-            for head, wait in heads:
-                succ[tail].append((head, wait))
-                pred[head].append((tail, wait))
-    return Links(succ, pred)
+            for head, steps in heads:
+                link(folded.boxes[u.mode][read], head, steps)
+    return folded
 
 
-def _levels(folded: Links) -> dict:
+def _levels(folded: Folded) -> list[int]:
     """Each node's level in the folded diagram's condensation (its loops, which the folding
     makes, as one node each): it never falls along an edge, so a path between two nodes
     stays within their levels, and a search for loops through an agent's decisions may skip
     every node below them (an agent's loops are near it; the diagram upstream may be long)."""
-    graph = nx.DiGraph()
-    graph.add_nodes_from(folded.pred)
-    graph.add_edges_from((tail, head) for tail, heads in folded.succ.items() for head, _ in heads)
-    condensed = nx.condensation(graph)
-    members = condensed.graph["mapping"]
-    level = {component: rank for rank, generation in
-             enumerate(nx.topological_generations(condensed)) for component in generation}
-    return {node: level[component] for node, component in members.items()}
+    component, components = _components(folded.succ)
+    level = [0] * len(components)
+    # Tarjan's algorithm finds the components sinks first: the reverse is a topological order,
+    # in which a component's level is final before its successors read it.
+    for number in range(len(components) - 1, -1, -1):
+        below = level[number] + 1
+        for node in components[number]:
+            for edge in folded.succ[node]:
+                head = component[edge >> 1]
+                if head != number and level[head] < below:
+                    level[head] = below
+    return [level[c] for c in component]
 
 
-def _fewest_steps(links: dict, starts, through=frozenset(), within=None, floor=None) -> dict:
+def _components(succ: list[list[int]]) -> tuple[list[int], list[list[int]]]:
+    """The strongly connected components of a graph of numbered nodes (edges packed as in
+    `Folded`), by Tarjan's algorithm without recursion: each node's component, and each
+    component's nodes, in the order found (sinks first)."""
+    index = [-1] * len(succ)   # the order a node was met in
+    low = [0] * len(succ)      # the earliest node its search reaches back to, still open
+    component = [-1] * len(succ)
+    components: list[list[int]] = []
+    open_: list[int] = []      # met, component not yet found
+    met = 0
+    for root in range(len(succ)):
+        if index[root] >= 0:
+            continue
+        work = [(root, 0)]   # a node and the next of its edges to follow
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = met
+                met += 1
+                open_.append(node)
+            edges = succ[node]
+            while i < len(edges):
+                head = edges[i] >> 1
+                i += 1
+                if index[head] < 0:   # follow it first; come back to this node after
+                    work += [(node, i), (head, 0)]
+                    break
+                if component[head] < 0:
+                    low[node] = min(low[node], index[head])
+            else:
+                if low[node] == index[node]:   # the first node met of its component
+                    members = []
+                    while not members or members[-1] != node:
+                        members.append(open_.pop())
+                        component[members[-1]] = len(components)
+                    components.append(members)
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+    return component, components
+
+
+def _fewest_steps(links: list[list[int]], starts, through=frozenset(), within=None,
+                  floor=None) -> dict:
     """The fewest steps from `starts` to every node reached (a 0-1 breadth-first search: an
     edge takes 0 or 1 step). Nodes of `through` are reached, not passed; when `within` is
     given, the search stays among its nodes; when `floor`, (levels, low), among the nodes of
@@ -469,12 +566,13 @@ def _fewest_steps(links: dict, starts, through=frozenset(), within=None, floor=N
         done.add(node)
         if node in through:
             continue
-        for head, wait in links.get(node, ()):
+        for edge in links[node]:
+            head, steps = edge >> 1, edge & 1
             if within is not None and head not in within:
                 continue
             if low is not None and levels[head] < low:
                 continue
-            if head not in found or found[node] + wait < found[head]:
-                found[head] = found[node] + wait
-                (queue.append if wait else queue.appendleft)(head)
+            if head not in found or found[node] + steps < found[head]:
+                found[head] = found[node] + steps
+                (queue.append if steps else queue.appendleft)(head)
     return found
