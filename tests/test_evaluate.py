@@ -225,3 +225,57 @@ def test_the_plot_is_written_atomically_and_deterministically(tmp_path, capsys):
     assert capsys.readouterr().err == (f"wiring: --plot {UPFRONT}: write .svg, .png or "
                                        ".pdf\n")
     assert UPFRONT.read_bytes() == before
+
+
+# ------------------------------------------------------------------- discrete tables
+
+TABLE = """component Src : source {
+  out level : Real in [0, 2]
+}
+component World : sink {
+  in level : Real in [0, 2]
+}
+behaviour Levels for Src {
+  level ~ table(0, 0.5, 1, 0.3, 2, 0.2)
+}
+behaviour Judge for World {
+  catastrophe when level >= 2
+  solved when level == 1
+}
+diagram D {
+  s = Src
+  w = World
+  s.level -> w.level
+}
+evaluate D over 3 tasks {
+  s = Levels
+  w = Judge
+}
+"""
+
+
+def test_a_table_is_a_discrete_distribution_in_both_methods():
+    result = wiring.check_text(TABLE, "t.wd")
+    assert result.ok, result.report()
+    evaluation = result.proposal.evaluations[0]
+    exact = evaluate(result.proposal, evaluation, Options())
+    assert exact.method == "exact"
+    assert abs(exact.safety - 0.8 ** 3) < 1e-12
+    assert abs(exact.solve_rate - (0.3 + 0.8 * 0.3 + 0.64 * 0.3) / 3) < 1e-12
+    sampled = evaluate(result.proposal, evaluation,
+                       Options(method="monte-carlo", episodes=20000, seed=2))
+    low, high = sampled.safety_interval
+    assert low <= 0.8 ** 3 <= high
+
+
+@pytest.mark.parametrize("table, code, message", [
+    ("table(0, 0.5, 1, 0.3, 2, 0.3)", "E0605", "add up to 1.1, not 1"),
+    ("table(0, 0.5, 1, 0.3, 3, 0.2)", "E0605", "`table` cannot give `level`'s values"),
+    ("table(0, 0.5, 1)", "E0604", "`table` takes pairs of a value and its probability"),
+    ("table(0, 1.5, 1, -0.5)", "E0605", "`1.5` is not a probability"),
+])
+def test_a_wrong_table_is_reported_once_without_cascading(table, code, message):
+    result = wiring.check_text(TABLE.replace("table(0, 0.5, 1, 0.3, 2, 0.2)", table), "t.wd")
+    codes = [d.code for d in result.diagnostics]
+    assert code in codes and "E0608" not in codes and "E0607" not in codes, result.report()
+    assert any(message in d.message for d in result.diagnostics), result.report()

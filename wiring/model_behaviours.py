@@ -16,7 +16,8 @@ from .diagnostics import Span
 from .model import Expr, Num, _Node
 
 # The functions a formula may call: distributions (only on the right of `~`), and arithmetic.
-DISTRIBUTIONS = {"bernoulli": 1, "normal": 2, "uniform": 2, "beta": 2}
+DISTRIBUTIONS = {"bernoulli": 1, "normal": 2, "uniform": 2, "beta": 2,
+                 "table": None}    # table(value, probability, value, probability, ...)
 FUNCTIONS = {"min": 2, "max": 2, "normal_quantile": 3}   # normal_quantile(q, mean, sd)
 OUTCOMES = ("catastrophe", "stop", "solved")
 

@@ -58,7 +58,7 @@ def check(proposal: Proposal, excused: set[tuple[str, str]] | None = None,
     checked = proposal.model_copy(update={"diagrams": diagrams})
     if proposal.evaluations and not has_errors(ctx.diagnostics):
         # behaviours compose only along sound wiring: after a wiring error they would repeat it
-        ctx.diagnostics += check_behaviours(checked)
+        ctx.diagnostics += check_behaviours(checked, ctx.broken)
     return Checked(checked, ctx.diagnostics)
 
 

@@ -49,11 +49,14 @@ def compose(proposal: Proposal, evaluation: Evaluation) -> tuple[Program | None,
     return _Composer(proposal, evaluation).run()
 
 
-def check_behaviours(proposal: Proposal) -> list[Diagnostic]:
-    """Every `evaluate` block composes: the problems `wiring check` reports."""
+def check_behaviours(proposal: Proposal, broken: set[str] = frozenset()) -> list[Diagnostic]:
+    """Every `evaluate` block composes: the problems `wiring check` reports. A block that
+    binds a behaviour with an error of its own (`broken`) is left alone: what it would find
+    missing is that error again."""
     found: list[Diagnostic] = []
     for evaluation in proposal.evaluations:
-        found += compose(proposal, evaluation)[1]
+        if not any(b.behaviour in broken for b in evaluation.bindings):
+            found += compose(proposal, evaluation)[1]
     return found
 
 

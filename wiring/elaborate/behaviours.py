@@ -71,7 +71,11 @@ class Behaviours(Diagrams):
             component = self.proposal.components.get(target.name)
             if component is None:
                 continue
+            before = len(self.diagnostics)
             steps = _Steps(self, component).run(node.steps)
+            if len(self.diagnostics) > before:
+                # a step was dropped: composing it would only report what is missing
+                self.broken.add(decl.name)
             notes = [s.note.value for s in node.steps if type(s) is syntax.Note]
             self.proposal.behaviours[decl.name] = Behaviour(
                 name=decl.name, component=component.name, steps=steps, notes=notes,
@@ -282,8 +286,7 @@ class _Steps:
 
     def call(self, node: syntax.Call, draw: bool):
         name = node.function.dotted
-        arity = DISTRIBUTIONS.get(name) or FUNCTIONS.get(name)
-        if arity is None:
+        if name not in DISTRIBUTIONS and name not in FUNCTIONS:
             self.el.report(report("E0604", node.function.span, f"unknown function `{name}`",
                                   label="not a distribution or function",
                                   help=did_you_mean(name, [*DISTRIBUTIONS, *FUNCTIONS]) or
@@ -295,7 +298,14 @@ class _Steps:
                                   label="drawn only with `~`",
                                   help=f"draw it into a name: `x ~ {node.text}`, then use `x`"))
             return None
-        if len(node.args) != arity:
+        arity = DISTRIBUTIONS[name] if name in DISTRIBUTIONS else FUNCTIONS[name]
+        if arity is None and (len(node.args) < 2 or len(node.args) % 2):
+            self.el.report(report("E0604", node.span, f"`{name}` takes pairs of a value and "
+                                  f"its probability, not {len(node.args)} arguments",
+                                  label="values and probabilities in pairs",
+                                  help="write `table(0, 0.7, 1, 0.2, 2, 0.1)`"))
+            return None
+        if arity is not None and len(node.args) != arity:
             self.el.report(report("E0604", node.span, f"`{name}` takes {arity} "
                                   f"argument{'s' if arity > 1 else ''}, not {len(node.args)}",
                                   label="wrong number of arguments"))
@@ -305,7 +315,20 @@ class _Steps:
             return None
         if name == "bernoulli":
             self.probability(node.args[0], args[0])
+        if name == "table":
+            self.table(node, args)
         return Apply(function=name, args=args, span=node.span)
+
+    def table(self, node: syntax.Call, args) -> None:
+        """`table(v, p, ...)`: each p a probability, and together 1 when all are written."""
+        for written, value in zip(node.args[1::2], args[1::2]):
+            self.probability(written, value)
+        numbers = [Fraction(a.value) for a in args[1::2] if type(a).__name__ == "Num"]
+        if len(numbers) == len(args) // 2 and sum(numbers) != 1:
+            self.el.report(report("E0605", node.span, f"the probabilities of `{node.text}` "
+                                  f"add up to {float(sum(numbers)):g}, not 1",
+                                  label="not a distribution",
+                                  help="make the probabilities add up to 1"))
 
     def name(self, ref: syntax.Ref):
         parts = [p.text for p in ref.parts]
@@ -356,7 +379,8 @@ class _Steps:
                     "E0605", dist.span, f"`{dist.function}` cannot give `{name}`'s values",
                     label=f"values in {support[2]}", related=[(port.span, "the port's type")],
                     help=f"`{name}` is `{port.written}`: draw from a distribution within "
-                    "it (`beta` or `uniform` for an interval, `bernoulli` for a Bool)"))
+                    "it (`beta` or `uniform` for an interval, a `table` of values in it, "
+                    "`bernoulli` for a Bool)"))
 
 
 def _is_distribution(value) -> bool:
@@ -379,6 +403,11 @@ def _support(dist: Apply):
         return ("real", (None, None), "(-inf, inf)")
     if dist.function == "beta":
         return ("real", (Fraction(0), Fraction(1)), "[0, 1]")
+    if dist.function == "table":
+        values = [number(a) if type(a).__name__ == "Num" else None for a in dist.args[::2]]
+        if None in values:
+            return None
+        return ("real", (min(values), max(values)), "{" + ", ".join(map(str, values)) + "}")
     bounds = [number(a) if type(a).__name__ == "Num" else None for a in dist.args]
     if None in bounds:
         return None

@@ -297,6 +297,8 @@ def _atoms(dist, scope, values, task, cuts):
         chosen = dist[2] if evaluate(dist[1], scope, values, task) else dist[3]
         return _atoms(chosen, scope, values, task, cuts)
     args = [evaluate(a, scope, values, task) for a in dist[1:]]
+    if name == "table":
+        return list(zip(args[::2], args[1::2]))
     if name == "bernoulli":
         p = min(max(float(args[0]), 0.0), 1.0)
         return [(1.0, p), (0.0, 1.0 - p)]

@@ -11,7 +11,7 @@ from statistics import NormalDist
 import numpy as np
 
 CONTINUOUS = ("normal", "uniform", "beta")
-DISTRIBUTION_NAMES = ("bernoulli", *CONTINUOUS)
+DISTRIBUTION_NAMES = ("bernoulli", "table", *CONTINUOUS)
 
 _ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
           "^": operator.pow, "<": operator.lt, "<=": operator.le, ">": operator.gt,

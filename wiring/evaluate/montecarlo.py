@@ -58,6 +58,14 @@ def _draw(dist, scope, values, task, size, rng):
     args = [vector(a, scope, values, task, size) for a in dist[1:]]
     if name == "bernoulli":
         return (rng.random(size) < args[0]).astype(float)
+    if name == "table":
+        # one uniform draw per episode, against the running sum of the probabilities
+        u, result, below = rng.random(size), np.zeros(size), np.zeros(size)
+        for value, p in zip(args[::2], args[1::2]):
+            chosen = (u >= below) & (u < below + p)
+            result = np.where(chosen, value, result)
+            below = below + p
+        return result
     if name == "normal":
         return rng.normal(args[0], args[1])
     if name == "uniform":
