@@ -279,3 +279,107 @@ def test_a_wrong_table_is_reported_once_without_cascading(table, code, message):
     codes = [d.code for d in result.diagnostics]
     assert code in codes and "E0608" not in codes and "E0607" not in codes, result.report()
     assert any(message in d.message for d in result.diagnostics), result.report()
+
+
+# ------------------------------------------------------------------ empirical samples
+
+SAMPLED = """component Src : source {
+  out flag : Bool
+}
+component World : sink {
+  in flag : Bool
+}
+behaviour Scores for Src {
+  s ~ empirical("scores.csv", "attacked")
+  flag = s >= 2
+}
+behaviour Judge for World {
+  catastrophe when not flag
+}
+diagram D {
+  a = Src
+  w = World
+  a.flag -> w.flag
+}
+evaluate D over 2 tasks {
+  a = Scores
+  w = Judge
+}
+"""
+
+
+def sampled(tmp_path, text: str = SAMPLED, csv: str = "honest,attacked\n0.1,2.5\n0.3,1.9\n"
+            "1.2,3.1\n0.7,0.4\n2.0,2.0\n"):
+    (tmp_path / "scores.csv").write_text(csv)
+    (tmp_path / "p.wd").write_text(text)
+    return wiring.check_file(str(tmp_path / "p.wd"))
+
+
+def test_an_empirical_sample_is_drawn_from_exactly_with_its_ties(tmp_path):
+    result = sampled(tmp_path)
+    assert result.ok, result.report()
+    evaluation = result.proposal.evaluations[0]
+    # 3 of the 5 values are >= 2, one of them exactly 2 (the threshold itself)
+    exact = evaluate(result.proposal, evaluation, Options())
+    assert exact.method == "exact" and abs(exact.safety - 0.6 ** 2) < 1e-12
+    low, high = evaluate(result.proposal, evaluation,
+                         Options(method="monte-carlo", episodes=20000)).safety_interval
+    assert low <= 0.36 <= high
+
+
+def test_the_sample_travels_with_the_exported_model(tmp_path):
+    result = sampled(tmp_path)
+    data = json.loads(result.proposal.model_dump_json())
+    [step] = data["behaviours"]["Scores"]["steps"][:1]
+    assert step["value"]["args"][0]["values"] == [0.4, 1.9, 2.0, 2.5, 3.1]
+    assert step["value"]["args"][0]["file"] == "scores.csv"
+    assert wiring.check_json(json.dumps(data)).ok
+
+
+@pytest.mark.parametrize("change, message", [
+    (("\"attacked\"", "\"nope\""), "`scores.csv` has no column `nope` (its columns: `honest`, "
+                                   "`attacked`)"),
+    (("scores.csv", "../outside.csv"), "`../outside.csv` is outside the proposal's root"),
+    (("scores.csv", "missing.csv"), "cannot find"),
+    (("empirical(\"scores.csv\", \"attacked\")", "empirical(scores, \"attacked\")"),
+     "`empirical` takes a file and a column, both strings"),
+])
+def test_a_sample_that_cannot_be_read_is_one_error(tmp_path, change, message):
+    result = sampled(tmp_path, SAMPLED.replace(*change))
+    assert [d.code for d in result.diagnostics] == ["E0609"], result.report()
+    assert message in result.diagnostics[0].message
+
+
+def test_a_sample_with_a_word_in_it_names_the_line(tmp_path):
+    result = sampled(tmp_path, csv="attacked\n1\nmany\n")
+    [error] = result.diagnostics
+    assert (error.code, error.message) == ("E0609", "`scores.csv` line 3: `attacked` is not a "
+                                                    "number")
+
+
+def test_render_will_not_write_over_the_sample(tmp_path, capsys):
+    sampled(tmp_path)
+    target = tmp_path / "scores.csv"
+    before = target.read_bytes()
+    code = main(["export", str(tmp_path / "p.wd"), "-o", str(target)])
+    assert code == 2 and target.read_bytes() == before
+    assert "it is an input of this command" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["upfront_auditing", "trusted_monitoring", "defer_to_trusted",
+                                  "trusted_editing", "untrusted_monitoring",
+                                  "untrusted_monitoring_countermeasures"])
+def test_exact_and_monte_carlo_agree_on_every_control_example(name):
+    """At the best response the exact method finds, a simulation agrees with the exact safety
+    and solve rate within its interval, widened from 1.96 to 4 standard errors: with a dozen
+    figures compared, a 95% interval would miss one by chance every other run of seeds."""
+    result = wiring.check_file(str(ROOT / "examples" / f"control_{name}.wd"))
+    for evaluation in result.proposal.evaluations:
+        exact = evaluate(result.proposal, evaluation, Options())
+        sampled = evaluate(result.proposal, evaluation,
+                           Options(method="monte-carlo", episodes=3000, seed=5), exact.attack)
+        for value, estimate, (low, high) in [
+                (exact.safety, sampled.safety, sampled.safety_interval),
+                (exact.solve_rate, sampled.solve_rate, sampled.solve_interval)]:
+            error = (high - low) / 2 / 1.96
+            assert abs(value - estimate) <= 4 * error + 1e-12, (value, estimate, low, high)

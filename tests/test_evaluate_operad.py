@@ -111,3 +111,20 @@ def test_copying_an_output_and_discarding_the_copy_changes_nothing(protocol):
     plain = figures(common + flat(boxes, None))
     with_copy = figures(common + flat(boxes, copied))
     assert abs(plain[0] - with_copy[0]) < 1e-9 and abs(plain[1] - with_copy[1]) < 1e-9
+
+
+@settings(max_examples=15, deadline=None)
+@given(protocols())
+def test_exact_and_monte_carlo_agree_on_generated_protocols(protocol):
+    """The exact method is tested against simulation on generated members of its class, not
+    on the examples alone. Tolerance: 4.5 standard errors, so that a fixed seed is not lucky."""
+    boxes, span, source_p, _ = protocol
+    text = declarations(boxes, source_p) + nested(boxes, span)
+    result = wiring.check_text(text, "p.wd")
+    evaluation = result.proposal.evaluations[0]
+    exact = evaluate(result.proposal, evaluation, Options(method="exact"))
+    episodes = 3000
+    sampled = evaluate(result.proposal, evaluation,
+                       Options(method="monte-carlo", episodes=episodes, seed=11))
+    error = (exact.safety * (1 - exact.safety) / episodes) ** 0.5
+    assert abs(exact.safety - sampled.safety) <= 4.5 * error + 1e-9

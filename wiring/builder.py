@@ -107,6 +107,9 @@ class SyntaxBuilder(Transformer):
     def target(self, children):
         return s.Dotted(self._at(children), _names(children))
 
+    def text(self, children):
+        return _string(children[0])
+
     def call(self, children):
         return s.Call(self._at(children), children[0], _of(children[1:], s.Node))
 

@@ -1745,6 +1745,16 @@ diagram D {
                           "  catastrophe when response.backdoor\n}") +
         "evaluate D over 10 tasks {\n  src = Tasks\n  u = Honest\n  world = Run\n}\n",
         label="its source does not set it"),
+    "E0609": Code(
+        "an empirical sample cannot be read",
+        "`empirical(\"file.csv\", \"column\")` draws uniformly from a column of numbers read "
+        "when the proposal is checked. The file is found as an import is: relative to the file "
+        "that names it, inside the proposal's root, a regular UTF-8 file of at most 8 MiB; it "
+        "has a header row, and the column one finite number a row (at most 1,000,000).",
+        _B_POLICY.replace("out response : Response", "out score : Real") +
+        "behaviour B for Policy {\n  score ~ empirical(\"scores.csv\", \"honest\")\n}\n",
+        files={"scores.csv": "attacked\n2.5\n1.9\n"},
+        label="no sample"),
 }
 
 

@@ -17,7 +17,8 @@ from .model import Expr, Num, _Node
 
 # The functions a formula may call: distributions (only on the right of `~`), and arithmetic.
 DISTRIBUTIONS = {"bernoulli": 1, "normal": 2, "uniform": 2, "beta": 2,
-                 "table": None}    # table(value, probability, value, probability, ...)
+                 "table": None,    # table(value, probability, value, probability, ...)
+                 "empirical": 2}   # empirical("file.csv", "column"): a sample, drawn uniformly
 FUNCTIONS = {"min": 2, "max": 2, "normal_quantile": 3}   # normal_quantile(q, mean, sd)
 OUTCOMES = ("catastrophe", "stop", "solved")
 
@@ -55,6 +56,17 @@ class Apply(_Node):
     span: Span | None = None
 
 
+class Sample(_Node):
+    """`empirical("file.csv", "column")`'s data, read when the proposal is checked: the model
+    carries the numbers, so an export is whole without the file."""
+
+    node: Literal["sample"] = "sample"
+    file: str
+    column: str
+    values: list[float]
+    span: Span | None = None
+
+
 class Compare(_Node):
     node: Literal["compare"] = "compare"
     op: Literal["==", "!=", "<", "<=", ">", ">="]
@@ -87,7 +99,7 @@ class Choice(_Node):
     span: Span | None = None
 
 
-Formula = Annotated[Union[Num, Var, Arith, Negative, Apply, Compare, Logic, Not, Choice],
+Formula = Annotated[Union[Num, Var, Arith, Negative, Apply, Sample, Compare, Logic, Not, Choice],
                     Field(discriminator="node")]
 
 

@@ -208,6 +208,27 @@ def _refused(target: str, why: str, boundary: str, span: Span) -> Diagnostic:
                   "`wiring.toml` to a directory holding both files, or pass `--root DIR`")
 
 
+def read_data(program: Program, current: str, target: str) -> tuple[str | None, str]:
+    """A data file a proposal names (an empirical sample), found and confined as an import
+    is: relative to `current`, inside the root (or the library, for a library file), a regular
+    file of at most MAX_BYTES of UTF-8. (its text, or None; the path as shown, or why not)."""
+    # a library file is shown as `std/...`; a project's own folder named std as `./std/...`
+    display, real, library, refused = _locate(current, current.startswith(STD), target,
+                                              program.boundary)
+    if refused == "library":
+        return None, f"`{target}` leaves the standard library"
+    if refused is not None:
+        return None, (f"`{target}` is outside the proposal's root "
+                      f"`{_relative(program.boundary)}`")
+    text, problem = read_file(real, used_at=Span(file=current, line=1, column=1, end_line=1,
+                                                 end_column=1))
+    if problem is not None:
+        return None, problem.message
+    if not library and real not in program.read:
+        program.read.append(real)     # an output is never written over it
+    return text, display
+
+
 SYNTAX_CODES = ("E0001", "E0002", "E0003")
 
 

@@ -225,6 +225,8 @@ class _Composer:
         kind = node.node
         if kind == "num":
             return ("num", float(node.value))
+        if kind == "sample":
+            return ("sample", node.values)     # a list: the evaluators never walk into it
         if kind == "var":
             return self.read(path, node, env, step)
         if kind == "arith":

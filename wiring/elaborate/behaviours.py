@@ -12,8 +12,10 @@ from .. import syntax_behaviours as sb
 from ..diagnostics import report
 from ..model import BoolType, NumType, Param
 from ..model_behaviours import (DISTRIBUTIONS, FUNCTIONS, Apply, Arith, Behaviour, Binding,
-                                Choice, Compare, Evaluation, Logic, Negative, Not, Step, Var)
+                                Choice, Compare, Evaluation, Logic, Negative, Not, Sample, Step,
+                                Var)
 from ..names import did_you_mean
+from ..sources import read_data
 from ..syntax import bare
 from ..types import show_interval
 from .diagrams import Diagrams
@@ -28,7 +30,42 @@ def number(expr) -> Fraction | None:
     return _number(expr)
 
 
+MAX_SAMPLE = 1_000_000   # rows of an empirical sample
+
+
+def parse_column(text: str, column: str, shown: str) -> tuple[list[float], str | None]:
+    """The numbers of `column` in a CSV text with a header row, or why not."""
+    import csv
+
+    rows = csv.reader(text.splitlines())
+    header = next(rows, None)
+    if not header or column not in header:
+        names = ", ".join(f"`{h}`" for h in (header or [])[:10]) or "none"
+        return [], f"`{shown}` has no column `{column}` (its columns: {names})"
+    index = header.index(column)
+    values: list[float] = []
+    for line, row in enumerate(rows, 2):
+        if not row:
+            continue
+        try:
+            value = float(row[index])
+        except (IndexError, ValueError):
+            return [], f"`{shown}` line {line}: `{column}` is not a number"
+        if value != value or value in (float("inf"), float("-inf")):
+            return [], f"`{shown}` line {line}: `{column}` is not a finite number"
+        values.append(value)
+        if len(values) > MAX_SAMPLE:
+            return [], f"`{shown}` has more than {MAX_SAMPLE:,} rows"
+    if not values:
+        return [], f"`{shown}` has no rows under `{column}`"
+    return sorted(values), None
+
+
 class Behaviours(Diagrams):
+    def __init__(self, program):
+        super().__init__(program)
+        self.samples: dict[tuple, list[float] | None] = {}   # (file, csv, column) -> values
+
     # ----------------------------------------------------------------------- adversaries
     def adversaries(self) -> None:
         for decl in self.of_form("adversary"):
@@ -80,6 +117,36 @@ class Behaviours(Diagrams):
             self.proposal.behaviours[decl.name] = Behaviour(
                 name=decl.name, component=component.name, steps=steps, notes=notes,
                 span=decl.span)
+
+    def sample(self, node: syntax.Call) -> Sample | None:
+        """`empirical("file.csv", "column")`: the column's numbers, read now (E0609 when they
+        cannot be)."""
+        if not all(type(a) is syntax.String for a in node.args):
+            self.report(report("E0609", node.span, "`empirical` takes a file and a column, "
+                               "both strings", label="not two strings",
+                               help='write `empirical("scores.csv", "suspicion")`'))
+            return None
+        file, column = (a.value for a in node.args)
+        key = (node.document.path, file, column)
+        if key not in self.samples:
+            self.samples[key] = self._read_sample(node, file, column)
+        values = self.samples[key]
+        return None if values is None else Sample(file=file, column=column, values=values,
+                                                  span=node.span)
+
+    def _read_sample(self, node: syntax.Call, file: str, column: str) -> list[float] | None:
+        text, shown = read_data(self.program, node.document.path, file)
+        problem = shown if text is None else None
+        values: list[float] = []
+        if text is not None:
+            values, problem = parse_column(text, column, file)    # named as written
+        if problem is not None:
+            self.report(report("E0609", node.args[0].span if text is None else node.span,
+                               problem, label="no sample",
+                               help="a CSV file with a header row, inside the proposal's "
+                               "root, whose column holds one number a row"))
+            return None
+        return values
 
     def param_range(self, name: str) -> tuple[Fraction | None, Fraction | None] | None:
         param = self.proposal.params.get(name) or self.proposal.adversaries.get(name)
@@ -310,9 +377,19 @@ class _Steps:
                                   f"argument{'s' if arity > 1 else ''}, not {len(node.args)}",
                                   label="wrong number of arguments"))
             return None
-        args = [self.formula(a) for a in node.args]
+        if name != "empirical" and any(type(a) is syntax.String for a in node.args):
+            self.el.report(report("E0604", node.span, f"`{name}` takes numbers, not strings",
+                                  label="a string here",
+                                  help="only `empirical(\"file.csv\", \"column\")` reads "
+                                  "strings"))
+            return None
+        args = [] if name == "empirical" else [self.formula(a) for a in node.args]
         if None in args:
             return None
+        if name == "empirical":
+            sample = self.el.sample(node)
+            return None if sample is None else Apply(function=name, args=[sample],
+                                                     span=node.span)
         if name == "bernoulli":
             self.probability(node.args[0], args[0])
         if name == "table":
@@ -403,6 +480,10 @@ def _support(dist: Apply):
         return ("real", (None, None), "(-inf, inf)")
     if dist.function == "beta":
         return ("real", (Fraction(0), Fraction(1)), "[0, 1]")
+    if dist.function == "empirical":
+        values = dist.args[0].values
+        return ("real", (Fraction(values[0]), Fraction(values[-1])),
+                f"[{values[0]:g}, {values[-1]:g}]")
     if dist.function == "table":
         values = [number(a) if type(a).__name__ == "Num" else None for a in dist.args[::2]]
         if None in values:

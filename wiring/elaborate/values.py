@@ -67,6 +67,12 @@ class Values(ElaboratorBase):
                                    "parameters"))
                 return None
             return scope.call(node.function.dotted, node.args, node.span)
+        if kind is syntax.String:
+            self.report(report("E0110", node.span, f"{node.text} is a string, not a number",
+                               label="not a number",
+                               help="strings are arguments of `empirical(\"file.csv\", "
+                               "\"column\")` in a behaviour, and nothing else"))
+            return None
         if kind is not syntax.Apply:     # a comparison or `and`, in parentheses
             self.report(report("E0110", node.span, f"`{node.text}` is a condition, which only "
                                "a behaviour computes", label="not a number",

@@ -296,6 +296,8 @@ def _atoms(dist, scope, values, task, cuts):
     if name == "if":
         chosen = dist[2] if evaluate(dist[1], scope, values, task) else dist[3]
         return _atoms(chosen, scope, values, task, cuts)
+    if name == "empirical":
+        return _sample_atoms(dist[1][1], cuts)
     args = [evaluate(a, scope, values, task) for a in dist[1:]]
     if name == "table":
         return list(zip(args[::2], args[1::2]))
@@ -308,6 +310,24 @@ def _atoms(dist, scope, values, task, cuts):
         inside = (low + high) / 2 if math.isfinite(low) and math.isfinite(high) else \
             (high - 1.0 if math.isfinite(high) else low + 1.0 if math.isfinite(low) else 0.0)
         atoms.append((inside, probability_between(name, args, low, high)))
+    return atoms
+
+
+def _sample_atoms(sample: list[float], cuts: list[float]):
+    """An empirical sample's atoms: the share of it strictly between each pair of thresholds,
+    and the share exactly at each threshold (a sample, unlike a density, has ties)."""
+    data = np.asarray(sample)         # sorted when it was read
+    size = len(data)
+    atoms = []
+    points = [-math.inf, *cuts, math.inf]
+    for low, high in zip(points, points[1:]):
+        inside = np.searchsorted(data, high, "left") - np.searchsorted(data, low, "right")
+        where = (low + high) / 2 if math.isfinite(low) and math.isfinite(high) else \
+            (high - 1.0 if math.isfinite(high) else low + 1.0 if math.isfinite(low) else 0.0)
+        atoms.append((where, inside / size))
+    for cut in cuts:
+        at = np.searchsorted(data, cut, "right") - np.searchsorted(data, cut, "left")
+        atoms.append((cut, at / size))
     return atoms
 
 

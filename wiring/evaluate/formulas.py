@@ -10,7 +10,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-CONTINUOUS = ("normal", "uniform", "beta")
+CONTINUOUS = ("normal", "uniform", "beta", "empirical")
 DISTRIBUTION_NAMES = ("bernoulli", "table", *CONTINUOUS)
 
 _ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
@@ -65,7 +65,7 @@ def fold(node, values: dict):
     kind = node[0]
     if kind == "param":
         return ("num", values[node[1]])
-    if kind in ("num", "var", "state", "task"):
+    if kind in ("num", "var", "state", "task", "sample"):
         return node
     if kind in DISTRIBUTION_NAMES:
         return (kind, *(fold(child, values) for child in node[1:]))

@@ -55,6 +55,8 @@ def _draw(dist, scope, values, task, size, rng):
         condition = vector(dist[1], scope, values, task, size) != 0
         return np.where(condition, _draw(dist[2], scope, values, task, size, rng),
                         _draw(dist[3], scope, values, task, size, rng))
+    if name == "empirical":
+        return rng.choice(np.asarray(dist[1][1]), size)
     args = [vector(a, scope, values, task, size) for a in dist[1:]]
     if name == "bernoulli":
         return (rng.random(size) < args[0]).astype(float)
