@@ -30,6 +30,8 @@ def crossed(dot_text: str) -> int:
     ("debate", {"direction": "TB", "mode": "train"})])
 def test_ports_are_ordered_so_that_fewer_wires_cross(monkeypatch, name, options):
     proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
+    monkeypatch.setattr(untangle, "TRAINING", ())        # the ports alone
+    monkeypatch.setattr(untangle, "MOST_CROSSINGS", 99)
     untangled = R.to_dot(proposal, style="paper", **options)
     assert untangled == R.to_dot(proposal, style="paper", **options)      # deterministic
     monkeypatch.setattr(untangle, "ROUNDS", 0)                           # declared order
@@ -52,12 +54,29 @@ def test_training_wires_are_laid_out_so_that_fewer_wires_cross(monkeypatch, name
     proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
     untangled = R.to_dot(proposal, style="paper", **options)
     monkeypatch.setattr(untangle, "TRAINING", ())          # updates at the corner, as before
+    monkeypatch.setattr(untangle, "MOST_CROSSINGS", 99)
     before = R.to_dot(proposal, style="paper", **options)
     assert crossed(untangled) < crossed(before)
     grown = [a - b for a, b in zip(size(untangled), size(before))]
     assert max(grown) <= untangle.SLACK_PT                # no wider, no taller
     # the update meets its box on a side of its own, not at the corner
     assert ':nw -> "' in before and ':nw -> "' not in untangled
+
+
+@needs_dot
+def test_a_figure_too_tangled_at_its_size_may_grow_to_cross_fewer_wires(monkeypatch):
+    # IDA's optimisers share a rank with X_k, which H and H' feed: at its size no layout
+    # tried crosses fewer than 8 pairs; set a rank beyond, they cross far fewer
+    proposal = wiring.check_file(str(ROOT / "examples" / "ida.wd")).proposal
+    grown = R.to_dot(proposal, style="paper", uniform=False)
+    bound = untangle.MOST_CROSSINGS
+    assert crossed(grown) <= bound
+    assert "minlen=2" in grown
+    monkeypatch.setattr(untangle, "MOST_CROSSINGS", 99)       # never grow
+    kept = R.to_dot(proposal, style="paper", uniform=False)
+    assert crossed(kept) > bound
+    assert "minlen" not in kept
+    assert size(grown)[1] > size(kept)[1]                    # what it costs: height
 
 
 @needs_dot

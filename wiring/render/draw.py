@@ -46,6 +46,7 @@ class _Drawer:
         for wire in scene.wires:
             self.by_container.setdefault(wire.container, []).append(wire)
         self._ranked: dict[str, tuple[set[str], set[str]]] | None = None
+        self._feeding: set[str] | None = None
         # A nested diagram used many times is drawn many times, with the same labels: each
         # label is made once per drawing, keyed by the model objects it shows.
         self.labels: dict[tuple, str] = {}
@@ -347,9 +348,16 @@ class _Drawer:
         weight = layout.signal_weight if wire.style == "signal" else layout.update_weight
         if weight != 1:
             attrs["weight"] = weight
-        if wire.style == "signal" and layout.apart:
+        if wire.style == "signal" and layout.apart and wire.src.node in self.feeding():
             attrs["minlen"] = 2
         return attrs
+
+    def feeding(self) -> set[str]:
+        """The nodes with a data wire running forward from them to another node."""
+        if self._feeding is None:
+            self._feeding = {w.src.node for w in self.scene.wires if w.style == "data"
+                             and not w.backward and w.src.node != w.dst.node}
+        return self._feeding
 
     def anchor(self, ref: Ref, outgoing: bool) -> Endpoint:
         """Where a wire ends: a port cell on its outer side (outputs east, inputs west; south

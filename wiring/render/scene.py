@@ -118,7 +118,8 @@ class TrainingLayout:
     ("corner" of the box, or the whole side "before" or "after" it across the flow: top or
     bottom left to right, left or right top to bottom), how strongly signal wires and updates
     pull their ends together (Graphviz edge weights), and whether each optimiser is set
-    `apart`, a rank beyond the boxes its signals come from."""
+    `apart`: a rank beyond the boxes that its signals' sources feed, so that its signals do
+    not cross the wires into those boxes."""
 
     update_end: str = "corner"
     signal_weight: int = 1
