@@ -46,6 +46,7 @@ class _Drawer:
         for wire in scene.wires:
             self.by_container.setdefault(wire.container, []).append(wire)
         self._ranked: dict[str, tuple[set[str], set[str]]] | None = None
+        self._feeding: set[str] | None = None
         # A nested diagram used many times is drawn many times, with the same labels: each
         # label is made once per drawing, keyed by the model objects it shows.
         self.labels: dict[tuple, str] = {}
@@ -327,6 +328,8 @@ class _Drawer:
                 attrs.update(color=h, penwidth=3, style=Id("dashed"))
         if wire.lhead:
             attrs["ltail" if reverse else "lhead"] = wire.lhead
+        if self.paper and wire.style != "data":
+            attrs.update(self.training_layout(wire))
         if wire.tooltip and not self.paper:     # a tooltip wraps the wire in a link
             attrs["tooltip"] = wire.tooltip
         if self.scene.focus is not None and not wire.emphasis:
@@ -337,6 +340,25 @@ class _Drawer:
             return Edge(incoming, outgoing, attrs)
         return Edge(outgoing, incoming, attrs)
 
+    def training_layout(self, wire: Wire) -> Attrs:
+        """The paper style's layout of a training wire (`scene.TrainingLayout`): its weight,
+        and for a signal of an optimiser set apart, the two ranks it spans."""
+        layout = self.scene.training
+        attrs: Attrs = {}
+        weight = layout.signal_weight if wire.style == "signal" else layout.update_weight
+        if weight != 1:
+            attrs["weight"] = weight
+        if wire.style == "signal" and layout.apart and wire.src.node in self.feeding():
+            attrs["minlen"] = 2
+        return attrs
+
+    def feeding(self) -> set[str]:
+        """The nodes with a data wire running forward from them to another node."""
+        if self._feeding is None:
+            self._feeding = {w.src.node for w in self.scene.wires if w.style == "data"
+                             and not w.backward and w.src.node != w.dst.node}
+        return self._feeding
+
     def anchor(self, ref: Ref, outgoing: bool) -> Endpoint:
         """Where a wire ends: a port cell on its outer side (outputs east, inputs west; south
         and north top to bottom), feedback included, so that every wire meets its port where
@@ -345,13 +367,19 @@ class _Drawer:
         edge: from there the double line need not climb over the boxes between target and
         optimiser, which drove it out of the diagram's frame. In the paper style, the box's own
         corner: the header is the whole box there, and its cell's corner lies inside the
-        border, where the hollow arrowhead covered it."""
+        border, where the hollow arrowhead covered it, or the side across the flow that
+        `scene.training` names (top or bottom, left or right top to bottom): updates then
+        have a side of their own, apart from the data's."""
         side = _SIDES[self.direction][0 if outgoing else 1]
         if ref.kind == "cell":
             return Endpoint(ref.node, ref.port, side)
         if ref.kind == "header":
-            port = None if self.paper and not outgoing else _HEADER
-            return Endpoint(ref.node, port, None if outgoing else _CORNERS[self.direction])
+            if outgoing:
+                return Endpoint(ref.node, _HEADER)
+            if not self.paper:
+                return Endpoint(ref.node, _HEADER, _CORNERS[self.direction])
+            return Endpoint(ref.node, None,
+                            _UPDATE_ENDS[self.direction][self.scene.training.update_end])
         if ref.kind == "pin":
             return Endpoint(ref.node, None, side)
         return Endpoint(ref.node)
@@ -361,6 +389,8 @@ class _Drawer:
 # and enter ports, by direction, and the corner of a header where updates arrive.
 _SIDES = {"LR": (Id("e"), Id("w")), "TB": (Id("s"), Id("n"))}
 _CORNERS = {"LR": Id("ne"), "TB": Id("nw")}
+_UPDATE_ENDS = {"LR": {"corner": Id("ne"), "before": Id("n"), "after": Id("s")},
+                "TB": {"corner": Id("nw"), "before": Id("w"), "after": Id("e")}}
 _HEADER = Id("h")
 _LEFT, _TOP = Id("l"), Id("t")
 

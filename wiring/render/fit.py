@@ -124,17 +124,19 @@ def _fits(options, need: tuple[float, float]) -> bool:
         (height is None or need[1] <= height + SLACK_PT)
 
 
-def drawn_tree(scene, proposal, diagram, analysis=None, timeout: float = 120) -> Graph:
+def drawn_tree(scene, proposal, diagram, analysis=None, timeout: float = 120,
+               training: bool = True) -> Graph:
     """The DOT tree of a scene (its ports untangled in the paper style), or with `panels`, of
     the panels its options ask for (the scene is then the whole diagram's: what the refusal's
-    options are tried on)."""
+    options are tried on). Without `training`, the layouts of the training wires are not
+    tried (`untangle.TRAINING`: the one kept is never larger, so the size is a bound)."""
     if scene.options.panels:
         from .panels import panel_tree
 
-        return panel_tree(proposal, diagram, scene.options, analysis, timeout)
+        return panel_tree(proposal, diagram, scene.options, analysis, timeout, training)
     from .untangle import untangled_tree
 
-    return untangled_tree(scene, timeout)
+    return untangled_tree(scene, timeout, training=training)
 
 
 def _measured(scene, proposal, diagram, analysis, timeout: float):
@@ -200,7 +202,9 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
         spent += len(scene.diagram.modes) if change.get("panels") else 1
         other = to_scene(proposal, diagram, analysis=analysis,
                          options=dataclasses.replace(options, **change))
-        size = _size(drawn_tree(other, proposal, diagram, analysis, timeout), timeout)
+        # sized without trying the training wires' layouts (the one drawn is no larger)
+        size = _size(drawn_tree(other, proposal, diagram, analysis, timeout, training=False),
+                     timeout)
         if not _fits(options, size):
             tried.append((size, words))
             continue

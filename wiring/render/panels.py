@@ -23,8 +23,9 @@ PER_ROW = 4              # panels a row without a width: a grid, not a strip of 
 
 
 def panel_tree(proposal, diagram: str | None, options, analysis=None,
-               timeout: float = 120) -> Graph:
-    """The DOT tree of the panels `options.panels` asks for, every position fixed."""
+               timeout: float = 120, training: bool = True) -> Graph:
+    """The DOT tree of the panels `options.panels` asks for, every position fixed (`training`:
+    see `fit.drawn_tree`)."""
     from . import to_scene
     from .fit import scaled_tree
     from .graphviz import layout
@@ -33,7 +34,8 @@ def panel_tree(proposal, diagram: str | None, options, analysis=None,
     placed = []
     for title, name, panel_options in _panels(proposal, diagram, options):
         tree = untangled_tree(to_scene(proposal, name, analysis=analysis if name == diagram
-                                       else None, options=panel_options), timeout)
+                                       else None, options=panel_options), timeout, panel=True,
+                              training=training)
         _retitle(tree, title)
         _key_below(tree)
         _prefix(tree, f"{title}/")

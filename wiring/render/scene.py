@@ -111,6 +111,22 @@ class Cluster:
     border: str = "solid"
 
 
+@dataclass(frozen=True, slots=True)
+class TrainingLayout:
+    """How the paper style lays out training wires (`untangle` tries several and keeps the one
+    whose layout crosses fewest wires): where a parameter update meets the box it updates
+    ("corner" of the box, or the whole side "before" or "after" it across the flow: top or
+    bottom left to right, left or right top to bottom), how strongly signal wires and updates
+    pull their ends together (Graphviz edge weights), and whether each optimiser is set
+    `apart`: a rank beyond the boxes that its signals' sources feed, so that its signals do
+    not cross the wires into those boxes."""
+
+    update_end: str = "corner"
+    signal_weight: int = 1
+    update_weight: int = 1
+    apart: bool = False
+
+
 @dataclass
 class Scene:
     proposal: Proposal
@@ -132,6 +148,7 @@ class Scene:
     findings: list | None = None            # highlight.Finding rows; None: not highlighting
     missing: list[str] = field(default_factory=list)   # codes asked for, not found
     focus: set[str] | None = None   # highlighting by code: the nodes drawn unfaded
+    training: TrainingLayout = TrainingLayout()    # paper style only (`untangle`)
 
     def clusters(self) -> list[Cluster]:
         """Every cluster, outermost first (walked without recursion)."""

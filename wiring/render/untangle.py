@@ -1,10 +1,17 @@
-"""Fewer crossing wires: the order of the ports on a box's side, chosen from a layout.
+"""Fewer crossing wires: the order of the ports on a box's side, and the layout of the training
+wires, chosen from layouts.
 
 Graphviz orders boxes to cross few wires, but takes the ports of an HTML label in the order they
 are written: a box whose inputs come from two sources in the opposite order crosses its own
 wires. In the paper style (where a port's place says nothing), each side's ports are sorted by
 where the wires at them come from or go to in a first layout (the barycentre heuristic of
 Sugiyama et al. 1981), the picture laid out again, and the order with the fewest crossings kept.
+Then a few layouts of the training wires (`TRAINING`: where updates meet the box they update,
+how strongly signals pull an optimiser towards the boxes they read) are tried with those ports,
+and one is kept if it crosses fewer wires without making the picture any wider or taller; a
+picture that still crosses more than MOST_CROSSINGS pairs may grow, to the layout of those and
+of `APART` (each optimiser a rank beyond the boxes its signals read) that crosses fewest, if
+that crosses at most MOST_CROSSINGS.
 `crossings` counts them as the team's reference tool does (../shared/tools/crossings.py): pairs
 of wires whose Bézier curves, sampled 12 points a segment, cross, not counting two wires that
 share an end box; and wires through a box not their end.
@@ -12,15 +19,40 @@ share an end box; and wires through a box not their end.
 
 from __future__ import annotations
 
+from .scene import TrainingLayout
+
 SAMPLES = 12
 ROUNDS = 2               # reorderings tried after the first layout
 MOST_BOXES = 60          # past this a figure is not read wire by wire: no second layout
+SLACK_PT = 2.0           # a layout this much wider or taller than the first is no larger
+
+# A figure whose wires cross more often than this once its training wires are laid out at its
+# size (issue 13's bound for a figure a reader can follow) may grow if that brings it within
+# the bound: the layouts of TRAINING that were larger are kept in the running, and those of
+# APART tried, each optimiser a rank beyond the boxes that its signals' sources feed, where its
+# signals need not cross the wires into those boxes (IDA: H and H' feed X_k, train H' reads
+# both).
+MOST_CROSSINGS = 5
+
+# The layouts of the training wires tried after the first (`scene.TrainingLayout`), in this
+# order: each update on the side after its box (bottom, or right top to bottom) with the
+# signals pulling their optimiser towards their sources; on the side before it; at the corner
+# with a short update.
+TRAINING = (TrainingLayout(update_end="after", signal_weight=3),
+            TrainingLayout(update_end="before"),
+            TrainingLayout(update_weight=5))
+APART = (TrainingLayout(apart=True),
+         TrainingLayout(update_end="after", signal_weight=3, apart=True))
 
 
-def untangled_tree(scene, timeout: float = 120):
+def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: bool = True):
     """The DOT tree of a scene (as `fit.scaled_tree`), in the paper style with each box's
-    ports in the order, of those tried, whose layout crosses fewest wires. Without Graphviz,
-    or for a large picture, the ports stay in their declared order."""
+    ports in the order, and its training wires in the layout, of those tried, whose layout
+    crosses fewest wires. Without Graphviz, or for a large picture, the ports stay in their
+    declared order and the training wires as drawn by default, as they are without
+    `training` (a size measured so is a bound). A `panel` is set beside others by the extent
+    of what it draws (`panels._composed`), not by its layout's box: that extent may not grow
+    either."""
     from .dot import print_dot
     from .fit import scaled_tree
     from .graphviz import DotFailed, drawing, find_dot
@@ -32,10 +64,11 @@ def untangled_tree(scene, timeout: float = 120):
             or find_dot() is None:
         return tree
     declared = [(list(b.ins), list(b.outs)) for b in boxes]
-    best, best_orders = None, declared
+    first = scene.training
+    best, best_orders, best_training = None, declared, first
     try:
         laid = drawing(print_dot(tree), timeout)
-        best = crossings(laid)[0]
+        best, size = crossings(laid)[0], _size(laid, panel)
         for _ in range(ROUNDS):
             if best == 0:
                 break
@@ -44,11 +77,88 @@ def untangled_tree(scene, timeout: float = 120):
             count = crossings(laid)[0]
             if count < best:
                 best, best_orders = count, [(list(b.ins), list(b.outs)) for b in boxes]
+                size = _size(laid, panel)           # the size the picture would have had
+        if training and best and any(w.style != "data" for w in scene.wires):
+            _restore(boxes, best_orders)
+            best_training, best_orders = _training_layout(scene, boxes, best, best_orders, size,
+                                                          panel, timeout)
     except DotFailed:          # a layout that fails here fails again when drawn, and says why
-        best_orders = declared
-    for box, (ins, outs) in zip(boxes, best_orders):
-        box.ins[:], box.outs[:] = ins, outs
+        best_orders, best_training = declared, first
+    scene.training = best_training
+    _restore(boxes, best_orders)
     return scaled_tree(scene)
+
+
+def _training_layout(scene, boxes, best: int, orders: list, size: tuple, panel: bool,
+                     timeout: float) -> tuple:
+    """The layout of the training wires (of `TRAINING`, and `APART` when the picture stays too
+    tangled) and the ports' order that cross fewest wires, `best` the count with the first
+    layout and `orders`, in a layout of `size` (`_size`)."""
+    from .dot import print_dot
+    from .fit import scaled_tree
+    from .graphviz import drawing
+
+    best_training, chosen, larger = scene.training, None, []
+    for tried in TRAINING:
+        scene.training = tried
+        laid = drawing(print_dot(scaled_tree(scene)), timeout)
+        count = crossings(laid)[0]
+        if count < best and _within(_size(laid, panel), size):
+            best, best_training, chosen = count, tried, laid
+            if best == 0:
+                break
+        else:
+            larger.append((count, _area(laid), tried, laid))
+    if best > MOST_CROSSINGS:       # too tangled to read: a larger picture is better
+        for tried in APART:
+            scene.training = tried
+            laid = drawing(print_dot(scaled_tree(scene)), timeout)
+            larger.append((crossings(laid)[0], _area(laid), tried, laid))
+        count, _, tried, laid = min(larger, key=lambda t: t[:2])
+        if count <= MOST_CROSSINGS:            # only to be read: growing to stay tangled is not
+            best, best_training, chosen = count, tried, laid
+            size = _size(laid, panel)          # the size it may keep
+    scene.training = best_training
+    if best and chosen is not None:            # its ports sorted again from its layout
+        _sort_ports(boxes, chosen, scene.options.direction)
+        laid = drawing(print_dot(scaled_tree(scene)), timeout)
+        if crossings(laid)[0] < best and _within(_size(laid, panel), size):
+            orders = [(list(b.ins), list(b.outs)) for b in boxes]
+    return best_training, orders
+
+
+def _area(laid: dict) -> float:
+    width, height = _size(laid)
+    return width * height
+
+
+def _restore(boxes, orders) -> None:
+    for box, (ins, outs) in zip(boxes, orders):
+        box.ins[:], box.outs[:] = ins, outs
+
+
+def _within(size: tuple[float, ...], first: tuple[float, ...]) -> bool:
+    """Whether a layout of `size` (`_size`) is no wider and no taller than the first."""
+    return all(a <= b + SLACK_PT for a, b in zip(size, first))
+
+
+def _size(laid: dict, panel: bool = False) -> tuple[float, ...]:
+    """The width and height of a layout, in points; for a panel, also those of what it
+    draws, its boxes and wires (a wire may swing into a frame's margin without making the
+    layout larger, but the panels are set side by side by what they draw)."""
+    x0, y0, x1, y1 = (float(v) for v in str(laid.get("bb", "0,0,0,0")).split(","))
+    if not panel:
+        return x1 - x0, y1 - y0
+    points = [p for edge in laid.get("edges", []) for p in _curve(edge)]
+    for item in laid.get("objects", []):
+        if "nodes" not in item and "pos" in item:
+            x, y = (float(v) for v in item["pos"].split(",")[:2])
+            w, h = float(item["width"]) * 36, float(item["height"]) * 36
+            points += [(x - w, y - h), (x + w, y + h)]
+    if not points:
+        return x1 - x0, y1 - y0, 0.0, 0.0
+    left, bottom, right, top = _extent(points)
+    return x1 - x0, y1 - y0, right - left, top - bottom
 
 
 def _sort_ports(boxes, laid: dict, direction: str) -> None:
