@@ -120,7 +120,8 @@ def test_exact_refuses_a_continuous_draw_used_in_arithmetic(tmp_path, capsys):
         "and used other than compared with a constant" in err
     assert main(["evaluate", str(path), "--episodes", "200"]) == 0
     out = capsys.readouterr().out
-    assert "Monte Carlo: 200 episodes, seed 0; not exact because `mon.raw`" in out
+    assert "Monte Carlo: 200 episodes, seed 0; " in out and "not exact because `mon.raw`" in out
+    assert "its 6 best points compared again with every episode" in out
 
 
 def test_a_file_without_an_evaluate_block_says_so(capsys):
@@ -383,3 +384,32 @@ def test_exact_and_monte_carlo_agree_on_every_control_example(name):
                 (exact.solve_rate, sampled.solve_rate, sampled.solve_interval)]:
             error = (high - low) / 2 / 1.96
             assert abs(value - estimate) <= 4 * error + 1e-12, (value, estimate, low, high)
+
+
+# --------------------------------------------------------------- what has no value
+
+@pytest.mark.parametrize("k, draw, message", [
+    (2, "level ~ table(0, 0.5, 1, 0.3, 2, 0.2 * k)", "a table's probabilities are not a "
+                                                     "distribution"),
+    (1, "x ~ normal(1, k - 1)\n  level = 1 if x > 0 else 0", "a normal's sd is 0: it must be "
+                                                             "positive"),
+    (3, "x ~ bernoulli(k / 2)\n  level = 1 if x else 0", "a bernoulli's probability is 1.5"),
+    (1, "level = 1 / (k - 1)", "a formula divides by zero"),
+])
+def test_what_has_no_value_at_the_parameters_is_an_error_not_a_number(tmp_path, capsys, k,
+                                                                      draw, message):
+    text = f"param k : Real = {k}\n" + TABLE.replace("level ~ table(0, 0.5, 1, 0.3, 2, 0.2)",
+                                                     draw)
+    path = tmp_path / "t.wd"
+    path.write_text(text)
+    for method in ("--exact", "--monte-carlo"):
+        assert main(["evaluate", str(path), method, "--episodes", "50"]) == 1
+        err = capsys.readouterr().err
+        assert "`D` cannot be evaluated: " in err and message in err, err
+
+
+def test_a_negative_seed_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["evaluate", str(UPFRONT), "--seed", "-1"])
+    assert stop.value.code == 2
+    assert "a seed is a whole number of 0 or more" in capsys.readouterr().err

@@ -54,6 +54,7 @@ def _evaluate_file(path: str, proposal, points, args) -> tuple[list, bool]:
     """One series per evaluate block: (path, label, [Outcome per setting])."""
     from ..evaluate import Options, evaluate
     from ..evaluate.exact import Refused
+    from ..evaluate.formulas import EvaluationError
 
     options = Options(method=args.method, episodes=args.episodes, seed=args.seed,
                       progress=_progress() if sys.stderr.isatty() and not args.sweep else None)
@@ -65,6 +66,12 @@ def _evaluate_file(path: str, proposal, points, args) -> tuple[list, bool]:
         except Refused as why:
             print(f"{path}: `{evaluation.diagram}` is outside the exact class: {why}; "
                   "drop --exact to evaluate it by Monte Carlo", file=sys.stderr)
+            failed = True
+            continue
+        except EvaluationError as why:
+            print(f"{path}: `{evaluation.diagram}` cannot be evaluated: {why} (at the "
+                  "parameters' values, or at a value the adversary search tried)",
+                  file=sys.stderr)
             failed = True
             continue
         twin = next((other for _, other, found in series if found == outcomes), None)
@@ -136,6 +143,9 @@ def describe(path: str, o) -> str:
                f"state{'s' if o.states != 1 else ''}")
     else:
         how = f"Monte Carlo: {o.episodes:,} episodes, seed {o.seed}"
+        if o.attack:
+            how += ("; the interval is the simulation's at the response found, which the "
+                    "search itself estimated with fewer episodes")
         if o.why_not_exact:
             how += f"; not exact because {o.why_not_exact}"
     lines = [f"{path}: `{o.diagram}`{mode} over {o.tasks:,} tasks ({how})"]
@@ -172,6 +182,17 @@ def _progress():
     return show
 
 
+def _seed(text: str) -> int:
+    import argparse
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("a seed is a whole number of 0 or more")
+    return value
+
+
 def _positive(text: str) -> int:
     import argparse
     try:
@@ -201,7 +222,7 @@ def add_evaluate_command(sub) -> None:
     p.set_defaults(method="auto")
     p.add_argument("--episodes", type=_positive, default=10_000, metavar="N",
                    help="Monte Carlo episodes (default 10,000)")
-    p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="Monte Carlo seed (default 0)")
     p.add_argument("--sweep", action="append", default=[], metavar="NAME=LO:HI:STEP",
                    help="evaluate at each value of a protocol parameter (repeat for a grid), "
                    "each against its own best response, and mark the Pareto frontier of "

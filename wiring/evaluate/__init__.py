@@ -87,7 +87,11 @@ def evaluate(proposal: Proposal, evaluation: Evaluation, options: Options,
             return solve(program, point)["safety"]
         return simulate(program, point, episodes or SEARCH_EPISODES, options.seed)["safety"]
 
-    attack, search = best_response(safety, ranges, {**honest, **fixed})
+    def precise(chosen: dict[str, float]) -> float:
+        return simulate(program, {**values, **chosen}, options.episodes, options.seed)["safety"]
+
+    attack, search = best_response(safety, ranges, {**honest, **fixed},
+                                   precise if method == "monte-carlo" else None)
     at_attack = {**values, **attack}
     at_honest = {**values, **honest}
     if method == "exact":

@@ -20,8 +20,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from .formulas import (CONTINUOUS, DISTRIBUTION_NAMES, evaluate, fold, mixed,
-                       probability_between, walk)
+from .formulas import (CONTINUOUS, EvaluationError, check_distribution, evaluate,
+                       fold_program, mixed, probability_between, walk)
 
 MAX_STATES = 200_000     # counter states reachable in an episode
 MAX_BRANCHES = 100_000   # branches of one task from one state
@@ -34,7 +34,7 @@ class Refused(Exception):
 def solve(program, values: dict[str, float]) -> dict:
     """Safety (probability of no catastrophe over the episode) and the expected number of tasks
     solved, exactly, with the parameters at `values`."""
-    program = _folded(program, values)
+    program = fold_program(program, values)
     thresholds = _thresholds(program, values)
     keyed = _task_only(program)
     chain = _Chain(program, values, thresholds)
@@ -53,7 +53,9 @@ def solve(program, values: dict[str, float]) -> dict:
         catastrophe += lost
         solved += done
         task = end + 1
-    return {"safety": 1.0 - catastrophe, "solved": solved, "states": len(chain.states)}
+    # sums of many products can stray past 0 or 1 by rounding
+    return {"safety": min(1.0, max(0.0, 1.0 - catastrophe)), "solved": solved,
+            "states": len(chain.states)}
 
 
 DENSE = 400    # up to this many states, a run of tasks is computed by repeated squaring
@@ -159,12 +161,12 @@ class _Chain:
         weights, scope = prefix
         scope = {**scope, **dict(zip(self.counters, self.states[index]))}
         for _, var, expression in self.dependent:
-            scope[var] = mixed(expression, scope, task)
+            scope[var] = _valued(mixed(expression, scope, task), weights, var, task)
         ones = np.ones(len(weights))
         lost, stopped = np.zeros(len(weights), dtype=bool), np.zeros(len(weights), dtype=bool)
         solved = 0.0
         for kind, condition in self.program.outcomes:
-            happened = (mixed(condition, scope, task) * ones) != 0
+            happened = _valued(mixed(condition, scope, task) * ones, weights, kind, task) != 0
             if kind == "solved":
                 solved += float(weights @ happened)
             elif kind == "catastrophe":
@@ -231,6 +233,14 @@ def _columns(branches: list) -> tuple[np.ndarray, dict[str, np.ndarray]]:
                      for name in names}
 
 
+def _valued(value, weights: np.ndarray, name: str, task: int):
+    """`value`, refused where a branch that can happen has none (a division by zero)."""
+    if np.isnan(np.asarray(value, dtype=float) * np.ones(len(weights)))[weights > 0].any():
+        raise EvaluationError(f"`{name.replace('/', '.')}` has no value in task {task}: a "
+                              "formula divides by zero")
+    return value
+
+
 def _split(program) -> tuple[list, list]:
     """The steps that read no counter (nor what one decides), in order, and the rest: the
     first can be enumerated once for every state."""
@@ -244,20 +254,6 @@ def _split(program) -> tuple[list, list]:
         else:
             independent.append(op)
     return independent, dependent
-
-
-def _folded(program, values):
-    """The program with its parameters' parts computed once (`formulas.fold`)."""
-    def folded(expression):
-        if expression[0] == "if" and expression[2][0] in DISTRIBUTION_NAMES + ("if",):
-            return ("if", fold(expression[1], values), folded(expression[2]),
-                    folded(expression[3]))
-        return fold(expression, values)
-    return replace(program, ops=[(form, var, folded(e)) for form, var, e in program.ops],
-                   states={k: fold(e, values) for k, e in program.states.items()},
-                   nexts={k: fold(e, values) for k, e in program.nexts.items()},
-                   outcomes=[(kind, fold(c, values)) for kind, c in program.outcomes],
-                   delayed={k: fold(e, values) for k, e in program.delayed.items()})
 
 
 def _number(value) -> float:
@@ -299,11 +295,11 @@ def _atoms(dist, scope, values, task, cuts):
     if name == "empirical":
         return _sample_atoms(dist[1][1], cuts)
     args = [evaluate(a, scope, values, task) for a in dist[1:]]
+    check_distribution(name, args)
     if name == "table":
         return list(zip(args[::2], args[1::2]))
     if name == "bernoulli":
-        p = min(max(float(args[0]), 0.0), 1.0)
-        return [(1.0, p), (0.0, 1.0 - p)]
+        return [(1.0, args[0]), (0.0, 1.0 - args[0])]
     points = [-math.inf, *cuts, math.inf]
     atoms = []
     for low, high in zip(points, points[1:]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import operator
+from dataclasses import replace
 from statistics import NormalDist
 
 import numpy as np
@@ -13,7 +14,48 @@ import numpy as np
 CONTINUOUS = ("normal", "uniform", "beta", "empirical")
 DISTRIBUTION_NAMES = ("bernoulli", "table", *CONTINUOUS)
 
-_ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+class EvaluationError(ValueError):
+    """The behaviours ask for what has no value at these parameters (a division by zero, a
+    probability outside [0, 1], a normal with no spread); the message says which."""
+
+
+def check_distribution(name: str, args) -> None:
+    """The arguments of a distribution, numbers or arrays, must make one."""
+    args = [np.asarray(a, dtype=float) for a in args]
+    if name == "bernoulli" and np.any((args[0] < 0) | (args[0] > 1) | np.isnan(args[0])):
+        raise EvaluationError(f"a bernoulli's probability is {_bad(args[0], 0, 1)}, "
+                              "outside [0, 1]")
+    if name == "normal" and np.any(~(args[1] > 0)):
+        raise EvaluationError(f"a normal's sd is {_first(args[1], lambda a: ~(a > 0))}: it must "
+                              "be positive")
+    if name == "uniform" and np.any(~(args[1] > args[0])):
+        raise EvaluationError("a uniform's high end is not above its low end")
+    if name == "beta" and np.any(~((args[0] > 0) & (args[1] > 0))):
+        raise EvaluationError("a beta's parameters must be positive")
+    if name == "table":
+        chances = args[1::2]
+        if any(np.any((p < 0) | (p > 1)) for p in chances) or \
+                np.any(np.abs(sum(chances) - 1) > 1e-9):
+            raise EvaluationError("a table's probabilities are not a distribution (each in "
+                                  "[0, 1], adding up to 1)")
+
+
+def _bad(values, low, high):
+    return _first(values, lambda a: (a < low) | (a > high) | np.isnan(a))
+
+
+def _first(values, wrong):
+    values = np.atleast_1d(values)
+    return f"{values[np.flatnonzero(wrong(values))[0]]:g}"
+
+
+def _divide(a, b):
+    if np.any(np.asarray(b) == 0):
+        raise EvaluationError("a formula divides by zero")
+    return a / b
+
+
+_ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": _divide,
           "^": operator.pow, "<": operator.lt, "<=": operator.le, ">": operator.gt,
           ">=": operator.ge, "==": operator.eq, "!=": operator.ne, "min": min, "max": max}
 
@@ -75,9 +117,25 @@ def fold(node, values: dict):
     return (kind, *children)
 
 
+def fold_program(program, values: dict):
+    """The program with its parameters' parts computed once (`fold`)."""
+    def folded(expression):
+        if expression[0] == "if" and expression[2][0] in DISTRIBUTION_NAMES + ("if",):
+            return ("if", fold(expression[1], values), folded(expression[2]),
+                    folded(expression[3]))
+        return fold(expression, values)
+    return replace(program, ops=[(form, var, folded(e)) for form, var, e in program.ops],
+                   states={k: fold(e, values) for k, e in program.states.items()},
+                   nexts={k: fold(e, values) for k, e in program.nexts.items()},
+                   outcomes=[(kind, fold(c, values)) for kind, c in program.outcomes],
+                   delayed={k: fold(e, values) for k, e in program.delayed.items()})
+
+
 def mixed(node, scope: dict, task: int):
     """A folded expression (no parameters left) over a scope whose names hold numbers or numpy
-    arrays (one entry per counter state): numbers where it can, arrays where it must."""
+    arrays (one entry per episode, or per branch): numbers where it can, arrays where it must.
+    A division by zero is nan, and nan goes through comparisons and logic, so that it shows
+    where it is used and vanishes in the branch of an `if` that is not taken."""
     kind = node[0]
     if kind == "num":
         return node[1]
@@ -86,54 +144,45 @@ def mixed(node, scope: dict, task: int):
     if kind == "task":
         return float(task)
     args = [mixed(child, scope, task) for child in node[1:]]
-    if kind == "and":
-        return np.logical_and(args[0], args[1]) * 1.0
-    if kind == "or":
-        return np.logical_or(args[0], args[1]) * 1.0
-    if kind == "not":
-        return np.logical_not(args[0]) * 1.0
     if kind == "neg":
         return -args[0]
+    if kind == "normal_quantile":
+        return np.frompyfunc(normal_quantile, 3, 1)(*args).astype(float)
     if kind == "if":
-        return np.where(np.asarray(args[0]) != 0, args[1], args[2])
+        chosen = np.where(np.asarray(args[0]) != 0, args[1], args[2])
+        return np.where(np.isnan(args[0]), np.nan, chosen)
     if kind in ("min", "max"):
-        return (np.minimum if kind == "min" else np.maximum)(args[0], args[1])
-    if kind == "normal_quantile":
-        return np.frompyfunc(normal_quantile, 3, 1)(*args).astype(float)
+        return (np.fmin if kind == "min" else np.fmax)(args[0], args[1]) + _nan(args)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return _ARITH[kind](args[0], args[1]) * 1.0
+        if kind == "/":
+            return np.where(np.asarray(args[1]) == 0, np.nan, np.divide(args[0], args[1]))
+        if kind in _LOGIC:
+            return _logic(kind, args)
+        result = _ARITH[kind](args[0], args[1]) * 1.0
+        return result + _nan(args) if kind in _COMPARISONS else result
 
 
-def vector(node, scope: dict, values: dict, task: int, size: int):
-    """The same over numpy arrays: each name holds one value per episode."""
-    kind = node[0]
-    if kind == "num":
-        return np.full(size, node[1])
-    if kind in ("var", "state"):
-        return scope[node[1]]
-    if kind == "param":
-        return np.full(size, values[node[1]])
-    if kind == "task":
-        return np.full(size, float(task))
-    args = [vector(child, scope, values, task, size) for child in node[1:]]
-    if kind == "and":
-        return np.logical_and(args[0], args[1]).astype(float)
-    if kind == "or":
-        return np.logical_or(args[0], args[1]).astype(float)
+_LOGIC = ("and", "or", "not")
+
+
+def _logic(kind: str, args):
+    """`and`, `or`, `not` over truth values that may be nan (no value): a false operand decides
+    an `and` and a true one an `or` whatever the other, as a short-circuit would."""
+    known = [~np.isnan(np.asarray(a, dtype=float)) for a in args]
+    truth = [np.asarray(a, dtype=float) != 0 for a in args]
     if kind == "not":
-        return np.logical_not(args[0]).astype(float)
-    if kind == "neg":
-        return -args[0]
-    if kind == "if":
-        return np.where(args[0] != 0, args[1], args[2])
-    if kind == "normal_quantile":
-        return np.frompyfunc(normal_quantile, 3, 1)(*args).astype(float)
-    if kind == "min":
-        return np.minimum(args[0], args[1])
-    if kind == "max":
-        return np.maximum(args[0], args[1])
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.asarray(_ARITH[kind](args[0], args[1]), dtype=float)
+        return np.where(known[0], (~truth[0]) * 1.0, np.nan)
+    if kind == "and":
+        decided = (known[0] & ~truth[0]) | (known[1] & ~truth[1])
+        return np.where(decided, 0.0, np.where(known[0] & known[1], 1.0, np.nan))
+    decided = (known[0] & truth[0]) | (known[1] & truth[1])
+    return np.where(decided, 1.0, np.where(known[0] & known[1], 0.0, np.nan))
+_COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+
+
+def _nan(args):
+    """0 where every argument has a value, nan where one has none."""
+    return sum(np.where(np.isnan(np.asarray(a, dtype=float)), np.nan, 0.0) for a in args)
 
 
 def normal_quantile(q: float, mean: float, sd: float) -> float:

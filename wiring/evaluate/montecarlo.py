@@ -5,59 +5,69 @@ from __future__ import annotations
 
 import numpy as np
 
-from .formulas import vector
+from .formulas import EvaluationError, check_distribution, fold_program, mixed
 
 
 def simulate(program, values: dict[str, float], episodes: int, seed: int,
              progress=None) -> dict:
     """Safety and the mean number of tasks solved over `episodes` episodes, with their 95%
     intervals (Wilson's for safety; the normal one for the mean)."""
+    program = fold_program(program, values)
     rng = np.random.default_rng(seed)
-    size = episodes
+    ones = np.ones(episodes)
     scope: dict[str, np.ndarray] = {}
     for name in sorted(program.states):
-        scope[name] = vector(program.states[name], {}, values, 1, size)
+        scope[name] = mixed(program.states[name], {}, 1) * ones
     for name in sorted(program.delayed):
-        scope[name] = np.zeros(size)
-    alive = np.ones(size, dtype=bool)
-    unsafe = np.zeros(size, dtype=bool)
-    solved = np.zeros(size)
+        scope[name] = np.zeros(episodes)
+    alive = np.ones(episodes, dtype=bool)
+    unsafe = np.zeros(episodes, dtype=bool)
+    solved = np.zeros(episodes)
     for task in range(1, program.tasks + 1):
         if not alive.any():
             break
         for form, var, expression in program.ops:
-            scope[var] = (vector(expression, scope, values, task, size) if form == "let"
-                          else _draw(expression, scope, values, task, size, rng))
-        ended = np.zeros(size, dtype=bool)
+            value = (mixed(expression, scope, task) if form == "let"
+                     else _draw(expression, scope, task, episodes, rng)) * ones
+            scope[var] = _valued(value, alive, var, task)
+        ended = np.zeros(episodes, dtype=bool)
         for kind, condition in program.outcomes:
-            happened = (vector(condition, scope, values, task, size) != 0) & alive
+            happened = (_valued(mixed(condition, scope, task) * ones, alive, kind, task) != 0)
+            happened &= alive
             if kind == "solved":
                 solved += happened
-            elif kind == "catastrophe":
-                unsafe |= happened
-                ended |= happened
             else:
+                unsafe |= happened if kind == "catastrophe" else False
                 ended |= happened
-        following = {name: vector(program.nexts.get(name, ("state", name)), scope, values,
-                                  task, size) for name in program.states}
-        following |= {name: vector(program.delayed[name], scope, values, task, size)
+        following = {name: mixed(program.nexts.get(name, ("state", name)), scope, task) * ones
+                     for name in program.states}
+        following |= {name: mixed(program.delayed[name], scope, task) * ones
                       for name in program.delayed}
-        scope.update(following)
+        scope.update({name: _valued(v, alive, name, task) for name, v in following.items()})
         alive &= ~ended
         if progress is not None:
             progress(task, program.tasks)
     return _summary(unsafe, solved, episodes)
 
 
-def _draw(dist, scope, values, task, size, rng):
+def _valued(value: np.ndarray, alive: np.ndarray, name: str, task: int) -> np.ndarray:
+    """`value`, refused where a live episode has none (a division by zero)."""
+    if np.isnan(value[alive]).any():
+        shown = name.replace("/", ".")
+        raise EvaluationError(f"`{shown}` has no value in task {task}: a formula divides by zero")
+    return value
+
+
+def _draw(dist, scope, task, size, rng):
     name = dist[0]
     if name == "if":
-        condition = vector(dist[1], scope, values, task, size) != 0
-        return np.where(condition, _draw(dist[2], scope, values, task, size, rng),
-                        _draw(dist[3], scope, values, task, size, rng))
+        condition = mixed(dist[1], scope, task) != 0
+        return np.where(condition, _draw(dist[2], scope, task, size, rng),
+                        _draw(dist[3], scope, task, size, rng))
     if name == "empirical":
         return rng.choice(np.asarray(dist[1][1]), size)
-    args = [vector(a, scope, values, task, size) for a in dist[1:]]
+    args = [mixed(a, scope, task) for a in dist[1:]]
+    check_distribution(name, args)
     if name == "bernoulli":
         return (rng.random(size) < args[0]).astype(float)
     if name == "table":
@@ -69,10 +79,10 @@ def _draw(dist, scope, values, task, size, rng):
             below = below + p
         return result
     if name == "normal":
-        return rng.normal(args[0], args[1])
+        return rng.normal(args[0], args[1], size)
     if name == "uniform":
-        return rng.uniform(args[0], args[1])
-    return rng.beta(args[0], args[1])
+        return rng.uniform(args[0], args[1], size)
+    return rng.beta(args[0], args[1], size)
 
 
 def _summary(unsafe: np.ndarray, solved: np.ndarray, episodes: int) -> dict:
@@ -84,5 +94,6 @@ def _summary(unsafe: np.ndarray, solved: np.ndarray, episodes: int) -> dict:
         (1 + z * z / episodes)
     mean = float(solved.mean())
     spread = z * float(solved.std(ddof=1)) / np.sqrt(episodes) if episodes > 1 else 0.0
-    return {"safety": p, "safety_interval": [max(0.0, centre - half), min(1.0, centre + half)],
+    return {"safety": p, "safety_interval": [float(max(0.0, centre - half)),
+                                             float(min(1.0, centre + half))],
             "solved": mean, "solved_interval": [mean - spread, mean + spread]}

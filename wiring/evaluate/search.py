@@ -15,23 +15,35 @@ GRID = 13          # evenly spaced points
 NEAR_ENDS = 5      # points at 10^-1 .. 10^-5 of the range from each end
 GOLDEN_STEPS = 32
 ROUNDS = 3
+SHORTLIST = 5      # noisy searches: the best points met, compared again precisely
 
 
-def best_response(safety, ranges: dict[str, tuple[float, float]],
-                  start: dict[str, float]) -> tuple[dict[str, float], str]:
+def best_response(safety, ranges: dict[str, tuple[float, float]], start: dict[str, float],
+                  confirm=None) -> tuple[dict[str, float], str]:
+    """`confirm`, when the figures are noisy (Monte Carlo): a more precise safety, with which
+    the best points the search met are compared again before one is chosen."""
     if not ranges:
         return {}, "no adversary parameters: nothing to search"
     point = dict(start)
     rounds = ROUNDS if len(ranges) > 1 else 1
+    met: list[tuple[float, dict]] = []
     for _ in range(rounds):
         for name, (low, high) in ranges.items():
-            point[name] = _line(lambda x: safety({**point, name: x}), low, high)
+            def along(x, name=name):
+                score = safety({**point, name: x})
+                met.append((score, {**point, name: x}))
+                return score
+            point[name] = _line(along, low, high)
     points = GRID + 2 * NEAR_ENDS
     how = (f"grid of {points} points per parameter, then golden-section search "
            f"({GOLDEN_STEPS} steps)")
     if len(ranges) > 1:
         how += f", by coordinate descent over {len(ranges)} parameters ({rounds} rounds)"
-    return point, how
+    if confirm is not None:
+        shortlist = [point] + [p for _, p in sorted(met, key=lambda m: m[0])[:SHORTLIST]]
+        point = min(shortlist, key=confirm)
+        how += f"; its {len(shortlist)} best points compared again with every episode"
+    return {name: point[name] for name in start}, how
 
 
 def _line(f, low: float, high: float) -> float:
