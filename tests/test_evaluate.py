@@ -354,8 +354,15 @@ def test_a_sample_that_cannot_be_read_is_one_error(tmp_path, change, message):
 def test_a_sample_with_a_word_in_it_names_the_line(tmp_path):
     result = sampled(tmp_path, csv="attacked\n1\nmany\n")
     [error] = result.diagnostics
-    assert (error.code, error.message) == ("E0609", "`scores.csv` line 3: `attacked` is not a "
-                                                    "number")
+    assert (error.code, error.message) == ("E0609", "`scores.csv` line 3, column `attacked`: "
+                                                    "`many` is not a number")
+
+
+def test_a_ragged_sample_names_the_line(tmp_path):
+    result = sampled(tmp_path, csv="honest,attacked\n1,2\n1.0,2,3\n")
+    [error] = result.diagnostics
+    assert error.message == "`scores.csv` line 3 has 3 fields, and the header 2"
+    assert error.help == "each row has as many fields as the header, and the column one number"
 
 
 def test_render_will_not_write_over_the_sample(tmp_path, capsys):
@@ -413,3 +420,28 @@ def test_a_negative_seed_is_a_usage_error(capsys):
         main(["evaluate", str(UPFRONT), "--seed", "-1"])
     assert stop.value.code == 2
     assert "a seed is a whole number of 0 or more" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("change, code", [
+    (("behaviour Levels for Src", "behaviour Levels for Sorce"), "E0103"),
+    (("component Src : source", "adversary k : Real >= 0 = 0\ncomponent Src : source"), "E0601"),
+])
+def test_one_mistake_in_a_behaviour_or_adversary_is_one_error(change, code):
+    text = TABLE.replace(*change)
+    if code == "E0601":
+        text = text.replace("table(0, 0.5, 1, 0.3, 2, 0.2)", "table(0, 0.5, 1, 0.3, 2, 0.2 + k)")
+    result = wiring.check_text(text, "t.wd")
+    assert [d.code for d in result.diagnostics] == [code], result.report()
+
+
+def test_a_sweep_outside_its_parameters_type_or_misspelt_is_a_usage_error(capsys):
+    assert main(["evaluate", str(UPFRONT), "--sweep", "audit_budget=0:2:0.5"]) == 2
+    assert "`audit_budget` is `Prob`: the sweep's 1.5 is outside it" in capsys.readouterr().err
+    assert main(["evaluate", str(UPFRONT), "--sweep", "audit_budgt=0:0.1:0.05"]) == 2
+    assert "did you mean `audit_budget`?" in capsys.readouterr().err
+
+
+def test_a_sweep_says_which_evaluations_do_not_read_it(capsys):
+    assert main(["evaluate", str(UPFRONT), "--sweep", "defer_fraction=0:0.1:0.1"]) == 0
+    assert ("`UpfrontAuditing` reads no `defer_fraction`: its figures do not depend on it"
+            in capsys.readouterr().err)

@@ -223,7 +223,7 @@ def read_data(program: Program, current: str, target: str) -> tuple[str | None, 
     text, problem = read_file(real, used_at=Span(file=current, line=1, column=1, end_line=1,
                                                  end_column=1))
     if problem is not None:
-        return None, problem.message
+        return None, problem.message.replace("a proposal file", "a data file")
     if not library and real not in program.read:
         program.read.append(real)     # an output is never written over it
     return text, display

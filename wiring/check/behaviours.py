@@ -86,7 +86,9 @@ class _Composer:
         if tasks is None or tasks < 1:
             self.report(report("E0606", ev.tasks.span or ev.span,
                                "the number of tasks must be a whole number of at least 1",
-                               label="not a number of tasks"))
+                               label="not a number of tasks",
+                               help="write e.g. `over 5000 tasks`, or a `param` whose value is "
+                               "one"))
         if behaviours is None or tasks is None or tasks < 1:
             return None, self.diagnostics
         self.program = Program(evaluation=ev, tasks=tasks)

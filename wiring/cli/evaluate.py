@@ -32,22 +32,38 @@ def cmd_evaluate(args) -> int:
             print(f"{path}: nothing to evaluate: no `evaluate` block (docs/behaviours.md "
                   "says how to write one)", file=sys.stderr)
             code = max(code, exits.PROBLEMS)
-        elif unknown := _unknown_swept(result.proposal, points):
-            print(f"wiring: {path} has no parameter `{unknown}` to sweep", file=sys.stderr)
+        elif problem := _bad_sweep(result.proposal, points):
+            print(f"wiring: {path} {problem}", file=sys.stderr)
             return exits.USAGE
         else:
             series, failed = _evaluate_file(path, result.proposal, points, args)
             runs += series
             code = max(code, exits.PROBLEMS if failed else exits.OK)
     _report(runs, bool(args.sweep), args)
-    if args.plot and runs and not _plot(runs, args.plot, inputs):
+    if args.plot and runs and not _plot(runs, args.plot, inputs, len(args.sweep) <= 1):
         return exits.USAGE
     return code
 
 
-def _unknown_swept(proposal, points) -> str | None:
-    names = {*proposal.params, *proposal.adversaries}
-    return next((name for name in (points[0] if points else {}) if name not in names), None)
+def _bad_sweep(proposal, points) -> str | None:
+    """Why the sweep does not fit this proposal: a name it lacks, or values outside a
+    parameter's range."""
+    from ..model import _number
+    from ..names import did_you_mean
+
+    params = {**proposal.params, **proposal.adversaries}
+    for name in points[0] if points else {}:
+        if name not in params:
+            hint = did_you_mean(name, params)
+            return f"has no parameter `{name}` to sweep" + (f"; {hint}" if hint else "")
+        low, high = (_number(getattr(params[name].type, end, None)) for end in ("lower",
+                                                                                 "upper"))
+        for point in points:
+            value = point[name]
+            if (low is not None and value < low) or (high is not None and value > high):
+                return (f"`{name}` is `{params[name].written}`: the sweep's {value:g} is "
+                        "outside it")
+    return None
 
 
 def _evaluate_file(path: str, proposal, points, args) -> tuple[list, bool]:
@@ -74,6 +90,11 @@ def _evaluate_file(path: str, proposal, points, args) -> tuple[list, bool]:
                   file=sys.stderr)
             failed = True
             continue
+        unread = sorted({n for o in outcomes for n in o.unread})
+        if unread:
+            print(f"{path}: `{label}` reads no {', '.join(f'`{n}`' for n in unread)}: its "
+                  "figures do not depend on " + ("it" if len(unread) == 1 else "them"),
+                  file=sys.stderr)
         twin = next((other for _, other, found in series if found == outcomes), None)
         if twin is not None:     # the sweep sets what the two blocks differ in
             print(f"{path}: `{label}` is the same as `{twin}` under the sweep; shown once",
@@ -116,7 +137,7 @@ def _table(runs, best) -> str:
     return "\n".join(lines)
 
 
-def _plot(runs, path: str, inputs: list[str]) -> bool:
+def _plot(runs, path: str, inputs: list[str], joined: bool) -> bool:
     from ..evaluate.frontier import pareto
     from ..evaluate.plot import NoMatplotlib, plot
     from .output import write
@@ -129,7 +150,7 @@ def _plot(runs, path: str, inputs: list[str]) -> bool:
     points = iter(scores)
     series = [(label, [(*next(points), next(marks)) for _ in found]) for _, label, found in runs]
     try:
-        data = plot(series, fmt)
+        data = plot(series, fmt, joined=joined)
     except NoMatplotlib as missing:
         print(f"wiring: {missing}", file=sys.stderr)
         return False

@@ -21,6 +21,9 @@ from ..types import show_interval
 from .diagrams import Diagrams
 
 BUILTIN_NAMES = ("task", "tasks", "true", "false")
+_SIGNATURES = {"bernoulli": "p", "normal": "mean, sd", "uniform": "low, high", "beta": "a, b",
+               "empirical": '"file.csv", "column"', "min": "a, b", "max": "a, b",
+               "normal_quantile": "q, mean, sd"}
 _PROBABILITY_HELP = "a probability lies in [0, 1]: declare it `: Prob` or `: Real in [0, 1]`"
 
 
@@ -47,10 +50,14 @@ def parse_column(text: str, column: str, shown: str) -> tuple[list[float], str |
     for line, row in enumerate(rows, 2):
         if not row:
             continue
+        if len(row) != len(header):
+            return [], (f"`{shown}` line {line} has {len(row)} fields, and the header "
+                        f"{len(header)}")
         try:
             value = float(row[index])
-        except (IndexError, ValueError):
-            return [], f"`{shown}` line {line}: `{column}` is not a number"
+        except ValueError:
+            return [], f"`{shown}` line {line}, column `{column}`: `{row[index][:40]}` is not " \
+                "a number"
         if value != value or value in (float("inf"), float("-inf")):
             return [], f"`{shown}` line {line}: `{column}` is not a finite number"
         values.append(value)
@@ -61,6 +68,19 @@ def parse_column(text: str, column: str, shown: str) -> tuple[list[float], str |
     return sorted(values), None
 
 
+def _sample_help(problem: str) -> str:
+    if "outside the proposal's root" in problem:
+        return ("data files stay inside the root, as imports do: move the file, add a "
+                "`wiring.toml` to a directory holding both, or pass `--root DIR`")
+    if "cannot find" in problem:
+        return "the path is relative to the file that names it"
+    if "has no column" in problem:
+        return "name one of its columns, as written in its header row"
+    if " line " in problem:
+        return "each row has as many fields as the header, and the column one number"
+    return "a UTF-8 CSV file with a header row, whose column holds one number a row"
+
+
 class Behaviours(Diagrams):
     def __init__(self, program):
         super().__init__(program)
@@ -69,6 +89,7 @@ class Behaviours(Diagrams):
     # ----------------------------------------------------------------------- adversaries
     def adversaries(self) -> None:
         for decl in self.of_form("adversary"):
+            self.broken.add(decl.name)      # until it is elaborated whole
             node = decl.node
             kind = self.type_of(node.type)
             if not isinstance(kind, NumType):
@@ -96,6 +117,7 @@ class Behaviours(Diagrams):
             self.proposal.adversaries[decl.name] = Param(
                 name=decl.name, type=kind, written=node.type.text, default=default,
                 span=decl.span)
+            self.broken.discard(decl.name)
 
     # ------------------------------------------------------------------------ behaviours
     def behaviours(self) -> None:
@@ -103,14 +125,14 @@ class Behaviours(Diagrams):
             node = decl.node
             target = self.lookup(decl.file, node.component.text, node.component.span,
                                  ("component",), "component or diagram")
-            if target is None:
-                continue
-            component = self.proposal.components.get(target.name)
+            component = self.proposal.components.get(target.name) if target else None
             if component is None:
+                self.broken.add(decl.name)    # its bindings stay silent: one mistake
                 continue
             before = len(self.diagnostics)
-            steps = _Steps(self, component).run(node.steps)
-            if len(self.diagnostics) > before:
+            reader = _Steps(self, component)
+            steps = reader.run(node.steps)
+            if len(self.diagnostics) > before or reader.quiet:
                 # a step was dropped: composing it would only report what is missing
                 self.broken.add(decl.name)
             notes = [s.note.value for s in node.steps if type(s) is syntax.Note]
@@ -142,9 +164,7 @@ class Behaviours(Diagrams):
             values, problem = parse_column(text, column, file)    # named as written
         if problem is not None:
             self.report(report("E0609", node.args[0].span if text is None else node.span,
-                               problem, label="no sample",
-                               help="a CSV file with a header row, inside the proposal's "
-                               "root, whose column holds one number a row"))
+                               problem, label="no sample", help=_sample_help(problem)))
             return None
         return values
 
@@ -214,9 +234,10 @@ class Behaviours(Diagrams):
         low, high = bounds
         if written is not None and ((low is not None and written < low) or
                                     (high is not None and written > high)):
-            self.report(report("E0606", member.value.span, f"{written} is outside the "
-                               f"range of `{name}`", label="out of range",
-                               help=f"give a value within [{low}, {high}]".replace("None", "inf")))
+            shown = ", ".join("inf" if b is None else f"{float(b):g}" for b in (low, high))
+            self.report(report("E0606", member.value.span, f"{float(written):g} is outside "
+                               f"the range of `{name}`", label="out of range",
+                               help=f"give a value within [{shown}]"))
             return None
         return value
 
@@ -234,6 +255,7 @@ class _Steps:
         self.advanced: set[str] = set()  # counters given a `next`
 
     def run(self, nodes) -> list[Step]:
+        self.quiet = False   # a step was dropped for another declaration's error
         steps = []
         for node in nodes:
             if type(node) is sb.Step:
@@ -375,7 +397,8 @@ class _Steps:
         if arity is not None and len(node.args) != arity:
             self.el.report(report("E0604", node.span, f"`{name}` takes {arity} "
                                   f"argument{'s' if arity > 1 else ''}, not {len(node.args)}",
-                                  label="wrong number of arguments"))
+                                  label="wrong number of arguments",
+                                  help=f"`{name}({_SIGNATURES[name]})`"))
             return None
         if name != "empirical" and any(type(a) is syntax.String for a in node.args):
             self.el.report(report("E0604", node.span, f"`{name}` takes numbers, not strings",
@@ -413,6 +436,9 @@ class _Steps:
         known = first in self.inputs or first in self.set or first in self.states
         if len(parts) == 1 and not known:
             known = first in BUILTIN_NAMES or self.el.param_range(first) is not None
+            if first in self.el.broken and first in self.el.decls:
+                self.quiet = True     # an adversary with an error of its own: said once
+                return None
         if not known or len(parts) > 2:
             candidates = [*self.inputs, *self.set, *self.states, *BUILTIN_NAMES,
                           *self.el.proposal.params, *self.el.proposal.adversaries]
@@ -439,8 +465,11 @@ class _Steps:
         else:
             return
         if low is None or high is None or low < 0 or high > 1:
-            self.el.report(report("E0605", node.span, f"`{node.text}` is not a probability",
-                                  label="may lie outside [0, 1]", help=_PROBABILITY_HELP))
+            constant = type(value).__name__ == "Num"
+            self.el.report(report(
+                "E0605", node.span, f"`{node.text}` is not a probability",
+                label="outside [0, 1]" if constant else "may lie outside [0, 1]",
+                help="a probability is a number in [0, 1]" if constant else _PROBABILITY_HELP))
 
     def fits(self, name: str, value, node: sb.Step) -> None:
         """A draw into a typed output: its distribution's values must lie in the type."""
@@ -455,9 +484,10 @@ class _Steps:
                 self.el.report(report(
                     "E0605", dist.span, f"`{dist.function}` cannot give `{name}`'s values",
                     label=f"values in {support[2]}", related=[(port.span, "the port's type")],
-                    help=f"`{name}` is `{port.written}`: draw from a distribution within "
-                    "it (`beta` or `uniform` for an interval, a `table` of values in it, "
-                    "`bernoulli` for a Bool)"))
+                    help=f"`{name}` is a Bool: draw it from `bernoulli(p)`"
+                    if isinstance(port.type, BoolType) else
+                    f"`{name}` is `{port.written}`: draw from a distribution within it (`beta` "
+                    "or `uniform` for an interval, a `table` of values in it)"))
 
 
 def _is_distribution(value) -> bool:

@@ -58,6 +58,7 @@ class Outcome:
     seed: int | None = None
     states: int | None = None
     settings: dict[str, float] = field(default_factory=dict)   # the --sweep point, if any
+    unread: list[str] = field(default_factory=list)   # adversaries and swept names it ignores
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -76,8 +77,9 @@ def evaluate(proposal: Proposal, evaluation: Evaluation, options: Options,
         values[name] = _value(expr, values)
     values.update(overrides or {})
     given = {*evaluation.settings, *(overrides or {})}
+    read = _parameters_read(program)
     ranges = {name: _range(param) for name, param in proposal.adversaries.items()
-              if name not in given}
+              if name not in given and name in read}
     fixed = {name: values[name] for name in proposal.adversaries if name in given}
     method, why = _method(program, values, options.method)
 
@@ -111,7 +113,18 @@ def evaluate(proposal: Proposal, evaluation: Evaluation, options: Options,
                    usefulness=useful, normalised_from=low_high, attack=attack, honest=honest,
                    search=search, episodes=None if method == "exact" else options.episodes,
                    seed=None if method == "exact" else options.seed,
-                   states=risky.get("states"), settings=dict(overrides or {}))
+                   states=risky.get("states"), settings=dict(overrides or {}),
+                   unread=sorted(name for name in [*proposal.adversaries, *(overrides or {})]
+                                 if name not in read))
+
+
+def _parameters_read(program) -> set[str]:
+    from .formulas import walk
+
+    expressions = [e for _, _, e in program.ops] + [c for _, c in program.outcomes] + \
+        list(program.states.values()) + list(program.nexts.values()) + \
+        [e for e in program.delayed.values() if isinstance(e, tuple)]
+    return {node[1] for e in expressions for node, _ in walk(e) if node[0] == "param"}
 
 
 def _method(program, values, asked: str) -> tuple[str, str | None]:

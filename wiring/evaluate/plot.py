@@ -11,9 +11,10 @@ class NoMatplotlib(RuntimeError):
 
 
 def plot(series: list[tuple[str, list[tuple[float, float, bool]]]], fmt: str,
-         width_in: float = 3.25) -> bytes:
+         width_in: float = 3.25, joined: bool = True) -> bytes:
     """`series`: (label, [(usefulness, safety, on the frontier)]) in sweep order; `fmt`: svg,
-    png or pdf. The same input gives the same bytes."""
+    png or pdf; `joined`: a line through each series (a sweep of one parameter) or markers
+    alone (a grid, whose order is no path). The same input gives the same bytes."""
     try:
         import matplotlib
     except ImportError:
@@ -29,8 +30,8 @@ def plot(series: list[tuple[str, list[tuple[float, float, bool]]]], fmt: str,
         frontier = []
         for index, (label, points) in enumerate(series):
             xs, ys = [p[0] for p in points], [p[1] for p in points]
-            axes.plot(xs, ys, marker=markers[index % len(markers)], markersize=3, linewidth=0.8,
-                      label=label)
+            axes.plot(xs, ys, marker=markers[index % len(markers)], markersize=3,
+                      linewidth=0.8 if joined else 0, label=label)
             frontier += [(x, y) for x, y, best in points if best]
         if frontier:
             frontier.sort()
@@ -39,6 +40,10 @@ def plot(series: list[tuple[str, list[tuple[float, float, bool]]]], fmt: str,
         axes.set_xlabel("usefulness")
         axes.set_ylabel("safety")
         axes.set_ylim(-0.02, 1.02)
+        every = [p[0] for _, points in series for p in points]
+        if every and max(every) - min(every) < 0.02:   # one usefulness: show its neighbourhood
+            middle = (max(every) + min(every)) / 2
+            axes.set_xlim(middle - 0.05, middle + 0.05)
         axes.grid(True, linewidth=0.3, alpha=0.5)
         axes.legend(frameon=False, fontsize=6)
         figure.tight_layout()
