@@ -445,3 +445,34 @@ def test_a_sweep_says_which_evaluations_do_not_read_it(capsys):
     assert main(["evaluate", str(UPFRONT), "--sweep", "defer_fraction=0:0.1:0.1"]) == 0
     assert ("`UpfrontAuditing` reads no `defer_fraction`: its figures do not depend on it"
             in capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("step, message", [
+    ("level = 3", "3 is not a value of `level`"),
+])
+def test_a_number_outside_its_port_is_refused_where_written(step, message):
+    result = wiring.check_text(TABLE.replace("level ~ table(0, 0.5, 1, 0.3, 2, 0.2)", step),
+                               "t.wd")
+    assert [d.code for d in result.diagnostics] == ["E0605"], result.report()
+    assert result.diagnostics[0].message == message
+
+
+OPAQUE = """type Code
+component Writer : policy {
+  in  task : Real
+  out code : Code
+}
+behaviour Numbers for Writer {
+  code = 5
+}
+"""
+
+
+def test_an_opaque_output_is_passed_on_or_given_features_not_a_number():
+    result = wiring.check_text(OPAQUE, "o.wd")
+    [error] = result.diagnostics
+    assert (error.code, error.message) == ("E0605", "`code` is a `Code`, not a number")
+    assert error.help == ("set its features (`code.correct = ...`) or pass a value on "
+                          "(`code = task`)")
+    fine = OPAQUE.replace("code = 5", "code.correct = task > 1")
+    assert wiring.check_text(fine, "o.wd").ok

@@ -278,6 +278,9 @@ class _Steps:
                 return None
             if node.form == "draw" and len(target) == 1:
                 self.fits(target[0], value, node)
+            if node.form == "let" and len(target) == 1 and not self.computes(target[0], value,
+                                                                               node):
+                return None
             return Step(form=node.form, target=target, value=value, span=node.span)
         if node.form in ("state", "next"):
             return self.counter(node, value)
@@ -471,6 +474,35 @@ class _Steps:
                 label="outside [0, 1]" if constant else "may lie outside [0, 1]",
                 help="a probability is a number in [0, 1]" if constant else _PROBABILITY_HELP))
 
+    def computes(self, name: str, value, node: sb.Step) -> bool:
+        """`out = formula` into a typed output: an opaque value (a `Response`) is a record of
+        features, passed on whole, never a number; a number written must be of the type."""
+        port = self.outputs.get(name)
+        if port is None:
+            return True
+        if not isinstance(port.type, (NumType, BoolType)):
+            if _passes_on(value):
+                return True
+            self.el.report(report(
+                "E0605", node.value.span, f"`{name}` is a `{port.written}`, not a number",
+                label="a number here", related=[(port.span, "the port's type")],
+                help=f"set its features (`{name}.correct = ...`) or pass a value on "
+                f"(`{name} = {next(iter(self.inputs), 'input')}`)"))
+            return False
+        written = number(value) if type(value).__name__ == "Num" else None
+        if written is None:
+            return True
+        allowed = written in (0, 1) if isinstance(port.type, BoolType) else \
+            _within(("real", (written, written), ""), port.type)
+        if not allowed:
+            self.el.report(report(
+                "E0605", node.value.span, f"{float(written):g} is not a value of `{name}`",
+                label="outside the type", related=[(port.span, "the port's type")],
+                help=f"`{name}` is `{port.written}`" + (": write `true` or `false`"
+                                                          if isinstance(port.type, BoolType)
+                                                          else "")))
+        return allowed
+
     def fits(self, name: str, value, node: sb.Step) -> None:
         """A draw into a typed output: its distribution's values must lie in the type."""
         port = self.outputs.get(name)
@@ -488,6 +520,13 @@ class _Steps:
                     if isinstance(port.type, BoolType) else
                     f"`{name}` is `{port.written}`: draw from a distribution within it (`beta` "
                     "or `uniform` for an interval, a `table` of values in it)"))
+
+
+def _passes_on(value) -> bool:
+    """A value that can stand for a record: a name, or a choice between names."""
+    if isinstance(value, Choice):
+        return _passes_on(value.then) and _passes_on(value.otherwise)
+    return isinstance(value, Var)
 
 
 def _is_distribution(value) -> bool:
