@@ -104,6 +104,21 @@ def cmd_codes(args) -> int:
 FILE_HELP = "a proposal (.wd), or a model exported with `wiring export` (.json)"
 
 
+def whole_number(low: int, high: int | None = None):
+    """An argparse type: a whole number from `low` (to `high`), refused with the reason."""
+    def read(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"`{text}` is not a whole number") from None
+        if high is not None and not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is outside {low} to {high}")
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value} is below {low}")
+        return value
+    return read
+
+
 def add_command(sub, name: str, help: str, description: str, diagnostics: bool = True,
                 **more) -> argparse.ArgumentParser:
     """A subcommand whose help ends with its exit codes, and which takes --debug, and --color

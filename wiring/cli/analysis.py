@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
-from . import FILE_HELP, add_command, color_wanted, exits, exit_code, print_results
+from . import (FILE_HELP, add_command, color_wanted, exits, exit_code, print_results,
+               whole_number)
 
 
 def _analysed(path: str, args):
@@ -160,24 +160,10 @@ def _steps(text: str) -> int:
     """`--steps K`: the unrolled diagram has a copy of every box per step, so K is bounded."""
     from ..analysis.incentives import MAX_STEPS
 
-    try:
-        steps = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number") from None
-    if not 1 <= steps <= MAX_STEPS:
-        raise argparse.ArgumentTypeError(f"{steps} is outside 1 to {MAX_STEPS}")
-    return steps
+    return whole_number(1, MAX_STEPS)(text)
 
 
-def _depth(text: str) -> int:
-    """`--depth N`: a whole number of nesting levels, 0 or more."""
-    try:
-        depth = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number") from None
-    if depth < 0:
-        raise argparse.ArgumentTypeError(f"{depth} is below 0")
-    return depth
+_depth = whole_number(0)   # `--depth N`: nesting levels
 
 
 def _analysis_options(p, steps_help: str) -> None:

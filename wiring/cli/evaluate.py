@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from . import FILE_HELP, add_command, exit_code, exits, print_results
+from . import FILE_HELP, add_command, exit_code, exits, print_results, whole_number
 
 
 def cmd_evaluate(args) -> int:
@@ -203,28 +203,6 @@ def _progress():
     return show
 
 
-def _seed(text: str) -> int:
-    import argparse
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("a seed is a whole number of 0 or more")
-    return value
-
-
-def _positive(text: str) -> int:
-    import argparse
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError("at least 2 episodes")
-    return value
-
-
 def add_evaluate_command(sub) -> None:
     p = add_command(sub, "evaluate", "safety and usefulness from the proposal's behaviours",
                     "Check each FILE, compose the behaviours of each `evaluate` block along its "
@@ -241,9 +219,9 @@ def add_evaluate_command(sub) -> None:
     method.add_argument("--monte-carlo", dest="method", action="store_const",
                         const="monte-carlo", help="simulate even when exact would apply")
     p.set_defaults(method="auto")
-    p.add_argument("--episodes", type=_positive, default=10_000, metavar="N",
+    p.add_argument("--episodes", type=whole_number(2), default=10_000, metavar="N",
                    help="Monte Carlo episodes (default 10,000)")
-    p.add_argument("--seed", type=_seed, default=0, help="Monte Carlo seed (default 0)")
+    p.add_argument("--seed", type=whole_number(0), default=0, help="Monte Carlo seed (default 0)")
     p.add_argument("--sweep", action="append", default=[], metavar="NAME=LO:HI:STEP",
                    help="evaluate at each value of a protocol parameter (repeat for a grid), "
                    "each against its own best response, and mark the Pareto frontier of "
