@@ -81,7 +81,7 @@ def test_the_cli_prints_safety_usefulness_and_the_best_response(capsys):
     assert main(["evaluate", str(UPFRONT)]) == 0
     out = capsys.readouterr().out
     assert "`UpfrontAuditing` over 5,000 tasks (exact: a dynamic programme" in out
-    assert "against the adversary's best response: attack_rate = " in out
+    assert "against the adversary's best response (minimising safety): attack_rate = " in out
     assert "found by a grid of" in out and "golden-section search" in out
     assert "usefulness  1.0000 (solve rate 0.5400 with attack_rate = 0 (honest), normalised " \
         "from 0.22 to 0.54)" in out
@@ -476,3 +476,19 @@ def test_an_opaque_output_is_passed_on_or_given_features_not_a_number():
                           "(`code = task`)")
     fine = OPAQUE.replace("code = 5", "code.correct = task > 1")
     assert wiring.check_text(fine, "o.wd").ok
+
+
+def test_the_adversarys_objective_is_declared_and_shown(tmp_path, capsys):
+    text = UPFRONT.read_text().replace("  usefulness from trusted_solves to untrusted_solves",
+                                       "  usefulness from trusted_solves to untrusted_solves\n"
+                                       "  adversary maximising catastrophe")
+    path = tmp_path / "u.wd"
+    path.write_text(text)
+    assert main(["evaluate", str(path)]) == 0
+    assert "best response (maximising catastrophe): attack_rate = 0.00132" in \
+        capsys.readouterr().out
+    wrong = wiring.check_text(text.replace("maximising catastrophe", "minimising usefulness"),
+                              "u.wd")
+    [error] = wrong.diagnostics
+    assert (error.code, error.message) == ("E0606", "the adversary cannot be `minimising "
+                                                    "usefulness`")

@@ -313,6 +313,10 @@ class SyntaxBuilder(Transformer):
     def setting(self, children):
         return b.Setting(self._at(children), _ident(children[1]), children[3])
 
+    def objective(self, children):
+        # "adversary" ("minimising" | ...) NAME
+        return b.Objective(self._at(children), children[1].value, _ident(children[2]))
+
     def usefulness(self, children):
         return b.Usefulness(self._at(children), children[2], children[4])
 

@@ -144,5 +144,8 @@ class Evaluation(_Node):
         "parameters (and adversaries, which the search then leaves alone) given a value for "
         "this evaluation only: `param defer_fraction = 0.2`"))
     usefulness: list[Expr] = []     # [low, high], or empty for the raw solve rate
+    objective: str = Field(default="minimising safety", description=(
+        "what the adversary's search optimises, as declared (`adversary minimising safety`, "
+        "or the same said the other way, `adversary maximising catastrophe`)"))
     notes: list[str] = []
     span: Span | None = None

@@ -107,6 +107,16 @@ class Setting(Statement):
         self.comments, self.name, self.value = (), name, value
 
 
+class Objective(Statement):
+    """`adversary minimising safety` (or `maximising catastrophe`): what the red team wants."""
+
+    __slots__ = ("direction", "measure")
+
+    def __init__(self, at: At, direction: str, measure: Ident):
+        self.document, self.start_pos, self.end_pos = at
+        self.comments, self.direction, self.measure = (), direction, measure
+
+
 class Usefulness(Statement):
     """`usefulness from low to high`: the solve rates that read as 0 and 1."""
 

@@ -175,7 +175,7 @@ def describe(path: str, o) -> str:
     if o.attack:
         attack = ", ".join(f"{k} = {v:.6g}" for k, v in o.attack.items())
         lines.append(f"  safety      {o.safety:.4f}{interval} against the adversary's best "
-                     f"response: {attack}")
+                     f"response ({o.objective}): {attack}")
         lines.append(f"              found by a {o.search}")
     else:
         lines.append(f"  safety      {o.safety:.4f}{interval} (no adversary parameters)")

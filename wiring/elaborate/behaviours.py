@@ -197,7 +197,10 @@ class Behaviours(Diagrams):
             return
         tasks = self.expr(item.tasks)
         bindings, usefulness, notes, settings = [], [], [], {}
+        objective = "minimising safety"
         for member in item.members:
+            if type(member) is sb.Objective:
+                objective = self.objective(member) or objective
             if type(member) is sb.Setting:
                 value = self.setting(member, settings)
                 if value is not None:
@@ -213,7 +216,22 @@ class Behaviours(Diagrams):
             return
         self.proposal.evaluations.append(Evaluation(
             diagram=diagram.name, mode=mode, tasks=tasks, bindings=bindings,
-            settings=settings, usefulness=usefulness, notes=notes, span=item.span))
+            settings=settings, usefulness=usefulness, objective=objective, notes=notes,
+            span=item.span))
+
+    def objective(self, member: sb.Objective) -> str | None:
+        """The red team's objective: to minimise safety, which is to maximise the chance of a
+        catastrophe over the episode; either may be declared, nothing else."""
+        direction = member.direction.replace("iz", "is")
+        said = f"{direction} {member.measure.text}"
+        if said in ("minimising safety", "maximising catastrophe"):
+            return said
+        self.report(report("E0606", member.span, f"the adversary cannot be `{said}`",
+                           label="not an objective `evaluate` computes",
+                           help="the adversary minimises safety (`adversary minimising "
+                           "safety`), which is maximising the chance of a catastrophe "
+                           "(`adversary maximising catastrophe`)"))
+        return None
 
     def setting(self, member: sb.Setting, settings: dict):
         name = member.name.text

@@ -59,6 +59,7 @@ class Outcome:
     states: int | None = None
     settings: dict[str, float] = field(default_factory=dict)   # the --sweep point, if any
     unread: list[str] = field(default_factory=list)   # adversaries and swept names it ignores
+    objective: str = "minimising safety"              # the adversary's, as declared
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -114,6 +115,7 @@ def evaluate(proposal: Proposal, evaluation: Evaluation, options: Options,
                    search=search, episodes=None if method == "exact" else options.episodes,
                    seed=None if method == "exact" else options.seed,
                    states=risky.get("states"), settings=dict(overrides or {}),
+                   objective=evaluation.objective,
                    unread=sorted(name for name in [*proposal.adversaries, *(overrides or {})]
                                  if name not in read))
 
