@@ -129,14 +129,14 @@ class NumType(_Node):
 
     @model_validator(mode="after")
     def _nonempty(self):
-        lower, upper = _number(self.lower), _number(self.upper)
+        lower, upper = literal_number(self.lower), literal_number(self.upper)
         if lower is not None and upper is not None and (
                 lower > upper or (lower == upper and (self.lower_open or self.upper_open))):
             raise _invalid("E0115", "the interval of a number type is empty")
         return self
 
 
-def _number(expr: Expr | None):
+def literal_number(expr: Expr | None):
     """The value of a bound written as a number (or -number), else None: bounds written in
     parameters are decided by the checker, which knows their ranges."""
     from fractions import Fraction

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, report
-from ..model import Proposal
+from ..model import Proposal, literal_number
 from ..model_behaviours import Behaviour, Evaluation, Formula, Step
 from ..names import did_you_mean
 from ..structure import TooLarge, active, flatten
@@ -366,11 +366,10 @@ def _upstream(order: list[str], wires) -> dict[str, set[str]]:
 
 
 def _integer(expr, proposal: Proposal) -> int | None:
-    from ..model import _number
-    value = _number(expr)
+    value = literal_number(expr)
     if value is None and expr.node == "name":
         param = proposal.params.get(expr.name)
-        value = _number(param.default) if param is not None and param.default else None
+        value = literal_number(param.default) if param is not None and param.default else None
     if value is None or value.denominator != 1:
         return None
     return int(value)

@@ -48,7 +48,7 @@ def cmd_evaluate(args) -> int:
 def _bad_sweep(proposal, points) -> str | None:
     """Why the sweep does not fit this proposal: a name it lacks, or values outside a
     parameter's range."""
-    from ..model import _number
+    from ..model import literal_number
     from ..names import did_you_mean
 
     params = {**proposal.params, **proposal.adversaries}
@@ -56,7 +56,7 @@ def _bad_sweep(proposal, points) -> str | None:
         if name not in params:
             hint = did_you_mean(name, params)
             return f"has no parameter `{name}` to sweep" + (f"; {hint}" if hint else "")
-        low, high = (_number(getattr(params[name].type, end, None)) for end in ("lower",
+        low, high = (literal_number(getattr(params[name].type, end, None)) for end in ("lower",
                                                                                  "upper"))
         for point in points:
             value = point[name]

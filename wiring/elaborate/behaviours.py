@@ -10,7 +10,7 @@ from fractions import Fraction
 from .. import syntax
 from .. import syntax_behaviours as sb
 from ..diagnostics import report
-from ..model import BoolType, NumType, Param
+from ..model import BoolType, NumType, Param, literal_number as number
 from ..model_behaviours import (DISTRIBUTIONS, FUNCTIONS, Apply, Arith, Behaviour, Binding,
                                 Choice, Compare, Evaluation, Logic, Negative, Not, Sample, Step,
                                 Var)
@@ -25,12 +25,6 @@ _SIGNATURES = {"bernoulli": "p", "normal": "mean, sd", "uniform": "low, high", "
                "empirical": '"file.csv", "column"', "min": "a, b", "max": "a, b",
                "normal_quantile": "q, mean, sd"}
 _PROBABILITY_HELP = "a probability lies in [0, 1]: declare it `: Prob` or `: Real in [0, 1]`"
-
-
-def number(expr) -> Fraction | None:
-    """The value of a bound or default written as a number (or -number)."""
-    from ..model import _number
-    return _number(expr)
 
 
 MAX_SAMPLE = 1_000_000   # rows of an empirical sample

@@ -19,7 +19,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
 from ..check.behaviours import compose
-from ..model import Proposal
+from ..model import Proposal, literal_number
 from ..model_behaviours import Evaluation
 from .exact import Refused, solve
 from .montecarlo import simulate
@@ -178,5 +178,4 @@ def _apply(op: str, a: float, b: float) -> float:
 
 
 def _range(param) -> tuple[float, float]:
-    from ..model import _number
-    return float(_number(param.type.lower)), float(_number(param.type.upper))
+    return float(literal_number(param.type.lower)), float(literal_number(param.type.upper))

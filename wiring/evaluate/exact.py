@@ -216,10 +216,10 @@ class _Chain:
                 continue
             if ended == "stop":
                 continue
-            following = tuple([_number(evaluate(self.program.nexts.get(c, ("state", c)), leaf,
+            following = tuple([float(evaluate(self.program.nexts.get(c, ("state", c)), leaf,
                                                 self.values, task))
                                for c in sorted(self.program.states)] +
-                              [_number(evaluate(self.program.delayed[d], leaf, self.values, task))
+                              [float(evaluate(self.program.delayed[d], leaf, self.values, task))
                                for d in sorted(self.program.delayed)])
             outcomes[following] = outcomes.get(following, 0.0) + weight
         self._record(step, state_index, outcomes, catastrophe, solved)
@@ -254,10 +254,6 @@ def _split(program) -> tuple[list, list]:
         else:
             independent.append(op)
     return independent, dependent
-
-
-def _number(value) -> float:
-    return float(value)
 
 
 def _branches(program, env: dict, values, thresholds, task: int):
