@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from wiring.api import check_text  # noqa: E402
-from wiring.codes import CODES  # noqa: E402
+from wiring.codes import CODES, heading as code_heading  # noqa: E402
 
 
 def _fence(text: str, lang: str = "") -> list[str]:
@@ -33,7 +33,7 @@ def diagnostics_md() -> str:
         for code, entry in CODES.items():
             if not code.startswith(prefix):
                 continue
-            lines += [f"### {code}: {entry.title}", "", entry.explanation, ""]
+            lines += [f"### {code_heading(code)}", "", entry.explanation, ""]
             if entry.example is not None:
                 for name, text in entry.files.items():
                     lines += [f"With `{name}`:", ""] + _fence(text, "wd") + [""]
@@ -125,7 +125,7 @@ def analyses_md() -> str:
     for code, entry in CODES.items():
         if not code.startswith("S"):
             continue
-        lines += [f"### {code}: {entry.title}", "", entry.explanation, ""]
+        lines += [f"### {code_heading(code)}", "", entry.explanation, ""]
         if entry.example is None:
             lines += [f"To see it: {entry.trigger}.", ""]
             continue

@@ -22,6 +22,7 @@ class Result:
     diagnostics: list[Diagnostic]
     sources: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    program: Program | None = None   # the parsed files, for tools that read the syntax
 
     @property
     def ok(self) -> bool:
@@ -45,12 +46,12 @@ class CheckError(Exception):
 def _run(program: Program) -> Result:
     sources = {name: parsed.text for name, parsed in program.files.items()}
     if program.diagnostics and _stops(program):
-        return Result(None, program.diagnostics, sources, program.read)
+        return Result(None, program.diagnostics, sources, program.read, program)
     elaboration = elaborate(program)
     checked = check(elaboration.proposal, elaboration.excused, elaboration.broken)
     diagnostics = program.diagnostics + elaboration.diagnostics + checked.diagnostics
     return Result(checked.proposal, sorted(unique(diagnostics), key=sort_key), sources,
-                  program.read)
+                  program.read, program)
 
 
 def _stops(program: Program) -> bool:
@@ -78,11 +79,14 @@ def check_file(path: str, root: str | None = None) -> Result:
         return _run(load_program(path, root=None if root is None else str(root)))
 
 
-def check_text(text: str, path: str = "<string>", root: str | None = None) -> Result:
+def check_text(text: str, path: str = "<string>", root: str | None = None,
+               overlay: dict[str, str] | None = None) -> Result:
     """Check proposal text; imports are resolved relative to `path`'s directory and must stay
-    inside `root` (default: as for `check_file`)."""
+    inside `root` (default: as for `check_file`). `overlay` maps files to texts read in their
+    place (an editor's unsaved buffers)."""
     with paused_collector():
-        return _run(load_program(path, text, root=None if root is None else str(root)))
+        return _run(load_program(path, text, root=None if root is None else str(root),
+                                 overlay=overlay))
 
 
 def load(path) -> Proposal:

@@ -9,6 +9,7 @@ too. It is a table of data, exempt from the size limit on modules.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -1762,6 +1763,19 @@ diagram D {
 # (E codes are errors by default; an S code states its own).
 CODES = {key: replace(entry, code=key, **({"severity": "warning"} if key[0] == "W" else {}))
          for key, entry in CODES.items()}
+
+
+def heading(code: str) -> str:
+    """The heading of the code's entry in the docs (scripts/gen_docs.py writes it)."""
+    return f"{code}: {CODES[code].title}"
+
+
+def docs_page(code: str) -> tuple[str, str]:
+    """(the docs page, the anchor of the code's entry in it): findings (S codes) are in
+    analyses.md, the rest in diagnostics.md; anchors are made from headings as GitHub and
+    common Markdown renderers make them."""
+    words = re.sub(r"[^\w\- ]", "", heading(code).lower())
+    return ("analyses.md" if code.startswith("S") else "diagnostics.md"), words.replace(" ", "-")
 
 
 def explain(code: str) -> str:

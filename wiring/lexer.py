@@ -20,6 +20,11 @@ from lark.lexer import Lexer
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
+def is_word(text: str) -> bool:
+    """Whether a terminal's text is a word (a keyword) rather than punctuation."""
+    return _WORD.match(text) is not None
+
+
 class KeywordLexer(Lexer):
     """Honours lark's `lexer_callbacks` for comments: a callback for COMMENT is given each one."""
 
@@ -31,7 +36,7 @@ class KeywordLexer(Lexer):
         self.punct: dict[str, str] = {}      # "->" -> "ARROW"
         for t in terminals:
             if t.pattern.type == "str":
-                table = self.keywords if _WORD.match(t.pattern.value) else self.punct
+                table = self.keywords if is_word(t.pattern.value) else self.punct
                 table[t.pattern.value] = t.name
         names = {t.name for t in terminals}
         assert {"NAME", "NUMBER", "STRING", "COMMENT", "_NL"} <= names, names

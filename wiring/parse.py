@@ -20,7 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from . import syntax
 from .builder import MAX_EXPRESSION_DEPTH, SyntaxBuilder, attach_comments, building, keep_comment
 from .diagnostics import Diagnostic, Span, report
-from .lexer import KeywordLexer
+from .lexer import KeywordLexer, is_word
 
 MAX_NESTING = 64  # brackets; deeper input is refused before any recursive stage sees it
 MAX_SYNTAX_ERRORS = 50
@@ -104,6 +104,13 @@ def lark_parser(**options) -> Lark:
 def parser() -> Lark:
     return lark_parser(transformer=SyntaxBuilder(), keep_all_tokens=True,
                        lexer_callbacks={"COMMENT": keep_comment})
+
+
+def keywords() -> list[str]:
+    """The words the grammar spells out (`component`, `train`, `maximising`...), for an
+    editor's completion."""
+    return sorted({t.pattern.value for t in parser().terminals
+                   if t.pattern.type == "str" and is_word(t.pattern.value)})
 
 
 @dataclass

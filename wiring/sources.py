@@ -29,6 +29,8 @@ class Program:
     imports: dict[str, list[str]] = field(default_factory=dict)  # file -> files it imports
     diagnostics: list[Diagnostic] = field(default_factory=list)
     read: list[str] = field(default_factory=list)  # the proposal's files read from disk
+    # Texts that stand in for files on disk, by real path: an editor's unsaved buffers.
+    overlay: dict[str, str] = field(default_factory=dict)
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
@@ -131,6 +133,16 @@ def std_modules() -> list[str]:
 
 def prelude_text() -> str:
     return resources.files("wiring").joinpath("prelude.wd").read_text(encoding="utf-8")
+
+
+def location(display: str) -> str | None:
+    """The file on disk that a file's name in a program stands for (`std/world.wd` and the
+    prelude are in the package), or None for text that was never a file."""
+    if display == PRELUDE:
+        return str(resources.files("wiring").joinpath("prelude.wd"))
+    if display.startswith(STD):
+        return os.path.join(_library_dir(), display[len(STD):])
+    return None if display.startswith("<") else os.path.abspath(display)
 
 
 def _imports_of(parsed: ParsedFile) -> list[tuple[str, Span]]:
@@ -249,11 +261,14 @@ def parse_read(display: str, text: str, used_at: Span | None) -> ParsedFile:
     return hidden
 
 
-def load_program(path: str, text: str | None = None, root: str | None = None) -> Program:
+def load_program(path: str, text: str | None = None, root: str | None = None,
+                 overlay: dict[str, str] | None = None) -> Program:
     """Parse `path` (or `text`, shown as coming from `path`) and everything it imports, which
-    must lie inside `root` (see `confinement`)."""
+    must lie inside `root` (see `confinement`). `overlay` maps files (any spelling of their
+    path) to texts read instead of the files: a language server's unsaved buffers."""
     display = _shown(path)
-    program = Program(root=display, boundary=confinement(path, root))
+    program = Program(root=display, boundary=confinement(path, root),
+                      overlay={_key_of(k): v for k, v in (overlay or {}).items()})
     program.files[PRELUDE] = parse(PRELUDE, prelude_text())
     program.imports[PRELUDE] = []
     if text is None:
@@ -332,7 +347,10 @@ class _Loader:
             else:
                 self.program.imports[current].append(known)
             return None
-        source, problem = read_file(real, used_at=span)
+        source = self.program.overlay.get(_key_of(real))
+        problem = None
+        if source is None:
+            source, problem = read_file(real, used_at=span)
         if problem is not None:
             if library:  # name the module as the user wrote it
                 problem = problem.model_copy(update={

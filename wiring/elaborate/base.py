@@ -14,7 +14,7 @@ from ..types import Decider
 
 BUILTIN_TYPES = ("Real", "Int", "Nat", "Bool", "Prob", "Text", "List", "Set", "Dist")
 
-_FORMS = {syntax.KindDecl: "kind", syntax.TypeDecl: "type", syntax.RecordDecl: "record",
+FORMS = {syntax.KindDecl: "kind", syntax.TypeDecl: "type", syntax.RecordDecl: "record",
           syntax.EnumDecl: "enum", syntax.ParamDecl: "param", syntax.OptimiserDecl: "optimiser",
           syntax.ComponentDecl: "component", syntax.DiagramDecl: "diagram",
           syntax_behaviours.AdversaryDecl: "adversary",
@@ -181,7 +181,7 @@ class ElaboratorBase:
             if parsed.syntax is None:
                 continue
             for item in parsed.syntax.declarations:
-                form = _FORMS.get(type(item))
+                form = FORMS.get(type(item))
                 if form is not None:
                     self._declare(file, form, item)
                 elif file == self.program.root:
