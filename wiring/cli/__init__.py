@@ -164,6 +164,35 @@ def _add_reference_commands(sub) -> None:
     p.set_defaults(run=lambda a: cmd_codes(a) if a.list or not a.code else cmd_explain(a))
 
 
+LSP_MISSING = ("wiring: the language server needs pygls, which is not installed; install it "
+               "with `pip install 'wiring[lsp]'` (scripts/setup.sh does)")
+
+
+def cmd_lsp(args) -> int:
+    try:
+        import pygls  # noqa: F401  (an optional extra: only this command needs it)
+    except ImportError:
+        print(LSP_MISSING, file=sys.stderr)
+        return exits.USAGE
+    from ..lsp.server import main as serve
+
+    return serve()
+
+
+def _add_lsp(sub) -> None:
+    p = add_command(sub, "lsp", "run the language server for editors (LSP over stdio)",
+                    "Run the language server: an editor starts it and speaks the Language "
+                    "Server Protocol on its standard input and output. It checks and lints "
+                    "each open file as it is typed, and answers hover, go to definition, "
+                    "find references, completion, rename, outline and formatting requests. "
+                    "Needs pygls: `pip install 'wiring[lsp]'`. See docs/editors.md.",
+                    diagnostics=False)
+    p.add_argument("--stdio", action="store_true",
+                   help="speak over standard input and output (the default and only way; "
+                   "accepted because editors pass it)")
+    p.set_defaults(run=cmd_lsp)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from ..version import __version__
     from .analysis import add_analysis_commands
@@ -183,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_render_commands(sub)
     add_file_commands(sub)
     _add_reference_commands(sub)
+    _add_lsp(sub)
     return parser
 
 

@@ -41,6 +41,9 @@ EXITS: dict[str, list[tuple[int, str]]] = {
     "new": [(OK, "the starter file was written"),
             (USAGE, _USAGE + ", or the file exists already (it is never overwritten)")],
     "schema": [(OK, "the schema was printed"), (USAGE, _USAGE)],
+    "lsp": [(OK, "the editor ended the session"),
+            (USAGE, "pygls is not installed (the message says how to install it), or a "
+             "usage error")],
     "explain": [(OK, "the code was explained (or every code listed)"),
                 (USAGE, "no such code, or a usage error")],
 }
