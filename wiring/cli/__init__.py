@@ -198,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .analysis import add_analysis_commands
     from .evaluate import add_evaluate_command
     from .files import add_file_commands
+    from .fmt import add_fmt_command
     from .render import add_render_commands
 
     parser = _Parser(prog="wiring", description="Typed wiring diagrams for AI-alignment "
@@ -211,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_evaluate_command(sub)
     add_render_commands(sub)
     add_file_commands(sub)
+    add_fmt_command(sub)
     _add_reference_commands(sub)
     _add_lsp(sub)
     return parser
