@@ -202,6 +202,23 @@ def document_symbols(ls: WiringServer,
     return features.outline(analysed, places)
 
 
+@server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+def formatting(ls: WiringServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit]:
+    """The whole text as `wiring fmt` lays it out; nothing while it does not parse (the
+    syntax errors are already shown)."""
+    from ..fmt import CannotFormat, format_source
+
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    try:
+        formatted = format_source(document.source, path_of(document.uri) or document.uri)
+    except CannotFormat:
+        return []
+    if formatted == document.source:
+        return []
+    end = lsp.Position(len(document.lines), 0)
+    return [lsp.TextEdit(lsp.Range(lsp.Position(0, 0), end), formatted)]
+
+
 def main() -> int:
     server.start_io()
     return 0
