@@ -1,3 +1,4 @@
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -10,7 +11,8 @@ EXAMPLES = sorted((ROOT / "examples").rglob("*.wd"))
 # The system tools some tests need, and what installs them. scripts/test.sh (what CI runs) sets
 # WIRING_TEST_STRICT=1, under which a test whose tool is missing fails instead of skipping: a
 # set-up that silently lost Graphviz or TeX Live would otherwise pass with those tests unrun.
-TOOLS = {"dot": "Graphviz `dot`", "pdflatex": "TeX Live's `pdflatex`"}
+TOOLS = {"dot": "Graphviz `dot`", "pdflatex": "TeX Live's `pdflatex`",
+         "pygls": "pygls (the `lsp` extra, for `wiring lsp`)"}
 STRICT = os.environ.get("WIRING_TEST_STRICT") == "1"
 
 
@@ -18,6 +20,8 @@ def missing_tool(name: str) -> str | None:
     """Why a test needing tool `name` cannot run (None: it can)."""
     if name == "pdflatex":
         found = shutil.which("pdflatex") and shutil.which("kpsewhich")
+    elif name == "pygls":   # a Python library rather than a program
+        found = importlib.util.find_spec("pygls") is not None
     else:
         found = shutil.which(name)
     return None if found else f"{TOOLS[name]} is not installed (bash scripts/setup.sh installs it)"
