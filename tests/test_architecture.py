@@ -20,12 +20,12 @@ LAYERS = [
     ("wiring.types",),
     ("wiring.structure",),
     ("wiring.sources",),
-    ("wiring.elaborate", "wiring.references"),
+    ("wiring.elaborate", "wiring.references", "wiring.symbols"),
     ("wiring.check",),
     ("wiring.analysis", "wiring.evaluate"),
-    ("wiring.render", "wiring.report", "wiring.diff"),
+    ("wiring.render", "wiring.report", "wiring.diff", "wiring.fmt"),
     ("wiring.api", "wiring.exchange"),
-    ("wiring", "wiring.cli", "wiring.__main__"),
+    ("wiring", "wiring.cli", "wiring.__main__", "wiring.lsp"),
 ]
 
 
@@ -213,8 +213,15 @@ def test_help_loads_neither_the_parser_nor_the_checker():
     # loaded on first use, the commands import what they need when they run.
     loaded = _modules_loaded_by("--help")
     heavy = {"lark", "pydantic", "networkx", "sympy", "wiring.api", "wiring.check",
-             "wiring.elaborate", "wiring.parse", "wiring.model"}
+             "wiring.elaborate", "wiring.parse", "wiring.model", "pygls", "lsprotocol"}
     assert sorted(heavy & loaded) == []
+
+
+def test_check_loads_no_language_server():
+    # pygls is an optional extra: only `wiring lsp` imports it.
+    loaded = _modules_loaded_by("check", "examples/rlhf.wd")
+    assert sorted(m for m in loaded if m.split(".")[0] in ("pygls", "lsprotocol") or
+                  m.startswith(("wiring.lsp", "wiring.symbols"))) == []
 
 
 def test_render_to_dot_loads_no_networkx(tmp_path):
