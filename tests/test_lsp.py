@@ -146,6 +146,21 @@ def test_an_unsaved_imported_file_is_read_from_the_editor(client, project):
     assert (project / "lib.wd").read_text() == LIB   # nothing was saved
 
 
+def test_a_problem_in_an_imported_file_is_shown_on_its_import(client, project):
+    main = client.open(project / "main.wd")
+    published(client, main)
+    lib = client.open(project / "lib.wd")
+    published(client, lib)
+    client.change(lib, LIB.replace("out score  : Real", "out score  : Reall"))
+    (problem,) = [d for d in published(client, main) if d["severity"] == 1]
+    assert problem["range"]["start"] == {"line": 0, "character": len("import ")}
+    assert problem["message"].startswith(f"in `{project / 'lib.wd'}`: ")
+    assert "Reall" in problem["message"]
+    (there,) = [r for r in problem["relatedInformation"]
+                if r["location"]["uri"] == (project / "lib.wd").as_uri()]
+    assert there["location"]["range"]["start"]["line"] == 9
+
+
 # ------------------------------------------------------------------------- hover and names
 
 def test_hover_shows_a_ports_type_a_boxs_kind_and_trust_and_a_signature(client, project):

@@ -200,6 +200,15 @@ def _locate(current: str, in_library: bool, target: str, boundary: str):
     return display, display, False, None if _inside(display, boundary) else "root"
 
 
+def imported_name(program: Program, current: str, target: str) -> str:
+    """The name `program` gives the file that `import "target"` in its file `current` reads
+    (whether or not it could be read)."""
+    display, real, _, _ = _locate(current, current.startswith(STD), target, program.boundary)
+    return next((name for name in program.files
+                 if not name.startswith(("<", STD)) and _key_of(name) == _key_of(real)),
+                display)
+
+
 def _relative(directory: str) -> str:
     """A directory as the user would write it: relative when inside the current directory."""
     here = _key_of(os.getcwd())

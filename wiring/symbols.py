@@ -115,6 +115,10 @@ class Index:
     def lookup(self, form: str, owner: str | None, name: str) -> Symbol | None:
         return self.symbols.get((TOP if owner is None else form, owner, name))
 
+    def declaration(self, name: str) -> Symbol | None:
+        """The top-level declaration of `name`."""
+        return self.symbols.get((TOP, None, name))
+
     def at(self, file: str, line: int, column: int) -> Occurrence | None:
         """The name at a place (line and column from 1; the column may be just past the
         name's end, where a cursor stands after typing it)."""

@@ -15,7 +15,8 @@ from lsprotocol import types as lsp
 
 from .. import syntax
 from ..codes import CODES, docs_page
-from ..diagnostics import Diagnostic, Span
+from ..diagnostics import Diagnostic, Related, Span
+from ..sources import imported_name
 from ..symbols import Index, Occurrence, Symbol
 from .analysis import Analysed, uri_of
 
@@ -88,38 +89,30 @@ def _diagnostic(d: Diagnostic, places: Places) -> lsp.Diagnostic:
 
 def _at_import(analysed: Analysed, d: Diagnostic) -> Diagnostic | None:
     program = analysed.result.program
-    if program is None or program.files.get(analysed.path) is None:
+    parsed = program.files.get(analysed.path) if program is not None else None
+    if parsed is None or parsed.syntax is None:
         return None
-    reaching = _imports_reaching(program, analysed.path, d.span.file)
-    tree = program.files[analysed.path].syntax
-    imports = [i for i in (tree.declarations if tree else ()) if type(i) is syntax.Import]
-    if reaching is None or not imports:
-        return None
-    statement = next((i for i in imports if reaching.endswith(i.path.value.lstrip("./"))),
-                     imports[0])
-    return d.model_copy(update={
-        "span": statement.path.span, "message": f"in `{d.span.file}`: {d.message}",
-        "related": [*d.related, _related(d.span, "the problem is here")]})
-
-
-def _related(span: Span, message: str):
-    from ..diagnostics import Related
-
-    return Related(span=span, message=message)
-
-
-def _imports_reaching(program, root: str, target: str) -> str | None:
-    """The file imported by `root` through which `target` is read."""
-    for first in program.imports.get(root, []):
-        seen, todo = set(), [first]
-        while todo:
-            current = todo.pop()
-            if current == target:
-                return first
-            if current not in seen:
-                seen.add(current)
-                todo += program.imports.get(current, [])
+    for statement in parsed.syntax.declarations:
+        if type(statement) is syntax.Import and _reaches(
+                program, imported_name(program, analysed.path, statement.path.value),
+                d.span.file):
+            return d.model_copy(update={
+                "span": statement.path.span, "message": f"in `{d.span.file}`: {d.message}",
+                "related": [*d.related, Related(span=d.span, message="the problem is here")]})
     return None
+
+
+def _reaches(program, first: str, target: str) -> bool:
+    """Whether the file `first`, or a file it imports (at any depth), is `target`."""
+    seen, todo = set(), [first]
+    while todo:
+        current = todo.pop()
+        if current == target:
+            return True
+        if current not in seen:
+            seen.add(current)
+            todo += program.imports.get(current, [])
+    return False
 
 
 # ------------------------------------------------------------------------------------ hover
@@ -164,7 +157,7 @@ def describe(analysed: Analysed, symbol: Symbol) -> str:
             a = found.attributes
             text += f"\n\nkind `{a.kind}`, trust `{a.trust}`" + \
                 (", learned" if a.learned else "") + (", frozen" if found.frozen else "")
-        target = analysed.index.lookup("", None, symbol.node.target.text)
+        target = analysed.index.declaration(symbol.node.target.text)
         if target is not None and target.form in ("component", "diagram"):
             text += "\n\n" + signature(analysed, target)
         return text
@@ -237,7 +230,7 @@ def outline(analysed: Analysed, places: Places) -> list[lsp.DocumentSymbol]:
         return []
     found = []
     for decl in index.blocks.get(analysed.path, []):
-        symbol = index.lookup("", None, decl.name.text)
+        symbol = index.declaration(decl.name.text)
         if symbol is None or symbol.file != analysed.path:
             continue
         children = [_outline_entry(s, s.node, places, s.form) for form in

@@ -58,7 +58,7 @@ class WiringServer(LanguageServer):
             uri, features.diagnostics(analysed, places), document.version))
         return analysed
 
-    def schedule(self, uri: str) -> None:
+    def schedule(self, uri: str, dependents_only: bool = False) -> None:
         """Check `uri` after DEBOUNCE, and every open file that imports it."""
         path = path_of(uri)
         loop = asyncio.get_running_loop()
@@ -68,7 +68,7 @@ class WiringServer(LanguageServer):
                 if other in self.pending:
                     self.pending[other].cancel()
                 self.pending[other] = loop.call_later(DEBOUNCE, self.refresh, other)
-        if uri not in self.pending:
+        if uri not in self.pending and not dependents_only:
             self.pending[uri] = loop.call_later(DEBOUNCE, self.refresh, uri)
 
     def current(self, uri: str) -> tuple[Analysed, features.Places]:
@@ -127,6 +127,7 @@ def did_close(ls: WiringServer, params: lsp.DidCloseTextDocumentParams) -> None:
     if uri in ls.pending:
         ls.pending.pop(uri).cancel()
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri, []))
+    ls.schedule(uri, dependents_only=True)   # files importing it now read it from disk
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
