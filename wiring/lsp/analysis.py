@@ -18,6 +18,7 @@ from ..symbols import Index
 # Directories a project scan for references and renames never enters.
 _SKIPPED = {".git", ".venv", "venv", "node_modules", "__pycache__"}
 MAX_PROJECT_FILES = 500
+MAX_DIRECTORIES = 2000   # a proposal saved in a large tree (/tmp, a home) is not walked whole
 
 
 def path_of(uri: str) -> str | None:
@@ -80,9 +81,11 @@ def lint(result: Result) -> list[Diagnostic]:
 def project_files(boundary: str) -> list[str]:
     """The proposal files of a project (its root directory, `sources.confinement`), for
     references and renames that reach files importing the one open; at most
-    MAX_PROJECT_FILES, in a stable order."""
+    MAX_PROJECT_FILES from at most MAX_DIRECTORIES directories, in a stable order."""
     found: list[str] = []
-    for directory, subdirectories, files in os.walk(boundary):
+    for count, (directory, subdirectories, files) in enumerate(os.walk(boundary)):
+        if count >= MAX_DIRECTORIES:
+            break
         subdirectories[:] = sorted(d for d in subdirectories
                                    if d not in _SKIPPED and not d.startswith("."))
         found += [os.path.join(directory, f) for f in sorted(files) if f.endswith(".wd")]

@@ -23,7 +23,15 @@ class Client:
         self.next_id = 0
         self.notifications: list[dict] = []
         self.versions: dict[str, int] = {}
+        self.errors: list[bytes] = []   # what the server wrote on stderr, read as it comes so
+        # that a chatty server never blocks on a full pipe
         threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=lambda: self.errors.extend(self.process.stderr),
+                         daemon=True).start()
+
+    @property
+    def stderr(self) -> str:
+        return b"".join(self.errors).decode("utf-8", "replace")
 
     # --------------------------------------------------------------------------- framing
     def _read(self) -> None:
@@ -50,8 +58,8 @@ class Client:
     def _next(self, deadline: float) -> dict:
         message = self.messages.get(timeout=max(deadline - time.monotonic(), 0.001))
         if message is None:
-            raise ConnectionError("the server ended: "
-                                  + self.process.stderr.read().decode(errors="replace"))
+            self.process.wait(timeout=10)
+            raise ConnectionError("the server ended: " + self.stderr)
         return message
 
     # ------------------------------------------------------------------------ messages

@@ -10,7 +10,7 @@ from lsprotocol import types as lsp
 from ..elaborate.base import BUILTIN_TYPES
 from ..parse import keywords
 from ..symbols import Index, Symbol
-from .features import _SYMBOL_KINDS
+from .features import SYMBOL_KINDS
 
 _AFTER_DOT = re.compile(r"([A-Za-z_]\w*)\.(\w*)\Z")
 _AFTER_BY = re.compile(r"\bby\s+\w*\Z")
@@ -68,7 +68,7 @@ _KINDS = {lsp.SymbolKind.Class: lsp.CompletionItemKind.Class,
 
 
 def _item(symbol: Symbol) -> lsp.CompletionItem:
-    kind = _KINDS.get(_SYMBOL_KINDS.get(symbol.form, lsp.SymbolKind.Variable),
+    kind = _KINDS.get(SYMBOL_KINDS.get(symbol.form, lsp.SymbolKind.Variable),
                       lsp.CompletionItemKind.Text)
     detail = symbol.form if symbol.form != "port" else symbol.node.text.split("\n")[0]
     return lsp.CompletionItem(symbol.name, kind=kind, detail=detail)

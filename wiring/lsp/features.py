@@ -210,7 +210,7 @@ def rename_edit(indexes: list[Index], symbol: Symbol, new: str,
 
 # ------------------------------------------------------------------------------- the outline
 
-_SYMBOL_KINDS = {
+SYMBOL_KINDS = {
     "diagram": lsp.SymbolKind.Class, "component": lsp.SymbolKind.Interface,
     "type": lsp.SymbolKind.Struct, "record": lsp.SymbolKind.Struct,
     "enum": lsp.SymbolKind.Enum, "kind": lsp.SymbolKind.TypeParameter,
@@ -244,6 +244,6 @@ def _outline_entry(symbol: Symbol, node, places: Places, form: str,
                    children=None) -> lsp.DocumentSymbol:
     full = places.range(node.span)
     name = places.range(symbol.span)
-    return lsp.DocumentSymbol(name=symbol.name, kind=_SYMBOL_KINDS.get(form,
+    return lsp.DocumentSymbol(name=symbol.name, kind=SYMBOL_KINDS.get(form,
                               lsp.SymbolKind.Variable), range=full, selection_range=name,
                               detail=form, children=children or None)
