@@ -164,13 +164,13 @@ def _add_reference_commands(sub) -> None:
     p.set_defaults(run=lambda a: cmd_codes(a) if a.list or not a.code else cmd_explain(a))
 
 
-LSP_MISSING = ("wiring: the language server needs pygls, which is not installed; install it "
+LSP_MISSING = ("wiring: the language server needs pygls 2, which is not installed; install it "
                "with `pip install 'wiring[lsp]'` (scripts/setup.sh does)")
 
 
 def cmd_lsp(args) -> int:
-    try:
-        import pygls  # noqa: F401  (an optional extra: only this command needs it)
+    try:   # an optional extra: only this command imports it (pygls 1 lacks this module)
+        import pygls.lsp.server  # noqa: F401
     except ImportError:
         print(LSP_MISSING, file=sys.stderr)
         return exits.USAGE
