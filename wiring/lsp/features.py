@@ -8,6 +8,7 @@ the text of the file each span points into.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -144,8 +145,10 @@ def describe(analysed: Analysed, symbol: Symbol) -> str:
     """What a name is: a port's type, an instance's component with its kind and trust, a
     component's or diagram's signature, a declaration's text."""
     proposal = analysed.result.proposal
+    shown = os.path.relpath(symbol.file, os.path.dirname(analysed.path)) \
+        if os.path.isabs(symbol.file) else symbol.file   # as an import would name it
     where = f"*{symbol.form}*" + (f" of `{symbol.owner}`" if symbol.owner else "") + \
-        f", declared in `{symbol.file}`"
+        f", declared in `{shown}`"
     if symbol.form == "port":
         return _code(symbol.node.text) + "\n\n" + where
     if symbol.form == "instance":
@@ -159,14 +162,14 @@ def describe(analysed: Analysed, symbol: Symbol) -> str:
                 (", learned" if a.learned else "") + (", frozen" if found.frozen else "")
         target = analysed.index.declaration(symbol.node.target.text)
         if target is not None and target.form in ("component", "diagram"):
-            text += "\n\n" + signature(analysed, target)
+            text += "\n\n" + signature(target)
         return text
     if symbol.form in ("component", "diagram"):
-        return signature(analysed, symbol) + "\n\n" + where
+        return signature(symbol) + "\n\n" + where
     return _code(symbol.node.text.split("\n{")[0][:600]) + "\n\n" + where
 
 
-def signature(analysed: Analysed, symbol: Symbol) -> str:
+def signature(symbol: Symbol) -> str:
     """A component's or diagram's header and ports, as declared."""
     node = symbol.node
     header = node.text.split("{", 1)[0].rstrip()
