@@ -93,6 +93,7 @@ class _Line:
     comment_column: int = 0        # where the author put it
     blank_before: bool = False
     continued: bool = False        # the statement goes on on the next line: no alignment
+    own_comment: bool = False      # a comment on a line of its own
 
     def code(self, widths: list[int] | None = None) -> str:
         texts = ["".join(cell) for cell in self.cells]
@@ -296,7 +297,7 @@ class _Printer:
             return
         indent = INDENT * len(self.blocks) if self.new_statement else self._continuation_column()
         self._end_line()
-        line = _Line(indent, blank_before=self._blank_since(comment.line))
+        line = _Line(indent, blank_before=self._blank_since(comment.line), own_comment=True)
         line.cells = [[text]]
         self.lines.append(line)
         self.last_line = comment.line
@@ -356,15 +357,21 @@ def _render(lines: list[_Line]) -> list[str]:
 
 
 def _runs(lines: list[_Line], same) -> list[list[int]]:
-    """Maximal runs of consecutive lines (no blank line between) that `same` puts together."""
+    """Maximal runs of consecutive lines that `same` puts together. A blank line ends a run;
+    a comment on a line of its own does not (it heads the lines after it)."""
     runs: list[list[int]] = []
+    previous = None   # the last line that is not a comment of its own
     for i, line in enumerate(lines):
+        if line.own_comment and not line.blank_before:
+            continue
         key = same(line)
-        if key is not None and runs and not line.blank_before and runs[-1][-1] == i - 1 \
-                and same(lines[i - 1]) == key:
+        joined = (key is not None and runs and previous is not None and runs[-1][-1] == previous
+                  and not line.blank_before and same(lines[previous]) == key)
+        if joined:
             runs[-1].append(i)
         elif key is not None:
             runs.append([i])
+        previous = None if line.own_comment else i
     return runs
 
 
