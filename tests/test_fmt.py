@@ -24,7 +24,7 @@ from wiring.cli import main
 from wiring.fmt import CannotFormat, format_source
 
 from conftest import EXAMPLES, ROOT
-from test_fuzz import programs
+from test_fuzz import PLAIN_SAMPLER, programs
 
 STD = sorted((ROOT / "wiring" / "std").glob("*.wd"))
 # A string, or a comment (group 1), or a run of spaces (group 2) between tokens of a line.
@@ -137,7 +137,7 @@ def test_generated_proposals_keep_their_model_and_comments(data, shape, size):
 
 
 @_SETTINGS
-@given(programs())
+@given(programs(PLAIN_SAMPLER))
 def test_grammar_sentences_keep_their_tokens_and_comments(text):
     """Any sentence of the grammar (most do not check): the tokens are kept, in order."""
     try:
