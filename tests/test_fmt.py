@@ -149,6 +149,76 @@ def test_grammar_sentences_keep_their_tokens_and_comments(text):
     assert words.findall(formatted) == words.findall(text)
 
 
+LAYOUT_IN = """\
+# a proposal written carelessly\r
+proposal "p"; type Prompt
+param k:Nat>=1=3   # how many
+param w : Real in (0,1)
+
+
+component Pick(n:Nat):tool,trusted{  # picks one
+in options:List[Prompt,2*n]
+  out best:Prompt merge any
+      # the choice
+ out why : Prompt when explain note "reasons"
+
+}
+enum Verdict {
+  good,
+  bad  # the rest
+}
+record Pair { a : Prompt; b : Prompt; }
+component Empty : tool {
+}
+diagram D {
+  modes train : training,
+     explain : deployment
+  p=Pick( n = k )   note  "the picker"
+  longer_name = frozen p when train
+  p.best->p.options
+  train p by rl maximising -f(p.best, g(1,
+      2))^2
+  # before the end
+}
+"""
+LAYOUT_OUT = """\
+# a proposal written carelessly
+proposal "p"
+type Prompt
+param k : Nat >= 1 = 3  # how many
+param w : Real in (0, 1)
+
+component Pick(n : Nat) : tool, trusted {  # picks one
+  in  options : List[Prompt, 2 * n]
+  out best    : Prompt merge any
+  # the choice
+  out why     : Prompt when explain note "reasons"
+}
+enum Verdict {
+  good
+  bad  # the rest
+}
+record Pair { a : Prompt; b : Prompt }
+component Empty : tool {}
+diagram D {
+  modes train : training,
+        explain : deployment
+  p           = Pick(n = k)  note "the picker"
+  longer_name = frozen p when train
+  p.best -> p.options
+  train p by rl maximising -f(p.best, g(1,
+                                        2))^2
+  # before the end
+}
+"""
+
+
+def test_the_layout():
+    """Each rule of docs/language.md's layout section, on one file."""
+    assert format_source(LAYOUT_IN) == LAYOUT_OUT
+    assert format_source(LAYOUT_OUT) == LAYOUT_OUT
+
+
 def test_syntax_error_raises_with_the_diagnostics():
     with pytest.raises(CannotFormat) as failure:
         format_source("component A : policy {\n  in x : \n}\n", "p.wd")

@@ -151,9 +151,8 @@ class _Printer:
         members = [c for c in inside if isinstance(c, Tree) or c.type not in
                    _SEPARATORS | {"COMMA"}]
         start, end = children[opening].start_pos, children[-1].start_pos
-        inline = not members or (
-            not any(isinstance(c, Token) and c.type == "_NL" for c in inside)
-            and not any(start < c.start_pos < end for c in self.comments))
+        inline = not any(start < c.start_pos < end for c in self.comments) and (
+            not members or not any(isinstance(c, Token) and c.type == "_NL" for c in inside))
         for child in children[:opening]:
             self.walk(child, path) if isinstance(child, Tree) else self.token(child, path)
         self._write(children[opening], path)
@@ -188,10 +187,11 @@ class _Printer:
             self.new_statement = True
 
     def _close(self, brace: Token, path: tuple[str, ...]) -> None:
+        self._comments_before(brace.start_pos)   # inside the block, at its indentation
         block = self.blocks.pop()
-        self._comments_before(brace.start_pos)
         if block.inline:
-            self._write(brace, path)
+            # an empty block is `{}`, even if written over lines
+            self._write(brace, path, joined=self.last.type == "LBRACE")
         else:
             self._end_line()
             self.new_statement = True
@@ -209,11 +209,14 @@ class _Printer:
             return
         self._write(token, path)
 
-    def _write(self, token: Token, path: tuple[str, ...]) -> None:
+    def _write(self, token: Token, path: tuple[str, ...], joined: bool = False) -> None:
+        """Write a token: on a line of its own if a statement starts with it, on the next line
+        if the author broke the statement before it (unless `joined`), else after a space."""
         self._comments_before(token.start_pos)
         if self.new_statement:
             self._start_line(token, path)
-        elif self.line is None or self.continuation or token.line != self.last.end_line:
+        elif self.line is None or not joined and (
+                self.continuation or token.line != self.last.end_line):
             self._continue_line()
         else:
             cell = self._cell(token, path)
