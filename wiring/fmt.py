@@ -109,6 +109,7 @@ class _Block:
     rule: str
     inline: bool
     pending: str | None = None     # a separator written only if another member follows
+    started: bool = False          # a member has been written
 
 
 class _Printer:
@@ -172,9 +173,9 @@ class _Printer:
 
     def _member_start(self, child) -> None:
         block = self.blocks[-1]
-        if block.inline and block.pending and self.line is not None:
+        if block.inline and block.pending and block.started:
             self.line.cells[-1][-1] += block.pending
-        block.pending = None
+        block.pending, block.started = None, True
         self.new_statement = self.new_statement or not block.inline
 
     def _separator(self, token: Token) -> None:
