@@ -15,8 +15,9 @@ The layout is the one the examples and the standard library were written in:
 - a line break inside brackets, or after a comma in `modes`, is the author's and is kept; the
   next line lines up after the bracket (after `modes `);
 - consecutive ports line up their direction, names, types and options, consecutive instances
-  their names, definitions and notes (like gofmt's columns);
-- trailing comments of consecutive lines share a column (see `_comment_column`).
+  and an evaluation's bindings their `=` (like gofmt's columns: a blank line ends a group, a
+  comment line does not); an instance's note stands two spaces after its definition;
+- trailing comments of consecutive lines share a column (see `_comment_columns`).
 
 `format_source` is the API (the language server calls it): it raises `CannotFormat`, carrying
 the parse stage's diagnostics, for text that does not parse.
@@ -274,14 +275,14 @@ class _Printer:
         at = path.index(statement)
         child = path[at + 1] if at + 1 < len(path) else None
         if statement in ("instance", "binding"):   # `name = definition`
-            return 0 if self.line_is_empty() else 1
+            return 0 if self._line_is_empty() else 1
         if child in _PORT_OPTIONS:
             return 3
         if child is not None or token.type == "COLON":
             return 2
         return 0 if token.type in ("IN", "OUT") else 1
 
-    def line_is_empty(self) -> bool:
+    def _line_is_empty(self) -> bool:
         return self.line is None or not any(self.line.cells[0])
 
     # ------------------------------------------------------------------ comments and lines
@@ -325,7 +326,7 @@ class _Printer:
         self._comments_before(len(self.text) + 1)
         self._end_line()
         for line in self.lines:   # no blank line before a block's `}`
-            if line.code().strip() == "}" or line.code().strip().startswith("}"):
+            if line.code().lstrip().startswith("}"):
                 line.blank_before = False
         return "\n".join(_render(self.lines)) + "\n"
 
