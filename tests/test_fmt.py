@@ -168,6 +168,10 @@ enum Verdict {
   bad  # the rest
 }
 record Pair { a : Prompt; b : Prompt; }
+record Named {
+  name: Prompt
+  long_name  :  Prompt
+}
 component Empty : tool {
 }
 diagram D {
@@ -199,6 +203,10 @@ enum Verdict {
   bad  # the rest
 }
 record Pair { a : Prompt; b : Prompt }
+record Named {
+  name      : Prompt
+  long_name : Prompt
+}
 component Empty : tool {}
 diagram D {
   modes train : training,

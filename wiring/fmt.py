@@ -14,8 +14,8 @@ The layout is the one the examples and the standard library were written in:
   around `.`, none before `(` or `[` after a name (`List[Prompt]`, `gated(x)`);
 - a line break inside brackets, or after a comma in `modes`, is the author's and is kept; the
   next line lines up after the bracket (after `modes `);
-- consecutive ports line up their direction, names, types and options, consecutive instances
-  and an evaluation's bindings their `=` (like gofmt's columns: a blank line ends a group, a
+- consecutive ports line up their direction, names, types and options, a record's fields
+  their `:`, consecutive instances and an evaluation's bindings their `=` (like gofmt's columns: a blank line ends a group, a
   comment line does not); an instance's note stands two spaces after its definition;
 - trailing comments of consecutive lines share a column (see `_comment_columns`).
 
@@ -40,7 +40,7 @@ _BLOCKS = frozenset({"component", "diagram", "record_decl", "enum_decl", "behavi
 _OPEN, _CLOSE = frozenset({"LPAR", "LSQB"}), frozenset({"RPAR", "RSQB"})
 _SEPARATORS = frozenset({"_NL", "SEMICOLON"})
 # Consecutive statements of these kinds line up their columns (see `_cell`).
-_ALIGNED = frozenset({"port", "instance", "binding"})
+_ALIGNED = frozenset({"port", "instance", "binding", "field"})
 # Port options start a column of their own.
 _PORT_OPTIONS = frozenset({"default", "merge", "when", "note"})
 
@@ -274,7 +274,7 @@ class _Printer:
             return 0
         at = path.index(statement)
         child = path[at + 1] if at + 1 < len(path) else None
-        if statement in ("instance", "binding"):   # `name = definition`
+        if statement != "port":   # `name = definition`, a record's `name : type`
             return 0 if self._line_is_empty() else 1
         if child in _PORT_OPTIONS:
             return 3
