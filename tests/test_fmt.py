@@ -105,6 +105,11 @@ def test_examples_and_library_are_formatted(path):
     assert format_source(text, str(path)) == text
 
 
+def test_fmt_check_passes_on_the_examples_and_library(capsys):
+    assert main(["fmt", "--check", *map(str, EXAMPLES + STD)]) == 0
+    assert capsys.readouterr().out == ""
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_scrambled_examples_format_back(path):
     """Scrambling an example's spacing and formatting gives the example back, but for the
