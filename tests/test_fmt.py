@@ -242,7 +242,8 @@ def test_syntax_error_raises_with_the_diagnostics():
 # ----------------------------------------------------------------------------- command line
 
 MESSY = "type Prompt # what a model reads\ncomponent A:policy{\nin  x:Prompt\n  out yy : Prompt}\n"
-TIDY = "type Prompt  # what a model reads\ncomponent A : policy {\n  in  x  : Prompt\n  out yy : Prompt\n}\n"
+TIDY = ("type Prompt  # what a model reads\ncomponent A : policy {\n  in  x  : Prompt\n"
+        "  out yy : Prompt\n}\n")
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ The layout is the one the examples and the standard library were written in:
 - a line break inside brackets, or after a comma in `modes`, is the author's and is kept; the
   next line lines up after the bracket (after `modes `);
 - consecutive ports line up their direction, names, types and options, a record's fields
-  their `:`, consecutive instances and an evaluation's bindings their `=` (like gofmt's columns: a blank line ends a group, a
-  comment line does not); an instance's note stands two spaces after its definition;
+  their `:`, consecutive instances and an evaluation's bindings their `=` (like gofmt's
+  columns: a blank line ends a group, a comment line does not); an instance's note stands two
+  spaces after its definition;
 - trailing comments of consecutive lines share a column (see `_comment_columns`).
 
 `format_source` is the API (the language server calls it): it raises `CannotFormat`, carrying
@@ -32,6 +33,7 @@ from functools import lru_cache
 from lark import Token, Tree
 
 from .diagnostics import Diagnostic
+from .parse import lark_parser, parse
 
 INDENT = 2
 # Rules whose `{ ... }` hold statements (or, for an enum, names).
@@ -57,9 +59,8 @@ class CannotFormat(Exception):
 
 
 def format_source(text: str, path: str = "<text>") -> str:
-    """`text` laid out canonically; raises CannotFormat when it does not parse."""
-    from .parse import parse
-
+    """`text` laid out canonically; raises CannotFormat when it does not parse. `parse` judges
+    what is a syntax error, so fmt refuses exactly what `wiring check` reports as one."""
     parsed = parse(path, text)
     if parsed.diagnostics or parsed.syntax is None:
         raise CannotFormat(parsed.diagnostics)
@@ -80,8 +81,6 @@ def _keep_comment(token: Token) -> None:
 
 @lru_cache(maxsize=1)
 def _parser():
-    from .parse import lark_parser
-
     return lark_parser(keep_all_tokens=True, lexer_callbacks={"COMMENT": _keep_comment})
 
 
