@@ -15,7 +15,7 @@ LAYERS = [
     ("wiring.names", "wiring.codes", "wiring.witness", "wiring.version", "wiring.collector"),
     ("wiring.diagnostics",),
     ("wiring.lexer", "wiring.syntax", "wiring.syntax_behaviours", "wiring.builder",
-     "wiring.parse"),
+     "wiring.parse", "wiring.fmt"),
     ("wiring.model", "wiring.model_behaviours"),
     ("wiring.types",),
     ("wiring.structure",),
@@ -23,7 +23,7 @@ LAYERS = [
     ("wiring.elaborate", "wiring.references", "wiring.symbols"),
     ("wiring.check",),
     ("wiring.analysis", "wiring.evaluate"),
-    ("wiring.render", "wiring.report", "wiring.diff", "wiring.fmt"),
+    ("wiring.render", "wiring.report", "wiring.diff"),
     ("wiring.api", "wiring.exchange"),
     ("wiring", "wiring.cli", "wiring.__main__", "wiring.lsp"),
 ]

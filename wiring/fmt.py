@@ -14,9 +14,11 @@ The layout is the one the examples and the standard library were written in:
   around `.`, none before `(` or `[` after a name (`List[Prompt]`, `gated(x)`);
 - a line break inside brackets, or after a comma in `modes`, is the author's and is kept; the
   next line lines up after the bracket (after `modes `);
-- consecutive ports line up their direction, names, types and options, consecutive instances
-  their names, definitions and notes (like gofmt's columns);
-- trailing comments of consecutive lines share a column (see `_comment_column`).
+- consecutive ports line up their direction, names, types and options, a record's fields
+  their `:`, consecutive instances and an evaluation's bindings their `=` (like gofmt's
+  columns: a blank line ends a group, a comment line does not); an instance's note stands two
+  spaces after its definition;
+- trailing comments of consecutive lines share a column (see `_comment_columns`).
 
 `format_source` is the API (the language server calls it): it raises `CannotFormat`, carrying
 the parse stage's diagnostics, for text that does not parse.
@@ -31,6 +33,7 @@ from functools import lru_cache
 from lark import Token, Tree
 
 from .diagnostics import Diagnostic
+from .parse import lark_parser, parse
 
 INDENT = 2
 # Rules whose `{ ... }` hold statements (or, for an enum, names).
@@ -39,7 +42,7 @@ _BLOCKS = frozenset({"component", "diagram", "record_decl", "enum_decl", "behavi
 _OPEN, _CLOSE = frozenset({"LPAR", "LSQB"}), frozenset({"RPAR", "RSQB"})
 _SEPARATORS = frozenset({"_NL", "SEMICOLON"})
 # Consecutive statements of these kinds line up their columns (see `_cell`).
-_ALIGNED = frozenset({"port", "instance", "binding"})
+_ALIGNED = frozenset({"port", "instance", "binding", "field"})
 # Port options start a column of their own.
 _PORT_OPTIONS = frozenset({"default", "merge", "when", "note"})
 
@@ -56,9 +59,8 @@ class CannotFormat(Exception):
 
 
 def format_source(text: str, path: str = "<text>") -> str:
-    """`text` laid out canonically; raises CannotFormat when it does not parse."""
-    from .parse import parse
-
+    """`text` laid out canonically; raises CannotFormat when it does not parse. `parse` judges
+    what is a syntax error, so fmt refuses exactly what `wiring check` reports as one."""
     parsed = parse(path, text)
     if parsed.diagnostics or parsed.syntax is None:
         raise CannotFormat(parsed.diagnostics)
@@ -79,8 +81,6 @@ def _keep_comment(token: Token) -> None:
 
 @lru_cache(maxsize=1)
 def _parser():
-    from .parse import lark_parser
-
     return lark_parser(keep_all_tokens=True, lexer_callbacks={"COMMENT": _keep_comment})
 
 
@@ -93,6 +93,7 @@ class _Line:
     comment_column: int = 0        # where the author put it
     blank_before: bool = False
     continued: bool = False        # the statement goes on on the next line: no alignment
+    own_comment: bool = False      # a comment on a line of its own
 
     def code(self, widths: list[int] | None = None) -> str:
         texts = ["".join(cell) for cell in self.cells]
@@ -108,6 +109,7 @@ class _Block:
     rule: str
     inline: bool
     pending: str | None = None     # a separator written only if another member follows
+    started: bool = False          # a member has been written
 
 
 class _Printer:
@@ -150,9 +152,8 @@ class _Printer:
         members = [c for c in inside if isinstance(c, Tree) or c.type not in
                    _SEPARATORS | {"COMMA"}]
         start, end = children[opening].start_pos, children[-1].start_pos
-        inline = not members or (
-            not any(isinstance(c, Token) and c.type == "_NL" for c in inside)
-            and not any(start < c.start_pos < end for c in self.comments))
+        inline = not any(start < c.start_pos < end for c in self.comments) and (
+            not members or not any(isinstance(c, Token) and c.type == "_NL" for c in inside))
         for child in children[:opening]:
             self.walk(child, path) if isinstance(child, Tree) else self.token(child, path)
         self._write(children[opening], path)
@@ -172,9 +173,9 @@ class _Printer:
 
     def _member_start(self, child) -> None:
         block = self.blocks[-1]
-        if block.inline and block.pending and self.line is not None:
+        if block.inline and block.pending and block.started:
             self.line.cells[-1][-1] += block.pending
-        block.pending = None
+        block.pending, block.started = None, True
         self.new_statement = self.new_statement or not block.inline
 
     def _separator(self, token: Token) -> None:
@@ -187,10 +188,11 @@ class _Printer:
             self.new_statement = True
 
     def _close(self, brace: Token, path: tuple[str, ...]) -> None:
+        self._comments_before(brace.start_pos)   # inside the block, at its indentation
         block = self.blocks.pop()
-        self._comments_before(brace.start_pos)
         if block.inline:
-            self._write(brace, path)
+            # an empty block is `{}`, even if written over lines
+            self._write(brace, path, joined=self.last.type == "LBRACE")
         else:
             self._end_line()
             self.new_statement = True
@@ -208,11 +210,14 @@ class _Printer:
             return
         self._write(token, path)
 
-    def _write(self, token: Token, path: tuple[str, ...]) -> None:
+    def _write(self, token: Token, path: tuple[str, ...], joined: bool = False) -> None:
+        """Write a token: on a line of its own if a statement starts with it, on the next line
+        if the author broke the statement before it (unless `joined`), else after a space."""
         self._comments_before(token.start_pos)
         if self.new_statement:
             self._start_line(token, path)
-        elif self.line is None or self.continuation or token.line != self.last.end_line:
+        elif self.line is None or not joined and (
+                self.continuation or token.line != self.last.end_line):
             self._continue_line()
         else:
             cell = self._cell(token, path)
@@ -268,15 +273,15 @@ class _Printer:
             return 0
         at = path.index(statement)
         child = path[at + 1] if at + 1 < len(path) else None
-        if statement in ("instance", "binding"):   # `name = definition`
-            return 0 if self.line_is_empty() else 1
+        if statement != "port":   # `name = definition`, a record's `name : type`
+            return 0 if self._line_is_empty() else 1
         if child in _PORT_OPTIONS:
             return 3
         if child is not None or token.type == "COLON":
             return 2
         return 0 if token.type in ("IN", "OUT") else 1
 
-    def line_is_empty(self) -> bool:
+    def _line_is_empty(self) -> bool:
         return self.line is None or not any(self.line.cells[0])
 
     # ------------------------------------------------------------------ comments and lines
@@ -296,7 +301,7 @@ class _Printer:
             return
         indent = INDENT * len(self.blocks) if self.new_statement else self._continuation_column()
         self._end_line()
-        line = _Line(indent, blank_before=self._blank_since(comment.line))
+        line = _Line(indent, blank_before=self._blank_since(comment.line), own_comment=True)
         line.cells = [[text]]
         self.lines.append(line)
         self.last_line = comment.line
@@ -320,7 +325,7 @@ class _Printer:
         self._comments_before(len(self.text) + 1)
         self._end_line()
         for line in self.lines:   # no blank line before a block's `}`
-            if line.code().strip() == "}" or line.code().strip().startswith("}"):
+            if line.code().lstrip().startswith("}"):
                 line.blank_before = False
         return "\n".join(_render(self.lines)) + "\n"
 
@@ -356,15 +361,21 @@ def _render(lines: list[_Line]) -> list[str]:
 
 
 def _runs(lines: list[_Line], same) -> list[list[int]]:
-    """Maximal runs of consecutive lines (no blank line between) that `same` puts together."""
+    """Maximal runs of consecutive lines that `same` puts together. A blank line ends a run;
+    a comment on a line of its own does not (it heads the lines after it)."""
     runs: list[list[int]] = []
+    previous = None   # the last line that is not a comment of its own
     for i, line in enumerate(lines):
+        if line.own_comment and not line.blank_before:
+            continue
         key = same(line)
-        if key is not None and runs and not line.blank_before and runs[-1][-1] == i - 1 \
-                and same(lines[i - 1]) == key:
+        joined = (key is not None and runs and previous is not None and runs[-1][-1] == previous
+                  and not line.blank_before and same(lines[previous]) == key)
+        if joined:
             runs[-1].append(i)
         elif key is not None:
             runs.append([i])
+        previous = None if line.own_comment else i
     return runs
 
 
