@@ -207,6 +207,7 @@ class _Walker:
             owner = item.name.text if type(item) in FORMS else None
             if isinstance(item, BehaviourDecl):
                 self.use(item.component, TOP, None)
+                owner = item.component.text   # its formulas read and set the ports of that
             elif isinstance(item, Evaluation):
                 self.use(item.diagram, TOP, None)
                 owner = item.diagram.text
