@@ -10,7 +10,10 @@ EXAMPLES = sorted((ROOT / "examples").rglob("*.wd"))
 # The system tools some tests need, and what installs them. scripts/test.sh (what CI runs) sets
 # WIRING_TEST_STRICT=1, under which a test whose tool is missing fails instead of skipping: a
 # set-up that silently lost Graphviz or TeX Live would otherwise pass with those tests unrun.
-TOOLS = {"dot": "Graphviz `dot`", "pdflatex": "TeX Live's `pdflatex`"}
+TOOLS = {"dot": "Graphviz `dot`", "pdflatex": "TeX Live's `pdflatex`",
+         "node": "Node.js (`node`, with the npm packages of editors/vscode)",
+         "chromium": "Chromium (`chromium`)"}
+VSCODE = ROOT / "editors" / "vscode"
 STRICT = os.environ.get("WIRING_TEST_STRICT") == "1"
 
 
@@ -18,6 +21,8 @@ def missing_tool(name: str) -> str | None:
     """Why a test needing tool `name` cannot run (None: it can)."""
     if name == "pdflatex":
         found = shutil.which("pdflatex") and shutil.which("kpsewhich")
+    elif name == "node":   # the tests run node with the packages `npm ci` installs
+        found = shutil.which("node") and (VSCODE / "node_modules" / "vscode-textmate").is_dir()
     else:
         found = shutil.which(name)
     return None if found else f"{TOOLS[name]} is not installed (bash scripts/setup.sh installs it)"
