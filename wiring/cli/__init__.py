@@ -170,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .evaluate import add_evaluate_command
     from .files import add_file_commands
     from .render import add_render_commands
+    from .watch import add_watch_command
 
     parser = _Parser(prog="wiring", description="Typed wiring diagrams for AI-alignment "
                      "proposals: check, analyse and render *.wd files.")
@@ -181,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_analysis_commands(sub)
     add_evaluate_command(sub)
     add_render_commands(sub)
+    add_watch_command(sub)
     add_file_commands(sub)
     _add_reference_commands(sub)
     return parser
