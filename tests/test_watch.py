@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -81,7 +82,11 @@ def test_the_served_state_and_picture(tmp_path):
         page = urllib.request.urlopen(url, timeout=10).read().decode()
         assert "/state" in page and "<script src" not in page     # no external script
         watch.save(source, "oops\n", then=r"^starter.wd: failed")
-        state = json.loads(urllib.request.urlopen(url + "state", timeout=10).read())
+        for _ in range(100):    # the verdict is printed just before the page's state is set
+            state = json.loads(urllib.request.urlopen(url + "state", timeout=10).read())
+            if state["version"] == 2:
+                break
+            time.sleep(0.1)
         assert state["version"] == 2 and state["picture"] == 1
         assert "error[E0001]" in state["diagnostics"] and "starter.wd:1:1" in state["diagnostics"]
         assert not (tmp_path / "starter.svg").exists()    # --serve alone writes no file

@@ -30,7 +30,7 @@ class Watcher:
     def run_once(self) -> None:
         """Check the file, print its diagnostics as `wiring check` does, and draw it."""
         from ..api import check_file
-        from ..diagnostics import MAX_SHOWN
+        from ..diagnostics import MAX_SHOWN, summary
 
         args = self.args
         result = check_file(args.file, root=args.root)
@@ -42,8 +42,11 @@ class Watcher:
             svg, problem = self._draw(result)
             text = "\n\n".join(filter(None, [text, problem]))
         if self.board is not None:
-            status = "ok" if svg is not None else "not drawn (the last picture is shown)"
-            self.board.post(f"{args.file}: {status}, {time.strftime('%H:%M:%S')}", text, svg)
+            verdict = summary(result.diagnostics)
+            status = (("ok" if result.ok else "failed") + (f" ({verdict})" if verdict else "") +
+                      ("" if svg is not None else "; the picture shown is the last one drawn"))
+            self.board.post(f"{args.file}: {status}, checked at {time.strftime('%H:%M:%S')}",
+                            text, svg)
         sys.stdout.flush()
 
     def _draw(self, result) -> tuple[bytes | None, str]:
