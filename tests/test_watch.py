@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -102,9 +103,19 @@ def test_usage_errors(tmp_path):
     run = subprocess.run([*WIRING, "watch", "starter.wd", "-o", "nowhere/x.svg"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "does not exist" in run.stderr
+    run = subprocess.run([*WIRING, "watch", "nowhere/x.wd"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "the directory nowhere does not exist" in run.stderr
     run = subprocess.run([*WIRING, "watch", str(source), "--serve", "70000"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "70000 is outside 0 to 65535" in run.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        run = subprocess.run([*WIRING, "watch", str(source), "--serve", port],
+                             capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and f"cannot serve on 127.0.0.1:{port}" in run.stderr
 
 
 def test_without_watchfiles_it_says_how_to_install_it(tmp_path):

@@ -80,6 +80,11 @@ def cmd_watch(args) -> int:
         return exits.USAGE
     from ..render import INSTALL_HINT, find_dot
 
+    folder = os.path.dirname(os.path.abspath(args.file))
+    if not os.path.isdir(folder):
+        print(f"wiring: cannot watch {args.file}: the directory {os.path.dirname(args.file)} "
+              "does not exist", file=sys.stderr)
+        return exits.USAGE
     if args.output is None and args.serve is None:
         args.output = os.path.splitext(os.path.basename(args.file))[0] + ".svg"
     if args.output is not None and not args.output.lower().endswith(".svg"):
@@ -116,7 +121,8 @@ def _loop(watchfiles, watcher: Watcher) -> int:
         watcher.run_once()
         while True:
             directories = watcher.directories()
-            print(f"watching {len(watcher.files)} file(s) in {', '.join(directories)} "
+            shown = ", ".join(os.path.relpath(d) for d in directories)
+            print(f"watching {len(watcher.files)} file(s) in {shown} "
                   "(Ctrl-C stops)", flush=True)
             # A new import in another directory means watching again with that directory.
             for changes in watchfiles.watch(*directories, watch_filter=watcher.watched,
