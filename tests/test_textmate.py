@@ -1,15 +1,19 @@
 """The VS Code extension: its TextMate grammar is the one generated from grammar/wiring.lark,
 gives each kind of token its scope when VS Code's own tokeniser (vscode-textmate with
 Oniguruma, run by editors/vscode/test/tokenise.js) reads it, and is packaged in the .vsix with
-the extension's entry point."""
+the extension's entry point; the extension, run against a stand-in for VS Code's API
+(editors/vscode/test/extension.js), starts `wiring lsp` and previews a file with the real
+`wiring render`."""
 
 from __future__ import annotations
 
 import json
+import base64
 import re
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -101,19 +105,47 @@ def test_every_keyword_of_the_language_is_highlighted(tmp_path):
 
 
 @pytest.mark.needs_tool("node")
-def test_the_vsix_holds_the_grammar_and_the_extension():
-    vsix = VSCODE / "wiring.vsix"
-    if not vsix.exists():      # scripts/setup.sh builds it; build it here when it did not run
-        run = subprocess.run(["npm", "run", "--silent", "package"], cwd=VSCODE,
-                             capture_output=True, text=True, timeout=300)
-        assert run.returncode == 0, run.stdout + run.stderr
+def test_the_vsix_holds_the_grammar_and_the_extension(tmp_path):
+    # Packaged afresh (scripts/setup.sh packages editors/vscode/wiring.vsix the same way), so
+    # that what is checked is what the sources make now.
+    vsix = tmp_path / "wiring.vsix"
+    run = subprocess.run(["npm", "run", "--silent", "package", "--", "-o", str(vsix)],
+                         cwd=VSCODE, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
     with zipfile.ZipFile(vsix) as archive:
         names = set(archive.namelist())
         manifest = json.loads(archive.read("extension/package.json"))
         grammar = archive.read("extension/syntaxes/wiring.tmLanguage.json")
+        entry = archive.read("extension/" + manifest["main"].removeprefix("./"))
     assert grammar == (VSCODE / "syntaxes" / "wiring.tmLanguage.json").read_bytes()
-    assert "extension/" + manifest["main"].removeprefix("./") in names
+    assert entry == (VSCODE / "extension.js").read_bytes()
     assert "extension/language-configuration.json" in names
     assert "extension/node_modules/vscode-languageclient/node.js" in names
     assert [c["command"] for c in manifest["contributes"]["commands"]] == ["wiring.preview"]
     assert manifest["contributes"]["languages"][0]["extensions"] == [".wd"]
+
+
+@pytest.mark.needs_tool("node")
+@pytest.mark.needs_tool("dot")
+def test_the_extension_starts_the_server_and_previews_the_file(tmp_path):
+    wiring = str(Path(sys.executable).with_name("wiring"))   # as the setting wiring.path names it
+    source = tmp_path / "starter.wd"
+    subprocess.run([wiring, "new", str(source)], check=True, capture_output=True, timeout=60)
+    broken = tmp_path / "broken.wd"
+    broken.write_text(source.read_text(encoding="utf-8").replace("-> response", "-> nowhere"),
+                      encoding="utf-8")
+    run = subprocess.run(["node", "test/extension.js", wiring, str(source), str(broken)],
+                         cwd=VSCODE, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout)
+    [client] = seen["clients"]
+    assert client["server"]["command"] == wiring and client["server"]["args"] == ["lsp"]
+    assert client["selector"] == [{"scheme": "file", "language": "wiring"}]
+    assert seen["commands"] == ["wiring.preview"] and seen["messages"] == []
+    assert seen["panels"] == 1 and seen["title"] == "Preview starter.wd"
+    assert seen["scripts"] is False
+    picture = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', seen["first"])
+    assert picture and b"<svg" in base64.b64decode(picture.group(1))
+    # After a save with errors: the diagnostics, as `wiring render` prints them, in its place.
+    assert "does not render" in seen["second"] and "data:image" not in seen["second"]
+    assert "error[E0105]" in seen["second"] and "starter.wd:" in seen["second"]

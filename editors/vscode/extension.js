@@ -105,9 +105,8 @@ function activate(context) {
   context.subscriptions.push(
     vscode.commands.registerCommand("wiring.preview", preview),
     // Any saved .wd may be imported by a previewed file: redraw every open preview.
-    vscode.workspace.onDidSaveTextDocument((doc) => {
-      if (doc.languageId === "wiring") for (const file of previews.keys()) refresh(file);
-    }));
+    vscode.workspace.onDidSaveTextDocument((doc) => doc.languageId === "wiring"
+      ? Promise.all([...previews.keys()].map(refresh)) : undefined));
   return startServer(context);
 }
 
