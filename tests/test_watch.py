@@ -15,11 +15,12 @@ import urllib.request
 
 import pytest
 
-from watching import WIRING, Watch, starter
+from watching import WIRING, Watch, need_module, starter
 
-pytestmark = pytest.mark.needs_tool("dot")
-pytest.importorskip("watchfiles", reason="the watch extra: pip install -e '.[watch]' "
-                    "(scripts/setup.sh installs it)")
+
+@pytest.fixture
+def _watchfiles():
+    need_module("watchfiles", "watchfiles (the watch extra: pip install -e '.[watch]')")
 
 
 def check_output(path) -> str:
@@ -28,6 +29,8 @@ def check_output(path) -> str:
     return (run.stderr + run.stdout).strip()
 
 
+@pytest.mark.needs_tool("dot")
+@pytest.mark.usefixtures("_watchfiles")
 def test_a_save_redraws_and_an_error_is_reported_as_check_reports_it(tmp_path):
     source = starter(tmp_path)
     text = source.read_text(encoding="utf-8")
@@ -50,6 +53,8 @@ def test_a_save_redraws_and_an_error_is_reported_as_check_reports_it(tmp_path):
     assert code == 0 and watch.seen[-1] == "stopped", watch.seen
 
 
+@pytest.mark.needs_tool("dot")
+@pytest.mark.usefixtures("_watchfiles")
 def test_a_save_of_an_imported_file_redraws(tmp_path):
     source = starter(tmp_path)
     text = source.read_text(encoding="utf-8")
@@ -70,6 +75,8 @@ def test_a_save_of_an_imported_file_redraws(tmp_path):
         assert watch.stop() == 0
 
 
+@pytest.mark.needs_tool("dot")
+@pytest.mark.usefixtures("_watchfiles")
 def test_the_served_state_and_picture(tmp_path):
     source = starter(tmp_path)
     watch = Watch("starter.wd", "--serve", "0", cwd=tmp_path)
@@ -95,6 +102,8 @@ def test_the_served_state_and_picture(tmp_path):
         assert watch.stop() == 0
 
 
+@pytest.mark.needs_tool("dot")     # a taken port is found after the check that dot is there
+@pytest.mark.usefixtures("_watchfiles")
 def test_usage_errors(tmp_path):
     source = starter(tmp_path)
     run = subprocess.run([*WIRING, "watch", "starter.wd", "-o", "starter.wd"], cwd=tmp_path,

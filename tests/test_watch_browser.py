@@ -12,12 +12,9 @@ import urllib.request
 
 import pytest
 
-from watching import Watch, starter
+from watching import Watch, need_module, starter
 
 pytestmark = [pytest.mark.needs_tool("dot"), pytest.mark.needs_tool("chromium")]
-pytest.importorskip("watchfiles", reason="the watch extra (scripts/setup.sh installs it)")
-websocket = pytest.importorskip("websocket", reason="websocket-client, of the dev extra "
-                                "(scripts/setup.sh installs it)")
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -28,6 +25,7 @@ class Browser:
     """Chromium showing `url`, and a DevTools connection to its page."""
 
     def __init__(self, url: str, profile):
+        websocket = need_module("websocket", "websocket-client (of the dev extra)")
         self.process = subprocess.Popen([shutil.which("chromium"), *FLAGS,
                                          f"--user-data-dir={profile}", url],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -101,6 +99,7 @@ LOADED = """(() => {
 
 
 def test_the_page_shows_the_new_picture_after_a_save(tmp_path):
+    need_module("watchfiles", "watchfiles (the watch extra)")
     source = starter(tmp_path)
     text = source.read_text(encoding="utf-8")
     watch = Watch("starter.wd", "--serve", "0", cwd=tmp_path)
