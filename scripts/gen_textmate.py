@@ -2,8 +2,8 @@
 from the language's own grammar, so that highlighting cannot drift from the language.
 
 Everything comes from grammar/wiring.lark through the parser wiring uses (wiring.parse):
-the keywords and punctuation are its string terminals (split into words and symbols as
-wiring/lexer.py splits them), the comment, number and name patterns are its regex terminals,
+the keywords and punctuation are the tables of wiring's lexer (wiring/lexer.py: the parser's
+string terminals, split into words and symbols), the comment, number and name patterns are its regex terminals,
 and each keyword's scope follows from where the rules use it:
 
 - a keyword that can start a statement (of a file, a component, a diagram, a behaviour or an
@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from wiring.lexer import KeywordLexer  # noqa: E402
 from wiring.parse import lark_parser  # noqa: E402
 
 OUT = ROOT / "editors" / "vscode" / "syntaxes" / "wiring.tmLanguage.json"
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")   # as wiring/lexer.py tells keywords from symbols
 # Where statements stand: a file's items and the members of each kind of block.
 STATEMENT_LISTS = ("_item", "_cmember", "_dmember", "_step", "_emember")
 FORMULA = "formula"
@@ -53,10 +53,10 @@ class Grammar:
         self.rules: dict[str, list[list[str]]] = {}
         for rule in parser.rules:
             self.rules.setdefault(rule.origin.name, []).append([s.name for s in rule.expansion])
-        self.keywords = {t.name: t.pattern.value for t in parser.terminals
-                         if t.pattern.type == "str" and _WORD.match(t.pattern.value)}
-        self.symbols = {t.name: t.pattern.value for t in parser.terminals
-                        if t.pattern.type == "str" and not _WORD.match(t.pattern.value)}
+        # The lexer's own tables of keywords and punctuation: what it reads, we colour.
+        lexer = KeywordLexer(parser.lexer_conf)
+        self.keywords = {name: word for word, name in lexer.keywords.items()}
+        self.symbols = {name: text for text, name in lexer.punct.items()}
 
     def pattern(self, name: str) -> str:
         return self.terminals[name].pattern.to_regexp()
