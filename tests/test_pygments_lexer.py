@@ -21,6 +21,7 @@ from pygments.token import Error, Keyword, Name, Operator, Punctuation, Text  # 
 import wiring  # noqa: E402
 from wiring.codes import CODES  # noqa: E402
 from wiring.parse import lark_parser  # noqa: E402
+from wiring.pygments_lexer import keywords  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import generate  # noqa: E402
@@ -57,11 +58,14 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-def _assert_all_highlighted(text: str) -> None:
+def _assert_all_highlighted(text: str, generated: bool = False) -> None:
     plain = [(i, v) for i, t, v in _tokens(text) if t is Text and v.strip()]
     assert not plain, f"plain text: {plain[:5]}"
     errors = [i for i, t, v in _tokens(text) if t in Error]
-    if errors:
+    if generated:
+        # The sampler's names include non-ASCII words, which the language never accepts.
+        assert all(not text[i].isascii() for i in errors), [text[i] for i in errors]
+    elif errors:
         # Only a character the checker rejects (E0002) may be an Error, and the first one is
         # where the checker says.
         rejected = {(d.span.line, d.span.column) for d in wiring.check_text(text).diagnostics
@@ -90,20 +94,23 @@ def test_the_rejected_character_is_an_error():
 @fuzz(60)
 @given(programs(SAMPLER))
 def test_generated_proposals_are_highlighted(text):
-    # The sampler's names include keywords and non-ASCII words (which the checker rejects).
-    _assert_all_highlighted(text)
+    _assert_all_highlighted(text, generated=True)
 
 
 def test_every_terminal_of_the_grammar_has_a_token_type():
-    # Each literal terminal, alone, is a keyword (or a word operator) or an operator or
-    # punctuation; words of no terminal are names.
+    # Each literal terminal is a keyword (or a word operator), an operator or punctuation:
+    # alone, or, for the words of claims and of behaviours, in an assertion or a behaviour.
+    where = {"claim": "assert {}", "block": "behaviour B for C {{\n  {}"}
+    places = keywords().places
     for terminal in lark_parser().terminals:
         if terminal.pattern.type != "str":
             continue
         value = terminal.pattern.value
-        [(_, token, text)] = [t for t in _tokens(value) if t[2].strip()]
-        assert text == value
+        text = where[places[value]].format(value) if value in places else value
+        token = [t for _, t, v in _tokens(text) if v == value][-1]
         assert token in Keyword or token in Operator or token in Punctuation, (value, token)
+        if value in places:
+            assert _tokens(value)[0][1] is Name, value  # elsewhere, a name
     samples = {"NAME": "reward", "NUMBER": "1.5e-3", "STRING": '"a \\" b"',
                "COMMENT": "# why", "COMPARE": ">="}
     kinds = {name: _tokens(text)[0][1] for name, text in samples.items()}
@@ -136,3 +143,15 @@ def test_keywords_spelt_as_names_are_names():
     assert [t for t, v in tokens if v == "train"] == [
         Name, Name, Keyword.Declaration, Name]
     assert {t for t, v in tokens if v in ("stop", "type")} == {Name}
+
+
+def test_claim_and_behaviour_words_are_keywords_only_in_their_place():
+    text = ("component C : tool {\n  out response : R\n  out state : S\n}\n"
+            "diagram D {\n  c = C\n  c.response -> c.state\n"
+            "  assert no response incentive c.response on c\n}\n"
+            "behaviour B for C {\n  state n = 1\n  stop when n > 1\n}\n")
+    tokens = [(t, v) for _, t, v in _tokens(text) if v.strip()]
+    assert [t for t, v in tokens if v == "response"] == [Name, Name, Keyword.Pseudo, Name]
+    assert [t for t, v in tokens if v == "state"] == [Name, Name, Keyword.Reserved]
+    assert [t for t, v in tokens if v in ("no", "incentive", "for", "stop")] == [
+        Keyword.Pseudo, Keyword.Pseudo, Keyword.Reserved, Keyword.Reserved]

@@ -5,7 +5,7 @@ imported only here.
 
 Nothing of the language is copied: the keywords and punctuation are the grammar's literal
 terminals (`lexer.literal_terminals`), and each keyword's token type follows from the rules it
-occurs in (`keyword_tokens`):
+occurs in (`keywords`):
 
 - words that open a statement or a member (`component`, `diagram`, `in`, `modes`, `train`, ...)
   are Keyword.Declaration, `import` Keyword.Namespace;
@@ -14,6 +14,9 @@ occurs in (`keyword_tokens`):
   (`maximising`, ...) Keyword.Pseudo;
 - the formula words (`and`, `or`, `not`, `if`, `else`) Operator.Word, `inf` Keyword.Constant;
 - every other keyword (`when`, `by`, `with`, `because`, ...) Keyword.
+
+The words of claims are keywords only in an assertion (up to its line's end), those of
+behaviours and evaluations only in their blocks: elsewhere `response` or `state` is a port's name.
 
 Names take their role from where they stand, as the elaborator reads them: in a component's or
 diagram's attributes (after its `:`, or an instance's `with`) a trust level is Name.Builtin,
@@ -32,6 +35,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from functools import lru_cache
+from typing import NamedTuple
 
 from pygments.lexer import RegexLexer, bygroups, default, include, words
 from pygments.token import (Comment, Keyword, Name, Number, Operator, Punctuation, String,
@@ -46,8 +50,11 @@ from .parse import lark_parser
 # components and diagrams): the keywords that can open one of them declare something.
 STATEMENT_LISTS = ("_item", "_cmember", "_dmember")
 IMPORT = "import_file"
-BEHAVIOURS = ("behaviour_decl", "evaluation")
-CLAIMS = ("claim", "_objective")
+# The rules of places where some words are keywords and elsewhere only names: an assertion's
+# claim (`no path`, `gated`, ...) and a behaviour's or an evaluation's block (`state`, `over`, ...).
+PLACES = {"claim": (("assertion",), ("claim",)),
+          "block": (("behaviour_decl", "evaluation"), ("behaviour_decl", "evaluation"))}
+OBJECTIVE = "_objective"
 FORMULA, EXPRESSION = "formula", "expr"
 # Brackets and separators; every other punctuation terminal is an operator (`->`, `~`, `+`, ...).
 PUNCTUATION = frozenset("()[]{},.:;")
@@ -55,59 +62,75 @@ _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _CODE = r"[A-Z]\d{4}\b"  # a diagnostic code (wiring/codes.py), as `allow` names it
 
 
-@lru_cache(maxsize=1)
-def keyword_tokens() -> dict[str, _TokenType]:
-    """Each keyword of the grammar and its token type (the module's docstring says which)."""
-    grammar = lark_parser()
-    keywords, _ = literal_terminals(grammar.terminals)
-    terminal_word = {name: word for word, name in keywords.items()}
-    rules = defaultdict(list)
-    for rule in grammar.rules:
-        rules[rule.origin.name].append([symbol.name for symbol in rule.expansion])
+class Keywords(NamedTuple):
+    tokens: dict[str, _TokenType]     # each keyword's token type
+    places: dict[str, str]            # "claim" or "block" for a word that is a keyword only there
+    openers: dict[str, set[str]]      # the keywords that open each place (`assert`, ...)
 
-    def reachable(starts) -> set[str]:
+
+class _Rules:
+    """The grammar's rules, by name, with the keywords (literal word terminals) in them."""
+
+    def __init__(self):
+        grammar = lark_parser()
+        keywords, _ = literal_terminals(grammar.terminals)
+        self.words = sorted(keywords)
+        self.word_of = {name: word for word, name in keywords.items()}
+        self.rules = defaultdict(list)
+        for rule in grammar.rules:
+            self.rules[rule.origin.name].append([symbol.name for symbol in rule.expansion])
+        self.occurs = defaultdict(set)  # keyword -> the rules it occurs in
+        for origin, expansions in self.rules.items():
+            for symbol in (s for e in expansions for s in e if s in self.word_of):
+                self.occurs[self.word_of[symbol]].add(origin)
+
+    def reachable(self, starts) -> set[str]:
         seen, todo = set(), list(starts)
         while todo:
             name = todo.pop()
-            if name not in seen and name in rules:
+            if name not in seen and name in self.rules:
                 seen.add(name)
-                todo += [s for expansion in rules[name] for s in expansion]
+                todo += [s for expansion in self.rules[name] for s in expansion]
         return seen
 
-    occurs = defaultdict(set)  # keyword -> the rules it occurs in
-    for origin, expansions in rules.items():
-        for expansion in expansions:
-            for symbol in expansion:
-                if symbol in terminal_word:
-                    occurs[terminal_word[symbol]].add(origin)
-
-    def only_under(starts) -> set[str]:
+    def only_under(self, starts) -> set[str]:
         """The keywords that occur only in rules reachable from `starts`."""
-        inside = reachable(starts)
-        return {word for word, origins in occurs.items() if origins <= inside}
+        inside = self.reachable(starts)
+        return {word for word, origins in self.occurs.items() if origins <= inside}
 
-    def first_words(name: str, seen: frozenset = frozenset()) -> set[str]:
-        if name in terminal_word:
-            return {terminal_word[name]}
-        if name in seen or name not in rules:
+    def first_words(self, name: str, seen: frozenset = frozenset()) -> set[str]:
+        if name in self.word_of:
+            return {self.word_of[name]}
+        if name in seen or name not in self.rules:
             return set()
-        return set().union(*(first_words(e[0], seen | {name}) for e in rules[name] if e))
+        return set().union(*(self.first_words(e[0], seen | {name})
+                             for e in self.rules[name] if e))
 
-    statements = {e[0] for lst in STATEMENT_LISTS for e in rules[lst] if len(e) == 1}
-    constants = {terminal_word[e[0]] for r in reachable([EXPRESSION]) for e in rules[r]
-                 if len(e) == 1 and e[0] in terminal_word}  # `inf`: a keyword that is a value
+
+@lru_cache(maxsize=1)
+def keywords() -> Keywords:
+    """The grammar's keywords: token types (the module's docstring says which) and places."""
+    g = _Rules()
+    statements = {e[0] for lst in STATEMENT_LISTS for e in g.rules[lst] if len(e) == 1}
+    constants = {g.word_of[e[0]] for r in g.reachable([EXPRESSION]) for e in g.rules[r]
+                 if len(e) == 1 and e[0] in g.word_of}  # `inf`: a keyword that is a value
+    place_words = {place: g.only_under(rules) for place, (_, rules) in PLACES.items()}
     classes = [  # earlier classes win
-        (first_words(IMPORT), Keyword.Namespace),
-        (set().union(*(first_words(s) for s in statements)), Keyword.Declaration),
+        (g.first_words(IMPORT), Keyword.Namespace),
+        (set().union(*(g.first_words(s) for s in statements)), Keyword.Declaration),
         (constants, Keyword.Constant),
-        (only_under([FORMULA]), Operator.Word),
-        (only_under(CLAIMS), Keyword.Pseudo),
-        (only_under(BEHAVIOURS), Keyword.Reserved),
+        (g.only_under([FORMULA]), Operator.Word),
+        (g.only_under([OBJECTIVE]), Keyword.Pseudo),
+        (place_words["claim"], Keyword.Pseudo),
+        (place_words["block"], Keyword.Reserved),
     ]
-    table = {}
-    for word in sorted(keywords):
-        table[word] = next((token for found, token in classes if word in found), Keyword)
-    return table
+    tokens = {word: next((t for found, t in classes if word in found), Keyword)
+              for word in g.words}
+    taken = set().union(*(found for found, _ in classes[:5]))
+    places = {word: place for place, found in place_words.items() for word in found - taken}
+    openers = {place: set().union(*(g.first_words(r) for r in rules))
+               for place, (rules, _) in PLACES.items()}
+    return Keywords(tokens, places, openers)
 
 
 def punctuation_tokens() -> dict[str, _TokenType]:
@@ -128,13 +151,20 @@ def _number(lexer, match):
     yield match.start(), Number.Integer if text.isdigit() else Number.Float, text
 
 
-def _keyword_rules() -> list:
+def _keyword_rules(place: str | None = None) -> list:
+    """The keywords that are keywords anywhere, or only in `place`."""
     # A keyword is a name where it is followed by `=` (not `==`), `.` or `:`, or follows a `.`.
+    found = keywords()
     by_token = defaultdict(list)
-    for word, token in keyword_tokens().items():
-        by_token[token].append(word)
-    return [(words(sorted(found), prefix=r"(?<!\.)\b", suffix=r"\b(?!\s*(?:[.:]|=(?!=)))"), token)
-            for token, found in sorted(by_token.items())]
+    for word, token in found.tokens.items():
+        if found.places.get(word) == place:
+            by_token[token].append(word)
+    return [(words(sorted(ws), prefix=r"(?<!\.)\b", suffix=r"\b(?!\s*(?:[.:]|=(?!=)))"), token)
+            for token, ws in sorted(by_token.items())]
+
+
+def _opening(place: str):
+    return (words(sorted(keywords().openers[place]), suffix=r"\b"), Keyword.Declaration, place)
 
 
 def _operator_rules() -> list:
@@ -156,9 +186,36 @@ def _root() -> list:
         (r"(component|diagram)\b", Keyword.Declaration, "header"),
         (r"(with)\b", Keyword, "attributes"),
         (r"(when)\b", Keyword, "modes"),
+        _opening("claim"),
+        _opening("block"),
         include("words"),
         include("operators"),
     ]
+
+
+def _places() -> dict[str, list]:
+    return {
+        # An assertion's claim, up to the end of its line.
+        "claim": [
+            (r"(?=[\n;}])", Whitespace, "#pop"),
+            (r"[\t \f]+", Whitespace),
+            *_keyword_rules("claim"),
+            include("root"),
+        ],
+        # A behaviour or an evaluation, up to its closing brace (its body has no other).
+        "block": [
+            (r"\}", Punctuation, "#pop"),
+            *_keyword_rules("block"),
+            include("root"),
+        ],
+        # `when train, deploy`: the modes are names, even those spelt like keywords.
+        "modes": [
+            (r"[\t \f]+", Whitespace),
+            (r",", Punctuation),
+            (_NAME, Name),
+            default("#pop"),
+        ],
+    }
 
 
 def _tokens() -> dict[str, list]:
@@ -192,13 +249,7 @@ def _tokens() -> dict[str, list]:
             include("words"),
             include("operators"),
         ],
-        # `when train, deploy`: the modes are names, even those spelt like keywords.
-        "modes": [
-            (r"[\t \f]+", Whitespace),
-            (r",", Punctuation),
-            (_NAME, Name),
-            default("#pop"),
-        ],
+        **_places(),
         # Attributes end at the body's `{`, or an instance's at its line's end or next option.
         "attributes": [
             (r"\{", Punctuation, "#pop"),
