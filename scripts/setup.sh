@@ -76,7 +76,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "==> installing wiring into .venv"
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev,plot,watch]'
+.venv/bin/python -m pip install -q -e '.[dev,plot,docs,watch]'
 # Compile wiring's modules once: Python still reads bytecode when PYTHONDONTWRITEBYTECODE is
 # set, and an editable install is otherwise recompiled by every process (30-50 ms a start).
 .venv/bin/python -m compileall -q wiring

@@ -1,3 +1,4 @@
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -36,6 +37,18 @@ def require_tool(name: str) -> None:
     if STRICT:
         pytest.fail(f"{reason}; WIRING_TEST_STRICT=1 (scripts/test.sh) does not skip")
     pytest.skip(reason)
+
+
+def require_package(module: str, extra: str) -> None:
+    """Skip the running test when Python module `module` (of wiring's extra `extra`) is not
+    installed, or fail it under WIRING_TEST_STRICT: scripts/setup.sh installs every extra."""
+    if importlib.util.find_spec(module) is not None:
+        return
+    reason = (f"{module} is not installed (the `{extra}` extra: bash scripts/setup.sh, or "
+              f"pip install -e '.[{extra}]')")
+    if STRICT:
+        pytest.fail(f"{reason}; WIRING_TEST_STRICT=1 (scripts/test.sh) does not skip")
+    pytest.skip(reason, allow_module_level=True)
 
 
 def pytest_configure(config):

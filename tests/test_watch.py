@@ -15,12 +15,13 @@ import urllib.request
 
 import pytest
 
-from watching import WIRING, Watch, need_module, starter
+from conftest import require_package
+from watching import WIRING, Watch, starter
 
 
 @pytest.fixture
 def _watchfiles():
-    need_module("watchfiles", "watchfiles (the watch extra: pip install -e '.[watch]')")
+    require_package("watchfiles", "watch")
 
 
 def check_output(path) -> str:

@@ -12,7 +12,8 @@ import urllib.request
 
 import pytest
 
-from watching import Watch, need_module, starter
+from conftest import require_package
+from watching import Watch, starter
 
 pytestmark = [pytest.mark.needs_tool("dot"), pytest.mark.needs_tool("chromium")]
 
@@ -25,7 +26,8 @@ class Browser:
     """Chromium showing `url`, and a DevTools connection to its page."""
 
     def __init__(self, url: str, profile):
-        websocket = need_module("websocket", "websocket-client (of the dev extra)")
+        require_package("websocket", "dev")     # websocket-client
+        import websocket
         self.process = subprocess.Popen([shutil.which("chromium"), *FLAGS,
                                          f"--user-data-dir={profile}", url],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -99,7 +101,7 @@ LOADED = """(() => {
 
 
 def test_the_page_shows_the_new_picture_after_a_save(tmp_path):
-    need_module("watchfiles", "watchfiles (the watch extra)")
+    require_package("watchfiles", "watch")
     source = starter(tmp_path)
     text = source.read_text(encoding="utf-8")
     watch = Watch("starter.wd", "--serve", "0", cwd=tmp_path)

@@ -4,7 +4,6 @@ Ctrl-C to stop it."""
 
 from __future__ import annotations
 
-import importlib
 import os
 import queue
 import re
@@ -15,23 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
-from conftest import STRICT
-
 WIRING = [sys.executable, "-m", "wiring"]
-
-
-def need_module(name: str, why: str):
-    """Module `name`, installed by scripts/setup.sh: the test skips without it, saying `why`,
-    or fails under WIRING_TEST_STRICT=1 as a test without its system tool does."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        reason = f"{why} is not installed (bash scripts/setup.sh installs it)"
-        if STRICT:
-            pytest.fail(f"{reason}; WIRING_TEST_STRICT=1 (scripts/test.sh) does not skip")
-        pytest.skip(reason)
 
 
 def starter(directory: Path) -> Path:

@@ -20,6 +20,18 @@ from lark.lexer import Lexer
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
+def literal_terminals(terminals) -> tuple[dict[str, str], dict[str, str]]:
+    """The grammar's literal terminals, split into keywords ({"train": "TRAIN"}) and punctuation
+    ({"->": "ARROW"}): the one place that tells them apart (the highlighter reads it too)."""
+    keywords: dict[str, str] = {}
+    punct: dict[str, str] = {}
+    for t in terminals:
+        if t.pattern.type == "str":
+            table = keywords if _WORD.match(t.pattern.value) else punct
+            table[t.pattern.value] = t.name
+    return keywords, punct
+
+
 class KeywordLexer(Lexer):
     """Honours lark's `lexer_callbacks` for comments: a callback for COMMENT is given each one."""
 
@@ -27,12 +39,7 @@ class KeywordLexer(Lexer):
 
     def __init__(self, lexer_conf):
         terminals = lexer_conf.terminals
-        self.keywords: dict[str, str] = {}  # "train" -> "TRAIN"
-        self.punct: dict[str, str] = {}      # "->" -> "ARROW"
-        for t in terminals:
-            if t.pattern.type == "str":
-                table = self.keywords if _WORD.match(t.pattern.value) else self.punct
-                table[t.pattern.value] = t.name
+        self.keywords, self.punct = literal_terminals(terminals)
         names = {t.name for t in terminals}
         assert {"NAME", "NUMBER", "STRING", "COMMENT", "_NL"} <= names, names
         ignore = set(lexer_conf.ignore)
