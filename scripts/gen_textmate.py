@@ -1,20 +1,19 @@
 """Generate the TextMate grammar of .wd files (editors/vscode/syntaxes/wiring.tmLanguage.json)
-from the language's own grammar, so that highlighting cannot drift from the language.
+from the language's own grammar, so that VS Code's highlighting cannot drift from the language.
 
-Everything comes from grammar/wiring.lark through the parser wiring uses (wiring.parse):
-the keywords and punctuation are the tables of wiring's lexer (wiring/lexer.py: the parser's
-string terminals, split into words and symbols), the comment, number and name patterns are its regex terminals,
-and each keyword's scope follows from where the rules use it:
+Nothing of the language is copied here. The keywords, what each is, and where some are
+keywords only (the words of claims after `assert`, those of behaviours and evaluations in
+their blocks) are the highlighter's (`wiring.pygments_lexer.keywords`, derived from
+grammar/wiring.lark's rules; its docstring says how), so that documentation listings and the
+editor colour a proposal alike; the punctuation is the lexer's (`wiring.lexer.literal_terminals`),
+and the comment, string, number and name patterns are the grammar's terminals. This script only
+maps each kind of token to a TextMate scope, and each place to a begin/end region.
 
-- a keyword that can start a statement (of a file, a component, a diagram, a behaviour or an
-  evaluation) is a declaration, `storage.type.wiring`; the name right after it, where a rule
-  reads `KEYWORD NAME`, is `entity.name.type.wiring`;
-- a keyword of the formulas (`and`, `or`, `not`, `if`, `else`) is `keyword.operator.word.wiring`,
-  and one that is a whole value there (`inf`) is `constant.language.wiring`;
-- every other keyword is `keyword.other.wiring`.
+TextMate grammars see no parser state: a word is read as a name, not a keyword, where it follows
+`.` or is followed by `=`, `.` or `:`, which is where names stand and keywords never do (as the
+Pygments lexer reads it).
 
-TextMate cannot know the parser's state, so a word is highlighted as a keyword wherever it
-stands (a mode called `train` is coloured as `train`); a word after `.` never is.
+Needs Pygments (the `docs` extra, which scripts/setup.sh installs).
 
     python scripts/gen_textmate.py          # write the grammar
     python scripts/gen_textmate.py --check  # exit 1 if the file is not what would be written
@@ -31,144 +30,114 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from wiring.lexer import KeywordLexer  # noqa: E402
+from pygments.token import Keyword, Operator, Punctuation  # noqa: E402
+
+from wiring.lexer import literal_terminals  # noqa: E402
 from wiring.parse import lark_parser  # noqa: E402
+from wiring.pygments_lexer import keywords, punctuation_tokens  # noqa: E402
 
 OUT = ROOT / "editors" / "vscode" / "syntaxes" / "wiring.tmLanguage.json"
-# Where statements stand: a file's items and the members of each kind of block.
-STATEMENT_LISTS = ("_item", "_cmember", "_dmember", "_step", "_emember")
-FORMULA = "formula"
-# The STRING terminal this generator's begin/end rule reproduces (strings stop at a line end).
+# Each kind of keyword of the highlighter, as the TextMate scope themes colour.
+SCOPES = {
+    Keyword.Declaration: "storage.type.wiring",
+    Keyword.Namespace: "keyword.control.import.wiring",
+    Keyword.Constant: "constant.language.wiring",
+    Operator.Word: "keyword.operator.word.wiring",
+    Keyword.Pseudo: "keyword.other.pseudo.wiring",
+    Keyword.Reserved: "keyword.other.reserved.wiring",
+    Keyword: "keyword.other.wiring",
+}
+# Where a place ends: a claim at its line's end, a block (which holds no braces) at its `}`;
+# and whether its opening word is followed by a name (`behaviour B`, `evaluate D`).
+PLACE_ENDS = {"claim": ("$", None, False),
+              "block": (r"\}", "punctuation.section.braces.wiring", True)}
+# The STRING terminal that the begin/end rule of strings reproduces (strings stop at a line end).
 STRING = '"([^"\\\\\n]|\\\\.)*"'
 BRACKETS = {"(": "parens", ")": "parens", "[": "brackets", "]": "brackets",
             "{": "braces", "}": "braces"}
-
-
-class Grammar:
-    """The rules and terminals of the language, as the parser compiles them."""
-
-    def __init__(self):
-        parser = lark_parser()
-        self.terminals = {t.name: t for t in parser.terminals}
-        self.rules: dict[str, list[list[str]]] = {}
-        for rule in parser.rules:
-            self.rules.setdefault(rule.origin.name, []).append([s.name for s in rule.expansion])
-        # The lexer's own tables of keywords and punctuation: what it reads, we colour.
-        lexer = KeywordLexer(parser.lexer_conf)
-        self.keywords = {name: word for word, name in lexer.keywords.items()}
-        self.symbols = {name: text for text, name in lexer.punct.items()}
-
-    def pattern(self, name: str) -> str:
-        return self.terminals[name].pattern.to_regexp()
-
-    def first(self, symbol: str, seen: frozenset = frozenset()) -> set[str]:
-        """The keyword terminals that can begin `symbol` (separators skipped)."""
-        if symbol in self.keywords:
-            return {symbol}
-        if symbol not in self.rules or symbol in seen:
-            return set()
-        found: set[str] = set()
-        for expansion in self.rules[symbol]:
-            body = [s for s in expansion if s not in ("_sep", "_bsep", "_NL")]
-            if body:
-                found |= self.first(body[0], seen | {symbol})
-        return found
-
-    def reachable(self, start: str) -> set[str]:
-        todo, seen = [start], {start}
-        while todo:
-            for expansion in self.rules.get(todo.pop(), []):
-                for symbol in expansion:
-                    if symbol in self.rules and symbol not in seen:
-                        seen.add(symbol)
-                        todo.append(symbol)
-        return seen
-
-
-def keyword_scopes(grammar: Grammar) -> dict[str, str]:
-    """Each keyword's scope, from where the rules use it (see the module's docstring)."""
-    statements = {s for lst in STATEMENT_LISTS for expansion in grammar.rules[lst]
-                  for s in expansion}
-    declaring = set().union(*(grammar.first(s) for s in statements))
-    formula_rules = grammar.reachable(FORMULA)
-    in_formulas = {s for r in formula_rules for e in grammar.rules[r] for s in e
-                   if s in grammar.keywords}
-    values = {e[0] for r in formula_rules for e in grammar.rules[r]
-              if len(e) == 1 and e[0] in grammar.keywords}
-    scopes = {}
-    for name, word in grammar.keywords.items():
-        if name in declaring:
-            scopes[word] = "storage.type.wiring"
-        elif name in values:
-            scopes[word] = "constant.language.wiring"
-        elif name in in_formulas:
-            scopes[word] = "keyword.operator.word.wiring"
-        else:
-            scopes[word] = "keyword.other.wiring"
-    return scopes
-
-
-def declaring_words(grammar: Grammar, scopes: dict[str, str]) -> list[str]:
-    """The statement keywords a rule follows with the name it declares (`component NAME`)."""
-    return sorted({grammar.keywords[e[0]] for rules in grammar.rules.values() for e in rules
-                   if len(e) > 1 and e[0] in grammar.keywords and e[1] == "NAME"
-                   and scopes[grammar.keywords[e[0]]] == "storage.type.wiring"})
-
-
-def named_before(grammar: Grammar, followers: tuple[str, ...]) -> set[str]:
-    """The keywords that a rule follows directly with one of the terminals `followers`."""
-    return {e[i] for rules in grammar.rules.values() for e in rules for i in range(len(e) - 1)
-            if e[i] in grammar.keywords and e[i + 1] in followers}
-
-
-def symbol_scope(name: str, text: str) -> str:
-    if name == "ARROW":
-        return "keyword.operator.arrow.wiring"
-    if text in BRACKETS:
-        return f"punctuation.section.{BRACKETS[text]}.wiring"
-    if text == ".":
-        return "punctuation.accessor.wiring"
-    if text in (",", ";", ":"):
-        return "punctuation.separator.wiring"
-    return "keyword.operator.wiring"
+EDGE = r"(?<![.\w])"                             # not the field after `.`, not mid-word
+AFTER = r"(?!\w)(?!\s*(?:=(?!=)|:|\.))"          # not a name being defined, typed or entered
 
 
 def words(alternatives) -> str:
     return "|".join(re.escape(w) for w in sorted(alternatives, key=lambda w: (-len(w), w)))
 
 
-def tm_grammar(grammar: Grammar) -> dict:
-    if grammar.pattern("STRING") != STRING:
-        sys.exit(f"gen_textmate: the STRING terminal changed to {grammar.pattern('STRING')}: "
-                 "update the string rule of scripts/gen_textmate.py")
-    scopes = keyword_scopes(grammar)
-    name = grammar.pattern("NAME")
-    edge = r"(?<![.\w])"     # not the field after `.`, not inside a longer word
-    patterns = [
-        {"name": "comment.line.number-sign.wiring", "match": grammar.pattern("COMMENT")},
-        {"name": "string.quoted.double.wiring", "begin": '"', "end": '"|$',
-         "patterns": [{"name": "constant.character.escape.wiring", "match": r"\\."}]},
-        {"match": rf"{edge}({words(declaring_words(grammar, scopes))})\s+({name})",
-         "captures": {"1": {"name": "storage.type.wiring"},
-                      "2": {"name": "entity.name.type.wiring"}}},
-    ]
-    # No rule puts `=` or `:` right after a keyword, so a word followed by one is a name being
-    # defined or typed (`kind = agent`, `out type : Prompt`), whatever its spelling.
-    assert not named_before(grammar, ("EQUAL", "COLON")), named_before(grammar, ("EQUAL", "COLON"))
-    after = r"(?!\w)(?!\s*(?:=(?!=)|:))"
-    for scope in sorted(set(scopes.values())):
-        chosen = [w for w, s in scopes.items() if s == scope]
-        patterns.append({"name": scope, "match": rf"{edge}({words(chosen)}){after}"})
-    patterns.append({"name": "constant.numeric.wiring",
-                     "match": rf"(?<![\w.]){grammar.pattern('NUMBER')}"})
-    compare = grammar.pattern("COMPARE")
+def symbol_scope(text: str, token, arrow: str) -> str:
+    if text == arrow:
+        return "keyword.operator.arrow.wiring"
+    if token is not Punctuation:
+        return "keyword.operator.wiring"
+    if text in BRACKETS:
+        return f"punctuation.section.{BRACKETS[text]}.wiring"
+    return "punctuation.accessor.wiring" if text == "." else "punctuation.separator.wiring"
+
+
+def keyword_rules(chosen: dict[str, str]) -> list[dict]:
+    """One match rule per scope, for the words `chosen` ({word: scope})."""
+    return [{"name": scope, "match": EDGE + f"({words(w for w, s in chosen.items() if s == scope)})"
+             + AFTER} for scope in sorted(set(chosen.values()))]
+
+
+def declaration_rule(scopes: dict[str, str]) -> dict:
+    """A declaration keyword and the name a rule reads right after it (`component Debater`)."""
+    parser = lark_parser()
+    word_of = {name: word for word, name in literal_terminals(parser.terminals)[0].items()}
+    declaring = sorted({word_of[r.expansion[0].name] for r in parser.rules
+                        if len(r.expansion) > 1 and r.expansion[0].name in word_of
+                        and r.expansion[1].name == "NAME"
+                        and scopes.get(word_of[r.expansion[0].name]) == "storage.type.wiring"})
+    name = _terminal("NAME")
+    return {"match": rf"{EDGE}({words(declaring)})\s+({name})(?!\w)",
+            "captures": {"1": {"name": "storage.type.wiring"},
+                         "2": {"name": "entity.name.type.wiring"}}}
+
+
+def _terminal(name: str) -> str:
+    return next(t for t in lark_parser().terminals if t.name == name).pattern.to_regexp()
+
+
+def repository() -> dict:
+    found = keywords()
+    scopes = {word: SCOPES[token] for word, token in found.tokens.items()}
+    everywhere = {w: s for w, s in scopes.items() if w not in found.places}
+    _, punct = literal_terminals(lark_parser().terminals)
+    arrow = next(text for text, name in punct.items() if name == "ARROW")
     by_scope: dict[str, list[str]] = {}
-    for term, text in grammar.symbols.items():
-        by_scope.setdefault(symbol_scope(term, text), []).append(re.escape(text))
-    by_scope["keyword.operator.wiring"].append(compare)
-    for scope in sorted(by_scope):   # `->` before `-` and `>=`: the arrow's rule comes first
-        alternatives = sorted(by_scope[scope], key=lambda p: (-len(p), p))
-        patterns.append({"name": scope, "match": "|".join(alternatives)})
+    for text, token in punctuation_tokens().items():
+        by_scope.setdefault(symbol_scope(text, token, arrow), []).append(text)
+    common = [{"include": "#comment"}, {"include": "#string"}, declaration_rule(scopes),
+              *keyword_rules(everywhere),
+              {"name": "constant.numeric.wiring", "match": rf"(?<![\w.]){_terminal('NUMBER')}"},
+              # the arrow's scope sorts first, so `->` is never read as `-` then `>`
+              *({"name": scope, "match": words(by_scope[scope])} for scope in sorted(by_scope))]
+    repo = {
+        "comment": {"name": "comment.line.number-sign.wiring", "match": _terminal("COMMENT")},
+        "string": {"name": "string.quoted.double.wiring", "begin": '"', "end": '"|$',
+                   "patterns": [{"name": "constant.character.escape.wiring", "match": r"\\."}]},
+        "common": {"patterns": common},
+    }
+    for place, openers in sorted(found.openers.items()):
+        end, end_scope, named = PLACE_ENDS[place]
+        [scope] = {scopes[w] for w in openers}
+        name = rf"(?:\s+({_terminal('NAME')})(?!\w))?" if named else ""
+        region = {"begin": EDGE + f"({words(openers)}){AFTER}{name}",
+                  "beginCaptures": {"1": {"name": scope}, "2": {"name": "entity.name.type.wiring"}},
+                  "end": end,
+                  "patterns": [*keyword_rules({w: scopes[w] for w, p in found.places.items()
+                                               if p == place}), {"include": "#common"}]}
+        if end_scope:
+            region["endCaptures"] = {"0": {"name": end_scope}}
+        repo[place] = region
+    return repo
+
+
+def tm_grammar() -> dict:
+    if _terminal("STRING") != STRING:
+        sys.exit(f"gen_textmate: the STRING terminal changed to {_terminal('STRING')}: update "
+                 "the string rule of scripts/gen_textmate.py")
+    repo = repository()
+    places = sorted(set(repo) - {"comment", "string", "common"})
     return {
         "$schema": "https://raw.githubusercontent.com/martinring/tmlanguage/master/"
                    "tmlanguage.json",
@@ -176,12 +145,15 @@ def tm_grammar(grammar: Grammar) -> dict:
         "scopeName": "source.wiring",
         "fileTypes": ["wd"],
         "comment": "Generated by scripts/gen_textmate.py from grammar/wiring.lark: do not edit.",
-        "patterns": patterns,
+        # comments and strings first: an `assert` in a comment opens no claim
+        "patterns": [{"include": "#comment"}, {"include": "#string"},
+                     *({"include": f"#{p}"} for p in places), {"include": "#common"}],
+        "repository": repo,
     }
 
 
 def render() -> str:
-    return json.dumps(tm_grammar(Grammar()), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(tm_grammar(), indent=2, ensure_ascii=False) + "\n"
 
 
 def main() -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, VSCODE
+from conftest import ROOT, VSCODE, require_package
 
 SAMPLE = VSCODE / "test" / "sample.wd"
 KEYWORD_SCOPES = ("storage.type.wiring", "keyword.", "constant.language.wiring")
@@ -39,6 +39,7 @@ def scope_of(tokens, text: str, line: int | None = None) -> str:
 
 
 def test_the_grammar_is_what_the_generator_writes():
+    require_package("pygments", "docs")      # the generator reads the Pygments lexer's keywords
     run = subprocess.run([sys.executable, "scripts/gen_textmate.py", "--check"],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
@@ -55,6 +56,7 @@ def test_each_kind_of_token_has_its_scope():
         (" # not a comment", 2): "string.quoted.double.wiring",   # `#` inside a string
         ("proposal", 2): "storage.type.wiring",
         (";", 3): "punctuation.separator.wiring",
+        ("import", 3): "keyword.control.import.wiring",
         ("Score", 4): "entity.name.type.wiring",
         ("1.5e3", 4): "constant.numeric.wiring",
         ("0", 4): "constant.numeric.wiring",
@@ -70,7 +72,10 @@ def test_each_kind_of_token_has_its_scope():
         (".", 11): "punctuation.accessor.wiring",
         ("->", 11): "keyword.operator.arrow.wiring",
         ("delayed", 11): "keyword.other.wiring",
-        ("path", 13): "keyword.other.wiring",
+        ("path", 13): "keyword.other.pseudo.wiring",
+        ("B", 14): "entity.name.type.wiring",
+        ("for", 14): "keyword.other.reserved.wiring",
+        ("stop", 16): "keyword.other.reserved.wiring",
         ("~", 15): "keyword.operator.wiring",
         ("^", 15): "keyword.operator.wiring",
         ("-", 15): "keyword.operator.wiring",
@@ -81,27 +86,36 @@ def test_each_kind_of_token_has_its_scope():
     }
     for (text, line), scope in expected.items():
         assert scope_of(tokens, text, line) == scope, (text, line)
-    # A keyword spelled as a name being given a value or a type is not coloured as one.
+    # A keyword spelled as a name being given a value or a type is not coloured as one, nor
+    # the word of a claim outside an assertion.
     assert " kind " in [t for line, t, _ in tokens if line == 5]
+    assert " response " in [t for line, t, _ in tokens if line == 11]
     for line, text, scopes in tokens:
         assert scopes[0] == "source.wiring"
 
 
 @pytest.mark.needs_tool("node")
 def test_every_keyword_of_the_language_is_highlighted(tmp_path):
+    require_package("pygments", "docs")
+    from wiring.pygments_lexer import keywords
+
     grammar = re.sub(r"//[^\n]*", "", (ROOT / "grammar" / "wiring.lark").read_text("utf-8"))
-    words = sorted(set(re.findall(r'"([a-z]+)"', grammar)) |
-                   set(re.findall(r'^[A-Z]+: "([a-z]+)"', grammar, re.M)))
+    words = sorted(set(re.findall(r'"([a-z]+)"', grammar)))
     assert len(words) > 40, words
+    places = keywords().places   # the words of claims and of blocks: keywords only there
+    assert {"path", "state"} <= set(places), places
+    where = {"claim": "assert {} x", "block": "behaviour B for C {{ {} x }}"}
     sample = tmp_path / "words.wd"
-    sample.write_text("\n".join(f"{w} x" for w in words) + "\n", encoding="utf-8")
+    lines = [where[places[w]].format(w) if w in places else f"{w} x" for w in words]
+    sample.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tokens = tokenise(sample)
     for line, word in enumerate(words, start=1):
         assert scope_of(tokens, word, line).startswith(KEYWORD_SCOPES), word
-    # ...but never the field after a dot, nor a longer word that starts with one.
-    sample.write_text("a.type = typed\n", encoding="utf-8")
+    # ...but never the field after a dot, a longer word that starts with one, or a word of a
+    # place outside it.
+    sample.write_text("a.type = typed\nx -> state, path\n", encoding="utf-8")
     assert all(s == ["source.wiring"] for _, t, s in tokenise(sample)
-               if t.strip() in ("type", "typed")), tokenise(sample)
+               if t.strip(" ,") in ("type", "typed", "state", "path")), tokenise(sample)
 
 
 @pytest.mark.needs_tool("node")
