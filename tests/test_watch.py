@@ -138,3 +138,22 @@ def test_without_watchfiles_it_says_how_to_install_it(tmp_path):
                          env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2, run.stderr
     assert "pip install 'wiring[watch]'" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.needs_tool("dot")
+@pytest.mark.usefixtures("_watchfiles")
+def test_which_diagram_is_drawn_is_said_once(tmp_path):
+    source = starter(tmp_path)
+    text = source.read_text(encoding="utf-8")
+    # A second top diagram: a copy of the first under another name.
+    second = text[text.index("diagram Starter"):].replace("diagram Starter", "diagram Other")
+    source.write_text(text + "\n" + second, encoding="utf-8")
+    watch = Watch("starter.wd", "-o", "out.svg", cwd=tmp_path)
+    try:
+        said = watch.wait_for(r"top diagrams")
+        assert "has 2 top diagrams; drawing `Other` (`--diagram Starter` draws another)" in said
+        watch.wait_for(r"^watching ")
+        watch.save(source, text + "\n" + second + "\n# edited\n", then=r"^wrote out.svg")
+    finally:
+        assert watch.stop() == 0
+    assert sum("top diagrams" in line for line in watch.seen) == 1

@@ -26,6 +26,7 @@ class Watcher:
     def __init__(self, args, board=None):
         self.args, self.board = args, board
         self.files: list[str] = [os.path.abspath(args.file)]
+        self.said_which = False   # which diagram is drawn, said once (as `wiring render` does)
 
     def run_once(self) -> None:
         """Check the file, print its diagnostics as `wiring check` does, and draw it."""
@@ -54,6 +55,11 @@ class Watcher:
         from ..render import DotFailed, RenderError, run_dot, to_dot
 
         args = self.args
+        if not self.said_which:
+            from .render import _say_which_diagram
+
+            _say_which_diagram(args.file, result.proposal, args.diagram)
+            self.said_which = True
         try:
             svg = run_dot(to_dot(result.proposal, args.diagram), "svg")
         except (RenderError, DotFailed) as exc:
