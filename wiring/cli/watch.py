@@ -69,7 +69,8 @@ class Watcher:
             return svg, f"cannot write {args.output}"
         return svg, ""
 
-    def watched(self, change, path: str) -> bool:
+    def watched(self, _change, path: str) -> bool:
+        """watchfiles' filter: a change to a file read, or to any .wd file beside them."""
         path = os.path.abspath(path)
         return path in self.files or (path.endswith(".wd") and
                                       os.path.dirname(path) in self.directories())
