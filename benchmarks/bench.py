@@ -64,6 +64,7 @@ DOT_1K_TARGET = 0.5             # DOT generation for a 1,000-box proposal
 RENDER_TARGET = 2.0             # `wiring render` of the largest example to SVG, as a process
 ANALYSES_1K_TARGET = 2.0        # every analysis on a 1,000-component proposal
 INCENTIVES_8_TARGET = 1.0       # the incentive report on a diagram unrolled to 8 steps
+FMT_CHECK_TARGET = 1.0          # `wiring fmt --check examples/*.wd`, all in one process (issue 17)
 
 
 def _median(times: list[float]) -> float:
@@ -169,6 +170,9 @@ def process_benchmarks(reps: int, workdir: Path) -> list[dict]:
          REPO / "examples" / "rlhf.wd"),
         ("wiring check debate-symbolic.wd (Transcript[2*n], Real in [0, c])",
          [str(WIRING), "check", str(symbolic)], PROCESS_SYMBOLIC_TARGET, symbolic),
+        ("wiring fmt --check examples/*.wd", [str(WIRING), "fmt", "--check", *sorted(
+            str(p.relative_to(REPO)) for p in (REPO / "examples").glob("*.wd"))],
+         FMT_CHECK_TARGET, None),
     ]
     cases = [(label, argv, target, probe, None) for label, argv, target, probe in cases]
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):

@@ -15,7 +15,7 @@ LAYERS = [
     ("wiring.names", "wiring.codes", "wiring.witness", "wiring.version", "wiring.collector"),
     ("wiring.diagnostics",),
     ("wiring.lexer", "wiring.syntax", "wiring.syntax_behaviours", "wiring.builder",
-     "wiring.parse"),
+     "wiring.parse", "wiring.fmt"),
     ("wiring.model", "wiring.model_behaviours"),
     ("wiring.types",),
     ("wiring.structure",),

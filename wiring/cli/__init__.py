@@ -169,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .analysis import add_analysis_commands
     from .evaluate import add_evaluate_command
     from .files import add_file_commands
+    from .fmt import add_fmt_command
     from .render import add_render_commands
     from .watch import add_watch_command
 
@@ -184,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_render_commands(sub)
     add_watch_command(sub)
     add_file_commands(sub)
+    add_fmt_command(sub)
     _add_reference_commands(sub)
     return parser
 

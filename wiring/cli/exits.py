@@ -42,6 +42,10 @@ EXITS: dict[str, list[tuple[int, str]]] = {
               (NO_DOT, "Graphviz `dot` is not installed")],
     "doctor": [(OK, "rendering works"), (NO_DOT, "`dot` not found"),
                (DOT_FAILED, "`dot` found, but some format fails")],
+    "fmt": [(OK, "every file is formatted (or was rewritten so)"),
+            (PROBLEMS, "a file does not parse (it is left untouched), or, with --check or "
+             "--diff, a file is not formatted"),
+            (USAGE, _USAGE + ", or a read-only file")],
     "new": [(OK, "the starter file was written"),
             (USAGE, _USAGE + ", or the file exists already (it is never overwritten)")],
     "schema": [(OK, "the schema was printed"), (USAGE, _USAGE)],

@@ -9,9 +9,10 @@ import sys
 from collections.abc import Iterable
 
 
-def write(path: str, data: bytes, inputs: Iterable[str] = ()) -> bool:
+def write(path: str, data: bytes, inputs: Iterable[str] = (), mode: int | None = None) -> bool:
     """Write `data` to `path` (`-`: standard output) and print `wrote PATH`; False, reported,
-    when `path` is one of `inputs` or cannot be written."""
+    when `path` is one of `inputs` or cannot be written. `mode`: the new file's permissions
+    (default: a new file's, by the umask), so that a file rewritten in place keeps its own."""
     if path == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -30,7 +31,8 @@ def write(path: str, data: bytes, inputs: Iterable[str] = ()) -> bool:
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
-            os.chmod(temporary, 0o666 & ~_umask())   # mkstemp's file is private; an output is not
+            # mkstemp's file is private; an output is not
+            os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
