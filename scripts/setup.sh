@@ -42,6 +42,33 @@ TikZ figures are still written, but not compiled by the tests; install texlive-l
 and texlive-pictures (Debian) to compile them" >&2
 fi
 
+# Chromium, headless: only for the test that watches `wiring watch --serve`'s page reload in a
+# browser. Without it everything else works.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "==> installing Chromium (for the test of wiring watch --serve)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+  installed=0
+  if command -v apt-get >/dev/null 2>&1; then
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+      chromium >/dev/null && installed=1
+  fi
+  [ "$installed" = 1 ] || echo "warning: could not install Chromium: \`wiring watch --serve\` \
+works in any browser, but its browser test cannot run; install the Debian package chromium" >&2
+fi
+
+# The VS Code extension (editors/vscode): its npm packages (the test tokenises with VS Code's
+# own TextMate engine) and the .vsix, where Node.js is present.
+if command -v npm >/dev/null 2>&1; then
+  echo "==> installing the VS Code extension's npm packages and packaging editors/vscode/wiring.vsix"
+  (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && \
+    npm run --silent package >/dev/null) || \
+    echo "warning: could not build the VS Code extension (editors/vscode): npm ci or vsce failed" >&2
+else
+  echo "warning: Node.js (npm) is not installed: the VS Code extension editors/vscode/wiring.vsix \
+is not built and its tests cannot run; install Node.js 20 or later and run scripts/setup.sh again" >&2
+fi
+
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"
@@ -49,7 +76,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "==> installing wiring into .venv"
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev,plot,lsp]'
+.venv/bin/python -m pip install -q -e '.[dev,plot,docs,watch,lsp]'
 # Compile wiring's modules once: Python still reads bytecode when PYTHONDONTWRITEBYTECODE is
 # set, and an editable install is otherwise recompiled by every process (30-50 ms a start).
 .venv/bin/python -m compileall -q wiring

@@ -12,7 +12,9 @@ EXAMPLES = sorted((ROOT / "examples").rglob("*.wd"))
 # WIRING_TEST_STRICT=1, under which a test whose tool is missing fails instead of skipping: a
 # set-up that silently lost Graphviz or TeX Live would otherwise pass with those tests unrun.
 TOOLS = {"dot": "Graphviz `dot`", "pdflatex": "TeX Live's `pdflatex`",
-         "pygls": "pygls (the `lsp` extra, for `wiring lsp`)"}
+         "node": "Node.js (`node`, with the npm packages of editors/vscode)",
+         "chromium": "Chromium (`chromium`)"}
+VSCODE = ROOT / "editors" / "vscode"
 STRICT = os.environ.get("WIRING_TEST_STRICT") == "1"
 
 
@@ -20,8 +22,8 @@ def missing_tool(name: str) -> str | None:
     """Why a test needing tool `name` cannot run (None: it can)."""
     if name == "pdflatex":
         found = shutil.which("pdflatex") and shutil.which("kpsewhich")
-    elif name == "pygls":   # a Python library rather than a program
-        found = importlib.util.find_spec("pygls") is not None
+    elif name == "node":   # the tests run node with the packages `npm ci` installs
+        found = shutil.which("node") and (VSCODE / "node_modules" / "vscode-textmate").is_dir()
     else:
         found = shutil.which(name)
     return None if found else f"{TOOLS[name]} is not installed (bash scripts/setup.sh installs it)"
@@ -35,6 +37,18 @@ def require_tool(name: str) -> None:
     if STRICT:
         pytest.fail(f"{reason}; WIRING_TEST_STRICT=1 (scripts/test.sh) does not skip")
     pytest.skip(reason)
+
+
+def require_package(module: str, extra: str) -> None:
+    """Skip the running test when Python module `module` (of wiring's extra `extra`) is not
+    installed, or fail it under WIRING_TEST_STRICT: scripts/setup.sh installs every extra."""
+    if importlib.util.find_spec(module) is not None:
+        return
+    reason = (f"{module} is not installed (the `{extra}` extra: bash scripts/setup.sh, or "
+              f"pip install -e '.[{extra}]')")
+    if STRICT:
+        pytest.fail(f"{reason}; WIRING_TEST_STRICT=1 (scripts/test.sh) does not skip")
+    pytest.skip(reason, allow_module_level=True)
 
 
 def pytest_configure(config):

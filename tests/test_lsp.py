@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from wiring.api import check_file
-from wiring.codes import CODES, docs_page
-from wiring.lsp.client import Client
+from conftest import EXAMPLES, ROOT, require_package
 
-from conftest import EXAMPLES, ROOT
+require_package("pygls", "lsp")
 
-pytestmark = pytest.mark.needs_tool("pygls")
+from wiring.api import check_file  # noqa: E402
+from wiring.codes import CODES, docs_page  # noqa: E402
+from wiring.lsp.client import Client  # noqa: E402
 
 LIB = """\
 import "std/core.wd"

@@ -20,9 +20,16 @@ from lark.lexer import Lexer
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-def is_word(text: str) -> bool:
-    """Whether a terminal's text is a word (a keyword) rather than punctuation."""
-    return _WORD.match(text) is not None
+def literal_terminals(terminals) -> tuple[dict[str, str], dict[str, str]]:
+    """The grammar's literal terminals, split into keywords ({"train": "TRAIN"}) and punctuation
+    ({"->": "ARROW"}): the one place that tells them apart (the highlighter reads it too)."""
+    keywords: dict[str, str] = {}
+    punct: dict[str, str] = {}
+    for t in terminals:
+        if t.pattern.type == "str":
+            table = keywords if _WORD.match(t.pattern.value) else punct
+            table[t.pattern.value] = t.name
+    return keywords, punct
 
 
 class KeywordLexer(Lexer):
@@ -32,12 +39,7 @@ class KeywordLexer(Lexer):
 
     def __init__(self, lexer_conf):
         terminals = lexer_conf.terminals
-        self.keywords: dict[str, str] = {}  # "train" -> "TRAIN"
-        self.punct: dict[str, str] = {}      # "->" -> "ARROW"
-        for t in terminals:
-            if t.pattern.type == "str":
-                table = self.keywords if is_word(t.pattern.value) else self.punct
-                table[t.pattern.value] = t.name
+        self.keywords, self.punct = literal_terminals(terminals)
         names = {t.name for t in terminals}
         assert {"NAME", "NUMBER", "STRING", "COMMENT", "_NL"} <= names, names
         ignore = set(lexer_conf.ignore)

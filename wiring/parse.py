@@ -20,7 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from . import syntax
 from .builder import MAX_EXPRESSION_DEPTH, SyntaxBuilder, attach_comments, building, keep_comment
 from .diagnostics import Diagnostic, Span, report
-from .lexer import KeywordLexer, is_word
+from .lexer import KeywordLexer, literal_terminals
 
 MAX_NESTING = 64  # brackets; deeper input is refused before any recursive stage sees it
 MAX_SYNTAX_ERRORS = 50
@@ -109,8 +109,8 @@ def parser() -> Lark:
 def keywords() -> list[str]:
     """The words the grammar spells out (`component`, `train`, `maximising`...), for an
     editor's completion."""
-    return sorted({t.pattern.value for t in parser().terminals
-                   if t.pattern.type == "str" and is_word(t.pattern.value)})
+    keywords, _ = literal_terminals(parser().terminals)
+    return sorted(keywords)
 
 
 @dataclass

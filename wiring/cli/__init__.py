@@ -200,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .files import add_file_commands
     from .fmt import add_fmt_command
     from .render import add_render_commands
+    from .watch import add_watch_command
 
     parser = _Parser(prog="wiring", description="Typed wiring diagrams for AI-alignment "
                      "proposals: check, analyse and render *.wd files.")
@@ -211,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_analysis_commands(sub)
     add_evaluate_command(sub)
     add_render_commands(sub)
+    add_watch_command(sub)
     add_file_commands(sub)
     add_fmt_command(sub)
     _add_reference_commands(sub)

@@ -36,6 +36,10 @@ EXITS: dict[str, list[tuple[int, str]]] = {
                 "(OUT with the suffix .dot; nothing with --panels, which needs a layout) and a "
                 "message says how to install Graphviz; `wiring doctor` checks the set-up"),
                (DOT_FAILED, "`dot` ran and failed")],
+    "watch": [(OK, "stopped with Ctrl-C once watching (errors in the file are reported each "
+               "time, not an exit)"),
+              (USAGE, _USAGE + ", watchfiles not installed, or the --serve port taken"),
+              (NO_DOT, "Graphviz `dot` is not installed")],
     "doctor": [(OK, "rendering works"), (NO_DOT, "`dot` not found"),
                (DOT_FAILED, "`dot` found, but some format fails")],
     "fmt": [(OK, "every file is formatted (or was rewritten so)"),
