@@ -127,8 +127,65 @@ def _mode_panels(proposal, diagram, options, analysis, timeout: float, training:
         _retitle(panel, title)
         _title_from_left(panel, _title_width(panel, timeout))
         _prefix(panel, f"{title}/")
-        placed.append((panel, positions))
+        placed.append((panel, {"bb": _cropped(panel, positions)}))
     return placed
+
+
+def _cropped(panel: Graph, positions: dict) -> str:
+    """A panel's box: that of the layout of every mode, its right and bottom brought in to
+    what the panel draws (with the layout's margins there). Its top left corner stays, and
+    so does every box's place from it."""
+    sizes = {o["name"]: (float(o["width"]) * 36, float(o["height"]) * 36)
+             for o in positions.get("objects", []) if "pos" in o and "width" in o}
+    x0, y0, x1, y1 = bounding_box(positions)
+    drawn = _extent(panel, sizes)
+    if drawn is None:
+        return positions["bb"]
+    everything = _extent_of_layout(positions)
+    right = drawn[2] + x1 - everything[2]
+    bottom = drawn[1] - (everything[1] - y0)
+    frame = _frame_attrs(next(s for s in panel.statements if isinstance(s, Subgraph)))
+    frame["bb"] = f"{x0:.2f},{bottom:.2f},{right:.2f},{y1:.2f}"
+    return frame["bb"]
+
+
+def _extent(tree: Graph, sizes: dict) -> tuple[float, float, float, float] | None:
+    """Left, bottom, right, top of the placed nodes and wires of a tree."""
+    points = []
+    for statement in _walk(tree.statements):
+        if isinstance(statement, Node) and "pos" in statement.attrs:
+            x, y = (float(v) for v in str(statement.attrs["pos"]).split(","))
+            w, h = sizes.get(statement.id, (0.0, 0.0))
+            points += [(x - w, y - h), (x + w, y + h)]
+        elif isinstance(statement, Edge) and "pos" in statement.attrs:
+            points += _points(str(statement.attrs["pos"]))
+    if not points:
+        return None
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _extent_of_layout(positions: dict) -> tuple[float, float, float, float]:
+    """Left, bottom, right, top of every node and wire of a layout."""
+    points = []
+    for o in positions.get("objects", []):
+        if "pos" in o and "width" in o:
+            x, y = (float(v) for v in o["pos"].split(","))
+            w, h = float(o["width"]) * 36, float(o["height"]) * 36
+            points += [(x - w, y - h), (x + w, y + h)]
+    for edge in positions.get("edges", []):
+        points += _points(str(edge.get("pos", "")))
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _points(curve: str) -> list[tuple[float, float]]:
+    """The points of a wire's `pos` (its control points and arrow tips)."""
+    out = []
+    for token in curve.split():
+        x, y = (float(v) for v in token.split(",")[-2:])
+        out.append((x, y))
+    return out
 
 
 def _wire_key(edge: Edge) -> tuple:
