@@ -172,7 +172,7 @@ def assert_common_boxes_in_place(places: dict) -> int:
     ("best_of_n", {"diagram": "BestOfN"}), ("rrm", {}),
     ("control_untrusted_monitoring_countermeasures", {"direction": "TB"}),
     ("swiss_cheese", {"direction": "TB"}),
-    ("amplification", {"width": "6.5in", "font_size": 7}),
+    ("swiss_cheese", {"direction": "TB", "width": "6.5in", "font_size": 7}),
     ("rlhf", {"width": "6.5in", "font_size": 7}),
 ])
 def test_a_box_in_several_mode_panels_is_at_the_same_place_in_each(example, options):

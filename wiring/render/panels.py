@@ -126,8 +126,9 @@ def _mode_panels(proposal, diagram, options, analysis, timeout: float, training:
               Counter(_wire_key(e) for e in shown.edges()))
         _retitle(panel, title)
         _title_from_left(panel, _title_width(panel, timeout))
+        box = {"bb": _cropped(panel, positions)}        # by the layout's (unprefixed) ids
         _prefix(panel, f"{title}/")
-        placed.append((panel, {"bb": _cropped(panel, positions)}))
+        placed.append((panel, box))
     return placed
 
 
@@ -141,9 +142,11 @@ def _cropped(panel: Graph, positions: dict) -> str:
     drawn = _extent(panel, sizes)
     if drawn is None:
         return positions["bb"]
+    # a curve's control points may lie beyond the layout's box, which holds the curve: the
+    # margins are those of the layout's box beyond its extent, or none
     everything = _extent_of_layout(positions)
-    right = drawn[2] + x1 - everything[2]
-    bottom = drawn[1] - (everything[1] - y0)
+    right = min(x1, drawn[2] + max(0.0, x1 - everything[2]))
+    bottom = max(y0, drawn[1] - max(0.0, everything[1] - y0))
     frame = _frame_attrs(next(s for s in panel.statements if isinstance(s, Subgraph)))
     frame["bb"] = f"{x0:.2f},{bottom:.2f},{right:.2f},{y1:.2f}"
     return frame["bb"]
