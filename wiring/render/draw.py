@@ -330,7 +330,7 @@ class _Drawer:
             attrs["ltail" if reverse else "lhead"] = wire.lhead
         if self.paper and wire.style != "data":
             attrs.update(self.training_layout(wire))
-        elif self.paper and wire.feedback:
+        elif self.paper and wire.feedback and self.scene.pull_loops:
             attrs["weight"] = FEEDBACK_WEIGHT
         if wire.tooltip and not self.paper:     # a tooltip wraps the wire in a link
             attrs["tooltip"] = wire.tooltip
@@ -392,6 +392,7 @@ class _Drawer:
 # sum of its wires' lengths across the flow). At the default weight a loop's bends are placed
 # like any other wire's and it swept round the far side of the figure (swiss_cheese: world ->
 # attacker passed 78 pt beyond both boxes); this weight keeps it beside the boxes it closes.
+# `untangle` keeps it where it crosses no more wires (`Scene.pull_loops`).
 FEEDBACK_WEIGHT = 5
 
 

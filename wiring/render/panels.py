@@ -47,28 +47,32 @@ def panel_tree(proposal, diagram: str | None, options, analysis=None,
         return _composed(placed, caption, options.width_pt, timeout)
 
     apart = composed(_separate_panels(proposal, diagram, options, analysis, timeout, training))
-    if options.panels != "modes":
+    if options.panels != "modes" or not training:   # measuring a size: apart is the bound
         return apart
     aligned = composed(_mode_panels(proposal, diagram, options, analysis, timeout, training))
-    return _chosen(aligned, apart, options.width_pt, timeout)
+    return _chosen(aligned, apart, options, timeout)
 
 
-def _chosen(aligned: Graph, apart: Graph, width_pt: float | None, timeout: float) -> Graph:
+def _chosen(aligned: Graph, apart: Graph, options, timeout: float) -> Graph:
     """The panels cut from one layout, unless they cross more wires than those laid out
     apart, or take more than ROOM times their room on the page (their height at a width
-    asked for, else their area), or are wider than the width asked where those fit."""
+    asked for, else their area), or are wider or taller than the size asked where those
+    fit (`fit` measures those: they are a bound)."""
     from .graphviz import drawing
     from .untangle import crossings
 
-    def measure(tree: Graph) -> tuple[int, float, float]:
+    width_pt, height_pt = options.width_pt, options.height_pt
+
+    def measure(tree: Graph) -> tuple[int, float, float, float]:
         laid = drawing(print_dot(tree), timeout)
         x0, y0, x1, y1 = bounding_box(laid)
         return (crossings(laid)[0], (y1 - y0) * (1 if width_pt is not None else x1 - x0),
-                x1 - x0)
+                x1 - x0, y1 - y0)
 
-    (crossed, room, wide), (crossed_apart, room_apart, wide_apart) = \
+    (crossed, room, wide, tall), (crossed_apart, room_apart, wide_apart, tall_apart) = \
         measure(aligned), measure(apart)
-    fits = width_pt is None or wide <= max(width_pt, wide_apart)
+    fits = (width_pt is None or wide <= max(width_pt, wide_apart)) and \
+        (height_pt is None or tall <= max(height_pt, tall_apart))
     return aligned if fits and crossed <= crossed_apart and room <= ROOM * room_apart \
         else apart
 

@@ -86,7 +86,28 @@ def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: b
         best_orders, best_training = declared, first
     scene.training = best_training
     _restore(boxes, best_orders)
+    if training and any(w.feedback for w in scene.wires):
+        _pull_loops(scene, timeout)
     return scaled_tree(scene)
+
+
+def _pull_loops(scene, timeout: float) -> None:
+    """Feedback loops pulled beside the boxes they close (`Scene.pull_loops`), unless that
+    crosses more wires or makes the picture wider or taller (a size measured without it, as
+    `fit` measures, stays a bound)."""
+    from .dot import print_dot
+    from .fit import scaled_tree
+    from .graphviz import DotFailed, drawing
+
+    try:
+        loose = drawing(print_dot(scaled_tree(scene)), timeout)
+        scene.pull_loops = True
+        pulled = drawing(print_dot(scaled_tree(scene)), timeout)
+        if crossings(pulled)[0] > crossings(loose)[0] or not _within(_size(pulled),
+                                                                     _size(loose)):
+            scene.pull_loops = False
+    except DotFailed:
+        scene.pull_loops = False
 
 
 def _training_layout(scene, boxes, best: int, orders: list, size: tuple, panel: bool,
