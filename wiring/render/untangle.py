@@ -11,7 +11,8 @@ how strongly signals pull an optimiser towards the boxes they read) are tried wi
 and one is kept if it crosses fewer wires without making the picture any wider or taller; a
 picture that still crosses more than MOST_CROSSINGS pairs may grow, to the layout of those and
 of `APART` (each optimiser a rank beyond the boxes its signals read) that crosses fewest, if
-that crosses at most MOST_CROSSINGS.
+that crosses at most MOST_CROSSINGS. Last, feedback loops are pulled beside the boxes they
+close (`Scene.pull_loops`) where that crosses no more wires and makes the picture no larger.
 `crossings` counts them as the team's reference tool does (../shared/tools/crossings.py): pairs
 of wires whose Bézier curves, sampled 12 points a segment, cross, not counting two wires that
 share an end box; and wires through a box not their end.
