@@ -130,3 +130,90 @@ def test_a_diagram_without_modes_has_no_mode_panels(tmp_path, capsys):
                  "-o", str(tmp_path / "x.svg")])
     assert code == 2
     assert "diagram `Cyborgism` has no modes" in capsys.readouterr().err
+
+
+def _places(dot_text: str) -> dict[str, dict[str, tuple[float, float]]]:
+    """Each panel's boxes (by title): where each is drawn, from the panel's top left corner
+    (the panel is its outermost frame, whose box comes from the layout)."""
+    laid = _layout(dot_text)
+    frames = {o["name"]: o["bb"] for o in laid["objects"] if "bb" in o and "nodes" in o}
+    corners = {}
+    for name, bb in frames.items():
+        title = name.removeprefix("cluster_").split("/", 1)[0]
+        x0, _, _, y1 = (float(v) for v in bb.split(","))
+        if title not in corners or x0 <= corners[title][0] and y1 >= corners[title][1]:
+            corners[title] = (x0, y1)
+    places: dict[str, dict] = {}
+    for o in laid["objects"]:
+        if "pos" in o and "nodes" not in o and "/" in o["name"]:
+            title, box = o["name"].split("/", 1)
+            x, y = (float(v) for v in o["pos"].split(","))
+            places.setdefault(title, {})[box] = (round(x - corners[title][0], 1),
+                                                 round(corners[title][1] - y, 1))
+    return places
+
+
+def assert_common_boxes_in_place(places: dict) -> int:
+    """Every box drawn in several panels at one place in each; the number of such boxes."""
+    seen: dict[str, tuple] = {}
+    common = 0
+    for title, boxes in places.items():
+        for box, place in boxes.items():
+            if box in seen:
+                assert place == seen[box][1], (box, seen[box][0], title)
+                common += 1
+            else:
+                seen[box] = (title, place)
+    return common
+
+
+@needs_dot
+@pytest.mark.parametrize("example, options", [
+    ("best_of_n", {"diagram": "BestOfN"}), ("rrm", {}),
+    ("control_untrusted_monitoring_countermeasures", {"direction": "TB"}),
+    ("swiss_cheese", {"direction": "TB"}),
+    ("swiss_cheese", {"direction": "TB", "width": "6.5in", "font_size": 7}),
+    ("rlhf", {"width": "6.5in", "font_size": 7}),
+])
+def test_a_box_in_several_mode_panels_is_at_the_same_place_in_each(example, options):
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{example}.wd")).proposal
+    dot = (R.fitted_dot if "width" in options else R.to_dot)(
+        proposal, style="paper", panels="modes", **options)
+    places = _places(dot)
+    assert len(places) > 1 and assert_common_boxes_in_place(places) > 0
+
+
+def _generated(seed: int) -> str:
+    """A proposal of a chain of boxes in a few modes, each mode without one or two of them
+    (and their wires), some boxes trained in one mode."""
+    import random
+
+    rng = random.Random(seed)
+    modes = [f"m{i}" for i in range(rng.randint(2, 4))]
+    count = rng.randint(4, 7)
+    lines = ["type T", "component Box : policy, learned {", "  in x : T", "  out y : T", "}",
+             "component Source : dataset, trusted {", "  out y : T", "}",
+             "diagram Chain {", f"  modes {', '.join(modes)}", "  b0 = Source"]
+    only = {}
+    for i in range(1, count):
+        dropped = set(rng.sample(modes, rng.randint(0, 1)))
+        only[i] = [m for m in modes if m not in dropped]
+        when = f" when {', '.join(only[i])}" if dropped else ""
+        lines.append(f"  b{i} = Box{when}")
+    for i in range(1, count):
+        source = rng.randrange(i)
+        both = [m for m in only[i] if source == 0 or m in only[source]]
+        if both:
+            lines.append(f"  b{source}.y -> b{i}.x when {', '.join(both)}")
+    lines.append(f"  train b1 by sgd maximising b{count - 1}.y when {modes[0]}"
+                 if modes[0] in only[1] and modes[0] in only[count - 1] else "")
+    return "\n".join(lines + ["}", ""])
+
+
+@needs_dot
+@pytest.mark.parametrize("seed", range(8))
+def test_a_box_in_several_mode_panels_of_a_generated_proposal_stays_in_place(seed):
+    result = wiring.check_text(_generated(seed))
+    assert result.proposal is not None, result
+    places = _places(R.to_dot(result.proposal, style="paper", panels="modes"))
+    assert len(places) > 1 and assert_common_boxes_in_place(places) > 0

@@ -330,6 +330,8 @@ class _Drawer:
             attrs["ltail" if reverse else "lhead"] = wire.lhead
         if self.paper and wire.style != "data":
             attrs.update(self.training_layout(wire))
+        elif self.paper and wire.feedback and self.scene.pull_loops:
+            attrs["weight"] = FEEDBACK_WEIGHT
         if wire.tooltip and not self.paper:     # a tooltip wraps the wire in a link
             attrs["tooltip"] = wire.tooltip
         if self.scene.focus is not None and not wire.emphasis:
@@ -383,6 +385,15 @@ class _Drawer:
         if ref.kind == "pin":
             return Endpoint(ref.node, None, side)
         return Endpoint(ref.node)
+
+
+# How strongly a feedback wire pulls its two ends, and the chain of bends Graphviz lays it
+# along, towards one line across the flow (an edge's weight: Graphviz minimises the weighted
+# sum of its wires' lengths across the flow). At the default weight a loop's bends are placed
+# like any other wire's and it swept round the far side of the figure (swiss_cheese: world ->
+# attacker passed 78 pt beyond both boxes); this weight keeps it beside the boxes it closes.
+# `untangle` keeps it where it crosses no more wires (`Scene.pull_loops`).
+FEEDBACK_WEIGHT = 5
 
 
 # Compass points, made once (an Id checks its spelling when made): the sides where wires leave

@@ -2,7 +2,9 @@
 draws its three training steps), or one per top diagram of a file (`--panels diagrams`).
 
 Each panel is the picture of that mode or diagram alone (`to_scene`), titled, and laid out by
-Graphviz on its own. The panels are then placed in rows no wider than the width asked for (one
+Graphviz on its own; mode panels may instead all be cut from one layout of every mode at once
+(`_mode_panels`), which keeps a box drawn in several modes at the same place in each panel,
+and are when that costs no crossings and not much room (`_chosen`, `ROOM`). The panels are then placed in rows no wider than the width asked for (one
 row without `--width`), with the key below them, and the whole is handed to Graphviz with every
 node, wire and frame where it was laid out (`layout=nop2`: Graphviz's `neato -n2`, which draws
 what it is given where it is given). So every output format, `--width` and TikZ work on a
@@ -12,7 +14,9 @@ a box drawn in three panels is three groups of the SVG.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+from collections import Counter
 
 from .dot import Assign, Defaults, Edge, Graph, Html, Node, SameRank, Subgraph, html, print_dot
 from .graphviz import bounding_box
@@ -20,6 +24,12 @@ from .options import RenderError
 
 GAP_PT = 24.0            # between two panels, and between the panels and the key
 PER_ROW = 4              # panels a row without a width: a grid, not a strip of forty
+# Mode panels cut from one layout of every mode (a box at the same place in each) are drawn
+# unless they take more than this many times the room of panels each laid out alone: that
+# layout has room for every mode's boxes, which is often twice what one mode needs (RLHF's
+# four panels would be 16 in tall at 6.5 in, not 8), and a figure taller than a page is not
+# worth its panels' agreement.
+ROOM = 1.75
 
 
 def panel_tree(proposal, diagram: str | None, options, analysis=None,
@@ -28,6 +38,49 @@ def panel_tree(proposal, diagram: str | None, options, analysis=None,
     see `fit.drawn_tree`)."""
     from . import to_scene
     from .fit import scaled_tree
+
+    whole = dataclasses.replace(options, panels=None, mode=None,
+                                legend=options.legend and options.panels == "modes")
+
+    def composed(placed: list) -> Graph:
+        caption = scaled_tree(to_scene(proposal, diagram, analysis=analysis, options=whole))
+        return _composed(placed, caption, options.width_pt, timeout)
+
+    apart = composed(_separate_panels(proposal, diagram, options, analysis, timeout, training))
+    if options.panels != "modes" or not training:   # measuring a size: apart is the bound
+        return apart
+    aligned = composed(_mode_panels(proposal, diagram, options, analysis, timeout, training))
+    return _chosen(aligned, apart, options, timeout)
+
+
+def _chosen(aligned: Graph, apart: Graph, options, timeout: float) -> Graph:
+    """The panels cut from one layout, unless they cross more wires than those laid out
+    apart, or take more than ROOM times their room on the page (their height at a width
+    asked for, else their area), or are wider or taller than the size asked where those
+    fit (`fit` measures those: they are a bound)."""
+    from .graphviz import drawing
+    from .untangle import crossings
+
+    width_pt, height_pt = options.width_pt, options.height_pt
+
+    def measure(tree: Graph) -> tuple[int, float, float, float]:
+        laid = drawing(print_dot(tree), timeout)
+        x0, y0, x1, y1 = bounding_box(laid)
+        return (crossings(laid)[0], (y1 - y0) * (1 if width_pt is not None else x1 - x0),
+                x1 - x0, y1 - y0)
+
+    (crossed, room, wide, tall), (crossed_apart, room_apart, wide_apart, tall_apart) = \
+        measure(aligned), measure(apart)
+    fits = (width_pt is None or wide <= max(width_pt, wide_apart)) and \
+        (height_pt is None or tall <= max(height_pt, tall_apart))
+    return aligned if fits and crossed <= crossed_apart and room <= ROOM * room_apart \
+        else apart
+
+
+def _separate_panels(proposal, diagram, options, analysis, timeout: float,
+                    training: bool) -> list:
+    """Each top diagram laid out alone, with its own key below it: (tree, layout) a panel."""
+    from . import to_scene
     from .graphviz import layout
     from .untangle import untangled_tree
 
@@ -39,11 +92,162 @@ def panel_tree(proposal, diagram: str | None, options, analysis=None,
         _retitle(tree, title)
         _key_below(tree)
         _prefix(tree, f"{title}/")
-        placed.append((tree, layout(print_dot(tree), timeout)))
-    whole = dataclasses.replace(options, panels=None, mode=None,
-                                legend=options.legend and options.panels == "modes")
-    caption = scaled_tree(to_scene(proposal, diagram, analysis=analysis, options=whole))
-    return _composed(placed, caption, options.width_pt, timeout)
+        positions = layout(print_dot(tree), timeout)
+        _place(tree, positions, 0.0, 0.0)
+        placed.append((tree, positions))
+    return placed
+
+
+def _mode_panels(proposal, diagram, options, analysis, timeout: float, training: bool) -> list:
+    """One panel a mode, all cut from one layout: that of every mode at once (the diagram
+    drawn without `--mode`), from which each panel keeps the boxes, wires and frames that its
+    mode's own drawing has. A box drawn in several modes is so at the same place in each
+    panel, and every panel is as large as that layout (`_composed` sets them by its box).
+    The layout is titled with the longest title, each panel's title then put where it
+    begins."""
+    from . import to_scene
+    from .fit import scaled_tree
+    from .graphviz import layout
+    from .scene import Box
+    from .untangle import untangled_tree
+
+    panels = _panels(proposal, diagram, options)
+    title, name, panel_options = panels[0]
+    union = to_scene(proposal, name, analysis=analysis,
+                     options=dataclasses.replace(panel_options, mode=None))
+    for box in union.nodes().values():
+        if isinstance(box, Box):
+            box.modes_note = ""            # each panel is one mode: no "only in" notes
+    tree = untangled_tree(union, timeout, panel=True, training=training)
+    _retitle(tree, max((t for t, _, _ in panels), key=len))
+    positions = layout(print_dot(tree), timeout)
+    _place(tree, positions, 0.0, 0.0)
+    placed = []
+    for title, name, panel_options in panels:
+        shown = scaled_tree(to_scene(proposal, name, options=panel_options))
+        panel = copy.deepcopy(tree)
+        _keep(panel.statements, set(shown.nodes()), {s.id for s in shown.subgraphs()},
+              Counter(_wire_key(e) for e in shown.edges()))
+        _retitle(panel, title)
+        _title_from_left(panel, _title_width(panel, timeout))
+        box = {"bb": _cropped(panel, positions)}        # by the layout's (unprefixed) ids
+        _prefix(panel, f"{title}/")
+        placed.append((panel, box))
+    return placed
+
+
+def _cropped(panel: Graph, positions: dict) -> str:
+    """A panel's box: that of the layout of every mode, its right and bottom brought in to
+    what the panel draws (with the layout's margins there). Its top left corner stays, and
+    so does every box's place from it."""
+    sizes = {o["name"]: (float(o["width"]) * 36, float(o["height"]) * 36)
+             for o in positions.get("objects", []) if "pos" in o and "width" in o}
+    x0, y0, x1, y1 = bounding_box(positions)
+    drawn = _extent(panel, sizes)
+    if drawn is None:
+        return positions["bb"]
+    # a curve's control points may lie beyond the layout's box, which holds the curve: the
+    # margins are those of the layout's box beyond its extent, or none
+    everything = _extent_of_layout(positions)
+    right = min(x1, drawn[2] + max(0.0, x1 - everything[2]))
+    bottom = max(y0, drawn[1] - max(0.0, everything[1] - y0))
+    frame = _frame_attrs(next(s for s in panel.statements if isinstance(s, Subgraph)))
+    frame["bb"] = f"{x0:.2f},{bottom:.2f},{right:.2f},{y1:.2f}"
+    return frame["bb"]
+
+
+def _extent(tree: Graph, sizes: dict) -> tuple[float, float, float, float] | None:
+    """Left, bottom, right, top of the placed nodes and wires of a tree."""
+    points = []
+    for statement in _walk(tree.statements):
+        if isinstance(statement, Node) and "pos" in statement.attrs:
+            x, y = (float(v) for v in str(statement.attrs["pos"]).split(","))
+            w, h = sizes.get(statement.id, (0.0, 0.0))
+            points += [(x - w, y - h), (x + w, y + h)]
+        elif isinstance(statement, Edge) and "pos" in statement.attrs:
+            points += _points(str(statement.attrs["pos"]))
+    if not points:
+        return None
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _extent_of_layout(positions: dict) -> tuple[float, float, float, float]:
+    """Left, bottom, right, top of every node and wire of a layout."""
+    points = []
+    for o in positions.get("objects", []):
+        if "pos" in o and "width" in o:
+            x, y = (float(v) for v in o["pos"].split(","))
+            w, h = float(o["width"]) * 36, float(o["height"]) * 36
+            points += [(x - w, y - h), (x + w, y + h)]
+    for edge in positions.get("edges", []):
+        points += _points(str(edge.get("pos", "")))
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _points(curve: str) -> list[tuple[float, float]]:
+    """The points of a wire's `pos` (its control points and arrow tips)."""
+    out = []
+    for token in curve.split():
+        x, y = (float(v) for v in token.split(",")[-2:])
+        out.append((x, y))
+    return out
+
+
+def _wire_key(edge: Edge) -> tuple:
+    """A wire by its two ends (ports, not compass points), whichever way it is written: a
+    wire backward in every mode at once may run forward in one mode alone."""
+    return tuple(sorted([(edge.tail.node, str(edge.tail.port or "")),
+                         (edge.head.node, str(edge.head.port or ""))]))
+
+
+def _keep(statements: list, nodes: set[str], frames: set[str], wires: Counter,
+          outermost: bool = True) -> None:
+    """Keep, in place, only the nodes, frames and wires (as many of each pair of ends as
+    `wires` counts) that a mode's drawing has; the outermost frame always (it is titled)."""
+    kept = []
+    for statement in statements:
+        if isinstance(statement, Node) and statement.id not in nodes:
+            continue
+        if isinstance(statement, Edge):
+            key = _wire_key(statement)
+            if wires[key] <= 0:
+                continue
+            wires[key] -= 1
+        if isinstance(statement, SameRank):
+            statement.nodes = [n for n in statement.nodes if n in nodes]
+            if not statement.nodes:
+                continue
+        if isinstance(statement, Subgraph):
+            if not outermost and statement.id not in frames:
+                continue
+            _keep(statement.statements, nodes, frames, wires, outermost=False)
+            outermost = False
+        kept.append(statement)
+    statements[:] = kept
+
+
+def _title_width(tree: Graph, timeout: float) -> float:
+    """How wide a panel's title is drawn, in points (laid out alone)."""
+    from .graphviz import layout
+
+    frame = next(s for s in tree.statements if isinstance(s, Subgraph))
+    label = _frame_attrs(frame)["label"]
+    defaults = [s for s in tree.statements if isinstance(s, Defaults)]
+    return float(layout(print_dot(Graph("title", [*defaults, Assign("label", label)])),
+                        timeout)["lwidth"]) * 72
+
+
+def _title_from_left(tree: Graph, width: float) -> None:
+    """The outermost frame's title, laid out for the longest, moved to begin where that one
+    began."""
+    attrs = _frame_attrs(next(s for s in tree.statements if isinstance(s, Subgraph)))
+    if "lp" not in attrs:
+        return
+    x, y = (float(v) for v in str(attrs["lp"]).split(","))
+    left = x - float(attrs.get("lwidth", 0)) * 36
+    attrs.update({"lp": f"{left + width / 2:.2f},{y:.2f}", "lwidth": f"{width / 72:.4f}"})
 
 
 def _panels(proposal, diagram: str | None, options) -> list[tuple[str, str | None, object]]:
@@ -165,7 +369,7 @@ def _composed(placed: list, caption: Graph, width_pt: float | None, timeout: flo
             tree, positions = placed[index]
             w, h = sizes[index]
             left, bottom = _origin(positions)
-            _place(tree, positions, x - left, y - h - bottom)
+            _shift(tree, x - left, y - h - bottom)
             statements += [s for s in tree.statements if not isinstance(s, (Defaults, Assign))]
             x += w + GAP_PT
         y -= row_height + GAP_PT
@@ -236,6 +440,16 @@ def _place(tree: Graph, positions: dict, dx: float, dy: float) -> None:
         wire = same.pop(0)
         if "pos" in wire:
             edge.attrs["pos"] = _moved(wire["pos"], dx, dy)
+
+
+def _shift(tree: Graph, dx: float, dy: float) -> None:
+    """Move every placed node, wire and frame of a panel by dx, dy."""
+    for statement in _walk(tree.statements):
+        attrs = _frame_attrs(statement) if isinstance(statement, Subgraph) else \
+            statement.attrs if isinstance(statement, (Node, Edge)) else {}
+        for key in ("pos", "bb", "lp"):
+            if key in attrs:
+                attrs[key] = _moved(attrs[key], dx, dy)
 
 
 def _port(end) -> str:

@@ -149,6 +149,7 @@ class Scene:
     missing: list[str] = field(default_factory=list)   # codes asked for, not found
     focus: set[str] | None = None   # highlighting by code: the nodes drawn unfaded
     training: TrainingLayout = TrainingLayout()    # paper style only (`untangle`)
+    pull_loops: bool = False    # paper style: feedback wires weigh draw.FEEDBACK_WEIGHT
 
     def clusters(self) -> list[Cluster]:
         """Every cluster, outermost first (walked without recursion)."""

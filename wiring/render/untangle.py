@@ -11,7 +11,8 @@ how strongly signals pull an optimiser towards the boxes they read) are tried wi
 and one is kept if it crosses fewer wires without making the picture any wider or taller; a
 picture that still crosses more than MOST_CROSSINGS pairs may grow, to the layout of those and
 of `APART` (each optimiser a rank beyond the boxes its signals read) that crosses fewest, if
-that crosses at most MOST_CROSSINGS.
+that crosses at most MOST_CROSSINGS. Last, feedback loops are pulled beside the boxes they
+close (`Scene.pull_loops`) where that crosses no more wires and makes the picture no larger.
 `crossings` counts them as the team's reference tool does (../shared/tools/crossings.py): pairs
 of wires whose Bézier curves, sampled 12 points a segment, cross, not counting two wires that
 share an end box; and wires through a box not their end.
@@ -86,7 +87,28 @@ def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: b
         best_orders, best_training = declared, first
     scene.training = best_training
     _restore(boxes, best_orders)
+    if training and any(w.feedback for w in scene.wires):
+        _pull_loops(scene, timeout)
     return scaled_tree(scene)
+
+
+def _pull_loops(scene, timeout: float) -> None:
+    """Feedback loops pulled beside the boxes they close (`Scene.pull_loops`), unless that
+    crosses more wires or makes the picture wider or taller (a size measured without it, as
+    `fit` measures, stays a bound)."""
+    from .dot import print_dot
+    from .fit import scaled_tree
+    from .graphviz import DotFailed, drawing
+
+    try:
+        loose = drawing(print_dot(scaled_tree(scene)), timeout)
+        scene.pull_loops = True
+        pulled = drawing(print_dot(scaled_tree(scene)), timeout)
+        if crossings(pulled)[0] > crossings(loose)[0] or not _within(_size(pulled),
+                                                                     _size(loose)):
+            scene.pull_loops = False
+    except DotFailed:
+        scene.pull_loops = False
 
 
 def _training_layout(scene, boxes, best: int, orders: list, size: tuple, panel: bool,
