@@ -100,7 +100,7 @@ def _signal_label(pressure: Pressure) -> w.Signal:
 
 
 def _is_proxy(box: Box) -> bool:
-    return box.attributes.learned and box.is_a(*PROXY_KINDS) and not box.is_a("agent")
+    return box.learned and box.is_a(*PROXY_KINDS) and not box.is_a("agent")
 
 
 def _outcome(box: Box) -> bool:
@@ -141,7 +141,7 @@ def goodhart(system: System) -> Iterable[Diagnostic]:
 # ------------------------------------------------------------------------------------ A4
 
 def heldout_contamination(system: System) -> Iterable[Diagnostic]:
-    for held in sorted((b for b in system.boxes.values() if b.attributes.heldout), key=lambda b: system.rank(b.path)):
+    for held in sorted((b for b in system.boxes.values() if b.heldout), key=lambda b: system.rank(b.path)):
         for pressure in system.pressures:
             # Fitting a proxy to the held-out box's fixed labels is the design (Gao et al.);
             # choosing or training something the held-out box then evaluates is the leak.
@@ -563,7 +563,7 @@ def world_closing(system: System) -> Iterable[Diagnostic]:
     """A16: a policy changes the state of a person or the world whose judgements train it."""
     # Preferences that change: a stateful person (A16: the content recommender's user).
     shaped = sorted((b for b in system.boxes.values() if b.is_a("human")
-                     and b.attributes.stateful), key=lambda b: system.rank(b.path))
+                     and b.stateful), key=lambda b: system.rank(b.path))
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if not target.is_a(*AGENT_KINDS):
