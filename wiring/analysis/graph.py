@@ -667,6 +667,11 @@ def _share_weights(boxes: dict[str, Box]) -> None:
     diagram, so at the same path but for the last name (the checker rules out cycles). Each
     chain is walked once: the boxes met on the way get their answer with it."""
     for box in boxes.values():
+        if box.weights:   # met on an earlier box's chain
+            continue
+        if box.instance.shares is None:   # most boxes: their own weights, no chain to walk
+            box.weights, box.model = box.path, box.component
+            continue
         chain, met = [box], {box.path}
         while not chain[-1].weights and chain[-1].instance.shares is not None:
             last = chain[-1]

@@ -308,10 +308,19 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
                            if b.is_a(*SANITIZER_KINDS) and b.trust in TRUSTED)
     honeypots = [b for b in system.boxes.values() if b.is_a("honeypot") and b.trust in GATE_TRUST]
     hazards = {p.path: p for p in system.hazards}
+    # What `_same_family` can match among the hazards: a monitor that matches none of it
+    # watches no hazard of its family, and is not searched from (a fan-out of 10,000
+    # untrusted judges of no hazard's family would be 10,000 searches that find nothing).
+    provenances = {h.provenance for h in hazards.values()}
+    components = {h.component for h in hazards.values()}
+    snapshots = any(h.instance.snapshot_of is not None for h in hazards.values())
     for monitor in sorted(system.of_kind(*WATCHER_KINDS), key=lambda b: system.rank(b.path)):
         if monitor.trust != "untrusted":
             continue
         yield from _watches_itself(system, monitor)
+        if not (snapshots or monitor.instance.snapshot_of is not None or
+                monitor.provenance in provenances or monitor.component in components):
+            continue
         if any(h.path in system.reachable(monitor.path, reverse=True) for h in honeypots):
             continue  # validated on known-bad inputs
         # The same-family models nearest upstream of the monitor over unsanitised channels
