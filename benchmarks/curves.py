@@ -7,6 +7,7 @@ Run from the repository root:
 
     .venv/bin/python benchmarks/curves.py            # a few minutes
     .venv/bin/python benchmarks/curves.py --quick    # one run per cell, no 100,000
+    .venv/bin/python benchmarks/curves.py --against /work/main   # and main's analyses
 
 Cells are the median of several runs of `time.process_time` (CPU seconds, so that a busy
 shared machine changes them less than wall time), the input made beforehand:
@@ -19,6 +20,9 @@ shared machine changes them less than wall time), the input made beforehand:
 - DOT: `wiring.render.to_dot` of nested proposals, every level drawn (`depth=64`);
 - start-up: `wiring --help`, `wiring check examples/rlhf.wd` and `wiring render --format dot`
   as processes, CPU of the child;
+- with `--against DIR` (a worktree of other code, set up with scripts/setup.sh), the analyses
+  of both trees again, each in fresh processes, alternating between them, so that the two are
+  measured under the same load: every cell the median over the runs of both;
 - a linear reference: no wiring code, only the dicts, sets and lists a graph search is made of
   (`reference`), at the sizes of the analyses. It does a fixed amount of work per node, so its
   ratio per x10 is what this machine's memory hierarchy alone adds to linear Python code.
@@ -88,6 +92,50 @@ def check_and_analyses(quick: bool) -> tuple[dict, dict]:
                   + (f", analyses {analyses[shape, n]:.3f} s" if n in SIZES else ""),
                   file=sys.stderr)
     return checks, analyses
+
+
+def analyses_of(quick: bool) -> dict:
+    """The analyses' cells alone (`--analyses-of`: the wiring imported is the tree's given)."""
+    import wiring
+    from wiring.analysis import analyse_all
+
+    out = {}
+    for shape in generate.SHAPES:
+        for n in SIZES:
+            proposal = wiring.loads(generate.generate(shape, n), f"{shape}.wd")
+            out[f"{shape} {n}"] = cpu(lambda: analyse_all(proposal), _runs(n, quick))
+    return out
+
+
+def against(other: Path, quick: bool) -> dict:
+    """The analyses of this tree and of `other`, each in fresh processes, alternating (this
+    tree first, then the other first): {tree: {(shape, n): median CPU s}}."""
+    import json
+
+    trees = {"this tree": REPO, str(other): other}
+    cells: dict = {name: {} for name in trees}
+    order = list(trees)
+    for round_ in range(1 if quick else 2):
+        for name in (order if round_ % 2 == 0 else order[::-1]):
+            argv = [sys.executable, str(Path(__file__).resolve()), "--analyses-of",
+                    str(trees[name])] + (["--quick"] if quick else [])
+            done = subprocess.run(argv, capture_output=True, text=True, check=True)
+            for key, seconds in json.loads(done.stdout).items():
+                shape, n = key.split()
+                cells[name].setdefault((shape, int(n)), []).append(seconds)
+            print(f"  {name}: round {round_ + 1}", file=sys.stderr)
+    return {name: {key: statistics.median(v) for key, v in c.items()} for name, c in cells.items()}
+
+
+def against_markdown(tables: dict) -> str:
+    out = ["Analyses in fresh processes, both trees alternating, CPU s:", "",
+           "| tree | shape | 1k | 3k | 10k | x10 |", "|---|---|---:|---:|---:|---:|"]
+    for name, table in tables.items():
+        for shape in generate.SHAPES:
+            out.append(f"| {name} | {shape} | "
+                       + " | ".join(f"{table[shape, n]:.3f}" for n in SIZES)
+                       + f" | {_ratio(table, shape, 1000, 10000)} |")
+    return "\n".join(out + [""])
 
 
 def nested_commands(quick: bool, workdir: Path) -> dict:
@@ -187,7 +235,16 @@ def markdown(checks, analyses, commands, ports, dots, starts, linear) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one run per cell, no 100,000")
+    parser.add_argument("--against", type=Path, metavar="DIR",
+                        help="also time the analyses of the wiring in DIR (a worktree)")
+    parser.add_argument("--analyses-of", type=Path, help=argparse.SUPPRESS)   # a child
     args = parser.parse_args(argv)
+    if args.analyses_of is not None:   # import that tree's wiring, print its cells as JSON
+        import json
+
+        sys.path.insert(0, str(args.analyses_of.resolve()))
+        print(json.dumps(analyses_of(args.quick)))
+        return 0
     if not WIRING.exists():
         raise SystemExit(f"{WIRING} not found: run `bash scripts/setup.sh` first")
     started = time.strftime("%Y-%m-%d %H:%M")
@@ -200,9 +257,13 @@ def main(argv: list[str] | None = None) -> int:
         ports, dots = wide(args.quick), dot(args.quick)
         starts = startup(args.quick, workdir)
         linear = references(args.quick)
+        others = against(args.against.resolve(), args.quick) if args.against else None
     print(f"<!-- {started}, `.venv/bin/python benchmarks/curves.py"
-          f"{' --quick' if args.quick else ''}` -->")
+          f"{' --quick' if args.quick else ''}"
+          f"{f' --against {args.against}' if args.against else ''}` -->")
     print(markdown(checks, analyses, commands, ports, dots, starts, linear))
+    if others is not None:
+        print(against_markdown(others))
     return 0
 
 

@@ -373,11 +373,15 @@ def _place(proposal: Proposal, flat: Flat, hops: dict, depth: int | None) -> Non
     once all of its boxes exist."""
     stack: list[tuple[Diagram, str, frozenset[str] | None, tuple[str, ...], int]] = \
         [(flat.diagram, "", None, (flat.diagram.name,), 0)]
+    leaves = flat.leaves
     while stack:
         d, prefix, modes, chain, index = stack.pop()
-        if index < len(d.instances):
-            stack.append((d, prefix, modes, chain, index + 1))
-            instance = d.instances[index]
+        instances = d.instances
+        # A diagram's leaves in one loop; its frame goes back on the stack only to enter a
+        # nested diagram (a frame per box was a tuple made and dropped per box).
+        while index < len(instances):
+            instance = instances[index]
+            index += 1
             path, here = join(prefix, instance.name), meet(modes, instance.modes)
             inner = proposal.diagrams.get(instance.of) if instance.of_diagram else None
             # A diagram that contains itself (an error the checker reports) is not entered
@@ -385,14 +389,16 @@ def _place(proposal: Proposal, flat: Flat, hops: dict, depth: int | None) -> Non
             if inner is not None and inner.name not in chain and \
                     (depth is None or len(chain) <= depth):
                 flat.expanded[path] = inner.name
+                stack.append((d, prefix, modes, chain, index))
                 stack.append((inner, path, here, chain + (inner.name,), 0))
-            elif inner is not None or not instance.of_diagram:
-                flat.leaves[path] = Leaf(path, instance, here, opaque=inner is not None)
+                break
+            if inner is not None or not instance.of_diagram:
+                leaves[path] = Leaf(path, instance, here, opaque=inner is not None)
                 if inner is not None and inner.name not in chain:
                     flat.cut.add(path)
-            continue
-        _place_wires(d, prefix, modes, hops)
-        _place_trainings(d, prefix, modes, flat)
+        else:
+            _place_wires(d, prefix, modes, hops)
+            _place_trainings(d, prefix, modes, flat)
 
 
 def _place_wires(d: Diagram, prefix: str, modes, hops: dict) -> None:

@@ -60,16 +60,22 @@ class Box:
     model: str = ""     # that box's component (a shared copy's own may be another interface)
 
     kind_set: frozenset[str] = field(init=False, repr=False, compare=False)
+    # The attributes the analyses scan every box for, copied out of `attributes`: read from
+    # the box itself, a scan touches the boxes (made together, so near each other in memory)
+    # rather than a model object per box scattered over the whole proposal's heap.
+    trust: str = field(init=False, repr=False, compare=False)
+    stateful: bool = field(init=False, repr=False, compare=False)
+    learned: bool = field(init=False, repr=False, compare=False)
+    heldout: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.kind_set = _kind_set(self.kinds)
+        attributes = self.attributes
+        self.trust, self.stateful = attributes.trust, attributes.stateful
+        self.learned, self.heldout = attributes.learned, attributes.heldout
 
     def is_a(self, *kinds: str) -> bool:
         return not self.kind_set.isdisjoint(kinds)
-
-    @property
-    def trust(self) -> str:
-        return self.attributes.trust
 
     @property
     def outer(self) -> str | None:
@@ -264,21 +270,37 @@ class System:
             cache[key] = breadth_first(links, [start] if start in links else [], through=avoiding)
         return cache[key]
 
-    def _links(self, mode, reverse: bool) -> dict[str, tuple[str, ...]]:
+    def _links(self, mode, reverse: bool) -> dict[str, list[str]]:
         """The graph of one mode (`graph_in`) as plain adjacency, built without networkx:
         searches read it millions of times on large diagrams, networkx's adjacency views cost
         a call at every read, and its graph costs a dict per node and per edge."""
-        cache = self.__dict__.setdefault("_adjacency", {})
-        if (mode, reverse) not in cache:
-            modes = None if mode is None else frozenset([mode])
-            succ: dict = {p: {} for p, box in self.boxes.items() if active(box.modes, modes)}
-            pred: dict = {p: {} for p in succ}
-            for edge in self.edges:   # in order, each pair once: as graph_in's adjacency
-                if active(edge.modes, modes) and edge.source in succ and edge.target in succ:
-                    succ[edge.source][edge.target] = pred[edge.target][edge.source] = None
-            cache[mode, False] = {node: tuple(links) for node, links in succ.items()}
-            cache[mode, True] = {node: tuple(links) for node, links in pred.items()}
+        cache = self.__dict__.get("_adjacency")
+        if cache is None:
+            cache = self.__dict__["_adjacency"] = self._adjacencies()
         return cache[mode, reverse]
+
+    def _adjacencies(self) -> dict:
+        """`_links` of every mode (and of None, all modes together), in one pass over the
+        boxes and one over the wires: each is read once, not once per mode. Each pair of
+        boxes is linked once, in the order its first wire comes (as `graph_in`'s adjacency):
+        searches meet successors in that order, which decides between equal witnesses."""
+        modes = [None, *dict.fromkeys(self.modes)]
+        succ = {m: {p: [] for p, box in self.boxes.items() if active(box.modes, m)}
+                for m in modes}
+        pred = {m: {p: [] for p in succ[m]} for m in modes}
+        seen: set = set()
+        for edge in self.edges:
+            source, target, pair = edge.source, edge.target, (edge.source, edge.target)
+            again = pair in seen   # rare: only then is a mode's list searched for the pair
+            seen.add(pair)
+            for m in modes:
+                heads = succ[m].get(source)
+                if heads is None or target not in succ[m] or not active(edge.modes, m) or \
+                        (again and target in heads):
+                    continue
+                heads.append(target)
+                pred[m][target].append(source)
+        return {**{(m, False): succ[m] for m in modes}, **{(m, True): pred[m] for m in modes}}
 
     def nearest(self, start: str, accept, limit: int, avoiding=frozenset(),
                 reverse: bool = False) -> tuple[list[tuple[str, list[str]]], bool]:
@@ -475,13 +497,28 @@ class System:
         return float(value) if value is not None else default
 
     @cached_property
-    def _rank(self) -> dict[str, int]:
+    def numbers(self) -> dict[str, int]:
+        """Each box's number: its place in declaration order (`numbered`)."""
         return {path: index for index, path in enumerate(self.boxes)}
+
+    @cached_property
+    def numbered(self) -> list[Box]:
+        """The boxes by number: their declaration order (`rank`). Analyses that read every
+        box keep lists indexed by these numbers rather than dicts keyed by path: on 10,000
+        boxes the dicts' memory, not the work, is what grows faster than the diagram."""
+        return list(self.boxes.values())
+
+    @cached_property
+    def wire_ends(self) -> list[tuple[int, int]]:
+        """Each data wire's (source, target) by box number (-1 for an end that is no box),
+        in the order of `edges`."""
+        rank = self.numbers
+        return [(rank.get(e.source, -1), rank.get(e.target, -1)) for e in self.edges]
 
     def rank(self, path: str) -> int:
         """Declaration order: analyses choose among equal witnesses in this order, never by
         name, so that renaming boxes cannot change a finding."""
-        return self._rank.get(path, len(self._rank))
+        return self.numbers.get(path, len(self.numbers))
 
     def steps(self, path) -> w.Witness:
         """A witness from a path of the analyses: box paths become the boxes' steps; steps
@@ -630,6 +667,11 @@ def _share_weights(boxes: dict[str, Box]) -> None:
     diagram, so at the same path but for the last name (the checker rules out cycles). Each
     chain is walked once: the boxes met on the way get their answer with it."""
     for box in boxes.values():
+        if box.weights:   # met on an earlier box's chain
+            continue
+        if box.instance.shares is None:   # most boxes: their own weights, no chain to walk
+            box.weights, box.model = box.path, box.component
+            continue
         chain, met = [box], {box.path}
         while not chain[-1].weights and chain[-1].instance.shares is not None:
             last = chain[-1]

@@ -100,7 +100,7 @@ def _signal_label(pressure: Pressure) -> w.Signal:
 
 
 def _is_proxy(box: Box) -> bool:
-    return box.attributes.learned and box.is_a(*PROXY_KINDS) and not box.is_a("agent")
+    return box.learned and box.is_a(*PROXY_KINDS) and not box.is_a("agent")
 
 
 def _outcome(box: Box) -> bool:
@@ -141,7 +141,7 @@ def goodhart(system: System) -> Iterable[Diagnostic]:
 # ------------------------------------------------------------------------------------ A4
 
 def heldout_contamination(system: System) -> Iterable[Diagnostic]:
-    for held in sorted((b for b in system.boxes.values() if b.attributes.heldout), key=lambda b: system.rank(b.path)):
+    for held in sorted((b for b in system.boxes.values() if b.heldout), key=lambda b: system.rank(b.path)):
         for pressure in system.pressures:
             # Fitting a proxy to the held-out box's fixed labels is the design (Gao et al.);
             # choosing or training something the held-out box then evaluates is the leak.
@@ -308,10 +308,19 @@ def monitor_collusion(system: System) -> Iterable[Diagnostic]:
                            if b.is_a(*SANITIZER_KINDS) and b.trust in TRUSTED)
     honeypots = [b for b in system.boxes.values() if b.is_a("honeypot") and b.trust in GATE_TRUST]
     hazards = {p.path: p for p in system.hazards}
+    # What `_same_family` can match among the hazards: a monitor that matches none of it
+    # watches no hazard of its family, and is not searched from (a fan-out of 10,000
+    # untrusted judges of no hazard's family would be 10,000 searches that find nothing).
+    provenances = {h.provenance for h in hazards.values()}
+    components = {h.component for h in hazards.values()}
+    snapshots = any(h.instance.snapshot_of is not None for h in hazards.values())
     for monitor in sorted(system.of_kind(*WATCHER_KINDS), key=lambda b: system.rank(b.path)):
         if monitor.trust != "untrusted":
             continue
         yield from _watches_itself(system, monitor)
+        if not (snapshots or monitor.instance.snapshot_of is not None or
+                monitor.provenance in provenances or monitor.component in components):
+            continue
         if any(h.path in system.reachable(monitor.path, reverse=True) for h in honeypots):
             continue  # validated on known-bad inputs
         # The same-family models nearest upstream of the monitor over unsanitised channels
@@ -563,7 +572,7 @@ def world_closing(system: System) -> Iterable[Diagnostic]:
     """A16: a policy changes the state of a person or the world whose judgements train it."""
     # Preferences that change: a stateful person (A16: the content recommender's user).
     shaped = sorted((b for b in system.boxes.values() if b.is_a("human")
-                     and b.attributes.stateful), key=lambda b: system.rank(b.path))
+                     and b.stateful), key=lambda b: system.rank(b.path))
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if not target.is_a(*AGENT_KINDS):

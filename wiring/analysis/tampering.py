@@ -50,9 +50,9 @@ def _find_reward_process(system: System, agent: str) -> dict[Subject, str]:
             fed_by_people = any(system.boxes[s].is_a("human") for s in labels if s in system.boxes)
             parts[w.Params(box.place)] = ("feedback tampering" if fed_by_people
                                           else "reward-function tampering")
-        if box.attributes.stateful and box.is_a("human"):
+        if box.stateful and box.is_a("human"):
             parts[box.place] = "feedback tampering"
-        elif box.attributes.stateful and box.is_a("evaluator"):
+        elif box.stateful and box.is_a("evaluator"):
             parts[box.place] = "reward-function tampering"
         if box.is_a("sensor"):
             parts[box.place] = "reward-function-input tampering"

@@ -198,11 +198,12 @@ def acting(system: System, agents) -> dict[str, str]:
     return {path: box.weights for path, box in system.boxes.items() if box.weights in agents}
 
 
-def _acting_for(made: "Plan") -> dict[str, list[str]]:
-    """Each agent's boxes, in declaration order."""
-    boxes: dict[str, list[str]] = {a: [] for a in made.agents}
+def _acting_for(system: System, made: "Plan") -> dict[str, list[int]]:
+    """Each agent's boxes, by number, in declaration order."""
+    boxes: dict[str, list[int]] = {a: [] for a in made.agents}
+    number = system.numbers
     for path, agent in made.acting.items():
-        boxes[agent].append(path)
+        boxes[agent].append(number[path])
     return boxes
 
 
@@ -223,13 +224,14 @@ def carries(system: System, trained_in: str | None, used_in: str | None) -> bool
 
 
 class Copy(NamedTuple):
-    """One unrolled mode's copy of the diagram: the same at every step."""
+    """One unrolled mode's copy of the diagram: the same at every step. Boxes by number
+    (`System.numbered`): a copy of 10,000 boxes is then lists of ints, not dicts of paths."""
 
     mode: str | None
-    boxes: list[str]                    # the boxes the mode uses
-    wires: list[tuple[str, str, int]]   # source box, target box, and the steps it `takes`
-    stateful: list[str]                 # boxes whose state carries to the next step
-    learned: list[str]                  # trained boxes other than agents: they have parameters
+    boxes: list[int]                    # the boxes the mode uses
+    wires: list[tuple[int, int, int]]   # source box, target box, and the steps it `takes`
+    stateful: list[int]                 # boxes whose state carries to the next step
+    learned: list[int]                  # trained boxes other than agents: they have parameters
                                         # (those of their `weights` box, shared by its copies)
 
 
@@ -238,7 +240,7 @@ class Update(NamedTuple):
 
     pressure: Pressure
     mode: str | None
-    reads: list[str]            # the boxes its signal reads that the mode uses
+    reads: list[int]            # the boxes (numbers) its signal reads that the mode uses
     moves: list[str | None]     # the modes whose parameters it moves (none when it trains an agent)
 
 
@@ -248,6 +250,7 @@ class Plan(NamedTuple):
 
     agents: list[str]   # in declaration order
     acting: dict[str, str]   # box -> the agent it decides for
+    deciding: list[bool]     # box number -> whether it decides for an agent
     modes: list[str | None]
     copies: list[Copy]
     updates: list[Update]
@@ -256,7 +259,7 @@ class Plan(NamedTuple):
 def takes(system: System, edge) -> int:
     """The steps a wire takes: one when it is `delayed` or enters a `stateful` box (what enters
     updates the state its outputs show at the next step), else none."""
-    return int(edge.delayed or system.boxes[edge.target].attributes.stateful)
+    return int(edge.delayed or system.boxes[edge.target].stateful)
 
 
 @per_system
@@ -265,44 +268,44 @@ def plan(system: System) -> Plan:
     measures it (kept between them: it reads every box and wire)."""
     agents = decision_boxes(system)
     deciding = acting(system, agents)
-    trained = system.trained - deciding.keys()
+    boxes, number = system.numbered, system.numbers
+    trained = [b.path in system.trained and b.path not in deciding for b in boxes]
     modes = unrolled_modes(system)
-    used = {m: [p for p, b in system.boxes.items() if active(b.modes, m)] for m in modes}
+    uses = {m: [active(b.modes, m) for b in boxes] for m in modes}   # box number -> in m?
     copies = []
     for mode in modes:
-        here = set(used[mode])
-        copies.append(Copy(
-            mode, used[mode],
-            [(e.source, e.target, takes(system, e))
-             for e in system.edges
-             if active(e.modes, mode) and e.source in here and e.target in here],
-            [p for p in used[mode] if system.boxes[p].attributes.stateful],
-            system.ordered(trained & here)))
+        here = uses[mode]
+        used = [i for i, inside in enumerate(here) if inside]
+        wires = [(s, t, int(e.delayed or boxes[t].stateful))
+                 for e, (s, t) in zip(system.edges, system.wire_ends)
+                 if s >= 0 and t >= 0 and here[s] and here[t] and active(e.modes, mode)]
+        copies.append(Copy(mode, used, wires, [i for i in used if boxes[i].stateful],
+                           [i for i in used if trained[i]]))
     updates = []
-    uses = {m: set(boxes) for m, boxes in used.items()}
     for pressure in system.pressures:
+        sources = [number[s] for s in pressure.sources if s in number]
+        moved = [number[b] for b in system.sharing(pressure.target) if trained[number[b]]]
         for mode in modes:
             if active(pressure.modes, mode):
-                reads = [s for s in pressure.sources if s in uses[mode]]
-                moved = [b for b in system.sharing(pressure.target) if b in trained]
                 moves = [later for later in modes if carries(system, mode, later)
-                         and any(b in uses[later] for b in moved)]
-                updates.append(Update(pressure, mode, reads, moves))
-    return Plan(agents, deciding, modes, copies, updates)
+                         and any(uses[later][b] for b in moved)]
+                updates.append(Update(pressure, mode, [s for s in sources if uses[mode][s]],
+                                      moves))
+    return Plan(agents, deciding, [b.path in deciding for b in boxes], modes, copies, updates)
 
 
 def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
     graph = _Builder(steps)
     made = plan(system)
-    boxes: dict = {}   # mode -> box path -> its nodes, one a step
+    boxes: dict = {}   # mode -> box number -> its nodes, one a step (None: not in the mode)
     for copy in made.copies:
-        boxes[copy.mode] = _add_copy(graph, system, copy, made.acting, steps)
+        boxes[copy.mode] = _add_copy(graph, system, copy, made.deciding, steps)
     utilities: dict[str, list[int]] = {a: [] for a in made.agents}
     for update in made.updates:
         _add_training(graph, system, update, made.acting, steps, boxes[update.mode], utilities)
-    mine = _acting_for(made)
+    mine = _acting_for(system, made)
     decisions = {a: [boxes[m][p][t] for t in range(steps) for m in made.modes
-                     for p in mine[a] if p in boxes[m]]
+                     for p in mine[a] if boxes[m][p] is not None]
                  for a in made.agents}
     decisions = {a: d for a, d in decisions.items() if d}
     utilities = {a: u for a, u in utilities.items() if a in decisions}
@@ -314,26 +317,26 @@ def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
                utilities=utilities, steps=steps, modes=made.modes, order=order)
 
 
-def _role(path: str, agents) -> str:
-    return "decision" if path in agents else "chance"
-
-
-def _params(graph: _Builder, system: System, path: str, mode) -> list[int]:
-    """The nodes, one a step, of the parameters a trained box uses in a mode: those of its
-    `weights` box, which the boxes that share them share (made when first asked for)."""
-    place = system.boxes[system.boxes[path].weights].place
+def _params(graph: _Builder, system: System, box, mode) -> list[int]:
+    """The nodes, one a step, of the parameters a trained box (a path or a number) uses in a
+    mode: those of its `weights` box, which the boxes that share them share (made when first
+    asked for)."""
+    box = system.numbered[box] if isinstance(box, int) else system.boxes[box]
+    place = system.boxes[box.weights].place
     if (place, mode) not in graph.params:
         graph.params[place, mode] = graph.add(place, "params", mode)
     return graph.params[place, mode]
 
 
-def _add_copy(graph: _Builder, system: System, copy: Copy, agents: dict[str, str],
-              steps: int) -> dict[str, list[int]]:
+def _add_copy(graph: _Builder, system: System, copy: Copy, deciding: list[bool],
+              steps: int) -> list[list[int] | None]:
     """A mode's copy of the diagram at every step: its boxes, its wires, and the parameters
-    of the trained boxes it uses. Returns each box's nodes, one a step."""
-    mode = copy.mode
-    node = {path: graph.add(system.boxes[path].place, _role(path, agents), mode)
-            for path in copy.boxes}
+    of the trained boxes it uses. Returns each box's nodes, one a step, by box number (None
+    for a box the mode does not use)."""
+    mode, boxes = copy.mode, system.numbered
+    node: list[list[int] | None] = [None] * len(boxes)
+    for i in copy.boxes:
+        node[i] = graph.add(boxes[i].place, "decision" if deciding[i] else "chance", mode)
     wires = [(node[source], node[target], wait) for source, target, wait in copy.wires]
     stateful = [node[p] for p in copy.stateful]
     learned = [(node[p], _params(graph, system, p, mode)) for p in copy.learned]
@@ -355,10 +358,10 @@ def _add_copy(graph: _Builder, system: System, copy: Copy, agents: dict[str, str
 
 
 def _add_training(graph: _Builder, system: System, update: Update, agents: dict[str, str],
-                  steps: int, boxes: dict[str, list[int]], utilities: dict) -> None:
+                  steps: int, boxes: list, utilities: dict) -> None:
     """What a training statement does in one mode: the agent's reward there, or the update
     of the trained box's parameters in every mode whose copy uses them. `boxes`: the nodes of
-    the mode's boxes."""
+    the mode's boxes, by box number."""
     pressure, mode = update.pressure, update.mode
     target = pressure.target
     agent = agents.get(target)
@@ -391,9 +394,10 @@ def steps_needed(system: System) -> int:
     folded = _folded(system, made)
     levels = _levels(folded)
     needed = 1
-    boxes_of = _acting_for(made)
+    boxes_of = _acting_for(system, made)
     for agent in made.agents:
-        mine = {ids[p] for ids in folded.boxes.values() for p in boxes_of[agent] if p in ids}
+        mine = {ids[p] for ids in folded.boxes.values() for p in boxes_of[agent]
+                if ids[p] is not None}
         rewards = folded.rewards.get(agent, [])
         if mine and rewards:
             needed = max(needed, _longest_loop(folded, levels, mine, rewards))
@@ -410,7 +414,7 @@ class Folded(NamedTuple):
     places: list            # node -> its place (the agent's reward: the agent's)
     subjects: list          # node -> what the report names it by: its place, Params, or None
                             # for a reward
-    boxes: dict             # mode -> box path -> its node
+    boxes: dict             # mode -> box number -> its node (None: not in the mode)
     rewards: dict           # agent -> its reward nodes, one per training statement and mode
 
 
@@ -454,8 +458,8 @@ def _folded(system: System, made: Plan) -> Folded:
         folded.subjects.append(subject)
         return len(folded.succ) - 1
 
-    def theta(path: str, mode) -> int:   # the parameters a trained box uses, in a mode
-        weights = system.boxes[path].weights
+    def theta(box, mode) -> int:   # the parameters a trained box (path or number) uses
+        weights = (system.numbered[box] if isinstance(box, int) else system.boxes[box]).weights
         if (weights, mode) not in params:
             place = system.boxes[weights].place
             params[weights, mode] = new(place, w.Params(place))
@@ -465,10 +469,11 @@ def _folded(system: System, made: Plan) -> Folded:
         folded.succ[tail].append(head << 1 | steps)
         folded.pred[head].append(tail << 1 | steps)
 
+    boxes = system.numbered
     for c in made.copies:
-        node = folded.boxes[c.mode] = {}
+        node = folded.boxes[c.mode] = [None] * len(boxes)
         for p in c.boxes:
-            place = system.boxes[p].place
+            place = boxes[p].place
             node[p] = new(place, place)
         for source, target, steps in c.wires:
             link(node[source], node[target], steps)
