@@ -28,7 +28,10 @@ from .options import UNITS, RenderError, parse_height, parse_width
 MIN_PAD_PT = 2.0        # the least margin left and right of a picture at a set width
 SLACK_PT = 0.5          # a layout this much wider than asked still fits (Graphviz rounds)
 # The layouts measured to find an option that fits (panels count one a mode), and the time.
-MAX_TRIES, MAX_SECONDS = 40, 10.0
+# The tries bound the search; the time only guards against a hostile file, and is generous so
+# that a busy machine does not change the option suggested (the gallery is compared byte for
+# byte). A search it cuts short says so.
+MAX_TRIES, MAX_SECONDS = 40, 60.0
 MOST_PANELS = 8          # more modes than this make no figure worth suggesting as panels
 _POINT_SIZE = re.compile(r'POINT-SIZE="([0-9.]+)"')   # user text cannot spell it: `"` is escaped
 
@@ -196,7 +199,10 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
     best: tuple[int, tuple, str, dict] | None = None      # boxes drawn, size, the option
     started, spent = time.monotonic(), 0
     for words, change in _alternatives(scene):
-        if spent >= MAX_TRIES or time.monotonic() - started > MAX_SECONDS:
+        if spent >= MAX_TRIES:
+            break
+        if time.monotonic() - started > MAX_SECONDS:
+            head += f" (the search for an option that fits stopped after {MAX_SECONDS:g} s)"
             break
         # panels lay out every mode: each counts as a try
         spent += len(scene.diagram.modes) if change.get("panels") else 1
