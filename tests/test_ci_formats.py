@@ -144,7 +144,8 @@ def test_every_code_is_a_rule_documented_at_its_help_uri(broken, capsys):
     for page in ("diagnostics.md", "analyses.md"):
         for heading in re.findall(r"^### (.+)$", (ROOT / "docs" / page).read_text("utf-8"), re.M):
             # GitHub's anchor of a heading: lower case, punctuation dropped, spaces hyphens
-            headings[f"{page}#" + re.sub(r"[^a-z0-9_ -]", "", heading.lower()).replace(" ", "-")] = heading
+            slug = re.sub(r"[^a-z0-9_ -]", "", heading.lower()).replace(" ", "-")
+            headings[f"{page}#{slug}"] = heading
     for rule in rules:
         entry = CODES[rule["id"]]
         assert rule["shortDescription"]["text"] == entry.title

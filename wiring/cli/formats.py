@@ -35,7 +35,10 @@ def _path(file: str) -> str:
     """A file as the working directory names it, with `/` (GitHub wants paths relative to the
     repository, where CI runs); a file outside the working directory keeps its absolute path."""
     absolute = os.path.abspath(file)
-    relative = os.path.relpath(absolute)
+    try:
+        relative = os.path.relpath(absolute)
+    except ValueError:   # on Windows, another drive than the working directory's
+        return Path(absolute).as_posix()
     if relative == ".." or relative.startswith(".." + os.sep):
         return Path(absolute).as_posix()
     return Path(relative).as_posix()
