@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from wiring.cli import build_parser, main
-from wiring.codes import CODES
+from wiring.codes import CODES, explain
 
 from conftest import EXAMPLES, ROOT
 
@@ -151,6 +151,7 @@ def test_every_code_is_a_rule_documented_at_its_help_uri(broken, capsys):
         assert rule["shortDescription"]["text"] == entry.title
         assert rule["fullDescription"]["text"] == entry.explanation
         assert rule["defaultConfiguration"]["level"] == entry.severity
+        assert rule["help"]["text"] == explain(rule["id"])
         page_anchor = rule["helpUri"].rsplit("/docs/", 1)[1]
         assert headings.get(page_anchor, "").startswith(rule["id"] + ":"), rule["helpUri"]
     assert driver["name"] == "wiring"

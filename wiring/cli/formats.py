@@ -134,21 +134,16 @@ def help_uri(code: str) -> str:
 
 
 def _rules() -> list[dict]:
-    from ..codes import CODES
+    """Every code, as `wiring explain` tells it (with its example)."""
+    from ..codes import CODES, explain
 
-    rules = []
-    for code in sorted(CODES):
-        entry = CODES[code]
-        rules.append({
-            "id": code,
-            "shortDescription": {"text": entry.title},
-            "fullDescription": {"text": entry.explanation},
-            "helpUri": help_uri(code),
-            "help": {"text": entry.explanation + (f"\n\nHow to fix it: {entry.help}"
-                                                  if entry.help else "")},
-            "defaultConfiguration": {"level": entry.severity},
-        })
-    return rules
+    return [{"id": code,
+             "shortDescription": {"text": CODES[code].title},
+             "fullDescription": {"text": CODES[code].explanation},
+             "helpUri": help_uri(code),
+             "help": {"text": explain(code)},
+             "defaultConfiguration": {"level": CODES[code].severity}}
+            for code in sorted(CODES)]
 
 
 def _location(span: Span) -> dict:
