@@ -76,6 +76,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "==> installing wiring into .venv"
 .venv/bin/python -m pip install -q --upgrade pip
+# The distribution was called `wiring` before it took the free name wiring-diagrams: a .venv made
+# then still holds that one, which would install the same package and command a second time.
+if .venv/bin/python -m pip show -q wiring >/dev/null 2>&1; then
+  .venv/bin/python -m pip uninstall -q -y wiring
+fi
 .venv/bin/python -m pip install -q -e '.[dev,plot,docs,watch,lsp]'
 # Compile wiring's modules once: Python still reads bytecode when PYTHONDONTWRITEBYTECODE is
 # set, and an editable install is otherwise recompiled by every process (30-50 ms a start).

@@ -173,7 +173,7 @@ def test_wheel_installs_and_runs_from_elsewhere(tmp_path):
         build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w",
                                 str(dist), str(ROOT)], capture_output=True, text=True)
     assert build.returncode == 0, build.stderr[-2000:]
-    (wheel,) = dist.glob("wiring-*.whl")
+    (wheel,) = dist.glob("*.whl")   # wiring_diagrams-VERSION-...: the distribution
     target = tmp_path / "site"
     install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--target",
                               str(target), str(wheel)], capture_output=True, text=True)

@@ -127,14 +127,19 @@ def _claim(text: str) -> str:
     return text.removeprefix("assert ").strip()
 
 
+def every_finding(report: FileAnalysis) -> list[Diagnostic]:
+    """The file's own findings and those of every analysed diagram, in order of place."""
+    return sorted(report.findings + [f for a in report.analyses for f in a.findings],
+                  key=sort_key)
+
+
 def lint_json(path: str, report: FileAnalysis) -> dict:
     """`wiring lint --format json` for a file: every finding, each with the diagram it was
     found in (null for the file's own), and per analysed diagram its summary and assertions."""
-    findings = report.findings + [f for a in report.analyses for f in a.findings]
     return {
         "file": path,
         "failed": report.failed,
-        "findings": [f.model_dump(mode="json") for f in sorted(findings, key=sort_key)],
+        "findings": [f.model_dump(mode="json") for f in every_finding(report)],
         "diagrams": [_diagram_json(a) for a in report.analyses],
         "not_judged": report.not_judged,
     }

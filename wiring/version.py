@@ -1,4 +1,10 @@
-"""The version of wiring, in one place below every stage (the package, `doctor` and `--version`
-read it)."""
+"""The version of wiring, in one place below every stage: the package, `doctor`, `--version`, the
+SARIF output and the build (pyproject.toml reads `__version__` from here) read it.
+
+DISTRIBUTION is the name the package index knows it by (`pip install wiring-diagrams`: `wiring`
+there is an unrelated project); REPOSITORY is where it lives (a placeholder until published).
+pyproject.toml repeats both, as it must, and tests/test_packaging.py keeps them equal."""
 
 __version__ = "0.1.0"
+DISTRIBUTION = "wiring-diagrams"
+REPOSITORY = "https://github.com/wiring-diagrams/wiring"

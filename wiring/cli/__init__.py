@@ -39,11 +39,29 @@ def exit_code(results) -> int:
     return exits.OK if all(r.ok for r in results) else exits.PROBLEMS
 
 
+# The formats for CI of `check` and `lint`, which wiring/cli/formats.py writes: named here so
+# that building the parser does not import it.
+CI_FORMATS = ("github", "sarif")
+
+
+def print_ci_format(fmt: str, files) -> None:
+    """(file, diagnostics) pairs as GitHub annotations or a SARIF log, on stdout."""
+    from .formats import render
+
+    text = render(fmt, files)
+    if text:
+        print(text)
+
+
 def print_results(results, fmt: str, color: str, verdicts=None) -> None:
     """Each file's diagnostics (to stderr in text) and its verdict line (to stdout, or to
-    `verdicts`: stderr when stdout carries a command's JSON)."""
+    `verdicts`: stderr when stdout carries a command's JSON); or every file's diagnostics in
+    one of the CI_FORMATS (alone on stdout)."""
     from ..diagnostics import MAX_SHOWN, summary
 
+    if fmt in CI_FORMATS:
+        print_ci_format(fmt, [(path, r.diagnostics) for path, r in results])
+        return
     if fmt == "json":
         payload = [{"file": path, "ok": r.ok,
                     "diagnostics": [d.model_dump(mode="json") for d in r.diagnostics]}
@@ -102,6 +120,8 @@ def cmd_codes(args) -> int:
 
 
 FILE_HELP = "a proposal (.wd), or a model exported with `wiring export` (.json)"
+FORMAT_HELP = ("text (default), json, github (GitHub Actions annotations) or sarif (SARIF 2.1.0, "
+               "for code scanning): see docs/ci.md")
 
 
 def whole_number(low: int, high: int | None = None):
@@ -145,7 +165,8 @@ def _add_check(sub) -> None:
                     "problem with its code, place and a help line (diagnostics on stderr, one "
                     "verdict line per file on stdout).")
     p.add_argument("files", nargs="+", metavar="FILE", help=FILE_HELP)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", *CI_FORMATS), default="text",
+                   help=FORMAT_HELP)
     p.set_defaults(run=cmd_check)
 
 
@@ -194,7 +215,7 @@ def _add_lsp(sub) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ..version import __version__
+    from ..version import DISTRIBUTION, __version__
     from .analysis import add_analysis_commands
     from .evaluate import add_evaluate_command
     from .files import add_file_commands
@@ -204,7 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(prog="wiring", description="Typed wiring diagrams for AI-alignment "
                      "proposals: check, analyse and render *.wd files.")
-    parser.add_argument("--version", action="version", version=f"wiring {__version__}")
+    parser.add_argument("--version", action="version",
+                        version=f"wiring {__version__} ({DISTRIBUTION})")
     parser.add_argument("--debug", action="store_true",
                         help="show Python tracebacks for internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from . import (FILE_HELP, add_command, color_wanted, exits, exit_code, print_results,
-               whole_number)
+from . import (CI_FORMATS, FILE_HELP, FORMAT_HELP, add_command, color_wanted, exits, exit_code,
+               print_ci_format, print_results, whole_number)
 
 
 def _analysed(path: str, args):
@@ -17,7 +17,7 @@ def _analysed(path: str, args):
     from ..api import check_file
     from ..structure import TooLarge
 
-    verdicts = sys.stderr if args.format == "json" else None
+    verdicts = sys.stderr if args.format != "text" else None
     result = check_file(path, root=args.root)
     if not result.ok or result.proposal is None:
         print_results([(path, result)], "text", args.color, verdicts=verdicts)
@@ -54,26 +54,31 @@ def _unanalysed(path: str, result) -> dict:
 
 
 def cmd_lint(args) -> int:
-    from ..report import lint_json, lint_text
+    from ..report import every_finding, lint_json, lint_text
 
     code = exits.OK
-    payload = []
+    payload, found = [], []   # the JSON document; each file's diagnostics for the CI formats
     for path in args.files:
         result, report, stop = _analysed(path, args)
         if stop is not None:
             code = max(code, stop)
             payload.append(_unanalysed(path, result))
+            found.append((path, result.diagnostics))
             continue
         if args.format == "json":
             warnings = [d.model_dump(mode="json") for d in result.diagnostics]
             payload.append({"file": path, "ok": True, "diagnostics": warnings,
                             **lint_json(path, report)})
+        elif args.format in CI_FORMATS:
+            found.append((path, result.diagnostics + every_finding(report)))
         else:
             print(lint_text(path, report, result.sources, color_wanted(sys.stdout, args.color)))
         if report.failed:
             code = max(code, exits.PROBLEMS)
     if args.format == "json":
         print(json.dumps(payload, indent=2, ensure_ascii=False))
+    elif args.format in CI_FORMATS:
+        print_ci_format(args.format, found)
     return code
 
 
@@ -166,9 +171,9 @@ def _steps(text: str) -> int:
 _depth = whole_number(0)   # `--depth N`: nesting levels
 
 
-def _analysis_options(p, steps_help: str) -> None:
+def _analysis_options(p, steps_help: str, formats=("text", "json"), format_help=None) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help=FILE_HELP)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=formats, default="text", help=format_help)
     p.add_argument("--diagram", metavar="NAME", action="append",
                    help="a diagram to analyse; repeat for several (default: every top diagram, "
                    "i.e. every diagram of FILE that no other diagram uses)")
@@ -186,7 +191,8 @@ def add_analysis_commands(sub) -> None:
                     "witness paths, a summary line per diagram, and notes on what had nothing "
                     "to examine.")
     _analysis_options(p, "time steps to unroll for the incentive findings (default 3; the "
-                      "report says when a loop needs more)")
+                      "report says when a loop needs more)", ("text", "json", *CI_FORMATS),
+                      FORMAT_HELP)
     p.set_defaults(run=cmd_lint)
 
     p = add_command(sub, "analyze", "incentive report per decision on the diagram unrolled in time",
