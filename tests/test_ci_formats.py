@@ -282,7 +282,7 @@ def test_output_is_the_same_bytes_whatever_the_hash_seed():
 def test_pre_commit_hooks_run_real_commands_on_proposals(capsys):
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     (sub,) = [a for a in build_parser()._actions if a.dest == "command"]
-    assert {h["id"] for h in hooks} >= {"wiring-check", "wiring-lint"}
+    assert {h["id"] for h in hooks} >= {"wiring-check", "wiring-lint", "wiring-fmt"}
     for hook in hooks:
         program, command, *options = hook["entry"].split()
         assert program == "wiring" and command in sub.choices, hook["entry"]
