@@ -32,7 +32,7 @@ def panel_tree(proposal, diagram: str | None, options, analysis=None,
     from .untangle import untangled_tree
 
     placed = []
-    for title, name, panel_options in _panels(proposal, diagram, options):
+    for title, name, panel_options in panel_list(proposal, diagram, options):
         tree = untangled_tree(to_scene(proposal, name, analysis=analysis if name == diagram
                                        else None, options=panel_options), timeout, panel=True,
                               training=training)
@@ -46,7 +46,7 @@ def panel_tree(proposal, diagram: str | None, options, analysis=None,
     return _composed(placed, caption, options.width_pt, timeout)
 
 
-def _panels(proposal, diagram: str | None, options) -> list[tuple[str, str | None, object]]:
+def panel_list(proposal, diagram: str | None, options) -> list[tuple[str, str | None, object]]:
     """(title, diagram, options) of each panel."""
     from .. import structure
 
