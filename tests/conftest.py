@@ -10,7 +10,12 @@ EXAMPLES = sorted((ROOT / "examples").rglob("*.wd"))
 # The system tools some tests need, and what installs them. scripts/test.sh (what CI runs) sets
 # WIRING_TEST_STRICT=1, under which a test whose tool is missing fails instead of skipping: a
 # set-up that silently lost Graphviz or TeX Live would otherwise pass with those tests unrun.
-TOOLS = {"dot": "Graphviz `dot`", "pdflatex": "TeX Live's `pdflatex`"}
+TOOLS = {"dot": "Graphviz `dot`", "pdflatex": "TeX Live's `pdflatex`",
+         "mmdc": "the Mermaid CLI (tools/mermaid, `npm ci`) with Debian's chromium"}
+# The Mermaid CLI as scripts/setup.sh installs it, and how it runs Debian's chromium.
+MMDC = ROOT / "tools" / "mermaid" / "node_modules" / ".bin" / "mmdc"
+PUPPETEER_CONFIG = ROOT / "tools" / "mermaid" / "puppeteer.json"
+CHROMIUM = "/usr/bin/chromium"
 STRICT = os.environ.get("WIRING_TEST_STRICT") == "1"
 
 
@@ -18,6 +23,8 @@ def missing_tool(name: str) -> str | None:
     """Why a test needing tool `name` cannot run (None: it can)."""
     if name == "pdflatex":
         found = shutil.which("pdflatex") and shutil.which("kpsewhich")
+    elif name == "mmdc":
+        found = MMDC.exists() and os.access(CHROMIUM, os.X_OK)
     else:
         found = shutil.which(name)
     return None if found else f"{TOOLS[name]} is not installed (bash scripts/setup.sh installs it)"
