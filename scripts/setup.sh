@@ -42,6 +42,30 @@ TikZ figures are still written, but not compiled by the tests; install texlive-l
 and texlive-pictures (Debian) to compile them" >&2
 fi
 
+# The Mermaid CLI (tools/mermaid: `npm ci` from its lock file) and Debian's chromium, which it
+# drives: only for the tests that parse every `wiring render -o fig.mmd`. Puppeteer's own
+# browser download is skipped (PUPPETEER_SKIP_DOWNLOAD): tools/mermaid/puppeteer.json points
+# it at /usr/bin/chromium.
+if ! [ -x /usr/bin/chromium ]; then
+  echo "==> installing chromium (for the Mermaid CLI)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+  installed=0
+  if command -v apt-get >/dev/null 2>&1; then
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+      --no-install-recommends chromium >/dev/null && installed=1
+  fi
+  [ "$installed" = 1 ] || echo "warning: could not install chromium at /usr/bin/chromium: \
+Mermaid charts are still written, but not parsed by the tests (Debian: apt-get install chromium)" >&2
+fi
+if command -v npm >/dev/null 2>&1; then
+  echo "==> installing the Mermaid CLI (tools/mermaid)"
+  (cd tools/mermaid && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --silent) || \
+    echo "warning: npm ci failed in tools/mermaid: Mermaid charts are not parsed by the tests" >&2
+else
+  echo "warning: no npm (Node 18.19+): Mermaid charts are not parsed by the tests" >&2
+fi
+
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"
