@@ -23,7 +23,7 @@ LAYERS = [
     ("wiring.elaborate", "wiring.references"),
     ("wiring.check",),
     ("wiring.analysis", "wiring.evaluate"),
-    ("wiring.render", "wiring.report", "wiring.diff"),
+    ("wiring.render", "wiring.report", "wiring.diff", "wiring.graphs"),
     ("wiring.api", "wiring.exchange"),
     ("wiring", "wiring.cli", "wiring.__main__"),
 ]
