@@ -57,12 +57,18 @@ def mermaid_text(panels: list[tuple[str | None, Scene]], options) -> str:
         if title is None:
             writer.scene(scene, "", 1)
         else:
-            writer.lines += [f'  subgraph p{number}["{text(title)}"]',
+            writer.lines += [f'  subgraph p{number}["<b>{text(title)}</b>"]',
                              f"    direction {options.direction}"]
             writer.scene(scene, f"p{number}_", 2)
             writer.lines.append("  end")
+            writer.frames.append((f"p{number}", f"fill:#FFFFFF,stroke:{INK},stroke-width:1px"))
+    # Panels in their order along the flow: invisible links (`~~~`) between them, written
+    # after every wire, so that they take no wire's linkStyle number.
+    order = [f"  {' ~~~ '.join(f'p{n}' for n in range(len(panels)))}"] \
+        if len(panels) > 1 else []
     head = _front_matter(panels[0][1], options) + [f"flowchart {options.direction}"]
-    return "\n".join(head + writer.lines + writer.edge_lines() + writer.style_lines()) + "\n"
+    return "\n".join(head + writer.lines + writer.edge_lines() + order
+                     + writer.style_lines()) + "\n"
 
 
 def _front_matter(scene: Scene, options) -> list[str]:
