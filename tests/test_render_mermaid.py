@@ -85,7 +85,7 @@ def test_hostile_names_stay_inside_their_labels(options):
         assert re.fullmatch(r"([^#<>]|#[0-9]+;|<b>|</b>|<br>|<i>|</i>)*", label), label
     # node ids are made by wiring, never from names: `end` cannot be read as the keyword
     ids = re.findall(r"^\s+(\w+)[\[({]", body, re.M)
-    assert ids and all(re.fullmatch(r"(p\d+_)?[ng]\d+", i) for i in ids)
+    assert ids and all(re.fullmatch(r"(p\d+_)?[ng]\d+|k[fbw]\d+[ab]?", i) for i in ids)
 
 
 def test_a_name_that_is_a_keyword_is_only_a_label():
@@ -103,7 +103,8 @@ def test_a_name_that_is_a_keyword_is_only_a_label():
     chart = R.to_mermaid(Proposal(file="x.wd", components={"end": comp},
                                   diagrams={"end": top}))
     statements = [line.split()[0] for line in chart.splitlines()[1:] if line.strip()]
-    assert statements.count("end") == 1          # the frame's, and no name's
+    # each `end` closes a subgraph (the diagram's frame, the key): none is a name
+    assert statements.count("end") == statements.count("subgraph") == 2
 
 
 def test_training_and_feedback_wires_are_styled_apart():
@@ -122,10 +123,32 @@ def test_nested_diagrams_are_subgraphs():
     proposal = load(NESTED)
     scene = R.to_scene(proposal)
     frames = [c for c in scene.clusters() if c.instance is not None]
+    count = lambda **o: R.to_mermaid(proposal, legend=False, **o).count("subgraph ")
+    assert count() == len(frames) + 1 and frames          # and the diagram's own
+    assert count(flatten=True) == 1
+    assert count(style="paper", flatten=True) == 0
+
+
+def test_the_key_explains_what_is_drawn_unless_left_out():
+    from wiring.render.labels import WIRE_WORDS
+    from wiring.render.style import FAMILY
+
+    proposal = _proposal(ROOT / "examples" / "rlhf.wd")
     chart = R.to_mermaid(proposal)
-    assert chart.count("subgraph ") == len(frames) + 1            # and the diagram's own
-    assert R.to_mermaid(proposal, flatten=True).count("subgraph ") == 1
-    assert R.to_mermaid(proposal, style="paper", flatten=True).count("subgraph ") == 0
+    families, borders, wires, _ = R.to_scene(proposal).legend()
+    key = chart[chart.index('subgraph key'):]
+    for family in families:
+        assert f'"{R.mermaid.text(FAMILY[family].label)}"' in key
+    for wire in wires:
+        assert f'|"{R.mermaid.text(WIRE_WORDS[wire])}"|' in key
+    assert "subgraph key" not in R.to_mermaid(proposal, legend=False)
+
+
+def test_panels_follow_each_other_in_order():
+    chart = R.to_mermaid(_proposal(ROOT / "examples" / "rlhf.wd"), panels="modes")
+    titles = re.findall(r'subgraph (p\d+)\["<b>(\w+)</b>"\]', chart)
+    assert [t for _, t in titles] == ["sft", "reward", "rl", "deploy"]
+    assert " ~~~ ".join(p for p, _ in titles) in chart
 
 
 def test_highlighted_witnesses_are_magenta():

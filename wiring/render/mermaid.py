@@ -29,7 +29,8 @@ import re
 
 from . import labels, paper
 from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene, Wire
-from .style import (BORDER_PATTERN, FADE, FEEDBACK_COLOUR, FAMILY, HEAVY_BORDERS,
+from .labels import WIRE_WORDS
+from .style import (BORDER_PATTERN, BORDERS, FADE, FEEDBACK_COLOUR, FAMILY, HEAVY_BORDERS,
                     HIGHLIGHT_COLOUR, INK, MARKER, TRAINING_COLOUR, dark, fill, grey_of, tint)
 from ..types import show_expr, show_type
 
@@ -40,6 +41,13 @@ _SPECIAL = re.compile(r'["#&<>;%|`\\\[\]{}()\x00-\x1f\x7f]')
 # the families drawn rounded).
 _SHAPES = {"data": ('[("', '")]'), "gate": ('[/"', '"\\]'), "system": ('[["', '"]]')}
 _DASHES = {"dashed": "6 3", "dotted": "1 4"}
+
+
+def _shape(family: str) -> tuple[str, str]:
+    """The opening and closing of a box's label: its shape, by its kind family."""
+    if family in _SHAPES:
+        return _SHAPES[family]
+    return ('("', '")') if FAMILY[family].rounded else ('["', '"]')
 
 
 def text(value: str) -> str:
@@ -62,13 +70,13 @@ def mermaid_text(panels: list[tuple[str | None, Scene]], options) -> str:
             writer.scene(scene, f"p{number}_", 2)
             writer.lines.append("  end")
             writer.frames.append((f"p{number}", f"fill:#FFFFFF,stroke:{INK},stroke-width:1px"))
-    # Panels in their order along the flow: invisible links (`~~~`) between them, written
-    # after every wire, so that they take no wire's linkStyle number.
-    order = [f"  {' ~~~ '.join(f'p{n}' for n in range(len(panels)))}"] \
-        if len(panels) > 1 else []
+    if len(panels) > 1:     # the panels in their order along the flow
+        writer.invisible.append(" ~~~ ".join(f"p{n}" for n in range(len(panels))))
+    if options.legend:
+        writer.legend([scene for _, scene in panels])
     head = _front_matter(panels[0][1], options) + [f"flowchart {options.direction}"]
-    return "\n".join(head + writer.lines + writer.edge_lines() + order
-                     + writer.style_lines()) + "\n"
+    return "\n".join(head + writer.lines + writer.edge_lines()
+                     + [f"  {link}" for link in writer.invisible] + writer.style_lines()) + "\n"
 
 
 def _front_matter(scene: Scene, options) -> list[str]:
@@ -94,6 +102,9 @@ class _Writer:
         self.classes: dict[str, str] = {}               # class name -> classDef style
         self.members: dict[str, list[str]] = {}         # class name -> node ids
         self.frames: list[tuple[str, str]] = []         # (subgraph id, style)
+        # invisible links (`~~~`) that only place things: written after every wire, so that
+        # they take no wire's linkStyle number
+        self.invisible: list[str] = []
         self.ids: dict[str, str] = {}
 
     def id(self, key: str, prefix: str) -> str:
@@ -200,9 +211,7 @@ class _Writer:
         return f"{ident}{opening}{label}{closing}"
 
     def shape(self, box: Box) -> tuple[str, str]:
-        if box.family.key in _SHAPES:
-            return _SHAPES[box.family.key]
-        return ('("', '")') if box.family.rounded else ('["', '"]')
+        return _shape(box.family.key)
 
     def box_label(self, box: Box) -> str:
         if self.paper:
@@ -272,6 +281,72 @@ class _Writer:
         colour = INK if self.options.theme == "grey" else TRAINING_COLOUR
         width = 3 if wire.style == "update" else 1.5
         return f"stroke:{self.colour(colour, faded)},stroke-width:{width}px"
+
+    # the key ----------------------------------------------------------------------------------
+    def legend(self, scenes: list[Scene]) -> None:
+        """What the picture's fills, borders and wires mean (`Scene.legend`, of every panel), as
+        a subgraph of sample boxes, and sample wires between small dots: the full style's
+        legend words, or the paper style's key words (`paper`). Its ids start with `k`."""
+        groups: list[dict] = [{}, {}, {}, {}]
+        for scene in scenes:
+            for group, keys in zip(groups, scene.legend()):
+                group.update(dict.fromkeys(keys))
+        families, borders, wires, witness = (list(g) for g in groups)
+        if self.paper:
+            wires = [k for k in wires if k in paper.WIRE_WORDS]
+            witness = witness[:1]
+        if not any((families, borders, wires, witness)):
+            return
+        self.lines += ['  subgraph key["key"]', f"    direction {self.options.direction}"]
+        entries: list[tuple[str, str]] = []     # the first and last id of each sample
+        for number, family in enumerate(families):
+            words = FAMILY[family].label.split(",")[0] if self.paper else FAMILY[family].label
+            entries.append((self.sample(f"kf{number}", words, family, "solid"),) * 2)
+        for number, border in enumerate(borders):
+            words = paper.BORDER_WORDS[border] if self.paper else BORDERS[border]
+            entries.append((self.sample(f"kb{number}", words, None, border),) * 2)
+        samples = [(k, Wire(Ref(""), Ref(""), "data", delayed=k == "delayed",
+                            feedback=k in ("feedback", "delayed"))) for k in wires] + \
+            [(k, Wire(Ref(""), Ref(""), "data", emphasis=True)) for k in witness]
+        for number, (name, wire) in enumerate(samples):
+            wire.style = name if name in ("signal", "update") else "data"
+            words = (paper.WIRE_WORDS["witness" if wire.emphasis else name] if self.paper
+                     else WIRE_WORDS[name])
+            tail, head = f"kw{number}a", f"kw{number}b"
+            self.lines += [f'    {tail}(( )):::dot', f'    {head}(( )):::dot']
+            arrow = {"update": "==>"}.get(wire.style, "-.->" if wire.feedback else "-->")
+            self.edges.append((f'  {tail} {arrow}|"{text(words)}"| {head}',
+                               self.key_wire_style(wire)))
+            entries.append((tail, head))
+        if samples:
+            self.classes["dot"] = f"fill:{self.colour(INK)},stroke:{self.colour(INK)}"
+        self.lines.append("  end")
+        self.frames.append(("key", f"fill:#FFFFFF,stroke:{self.colour(INK)},stroke-width:1px"))
+        # rows of the paper key's length, each entry placed after the one before it
+        per_row = paper.KEY_PER_LINE
+        for start in range(0, len(entries), per_row):
+            row = entries[start:start + per_row]
+            self.invisible += [f"{a[1]} ~~~ {b[0]}" for a, b in zip(row, row[1:])]
+
+    def sample(self, ident: str, words: str, family: str | None, border: str) -> str:
+        """A sample box of the key: a family's fill and shape, or a border on white."""
+        name = f"{family or 'border'}_{border}".replace("-", "_")
+        background = fill(FAMILY[family]) if family else "#FFFFFF"
+        self.classes.setdefault(name, f"fill:{self.colour(background)},"
+                                      f"stroke:{self.colour(INK)},"
+                                      f"color:{'#FFFFFF' if dark(background) else INK}"
+                                      + self.border(border, False))
+        self.members.setdefault(name, []).append(ident)
+        opening, closing = _shape(family) if family else ('["', '"]')
+        self.lines.append(f"    {ident}{opening}{text(words)}{closing}")
+        return ident
+
+    def key_wire_style(self, wire: Wire) -> str:
+        focus, self.current.focus = self.current.focus, None     # samples are never faded
+        try:
+            return self.wire_style(wire)
+        finally:
+            self.current.focus = focus
 
     # output -----------------------------------------------------------------------------------
     def edge_lines(self) -> list[str]:
