@@ -22,9 +22,9 @@ def _export(*args, seed="0"):
     return run
 
 
-def _analyze(path):
-    run = subprocess.run(WIRING + ["analyze", path, "--format", "json"], capture_output=True,
-                         text=True)
+def _analyze(path, *args):
+    run = subprocess.run(WIRING + ["analyze", path, "--format", "json", *args],
+                         capture_output=True, text=True)
     return json.loads(run.stdout)[0]["diagrams"][0]
 
 
@@ -76,16 +76,36 @@ def test_pycid_module_is_written_and_names_the_decisions(tmp_path):
 
 def test_pycids_criteria_agree_with_wiring_analyze(tmp_path):
     """Where PyCID is installed (it is not by scripts/setup.sh: docs/rendering.md says why
-    and how), its own criteria on the exported diagram give `wiring analyze`'s sets."""
+    and how), its own criteria on the exported diagram give `wiring analyze`'s sets. One step:
+    PyCID's criteria ask for sufficient recall, which an agent deciding at several steps
+    without seeing its past decisions does not have."""
     pycid = pytest.importorskip("pycid", reason="PyCID is not installed (optional: see "
                                 "docs/rendering.md, 'Exports for cross-checks')")
     out = tmp_path / "macid.py"
-    assert _export(SMALL, "--to", "pycid", "-o", str(out)).returncode == 0
+    assert _export(SMALL, "--to", "pycid", "--steps", "1", "-o", str(out)).returncode == 0
     scope: dict = {}
     exec(compile(out.read_text(encoding="utf-8"), str(out), "exec"), scope)   # our own output
     macid = scope["macid"]
-    report = _analyze(SMALL)["decisions"][0]
+    report = _analyze(SMALL, "--steps", "1")["decisions"][0]
     decision = "predictor@0"
-    at_step_0 = lambda nodes: {n.split("@")[0] for n in nodes if n.endswith("@0")}
-    assert at_step_0(pycid.admits_voi_list(macid, decision)) == set(report["voi"])
-    assert at_step_0(pycid.admits_ri_list(macid, decision)) == set(report["ri"])
+    # by box, as the report names them (PyCID may list utility nodes too: not boxes)
+    boxes = lambda nodes: {n.rsplit("@", 1)[0] for n in nodes if not n.startswith("U:")}
+    assert boxes(pycid.admits_voi_list(macid, decision)) == set(report["voi"])
+    assert boxes(pycid.admits_ri_list(macid, decision)) == set(report["ri"])
+    assert boxes(pycid.admits_voc_list(macid)) == set(report["voc"])
+
+
+def test_several_files_go_into_a_directory(tmp_path):
+    files = [SMALL, "examples/ida.wd"]
+    run = _export(*files, "--to", "networkx")
+    assert run.returncode == 2 and "-o DIR/" in run.stderr
+    run = _export(*files, "--to", "pycid", "-o", str(tmp_path / "out") + "/")
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["grade_predictor.py",
+                                                                   "ida.py"]
+
+
+def test_never_written_over_an_input():
+    before = (ROOT / SMALL).read_bytes()
+    run = _export(SMALL, "--to", "networkx", "-o", SMALL)
+    assert run.returncode == 2 and (ROOT / SMALL).read_bytes() == before

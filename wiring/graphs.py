@@ -118,9 +118,9 @@ def pycid_script(proposal: Proposal, diagram: str, steps: int = DEFAULT_STEPS) -
     graph = influence_diagram(unroll(system_of(proposal, diagram), steps))
     agents = graph.graph["agents"]
     literal = json.dumps
-    return (f"# The unrolled influence diagram of `{literal(diagram)}` ({steps} steps), written "
-            "by `wiring export --to pycid`:\n# run it (or import it) where PyCID is installed; "
-            "`macid` is a pycid.MACID.\nimport pycid\n\n"
+    return (f"# The unrolled influence diagram of diagram {literal(diagram)} ({steps} step{'s' * (steps != 1)}), "
+            "written by `wiring export --to pycid`:\n# run it (or import it) where PyCID is "
+            "installed; `macid` is a pycid.MACID.\nimport pycid\n\n"
             f"NODES = {literal(list(graph.nodes))}\n"
             f"EDGES = {literal([list(e) for e in graph.edges])}\n"
             f"DECISIONS = {literal({a: p['decisions'] for a, p in agents.items()})}\n"

@@ -56,9 +56,13 @@ def _export_graphs(args) -> int:
     from ..structure import default_diagram
 
     suffix, maker = GRAPH_EXPORTS[args.to]
-    if len(args.files) > 1 and args.output not in (None, "-") and not os.path.isdir(args.output):
-        print(f"wiring: --to {args.to} with several files writes into a directory: -o DIR",
-              file=sys.stderr)
+    out = args.output or "-"
+    directory = out != "-" and (os.path.isdir(out) or out.endswith(("/", os.sep)))
+    if len(args.files) > 1 and not directory:
+        print(f"wiring: --to {args.to} writes one document per FILE: with several files, name "
+              f"a directory (-o DIR/), each written as DIR/STEM{suffix}", file=sys.stderr)
+        return exits.USAGE
+    if not directory and not can_write(out):
         return exits.USAGE
     code = exits.OK
     for path in args.files:
@@ -76,12 +80,13 @@ def _export_graphs(args) -> int:
             code = exits.USAGE
             continue
         text = getattr(graphs, maker)(result.proposal, name, args.steps or graphs.DEFAULT_STEPS)
-        out = args.output or "-"
-        if out != "-" and os.path.isdir(out):
-            out = os.path.join(out, _stem(path) + suffix)
         if out == "-":
             sys.stdout.write(text)
-        elif not write(out, text.encode("utf-8"), inputs=[*args.files, *result.files]):
+            continue
+        if directory and not _made(out):
+            return exits.USAGE
+        target = os.path.join(out, _stem(path) + suffix) if directory else out
+        if not write(target, text.encode("utf-8"), inputs=[*args.files, *result.files]):
             code = exits.USAGE
     return code
 
