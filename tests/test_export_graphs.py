@@ -93,6 +93,8 @@ def test_pycids_criteria_agree_with_wiring_analyze(tmp_path):
     assert boxes(pycid.admits_voi_list(macid, decision)) == set(report["voi"])
     assert boxes(pycid.admits_ri_list(macid, decision)) == set(report["ri"])
     assert boxes(pycid.admits_voc_list(macid)) == set(report["voc"])
+    assert boxes(pycid.admits_ici_list(macid, decision)) - {"predictor"} == \
+        set(report["ici_control"]) | set(report["ici_info"])
 
 
 def test_several_files_go_into_a_directory(tmp_path):
