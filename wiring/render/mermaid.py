@@ -15,7 +15,9 @@ name, port names hidden where `paper.hidden_names` hides them, optimisers as
   full style each box also lists its ports; a diagram's own ports are stadium nodes;
 - nested diagrams are subgraphs, an optimiser a hexagon; signal wires are vermilion, parameter
   updates thick vermilion, feedback dotted, a delayed wire says so;
-- panels (`panels`) are subgraphs side by side, one per mode or top diagram.
+- panels (`panels`) are subgraphs side by side, one per mode or top diagram;
+- with `legend`, a `key` subgraph of sample boxes and wires, in the legend's words (the paper
+  key's in the paper style), in rows as long as the paper key's lines.
 
 Every name reaches Mermaid only inside a double-quoted label, its special characters as
 Mermaid's numeric entities (`#34;`), so no name can end a label, open a link or be read as a
