@@ -42,31 +42,39 @@ TikZ figures are still written, but not compiled by the tests; install texlive-l
 and texlive-pictures (Debian) to compile them" >&2
 fi
 
-# Chromium, headless: only for the test that watches `wiring watch --serve`'s page reload in a
-# browser. Without it everything else works.
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "==> installing Chromium (for the test of wiring watch --serve)"
+# Debian's Chromium, headless: only for the tests that drive a browser (the page of `wiring watch
+# --serve` reloading, and the Mermaid CLI, which draws every `wiring render -o fig.mmd`).
+# Without it everything else works.
+if ! [ -x /usr/bin/chromium ]; then
+  echo "==> installing Chromium (for the browser tests: watch --serve, Mermaid)"
   SUDO=""
   if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
   installed=0
   if command -v apt-get >/dev/null 2>&1; then
     $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-      chromium >/dev/null && installed=1
+      --no-install-recommends chromium >/dev/null && installed=1
   fi
-  [ "$installed" = 1 ] || echo "warning: could not install Chromium: \`wiring watch --serve\` \
-works in any browser, but its browser test cannot run; install the Debian package chromium" >&2
+  [ "$installed" = 1 ] || echo "warning: could not install Chromium at /usr/bin/chromium: \
+\`wiring watch --serve\` works in any browser and Mermaid charts are still written, but the \
+tests that drive a browser cannot run; install the Debian package chromium" >&2
 fi
 
-# The VS Code extension (editors/vscode): its npm packages (the test tokenises with VS Code's
-# own TextMate engine) and the .vsix, where Node.js is present.
+# The npm packages of the VS Code extension (editors/vscode: the test tokenises with VS Code's
+# own TextMate engine; the .vsix) and the Mermaid CLI (tools/mermaid, from its lock file;
+# puppeteer's own browser download is skipped: tools/mermaid/puppeteer.json points it at
+# /usr/bin/chromium), where Node.js is present.
 if command -v npm >/dev/null 2>&1; then
   echo "==> installing the VS Code extension's npm packages and packaging editors/vscode/wiring.vsix"
   (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && \
     npm run --silent package >/dev/null) || \
     echo "warning: could not build the VS Code extension (editors/vscode): npm ci or vsce failed" >&2
+  echo "==> installing the Mermaid CLI (tools/mermaid)"
+  (cd tools/mermaid && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --silent) || \
+    echo "warning: npm ci failed in tools/mermaid: Mermaid charts are not parsed by the tests" >&2
 else
   echo "warning: Node.js (npm) is not installed: the VS Code extension editors/vscode/wiring.vsix \
-is not built and its tests cannot run; install Node.js 20 or later and run scripts/setup.sh again" >&2
+is not built, Mermaid charts are not parsed, and their tests cannot run; install Node.js 20 or \
+later and run scripts/setup.sh again" >&2
 fi
 
 PYTHON=${PYTHON:-python3}

@@ -13,8 +13,13 @@ EXAMPLES = sorted((ROOT / "examples").rglob("*.wd"))
 # set-up that silently lost Graphviz or TeX Live would otherwise pass with those tests unrun.
 TOOLS = {"dot": "Graphviz `dot`", "pdflatex": "TeX Live's `pdflatex`",
          "node": "Node.js (`node`, with the npm packages of editors/vscode)",
-         "chromium": "Chromium (`chromium`)"}
+         "chromium": "Chromium (`chromium`)",
+         "mmdc": "the Mermaid CLI (tools/mermaid, `npm ci`) with Debian's chromium"}
 VSCODE = ROOT / "editors" / "vscode"
+# The Mermaid CLI as scripts/setup.sh installs it, and how it runs Debian's chromium.
+MMDC = ROOT / "tools" / "mermaid" / "node_modules" / ".bin" / "mmdc"
+PUPPETEER_CONFIG = ROOT / "tools" / "mermaid" / "puppeteer.json"
+CHROMIUM = "/usr/bin/chromium"
 STRICT = os.environ.get("WIRING_TEST_STRICT") == "1"
 
 
@@ -24,6 +29,8 @@ def missing_tool(name: str) -> str | None:
         found = shutil.which("pdflatex") and shutil.which("kpsewhich")
     elif name == "node":   # the tests run node with the packages `npm ci` installs
         found = shutil.which("node") and (VSCODE / "node_modules" / "vscode-textmate").is_dir()
+    elif name == "mmdc":
+        found = MMDC.exists() and os.access(CHROMIUM, os.X_OK)
     else:
         found = shutil.which(name)
     return None if found else f"{TOOLS[name]} is not installed (bash scripts/setup.sh installs it)"

@@ -23,7 +23,7 @@ LAYERS = [
     ("wiring.elaborate", "wiring.references", "wiring.symbols"),
     ("wiring.check",),
     ("wiring.analysis", "wiring.evaluate"),
-    ("wiring.render", "wiring.report", "wiring.diff", "wiring.pygments_lexer"),
+    ("wiring.render", "wiring.report", "wiring.diff", "wiring.pygments_lexer", "wiring.graphs"),
     ("wiring.api", "wiring.exchange"),
     ("wiring", "wiring.cli", "wiring.__main__", "wiring.lsp"),
 ]

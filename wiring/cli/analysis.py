@@ -161,7 +161,7 @@ def _compared(path: str, diagram: str | None, option: str, args):
     return analysis, None
 
 
-def _steps(text: str) -> int:
+def steps_argument(text: str) -> int:
     """`--steps K`: the unrolled diagram has a copy of every box per step, so K is bounded."""
     from ..analysis.incentives import MAX_STEPS
 
@@ -177,7 +177,7 @@ def _analysis_options(p, steps_help: str, formats=("text", "json"), format_help=
     p.add_argument("--diagram", metavar="NAME", action="append",
                    help="a diagram to analyse; repeat for several (default: every top diagram, "
                    "i.e. every diagram of FILE that no other diagram uses)")
-    p.add_argument("--steps", type=_steps, default=None, metavar="K", help=steps_help)
+    p.add_argument("--steps", type=steps_argument, default=None, metavar="K", help=steps_help)
     p.add_argument("--depth", type=_depth, default=None, metavar="N",
                    help="expand nested diagrams only N levels deep; below that, each is "
                    "analysed as one box through its interface, and the report names them "

@@ -6,6 +6,7 @@ import os
 import sys
 
 from . import FILE_HELP, add_command, exits, exit_code, print_results
+from .analysis import steps_argument
 from .output import can_write, write
 
 
@@ -14,6 +15,8 @@ def cmd_export(args) -> int:
     lines), or into the directory -o DIR as STEM.json (-o FILE.json for a single input)."""
     from ..api import check_file
 
+    if args.to != "json":
+        return _export_graphs(args)
     directory = _export_directory(args)
     if directory is False or (directory is None and not can_write(args.output or "-")):
         return exits.USAGE
@@ -37,6 +40,53 @@ def cmd_export(args) -> int:
         if directory and not _made(directory):
             return exits.USAGE
         if not write(out, (text + "\n").encode("utf-8"), inputs=[*args.files, *read]):
+            code = exits.USAGE
+    return code
+
+
+# What `export --to` writes besides the model: the suffix of its file, and its maker in
+# wiring.graphs (imported only then: networkx is a sixth of a second).
+GRAPH_EXPORTS = {"networkx": (".json", "networkx_document"), "pycid": (".py", "pycid_script")}
+
+
+def _export_graphs(args) -> int:
+    """`export --to networkx|pycid`: the graphs the analyses read, of one diagram per FILE."""
+    from .. import graphs
+    from ..api import check_file
+    from ..structure import default_diagram
+
+    suffix, maker = GRAPH_EXPORTS[args.to]
+    out = args.output or "-"
+    directory = out != "-" and (os.path.isdir(out) or out.endswith(("/", os.sep)))
+    if len(args.files) > 1 and not directory:
+        print(f"wiring: --to {args.to} writes one document per FILE: with several files, name "
+              f"a directory (-o DIR/), each written as DIR/STEM{suffix}", file=sys.stderr)
+        return exits.USAGE
+    if not directory and not can_write(out):
+        return exits.USAGE
+    code = exits.OK
+    for path in args.files:
+        result = check_file(path, root=args.root)
+        if not result.ok or result.proposal is None:
+            print_results([(path, result)], "text", args.color, verdicts=sys.stderr)
+            code = max(code, exit_code([result]))
+            continue
+        top = default_diagram(result.proposal)
+        name = args.diagram or (top.name if top is not None else None)
+        if name not in result.proposal.diagrams:
+            known = ", ".join(result.proposal.diagrams) or "none"
+            print(f"wiring: {path} has no diagram {('`' + name + '`') if name else ''} to "
+                  f"export (its diagrams: {known})", file=sys.stderr)
+            code = exits.USAGE
+            continue
+        text = getattr(graphs, maker)(result.proposal, name, args.steps or graphs.DEFAULT_STEPS)
+        if out == "-":
+            sys.stdout.write(text)
+            continue
+        if directory and not _made(out):
+            return exits.USAGE
+        target = os.path.join(out, _stem(path) + suffix) if directory else out
+        if not write(target, text.encode("utf-8"), inputs=[*args.files, *result.files]):
             code = exits.USAGE
     return code
 
@@ -167,15 +217,31 @@ def cmd_new(args) -> int:
 
 
 def add_file_commands(sub) -> None:
-    p = add_command(sub, "export", "write the checked models as JSON",
+    p = add_command(sub, "export", "write the checked models as JSON, or their graphs for "
+                    "networkx or PyCID",
                     "Check each FILE and write its model as one JSON document (`wiring schema` "
                     "prints the schema). Without -o (or with -o -): to standard output, one indented document "
                     "for one FILE, one document per line (JSON lines) for several. With -o DIR "
                     "(an existing directory, a path ending in /, or any -o with several files): "
                     "DIR/STEM.json for each FILE. With -o OUT.json and one FILE: OUT.json. "
-                    "Files are written whole or not at all, never over an input.")
+                    "Files are written whole or not at all, never over an input.\n\n"
+                    "With --to networkx: instead of the model, one diagram's graphs as networkx "
+                    "node-link JSON (`analysed_graph`: the boxes and wires the analyses read; "
+                    "`influence_diagram`: the diagram unrolled over --steps, with each agent's "
+                    "decisions and utilities). With --to pycid: a Python module building that "
+                    "influence diagram as a PyCID MACID, to run PyCID's own criteria on it "
+                    "(docs/rendering.md says how to install PyCID).")
     p.add_argument("files", nargs="+", metavar="FILE", help=FILE_HELP)
     p.add_argument("--format", choices=("json",), default="json")
+    p.add_argument("--to", choices=("json", "networkx", "pycid"), default="json",
+                   help="json (default): the checked model; networkx: the analysed graph and "
+                   "the unrolled influence diagram as node-link JSON; pycid: a Python module "
+                   "that builds the influence diagram as a pycid.MACID")
+    p.add_argument("--diagram", metavar="NAME",
+                   help="with --to networkx or pycid: the diagram (default: the top one; the "
+                   "last declared if several)")
+    p.add_argument("--steps", type=steps_argument, metavar="K",
+                   help="with --to networkx or pycid: time steps to unroll (default 3)")
     p.add_argument("-o", "--output", metavar="OUT", help="a directory (or a .json file for one FILE)")
     p.set_defaults(run=cmd_export)
 

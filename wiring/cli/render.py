@@ -39,6 +39,8 @@ def cmd_render(args) -> int:
         return exit_code([result])
     if args.panels != "diagrams":
         _say_which_diagram(args.file, result.proposal, args.diagram)
+    if fmt == MERMAID:
+        return _mermaid(args, result, highlight, out)
     _say_font_substitute(args.font)
     try:
         drawing = dict(mode=args.mode, depth=args.depth, flatten=args.flatten,
@@ -63,6 +65,37 @@ def cmd_render(args) -> int:
         return exits.USAGE
     return _draw(dot_text, fmt, out, args.dpi, [args.file, *result.files], args.width,
                  args.standalone, sized=args.width is not None or args.height is not None)
+
+
+# Mermaid is text laid out by whoever shows it (GitHub, a Markdown site): Graphviz is not run,
+# and the sizes on paper are not Mermaid's to set.
+MERMAID, MERMAID_SUFFIXES = "mermaid", ("mmd", "mermaid")
+_NOT_MERMAID = (("width", "--width"), ("height", "--height"), ("font_size", "--font-size"),
+                ("font", "--font"), ("dpi", "--dpi"))
+
+
+def _mermaid(args, result, highlight: str | None, out: str) -> int:
+    """`render --format mermaid` (or `-o fig.mmd`): the Mermaid flowchart, no Graphviz."""
+    from ..render import RenderError, to_mermaid
+
+    given = [option for field, option in _NOT_MERMAID if getattr(args, field) is not None]
+    if given:
+        print(f"wiring: {', '.join(given)} set{'s' * (len(given) == 1)} a size for Graphviz "
+              "pictures; a Mermaid chart is sized by the page that shows it: leave "
+              f"{'it' if len(given) == 1 else 'them'} out", file=sys.stderr)
+        return exits.USAGE
+    try:
+        text = to_mermaid(result.proposal, args.diagram, mode=args.mode, depth=args.depth,
+                          flatten=args.flatten, direction=args.direction,
+                          show_types=args.types, legend=not args.no_legend,
+                          title=not args.no_title, style=args.style, theme=args.theme,
+                          panels=args.panels,
+                          **_highlighting(result.proposal, args.diagram, highlight))
+    except RenderError as exc:
+        print(f"wiring: {exc}", file=sys.stderr)
+        return exits.USAGE
+    return exits.OK if write(out, text.encode("utf-8"), [args.file, *result.files]) \
+        else exits.USAGE
 
 
 def _fit(proposal, diagram, width: str | None, height: str | None,
@@ -126,12 +159,15 @@ def _render_target(args) -> tuple[str, str] | None:
     fmt, out = args.render_format, args.output
     if fmt is None:
         suffix = os.path.splitext(out)[1].lower().lstrip(".") if out and out != "-" else ""
-        if suffix and suffix not in FORMATS:
+        if suffix in MERMAID_SUFFIXES:
+            suffix = MERMAID
+        if suffix and suffix not in FORMATS + (MERMAID,):
             print(f"wiring: cannot tell the format from `{out}`; use --format "
-                  f"({', '.join(FORMATS)})", file=sys.stderr)
+                  f"({', '.join(FORMATS + (MERMAID,))})", file=sys.stderr)
             return None
         fmt = suffix or "svg"
-    name = os.path.splitext(os.path.basename(args.file))[0] + "." + fmt
+    name = os.path.splitext(os.path.basename(args.file))[0] + "." + \
+        (MERMAID_SUFFIXES[0] if fmt == MERMAID else fmt)
     if out is None:
         out = name
     elif out != "-" and os.path.isdir(out):
@@ -253,10 +289,12 @@ def cmd_doctor(args) -> int:
 
 
 RENDER_HELP = (
-    "Draw one diagram of a proposal with Graphviz.\n\n"
-    "The format comes from --format, else from the suffix of OUT (.svg .png .pdf .tex .dot), "
-    "else svg; .tex is a TikZ picture for LaTeX, its text in the paper's own font (with "
-    "--standalone, a document pdflatex compiles to a page the picture's size). Without -o the picture is written to the current directory as FILE's stem plus the "
+    "Draw one diagram of a proposal with Graphviz, or as a Mermaid chart.\n\n"
+    "The format comes from --format, else from the suffix of OUT (.svg .png .pdf .tex .dot "
+    ".mmd), else svg; .tex is a TikZ picture for LaTeX, its text in the paper's own font (with "
+    "--standalone, a document pdflatex compiles to a page the picture's size); .mmd is a "
+    "Mermaid flowchart, which GitHub draws from a ```mermaid block of Markdown (no Graphviz "
+    "needed; --width, --height, --font, --font-size and --dpi do not apply). Without -o the picture is written to the current directory as FILE's stem plus the "
     "format's suffix; `-o -` writes to standard output. Files are written whole or not at all, "
     "never over an input.")
 
@@ -288,15 +326,17 @@ def _add_paper_options(p) -> None:
 
 
 def add_render_commands(sub) -> None:
-    p = add_command(sub, "render", "draw a diagram as SVG, PNG, PDF, TikZ or DOT", RENDER_HELP,
+    p = add_command(sub, "render", "draw a diagram as SVG, PNG, PDF, TikZ, DOT or Mermaid",
+                    RENDER_HELP,
                     usage="wiring render [options] FILE")
     # FILE is optional to argparse only so that `render --highlight FILE` works (an optional
     # value would swallow FILE); cmd_render requires it.
     p.add_argument("file", metavar="FILE", nargs="?", help=FILE_HELP)
     p.add_argument("-o", "--output", metavar="OUT",
                    help="where to write the picture (`-` for standard output)")
-    p.add_argument("--format", dest="render_format", choices=("svg", "png", "pdf", "tex", "dot"),
-                   help="picture format (default: from OUT's suffix, else svg)")
+    p.add_argument("--format", dest="render_format", choices=("svg", "png", "pdf", "tex", "dot", MERMAID),
+                   help="picture format (default: from OUT's suffix, else svg; mermaid: a "
+                   "Mermaid flowchart, .mmd)")
     p.add_argument("--standalone", action="store_true",
                    help="with .tex: a whole LaTeX document (pdflatex makes a PDF of one page "
                    "the picture's size), not a tikzpicture to \\input")

@@ -10,7 +10,8 @@ A picture is made in stages, one module each:
 - `dot`: the DOT syntax tree and its one printer, with all quoting and escaping;
 - `joined`: the wires of a flattened drawing, from `wiring.structure.flatten`;
 - `graphviz`: finding and running `dot`;
-- `fit`: sizes on paper (`width`, `font_size`): fonts scaled, the layout measured and padded.
+- `fit`: sizes on paper (`width`, `font_size`): fonts scaled, the layout measured and padded;
+- `mermaid`: the scene as a Mermaid flowchart instead (`to_mermaid`), for Markdown pages.
 
 `to_dot` is a pure function of the model: the same proposal and options give byte-identical
 text. `render` runs Graphviz `dot` (raising `DotNotFound` with install instructions when it is
@@ -42,7 +43,8 @@ __all__ = [
     "FAMILIES", "FEEDBACK_COLOUR", "FONT", "FORMATS", "FRAME_MARGIN", "HIGHLIGHT_COLOUR",
     "INK", "INSTALL_HINT", "MARKER", "TRAINING_COLOUR", "DotFailed", "DotNotFound", "Family",
     "Graph", "RenderError", "RenderOptions", "Scene", "doctor", "dot_version", "family_of",
-    "find_dot", "highlight_codes", "render", "repr_svg", "run_dot", "to_dot", "to_scene",
+    "find_dot", "highlight_codes", "render", "repr_svg", "run_dot", "to_dot", "to_mermaid",
+    "to_scene",
     "to_svg", "to_tree", "tree_of",
 ]
 
@@ -113,6 +115,29 @@ def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis
     Raises RenderError for an unknown diagram, mode or option.
     """
     return print_dot(to_tree(proposal, diagram, analysis=analysis, options=options, **fields))
+
+
+@paused_collector()
+def to_mermaid(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis=None,
+               options: RenderOptions | None = None, **fields) -> str:
+    """The Mermaid flowchart of one diagram (see `wiring.render.mermaid`), for a ```mermaid
+    block of a Markdown page: what `to_dot` draws, from the same scene and with the same
+    options, except the sizes on paper (`width`, `height`, `font_size`, `font`), which Mermaid
+    sets itself. `panels` draws each panel as a subgraph, side by side. Needs no Graphviz.
+    Raises RenderError for an unknown diagram, mode or option."""
+    from .mermaid import mermaid_text
+    from .panels import panel_list
+
+    options = dataclasses.replace(options or RenderOptions(), **fields)
+    if options.panels is None:
+        scene = to_scene(proposal, diagram, analysis=analysis, options=options)
+        return mermaid_text([(None, scene)], options)
+    if isinstance(proposal, Diagram):
+        raise RenderError("panels are drawn from a proposal, not from a bare diagram")
+    scenes = [(title, to_scene(proposal, name, analysis=analysis if name == diagram else None,
+                               options=panel_options))
+              for title, name, panel_options in panel_list(proposal, diagram, options)]
+    return mermaid_text(scenes, options)
 
 
 def render(proposal: Proposal | Diagram, fmt: str = "svg", diagram: str | None = None, *,

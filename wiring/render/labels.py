@@ -363,20 +363,23 @@ def _border_sample(key: str) -> tuple[str, str]:
     return sample, BORDERS[key]
 
 
-_WIRE_SAMPLES = {
-    "data": (_line(f'SIDES="B" BORDER="1" COLOR="{INK}"'), "data wire"),
-    "feedback": (_line(f'SIDES="B" BORDER="2" STYLE="dashed" COLOR="{FEEDBACK_COLOUR}"'),
-                 "feedback (closing a loop)"),
-    "delayed": (f'<TD><FONT COLOR="{FEEDBACK_COLOUR}" POINT-SIZE="11">\u25cb\u2014</FONT></TD>',
-                "delayed: read one step later"),
-    "signal": (_line(f'SIDES="B" BORDER="1" COLOR="{TRAINING_COLOUR}"'), "training signal"),
+# What each wire style (and the emphasis of a witness) means, as the legend says it: the
+# Graphviz legend draws a sample of each beside these words, and so does the Mermaid key.
+WIRE_WORDS = {"data": "data wire", "feedback": "feedback (closing a loop)",
+              "delayed": "delayed: read one step later", "signal": "training signal",
+              "update": "optimisation of parameters",
+              "witness box": f"{MARKER} on the witness of a finding",
+              "witness wire": "wire on a witness"}
+_WIRE_SAMPLES = {key: (sample, WIRE_WORDS[key]) for key, sample in {
+    "data": _line(f'SIDES="B" BORDER="1" COLOR="{INK}"'),
+    "feedback": _line(f'SIDES="B" BORDER="2" STYLE="dashed" COLOR="{FEEDBACK_COLOUR}"'),
+    "delayed": f'<TD><FONT COLOR="{FEEDBACK_COLOUR}" POINT-SIZE="11">\u25cb\u2014</FONT></TD>',
+    "signal": _line(f'SIDES="B" BORDER="1" COLOR="{TRAINING_COLOUR}"'),
     "update": (f'<TD FIXEDSIZE="TRUE" WIDTH="30" HEIGHT="5" SIDES="TB" BORDER="1" '
-               f'COLOR="{TRAINING_COLOUR}"></TD>', "optimisation of parameters"),
-    "witness box": (f'<TD WIDTH="30" HEIGHT="14" BORDER="3" COLOR="{HIGHLIGHT_COLOUR}"></TD>',
-                    f"{MARKER} on the witness of a finding"),
-    "witness wire": (_line(f'SIDES="B" BORDER="3" STYLE="dashed" COLOR="{HIGHLIGHT_COLOUR}"'),
-                     "wire on a witness"),
-}
+               f'COLOR="{TRAINING_COLOUR}"></TD>'),
+    "witness box": f'<TD WIDTH="30" HEIGHT="14" BORDER="3" COLOR="{HIGHLIGHT_COLOUR}"></TD>',
+    "witness wire": _line(f'SIDES="B" BORDER="3" STYLE="dashed" COLOR="{HIGHLIGHT_COLOUR}"'),
+}.items()}
 
 
 def legend_rows(scene: Scene) -> tuple[list[str], int]:

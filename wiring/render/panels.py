@@ -85,7 +85,7 @@ def _separate_panels(proposal, diagram, options, analysis, timeout: float,
     from .untangle import untangled_tree
 
     placed = []
-    for title, name, panel_options in _panels(proposal, diagram, options):
+    for title, name, panel_options in panel_list(proposal, diagram, options):
         tree = untangled_tree(to_scene(proposal, name, analysis=analysis if name == diagram
                                        else None, options=panel_options), timeout, panel=True,
                               training=training)
@@ -250,7 +250,7 @@ def _title_from_left(tree: Graph, width: float) -> None:
     attrs.update({"lp": f"{left + width / 2:.2f},{y:.2f}", "lwidth": f"{width / 72:.4f}"})
 
 
-def _panels(proposal, diagram: str | None, options) -> list[tuple[str, str | None, object]]:
+def panel_list(proposal, diagram: str | None, options) -> list[tuple[str, str | None, object]]:
     """(title, diagram, options) of each panel."""
     from .. import structure
 

@@ -274,18 +274,23 @@ def _sample(fill: str, border: str, rounded: bool = False, key: str = "") -> str
     return _swatch(fill, ",".join(style), 2 if border in HEAVY_BORDERS else 1)
 
 
-_BORDER_WORDS = {"double": "human", "dashed": "learned", "bold": "trusted",
+BORDER_WORDS = {"double": "human", "dashed": "learned", "bold": "trusted",
                  "dotted": "environment"}
 # A border that means what a family means: one entry in the key when all its boxes have it.
 _BORDER_FAMILY = {"double": "human", "dotted": "environment"}
 
 
 KEY_PER_LINE = 4   # a longer key line would set the width of a narrow figure
+# The key's words for the wires it explains (training is vermilion beside its optimiser), and
+# for the witnesses of highlighted findings.
+WIRE_WORDS = {"feedback": "feedback", "delayed": "read a step later",
+              "witness": "on a finding's witness"}
 _WIRE_KEYS = {
     "feedback": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT // 2}" FIXEDSIZE="TRUE" '
-                 f'SIDES="B" BORDER="2" STYLE="dashed" COLOR="{INK}"></TD>', "feedback"),
+                 f'SIDES="B" BORDER="2" STYLE="dashed" COLOR="{INK}"></TD>',
+                 WIRE_WORDS["feedback"]),
     "delayed": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE">'
-                f'<FONT COLOR="{INK}">\u25cb\u2014</FONT></TD>', "read a step later")}
+                f'<FONT COLOR="{INK}">\u25cb\u2014</FONT></TD>', WIRE_WORDS["delayed"])}
 
 
 def key_line(scene: Scene) -> str:
@@ -303,14 +308,14 @@ def key_line(scene: Scene) -> str:
     # a family's first word ("policy", not "policy, agent"): the line is read once
     pairs = [(_sample(fill_of(FAMILY[k]), merged.get(k, "solid"), FAMILY[k].rounded, k),
               FAMILY[k].label.split(",")[0]) for k in families]
-    pairs += [(_sample("#FFFFFF", key), _BORDER_WORDS[key]) for key in borders
+    pairs += [(_sample("#FFFFFF", key), BORDER_WORDS[key]) for key in borders
               if key not in merged.values()]
     # a dashed wire is not a learned box, and the ring where a wire leaves says when it is read
     pairs += [_WIRE_KEYS[key] for key in wires if key in _WIRE_KEYS]
     if witness:
         pairs.append((f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE" '
                       f'BORDER="2" '
-                      f'COLOR="{HIGHLIGHT_COLOUR}"></TD>', "on a finding's witness"))
+                      f'COLOR="{HIGHLIGHT_COLOUR}"></TD>', WIRE_WORDS["witness"]))
     if not pairs:
         return ""
     rows = []
