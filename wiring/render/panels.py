@@ -111,7 +111,7 @@ def _mode_panels(proposal, diagram, options, analysis, timeout: float, training:
     from .scene import Box
     from .untangle import untangled_tree
 
-    panels = _panels(proposal, diagram, options)
+    panels = panel_list(proposal, diagram, options)
     title, name, panel_options = panels[0]
     union = to_scene(proposal, name, analysis=analysis,
                      options=dataclasses.replace(panel_options, mode=None))
