@@ -80,7 +80,7 @@ def test_without_pygls_the_command_says_how_to_install_it():
     run = subprocess.run([sys.executable, "-c", hide], capture_output=True, text=True,
                          stdin=subprocess.DEVNULL, timeout=60)
     assert run.returncode == 2
-    assert "pip install 'wiring[lsp]'" in run.stderr and "Traceback" not in run.stderr
+    assert "pip install 'wiring-diagrams[lsp]'" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_diagnostics_carry_code_place_help_related_places_and_docs_link(client, project):

@@ -129,3 +129,15 @@ def test_the_readme_links_work_on_the_package_page():
         if link.startswith(prefix):
             assert (ROOT / link[len(prefix):].split("#")[0]).is_file(), link
     assert f"pip install {DISTRIBUTION}" in readme
+
+
+def test_every_install_hint_names_the_distribution():
+    """`pip install 'wiring[X]'` fetches the unrelated `wiring` from the package index: every
+    hint for an extra, in the code and the docs, names wiring-diagrams."""
+    wrong = []
+    for folder, pattern in (("wiring", "*.py"), ("docs", "*.md"), (".", "README.md")):
+        for path in sorted((ROOT / folder).rglob(pattern) if folder != "." else [ROOT / pattern]):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if "install 'wiring[" in line or 'install "wiring[' in line:
+                    wrong.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not wrong, "\n".join(wrong)

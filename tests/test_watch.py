@@ -137,7 +137,7 @@ def test_without_watchfiles_it_says_how_to_install_it(tmp_path):
     run = subprocess.run([sys.executable, "-m", "wiring", "watch", "starter.wd"], cwd=tmp_path,
                          env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2, run.stderr
-    assert "pip install 'wiring[watch]'" in run.stderr and "Traceback" not in run.stderr
+    assert "pip install 'wiring-diagrams[watch]'" in run.stderr and "Traceback" not in run.stderr
 
 
 @pytest.mark.needs_tool("dot")

@@ -8,3 +8,9 @@ pyproject.toml repeats both, as it must, and tests/test_packaging.py keeps them 
 __version__ = "0.1.0"
 DISTRIBUTION = "wiring-diagrams"
 REPOSITORY = "https://github.com/wiring-diagrams/wiring"
+
+
+def install_hint(extra: str) -> str:
+    """How to install an optional extra: by the distribution's name, since `pip install
+    'wiring[X]'` would fetch the unrelated `wiring`."""
+    return f"pip install '{DISTRIBUTION}[{extra}]'"

@@ -13,6 +13,7 @@ import os
 import sys
 import textwrap
 
+from ..version import install_hint
 from . import exits
 from .exits import epilog
 
@@ -185,15 +186,12 @@ def _add_reference_commands(sub) -> None:
     p.set_defaults(run=lambda a: cmd_codes(a) if a.list or not a.code else cmd_explain(a))
 
 
-LSP_MISSING = ("wiring: the language server needs pygls 2, which is not installed; install it "
-               "with `pip install 'wiring[lsp]'` (scripts/setup.sh does)")
-
-
 def cmd_lsp(args) -> int:
     try:   # an optional extra: only this command imports it (pygls 1 lacks this module)
         import pygls.lsp.server  # noqa: F401
     except ImportError:
-        print(LSP_MISSING, file=sys.stderr)
+        print("wiring: the language server needs pygls 2, which is not installed; install it "
+              f"with `{install_hint('lsp')}` (scripts/setup.sh does)", file=sys.stderr)
         return exits.USAGE
     from ..lsp.server import main as serve
 
@@ -206,7 +204,7 @@ def _add_lsp(sub) -> None:
                     "Server Protocol on its standard input and output. It checks and lints "
                     "each open file as it is typed, and answers hover, go to definition, "
                     "find references, completion, rename, outline and formatting requests. "
-                    "Needs pygls: `pip install 'wiring[lsp]'`. See docs/editors.md.",
+                    f"Needs pygls: `{install_hint('lsp')}`. See docs/editors.md.",
                     diagnostics=False)
     p.add_argument("--stdio", action="store_true",
                    help="speak over standard input and output (the default and only way; "

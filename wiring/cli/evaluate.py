@@ -6,6 +6,7 @@ import json
 import sys
 
 from . import FILE_HELP, add_command, exit_code, exits, print_results, whole_number
+from ..version import install_hint
 
 
 def cmd_evaluate(args) -> int:
@@ -228,5 +229,5 @@ def add_evaluate_command(sub) -> None:
                    "safety against usefulness over every file given")
     p.add_argument("--plot", metavar="OUT", help="draw safety against usefulness, one series "
                    "per evaluate block, the frontier marked (.svg, .png or .pdf; needs the "
-                   "plot extra: pip install 'wiring[plot]')")
+                   f"plot extra: {install_hint('plot')})")
     p.set_defaults(run=cmd_evaluate)

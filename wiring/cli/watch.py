@@ -14,9 +14,10 @@ import sys
 import time
 
 from . import FILE_HELP, add_command, exits, print_results
+from ..version import install_hint
 from .output import can_write, write
 
-INSTALL = ("wiring watch needs the watchfiles package: pip install 'wiring[watch]' (or "
+INSTALL = (f"wiring watch needs the watchfiles package: {install_hint('watch')} (or "
            "pip install watchfiles; scripts/setup.sh installs it)")
 
 
@@ -151,7 +152,7 @@ def add_watch_command(sub) -> None:
                     "does. With --serve, also serve a page on this computer (127.0.0.1 only) "
                     "that shows the picture and reloads it after each save; while the file "
                     "has errors the page shows them above the last picture drawn. Ctrl-C "
-                    "stops. Needs the watchfiles package: pip install 'wiring[watch]'.",
+                    f"stops. Needs the watchfiles package: {install_hint('watch')}.",
                     usage="wiring watch [options] FILE")
     p.add_argument("file", metavar="FILE", help=FILE_HELP)
     p.add_argument("-o", "--output", metavar="OUT.svg",

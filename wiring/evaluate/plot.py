@@ -18,7 +18,9 @@ def plot(series: list[tuple[str, list[tuple[float, float, bool]]]], fmt: str,
     try:
         import matplotlib
     except ImportError:
-        raise NoMatplotlib("plotting needs matplotlib: pip install 'wiring[plot]' (or "
+        from ..version import install_hint
+
+        raise NoMatplotlib(f"plotting needs matplotlib: {install_hint('plot')} (or "
                            "`pip install -e '.[plot]'` in a checkout)") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
