@@ -111,3 +111,24 @@ def test_never_written_over_an_input():
     before = (ROOT / SMALL).read_bytes()
     run = _export(SMALL, "--to", "networkx", "-o", SMALL)
     assert run.returncode == 2 and (ROOT / SMALL).read_bytes() == before
+
+
+def test_two_inputs_of_one_name_are_refused_before_anything_is_written(tmp_path):
+    """`a/x.wd b/x.wd -o out/` would write out/x.json twice, the second over the first."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.wd").write_bytes((ROOT / SMALL).read_bytes())
+    out = tmp_path / "out"
+    run = _export(str(tmp_path / "a" / "x.wd"), str(tmp_path / "b" / "x.wd"), "--to",
+                  "networkx", "-o", str(out) + "/")
+    assert run.returncode == 2 and "several inputs are named x.wd" in run.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("option", [["--diagram", "nope"], ["--steps", "5"]])
+def test_graph_options_without_a_graph_export_are_refused(tmp_path, option):
+    """--diagram and --steps choose the graphs' diagram and length: with the JSON model they
+    would do nothing, silently."""
+    out = tmp_path / "m.json"
+    run = _export(SMALL, *option, "-o", str(out))
+    assert run.returncode == 2 and "--to networkx" in run.stderr and not out.exists()

@@ -11,14 +11,24 @@ from .output import can_write, write
 
 
 def cmd_export(args) -> int:
-    """One JSON document per file: to stdout (several files: one document per line, JSON
-    lines), or into the directory -o DIR as STEM.json (-o FILE.json for a single input)."""
+    """One document per file: the JSON model (`--to json`), or the graphs the analyses read of
+    one diagram (`--to networkx|pycid`). To stdout (several models: one per line, JSON lines),
+    or into the directory -o DIR as STEM.json (STEM.py), or -o FILE for a single input."""
     from ..api import check_file
 
-    if args.to != "json":
-        return _export_graphs(args)
+    if args.to == "json" and (args.diagram is not None or args.steps is not None):
+        print("wiring: --diagram and --steps choose what --to networkx or --to pycid exports; "
+              "the JSON model holds every diagram: drop them, or add --to networkx",
+              file=sys.stderr)
+        return exits.USAGE
     directory = _export_directory(args)
     if directory is False or (directory is None and not can_write(args.output or "-")):
+        return exits.USAGE
+    several, to_stdout = len(args.files) > 1, args.output in (None, "-")
+    if several and to_stdout and args.to != "json":
+        print(f"wiring: --to {args.to} writes one document per FILE: with several files, name "
+              f"a directory (-o DIR/), each written as DIR/STEM{GRAPH_EXPORTS[args.to][0]}",
+              file=sys.stderr)
         return exits.USAGE
     code = exits.OK
     # Every file read (each FILE and all it imports) is checked before any is written, so
@@ -30,17 +40,18 @@ def cmd_export(args) -> int:
             print_results([(path, result)], "text", args.color, verdicts=sys.stderr)
             code = max(code, exit_code([result]))
             continue
-        to_stdout = args.output in (None, "-")
-        several = len(args.files) > 1
-        text = result.proposal.model_dump_json(indent=None if several and to_stdout else 2)
-        if to_stdout:
-            print(text)
-            continue
-        out = os.path.join(directory, _stem(path) + ".json") if directory else args.output
-        if directory and not _made(directory):
-            return exits.USAGE
-        if not write(out, (text + "\n").encode("utf-8"), inputs=[*args.files, *read]):
+        text = _document(args, path, result.proposal, one_line=several and to_stdout)
+        if text is None:
             code = exits.USAGE
+        elif to_stdout:
+            sys.stdout.write(text)
+        elif directory and not _made(directory):
+            return exits.USAGE
+        else:
+            suffix = GRAPH_EXPORTS[args.to][0] if args.to != "json" else ".json"
+            out = os.path.join(directory, _stem(path) + suffix) if directory else args.output
+            if not write(out, text.encode("utf-8"), inputs=[*args.files, *read]):
+                code = exits.USAGE
     return code
 
 
@@ -49,46 +60,24 @@ def cmd_export(args) -> int:
 GRAPH_EXPORTS = {"networkx": (".json", "networkx_document"), "pycid": (".py", "pycid_script")}
 
 
-def _export_graphs(args) -> int:
-    """`export --to networkx|pycid`: the graphs the analyses read, of one diagram per FILE."""
+def _document(args, path: str, proposal, one_line: bool) -> str | None:
+    """What `export` writes of one checked proposal, ending in a new line; None, reported,
+    when --diagram names no diagram of it."""
+    if args.to == "json":
+        return proposal.model_dump_json(indent=None if one_line else 2) + "\n"
     from .. import graphs
-    from ..api import check_file
     from ..structure import default_diagram
 
-    suffix, maker = GRAPH_EXPORTS[args.to]
-    out = args.output or "-"
-    directory = out != "-" and (os.path.isdir(out) or out.endswith(("/", os.sep)))
-    if len(args.files) > 1 and not directory:
-        print(f"wiring: --to {args.to} writes one document per FILE: with several files, name "
-              f"a directory (-o DIR/), each written as DIR/STEM{suffix}", file=sys.stderr)
-        return exits.USAGE
-    if not directory and not can_write(out):
-        return exits.USAGE
-    code = exits.OK
-    for path in args.files:
-        result = check_file(path, root=args.root)
-        if not result.ok or result.proposal is None:
-            print_results([(path, result)], "text", args.color, verdicts=sys.stderr)
-            code = max(code, exit_code([result]))
-            continue
-        top = default_diagram(result.proposal)
-        name = args.diagram or (top.name if top is not None else None)
-        if name not in result.proposal.diagrams:
-            known = ", ".join(result.proposal.diagrams) or "none"
-            print(f"wiring: {path} has no diagram {('`' + name + '`') if name else ''} to "
-                  f"export (its diagrams: {known})", file=sys.stderr)
-            code = exits.USAGE
-            continue
-        text = getattr(graphs, maker)(result.proposal, name, args.steps or graphs.DEFAULT_STEPS)
-        if out == "-":
-            sys.stdout.write(text)
-            continue
-        if directory and not _made(out):
-            return exits.USAGE
-        target = os.path.join(out, _stem(path) + suffix) if directory else out
-        if not write(target, text.encode("utf-8"), inputs=[*args.files, *result.files]):
-            code = exits.USAGE
-    return code
+    top = default_diagram(proposal)
+    name = args.diagram or (top.name if top is not None else None)
+    if name not in proposal.diagrams:
+        known = ", ".join(proposal.diagrams) or "none"
+        print(f"wiring: {path} has no diagram {('`' + name + '`') if name else ''} to "
+              f"export (its diagrams: {known})", file=sys.stderr)
+        return None
+    text = getattr(graphs, GRAPH_EXPORTS[args.to][1])(proposal, name,
+                                                      args.steps or graphs.DEFAULT_STEPS)
+    return text if text.endswith("\n") else text + "\n"
 
 
 def _export_directory(args) -> str | None | bool:
