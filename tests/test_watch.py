@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -99,6 +100,15 @@ def test_the_served_state_and_picture(tmp_path):
         assert state["version"] == 2 and state["picture"] == 1
         assert "error[E0001]" in state["diagnostics"] and "starter.wd:1:1" in state["diagnostics"]
         assert not (tmp_path / "starter.svg").exists()    # --serve alone writes no file
+        # a page of another site whose name resolves to 127.0.0.1 (DNS rebinding) is refused
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        for host, status in (("evil.example:" + port, 403), ("localhost:" + port, 200)):
+            request = urllib.request.Request(url + "state", headers={"Host": host})
+            try:
+                answer = urllib.request.urlopen(request, timeout=10).status
+            except urllib.error.HTTPError as refused:
+                answer = refused.code
+            assert answer == status, host
     finally:
         assert watch.stop() == 0
 

@@ -4,7 +4,10 @@ The page polls `/state` (a small JSON document: a version number, whether the fi
 its diagnostics) twice a second and, when the version changes, loads `/picture.svg` again; a
 file with errors shows its diagnostics above the last picture that was drawn. No external
 script and no server-sent events: polling survives a server restart and needs no open
-connection per page. The server binds 127.0.0.1 only: it shows a private draft.
+connection per page. The server binds 127.0.0.1 only: it shows a private draft. For the
+same reason it answers only requests addressed to 127.0.0.1 or localhost at its port: a web
+page whose name an attacker points at 127.0.0.1 (DNS rebinding) sends its own host name and
+is refused.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ PAGE = """<!DOCTYPE html>
  #status {{ color: #666; font-size: 90%; }}
  img {{ max-width: 100%; }}
 </style></head>
-<body data-version="0">
+<body data-version="0" data-title="{title}">
 <div id="status">{title}: waiting for the first picture</div>
 <pre id="diagnostics"></pre>
 <img id="picture" alt="the diagram of {title}">
@@ -43,7 +46,9 @@ async function poll() {{
       document.body.dataset.picture = String(state.picture);
     }}
   }} catch (err) {{
-    document.getElementById("status").textContent = "{title}: wiring watch has stopped";
+    // the title from the page's markup: a name inside this script would need JavaScript's quoting
+    document.getElementById("status").textContent =
+      document.body.dataset.title + ": wiring watch has stopped";
   }}
   setTimeout(poll, 500);
 }}
@@ -85,7 +90,10 @@ def _handler(board: Board):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (http.server's name)
             path = self.path.split("?", 1)[0]
-            if path == "/":
+            port = self.server.server_address[1]
+            if self.headers.get("Host") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
+                self._send(403, "text/plain; charset=utf-8", b"only this computer's pages\n")
+            elif path == "/":
                 body = PAGE.format(title=html.escape(board.title)).encode("utf-8")
                 self._send(200, "text/html; charset=utf-8", body)
             elif path == "/state":
