@@ -236,6 +236,12 @@ def test_rename_edits_every_file_and_refuses_what_it_cannot(client, project):
                                                            where(MAIN, "judge"))),
         "newName": "train"})
     assert "not a name" in keyword["error"]["message"]
+    for old, new in (("judge", "pi"), ("Judge", "Policy"), ("Judge", "Response")):
+        taken = client.request("textDocument/rename", {
+            "textDocument": {"uri": uri}, "position": dict(zip(("line", "character"),
+                                                               where(MAIN, old))),
+            "newName": new})
+        assert "already declared" in taken["error"]["message"], (old, new)
 
 
 def apply(text: str, edits: list[dict]) -> str:

@@ -115,6 +115,11 @@ class Index:
     def lookup(self, form: str, owner: str | None, name: str) -> Symbol | None:
         return self.symbols.get((TOP if owner is None else form, owner, name))
 
+    def rival(self, symbol: Symbol, name: str) -> Symbol | None:
+        """What already declares `name` where `symbol` is declared (the same top level, or the
+        same group of the same owner): renaming `symbol` to `name` would declare it twice."""
+        return self.symbols.get((symbol.key[0], symbol.owner, name))
+
     def declaration(self, name: str) -> Symbol | None:
         """The top-level declaration of `name`."""
         return self.symbols.get((TOP, None, name))

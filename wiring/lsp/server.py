@@ -174,6 +174,12 @@ def rename(ls: WiringServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | No
         raise JsonRpcInvalidParams(f"`{params.new_name}` is not a name: a name is a letter or "
                                    "`_` then letters, digits or `_`, and not a keyword")
     indexes = ls.indexes(analysed)
+    rival = next((found for index in indexes
+                  if (found := index.rival(symbol, params.new_name)) is not None), None)
+    if rival is not None and params.new_name != symbol.name:
+        raise JsonRpcInvalidParams(f"`{params.new_name}` is already declared here "
+                                   f"({rival.file}:{rival.span.line}): renaming "
+                                   f"`{symbol.name}` to it would declare it twice")
     return features.rename_edit(indexes, symbol, params.new_name,
                                 ls.places_of(analysed, indexes))
 
