@@ -209,3 +209,13 @@ def test_check_returns_the_checked_proposal_and_leaves_the_elaborated_one_alone(
     assert ports == {"prompt": "Prompt", "response": "Prompt"}
     assert [c.targets for c in checked.proposal.diagrams["D"].copies] == [["a.prompt", "b.prompt"]]
     assert elaborated.diagrams["D"].copies == []
+
+
+def test_a_byte_order_mark_is_read_as_from_a_file(tmp_path):
+    """An editor's buffer (the language server's text) may keep the UTF-8 byte-order mark that
+    reading a file drops: the API reads both alike, not as an E0002 at 1:1."""
+    text = 'import "std/core.wd"\ntype Note\n'
+    path = tmp_path / "bom.wd"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert wiring.check_file(str(path)).ok
+    assert wiring.check_text("\ufeff" + text, str(path)).ok

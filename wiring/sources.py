@@ -277,7 +277,8 @@ def load_program(path: str, text: str | None = None, root: str | None = None,
     path) to texts read instead of the files: a language server's unsaved buffers."""
     display = _shown(path)
     program = Program(root=display, boundary=confinement(path, root),
-                      overlay={_key_of(k): v for k, v in (overlay or {}).items()})
+                      overlay={_key_of(k): v.removeprefix("\ufeff")
+                               for k, v in (overlay or {}).items()})
     program.files[PRELUDE] = parse(PRELUDE, prelude_text())
     program.imports[PRELUDE] = []
     if text is None:
@@ -287,8 +288,8 @@ def load_program(path: str, text: str | None = None, root: str | None = None,
             return program
         program.read.append(display)
         parsed = parse_read(display, text, None)
-    else:
-        parsed = parse(display, text)
+    else:   # a file read from disk loses its byte-order mark in `decode`; an editor's text too
+        parsed = parse(display, text.removeprefix("\ufeff"))
     loader = _Loader(program)
     for name in loader.walk(display, parsed):
         program.files[name] = loader.parsed[name]
