@@ -309,3 +309,16 @@ def test_fmt_refuses_a_read_only_file(messy, capsys):
 def test_fmt_of_a_missing_file_is_an_io_error(tmp_path, capsys):
     assert main(["fmt", str(tmp_path / "none.wd")]) == 2
     assert "E0501" in capsys.readouterr().err
+
+
+def test_fmt_of_an_exported_model_says_what_it_is(tmp_path, capsys):
+    """Other commands read a `.json` model; fmt lays out only `.wd` text, and says so rather
+    than report the model's `{` as a syntax error."""
+    model = tmp_path / "model.json"
+    assert main(["export", "examples/rlhf.wd", "-o", str(model)]) == 0
+    before = model.read_bytes()
+    capsys.readouterr()
+    assert main(["fmt", str(model)]) == 2
+    err = capsys.readouterr().err
+    assert "exported JSON model" in err and "E0001" not in err
+    assert model.read_bytes() == before

@@ -45,6 +45,10 @@ def _fmt_one(path: str, args) -> int:
     from ..codes import CODES
     from ..fmt import CannotFormat, format_source
 
+    if path.lower().endswith(".json"):   # a model `wiring export` wrote: not .wd text
+        print(f"wiring: {path} is an exported JSON model; fmt lays out .wd proposals",
+              file=sys.stderr)
+        return exits.USAGE
     text, problem = _read(path)
     shown = "<stdin>" if path == STDIN else path
     if problem is not None:
