@@ -38,7 +38,7 @@ def cmd_render(args) -> int:
         print_results([(args.file, result)], "text", args.color)
         return exit_code([result])
     if args.panels != "diagrams":
-        _say_which_diagram(args.file, result.proposal, args.diagram)
+        say_which_diagram(args.file, result.proposal, args.diagram)
     if fmt == MERMAID:
         return _mermaid(args, result, highlight, out)
     _say_font_substitute(args.font)
@@ -127,7 +127,7 @@ def _say_font_substitute(font: str | None) -> None:
                   f"with {other!r} instead", file=sys.stderr)
 
 
-def _say_which_diagram(path: str, proposal, diagram: str | None) -> None:
+def say_which_diagram(path: str, proposal, diagram: str | None) -> None:
     """A picture shows one diagram: with several top diagrams and no --diagram, say which."""
     from ..structure import top_diagrams
 

@@ -57,9 +57,9 @@ class Watcher:
 
         args = self.args
         if not self.said_which:
-            from .render import _say_which_diagram
+            from .render import say_which_diagram
 
-            _say_which_diagram(args.file, result.proposal, args.diagram)
+            say_which_diagram(args.file, result.proposal, args.diagram)
             self.said_which = True
         try:
             svg = run_dot(to_dot(result.proposal, args.diagram), "svg")

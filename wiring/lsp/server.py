@@ -136,10 +136,16 @@ def hover(ls: WiringServer, params: lsp.HoverParams) -> lsp.Hover | None:
     return features.hover(analysed, places, params.position)
 
 
+def _named(ls: WiringServer, params):
+    """The open file's analysis, its places, and the name at the request's position (None:
+    no declared name there)."""
+    analysed, places = ls.current(params.text_document.uri)
+    return analysed, places, features.at(analysed, places, params.position)
+
+
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: WiringServer, params: lsp.DefinitionParams) -> list[lsp.Location]:
-    analysed, places = ls.current(params.text_document.uri)
-    occurrence = features.at(analysed, places, params.position)
+    analysed, places, occurrence = _named(ls, params)
     if occurrence is None:
         return []
     return features.locations([o for o in analysed.index.references(occurrence.symbol)
@@ -148,8 +154,7 @@ def definition(ls: WiringServer, params: lsp.DefinitionParams) -> list[lsp.Locat
 
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
 def references(ls: WiringServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
-    analysed, places = ls.current(params.text_document.uri)
-    occurrence = features.at(analysed, places, params.position)
+    analysed, places, occurrence = _named(ls, params)
     if occurrence is None:
         return []
     indexes = ls.indexes(analysed)
@@ -160,8 +165,7 @@ def references(ls: WiringServer, params: lsp.ReferenceParams) -> list[lsp.Locati
 
 @server.feature(lsp.TEXT_DOCUMENT_RENAME)
 def rename(ls: WiringServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
-    analysed, places = ls.current(params.text_document.uri)
-    occurrence = features.at(analysed, places, params.position)
+    analysed, places, occurrence = _named(ls, params)
     if occurrence is None:
         raise JsonRpcInvalidRequest("there is no declared name here to rename")
     symbol = occurrence.symbol
