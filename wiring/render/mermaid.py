@@ -302,7 +302,7 @@ class _Writer:
         self.lines += ['  subgraph key["key"]', f"    direction {self.options.direction}"]
         entries: list[tuple[str, str]] = []     # the first and last id of each sample
         for number, family in enumerate(families):
-            words = FAMILY[family].label.split(",")[0] if self.paper else FAMILY[family].label
+            words = paper.family_words(family) if self.paper else FAMILY[family].label
             entries.append((self.sample(f"kf{number}", words, family, "solid"),) * 2)
         for number, border in enumerate(borders):
             words = paper.BORDER_WORDS[border] if self.paper else BORDERS[border]

@@ -274,6 +274,12 @@ def _sample(fill: str, border: str, rounded: bool = False, key: str = "") -> str
     return _swatch(fill, ",".join(style), 2 if border in HEAVY_BORDERS else 1)
 
 
+def family_words(key: str) -> str:
+    """A family's words in the paper key: its first ("policy", not "policy, agent"), since
+    the key is read once."""
+    return FAMILY[key].label.split(",")[0]
+
+
 BORDER_WORDS = {"double": "human", "dashed": "learned", "bold": "trusted",
                  "dotted": "environment"}
 # A border that means what a family means: one entry in the key when all its boxes have it.
@@ -305,9 +311,8 @@ def key_line(scene: Scene) -> str:
     # needs no entry of its own (the words are the same), even where other kinds have it too
     merged = {family: border for border, family in _BORDER_FAMILY.items()
               if border in borders and {b for f, b in boxes if f == family} == {border}}
-    # a family's first word ("policy", not "policy, agent"): the line is read once
     pairs = [(_sample(fill_of(FAMILY[k]), merged.get(k, "solid"), FAMILY[k].rounded, k),
-              FAMILY[k].label.split(",")[0]) for k in families]
+              family_words(k)) for k in families]
     pairs += [(_sample("#FFFFFF", key), BORDER_WORDS[key]) for key in borders
               if key not in merged.values()]
     # a dashed wire is not a learned box, and the ring where a wire leaves says when it is read
