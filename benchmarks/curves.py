@@ -9,8 +9,10 @@ Run from the repository root:
     .venv/bin/python benchmarks/curves.py --quick    # one run per cell, no 100,000
     .venv/bin/python benchmarks/curves.py --against /work/main   # and main's analyses
 
-Cells are the median of several runs of `time.process_time` (CPU seconds, so that a busy
-shared machine changes them less than wall time), the input made beforehand:
+Cells are the median of 7 runs of `time.process_time` (CPU seconds, so that a busy shared
+machine changes them less than wall time), the input made beforehand, and the sizes of one
+curve interleaved (1k, 3k, 10k, 1k, ...: `interleaved`), so that the ratios compare runs made
+under the same load:
 
 - check: `wiring.check_text` of each generated shape (benchmarks/generate.py);
 - analyses: `wiring.analysis.analyse_all` of the checked proposal (every analysis and the
@@ -31,12 +33,14 @@ shared machine changes them less than wall time), the input made beforehand:
 from __future__ import annotations
 
 import argparse
+import gc
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -49,14 +53,24 @@ WIRING = REPO / ".venv" / "bin" / "wiring"
 SIZES = (1000, 3000, 10000)
 
 
-def cpu(function, runs: int) -> float:
-    """Median CPU seconds of `function()` over `runs` runs."""
-    times = []
+def interleaved(cases: dict, runs: int) -> dict:
+    """Median CPU seconds of each case over `runs` rounds that each run every case once, in
+    turn: the sizes of one curve are measured under the same load, so that a change of load
+    on the shared machine moves every size of a ratio alike (timed one size after the other,
+    a burst of other work during the 10,000 runs made a ratio x16). A case is a function that
+    makes, untimed, the call to time: a fresh input each run (a proposal loaded again, so
+    that an analysis reads it the first time, as in `wiring lint`), only that input alive,
+    and the heap collected before the clock starts."""
+    times: dict = {key: [] for key in cases}
     for _ in range(runs):
-        started = time.process_time()
-        function()
-        times.append(time.process_time() - started)
-    return statistics.median(times)
+        for key, make in cases.items():
+            call = make()
+            gc.collect()
+            started = time.process_time()
+            call()
+            times[key].append(time.process_time() - started)
+            del call
+    return {key: statistics.median(t) for key, t in times.items()}
 
 
 def child_cpu(argv: list[str], runs: int) -> float:
@@ -70,41 +84,53 @@ def child_cpu(argv: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
-def _runs(n: int, quick: bool) -> int:
-    return 1 if quick or n >= 100_000 else (5 if n <= 1000 else 3)
+def _runs(quick: bool) -> int:
+    return 1 if quick else 7
 
 
 def check_and_analyses(quick: bool) -> tuple[dict, dict]:
     import wiring
-    from wiring.analysis import analyse_all
 
     checks: dict = {}
     analyses: dict = {}
     wiring.check_text(generate.chain(10), "warmup.wd")
     for shape in generate.SHAPES:
-        for n in SIZES + (() if quick else (100_000,)):
-            text = generate.generate(shape, n)
-            checks[shape, n] = cpu(lambda: wiring.check_text(text, f"{shape}.wd"), _runs(n, quick))
-            if n in SIZES:
-                proposal = wiring.loads(text, f"{shape}.wd")
-                analyses[shape, n] = cpu(lambda: analyse_all(proposal), _runs(n, quick))
-            print(f"  {shape} {n}: check {checks[shape, n]:.3f} s"
-                  + (f", analyses {analyses[shape, n]:.3f} s" if n in SIZES else ""),
-                  file=sys.stderr)
+        texts = {n: generate.generate(shape, n) for n in SIZES}
+        checks.update({(shape, n): t for n, t in interleaved(
+            {n: _checking(wiring, text, shape) for n, text in texts.items()},
+            _runs(quick)).items()})
+        if not quick:
+            text = generate.generate(shape, 100_000)
+            checks[shape, 100_000] = interleaved({0: _checking(wiring, text, shape)}, 1)[0]
+        analyses.update({(shape, n): t for n, t in _analysed(shape, quick).items()})
+        print(f"  {shape}: check " + ", ".join(
+            f"{checks[shape, n]:.3f}" for n in SIZES) + " s; analyses "
+            + ", ".join(f"{analyses[shape, n]:.3f}" for n in SIZES) + " s", file=sys.stderr)
     return checks, analyses
+
+
+def _checking(wiring, text: str, shape: str):
+    """A case of `interleaved`: the check of `text`."""
+    return lambda: lambda: wiring.check_text(text, f"{shape}.wd")
+
+
+def _analysed(shape: str, quick: bool) -> dict:
+    """{n: median CPU s of `analyse_all`} at each size of one shape, sizes interleaved, each
+    run on a proposal loaded for it (untimed)."""
+    import wiring
+    from wiring.analysis import analyse_all
+
+    texts = {n: generate.generate(shape, n) for n in SIZES}
+    analyse_all(wiring.loads(generate.generate(shape, 10), "warmup.wd"))    # imports
+    return interleaved({n: (lambda text=text: partial(
+        analyse_all, wiring.loads(text, f"{shape}.wd"))) for n, text in texts.items()},
+        _runs(quick))
 
 
 def analyses_of(quick: bool) -> dict:
     """The analyses' cells alone (`--analyses-of`: the wiring imported is the tree's given)."""
-    import wiring
-    from wiring.analysis import analyse_all
-
-    out = {}
-    for shape in generate.SHAPES:
-        for n in SIZES:
-            proposal = wiring.loads(generate.generate(shape, n), f"{shape}.wd")
-            out[f"{shape} {n}"] = cpu(lambda: analyse_all(proposal), _runs(n, quick))
-    return out
+    return {f"{shape} {n}": seconds for shape in generate.SHAPES
+            for n, seconds in _analysed(shape, quick).items()}
 
 
 def against(other: Path, quick: bool) -> dict:
@@ -148,20 +174,20 @@ def nested_commands(quick: bool, workdir: Path) -> dict:
 def wide(quick: bool) -> dict:
     import wiring
 
-    return {n: cpu(lambda: wiring.check_text(generate.wide(n), "wide.wd"), 1 if quick else 3)
-            for n in (300, 1000, 3000)}
+    texts = {n: generate.wide(n) for n in (300, 1000, 3000)}
+    return interleaved({n: _checking(wiring, text, "wide") for n, text in texts.items()},
+                       _runs(quick))
 
 
 def dot(quick: bool) -> dict:
     import wiring
     from wiring.render import to_dot
 
-    out = {}
-    for n in SIZES:
-        proposal = wiring.loads(generate.generate("nested", n), "nested.wd")
-        # Every level drawn: by default a drawing stops at 2,000 boxes (AUTO_BOXES).
-        out[n] = cpu(lambda: to_dot(proposal, depth=64), _runs(n, quick))
-    return out
+    texts = {n: generate.generate("nested", n) for n in SIZES}
+    # Every level drawn: by default a drawing stops at 2,000 boxes (AUTO_BOXES).
+    return interleaved({n: (lambda text=text: partial(
+        to_dot, wiring.loads(text, "nested.wd"), depth=64)) for n, text in texts.items()},
+        _runs(quick))
 
 
 def reference(n: int) -> int:
@@ -188,7 +214,8 @@ def references(quick: bool) -> dict:
     from wiring.collector import paused
 
     with paused():
-        return {n: cpu(lambda: reference(n), 1 if quick else 7) for n in SIZES}
+        return interleaved({n: (lambda n=n: partial(reference, n)) for n in SIZES},
+                           1 if quick else 15)
 
 
 def startup(quick: bool, workdir: Path) -> dict:
