@@ -378,24 +378,28 @@ class System:
                       a_modes=None) -> list | None:
         """A path from a (in one of `a_modes`) to b (in one of `b_modes`) in the train graph
         (data within modes, parameters across them), as box paths, with each optimisation wire
-        as its witness step (`[optimiser trains box]`)."""
+        as its witness step (`[optimiser trains box]`). Searched back from b: the analyses ask
+        it of many boxes (every judge of a tree of them) and few b (a signal's sources), and
+        one search back from b answers every box, where a search from each box would cover
+        what lies between it and b again (n log n on a tree)."""
         graph = self.train_graph
         starts = [(a, m) for m in (self.mode_list if a_modes is None else a_modes)
                   if (a, m) in graph.succ]
-        ends = {(b, m) for m in (self.mode_list if b_modes is None else b_modes)
-                if (b, m) in graph.succ}
+        ends = [(b, m) for m in (self.mode_list if b_modes is None else b_modes)
+                if (b, m) in graph.succ]
         if not starts or not ends:
             return None
         avoiding = frozenset(avoiding) - {a, b}
         cache = self.__dict__.setdefault("_train_searches", {})
-        key = (tuple(starts), avoiding)
+        key = (tuple(ends), avoiding)
         if key not in cache:
-            cache[key] = breadth_first(graph.succ, starts, through=avoiding,
-                                       by=lambda n: n[0])
+            cache[key] = breadth_first(graph.pred, ends, through=avoiding, by=lambda n: n[0])
         parents = cache[key]
-        best = min((trace(parents, end) for end in ends if end in parents), key=len, default=None)
-        if best is None:
+        back = min((trace(parents, start) for start in starts if start in parents), key=len,
+                   default=None)
+        if back is None:
             return None
+        best = back[::-1]
         shown: list[str] = []
         for tail, head in zip(best, best[1:]):
             if not shown:

@@ -407,7 +407,7 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
     world = system.environments
     # Trusted sanitizers and verifiers stop the taint; they are not judges it reaches.
     judges = [j for j in _trusted_judges(system) if j.path not in stops | world]
-    read_by = _read_by(system, judges, stops | world)
+    read_by, forward = _read_by(system, judges, stops | world)
     reached_by: dict[str, list[Box]] = {}
     gates_fed = _GatesFed(system)
     for judge in judges:
@@ -417,9 +417,11 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
     for source in system.hazards:
         for judge in reached_by.get(source.path, []):
             # The path into the judge is traced only for a finding: pairs are many (every
-            # judge a hazard's output reaches), findings few.
+            # judge a hazard's output reaches), findings few. It is read off the searches
+            # `_read_by` made, from the judges or from the sources.
             def into(source=source, judge=judge) -> list[str] | None:
-                return system.reaches(source.path, judge.path, stops | world, backward=True)
+                return system.reaches(source.path, judge.path, stops | world,
+                                      backward=not forward)
 
             gated = gates_fed(source, judge)
             if gated is not None and into() is not None:
@@ -445,27 +447,28 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
                 break
 
 
-def _read_by(system: System, judges: list[Box], avoiding: frozenset) -> dict:
+def _read_by(system: System, judges: list[Box], avoiding: frozenset) -> tuple[dict, bool]:
     """judge -> mode -> the hazards `judge_taint` asks about whose output reaches the judge in
-    that mode. A pair is reported when a gate the judge feeds is on the hazard's way to a sink,
-    or when the hazard is trained: without gates, only trained hazards are asked about. The
-    searches start from the side with fewer boxes: back from each judge, or (without gates,
-    when they are fewer) forward from each trained hazard. On a tree of judges each judge
-    reads its whole subtree (n log n from the judges); a thousand separately trained agents
-    and a few judges are the other way round."""
+    that mode, and whether the searches went forward from the hazards. A pair is reported
+    when a gate the judge feeds is on the hazard's way to a sink, or when the hazard is
+    trained: without gates, only trained hazards are asked about. The searches start from the
+    side with fewer boxes: back from each judge, or (without gates, when they are fewer)
+    forward from each trained hazard. On a tree of judges each judge reads its whole subtree
+    (n log n from the judges); a thousand separately trained agents and a few judges are the
+    other way round."""
     hazards = {h.path for h in system.hazards}
     trained = hazards & system.trained
     modes = system.mode_list
     if (system.gates and system.sinks) or len(judges) <= len(trained):
         return {j.path: {m: hazards.intersection(system.search(j.path, m, avoiding, reverse=True))
-                         for m in modes} for j in judges}
+                         for m in modes} for j in judges}, False
     read: dict = {j.path: {m: set() for m in modes} for j in judges}
     for hazard in system.ordered(trained):
         for mode in modes:
             for box in system.search(hazard, mode, avoiding):
                 if box in read:
                     read[box][mode].add(hazard)
-    return read
+    return read, True
 
 
 @per_system
