@@ -106,12 +106,12 @@ def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=N
     scene = to_scene(proposal, diagram, analysis=analysis, options=options)
     if not options.sized:
         return print_dot(drawn_tree(scene, proposal, diagram, analysis, timeout))
-    tree, graph, pad_y, need = _measured(scene, proposal, diagram, analysis, timeout)
+    tree, graph, pad_y, need = _fitting(scene, proposal, diagram, analysis, timeout)
     if not _fits(options, need) and options.style == "paper" and options.uniform:
         # One width per kind only where the layout allows: else each box its own.
         scene = to_scene(proposal, diagram, analysis=analysis,
                          options=dataclasses.replace(options, uniform=False))
-        tree, graph, pad_y, need = _measured(scene, proposal, diagram, analysis, timeout)
+        tree, graph, pad_y, need = _fitting(scene, proposal, diagram, analysis, timeout)
     if not _fits(options, need):
         raise DoesNotFit(*_refusal(scene, proposal, diagram, analysis, need, timeout))
     if options.width is not None:
@@ -142,10 +142,24 @@ def drawn_tree(scene, proposal, diagram, analysis=None, timeout: float = 120,
     return untangled_tree(scene, timeout, training=training)
 
 
-def _measured(scene, proposal, diagram, analysis, timeout: float):
+def _fitting(scene, proposal, diagram, analysis, timeout: float):
+    """`_measured`, with the training wires' layouts tried; when that is too large for the
+    size asked, without them. Untangling lets a tangled picture grow (`untangle.APART`), and
+    the refusal's options are measured without those layouts: the option it names must fit
+    when it is taken (ida at 6.5 in: `--no-legend` fits at 6.40 in, grown it took 7.22)."""
+    from . import to_scene
+
+    measured = _measured(scene, proposal, diagram, analysis, timeout)
+    if _fits(scene.options, measured[3]):
+        return measured
+    fresh = to_scene(proposal, diagram, analysis=analysis, options=scene.options)   # untangled
+    return _measured(fresh, proposal, diagram, analysis, timeout, training=False)
+
+
+def _measured(scene, proposal, diagram, analysis, timeout: float, training: bool = True):
     """The scene's DOT tree with the least padding, its graph attributes, its vertical pad
     (inches) and the size its layout needs (points: width, height)."""
-    tree = drawn_tree(scene, proposal, diagram, analysis, timeout)
+    tree = drawn_tree(scene, proposal, diagram, analysis, timeout, training)
     graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
     pad_y = _pads(graph.get("pad", 0.0555))[1]          # inches; Graphviz's default 4 pt
     graph["pad"] = f"{MIN_PAD_PT / 72:.4f},{pad_y:g}"
