@@ -1,8 +1,9 @@
-"""Feedback loops beside the boxes they close (issue 13, item 2): in the paper style a feedback
-wire (delayed, or closing a loop against the flow) pulls its ends and its bends towards one
-line across the flow, so that it runs round the boxes it connects instead of sweeping across
-the figure, where that crosses no more wires and makes the figure no larger. Measured on
-Graphviz's layout of the rendered DOT, as a reader sees the figure."""
+"""Feedback loops beside the boxes they close (issue 13, item 2): in either style a feedback
+wire (delayed, or closing a loop against the flow) is laid out (`render.loops`: pulled towards
+one line across the flow, or meeting its ports at their corners on one side) so that it runs
+round the boxes it connects instead of sweeping across the figure, where that crosses no more
+wires and makes the figure no larger. Measured on Graphviz's layout of the rendered DOT, as a
+reader sees the figure."""
 
 from __future__ import annotations
 
@@ -60,32 +61,90 @@ def loop_overshoots(dot_text: str) -> list[tuple[str, float]]:
     return found
 
 
-# The three figures whose loops swept across the whole figure (issue 13), as the gallery
-# draws them at a page's width, and in the default direction. (Not swiss_cheese left to
-# right: pulled, its loop crosses one wire more, so it is left as it was.)
+# The figures whose loops swept across the whole figure (issue 13): in the paper style as the
+# gallery draws them at a page's width, and in the default direction; in the full style as
+# `wiring render` draws them by default.
 FIGURES = [("debate", {"panels": "modes", "direction": "TB", "width": "6.5in"}),
            ("debate", {}),
            ("best_of_n", {"width": "6.5in"}),
            ("best_of_n", {"diagram": "BestOfN"}),
            ("swiss_cheese", {"panels": "modes", "direction": "TB", "width": "6.5in"}),
-           ("swiss_cheese", {"direction": "TB"})]
+           ("swiss_cheese", {"direction": "TB"}),
+           # left to right, pulled at the weight that keeps the others beside their boxes, the
+           # loop from the world back to the attacker crossed one wire more: it meets its
+           # ports at their top corners instead, and weighs nothing
+           ("swiss_cheese", {})]
+FULL = [("debate", {}), ("debate", {"mode": "deploy"}), ("best_of_n", {"diagram": "BestOfN"}),
+        ("best_of_n", {"diagram": "Filtering", "mode": "resample"}), ("swiss_cheese", {}),
+        ("swiss_cheese", {"mode": "retrain"}), ("critiques", {"mode": "deploy"}),
+        ("incentives/rl_current_rf_ti_considering", {}), ("open_agency", {"depth": 0})]
+
+
+def _proposal(name: str):
+    return wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
 
 
 @needs_dot
 @pytest.mark.parametrize("name, options", FIGURES)
 def test_feedback_loops_stay_beside_the_boxes_they_close(name, options):
-    proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
     make = R.fitted_dot if "width" in options else R.to_dot
-    dot = make(proposal, style="paper", font_size=7, **options)
+    dot = make(_proposal(name), style="paper", font_size=7, **options)
     loops = loop_overshoots(dot)
     assert loops
     assert all(beyond <= MARGIN_PT for _, beyond in loops), loops
 
 
 @needs_dot
+@pytest.mark.parametrize("name, options", FULL)
+def test_the_full_style_keeps_loops_beside_the_boxes_they_close_too(name, options):
+    loops = loop_overshoots(R.to_dot(_proposal(name), **options))
+    assert loops
+    assert all(beyond <= MARGIN_PT for _, beyond in loops), loops
+
+
+def _laid_and_loose(proposal, **options) -> tuple[str, str]:
+    """The DOT of a picture as drawn, and with its loops laid out as any wire (its ports and
+    training wires as drawn)."""
+    from wiring.render.dot import print_dot
+    from wiring.render.fit import scaled_tree
+    from wiring.render.scene import LoopLayout
+    from wiring.render.untangle import untangled_tree
+
+    scene = R.to_scene(proposal, options=R.RenderOptions(**options))
+    laid = print_dot(untangled_tree(scene))
+    scene.loops = LoopLayout()
+    return laid, print_dot(scaled_tree(scene))
+
+
+def _measured(dot_text: str) -> tuple[tuple[int, int], float, float]:
+    from wiring.render.untangle import crossings
+
+    laid = _layout(dot_text)
+    x0, y0, x1, y1 = (float(v) for v in laid["bb"].split(","))
+    return crossings(laid), x1 - x0, y1 - y0
+
+
+EXAMPLES = sorted(p.relative_to(ROOT / "examples").with_suffix("").as_posix()
+                  for p in (ROOT / "examples").rglob("*.wd"))
+
+
+@needs_dot
+@pytest.mark.parametrize("name, style", [(n, "full") for n in EXAMPLES] +
+                         [("swiss_cheese", "paper"), ("debate", "paper")])
+def test_loops_are_laid_out_at_no_cost(name, style):
+    # every example's default picture with a loop: no more crossings, no wire through a box,
+    # no larger (within Graphviz's 2 pt rounding), than with its loops laid out as any wire
+    proposal = _proposal(name)
+    if not any(w.feedback for w in R.to_scene(proposal).wires):
+        return
+    laid, loose = (_measured(t) for t in _laid_and_loose(proposal, style=style))
+    assert laid[0][0] <= loose[0][0] and laid[0][1] <= loose[0][1], (laid, loose)
+    assert laid[1] <= loose[1] + 2 and laid[2] <= loose[2] + 2, (laid, loose)
+
+
+@needs_dot
 def test_the_measure_catches_a_loop_that_sweeps():
-    # the measure can fail: swiss_cheese left to right, where pulling the loop from the world
-    # back to the attacker would cross one wire more, keeps it sweeping far beyond both boxes
-    proposal = wiring.check_file(str(ROOT / "examples" / "swiss_cheese.wd")).proposal
-    loops = loop_overshoots(R.to_dot(proposal, style="paper", font_size=7))
-    assert max(beyond for _, beyond in loops) > 2 * MARGIN_PT
+    # the measure can fail: swiss_cheese in the full style, its loops laid out as any wire,
+    # sweeps from the world back to the attacker far beyond both boxes
+    loose = _laid_and_loose(_proposal("swiss_cheese"))[1]
+    assert max(beyond for _, beyond in loop_overshoots(loose)) > 2 * MARGIN_PT

@@ -330,14 +330,16 @@ class _Drawer:
             attrs["ltail" if reverse else "lhead"] = wire.lhead
         if self.paper and wire.style != "data":
             attrs.update(self.training_layout(wire))
-        elif self.paper and wire.feedback and self.scene.pull_loops:
-            attrs["weight"] = FEEDBACK_WEIGHT
+        loop = self.scene.loops if wire.style == "data" and wire.feedback else None
+        if loop is not None and loop.weight != 1:
+            attrs["weight"] = loop.weight
         if wire.tooltip and not self.paper:     # a tooltip wraps the wire in a link
             attrs["tooltip"] = wire.tooltip
         if self.scene.focus is not None and not wire.emphasis:
             attrs = _faded(attrs)
-        outgoing = self.anchor(wire.src, True)
-        incoming = self.anchor(wire.dst, False)
+        corner = loop.side if loop is not None else None
+        outgoing = self.anchor(wire.src, True, corner)
+        incoming = self.anchor(wire.dst, False, corner)
         if reverse:
             return Edge(incoming, outgoing, attrs)
         return Edge(outgoing, incoming, attrs)
@@ -361,7 +363,7 @@ class _Drawer:
                              and not w.backward and w.src.node != w.dst.node}
         return self._feeding
 
-    def anchor(self, ref: Ref, outgoing: bool) -> Endpoint:
+    def anchor(self, ref: Ref, outgoing: bool, corner: str | None = None) -> Endpoint:
         """Where a wire ends: a port cell on its outer side (outputs east, inputs west; south
         and north top to bottom), feedback included, so that every wire meets its port where
         the reader looks for it; a parameter update at the corner of the header that faces the
@@ -371,8 +373,11 @@ class _Drawer:
         corner: the header is the whole box there, and its cell's corner lies inside the
         border, where the hollow arrowhead covered it, or the side across the flow that
         `scene.training` names (top or bottom, left or right top to bottom): updates then
-        have a side of their own, apart from the data's."""
-        side = _SIDES[self.direction][0 if outgoing else 1]
+        have a side of their own, apart from the data's. A feedback loop laid out on a
+        `corner` side (`scene.LoopLayout`) meets a port at the outer corner on that side."""
+        end = 0 if outgoing else 1
+        side = _LOOP_CORNERS[self.direction][corner][end] if corner else \
+            _SIDES[self.direction][end]
         if ref.kind == "cell":
             return Endpoint(ref.node, ref.port, side)
         if ref.kind == "header":
@@ -387,19 +392,12 @@ class _Drawer:
         return Endpoint(ref.node)
 
 
-# How strongly a feedback wire pulls its two ends, and the chain of bends Graphviz lays it
-# along, towards one line across the flow (an edge's weight: Graphviz minimises the weighted
-# sum of its wires' lengths across the flow). At the default weight a loop's bends are placed
-# like any other wire's and it swept round the far side of the figure (swiss_cheese: world ->
-# attacker passed 78 pt beyond both boxes); this weight keeps it beside the boxes it closes.
-# `untangle` keeps it where it crosses no more wires (`Scene.pull_loops`).
-FEEDBACK_WEIGHT = 5
-
-
 # Compass points, made once (an Id checks its spelling when made): the sides where wires leave
 # and enter ports, by direction, and the corner of a header where updates arrive.
 _SIDES = {"LR": (Id("e"), Id("w")), "TB": (Id("s"), Id("n"))}
 _CORNERS = {"LR": Id("ne"), "TB": Id("nw")}
+_LOOP_CORNERS = {"LR": {"before": (Id("ne"), Id("nw")), "after": (Id("se"), Id("sw"))},
+                 "TB": {"before": (Id("sw"), Id("nw")), "after": (Id("se"), Id("ne"))}}
 _UPDATE_ENDS = {"LR": {"corner": Id("ne"), "before": Id("n"), "after": Id("s")},
                 "TB": {"corner": Id("nw"), "before": Id("w"), "after": Id("e")}}
 _HEADER = Id("h")

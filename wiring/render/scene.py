@@ -127,6 +127,20 @@ class TrainingLayout:
     apart: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class LoopLayout:
+    """How feedback loops are laid out (`untangle` tries several, in both styles, and keeps one
+    only where it crosses no more wires and the picture is no larger): how strongly a loop
+    pulls its ends and its bends towards one line across the flow (a Graphviz edge weight),
+    and where it meets its two ports: on their outer side like any wire (`side` None), or at
+    the outer corner on the `side` "before" or "after" across the flow (top or bottom left to
+    right, left or right top to bottom), from where a loop that runs past its boxes on that
+    side need not turn round them first."""
+
+    weight: int = 1
+    side: str | None = None
+
+
 @dataclass
 class Scene:
     proposal: Proposal
@@ -149,7 +163,7 @@ class Scene:
     missing: list[str] = field(default_factory=list)   # codes asked for, not found
     focus: set[str] | None = None   # highlighting by code: the nodes drawn unfaded
     training: TrainingLayout = TrainingLayout()    # paper style only (`untangle`)
-    pull_loops: bool = False    # paper style: feedback wires weigh draw.FEEDBACK_WEIGHT
+    loops: LoopLayout = LoopLayout()       # `untangle`
 
     def clusters(self) -> list[Cluster]:
         """Every cluster, outermost first (walked without recursion)."""

@@ -11,8 +11,8 @@ how strongly signals pull an optimiser towards the boxes they read) are tried wi
 and one is kept if it crosses fewer wires without making the picture any wider or taller; a
 picture that still crosses more than MOST_CROSSINGS pairs may grow, to the layout of those and
 of `APART` (each optimiser a rank beyond the boxes its signals read) that crosses fewest, if
-that crosses at most MOST_CROSSINGS. Last, feedback loops are pulled beside the boxes they
-close (`Scene.pull_loops`) where that crosses no more wires and makes the picture no larger.
+that crosses at most MOST_CROSSINGS. Last, in either style, feedback loops are laid out beside
+the boxes they close (`loops`) where that crosses no more wires and makes the picture no larger.
 `crossings` counts them as the team's reference tool does (../shared/tools/crossings.py): pairs
 of wires whose Bézier curves, sampled 12 points a segment, cross, not counting two wires that
 share an end box; and wires through a box not their end.
@@ -49,27 +49,39 @@ APART = (TrainingLayout(apart=True),
 def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: bool = True):
     """The DOT tree of a scene (as `fit.scaled_tree`), in the paper style with each box's
     ports in the order, and its training wires in the layout, of those tried, whose layout
-    crosses fewest wires. Without Graphviz, or for a large picture, the ports stay in their
-    declared order and the training wires as drawn by default, as they are without
-    `training` (a size measured so is a bound). A `panel` is set beside others by the extent
-    of what it draws (`panels._composed`), not by its layout's box: that extent may not grow
-    either."""
-    from .dot import print_dot
+    crosses fewest wires; in either style with its feedback loops laid out beside the boxes
+    they close where that crosses no more wires (`loops`). Without Graphviz, or for a large
+    picture, the ports stay in their declared order, the training wires and loops as drawn by
+    default, as they are without `training` (a size measured so is a bound). A `panel` is set
+    beside others by the extent of what it draws (`panels._composed`), not by its layout's
+    box: that extent may not grow either."""
     from .fit import scaled_tree
-    from .graphviz import DotFailed, drawing, find_dot
+    from .graphviz import find_dot
+    from .loops import lay_out_loops
     from .scene import Box
 
-    tree = scaled_tree(scene)
     boxes = [b for b in scene.nodes().values() if isinstance(b, Box)]
-    if scene.options.style != "paper" or not boxes or len(boxes) > MOST_BOXES \
-            or find_dot() is None:
-        return tree
+    if not boxes or len(boxes) > MOST_BOXES or find_dot() is None:
+        return scaled_tree(scene)
+    if scene.options.style == "paper":
+        _untangle_paper(scene, boxes, timeout, panel, training)
+    if training and any(w.feedback for w in scene.wires):
+        lay_out_loops(scene, timeout, panel)
+    return scaled_tree(scene)
+
+
+def _untangle_paper(scene, boxes: list, timeout: float, panel: bool, training: bool) -> None:
+    """The paper style's ports' order and training wires' layout (`untangled_tree`)."""
+    from .dot import print_dot
+    from .fit import scaled_tree
+    from .graphviz import DotFailed, drawing
+
     declared = [(list(b.ins), list(b.outs)) for b in boxes]
     first = scene.training
     best, best_orders, best_training = None, declared, first
     try:
-        laid = drawing(print_dot(tree), timeout)
-        best, size = crossings(laid)[0], _size(laid, panel)
+        laid = drawing(print_dot(scaled_tree(scene)), timeout)
+        best, size = crossings(laid)[0], size_of(laid, panel)
         for _ in range(ROUNDS):
             if best == 0:
                 break
@@ -78,7 +90,7 @@ def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: b
             count = crossings(laid)[0]
             if count < best:
                 best, best_orders = count, [(list(b.ins), list(b.outs)) for b in boxes]
-                size = _size(laid, panel)           # the size the picture would have had
+                size = size_of(laid, panel)           # the size the picture would have had
         if training and best and any(w.style != "data" for w in scene.wires):
             _restore(boxes, best_orders)
             best_training, best_orders = _training_layout(scene, boxes, best, best_orders, size,
@@ -87,28 +99,6 @@ def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: b
         best_orders, best_training = declared, first
     scene.training = best_training
     _restore(boxes, best_orders)
-    if training and any(w.feedback for w in scene.wires):
-        _pull_loops(scene, timeout)
-    return scaled_tree(scene)
-
-
-def _pull_loops(scene, timeout: float) -> None:
-    """Feedback loops pulled beside the boxes they close (`Scene.pull_loops`), unless that
-    crosses more wires or makes the picture wider or taller (a size measured without it, as
-    `fit` measures, stays a bound)."""
-    from .dot import print_dot
-    from .fit import scaled_tree
-    from .graphviz import DotFailed, drawing
-
-    try:
-        loose = drawing(print_dot(scaled_tree(scene)), timeout)
-        scene.pull_loops = True
-        pulled = drawing(print_dot(scaled_tree(scene)), timeout)
-        if crossings(pulled)[0] > crossings(loose)[0] or not _within(_size(pulled),
-                                                                     _size(loose)):
-            scene.pull_loops = False
-    except DotFailed:
-        scene.pull_loops = False
 
 
 def _training_layout(scene, boxes, best: int, orders: list, size: tuple, panel: bool,
@@ -125,7 +115,7 @@ def _training_layout(scene, boxes, best: int, orders: list, size: tuple, panel: 
         scene.training = tried
         laid = drawing(print_dot(scaled_tree(scene)), timeout)
         count = crossings(laid)[0]
-        if count < best and _within(_size(laid, panel), size):
+        if count < best and within(size_of(laid, panel), size):
             best, best_training, chosen = count, tried, laid
             if best == 0:
                 break
@@ -139,18 +129,18 @@ def _training_layout(scene, boxes, best: int, orders: list, size: tuple, panel: 
         count, _, tried, laid = min(larger, key=lambda t: t[:2])
         if count <= MOST_CROSSINGS:            # only to be read: growing to stay tangled is not
             best, best_training, chosen = count, tried, laid
-            size = _size(laid, panel)          # the size it may keep
+            size = size_of(laid, panel)          # the size it may keep
     scene.training = best_training
     if best and chosen is not None:            # its ports sorted again from its layout
         _sort_ports(boxes, chosen, scene.options.direction)
         laid = drawing(print_dot(scaled_tree(scene)), timeout)
-        if crossings(laid)[0] < best and _within(_size(laid, panel), size):
+        if crossings(laid)[0] < best and within(size_of(laid, panel), size):
             orders = [(list(b.ins), list(b.outs)) for b in boxes]
     return best_training, orders
 
 
 def _area(laid: dict) -> float:
-    width, height = _size(laid)
+    width, height = size_of(laid)
     return width * height
 
 
@@ -159,24 +149,21 @@ def _restore(boxes, orders) -> None:
         box.ins[:], box.outs[:] = ins, outs
 
 
-def _within(size: tuple[float, ...], first: tuple[float, ...]) -> bool:
+def within(size: tuple[float, ...], first: tuple[float, ...]) -> bool:
     """Whether a layout of `size` (`_size`) is no wider and no taller than the first."""
     return all(a <= b + SLACK_PT for a, b in zip(size, first))
 
 
-def _size(laid: dict, panel: bool = False) -> tuple[float, ...]:
+def size_of(laid: dict, panel: bool = False) -> tuple[float, ...]:
     """The width and height of a layout, in points; for a panel, also those of what it
     draws, its boxes and wires (a wire may swing into a frame's margin without making the
     layout larger, but the panels are set side by side by what they draw)."""
     x0, y0, x1, y1 = (float(v) for v in str(laid.get("bb", "0,0,0,0")).split(","))
     if not panel:
         return x1 - x0, y1 - y0
-    points = [p for edge in laid.get("edges", []) for p in _curve(edge)]
-    for item in laid.get("objects", []):
-        if "nodes" not in item and "pos" in item:
-            x, y = (float(v) for v in item["pos"].split(",")[:2])
-            w, h = float(item["width"]) * 36, float(item["height"]) * 36
-            points += [(x - w, y - h), (x + w, y + h)]
+    points = [p for edge in laid.get("edges", []) for p in curve(edge)]
+    for x0, y0, x1, y1 in boxes_of(laid).values():
+        points += [(x0, y0), (x1, y1)]
     if not points:
         return x1 - x0, y1 - y0, 0.0, 0.0
     left, bottom, right, top = _extent(points)
@@ -210,6 +197,18 @@ def _sort_ports(boxes, laid: dict, direction: str) -> None:
         box.outs.sort(key=lambda item: mean(out_of, box, item[0]))
 
 
+def boxes_of(laid: dict) -> dict[int, tuple[float, float, float, float]]:
+    """Each laid-out node's box (left, bottom, right, top, in points) by its `_gvid`."""
+    boxes = {}
+    for item in laid.get("objects", []):
+        if "nodes" in item or "pos" not in item:        # a cluster, or nothing laid out
+            continue
+        x, y = (float(v) for v in item["pos"].split(",")[:2])
+        w, h = float(item["width"]) * 36, float(item["height"]) * 36
+        boxes[item["_gvid"]] = (x - w, y - h, x + w, y + h)
+    return boxes
+
+
 def _ends(edge: dict) -> tuple[tuple[float, float], tuple[float, float]] | None:
     """Where a laid-out wire starts and ends (its arrow's tip, when it has one)."""
     start = end = None
@@ -234,7 +233,7 @@ def _bezier(points: list, t: float) -> tuple[float, float]:
     return points[0]
 
 
-def _curve(edge: dict) -> list[tuple[float, float]]:
+def curve(edge: dict) -> list[tuple[float, float]]:
     """The sampled points of a laid-out wire: of every curve Graphviz draws for it (`-Tjson`:
     a wire of several colours is several parallel curves, taken one after the other as the
     reference tool takes them), else of its control points (`-Tjson0`)."""
@@ -265,15 +264,9 @@ def _extent(points) -> tuple[float, float, float, float]:
 def crossings(laid: dict) -> tuple[int, int]:
     """(pairs of wires that cross, wires through a box not their end) of a Graphviz layout
     (`dot -Tjson` or `-Tjson0`)."""
-    boxes = {}
-    for item in laid.get("objects", []):
-        if "nodes" in item or "pos" not in item:
-            continue
-        x, y = (float(v) for v in item["pos"].split(",")[:2])
-        w, h = float(item["width"]) * 36, float(item["height"]) * 36
-        boxes[item["_gvid"]] = (x - w, y - h, x + w, y + h)
-    edges = [e for e in laid.get("edges", []) if _curve(e)]
-    curves = [_curve(e) for e in edges]
+    boxes = boxes_of(laid)
+    edges = [e for e in laid.get("edges", []) if curve(e)]
+    curves = [curve(e) for e in edges]
     segments = [list(zip(c, c[1:])) for c in curves]
     extents = [_extent(c) for c in curves]
     crossed = 0
@@ -288,10 +281,10 @@ def crossings(laid: dict) -> tuple[int, int]:
             if any(_cross(p, q, r, s) for p, q in segments[i] for r, s in segments[j]):
                 crossed += 1
     through = 0
-    for edge, curve in zip(edges, curves):
+    for edge, points in zip(edges, curves):
         for gvid, (x0, y0, x1, y1) in boxes.items():
             if gvid not in (edge["tail"], edge["head"]) and \
-                    any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1 for x, y in curve):
+                    any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1 for x, y in points):
                 through += 1
                 break
     return crossed, through
