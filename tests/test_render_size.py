@@ -153,6 +153,16 @@ def test_the_option_a_refusal_names_fits_when_taken_even_where_untangling_grows_
     assert ET.fromstring(svg).get("width") == "6.5in"
 
 
+@needs_dot
+def test_a_refusal_says_when_the_option_it_names_is_taller_than_a_page(tmp_path, capsys):
+    # Drawn top to bottom, its panels fit 6.5 in but are 12 in tall: a page of text is 9 in.
+    code, _, err = render(tmp_path, capsys, str(ROOT / "examples" / "critiques.wd"),
+                          "--panels", "modes", "--style", "paper", "--width", "6.5in")
+    found = re.search(r"fits \([0-9.]+ in\), but ([0-9.]+) in tall: more than a page of text; "
+                      r"--height 9in looks for an option within a page", err)
+    assert code == 1 and found and float(found[1]) > 9, err
+
+
 @pytest.mark.parametrize("option", [
     ["--width", "0in"], ["--width=-3in"], ["--width", "3furlongs"], ["--width", "3"],
     ["--width", "101in"], ["--font-size", "0"], ["--font-size", "3pt"], ["--font-size", "80"],

@@ -311,7 +311,8 @@ def _add_paper_options(p) -> None:
     p.add_argument("--width", type=_size("parse_width"), metavar="LENGTH",
                    help="the picture's width on paper, such as 3.25in, 6.5in, 17cm, 80mm or "
                    "234pt: a narrower layout is padded to it, never scaled; a wider one is "
-                   "refused (exit 1) with an option that fits, such as --direction TB")
+                   "refused (exit 1) with an option that fits, such as --direction TB (and "
+                   "its height, when taller than a page of text)")
     p.add_argument("--height", type=_size("parse_height"), metavar="LENGTH",
                    help="the most the picture may take down the page, such as 9in (a page "
                    "of text) or 4in: a taller layout is refused (exit 1) with an option that "

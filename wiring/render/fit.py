@@ -33,6 +33,12 @@ SLACK_PT = 0.5          # a layout this much wider than asked still fits (Graphv
 # byte). A search it cuts short says so.
 MAX_TRIES, MAX_SECONDS = 40, 60.0
 MOST_PANELS = 8          # more modes than this make no figure worth suggesting as panels
+# A page of text is about 9 in tall: asked only for a width, the refusal says when the option
+# it names is taller (a page-wide figure drawn top to bottom was 9 to 23 in tall).
+PAGE_PT = 9 * 72
+# Figures in papers set their text at 7 to 9 pt: without --font-size (the paper style's
+# default is 10 pt) the refusal also tries this size.
+SMALLER_FONT_PT = 8
 _POINT_SIZE = re.compile(r'POINT-SIZE="([0-9.]+)"')   # user text cannot spell it: `"` is escaped
 
 
@@ -106,12 +112,20 @@ def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=N
     scene = to_scene(proposal, diagram, analysis=analysis, options=options)
     if not options.sized:
         return print_dot(drawn_tree(scene, proposal, diagram, analysis, timeout))
-    tree, graph, pad_y, need = _fitting(scene, proposal, diagram, analysis, timeout)
+    tree, graph, pad_y, need = _measured(scene, proposal, diagram, analysis, timeout)
     if not _fits(options, need) and options.style == "paper" and options.uniform:
         # One width per kind only where the layout allows: else each box its own.
         scene = to_scene(proposal, diagram, analysis=analysis,
                          options=dataclasses.replace(options, uniform=False))
-        tree, graph, pad_y, need = _fitting(scene, proposal, diagram, analysis, timeout)
+        tree, graph, pad_y, need = _measured(scene, proposal, diagram, analysis, timeout)
+    if not _fits(options, need):
+        # Untangling lets a tangled picture grow (`untangle.APART`), and the refusal's options
+        # are measured without the training wires' layouts: the option it names must fit when
+        # taken (ida at 6.5 in: `--no-legend` fitted at 6.40 in, grown it took 7.22 in).
+        fresh = to_scene(proposal, diagram, analysis=analysis, options=scene.options)
+        ungrown = _measured(fresh, proposal, diagram, analysis, timeout, training=False)
+        if _fits(options, ungrown[3]):
+            tree, graph, pad_y, need = ungrown
     if not _fits(options, need):
         raise DoesNotFit(*_refusal(scene, proposal, diagram, analysis, need, timeout))
     if options.width is not None:
@@ -140,20 +154,6 @@ def drawn_tree(scene, proposal, diagram, analysis=None, timeout: float = 120,
     from .untangle import untangled_tree
 
     return untangled_tree(scene, timeout, training=training)
-
-
-def _fitting(scene, proposal, diagram, analysis, timeout: float):
-    """`_measured`, with the training wires' layouts tried; when that is too large for the
-    size asked, without them. Untangling lets a tangled picture grow (`untangle.APART`), and
-    the refusal's options are measured without those layouts: the option it names must fit
-    when it is taken (ida at 6.5 in: `--no-legend` fits at 6.40 in, grown it took 7.22)."""
-    from . import to_scene
-
-    measured = _measured(scene, proposal, diagram, analysis, timeout)
-    if _fits(scene.options, measured[3]):
-        return measured
-    fresh = to_scene(proposal, diagram, analysis=analysis, options=scene.options)   # untangled
-    return _measured(fresh, proposal, diagram, analysis, timeout, training=False)
 
 
 def _measured(scene, proposal, diagram, analysis, timeout: float, training: bool = True):
@@ -201,7 +201,8 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
     """Why the picture does not fit, and an option that fits (of a few, cheapest first): the
     first that draws every box, else the one that draws the most (a mode or a depth drops
     some: the message says how many are left), with its size; when none fits, the
-    narrowest tried. Then that option."""
+    narrowest tried. Then that option. Asked only for a width, the message says when that
+    option's picture is taller than a page of text (PAGE_PT)."""
     from . import to_scene
 
     options = scene.options
@@ -222,7 +223,8 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
         spent += len(scene.diagram.modes) if change.get("panels") else 1
         other = to_scene(proposal, diagram, analysis=analysis,
                          options=dataclasses.replace(options, **change))
-        # sized without trying the training wires' layouts (the one drawn is no larger)
+        # sized without trying the training wires' layouts (`fitted_dot` keeps to this
+        # layout where one of those would not fit)
         size = _size(drawn_tree(other, proposal, diagram, analysis, timeout, training=False),
                      timeout)
         if not _fits(options, size):
@@ -230,25 +232,43 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
             continue
         boxes = _boxes(other)
         if boxes >= every:
-            return f"{head}; {words} fits ({say(size)})", (words, change)
+            return f"{head}; {words} fits ({say(size)}){_taller(options, size)}", (words, change)
         if best is None or boxes > best[0]:
             best = (boxes, size, words, change)
     if best is not None:
         boxes, size, words, change = best
-        return (f"{head}; {words} fits ({say(size)}, drawing {boxes} of its {every} boxes)",
-                (words, change))
+        return (f"{head}; {words} fits ({say(size)}, drawing {boxes} of its {every} boxes)"
+                f"{_taller(options, size)}", (words, change))
+    return _nothing_fits(head, options, need, tried), None
+
+
+def _taller(options, size: tuple[float, float]) -> str:
+    """What the refusal adds when the option it names, asked only for a width, makes a
+    picture taller than a page of text: `--height` then finds one within a page, if any."""
+    if options.height is not None or size[1] <= PAGE_PT + SLACK_PT:
+        return ""
+    return (f", but {size[1] / 72:.1f} in tall: more than a page of text; --height "
+            f"{PAGE_PT / 72:g}in looks for an option within a page")
+
+
+def _nothing_fits(head: str, options, need: tuple[float, float],
+                  tried: list[tuple[tuple[float, float], str]]) -> str:
+    """The refusal's message when no option tried fits: the nearest tried, if any comes
+    nearer than the figure as it is."""
     wider = ("a wider --width" if options.height is None else
              "a taller --height" if options.width is None else "a wider --width or taller --height")
     if not tried:
-        return f"{head}; {wider} or a smaller --font-size fits", None
+        return f"{head}; {wider} or a smaller --font-size fits"
+    say = _sayer(options)
+
     def over(size: tuple[float, float]) -> float:     # how far past the size asked
         return max(size[0] / (options.width_pt or size[0] or 1),
                    size[1] / (options.height_pt or size[1] or 1))
     size, words = min(tried, key=lambda t: over(t[0]))
     if over(size) >= over(need):          # nothing tried comes nearer than the figure as is
-        return f"{head}; nothing tried fits: use {wider} or a smaller --font-size", None
+        return f"{head}; nothing tried fits: use {wider} or a smaller --font-size"
     return (f"{head}; nothing tried fits (the {'narrowest' if options.height is None else 'nearest'}: "
-            f"{words}, {say(size)}): use {wider} or a smaller --font-size"), None
+            f"{words}, {say(size)}): use {wider} or a smaller --font-size")
 
 
 def _sayer(options):
@@ -288,7 +308,7 @@ def _boxes(scene) -> int:
 def _alternatives(scene):
     """(the options as typed, RenderOptions fields) to try, cheapest change first: the other
     direction and a panel per mode (in either direction; panels first in the paper style),
-    a smaller depth, each mode, the other direction at a smaller depth or in each
+    each of those at SMALLER_FONT_PT when no size was asked (the paper style), a smaller depth, each mode, the other direction at a smaller depth or in each
     mode; each alone, then without the legend and title (in the full style the caption is
     often the widest)."""
     options = scene.options
@@ -303,6 +323,10 @@ def _alternatives(scene):
     # The paper style does not say which mode a box or wire is active in (the full style's
     # "only in" notes): there a panel per mode comes first, then the other direction.
     changes = [("", {})] + (panels + turned if options.style == "paper" else turned + panels)
+    if options.font_size is None and options.style == "paper":   # full: 8 pt already
+        smaller = f"--font-size {SMALLER_FONT_PT}"
+        changes += [(f"{words} {smaller}".lstrip(), {**change, "font_size": SMALLER_FONT_PT})
+                    for words, change in changes]
     changes += [(f"--depth {d}", {"depth": d}) for d in range(drawn - 1, -1, -1)]
     if options.mode is None and options.panels is None and scene.diagram is not None:
         changes += [(f"--mode {m}", {"mode": m}) for m in scene.diagram.modes]
