@@ -106,11 +106,73 @@ def test_a_text_wider_in_the_papers_font_is_set_to_fit_its_box_and_the_log_says_
              + b"\\end{document}\n")
     compile_pdf(paper, tmp_path, "paper")
     log = (tmp_path / "paper.log").read_text(encoding="latin-1")
-    assert "Package wiring Warning: a text is set narrower to fit its box" in log
+    assert "Package wiring Warning: a text is scaled down to fit its box" in log
     # the standalone document sets its text in Computer Modern Sans: nothing to narrow
     compile_pdf(R.render(proposal, "tex", style="paper", mode="outcome_rl", standalone=True),
                 tmp_path, "alone")
     assert "Package wiring Warning" not in (tmp_path / "alone.log").read_text(encoding="latin-1")
+
+
+def critiques_full(standalone: bool = False) -> str:
+    proposal = wiring.check_file(str(ROOT / "examples" / "critiques.wd")).proposal
+    return R.render(proposal, "tex", style="full", standalone=standalone).decode("utf-8")
+
+
+@needs_dot
+def test_a_line_is_one_node_placed_where_graphviz_aligned_it():
+    tex = critiques_full()
+    # "tasks" and " : PromptDataset" are two font runs of one centred line: one node, so the
+    # paper's font spaces them (not two nodes at Helvetica's places: a double space), anchored
+    # at the centre of the box it is centred in (46 to 170)
+    assert re.search(r"\\node\[anchor=base, [^]]*\] at \(108,577\.2\) \{\\wiringfit\{[\d.]+bp\}"
+                     r"\{tasks\{\\color\{wd\d+\}\\fontsize\{11\}\{13\.2\}\\selectfont\\mdseries"
+                     r"\\upshape \\ : PromptDataset\}\}\};", tex)
+    # an output's name, right-aligned in its cell, by its right end; an input's by its left
+    assert re.search(r"\\node\[anchor=base east, [^]]*\] at \(167,546\.2\) "
+                     r"\{\\wiringfit\{[\d.]+bp\}\{prompt\}\};", tex)
+    assert "\\node[anchor=base west" in tex
+
+
+@needs_dot
+def test_text_is_scaled_down_alike_both_ways_never_squeezed():
+    tex = critiques_full()
+    assert "\\height" not in tex
+    scalings = re.findall(r"\\(?:resizebox|scalebox)\{[^}]*\}(\[[^]]*\]|\{[^}]*\})", tex)
+    assert scalings == ["{!}"]          # \wiringfit's, keeping the text's shape
+
+
+@needs_dot
+@needs_latex
+@pytest.mark.parametrize("encoding", ["", "\\usepackage[T1]{fontenc}\n"], ids=["OT1", "T1"])
+def test_kinds_are_set_in_guillemets_whatever_the_papers_encoding(encoding, tmp_path):
+    tex = critiques_full()
+    assert "\\ll" not in tex and "\\gg" not in tex     # not math's much-less-than
+    assert "\\wiringlaquo{}policy\\wiringraquo{}" in tex
+    # the glyphs set are T1's guillemets (19 and 20) in the paper's family, with or without
+    # T1 as the paper's encoding: as wide as those, and not as math's signs
+    (tmp_path / "fig.tex").write_text(tex, encoding="utf-8")
+    same = "".join(f"\\setbox0\\hbox{{\\wiring{name}{{}}}}\\setbox2\\hbox{{\\fontencoding{{T1}}"
+                   f"\\selectfont\\char{code}}}\\setbox4\\hbox{{${sign}$}}\\ifdim\\wd0=\\wd2 "
+                   f"\\ifdim\\wd0=\\wd4 \\else\\typeout{{GUILLEMET {name}}}\\fi\\fi\n"
+                   for name, code, sign in (("laquo", 19, "\\ll"), ("raquo", 20, "\\gg")))
+    paper = ("\\documentclass{article}\n" + encoding + "\\usepackage{tikz}\n"
+             "\\textwidth=20in\n\\textheight=20in\n"
+             "\\begin{document}\n\\noindent\\input{fig}\n" + tikz.MACROS + same
+             + "\\end{document}\n")
+    compile_pdf(paper.encode("utf-8"), tmp_path, "paper")
+    log = (tmp_path / "paper.log").read_text(encoding="latin-1")
+    assert "GUILLEMET laquo" in log and "GUILLEMET raquo" in log
+
+
+@needs_dot
+@needs_latex
+def test_the_standalone_sets_every_size_asked_with_no_font_substituted(tmp_path):
+    # the full style's title is 15 pt, its math 5.5: sizes Computer Modern has only with fix-cm
+    tex = critiques_full(standalone=True)
+    compile_pdf(tex.encode("utf-8"), tmp_path)
+    log = (tmp_path / "fig.log").read_text(encoding="latin-1")
+    assert "\\fontsize{15}" in tex
+    assert "Font Warning" not in log and "Package wiring Warning" not in log
 
 
 HOSTILE = r"""\input{/etc/passwd} \immediate\write18{id} $x^2$ & # _ % ~ { } < > | " é 中 🙂 """ \
@@ -136,7 +198,7 @@ def test_render_writes_tex_from_the_suffix_and_standalone_needs_it(tmp_path, cap
                                                                    small_file):
     out = tmp_path / "fig.tex"
     assert main(["render", str(small_file), "-o", str(out), "--standalone"]) == 0
-    assert out.read_text(encoding="utf-8").startswith("\\documentclass{article}")
+    assert "\n\\documentclass{article}\n" in out.read_text(encoding="utf-8")
     assert main(["render", str(small_file), "-o", str(tmp_path / "fig.svg"),
                  "--standalone"]) == 2
     assert "--standalone is for TikZ output (.tex), not svg" in capsys.readouterr().err

@@ -95,11 +95,18 @@ def continuing_runs(drawing: dict) -> set[tuple[float, float]]:
                 continue
             texts = [op for op in ops if isinstance(op, dict) and op.get("op") == "T"]
             for before, run in zip(texts, texts[1:]):
-                (x0, y0), (x, y) = before["pt"], run["pt"]
-                if before.get("align") == run.get("align") == "l" and abs(y - y0) < 0.01 \
-                        and abs(x0 + before["width"] - x) < 0.01:
+                if continues_line(before, run):
+                    x, y = run["pt"]
                     found.add((round(x, 1), round(-y, 1)))      # SVG's y runs upwards
     return found
+
+
+def continues_line(before: dict, run: dict) -> bool:
+    """Text operation `run` (`dot -Tjson`) is the next font run of `before`'s line: both
+    left-placed on one baseline, `run` starting where `before` ends."""
+    (x0, y0), (x, y) = before["pt"], run["pt"]
+    return before.get("align") == run.get("align") == "l" and abs(y - y0) < 0.01 \
+        and abs(x0 + float(before.get("width", 0)) - x) < 0.01
 
 
 def join_runs(parent, continued: set[tuple[float, float]]) -> bool:

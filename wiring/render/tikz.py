@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from .svg import continues_line
+
 # Graphviz's SVG dash patterns, in points; dots as round dots one line width across
 _DASHES = {"dashed": "dash pattern=on 5bp off 2bp",
            "dotted": "line cap=round, dash pattern=on 0bp off 4bp"}
@@ -20,8 +22,11 @@ _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": 
             "#": r"\#", "_": r"\_", "%": r"\%", "^": r"\^{}", "~": r"\~{}",
             "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
             '"': "''", "-": "-{}", "`": "{`}", "'": "{'}"}   # no ligature: ?` is ¿ in OT1
+# The least room a centred line leaves at either end of its box (bp) before it is scaled down
+_MARGIN = 4.0
 # Characters the drawing uses beyond ASCII, in what pdflatex has without extra packages.
-_SYMBOLS = {"\u00b7": r"\textperiodcentered{}", "\u00ab": r"$\ll$", "\u00bb": r"$\gg$",
+_SYMBOLS = {"\u00b7": r"\textperiodcentered{}",
+            "\u00ab": r"\wiringlaquo{}", "\u00bb": r"\wiringraquo{}",     # see MACROS
             "\u25ba": r"$\triangleright$", "\u25b6": r"$\triangleright$",
             "\u203c": "!!", "\u2014": "---", "\u2013": "--", "\u25cb": r"$\circ$",
             "\u2192": r"$\rightarrow$", "\u2190": r"$\leftarrow$", "\u2026": r"\dots{}",
@@ -31,12 +36,18 @@ _SYMBOLS = {"\u00b7": r"\textperiodcentered{}", "\u00ab": r"$\ll$", "\u00bb": r"
 
 
 # Each text is set in the paper's font, which may be wider than the one Graphviz measured (bold
-# Computer Modern is): a text wider than Graphviz's measure is set narrower, its height kept (so
-# never smaller than the size asked for), to fit its box, and LaTeX's log says so (a warning of
-# package `wiring`), rather than run over the box's edge.
-FIT = ("\\providecommand\\wiringfit[2]{\\setbox0\\hbox{#2}\\ifdim\\wd0>#1\\relax"
-       "\\PackageWarning{wiring}{a text is set narrower to fit its box}"
-       "\\resizebox{#1}{\\height}{\\box0}\\else\\box0\\fi}\n")
+# Computer Modern is): a line wider than Graphviz's measure is scaled down, both ways alike, to
+# fit its box (never squeezed: a glyph keeps its shape), and LaTeX's log says so (a warning of
+# package `wiring`), rather than run over the box's edge. A guillemet is the font's own where
+# the text's encoding has one (T1, TU, ...), else that of the same family in T1 (OT1 has none;
+# math's \ll is another sign). The figure loads no package: these are defined where it is set.
+MACROS = ("\\providecommand\\wiringfit[2]{\\setbox0\\hbox{#2}\\ifdim\\wd0>#1\\relax"
+          "\\PackageWarning{wiring}{a text is scaled down to fit its box}"
+          "\\resizebox{#1}{!}{\\box0}\\else\\box0\\fi}\n"
+          + "".join(f"\\providecommand\\wiring{name}{{\\ifcsname\\csname f@encoding\\endcsname"
+                    f"\\string\\guillemot{side}\\endcsname\\guillemot{side}\\else"
+                    f"{{\\fontencoding{{T1}}\\selectfont\\guillemot{side}}}\\fi}}\n"
+                    for name, side in (("laquo", "left"), ("raquo", "right"))))
 
 
 def tikz_picture(layout: dict, standalone: bool = False) -> str:
@@ -50,7 +61,7 @@ def tikz_picture(layout: dict, standalone: bool = False) -> str:
                       for value, name in drawer.colours.items())
     (x0, y0), (x1, y1) = box
     picture = (f"\\begin{{tikzpicture}}[x=1bp, y=1bp, line join=round, line cap=butt, "
-               f"inner sep=0pt, outer sep=0pt]\n{FIT}{colours}"
+               f"inner sep=0pt, outer sep=0pt]\n{MACROS}{colours}"
                f"\\useasboundingbox ({_n(x0)},{_n(y0)}) rectangle ({_n(x1)},{_n(y1)});\n"
                + "".join(drawer.lines) + "\\end{tikzpicture}\n")
     if not standalone:
@@ -63,11 +74,21 @@ def _document(picture: str, width: float, height: float) -> str:
     size = f"{width:.2f}bp"
     tall = f"{height:.2f}bp"
     return (
+        # fix-cm (LaTeX's own): Computer Modern at every size the layout asks for (a title's
+        # 15 pt, math's 5.5), not the nearest of its design sizes, with a warning, instead
+        "\\RequirePackage{fix-cm}\n"
         "\\documentclass{article}\n\\usepackage{tikz}\n\\pagestyle{empty}\n"
         # Computer Modern Sans: of LaTeX's base fonts the nearest to the Helvetica Graphviz
-        # measured (no text of rlhf's panels needs narrowing; 18 of 33 in the roman)
+        # measured (no text of rlhf's panels needs scaling down; 18 of 33 in the roman)
         "\\renewcommand\\familydefault{\\sfdefault}\n"
-        f"\\pdfpagewidth={size}\n\\pdfpageheight={tall}\n"
+        # which has no italic but its slanted, and no symbols (\{, \textbullet) but those
+        # of the roman: taken without a warning, as a sans font's own would be
+        "\\DeclareFontShape{OT1}{cmss}{m}{it}{<->ssub*cmss/m/sl}{}\n"
+        "\\DeclareFontFamily{OMS}{cmss}{}\n"
+        + "".join(f"\\DeclareFontShape{{OMS}}{{cmss}}{{{series}}}{{{shape}}}"
+                  f"{{<->ssub*cmsy/{weight}/n}}{{}}\n"
+                  for series, weight in (("m", "m"), ("bx", "b")) for shape in ("n", "it"))
+        + f"\\pdfpagewidth={size}\n\\pdfpageheight={tall}\n"
         f"\\paperwidth={size}\n\\paperheight={tall}\n"
         "\\hoffset=-1in\n\\voffset=-1in\n\\oddsidemargin=0pt\n\\evensidemargin=0pt\n"
         "\\topmargin=0pt\n\\headheight=0pt\n\\headsep=0pt\n\\footskip=0pt\n"
@@ -115,6 +136,8 @@ class _Drawer:
     def run(self, ops: list) -> None:
         self.pen, self.fill, self.width, self.dash = None, None, 1.0, ""
         self.size, self.bold, self.italic = 14.0, False, False
+        self.boxes: list[tuple[float, float, float, float]] = []   # shapes drawn so far
+        self.line: list[tuple[dict, tuple]] = []     # the text runs of the line being read
         for op in ops:
             kind = op.get("op")
             if kind in ("c", "C"):
@@ -134,9 +157,12 @@ class _Drawer:
                 self.text(op)
             elif kind in ("p", "P", "L", "b", "B"):   # 2.43 writes an edge's curve as b, a
                 #                                     filled rounded frame's as B
+                self.set_line()
                 self.path(kind, op.get("points", []))
             elif kind in ("e", "E"):
+                self.set_line()
                 self.ellipse(kind, op.get("rect", [0, 0, 0, 0]))
+        self.set_line()
 
     def colour(self, value: str) -> str | None:
         """A TikZ colour name for a Graphviz colour, or None for a transparent one."""
@@ -184,6 +210,9 @@ class _Drawer:
         options = self.options(kind in ("P", "B"))
         if options is None or len(points) < 2:
             return
+        if kind != "L":                 # a cell or a frame, whose text is placed within it
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            self.boxes.append((min(xs), min(ys), max(xs), max(ys)))
         coords = [f"({_n(x)},{_n(y)})" for x, y in points]
         if kind in ("b", "B"):
             steps = [f" .. controls {coords[i]} and {coords[i + 1]} .. {coords[i + 2]}"
@@ -203,18 +232,68 @@ class _Drawer:
                           f"[x radius={_n(rx)}, y radius={_n(ry)}];\n")
 
     def text(self, op: dict) -> None:
-        words = str(op.get("text", ""))
-        if not words.strip() or self.pen is None:
+        """A text run: the next of the line being read, or the first of a new line."""
+        if self.pen is None:
             return
-        x, y = op.get("pt", [0, 0])
-        anchor = {"l": "base west", "r": "base east"}.get(op.get("align"), "base")
-        font = f"\\fontsize{{{_n(self.size)}}}{{{_n(self.size * 1.2)}}}\\selectfont"
-        font += "\\bfseries" if self.bold else ""
-        font += "\\itshape" if self.italic else ""
-        room = float(op.get("width", 0)) + 1           # Graphviz's measure, and a point
-        self.lines.append(f"\\node[anchor={anchor}, text={self.pen}, font={{{font}}}] at "
-                          f"({_n(x)},{_n(y)}) {{\\wiringfit{{{_n(room)}bp}}"
-                          f"{{{latex_text(words)}}}}};\n")
+        run = (op, (self.pen, self.size, self.bold, self.italic))
+        if not (self.line and continues_line(self.line[-1][0], op)):
+            self.set_line()
+        self.line.append(run)
+
+    def set_line(self) -> None:
+        """The line read, as one node: LaTeX sets its runs one after the other in the paper's
+        font (so their spaces are that font's), the line placed as Graphviz aligned it."""
+        runs, self.line = self.line, []
+        words = "".join(str(op.get("text", "")) for op, _ in runs)
+        if not words.strip():
+            return
+        (first, style), (last, _) = runs[0], runs[-1]
+        x0, y = first.get("pt", [0, 0])
+        x1 = float(last["pt"][0]) + float(last.get("width", 0))
+        measured = sum(float(op.get("width", 0)) for op, _ in runs) + 1   # and a point
+        anchor, x, room = _placement(first.get("align"), x0, x1, y, self.boxes, measured)
+        pen, size, bold, italic = style
+        body = "".join(latex_text(str(op.get("text", ""))) if run == style else
+                       f"{{\\color{{{run[0]}}}{_font(*run[1:], reset=True)} "
+                       f"{latex_text(str(op.get('text', '')))}}}" for op, run in runs)
+        font = _font(size, bold, italic)
+        self.lines.append(f"\\node[anchor={anchor}, text={pen}, font={{{font}}}] at "
+                          f"({_n(x)},{_n(y)}) {{\\wiringfit{{{_n(room)}bp}}{{{body}}}}};\n")
+
+
+def _font(size: float, bold: bool, italic: bool, reset: bool = False) -> str:
+    """The LaTeX font switches of a text run (`reset`: from another run's font)."""
+    font = f"\\fontsize{{{_n(size)}}}{{{_n(size * 1.2)}}}\\selectfont"
+    font += "\\bfseries" if bold else "\\mdseries" if reset else ""
+    font += "\\itshape" if italic else "\\upshape" if reset else ""
+    return font
+
+
+def _placement(align, x0: float, x1: float, y: float, boxes,
+               measured: float) -> tuple[str, float, float]:
+    """The anchor, x and room (width it may take before it is scaled down) of a line Graphviz
+    set from `x0` to `x1`, `measured` wide: by its centre where Graphviz centred it, so that a
+    font narrower or wider than Graphviz's keeps it centred. Graphviz 2.43 places every line of
+    a table by its left end (`align` l), so the alignment is read from the smallest box drawn
+    around it: its gaps either side equal (to Graphviz's rounding to whole points) is a
+    centred line, else the nearer side is the one it is aligned to. A centred line is alone
+    in its box's width, so its room is that width less `_MARGIN` at each end, when that is more
+    than Graphviz measured: a wider font takes the room there is. A line aligned to one side
+    may have a neighbour on the other (an input's name and an output's): it has what Graphviz
+    measured."""
+    if align == "r":
+        return "base east", x0, measured
+    if align != "l":
+        return "base", x0, measured
+    around = min((box for box in boxes if box[0] - 0.5 <= x0 and x1 <= box[2] + 0.5
+                  and box[1] <= y <= box[3]),
+                 key=lambda box: (box[2] - box[0]) * (box[3] - box[1]), default=None)
+    if around is None:
+        return "base west", x0, measured
+    left, right = x0 - around[0], around[2] - x1
+    if abs(left - right) <= 1.5:
+        return "base", (x0 + x1) / 2, max(measured, around[2] - around[0] - 2 * _MARGIN)
+    return ("base west", x0, measured) if left < right else ("base east", x1, measured)
 
 
 def latex_text(text: str) -> str:
@@ -238,13 +317,14 @@ def latex_text(text: str) -> str:
             continue                                # control characters
         else:
             out.append(f"[U+{ord(char):04X}]")
-    # a run's spaces at its ends are part of the line (" : Policy" follows "pi"): TeX would
-    # drop them from a node's text, so they are control spaces
+    # a run's spaces at its ends are part of the line (" : Policy" follows "pi", a run " "
+    # parts "sgd" and "(gradient)"): TeX would drop them from a node's text or at a group's
+    # edge, so they are control spaces
     body = "".join(out)
     stripped = body.strip(" ")
     lead = len(body) - len(body.lstrip(" "))
     trail = len(body) - len(body.rstrip(" "))
-    return "\\ " * lead + stripped + "\\ " * trail if stripped else ""
+    return "\\ " * lead + stripped + "\\ " * trail if stripped else "\\ " * len(body)
 
 
 def _n(value: float) -> str:
