@@ -219,11 +219,13 @@ def _title_clear(panel: Graph, box: dict, sizes: dict) -> None:
     x, y = (float(v) for v in str(attrs["lp"]).split(","))
     half_w, half_h = float(attrs["lwidth"]) * 36, float(attrs["lheight"]) * 36
     # a double or triple line is drawn beside its curve: TITLE_GAP holds it
-    under = [py for px, py in _drawn_points(panel, sizes, _sampled)
-             if abs(px - x) <= half_w + TITLE_GAP]
-    rise = max(under, default=float("-inf")) + TITLE_GAP - (y - half_h)
-    if rise <= 0:
+    top = max((py for px, py in _drawn_points(panel, sizes, _sampled)
+               if abs(px - x) <= half_w + TITLE_GAP), default=float("-inf"))
+    # a title clear of what is under it by 2 pt (its box holds its letters' descent) stays
+    # where Graphviz put it
+    if top + 2.0 <= y - half_h:
         return
+    rise = top + TITLE_GAP - (y - half_h)
     attrs["lp"] = _moved(attrs["lp"], 0.0, rise)
     for values in (attrs, box):
         x0, y0, x1, y1 = (float(v) for v in str(values["bb"]).split(","))
