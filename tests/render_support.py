@@ -291,3 +291,24 @@ def small_file(tmp_path):
     path = tmp_path / "small.wd"
     path.write_text(SMALL, encoding="utf-8")
     return path
+
+
+def titles_crossed(laid: dict) -> list[tuple[str, int, int]]:
+    """The panels' titles (the labels of the outermost frames of a `dot -Tjson` layout) that a
+    wire runs through: (frame, tail, head) for each wire with a point of its curves (sampled
+    as the crossings are counted: `untangle.curve`) or of its arrowheads in a title's box."""
+    from wiring.render.untangle import curve
+
+    inner = {g for o in laid["objects"] for g in o.get("subgraphs", [])}
+    found = []
+    for frame in laid["objects"]:
+        if "nodes" not in frame or frame["_gvid"] in inner or "lp" not in frame:
+            continue
+        x, y = (float(v) for v in frame["lp"].split(","))
+        w, h = float(frame["lwidth"]) * 36, float(frame["lheight"]) * 36
+        for edge in laid.get("edges", []):
+            arrows = [tuple(p) for op in edge.get("_hdraw_", []) + edge.get("_tdraw_", [])
+                      for p in op.get("points", [])]
+            if any(abs(px - x) <= w and abs(py - y) <= h for px, py in curve(edge) + arrows):
+                found.append((frame["name"], edge["tail"], edge["head"]))
+    return found

@@ -244,3 +244,47 @@ def test_cli_highlight(small_file, tmp_path, capsys):
     assert out.read_text() == R.to_dot(proposal)
 
 
+
+
+# ------------------------------------------------------------ in print, and in a mode's picture
+
+DEBATE = str(ROOT / "examples" / "debate.wd")
+
+
+def test_in_print_a_highlighted_wire_is_thick_ink_keeping_its_line():
+    # the paper key says a dashed wire is feedback: a highlighted feedback wire stays dashed
+    # (its loop was thick and solid), the witness's other wires stay solid, an update double
+    proposal = wiring.check_file(DEBATE).proposal
+    scene, graph = drawn(proposal, style="paper", highlight=True, direction="TB")
+    marked = {w.feedback for w in scene.wires if w.emphasis}
+    assert marked == {True, False}
+    for wire in (w for w in scene.wires if w.emphasis):
+        (edge,) = [e for e in graph.edges() if _ends(e) == {wire.src.key(), wire.dst.key()}]
+        assert float(edge.attrs["penwidth"]) >= 2
+        assert edge.attrs["color"] in (R.INK, f"{R.INK}:{R.INK}:invis:{R.INK}:{R.INK}")
+        assert (str(edge.attrs.get("style")) == "dashed") == wire.feedback, wire
+
+
+def _ends(edge) -> set[tuple]:
+    return {(edge.tail.node, edge.tail.port), (edge.head.node, edge.head.port)}
+
+
+def test_a_picture_of_one_mode_draws_a_finding_only_where_its_whole_witness_is():
+    # debate's S0503 loop (a -> pick -> user -> a) is in deploy; train has a and b, not the
+    # loop, and framed them as if it had it
+    proposal = wiring.check_file(DEBATE).proposal
+    for mode, drawn_there in (("train", False), ("deploy", True), (None, True)):
+        scene, graph = drawn(proposal, mode=mode, highlight=True)
+        assert bool(on_witness(graph)) == drawn_there, mode
+        rows = [" ".join(row.split()) for row in caption(graph) if "S0503" in row]
+        assert rows and all(("not on this picture" in row) != drawn_there for row in rows)
+
+
+@needs_dot
+def test_mode_panels_frame_a_witness_only_in_the_modes_it_is_in():
+    proposal = wiring.check_file(DEBATE).proposal
+    graph = R.to_tree(proposal, style="paper", panels="modes", highlight=True,
+                      direction="TB")
+    framed = {n.split("/", 1)[0] for n, node in graph.nodes().items()
+              if HL in str(node.attrs.get("label", ""))}
+    assert framed == {"deploy"}

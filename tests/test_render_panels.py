@@ -99,16 +99,99 @@ def test_the_refusal_names_panels_when_they_fit(tmp_path, capsys):
 
 
 @needs_dot
-def test_each_diagram_is_a_panel_with_its_own_key(tmp_path):
+@pytest.mark.parametrize("options", [{}, {"width": "6.5in", "direction": "TB"}])
+def test_each_diagram_is_a_panel_under_one_key_of_them_all(options):
     proposal = wiring.check_file(str(ROOT / "examples" / "best_of_n.wd")).proposal
-    svg = R.render(proposal, "svg", style="paper", panels="diagrams")
+    svg = R.render(proposal, "svg", style="paper", panels="diagrams", **options)
     root = __import__("xml.etree.ElementTree", fromlist=["x"]).fromstring(svg)
     ids = [g.get("id") for g in root.iter(f"{SVG}g") if g.get("id")]
     assert any(i.startswith("BestOfN/") for i in ids) and any(i.startswith("Filtering/")
                                                            for i in ids)
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
-    assert texts.count("policy") >= 2          # each panel's key names its kinds
-    assert "monitor" in texts and "reward model" in texts
+    # one key, of the kinds of both: a reward model in one diagram, a monitor in the other
+    # ("policy" is also a box of each)
+    assert texts.count("monitor") == texts.count("reward model") == 1
+    assert texts.count("learned") == texts.count("feedback") == 1
+    # ...below every panel
+    laid = _layout(R.fitted_dot(proposal, style="paper", panels="diagrams", **options)
+                   if options else R.to_dot(proposal, style="paper", panels="diagrams"))
+    key_top = float(laid["lp"].split(",")[1]) + float(laid["lheight"]) * 36
+    bottoms = [float(o["bb"].split(",")[1]) for o in laid["objects"] if "bb" in o]
+    assert key_top <= min(bottoms)
+
+
+@needs_dot
+def test_the_caption_of_diagram_panels_names_the_diagrams_drawn():
+    from render_support import caption
+
+    proposal = wiring.check_file(str(ROOT / "examples" / "best_of_n.wd")).proposal
+    text = " ".join(caption(R.to_tree(proposal, style="full", panels="diagrams")))
+    assert "diagrams BestOfN, Filtering, a panel each" in text
+    assert "all modes" not in text and "diagram Filtering" not in text
+    # the modes' panels are of one diagram, every mode of which the caption names
+    text = " ".join(caption(R.to_tree(proposal, style="full", panels="modes")))
+    assert "diagram Filtering \u00b7 all modes: filter, resample" in text
+
+
+ONE_MODE = """type T
+component Source : dataset, trusted {
+  out y : T
+}
+component Box : policy, learned {
+  in x : T
+}
+diagram Chain {
+  modes only
+  s = Source
+  b = Box
+  s.y -> b.x
+}
+"""
+
+
+@needs_dot
+@pytest.mark.parametrize("file, argv, words", [
+    (str(ROOT / "examples" / "open_agency.wd"), ["--panels", "diagrams"],
+     "--panels diagrams: the file has 1 top diagram, `OpenAgency`, so the figure is one "
+     "panel (draw it without --panels)"),
+    (None, ["--panels", "modes"],
+     "--panels modes: diagram `Chain` has 1 mode, `only`, so the figure is one panel (draw "
+     "it without --panels)"),
+])
+def test_panels_of_one_panel_are_drawn_with_a_warning_saying_so(tmp_path, capsys, file, argv,
+                                                                words):
+    if file is None:
+        file = tmp_path / "one.wd"
+        file.write_text(ONE_MODE, encoding="utf-8")
+        file = str(file)
+    for out in ("x.svg", "x.mmd"):
+        code = main(["render", file, *argv, "-o", str(tmp_path / out)])
+        err = capsys.readouterr().err
+        assert code == 0 and f"wiring: warning: {words}" in err, err
+    # two or more panels: no warning
+    code = main(["render", RLHF, "--panels", "modes", "-o", str(tmp_path / "y.svg")])
+    assert code == 0 and "warning" not in capsys.readouterr().err
+
+
+# Every example with modes, in both styles and directions, and the one the figure editor saw
+# (swiss_cheese's training update looped into "deploy" and "retrain" at 6.5 in, TB)
+MULTI_MODE = sorted(p.stem for p in (ROOT / "examples").glob("*.wd")
+                    if re.search(r"^\s*modes\s", p.read_text(encoding="utf-8"), re.M))
+
+
+@needs_dot
+@pytest.mark.parametrize("example", MULTI_MODE)
+def test_no_wire_runs_through_a_panel_title(example):
+    from render_support import titles_crossed
+
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{example}.wd")).proposal
+    for style in ("paper", "full"):
+        for direction in ("LR", "TB"):
+            laid = _layout(R.to_dot(proposal, style=style, panels="modes", direction=direction))
+            assert titles_crossed(laid) == [], (style, direction)
+    laid = _layout(R.fitted_dot(proposal, style="paper", panels="modes", direction="TB",
+                                width="6.5in"))
+    assert titles_crossed(laid) == [], "paper TB 6.5in"
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -39,6 +39,7 @@ def cmd_render(args) -> int:
         return exit_code([result])
     if args.panels != "diagrams":
         say_which_diagram(args.file, result.proposal, args.diagram)
+    _say_one_panel(result.proposal, args.diagram, args.panels)
     if fmt == MERMAID:
         return _mermaid(args, result, highlight, out)
     _say_font_substitute(args.font)
@@ -65,6 +66,15 @@ def cmd_render(args) -> int:
         return exits.USAGE
     return _draw(dot_text, fmt, out, args.dpi, [args.file, *result.files], args.width,
                  args.standalone, sized=args.width is not None or args.height is not None)
+
+
+def _say_one_panel(proposal, diagram: str | None, panels: str | None) -> None:
+    """Warn that --panels draws one panel, and say what to use instead (`panels.one_panel`)."""
+    from ..render.panels import one_panel
+
+    note = one_panel(proposal, diagram, panels)
+    if note is not None:
+        print(f"wiring: warning: {note}", file=sys.stderr)
 
 
 # Mermaid is text laid out by whoever shows it (GitHub, a Markdown site): Graphviz is not run,
@@ -372,8 +382,11 @@ def add_render_commands(sub) -> None:
     p.add_argument("--highlight", nargs="?", const="all", metavar="CODE[#N]",
                    help="run the analyses (as `wiring lint`) and draw the witness paths of their "
                    "findings: boxes on a witness get a thick magenta frame with the finding "
-                   "codes, the wires between them are thick, magenta and dashed (in ink, "
-                   "--style paper), and the caption lists the findings. Alone: every finding "
+                   "codes, the wires between them are thick, magenta and dashed (with "
+                   "--style paper: thick and in ink, each keeping its line, feedback dashed "
+                   "and the rest solid), and the caption lists the findings; a picture or "
+                   "panel of one mode draws a finding only if its whole witness is in that "
+                   "mode. Alone: every finding "
                    "not acknowledged with `allow`. With a code: its first finding, acknowledged "
                    "or not, and the rest of the picture faded; S0201#2 is the second, in the "
                    "order `wiring lint` lists them; S0201,S0101 one of each")

@@ -72,7 +72,10 @@ def to_scene(proposal: Proposal | Diagram, diagram: str | None = None, *, analys
             from ..analysis import analyse
 
             analysis = analyse(proposal, name)
-        _highlight(scene, analysis, options.codes)
+        # a witness is a path of every mode at once: one mode's picture is checked against it
+        every = build_scene(proposal, name, dataclasses.replace(options, mode=None)) \
+            if options.mode is not None and name is not None else None
+        _highlight(scene, analysis, options.codes, every)
     return scene
 
 
@@ -109,7 +112,9 @@ def to_dot(proposal: Proposal | Diagram, diagram: str | None = None, *, analysis
     not: "S0201" the first, "S0201#2" the second (as `wiring lint` lists them), and the rest
     of the picture faded. Boxes and optimisers on a witness get a thick magenta frame
     headed by ‼ and the finding codes, the wires between them are thick, magenta and dashed
-    (in ink, paper style), and the caption lists the findings (code, severity, message).
+    (paper style: thick and in ink, each keeping its line, feedback dashed and the rest
+    solid), and the caption lists the findings (code, severity, message). With a `mode`, a
+    finding is drawn only if its whole witness is drawn in that mode (`highlight`).
     Acknowledged findings are not drawn unless their code is asked for; the caption counts
     them, and names a code asked for that finds nothing ("S0201#3 (there are 2)").
     Raises RenderError for an unknown diagram, mode or option.

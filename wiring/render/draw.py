@@ -11,7 +11,8 @@ Graphviz, and where wires meet their ports.
   legend (Graphviz keeps the graph's own label clear of boxes and wires);
 - a node or wire on the witness of a highlighted finding is magenta: nodes in a thick frame
   headed by ‼ and the finding codes, wires thick and dashed (in the paper style, wires in ink
-  at 2.5 times their width); a finding highlighted by its code fades the rest (`Scene.focus`).
+  at 2.5 times their width, each keeping its line: feedback dashed, the rest solid); a finding
+  highlighted by its code fades the rest (`Scene.focus`).
 
 With `style="paper"` the labels are those of `paper`, every text one size, the caption its
 one-line key, frames thin and white, and no tooltips (each would wrap its node in a link).
@@ -309,10 +310,10 @@ class _Drawer:
             attrs["dir"] = Id("back")
         attrs.update(_WIRE_STYLES[wire.style](wire, reverse, head))
         if wire.emphasis and self.paper:
-            # on a finding's witness, in print: ink at 2.5 times the width (an update keeps
-            # its double line)
-            for key in ("color", "style"):
-                attrs.pop(key, None)
+            # on a finding's witness, in print: ink at 2.5 times the width, each wire keeping
+            # its line (an update its double line, feedback its dashes: in the paper key a
+            # dashed wire is feedback, so a witness's other wires stay solid)
+            attrs.pop("color", None)
             double = wire.style == "update"
             attrs.update(color=f"{INK}:{INK}:invis:{INK}:{INK}" if double else INK,
                          penwidth=0.9 * 2.5 if double else 0.8 * 2.5)

@@ -9,6 +9,13 @@ dropped. Consecutive steps are joined by the drawn wires between their nodes (th
 of framed nested diagrams); BREAK (`...`) breaks the path, and AND (`;`) starts the next path
 of a witness of several (two paths from a shared ancestor). An optimiser on a witness also has
 its update wire emphasised: the path closes there.
+
+A witness is a path of the diagram analysed, every mode at once. A picture of one mode (`--mode`,
+a panel of `--panels modes`) draws a finding only if its whole witness is drawn in that mode:
+the same nodes, and as many of its steps joined by wires, as in the drawing of every mode (a
+step of an unrolled node names its mode). Otherwise the finding is not drawn there, and the
+caption says "not on this picture": half a loop framed in a mode without the loop says what is
+not so.
 """
 
 from __future__ import annotations
@@ -31,15 +38,19 @@ class Finding:
     skipped: bool = False       # acknowledged, and not asked for by its code: not drawn
 
 
-def highlight(scene: Scene, analysis, codes: frozenset[str] | None) -> None:
+def highlight(scene: Scene, analysis, codes: frozenset[str] | None,
+              every: Scene | None = None) -> None:
     """Emphasise on `scene` the witnesses of the findings asked for (every unacknowledged
     finding when `codes` is None, else one finding per code asked for, acknowledged or not:
     see `select`), and list them for the caption. Asked for by code, the rest of the picture
-    is faded (`Scene.focus`): the point is one path, not every box a code touches."""
+    is faded (`Scene.focus`): the point is one path, not every box a code touches. `every`,
+    for a scene of one mode, is the drawing of every mode: a witness not whole in the mode
+    is not drawn (see the module's note)."""
     scene.findings, scene.missing = [], sorted(codes or ())
     if analysis is None:
         return
-    highlighter = _Highlighter(scene, analysis)
+    highlighter = _Highlighter(scene, analysis,
+                               _Highlighter(every, analysis) if every is not None else None)
     if codes is None:
         # a finding shown with others of the same loop as notes (`also`) stands for them all
         scene.findings = [highlighter.draw(f, skip=f.acknowledged is not None)
@@ -72,9 +83,10 @@ def select(analysis, codes: frozenset[str]) -> tuple[list, list[str]]:
 
 
 class _Highlighter:
-    def __init__(self, scene: Scene, analysis):
+    def __init__(self, scene: Scene, analysis, every: _Highlighter | None = None):
         self.scene = scene
         self.analysis = analysis
+        self.every = every              # of the drawing of every mode, for a scene of one
         self.successors: dict[str, dict[str, list[Wire]]] = {}
         for wire in scene.wires:
             if wire.src.node != wire.dst.node:
@@ -121,6 +133,8 @@ class _Highlighter:
                 return self.trained(step.box)
             case Signal() | Trains():
                 return self.trainings([self.analysis.system.pressures[step.training]])
+            case Node(mode=str(mode)) if self.scene.options.mode not in (None, mode):
+                return []                       # a step of another mode's copy
             case Node(role="params" | "utility"):
                 return self.trained(step.place.box, step.training)
             case Node():
@@ -169,20 +183,30 @@ class _Highlighter:
                 run[i] = joined or nodes
         return runs
 
-    def lay(self, witness: tuple[Step, ...]) -> tuple[list[str], list[Wire]]:
-        """The nodes and wires one witness is drawn with."""
+    def lay(self, witness: tuple[Step, ...]) -> tuple[list[str], list[Wire], int]:
+        """The nodes and wires one witness is drawn with, and how many of its consecutive
+        steps are joined by wires."""
         chosen: list[str] = []
         wires: list[Wire] = []
+        joined = 0
         for run in self.runs(witness):
             for i, nodes in enumerate(run):
                 chosen += [n for n in nodes if n not in chosen]
                 if i + 1 < len(run):
-                    for a in nodes:
-                        for b in run[i + 1]:
-                            wires += self.route(a, b)
+                    routes = [w for a in nodes for b in run[i + 1] for w in self.route(a, b)]
+                    wires += routes
+                    joined += bool(routes)
         optimisers = {opt for _, opt, _ in self.scene.optimisers} & set(chosen)
         wires += [w for w in self.scene.wires if w.style == "update" and w.src.node in optimisers]
-        return chosen, wires
+        return chosen, wires, joined
+
+    def whole(self, witness: tuple[Step, ...], nodes: list[str], joined: int) -> bool:
+        """Whether a witness drawn with `nodes` and `joined` steps is all there: as in the
+        drawing of every mode (always, without one)."""
+        if self.every is None:
+            return True
+        every_nodes, _, every_joined = self.every.lay(witness)
+        return set(nodes) == set(every_nodes) and joined == every_joined
 
     def draw(self, finding, skip: bool) -> Finding:
         """Emphasise one finding's witness (unless `skip`), and its row of the caption."""
@@ -190,7 +214,9 @@ class _Highlighter:
         if skip:
             row.skipped = True
             return row
-        nodes, wires = self.lay(finding.witness)
+        nodes, wires, joined = self.lay(finding.witness)
+        if not self.whole(finding.witness, nodes, joined):
+            return row                                  # not drawn: "not on this picture"
         for node in nodes:
             marks = self.scene.emphasis.setdefault(node, [])
             if finding.code not in marks:

@@ -232,8 +232,12 @@ def emphasised(label: str, codes: list[str], rounded: bool, direction: str) -> s
 
 # ------------------------------------------------------------------------------------ caption
 
-def frame_label(diagram: Diagram | None, mode: str | None) -> str:
-    """What the picture is of: the diagram, its mode, what it refines."""
+def frame_label(diagram: Diagram | None, mode: str | None, panels: list[str] = ()) -> str:
+    """What the picture is of: the diagram, its mode, what it refines; or the diagrams drawn
+    as `panels`, one each."""
+    if panels:
+        names = ", ".join(f"<B>{html(name)}</B>" for name in panels)
+        return f'<FONT POINT-SIZE="11">diagrams {names}, a panel each</FONT>'
     if diagram is None:
         return '<FONT POINT-SIZE="11">components (no diagram)</FONT>'
     what = f"diagram <B>{html(diagram.name)}</B>"
@@ -261,7 +265,8 @@ def caption(scene: Scene) -> str:
         rows.append(_row(span, f'<FONT POINT-SIZE="15"><B>{html_lines(proposal.title, 80)}'
                                '</B></FONT>', 'ALIGN="LEFT" BALIGN="LEFT"'))
     if options.title:
-        rows.append(_row(span, frame_label(scene.diagram, options.mode)))
+        rows.append(_row(span, frame_label(scene.diagram, options.mode,
+                                           [p.diagram.name for p in scene.panels])))
     if scene.auto_limited:
         rows.append(_row(span, f'{small}><I>nested diagrams more than {scene.auto_depth} '
                                'levels deep are drawn as boxes (--depth N expands N levels)'

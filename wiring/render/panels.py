@@ -23,6 +23,7 @@ from .graphviz import bounding_box
 from .options import RenderError
 
 GAP_PT = 24.0            # between two panels, and between the panels and the key
+TITLE_GAP = 6.0          # between a panel's title and the wires and boxes below it
 PER_ROW = 4              # panels a row without a width: a grid, not a strip of forty
 # Mode panels cut from one layout of every mode (a box at the same place in each) are drawn
 # unless they take more than this many times the room of panels each laid out alone: that
@@ -39,18 +40,32 @@ def panel_tree(proposal, diagram: str | None, options, analysis=None,
     from . import to_scene
     from .fit import scaled_tree
 
-    whole = dataclasses.replace(options, panels=None, mode=None,
-                                legend=options.legend and options.panels == "modes")
+    whole = dataclasses.replace(options, panels=None, mode=None)
 
-    def composed(placed: list) -> Graph:
-        caption = scaled_tree(to_scene(proposal, diagram, analysis=analysis, options=whole))
-        return _composed(placed, caption, options.width_pt, timeout)
+    def composed(placed: list, scenes: list) -> Graph:
+        # one caption and key for the figure: of the diagram with every mode, or of every
+        # diagram drawn (`Scene.panels`)
+        figure = to_scene(proposal, diagram, analysis=analysis, options=whole)
+        if options.panels == "diagrams":
+            _of_panels(figure, scenes)
+        return _composed(placed, scaled_tree(figure), options.width_pt, timeout)
 
-    apart = composed(_separate_panels(proposal, diagram, options, analysis, timeout, training))
+    apart = composed(*_separate_panels(proposal, diagram, options, analysis, timeout,
+                                       training))
     if options.panels != "modes" or not training:   # measuring a size: apart is the bound
         return apart
-    aligned = composed(_mode_panels(proposal, diagram, options, analysis, timeout, training))
+    aligned = composed(_mode_panels(proposal, diagram, options, analysis, timeout, training), [])
     return _chosen(aligned, apart, options, timeout)
+
+
+def _of_panels(figure, scenes: list) -> None:
+    """Make `figure`, a scene drawn for its caption, that of panels of `scenes`: the caption
+    names their diagrams, its key explains what they draw, and it lists their findings (a
+    code asked for is missing when no panel has it)."""
+    figure.panels = scenes
+    if figure.findings is not None:
+        figure.findings = [f for scene in scenes for f in scene.findings or []]
+        figure.missing = sorted(set.intersection(*(set(scene.missing) for scene in scenes)))
 
 
 def _chosen(aligned: Graph, apart: Graph, options, timeout: float) -> Graph:
@@ -78,24 +93,25 @@ def _chosen(aligned: Graph, apart: Graph, options, timeout: float) -> Graph:
 
 
 def _separate_panels(proposal, diagram, options, analysis, timeout: float,
-                    training: bool) -> list:
-    """Each top diagram laid out alone, with its own key below it: (tree, layout) a panel."""
+                     training: bool) -> tuple[list, list]:
+    """Each panel laid out alone: (tree, layout) a panel, and the panels' scenes."""
     from . import to_scene
     from .graphviz import layout
     from .untangle import untangled_tree
 
-    placed = []
+    placed, scenes = [], []
     for title, name, panel_options in panel_list(proposal, diagram, options):
-        tree = untangled_tree(to_scene(proposal, name, analysis=analysis if name == diagram
-                                       else None, options=panel_options), timeout, panel=True,
-                              training=training)
+        scene = to_scene(proposal, name, analysis=analysis if name == diagram else None,
+                         options=panel_options)
+        tree = untangled_tree(scene, timeout, panel=True, training=training)
         _retitle(tree, title)
-        _key_below(tree)
         _prefix(tree, f"{title}/")
         positions = layout(print_dot(tree), timeout)
         _place(tree, positions, 0.0, 0.0)
+        _title_clear(tree, positions, _sizes(positions))
         placed.append((tree, positions))
-    return placed
+        scenes.append(scene)
+    return placed, scenes
 
 
 def _mode_panels(proposal, diagram, options, analysis, timeout: float, training: bool) -> list:
@@ -131,6 +147,7 @@ def _mode_panels(proposal, diagram, options, analysis, timeout: float, training:
         _retitle(panel, title)
         _title_from_left(panel, _title_width(panel, timeout))
         box = {"bb": _cropped(panel, positions)}        # by the layout's (unprefixed) ids
+        _title_clear(panel, box, _sizes(positions))
         _prefix(panel, f"{title}/")
         placed.append((panel, box))
     return placed
@@ -140,10 +157,8 @@ def _cropped(panel: Graph, positions: dict) -> str:
     """A panel's box: that of the layout of every mode, its right and bottom brought in to
     what the panel draws (with the layout's margins there). Its top left corner stays, and
     so does every box's place from it."""
-    sizes = {o["name"]: (float(o["width"]) * 36, float(o["height"]) * 36)
-             for o in positions.get("objects", []) if "pos" in o and "width" in o}
     x0, y0, x1, y1 = bounding_box(positions)
-    drawn = _extent(panel, sizes)
+    drawn = _extent(panel, _sizes(positions))
     if drawn is None:
         return positions["bb"]
     # a curve's control points may lie beyond the layout's box, which holds the curve: the
@@ -156,8 +171,24 @@ def _cropped(panel: Graph, positions: dict) -> str:
     return frame["bb"]
 
 
+def _sizes(positions: dict) -> dict[str, tuple[float, float]]:
+    """Half the width and height of each laid-out node, in points, by name."""
+    return {o["name"]: (float(o["width"]) * 36, float(o["height"]) * 36)
+            for o in positions.get("objects", []) if "pos" in o and "width" in o}
+
+
 def _extent(tree: Graph, sizes: dict) -> tuple[float, float, float, float] | None:
-    """Left, bottom, right, top of the placed nodes and wires of a tree."""
+    """Left, bottom, right, top of the placed nodes and wires of a tree (of the wires'
+    control points, which hold their curves)."""
+    points = _drawn_points(tree, sizes, _points)
+    if not points:
+        return None
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _drawn_points(tree: Graph, sizes: dict, wire_points) -> list[tuple[float, float]]:
+    """The corners of the placed nodes of a tree, and `wire_points(pos)` of its wires."""
     points = []
     for statement in _walk(tree.statements):
         if isinstance(statement, Node) and "pos" in statement.attrs:
@@ -165,11 +196,40 @@ def _extent(tree: Graph, sizes: dict) -> tuple[float, float, float, float] | Non
             w, h = sizes.get(statement.id, (0.0, 0.0))
             points += [(x - w, y - h), (x + w, y + h)]
         elif isinstance(statement, Edge) and "pos" in statement.attrs:
-            points += _points(str(statement.attrs["pos"]))
-    if not points:
-        return None
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return min(xs), min(ys), max(xs), max(ys)
+            points += wire_points(str(statement.attrs["pos"]))
+    return points
+
+
+def _sampled(pos: str) -> list[tuple[float, float]]:
+    """The points of a wire's curve as the crossings are counted (`untangle.curve`), and its
+    arrows' tips."""
+    from .untangle import curve
+
+    return curve({"pos": pos}) + [p for p, token in zip(_points(pos), pos.split())
+                                  if token[:2] in ("e,", "s,")]
+
+
+def _title_clear(panel: Graph, box: dict, sizes: dict) -> None:
+    """Raise a panel's title above what it draws under the title, its frame and its `box`
+    (`bb`) grown by as much. Graphviz keeps room for a frame's title, but routes wires
+    through it: a loop round the top box (into it from above, TB) ran through the title."""
+    attrs = _frame_attrs(next(s for s in panel.statements if isinstance(s, Subgraph)))
+    if "lp" not in attrs:
+        return
+    x, y = (float(v) for v in str(attrs["lp"]).split(","))
+    half_w, half_h = float(attrs["lwidth"]) * 36, float(attrs["lheight"]) * 36
+    # a double or triple line is drawn beside its curve: TITLE_GAP holds it
+    top = max((py for px, py in _drawn_points(panel, sizes, _sampled)
+               if abs(px - x) <= half_w + TITLE_GAP), default=float("-inf"))
+    # a title clear of what is under it by 2 pt (its box holds its letters' descent) stays
+    # where Graphviz put it
+    if top + 2.0 <= y - half_h:
+        return
+    rise = top + TITLE_GAP - (y - half_h)
+    attrs["lp"] = _moved(attrs["lp"], 0.0, rise)
+    for values in (attrs, box):
+        x0, y0, x1, y1 = (float(v) for v in str(values["bb"]).split(","))
+        values["bb"] = f"{x0:.2f},{y0:.2f},{x1:.2f},{y1 + rise:.2f}"
 
 
 def _extent_of_layout(positions: dict) -> tuple[float, float, float, float]:
@@ -254,21 +314,49 @@ def panel_list(proposal, diagram: str | None, options) -> list[tuple[str, str | 
     """(title, diagram, options) of each panel."""
     from .. import structure
 
-    alone = dataclasses.replace(options, panels=None, width=None, title=False)
+    # one key for all, below (`panel_tree`)
+    alone = dataclasses.replace(options, panels=None, width=None, title=False, legend=False)
     if options.panels == "diagrams":
         tops = structure.top_diagrams(proposal)
         if not tops:
             raise RenderError("--panels diagrams: the file has no diagram")
         return [(d.name, d.name, alone) for d in tops]
-    name = diagram or getattr(structure.default_diagram(proposal), "name", None)
-    modes = proposal.diagrams[name].modes if name in proposal.diagrams else []
+    name, modes = _modes_of(proposal, diagram)
     if not modes:
         several = len(structure.top_diagrams(proposal)) > 1
         raise RenderError(f"--panels modes: diagram `{name}` has no modes (draw it as it is"
                           + (", or use --panels diagrams for the file's top diagrams)"
                              if several else ")"))
-    alone = dataclasses.replace(alone, legend=False)            # one key for all, below
     return [(mode, name, dataclasses.replace(alone, mode=mode)) for mode in modes]
+
+
+def _modes_of(proposal, diagram: str | None) -> tuple[str | None, list[str]]:
+    """The diagram `--panels modes` draws (`diagram`, else the default one), and its modes."""
+    from .. import structure
+
+    name = diagram or getattr(structure.default_diagram(proposal), "name", None)
+    return name, list(proposal.diagrams[name].modes) if name in proposal.diagrams else []
+
+
+def one_panel(proposal, diagram: str | None, panels: str | None) -> str | None:
+    """What to say when `--panels` would draw a figure of one panel (the file has one top
+    diagram, the diagram one mode): that it does, and what to ask instead. None otherwise
+    (no panel at all is refused: `panel_list`)."""
+    from .. import structure
+
+    if panels == "diagrams":
+        tops = structure.top_diagrams(proposal)
+        if len(tops) != 1:
+            return None
+        modes = ", or --panels modes for its modes" if len(tops[0].modes) > 1 else ""
+        return (f"--panels diagrams: the file has 1 top diagram, `{tops[0].name}`, so the "
+                f"figure is one panel (draw it without --panels{modes})")
+    if panels == "modes":
+        name, modes = _modes_of(proposal, diagram)
+        if len(modes) == 1:
+            return (f"--panels modes: diagram `{name}` has 1 mode, `{modes[0]}`, so the "
+                    "figure is one panel (draw it without --panels)")
+    return None
 
 
 def _retitle(tree: Graph, title: str) -> None:
@@ -279,20 +367,6 @@ def _retitle(tree: Graph, title: str) -> None:
     size = _font_size(tree)
     attrs.update({"label": Html(f'<FONT POINT-SIZE="{size + 1:g}"><B>{html(title)}</B></FONT>'),
                   "labelloc": "t", "labeljust": "l"})
-
-
-def _key_below(tree: Graph) -> None:
-    """A panel's own key (`--panels diagrams`: each diagram has its kinds), moved from the
-    graph's label, which the whole picture's caption takes, to a frame round the panel
-    without a line, labelled below."""
-    key = next((s for s in tree.statements if isinstance(s, Assign) and s.key == "label"), None)
-    if key is None:
-        return
-    kept = [s for s in tree.statements if isinstance(s, Defaults)]
-    drawn = [s for s in tree.statements if not isinstance(s, (Defaults, Assign))]
-    tree.statements = kept + [Subgraph("cluster_key", [
-        Defaults("graph", {"label": key.value, "labelloc": "b", "labeljust": "l",
-                           "peripheries": 0, "margin": 0}), *drawn])]
 
 
 def _font_size(tree: Graph) -> float:

@@ -306,7 +306,8 @@ def key_line(scene: Scene) -> str:
     if not scene.options.legend:
         return ""
     families, borders, wires, witness = scene.legend()
-    boxes = {(i.family.key, i.border) for i in scene.nodes().values() if isinstance(i, Box)}
+    boxes = {(i.family.key, i.border) for shown in scene.shown()
+             for i in shown.nodes().values() if isinstance(i, Box)}
     # a family all of whose boxes have its border shows it in its sample, and the border
     # needs no entry of its own (the words are the same), even where other kinds have it too
     merged = {family: border for border, family in _BORDER_FAMILY.items()

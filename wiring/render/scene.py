@@ -164,6 +164,9 @@ class Scene:
     focus: set[str] | None = None   # highlighting by code: the nodes drawn unfaded
     training: TrainingLayout = TrainingLayout()    # paper style only (`untangle`)
     loops: LoopLayout = LoopLayout()       # `untangle`
+    # the caption of a picture of panels, one a top diagram (`--panels diagrams`): the panels'
+    # scenes, whose diagrams the caption names and whose kinds and wires its key explains
+    panels: list[Scene] = field(default_factory=list)
 
     def clusters(self) -> list[Cluster]:
         """Every cluster, outermost first (walked without recursion)."""
@@ -193,18 +196,28 @@ class Scene:
 
     def legend(self) -> list[list[str]]:
         """What the legend explains, in four groups: the kind families drawn, the borders,
-        the wire styles, and the emphasis of highlighted findings."""
-        styles = {(w.style, w.feedback) for w in self.wires}
+        the wire styles, and the emphasis of highlighted findings (of every panel's scene, for
+        the caption of panels: `shown`)."""
+        shown = self.shown()
+        drawn = [w for scene in shown for w in scene.wires]
+        families = set().union(*(scene.families for scene in shown))
+        borders = set().union(*(scene.borders for scene in shown))
+        styles = {(w.style, w.feedback) for w in drawn}
         wires = [key for key, used in (
             ("data", ("data", False) in styles),
             ("feedback", ("data", True) in styles),
-            ("delayed", any(w.delayed for w in self.wires)),
+            ("delayed", any(w.delayed for w in drawn)),
             ("signal", any(s == "signal" for s, _ in styles)),
             ("update", any(s == "update" for s, _ in styles))) if used]
-        return [[f.key for f in FAMILIES if f.key in self.families],
-                [b for b in ("double", "dashed", "bold", "dotted") if b in self.borders],
+        return [[f.key for f in FAMILIES if f.key in families],
+                [b for b in ("double", "dashed", "bold", "dotted") if b in borders],
                 wires,
-                ["witness box", "witness wire"] if self.emphasis else []]
+                ["witness box", "witness wire"] if any(s.emphasis for s in shown) else []]
+
+    def shown(self) -> list[Scene]:
+        """The scenes whose boxes and wires this picture's key explains: its panels', or its
+        own."""
+        return self.panels or [self]
 
 
 # ------------------------------------------------------------------------------------ naming
