@@ -90,6 +90,22 @@ def test_panels_fill_rows_no_wider_than_the_width_asked(tmp_path, capsys):
 
 
 @needs_dot
+def test_a_row_of_panels_narrower_than_the_figure_is_centred():
+    # At 6.5 in, constitutional_ai's four panels top to bottom fall in three rows (sl; feedback
+    # and rl; deploy): the short rows were left-aligned, with the spare width all on the right.
+    proposal = wiring.check_file(str(ROOT / "examples" / "constitutional_ai.wd")).proposal
+    layout = _layout(R.fitted_dot(proposal, style="paper", panels="modes", font_size=7,
+                                  width="6.5in", direction="TB"))
+    rows: dict[float, list[float]] = {}
+    for frame in (o for o in layout["objects"] if o.get("name", "").startswith("cluster_")):
+        x0, y0, x1, y1 = (float(v) for v in frame["bb"].split(","))
+        rows.setdefault(y1, []).extend([x0, x1])
+    assert len(rows) == 3
+    centres = [(min(xs) + max(xs)) / 2 for xs in rows.values()]
+    assert max(centres) - min(centres) < 10, centres
+
+
+@needs_dot
 def test_the_refusal_names_panels_when_they_fit(tmp_path, capsys):
     out = tmp_path / "fig.svg"
     code = main(["render", RLHF, "--style", "paper", "--font-size", "7pt", "--width", "3.25in",

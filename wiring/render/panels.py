@@ -432,14 +432,14 @@ def _composed(placed: list, caption: Graph, width_pt: float | None, timeout: flo
     sizes = [_size(positions) for _, positions in placed]
     rows = _rows(sizes, width_pt)
     row_heights = [max(sizes[i][1] for i in row) for row in rows]
-    width = max([key_w] + [sum(sizes[i][0] for i in row) + GAP_PT * (len(row) - 1)
-                           for row in rows])
+    row_widths = [sum(sizes[i][0] for i in row) + GAP_PT * (len(row) - 1) for row in rows]
+    width = max([key_w] + row_widths)
     top = sum(row_heights) + GAP_PT * (len(rows) - 1) + (key_h + GAP_PT if key_h else 0)
     statements: list = [*defaults]
     y = top
-    for row, row_height in zip(rows, row_heights):
-        x = 0.0
-        for index in row:
+    for row, row_width, row_height in zip(rows, row_widths, row_heights):
+        x = (width - row_width) / 2     # centred, as the key below: a short row is not
+        for index in row:               # left with the figure's spare width on one side
             tree, positions = placed[index]
             w, h = sizes[index]
             left, bottom = _origin(positions)
