@@ -1,6 +1,7 @@
 import importlib.util
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ EXAMPLES = sorted((ROOT / "examples").rglob("*.wd"))
 TOOLS = {"dot": "Graphviz `dot`", "pdflatex": "TeX Live's `pdflatex`",
          "node": "Node.js (`node`, with the npm packages of editors/vscode)",
          "chromium": "Chromium (`chromium`)",
-         "mmdc": "the Mermaid CLI (tools/mermaid, `npm ci`) with Debian's chromium"}
+         "mmdc": "the Mermaid CLI (tools/mermaid, `npm ci`) with Debian's chromium",
+         "cm-super": "cm-super (Computer Modern's T1 fonts as outlines, for pdflatex)"}
 VSCODE = ROOT / "editors" / "vscode"
 # The Mermaid CLI as scripts/setup.sh installs it, and how it runs Debian's chromium.
 MMDC = ROOT / "tools" / "mermaid" / "node_modules" / ".bin" / "mmdc"
@@ -29,6 +31,9 @@ def missing_tool(name: str) -> str | None:
         found = shutil.which("pdflatex") and shutil.which("kpsewhich")
     elif name == "node":   # the tests run node with the packages `npm ci` installs
         found = shutil.which("node") and (VSCODE / "node_modules" / "vscode-textmate").is_dir()
+    elif name == "cm-super":     # the sans serif at 9 pt of T1, as a full TeX Live has it
+        found = shutil.which("kpsewhich") and subprocess.run(
+            ["kpsewhich", "sfss0900.pfb"], capture_output=True, text=True).stdout.strip()
     elif name == "mmdc":
         found = MMDC.exists() and os.access(CHROMIUM, os.X_OK)
     else:

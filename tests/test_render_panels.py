@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -271,8 +272,8 @@ def assert_common_boxes_in_place(places: dict) -> int:
     ("best_of_n", {"diagram": "BestOfN"}), ("rrm", {}),
     ("control_untrusted_monitoring_countermeasures", {"direction": "TB"}),
     ("swiss_cheese", {"direction": "TB"}),
-    ("swiss_cheese", {"direction": "TB", "width": "6.5in", "font_size": 7}),
-    ("rlhf", {"width": "6.5in", "font_size": 7}),
+    ("best_of_n", {"diagram": "BestOfN", "width": "6.5in", "font_size": 7}),
+    ("amplification", {"direction": "TB", "width": "6.5in", "font_size": 7}),
 ])
 def test_a_box_in_several_mode_panels_is_at_the_same_place_in_each(example, options):
     proposal = wiring.check_file(str(ROOT / "examples" / f"{example}.wd")).proposal
@@ -280,6 +281,15 @@ def test_a_box_in_several_mode_panels_is_at_the_same_place_in_each(example, opti
         proposal, style="paper", panels="modes", **options)
     places = _places(dot)
     assert len(places) > 1 and assert_common_boxes_in_place(places) > 0
+
+
+@needs_dot
+def test_panels_at_a_width_are_cut_from_one_layout_only_if_that_is_not_much_taller():
+    # RLHF's four panels at a page's width, cut from the layout of every mode, were 13.3 in
+    # tall (each as wide as that layout: one a row) where laid out apart they take 8.3 in
+    proposal = wiring.check_file(str(ROOT / "examples" / "rlhf.wd")).proposal
+    svg = R.render(proposal, "svg", style="paper", panels="modes", width="6.5in", font_size=7)
+    assert float(ET.fromstring(svg).get("height").removesuffix("pt")) <= 9 * 72
 
 
 def _generated(seed: int) -> str:

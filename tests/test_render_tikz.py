@@ -4,6 +4,7 @@ to a page exactly the width asked for; user text cannot reach LaTeX as a command
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import zlib
@@ -31,7 +32,8 @@ def compile_pdf(tex: bytes, tmp_path, name: str = "fig") -> bytes:
     source.write_bytes(tex)
     run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
                           "-no-shell-escape", source.name], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "max_print_line": "10000"})   # log lines unwrapped
     log = run.stdout[-3000:]
     assert run.returncode == 0, log
     assert "Overfull" not in run.stdout and "Missing character" not in run.stdout, log
@@ -173,6 +175,22 @@ def test_the_standalone_sets_every_size_asked_with_no_font_substituted(tmp_path)
     log = (tmp_path / "fig.log").read_text(encoding="latin-1")
     assert "\\fontsize{15}" in tex
     assert "Font Warning" not in log and "Package wiring Warning" not in log
+
+
+@needs_dot
+@needs_latex
+@pytest.mark.needs_tool("cm-super")
+@pytest.mark.parametrize("style", ["full", "paper"])
+def test_the_standalone_pdf_embeds_outline_fonts_only(style, tmp_path):
+    # A bitmap (Type 3) font, which some publishers refuse, is what pdflatex makes of the
+    # full style's guillemets (T1's, at 9 pt) without cm-super: the log names each font file
+    # embedded, a bitmap one as `ecss0900.600pk`.
+    proposal = wiring.check_file(str(ROOT / "examples" / "critiques.wd")).proposal
+    tex = R.render(proposal, "tex", style=style, standalone=True)
+    compile_pdf(tex, tmp_path)
+    log = (tmp_path / "fig.log").read_text(encoding="latin-1")
+    embedded = re.findall(r"[<{]([^<>{}\s]+\.(?:pfb|\d+pk))[>}]", log)
+    assert embedded and not [f for f in embedded if f.endswith("pk")], embedded
 
 
 HOSTILE = r"""\input{/etc/passwd} \immediate\write18{id} $x^2$ & # _ % ~ { } < > | " é 中 🙂 """ \

@@ -31,6 +31,9 @@ PER_ROW = 4              # panels a row without a width: a grid, not a strip of 
 # four panels would be 16 in tall at 6.5 in, not 8), and a figure taller than a page is not
 # worth its panels' agreement.
 ROOM = 1.75
+# At a width asked for, room is height, and a page's height is short: the agreement is worth
+# less (RLHF's four panels at 6.5 in were 13.3 in tall cut from one layout, 8.3 in apart).
+ROOM_AT_WIDTH = 1.2
 
 
 def panel_tree(proposal, diagram: str | None, options, analysis=None,
@@ -70,9 +73,9 @@ def _of_panels(figure, scenes: list) -> None:
 
 def _chosen(aligned: Graph, apart: Graph, options, timeout: float) -> Graph:
     """The panels cut from one layout, unless they cross more wires than those laid out
-    apart, or take more than ROOM times their room on the page (their height at a width
-    asked for, else their area), or are wider or taller than the size asked where those
-    fit (`fit` measures those: they are a bound)."""
+    apart, or take more than ROOM times their room on the page (their area; ROOM_AT_WIDTH
+    times their height at a width asked for), or are wider or taller than the size asked
+    where those fit (`fit` measures those: they are a bound)."""
     from .graphviz import drawing
     from .untangle import crossings
 
@@ -88,8 +91,8 @@ def _chosen(aligned: Graph, apart: Graph, options, timeout: float) -> Graph:
         measure(aligned), measure(apart)
     fits = (width_pt is None or wide <= max(width_pt, wide_apart)) and \
         (height_pt is None or tall <= max(height_pt, tall_apart))
-    return aligned if fits and crossed <= crossed_apart and room <= ROOM * room_apart \
-        else apart
+    most = (ROOM if width_pt is None else ROOM_AT_WIDTH) * room_apart
+    return aligned if fits and crossed <= crossed_apart and room <= most else apart
 
 
 def _separate_panels(proposal, diagram, options, analysis, timeout: float,
