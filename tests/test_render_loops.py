@@ -133,13 +133,14 @@ EXAMPLES = sorted(p.relative_to(ROOT / "examples").with_suffix("").as_posix()
                          [("swiss_cheese", "paper"), ("debate", "paper")])
 def test_loops_are_laid_out_at_no_cost(name, style):
     # every example's default picture with a loop: no more crossings, no wire through a box,
-    # no larger (within Graphviz's 2 pt rounding), than with its loops laid out as any wire
+    # no larger than by a loop's turn round a box (loops.TURN_PT), than with its loops laid
+    # out as any wire
     proposal = _proposal(name)
     if not any(w.feedback for w in R.to_scene(proposal).wires):
         return
     laid, loose = (_measured(t) for t in _laid_and_loose(proposal, style=style))
     assert laid[0][0] <= loose[0][0] and laid[0][1] <= loose[0][1], (laid, loose)
-    assert laid[1] <= loose[1] + 2 and laid[2] <= loose[2] + 2, (laid, loose)
+    assert laid[1] <= loose[1] + 8 and laid[2] <= loose[2] + 8, (laid, loose)
 
 
 @needs_dot
@@ -148,3 +149,45 @@ def test_the_measure_catches_a_loop_that_sweeps():
     # sweeps from the world back to the attacker far beyond both boxes
     loose = _laid_and_loose(_proposal("swiss_cheese"))[1]
     assert max(beyond for _, beyond in loop_overshoots(loose)) > 2 * MARGIN_PT
+
+
+def loop_along_borders(dot_text: str) -> float:
+    """How long (points) the feedback wires of a picture run within 3 pt of a box's border,
+    inside or out, away from the 12 pt where each meets its own port: a loop there reads as
+    a second border of the box."""
+    import math
+
+    laid = _layout(dot_text)
+    boxes = []
+    for o in laid["objects"]:
+        if "pos" in o and "nodes" not in o:
+            x, y = (float(v) for v in o["pos"].split(","))
+            w, h = float(o["width"]) * 36, float(o["height"]) * 36
+            boxes.append((x - w, y - h, x + w, y + h))
+
+    def on_border(x: float, y: float) -> bool:
+        return any(x0 - 3 <= x <= x1 + 3 and y0 - 3 <= y <= y1 + 3
+                   and not (x0 + 3 < x < x1 - 3 and y0 + 3 < y < y1 - 3)
+                   for x0, y0, x1, y1 in boxes)
+
+    total = 0.0
+    for edge in laid["edges"]:
+        if "feedback" not in str(edge.get("class", "")).split():
+            continue
+        for op in (op for op in edge["_draw_"] if op["op"] == "b"):
+            points = [_bezier(op["points"][i:i + 4], k / 16)
+                      for i in range(0, len(op["points"]) - 3, 3) for k in range(17)]
+            along = [on_border(*p) and min(math.dist(p, points[0]),
+                                           math.dist(p, points[-1])) > 12 for p in points]
+            total += sum(math.dist(p, q) for p, q, a, b in
+                         zip(points, points[1:], along, along[1:]) if a and b)
+    return total
+
+
+@needs_dot
+def test_of_loops_as_good_otherwise_the_one_off_the_box_borders_is_kept():
+    # rl_direct_learning at a page's width: its agent's loop ran 48 pt along the borders of
+    # the boxes it closes, where a layout as good on every other count runs 21 pt
+    proposal = _proposal("incentives/rl_direct_learning")
+    dot = R.fitted_dot(proposal, style="paper", font_size=7, width="6.5in")
+    assert loop_along_borders(dot) < 35

@@ -129,8 +129,10 @@ def test_at_a_font_size_text_and_boxes_scale_together():
 
 def test_the_key_lists_only_the_families_and_borders_drawn():
     _, graph = drawn(load(SMALL), style="paper")
-    # the double border is only the raters', so the human entry shows both
-    assert caption(graph) == ["human", "policy", "reward model", "learned"]
+    # the double border is only the raters', so the human entry shows both; an optimiser's
+    # single and double orange lines are the wires a reader cannot guess
+    assert caption(graph) == ["human", "policy", "reward model", "learned", "training signal",
+                              "parameter update"]
     _, graph = drawn(load(NESTED), "Loop", style="paper")
     # and the wires a reader could misread: dashed feedback (not a learned box's border) and
     # the ring of a wire read a step later
@@ -139,6 +141,17 @@ def test_the_key_lists_only_the_families_and_borders_drawn():
                               "learned", "trusted", *wires]
     _, graph = drawn(load(NESTED), "Loop", style="paper", depth=0)
     assert caption(graph) == ["environment", "nested diagram", *wires]
+
+
+@needs_dot
+def test_the_keys_columns_line_up_within_the_width():
+    # The key's lines are rows of one table: a column is as wide as its widest entry. Packed
+    # line by line, swiss_cheese's key (training signal and parameter update under shorter
+    # words) took 3.32 in, and its panels at a column's width were refused for it.
+    proposal = wiring.check_file(str(ROOT / "examples" / "swiss_cheese.wd")).proposal
+    svg = R.render(proposal, "svg", style="paper", font_size=7, width="3.25in",
+                   panels="modes", direction="TB")
+    assert "parameter update" in svg.decode("utf-8")
 
 
 def test_the_key_wraps_after_four_entries_and_goes_with_no_legend():

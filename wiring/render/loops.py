@@ -5,13 +5,16 @@ Graphviz ranks it like any wire, and meets its ports on their outer sides: the l
 its output forwards and comes into its input from behind. Laid out as Graphviz lays out any
 wire, such a loop often swept round the far side of the figure (swiss_cheese: world ->
 attacker passed 78 pt beyond both boxes). A few layouts of the loops (`scene.LoopLayout`) are
-tried, and one kept where its layout crosses no more wires and is no larger than the loose
-one (a size measured without it, as `fit` measures, stays a bound): of those, the one with
-most loops beside their boxes, then crossing fewest wires, then whose loops pass least beyond
+tried, and one kept where its layout crosses no more wires and is larger than the loose one
+by no more than a loop's turn round a box (TURN_PT; `fit` falls back to the loose layout where
+that does not fit the size asked): of those, the one with most loops beside their boxes, then
+crossing fewest wires, then whose loops run least along box borders, then pass least beyond
 their boxes.
 """
 
 from __future__ import annotations
+
+import math
 
 from .scene import LoopLayout
 from .untangle import boxes_of, crossings, curve, size_of, within
@@ -39,11 +42,22 @@ CORNERS = tuple(LoopLayout(weight=weight, side=side) for weight in (WEIGHT, 1, 0
 # (Graphviz's default gap between boxes is 18 pt).
 BESIDE_PT = 24.0
 
+# How much larger a layout of the loops may make the picture: a loop's turn round the box it
+# comes back to (swiss_cheese's panels at 6.5 in: the loop beside its boxes took 6 to 7 pt more,
+# the one kept swept 39 and 70 pt beyond them). `fit` falls back to the loose layout where that
+# would not fit the size asked.
+TURN_PT = 8.0
+
+# A loop within this of a box's border runs along it, where it reads as a second border (a
+# learned box's dashed one above all); where it meets its own port (END_PT) it must.
+HUG_PT = 3.0
+END_PT = 12.0
+
 
 def lay_out_loops(scene, timeout: float, panel: bool = False) -> None:
     """`scene.loops`: the best layout (`_score`) of those tried (`PULLED`, and `CORNERS` if a
-    loop sweeps) that are no larger and cross no more wires than the loose one, if better
-    than that; else, or when Graphviz fails, the loose one."""
+    loop sweeps) that are at most TURN_PT larger and cross no more wires than the loose one,
+    if better than that; else, or when Graphviz fails, the loose one."""
     from .dot import print_dot
     from .fit import scaled_tree
     from .graphviz import DotFailed, drawing
@@ -57,18 +71,47 @@ def lay_out_loops(scene, timeout: float, panel: bool = False) -> None:
             scene.loops = tried
             laid = drawing(print_dot(scaled_tree(scene)), timeout)
             score = _score(laid)
-            if score < best and score[1] <= crossed and within(size_of(laid, panel), size):
+            if score < best and score[1] <= crossed and \
+                    within(size_of(laid, panel), size, TURN_PT):
                 best, chosen = score, tried
     except DotFailed:          # a layout that fails here fails again when drawn, and says why
         chosen = LoopLayout()
     scene.loops = chosen
 
 
-def _score(laid: dict) -> tuple[int, int, float]:
+def _score(laid: dict) -> tuple[int, int, int, float]:
     """What makes a layout of the loops better, least first: its loops that are not beside
-    their boxes, the pairs of wires that cross, how far its loops pass beyond their boxes."""
+    their boxes, the pairs of wires that cross, how long its loops run along a box's border
+    (whole points), how far they pass beyond their boxes."""
     far = sweeps(laid)
-    return sum(f > BESIDE_PT for f in far), crossings(laid)[0], sum(far)
+    return sum(f > BESIDE_PT for f in far), crossings(laid)[0], round(hugs(laid)), sum(far)
+
+
+def _loops(laid: dict):
+    """The feedback wires of a layout, with their sampled points."""
+    for edge in laid.get("edges", []):
+        points = curve(edge)
+        if "feedback" in str(edge.get("class", "")).split() and points:
+            yield edge, points
+
+
+def hugs(laid: dict) -> float:
+    """How long (points) the feedback wires of a layout run along the border of a box (within
+    HUG_PT of it, inside or out), away from their own ends."""
+    boxes = list(boxes_of(laid).values())
+
+    def on_border(x: float, y: float) -> bool:
+        return any(x0 - HUG_PT <= x <= x1 + HUG_PT and y0 - HUG_PT <= y <= y1 + HUG_PT
+                   and not (x0 + HUG_PT < x < x1 - HUG_PT and y0 + HUG_PT < y < y1 - HUG_PT)
+                   for x0, y0, x1, y1 in boxes)
+
+    total = 0.0
+    for _, points in _loops(laid):
+        ends = (points[0], points[-1])
+        along = [on_border(*p) and min(math.dist(p, e) for e in ends) > END_PT for p in points]
+        total += sum(math.dist(p, q) for p, q, a, b in zip(points, points[1:], along, along[1:])
+                     if a and b)
+    return total
 
 
 def sweeps(laid: dict) -> list[float]:
@@ -76,10 +119,7 @@ def sweeps(laid: dict) -> list[float]:
     boxes it connects, across and along the flow (0 for a loop within it)."""
     boxes = boxes_of(laid)
     found = []
-    for edge in laid.get("edges", []):
-        points = curve(edge)
-        if "feedback" not in str(edge.get("class", "")).split() or not points:
-            continue
+    for edge, points in _loops(laid):
         a, b = boxes[edge["tail"]], boxes[edge["head"]]
         x0, y0 = min(a[0], b[0]), min(a[1], b[1])
         x1, y1 = max(a[2], b[2]), max(a[3], b[3])

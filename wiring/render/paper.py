@@ -8,8 +8,9 @@
   one port, or its only wire joins two ports of the same name (`hidden_names`);
 - boxes of one kind family are given one size (`Sizes`), from an estimate of text widths: the
   layout is not run first, so the sizes are close, not exact;
-- every text is one font size, `font_size` (`--font-size`, else FONT_PAPER); the caption is one line, the key of the families
-  and borders drawn (`key_line`); no title, no legend.
+- every text is one font size, `font_size` (`--font-size`, else FONT_PAPER); the caption is
+  the key of the families, borders and wires a reader could misread drawn (`key_line`); no
+  title, no legend.
 """
 
 from __future__ import annotations
@@ -290,19 +291,26 @@ KEY_PER_LINE = 4   # a longer key line would set the width of a narrow figure
 # The key's words for the wires it explains (training is vermilion beside its optimiser), and
 # for the witnesses of highlighted findings.
 WIRE_WORDS = {"feedback": "feedback", "delayed": "read a step later",
+              "signal": "training signal", "update": "parameter update",
               "witness": "on a finding's witness"}
 _WIRE_KEYS = {
     "feedback": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT // 2}" FIXEDSIZE="TRUE" '
                  f'SIDES="B" BORDER="2" STYLE="dashed" COLOR="{INK}"></TD>',
                  WIRE_WORDS["feedback"]),
     "delayed": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE">'
-                f'<FONT COLOR="{INK}">\u25cb\u2014</FONT></TD>', WIRE_WORDS["delayed"])}
+                f'<FONT COLOR="{INK}">\u25cb\u2014</FONT></TD>', WIRE_WORDS["delayed"]),
+    # an optimiser's wires: the signal it reads, and the double line to the parameters
+    "signal": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT // 2}" FIXEDSIZE="TRUE" '
+               f'SIDES="B" BORDER="1" COLOR="{TRAINING_COLOUR}"></TD>', WIRE_WORDS["signal"]),
+    "update": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="3" FIXEDSIZE="TRUE" SIDES="TB" BORDER="1" '
+               f'COLOR="{TRAINING_COLOUR}"></TD>', WIRE_WORDS["update"])}
 
 
 def key_line(scene: Scene) -> str:
-    """The caption: a key naming the fill of each kind family drawn and each border style
-    drawn (`Scene.legend`), and the highlight's colour when findings are highlighted; on one
-    line, or several of KEY_PER_LINE entries. None without a legend (`--no-legend`)."""
+    """The caption: a key naming the fill of each kind family drawn, each border style drawn
+    (`Scene.legend`), the wires a reader could misread (feedback, a wire read a step later, an
+    optimiser's signal and update), and the highlight's colour when findings are highlighted;
+    on one line, or several of KEY_PER_LINE entries. None without a legend (`--no-legend`)."""
     if not scene.options.legend:
         return ""
     families, borders, wires, witness = scene.legend()
@@ -334,23 +342,22 @@ def key_line(scene: Scene) -> str:
 
 
 def _key_lines(pairs: list, options) -> list[list]:
-    """The key's entries in lines of at most KEY_PER_LINE, and at a set width (`--width`) of
-    as many as fit in it: the key should never be what makes a figure too wide. A word's
-    width is guessed generously (0.6 em a character; Helvetica's average is about 0.5)."""
+    """The key's entries in lines of KEY_PER_LINE, or at a set width (`--width`) of as many as
+    fit in it: the key should never be what makes a figure too wide. The lines are rows of one
+    table, whose columns line up, so a column is as wide as its widest entry (a line of three
+    short words under one of long ones took 3.32 in at 3.25). A word's width is guessed
+    generously (0.55 em a character; Helvetica's average is about 0.5; the cells' room is
+    guessed generously too)."""
     # Graphviz keeps 8 pt each side of a graph label, `fit` 2 pt of pad each side: 20, and 4 spare
     room = (options.width_pt or float("inf")) - 24
     size = options.font_pt or 10
-    lines: list[list] = [[]]
-    used = 0.0
-    for pair in pairs:
-        # the sample, its gap, the word and the gap after it, each cell padded 1 pt a side
-        # and spaced 1 pt from the next (the key's table)
-        need = SWATCH_WIDTH + 2 + 0.6 * size * len(pair[1]) + 6 + 4 * 2 + 4
-        if lines[-1] and (len(lines[-1]) == KEY_PER_LINE or used + need > room):
-            lines.append([])
-            used = 0.0
-        lines[-1].append(pair)
-        used += need
-    return lines
+    # the sample, its gap, the word and the gap after it, each cell padded 1 pt a side and
+    # spaced 1 pt from the next (the key's table)
+    needs = [SWATCH_WIDTH + 2 + 0.55 * size * len(text) + 6 + 4 * 2 + 4 for _, text in pairs]
+    for columns in range(KEY_PER_LINE, 0, -1):
+        wide = sum(max(needs[column::columns], default=0.0) for column in range(columns))
+        if wide <= room or columns == 1:
+            return [pairs[i:i + columns] for i in range(0, len(pairs), columns)]
+    return []
 
 

@@ -149,9 +149,10 @@ def _restore(boxes, orders) -> None:
         box.ins[:], box.outs[:] = ins, outs
 
 
-def within(size: tuple[float, ...], first: tuple[float, ...]) -> bool:
-    """Whether a layout of `size` (`_size`) is no wider and no taller than the first."""
-    return all(a <= b + SLACK_PT for a, b in zip(size, first))
+def within(size: tuple[float, ...], first: tuple[float, ...], slack: float = SLACK_PT) -> bool:
+    """Whether a layout of `size` (`_size`) is no wider and no taller than the first (by more
+    than `slack` points)."""
+    return all(a <= b + slack for a, b in zip(size, first))
 
 
 def size_of(laid: dict, panel: bool = False) -> tuple[float, ...]:
