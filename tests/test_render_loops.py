@@ -14,6 +14,7 @@ import pytest
 
 import wiring
 from wiring import render as R
+from wiring.render.loops import TURN_PT
 
 from conftest import ROOT
 from render_support import needs_dot
@@ -36,23 +37,35 @@ def _bezier(points: list, t: float) -> tuple[float, float]:
     return points[0]
 
 
-def loop_overshoots(dot_text: str) -> list[tuple[str, float]]:
-    """Each feedback wire's id, with how far (points) its drawn curve runs beyond the box
-    spanned by the two boxes it connects."""
-    laid = _layout(dot_text)
+def _boxes(laid: dict) -> dict[int, tuple[float, float, float, float]]:
+    """Each laid-out node's box (left, bottom, right, top) by its `_gvid`."""
     boxes = {}
     for o in laid["objects"]:
         if "pos" in o and "nodes" not in o:
             x, y = (float(v) for v in o["pos"].split(","))
             w, h = float(o["width"]) * 36, float(o["height"]) * 36
             boxes[o["_gvid"]] = (x - w, y - h, x + w, y + h)
-    found = []
+    return boxes
+
+
+def _loop_curves(laid: dict, samples: int):
+    """Each feedback wire with the points of each curve drawn for it, `samples` a segment."""
     for edge in laid["edges"]:
-        if "feedback" not in str(edge.get("class", "")).split():
-            continue
-        points = [p for op in edge["_draw_"] if op["op"] == "b"
-                  for i in range(0, len(op["points"]) - 3, 3)
-                  for p in (_bezier(op["points"][i:i + 4], k / 8) for k in range(9))]
+        if "feedback" in str(edge.get("class", "")).split():
+            yield edge, [[_bezier(op["points"][i:i + 4], k / samples)
+                          for i in range(0, len(op["points"]) - 3, 3)
+                          for k in range(samples + 1)]
+                         for op in edge["_draw_"] if op["op"] == "b"]
+
+
+def loop_overshoots(dot_text: str) -> list[tuple[str, float]]:
+    """Each feedback wire's id, with how far (points) its drawn curve runs beyond the box
+    spanned by the two boxes it connects."""
+    laid = _layout(dot_text)
+    boxes = _boxes(laid)
+    found = []
+    for edge, curves in _loop_curves(laid, 8):
+        points = [p for curve in curves for p in curve]
         a, b = boxes[edge["tail"]], boxes[edge["head"]]
         x0, y0 = min(a[0], b[0]), min(a[1], b[1])
         x1, y1 = max(a[2], b[2]), max(a[3], b[3])
@@ -133,14 +146,14 @@ EXAMPLES = sorted(p.relative_to(ROOT / "examples").with_suffix("").as_posix()
                          [("swiss_cheese", "paper"), ("debate", "paper")])
 def test_loops_are_laid_out_at_no_cost(name, style):
     # every example's default picture with a loop: no more crossings, no wire through a box,
-    # no larger than by a loop's turn round a box (loops.TURN_PT), than with its loops laid
+    # no larger than by a loop's turn round a box (TURN_PT), than with its loops laid
     # out as any wire
     proposal = _proposal(name)
     if not any(w.feedback for w in R.to_scene(proposal).wires):
         return
     laid, loose = (_measured(t) for t in _laid_and_loose(proposal, style=style))
     assert laid[0][0] <= loose[0][0] and laid[0][1] <= loose[0][1], (laid, loose)
-    assert laid[1] <= loose[1] + 8 and laid[2] <= loose[2] + 8, (laid, loose)
+    assert laid[1] <= loose[1] + TURN_PT and laid[2] <= loose[2] + TURN_PT, (laid, loose)
 
 
 @needs_dot
@@ -158,12 +171,7 @@ def loop_along_borders(dot_text: str) -> float:
     import math
 
     laid = _layout(dot_text)
-    boxes = []
-    for o in laid["objects"]:
-        if "pos" in o and "nodes" not in o:
-            x, y = (float(v) for v in o["pos"].split(","))
-            w, h = float(o["width"]) * 36, float(o["height"]) * 36
-            boxes.append((x - w, y - h, x + w, y + h))
+    boxes = _boxes(laid).values()
 
     def on_border(x: float, y: float) -> bool:
         return any(x0 - 3 <= x <= x1 + 3 and y0 - 3 <= y <= y1 + 3
@@ -171,12 +179,8 @@ def loop_along_borders(dot_text: str) -> float:
                    for x0, y0, x1, y1 in boxes)
 
     total = 0.0
-    for edge in laid["edges"]:
-        if "feedback" not in str(edge.get("class", "")).split():
-            continue
-        for op in (op for op in edge["_draw_"] if op["op"] == "b"):
-            points = [_bezier(op["points"][i:i + 4], k / 16)
-                      for i in range(0, len(op["points"]) - 3, 3) for k in range(17)]
+    for _, curves in _loop_curves(laid, 16):
+        for points in curves:
             along = [on_border(*p) and min(math.dist(p, points[0]),
                                            math.dist(p, points[-1])) > 12 for p in points]
             total += sum(math.dist(p, q) for p, q, a, b in

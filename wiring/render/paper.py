@@ -354,10 +354,8 @@ def _key_lines(pairs: list, options) -> list[list]:
     # the sample, its gap, the word and the gap after it, each cell padded 1 pt a side and
     # spaced 1 pt from the next (the key's table)
     needs = [SWATCH_WIDTH + 2 + 0.55 * size * len(text) + 6 + 4 * 2 + 4 for _, text in pairs]
-    for columns in range(KEY_PER_LINE, 0, -1):
-        wide = sum(max(needs[column::columns], default=0.0) for column in range(columns))
-        if wide <= room or columns == 1:
-            return [pairs[i:i + columns] for i in range(0, len(pairs), columns)]
-    return []
+    columns = next((n for n in range(KEY_PER_LINE, 1, -1)
+                    if sum(max(needs[c::n], default=0.0) for c in range(n)) <= room), 1)
+    return [pairs[i:i + columns] for i in range(0, len(pairs), columns)]
 
 
