@@ -90,20 +90,65 @@ def test_panels_fill_rows_no_wider_than_the_width_asked(tmp_path, capsys):
     assert height(fitted) > height(wide)
 
 
-@needs_dot
-def test_a_row_of_panels_narrower_than_the_figure_is_centred():
-    # At 6.5 in, constitutional_ai's four panels top to bottom fall in three rows (sl; feedback
-    # and rl; deploy): the short rows were left-aligned, with the spare width all on the right.
-    proposal = wiring.check_file(str(ROOT / "examples" / "constitutional_ai.wd")).proposal
-    layout = _layout(R.fitted_dot(proposal, style="paper", panels="modes", font_size=7,
-                                  width="6.5in", direction="TB"))
+def _two_diagrams(narrow_box: str) -> str:
+    """A file of a chain of seven boxes and one of two, the second named `narrow_box`: at
+    6.5 in and 7 pt their panels take two rows."""
+    steps = [f"b{i}" for i in range(1, 7)]
+    wide = "".join(f"  {b} = Step\n" for b in steps) + "".join(
+        f"  {a}.y -> {b}.x\n" for a, b in zip(["s", *steps], steps))
+    return (ONE_MODE.split("component Box")[0] + "component Step : policy, learned {\n"
+            "  in x : T\n  out y : T\n}\n" + f"diagram Wide {{\n  s = Source\n{wide}}}\n"
+            f"diagram Narrow {{\n  t = Source\n  {narrow_box} = Step\n"
+            f"  t.y -> {narrow_box}.x\n}}\n")
+
+
+def _rows_of(laid: dict) -> dict[float, list[float]]:
+    """The left and right edges of the panels of each row (by the row's top)."""
     rows: dict[float, list[float]] = {}
-    for frame in (o for o in layout["objects"] if o.get("name", "").startswith("cluster_")):
+    for frame in (o for o in laid["objects"] if o.get("name", "").startswith("cluster_")):
         x0, y0, x1, y1 = (float(v) for v in frame["bb"].split(","))
         rows.setdefault(y1, []).extend([x0, x1])
-    assert len(rows) == 3
+    return rows
+
+
+@needs_dot
+def test_a_row_of_panels_narrower_than_the_figure_is_centred():
+    # The short row was left-aligned, with the spare width all on the right.
+    proposal = wiring.check_text(_two_diagrams("k"), "two.wd").proposal
+    laid = _layout(R.fitted_dot(proposal, style="paper", panels="diagrams", font_size=7,
+                                width="6.5in"))
+    rows = _rows_of(laid)
+    assert len(rows) == 2
     centres = [(min(xs) + max(xs)) / 2 for xs in rows.values()]
     assert max(centres) - min(centres) < 10, centres
+
+
+def _centres(laid: dict, name: str) -> list[float]:
+    return [float(o["pos"].split(",")[0]) for o in laid["objects"]
+            if o.get("name", "").endswith(f"/{name}") and "pos" in o]
+
+
+@needs_dot
+def test_a_box_drawn_in_several_rows_stands_at_one_x_where_the_rows_allow():
+    # Centred, each row put the same box somewhere else: rlhf's policy at four places, so a
+    # reader could not follow it from step to step.
+    proposal = wiring.check_text(_two_diagrams("b3"), "two.wd").proposal
+    laid = _layout(R.fitted_dot(proposal, style="paper", panels="diagrams", font_size=7,
+                                width="6.5in"))
+    assert len(_rows_of(laid)) == 2
+    (wide, narrow) = _centres(laid, "b3")
+    assert abs(wide - narrow) < 0.5
+    # constitutional_ai at 6.5 in: three rows (sl; feedback and rl; deploy), the policy in each,
+    # and the figure still no wider than the width asked
+    proposal = wiring.check_file(str(ROOT / "examples" / "constitutional_ai.wd")).proposal
+    laid = _layout(R.fitted_dot(proposal, style="paper", panels="modes", font_size=7,
+                                width="6.5in", direction="TB"))
+    assert len(_rows_of(laid)) == 3
+    assert float(laid["bb"].split(",")[2]) <= 6.5 * 72
+    policies = {name: x for o in laid["objects"] if o.get("name", "").endswith("/policy")
+                for name, x in [(o["name"], float(o["pos"].split(",")[0]))]}
+    firsts = [policies[f"{mode}/policy"] for mode in ("sl", "feedback", "deploy")]
+    assert max(firsts) - min(firsts) < 0.5, policies
 
 
 @needs_dot

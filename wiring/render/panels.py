@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import statistics
 from collections import Counter
 
 from .dot import Assign, Defaults, Edge, Graph, Html, Node, SameRank, Subgraph, html, print_dot
@@ -440,9 +441,9 @@ def _composed(placed: list, caption: Graph, width_pt: float | None, timeout: flo
     top = sum(row_heights) + GAP_PT * (len(rows) - 1) + (key_h + GAP_PT if key_h else 0)
     statements: list = [*defaults]
     y = top
-    for row, row_width, row_height in zip(rows, row_widths, row_heights):
-        x = (width - row_width) / 2     # centred, as the key below: a short row is not
-        for index in row:               # left with the figure's spare width on one side
+    for row, x, row_height in zip(rows, _row_lefts(placed, sizes, rows, row_widths, width),
+                                  row_heights):
+        for index in row:
             tree, positions = placed[index]
             w, h = sizes[index]
             left, bottom = _origin(positions)
@@ -458,6 +459,45 @@ def _composed(placed: list, caption: Graph, width_pt: float | None, timeout: flo
                             "lwidth": f"{key_w / 72:.4f}", "lheight": f"{key_h / 72:.4f}"})
         statements.append(label)
     return Graph("wiring", statements)
+
+
+def _row_lefts(placed: list, sizes: list, rows: list[list[int]], row_widths: list[float],
+               width: float) -> list[float]:
+    """Where each row of panels begins: centred, as the key below (a short row is not left
+    with the figure's spare width on one side), unless a box drawn in several rows can stand
+    at the same x in each. Then the rows that draw the box drawn in the most rows are moved,
+    within the figure's width, to put it at one x: the median of where it would stand
+    centred, or as near as each row's room allows."""
+    centred = [(width - row_width) / 2 for row_width in row_widths]
+    at = [_boxes_from_left(placed, sizes, row) for row in rows]
+    counts = Counter(name for row in at for name in row)
+    name, count = max(counts.items(), key=lambda item: item[1], default=("", 0))
+    if count < 2:
+        return centred
+    rooms = [(row[name], width - row_width + row[name])
+             for row, row_width in zip(at, row_widths) if name in row]
+    target = statistics.median(left + row[name] for left, row in zip(centred, at)
+                               if name in row)
+    target = min(max(target, max(low for low, _ in rooms)), min(high for _, high in rooms))
+    return [left if name not in row else min(max(target - row[name], 0.0), width - row_width)
+            for left, row, row_width in zip(centred, at, row_widths)]
+
+
+def _boxes_from_left(placed: list, sizes: list, row: list[int]) -> dict[str, float]:
+    """Where the centre of each box of a row of panels stands from the row's left edge, by
+    its name in the panel (the first panel of the row that draws it)."""
+    out: dict[str, float] = {}
+    left = 0.0
+    for index in row:
+        tree, positions = placed[index]
+        origin = _origin(positions)[0]
+        for statement in _walk(tree.statements):
+            name = statement.id.split("/", 1)[-1] if isinstance(statement, Node) else "@"
+            if not name.startswith("@") and "pos" in statement.attrs:  # not an optimiser:
+                x = float(str(statement.attrs["pos"]).split(",")[0])  # numbered a diagram
+                out.setdefault(name, left + x - origin)
+        left += sizes[index][0] + GAP_PT
+    return out
 
 
 def _size(positions: dict) -> tuple[float, float]:
