@@ -171,6 +171,8 @@ def test_huge_numbers_never_hang_or_crash(number, template):
 @fuzz(15)
 @given(towers, towers, st.sampled_from(["T[{}]", "List[P, {}]", "Real in [0, {}]"]))
 @example(left="(k+1)", right="(((k+1)^(k+64))^9)", shape="List[P, {}]")   # took 6 s in sympy
+@example(left="(1^(k+1))", right="((1*(a+b+c+d))^((0.5*9)+9))", shape="List[P, {}]")  # 6.8 s
+@example(left="1", right="((a+b+c+d)^(0-13))", shape="List[P, {}]")
 def test_towers_of_powers_never_hang(left, right, shape):
     result = bounded_check(wired(shape.format(left), shape.format(right), PARAMS))
     if result.ok and result.proposal is not None:

@@ -260,10 +260,12 @@ def polynomial_size(expr: Expr, name_terms: int = 1) -> tuple[int, int]:
         return 1, 1  # `x^n`, `2^n`: sympy keeps them whole
     if abs(exponent) > MAX_DEGREE:
         raise _TooBig(f"an exponent beyond {MAX_DEGREE}")
-    if exponent.denominator != 1 or exponent < 0:
-        return 1, 1
-    power = int(exponent)
-    return _limited(left[0] * power, math.comb(power + left[1] - 1, left[1] - 1))
+    # sympy expands the whole part of a fractional or negative power too: `(a+b+c+d)^13.5`
+    # is `(a+b+c+d)^13 * sqrt(a+b+c+d)`, 560 terms, and simplifying it took seconds
+    power = int(abs(exponent))
+    degree, terms = _limited(left[0] * power, math.comb(power + left[1] - 1, left[1] - 1))
+    return (max(degree, 1), terms) if exponent.denominator != 1 or exponent < 0 else \
+        (degree, terms)
 
 
 def _constant_or_none(expr: Expr) -> Fraction | None:
