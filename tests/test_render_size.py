@@ -163,6 +163,24 @@ def test_a_refusal_says_when_the_option_it_names_is_taller_than_a_page(tmp_path,
     assert code == 1 and found and float(found[1]) > 9, err
 
 
+@needs_dot
+def test_a_figure_drawn_taller_than_a_page_says_so(tmp_path, capsys):
+    # The option the refusal named, taken, drew critiques 11 in tall without a word.
+    argv = [str(ROOT / "examples" / "critiques.wd"), "--panels", "modes", "--direction", "TB",
+            "--style", "paper", "--font-size", "7pt", "--width", "6.5in"]
+    code, out, err = render(tmp_path, capsys, *argv)
+    found = re.search(r"warning: the figure is ([0-9.]+) in tall, more than a page of text "
+                      r"\(9 in\); with --height 9in, wiring render looks for options that keep "
+                      r"it within one", err)
+    assert code == 0 and out.exists() and found and float(found[1]) > 9, err
+    # within a page, or with a height asked for (it bounds the picture), nothing to say
+    code, _, err = render(tmp_path, capsys, RLHF, "--style", "paper", "--font-size", "7pt",
+                          "--width", "6.5in")
+    assert code == 0 and "warning" not in err, err
+    code, _, err = render(tmp_path, capsys, *argv, "--height", "20in")
+    assert code == 0 and "warning" not in err, err
+
+
 @pytest.mark.parametrize("option", [
     ["--width", "0in"], ["--width=-3in"], ["--width", "3furlongs"], ["--width", "3"],
     ["--width", "101in"], ["--font-size", "0"], ["--font-size", "3pt"], ["--font-size", "80"],

@@ -115,8 +115,13 @@ def _fit(proposal, diagram, width: str | None, height: str | None,
     Graphviz, the DOT text unpadded, for `_draw` to write and say how to install it."""
     from ..render import DoesNotFit, DotFailed, DotNotFound, fitted_dot, to_dot
 
+    notes: list[str] = []
     try:
-        return exits.OK, fitted_dot(proposal, diagram, width=width, height=height, **drawing)
+        dot_text = fitted_dot(proposal, diagram, width=width, height=height, notes=notes,
+                              **drawing)
+        for note in notes:
+            print(f"wiring: {note}", file=sys.stderr)
+        return exits.OK, dot_text
     except DoesNotFit as exc:
         print(f"wiring: {exc}", file=sys.stderr)
         return exits.PROBLEMS, ""

@@ -101,10 +101,11 @@ def _map_fonts(tree: Graph, change) -> None:
 
 
 def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=None,
-               timeout: float = 120, **fields) -> str:
+               timeout: float = 120, notes: list[str] | None = None, **fields) -> str:
     """The DOT text of `to_dot`, and with `width`, padded to exactly that width (`height`
     only bounds the picture). Raises DoesNotFit when the layout is wider or taller,
-    DotNotFound without Graphviz (a size needs a layout), RenderError for bad options."""
+    DotNotFound without Graphviz (a size needs a layout), RenderError for bad options.
+    `notes` gets a warning when, asked only for a width, the picture is taller than a page."""
     from . import to_scene
     from .options import RenderOptions
 
@@ -131,6 +132,11 @@ def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=N
     if options.width is not None:
         pad_x = max(0.0, (options.width_pt - need[0]) / 2 + MIN_PAD_PT)
         graph["pad"] = f"{pad_x / 72:.4f},{pad_y:g}"
+    if notes is not None and _beyond_a_page(options, need):
+        page = f"{PAGE_PT / 72:g}"
+        notes.append(f"warning: the figure is {need[1] / 72:.1f} in tall, more than a page of "
+                     f"text ({page} in); with --height {page}in, wiring render looks for "
+                     "options that keep it within one")
     return print_dot(tree)
 
 
@@ -242,10 +248,15 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
     return _nothing_fits(head, options, need, tried), None
 
 
+def _beyond_a_page(options, size: tuple[float, float]) -> bool:
+    """Asked only for a width, a picture taller than a page of text."""
+    return options.height is None and size[1] > PAGE_PT + SLACK_PT
+
+
 def _taller(options, size: tuple[float, float]) -> str:
     """What the refusal adds when the option it names, asked only for a width, makes a
     picture taller than a page of text: `--height` then finds one within a page, if any."""
-    if options.height is not None or size[1] <= PAGE_PT + SLACK_PT:
+    if not _beyond_a_page(options, size):
         return ""
     return (f", but {size[1] / 72:.1f} in tall: more than a page of text; --height "
             f"{PAGE_PT / 72:g}in looks for an option within a page")
