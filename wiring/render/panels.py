@@ -491,12 +491,12 @@ def _boxes_from_left(placed: list, sizes: list, row: list[int]) -> dict[str, flo
     for index in row:
         tree, positions = placed[index]
         origin = _origin(positions)[0]
-        # not the optimisers: their ids (@train0) are numbered in each diagram, so two
-        # diagrams' panels may give one id to two optimisers
-        for statement in _walk(tree.statements):
-            name = statement.id.split("/", 1)[-1] if isinstance(statement, Node) else "@"
-            if not name.startswith("@") and "pos" in statement.attrs:
-                x = float(str(statement.attrs["pos"]).split(",")[0])
+        for node in (s for s in _walk(tree.statements) if isinstance(s, Node)):
+            name = node.id.split("/", 1)[-1]
+            # not the optimisers: their ids (@train0) are numbered in each diagram, so two
+            # diagrams' panels may give one id to two optimisers
+            if "pos" in node.attrs and not name.startswith("@"):
+                x = float(str(node.attrs["pos"]).split(",")[0])
                 out.setdefault(name, left + x - origin)
         left += sizes[index][0] + GAP_PT
     return out
