@@ -272,3 +272,32 @@ def test_optimisers_that_would_read_the_same_say_their_modes():
     _, graph = drawn(proposal, style="paper", mode="human")      # one of them: no modes said
     assert "train x by distillation<" in " ".join(str(n.attrs["label"])
                                                   for n in graph.nodes().values())
+
+
+def _update_groups(svg: bytes) -> list:
+    """The SVG groups of the parameter updates: a training wire drawn with several strokes."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    groups = ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}g")
+    return [g for g in groups if "training" in g.get("class", "").split()
+            and len(g.findall(".//s:path", ns)) > 1], ns
+
+
+@needs_dot
+@pytest.mark.parametrize("fields", [{"style": "paper"}, {"style": "full"},
+                                    {"style": "paper", "direction": "TB", "highlight": True},
+                                    {"style": "full", "highlight": True}])
+@pytest.mark.parametrize("name", ["rlhf", "ida", "debate"])
+def test_a_parameter_update_is_two_strokes_and_an_arrow_as_the_key_draws_it(name, fields):
+    # the key draws an update as two lines; the wire was four strokes (two pairs 2 pt apart),
+    # because Graphviz gives a wire drawn backwards the second colour of its list for its arrow
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
+    groups, ns = _update_groups(R.render(proposal, "svg", **fields))
+    assert groups
+    for group in groups:
+        visible = [p for p in group.findall(".//s:path", ns)
+                   if p.get("stroke") not in ("transparent", "none")]
+        assert len(visible) == 2, group.get("id")
+        (arrow,) = group.findall(".//s:polygon", ns)
+        assert arrow.get("stroke") not in ("transparent", "none"), group.get("id")

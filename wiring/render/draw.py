@@ -315,7 +315,7 @@ class _Drawer:
             # dashed wire is feedback, so a witness's other wires stay solid)
             attrs.pop("color", None)
             double = wire.style == "update"
-            attrs.update(color=f"{INK}:{INK}:invis:{INK}:{INK}" if double else INK,
+            attrs.update(color=_double(INK, reverse) if double else INK,
                          penwidth=0.9 * 2.5 if double else 0.8 * 2.5)
         elif wire.emphasis:
             # on a finding's witness: thick, magenta and dashed, whatever the wire (an update
@@ -324,7 +324,7 @@ class _Drawer:
             for key in ("color", "penwidth", "style"):
                 attrs.pop(key, None)
             if wire.style == "update":
-                attrs.update(color=f"{h}:{h}:invis:{h}:{h}", penwidth=1.6, style=Id("dashed"))
+                attrs.update(color=_double(h, reverse), penwidth=1.6, style=Id("dashed"))
             else:
                 attrs.update(color=h, penwidth=3, style=Id("dashed"))
         if wire.lhead:
@@ -458,11 +458,17 @@ def _signal_style(wire: Wire, reverse: bool, head: str) -> Attrs:
 
 
 def _update_style(wire: Wire, reverse: bool, head: str) -> Attrs:
-    # two strokes, a gap, two strokes: a double line whose second colour (the one Graphviz
-    # gives a tail arrow) is visible
-    t = TRAINING_COLOUR
-    return {"color": f"{t}:{t}:invis:{t}:{t}", "penwidth": 0.9, head: Id("empty"),
+    return {"color": _double(TRAINING_COLOUR, reverse), "penwidth": 0.9, head: Id("empty"),
             "arrowsize": 1.3}
+
+
+def _double(colour: str, reverse: bool) -> str:
+    """A double line of `colour`: two strokes 4 pt apart, as the key draws it. Graphviz draws
+    a list of colours as parallel strokes 2 pt apart, the middle one on the wire's path, and
+    gives a head arrow the first colour and a tail arrow the second: a wire written backwards
+    (`dir=back`) has its arrow at the tail, so there an invisible stroke comes first."""
+    return f"{colour}:invis:{colour}" if not reverse else \
+        f"invis:{colour}:invis:{colour}:invis"
 
 
 def _editable(item: Box | Pin | Optimiser | Cluster) -> Attrs:

@@ -302,7 +302,7 @@ _WIRE_KEYS = {
     # an optimiser's wires: the signal it reads, and the double line to the parameters
     "signal": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT // 2}" FIXEDSIZE="TRUE" '
                f'SIDES="B" BORDER="1" COLOR="{TRAINING_COLOUR}"></TD>', WIRE_WORDS["signal"]),
-    "update": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="3" FIXEDSIZE="TRUE" SIDES="TB" BORDER="1" '
+    "update": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="5" FIXEDSIZE="TRUE" SIDES="TB" BORDER="1" '
                f'COLOR="{TRAINING_COLOUR}"></TD>', WIRE_WORDS["update"])}
 
 
