@@ -103,12 +103,52 @@ def _two_diagrams(narrow_box: str) -> str:
 
 
 def _rows_of(laid: dict) -> dict[float, list[float]]:
-    """The left and right edges of the panels of each row (by the row's top)."""
+    """The left and right edges of the panels of each row (by the row's top), and of the key
+    where it stands beside the panels of a row."""
     rows: dict[float, list[float]] = {}
+    bottoms: dict[float, float] = {}
     for frame in (o for o in laid["objects"] if o.get("name", "").startswith("cluster_")):
         x0, y0, x1, y1 = (float(v) for v in frame["bb"].split(","))
         rows.setdefault(y1, []).extend([x0, x1])
+        bottoms[y1] = min(y0, bottoms.get(y1, y0))
+    x0, y0, x1, y1 = _key_box(laid)
+    for top, bottom in bottoms.items():
+        if y0 < top and y1 > bottom:
+            rows[top].extend([x0, x1])
     return rows
+
+
+def _key_box(laid: dict) -> tuple[float, float, float, float]:
+    x, y = (float(v) for v in laid["lp"].split(","))
+    half_w, half_h = float(laid["lwidth"]) * 36, float(laid["lheight"]) * 36
+    return x - half_w, y - half_h, x + half_w, y + half_h
+
+
+def _frames(laid: dict) -> list[tuple[float, float, float, float]]:
+    return [tuple(float(v) for v in o["bb"].split(",")) for o in laid["objects"]
+            if o.get("name", "").startswith("cluster_")]
+
+
+def _apart(a: tuple, b: tuple) -> bool:
+    return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+@needs_dot
+def test_the_key_stands_beside_a_short_last_row_of_panels_where_it_fits():
+    # Below the panels the key took an inch of a page's height, beside a last row of one
+    # narrow panel that left most of the width empty (process_supervision was 13.8 in tall)
+    proposal = wiring.check_file(str(ROOT / "examples" / "process_supervision.wd")).proposal
+    options = dict(style="paper", panels="modes", font_size=7, width="6.5in", direction="TB")
+    laid = _layout(R.fitted_dot(proposal, **options))
+    key = _key_box(laid)
+    frames = _frames(laid)
+    assert all(_apart(key, frame) for frame in frames)
+    lowest = min(frames, key=lambda f: f[1])
+    assert key[1] < lowest[3] and key[0] >= lowest[2]        # in the last row, to its right
+    assert float(laid["bb"].split(",")[2]) <= 6.5 * 72 + 0.5
+    # where the last row leaves no room, the key stays below every panel
+    laid = _layout(R.fitted_dot(proposal, **{**options, "width": "4in"}))
+    assert _key_box(laid)[3] <= min(f[1] for f in _frames(laid))
 
 
 @needs_dot
@@ -174,12 +214,10 @@ def test_each_diagram_is_a_panel_under_one_key_of_them_all(options):
     # ("policy" is also a box of each)
     assert texts.count("monitor") == texts.count("reward model") == 1
     assert texts.count("learned") == texts.count("feedback") == 1
-    # ...below every panel
+    # ...clear of every panel (below them, or beside the last)
     laid = _layout(R.fitted_dot(proposal, style="paper", panels="diagrams", **options)
                    if options else R.to_dot(proposal, style="paper", panels="diagrams"))
-    key_top = float(laid["lp"].split(",")[1]) + float(laid["lheight"]) * 36
-    bottoms = [float(o["bb"].split(",")[1]) for o in laid["objects"] if "bb" in o]
-    assert key_top <= min(bottoms)
+    assert all(_apart(_key_box(laid), frame) for frame in _frames(laid))
 
 
 @needs_dot

@@ -23,7 +23,7 @@ import time
 from .dot import Assign, Graph, Html, print_dot
 from .graphviz import bounding_box, layout, run_dot
 from .svg import fix_svg_width
-from .options import UNITS, RenderError, parse_height, parse_width
+from .options import PAGE_PT, UNITS, RenderError, parse_height, parse_width
 
 MIN_PAD_PT = 2.0        # the least margin left and right of a picture at a set width
 SLACK_PT = 0.5          # a layout this much wider than asked still fits (Graphviz rounds)
@@ -33,9 +33,8 @@ SLACK_PT = 0.5          # a layout this much wider than asked still fits (Graphv
 # byte). A search it cuts short says so.
 MAX_TRIES, MAX_SECONDS = 40, 60.0
 MOST_PANELS = 8          # more modes than this make no figure worth suggesting as panels
-# A page of text is about 9 in tall: asked only for a width, the refusal says when the option
-# it names is taller (a page-wide figure drawn top to bottom was 9 to 23 in tall).
-PAGE_PT = 9 * 72
+# Asked only for a width, the refusal says when the option it names is taller than a page of
+# text (PAGE_PT: a page-wide figure drawn top to bottom was 9 to 23 in tall).
 # Figures in papers set their text at 7 to 9 pt: without --font-size (the paper style's
 # default is 10 pt) the refusal also tries this size.
 SMALLER_FONT_PT = 8

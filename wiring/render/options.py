@@ -25,6 +25,7 @@ AUTO_BOXES = 2_000
 # a finding code, and which of its findings (`S0201#2`: the second; none: the first)
 _CODE = re.compile(r"[A-Z][0-9]{4}(#[1-9][0-9]*)?\Z")
 
+PAGE_PT = 9 * 72       # a page of text is about 9 in tall
 # Sizes on paper, in points (1/72 in): `--width 3.25in`, `--font-size 8pt` (see `fit`).
 UNITS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0}
 MAX_WIDTH_IN = 100                    # a poster; past that a length is a typo

@@ -21,7 +21,7 @@ from collections import Counter
 
 from .dot import Assign, Defaults, Edge, Graph, Html, Node, SameRank, Subgraph, html, print_dot
 from .graphviz import bounding_box
-from .options import RenderError
+from .options import PAGE_PT, RenderError
 
 GAP_PT = 24.0            # between two panels, and between the panels and the key
 TITLE_GAP = 6.0          # between a panel's title and the wires and boxes below it
@@ -48,11 +48,14 @@ def panel_tree(proposal, diagram: str | None, options, analysis=None,
 
     def composed(placed: list, scenes: list) -> Graph:
         # one caption and key for the figure: of the diagram with every mode, or of every
-        # diagram drawn (`Scene.panels`)
-        figure = to_scene(proposal, diagram, analysis=analysis, options=whole)
-        if options.panels == "diagrams":
-            _of_panels(figure, scenes)
-        return _composed(placed, scaled_tree(figure), options.width_pt, timeout)
+        # diagram drawn (`Scene.panels`); its key no wider than `room` where one is given
+        def caption(room: float | None) -> Graph:
+            narrow = whole if room is None else dataclasses.replace(whole, width=f"{room:.2f}pt")
+            figure = to_scene(proposal, diagram, analysis=analysis, options=narrow)
+            if options.panels == "diagrams":
+                _of_panels(figure, scenes)
+            return scaled_tree(figure)
+        return _composed(placed, caption, options.width_pt, timeout)
 
     apart = composed(*_separate_panels(proposal, diagram, options, analysis, timeout,
                                        training))
@@ -93,7 +96,9 @@ def _chosen(aligned: Graph, apart: Graph, options, timeout: float) -> Graph:
     fits = (width_pt is None or wide <= max(width_pt, wide_apart)) and \
         (height_pt is None or tall <= max(height_pt, tall_apart))
     most = (ROOM if width_pt is None else ROOM_AT_WIDTH) * room_apart
-    return aligned if fits and crossed <= crossed_apart and room <= most else apart
+    # at a width, within a page (or the height asked) the room is there to spend
+    page = width_pt is not None and tall <= (height_pt or PAGE_PT)
+    return aligned if fits and crossed <= crossed_apart and (room <= most or page) else apart
 
 
 def _separate_panels(proposal, diagram, options, analysis, timeout: float,
@@ -419,30 +424,34 @@ def _walk(statements: list):
             stack.append(iter(statement.statements))
 
 
-def _composed(placed: list, caption: Graph, width_pt: float | None, timeout: float) -> Graph:
+def _composed(placed: list, caption, width_pt: float | None, timeout: float) -> Graph:
     """One graph of the laid-out panels, in rows no wider than `width_pt`, the caption's label
-    (the key, and the title when asked) below them."""
-    from .graphviz import layout
-
-    label = next((s for s in caption.statements if isinstance(s, Assign) and s.key == "label"),
-                 None)
-    defaults = [Defaults(s.kind, dict(s.attrs)) for s in caption.statements
-                if isinstance(s, Defaults)]
-    graph_attrs = next(d.attrs for d in defaults if d.kind == "graph")
-    key_w = key_h = 0.0
-    if label is not None:
-        sized = layout(print_dot(Graph("key", [*defaults, label])), timeout)
-        key_w, key_h = float(sized["lwidth"]) * 72, float(sized["lheight"]) * 72
+    (the key, and the title when asked) below them, or beside the last row where it fits
+    there (`_key_place`) and leaves a box drawn in several rows where it stood
+    (`_row_lefts`). `caption(room)` is the caption's tree, its key no wider than `room`
+    points where one is given."""
     sizes = [_size(positions) for _, positions in placed]
     rows = _rows(sizes, width_pt)
     row_heights = [max(sizes[i][1] for i in row) for row in rows]
     row_widths = [sum(sizes[i][0] for i in row) + GAP_PT * (len(row) - 1) for row in rows]
-    width = max([key_w] + row_widths)
-    top = sum(row_heights) + GAP_PT * (len(rows) - 1) + (key_h + GAP_PT if key_h else 0)
+    key, key_beside = _key_place(caption, row_widths, row_heights, width_pt, timeout)
+    width = max(row_widths + [key[2][0]])
+    lefts, spread = _row_lefts(placed, sizes, rows, row_widths, width)
+    beside = False
+    if key_beside is not None:
+        widths = row_widths[:-1] + [row_widths[-1] + GAP_PT + key_beside[2][0]]
+        lefts_beside, spread_beside = _row_lefts(placed, sizes, rows, widths, max(widths))
+        beside = spread_beside <= spread + 0.5
+        if beside:
+            key, lefts, width = key_beside, lefts_beside, max(widths)
+            row_heights[-1] = max(row_heights[-1], key[2][1])
+    defaults, label, (key_w, key_h) = key
+    top = sum(row_heights) + GAP_PT * (len(rows) - 1) + \
+        (key_h + GAP_PT if key_h and not beside else 0)
+    graph_attrs = next(d.attrs for d in defaults if d.kind == "graph")
     statements: list = [*defaults]
     y = top
-    for row, x, row_height in zip(rows, _row_lefts(placed, sizes, rows, row_widths, width),
-                                  row_heights):
+    for row, x, row_height in zip(rows, lefts, row_heights):
         for index in row:
             tree, positions = placed[index]
             w, h = sizes[index]
@@ -454,33 +463,72 @@ def _composed(placed: list, caption: Graph, width_pt: float | None, timeout: flo
     graph_attrs.update({"layout": "nop2", "bb": f"0,0,{width:.2f},{top:.2f}"})
     if label is not None:
         justify = str(graph_attrs.get("labeljust", "c"))
-        graph_attrs.update({"lp": f"{key_w / 2 if justify == 'l' else width / 2:.2f},"
-                                  f"{key_h / 2:.2f}",
+        centre = x + key_w / 2 if beside else key_w / 2 if justify == "l" else width / 2
+        graph_attrs.update({"lp": f"{centre:.2f},{key_h / 2:.2f}",
                             "lwidth": f"{key_w / 72:.4f}", "lheight": f"{key_h / 72:.4f}"})
         statements.append(label)
     return Graph("wiring", statements)
 
 
+def _key_place(caption, row_widths: list[float], row_heights: list[float],
+               width_pt: float | None, timeout: float) -> tuple[tuple, tuple | None]:
+    """The caption's defaults, label and the label's size (`_key`), and the same of a key
+    that may go beside the last row of panels rather than below them all, or None: one that
+    fits there, in the width asked for (or without one, in the widest row), and so makes the
+    figure shorter. A key too wide for that room is tried again in as many columns as fit
+    in it (a narrow last row leaves most of the width empty; below, the key took an inch of
+    a page's height)."""
+    below = _key(caption(None), timeout)
+    if below[1] is None:
+        return below, None
+    room = (width_pt if width_pt is not None else max(row_widths)) - row_widths[-1] - GAP_PT
+    if below[2][0] <= room:
+        return below, below
+    if room > 0:
+        narrow = _key(caption(room), timeout)
+        if narrow[1] is not None and narrow[2][0] <= room and \
+                narrow[2][1] < row_heights[-1] + GAP_PT + below[2][1]:
+            return below, narrow
+    return below, None
+
+
+def _key(caption: Graph, timeout: float) -> tuple[list, Assign | None, tuple[float, float]]:
+    """A caption's defaults, its label and the label's size (points)."""
+    from .graphviz import layout
+
+    label = next((s for s in caption.statements if isinstance(s, Assign) and s.key == "label"),
+                 None)
+    defaults = [Defaults(s.kind, dict(s.attrs)) for s in caption.statements
+                if isinstance(s, Defaults)]
+    if label is None:
+        return defaults, None, (0.0, 0.0)
+    sized = layout(print_dot(Graph("key", [*defaults, label])), timeout)
+    return defaults, label, (float(sized["lwidth"]) * 72, float(sized["lheight"]) * 72)
+
+
 def _row_lefts(placed: list, sizes: list, rows: list[list[int]], row_widths: list[float],
-               width: float) -> list[float]:
+               width: float) -> tuple[list[float], float]:
     """Where each row of panels begins: centred, as the key below (a short row is not left
     with the figure's spare width on one side), unless a box drawn in several rows can stand
     at the same x in each. Then the rows that draw the box drawn in the most rows are moved,
     within the figure's width, to put it at one x: the median of where it would stand
-    centred, or as near as each row's room allows."""
+    centred, or as near as each row's room allows. And how far apart that box then stands
+    in its rows (0 for none)."""
     centred = [(width - row_width) / 2 for row_width in row_widths]
     at = [_boxes_from_left(placed, sizes, row) for row in rows]
     counts = Counter(name for row in at for name in row)
     name, count = max(counts.items(), key=lambda item: item[1], default=("", 0))
     if count < 2:
-        return centred
+        return centred, 0.0
     rooms = [(row[name], width - row_width + row[name])
              for row, row_width in zip(at, row_widths) if name in row]
     target = statistics.median(left + row[name] for left, row in zip(centred, at)
                                if name in row)
     target = min(max(target, max(low for low, _ in rooms)), min(high for _, high in rooms))
-    return [left if name not in row else min(max(target - row[name], 0.0), width - row_width)
-            for left, row, row_width in zip(centred, at, row_widths)]
+    lefts = [left if name not in row else min(max(target - row[name], 0.0), width - row_width)
+             for left, row, row_width in zip(centred, at, row_widths)]
+    xs = [left + row[name] for left, row in zip(lefts, at) if name in row]
+    return lefts, max(xs) - min(xs)
 
 
 def _boxes_from_left(placed: list, sizes: list, row: list[int]) -> dict[str, float]:
@@ -503,12 +551,25 @@ def _boxes_from_left(placed: list, sizes: list, row: list[int]) -> dict[str, flo
 
 
 def _size(positions: dict) -> tuple[float, float]:
-    x0, y0, x1, y1 = bounding_box(positions)
+    x0, y0, x1, y1 = _box(positions)
     return x1 - x0, y1 - y0
 
 
 def _origin(positions: dict) -> tuple[float, float]:
-    return bounding_box(positions)[:2]
+    return _box(positions)[:2]
+
+
+def _box(positions: dict) -> tuple[float, float, float, float]:
+    """A panel's box: its layout's, and where a curve's control point lies left or right of
+    it, out to that point. Graphviz's box of the figure holds them: a loop's point 37 pt left
+    of the debate panels made the figure that much wider than the rows it was placed in, and
+    wider than the width asked. (Above and below, a point lies in the gap between rows or
+    adds to the height Graphviz measures, which `fit` reads.)"""
+    x0, y0, x1, y1 = bounding_box(positions)
+    if not positions.get("objects"):
+        return x0, y0, x1, y1
+    e0, _, e1, _ = _extent_of_layout(positions)
+    return min(x0, e0), y0, max(x1, e1), y1
 
 
 def _rows(sizes: list[tuple[float, float]], width_pt: float | None) -> list[list[int]]:
