@@ -26,6 +26,8 @@ from .options import PAGE_PT, RenderError
 GAP_PT = 24.0            # between two panels, and between the panels and the key
 TITLE_GAP = 6.0          # between a panel's title and the wires and boxes below it
 PER_ROW = 4              # panels a row without a width: a grid, not a strip of forty
+# The shares of the room beside the last row of panels a key is tried in (`_key_place`).
+KEY_ROOMS = (1.0, 0.66, 0.5, 0.33)
 # Mode panels cut from one layout of every mode (a box at the same place in each) are drawn
 # unless they take more than this many times the room of panels each laid out alone: that
 # layout has room for every mode's boxes, which is often twice what one mode needs (RLHF's
@@ -434,17 +436,17 @@ def _composed(placed: list, caption, width_pt: float | None, timeout: float) -> 
     rows = _rows(sizes, width_pt)
     row_heights = [max(sizes[i][1] for i in row) for row in rows]
     row_widths = [sum(sizes[i][0] for i in row) + GAP_PT * (len(row) - 1) for row in rows]
-    key, key_beside = _key_place(caption, row_widths, row_heights, width_pt, timeout)
+    key, keys_beside = _key_place(caption, row_widths, row_heights, width_pt, timeout)
     width = max(row_widths + [key[2][0]])
     lefts, spread = _row_lefts(placed, sizes, rows, row_widths, width)
     beside = False
-    if key_beside is not None:
+    for key_beside in keys_beside:
         widths = row_widths[:-1] + [row_widths[-1] + GAP_PT + key_beside[2][0]]
         lefts_beside, spread_beside = _row_lefts(placed, sizes, rows, widths, max(widths))
-        beside = spread_beside <= spread + 0.5
-        if beside:
-            key, lefts, width = key_beside, lefts_beside, max(widths)
+        if spread_beside <= spread + 0.5:
+            key, lefts, width, beside = key_beside, lefts_beside, max(widths), True
             row_heights[-1] = max(row_heights[-1], key[2][1])
+            break
     defaults, label, (key_w, key_h) = key
     top = sum(row_heights) + GAP_PT * (len(rows) - 1) + \
         (key_h + GAP_PT if key_h and not beside else 0)
@@ -471,25 +473,29 @@ def _composed(placed: list, caption, width_pt: float | None, timeout: float) -> 
 
 
 def _key_place(caption, row_widths: list[float], row_heights: list[float],
-               width_pt: float | None, timeout: float) -> tuple[tuple, tuple | None]:
-    """The caption's defaults, label and the label's size (`_key`), and the same of a key
-    that may go beside the last row of panels rather than below them all, or None: one that
-    fits there, in the width asked for (or without one, in the widest row), and so makes the
-    figure shorter. A key too wide for that room is tried again in as many columns as fit
-    in it (a narrow last row leaves most of the width empty; below, the key took an inch of
-    a page's height)."""
+               width_pt: float | None, timeout: float) -> tuple[tuple, list[tuple]]:
+    """The caption's defaults, label and the label's size (`_key`), and the same of the keys
+    that may go beside the last row of panels rather than below them all, widest first:
+    those that fit there, in the width asked for (or without one, in the widest row), and
+    so make the figure shorter. A key too wide for that room is tried again in as many
+    columns as fit in it, and in fewer (a narrow last row leaves most of the width empty;
+    below, the key took an inch of a page's height)."""
     below = _key(caption(None), timeout)
     if below[1] is None:
-        return below, None
+        return below, []
     room = (width_pt if width_pt is not None else max(row_widths)) - row_widths[-1] - GAP_PT
     if below[2][0] <= room:
-        return below, below
-    if room > 0:
-        narrow = _key(caption(room), timeout)
-        if narrow[1] is not None and narrow[2][0] <= room and \
-                narrow[2][1] < row_heights[-1] + GAP_PT + below[2][1]:
-            return below, narrow
-    return below, None
+        return below, [below]
+    keys: list[tuple] = []
+    for share in KEY_ROOMS:
+        if room * share <= 0:
+            break
+        key = _key(caption(room * share), timeout)
+        if key[2][1] >= row_heights[-1] + GAP_PT + below[2][1]:
+            break                                   # no shorter than below: narrower is not
+        if key[2][0] <= room and all(key[2] != other[2] for other in keys):
+            keys.append(key)
+    return below, keys
 
 
 def _key(caption: Graph, timeout: float) -> tuple[list, Assign | None, tuple[float, float]]:
