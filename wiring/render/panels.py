@@ -23,7 +23,7 @@ from .dot import Assign, Defaults, Edge, Graph, Html, Node, SameRank, Subgraph, 
 from .graphviz import bounding_box
 from .options import PAGE_PT, RenderError
 
-GAP_PT = 24.0            # between two panels, and between the panels and the key
+GAP_PT = 16.0            # between two panels, and between the panels and the key
 TITLE_GAP = 6.0          # between a panel's title and the wires and boxes below it
 PER_ROW = 4              # panels a row without a width: a grid, not a strip of forty
 # The shares of the room beside the last row of panels a key is tried in (`_key_place`).
