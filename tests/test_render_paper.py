@@ -301,3 +301,18 @@ def test_a_parameter_update_is_two_strokes_and_an_arrow_as_the_key_draws_it(name
         assert len(visible) == 2, group.get("id")
         (arrow,) = group.findall(".//s:polygon", ns)
         assert arrow.get("stroke") not in ("transparent", "none"), group.get("id")
+
+
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+@pytest.mark.parametrize("name, box", [("rlhf", "policy"), ("ida", "x")])
+def test_updates_into_one_box_meet_it_at_points_of_their_own(name, box, direction):
+    # At one corner, two updates' arrowheads lay one over the other (rlhf's policy is
+    # trained by sft and by ppo; ida's x by distillation in two modes)
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
+    scene, graph = drawn(proposal, style="paper", direction=direction)
+    updates = {id(w) for w in scene.wires if w.style == "update" and w.dst.node == box}
+    assert len(updates) == 2
+    # an update is written backwards, from the box it updates (`draw.edge`)
+    ends = [e.tail for e in graph.edges() if e.tail.node == box
+            and e.attrs["class"] == "wire training" and str(e.attrs.get("dir")) == "back"]
+    assert len(ends) == 2 and ends[0].compass != ends[1].compass, ends

@@ -21,6 +21,7 @@ one-line key, frames thin and white, and no tooltips (each would wrap its node i
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from . import labels, paper
 from .dot import (Assign, Attrs, Defaults, Edge, Endpoint, Graph, Html, Id, Node, SameRank,
@@ -55,6 +56,7 @@ class _Drawer:
         # ids of the wires in the SVG, for authors editing it: @w1, @w2, ... in scene order ("@":
         # no box is named so, see `scene.ident`)
         self.wire_ids = {id(wire): f"@w{n}" for n, wire in enumerate(scene.wires, 1)}
+        self.update_places = _update_places(scene.wires)
         self.paper = None
         if scene.options.style == "paper":
             self.paper = paper.Sizes(scene, paper.hidden_names(scene))
@@ -340,7 +342,7 @@ class _Drawer:
             attrs = _faded(attrs)
         corner = loop.side if loop is not None else None
         outgoing = self.anchor(wire.src, True, corner)
-        incoming = self.anchor(wire.dst, False, corner)
+        incoming = self.anchor(wire.dst, False, corner, self.update_places.get(id(wire), 0))
         if reverse:
             return Edge(incoming, outgoing, attrs)
         return Edge(outgoing, incoming, attrs)
@@ -364,7 +366,8 @@ class _Drawer:
                              and not w.backward and w.src.node != w.dst.node}
         return self._feeding
 
-    def anchor(self, ref: Ref, outgoing: bool, corner: str | None = None) -> Endpoint:
+    def anchor(self, ref: Ref, outgoing: bool, corner: str | None = None,
+               nth: int = 0) -> Endpoint:
         """Where a wire ends: a port cell on its outer side (outputs east, inputs west; south
         and north top to bottom), feedback included, so that every wire meets its port where
         the reader looks for it; a parameter update at the corner of the header that faces the
@@ -375,7 +378,9 @@ class _Drawer:
         border, where the hollow arrowhead covered it, or the side across the flow that
         `scene.training` names (top or bottom, left or right top to bottom): updates then
         have a side of their own, apart from the data's. A feedback loop laid out on a
-        `corner` side (`scene.LoopLayout`) meets a port at the outer corner on that side."""
+        `corner` side (`scene.LoopLayout`) meets a port at the outer corner on that side. The
+        `nth` update into one box meets it at the nth point of that side (`_UPDATE_ENDS`): at
+        one corner, two updates' arrowheads lay one over the other."""
         end = 0 if outgoing else 1
         side = _LOOP_CORNERS[self.direction][corner][end] if corner else \
             _SIDES[self.direction][end]
@@ -386,8 +391,8 @@ class _Drawer:
                 return Endpoint(ref.node, _HEADER)
             if not self.paper:
                 return Endpoint(ref.node, _HEADER, _CORNERS[self.direction])
-            return Endpoint(ref.node, None,
-                            _UPDATE_ENDS[self.direction][self.scene.training.update_end])
+            places = _UPDATE_ENDS[self.direction][self.scene.training.update_end]
+            return Endpoint(ref.node, None, places[nth % len(places)])
         if ref.kind == "pin":
             return Endpoint(ref.node, None, side)
         return Endpoint(ref.node)
@@ -399,8 +404,12 @@ _SIDES = {"LR": (Id("e"), Id("w")), "TB": (Id("s"), Id("n"))}
 _CORNERS = {"LR": Id("ne"), "TB": Id("nw")}
 _LOOP_CORNERS = {"LR": {"before": (Id("ne"), Id("nw")), "after": (Id("se"), Id("sw"))},
                  "TB": {"before": (Id("sw"), Id("nw")), "after": (Id("se"), Id("ne"))}}
-_UPDATE_ENDS = {"LR": {"corner": Id("ne"), "before": Id("n"), "after": Id("s")},
-                "TB": {"corner": Id("nw"), "before": Id("w"), "after": Id("e")}}
+_UPDATE_ENDS = {"LR": {"corner": (Id("ne"), Id("n"), Id("nw")),
+                       "before": (Id("n"), Id("ne"), Id("nw")),
+                       "after": (Id("s"), Id("se"), Id("sw"))},
+                "TB": {"corner": (Id("nw"), Id("w"), Id("sw")),
+                       "before": (Id("w"), Id("nw"), Id("sw")),
+                       "after": (Id("e"), Id("ne"), Id("se"))}}
 _HEADER = Id("h")
 _LEFT, _TOP = Id("l"), Id("t")
 
@@ -469,6 +478,18 @@ def _double(colour: str, reverse: bool) -> str:
     (`dir=back`) has its arrow at the tail, so there an invisible stroke comes first."""
     return f"{colour}:invis:{colour}" if not reverse else \
         f"invis:{colour}:invis:{colour}:invis"
+
+
+def _update_places(wires: list[Wire]) -> dict[int, int]:
+    """Each parameter update's place among the updates into its box (0, 1, ...), in the
+    scene's order, by the wire's id."""
+    seen: Counter = Counter()
+    places = {}
+    for wire in wires:
+        if wire.style == "update":
+            places[id(wire)] = seen[wire.dst.node]
+            seen[wire.dst.node] += 1
+    return places
 
 
 def _editable(item: Box | Pin | Optimiser | Cluster) -> Attrs:
