@@ -79,7 +79,7 @@ def loop_overshoots(dot_text: str) -> list[tuple[str, float]]:
 # `wiring render` draws them by default.
 FIGURES = [("debate", {"panels": "modes", "direction": "TB", "width": "6.5in"}),
            ("debate", {}),
-           ("best_of_n", {"width": "6.5in"}),
+           ("best_of_n", {"panels": "modes", "width": "6.5in"}),
            ("best_of_n", {"diagram": "BestOfN"}),
            ("swiss_cheese", {"panels": "modes", "direction": "TB", "width": "6.5in"}),
            ("swiss_cheese", {"direction": "TB"}),

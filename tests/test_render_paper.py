@@ -316,3 +316,12 @@ def test_updates_into_one_box_meet_it_at_points_of_their_own(name, box, directio
     ends = [e.tail for e in graph.edges() if e.tail.node == box
             and e.attrs["class"] == "wire training" and str(e.attrs.get("dir")) == "back"]
     assert len(ends) == 2 and ends[0].compass != ends[1].compass, ends
+
+
+def test_an_optimisers_words_keep_its_argument_as_written():
+    # "train policy by best_of" left out what the selection is over: best_of(n), as the full
+    # style and the file say
+    proposal = wiring.check_file(str(ROOT / "examples" / "best_of_n.wd")).proposal
+    for style in ("paper", "full"):
+        dot = R.to_dot(proposal, "BestOfN", style=style)
+        assert "best_of(n)" in dot, style

@@ -166,11 +166,16 @@ def bordered(body: str, border: str, rounded: bool, fill: str, *, colour: str = 
 
 # ------------------------------------------------------------------- other nodes and frames
 
+def optimiser_how(training) -> str:
+    """How an optimiser trains, as written: `best_of(n)`, `ppo`."""
+    if training.argument is None:
+        return training.optimiser
+    return f"{training.optimiser}({show_expr(training.argument)})"
+
+
 def optimiser_label(opt: Optimiser) -> str:
     t = opt.training
-    how = t.optimiser
-    if t.argument is not None:
-        how += f"({show_expr(t.argument)})"
+    how = optimiser_how(t)
     signal = show_expr(t.signal)
     notes = "".join(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{FONT_SMALL}"><I>'
                     f'{html_lines(n, 40)}</I></FONT></TD></TR>' for n in t.notes)

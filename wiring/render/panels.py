@@ -79,28 +79,39 @@ def _of_panels(figure, scenes: list) -> None:
 
 def _chosen(aligned: Graph, apart: Graph, options, timeout: float) -> Graph:
     """The panels cut from one layout, unless they cross more wires than those laid out
-    apart, or take more than ROOM times their room on the page (their area; ROOM_AT_WIDTH
-    times their height at a width asked for), or are wider or taller than the size asked
-    where those fit (`fit` measures those: they are a bound)."""
+    apart, or have more feedback loops swept away from the boxes they close (that layout's
+    loops are laid out for every mode at once: best_of_n's filter loop rose 36 pt over its
+    panel, 16 pt laid out alone), or take more than ROOM times their room on the page (their
+    area; ROOM_AT_WIDTH times their height at a width asked for, unless within a page), or
+    are wider or taller than the size asked where those fit (`fit` measures those: they are
+    a bound)."""
+    from .fit import MIN_PAD_PT
     from .graphviz import drawing
+    from .loops import BESIDE_PT, sweeps
     from .untangle import crossings
 
     width_pt, height_pt = options.width_pt, options.height_pt
 
-    def measure(tree: Graph) -> tuple[int, float, float, float]:
+    def measure(tree: Graph) -> tuple[tuple[int, int], float, float, float]:
         laid = drawing(print_dot(tree), timeout)
         x0, y0, x1, y1 = bounding_box(laid)
-        return (crossings(laid)[0], (y1 - y0) * (1 if width_pt is not None else x1 - x0),
-                x1 - x0, y1 - y0)
+        swept = sum(far > BESIDE_PT for far in sweeps(laid))
+        # wide as `fit` measures it, with its least padding each side: else panels 1 pt
+        # within the width here were 3 pt too wide there
+        return ((crossings(laid)[0], swept),
+                (y1 - y0) * (1 if width_pt is not None else x1 - x0),
+                x1 - x0 + 2 * MIN_PAD_PT, y1 - y0)
 
-    (crossed, room, wide, tall), (crossed_apart, room_apart, wide_apart, tall_apart) = \
+    ((crossed, swept), room, wide, tall), \
+        ((crossed_apart, swept_apart), room_apart, wide_apart, tall_apart) = \
         measure(aligned), measure(apart)
     fits = (width_pt is None or wide <= max(width_pt, wide_apart)) and \
         (height_pt is None or tall <= max(height_pt, tall_apart))
     most = (ROOM if width_pt is None else ROOM_AT_WIDTH) * room_apart
     # at a width, within a page (or the height asked) the room is there to spend
     page = width_pt is not None and tall <= (height_pt or PAGE_PT)
-    return aligned if fits and crossed <= crossed_apart and (room <= most or page) else apart
+    tidy = crossed <= crossed_apart and swept <= swept_apart
+    return aligned if fits and tidy and (room <= most or page) else apart
 
 
 def _separate_panels(proposal, diagram, options, analysis, timeout: float,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .dot import html, short_id
-from .labels import bordered
+from .labels import bordered, optimiser_how
 from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene
 from .style import (BORDER_PATTERN, FAMILY, HEAVY_BORDERS, HIGHLIGHT_COLOUR, INK, MARK_WIDTH, MARKS,
                     TRAINING_COLOUR, Family)
@@ -215,7 +215,7 @@ def optimiser_words(scene: Scene) -> dict[str, str]:
     modes it trains in where two would read the same (IDA trains x by distillation in two
     modes; the full style's "only in" note is not drawn here)."""
     optimisers = [o for o in scene.nodes().values() if isinstance(o, Optimiser)]
-    words = {o.id: f"train {o.target_label} by {o.training.optimiser}" for o in optimisers}
+    words = {o.id: f"train {o.target_label} by {optimiser_how(o.training)}" for o in optimisers}
     seen = Counter(words.values())
     for o in optimisers:
         if seen[words[o.id]] > 1 and o.training.modes:
