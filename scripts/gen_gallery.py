@@ -26,7 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 import wiring  # noqa: E402
 from crossings import count_dot  # noqa: E402
-from wiring.render import fitted_dot, fitting_options, render, to_dot  # noqa: E402
+from wiring.render import (RenderOptions, fitted_dot, fitting_options, render, to_dot,  # noqa: E402
+                           to_scene)
+from wiring.render.scene import Box  # noqa: E402
 from wiring.render.graphviz import bounding_box, layout  # noqa: E402
 from wiring.structure import default_diagram, top_diagrams  # noqa: E402
 
@@ -36,6 +38,7 @@ GALLERY = DOCS / "gallery"
 PAPER = {"style": "paper", "font_size": "7pt"}     # the paper figures: at 7 pt ...
 WIDTHS = ("3.25in", "6.5in")                       # ... a column and a page wide
 PAGE = WIDTHS[-1]
+PAGE_HEIGHT = "9in"                                # a page of text's height
 
 
 def fit_cell(proposal, width: str) -> tuple[str, tuple[str, dict] | None]:
@@ -45,6 +48,30 @@ def fit_cell(proposal, width: str) -> tuple[str, tuple[str, dict] | None]:
     if fits is None:
         return "no", None
     return (f"with `{fits[0]}`" if fits[0] else "fits"), fits
+
+
+def page_cell(proposal, height: float) -> str:
+    """Whether the paper figure at a page's width is within a page's height (PAGE_HEIGHT), as
+    a table cell: "within" it, or the option `--height` then names, and how many boxes that
+    draws when not every one; "no" when nothing tried fits."""
+    if height <= float(PAGE_HEIGHT.removesuffix("in")):
+        return "within"
+    fits = fitting_options(proposal, **PAPER, width=PAGE, height=PAGE_HEIGHT)
+    if fits is None:
+        return "no"
+    if not fits[0]:
+        return "within"
+
+    def boxes(**fields) -> int:
+        scene = to_scene(proposal, options=RenderOptions(**PAPER, **fields))
+        return sum(isinstance(item, Box) for item in scene.nodes().values())
+    drawn, every = boxes(**fits[1]), boxes()
+    diagram = default_diagram(proposal)
+    # the paper style does not say which mode a box or wire is active in
+    overlaid = len(getattr(diagram, "modes", ()) or ()) > 1 and \
+        not {"mode", "panels"} & set(fits[1])
+    return f"with `{fits[0]}`" + (f", {drawn} of {every} boxes" if drawn < every else "") + \
+        (", every mode in one picture" if overlaid else "")
 
 
 def tangles(proposal, fits: tuple[str, dict] | None) -> tuple[tuple, tuple, float]:
@@ -185,7 +212,9 @@ def head(index: list[str], table: list[str]) -> list[str]:
         "figure at 6.5 in (with that option) and in the full style's default picture, and "
         "(after a slash, when any) wires that pass through a box other than their ends. The "
         "height is the paper figure's at 6.5 in: a page of text is about 9 in tall, and "
-        "`--height 9in` finds an option that keeps a figure within it.",
+        "`--height 9in` finds an option that keeps a figure within it (the column 6.5 x 9 in: "
+        "the figure is within a page as it is, or with that option, which may draw fewer "
+        "boxes; taller, `wiring render` warns).",
         "",
         *table,
         "",
@@ -197,8 +226,8 @@ def build(write: bool) -> tuple[str, dict[str, bytes]]:
     files: dict[str, bytes] = {}
     sections = []
     index = []
-    table = ["| example | 3.25 in | 6.5 in | height at 6.5 in | crossings, paper | "
-             "crossings, full |", "|---|---|---|---:|---:|---:|"]
+    table = ["| example | 3.25 in | 6.5 in | height at 6.5 in | 6.5 x 9 in | crossings, paper | "
+             "crossings, full |", "|---|---|---|---:|---|---:|---:|"]
     totals = [0, 0, 0, 0]
     for path in sorted(EXAMPLES.rglob("*.wd")):
         result = wiring.check_file(str(path))
@@ -216,9 +245,10 @@ def build(write: bool) -> tuple[str, dict[str, bytes]]:
         totals = [t + n for t, n in zip(totals, (*paper, *full))]
         counts = [f"{c}" + (f" / {b}" if b else "") for c, b in (paper, full)]
         table.append(f"| [`{stem}`](#{anchor}) | " + " | ".join(c for c, _ in cells)
-                     + f" | {height:.1f} in | " + " | ".join(counts) + " |")
+                     + f" | {height:.1f} in | {page_cell(proposal, height)} | "
+                     + " | ".join(counts) + " |")
         sections.append(section(proposal, path, stem, title, cells[-1][1], files))
-    table.append(f"| all | | | | {totals[0]}" + (f" / {totals[1]}" if totals[1] else "")
+    table.append(f"| all | | | | | {totals[0]}" + (f" / {totals[1]}" if totals[1] else "")
                  + f" | {totals[2]}" + (f" / {totals[3]}" if totals[3] else "") + " |")
     markdown = "\n".join(head(index, table) + sections).rstrip() + "\n"
     if write:
