@@ -28,6 +28,7 @@ import wiring  # noqa: E402
 from crossings import count_dot  # noqa: E402
 from wiring.render import (RenderOptions, fitted_dot, fitting_options, render, to_dot,  # noqa: E402
                            to_scene)
+from wiring.render.fit import overlays_modes  # noqa: E402
 from wiring.render.scene import Box  # noqa: E402
 from wiring.render.graphviz import bounding_box, layout  # noqa: E402
 from wiring.structure import default_diagram, top_diagrams  # noqa: E402
@@ -66,10 +67,7 @@ def page_cell(proposal, height: float) -> str:
         scene = to_scene(proposal, options=RenderOptions(**PAPER, **fields))
         return sum(isinstance(item, Box) for item in scene.nodes().values())
     drawn, every = boxes(**fits[1]), boxes()
-    diagram = default_diagram(proposal)
-    # the paper style does not say which mode a box or wire is active in
-    overlaid = len(getattr(diagram, "modes", ()) or ()) > 1 and \
-        not {"mode", "panels"} & set(fits[1])
+    overlaid = overlays_modes(to_scene(proposal, options=RenderOptions(**PAPER, **fits[1])))
     return f"with `{fits[0]}`" + (f", {drawn} of {every} boxes" if drawn < every else "") + \
         (", every mode in one picture" if overlaid else "")
 

@@ -244,6 +244,23 @@ def test_a_figure_taller_than_the_height_asked_is_refused_with_an_option_that_fi
 
 
 @needs_dot
+def test_a_refusal_says_when_the_option_it_names_draws_every_mode_in_one_picture(
+        tmp_path, capsys):
+    # Within a page, debate's two modes fit only drawn at once, top to bottom: the paper
+    # style does not say which mode a box is in, and the refusal named the option as if it
+    # were as good as the panels it could not fit
+    asked = [str(ROOT / "examples" / "debate.wd"), "--style", "paper", "--font-size", "7pt",
+             "--width", "6.5in"]
+    code, _, err = render(tmp_path, capsys, *asked, "--height", "9in")
+    assert code == 1 and "--direction TB fits (" in err, err
+    assert err.rstrip().endswith("but with every mode in one picture, not saying which mode "
+                                 "a box is in"), err
+    code, _, err = render(tmp_path, capsys, *asked)            # panels: nothing to say
+    assert code == 1 and "; --panels modes --direction TB fits (" in err, err
+    assert "every mode" not in err
+
+
+@needs_dot
 def test_a_height_alone_bounds_the_picture_and_says_so():
     proposal = wiring.check_file(RLHF).proposal
     with pytest.raises(R.DoesNotFit) as refused:

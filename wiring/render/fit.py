@@ -237,14 +237,30 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
             continue
         boxes = _boxes(other)
         if boxes >= every:
-            return f"{head}; {words} fits ({say(size)}){_taller(options, size)}", (words, change)
+            return (f"{head}; {words} fits ({say(size)}){_overlaid(other)}"
+                    f"{_taller(options, size)}", (words, change))
         if best is None or boxes > best[0]:
-            best = (boxes, size, words, change)
+            best = (boxes, size, words, change, _overlaid(other))
     if best is not None:
-        boxes, size, words, change = best
+        boxes, size, words, change, overlaid = best
         return (f"{head}; {words} fits ({say(size)}, drawing {boxes} of its {every} boxes)"
-                f"{_taller(options, size)}", (words, change))
+                f"{overlaid}{_taller(options, size)}", (words, change))
     return _nothing_fits(head, options, need, tried), None
+
+
+def overlays_modes(scene) -> bool:
+    """Whether a scene is a paper-style picture of every mode of a diagram at once, which does
+    not say which mode a box or wire is active in (the full style's "only in" notes do; a
+    panel per mode shows it)."""
+    options = scene.options
+    return options.style == "paper" and options.mode is None and options.panels is None \
+        and scene.diagram is not None and len(scene.diagram.modes) > 1
+
+
+def _overlaid(scene) -> str:
+    """What the refusal adds when the option it names draws every mode in one picture."""
+    return (", but with every mode in one picture, not saying which mode a box is in"
+            if overlays_modes(scene) else "")
 
 
 def _beyond_a_page(options, size: tuple[float, float]) -> bool:
