@@ -28,8 +28,8 @@ import wiring  # noqa: E402
 from crossings import count_dot  # noqa: E402
 from wiring.render import (RenderOptions, fitted_dot, fitting_options, render, to_dot,  # noqa: E402
                            to_scene)
-from wiring.render.fit import overlays_modes  # noqa: E402
-from wiring.render.scene import Box  # noqa: E402
+from wiring.render.fit import drawn_boxes, overlays_modes  # noqa: E402
+from wiring.render.options import PAGE_PT  # noqa: E402
 from wiring.render.graphviz import bounding_box, layout  # noqa: E402
 from wiring.structure import default_diagram, top_diagrams  # noqa: E402
 
@@ -39,7 +39,7 @@ GALLERY = DOCS / "gallery"
 PAPER = {"style": "paper", "font_size": "7pt"}     # the paper figures: at 7 pt ...
 WIDTHS = ("3.25in", "6.5in")                       # ... a column and a page wide
 PAGE = WIDTHS[-1]
-PAGE_HEIGHT = "9in"                                # a page of text's height
+PAGE_HEIGHT = f"{PAGE_PT / 72:g}in"                # a page of text's height
 
 
 def fit_cell(proposal, width: str) -> tuple[str, tuple[str, dict] | None]:
@@ -63,11 +63,10 @@ def page_cell(proposal, height: float) -> str:
     if not fits[0]:
         return "within"
 
-    def boxes(**fields) -> int:
-        scene = to_scene(proposal, options=RenderOptions(**PAPER, **fields))
-        return sum(isinstance(item, Box) for item in scene.nodes().values())
-    drawn, every = boxes(**fits[1]), boxes()
-    overlaid = overlays_modes(to_scene(proposal, options=RenderOptions(**PAPER, **fits[1])))
+    scene = to_scene(proposal, options=RenderOptions(**PAPER, **fits[1]))
+    drawn = drawn_boxes(scene)
+    every = drawn_boxes(to_scene(proposal, options=RenderOptions(**PAPER)))
+    overlaid = overlays_modes(scene)
     return f"with `{fits[0]}`" + (f", {drawn} of {every} boxes" if drawn < every else "") + \
         (", every mode in one picture" if overlaid else "")
 

@@ -214,7 +214,7 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
     say = _sayer(options)
     head = (f"the figure needs {say(need)} at {smallest_font(scaled_tree(scene)):g} pt but "
             f"{_asked(options, say)}")
-    every = _boxes(scene)
+    every = drawn_boxes(scene)
     tried: list[tuple[tuple[float, float], str]] = []
     best: tuple[int, tuple, str, dict] | None = None      # boxes drawn, size, the option
     started, spent = time.monotonic(), 0
@@ -235,7 +235,7 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
         if not _fits(options, size):
             tried.append((size, words))
             continue
-        boxes = _boxes(other)
+        boxes = drawn_boxes(other)
         if boxes >= every:
             return (f"{head}; {words} fits ({say(size)}){_overlaid(other)}"
                     f"{_taller(options, size)}", (words, change))
@@ -324,7 +324,7 @@ def _asked(options, say) -> str:
     return f"--width x --height is {say((options.width_pt, options.height_pt))}"
 
 
-def _boxes(scene) -> int:
+def drawn_boxes(scene) -> int:
     """How many boxes a scene draws (components, and nested diagrams drawn as one box)."""
     from .scene import Box
 

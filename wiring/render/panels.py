@@ -476,6 +476,7 @@ def _composed(placed: list, caption, width_pt: float | None, timeout: float) -> 
     graph_attrs.update({"layout": "nop2", "bb": f"0,0,{width:.2f},{top:.2f}"})
     if label is not None:
         justify = str(graph_attrs.get("labeljust", "c"))
+        # beside: after the last row's panels (`x` is where a next panel would begin)
         centre = x + key_w / 2 if beside else key_w / 2 if justify == "l" else width / 2
         graph_attrs.update({"lp": f"{centre:.2f},{key_h / 2:.2f}",
                             "lwidth": f"{key_w / 72:.4f}", "lheight": f"{key_h / 72:.4f}"})
