@@ -127,6 +127,22 @@ def _analysed(shape: str, quick: bool) -> dict:
         _runs(quick))
 
 
+def report_size(shape: str, n: int) -> int:
+    """How many steps of witnesses the analyses of `shape` at n components return (every
+    finding's, assertion's and incentive's): the size of their answer, which no analysis that
+    gives it can grow more slowly than."""
+    import wiring
+    from wiring.analysis import analyse_all
+
+    done = analyse_all(wiring.loads(generate.generate(shape, n), f"{shape}.wd"))
+    findings = done.findings + [f for a in done.analyses for f in a.findings]
+    steps = sum(len(f.witness) for f in findings)
+    steps += sum(len(a.witness) for analysis in done.analyses for a in analysis.assertions)
+    kinds = ("voi", "ri", "voc", "ici_control", "ici_info", "strategic")
+    return steps + sum(len(witness) for analysis in done.analyses for i in analysis.incentives
+                       for kind in kinds for witness in getattr(i, kind).values())
+
+
 def analyses_of(quick: bool) -> dict:
     """The analyses' cells alone (`--analyses-of`: the wiring imported is the tree's given)."""
     return {f"{shape} {n}": seconds for shape in generate.SHAPES
@@ -234,7 +250,11 @@ def _ratio(table: dict, key, low: int, high: int) -> str:
     return f"x{b / a:.1f}" if a and b else ""
 
 
-def markdown(checks, analyses, commands, ports, dots, starts, linear) -> str:
+def report_sizes() -> dict:
+    return {(shape, n): report_size(shape, n) for shape in generate.SHAPES for n in SIZES}
+
+
+def markdown(checks, analyses, commands, ports, dots, starts, linear, sizes) -> str:
     out = ["| shape | check 1k | 3k | 10k | 100k | x10 (1k-10k) | x10 (10k-100k) | "
            "analyses 1k | 3k | 10k | x10 |", "|---|" + "---:|" * 10]
     for shape in generate.SHAPES:
@@ -243,6 +263,10 @@ def markdown(checks, analyses, commands, ports, dots, starts, linear) -> str:
         cells += [f"{analyses[shape, n]:.3f}" for n in SIZES]
         cells.append(_ratio(analyses, shape, 1000, 10000))
         out.append(f"| {shape} | " + " | ".join(cells) + " |")
+    out += ["", "Steps of witnesses the analyses return (the size of their answer): "
+            + ", ".join(f"{shape} " + " / ".join(f"{sizes[shape, n]:,}" for n in SIZES)
+                        + f" ({_ratio(sizes, shape, 1000, 10000) or 'none'})"
+                        for shape in generate.SHAPES)]
     out += ["", "Nested 10,000 (1,000 trained agents) as processes, CPU s: "
             + ", ".join(f"`wiring {c}` {s:.2f}" for c, s in commands.items()), ""]
     out += ["Wide interfaces, `check_text`, CPU s: "
@@ -284,11 +308,12 @@ def main(argv: list[str] | None = None) -> int:
         ports, dots = wide(args.quick), dot(args.quick)
         starts = startup(args.quick, workdir)
         linear = references(args.quick)
+        sizes = report_sizes()
         others = against(args.against.resolve(), args.quick) if args.against else None
     print(f"<!-- {started}, `.venv/bin/python benchmarks/curves.py"
           f"{' --quick' if args.quick else ''}"
           f"{f' --against {args.against}' if args.against else ''}` -->")
-    print(markdown(checks, analyses, commands, ports, dots, starts, linear))
+    print(markdown(checks, analyses, commands, ports, dots, starts, linear, sizes))
     if others is not None:
         print(against_markdown(others))
     return 0
