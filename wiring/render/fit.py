@@ -173,11 +173,16 @@ def _measured(scene, proposal, diagram, analysis, timeout: float, training: bool
 
 
 def _size(tree: Graph, timeout: float) -> tuple[float, float]:
+    """The size a DOT tree's layout needs on paper (`need`), in points."""
+    return need(tree, layout(print_dot(tree), timeout))
+
+
+def need(tree: Graph, laid: dict) -> tuple[float, float]:
     """The width (with the least padding each side) and height (with the tree's own vertical
-    padding) of a DOT tree's layout, in points."""
+    padding) that `laid`, the layout of DOT tree `tree`, takes on paper, in points."""
     graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
     pad_y = _pads(graph.get("pad", 0.0555))[1] * 72
-    x0, y0, x1, y1 = bounding_box(layout(print_dot(tree), timeout))
+    x0, y0, x1, y1 = bounding_box(laid)
     return x1 - x0 + 2 * MIN_PAD_PT, y1 - y0 + 2 * pad_y
 
 

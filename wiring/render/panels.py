@@ -85,7 +85,7 @@ def _chosen(aligned: Graph, apart: Graph, options, timeout: float) -> Graph:
     area; ROOM_AT_WIDTH times their height at a width asked for, unless within a page), or
     are wider or taller than the size asked where those fit (`fit` measures those: they are
     a bound)."""
-    from .fit import MIN_PAD_PT
+    from .fit import need
     from .graphviz import drawing
     from .loops import BESIDE_PT, sweeps
     from .untangle import crossings
@@ -94,13 +94,12 @@ def _chosen(aligned: Graph, apart: Graph, options, timeout: float) -> Graph:
 
     def measure(tree: Graph) -> tuple[tuple[int, int], float, float, float]:
         laid = drawing(print_dot(tree), timeout)
-        x0, y0, x1, y1 = bounding_box(laid)
+        # sized as `fit` sizes the picture, with its padding: else panels 1 pt within the
+        # width here were 3 pt too wide there
+        wide, tall = need(tree, laid)
         swept = sum(far > BESIDE_PT for far in sweeps(laid))
-        # wide as `fit` measures it, with its least padding each side: else panels 1 pt
-        # within the width here were 3 pt too wide there
-        return ((crossings(laid)[0], swept),
-                (y1 - y0) * (1 if width_pt is not None else x1 - x0),
-                x1 - x0 + 2 * MIN_PAD_PT, y1 - y0)
+        return (crossings(laid)[0], swept), tall * (1 if width_pt is not None else wide), \
+            wide, tall
 
     ((crossed, swept), room, wide, tall), \
         ((crossed_apart, swept_apart), room_apart, wide_apart, tall_apart) = \
