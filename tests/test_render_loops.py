@@ -14,6 +14,7 @@ import pytest
 
 import wiring
 from wiring import render as R
+from wiring.render.ends import GROW_PT
 from wiring.render.loops import TURN_PT
 
 from conftest import ROOT
@@ -146,14 +147,16 @@ EXAMPLES = sorted(p.relative_to(ROOT / "examples").with_suffix("").as_posix()
                          [("swiss_cheese", "paper"), ("debate", "paper")])
 def test_loops_are_laid_out_at_no_cost(name, style):
     # every example's default picture with a loop: no more crossings, no wire through a box,
-    # no larger than by a loop's turn round a box (TURN_PT), than with its loops laid
-    # out as any wire
+    # no larger than by a loop's turn round a box (TURN_PT) and its ends redrawn round the
+    # boxes at the picture's edges (GROW_PT each side), than with its loops laid out as any
+    # wire
     proposal = _proposal(name)
     if not any(w.feedback for w in R.to_scene(proposal).wires):
         return
     laid, loose = (_measured(t) for t in _laid_and_loose(proposal, style=style))
+    more = TURN_PT + 2 * GROW_PT
     assert laid[0][0] <= loose[0][0] and laid[0][1] <= loose[0][1], (laid, loose)
-    assert laid[1] <= loose[1] + TURN_PT and laid[2] <= loose[2] + TURN_PT, (laid, loose)
+    assert laid[1] <= loose[1] + more and laid[2] <= loose[2] + more, (laid, loose)
 
 
 @needs_dot
@@ -195,3 +198,49 @@ def test_of_loops_as_good_otherwise_the_one_off_the_box_borders_is_kept():
     proposal = _proposal("incentives/rl_direct_learning")
     dot = R.fitted_dot(proposal, style="paper", font_size=7, width="6.5in")
     assert loop_along_borders(dot) < 35
+
+
+_OUTWARD = {"w": (-1.0, 0.0), "e": (1.0, 0.0), "n": (0.0, 1.0), "s": (0.0, -1.0)}
+
+
+def loop_ends_facing(dot_text: str) -> list[tuple[str, str, float]]:
+    """Each end of each feedback wire at the side of a box (a port's compass point w, e, n or
+    s), with how straight the wire comes out of or into the port there: the cosine of the
+    angle between the side's outward direction and the wire's first step away from the port
+    (from an arrow's tip to its base, else from the end to its next control point)."""
+    import math
+
+    found = []
+    for edge in _layout(dot_text)["edges"]:
+        if "feedback" not in str(edge.get("class", "")).split():
+            continue
+        tokens = edge["pos"].split()
+        points = [tuple(float(v) for v in t.split(",")) for t in tokens if t[:2] not in ("s,", "e,")]
+        for end, mark, ordered in (("tail", "s,", points), ("head", "e,", points[::-1])):
+            side = str(edge.get(f"{end}port", "")).rpartition(":")[2]
+            if side not in _OUTWARD:
+                continue
+            tips = [tuple(float(v) for v in t[2:].split(",")) for t in tokens if t.startswith(mark)]
+            start, step = (tips[0], ordered[0]) if tips else (ordered[0], ordered[1])
+            dx, dy = step[0] - start[0], step[1] - start[1]
+            cosine = (dx * _OUTWARD[side][0] + dy * _OUTWARD[side][1]) / math.hypot(dx, dy)
+            found.append((edge["id"], end, cosine))
+    return found
+
+
+@needs_dot
+@pytest.mark.parametrize("name, options", [
+    ("incentives/rl_feedback_tampering", {"style": "paper", "width": "6.5in"}),
+    ("incentives/rl_feedback_tampering", {}),
+    ("incentives/rl_current_rf", {"style": "paper", "width": "6.5in"}),
+    ("best_of_n", {"style": "paper", "width": "6.5in"}),
+    ("debate", {"style": "paper", "panels": "modes", "direction": "TB", "width": "6.5in"})])
+def test_loops_come_out_of_and_into_their_ports_from_outside(name, options):
+    # the world's loop in the incentive examples dropped onto its west port from above, along
+    # the world's top border (cosine 0.45 at the arrow): every end now leaves or meets its
+    # port within 60 degrees of straight out (`ends` redraws those past 45 unless that
+    # crosses more wires: debate's loop into a's last port comes in at 50 degrees)
+    make = R.fitted_dot if "width" in options else R.to_dot
+    ends = loop_ends_facing(make(_proposal(name), font_size=7, **options))
+    assert ends
+    assert all(cosine >= 0.5 for _, _, cosine in ends), ends

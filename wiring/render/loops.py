@@ -99,19 +99,22 @@ def hugs(laid: dict) -> float:
     """How long (points) the feedback wires of a layout run along the border of a box (within
     HUG_PT of it, inside or out), away from their own ends."""
     boxes = list(boxes_of(laid).values())
-
-    def on_border(x: float, y: float) -> bool:
-        return any(x0 - HUG_PT <= x <= x1 + HUG_PT and y0 - HUG_PT <= y <= y1 + HUG_PT
-                   and not (x0 + HUG_PT < x < x1 - HUG_PT and y0 + HUG_PT < y < y1 - HUG_PT)
-                   for x0, y0, x1, y1 in boxes)
-
     total = 0.0
     for _, points in _loops(laid):
         ends = (points[0], points[-1])
-        along = [on_border(*p) and min(math.dist(p, e) for e in ends) > END_PT for p in points]
+        along = [any(on_border(box, *p) for box in boxes) and
+                 min(math.dist(p, e) for e in ends) > END_PT for p in points]
         total += sum(math.dist(p, q) for p, q, a, b in zip(points, points[1:], along, along[1:])
                      if a and b)
     return total
+
+
+def on_border(box: tuple[float, float, float, float], x: float, y: float) -> bool:
+    """Whether a point is within HUG_PT of a box's border (left, bottom, right, top), inside
+    or out."""
+    x0, y0, x1, y1 = box
+    return x0 - HUG_PT <= x <= x1 + HUG_PT and y0 - HUG_PT <= y <= y1 + HUG_PT and \
+        not (x0 + HUG_PT < x < x1 - HUG_PT and y0 + HUG_PT < y < y1 - HUG_PT)
 
 
 def sweeps(laid: dict) -> list[float]:

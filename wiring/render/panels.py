@@ -20,7 +20,9 @@ import statistics
 from collections import Counter
 
 from .dot import Assign, Defaults, Edge, Graph, Html, Node, SameRank, Subgraph, html, print_dot
+from .ends import loops_from_outside
 from .graphviz import bounding_box
+from .pinned import frame_attrs, moved, place, shift, walk
 from .options import PAGE_PT, RenderError
 
 GAP_PT = 16.0            # between two panels, and between the panels and the key
@@ -128,7 +130,9 @@ def _separate_panels(proposal, diagram, options, analysis, timeout: float,
         _retitle(tree, title)
         _prefix(tree, f"{title}/")
         positions = layout(print_dot(tree), timeout)
-        _place(tree, positions, 0.0, 0.0)
+        if training:
+            loops_from_outside(positions)
+        place(tree, positions, 0.0, 0.0)
         _title_clear(tree, positions, _sizes(positions))
         placed.append((tree, positions))
         scenes.append(scene)
@@ -158,7 +162,9 @@ def _mode_panels(proposal, diagram, options, analysis, timeout: float, training:
     tree = untangled_tree(union, timeout, panel=True, training=training)
     _retitle(tree, max((t for t, _, _ in panels), key=len))
     positions = layout(print_dot(tree), timeout)
-    _place(tree, positions, 0.0, 0.0)
+    if training:
+        loops_from_outside(positions)
+    place(tree, positions, 0.0, 0.0)
     placed = []
     for title, name, panel_options in panels:
         shown = scaled_tree(to_scene(proposal, name, options=panel_options))
@@ -187,7 +193,7 @@ def _cropped(panel: Graph, positions: dict) -> str:
     everything = _extent_of_layout(positions)
     right = min(x1, drawn[2] + max(0.0, x1 - everything[2]))
     bottom = max(y0, drawn[1] - max(0.0, everything[1] - y0))
-    frame = _frame_attrs(next(s for s in panel.statements if isinstance(s, Subgraph)))
+    frame = frame_attrs(next(s for s in panel.statements if isinstance(s, Subgraph)))
     frame["bb"] = f"{x0:.2f},{bottom:.2f},{right:.2f},{y1:.2f}"
     return frame["bb"]
 
@@ -211,7 +217,7 @@ def _extent(tree: Graph, sizes: dict) -> tuple[float, float, float, float] | Non
 def _drawn_points(tree: Graph, sizes: dict, wire_points) -> list[tuple[float, float]]:
     """The corners of the placed nodes of a tree, and `wire_points(pos)` of its wires."""
     points = []
-    for statement in _walk(tree.statements):
+    for statement in walk(tree.statements):
         if isinstance(statement, Node) and "pos" in statement.attrs:
             x, y = (float(v) for v in str(statement.attrs["pos"]).split(","))
             w, h = sizes.get(statement.id, (0.0, 0.0))
@@ -234,7 +240,7 @@ def _title_clear(panel: Graph, box: dict, sizes: dict) -> None:
     """Raise a panel's title above what it draws under the title, its frame and its `box`
     (`bb`) grown by as much. Graphviz keeps room for a frame's title, but routes wires
     through it: a loop round the top box (into it from above, TB) ran through the title."""
-    attrs = _frame_attrs(next(s for s in panel.statements if isinstance(s, Subgraph)))
+    attrs = frame_attrs(next(s for s in panel.statements if isinstance(s, Subgraph)))
     if "lp" not in attrs:
         return
     x, y = (float(v) for v in str(attrs["lp"]).split(","))
@@ -247,7 +253,7 @@ def _title_clear(panel: Graph, box: dict, sizes: dict) -> None:
     if top + 2.0 <= y - half_h:
         return
     rise = top + TITLE_GAP - (y - half_h)
-    attrs["lp"] = _moved(attrs["lp"], 0.0, rise)
+    attrs["lp"] = moved(attrs["lp"], 0.0, rise)
     for values in (attrs, box):
         x0, y0, x1, y1 = (float(v) for v in str(values["bb"]).split(","))
         values["bb"] = f"{x0:.2f},{y0:.2f},{x1:.2f},{y1 + rise:.2f}"
@@ -314,7 +320,7 @@ def _title_width(tree: Graph, timeout: float) -> float:
     from .graphviz import layout
 
     frame = next(s for s in tree.statements if isinstance(s, Subgraph))
-    label = _frame_attrs(frame)["label"]
+    label = frame_attrs(frame)["label"]
     defaults = [s for s in tree.statements if isinstance(s, Defaults)]
     return float(layout(print_dot(Graph("title", [*defaults, Assign("label", label)])),
                         timeout)["lwidth"]) * 72
@@ -323,7 +329,7 @@ def _title_width(tree: Graph, timeout: float) -> float:
 def _title_from_left(tree: Graph, width: float) -> None:
     """The outermost frame's title, laid out for the longest, moved to begin where that one
     began."""
-    attrs = _frame_attrs(next(s for s in tree.statements if isinstance(s, Subgraph)))
+    attrs = frame_attrs(next(s for s in tree.statements if isinstance(s, Subgraph)))
     if "lp" not in attrs:
         return
     x, y = (float(v) for v in str(attrs["lp"]).split(","))
@@ -407,7 +413,7 @@ def _prefix(tree: Graph, prefix: str) -> None:
             if key in values:
                 values[key] = frame(str(values[key]))
 
-    for statement in _walk(tree.statements):
+    for statement in walk(tree.statements):
         if isinstance(statement, Node):
             statement.id = prefix + statement.id
             attrs(statement.attrs)
@@ -421,19 +427,6 @@ def _prefix(tree: Graph, prefix: str) -> None:
             statement.id = frame(statement.id)
         elif isinstance(statement, Defaults) and statement.kind == "graph":
             attrs(statement.attrs)
-
-
-def _walk(statements: list):
-    """Every statement, in the order the DOT text has them (Graphviz numbers its edges so)."""
-    stack = [iter(statements)]
-    while stack:
-        statement = next(stack[-1], None)
-        if statement is None:
-            stack.pop()
-            continue
-        yield statement
-        if isinstance(statement, Subgraph):
-            stack.append(iter(statement.statements))
 
 
 def _composed(placed: list, caption, width_pt: float | None, timeout: float) -> Graph:
@@ -468,7 +461,7 @@ def _composed(placed: list, caption, width_pt: float | None, timeout: float) -> 
             tree, positions = placed[index]
             w, h = sizes[index]
             left, bottom = _origin(positions)
-            _shift(tree, x - left, y - h - bottom)
+            shift(tree, x - left, y - h - bottom)
             statements += [s for s in tree.statements if not isinstance(s, (Defaults, Assign))]
             x += w + GAP_PT
         y -= row_height + GAP_PT
@@ -556,7 +549,7 @@ def _boxes_from_left(placed: list, sizes: list, row: list[int]) -> dict[str, flo
     for index in row:
         tree, positions = placed[index]
         origin = _origin(positions)[0]
-        for node in (s for s in _walk(tree.statements) if isinstance(s, Node)):
+        for node in (s for s in walk(tree.statements) if isinstance(s, Node)):
             name = node.id.split("/", 1)[-1]
             # not the optimisers: their ids (@train0) are numbered in each diagram, so two
             # diagrams' panels may give one id to two optimisers
@@ -603,74 +596,3 @@ def _rows(sizes: list[tuple[float, float]], width_pt: float | None) -> list[list
         rows[-1].append(index)
         used += need
     return rows
-
-
-def _place(tree: Graph, positions: dict, dx: float, dy: float) -> None:
-    """Give every node, wire and frame of a panel's tree its laid-out place, moved by dx, dy."""
-    objects = positions.get("objects", [])
-    nodes = {o["name"]: o for o in objects if "pos" in o}
-    frames = {o["name"]: o for o in objects if "bb" in o}
-    for statement in _walk(tree.statements):
-        if isinstance(statement, Node) and statement.id in nodes:
-            statement.attrs["pos"] = _moved(nodes[statement.id]["pos"], dx, dy)
-        elif isinstance(statement, Subgraph) and statement.id in frames:
-            found = frames[statement.id]
-            attrs = _frame_attrs(statement)
-            attrs["bb"] = _moved(found["bb"], dx, dy)
-            for key in ("lp", "lwidth", "lheight"):
-                if key in found:
-                    attrs[key] = _moved(found[key], dx, dy) if key == "lp" else found[key]
-    # Graphviz lists the wires between two nodes together, not in the text's order: each is
-    # found by its ends, ports included, the n-th such wire of the text the n-th laid out
-    names = {o["_gvid"]: o["name"] for o in objects}
-    laid: dict[tuple, list] = {}
-    for wire in sorted(positions.get("edges", []), key=lambda e: e["_gvid"]):
-        key = (names[wire["tail"]], wire.get("tailport", ""), names[wire["head"]],
-               wire.get("headport", ""))
-        laid.setdefault(key, []).append(wire)
-    for edge in (s for s in _walk(tree.statements) if isinstance(s, Edge)):
-        same = laid.get((edge.tail.node, _port(edge.tail), edge.head.node, _port(edge.head)))
-        if not same:
-            raise RenderError("a panel's layout does not match its drawing: this is a bug in "
-                              "wiring; please report it with the file (render without --panels "
-                              "meanwhile)")
-        wire = same.pop(0)
-        if "pos" in wire:
-            edge.attrs["pos"] = _moved(wire["pos"], dx, dy)
-
-
-def _shift(tree: Graph, dx: float, dy: float) -> None:
-    """Move every placed node, wire and frame of a panel by dx, dy."""
-    for statement in _walk(tree.statements):
-        attrs = _frame_attrs(statement) if isinstance(statement, Subgraph) else \
-            statement.attrs if isinstance(statement, (Node, Edge)) else {}
-        for key in ("pos", "bb", "lp"):
-            if key in attrs:
-                attrs[key] = _moved(attrs[key], dx, dy)
-
-
-def _port(end) -> str:
-    """An edge end's port as Graphviz writes it in a layout (`o1:e`, `h:ne`, or "")."""
-    return ":".join(str(part) for part in (end.port, end.compass) if part)
-
-
-def _frame_attrs(frame: Subgraph) -> dict:
-    for statement in frame.statements:
-        if isinstance(statement, Defaults) and statement.kind == "graph":
-            return statement.attrs
-    defaults = Defaults("graph", {})
-    frame.statements.insert(0, defaults)
-    return defaults.attrs
-
-
-def _moved(points: str, dx: float, dy: float) -> str:
-    """Graphviz coordinates ("x,y", a box "x0,y0,x1,y1", a curve "e,x,y x,y ...") moved."""
-    out = []
-    for token in str(points).split():
-        head = ""
-        if token[:2] in ("e,", "s,"):
-            head, token = token[:2], token[2:]
-        numbers = [float(v) for v in token.split(",")]
-        moved = [v + (dx if i % 2 == 0 else dy) for i, v in enumerate(numbers)]
-        out.append(head + ",".join(f"{v:.2f}" for v in moved))
-    return " ".join(out)

@@ -66,7 +66,11 @@ def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: b
     if scene.options.style == "paper":
         _untangle_paper(scene, boxes, timeout, panel, training)
     if training and any(w.feedback for w in scene.wires):
+        from .ends import redrawn
+
         lay_out_loops(scene, timeout, panel)
+        # a panel's loops are redrawn where its layout is placed beside the others'
+        return scaled_tree(scene) if panel else redrawn(scaled_tree(scene), timeout)
     return scaled_tree(scene)
 
 
@@ -227,7 +231,8 @@ def _ends(edge: dict) -> tuple[tuple[float, float], tuple[float, float]] | None:
     return start or points[0], end or points[-1]
 
 
-def _bezier(points: list, t: float) -> tuple[float, float]:
+def bezier(points: list, t: float) -> tuple[float, float]:
+    """The point at t (0 to 1) of the Bézier curve of control points `points`."""
     while len(points) > 1:
         points = [((1 - t) * a[0] + t * b[0], (1 - t) * a[1] + t * b[1])
                   for a, b in zip(points, points[1:])]
@@ -245,7 +250,7 @@ def curve(edge: dict) -> list[tuple[float, float]]:
     out: list[tuple[float, float]] = []
     for control in drawn:
         for i in range(0, len(control) - 3, 3):
-            out += [_bezier(list(control[i:i + 4]), k / SAMPLES) for k in range(SAMPLES + 1)]
+            out += [bezier(list(control[i:i + 4]), k / SAMPLES) for k in range(SAMPLES + 1)]
     return out
 
 

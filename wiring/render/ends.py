@@ -1,0 +1,264 @@
+"""Feedback loops come into their ports from outside (issue 13), in either style.
+
+Graphviz routes a wire inside the column of ranks it spans, so a loop that meets a port on the
+far side of its box (a feedback wire comes into its input from behind, `loops`) often drops
+onto the port from above, or runs along the box's border to reach it: the arrow then seems to
+point into the box's corner or along its edge (the world of the incentive examples, best_of_n's
+user). Once the picture is laid out, each such end of a loop is drawn again: straight out of
+its port, round the box's corner at a little distance, and back into Graphviz's curve where
+that curve is clear of the box, its tangent kept. An end is left as laid out where the new one
+would pass through a box or cross more wires.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .loops import END_PT, on_border
+from .untangle import MOST_BOXES, bezier, boxes_of, crossings
+
+CLEAR_PT = 6.0     # how far a redrawn end keeps from its box
+STUB_PT = 5.0      # straight out of the port, beyond its arrowhead, before it turns
+ROUND_PT = 6.0     # the radius of its turns
+# An end whose curve leaves its port within about 45 degrees of straight out comes from outside.
+FACING = 0.7
+KAPPA = 0.55       # a quarter circle's control points, as a share of its radius
+# How far a redrawn end may run beyond the layout's box, on any side: round a box at the edge
+# of the picture (the picture grows to hold it), not far out into the margin.
+GROW_PT = 12.0
+
+OUTWARD = {"w": (-1.0, 0.0), "e": (1.0, 0.0), "n": (0.0, 1.0), "s": (0.0, -1.0)}
+# Each side turned to face west (Graphviz's y grows upwards), and back: one case to draw.
+_TO_WEST = {"w": lambda x, y: (x, y), "e": lambda x, y: (-x, y),
+            "n": lambda x, y: (-y, x), "s": lambda x, y: (y, -x)}
+_FROM_WEST = {"w": lambda u, v: (u, v), "e": lambda u, v: (-u, v),
+              "n": lambda u, v: (v, -u), "s": lambda u, v: (-v, u)}
+
+
+def loops_from_outside(laid: dict) -> int:
+    """Redraw, in a Graphviz layout (`graphviz.layout`: -Tjson0), the ends of its feedback
+    wires that do not come out of or into their ports from outside; how many were. A
+    picture of more than MOST_BOXES boxes is not read wire by wire: it is left as it is."""
+    boxes, bb = boxes_of(laid), tuple(float(v) for v in laid["bb"].split(","))
+    if len(boxes) > MOST_BOXES or not any(
+            "feedback" in str(e.get("class", "")).split() for e in laid.get("edges", [])):
+        return 0
+    crossed = crossings(laid)[0]
+    redrawn = 0
+    for edge in laid.get("edges", []):
+        if "feedback" not in str(edge.get("class", "")).split():
+            continue
+        for end in ("tail", "head"):
+            before = edge.get("pos")
+            if not _redraw(edge, end, boxes, bb):
+                continue
+            now = crossings(laid)[0]
+            if now > crossed:
+                edge["pos"] = before
+            else:
+                crossed, redrawn = now, redrawn + 1
+    return redrawn
+
+
+def _redraw(edge: dict, end: str, boxes: dict, bb: tuple) -> bool:
+    """Redraw one end of a laid-out wire (`end`: "tail" or "head") if it meets its port from
+    inside its box's sides, and the new end passes through no box and no further than
+    GROW_PT beyond the layout's box `bb`: whether it did."""
+    side = str(edge.get(f"{end}port", "")).rpartition(":")[2]
+    box = boxes.get(edge.get(end))
+    tokens = str(edge.get("pos", "")).split()
+    points = [_xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
+    tip_mark = "s," if end == "tail" else "e,"
+    tips = [_xy(t) for t in tokens if t.startswith(tip_mark)]
+    if side not in OUTWARD or box is None or len(points) < 7:
+        return False
+    ordered = points if end == "tail" else points[::-1]
+    found = _end(ordered, tips[0] if tips else None, box, side)
+    if found is None or _through_a_box(found[0], boxes) or not all(
+            bb[0] - GROW_PT <= x <= bb[2] + GROW_PT and bb[1] - GROW_PT <= y <= bb[3] + GROW_PT
+            for x, y in found[0]):
+        return False
+    new, joined = found
+    whole = new + ordered[joined + 1:]
+    whole = whole if end == "tail" else whole[::-1]
+    marks = [t for t in tokens if t[:2] in ("s,", "e,")]
+    edge["pos"] = " ".join(marks + [f"{x:.2f},{y:.2f}" for x, y in whole])
+    edge.pop("_draw_", None)
+    return True
+
+
+def _end(points: list, tip, box: tuple, side: str) -> tuple[list, int] | None:
+    """The new start of a curve (`points`, from the end redrawn) that leaves its port on
+    `side` of `box` straight outwards, and the index of the knot of the old curve it ends at,
+    the first clear of the box; None where the curve leaves outwards already or never clears
+    the box."""
+    start, port = points[0], tip or points[0]
+    away = _unit(_minus(start, tip) if tip else _minus(points[1], start))
+    if away is None:
+        return None
+    to, back = _TO_WEST[side], _FROM_WEST[side]
+    corners = [to(x, y) for x in (box[0], box[2]) for y in (box[1], box[3])]
+    x0, x1 = min(c[0] for c in corners) - CLEAR_PT, max(c[0] for c in corners) + CLEAR_PT
+    y0, y1 = min(c[1] for c in corners) - CLEAR_PT, max(c[1] for c in corners) + CLEAR_PT
+    knots = [to(*p) for p in points[3::3]]
+    clear = next((i for i, (u, v) in enumerate(knots)
+                  if u <= x0 or u >= x1 or v <= y0 or v >= y1), None)
+    if clear is None:
+        return None
+    if _dot(away, OUTWARD[side]) >= FACING and not _hugs(points[:3 * clear + 4], port, box):
+        return None
+    q = knots[clear]
+    p, arrow = to(*port), math.dist(port, start)
+    out = min(p[0] - arrow - STUB_PT, x0)
+    turns = [(out, p[1])]
+    if y0 < q[1] < y1 and q[0] > out:     # beyond the box: over or under it, the nearer
+        across = y1 if q[1] >= (y0 + y1) / 2 else y0
+        turns += [(out, across), (x1, across)]
+    elif q[0] > out:                      # above or below it: round its corner
+        turns.append((out, q[1]))
+    following = to(*points[3 * clear + 4]) if 3 * clear + 4 < len(points) else None
+    tangent = _unit(_minus(following, q)) if following else None
+    path = _rounded([(p[0] - arrow, p[1]), *turns, q], tangent)
+    return [back(u, v) for u, v in path[:-1]] + [points[3 * clear + 3]], 3 * clear + 3
+
+
+def _hugs(points: list, port, box: tuple) -> bool:
+    """Whether a curve (control points) runs along the border of `box` away from its port
+    (END_PT): there it reads as a second border."""
+    return any(on_border(box, *xy) and math.dist(xy, port) > END_PT
+               for xy in _samples(points))
+
+
+def _rounded(corners: list, tangent) -> list:
+    """Bézier control points of the path through `corners` with its turns rounded, arriving
+    at the last along `tangent` (None: straight)."""
+    out = [corners[0]]
+    here = corners[0]
+    for i in range(1, len(corners) - 1):
+        a, v, b = corners[i - 1], corners[i], corners[i + 1]
+        u_in, u_out = _unit(_minus(v, a)), _unit(_minus(b, v))
+        if u_in is None or u_out is None:
+            continue
+        r = min(ROUND_PT, math.dist(a, v) / 2, math.dist(v, b) / 2)
+        enter, leave = _along(v, u_in, -r), _along(v, u_out, r)
+        out += _straight(here, enter)[1:]
+        out += [_along(enter, u_in, KAPPA * r), _along(leave, u_out, -KAPPA * r), leave]
+        here = leave
+    last = corners[-1]
+    heading = _unit(_minus(last, here))
+    length = math.dist(here, last) / 3
+    if heading is None:
+        return out + [last] * 3 if out[-1] != last else out
+    into = tangent or heading
+    return out + [_along(here, heading, length), _along(last, into, -length), last]
+
+
+def _straight(a, b) -> list:
+    return [a, _mix(a, b, 1 / 3), _mix(a, b, 2 / 3), b] if a != b else [a]
+
+
+def _through_a_box(points: list, boxes: dict) -> bool:
+    """Whether a curve (control points) passes inside a box."""
+    return any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1
+               for x, y in _samples(points) for x0, y0, x1, y1 in boxes.values())
+
+
+def _samples(points: list) -> list[tuple[float, float]]:
+    """Points along a curve of cubic Bézier segments (its control points), 12 a segment."""
+    return [bezier(points[i:i + 4], k / 12)
+            for i in range(0, len(points) - 3, 3) for k in range(13)]
+
+
+def _xy(token: str) -> tuple[float, float]:
+    x, y = (float(v) for v in token.split(",")[-2:])
+    return x, y
+
+
+def _minus(a, b) -> tuple[float, float]:
+    return a[0] - b[0], a[1] - b[1]
+
+
+def _dot(a, b) -> float:
+    return a[0] * b[0] + a[1] * b[1]
+
+
+def _unit(v):
+    n = math.hypot(*v)
+    return (v[0] / n, v[1] / n) if n > 1e-9 else None
+
+
+def _along(p, u, d) -> tuple[float, float]:
+    return p[0] + u[0] * d, p[1] + u[1] * d
+
+
+def _mix(a, b, t) -> tuple[float, float]:
+    return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+
+
+def redrawn(tree, timeout: float = 120):
+    """`tree` with every node, wire and frame where Graphviz laid it out (`pinned`) and its
+    feedback loops' ends redrawn (`loops_from_outside`); `tree` as it is where no end needed
+    redrawing (or Graphviz fails: it fails again when drawn, and says why)."""
+    from .dot import print_dot
+    from .graphviz import DotFailed, layout
+    from .pinned import place, shift
+
+    try:
+        laid = layout(print_dot(tree), timeout)
+    except DotFailed:
+        return tree
+    if not loops_from_outside(laid):
+        return tree
+    for edge in laid.get("edges", []):
+        if "pos" in edge:
+            edge["pos"] = _tight(edge["pos"])
+    place(tree, laid, 0.0, 0.0)
+    graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
+    # a redrawn end may pass a box at the picture's edge: the picture grows to hold it
+    x0, y0, x1, y1 = _extent(laid)
+    shift(tree, -x0, -y0)
+    graph.update(layout="nop2", bb=f"0,0,{x1 - x0:.2f},{y1 - y0:.2f}")
+    if "lp" in laid:
+        lx, ly = _xy(laid["lp"])
+        graph.update(lp=f"{lx - x0:.2f},{ly - y0:.2f}", lwidth=laid["lwidth"],
+                     lheight=laid["lheight"])
+    return tree
+
+
+def _tight(pos: str) -> str:
+    """A wire's `pos` with the same curves, each Bézier segment split (de Casteljau) until its
+    control points lie within a point of the curve's extent: Graphviz sizes a picture whose
+    positions are given by their control points, which lie far beyond a loop's turn (debate's
+    figure grew 50 pt taller)."""
+    tokens = pos.split()
+    marks = [t for t in tokens if t[:2] in ("s,", "e,")]
+    points = [_xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
+    out = points[:1]
+    for i in range(0, len(points) - 3, 3):
+        out += _split(points[i:i + 4], 4)[1:]
+    return " ".join(marks + [f"{x:.2f},{y:.2f}" for x, y in out])
+
+
+def _split(segment: list, depth: int) -> list:
+    """The control points (first included) of a cubic Bézier segment, split in halves while its
+    control points lie over a point beyond the curve's extent, at most `depth` times."""
+    curve = [bezier(segment, k / 12) for k in range(13)]
+    xs, ys = [x for x, _ in curve], [y for _, y in curve]
+    if depth == 0 or all(min(xs) - 1 <= x <= max(xs) + 1 and min(ys) - 1 <= y <= max(ys) + 1
+                         for x, y in segment):
+        return list(segment)
+    a, b, c, d = segment
+    ab, bc, cd = _mix(a, b, 0.5), _mix(b, c, 0.5), _mix(c, d, 0.5)
+    abc, bcd = _mix(ab, bc, 0.5), _mix(bc, cd, 0.5)
+    middle = _mix(abc, bcd, 0.5)
+    return _split([a, ab, abc, middle], depth - 1) + _split([middle, bcd, cd, d], depth - 1)[1:]
+
+
+def _extent(laid: dict) -> tuple[float, float, float, float]:
+    """The box of a layout and of every wire's control points in it."""
+    x0, y0, x1, y1 = (float(v) for v in laid["bb"].split(","))
+    for edge in laid.get("edges", []):
+        for token in str(edge.get("pos", "")).split():
+            x, y = _xy(token)
+            x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+    return x0, y0, x1, y1
