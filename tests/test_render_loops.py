@@ -207,11 +207,16 @@ def loop_ends_facing(dot_text: str) -> list[tuple[str, str, float]]:
     """Each end of each feedback wire at the side of a box (a port's compass point w, e, n or
     s), with how straight the wire comes out of or into the port there: the cosine of the
     angle between the side's outward direction and the wire's first step away from the port
-    (from an arrow's tip to its base, else from the end to its next control point)."""
+    (from an arrow's tip to its base, else from the end to its next control point). An end
+    away from its box is a branch of another wire from the same port (`bundles`): not an end
+    at a port."""
     import math
 
+    laid = _layout(dot_text)
+    curves = {edge["_gvid"]: [p for curve in drawn for p in curve]
+              for edge, drawn in _loop_curves(laid, 64)}
     found = []
-    for edge in _layout(dot_text)["edges"]:
+    for edge in laid["edges"]:
         if "feedback" not in str(edge.get("class", "")).split():
             continue
         tokens = edge["pos"].split()
@@ -222,6 +227,9 @@ def loop_ends_facing(dot_text: str) -> list[tuple[str, str, float]]:
                 continue
             tips = [tuple(float(v) for v in t[2:].split(",")) for t in tokens if t.startswith(mark)]
             start, step = (tips[0], ordered[0]) if tips else (ordered[0], ordered[1])
+            if any(min(math.dist(start, p) for p in points) < 1.0
+                   for gvid, points in curves.items() if gvid != edge["_gvid"]):
+                continue
             dx, dy = step[0] - start[0], step[1] - start[1]
             cosine = (dx * _OUTWARD[side][0] + dy * _OUTWARD[side][1]) / math.hypot(dx, dy)
             found.append((edge["id"], end, cosine))
@@ -244,3 +252,37 @@ def test_loops_come_out_of_and_into_their_ports_from_outside(name, options):
     ends = loop_ends_facing(make(_proposal(name), font_size=7, **options))
     assert ends
     assert all(cosine >= 0.5 for _, _, cosine in ends), ends
+
+
+def loops_side_by_side(dot_text: str) -> float:
+    """How long (points) feedback wires that share a port run beside one another there, 1.5
+    to 8 pt apart: neither one wire (drawn over each other) nor two wires plainly apart."""
+    import math
+
+    laid = _layout(dot_text)
+    loops = [(edge, [p for curve in curves for p in curve])
+             for edge, curves in _loop_curves(laid, 16)]
+    total = 0.0
+    for i, (one, a) in enumerate(loops):
+        for other, b in loops[i + 1:]:
+            shared = {(one["tail"], one.get("tailport")), (one["head"], one.get("headport"))} & \
+                {(other["tail"], other.get("tailport")), (other["head"], other.get("headport"))}
+            if not shared:
+                continue
+            beside = [1.5 < min(math.dist(p, q) for q in a) < 8 for p in b]
+            total += sum(math.dist(p, q) for p, q, s, t in zip(b, b[1:], beside, beside[1:])
+                         if s and t)
+    return total
+
+
+@needs_dot
+@pytest.mark.parametrize("name, options", [
+    ("critiques", {"mode": "deploy", "direction": "TB"}),
+    ("constitutional_ai", {"mode": "sl", "direction": "TB"}),
+    ("debate", {"mode": "train", "direction": "TB"})])
+def test_loops_from_one_port_run_as_one_wire_until_they_part(name, options):
+    # critiques' draft fed back to the critic and to the refiner as two dashed lines a few
+    # points apart for over an inch (and constitutional_ai's draft, debate's transcript so
+    # far): now one wire that branches, beside each other only where they part
+    dot = R.to_dot(_proposal(name), style="paper", font_size=7, **options)
+    assert loops_side_by_side(dot) < 20

@@ -36,7 +36,8 @@ _FROM_WEST = {"w": lambda u, v: (u, v), "e": lambda u, v: (-u, v),
 
 
 def loops_from_outside(laid: dict) -> int:
-    """Redraw, in a Graphviz layout (`graphviz.layout`: -Tjson0), the ends of its feedback
+    """Redraw, in a Graphviz layout (`graphviz.drawing`, whose wires' drawn strokes the
+    crossings are counted on: an update's two), the ends of its feedback
     wires that do not come out of or into their ports from outside; how many were. A
     picture of more than MOST_BOXES boxes is not read wire by wire: it is left as it is."""
     boxes, bb = boxes_of(laid), tuple(float(v) for v in laid["bb"].split(","))
@@ -49,12 +50,12 @@ def loops_from_outside(laid: dict) -> int:
         if "feedback" not in str(edge.get("class", "")).split():
             continue
         for end in ("tail", "head"):
-            before = edge.get("pos")
+            before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
             if not _redraw(edge, end, boxes, bb):
                 continue
             now = crossings(laid)[0]
             if now > crossed:
-                edge["pos"] = before
+                edge.update(before)
             else:
                 crossed, redrawn = now, redrawn + 1
     return redrawn
@@ -67,9 +68,9 @@ def _redraw(edge: dict, end: str, boxes: dict, bb: tuple) -> bool:
     side = str(edge.get(f"{end}port", "")).rpartition(":")[2]
     box = boxes.get(edge.get(end))
     tokens = str(edge.get("pos", "")).split()
-    points = [_xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
+    points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
     tip_mark = "s," if end == "tail" else "e,"
-    tips = [_xy(t) for t in tokens if t.startswith(tip_mark)]
+    tips = [xy(t) for t in tokens if t.startswith(tip_mark)]
     if side not in OUTWARD or box is None or len(points) < 7:
         return False
     ordered = points if end == "tail" else points[::-1]
@@ -93,7 +94,7 @@ def _end(points: list, tip, box: tuple, side: str) -> tuple[list, int] | None:
     the first clear of the box; None where the curve leaves outwards already or never clears
     the box."""
     start, port = points[0], tip or points[0]
-    away = _unit(_minus(start, tip) if tip else _minus(points[1], start))
+    away = unit(_minus(start, tip) if tip else _minus(points[1], start))
     if away is None:
         return None
     to, back = _TO_WEST[side], _FROM_WEST[side]
@@ -117,7 +118,7 @@ def _end(points: list, tip, box: tuple, side: str) -> tuple[list, int] | None:
     elif q[0] > out:                      # above or below it: round its corner
         turns.append((out, q[1]))
     following = to(*points[3 * clear + 4]) if 3 * clear + 4 < len(points) else None
-    tangent = _unit(_minus(following, q)) if following else None
+    tangent = unit(_minus(following, q)) if following else None
     path = _rounded([(p[0] - arrow, p[1]), *turns, q], tangent)
     return [back(u, v) for u, v in path[:-1]] + [points[3 * clear + 3]], 3 * clear + 3
 
@@ -136,7 +137,7 @@ def _rounded(corners: list, tangent) -> list:
     here = corners[0]
     for i in range(1, len(corners) - 1):
         a, v, b = corners[i - 1], corners[i], corners[i + 1]
-        u_in, u_out = _unit(_minus(v, a)), _unit(_minus(b, v))
+        u_in, u_out = unit(_minus(v, a)), unit(_minus(b, v))
         if u_in is None or u_out is None:
             continue
         r = min(ROUND_PT, math.dist(a, v) / 2, math.dist(v, b) / 2)
@@ -145,7 +146,7 @@ def _rounded(corners: list, tangent) -> list:
         out += [_along(enter, u_in, KAPPA * r), _along(leave, u_out, -KAPPA * r), leave]
         here = leave
     last = corners[-1]
-    heading = _unit(_minus(last, here))
+    heading = unit(_minus(last, here))
     length = math.dist(here, last) / 3
     if heading is None:
         return out + [last] * 3 if out[-1] != last else out
@@ -154,7 +155,7 @@ def _rounded(corners: list, tangent) -> list:
 
 
 def _straight(a, b) -> list:
-    return [a, _mix(a, b, 1 / 3), _mix(a, b, 2 / 3), b] if a != b else [a]
+    return [a, mix(a, b, 1 / 3), mix(a, b, 2 / 3), b] if a != b else [a]
 
 
 def _through_a_box(points: list, boxes: dict) -> bool:
@@ -169,7 +170,7 @@ def _samples(points: list) -> list[tuple[float, float]]:
             for i in range(0, len(points) - 3, 3) for k in range(13)]
 
 
-def _xy(token: str) -> tuple[float, float]:
+def xy(token: str) -> tuple[float, float]:
     x, y = (float(v) for v in token.split(",")[-2:])
     return x, y
 
@@ -182,7 +183,7 @@ def _dot(a, b) -> float:
     return a[0] * b[0] + a[1] * b[1]
 
 
-def _unit(v):
+def unit(v):
     n = math.hypot(*v)
     return (v[0] / n, v[1] / n) if n > 1e-9 else None
 
@@ -191,74 +192,5 @@ def _along(p, u, d) -> tuple[float, float]:
     return p[0] + u[0] * d, p[1] + u[1] * d
 
 
-def _mix(a, b, t) -> tuple[float, float]:
+def mix(a, b, t) -> tuple[float, float]:
     return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
-
-
-def redrawn(tree, timeout: float = 120):
-    """`tree` with every node, wire and frame where Graphviz laid it out (`pinned`) and its
-    feedback loops' ends redrawn (`loops_from_outside`); `tree` as it is where no end needed
-    redrawing (or Graphviz fails: it fails again when drawn, and says why)."""
-    from .dot import print_dot
-    from .graphviz import DotFailed, layout
-    from .pinned import place, shift
-
-    try:
-        laid = layout(print_dot(tree), timeout)
-    except DotFailed:
-        return tree
-    if not loops_from_outside(laid):
-        return tree
-    for edge in laid.get("edges", []):
-        if "pos" in edge:
-            edge["pos"] = _tight(edge["pos"])
-    place(tree, laid, 0.0, 0.0)
-    graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
-    # a redrawn end may pass a box at the picture's edge: the picture grows to hold it
-    x0, y0, x1, y1 = _extent(laid)
-    shift(tree, -x0, -y0)
-    graph.update(layout="nop2", bb=f"0,0,{x1 - x0:.2f},{y1 - y0:.2f}")
-    if "lp" in laid:
-        lx, ly = _xy(laid["lp"])
-        graph.update(lp=f"{lx - x0:.2f},{ly - y0:.2f}", lwidth=laid["lwidth"],
-                     lheight=laid["lheight"])
-    return tree
-
-
-def _tight(pos: str) -> str:
-    """A wire's `pos` with the same curves, each Bézier segment split (de Casteljau) until its
-    control points lie within a point of the curve's extent: Graphviz sizes a picture whose
-    positions are given by their control points, which lie far beyond a loop's turn (debate's
-    figure grew 50 pt taller)."""
-    tokens = pos.split()
-    marks = [t for t in tokens if t[:2] in ("s,", "e,")]
-    points = [_xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
-    out = points[:1]
-    for i in range(0, len(points) - 3, 3):
-        out += _split(points[i:i + 4], 4)[1:]
-    return " ".join(marks + [f"{x:.2f},{y:.2f}" for x, y in out])
-
-
-def _split(segment: list, depth: int) -> list:
-    """The control points (first included) of a cubic Bézier segment, split in halves while its
-    control points lie over a point beyond the curve's extent, at most `depth` times."""
-    curve = [bezier(segment, k / 12) for k in range(13)]
-    xs, ys = [x for x, _ in curve], [y for _, y in curve]
-    if depth == 0 or all(min(xs) - 1 <= x <= max(xs) + 1 and min(ys) - 1 <= y <= max(ys) + 1
-                         for x, y in segment):
-        return list(segment)
-    a, b, c, d = segment
-    ab, bc, cd = _mix(a, b, 0.5), _mix(b, c, 0.5), _mix(c, d, 0.5)
-    abc, bcd = _mix(ab, bc, 0.5), _mix(bc, cd, 0.5)
-    middle = _mix(abc, bcd, 0.5)
-    return _split([a, ab, abc, middle], depth - 1) + _split([middle, bcd, cd, d], depth - 1)[1:]
-
-
-def _extent(laid: dict) -> tuple[float, float, float, float]:
-    """The box of a layout and of every wire's control points in it."""
-    x0, y0, x1, y1 = (float(v) for v in laid["bb"].split(","))
-    for edge in laid.get("edges", []):
-        for token in str(edge.get("pos", "")).split():
-            x, y = _xy(token)
-            x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
-    return x0, y0, x1, y1

@@ -20,9 +20,8 @@ import statistics
 from collections import Counter
 
 from .dot import Assign, Defaults, Edge, Graph, Html, Node, SameRank, Subgraph, html, print_dot
-from .ends import loops_from_outside
 from .graphviz import bounding_box
-from .pinned import frame_attrs, moved, place, shift, walk
+from .pinned import frame_attrs, moved, place, shift, tidy_loops, walk
 from .options import PAGE_PT, RenderError
 
 GAP_PT = 16.0            # between two panels, and between the panels and the key
@@ -119,7 +118,7 @@ def _separate_panels(proposal, diagram, options, analysis, timeout: float,
                      training: bool) -> tuple[list, list]:
     """Each panel laid out alone: (tree, layout) a panel, and the panels' scenes."""
     from . import to_scene
-    from .graphviz import layout
+    from .graphviz import drawing, layout
     from .untangle import untangled_tree
 
     placed, scenes = [], []
@@ -129,9 +128,9 @@ def _separate_panels(proposal, diagram, options, analysis, timeout: float,
         tree = untangled_tree(scene, timeout, panel=True, training=training)
         _retitle(tree, title)
         _prefix(tree, f"{title}/")
-        positions = layout(print_dot(tree), timeout)
+        positions = (drawing if training else layout)(print_dot(tree), timeout)
         if training:
-            loops_from_outside(positions)
+            tidy_loops(positions)
         place(tree, positions, 0.0, 0.0)
         _title_clear(tree, positions, _sizes(positions))
         placed.append((tree, positions))
@@ -148,7 +147,7 @@ def _mode_panels(proposal, diagram, options, analysis, timeout: float, training:
     begins."""
     from . import to_scene
     from .fit import scaled_tree
-    from .graphviz import layout
+    from .graphviz import drawing, layout
     from .scene import Box
     from .untangle import untangled_tree
 
@@ -161,9 +160,9 @@ def _mode_panels(proposal, diagram, options, analysis, timeout: float, training:
             box.modes_note = ""            # each panel is one mode: no "only in" notes
     tree = untangled_tree(union, timeout, panel=True, training=training)
     _retitle(tree, max((t for t, _, _ in panels), key=len))
-    positions = layout(print_dot(tree), timeout)
+    positions = (drawing if training else layout)(print_dot(tree), timeout)
     if training:
-        loops_from_outside(positions)
+        tidy_loops(positions)
     place(tree, positions, 0.0, 0.0)
     placed = []
     for title, name, panel_options in panels:
