@@ -254,25 +254,32 @@ def test_loops_come_out_of_and_into_their_ports_from_outside(name, options):
     assert all(cosine >= 0.5 for _, _, cosine in ends), ends
 
 
-def loops_side_by_side(dot_text: str) -> float:
-    """How long (points) feedback wires that share a port run beside one another there, 1.5
-    to 8 pt apart: neither one wire (drawn over each other) nor two wires plainly apart."""
+def loops_branching(dot_text: str) -> list[bool]:
+    """For each pair of feedback wires that share a port (a box and port, no arrow there):
+    whether one of them begins on the other's curve, away from the port (over 12 pt): one
+    wire that branches, not two drawn from the port side by side."""
     import math
 
     laid = _layout(dot_text)
-    loops = [(edge, [p for curve in curves for p in curve])
-             for edge, curves in _loop_curves(laid, 16)]
-    total = 0.0
-    for i, (one, a) in enumerate(loops):
-        for other, b in loops[i + 1:]:
-            shared = {(one["tail"], one.get("tailport")), (one["head"], one.get("headport"))} & \
-                {(other["tail"], other.get("tailport")), (other["head"], other.get("headport"))}
-            if not shared:
+    loops = {edge["_gvid"]: (edge, [p for curve in curves for p in curve])
+             for edge, curves in _loop_curves(laid, 64)}
+
+    def at(points, end):      # where a wire's drawn curve ends at its `end` box
+        return points[0] if end == "tail" else points[-1]
+
+    found = []
+    for i, (one, a) in loops.items():
+        for j, (other, b) in loops.items():
+            if j <= i:
                 continue
-            beside = [1.5 < min(math.dist(p, q) for q in a) < 8 for p in b]
-            total += sum(math.dist(p, q) for p, q, s, t in zip(b, b[1:], beside, beside[1:])
-                         if s and t)
-    return total
+            for end in ("tail", "head"):
+                if (one[end], one.get(f"{end}port")) != (other[end], other.get(f"{end}port")) \
+                        or ("s," if end == "tail" else "e,") in one["pos"] + other["pos"]:
+                    continue
+                ea, eb = at(a, end), at(b, end)
+                found.append(math.dist(ea, eb) > 12 and (
+                    min(math.dist(ea, q) for q in b) < 1 or min(math.dist(eb, q) for q in a) < 1))
+    return found
 
 
 @needs_dot
@@ -281,8 +288,8 @@ def loops_side_by_side(dot_text: str) -> float:
     ("constitutional_ai", {"mode": "sl", "direction": "TB"}),
     ("debate", {"mode": "train", "direction": "TB"})])
 def test_loops_from_one_port_run_as_one_wire_until_they_part(name, options):
-    # critiques' draft fed back to the critic and to the refiner as two dashed lines a few
-    # points apart for over an inch (and constitutional_ai's draft, debate's transcript so
-    # far): now one wire that branches, beside each other only where they part
+    # critiques' draft fed back to the critic and to the refiner as two dashed lines from the
+    # port a few points apart for over an inch (and constitutional_ai's draft, debate's
+    # transcript so far): now one wire that branches where they part
     dot = R.to_dot(_proposal(name), style="paper", font_size=7, **options)
-    assert loops_side_by_side(dot) < 20
+    assert loops_branching(dot) and all(loops_branching(dot))

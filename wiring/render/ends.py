@@ -26,6 +26,9 @@ KAPPA = 0.55       # a quarter circle's control points, as a share of its radius
 # How far a redrawn end may run beyond the layout's box, on any side: round a box at the edge
 # of the picture (the picture grows to hold it), not far out into the margin.
 GROW_PT = 12.0
+# A redrawn wire keeps this far from every box and label but at its ends (their pens' width,
+# and a hair: a branch cut critic's rounded corner within the 1 pt the crossings allow).
+MISS_PT = 2.0
 
 OUTWARD = {"w": (-1.0, 0.0), "e": (1.0, 0.0), "n": (0.0, 1.0), "s": (0.0, -1.0)}
 # Each side turned to face west (Graphviz's y grows upwards), and back: one case to draw.
@@ -41,6 +44,7 @@ def loops_from_outside(laid: dict) -> int:
     wires that do not come out of or into their ports from outside; how many were. A
     picture of more than MOST_BOXES boxes is not read wire by wire: it is left as it is."""
     boxes, bb = boxes_of(laid), tuple(float(v) for v in laid["bb"].split(","))
+    blocks = obstacles(laid)
     if len(boxes) > MOST_BOXES or not any(
             "feedback" in str(e.get("class", "")).split() for e in laid.get("edges", [])):
         return 0
@@ -51,7 +55,7 @@ def loops_from_outside(laid: dict) -> int:
             continue
         for end in ("tail", "head"):
             before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
-            if not _redraw(edge, end, boxes, bb):
+            if not _redraw(edge, end, boxes, bb, blocks):
                 continue
             now = crossings(laid)[0]
             if now > crossed:
@@ -61,9 +65,9 @@ def loops_from_outside(laid: dict) -> int:
     return redrawn
 
 
-def _redraw(edge: dict, end: str, boxes: dict, bb: tuple) -> bool:
+def _redraw(edge: dict, end: str, boxes: dict, bb: tuple, blocks: list) -> bool:
     """Redraw one end of a laid-out wire (`end`: "tail" or "head") if it meets its port from
-    inside its box's sides, and the new end passes through no box and no further than
+    inside its box's sides, and the new end keeps off the `obstacles` and runs no further than
     GROW_PT beyond the layout's box `bb`: whether it did."""
     side = str(edge.get(f"{end}port", "")).rpartition(":")[2]
     box = boxes.get(edge.get(end))
@@ -75,7 +79,8 @@ def _redraw(edge: dict, end: str, boxes: dict, bb: tuple) -> bool:
         return False
     ordered = points if end == "tail" else points[::-1]
     found = _end(ordered, tips[0] if tips else None, box, side)
-    if found is None or _through_a_box(found[0], boxes) or not all(
+    ends = (points[0], points[-1], *(xy(t) for t in tokens if t[:2] in ("s,", "e,")))
+    if found is None or crosses_an_obstacle(found[0], blocks, ends) or not all(
             bb[0] - GROW_PT <= x <= bb[2] + GROW_PT and bb[1] - GROW_PT <= y <= bb[3] + GROW_PT
             for x, y in found[0]):
         return False
@@ -90,9 +95,9 @@ def _redraw(edge: dict, end: str, boxes: dict, bb: tuple) -> bool:
 
 def _end(points: list, tip, box: tuple, side: str) -> tuple[list, int] | None:
     """The new start of a curve (`points`, from the end redrawn) that leaves its port on
-    `side` of `box` straight outwards, and the index of the knot of the old curve it ends at,
-    the first clear of the box; None where the curve leaves outwards already or never clears
-    the box."""
+    `side` of `box` straight outwards, and the index of the knot of the old curve it ends at:
+    the first clear of the box where the old curve goes on the way the new one arrives (not
+    back in a hook); None where the curve leaves outwards already or never so joins."""
     start, port = points[0], tip or points[0]
     away = unit(_minus(start, tip) if tip else _minus(points[1], start))
     if away is None:
@@ -108,19 +113,26 @@ def _end(points: list, tip, box: tuple, side: str) -> tuple[list, int] | None:
         return None
     if _dot(away, OUTWARD[side]) >= FACING and not _hugs(points[:3 * clear + 4], port, box):
         return None
-    q = knots[clear]
     p, arrow = to(*port), math.dist(port, start)
     out = min(p[0] - arrow - STUB_PT, x0)
-    turns = [(out, p[1])]
-    if y0 < q[1] < y1 and q[0] > out:     # beyond the box: over or under it, the nearer
-        across = y1 if q[1] >= (y0 + y1) / 2 else y0
-        turns += [(out, across), (x1, across)]
-    elif q[0] > out:                      # above or below it: round its corner
-        turns.append((out, q[1]))
-    following = to(*points[3 * clear + 4]) if 3 * clear + 4 < len(points) else None
-    tangent = unit(_minus(following, q)) if following else None
-    path = _rounded([(p[0] - arrow, p[1]), *turns, q], tangent)
-    return [back(u, v) for u, v in path[:-1]] + [points[3 * clear + 3]], 3 * clear + 3
+    for i in range(clear, len(knots)):
+        q = knots[i]
+        if not (q[0] <= x0 or q[0] >= x1 or q[1] <= y0 or q[1] >= y1):
+            continue
+        turns = [(out, p[1])]
+        if y0 < q[1] < y1 and q[0] > out:     # beyond the box: over or under it, the nearer
+            across = y1 if q[1] >= (y0 + y1) / 2 else y0
+            turns += [(out, across), (x1, across)]
+        elif q[0] > out:                      # above or below it: round its corner
+            turns.append((out, q[1]))
+        following = to(*points[3 * i + 4]) if 3 * i + 4 < len(points) else None
+        tangent = unit(_minus(following, q)) if following else None
+        into = unit(_minus(q, turns[-1]))
+        if tangent is not None and into is not None and _dot(into, tangent) < 0:
+            continue    # the old curve heads back the way the new end came: a hook there
+        path = _rounded([(p[0] - arrow, p[1]), *turns, q], tangent)
+        return [back(u, v) for u, v in path[:-1]] + [points[3 * i + 3]], 3 * i + 3
+    return None
 
 
 def _hugs(points: list, port, box: tuple) -> bool:
@@ -158,10 +170,28 @@ def _straight(a, b) -> list:
     return [a, mix(a, b, 1 / 3), mix(a, b, 2 / 3), b] if a != b else [a]
 
 
-def _through_a_box(points: list, boxes: dict) -> bool:
-    """Whether a curve (control points) passes inside a box."""
-    return any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1
-               for x, y in _samples(points) for x0, y0, x1, y1 in boxes.values())
+def obstacles(laid: dict) -> list[tuple[float, float, float, float]]:
+    """What a redrawn wire must keep off (left, bottom, right, top, in points): every box of
+    a layout, and its labels: the key below the picture, a frame's title."""
+    found = list(boxes_of(laid).values())
+    for item in [laid, *laid.get("objects", [])]:
+        if "lp" in item and "lwidth" in item:
+            x, y = xy(item["lp"])
+            w, h = float(item["lwidth"]) * 36, float(item["lheight"]) * 36
+            found.append((x - w, y - h, x + w, y + h))
+    return found
+
+
+def crosses_an_obstacle(points: list, obstacles: list, ends: tuple) -> bool:
+    """Whether a new piece of curve (control points) comes within MISS_PT of an obstacle,
+    away from the wire's ends (`ends`, END_PT: where it meets its ports, at their boxes'
+    borders) and from the point where it joins the old curve (its last: that curve's route is
+    Graphviz's)."""
+    joint = points[-1]
+    return any(x0 - MISS_PT < x < x1 + MISS_PT and y0 - MISS_PT < y < y1 + MISS_PT
+               and min(math.dist((x, y), end) for end in ends) > END_PT
+               and math.dist((x, y), joint) > 2 * MISS_PT
+               for x, y in _samples(points) for x0, y0, x1, y1 in obstacles)
 
 
 def _samples(points: list) -> list[tuple[float, float]]:
