@@ -82,6 +82,10 @@ def _bundled(laid: dict, trunk: dict, branch: dict, end: str, blocks: list,
     marks, points = _oriented(branch, end)
     tips = [xy(t) for t in marks]
     shared_arrow = ("s," if end == "tail" else "e,") in "".join(marks)
+    if shared_arrow and end == "head":
+        # both drawn from their tails: over each other from their heads, their dashes out
+        # of step would read as a solid line (an arrow or ring there cannot be left out)
+        return None
     before = {key: branch[key] for key in ("pos", "_draw_") if key in branch}
     for joined, shared, new in _along_trunk(_oriented(trunk, end)[1], points):
         junction = joined[shared]
@@ -91,7 +95,8 @@ def _bundled(laid: dict, trunk: dict, branch: dict, end: str, blocks: list,
             joined, new = joined[shared:], new - shared
         # near its ports and where it leaves the trunk (whose route is Graphviz's) it may
         # pass close by a box
-        if crosses_an_obstacle(joined[:new], blocks, (points[0], points[-1], junction, *tips)):
+        if crosses_an_obstacle(joined[:new], blocks, (points[0], points[-1], *tips),
+                               (junction,)):
             continue
         ordered = joined if end == "tail" else joined[::-1]
         branch["pos"] = " ".join(marks + [f"{x:.2f},{y:.2f}" for x, y in ordered])

@@ -78,11 +78,12 @@ def _redraw(edge: dict, end: str, boxes: dict, bb: tuple, blocks: list) -> bool:
     if side not in OUTWARD or box is None or len(points) < 7:
         return False
     ordered = points if end == "tail" else points[::-1]
-    found = _end(ordered, tips[0] if tips else None, box, side)
     ends = (points[0], points[-1], *(xy(t) for t in tokens if t[:2] in ("s,", "e,")))
-    if found is None or crosses_an_obstacle(found[0], blocks, ends) or not all(
-            bb[0] - GROW_PT <= x <= bb[2] + GROW_PT and bb[1] - GROW_PT <= y <= bb[3] + GROW_PT
-            for x, y in found[0]):
+    found = next((way for way in _ends(ordered, tips[0] if tips else None, box, side)
+                  if not crosses_an_obstacle(way[0], blocks, ends) and all(
+                      bb[0] - GROW_PT <= x <= bb[2] + GROW_PT and
+                      bb[1] - GROW_PT <= y <= bb[3] + GROW_PT for x, y in way[0])), None)
+    if found is None:
         return False
     new, joined = found
     whole = new + ordered[joined + 1:]
@@ -93,15 +94,16 @@ def _redraw(edge: dict, end: str, boxes: dict, bb: tuple, blocks: list) -> bool:
     return True
 
 
-def _end(points: list, tip, box: tuple, side: str) -> tuple[list, int] | None:
-    """The new start of a curve (`points`, from the end redrawn) that leaves its port on
-    `side` of `box` straight outwards, and the index of the knot of the old curve it ends at:
-    the first clear of the box where the old curve goes on the way the new one arrives (not
-    back in a hook); None where the curve leaves outwards already or never so joins."""
+def _ends(points: list, tip, box: tuple, side: str):
+    """New starts for a curve (`points`, from the end redrawn) that leave its port on `side`
+    of `box` straight outwards, each with the index of the knot of the old curve it ends at:
+    one clear of the box where the old curve goes on the way the new one arrives (not back in
+    a hook), the nearest first, passing the box on the nearer side first. None where the
+    curve leaves outwards already or never clears the box."""
     start, port = points[0], tip or points[0]
     away = unit(_minus(start, tip) if tip else _minus(points[1], start))
     if away is None:
-        return None
+        return
     to, back = _TO_WEST[side], _FROM_WEST[side]
     corners = [to(x, y) for x in (box[0], box[2]) for y in (box[1], box[3])]
     x0, x1 = min(c[0] for c in corners) - CLEAR_PT, max(c[0] for c in corners) + CLEAR_PT
@@ -110,29 +112,36 @@ def _end(points: list, tip, box: tuple, side: str) -> tuple[list, int] | None:
     clear = next((i for i, (u, v) in enumerate(knots)
                   if u <= x0 or u >= x1 or v <= y0 or v >= y1), None)
     if clear is None:
-        return None
+        return
     if _dot(away, OUTWARD[side]) >= FACING and not _hugs(points[:3 * clear + 4], port, box):
-        return None
+        return
     p, arrow = to(*port), math.dist(port, start)
     out = min(p[0] - arrow - STUB_PT, x0)
     for i in range(clear, len(knots)):
         q = knots[i]
         if not (q[0] <= x0 or q[0] >= x1 or q[1] <= y0 or q[1] >= y1):
             continue
-        turns = [(out, p[1])]
-        if y0 < q[1] < y1 and q[0] > out:     # beyond the box: over or under it, the nearer
-            across = y1 if q[1] >= (y0 + y1) / 2 else y0
-            turns += [(out, across), (x1, across)]
-        elif q[0] > out:                      # above or below it: round its corner
-            turns.append((out, q[1]))
         following = to(*points[3 * i + 4]) if 3 * i + 4 < len(points) else None
         tangent = unit(_minus(following, q)) if following else None
-        into = unit(_minus(q, turns[-1]))
-        if tangent is not None and into is not None and _dot(into, tangent) < 0:
-            continue    # the old curve heads back the way the new end came: a hook there
-        path = _rounded([(p[0] - arrow, p[1]), *turns, q], tangent)
-        return [back(u, v) for u, v in path[:-1]] + [points[3 * i + 3]], 3 * i + 3
-    return None
+        for turns in _turns((out, p[1]), q, (x1, y0, y1)):
+            into = unit(_minus(q, turns[-1]))
+            if tangent is not None and into is not None and _dot(into, tangent) < 0:
+                continue    # the old curve heads back the way the new end came: a hook
+            path = _rounded([(p[0] - arrow, p[1]), *turns, q], tangent)
+            yield [back(u, v) for u, v in path[:-1]] + [points[3 * i + 3]], 3 * i + 3
+
+
+def _turns(out: tuple, q: tuple, box: tuple) -> list:
+    """Where a redrawn end turns (facing west: `out`, straight out of the port) on its way
+    to `q` round a box whose right, bottom and top, at a clearance, are `box`: beyond the
+    box, over or under it (the nearer side first); above or below it, round its corner."""
+    x1, y0, y1 = box
+    if q[0] <= out[0]:
+        return [[out]]
+    if y0 < q[1] < y1:
+        sides = (y1, y0) if q[1] >= (y0 + y1) / 2 else (y0, y1)
+        return [[out, (out[0], across), (x1, across)] for across in sides]
+    return [[out, (out[0], q[1])]]
 
 
 def _hugs(points: list, port, box: tuple) -> bool:
@@ -172,9 +181,14 @@ def _straight(a, b) -> list:
 
 def obstacles(laid: dict) -> list[tuple[float, float, float, float]]:
     """What a redrawn wire must keep off (left, bottom, right, top, in points): every box of
-    a layout, and its labels: the key below the picture, a frame's title."""
+    a layout, and its labels: the key below the picture, a nested frame's title. Not the
+    title of the outermost frame: a panel's, which is raised above the wires that loop up
+    into its room (`panels._title_clear`)."""
     found = list(boxes_of(laid).values())
-    for item in [laid, *laid.get("objects", [])]:
+    objects = laid.get("objects", [])
+    nested = {gvid for item in objects for gvid in item.get("subgraphs", [])}
+    frames = [item for item in objects if "nodes" in item and item.get("_gvid") in nested]
+    for item in [laid, *frames]:
         if "lp" in item and "lwidth" in item:
             x, y = xy(item["lp"])
             w, h = float(item["lwidth"]) * 36, float(item["lheight"]) * 36
@@ -182,15 +196,16 @@ def obstacles(laid: dict) -> list[tuple[float, float, float, float]]:
     return found
 
 
-def crosses_an_obstacle(points: list, obstacles: list, ends: tuple) -> bool:
+def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
+                        joints: tuple = ()) -> bool:
     """Whether a new piece of curve (control points) comes within MISS_PT of an obstacle,
     away from the wire's ends (`ends`, END_PT: where it meets its ports, at their boxes'
-    borders) and from the point where it joins the old curve (its last: that curve's route is
-    Graphviz's)."""
-    joint = points[-1]
+    borders) and from the points where it joins another curve (its last, and `joints`:
+    those curves' routes are Graphviz's)."""
+    joined = (points[-1], *joints)
     return any(x0 - MISS_PT < x < x1 + MISS_PT and y0 - MISS_PT < y < y1 + MISS_PT
                and min(math.dist((x, y), end) for end in ends) > END_PT
-               and math.dist((x, y), joint) > 2 * MISS_PT
+               and min(math.dist((x, y), joint) for joint in joined) > 2 * MISS_PT
                for x, y in _samples(points) for x0, y0, x1, y1 in obstacles)
 
 
