@@ -125,12 +125,13 @@ def test_a_line_is_one_node_placed_where_graphviz_aligned_it():
     tex = critiques_full()
     # "tasks" and " : PromptDataset" are two font runs of one centred line: one node, so the
     # paper's font spaces them (not two nodes at Helvetica's places: a double space), anchored
-    # at the centre of the box it is centred in (46 to 170)
-    assert re.search(r"\\node\[anchor=base, [^]]*\] at \(108,577\.2\) \{\\wiringfit\{[\d.]+bp\}"
+    # at the centre of the box it is centred in (38 to 162; the picture is drawn where its
+    # loops were tidied, `pinned`, Graphviz's margin round it trimmed)
+    assert re.search(r"\\node\[anchor=base, [^]]*\] at \(100,573\.2\) \{\\wiringfit\{[\d.]+bp\}"
                      r"\{tasks\{\\color\{wd\d+\}\\fontsize\{11\}\{13\.2\}\\selectfont\\mdseries"
                      r"\\upshape \\ : PromptDataset\}\}\};", tex)
     # an output's name, right-aligned in its cell, by its right end; an input's by its left
-    assert re.search(r"\\node\[anchor=base east, [^]]*\] at \(167,546\.2\) "
+    assert re.search(r"\\node\[anchor=base east, [^]]*\] at \(159,542\.2\) "
                      r"\{\\wiringfit\{[\d.]+bp\}\{prompt\}\};", tex)
     assert "\\node[anchor=base west" in tex
 
