@@ -6,8 +6,9 @@ onto the port from above, or runs along the box's border to reach it: the arrow 
 point into the box's corner or along its edge (the world of the incentive examples, best_of_n's
 user). Once the picture is laid out, each such end of a loop is drawn again: straight out of
 its port, round the box's corner at a little distance, and back into Graphviz's curve where
-that curve is clear of the box, its tangent kept. An end is left as laid out where the new one
-would pass through a box or cross more wires.
+that curve is clear of the box, its tangent kept, without a hook. An end is left as laid out
+where every new one would come within MISS_PT of a box or label, run over GROW_PT beyond the
+layout, or cross more wires.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def _ends(points: list, tip, box: tuple, side: str):
     of `box` straight outwards, each with the index of the knot of the old curve it ends at:
     one clear of the box where the old curve goes on the way the new one arrives (not back in
     a hook), the nearest first, passing the box on the nearer side first. None where the
-    curve leaves outwards already or never clears the box."""
+    curve leaves outwards already (and runs off the box's border), or never clears the box."""
     start, port = points[0], tip or points[0]
     away = unit(_minus(start, tip) if tip else _minus(points[1], start))
     if away is None:
