@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from .ends import crosses_an_obstacle, mix, obstacles, unit, xy
+from .ends import crosses_an_obstacle, obstacles, split_at, unit, xy
 from .untangle import bezier, crossings
 
 NEAR_PT = 16.0     # a loop this near another from their shared port runs beside it
@@ -65,8 +65,7 @@ def _trimmed(trunk: dict, branch: dict, end: str) -> int:
             < TRIM_FROM_PT:
         return 0
     segment, t, _ = mine[leaves - 1]
-    a, b, c, d = points[3 * segment:3 * segment + 4]
-    rest = _split_at([d, c, b, a], 1 - t)[::-1] + points[3 * segment + 4:]
+    rest = split_at(points[3 * segment:3 * segment + 4], t)[1] + points[3 * segment + 4:]
     ordered = rest if end == "tail" else rest[::-1]
     branch["pos"] = " ".join(marks + [f"{x:.2f},{y:.2f}" for x, y in ordered])
     branch.pop("_draw_", None)
@@ -133,7 +132,7 @@ def _along_trunk(trunk: list, points: list):
     # leaving the trunk where the curve last runs near it, or a little before (room to turn)
     for leave in range(near - 1, max(near // 2, 1) - 1, -SAMPLES // 3):
         segment, t, at = min(samples, key=lambda s: math.dist(s[2], mine[leave][2]))
-        left = _split_at(trunk[3 * segment:3 * segment + 4], t)
+        left = split_at(trunk[3 * segment:3 * segment + 4], t)[0]
         prefix = trunk[:3 * segment] + left
         heading = unit((left[3][0] - left[2][0], left[3][1] - left[2][1]))
         if heading is None:
@@ -157,11 +156,3 @@ def _samples(points: list) -> list[tuple[int, float, tuple[float, float]]]:
     """(segment, t, point) along a curve of cubic Bézier segments, from its first point."""
     return [(i // 3, k / SAMPLES, bezier(points[i:i + 4], k / SAMPLES))
             for i in range(0, len(points) - 3, 3) for k in range(SAMPLES + 1)]
-
-
-def _split_at(segment: list, t: float) -> list:
-    """The control points of a cubic Bézier segment from its start to t (de Casteljau)."""
-    a, b, c, d = segment
-    ab, bc, cd = mix(a, b, t), mix(b, c, t), mix(c, d, t)
-    abc, bcd = mix(ab, bc, t), mix(bc, cd, t)
-    return [a, ab, abc, mix(abc, bcd, t)]

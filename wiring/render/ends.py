@@ -240,3 +240,13 @@ def _along(p, u, d) -> tuple[float, float]:
 
 def mix(a, b, t) -> tuple[float, float]:
     return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+
+
+def split_at(segment: list, t: float) -> tuple[list, list]:
+    """The control points of a cubic Bézier segment split at t (de Casteljau): from its start
+    to t, and from t to its end."""
+    a, b, c, d = segment
+    ab, bc, cd = mix(a, b, t), mix(b, c, t), mix(c, d, t)
+    abc, bcd = mix(ab, bc, t), mix(bc, cd, t)
+    at = mix(abc, bcd, t)
+    return [a, ab, abc, at], [at, bcd, cd, d]

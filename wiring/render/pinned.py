@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .bundles import bundle_loops
 from .dot import Defaults, Edge, Graph, Node, Subgraph
-from .ends import loops_from_outside, mix, xy
+from .ends import loops_from_outside, split_at, xy
 from .options import RenderError
 from .untangle import bezier
 
@@ -154,11 +154,8 @@ def _split(segment: list, depth: int) -> list:
     if depth == 0 or all(min(xs) - 1 <= x <= max(xs) + 1 and min(ys) - 1 <= y <= max(ys) + 1
                          for x, y in segment):
         return list(segment)
-    a, b, c, d = segment
-    ab, bc, cd = mix(a, b, 0.5), mix(b, c, 0.5), mix(c, d, 0.5)
-    abc, bcd = mix(ab, bc, 0.5), mix(bc, cd, 0.5)
-    middle = mix(abc, bcd, 0.5)
-    return _split([a, ab, abc, middle], depth - 1) + _split([middle, bcd, cd, d], depth - 1)[1:]
+    left, right = split_at(segment, 0.5)
+    return _split(left, depth - 1) + _split(right, depth - 1)[1:]
 
 
 def _extent(laid: dict) -> tuple[float, float, float, float]:
