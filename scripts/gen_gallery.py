@@ -29,7 +29,7 @@ import wiring  # noqa: E402
 from crossings import count_dot  # noqa: E402
 from wiring.render import (RenderOptions, fitted_dot, fitting_options, render, to_dot,  # noqa: E402
                            to_scene)
-from wiring.render.fit import drawn_boxes, overlays_modes  # noqa: E402
+from wiring.render.fit import DoesNotFit, drawn_boxes, overlays_modes  # noqa: E402
 from wiring.render.options import PAGE_PT  # noqa: E402
 from wiring.render.graphviz import bounding_box, layout  # noqa: E402
 from wiring.structure import default_diagram, top_diagrams  # noqa: E402
@@ -57,21 +57,26 @@ def fit_cell(proposal, width: str) -> tuple[str, tuple[str, dict] | None]:
 def page_cell(proposal, height: float) -> str:
     """Whether the paper figure at a page's width is within a page's height (PAGE_HEIGHT), as
     a table cell: "within" it, or the option `--height` then names, and how many boxes that
-    draws when not every one; "no" when nothing tried fits."""
+    draws when not every one (and the figures that draw the rest, when all fit); "no" when
+    nothing tried fits."""
     if height <= float(PAGE_HEIGHT.removesuffix("in")):
         return "within"
-    fits = fitting_options(proposal, **PAPER, width=PAGE, height=PAGE_HEIGHT)
+    try:
+        fitted_dot(proposal, **PAPER, width=PAGE, height=PAGE_HEIGHT)
+        return "within"
+    except DoesNotFit as refused:
+        fits, rest = refused.fits, refused.rest
     if fits is None:
         return "no"
-    if not fits[0]:
-        return "within"
 
     scene = to_scene(proposal, options=RenderOptions(**PAPER, **fits[1]))
     drawn = drawn_boxes(scene)
     every = drawn_boxes(to_scene(proposal, options=RenderOptions(**PAPER)))
     overlaid = overlays_modes(scene)
     return f"with `{fits[0]}`" + (f", {drawn} of {every} boxes" if drawn < every else "") + \
-        (", every mode in one picture" if overlaid else "")
+        (", every mode in one picture" if overlaid else "") + \
+        (f"; the rest as {len(rest)} more figures: " + ", ".join(f"`{r}`" for r in rest)
+         if rest else "")
 
 
 def tangles(proposal, fits: tuple[str, dict] | None) -> tuple[tuple, tuple, float]:
@@ -214,7 +219,8 @@ def head(index: list[str], table: list[str]) -> list[str]:
         "height is the paper figure's at 6.5 in: a page of text is about 9 in tall, and "
         "`--height 9in` finds an option that keeps a figure within it (the column 6.5 x 9 in: "
         "the figure is within a page as it is, or with that option, which may draw fewer "
-        "boxes; taller, `wiring render` warns).",
+        "boxes, and then the figures of their own that draw the rest within a page, each "
+        "with that option and its own, when every one does; taller, `wiring render` warns).",
         "",
         *table,
         "",

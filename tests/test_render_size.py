@@ -275,3 +275,39 @@ def test_a_height_alone_bounds_the_picture_and_says_so():
 def test_bad_heights_are_usage_errors(tmp_path, capsys, option):
     code, _, err = render(tmp_path, capsys, RLHF, *option)
     assert code == 2 and "--height" in err
+
+
+PAGE = {"style": "paper", "font_size": "7pt", "width": "6.5in", "height": "9in"}
+
+
+@needs_dot
+@pytest.mark.parametrize("example, kind", [("process_supervision", "modes"),
+                                           ("open_agency", "nested diagrams")])
+def test_an_option_that_draws_fewer_boxes_names_figures_that_draw_the_rest(example, kind):
+    """Within a page, process_supervision fits only one mode at a time and open_agency only
+    with its nested diagrams drawn as boxes: the refusal names, besides that option, a figure
+    of its own for each other mode or nested diagram (the options asked for, with its own),
+    and each named figure fits."""
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{example}.wd")).proposal
+    with pytest.raises(R.DoesNotFit) as refused:
+        R.fitted_dot(proposal, **PAGE)
+    words, change = refused.value.fits
+    assert "drawing" in str(refused.value) and refused.value.rest, str(refused.value)
+    assert f"so do the {'other modes' if kind == 'modes' else kind}" in str(refused.value)
+    assert str(refused.value).endswith("together the figures draw every box")
+    named = set()
+    for figure in refused.value.rest:
+        assert figure in str(refused.value)
+        option, value, *more = figure.split()
+        fields = {"mode": value} if option == "--mode" else {}
+        if more:
+            fields["direction"] = more[1]
+        which = value if option == "--diagram" else None
+        R.fitted_dot(proposal, which, **PAGE, **fields)     # does not refuse
+        named.add(value)
+    diagram = proposal.diagrams[R.to_scene(proposal).diagram.name]
+    if kind == "modes":
+        assert named | {change["mode"]} == set(diagram.modes)
+    else:
+        nested = {i.of for i in diagram.instances if i.of in proposal.diagrams}
+        assert named == nested

@@ -44,11 +44,14 @@ _POINT_SIZE = re.compile(r'POINT-SIZE="([0-9.]+)"')   # user text cannot spell i
 class DoesNotFit(RenderError):
     """The layout is wider than `--width` at the font size asked for; the message says how much
     wider, and which option fits (`wiring render` exits 1). `fits` is that option: (as typed,
-    RenderOptions fields), or None when nothing tried fits."""
+    RenderOptions fields), or None when nothing tried fits. When that option draws fewer boxes,
+    `rest` names the figures of their own that draw the others within the size (as typed,
+    each added to the options with `fits`), or is empty when not all of them do."""
 
-    def __init__(self, message: str, fits: tuple[str, dict] | None = None):
+    def __init__(self, message: str, fits: tuple[str, dict] | None = None,
+                 rest: tuple[str, ...] = ()):
         super().__init__(message)
-        self.fits = fits
+        self.fits, self.rest = fits, rest
 
 
 def fitting_options(proposal, diagram: str | None = None,
@@ -248,9 +251,69 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
             best = (boxes, size, words, change, _overlaid(other))
     if best is not None:
         boxes, size, words, change, overlaid = best
+        said, rest = _the_rest(scene, proposal, diagram, change, timeout,
+                               started + MAX_SECONDS)
         return (f"{head}; {words} fits ({say(size)}, drawing {boxes} of its {every} boxes)"
-                f"{overlaid}{_taller(options, size)}", (words, change))
+                f"{overlaid}{_taller(options, size)}{said}", (words, change), rest)
     return _nothing_fits(head, options, need, tried), None
+
+
+def _the_rest(scene, proposal, diagram, change: dict, timeout: float,
+              deadline: float) -> tuple[str, tuple[str, ...]]:
+    """What the refusal adds when the option it names draws fewer boxes (a mode, a depth):
+    the figures of their own that would draw the rest within the size asked, as a paper's
+    subfigures do: when it names a mode, each other mode; when it names a depth, each nested
+    diagram it draws as one box (`--diagram NAME`, drawn whole). Each is the options asked
+    for plus its own, in their direction or else the other. Said only when every one of them
+    was measured (at most MOST_PANELS, within the refusal's time). (What the message adds,
+    and those figures' own options when every one fits.)"""
+    from . import to_scene
+    from .scene import Box
+
+    asked = scene.options
+    if "mode" in change:
+        others = [mode for mode in scene.diagram.modes if mode != change["mode"]]
+        figures = [(f"--mode {mode}", diagram, {"mode": mode}) for mode in others]
+        what = "the other modes"
+    else:
+        shown = to_scene(proposal, diagram, options=dataclasses.replace(asked, **change))
+        names = sorted({item.box_name for item in shown.nodes().values()
+                        if isinstance(item, Box) and item.is_diagram})
+        figures = [(f"--diagram {name}", name, {}) for name in names]
+        what = "the nested diagrams it draws as one box"
+    if not figures or len(figures) > MOST_PANELS:
+        return "", ()
+    turned = "TB" if asked.direction == "LR" else "LR"
+    fit, unfit = [], []
+    for words, name, fields in figures:
+        for more, direction in (("", asked.direction), (f" --direction {turned}", turned)):
+            if time.monotonic() > deadline:
+                return "", ()
+            try:
+                other = to_scene(proposal, name, options=dataclasses.replace(
+                    asked, **fields, direction=direction))
+            except RenderError:          # a bare diagram: its nested diagrams cannot be named
+                return "", ()
+            size = _size(drawn_tree(other, proposal, name, None, timeout, training=False),
+                         timeout)
+            if _fits(asked, size):
+                fit.append(words + more)
+                break
+        else:
+            unfit.append(words)
+    if not unfit:
+        return (f"; so do {what}, each as a figure of its own (the options asked for with "
+                f"{_listed(fit)}): together the figures draw every box"), tuple(fit)
+    if not fit:
+        return f"; {what} do not fit as figures of their own ({_listed(unfit)})", ()
+    return (f"; of {what}, as figures of their own (the options asked for with one of "
+            f"these), {_listed(fit)} {'fits' if len(fit) == 1 else 'fit'} but "
+            f"{_listed(unfit)} {'does' if len(unfit) == 1 else 'do'} not"), ()
+
+
+def _listed(options: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return options[0] if len(options) == 1 else f"{', '.join(options[:-1])} and {options[-1]}"
 
 
 def overlays_modes(scene) -> bool:
