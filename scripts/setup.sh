@@ -26,21 +26,21 @@ fi
 # tests compile every example's figure). Without them everything else works. cm-super: the
 # T1 fonts of Computer Modern as outlines at every size (a full TeX Live has them), where the
 # guillemets of a document in OT1 come from; without it pdflatex makes bitmap (Type 3) fonts,
-# which some publishers refuse.
+# which some publishers refuse. poppler's pdftotext: the tests read back what a figure prints.
 if ! command -v pdflatex >/dev/null 2>&1 || ! kpsewhich tikz.sty >/dev/null 2>&1 \
-    || ! kpsewhich sfss0900.pfb >/dev/null 2>&1; then
+    || ! kpsewhich sfss0900.pfb >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
   echo "==> installing TeX Live's LaTeX and TikZ (pdflatex)"
   SUDO=""
   if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
   installed=0
   if command -v apt-get >/dev/null 2>&1; then
     $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-      --no-install-recommends texlive-latex-base texlive-pictures cm-super >/dev/null \
+      --no-install-recommends texlive-latex-base texlive-pictures cm-super poppler-utils >/dev/null \
       && installed=1
   elif command -v brew >/dev/null 2>&1; then
-    brew install --cask basictex && installed=1
+    brew install --cask basictex && brew install poppler && installed=1
   elif command -v dnf >/dev/null 2>&1; then
-    $SUDO dnf install -y texlive-latex texlive-pgf texlive-cm-super && installed=1
+    $SUDO dnf install -y texlive-latex texlive-pgf texlive-cm-super poppler-utils && installed=1
   fi
   [ "$installed" = 1 ] || echo "warning: could not install TeX Live (pdflatex with TikZ): \
 TikZ figures are still written, but not compiled by the tests; install texlive-latex-base \

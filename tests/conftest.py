@@ -16,7 +16,8 @@ TOOLS = {"dot": "Graphviz `dot`", "pdflatex": "TeX Live's `pdflatex`",
          "node": "Node.js (`node`, with the npm packages of editors/vscode)",
          "chromium": "Chromium (`chromium`)",
          "mmdc": "the Mermaid CLI (tools/mermaid, `npm ci`) with Debian's chromium",
-         "cm-super": "cm-super (Computer Modern's T1 fonts as outlines, for pdflatex)"}
+         "cm-super": "cm-super (Computer Modern's T1 fonts as outlines, for pdflatex)",
+         "pdftotext": "poppler's `pdftotext` (Debian: poppler-utils)"}
 VSCODE = ROOT / "editors" / "vscode"
 # The Mermaid CLI as scripts/setup.sh installs it, and how it runs Debian's chromium.
 MMDC = ROOT / "tools" / "mermaid" / "node_modules" / ".bin" / "mmdc"

@@ -212,6 +212,40 @@ def test_user_text_cannot_run_as_latex(tmp_path):
     compile_pdf(tex.encode("utf-8"), tmp_path)
 
 
+# What a reader must see exactly as written: OT1's ligatures (?` is ¿, !` is ¡) and its
+# missing glyphs (" is ”, ^ and ~ accents, < > | from a math font the sans family lacks).
+PRINTED = "why?\u2018quoted\u2019 wow!\u201cx\u201d \"q\" a^b c~d x<y z>w p|q"
+
+
+@needs_dot
+@needs_latex
+@pytest.mark.needs_tool("cm-super")
+@pytest.mark.needs_tool("pdftotext")
+@pytest.mark.parametrize("bold", [False, True], ids=["citation", "title"])
+def test_text_prints_as_written(bold, tmp_path):
+    written = PRINTED.replace('"', '\\"')
+    source = SMALL.replace('proposal "RLHF, small"', f'proposal "{written}"') if bold else \
+        re.sub(r'cites "[^"]*"', f'cites "{written}"', SMALL)
+    proposal = load(source)
+    compile_pdf(R.render(proposal, "tex", standalone=True), tmp_path)
+    log = (tmp_path / "fig.log").read_text(encoding="latin-1")
+    assert "Font shape" not in log or "undefined" not in log, log
+    text = subprocess.run(["pdftotext", "fig.pdf", "-"], cwd=tmp_path, capture_output=True,
+                          text=True, check=True).stdout
+    assert PRINTED in " ".join(text.split()), text
+
+
+@needs_dot
+@needs_latex
+def test_a_pointer_is_filled_where_the_paper_has_the_symbol_and_outlined_where_not(tmp_path):
+    proposal = load(re.sub(r'cites "[^"]*"', 'cites "a \u25ba b"', SMALL))
+    tex = R.render(proposal, "tex", standalone=True).decode("utf-8")
+    assert "a \\wiringpointer{} b" in tex and "\\usepackage{amssymb}" in tex
+    compile_pdf(tex.encode("utf-8"), tmp_path)
+    plain = tex.replace("\\usepackage{amssymb}\n", "")        # a paper without amssymb
+    compile_pdf(plain.encode("utf-8"), tmp_path, "plain")
+
+
 @needs_dot
 def test_render_writes_tex_from_the_suffix_and_standalone_needs_it(tmp_path, capsys,
                                                                    small_file):

@@ -14,40 +14,50 @@ import re
 
 from .svg import continues_line
 
-# Graphviz's SVG dash patterns, in points; dots as round dots one line width across
-_DASHES = {"dashed": "dash pattern=on 5bp off 2bp",
-           "dotted": "line cap=round, dash pattern=on 0bp off 4bp"}
-# LaTeX's special characters, each typeset as itself; the rest of ASCII is plain text.
+# Graphviz's SVG dash patterns, in points (its dots are 1 pt dashes, 6 pt apart)
+_DASHES = {"dashed": "dash pattern=on 5bp off 2bp", "dotted": "dash pattern=on 1bp off 5bp"}
+# LaTeX's special characters, each typeset as itself (the rest of ASCII is plain text): those
+# LaTeX reads as markup, and those it sets as another glyph in OT1: ?` is ¿ and !` is ¡
+# (no ligature: a group between), " is ”, ^ and ~ are accents, and < > | come from a math font
+# that a sans family lacks. Those are T1's glyphs (see MACROS).
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
-            "#": r"\#", "_": r"\_", "%": r"\%", "^": r"\^{}", "~": r"\~{}",
-            "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
-            '"': "''", "-": "-{}", "`": "{`}", "'": "{'}"}   # no ligature: ?` is ¿ in OT1
+            "#": r"\#", "_": r"\_", "%": r"\%", "^": r"\wiringcircum{}",
+            "~": r"\wiringtilde{}", "<": r"\wiringless{}", ">": r"\wiringgreater{}",
+            "|": r"\wiringbar{}", '"': r"\wiringquote{}", "-": "-{}", "`": "{`}", "'": "{'}"}
 # The least room a centred line leaves at either end of its box (bp) before it is scaled down
 _MARGIN = 4.0
 # Characters the drawing uses beyond ASCII, in what pdflatex has without extra packages.
 _SYMBOLS = {"\u00b7": r"\textperiodcentered{}",
             "\u00ab": r"\wiringlaquo{}", "\u00bb": r"\wiringraquo{}",     # see MACROS
-            "\u25ba": r"$\triangleright$", "\u25b6": r"$\triangleright$",
+            "\u25ba": r"\wiringpointer{}", "\u25b6": r"\wiringpointer{}",
             "\u203c": "!!", "\u2014": "---", "\u2013": "--", "\u25cb": r"$\circ$",
             "\u2192": r"$\rightarrow$", "\u2190": r"$\leftarrow$", "\u2026": r"\dots{}",
             "\u2264": r"$\leq$", "\u2265": r"$\geq$", "\u00d7": r"$\times$",
-            "\u2260": r"$\neq$", "\u221e": r"$\infty$", "\u2019": "'", "\u2018": "`",
-            "\u201c": "``", "\u201d": "''", "\u00a0": "~"}
+            "\u2260": r"$\neq$", "\u221e": r"$\infty$", "\u2019": "{'}", "\u2018": "{`}",
+            "\u201c": "{``}", "\u201d": "{''}", "\u00a0": "~"}
 
 
 # Each text is set in the paper's font, which may be wider than the one Graphviz measured (bold
 # Computer Modern is): a line wider than Graphviz's measure is scaled down, both ways alike, to
 # fit its box (never squeezed: a glyph keeps its shape), and LaTeX's log says so (a warning of
-# package `wiring`), rather than run over the box's edge. A guillemet is the font's own where
-# the text's encoding has one (T1, TU, ...), else that of the same family in T1 (OT1 has none;
-# math's \ll is another sign). The figure loads no package: these are defined where it is set.
+# package `wiring`), rather than run over the box's edge. A glyph OT1 lacks (guillemets, " ^ ~
+# < > |) is the font's own where the text's encoding has it (T1, TU, ...), else that of the
+# same family in T1 (math's \ll is another sign, and math fonts have no sans serif). A pointer
+# (the full style's ►) is amssymb's filled triangle where the paper loads it, else an outline.
+# The figure loads no package: these are defined where it is set.
+_T1_GLYPHS = (("laquo", "guillemotleft"), ("raquo", "guillemotright"),
+              ("quote", "textquotedbl"), ("circum", "textasciicircum"),
+              ("tilde", "textasciitilde"), ("less", "textless"), ("greater", "textgreater"),
+              ("bar", "textbar"))
 MACROS = ("\\providecommand\\wiringfit[2]{\\setbox0\\hbox{#2}\\ifdim\\wd0>#1\\relax"
           "\\PackageWarning{wiring}{a text is scaled down to fit its box}"
           "\\resizebox{#1}{!}{\\box0}\\else\\box0\\fi}\n"
           + "".join(f"\\providecommand\\wiring{name}{{\\ifcsname\\csname f@encoding\\endcsname"
-                    f"\\string\\guillemot{side}\\endcsname\\guillemot{side}\\else"
-                    f"{{\\fontencoding{{T1}}\\selectfont\\guillemot{side}}}\\fi}}\n"
-                    for name, side in (("laquo", "left"), ("raquo", "right"))))
+                    f"\\string\\{glyph}\\endcsname\\{glyph}\\else"
+                    f"{{\\fontencoding{{T1}}\\selectfont\\{glyph}}}\\fi}}\n"
+                    for name, glyph in _T1_GLYPHS)
+          + "\\providecommand\\wiringpointer{\\ifdefined\\blacktriangleright"
+          "$\\blacktriangleright$\\else$\\triangleright$\\fi}\n")
 
 
 def tikz_picture(layout: dict, standalone: bool = False) -> str:
@@ -77,7 +87,8 @@ def _document(picture: str, width: float, height: float) -> str:
         # fix-cm (LaTeX's own): Computer Modern at every size the layout asks for (a title's
         # 15 pt, math's 5.5), not the nearest of its design sizes, with a warning, instead
         "\\RequirePackage{fix-cm}\n"
-        "\\documentclass{article}\n\\usepackage{tikz}\n\\pagestyle{empty}\n"
+        "\\documentclass{article}\n\\usepackage{tikz}\n\\usepackage{amssymb}\n"
+        "\\pagestyle{empty}\n"
         # Computer Modern Sans: of LaTeX's base fonts the nearest to the Helvetica Graphviz
         # measured (no text of rlhf's panels needs scaling down; 18 of 33 in the roman)
         "\\renewcommand\\familydefault{\\sfdefault}\n"
@@ -88,7 +99,9 @@ def _document(picture: str, width: float, height: float) -> str:
         + "".join(f"\\DeclareFontShape{{OMS}}{{cmss}}{{{series}}}{{{shape}}}"
                   f"{{<->ssub*cmsy/{weight}/n}}{{}}\n"
                   for series, weight in (("m", "m"), ("bx", "b")) for shape in ("n", "it"))
-        + f"\\pdfpagewidth={size}\n\\pdfpageheight={tall}\n"
+        # pdfTeX's page size, or LuaTeX's
+        + f"\\ifdefined\\pdfpagewidth\\pdfpagewidth={size}\\pdfpageheight={tall}"
+        f"\\else\\pagewidth={size}\\pageheight={tall}\\fi\n"
         f"\\paperwidth={size}\n\\paperheight={tall}\n"
         "\\hoffset=-1in\n\\voffset=-1in\n\\oddsidemargin=0pt\n\\evensidemargin=0pt\n"
         "\\topmargin=0pt\n\\headheight=0pt\n\\headsep=0pt\n\\footskip=0pt\n"
