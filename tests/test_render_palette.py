@@ -12,6 +12,8 @@ import wiring
 from wiring.render import RenderError, RenderOptions, to_dot
 from wiring.render.style import FAMILIES, FAMILY, contrast, fill, grey_of, luminance
 
+from conftest import ROOT
+
 FILLS = {f.key: fill(f) for f in FAMILIES}
 PRINTED = {k: luminance(c) for k, c in FILLS.items()}
 
@@ -69,3 +71,16 @@ def test_grey_theme_has_no_hue():
 def test_theme_is_checked():
     with pytest.raises(RenderError):
         RenderOptions(theme="sepia")
+
+
+@pytest.mark.parametrize("style", ["full", "paper"])
+def test_grey_theme_draws_training_in_ink_as_its_key_says(style):
+    # every wire is in ink in grey: the optimisers and the key's samples of their wires too,
+    # not the grey of vermilion (a key whose lines are grey beside black wires misleads)
+    from wiring.render.style import INK, TRAINING_COLOUR
+
+    rlhf = wiring.check_file(str(ROOT / "examples" / "rlhf.wd")).proposal
+    dot = to_dot(rlhf, style=style, theme="grey")
+    assert grey_of(TRAINING_COLOUR) not in dot
+    optimiser = next(line for line in dot.splitlines() if 'class="optimiser"' in line)
+    assert f'COLOR="{INK}"' in optimiser

@@ -432,11 +432,12 @@ def _faded(attrs: Attrs) -> Attrs:
 def _grey(graph: Graph) -> None:
     """`--theme grey`: every colour as the neutral grey of its luminance (a greyscale print of
     the colour picture), and every wire in ink (dashes, double lines and arrowheads tell them
-    apart)."""
+    apart): the training colour too, on optimisers and in the key's samples of their wires."""
     def greyed(value):
         if not isinstance(value, str) or not _COLOUR.search(value):
             return value                 # numbers and Ids unchanged (an Id prints bare)
-        text = _COLOUR.sub(lambda m: grey_of(m[0]), value)
+        text = _COLOUR.sub(lambda m: INK if m[0].upper() == TRAINING_COLOUR else grey_of(m[0]),
+                           value)
         return Html(text) if isinstance(value, Html) else text
     for g in [graph, *graph.subgraphs()]:
         for s in g.statements:
