@@ -11,6 +11,7 @@ from .dot import Defaults, Edge, Graph, Node, Subgraph
 from .ends import loops_from_outside, split_at, xy
 from .options import RenderError
 from .untangle import bezier
+from .updates import updates_clear
 
 
 def walk(statements: list):
@@ -97,10 +98,11 @@ def moved(points: str, dx: float, dy: float) -> str:
 
 
 def tidy_loops(laid: dict) -> int:
-    """Tidy the feedback loops of a Graphviz layout (`graphviz.drawing`): their ends come out
-    of and into their ports from outside (`ends`), and loops from one port run as one wire
-    until they part (`bundles`); how many were changed."""
-    return loops_from_outside(laid) + bundle_loops(laid)
+    """Tidy the feedback loops and parameter updates of a Graphviz layout
+    (`graphviz.drawing`): loops' ends come out of and into their ports from outside (`ends`),
+    loops from one port run as one wire until they part (`bundles`), and updates come into
+    their boxes from outside with their arrowheads clear (`updates`); how many were changed."""
+    return loops_from_outside(laid) + bundle_loops(laid) + updates_clear(laid)
 
 
 def tidied(tree, timeout: float = 120):

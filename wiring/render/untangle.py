@@ -66,10 +66,11 @@ def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: b
     if scene.options.style == "paper":
         _untangle_paper(scene, boxes, timeout, panel, training)
     if training and any(w.feedback for w in scene.wires):
+        lay_out_loops(scene, timeout, panel)
+    if training and any(w.feedback or w.style != "data" for w in scene.wires):
         from .pinned import tidied
 
-        lay_out_loops(scene, timeout, panel)
-        # a panel's loops are tidied where its layout is placed beside the others'
+        # a panel's loops and updates are tidied where its layout is placed beside the others'
         return scaled_tree(scene) if panel else tidied(scaled_tree(scene), timeout)
     return scaled_tree(scene)
 

@@ -1,0 +1,343 @@
+"""Parameter updates come into the box they update from outside, their arrowheads clear (issue 13).
+
+An update (the double line from an optimiser to the box it trains) meets its box at a compass
+point chosen before the layout (`draw._UPDATE_ENDS`), and the feedback loops are laid out after
+it: Graphviz then often lands the update's arrowhead on a loop that hugs the same side (rlhf's
+policy, the agents of the incentive examples), on another update's, or curls the line round the
+box's corner to come in sideways (grade_predictor). Once the picture is laid out, each such end
+is drawn again: straight into a point of the box's side, from the side the update comes from,
+and back into Graphviz's curve where that curve is clear of the box. An end is left as laid out
+where every new one would come within `ends.MISS_PT` of a box or label, run over `ends.GROW_PT`
+beyond the layout, leave an arrowhead as crowded, or cross more wires.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .ends import GROW_PT, _samples, crosses_an_obstacle, mix, obstacles, split_at, unit, xy
+from .untangle import MOST_BOXES, bezier, boxes_of, crossings, curve
+
+# An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
+CLEAR_PT = 5.0
+# Beyond its arrowhead, a redrawn end runs straight out of the box this far before it bends.
+STUB_PT = 6.0
+# An arrow that meets its side within about 45 degrees of square comes in from outside.
+FACING = 0.7
+# An end whose arrow points more than 60 degrees away from the way its curve comes in hooks.
+HOOK = 0.5
+HOOK_PT = 18.0         # how far back along the curve "the way it comes in" is read
+# Where along a side a redrawn end may meet its box (shares of the side).
+PLACES = (0.5, 0.35, 0.65, 0.25, 0.75)
+SIDES = {"n": (0.0, 1.0), "s": (0.0, -1.0), "e": (1.0, 0.0), "w": (-1.0, 0.0)}
+# The sides of a box across the flow, which updates have to themselves (`draw._UPDATE_ENDS`):
+# the data's ports are on the others.
+ACROSS = {"LR": ("n", "s"), "TB": ("w", "e")}
+
+
+def updates_clear(laid: dict) -> int:
+    """Redraw, in a Graphviz layout (`graphviz.drawing`), the box ends of its parameter updates
+    whose arrowheads other wires crowd, or that come in askew (`_askew`); how many were. A
+    picture of more than MOST_BOXES boxes is not read wire by wire."""
+    boxes = boxes_of(laid)
+    if len(boxes) > MOST_BOXES:
+        return 0
+    optimisers = {o["_gvid"] for o in laid.get("objects", [])
+                  if "optimiser" in str(o.get("class", "")).split()}
+    bb = tuple(float(v) for v in laid["bb"].split(","))
+    blocks = obstacles(laid)
+    crossed, redrawn = None, 0
+    for edge in laid.get("edges", []):
+        end = _box_end(edge, optimisers)
+        if end is None or edge.get(end) not in boxes:
+            continue
+        box = boxes[edge[end]]
+        askew = _askew(edge, end, box)
+        if not (askew or _crowded(laid, edge, end)):
+            continue
+        if crossed is None:
+            crossed = crossings(laid)          # (wires crossed, wires through a box)
+        before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
+        sides = ACROSS["TB" if str(laid.get("rankdir", "LR")).upper() == "TB" else "LR"]
+        # the end as laid out, with the loops moved out of its way, unless it comes in askew;
+        # else a new end, as it is or with the loops moved
+        ways = [] if askew else [edge["pos"]]
+        own = [box, boxes.get(edge["head" if end == "tail" else "tail"])]
+        for pos in ways + list(_new_ends(edge, end, own, sides, bb, blocks)):
+            edge["pos"] = pos
+            edge.pop("_draw_", None)
+            if pos is not before["pos"] and not _crowded(laid, edge, end) \
+                    and _no_worse(laid, crossed):
+                redrawn += 1
+                break
+            if _make_room(laid, edge, end, boxes, bb, blocks, crossed):
+                redrawn += 1
+                break
+            edge.update(before)
+    return redrawn
+
+
+def _no_worse(laid: dict, crossed: tuple[int, int]) -> bool:
+    """Whether no more wires cross, and no more pass through a box, than `crossed` counted."""
+    now = crossings(laid)
+    return now[0] <= crossed[0] and now[1] <= crossed[1]
+
+
+def _askew(edge: dict, end: str, box: tuple) -> bool:
+    """Whether an update comes into its box askew: its arrow grazing the side it meets (more
+    than about 45 degrees from square), or hooking round (`_hooks`)."""
+    tip, points = _split(edge, end)
+    pointing = unit((tip[0] - points[0][0], tip[1] - points[0][1]))
+    normal = SIDES[_side(box, tip, points[0])]
+    return pointing is None or -(pointing[0] * normal[0] + pointing[1] * normal[1]) < FACING \
+        or _hooks(edge, end)
+
+
+def _make_room(laid: dict, edge: dict, end: str, boxes: dict, bb: tuple, blocks: list,
+               crossed: tuple[int, int]) -> bool:
+    """Move the feedback loops that crowd an update's arrowhead out of its way: each loop's
+    stretch over the side the update comes in by, round the arrowhead, lifted away from that
+    side (`_lifted`), the rest as it was. Kept, and True, when the arrowhead is then clear,
+    every loop moved keeps off the obstacles and within GROW_PT of the layout, and no more
+    wires cross or pass through a box."""
+    tip, points = _split(edge, end)
+    box = boxes[edge[end]]
+    side = _side(box, tip, points[0])
+    loops = [other for other in laid.get("edges", []) if other is not edge
+             and "feedback" in str(other.get("class", "")).split()
+             and any(_distance(q, tip, points[0]) < CLEAR_PT for q in curve(other))]
+    if not loops:
+        return False
+    before = [{key: e[key] for key in ("pos", "_draw_") if key in e} for e in loops]
+    for extra in (0.0, 4.0, 8.0):
+        for loop in loops:
+            loop["pos"] = _lifted(loop, box, side, tip, points[0], extra)
+            loop.pop("_draw_", None)
+        if all(_fits(loop, blocks, bb, boxes) for loop in loops) \
+                and not _crowded(laid, edge, end) \
+                and _no_worse(laid, crossed):
+            return True
+        for loop, old in zip(loops, before):
+            loop.update(old)
+    return False
+
+
+def _fits(edge: dict, blocks: list, bb: tuple, boxes: dict) -> bool:
+    """Whether a moved wire keeps off the obstacles (`_keeps_off`) and within GROW_PT of the
+    layout's box."""
+    tokens = str(edge.get("pos", "")).split()
+    points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
+    ends = (points[0], points[-1], *(xy(t) for t in tokens if t[:2] in ("s,", "e,")))
+    own = [boxes[node] for node in (edge.get("tail"), edge.get("head")) if node in boxes]
+    return _keeps_off(points, blocks, own, ends) and all(
+        bb[0] - GROW_PT <= x <= bb[2] + GROW_PT and bb[1] - GROW_PT <= y <= bb[3] + GROW_PT
+        for x, y in points)
+
+
+def _keeps_off(points: list, blocks: list, own: list, ends: tuple) -> bool:
+    """Whether a new piece of curve keeps off the obstacles: the boxes of its wire's own ends
+    (`own`) but near those `ends` (`ends.END_PT`), every other box and label everywhere but
+    where it joins Graphviz's curve (its last point)."""
+    others = [block for block in blocks if block not in own]
+    nowhere = ((math.inf, math.inf),)
+    return not crosses_an_obstacle(points, others, nowhere) and \
+        not crosses_an_obstacle(points, own, ends)
+
+
+def _side(box: tuple, tip, base) -> str:
+    """The side of `box` an arrow from `base` to `tip` comes in by: the one its tip is on
+    (within a point), and of two, at a corner, the one it points more squarely into."""
+    x0, y0, x1, y1 = box
+    away = {"n": abs(tip[1] - y1), "s": abs(tip[1] - y0), "e": abs(tip[0] - x1),
+            "w": abs(tip[0] - x0)}
+    pointing = unit((tip[0] - base[0], tip[1] - base[1])) or (0.0, -1.0)
+    return min(SIDES, key=lambda s: (round(away[s]),
+                                     SIDES[s][0] * pointing[0] + SIDES[s][1] * pointing[1]))
+
+
+# Each side turned to face north (up: Graphviz's y grows upwards), and back: one case to draw.
+_TO_NORTH = {"n": lambda x, y: (x, y), "s": lambda x, y: (-x, -y),
+             "e": lambda x, y: (-y, x), "w": lambda x, y: (y, -x)}
+_FROM_NORTH = {"n": lambda u, v: (u, v), "s": lambda u, v: (-u, -v),
+               "e": lambda u, v: (v, -u), "w": lambda u, v: (-v, u)}
+RAMP_PT = 24.0       # how far beside the arrowhead a lifted loop comes back to its old line
+STEP_PT = 6.0        # a lifted loop's control points are this close: it moves as they do
+
+
+def _lifted(loop: dict, box: tuple, side: str, tip, base, extra: float) -> str:
+    """A loop's `pos` with its stretch over `side` of `box` near the arrowhead from `base` to
+    `tip` lifted (facing north: up) to CLEAR_PT above the arrowhead, and `extra` more: every
+    control point above the side's line, by the full height across the arrowhead and less
+    (a cosine) over RAMP_PT either way; those at or below it stay, so its ends stay at their
+    ports."""
+    to, back = _TO_NORTH[side], _FROM_NORTH[side]
+    corners = [to(x, y) for x in (box[0], box[2]) for y in (box[1], box[3])]
+    line = max(v for _, v in corners)                      # the side, facing north
+    (tu, tv), (bu, bv) = to(*tip), to(*base)
+    left, right = min(tu, bu) - CLEAR_PT, max(tu, bu) + CLEAR_PT
+    top = max(tv, bv) + CLEAR_PT + extra
+    samples = [to(*q) for q in curve(loop)]
+    low = min((v for u, v in samples if left <= u <= right and v >= line - 1), default=top)
+    height = max(0.0, top - low)
+
+    def moved(u: float, v: float) -> tuple[float, float]:
+        if v < line - 1:
+            return u, v
+        beside = max(left - u, u - right, 0.0)
+        share = 0.5 * (1 + math.cos(math.pi * beside / RAMP_PT)) if beside < RAMP_PT else 0.0
+        rising = min(1.0, (v - line + 1) / CLEAR_PT)        # from the side's line, gently
+        return u, v + height * share * rising
+
+    tokens = str(loop.get("pos", "")).split()
+    marks = [t for t in tokens if t[:2] in ("s,", "e,")]
+    points = _subdivided([xy(t) for t in tokens if t[:2] not in ("s,", "e,")],
+                         lambda segment: any(left - RAMP_PT <= to(*q)[0] <= right + RAMP_PT
+                                             for q in _samples(segment)))
+    # its ends stay at their ports; the rest moves with the control points, dense enough
+    # that the curve moves with them
+    inner = [back(*moved(*to(*q))) for q in points[1:-1]]
+    return " ".join(marks + [f"{x:.2f},{y:.2f}" for x, y in [points[0], *inner, points[-1]]])
+
+
+def _subdivided(points: list, where=lambda segment: True) -> list:
+    """The control points of the same curve, each cubic Bézier segment `where` says split (de
+    Casteljau) into pieces no longer than about STEP_PT."""
+    out = points[:1]
+    for i in range(0, len(points) - 3, 3):
+        segment = points[i:i + 4]
+        pieces = max(1, math.ceil(sum(math.dist(a, b) for a, b in zip(segment, segment[1:]))
+                                  / STEP_PT)) if where(segment) else 1
+        for k in range(pieces, 0, -1):            # split off 1/k of what is left
+            head, segment = split_at(segment, 1 / k) if k > 1 else (segment, None)
+            out += head[1:]
+    return out
+
+
+def _box_end(edge: dict, optimisers: set) -> str | None:
+    """"tail" or "head": the end of a parameter update at the box it updates (an arrow there,
+    the other end at an optimiser); None for any other wire."""
+    if "training" not in str(edge.get("class", "")).split():
+        return None
+    marks = [t[:1] for t in str(edge.get("pos", "")).split() if t[:2] in ("s,", "e,")]
+    if marks == ["s"] and edge.get("head") in optimisers:
+        return "tail"
+    if marks == ["e"] and edge.get("tail") in optimisers:
+        return "head"
+    return None
+
+
+def _split(edge: dict, end: str) -> tuple[tuple[float, float], list]:
+    """An update's arrow tip and its curve's control points from the box end."""
+    tokens = str(edge.get("pos", "")).split()
+    tip = xy(next(t for t in tokens if t.startswith("s," if end == "tail" else "e,")))
+    points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
+    return tip, (points if end == "tail" else points[::-1])
+
+
+def _crowded(laid: dict, edge: dict, end: str) -> bool:
+    """Whether another wire, or its arrowhead, comes within CLEAR_PT of this update's
+    arrowhead (from its tip to its base)."""
+    tip, points = _split(edge, end)
+    base = points[0]
+    for other in laid.get("edges", []):
+        if other is edge:
+            continue
+        for point in curve(other) + _arrow_points(other):
+            if _distance(point, tip, base) < CLEAR_PT:
+                return True
+    return False
+
+
+def _arrow_points(edge: dict) -> list:
+    """Points along a wire's arrowheads, from each tip to its curve's end."""
+    tokens = str(edge.get("pos", "")).split()
+    points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
+    out = []
+    for token in tokens:
+        if token[:2] in ("s,", "e,") and points:
+            tip, base = xy(token), points[0] if token[0] == "s" else points[-1]
+            out += [mix(tip, base, k / 4) for k in range(5)]
+    return out
+
+
+def _distance(p, a, b) -> float:
+    """From point p to the segment a-b."""
+    ab = (b[0] - a[0], b[1] - a[1])
+    length = ab[0] ** 2 + ab[1] ** 2
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * ab[0] +
+                                                    (p[1] - a[1]) * ab[1]) / length))
+    return math.dist(p, (a[0] + ab[0] * t, a[1] + ab[1] * t))
+
+
+def _hooks(edge: dict, end: str) -> bool:
+    """Whether the arrow points well away from the way its curve comes in (HOOK_PT back): the
+    line curls round to come into its box sideways."""
+    tip, points = _split(edge, end)
+    pointing = unit((tip[0] - points[0][0], tip[1] - points[0][1]))
+    samples = [bezier(points[i:i + 4], k / 8) for i in range(0, len(points) - 3, 3)
+               for k in range(9)]
+    back = next((p for p in samples if math.dist(p, tip) > HOOK_PT), None)
+    coming = unit((tip[0] - back[0], tip[1] - back[1])) if back else None
+    return bool(pointing and coming and
+                pointing[0] * coming[0] + pointing[1] * coming[1] < HOOK)
+
+
+def _new_ends(edge: dict, end: str, own: list, sides: tuple, bb: tuple, blocks: list):
+    """New `pos` values for an update whose box end is redrawn: its arrow's tip at a point of
+    one of the `sides` of its box (`own`: its box and the optimiser's), the side facing where
+    the curve comes from first and on it the place nearest that; straight out beyond the
+    arrowhead and STUB_PT, then one curve into a knot of the old one clear of the box, its
+    tangent kept, the nearest knot first."""
+    tip, points = _split(edge, end)
+    box = own[0]
+    arrow = math.dist(tip, points[0])
+    knots = [(i, points[i]) for i in range(3, len(points), 3)
+             if not _near_box(points[i], box, arrow + STUB_PT)]
+    if not knots:
+        return
+    far = knots[0][1]
+    centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    sides = sorted(sides, key=lambda s: -(SIDES[s][0] * (far[0] - centre[0]) +
+                                          SIDES[s][1] * (far[1] - centre[1])))
+    tokens = str(edge.get("pos", "")).split()
+    marks = [t for t in tokens if t[:2] in ("s,", "e,")]
+    for side in sides:
+        # the places nearest where the update comes from first: the shortest new ends
+        for at in sorted((_on_side(box, side, share) for share in PLACES),
+                         key=lambda at: math.dist(at, far)):
+            normal = SIDES[side]
+            base = (at[0] + normal[0] * arrow, at[1] + normal[1] * arrow)
+            out = (base[0] + normal[0] * STUB_PT, base[1] + normal[1] * STUB_PT)
+            for i, knot in knots[:3]:
+                # the way the old curve goes on from the knot (at its end: arrives)
+                ahead = points[i + 1] if i + 1 < len(points) else (2 * knot[0] - points[i - 1][0],
+                                                                   2 * knot[1] - points[i - 1][1])
+                tangent = unit((ahead[0] - knot[0], ahead[1] - knot[1]))
+                reach = math.dist(out, knot) / 3
+                if tangent is None or reach == 0:
+                    continue
+                bend = min(reach, 2 * STUB_PT)     # out of the box, not up into the margin
+                new = [base, mix(base, out, 1 / 3), mix(base, out, 2 / 3), out,
+                       (out[0] + normal[0] * bend, out[1] + normal[1] * bend),
+                       (knot[0] - tangent[0] * reach, knot[1] - tangent[1] * reach), knot]
+                dense = _subdivided(new)     # sampled densely: a long curve may graze a box
+                if not _keeps_off(dense, blocks, own, (at, points[-1])) or not all(
+                        bb[0] - GROW_PT <= x <= bb[2] + GROW_PT and
+                        bb[1] - GROW_PT <= y <= bb[3] + GROW_PT for x, y in _samples(new)):
+                    continue
+                whole = new + points[i + 1:]
+                whole = whole if end == "tail" else whole[::-1]
+                mark = f"{marks[0][:2]}{at[0]:.2f},{at[1]:.2f}"
+                yield " ".join([mark] + [f"{x:.2f},{y:.2f}" for x, y in whole])
+
+
+def _near_box(point, box: tuple, margin: float) -> bool:
+    return box[0] - margin < point[0] < box[2] + margin and \
+        box[1] - margin < point[1] < box[3] + margin
+
+
+def _on_side(box: tuple, side: str, share: float) -> tuple[float, float]:
+    x0, y0, x1, y1 = box
+    if side in ("n", "s"):
+        return x0 + (x1 - x0) * share, y1 if side == "n" else y0
+    return (x1 if side == "e" else x0), y0 + (y1 - y0) * share
