@@ -91,7 +91,8 @@ def test_text_is_latex_text_and_every_box_is_there():
     assert "\\begin{tikzpicture}" in tex and "\\documentclass" not in tex
     names = re.findall(r"\\wiringfit\{[\d.]+bp\}\{([^}]*)\}\};", tex)
     assert {"pi", "ref", "rm", "h", "train pi by ppo", "train rm by sgd"} <= set(names)
-    assert re.search(r"font=\{\\fontsize\{[\d.]+\}\{[\d.]+\}\\selectfont\\bfseries\}", tex)
+    assert re.search(r"font=\{\\sffamily\\fontsize\{[\d.]+\}\{[\d.]+\}\\selectfont"
+                     r"\\bfseries\}", tex)
     full = R.render(proposal, "tex").decode("utf-8")
     assert "\\ : Policy" in full         # a run's leading space, kept as a control space
 
@@ -99,11 +100,12 @@ def test_text_is_latex_text_and_every_box_is_there():
 @needs_dot
 @needs_latex
 def test_a_text_wider_in_the_papers_font_is_set_to_fit_its_box_and_the_log_says_so(tmp_path):
-    # Bold Computer Modern roman, a paper's usual font, is wider than the Helvetica Graphviz
-    # measures: "train policy by expert_iteration" ran over its box's edge.
+    # Bold Computer Modern roman is wider than the Helvetica Graphviz measures: in a paper
+    # whose sans serif it is, "train policy by expert_iteration" ran over its box's edge.
     proposal = wiring.check_file(str(ROOT / "examples" / "process_supervision.wd")).proposal
     picture = R.render(proposal, "tex", style="paper", mode="outcome_rl")
     paper = (b"\\documentclass{article}\n\\usepackage{tikz}\n\\textwidth=20in\n"
+             b"\\renewcommand\\sfdefault{cmr}\n"
              b"\\begin{document}\n\\noindent\n" + picture
              + b"\\end{document}\n")
     compile_pdf(paper, tmp_path, "paper")
@@ -210,6 +212,22 @@ def test_user_text_cannot_run_as_latex(tmp_path):
     assert "[U+4E2D]" in tex and "[U+1F642]" in tex     # written, not lost
     assert "[U+00DE]" in tex and "?{`}" in tex
     compile_pdf(tex.encode("utf-8"), tmp_path)
+
+
+@needs_dot
+@needs_latex
+def test_a_figure_input_into_a_serif_paper_sets_its_text_in_the_papers_sans_unshrunk(tmp_path):
+    # The layout was measured in Helvetica: set in the paper's roman (Computer Modern, wider),
+    # 18 of rlhf's 26 texts were scaled down, by up to 14%, unevenly; its sans fits them.
+    proposal = wiring.check_file(str(ROOT / "examples" / "rlhf.wd")).proposal
+    (tmp_path / "fig.tex").write_bytes(R.render(proposal, "tex", style="paper", font_size=7,
+                                                width="6.5in"))
+    paper = ("\\documentclass{article}\n\\usepackage{tikz}\n\\textwidth=6.5in\n"
+             "\\begin{document}\n\\noindent\\input{fig}\n\\end{document}\n")
+    compile_pdf(paper.encode(), tmp_path, "paper")
+    log = (tmp_path / "paper.log").read_text(encoding="latin-1")
+    assert "OT1/cmss/" in log or "cmss" in log
+    assert "Package wiring Warning" not in log
 
 
 # What a reader must see exactly as written: OT1's ligatures (?` is ¿, !` is ¡) and its
