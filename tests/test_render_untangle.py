@@ -39,6 +39,38 @@ def test_ports_are_ordered_so_that_fewer_wires_cross(monkeypatch, name, options)
     assert crossed(untangled) < crossed(declared)
 
 
+def knots_between_two_boxes(dot_text: str) -> list[tuple[str, str]]:
+    """Pairs of wires from one box to another, at different ports, whose curves cross (which
+    the reference tool does not count: they share their boxes)."""
+    run = subprocess.run(["dot", "-Tjson"], input=dot_text.encode(), capture_output=True,
+                         check=True)
+    laid = json.loads(run.stdout)
+    wires = [e for e in laid["edges"] if untangle.curve(e)]
+    found = []
+    for i, one in enumerate(wires):
+        for other in wires[i + 1:]:
+            if (one["tail"], one["head"]) != (other["tail"], other["head"]) or \
+                    one.get("tailport") == other.get("tailport") or \
+                    one.get("headport") == other.get("headport"):
+                continue
+            a, b = untangle.curve(one), untangle.curve(other)
+            if any(untangle._cross(p, q, r, t) for p, q in zip(a, a[1:])
+                   for r, t in zip(b, b[1:])):
+                found.append((one.get("id"), other.get("id")))
+    return found
+
+
+@needs_dot
+@pytest.mark.parametrize("name", ["control_trusted_monitoring", "control_untrusted_monitoring",
+                                  "control_upfront_auditing"])
+def test_two_wires_between_the_same_boxes_do_not_cross(name):
+    # audit's passed and caught went to shutdown's response and trip: with both sides sorted
+    # at once each swapped, and the two wires crossed the other way (with countermeasures,
+    # untangling them crosses another pair: they stay)
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
+    assert knots_between_two_boxes(R.to_dot(proposal, style="paper", direction="TB")) == []
+
+
 def size(dot_text: str) -> tuple[float, float]:
     run = subprocess.run(["dot", "-Tjson0"], input=dot_text.encode(), capture_output=True,
                          check=True)

@@ -20,11 +20,9 @@ PAPER = {"style": "paper", "font_size": "7pt", "width": "6.5in"}
 # Figures whose updates Graphviz landed on a loop, on another update's arrowhead, on a box's
 # corner or curled round it (the reviews of the gallery): each is drawn with the option the
 # refusal names at a page's width, as in docs/gallery.md.
-REDRAWN = ["amplification", "best_of_n", "constitutional_ai", "cyborgism",
-           "incentives/content_recommender_redesign", "incentives/grade_predictor",
-           "incentives/grade_predictor_redesign", "incentives/rl_current_rf",
-           "incentives/rl_direct_learning", "incentives/rl_model_based_rewards",
-           "overoptimisation"]
+REDRAWN = ["amplification", "best_of_n", "cyborgism", "incentives/content_recommender_redesign",
+           "incentives/grade_predictor", "incentives/grade_predictor_redesign",
+           "incentives/rl_current_rf", "incentives/rl_model_based_rewards", "overoptimisation"]
 CLEAR = 4.0          # points between an arrowhead and any other wire
 SQUARE = math.cos(math.radians(46))
 
@@ -100,7 +98,7 @@ def test_updates_come_into_their_box_squarely_with_the_arrowhead_clear(name):
     found = list(updates(laid))
     assert found, "no parameter update drawn"
     for edge, tip, base, box in found:
-        assert square_to_its_side(tip, base, box), (name, edge["tooltip"], tip, base, box)
+        assert square_to_its_side(tip, base, box), (name, edge.get("id"), tip, base, box)
         nearest = min((to_segment(p, tip, base) for other in laid["edges"] if other is not edge
                        for p in ink(other)), default=math.inf)
-        assert nearest >= CLEAR, (name, edge["tooltip"], nearest)
+        assert nearest >= CLEAR, (name, edge.get("id"), nearest)

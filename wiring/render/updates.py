@@ -19,7 +19,7 @@ from .ends import GROW_PT, _samples, crosses_an_obstacle, mix, obstacles, split_
 from .untangle import MOST_BOXES, bezier, boxes_of, crossings, curve
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
-CLEAR_PT = 5.0
+CLEAR_PT = 6.0
 # Beyond its arrowhead, a redrawn end runs straight out of the box this far before it bends.
 STUB_PT = 6.0
 # An arrow that meets its side within about 45 degrees of square comes in from outside.
@@ -27,6 +27,9 @@ FACING = 0.7
 # An end whose arrow points more than 60 degrees away from the way its curve comes in hooks.
 HOOK = 0.5
 HOOK_PT = 18.0         # how far back along the curve "the way it comes in" is read
+# A redrawn end turns at most this far in all, from its arrow into Graphviz's curve (degrees):
+# more is a U-turn or a curl.
+MOST_TURNING = 135.0
 # Where along a side a redrawn end may meet its box (shares of the side).
 PLACES = (0.5, 0.35, 0.65, 0.25, 0.75)
 SIDES = {"n": (0.0, 1.0), "s": (0.0, -1.0), "e": (1.0, 0.0), "w": (-1.0, 0.0)}
@@ -160,13 +163,16 @@ _TO_NORTH = {"n": lambda x, y: (x, y), "s": lambda x, y: (-x, -y),
              "e": lambda x, y: (-y, x), "w": lambda x, y: (y, -x)}
 _FROM_NORTH = {"n": lambda u, v: (u, v), "s": lambda u, v: (-u, -v),
                "e": lambda u, v: (v, -u), "w": lambda u, v: (-v, u)}
-RAMP_PT = 24.0       # how far beside the arrowhead a lifted loop comes back to its old line
+RAMP_PT = 36.0       # how far beside the arrowhead a lifted loop comes back to its old line
+# How far above an arrowhead's base a lifted loop crosses the update: clear of the arrowhead's
+# corners, as a reader sees it, not only of its middle.
+LIFT_PT = 9.0
 STEP_PT = 6.0        # a lifted loop's control points are this close: it moves as they do
 
 
 def _lifted(loop: dict, box: tuple, side: str, tip, base, extra: float) -> str:
     """A loop's `pos` with its stretch over `side` of `box` near the arrowhead from `base` to
-    `tip` lifted (facing north: up) to CLEAR_PT above the arrowhead, and `extra` more: every
+    `tip` lifted (facing north: up) to LIFT_PT above the arrowhead, and `extra` more: every
     control point above the side's line, by the full height across the arrowhead and less
     (a cosine) over RAMP_PT either way; those at or below it stay, so its ends stay at their
     ports."""
@@ -175,7 +181,7 @@ def _lifted(loop: dict, box: tuple, side: str, tip, base, extra: float) -> str:
     line = max(v for _, v in corners)                      # the side, facing north
     (tu, tv), (bu, bv) = to(*tip), to(*base)
     left, right = min(tu, bu) - CLEAR_PT, max(tu, bu) + CLEAR_PT
-    top = max(tv, bv) + CLEAR_PT + extra
+    top = max(tv, bv) + LIFT_PT + extra
     samples = [to(*q) for q in curve(loop)]
     low = min((v for u, v in samples if left <= u <= right and v >= line - 1), default=top)
     height = max(0.0, top - low)
@@ -321,6 +327,9 @@ def _new_ends(edge: dict, end: str, own: list, sides: tuple, bb: tuple, blocks: 
                        (out[0] + normal[0] * bend, out[1] + normal[1] * bend),
                        (knot[0] - tangent[0] * reach, knot[1] - tangent[1] * reach), knot]
                 dense = _subdivided(new)     # sampled densely: a long curve may graze a box
+                if _turning(_samples(new)) > MOST_TURNING or \
+                        _doubles_back(_samples(new), _samples(points[i:]), knot):
+                    continue
                 if not _keeps_off(dense, blocks, own, (at, points[-1])) or not all(
                         bb[0] - GROW_PT <= x <= bb[2] + GROW_PT and
                         bb[1] - GROW_PT <= y <= bb[3] + GROW_PT for x, y in _samples(new)):
@@ -329,6 +338,23 @@ def _new_ends(edge: dict, end: str, own: list, sides: tuple, bb: tuple, blocks: 
                 whole = whole if end == "tail" else whole[::-1]
                 mark = f"{marks[0][:2]}{at[0]:.2f},{at[1]:.2f}"
                 yield " ".join([mark] + [f"{x:.2f},{y:.2f}" for x, y in whole])
+
+
+def _turning(points: list) -> float:
+    """How far a path turns in all, in degrees (a U-turn is 180)."""
+    total = 0.0
+    headings = [math.atan2(b[1] - a[1], b[0] - a[0]) for a, b in zip(points, points[1:])
+                if math.dist(a, b) > 1e-6]
+    for a, b in zip(headings, headings[1:]):
+        total += abs((b - a + math.pi) % (2 * math.pi) - math.pi)
+    return math.degrees(total)
+
+
+def _doubles_back(new: list, old: list, knot) -> bool:
+    """Whether a new end runs along the rest of its own curve (a hairpin whose legs lie one on
+    the other), away from the knot where the two join."""
+    return any(math.dist(p, q) < CLEAR_PT for p in new if math.dist(p, knot) > 2 * CLEAR_PT
+               for q in old if math.dist(q, knot) > 2 * CLEAR_PT)
 
 
 def _near_box(point, box: tuple, margin: float) -> bool:
