@@ -149,7 +149,7 @@ def _hugs(points: list, port, box: tuple) -> bool:
     """Whether a curve (control points) runs along the border of `box` away from its port
     (END_PT): there it reads as a second border."""
     return any(on_border(box, *xy) and math.dist(xy, port) > END_PT
-               for xy in _samples(points))
+               for xy in samples(points))
 
 
 def _rounded(corners: list, tangent) -> list:
@@ -207,10 +207,10 @@ def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
     return any(x0 - MISS_PT < x < x1 + MISS_PT and y0 - MISS_PT < y < y1 + MISS_PT
                and min(math.dist((x, y), end) for end in ends) > END_PT
                and min(math.dist((x, y), joint) for joint in joined) > 2 * MISS_PT
-               for x, y in _samples(points) for x0, y0, x1, y1 in obstacles)
+               for x, y in samples(points) for x0, y0, x1, y1 in obstacles)
 
 
-def _samples(points: list) -> list[tuple[float, float]]:
+def samples(points: list) -> list[tuple[float, float]]:
     """Points along a curve of cubic Bézier segments (its control points), 12 a segment."""
     return [bezier(points[i:i + 4], k / 12)
             for i in range(0, len(points) - 3, 3) for k in range(13)]
