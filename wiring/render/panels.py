@@ -21,7 +21,7 @@ from collections import Counter
 
 from .dot import Assign, Defaults, Edge, Graph, Html, Node, SameRank, Subgraph, html, print_dot
 from .graphviz import bounding_box
-from .pinned import frame_attrs, moved, place, shift, tidy_loops, walk
+from .pinned import frame_attrs, moved, place, shift, tidy_wires, walk
 from .options import PAGE_PT, RenderError
 
 GAP_PT = 16.0            # between two panels, and between the panels and the key
@@ -130,7 +130,7 @@ def _separate_panels(proposal, diagram, options, analysis, timeout: float,
         _prefix(tree, f"{title}/")
         positions = (drawing if training else layout)(print_dot(tree), timeout)
         if training:
-            tidy_loops(positions)
+            tidy_wires(positions)
         place(tree, positions, 0.0, 0.0)
         _title_clear(tree, positions, _sizes(positions))
         placed.append((tree, positions))
@@ -162,7 +162,7 @@ def _mode_panels(proposal, diagram, options, analysis, timeout: float, training:
     _retitle(tree, max((t for t, _, _ in panels), key=len))
     positions = (drawing if training else layout)(print_dot(tree), timeout)
     if training:
-        tidy_loops(positions)
+        tidy_wires(positions)
     place(tree, positions, 0.0, 0.0)
     placed = []
     for title, name, panel_options in panels:

@@ -97,7 +97,7 @@ def moved(points: str, dx: float, dy: float) -> str:
     return " ".join(out)
 
 
-def tidy_loops(laid: dict) -> int:
+def tidy_wires(laid: dict) -> int:
     """Tidy the feedback loops and parameter updates of a Graphviz layout
     (`graphviz.drawing`): loops' ends come out of and into their ports from outside (`ends`),
     loops from one port run as one wire until they part (`bundles`), and updates come into
@@ -107,8 +107,8 @@ def tidy_loops(laid: dict) -> int:
 
 def tidied(tree, timeout: float = 120):
     """`tree` with every node, wire and frame where Graphviz laid it out and its feedback
-    loops tidied (`tidy_loops`); `tree` as it is where no loop needed it (or Graphviz fails:
-    it fails again when drawn, and says why)."""
+    loops and updates tidied (`tidy_wires`); `tree` as it is where none needed it (or
+    Graphviz fails: it fails again when drawn, and says why)."""
     from .dot import print_dot
     from .graphviz import DotFailed, drawing
 
@@ -116,7 +116,7 @@ def tidied(tree, timeout: float = 120):
         laid = drawing(print_dot(tree), timeout)
     except DotFailed:
         return tree
-    if not tidy_loops(laid):
+    if not tidy_wires(laid):
         return tree
     for edge in laid.get("edges", []):
         if "pos" in edge:
