@@ -325,3 +325,13 @@ def test_an_optimisers_words_keep_its_argument_as_written():
     for style in ("paper", "full"):
         dot = R.to_dot(proposal, "BestOfN", style=style)
         assert "best_of(n)" in dot, style
+
+
+def test_a_box_of_two_kinds_has_its_band_explained_in_the_key():
+    # rrm's assistants are a policy and a critic: a blue box with a pink band under its name,
+    # which the key did not explain (it listed "reward model" for the pink, as for rm).
+    proposal = wiring.check_file(str(ROOT / "examples" / "rrm.wd")).proposal
+    key = caption(drawn(proposal, style="paper")[1])
+    assert "band: a second kind" in key
+    plain = caption(drawn(load(NAMES), style="paper")[1])
+    assert not any("band" in cell for cell in plain)

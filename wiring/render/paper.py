@@ -275,6 +275,24 @@ def _sample(fill: str, border: str, rounded: bool = False, key: str = "") -> str
     return _swatch(fill, ",".join(style), 2 if border in HEAVY_BORDERS else 1)
 
 
+BAND_WORDS = "band: a second kind"
+
+
+def _banded(box: Box) -> str:
+    """A sample box of the key in a box's fill, with the band of its first other kind."""
+    style = ' STYLE="rounded"' if box.family.rounded else ""
+    inner = SWATCH_WIDTH - 2
+    return (f'<TD><TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" '
+            f'COLOR="{INK}" BGCOLOR="{fill_of(box.family)}"{style}>'
+            f'<TR><TD COLSPAN="3" WIDTH="{inner}" HEIGHT="3" FIXEDSIZE="TRUE"></TD></TR>'
+            f'<TR><TD WIDTH="4" HEIGHT="{_BAND}" FIXEDSIZE="TRUE"></TD>'
+            f'<TD WIDTH="{inner - 8}" HEIGHT="{_BAND}" FIXEDSIZE="TRUE" '
+            f'BGCOLOR="{fill_of(box.also[0])}"></TD>'
+            f'<TD WIDTH="4" HEIGHT="{_BAND}" FIXEDSIZE="TRUE"></TD></TR>'
+            f'<TR><TD COLSPAN="3" WIDTH="{inner}" HEIGHT="{SWATCH_HEIGHT - 5 - _BAND}" '
+            f'FIXEDSIZE="TRUE"></TD></TR></TABLE></TD>')
+
+
 def family_words(key: str) -> str:
     """A family's words in the paper key: its first ("policy", not "policy, agent"), since
     the key is read once."""
@@ -322,6 +340,10 @@ def key_line(scene: Scene) -> str:
               if border in borders and {b for f, b in boxes if f == family} == {border}}
     pairs = [(_sample(fill_of(FAMILY[k]), merged.get(k, "solid"), FAMILY[k].rounded, k),
               family_words(k)) for k in families]
+    banded = next((i for shown in scene.shown() for i in shown.nodes().values()
+                   if isinstance(i, Box) and i.also), None)
+    if banded is not None:     # the band under a name is not a family's fill of its own
+        pairs.append((_banded(banded), BAND_WORDS))
     pairs += [(_sample("#FFFFFF", key), BORDER_WORDS[key]) for key in borders
               if key not in merged.values()]
     # a dashed wire is not a learned box, and the ring where a wire leaves says when it is read
