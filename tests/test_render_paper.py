@@ -136,7 +136,7 @@ def test_the_key_lists_only_the_families_and_borders_drawn():
     _, graph = drawn(load(NESTED), "Loop", style="paper")
     # and the wires a reader could misread: dashed feedback (not a learned box's border) and
     # the ring of a wire read a step later
-    wires = ["feedback", "\u25cb\u2014", "read a step later"]
+    wires = ["feedback", "\u2014\u25cb\u25ba", "read a step later"]
     assert caption(graph) == ["policy", "monitor", "gate", "environment", "nested diagram",
                               "learned", "trusted", *wires]
     _, graph = drawn(load(NESTED), "Loop", style="paper", depth=0)

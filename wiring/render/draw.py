@@ -3,10 +3,10 @@ Graphviz, and where wires meet their ports.
 
 - the diagram drawn is one frame; nested diagrams are frames inside it, with their outer ports
   at the frame's left and right edges (top and bottom with `direction="TB"`);
-- feedback is dashed and blue, a delayed wire starts with a small open circle; training is
-  drawn in vermilion: thin signal wires into the optimiser, and a double line with a hollow
-  arrowhead from the optimiser to the corner of its target's header (Para: parameters enter
-  from above);
+- feedback is dashed and blue, a delayed wire has a small open circle behind its arrowhead
+  (laid out at its source, then moved there: `rings`); training is drawn in vermilion: thin
+  signal wires into the optimiser, and a double line with a hollow arrowhead from the
+  optimiser to the corner of its target's header (Para: parameters enter from above);
 - below the frame, like a figure caption: title, diagram and mode, findings, citations and
   legend (Graphviz keeps the graph's own label clear of boxes and wires);
 - a node or wire on the witness of a highlighted finding is magenta: nodes in a thick frame
@@ -455,7 +455,8 @@ def _data_style(wire: Wire, reverse: bool, head: str) -> Attrs:
         attrs.update(color=FEEDBACK_COLOUR, style=Id("dashed"), penwidth=1.4)
     if wire.delayed:
         # a small open circle where the value waits a step (a label would be placed
-        # outside the diagram's frame, or over a box)
+        # outside the diagram's frame, or over a box); laid out at the source, which the
+        # layouts were tuned with, and moved behind the arrowhead once laid out (`rings`)
         source_end = "arrowhead" if reverse else "arrowtail"
         attrs.update({"dir": Id("both"), source_end: Id("odot"), "arrowsize": 0.9})
     if reverse or wire.delayed:

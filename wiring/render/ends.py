@@ -39,12 +39,13 @@ _FROM_WEST = {"w": lambda u, v: (u, v), "e": lambda u, v: (-u, v),
               "n": lambda u, v: (v, -u), "s": lambda u, v: (-v, u)}
 
 
-def loops_from_outside(laid: dict) -> int:
+def loops_from_outside(laid: dict, grow: float = GROW_PT) -> int:
     """Redraw, in a Graphviz layout (`graphviz.drawing`, whose wires' drawn strokes the
     crossings are counted on: an update's two), the ends of its feedback
-    wires that do not come out of or into their ports from outside; how many were. A
-    picture of more than MOST_BOXES boxes is not read wire by wire: it is left as it is."""
-    boxes, bb = boxes_of(laid), tuple(float(v) for v in laid["bb"].split(","))
+    wires that do not come out of or into their ports from outside, none more than `grow`
+    beyond the layout's box; how many were. A picture of more than MOST_BOXES boxes is not
+    read wire by wire: it is left as it is."""
+    boxes, room = boxes_of(laid), room_of(laid, grow)
     blocks = obstacles(laid)
     if len(boxes) > MOST_BOXES or not any(
             "feedback" in str(e.get("class", "")).split() for e in laid.get("edges", [])):
@@ -56,7 +57,7 @@ def loops_from_outside(laid: dict) -> int:
             continue
         for end in ("tail", "head"):
             before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
-            if not _redraw(edge, end, boxes, bb, blocks):
+            if not _redraw(edge, end, boxes, room, blocks):
                 continue
             now = crossings(laid)[0]
             if now > crossed:
@@ -66,10 +67,10 @@ def loops_from_outside(laid: dict) -> int:
     return redrawn
 
 
-def _redraw(edge: dict, end: str, boxes: dict, bb: tuple, blocks: list) -> bool:
+def _redraw(edge: dict, end: str, boxes: dict, room: tuple, blocks: list) -> bool:
     """Redraw one end of a laid-out wire (`end`: "tail" or "head") if it meets its port from
     inside its box's sides, and the new end keeps off the `obstacles` and runs no further than
-    GROW_PT beyond the layout's box `bb`: whether it did."""
+    the box `room` (`room_of`): whether it did."""
     side = str(edge.get(f"{end}port", "")).rpartition(":")[2]
     box = boxes.get(edge.get(end))
     tokens = str(edge.get("pos", "")).split()
@@ -81,9 +82,8 @@ def _redraw(edge: dict, end: str, boxes: dict, bb: tuple, blocks: list) -> bool:
     ordered = points if end == "tail" else points[::-1]
     ends = (points[0], points[-1], *(xy(t) for t in tokens if t[:2] in ("s,", "e,")))
     found = next((way for way in _ends(ordered, tips[0] if tips else None, box, side)
-                  if not crosses_an_obstacle(way[0], blocks, ends) and all(
-                      bb[0] - GROW_PT <= x <= bb[2] + GROW_PT and
-                      bb[1] - GROW_PT <= y <= bb[3] + GROW_PT for x, y in way[0])), None)
+                  if not crosses_an_obstacle(way[0], blocks, ends) and within(way[0], room)),
+                 None)
     if found is None:
         return False
     new, joined = found
@@ -208,6 +208,16 @@ def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
                and min(math.dist((x, y), end) for end in ends) > END_PT
                and min(math.dist((x, y), joint) for joint in joined) > 2 * MISS_PT
                for x, y in samples(points) for x0, y0, x1, y1 in obstacles)
+
+
+def room_of(laid: dict, grow: float) -> tuple[float, float, float, float]:
+    """The box a tidied wire must stay in: the layout's, `grow` larger on every side."""
+    x0, y0, x1, y1 = (float(v) for v in laid["bb"].split(","))
+    return x0 - grow, y0 - grow, x1 + grow, y1 + grow
+
+
+def within(points: list, room: tuple) -> bool:
+    return all(room[0] <= x <= room[2] and room[1] <= y <= room[3] for x, y in points)
 
 
 def samples(points: list) -> list[tuple[float, float]]:

@@ -16,6 +16,7 @@ a figure fitted that way prints its 9 pt notes at 2 pt. Here the scale is always
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 import time
@@ -129,6 +130,7 @@ def fitted_dot(proposal, diagram: str | None = None, *, analysis=None, options=N
         ungrown = _measured(fresh, proposal, diagram, analysis, timeout, training=False)
         if _fits(options, ungrown[3]):
             tree, graph, pad_y, need = ungrown
+            tree, need = _tidied_within(tree, need, options, timeout)
     if not _fits(options, need):
         raise DoesNotFit(*_refusal(scene, proposal, diagram, analysis, need, timeout))
     if options.width is not None:
@@ -162,6 +164,22 @@ def drawn_tree(scene, proposal, diagram, analysis=None, timeout: float = 120,
     from .untangle import untangled_tree
 
     return untangled_tree(scene, timeout, training=training)
+
+
+def _tidied_within(tree: Graph, need: tuple[float, float], options,
+                   timeout: float) -> tuple[Graph, tuple[float, float]]:
+    """A tree laid out without its wires tidied (`drawn_tree` without `training`) and the
+    size it needs: tidied within the size asked where it can be (`pinned.tidied`), else with
+    only the rings of wires read a step later moved (`rings`: that changes no size).
+    best_of_n's panels at 6.5 in, untidied, had loops that dropped onto their ports from
+    above."""
+    from .pinned import tidied
+
+    trial = tidied(copy.deepcopy(tree), timeout, (options.width_pt, options.height_pt))
+    size = _size(trial, timeout)
+    if _fits(options, size):
+        return trial, size
+    return tidied(tree, timeout, rings_only=True), need
 
 
 def _measured(scene, proposal, diagram, analysis, timeout: float, training: bool = True):

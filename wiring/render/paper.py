@@ -316,7 +316,7 @@ _WIRE_KEYS = {
                  f'SIDES="B" BORDER="2" STYLE="dashed" COLOR="{INK}"></TD>',
                  WIRE_WORDS["feedback"]),
     "delayed": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE">'
-                f'<FONT COLOR="{INK}">\u25cb\u2014</FONT></TD>', WIRE_WORDS["delayed"]),
+                f'<FONT COLOR="{INK}">\u2014\u25cb\u25ba</FONT></TD>', WIRE_WORDS["delayed"]),
     # an optimiser's wires: the signal it reads, and the double line to the parameters
     "signal": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT // 2}" FIXEDSIZE="TRUE" '
                f'SIDES="B" BORDER="1" COLOR="{TRAINING_COLOUR}"></TD>', WIRE_WORDS["signal"]),

@@ -6,12 +6,19 @@ Graphviz's `neato -n2` draws what it is given where it is given): panels set sid
 
 from __future__ import annotations
 
+import copy
+
 from .bundles import bundle_loops
-from .dot import Defaults, Edge, Graph, Node, Subgraph
-from .ends import loops_from_outside, split_at, xy
+from .dot import Defaults, Edge, Graph, Id, Node, Subgraph
+from .ends import GROW_PT, loops_from_outside, split_at, xy
 from .options import RenderError
+from .rings import rings_to_heads
 from .untangle import bezier
 from .updates import updates_clear
+
+
+# The attributes of a wire's arrows, which tidying may change as well as its route.
+ARROWS = ("dir", "arrowhead", "arrowtail", "arrowsize")
 
 
 def walk(statements: list):
@@ -58,6 +65,9 @@ def place(tree: Graph, positions: dict, dx: float, dy: float) -> None:
         wire = same.pop(0)
         if "pos" in wire:
             edge.attrs["pos"] = moved(wire["pos"], dx, dy)
+        for key in ARROWS:           # as tidied (`rings`): set on the edge, so drawn as set
+            if key in wire and key in edge.attrs:
+                edge.attrs[key] = Id(str(wire[key]))
 
 
 def shift(tree: Graph, dx: float, dy: float) -> None:
@@ -97,18 +107,24 @@ def moved(points: str, dx: float, dy: float) -> str:
     return " ".join(out)
 
 
-def tidy_wires(laid: dict) -> int:
+def tidy_wires(laid: dict, grow: float = GROW_PT) -> int:
     """Tidy the feedback loops and parameter updates of a Graphviz layout
-    (`graphviz.drawing`): loops' ends come out of and into their ports from outside (`ends`),
-    loops from one port run as one wire until they part (`bundles`), and updates come into
-    their boxes from outside with their arrowheads clear (`updates`); how many were changed."""
-    return loops_from_outside(laid) + bundle_loops(laid) + updates_clear(laid)
+    (`graphviz.drawing`): loops' ends come out of and into their ports from outside
+    (`ends`), loops from one port run as one wire until they part (`bundles`), updates come
+    into their boxes from outside with their arrowheads clear (`updates`), none redrawn more
+    than `grow` beyond the layout's box, and the ring of a wire read a step later sits
+    behind its arrowhead (`rings`); how many were changed."""
+    return loops_from_outside(laid, grow) + bundle_loops(laid) + updates_clear(laid, grow) + \
+        rings_to_heads(laid)
 
 
-def tidied(tree, timeout: float = 120):
+def tidied(tree, timeout: float = 120, size: tuple = (None, None), rings_only: bool = False):
     """`tree` with every node, wire and frame where Graphviz laid it out and its feedback
-    loops and updates tidied (`tidy_wires`); `tree` as it is where none needed it (or
-    Graphviz fails: it fails again when drawn, and says why)."""
+    loops and updates tidied (`tidy_wires`; only its rings with `rings_only`); `tree` as it
+    is where none needed it (or Graphviz fails: it fails again when drawn, and says why).
+    Where the tidied picture would not fit in `size` (points: width, height, either None)
+    and the untidied one would, its wires are redrawn only within the layout's box: best_of_n
+    at 6.5 in, a loop's end redrawn round the user, was 1.4 pt too wide."""
     from .dot import print_dot
     from .graphviz import DotFailed, drawing
 
@@ -116,8 +132,33 @@ def tidied(tree, timeout: float = 120):
         laid = drawing(print_dot(tree), timeout)
     except DotFailed:
         return tree
+    if rings_only:
+        return _pinned(tree, laid) if rings_to_heads(laid) else tree
+    sized = any(most is not None for most in size)
+    untidied = copy.deepcopy(laid) if sized else None
     if not tidy_wires(laid):
         return tree
+    if not sized:
+        return _pinned(tree, laid)
+    grown = _pinned(copy.deepcopy(tree), laid)
+    if _within(grown, size, timeout):
+        return grown
+    tidy_wires(untidied, grow=0.0)
+    return _pinned(tree, untidied)
+
+
+def _within(tree, size: tuple, timeout: float) -> bool:
+    """Whether a DOT tree's layout fits in `size` (`fit.need`)."""
+    from .dot import print_dot
+    from .fit import need
+    from .graphviz import layout
+
+    needed = need(tree, layout(print_dot(tree), timeout))
+    return all(most is None or used <= most for most, used in zip(size, needed))
+
+
+def _pinned(tree, laid: dict):
+    """`tree` with every node, wire and frame where `laid` has it (`layout=nop2`)."""
     for edge in laid.get("edges", []):
         if "pos" in edge:
             edge["pos"] = _tight(edge["pos"])

@@ -71,7 +71,8 @@ def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: b
         from .pinned import tidied
 
         # a panel's loops and updates are tidied where its layout is placed beside the others'
-        return scaled_tree(scene) if panel else tidied(scaled_tree(scene), timeout)
+        return scaled_tree(scene) if panel else tidied(
+            scaled_tree(scene), timeout, (scene.options.width_pt, scene.options.height_pt))
     return scaled_tree(scene)
 
 

@@ -8,7 +8,7 @@ box's corner to come in sideways (grade_predictor). Once the picture is laid out
 is drawn again: straight into a point of the box's side, from the side the update comes from,
 and back into Graphviz's curve where that curve is clear of the box. An end is left as laid out
 where every new one would come within `ends.MISS_PT` of a box or label, run over `ends.GROW_PT`
-beyond the layout, leave an arrowhead as crowded, or cross more wires.
+(or the growth asked for) beyond the layout, leave an arrowhead as crowded, or cross more wires.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 from itertools import chain
 
-from .ends import GROW_PT, crosses_an_obstacle, mix, obstacles, samples, split_at, unit, xy
+from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, room_of, samples, split_at,
+                   unit, within, xy)
 from .untangle import MOST_BOXES, bezier, boxes_of, crossings, curve
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
@@ -39,16 +40,17 @@ SIDES = {"n": (0.0, 1.0), "s": (0.0, -1.0), "e": (1.0, 0.0), "w": (-1.0, 0.0)}
 ACROSS = {"LR": ("n", "s"), "TB": ("w", "e")}
 
 
-def updates_clear(laid: dict) -> int:
+def updates_clear(laid: dict, grow: float = GROW_PT) -> int:
     """Redraw, in a Graphviz layout (`graphviz.drawing`), the box ends of its parameter updates
-    whose arrowheads other wires crowd, or that come in askew (`_askew`); how many were. A
-    picture of more than MOST_BOXES boxes is not read wire by wire."""
+    whose arrowheads other wires crowd, or that come in askew (`_askew`), none more than
+    `grow` beyond the layout's box; how many were. A picture of more than MOST_BOXES boxes
+    is not read wire by wire."""
     boxes = boxes_of(laid)
     if len(boxes) > MOST_BOXES:
         return 0
     optimisers = {o["_gvid"] for o in laid.get("objects", [])
                   if "optimiser" in str(o.get("class", "")).split()}
-    bb = tuple(float(v) for v in laid["bb"].split(","))
+    room = room_of(laid, grow)
     blocks = obstacles(laid)
     crossed, redrawn = None, 0
     for edge in laid.get("edges", []):
@@ -67,14 +69,14 @@ def updates_clear(laid: dict) -> int:
         # else a new end, as it is or with the loops moved (made one by one, as tried). The
         # counts compared with are Graphviz's layout's: tidied, a figure crosses no more wires.
         own = [box, boxes.get(edge["head" if end == "tail" else "tail"])]
-        ways = chain([] if askew else [None], _new_ends(edge, end, own, sides, bb, blocks))
+        ways = chain([] if askew else [None], _new_ends(edge, end, own, sides, room, blocks))
         for pos in ways:
             edge["pos"] = pos or before["pos"]
             edge.pop("_draw_", None)
             if pos is not None and not _crowded(laid, edge, end) and _no_worse(laid, crossed):
                 redrawn += 1
                 break
-            if _make_room(laid, edge, end, boxes, bb, blocks, crossed):
+            if _make_room(laid, edge, end, boxes, room, blocks, crossed):
                 redrawn += 1
                 break
             edge.update(before)
@@ -97,12 +99,12 @@ def _askew(edge: dict, end: str, box: tuple) -> bool:
         or _hooks(edge, end)
 
 
-def _make_room(laid: dict, edge: dict, end: str, boxes: dict, bb: tuple, blocks: list,
+def _make_room(laid: dict, edge: dict, end: str, boxes: dict, room: tuple, blocks: list,
                crossed: tuple[int, int]) -> bool:
     """Move the feedback loops that crowd an update's arrowhead out of its way: each loop's
     stretch over the side the update comes in by, round the arrowhead, lifted away from that
     side (`_lifted`), the rest as it was. Kept, and True, when the arrowhead is then clear,
-    every loop moved keeps off the obstacles and within GROW_PT of the layout, and no more
+    every loop moved keeps off the obstacles and within `room`, and no more
     wires cross or pass through a box."""
     tip, points = _split(edge, end)
     box = boxes[edge[end]]
@@ -117,7 +119,7 @@ def _make_room(laid: dict, edge: dict, end: str, boxes: dict, bb: tuple, blocks:
         for loop in loops:
             loop["pos"] = _lifted(loop, box, side, tip, points[0], extra)
             loop.pop("_draw_", None)
-        if all(_fits(loop, blocks, bb, boxes) for loop in loops) \
+        if all(_fits(loop, blocks, room, boxes) for loop in loops) \
                 and not _crowded(laid, edge, end) \
                 and _no_worse(laid, crossed):
             return True
@@ -126,16 +128,13 @@ def _make_room(laid: dict, edge: dict, end: str, boxes: dict, bb: tuple, blocks:
     return False
 
 
-def _fits(edge: dict, blocks: list, bb: tuple, boxes: dict) -> bool:
-    """Whether a moved wire keeps off the obstacles (`_keeps_off`) and within GROW_PT of the
-    layout's box."""
+def _fits(edge: dict, blocks: list, room: tuple, boxes: dict) -> bool:
+    """Whether a moved wire keeps off the obstacles (`_keeps_off`) and within `room`."""
     tokens = str(edge.get("pos", "")).split()
     points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
     ends = (points[0], points[-1], *(xy(t) for t in tokens if t[:2] in ("s,", "e,")))
     own = [boxes[node] for node in (edge.get("tail"), edge.get("head")) if node in boxes]
-    return _keeps_off(points, blocks, own, ends) and all(
-        bb[0] - GROW_PT <= x <= bb[2] + GROW_PT and bb[1] - GROW_PT <= y <= bb[3] + GROW_PT
-        for x, y in points)
+    return _keeps_off(points, blocks, own, ends) and within(points, room)
 
 
 def _keeps_off(points: list, blocks: list, own: list, ends: tuple) -> bool:
@@ -289,7 +288,7 @@ def _hooks(edge: dict, end: str) -> bool:
                 pointing[0] * coming[0] + pointing[1] * coming[1] < HOOK)
 
 
-def _new_ends(edge: dict, end: str, own: list, sides: tuple, bb: tuple, blocks: list):
+def _new_ends(edge: dict, end: str, own: list, sides: tuple, room: tuple, blocks: list):
     """New `pos` values for an update whose box end is redrawn: its arrow's tip at a point of
     one of the `sides` of its box (`own`: its box and the optimiser's), the side facing where
     the curve comes from first and on it the place nearest that; straight out beyond the
@@ -331,9 +330,8 @@ def _new_ends(edge: dict, end: str, own: list, sides: tuple, bb: tuple, blocks: 
                 if _turning(samples(new)) > MOST_TURNING or \
                         _doubles_back(samples(new), samples(points[i:]), knot):
                     continue
-                if not _keeps_off(dense, blocks, own, (at, points[-1])) or not all(
-                        bb[0] - GROW_PT <= x <= bb[2] + GROW_PT and
-                        bb[1] - GROW_PT <= y <= bb[3] + GROW_PT for x, y in samples(new)):
+                if not _keeps_off(dense, blocks, own, (at, points[-1])) or \
+                        not within(samples(new), room):
                     continue
                 whole = new + points[i + 1:]
                 whole = whole if end == "tail" else whole[::-1]
