@@ -161,3 +161,23 @@ def test_each_line_of_a_label_is_one_text_element_with_its_runs_where_graphviz_p
         assert "pi : Policy" in texts                   # a name and its component: one element
         assert "train pi by ppo (rl)" in texts          # five runs
         assert texts.count("prompt") >= 2 and "response" in texts   # two cells stay two
+
+
+@needs_dot
+@pytest.mark.parametrize("fmt", ["svg", "tex"])
+def test_a_dotted_border_is_round_dots_not_a_comb_of_ticks(fmt):
+    # Graphviz dots a border with dashes 1 pt long on a 2 pt pen: ticks across the line, and a
+    # user's box read as a comb (a figure editor's review); dots are round, their gap even
+    import wiring
+    from conftest import ROOT
+
+    proposal = wiring.check_file(str(ROOT / "examples" / "rlhf.wd")).proposal
+    text = R.render(proposal, fmt, style="paper").decode("utf-8")
+    if fmt == "svg":
+        dotted = re.findall(r'<[^>]*stroke-dasharray="([^"]*)"[^>]*>', text)
+        assert dotted and "1,5" not in dotted
+        assert all('stroke-linecap="round"' in element for element in
+                   re.findall(r'<[^>]*stroke-dasharray="0[^"]*"[^>]*>', text))
+        assert re.search(r'stroke-dasharray="0[.0-9]*,[0-9.]+"', text)
+    else:
+        assert "on 1bp off 5bp" not in text and "line cap=round" in text

@@ -119,6 +119,10 @@ def border_of(attributes, family: Family) -> str:
 # are drawn at 2 pt to be seen at all: a dotted border says the world, not trust).
 BORDER_PATTERN = {"dashed": "dashed", "bold-dashed": "dashed", "dotted": "dotted"}
 HEAVY_BORDERS = {"bold", "bold-dashed", "dotted"}
+# A dotted border's dashes and gaps, in points (`svg`, `tikz`): dots made round by the line's
+# round caps, 4 pt apart. Graphviz dots a border with dashes 1 pt long on its 2 pt pen, ticks
+# across the line that made a box's border read as a comb (its own PNG and PDF still do).
+DOTTED = (0.01, 4.0)
 # A combined border is explained by the entries of its parts.
 BORDER_PARTS = {"bold-dashed": ("dashed", "bold")}
 BORDERS = {"double": "human (double border)", "dashed": "learned (dashed border)",

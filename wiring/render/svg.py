@@ -39,7 +39,8 @@ def editable_svg(svg: bytes, drawing: dict | None = None) -> bytes:
         return svg
     if root is None:
         return svg
-    changed = group_caption(root)
+    changed = round_dots(root)
+    changed = group_caption(root) or changed
     continued = continuing_runs(drawing or {})
     if continued:
         for parent in list(root.iter()):
@@ -51,6 +52,18 @@ def editable_svg(svg: bytes, drawing: dict | None = None) -> bytes:
     ET.register_namespace("xlink", XLINK_NS)
     text = ET.tostring(root, encoding="unicode")
     return svg[:start] + text.encode("utf-8") + b"\n"
+
+
+def round_dots(root) -> bool:
+    """Draw Graphviz's dotted lines (`stroke-dasharray="1,5"`) as round dots (`style.DOTTED`);
+    whether there were any."""
+    from .style import DOTTED
+
+    dotted = [e for e in root.iter() if e.get("stroke-dasharray") == "1,5"]
+    for element in dotted:
+        element.set("stroke-dasharray", f"{DOTTED[0]:g},{DOTTED[1]:g}")
+        element.set("stroke-linecap", "round")
+    return bool(dotted)
 
 
 def group_caption(root) -> bool:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 
+from .style import DOTTED
 from .svg import continues_line
 
-# Graphviz's SVG dash patterns, in points (its dots are 1 pt dashes, 6 pt apart)
-_DASHES = {"dashed": "dash pattern=on 5bp off 2bp", "dotted": "dash pattern=on 1bp off 5bp"}
+# Graphviz's dash patterns, in points; its dots (1 pt dashes, 6 pt apart) made round (`style.DOTTED`)
+_DASHES = {"dashed": "dash pattern=on 5bp off 2bp",
+           "dotted": f"dash pattern=on {DOTTED[0]}bp off {DOTTED[1]}bp, line cap=round"}
 # LaTeX's special characters, each typeset as itself (the rest of ASCII is plain text): those
 # LaTeX reads as markup, and those it sets as another glyph in OT1: ?` is ¿ and !` is ¡
 # (no ligature: a group between), " is ”, ^ and ~ are accents, and < > | come from a math font
