@@ -523,18 +523,23 @@ class _Builder:
                     wire.lhead = target.cluster
                 self.emit(wire)
 
-    def _style(self, attributes) -> tuple[Family, str]:
+    def _style(self, attributes, frame: bool = False) -> tuple[Family, str]:
+        """A box's (or a `frame`'s) family and border, each registered for the key where the
+        picture shows it: a frame in the paper style is a thin line bordered like its box,
+        with no fill and no bars (open_agency's key showed a nested diagram's sample, a box
+        with a bar along its top, that no box of the figure had)."""
         key = (attributes.kind, attributes.trust == "human")
         family = self.families.get(key)
         if family is None:
             family = self.families[key] = family_for(attributes, self.proposal.kinds)
         border = border_of(attributes, family)
-        self.scene.families.add(family.key)
+        if not (frame and self.scene.options.style == "paper"):
+            self.scene.families.add(family.key)
         self.scene.borders.update(BORDER_PARTS.get(border, (border,)))
         return family, border
 
     def cluster_for(self, instance: Instance, inner: Diagram, box_id: str) -> Cluster:
-        family, border = self._style(instance.attributes)
+        family, border = self._style(instance.attributes, frame=True)
         return Cluster("cluster_" + box_id,
                        tooltip="\n".join([f"{instance.name} : {inner.name}"] +
                                          instance.notes + inner.notes),
