@@ -524,10 +524,8 @@ class _Builder:
                 self.emit(wire)
 
     def _style(self, attributes, frame: bool = False) -> tuple[Family, str]:
-        """A box's (or a `frame`'s) family and border, each registered for the key where the
-        picture shows it: a frame in the paper style is a thin line bordered like its box,
-        with no fill and no bars (open_agency's key showed a nested diagram's sample, a box
-        with a bar along its top, that no box of the figure had)."""
+        """A box's (or `frame`'s) family and border, for the key where shown (a paper frame
+        has no fill or bars)."""
         key = (attributes.kind, attributes.trust == "human")
         family = self.families.get(key)
         if family is None:
