@@ -524,14 +524,12 @@ class _Builder:
                 self.emit(wire)
 
     def _style(self, attributes, frame: bool = False) -> tuple[Family, str]:
-        """A box's (or `frame`'s) family and border, for the key where shown (a paper frame
-        has no fill or bars)."""
         key = (attributes.kind, attributes.trust == "human")
         family = self.families.get(key)
         if family is None:
             family = self.families[key] = family_for(attributes, self.proposal.kinds)
         border = border_of(attributes, family)
-        if not (frame and self.scene.options.style == "paper"):
+        if not (frame and self.scene.options.style == "paper"):   # a paper frame: no fill
             self.scene.families.add(family.key)
         self.scene.borders.update(BORDER_PARTS.get(border, (border,)))
         return family, border
