@@ -176,7 +176,7 @@ def _tidied_within(tree: Graph, need: tuple[float, float], options,
     from .pinned import tidied
 
     trial = tidied(copy.deepcopy(tree), timeout, (options.width_pt, options.height_pt))
-    size = _size(trial, timeout)
+    size = tree_size(trial, timeout)
     if _fits(options, size):
         return trial, size
     return tidied(tree, timeout, rings_only=True), need
@@ -190,10 +190,10 @@ def _measured(scene, proposal, diagram, analysis, timeout: float, training: bool
     pad_y = _pads(graph.get("pad", 0.0555))[1]          # inches; Graphviz's default 4 pt
     graph["pad"] = f"{MIN_PAD_PT / 72:.4f},{pad_y:g}"
     graph["margin"] = 0          # PDF and PostScript add half an inch each side by default
-    return tree, graph, pad_y, _size(tree, timeout)
+    return tree, graph, pad_y, tree_size(tree, timeout)
 
 
-def _size(tree: Graph, timeout: float) -> tuple[float, float]:
+def tree_size(tree: Graph, timeout: float) -> tuple[float, float]:
     """The size a DOT tree's layout needs on paper (`need`), in points."""
     return need(tree, layout(print_dot(tree), timeout))
 
@@ -256,7 +256,7 @@ def _refusal(scene, proposal, diagram, analysis, need: tuple[float, float],
                          options=dataclasses.replace(options, **change))
         # sized without trying the training wires' layouts (`fitted_dot` keeps to this
         # layout where one of those would not fit)
-        size = _size(drawn_tree(other, proposal, diagram, analysis, timeout, training=False),
+        size = tree_size(drawn_tree(other, proposal, diagram, analysis, timeout, training=False),
                      timeout)
         if not _fits(options, size):
             tried.append((size, words))
@@ -312,7 +312,7 @@ def _the_rest(scene, proposal, diagram, change: dict, timeout: float,
                     asked, **fields, direction=direction))
             except RenderError:          # a bare diagram: its nested diagrams cannot be named
                 return "", ()
-            size = _size(drawn_tree(other, proposal, name, None, timeout, training=False),
+            size = tree_size(drawn_tree(other, proposal, name, None, timeout, training=False),
                          timeout)
             if _fits(asked, size):
                 fit.append(words + more)

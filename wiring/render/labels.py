@@ -383,7 +383,8 @@ WIRE_WORDS = {"data": "data wire", "feedback": "feedback (closing a loop)",
 _WIRE_SAMPLES = {key: (sample, WIRE_WORDS[key]) for key, sample in {
     "data": _line(f'SIDES="B" BORDER="1" COLOR="{INK}"'),
     "feedback": _line(f'SIDES="B" BORDER="2" STYLE="dashed" COLOR="{FEEDBACK_COLOUR}"'),
-    "delayed": f'<TD><FONT COLOR="{FEEDBACK_COLOUR}" POINT-SIZE="11">\u2014\u25cb\u25ba</FONT></TD>',
+    "delayed": (f'<TD><FONT COLOR="{FEEDBACK_COLOUR}" POINT-SIZE="11">'
+                '\u2014\u25cb\u25ba</FONT></TD>'),
     "signal": _line(f'SIDES="B" BORDER="1" COLOR="{TRAINING_COLOUR}"'),
     "update": (f'<TD FIXEDSIZE="TRUE" WIDTH="30" HEIGHT="5" SIDES="TB" BORDER="1" '
                f'COLOR="{TRAINING_COLOUR}"></TD>'),

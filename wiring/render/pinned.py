@@ -122,9 +122,9 @@ def tidied(tree, timeout: float = 120, size: tuple = (None, None), rings_only: b
     """`tree` with every node, wire and frame where Graphviz laid it out and its feedback
     loops and updates tidied (`tidy_wires`; only its rings with `rings_only`); `tree` as it
     is where none needed it (or Graphviz fails: it fails again when drawn, and says why).
-    Where the tidied picture would not fit in `size` (points: width, height, either None)
-    and the untidied one would, its wires are redrawn only within the layout's box: best_of_n
-    at 6.5 in, a loop's end redrawn round the user, was 1.4 pt too wide."""
+    Where the tidied picture would not fit in `size` (points: width, height, either None),
+    its wires are redrawn only within the layout's box: best_of_n at 6.5 in, a loop's end
+    redrawn round the user, was 1.4 pt too wide."""
     from .dot import print_dot
     from .graphviz import DotFailed, drawing
 
@@ -148,13 +148,11 @@ def tidied(tree, timeout: float = 120, size: tuple = (None, None), rings_only: b
 
 
 def _within(tree, size: tuple, timeout: float) -> bool:
-    """Whether a DOT tree's layout fits in `size` (`fit.need`)."""
-    from .dot import print_dot
-    from .fit import need
-    from .graphviz import layout
+    """Whether a DOT tree's layout fits in `size` (`fit.tree_size`)."""
+    from .fit import tree_size
 
-    needed = need(tree, layout(print_dot(tree), timeout))
-    return all(most is None or used <= most for most, used in zip(size, needed))
+    return all(most is None or used <= most
+               for most, used in zip(size, tree_size(tree, timeout)))
 
 
 def _pinned(tree, laid: dict):

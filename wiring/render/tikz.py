@@ -15,7 +15,8 @@ import re
 from .style import DOTTED
 from .svg import continues_line
 
-# Graphviz's dash patterns, in points; its dots (1 pt dashes, 6 pt apart) made round (`style.DOTTED`)
+# Graphviz's dash patterns, in points; its dots (1 pt dashes, 6 pt apart) made round
+# (`style.DOTTED`)
 _DASHES = {"dashed": "dash pattern=on 5bp off 2bp",
            "dotted": f"dash pattern=on {DOTTED[0]}bp off {DOTTED[1]}bp, line cap=round"}
 # LaTeX's special characters, each typeset as itself (the rest of ASCII is plain text): those
