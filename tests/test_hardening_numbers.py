@@ -173,6 +173,7 @@ def test_huge_numbers_never_hang_or_crash(number, template):
 @example(left="(k+1)", right="(((k+1)^(k+64))^9)", shape="List[P, {}]")   # took 6 s in sympy
 @example(left="(1^(k+1))", right="((1*(a+b+c+d))^((0.5*9)+9))", shape="List[P, {}]")  # 6.8 s
 @example(left="1", right="((a+b+c+d)^(0-13))", shape="List[P, {}]")
+@example(left="(((a+b+c+d)^0.5)^64)", right="(9^0.5)", shape="Real in [0, {}]")   # 4.8 s
 def test_towers_of_powers_never_hang(left, right, shape):
     result = bounded_check(wired(shape.format(left), shape.format(right), PARAMS))
     if result.ok and result.proposal is not None:

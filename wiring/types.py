@@ -261,8 +261,10 @@ def polynomial_size(expr: Expr, name_terms: int = 1) -> tuple[int, int]:
     if abs(exponent) > MAX_DEGREE:
         raise _TooBig(f"an exponent beyond {MAX_DEGREE}")
     # sympy expands the whole part of a fractional or negative power too: `(a+b+c+d)^13.5`
-    # is `(a+b+c+d)^13 * sqrt(a+b+c+d)`, 560 terms, and simplifying it took seconds
-    power = int(abs(exponent))
+    # is `(a+b+c+d)^13 * sqrt(a+b+c+d)`, 560 terms, and simplifying it took seconds; and a
+    # power of a fractional power is a power of the sum (`((a+b+c+d)^0.5)^64` is
+    # `(a+b+c+d)^32`, 6,545 terms), so the fraction counts as a whole power of the sum
+    power = math.ceil(abs(exponent))
     degree, terms = _limited(left[0] * power, math.comb(power + left[1] - 1, left[1] - 1))
     return (max(degree, 1), terms) if exponent.denominator != 1 or exponent < 0 else \
         (degree, terms)
