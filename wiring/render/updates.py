@@ -29,6 +29,9 @@ FACING = 0.7
 # An end whose arrow points more than 60 degrees away from the way its curve comes in hooks.
 HOOK = 0.5
 HOOK_PT = 18.0         # how far back along the curve "the way it comes in" is read
+# An arrow whose tip is this near two sides of its box meets it at a corner (a rounded one's
+# curve): which side it points into is unclear, and it lands on the ports' arrowheads.
+CORNER_PT = 5.0
 # A redrawn end turns at most this far in all, from its arrow into Graphviz's curve (degrees):
 # more is a U-turn or a curl.
 MOST_TURNING = 135.0
@@ -90,9 +93,13 @@ def _no_worse(laid: dict, crossed: tuple[int, int]) -> bool:
 
 
 def _askew(edge: dict, end: str, box: tuple) -> bool:
-    """Whether an update comes into its box askew: its arrow grazing the side it meets (more
-    than about 45 degrees from square), or hooking round (`_hooks`)."""
+    """Whether an update comes into its box askew: at a corner (`CORNER_PT`), its arrow
+    grazing the side it meets (more than about 45 degrees from square), or hooking round
+    (`_hooks`)."""
     tip, points = _split(edge, end)
+    if min(abs(tip[0] - box[0]), abs(tip[0] - box[2])) < CORNER_PT and \
+            min(abs(tip[1] - box[1]), abs(tip[1] - box[3])) < CORNER_PT:
+        return True
     pointing = unit((tip[0] - points[0][0], tip[1] - points[0][1]))
     normal = SIDES[_side(box, tip, points[0])]
     return pointing is None or -(pointing[0] * normal[0] + pointing[1] * normal[1]) < FACING \
@@ -366,3 +373,4 @@ def _on_side(box: tuple, side: str, share: float) -> tuple[float, float]:
     if side in ("n", "s"):
         return x0 + (x1 - x0) * share, y1 if side == "n" else y0
     return (x1 if side == "e" else x0), y0 + (y1 - y0) * share
+
