@@ -24,13 +24,21 @@ def starter(directory: Path) -> Path:
     return path
 
 
+def _hear_ctrl_c() -> None:
+    """In the watcher, before it starts: Ctrl-C heard, as at a terminal. A suite started as a
+    background job (`cmd &` in a script) ignores SIGINT, and so would the watcher, which
+    inherits that: Python then installs no KeyboardInterrupt, and `stop` waited in vain."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Watch:
     def __init__(self, *args: str, cwd: Path):
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         self.process = subprocess.Popen([*WIRING, "watch", "--color", "never", *args], cwd=cwd,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True, env={**os.environ, "NO_COLOR": "1"})
+                                        text=True, env={**os.environ, "NO_COLOR": "1"},
+                                        preexec_fn=_hear_ctrl_c)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
