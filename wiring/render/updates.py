@@ -373,4 +373,3 @@ def _on_side(box: tuple, side: str, share: float) -> tuple[float, float]:
     if side in ("n", "s"):
         return x0 + (x1 - x0) * share, y1 if side == "n" else y0
     return (x1 if side == "e" else x0), y0 + (y1 - y0) * share
-
