@@ -22,7 +22,11 @@ PAPER = {"style": "paper", "font_size": "7pt", "width": "6.5in"}
 # refusal names at a page's width, as in docs/gallery.md.
 REDRAWN = ["amplification", "best_of_n", "cyborgism", "incentives/content_recommender_redesign",
            "incentives/grade_predictor", "incentives/grade_predictor_redesign",
-           "incentives/rl_current_rf", "incentives/rl_model_based_rewards", "overoptimisation"]
+           "incentives/rl_current_rf", "incentives/rl_model_based_rewards", "overoptimisation",
+           # where Graphviz's curve hugs the box all the way to the optimiser, or the sides
+           # across the flow have no room: drawn anew, or into the outputs' side
+           "constitutional_ai", "incentives/rl_current_rf_ti_considering",
+           "incentives/rl_direct_learning", "incentives/rl_modifiable_reward"]
 CLEAR = 4.0          # points between an arrowhead and any other wire
 SQUARE = math.cos(math.radians(46))
 

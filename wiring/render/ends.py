@@ -198,12 +198,12 @@ def obstacles(laid: dict) -> list[tuple[float, float, float, float]]:
 
 
 def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
-                        joints: tuple = ()) -> bool:
+                        joints: tuple = (), joined: bool = True) -> bool:
     """Whether a new piece of curve (control points) comes within MISS_PT of an obstacle,
     away from the wire's ends (`ends`, END_PT: where it meets its ports, at their boxes'
-    borders) and from the points where it joins another curve (its last, and `joints`:
-    those curves' routes are Graphviz's)."""
-    joined = (points[-1], *joints)
+    borders) and from the points where it joins another curve (its last unless not
+    `joined`, and `joints`: those curves' routes are Graphviz's)."""
+    joined = (points[-1], *joints) if joined else (*joints, (math.inf, math.inf))
     return any(x0 - MISS_PT < x < x1 + MISS_PT and y0 - MISS_PT < y < y1 + MISS_PT
                and min(math.dist((x, y), end) for end in ends) > END_PT
                and min(math.dist((x, y), joint) for joint in joined) > 2 * MISS_PT

@@ -18,7 +18,7 @@ from itertools import chain
 
 from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, room_of, samples, split_at,
                    unit, within, xy)
-from .untangle import MOST_BOXES, bezier, boxes_of, crossings, curve
+from .untangle import MOST_BOXES, _cross, bezier, boxes_of, crossings, curve
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
 CLEAR_PT = 6.0
@@ -35,12 +35,22 @@ CORNER_PT = 5.0
 # A redrawn end turns at most this far in all, from its arrow into Graphviz's curve (degrees):
 # more is a U-turn or a curl.
 MOST_TURNING = 135.0
+# An update is a double line: Graphviz offsets its two strokes from its curve by a point where
+# it runs straight and by up to about four on a tight bend, farther than MISS_PT. An end drawn
+# anew keeps this much farther from other boxes (rl_model_based_rewards' agent, past reward).
+STROKES_PT = 2.5
 # Where along a side a redrawn end may meet its box (shares of the side).
 PLACES = (0.5, 0.35, 0.65, 0.25, 0.75)
 SIDES = {"n": (0.0, 1.0), "s": (0.0, -1.0), "e": (1.0, 0.0), "w": (-1.0, 0.0)}
 # The sides of a box across the flow, which updates have to themselves (`draw._UPDATE_ENDS`):
 # the data's ports are on the others.
 ACROSS = {"LR": ("n", "s"), "TB": ("w", "e")}
+# Where neither has room (process_supervision's reward models, a box's width apart at a
+# column's size), the side the box's outputs leave by, between their wires: `_crowded` keeps
+# the arrowhead clear of them.
+AFTER = {"LR": "e", "TB": "s"}
+# ... this far from any other wire's end there, or it reads as a wire into that port.
+PORT_PT = 10.0
 
 
 def updates_clear(laid: dict, grow: float = GROW_PT) -> int:
@@ -67,23 +77,76 @@ def updates_clear(laid: dict, grow: float = GROW_PT) -> int:
         if crossed is None:
             crossed = crossings(laid)          # (wires crossed, wires through a box)
         before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
-        sides = ACROSS["TB" if str(laid.get("rankdir", "LR")).upper() == "TB" else "LR"]
+        direction = "TB" if str(laid.get("rankdir", "LR")).upper() == "TB" else "LR"
+        # a box of the full style is a table, its sides below the header port rows: an end
+        # there keeps to Graphviz's curve, on a side across the flow
+        table = str(edge.get(f"{end}port", "")).startswith("h:")
+        sides = (ACROSS[direction],) if table else (ACROSS[direction], (AFTER[direction],))
         # the end as laid out, with the loops moved out of its way, unless it comes in askew;
         # else a new end, as it is or with the loops moved (made one by one, as tried). The
-        # counts compared with are Graphviz's layout's: tidied, a figure crosses no more wires.
+        # counts compared with are the picture's as tidied so far: no end adds a crossing.
         own = [box, boxes.get(edge["head" if end == "tail" else "tail"])]
-        ways = chain([] if askew else [None], _new_ends(edge, end, own, sides, room, blocks))
+        ways = chain([] if askew else [None],
+                     _new_ends(edge, end, own, sides, room, blocks, anew=not table))
+        own_crossed = None if table else _crossed_at_its_boxes(laid, edge)
         for pos in ways:
             edge["pos"] = pos or before["pos"]
             edge.pop("_draw_", None)
-            if pos is not None and not _crowded(laid, edge, end) and _no_worse(laid, crossed):
+            if (pos is not None and not _crowded(laid, edge, end) and _no_worse(laid, crossed)
+                    and (table or _crossed_at_its_boxes(laid, edge) <= own_crossed)
+                    and not _at_a_port(laid, edge, end, box, AFTER[direction])) \
+                    or _make_room(laid, edge, end, boxes, room, blocks, crossed):
                 redrawn += 1
-                break
-            if _make_room(laid, edge, end, boxes, room, blocks, crossed):
-                redrawn += 1
+                crossed = crossings(laid)      # a later end may not undo what this one gained
                 break
             edge.update(before)
     return redrawn
+
+
+def _crossed_at_its_boxes(laid: dict, edge: dict) -> int:
+    """How many of the wires at the boxes an update joins its curve crosses: `crossings`
+    leaves them out, but an update redrawn across the signal that leaves the box it updates
+    for the same optimiser reads as tangled as any other crossing (rlhf's policy)."""
+    mine = _strokes({key: value for key, value in edge.items() if key != "_draw_"})[0]
+    ends = {edge.get("tail"), edge.get("head")}
+    return sum(1 for other in laid.get("edges", []) if other is not edge
+               and {other.get("tail"), other.get("head")} & ends
+               and any(_cross(p, q, r, t) for stroke in _strokes(other)
+                       for p, q in zip(mine, mine[1:]) for r, t in zip(stroke, stroke[1:])))
+
+
+def _strokes(edge: dict) -> list:
+    """Points along each curve Graphviz draws for a wire (a double line's two), else along
+    its `pos`."""
+    drawn = [op["points"] for op in edge.get("_draw_", []) if op.get("op") == "b"] or \
+        [[xy(t) for t in str(edge.get("pos", "")).split() if t[:2] not in ("s,", "e,")]]
+    return [samples([tuple(p) for p in points]) for points in drawn]
+
+
+def _at_a_port(laid: dict, edge: dict, end: str, box: tuple, after: str) -> bool:
+    """Whether an update's arrow comes into the side its box's outputs leave by (`after`)
+    within PORT_PT of where another wire meets that box: it would read as a wire into that
+    port (a port row of the full style, a dot of the paper's)."""
+    tip, points = _split(edge, end)
+    if _side(box, tip, points[0]) != after:
+        return False
+    node = edge[end]
+    ends = [point for other in laid.get("edges", []) if other is not edge
+            for point in _ends_at(other, node)]
+    return any(math.dist(tip, point) < PORT_PT for point in ends)
+
+
+def _ends_at(edge: dict, node) -> list:
+    """Where a wire meets `node` (its arrow's tip there, or its curve's end)."""
+    tokens = str(edge.get("pos", "")).split()
+    points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
+    tips = {t[0]: xy(t) for t in tokens if t[:2] in ("s,", "e,")}
+    out = []
+    if edge.get("tail") == node and points:
+        out.append(tips.get("s", points[0]))
+    if edge.get("head") == node and points:
+        out.append(tips.get("e", points[-1]))
+    return out
 
 
 def _no_worse(laid: dict, crossed: tuple[int, int]) -> bool:
@@ -144,13 +207,16 @@ def _fits(edge: dict, blocks: list, room: tuple, boxes: dict) -> bool:
     return _keeps_off(points, blocks, own, ends) and within(points, room)
 
 
-def _keeps_off(points: list, blocks: list, own: list, ends: tuple) -> bool:
+def _keeps_off(points: list, blocks: list, own: list, ends: tuple, joins: bool = True,
+               margin: float = 0.0) -> bool:
     """Whether a new piece of curve keeps off the obstacles: the boxes of its wire's own ends
     (`own`) but near those `ends` (`ends.END_PT`), every other box and label everywhere but
-    where it joins Graphviz's curve (its last point)."""
-    others = [block for block in blocks if block not in own]
+    where it joins Graphviz's curve (its last point, unless it `joins` none), by `margin`
+    more."""
+    others = [(x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+              for x0, y0, x1, y1 in blocks if (x0, y0, x1, y1) not in own]
     nowhere = ((math.inf, math.inf),)
-    return not crosses_an_obstacle(points, others, nowhere) and \
+    return not crosses_an_obstacle(points, others, nowhere, joined=joins) and \
         not crosses_an_obstacle(points, own, ends)
 
 
@@ -175,6 +241,7 @@ RAMP_PT = 36.0       # how far beside the arrowhead a lifted loop comes back to 
 # corners, as a reader sees it, not only of its middle.
 LIFT_PT = 9.0
 STEP_PT = 6.0        # a lifted loop's control points are this close: it moves as they do
+JOIN_PT = 12.0       # a redrawn end may join its old curve at a knot this far apart
 
 
 def _lifted(loop: dict, box: tuple, side: str, tip, base, extra: float) -> str:
@@ -212,14 +279,15 @@ def _lifted(loop: dict, box: tuple, side: str, tip, base, extra: float) -> str:
     return " ".join(marks + [f"{x:.2f},{y:.2f}" for x, y in [points[0], *inner, points[-1]]])
 
 
-def _subdivided(points: list, where=lambda segment: True) -> list:
+def _subdivided(points: list, where=lambda segment: True, step: float = 0.0) -> list:
     """The control points of the same curve, each cubic Bézier segment `where` says split (de
-    Casteljau) into pieces no longer than about STEP_PT."""
+    Casteljau) into pieces no longer than about `step` (STEP_PT unless given)."""
+    step = step or STEP_PT
     out = points[:1]
     for i in range(0, len(points) - 3, 3):
         segment = points[i:i + 4]
         pieces = max(1, math.ceil(sum(math.dist(a, b) for a, b in zip(segment, segment[1:]))
-                                  / STEP_PT)) if where(segment) else 1
+                                  / step)) if where(segment) else 1
         for k in range(pieces, 0, -1):            # split off 1/k of what is left
             head, segment = split_at(segment, 1 / k) if k > 1 else (segment, None)
             out += head[1:]
@@ -295,17 +363,39 @@ def _hooks(edge: dict, end: str) -> bool:
                 pointing[0] * coming[0] + pointing[1] * coming[1] < HOOK)
 
 
-def _new_ends(edge: dict, end: str, own: list, sides: tuple, room: tuple, blocks: list):
+def _new_ends(edge: dict, end: str, own: list, side_groups: tuple, room: tuple, blocks: list,
+              anew: bool = True):
     """New `pos` values for an update whose box end is redrawn: its arrow's tip at a point of
-    one of the `sides` of its box (`own`: its box and the optimiser's), the side facing where
-    the curve comes from first and on it the place nearest that; straight out beyond the
-    arrowhead and STUB_PT, then one curve into a knot of the old one clear of the box, its
-    tangent kept, the nearest knot first."""
+    one of the sides of its box (`own`: its box and the optimiser's), of each of the
+    `side_groups` in turn, the side facing where the curve comes from first and on it the
+    place nearest that; straight out beyond the arrowhead and STUB_PT, then one curve into a
+    knot of the old one clear of the box, its tangent kept, the nearest knot first: Graphviz's
+    knots, then, since a curve it drew as one long segment has none between the box and the
+    optimiser, one every JOIN_PT along it; else into the optimiser itself (`_direct`). Only
+    Graphviz's knots unless `anew`."""
     tip, points = _split(edge, end)
+    graphviz_knots = {tuple(points[i]) for i in range(3, len(points), 3)}
+    finer = _subdivided(points, step=JOIN_PT)
+    for sides in side_groups:
+        yield from _joining(edge, end, tip, points, own, sides, room, blocks)
+        if not anew:
+            continue
+        yield from _direct(edge, end, tip, points, own, sides, room, blocks)
+        yield from _joining(edge, end, tip, finer, own, sides, room, blocks,
+                            skip=graphviz_knots, onward=6, margin=STROKES_PT)
+
+
+def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, room: tuple,
+             blocks: list, skip: frozenset = frozenset(), onward: int = 0,
+             margin: float = 0.0):
+    """The new ends of `_new_ends` that join the curve of control `points` (from the box end)
+    at its first three knots clear of the box, but those in `skip`, turning at most
+    MOST_TURNING in all up to `onward` control points beyond the knot (a knot on a bend of
+    the old curve would curl the end round), `margin` farther than MISS_PT from other boxes."""
     box = own[0]
     arrow = math.dist(tip, points[0])
     knots = [(i, points[i]) for i in range(3, len(points), 3)
-             if not _near_box(points[i], box, arrow + STUB_PT)]
+             if not _near_box(points[i], box, arrow + STUB_PT) and tuple(points[i]) not in skip]
     if not knots:
         return
     far = knots[0][1]
@@ -334,16 +424,85 @@ def _new_ends(edge: dict, end: str, own: list, sides: tuple, room: tuple, blocks
                        (out[0] + normal[0] * bend, out[1] + normal[1] * bend),
                        (knot[0] - tangent[0] * reach, knot[1] - tangent[1] * reach), knot]
                 dense = _subdivided(new)     # sampled densely: a long curve may graze a box
-                if _turning(samples(new)) > MOST_TURNING or \
+                beyond = samples(points[i:i + onward + 1])[1:] if onward else []
+                if _turning(samples(new) + beyond) > MOST_TURNING or \
                         _doubles_back(samples(new), samples(points[i:]), knot):
                     continue
-                if not _keeps_off(dense, blocks, own, (at, points[-1])) or \
+                if not _keeps_off(dense, blocks, own, (at, points[-1]), margin=margin) or \
                         not within(samples(new), room):
                     continue
                 whole = new + points[i + 1:]
                 whole = whole if end == "tail" else whole[::-1]
                 mark = f"{marks[0][:2]}{at[0]:.2f},{at[1]:.2f}"
                 yield " ".join([mark] + [f"{x:.2f},{y:.2f}" for x, y in whole])
+
+
+def _direct(edge: dict, end: str, tip, points: list, own: list, sides: tuple, room: tuple,
+            blocks: list):
+    """The new ends of `_new_ends` that leave Graphviz's curve altogether: from a place on one
+    of the `sides` of the box, straight out, then one curve into the middle of a side of the
+    optimiser (`own[1]`), square to it. For an update whose optimiser is near its box, where
+    the old curve hugs the box all the way (rl_direct_learning's agent under its loop)."""
+    box, optimiser = own
+    if optimiser is None:
+        return
+    arrow = math.dist(tip, points[0])
+    centre = ((optimiser[0] + optimiser[2]) / 2, (optimiser[1] + optimiser[3]) / 2)
+    mark = next(t for t in str(edge.get("pos", "")).split() if t[:2] in ("s,", "e,"))[:2]
+    for side in sorted(sides, key=lambda s: -_facing(s, box, centre)):
+        normal = SIDES[side]
+        places = sorted((_on_side(box, side, share) for share in PLACES),
+                        key=lambda at: math.dist(at, centre))
+        for at in _straight_across(box, side, optimiser) + places:
+            base = (at[0] + normal[0] * arrow, at[1] + normal[1] * arrow)
+            out = (base[0] + normal[0] * STUB_PT, base[1] + normal[1] * STUB_PT)
+            for into, away in _entries(optimiser, out):
+                reach = math.dist(out, into) / 3
+                bend = min(reach, 2 * STUB_PT)
+                new = [base, mix(base, out, 1 / 3), mix(base, out, 2 / 3), out,
+                       (out[0] + normal[0] * bend, out[1] + normal[1] * bend),
+                       (into[0] + away[0] * reach, into[1] + away[1] * reach), into]
+                if _turning(samples(new)) > MOST_TURNING or \
+                        not _keeps_off(_subdivided(new), blocks, own, (at, into), joins=False,
+                                   margin=STROKES_PT) or \
+                        not within(samples(new), room):
+                    continue
+                whole = new if end == "tail" else new[::-1]
+                yield " ".join([f"{mark}{at[0]:.2f},{at[1]:.2f}"] +
+                               [f"{x:.2f},{y:.2f}" for x, y in whole])
+
+
+def _straight_across(box: tuple, side: str, other: tuple) -> list:
+    """The place on `side` of `box` (within its middle, clear of a rounded corner) straight
+    across from the middle of what it shares with `other`'s extent along that side: a
+    straight update, where they share enough; none where they do not."""
+    along = 0 if side in ("n", "s") else 1
+    low, high = max(box[along], other[along]), min(box[along + 2], other[along + 2])
+    share = ((low + high) / 2 - box[along]) / (box[along + 2] - box[along])
+    return [_on_side(box, side, share)] if low < high and \
+        min(PLACES) <= share <= max(PLACES) else []
+
+
+def _entries(box: tuple, point) -> list:
+    """Points of the sides of `box` (away from its rounded corners) and each side's outward
+    normal, the sides facing `point` first, on each the nearest to it first: the one straight
+    across from it, where that is clear of the corners, then its middle and either side."""
+    out = []
+    for side in sorted(SIDES, key=lambda s: -_facing(s, box, point)):
+        x0, y0, x1, y1 = box
+        across = (point[0] - x0) / (x1 - x0) if side in ("n", "s") else \
+            (point[1] - y0) / (y1 - y0)
+        shares = ([across] if 0.2 <= across <= 0.8 else []) + [0.5, 0.3, 0.7]
+        places = sorted((_on_side(box, side, share) for share in shares),
+                        key=lambda at: math.dist(at, point))
+        out += [(at, SIDES[side]) for at in places]
+    return out
+
+
+def _facing(side: str, box: tuple, point) -> float:
+    """How far `point` lies beyond the middle of `box` the way `side` faces."""
+    centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    return SIDES[side][0] * (point[0] - centre[0]) + SIDES[side][1] * (point[1] - centre[1])
 
 
 def _turning(points: list) -> float:
