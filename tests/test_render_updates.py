@@ -4,6 +4,7 @@ the layout of the DOT that `wiring render` writes, as Graphviz draws it."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import subprocess
@@ -39,30 +40,16 @@ def laid_out(name: str) -> dict:
                                      text=True, check=True).stdout)
 
 
-def bezier(p, t):
-    while len(p) > 1:
-        p = [((1 - t) * a[0] + t * b[0], (1 - t) * a[1] + t * b[1]) for a, b in zip(p, p[1:])]
-    return p[0]
+def _drawing_helpers():
+    """The benchmark's readers of a drawn wire (benchmarks/update_ends.py), one home for both."""
+    spec = importlib.util.spec_from_file_location("update_ends",
+                                                  ROOT / "benchmarks" / "update_ends.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.ink, module.to_segment
 
 
-def ink(edge: dict) -> list:
-    """Points along a wire as drawn: its curves and its arrowheads."""
-    out = []
-    for op in edge.get("_draw_", []):
-        if op.get("op") == "b":
-            cp = op["points"]
-            out += [bezier(cp[i:i + 4], k / 24) for i in range(0, len(cp) - 3, 3)
-                    for k in range(25)]
-    for key in ("_hdraw_", "_tdraw_"):
-        out += [tuple(p) for op in edge.get(key, []) for p in op.get("points", [])]
-    return out
-
-
-def to_segment(p, a, b) -> float:
-    ab = (b[0] - a[0], b[1] - a[1])
-    length = ab[0] ** 2 + ab[1] ** 2 or 1e-9
-    t = max(0.0, min(1.0, ((p[0] - a[0]) * ab[0] + (p[1] - a[1]) * ab[1]) / length))
-    return math.dist(p, (a[0] + ab[0] * t, a[1] + ab[1] * t))
+ink, to_segment = _drawing_helpers()
 
 
 def updates(laid: dict):

@@ -18,7 +18,7 @@ from itertools import chain
 
 from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, room_of, samples, split_at,
                    unit, within, xy)
-from .untangle import MOST_BOXES, _cross, bezier, boxes_of, crossings, curve
+from .untangle import MOST_BOXES, _cross, _ends, bezier, boxes_of, crossings, curve
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
 CLEAR_PT = 6.0
@@ -132,21 +132,9 @@ def _at_a_port(laid: dict, edge: dict, end: str, box: tuple, after: str) -> bool
         return False
     node = edge[end]
     ends = [point for other in laid.get("edges", []) if other is not edge
-            for point in _ends_at(other, node)]
+            for point, at in zip(_ends(other) or (), (other.get("tail"), other.get("head")))
+            if at == node]
     return any(math.dist(tip, point) < PORT_PT for point in ends)
-
-
-def _ends_at(edge: dict, node) -> list:
-    """Where a wire meets `node` (its arrow's tip there, or its curve's end)."""
-    tokens = str(edge.get("pos", "")).split()
-    points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
-    tips = {t[0]: xy(t) for t in tokens if t[:2] in ("s,", "e,")}
-    out = []
-    if edge.get("tail") == node and points:
-        out.append(tips.get("s", points[0]))
-    if edge.get("head") == node and points:
-        out.append(tips.get("e", points[-1]))
-    return out
 
 
 def _no_worse(laid: dict, crossed: tuple[int, int]) -> bool:
