@@ -93,3 +93,52 @@ def test_updates_come_into_their_box_squarely_with_the_arrowhead_clear(name):
         nearest = min((to_segment(p, tip, base) for other in laid["edges"] if other is not edge
                        for p in ink(other)), default=math.inf)
         assert nearest >= CLEAR, (name, edge.get("id"), nearest)
+
+
+def outline(edge: dict) -> list:
+    """Points along the outline of an update's arrowhead, as Graphviz draws it."""
+    corners = [tuple(p) for key in ("_hdraw_", "_tdraw_") for op in edge.get(key, [])
+               if op.get("op") in ("p", "P") for p in op["points"]]
+    return [(a[0] + (b[0] - a[0]) * k / 8, a[1] + (b[1] - a[1]) * k / 8)
+            for a, b in zip(corners, corners[1:] + corners[:1]) for k in range(8)]
+
+
+@needs_dot
+def test_two_updates_into_one_box_keep_their_arrowheads_apart():
+    # ida's x is trained by two optimisers: Graphviz put both arrowheads on x's narrow top,
+    # and redrawn, one came in 6.5 pt from the other, their hollow heads 9 pt wide one over
+    # the other
+    laid = laid_out("ida")
+    names = {o["_gvid"]: o.get("name") for o in laid["objects"]}
+    into_x = [edge for edge, *_ in updates(laid)
+              if "x" in (names[edge["tail"]], names[edge["head"]])]
+    assert len(into_x) == 2
+    gap = min(math.dist(p, q) for p in outline(into_x[0]) for q in outline(into_x[1]))
+    assert gap >= 1.0, gap
+
+
+def _crosses(one: list, other: list) -> bool:
+    def turn(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    return any(turn(a, b, c) * turn(a, b, d) < 0 and turn(c, d, a) * turn(c, d, b) < 0
+               for a, b in zip(one, one[1:]) for c, d in zip(other, other[1:]))
+
+
+@needs_dot
+def test_an_update_is_drawn_clear_of_the_loop_round_its_box_where_it_can_be():
+    # rl_current_rf_ti_considering: the agent's update came in through the agent's own
+    # feedback loop, which wraps over it; below the loop it crosses nothing
+    laid = laid_out("incentives/rl_current_rf_ti_considering")
+    names = {o["_gvid"]: o.get("name") for o in laid["objects"]}
+    (update,) = [edge for edge, *_ in updates(laid)
+                 if "agent" in (names[edge["tail"]], names[edge["head"]])]
+    loops = [edge for edge in laid["edges"] if "feedback" in edge.get("class", "").split()
+             and "agent" in (names[edge["tail"]], names[edge["head"]])]
+    assert loops
+    assert not any(_crosses(one, other) for loop in loops
+                   for one in strokes(update) for other in strokes(loop))
+
+
+def strokes(edge: dict) -> list:
+    """Each curve Graphviz draws for a wire (a double line's several), as points along it."""
+    return [ink({"_draw_": [op]}) for op in edge.get("_draw_", []) if op.get("op") == "b"]

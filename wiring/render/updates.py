@@ -51,56 +51,84 @@ ACROSS = {"LR": ("n", "s"), "TB": ("w", "e")}
 AFTER = {"LR": "e", "TB": "s"}
 # ... this far from any other wire's end there, or it reads as a wire into that port.
 PORT_PT = 10.0
+# Graphviz's "normal" and "empty" arrowheads are this wide either side of their axis, as a
+# share of their length.
+ARROW_WIDTH = 0.35
 
 
 def updates_clear(laid: dict, grow: float = GROW_PT) -> int:
     """Redraw, in a Graphviz layout (`graphviz.drawing`), the box ends of its parameter updates
     whose arrowheads other wires crowd, or that come in askew (`_askew`), none more than
-    `grow` beyond the layout's box; how many were. A picture of more than MOST_BOXES boxes
-    is not read wire by wire."""
+    `grow` beyond the layout's box; how many were. Twice over: an end redrawn may free the
+    place an earlier one had no room for (ida's x, two updates on a narrow box). A picture of
+    more than MOST_BOXES boxes is not read wire by wire."""
     boxes = boxes_of(laid)
     if len(boxes) > MOST_BOXES:
         return 0
     optimisers = {o["_gvid"] for o in laid.get("objects", [])
                   if "optimiser" in str(o.get("class", "")).split()}
-    room = room_of(laid, grow)
-    blocks = obstacles(laid)
-    crossed, redrawn = None, 0
-    for edge in laid.get("edges", []):
-        end = _box_end(edge, optimisers)
-        if end is None or edge.get(end) not in boxes:
-            continue
-        box = boxes[edge[end]]
-        askew = _askew(edge, end, box)
-        if not (askew or _crowded(laid, edge, end)):
-            continue
-        if crossed is None:
-            crossed = crossings(laid)          # (wires crossed, wires through a box)
-        before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
-        direction = "TB" if str(laid.get("rankdir", "LR")).upper() == "TB" else "LR"
-        # a box of the full style is a table, its sides below the header port rows: an end
-        # there keeps to Graphviz's curve, on a side across the flow
-        table = str(edge.get(f"{end}port", "")).startswith("h:")
-        sides = (ACROSS[direction],) if table else (ACROSS[direction], (AFTER[direction],))
-        # the end as laid out, with the loops moved out of its way, unless it comes in askew;
-        # else a new end, as it is or with the loops moved (made one by one, as tried). The
-        # counts compared with are the picture's as tidied so far: no end adds a crossing.
-        own = [box, boxes.get(edge["head" if end == "tail" else "tail"])]
-        ways = chain([] if askew else [None],
-                     _new_ends(edge, end, own, sides, room, blocks, anew=not table))
-        own_crossed = None if table else _crossed_at_its_boxes(laid, edge)
-        for pos in ways:
-            edge["pos"] = pos or before["pos"]
-            edge.pop("_draw_", None)
-            if (pos is not None and not _crowded(laid, edge, end) and _no_worse(laid, crossed)
-                    and (table or _crossed_at_its_boxes(laid, edge) <= own_crossed)
-                    and not _at_a_port(laid, edge, end, box, AFTER[direction])) \
-                    or _make_room(laid, edge, end, boxes, room, blocks, crossed):
-                redrawn += 1
-                crossed = crossings(laid)      # a later end may not undo what this one gained
-                break
-            edge.update(before)
-    return redrawn
+    updates = [(edge, end) for edge in laid.get("edges", [])
+               for end in [_box_end(edge, optimisers)] if end and edge.get(end) in boxes]
+    tidying = {"room": room_of(laid, grow), "blocks": obstacles(laid), "crossed": None}
+    redrawn = set()
+    for again in (False, True):
+        for edge, end in updates:
+            if again and _table(edge, end):      # kept to Graphviz's curve: tried once
+                continue
+            if _redrawn(laid, edge, end, boxes, tidying):
+                redrawn.add(id(edge))
+    return len(redrawn)
+
+
+def _table(edge: dict, end: str) -> bool:
+    """Whether an update meets a box of the full style, a table whose sides below the header
+    are port rows: its end keeps to Graphviz's curve, on a side across the flow."""
+    return str(edge.get(f"{end}port", "")).startswith("h:")
+
+
+def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bool:
+    """Redraw one update's box `end` if it is askew or crowded, or crosses wires at its own
+    boxes, and whether it was: the first of its new ends (`_new_ends`) that clears its
+    arrowhead, crosses no more wires than the picture as tidied so far (`tidying["crossed"]`,
+    which it then updates) and no more at its boxes (fewer, where that was the only fault),
+    else the loops moved out of its way (`_make_room`)."""
+    box = boxes[edge[end]]
+    askew = _askew(edge, end, box)
+    table = _table(edge, end)
+    # in the paper style, an update that crosses a wire at its own boxes (the loop over the
+    # box it trains, the signals into its optimiser) is redrawn where a new end crosses fewer
+    own_crossed = 0 if table else _crossed_at_its_boxes(laid, edge)
+    # a table's update keeps to Graphviz's curve, its other ends few: it is crowded only by
+    # wires on the axis of its arrowhead (the full style's changes were judged no better)
+    outline = not table
+    fewer = not (askew or _crowded(laid, edge, end, outline))
+    if fewer and not own_crossed:
+        return False
+    if tidying["crossed"] is None:
+        tidying["crossed"] = crossings(laid)          # (wires crossed, wires through a box)
+    crossed, room, blocks = tidying["crossed"], tidying["room"], tidying["blocks"]
+    before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
+    direction = "TB" if str(laid.get("rankdir", "LR")).upper() == "TB" else "LR"
+    sides = (ACROSS[direction],) if table else (ACROSS[direction], (AFTER[direction],))
+    # the end as laid out, with the loops moved out of its way, unless it comes in askew;
+    # else a new end, as it is or with the loops moved (made one by one, as tried). The
+    # counts compared with are the picture's as tidied so far: no end adds a crossing.
+    own = [box, boxes.get(edge["head" if end == "tail" else "tail"])]
+    ways = chain([] if askew or fewer else [None],
+                 _new_ends(edge, end, own, sides, room, blocks, anew=not table))
+    for pos in ways:
+        edge["pos"] = pos or before["pos"]
+        edge.pop("_draw_", None)
+        if (pos is not None and not _crowded(laid, edge, end, outline)
+                and _no_worse(laid, crossed)
+                and (table or _crossed_at_its_boxes(laid, edge) < own_crossed + (not fewer))
+                and not _at_a_port(laid, edge, end, box, AFTER[direction])) \
+                or (not fewer and _make_room(laid, edge, end, boxes, room, blocks, crossed,
+                                             outline)):
+            tidying["crossed"] = crossings(laid)   # a later end may not undo what this gained
+            return True
+        edge.update(before)
+    return False
 
 
 def _crossed_at_its_boxes(laid: dict, edge: dict) -> int:
@@ -158,7 +186,7 @@ def _askew(edge: dict, end: str, box: tuple) -> bool:
 
 
 def _make_room(laid: dict, edge: dict, end: str, boxes: dict, room: tuple, blocks: list,
-               crossed: tuple[int, int]) -> bool:
+               crossed: tuple[int, int], outline: bool = True) -> bool:
     """Move the feedback loops that crowd an update's arrowhead out of its way: each loop's
     stretch over the side the update comes in by, round the arrowhead, lifted away from that
     side (`_lifted`), the rest as it was. Kept, and True, when the arrowhead is then clear,
@@ -178,7 +206,7 @@ def _make_room(laid: dict, edge: dict, end: str, boxes: dict, room: tuple, block
             loop["pos"] = _lifted(loop, box, side, tip, points[0], extra)
             loop.pop("_draw_", None)
         if all(_fits(loop, blocks, room, boxes) for loop in loops) \
-                and not _crowded(laid, edge, end) \
+                and not _crowded(laid, edge, end, outline) \
                 and _no_worse(laid, crossed):
             return True
         for loop, old in zip(loops, before):
@@ -303,29 +331,39 @@ def _split(edge: dict, end: str) -> tuple[tuple[float, float], list]:
     return tip, (points if end == "tail" else points[::-1])
 
 
-def _crowded(laid: dict, edge: dict, end: str) -> bool:
-    """Whether another wire, or its arrowhead, comes within CLEAR_PT of this update's
-    arrowhead (from its tip to its base)."""
+def _crowded(laid: dict, edge: dict, end: str, outline: bool = True) -> bool:
+    """Whether another wire, or its arrowhead (its `outline`, else its axis), comes within
+    CLEAR_PT of this update's arrowhead (from its tip to its base)."""
     tip, points = _split(edge, end)
     base = points[0]
     for other in laid.get("edges", []):
         if other is edge:
             continue
-        for point in curve(other) + _arrow_points(other):
+        for point in curve(other) + _arrow_points(other, outline):
             if _distance(point, tip, base) < CLEAR_PT:
                 return True
     return False
 
 
-def _arrow_points(edge: dict) -> list:
-    """Points along a wire's arrowheads, from each tip to its curve's end."""
+def _arrow_points(edge: dict, outline: bool = True) -> list:
+    """Points along the `outline` of a wire's arrowheads (else along their axes, from each tip
+    to its curve's end): Graphviz draws each as wide, either side of its axis, as ARROW_WIDTH
+    of its length (an update's hollow one 4.5 pt, a data wire's 2), so two arrowheads side by
+    side clash before their axes come near."""
     tokens = str(edge.get("pos", "")).split()
     points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
     out = []
     for token in tokens:
         if token[:2] in ("s,", "e,") and points:
             tip, base = xy(token), points[0] if token[0] == "s" else points[-1]
-            out += [mix(tip, base, k / 4) for k in range(5)]
+            if not outline:
+                out += [mix(tip, base, k / 4) for k in range(5)]
+                continue
+            across = (ARROW_WIDTH * (tip[1] - base[1]), ARROW_WIDTH * (base[0] - tip[0]))
+            corners = [(base[0] + sign * across[0], base[1] + sign * across[1])
+                       for sign in (1, -1)]
+            out += [mix(tip, corner, k / 4) for corner in corners for k in range(5)]
+            out += [mix(*corners, k / 4) for k in range(1, 4)]
     return out
 
 
