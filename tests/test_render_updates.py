@@ -46,30 +46,12 @@ def _drawing_helpers():
                                                   ROOT / "benchmarks" / "update_ends.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.ink, module.to_segment
+    return module.ink, module.to_segment, module.updates
 
 
-ink, to_segment = _drawing_helpers()
-
-
-def updates(laid: dict):
-    """(the update, its arrow's tip and base, the box it meets) of every parameter update."""
-    boxes = {}
-    for item in laid.get("objects", []):
-        if "nodes" not in item and "pos" in item:
-            x, y = (float(v) for v in item["pos"].split(",")[:2])
-            w, h = float(item["width"]) * 36, float(item["height"]) * 36
-            boxes[item["_gvid"]] = (x - w, y - h, x + w, y + h)
-    for edge in laid.get("edges", []):
-        tokens = edge["pos"].split()
-        points = [tuple(float(v) for v in t.split(",")) for t in tokens if t[:2] not in "s,e,"]
-        for token in tokens:
-            if token[:2] in ("s,", "e,") and "empty" in (edge.get("arrowtail"),
-                                                          edge.get("arrowhead")):
-                tip = tuple(float(v) for v in token[2:].split(","))
-                base, node = (points[0], edge["tail"]) if token[0] == "s" \
-                    else (points[-1], edge["head"])
-                yield edge, tip, base, boxes[node]
+# updates(laid) yields (the update, the name of the box it trains, its arrow's tip and base,
+# that box) of every parameter update
+ink, to_segment, updates = _drawing_helpers()
 
 
 def square_to_its_side(tip, base, box) -> bool:
@@ -88,7 +70,7 @@ def test_updates_come_into_their_box_squarely_with_the_arrowhead_clear(name):
     laid = laid_out(name)
     found = list(updates(laid))
     assert found, "no parameter update drawn"
-    for edge, tip, base, box in found:
+    for edge, _, tip, base, box in found:
         assert square_to_its_side(tip, base, box), (name, edge.get("id"), tip, base, box)
         nearest = min((to_segment(p, tip, base) for other in laid["edges"] if other is not edge
                        for p in ink(other)), default=math.inf)
