@@ -80,7 +80,7 @@ def loop_overshoots(dot_text: str) -> list[tuple[str, float]]:
 # `wiring render` draws them by default.
 FIGURES = [("debate", {"panels": "modes", "direction": "TB", "width": "6.5in"}),
            ("debate", {}),
-           ("best_of_n", {"panels": "modes", "width": "6.5in"}),
+           ("best_of_n", {"panels": "modes", "direction": "TB", "width": "6.5in"}),
            ("best_of_n", {"diagram": "BestOfN"}),
            ("swiss_cheese", {"panels": "modes", "direction": "TB", "width": "6.5in"}),
            ("swiss_cheese", {"direction": "TB"}),
@@ -241,7 +241,7 @@ def loop_ends_facing(dot_text: str) -> list[tuple[str, str, float]]:
     ("incentives/rl_feedback_tampering", {"style": "paper", "width": "6.5in"}),
     ("incentives/rl_feedback_tampering", {}),
     ("incentives/rl_current_rf", {"style": "paper", "width": "6.5in"}),
-    ("best_of_n", {"style": "paper", "width": "6.5in"}),
+    ("best_of_n", {"style": "paper", "panels": "modes", "direction": "TB", "width": "6.5in"}),
     ("debate", {"style": "paper", "panels": "modes", "direction": "TB", "width": "6.5in"})])
 def test_loops_come_out_of_and_into_their_ports_from_outside(name, options):
     # the world's loop in the incentive examples dropped onto its west port from above, along

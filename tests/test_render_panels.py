@@ -178,23 +178,40 @@ def test_a_box_drawn_in_several_rows_stands_at_one_x_where_the_rows_allow():
     assert len(_rows_of(laid)) == 2
     (wide, narrow) = _centres(laid, "b3")
     assert abs(wide - narrow) < 0.5
-    # constitutional_ai at 6.5 in: three rows (sl; feedback and rl; deploy), the policy in each,
-    # and the figure still no wider than the width asked
+    # constitutional_ai at 6.5 in: three rows, the policy in each, and the figure still no
+    # wider than the width asked; each row stands where its policy is as near the others' as
+    # the rows' room allows (the sl panel fills the width: the others come as near it as
+    # they can)
     proposal = wiring.check_file(str(ROOT / "examples" / "constitutional_ai.wd")).proposal
     laid = _layout(R.fitted_dot(proposal, style="paper", panels="modes", font_size=7,
                                 width="6.5in", direction="TB"))
-    assert len(_rows_of(laid)) == 3
+    rows = _rows_of(laid)
+    assert len(rows) == 3
     assert float(laid["bb"].split(",")[2]) <= 6.5 * 72
-    policies = {name: x for o in laid["objects"] if o.get("name", "").endswith("/policy")
-                for name, x in [(o["name"], float(o["pos"].split(",")[0]))]}
-    firsts = [policies[f"{mode}/policy"] for mode in ("sl", "feedback", "deploy")]
-    assert max(firsts) - min(firsts) < 0.5, policies
+    left, right = min(min(xs) for xs in rows.values()), max(max(xs) for xs in rows.values())
+    reach = []           # per row: the policy's x, and how far left and right the row could go
+    for top, xs in rows.items():
+        frames = [o for o in laid["objects"] if o.get("name", "").startswith("cluster_")
+                  and float(o["bb"].split(",")[3]) == top]
+        x = min(float(o["pos"].split(",")[0]) for o in laid["objects"]
+                if o.get("name", "").endswith("/policy") and "pos" in o
+                and any(_inside(o, frame) for frame in frames))
+        reach.append((x, x - (min(xs) - left), x + (right - max(xs))))
+    spread = max(x for x, _, _ in reach) - min(x for x, _, _ in reach)
+    least = max(0.0, max(low for _, low, _ in reach) - min(high for _, _, high in reach))
+    assert spread <= least + 0.5, (reach, spread, least)
+
+
+def _inside(node: dict, frame: dict) -> bool:
+    x, y = (float(v) for v in node["pos"].split(",")[:2])
+    x0, y0, x1, y1 = (float(v) for v in frame["bb"].split(","))
+    return x0 <= x <= x1 and y0 <= y <= y1
 
 
 @needs_dot
 def test_the_refusal_names_panels_when_they_fit(tmp_path, capsys):
     out = tmp_path / "fig.svg"
-    code = main(["render", RLHF, "--style", "paper", "--font-size", "7pt", "--width", "3.25in",
+    code = main(["render", RLHF, "--style", "paper", "--font-size", "7pt", "--width", "4in",
                  "--direction", "TB", "-o", str(out)])
     err = capsys.readouterr().err
     assert code == 1 and "; --panels modes fits (" in err and "boxes)" not in err, err
@@ -290,8 +307,8 @@ def test_no_wire_runs_through_a_panel_title(example):
             laid = _layout(R.to_dot(proposal, style=style, panels="modes", direction=direction))
             assert titles_crossed(laid) == [], (style, direction)
     laid = _layout(R.fitted_dot(proposal, style="paper", panels="modes", direction="TB",
-                                width="6.5in"))
-    assert titles_crossed(laid) == [], "paper TB 6.5in"
+                                width="6.5in", font_size=7))
+    assert titles_crossed(laid) == [], "paper TB 6.5in 7pt"
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -88,13 +88,26 @@ def test_paper_ports_are_dots_on_the_box_sides():
 
 
 def test_port_name_rule():
-    """A name is written unless its side has a single port, or its only wire joins two ports
-    of the same name."""
+    """A name is written unless its side has a single port, or its port's only wire joins two
+    ports of the same name and the other end says it: never at neither end (both ends of
+    a -> a went unnamed, and a reader of process_supervision's checker could not tell its
+    answer from its reference)."""
     scene, graph = drawn(load(NAMES), style="paper")
-    assert port_names(node_label(scene, graph, "s")) == {"o0": "", "o1": "b"}     # a -> a
+    # a -> a: said at the input, whose side names c already (so does s's, b)
+    assert port_names(node_label(scene, graph, "s")) == {"o0": "", "o1": "b"}
     assert port_names(node_label(scene, graph, "j")) == \
-        {"i0": "", "i1": "c", "o2": "v", "o3": "w"}       # v has two wires, w none
+        {"i0": "a", "i1": "c", "o2": "v", "o3": "w"}      # v has two wires, w none
     assert port_names(node_label(scene, graph, "k")) == {"i0": ""}      # alone on its side
+    # where one end is alone on its side, the other says the name
+    alone = NAMES.replace("  out b : T\n", "").replace("s.b -> j.c", "s.a -> j.c")
+    scene, graph = drawn(load(alone), style="paper")
+    assert port_names(node_label(scene, graph, "s")) == {"o0": ""}
+    assert port_names(node_label(scene, graph, "j"))["i0"] == "a"
+    # where only one side names others, the name goes there: j's inputs are both a -> a now
+    both = NAMES.replace("  in  c : T", "  in  b : T").replace("s.b -> j.c", "s.b -> j.b")
+    scene, graph = drawn(load(both), style="paper")
+    assert port_names(node_label(scene, graph, "j"))["i0"] == "a"
+    assert port_names(node_label(scene, graph, "s")) == {"o0": "", "o1": ""}
     full_scene, full = drawn(load(NAMES))
     assert "a" in port_names(node_label(full_scene, full, "s")).values() or \
         "a" in str(node_label(full_scene, full, "s"))

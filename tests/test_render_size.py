@@ -91,7 +91,7 @@ def test_a_figure_too_wide_exits_1_naming_an_option_that_fits(tmp_path, capsys):
 @needs_dot
 @pytest.mark.parametrize("name, option", [
     ("control_untrusted_monitoring_countermeasures", "--panels modes --direction TB"),
-    ("overoptimisation", "--panels modes --direction TB"),
+    ("overoptimisation", "--direction TB --mode rl"),
     ("process_supervision", "--direction TB --mode rerank")])
 def test_a_column_wide_figure_may_need_panels_or_a_mode_drawn_top_to_bottom(
         tmp_path, capsys, name, option):
@@ -155,9 +155,10 @@ def test_the_option_a_refusal_names_fits_when_taken_even_where_untangling_grows_
 
 @needs_dot
 def test_a_refusal_says_when_the_option_it_names_is_taller_than_a_page(tmp_path, capsys):
-    # Drawn top to bottom, its panels fit 6.5 in but are 12 in tall: a page of text is 9 in.
+    # Drawn top to bottom, its panels fit 6.5 in but are 10 in tall: a page of text is 9 in.
     code, _, err = render(tmp_path, capsys, str(ROOT / "examples" / "critiques.wd"),
-                          "--panels", "modes", "--style", "paper", "--width", "6.5in")
+                          "--panels", "modes", "--style", "paper", "--font-size", "7pt",
+                          "--width", "6.5in")
     found = re.search(r"fits \([0-9.]+ in\), but ([0-9.]+) in tall: more than a page of text; "
                       r"--height 9in looks for an option within a page", err)
     assert code == 1 and found and float(found[1]) > 9, err
@@ -175,7 +176,7 @@ def test_a_figure_drawn_taller_than_a_page_says_so(tmp_path, capsys):
     assert code == 0 and out.exists() and found and float(found[1]) > 9, err
     # within a page, or with a height asked for (it bounds the picture), nothing to say
     code, _, err = render(tmp_path, capsys, RLHF, "--style", "paper", "--font-size", "7pt",
-                          "--width", "6.5in")
+                          "--width", "6.5in", "--panels", "modes")
     assert code == 0 and "warning" not in err, err
     code, _, err = render(tmp_path, capsys, *argv, "--height", "20in")
     assert code == 0 and "warning" not in err, err

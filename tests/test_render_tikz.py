@@ -221,7 +221,7 @@ def test_a_figure_input_into_a_serif_paper_sets_its_text_in_the_papers_sans_unsh
     # 18 of rlhf's 26 texts were scaled down, by up to 14%, unevenly; its sans fits them.
     proposal = wiring.check_file(str(ROOT / "examples" / "rlhf.wd")).proposal
     (tmp_path / "fig.tex").write_bytes(R.render(proposal, "tex", style="paper", font_size=7,
-                                                width="6.5in"))
+                                                width="6.5in", panels="modes"))
     paper = ("\\documentclass{article}\n\\usepackage{tikz}\n\\textwidth=6.5in\n"
              "\\begin{document}\n\\noindent\\input{fig}\n\\end{document}\n")
     compile_pdf(paper.encode(), tmp_path, "paper")

@@ -26,7 +26,7 @@ def crossed(dot_text: str) -> int:
 
 @needs_dot
 @pytest.mark.parametrize("name, options", [
-    ("control_trusted_editing", {"direction": "TB"}),
+    ("control_defer_to_trusted", {"direction": "TB"}),
     ("debate", {"direction": "TB", "mode": "train"})])
 def test_ports_are_ordered_so_that_fewer_wires_cross(monkeypatch, name, options):
     proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
@@ -81,7 +81,7 @@ def size(dot_text: str) -> tuple[float, float]:
 @needs_dot
 @pytest.mark.parametrize("name, options", [
     ("incentives/content_recommender", {"direction": "TB"}),
-    ("open_agency", {"direction": "TB"})])
+    ("rrm", {"direction": "TB"})])
 def test_training_wires_are_laid_out_so_that_fewer_wires_cross(monkeypatch, name, options):
     proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
     untangled = R.to_dot(proposal, style="paper", **options)

@@ -173,10 +173,14 @@ def _mode_panels(proposal, diagram, options, analysis, timeout: float, training:
         _retitle(panel, title)
         _title_from_left(panel, _title_width(panel, timeout))
         box = {"bb": _cropped(panel, positions)}        # by the layout's (unprefixed) ids
-        _title_clear(panel, box, _sizes(positions))
+        placed.append((panel, box, title))
+    # every title rises as far as the one that must rise most, so that a box keeps its place
+    # from the top of each panel's frame
+    rise = max(_title_rise(panel, _sizes(positions)) for panel, _, _ in placed)
+    for panel, box, title in placed:
+        _raise_title(panel, box, rise)
         _prefix(panel, f"{title}/")
-        placed.append((panel, box))
-    return placed
+    return [(panel, box) for panel, box, _ in placed]
 
 
 def _cropped(panel: Graph, positions: dict) -> str:
@@ -236,12 +240,17 @@ def _sampled(pos: str) -> list[tuple[float, float]]:
 
 
 def _title_clear(panel: Graph, box: dict, sizes: dict) -> None:
-    """Raise a panel's title above what it draws under the title, its frame and its `box`
-    (`bb`) grown by as much. Graphviz keeps room for a frame's title, but routes wires
-    through it: a loop round the top box (into it from above, TB) ran through the title."""
+    """Raise a panel's title above what it draws under the title (`_title_rise`)."""
+    _raise_title(panel, box, _title_rise(panel, sizes))
+
+
+def _title_rise(panel: Graph, sizes: dict) -> float:
+    """How far a panel's title must rise to clear what it draws under the title: 0 when it is
+    clear. Graphviz keeps room for a frame's title, but routes wires through it: a loop round
+    the top box (into it from above, TB) ran through the title."""
     attrs = frame_attrs(next(s for s in panel.statements if isinstance(s, Subgraph)))
     if "lp" not in attrs:
-        return
+        return 0.0
     x, y = (float(v) for v in str(attrs["lp"]).split(","))
     half_w, half_h = float(attrs["lwidth"]) * 36, float(attrs["lheight"]) * 36
     # a double or triple line is drawn beside its curve: TITLE_GAP holds it
@@ -250,8 +259,15 @@ def _title_clear(panel: Graph, box: dict, sizes: dict) -> None:
     # a title clear of what is under it by 2 pt (its box holds its letters' descent) stays
     # where Graphviz put it
     if top + 2.0 <= y - half_h:
+        return 0.0
+    return top + TITLE_GAP - (y - half_h)
+
+
+def _raise_title(panel: Graph, box: dict, rise: float) -> None:
+    """Move a panel's title up by `rise`, its frame and its `box` (`bb`) grown by as much."""
+    attrs = frame_attrs(next(s for s in panel.statements if isinstance(s, Subgraph)))
+    if "lp" not in attrs or rise <= 0:
         return
-    rise = top + TITLE_GAP - (y - half_h)
     attrs["lp"] = moved(attrs["lp"], 0.0, rise)
     for values in (attrs, box):
         x0, y0, x1, y1 = (float(v) for v in str(values["bb"]).split(","))

@@ -5,7 +5,8 @@
   notes, no ⚠;
 - ports are small filled dots on the box's sides (Catlab's port column: 4×4 FIXEDSIZE rounded
   cells, where wires end exactly); a port's name is written beside its dot unless its side has
-  one port, or its only wire joins two ports of the same name (`hidden_names`);
+  one port, or it is an input whose only wire comes from a port of the same name that says
+  it (`hidden_names`);
 - boxes of one kind family are given one size (`Sizes`), from an estimate of text widths: the
   layout is not run first, so the sizes are close, not exact;
 - every text is one font size, `font_size` (`--font-size`, else FONT_PAPER); the caption is
@@ -50,20 +51,40 @@ def fill_of(family: Family) -> str:
 
 def hidden_names(scene: Scene) -> set[tuple[str, str]]:
     """The box ports (node, cell) whose names are not written: a side with a single port, and
-    a port whose only wire joins two ports of the same name (the other end says it)."""
+    one end of a wire that joins two ports of the same name and is the only wire at that end,
+    where the other end says the name. Never both ends: where either could go unnamed, the
+    name is written at the end whose side writes names already (its column's width is paid),
+    else at the input (a box's inputs, from several sources, are named in one column)."""
     wires: dict[tuple, list] = {}
     for wire in scene.wires:
         for ref in (wire.src, wire.dst):
             wires.setdefault(ref.key(), []).append(wire)
-    hidden = set()
-    for item in scene.nodes().values():
-        if not isinstance(item, Box):
+    sides = {(item.id, cell): (item.id, n) for item in scene.nodes().values()
+             if isinstance(item, Box) for n, side in enumerate((item.ins, item.outs))
+             for cell, _ in side}
+    ports_on = Counter(sides.values())
+    alone = {key for key, side in sides.items() if ports_on[side] == 1}
+
+    def free(key: tuple, wire) -> bool:      # a box port whose name the other end could say
+        on = wires.get(key, [])
+        return key in sides and key not in alone and len(on) == 1 and on[0] is wire
+    hidden, either = set(alone), []
+    for wire in scene.wires:
+        ends = (wire.src.key(), wire.dst.key())
+        if not _same_names(wire.src, wire.dst) or not any(free(key, wire) for key in ends):
             continue
-        for side in (item.ins, item.outs):
-            for cell, _ in side:
-                on = wires.get((item.id, cell), [])
-                if len(side) == 1 or (len(on) == 1 and _same_names(on[0].src, on[0].dst)):
-                    hidden.add((item.id, cell))
+        if all(free(key, wire) for key in ends):
+            either.append(ends)
+        else:       # the other end says it: a pin, or a port with other wires; alone, not
+            one, other = ends if free(ends[0], wire) else ends[::-1]
+            if other not in alone:
+                hidden.add(one)
+    pending = {key for ends in either for key in ends}
+    naming = Counter(side for key, side in sides.items() if key not in hidden | pending)
+    for src, dst in either:
+        said = max((src, dst), key=lambda key: (naming[sides[key]] > 0, key == dst))
+        hidden.add(src if said == dst else dst)
+        naming[sides[said]] += 1
     return hidden
 
 

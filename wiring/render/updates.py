@@ -41,6 +41,10 @@ MOST_TURNING = 135.0
 STROKES_PT = 2.5
 # Where along a side a redrawn end may meet its box (shares of the side).
 PLACES = (0.5, 0.35, 0.65, 0.25, 0.75)
+# and, on a side long enough that they lie this far from its corners (off a rounded corner, the
+# arrowhead's width clear of it), nearer its ends: constitutional_ai's pm, whose optimiser lay
+# below the box under pm's right half, was reached only from the left end of pm's bottom
+OUTER_PLACES, OUTER_PT = (0.15, 0.85), 14.0
 SIDES = {"n": (0.0, 1.0), "s": (0.0, -1.0), "e": (1.0, 0.0), "w": (-1.0, 0.0)}
 # The sides of a box across the flow, which updates have to themselves (`draw._UPDATE_ENDS`):
 # the data's ports are on the others.
@@ -403,7 +407,7 @@ def _new_ends(edge: dict, end: str, own: list, side_groups: tuple, room: tuple, 
     graphviz_knots = {tuple(points[i]) for i in range(3, len(points), 3)}
     finer = _subdivided(points, step=JOIN_PT)
     for sides in side_groups:
-        yield from _joining(edge, end, tip, points, own, sides, room, blocks)
+        yield from _joining(edge, end, tip, points, own, sides, room, blocks, outer=anew)
         if not anew:
             continue
         yield from _direct(edge, end, tip, points, own, sides, room, blocks)
@@ -413,11 +417,12 @@ def _new_ends(edge: dict, end: str, own: list, side_groups: tuple, room: tuple, 
 
 def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, room: tuple,
              blocks: list, skip: frozenset = frozenset(), onward: int = 0,
-             margin: float = 0.0):
+             margin: float = 0.0, outer: bool = True):
     """The new ends of `_new_ends` that join the curve of control `points` (from the box end)
     at its first three knots clear of the box, but those in `skip`, turning at most
     MOST_TURNING in all up to `onward` control points beyond the knot (a knot on a bend of
-    the old curve would curl the end round), `margin` farther than MISS_PT from other boxes."""
+    the old curve would curl the end round), `margin` farther than MISS_PT from other boxes;
+    at `_places` (the outer ones with `outer`)."""
     box = own[0]
     arrow = math.dist(tip, points[0])
     knots = [(i, points[i]) for i in range(3, len(points), 3)
@@ -432,8 +437,7 @@ def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, r
     marks = [t for t in tokens if t[:2] in ("s,", "e,")]
     for side in sides:
         # the places nearest where the update comes from first: the shortest new ends
-        for at in sorted((_on_side(box, side, share) for share in PLACES),
-                         key=lambda at: math.dist(at, far)):
+        for at in sorted(_places(box, side, outer), key=lambda at: math.dist(at, far)):
             normal = SIDES[side]
             base = (at[0] + normal[0] * arrow, at[1] + normal[1] * arrow)
             out = (base[0] + normal[0] * STUB_PT, base[1] + normal[1] * STUB_PT)
@@ -477,8 +481,7 @@ def _direct(edge: dict, end: str, tip, points: list, own: list, sides: tuple, ro
     mark = next(t for t in str(edge.get("pos", "")).split() if t[:2] in ("s,", "e,"))[:2]
     for side in sorted(sides, key=lambda s: -_facing(s, box, centre)):
         normal = SIDES[side]
-        places = sorted((_on_side(box, side, share) for share in PLACES),
-                        key=lambda at: math.dist(at, centre))
+        places = sorted(_places(box, side), key=lambda at: math.dist(at, centre))
         for at in _straight_across(box, side, optimiser) + places:
             base = (at[0] + normal[0] * arrow, at[1] + normal[1] * arrow)
             out = (base[0] + normal[0] * STUB_PT, base[1] + normal[1] * STUB_PT)
@@ -551,6 +554,16 @@ def _doubles_back(new: list, old: list, knot) -> bool:
 def _near_box(point, box: tuple, margin: float) -> bool:
     return box[0] - margin < point[0] < box[2] + margin and \
         box[1] - margin < point[1] < box[3] + margin
+
+
+def _places(box: tuple, side: str, outer: bool = True) -> list[tuple[float, float]]:
+    """The places on `side` of `box` where a redrawn end may meet it (`PLACES`, and with
+    `outer` those of `OUTER_PLACES` far enough from its corners)."""
+    along = 0 if side in ("n", "s") else 1
+    length = box[along + 2] - box[along]
+    shares = [share for share in OUTER_PLACES if outer and
+              length * min(share, 1 - share) >= OUTER_PT]
+    return [_on_side(box, side, share) for share in (*PLACES, *shares)]
 
 
 def _on_side(box: tuple, side: str, share: float) -> tuple[float, float]:
