@@ -124,3 +124,20 @@ def test_an_update_is_drawn_clear_of_the_loop_round_its_box_where_it_can_be():
 def strokes(edge: dict) -> list:
     """Each curve Graphviz draws for a wire (a double line's several), as points along it."""
     return [ink({"_draw_": [op]}) for op in edge.get("_draw_", []) if op.get("op") == "b"]
+
+
+ROOMY = 10.0         # points from a corner: nearer, the arrowhead sits on the corner's rounding
+
+
+@needs_dot
+@pytest.mark.parametrize("name", ["amplification", "best_of_n", "cyborgism",
+                                  "incentives/grade_predictor_redesign"])
+def test_updates_come_in_away_from_their_box_corners(name):
+    # each of these had an update whose arrowhead met its box within 10 pt of a corner (best_of_n's
+    # policy, cyborgism's simulator: square to the side, but on its last few points), where the
+    # side had room farther in
+    for edge, box_name, tip, _, box in updates(laid_out(name)):
+        x0, y0, x1, y1 = box
+        from_x = min(abs(tip[0] - x0), abs(tip[0] - x1))
+        from_y = min(abs(tip[1] - y0), abs(tip[1] - y1))
+        assert max(from_x, from_y) >= ROOMY, (name, box_name, edge.get("id"), tip, box)

@@ -4,12 +4,13 @@ draws its three training steps), or one per top diagram of a file (`--panels dia
 Each panel is the picture of that mode or diagram alone (`to_scene`), titled, and laid out by
 Graphviz on its own; mode panels may instead all be cut from one layout of every mode at once
 (`_mode_panels`), which keeps a box drawn in several modes at the same place in each panel,
-and are when that costs no crossings and not much room (`_chosen`, `ROOM`). The panels are then placed in rows no wider than the width asked for (one
-row without `--width`), with the key below them, and the whole is handed to Graphviz with every
-node, wire and frame where it was laid out (`layout=nop2`: Graphviz's `neato -n2`, which draws
-what it is given where it is given). So every output format, `--width` and TikZ work on a
-picture of panels as on any other. Ids get the panel's title in front (`sft/policy`), so that
-a box drawn in three panels is three groups of the SVG.
+and are when that costs no crossings and not much room (`_chosen`, `ROOM`). The panels are
+then placed in rows no wider than the width asked for (one row without `--width`), with the
+key below them, and the whole is handed to Graphviz with every node, wire and frame where it
+was laid out (`layout=nop2`: Graphviz's `neato -n2`, which draws what it is given where it is
+given). So every output format, `--width` and TikZ work on a picture of panels as on any
+other. Ids get the panel's title in front (`sft/policy`), so that a box drawn in three panels
+is three groups of the SVG.
 """
 
 from __future__ import annotations

@@ -45,6 +45,9 @@ PLACES = (0.5, 0.35, 0.65, 0.25, 0.75)
 # arrowhead's width clear of it), nearer its ends: constitutional_ai's pm, whose optimiser lay
 # below the box under pm's right half, was reached only from the left end of pm's bottom
 OUTER_PLACES, OUTER_PT = (0.15, 0.85), 14.0
+# A place nearer a corner than this puts the arrowhead (about 9 pt wide) on the corner's
+# rounding, as a reader sees it: such places are tried last.
+ROOMY_PT = 10.0
 SIDES = {"n": (0.0, 1.0), "s": (0.0, -1.0), "e": (1.0, 0.0), "w": (-1.0, 0.0)}
 # The sides of a box across the flow, which updates have to themselves (`draw._UPDATE_ENDS`):
 # the data's ports are on the others.
@@ -437,7 +440,7 @@ def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, r
     marks = [t for t in tokens if t[:2] in ("s,", "e,")]
     for side in sides:
         # the places nearest where the update comes from first: the shortest new ends
-        for at in sorted(_places(box, side, outer), key=lambda at: math.dist(at, far)):
+        for at in _nearest_first(_places(box, side, outer), box, far):
             normal = SIDES[side]
             base = (at[0] + normal[0] * arrow, at[1] + normal[1] * arrow)
             out = (base[0] + normal[0] * STUB_PT, base[1] + normal[1] * STUB_PT)
@@ -481,7 +484,7 @@ def _direct(edge: dict, end: str, tip, points: list, own: list, sides: tuple, ro
     mark = next(t for t in str(edge.get("pos", "")).split() if t[:2] in ("s,", "e,"))[:2]
     for side in sorted(sides, key=lambda s: -_facing(s, box, centre)):
         normal = SIDES[side]
-        places = sorted(_places(box, side), key=lambda at: math.dist(at, centre))
+        places = _nearest_first(_places(box, side), box, centre)
         for at in _straight_across(box, side, optimiser) + places:
             base = (at[0] + normal[0] * arrow, at[1] + normal[1] * arrow)
             out = (base[0] + normal[0] * STUB_PT, base[1] + normal[1] * STUB_PT)
@@ -564,6 +567,15 @@ def _places(box: tuple, side: str, outer: bool = True) -> list[tuple[float, floa
     shares = [share for share in OUTER_PLACES if outer and
               length * min(share, 1 - share) >= OUTER_PT]
     return [_on_side(box, side, share) for share in (*PLACES, *shares)]
+
+
+def _nearest_first(places: list, box: tuple, point) -> list:
+    """`places` on a side of `box`, those ROOMY_PT or more from its corners first, and among
+    them the nearest to `point` first."""
+    def cornered(at) -> bool:
+        along = 1 if at[0] in (box[0], box[2]) else 0
+        return min(at[along] - box[along], box[along + 2] - at[along]) < ROOMY_PT
+    return sorted(places, key=lambda at: (cornered(at), math.dist(at, point)))
 
 
 def _on_side(box: tuple, side: str, share: float) -> tuple[float, float]:
