@@ -5,8 +5,8 @@
   notes, no ⚠;
 - ports are small filled dots on the box's sides (Catlab's port column: 4×4 FIXEDSIZE rounded
   cells, where wires end exactly); a port's name is written beside its dot unless its side has
-  one port, or it is an input whose only wire comes from a port of the same name that says
-  it (`hidden_names`);
+  one port, or it is one end of a wire joining two ports of the same name, that wire its only
+  one, and the other end says the name: never at both ends (`hidden_names`);
 - boxes of one kind family are given one size (`Sizes`), from an estimate of text widths: the
   layout is not run first, so the sizes are close, not exact;
 - every text is one font size, `font_size` (`--font-size`, else FONT_PAPER); the caption is
