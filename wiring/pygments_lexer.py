@@ -59,7 +59,7 @@ FORMULA, EXPRESSION = "formula", "expr"
 # Brackets and separators; every other punctuation terminal is an operator (`->`, `~`, `+`, ...).
 PUNCTUATION = frozenset("()[]{},.:;")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_CODE = r"[A-Z]\d{4}\b"  # a diagnostic code (wiring/codes.py), as `allow` names it
+_CODE = r"[A-Z]\d{4}\b"  # a diagnostic code (wiring/codes/), as `allow` names it
 
 
 class Keywords(NamedTuple):
