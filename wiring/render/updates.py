@@ -8,7 +8,8 @@ box's corner to come in sideways (grade_predictor). Once the picture is laid out
 is drawn again: straight into a point of the box's side, from the side the update comes from,
 and back into Graphviz's curve where that curve is clear of the box. An end is left as laid out
 where every new one would come within `ends.MISS_PT` of a box or label, run over `ends.GROW_PT`
-(or the growth asked for) beyond the layout, leave an arrowhead as crowded, or cross more wires.
+(or the growth asked for) beyond the layout, leave an arrowhead as crowded, or cross more wires;
+then, if its arrowhead parts from its line, the line is bent into the arrowhead (`_aligned`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ HOOK_PT = 18.0         # how far back along the curve "the way it comes in" is r
 # An arrow whose tip is this near two sides of its box meets it at a corner (a rounded one's
 # curve): which side it points into is unclear, and it lands on the ports' arrowheads.
 CORNER_PT = 5.0
+# An arrowhead that parts from the way its line comes in by more than this (degrees) looks
+# broken off it.
+ALIGNED = 20.0
 # A redrawn end turns at most this far in all, from its arrow into Graphviz's curve (degrees):
 # more is a U-turn or a curl.
 MOST_TURNING = 135.0
@@ -84,7 +88,45 @@ def updates_clear(laid: dict, grow: float = GROW_PT) -> int:
                 continue
             if _redrawn(laid, edge, end, boxes, tidying):
                 redrawn.add(id(edge))
+    for edge, end in updates:
+        if id(edge) not in redrawn and _aligned(laid, edge, end, boxes, tidying):
+            redrawn.add(id(edge))
     return len(redrawn)
+
+
+def _aligned(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bool:
+    """Bend the last stretch of an update left as laid out so that it runs into its arrowhead,
+    where the two part by more than ALIGNED degrees, and whether it was: Graphviz aims an
+    arrow at a box's compass corner from where it clipped the curve, not along the curve, and
+    the head looks broken off its line (overoptimisation_early_stopping's policy, in eval).
+    The curve's first handle is turned to the arrow's axis, its length kept; kept where the
+    curve then keeps off the obstacles and within the room, and crosses no more wires."""
+    tip, points = _split(edge, end)
+    base = points[0]
+    handle = next((i for i in (1, 2) if math.dist(points[i], base) > 1.0), None)
+    pointing = unit((tip[0] - base[0], tip[1] - base[1]))
+    if handle is None or pointing is None:
+        return False
+    coming = unit((base[0] - points[handle][0], base[1] - points[handle][1]))
+    if pointing[0] * coming[0] + pointing[1] * coming[1] >= math.cos(math.radians(ALIGNED)):
+        return False
+    before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
+    mark = next(t for t in str(edge["pos"]).split() if t[:2] in ("s,", "e,"))
+    if tidying["crossed"] is None:
+        tidying["crossed"] = crossings(laid)
+    # the handle's own length first (the gentlest bend), then shorter: the bend nearer the
+    # arrowhead, where the curve passes close to another box
+    for share in (1.0, 0.5, 0.25):
+        reach = math.dist(points[1], base) * share
+        turned = [base, (base[0] - pointing[0] * reach, base[1] - pointing[1] * reach)]
+        whole = turned + points[2:] if end == "tail" else (turned + points[2:])[::-1]
+        edge["pos"] = " ".join([mark] + [f"{x:.2f},{y:.2f}" for x, y in whole])
+        edge.pop("_draw_", None)
+        if _fits(edge, tidying["blocks"], tidying["room"], boxes) and \
+                _no_worse(laid, tidying["crossed"]):
+            return True
+        edge.update(before)
+    return False
 
 
 def _table(edge: dict, end: str) -> bool:
