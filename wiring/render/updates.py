@@ -103,11 +103,13 @@ def _aligned(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
     curve then keeps off the obstacles and within the room, and crosses no more wires."""
     tip, points = _split(edge, end)
     base = points[0]
-    handle = next((i for i in (1, 2) if math.dist(points[i], base) > 1.0), None)
     pointing = unit((tip[0] - base[0], tip[1] - base[1]))
-    if handle is None or pointing is None:
+    # a handle within a point of its knot says little of the way the curve comes in (the
+    # next handle does): turning it would move nothing a reader sees
+    coming = unit((base[0] - points[1][0], base[1] - points[1][1])) \
+        if math.dist(points[1], base) > 1.0 else None
+    if pointing is None or coming is None:
         return False
-    coming = unit((base[0] - points[handle][0], base[1] - points[handle][1]))
     if pointing[0] * coming[0] + pointing[1] * coming[1] >= math.cos(math.radians(ALIGNED)):
         return False
     before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
