@@ -24,7 +24,7 @@ class Code:
     # reading runs (no elaboration, no check).
     stops: bool = False
     usage: bool = False       # a problem with the command line, not the proposal: exit code 2
-    code: str = ""            # its own key, filled in below
+    code: str = ""            # its own key, filled in by `codes.CODES`
 
 
 TYPES = "type Prompt\ntype Response\n"

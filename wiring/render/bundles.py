@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from .ends import crosses_an_obstacle, obstacles, split_at, unit, xy
+from .ends import crosses_an_obstacle, obstacles, pos_text, split_at, unit, xy
 from .untangle import bezier, crossings
 
 NEAR_PT = 16.0     # a loop this near another from their shared port runs beside it
@@ -67,7 +67,7 @@ def _trimmed(trunk: dict, branch: dict, end: str) -> int:
     segment, t, _ = mine[leaves - 1]
     rest = split_at(points[3 * segment:3 * segment + 4], t)[1] + points[3 * segment + 4:]
     ordered = rest if end == "tail" else rest[::-1]
-    branch["pos"] = " ".join(marks + [f"{x:.2f},{y:.2f}" for x, y in ordered])
+    branch["pos"] = pos_text(marks, ordered)
     branch.pop("_draw_", None)
     return 1
 
@@ -98,7 +98,7 @@ def _bundled(laid: dict, trunk: dict, branch: dict, end: str, blocks: list,
                                (junction,)):
             continue
         ordered = joined if end == "tail" else joined[::-1]
-        branch["pos"] = " ".join(marks + [f"{x:.2f},{y:.2f}" for x, y in ordered])
+        branch["pos"] = pos_text(marks, ordered)
         branch.pop("_draw_", None)          # its strokes are drawn from `pos` again
         now = crossings(laid)[0]
         if now <= crossed:

@@ -90,7 +90,7 @@ def _redraw(edge: dict, end: str, boxes: dict, room: tuple, blocks: list) -> boo
     whole = new + ordered[joined + 1:]
     whole = whole if end == "tail" else whole[::-1]
     marks = [t for t in tokens if t[:2] in ("s,", "e,")]
-    edge["pos"] = " ".join(marks + [f"{x:.2f},{y:.2f}" for x, y in whole])
+    edge["pos"] = pos_text(marks, whole)
     edge.pop("_draw_", None)
     return True
 
@@ -229,6 +229,12 @@ def samples(points: list) -> list[tuple[float, float]]:
 def xy(token: str) -> tuple[float, float]:
     x, y = (float(v) for v in token.split(",")[-2:])
     return x, y
+
+
+def pos_text(marks: list[str], points) -> str:
+    """A wire's `pos` (what `xy` reads a point of): its arrow marks ("s,x,y", "e,x,y"), then
+    its control points."""
+    return " ".join([*marks, *(f"{x:.2f},{y:.2f}" for x, y in points)])
 
 
 def _minus(a, b) -> tuple[float, float]:

@@ -10,7 +10,7 @@ import copy
 
 from .bundles import bundle_loops
 from .dot import Defaults, Edge, Graph, Id, Node, Subgraph
-from .ends import GROW_PT, loops_from_outside, split_at, xy
+from .ends import GROW_PT, loops_from_outside, pos_text, split_at, xy
 from .options import RenderError
 from .rings import rings_to_heads
 from .untangle import bezier
@@ -184,7 +184,7 @@ def _tight(pos: str) -> str:
     out = points[:1]
     for i in range(0, len(points) - 3, 3):
         out += _split(points[i:i + 4], 4)[1:]
-    return " ".join(marks + [f"{x:.2f},{y:.2f}" for x, y in out])
+    return pos_text(marks, out)
 
 
 def _split(segment: list, depth: int) -> list:

@@ -14,7 +14,7 @@ redrawn round its box needed more room (best_of_n no longer fitted a page's widt
 
 from __future__ import annotations
 
-from .ends import mix, xy
+from .ends import mix, pos_text, xy
 
 # Graphviz's lengths of its `normal` and `dot` arrow shapes, as shares of an arrow's length.
 NORMAL, DOT = 1.0, 0.8
@@ -65,5 +65,4 @@ def _drawn_on(pos: str, ring_end: str) -> str | None:
     points = [port, mix(port, points[0], 1 / 3), mix(port, points[0], 2 / 3), *points]
     if ring_end == "head":
         points = points[::-1]
-    return " ".join([t for t in tokens if t[:2] in ("s,", "e,") and t not in rings]
-                    + [f"{x:.2f},{y:.2f}" for x, y in points])
+    return pos_text([t for t in tokens if t[:2] in ("s,", "e,") and t not in rings], points)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import math
 from itertools import chain
 
-from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, room_of, samples, split_at,
-                   unit, within, xy)
+from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, pos_text, room_of, samples,
+                   split_at, unit, within, xy)
 from .untangle import MOST_BOXES, _cross, _ends, bezier, boxes_of, crossings, curve
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
@@ -122,7 +122,7 @@ def _aligned(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
         reach = math.dist(points[1], base) * share
         turned = [base, (base[0] - pointing[0] * reach, base[1] - pointing[1] * reach)]
         whole = turned + points[2:] if end == "tail" else (turned + points[2:])[::-1]
-        edge["pos"] = " ".join([mark] + [f"{x:.2f},{y:.2f}" for x, y in whole])
+        edge["pos"] = pos_text([mark], whole)
         edge.pop("_draw_", None)
         if _fits(edge, tidying["blocks"], tidying["room"], boxes) and \
                 _no_worse(laid, tidying["crossed"]):
@@ -343,7 +343,7 @@ def _lifted(loop: dict, box: tuple, side: str, tip, base, extra: float) -> str:
     # its ends stay at their ports; the rest moves with the control points, dense enough
     # that the curve moves with them
     inner = [back(*moved(*to(*q))) for q in points[1:-1]]
-    return " ".join(marks + [f"{x:.2f},{y:.2f}" for x, y in [points[0], *inner, points[-1]]])
+    return pos_text(marks, [points[0], *inner, points[-1]])
 
 
 def _subdivided(points: list, where=lambda segment: True, step: float = 0.0) -> list:
@@ -510,8 +510,7 @@ def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, r
                     continue
                 whole = new + points[i + 1:]
                 whole = whole if end == "tail" else whole[::-1]
-                mark = f"{marks[0][:2]}{at[0]:.2f},{at[1]:.2f}"
-                yield " ".join([mark] + [f"{x:.2f},{y:.2f}" for x, y in whole])
+                yield pos_text([f"{marks[0][:2]}{at[0]:.2f},{at[1]:.2f}"], whole)
 
 
 def _direct(edge: dict, end: str, tip, points: list, own: list, sides: tuple, room: tuple,
@@ -544,8 +543,7 @@ def _direct(edge: dict, end: str, tip, points: list, own: list, sides: tuple, ro
                         not within(samples(new), room):
                     continue
                 whole = new if end == "tail" else new[::-1]
-                yield " ".join([f"{mark}{at[0]:.2f},{at[1]:.2f}"] +
-                               [f"{x:.2f},{y:.2f}" for x, y in whole])
+                yield pos_text([f"{mark}{at[0]:.2f},{at[1]:.2f}"], whole)
 
 
 def _straight_across(box: tuple, side: str, other: tuple) -> list:
