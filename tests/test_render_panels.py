@@ -371,7 +371,7 @@ def assert_common_boxes_in_place(places: dict) -> int:
 @pytest.mark.parametrize("example, options", [
     ("best_of_n", {"diagram": "BestOfN"}), ("rrm", {}),
     ("control_untrusted_monitoring_countermeasures", {"direction": "TB"}),
-    ("swiss_cheese", {"direction": "TB"}),
+    ("swiss_cheese", {}), ("ida", {}),
     ("best_of_n", {"diagram": "BestOfN", "width": "6.5in", "font_size": 7}),
     ("amplification", {"direction": "TB", "width": "6.5in", "font_size": 7}),
 ])

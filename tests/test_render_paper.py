@@ -13,7 +13,7 @@ from wiring.cli import main
 
 from conftest import ROOT
 from render_support import (NESTED, SMALL, UNGATED, caption, drawn, frame_attrs, label_root,
-                            load, needs_dot, node_label, shown, svg_texts)
+                            load, needs_dot, node_label, shown, svg_texts, wires)
 
 NAMES = """\
 proposal "Port names"
@@ -350,3 +350,47 @@ def test_a_box_of_two_kinds_has_its_band_explained_in_the_key():
     assert "band: a second kind" in key
     plain = caption(drawn(load(NAMES), style="paper")[1])
     assert not any("band" in cell for cell in plain)
+
+
+_TWO_OUTPUTS = """\
+type Prompt
+type Response
+param beta : Real >= 0 = 0.1
+component Policy : policy, learned {
+  in  prompt   : Prompt
+  out response : Response
+}
+component Talker : policy, learned {
+  in  prompt : Prompt
+  out reply  : Response
+  out aside  : Response
+}
+component Scorer : reward_model, learned {
+  in  response : Response
+  out score    : Real in [0, 1]
+}
+diagram D {
+  in  prompt : Prompt
+  pi  = Policy
+  two = Talker
+  rm  = Scorer
+  prompt -> pi.prompt, two.prompt
+  pi.response -> rm.response
+  train pi by ppo maximising rm.score - beta * kl(pi, two)
+}
+"""
+
+
+@pytest.mark.parametrize("direction, side", [("LR", "e"), ("TB", "s")])
+def test_a_signal_read_from_a_whole_box_leaves_by_its_outputs_side(direction, side):
+    # `kl(policy, ref)` reads the two models, not a port: in the paper style the signal left
+    # the box from wherever Graphviz clipped it (rlhf's ref from its top, beside its bare
+    # output); it now leaves from the output's dot, or the outputs' side of a box of several
+    proposal = load(_TWO_OUTPUTS)
+    scene, graph = drawn(proposal, "D", style="paper", direction=direction)
+    found = wires(scene, graph)
+    assert ("pi.response", "train pi") in found and ("rm.score", "train pi") in found
+    assert ("two:h:" + side, "train pi") in found, sorted(found)
+    scene, graph = drawn(proposal, "D", style="full", direction=direction)
+    found = wires(scene, graph)
+    assert ("pi:h", "train pi") in found and ("two:h", "train pi") in found, sorted(found)

@@ -53,11 +53,35 @@ def knots_between_two_boxes(dot_text: str) -> list[tuple[str, str]]:
                     one.get("tailport") == other.get("tailport") or \
                     one.get("headport") == other.get("headport"):
                 continue
-            a, b = untangle.curve(one), untangle.curve(other)
-            if any(untangle._cross(p, q, r, t) for p, q in zip(a, a[1:])
-                   for r, t in zip(b, b[1:])):
+            if curves_cross(one, other):
                 found.append((one.get("id"), other.get("id")))
     return found
+
+
+def curves_cross(one: dict, other: dict) -> bool:
+    a, b = untangle.curve(one), untangle.curve(other)
+    return any(untangle._cross(p, q, r, t) for p, q in zip(a, a[1:]) for r, t in zip(b, b[1:]))
+
+
+@needs_dot
+def test_the_wires_of_two_outputs_do_not_cross_where_swapping_them_untangles():
+    # debate's b: `answer`, read by the judge and by pick (its wires down the right of the
+    # referee), was sorted left of `argument`, which feeds the referee: the mean places of
+    # their readers are within 8 pt, and the two wires met in a U below b
+    proposal = wiring.check_file(str(ROOT / "examples" / "debate.wd")).proposal
+    dot_text = R.to_dot(proposal, style="paper", direction="TB", mode="deploy", font_size=7)
+    run = subprocess.run(["dot", "-Tjson"], input=dot_text.encode(), capture_output=True,
+                         check=True)
+    laid = json.loads(run.stdout)
+    b = next(o["_gvid"] for o in laid["objects"] if o.get("name") == "b")
+    ports = {}
+    for edge in laid["edges"]:
+        # (a loop into b is written backwards, from b: `dir=back`)
+        if edge["tail"] == b and edge.get("dir") != "back" and "training" not in edge["class"]:
+            ports.setdefault(edge["tailport"].split(":")[0], []).append(edge)
+    assert len(ports) == 2, ports.keys()
+    one, other = ports.values()
+    assert not any(curves_cross(e, f) for e in one for f in other)
 
 
 @needs_dot

@@ -61,6 +61,8 @@ class _Drawer:
         if scene.options.style == "paper":
             self.paper = paper.Sizes(scene, paper.hidden_names(scene))
             self.optimiser_words = paper.optimiser_words(scene)
+            self.sole_outputs = {item.id: item.outs[0][0] for item in scene.nodes().values()
+                                 if isinstance(item, Box) and len(item.outs) == 1}
 
     def label(self, key: tuple, make, *arguments) -> str:
         label = self.labels.get(key)
@@ -370,7 +372,10 @@ class _Drawer:
                nth: int = 0) -> Endpoint:
         """Where a wire ends: a port cell on its outer side (outputs east, inputs west; south
         and north top to bottom), feedback included, so that every wire meets its port where
-        the reader looks for it; a parameter update at the corner of the header that faces the
+        the reader looks for it; a signal read from a whole box (`kl(policy, ref)`, its
+        distribution over outputs), in the paper style, by its outputs' side, from its output's
+        dot where it has one (from anywhere on the border, it left the output bare beside it);
+        a parameter update at the corner of the header that faces the
         optimiser (north-east; north-west top to bottom). A corner, not the middle of the top
         edge: from there the double line need not climb over the boxes between target and
         optimiser, which drove it out of the diagram's frame. In the paper style, the box's own
@@ -387,8 +392,10 @@ class _Drawer:
         if ref.kind == "cell":
             return Endpoint(ref.node, ref.port, side)
         if ref.kind == "header":
-            if outgoing:
+            if outgoing and not self.paper:
                 return Endpoint(ref.node, _HEADER)
+            if outgoing:
+                return Endpoint(ref.node, self.sole_outputs.get(ref.node, _HEADER), side)
             if not self.paper:
                 return Endpoint(ref.node, _HEADER, _CORNERS[self.direction])
             places = _UPDATE_ENDS[self.direction][self.scene.training.update_end]
