@@ -254,3 +254,25 @@ def test_long_ids_stay_distinct():
     dot_text = R.to_dot(load(text), "D")
     ids = set(re.findall(r'^\s*"([^"]*~[0-9a-f]{40})" \[', dot_text, re.M))
     assert len(ids) == 2
+
+
+@needs_dot
+def test_a_laid_out_route_of_any_length_reaches_graphviz_whole():
+    # a pinned wire's route (`pos`) was quoted like a long tooltip, cut at 4,000 characters:
+    # Graphviz could not read the route left and drew the wire anew (open_agency's loop to
+    # the stakeholders, joined within a segment, swept 30 pt below its boxes); a route of
+    # 1,201 points is printed as quoted pieces joined by `+`, each within Graphviz's limit
+    from wiring.render.dot import print_dot
+    from wiring.render.pinned import moved
+
+    graph = R.tree_of(R.to_scene(load(SMALL), "RLHF"))
+    edge = next(iter(graph.edges()))
+    route = " ".join(f"{k}.25,{k % 7}.50" for k in range(1, 1202))
+    edge.attrs["pos"] = moved("e,1,1 " + route, 0.0, 0.0)
+    dot_text = print_dot(graph)
+    assert all(len(token) < 16_384 for token in re.findall(r'"(?:[^"\\]|\\.)*"', dot_text))
+    run_canon = subprocess.run(["dot", "-Tcanon"], input=dot_text.encode(), capture_output=True,
+                               check=True)
+    canon = run_canon.stdout.decode().replace("\\\n", "")
+    found = re.search(r'pos="e,1\.00,1\.00 ([^"]*)"', canon)
+    assert found and len(found[1].split()) == 1201

@@ -241,6 +241,11 @@ def loop_ends_facing(dot_text: str) -> list[tuple[str, str, float]]:
     ("incentives/rl_feedback_tampering", {"style": "paper", "width": "6.5in"}),
     ("incentives/rl_feedback_tampering", {}),
     ("incentives/rl_current_rf", {"style": "paper", "width": "6.5in"}),
+    # the step-later wire into the sensor's tamper port, and ida's loop into hp's subanswer,
+    # came up from below onto the box's corner: their curves' last segments run under the
+    # box with no knot clear of it to join (`ends` now joins within a segment)
+    ("incentives/rl_rf_input_tampering", {"style": "paper", "width": "6.5in"}),
+    ("ida", {"style": "paper", "width": "6.5in"}),
     ("best_of_n", {"style": "paper", "panels": "modes", "direction": "TB", "width": "6.5in"}),
     ("debate", {"style": "paper", "panels": "modes", "direction": "TB", "width": "6.5in"})])
 def test_loops_come_out_of_and_into_their_ports_from_outside(name, options):

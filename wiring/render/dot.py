@@ -152,7 +152,14 @@ class Id(str):
         return super().__new__(cls, text)
 
 
-Value = Union[str, int, float]           # str (quoted), Id (bare), Html (<...>), a number
+class Positions(str):
+    """Laid-out coordinates (a node's or wire's `pos`), never shortened as a long text is: a
+    wire's route of hundreds of points, cut, is one Graphviz cannot read, and it routes the
+    wire anew. Printed as quoted pieces joined by `+` (DOT's concatenation), each within
+    QUOTED_LIMIT."""
+
+
+Value = Union[str, int, float]   # str (quoted), Id (bare), Html (<...>), Positions, a number
 Attrs = dict[str, Value]
 
 
@@ -294,6 +301,9 @@ class _Printer:
                 return f"<{value}>"
             if isinstance(value, Id):
                 return str(value)
+            if isinstance(value, Positions):      # digits, signs, commas and spaces only
+                return " + ".join(f'"{value[i:i + QUOTED_LIMIT]}"'
+                                  for i in range(0, max(len(value), 1), QUOTED_LIMIT))
             spelt = self.quoted.get(value)
             if spelt is None:
                 spelt = self.quoted[value] = quote(value)

@@ -6,7 +6,8 @@ onto the port from above, or runs along the box's border to reach it: the arrow 
 point into the box's corner or along its edge (the world of the incentive examples, best_of_n's
 user). Once the picture is laid out, each such end of a loop is drawn again: straight out of
 its port, round the box's corner at a little distance, and back into Graphviz's curve where
-that curve is clear of the box, its tangent kept, without a hook. An end is left as laid out
+that curve is clear of the box (at one of its knots, else at a point within one of its
+segments), its tangent kept, without a hook. An end is left as laid out
 where every new one would come within MISS_PT of a box or label, run over GROW_PT beyond the
 layout, or cross more wires.
 """
@@ -15,8 +16,8 @@ from __future__ import annotations
 
 import math
 
-from .loops import END_PT, on_border
-from .untangle import MOST_BOXES, bezier, boxes_of, crossings
+from .loops import BESIDE_PT, END_PT, on_border, sweep
+from .untangle import MOST_BOXES, bezier, boxes_of, crossings, curve
 
 CLEAR_PT = 6.0     # how far a redrawn end keeps from its box
 STUB_PT = 5.0      # straight out of the port, beyond its arrowhead, before it turns
@@ -30,6 +31,10 @@ GROW_PT = 12.0
 # A redrawn wire keeps this far from every box and label but at its ends (their pens' width,
 # and a hair: a branch cut critic's rounded corner within the 1 pt the crossings allow).
 MISS_PT = 2.0
+# Where the old curve has no knot to join clear of the box, points this far apart along it,
+# where it passes within NEAR_PT of the box.
+FINER_PT = 12.0
+NEAR_PT = 40.0
 
 OUTWARD = {"w": (-1.0, 0.0), "e": (1.0, 0.0), "n": (0.0, 1.0), "s": (0.0, -1.0)}
 # Each side turned to face west (Graphviz's y grows upwards), and back: one case to draw.
@@ -57,10 +62,12 @@ def loops_from_outside(laid: dict, grow: float = GROW_PT) -> int:
             continue
         for end in ("tail", "head"):
             before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
+            swept = sweep(edge, curve(edge), boxes)
             if not _redraw(edge, end, boxes, room, blocks):
                 continue
             now = crossings(laid)[0]
-            if now > crossed:
+            # nor swept away from the boxes it closes (`loops.BESIDE_PT`) further than it was
+            if now > crossed or sweep(edge, curve(edge), boxes) > max(swept, BESIDE_PT):
                 edge.update(before)
             else:
                 crossed, redrawn = now, redrawn + 1
@@ -81,12 +88,22 @@ def _redraw(edge: dict, end: str, boxes: dict, room: tuple, blocks: list) -> boo
         return False
     ordered = points if end == "tail" else points[::-1]
     ends = (points[0], points[-1], *(xy(t) for t in tokens if t[:2] in ("s,", "e,")))
-    found = next((way for way in _ends(ordered, tips[0] if tips else None, box, side)
-                  if not crosses_an_obstacle(way[0], blocks, ends) and within(way[0], room)),
-                 None)
-    if found is None:
+    # at the old curve's knots, else at points within its segments: a loop's long last
+    # segment (rl_rf_input_tampering's agent to sensor's tamper, under the sensor) has no
+    # knot between the box and the far side of the picture
+    def near(segment) -> bool:
+        return any(box[0] - NEAR_PT < x < box[2] + NEAR_PT and box[1] - NEAR_PT < y < box[3] +
+                   NEAR_PT for x, y in samples(segment))
+    for finer in (ordered, subdivided(ordered, FINER_PT, near)):
+        found = next((way for way in _ends(finer, tips[0] if tips else None, box, side)
+                      if not crosses_an_obstacle(way[0], blocks, ends)
+                      and within(way[0], room)), None)
+        if found is not None:
+            break
+    else:
         return False
     new, joined = found
+    ordered = finer
     whole = new + ordered[joined + 1:]
     whole = whole if end == "tail" else whole[::-1]
     marks = [t for t in tokens if t[:2] in ("s,", "e,")]
@@ -256,6 +273,20 @@ def _along(p, u, d) -> tuple[float, float]:
 
 def mix(a, b, t) -> tuple[float, float]:
     return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+
+
+def subdivided(points: list, step: float, where=lambda segment: True) -> list:
+    """The control points of the same curve, each cubic Bézier segment `where` says split (de
+    Casteljau) into pieces no longer than about `step`."""
+    out = points[:1]
+    for i in range(0, len(points) - 3, 3):
+        segment = points[i:i + 4]
+        pieces = max(1, math.ceil(sum(math.dist(a, b) for a, b in zip(segment, segment[1:]))
+                                  / step)) if where(segment) else 1
+        for k in range(pieces, 0, -1):            # split off 1/k of what is left
+            head, segment = split_at(segment, 1 / k) if k > 1 else (segment, None)
+            out += head[1:]
+    return out
 
 
 def split_at(segment: list, t: float) -> tuple[list, list]:

@@ -121,10 +121,13 @@ def sweeps(laid: dict) -> list[float]:
     """How far (points) each feedback wire of a layout runs beyond the box spanning the two
     boxes it connects, across and along the flow (0 for a loop within it)."""
     boxes = boxes_of(laid)
-    found = []
-    for edge, points in _loops(laid):
-        a, b = boxes[edge["tail"]], boxes[edge["head"]]
-        x0, y0 = min(a[0], b[0]), min(a[1], b[1])
-        x1, y1 = max(a[2], b[2]), max(a[3], b[3])
-        found.append(max(0.0, *(max(x0 - x, x - x1, y0 - y, y - y1) for x, y in points)))
-    return found
+    return [sweep(edge, points, boxes) for edge, points in _loops(laid)]
+
+
+def sweep(edge: dict, points: list, boxes: dict) -> float:
+    """How far (points) a wire whose sampled `points` these are runs beyond the box spanning
+    its two boxes (`boxes_of`)."""
+    a, b = boxes[edge["tail"]], boxes[edge["head"]]
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    x1, y1 = max(a[2], b[2]), max(a[3], b[3])
+    return max(0.0, *(max(x0 - x, x - x1, y0 - y, y - y1) for x, y in points))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 
 from .bundles import bundle_loops
-from .dot import Defaults, Edge, Graph, Id, Node, Subgraph
+from .dot import Defaults, Edge, Graph, Id, Node, Positions, Subgraph
 from .ends import GROW_PT, loops_from_outside, pos_text, split_at, xy
 from .options import RenderError
 from .rings import rings_to_heads
@@ -94,7 +94,7 @@ def frame_attrs(frame: Subgraph) -> dict:
     return defaults.attrs
 
 
-def moved(points: str, dx: float, dy: float) -> str:
+def moved(points: str, dx: float, dy: float) -> Positions:
     """Graphviz coordinates ("x,y", a box "x0,y0,x1,y1", a curve "e,x,y x,y ...") moved."""
     out = []
     for token in str(points).split():
@@ -104,7 +104,7 @@ def moved(points: str, dx: float, dy: float) -> str:
         numbers = [float(v) for v in token.split(",")]
         moved = [v + (dx if i % 2 == 0 else dy) for i, v in enumerate(numbers)]
         out.append(head + ",".join(f"{v:.2f}" for v in moved))
-    return " ".join(out)
+    return Positions(" ".join(out))
 
 
 def tidy_wires(laid: dict, grow: float = GROW_PT) -> int:

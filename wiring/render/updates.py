@@ -18,7 +18,7 @@ import math
 from itertools import chain
 
 from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, pos_text, room_of, samples,
-                   split_at, unit, within, xy)
+                   subdivided, unit, within, xy)
 from .untangle import MOST_BOXES, _cross, _ends, bezier, boxes_of, crossings, curve
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
@@ -337,28 +337,13 @@ def _lifted(loop: dict, box: tuple, side: str, tip, base, extra: float) -> str:
 
     tokens = str(loop.get("pos", "")).split()
     marks = [t for t in tokens if t[:2] in ("s,", "e,")]
-    points = _subdivided([xy(t) for t in tokens if t[:2] not in ("s,", "e,")],
-                         lambda segment: any(left - RAMP_PT <= to(*q)[0] <= right + RAMP_PT
-                                             for q in samples(segment)))
+    points = subdivided([xy(t) for t in tokens if t[:2] not in ("s,", "e,")], STEP_PT,
+                        lambda segment: any(left - RAMP_PT <= to(*q)[0] <= right + RAMP_PT
+                                            for q in samples(segment)))
     # its ends stay at their ports; the rest moves with the control points, dense enough
     # that the curve moves with them
     inner = [back(*moved(*to(*q))) for q in points[1:-1]]
     return pos_text(marks, [points[0], *inner, points[-1]])
-
-
-def _subdivided(points: list, where=lambda segment: True, step: float = 0.0) -> list:
-    """The control points of the same curve, each cubic Bézier segment `where` says split (de
-    Casteljau) into pieces no longer than about `step` (STEP_PT unless given)."""
-    step = step or STEP_PT
-    out = points[:1]
-    for i in range(0, len(points) - 3, 3):
-        segment = points[i:i + 4]
-        pieces = max(1, math.ceil(sum(math.dist(a, b) for a, b in zip(segment, segment[1:]))
-                                  / step)) if where(segment) else 1
-        for k in range(pieces, 0, -1):            # split off 1/k of what is left
-            head, segment = split_at(segment, 1 / k) if k > 1 else (segment, None)
-            out += head[1:]
-    return out
 
 
 def _box_end(edge: dict, optimisers: set) -> str | None:
@@ -452,7 +437,7 @@ def _new_ends(edge: dict, end: str, own: list, side_groups: tuple, room: tuple, 
     Graphviz's knots unless `anew`."""
     tip, points = _split(edge, end)
     graphviz_knots = {tuple(points[i]) for i in range(3, len(points), 3)}
-    finer = _subdivided(points, step=JOIN_PT)
+    finer = subdivided(points, JOIN_PT)
     for sides in side_groups:
         yield from _joining(edge, end, tip, points, own, sides, room, blocks, outer=anew)
         if not anew:
@@ -500,7 +485,7 @@ def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, r
                 new = [base, mix(base, out, 1 / 3), mix(base, out, 2 / 3), out,
                        (out[0] + normal[0] * bend, out[1] + normal[1] * bend),
                        (knot[0] - tangent[0] * reach, knot[1] - tangent[1] * reach), knot]
-                dense = _subdivided(new)     # sampled densely: a long curve may graze a box
+                dense = subdivided(new, STEP_PT)     # sampled densely: a long curve may graze a box
                 beyond = samples(points[i:i + onward + 1])[1:] if onward else []
                 if _turning(samples(new) + beyond) > MOST_TURNING or \
                         _doubles_back(samples(new), samples(points[i:]), knot):
@@ -538,8 +523,8 @@ def _direct(edge: dict, end: str, tip, points: list, own: list, sides: tuple, ro
                        (out[0] + normal[0] * bend, out[1] + normal[1] * bend),
                        (into[0] + away[0] * reach, into[1] + away[1] * reach), into]
                 if _turning(samples(new)) > MOST_TURNING or \
-                        not _keeps_off(_subdivided(new), blocks, own, (at, into), joins=False,
-                                   margin=STROKES_PT) or \
+                        not _keeps_off(subdivided(new, STEP_PT), blocks, own, (at, into),
+                                       joins=False, margin=STROKES_PT) or \
                         not within(samples(new), room):
                     continue
                 whole = new if end == "tail" else new[::-1]
