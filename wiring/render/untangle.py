@@ -89,7 +89,7 @@ def _untangle_paper(scene, boxes: list, timeout: float, panel: bool, training: b
     try:
         laid = drawing(print_dot(scaled_tree(scene)), timeout)
         best, size = crossings(laid)[0], size_of(laid, panel)
-        beside = crossed_beside(laid)
+        beside, best_laid = crossed_beside(laid), laid
         # each side of every box sorted at once, then (where wires between the same boxes
         # still cross) one side at a time: sorted together, two boxes' facing sides swap
         # both, and their wires cross the other way
@@ -103,9 +103,10 @@ def _untangle_paper(scene, boxes: list, timeout: float, panel: bool, training: b
                 best, beside = count, other
                 best_orders = [(list(b.ins), list(b.outs)) for b in boxes]
                 size = size_of(laid, panel)           # the size the picture would have had
+                best_laid = laid
         if beside and ROUNDS and best <= MOST_CROSSINGS:
             _restore(boxes, best_orders)
-            best, beside, best_orders, size = _swapped(scene, boxes, (best, beside),
+            best, beside, best_orders, size = _swapped(scene, boxes, best_laid, (best, beside),
                                                        best_orders, size, panel, timeout)
         if training and best and any(w.style != "data" for w in scene.wires):
             _restore(boxes, best_orders)
@@ -117,19 +118,19 @@ def _untangle_paper(scene, boxes: list, timeout: float, panel: bool, training: b
     _restore(boxes, best_orders)
 
 
-def _swapped(scene, boxes, counts: tuple[int, int], orders: list, size: tuple, panel: bool,
-             timeout: float) -> tuple:
+def _swapped(scene, boxes, laid: dict, counts: tuple[int, int], orders: list, size: tuple,
+             panel: bool, timeout: float) -> tuple:
     """Where the wires of two outputs of a box still cross (`_side_swaps`), the two swapped,
     kept if that crosses fewer wires: the mean places that sort a side lean the wrong way
     when a wire must swing round a box (debate's b: `answer`, read by the judge and by pick,
     its wires down the right of the referee, was sorted left of `argument`, which feeds the
     referee, and the two wires met in a U). At most SWAPS tries; (crossings, crossed
-    beside), the ports' orders and the size of the layout kept."""
+    beside), the ports' orders and the size of the layout kept; `laid` the layout of
+    `orders`."""
     from .dot import print_dot
     from .fit import scaled_tree
     from .graphviz import drawing
 
-    laid = drawing(print_dot(scaled_tree(scene)), timeout)
     for side, node, one, other in _side_swaps(laid, boxes)[:SWAPS]:
         box = next(b for b in boxes if b.id == node)
         ports = getattr(box, side)
