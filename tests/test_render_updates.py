@@ -166,3 +166,40 @@ def test_an_update_runs_into_its_arrowhead(name):
     # monitored_rl panels), where no end redrawn into a side had room
     for edge, box_name, tip, base, _ in updates(laid_out(name)):
         assert parting(tip, base, edge) <= ALIGNED, (name, box_name, edge.get("id"))
+
+
+ALONG = 12.0         # points: an update beside a loop, and heading its way, for longer reads
+PARALLEL = math.cos(math.radians(30))      # as one wire with it; a crossing does not
+
+
+def _longest_run_beside(update: dict, loop: dict) -> float:
+    """The longest stretch of an update's strokes within CLEAR of a loop's and heading within
+    30 degrees of its way."""
+    near = [(a, b) for stroke in strokes(loop) for a, b in zip(stroke, stroke[1:]) if a != b]
+    longest = 0.0
+    for stroke in strokes(update):
+        run = 0.0
+        for p, q in zip(stroke, stroke[1:]):
+            length = math.dist(p, q)
+            beside = length > 0 and any(
+                to_segment(p, a, b) < CLEAR and to_segment(q, a, b) < CLEAR and
+                abs((q[0] - p[0]) * (b[0] - a[0]) + (q[1] - p[1]) * (b[1] - a[1]))
+                >= PARALLEL * length * math.dist(a, b) for a, b in near)
+            run = run + length if beside else 0.0
+            longest = max(longest, run)
+    return longest
+
+
+@needs_dot
+@pytest.mark.parametrize("name", ["incentives/rl_current_rf",
+                                  "incentives/rl_feedback_tampering"])
+def test_an_update_crosses_the_loop_round_its_box_rather_than_run_along_it(name):
+    # the trained box's loop runs over its top, where its update came in: lifted round the
+    # arrowhead, the loop ran beside the update's double line for 14 to 23 pt
+    laid = laid_out(name)
+    loops = [edge for edge in laid["edges"] if "feedback" in edge.get("class", "").split()]
+    found = list(updates(laid))
+    assert loops and found
+    runs = {(edge.get("id"), loop.get("id")): round(_longest_run_beside(edge, loop), 1)
+            for edge, *_ in found for loop in loops}
+    assert max(runs.values()) <= ALONG, runs

@@ -19,6 +19,7 @@ from itertools import chain
 
 from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, pos_text, room_of, samples,
                    subdivided, unit, within, xy)
+from .loops import BESIDE_PT, sweep
 from .untangle import MOST_BOXES, _cross, _ends, bezier, boxes_of, crossings, curve
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
@@ -43,6 +44,9 @@ MOST_TURNING = 135.0
 # it runs straight and by up to about four on a tight bend, farther than MISS_PT. An end drawn
 # anew keeps this much farther from other boxes (rl_model_based_rewards' agent, past reward).
 STROKES_PT = 2.5
+# An update within CLEAR_PT of a loop, heading within ALONG degrees of its way, for longer than
+# ALONG_PT runs along it (read every ALONG_STEP_PT).
+ALONG_PT, ALONG, ALONG_STEP_PT = 12.0, 30.0, 2.0
 # Where along a side a redrawn end may meet its box (shares of the side).
 PLACES = (0.5, 0.35, 0.65, 0.25, 0.75)
 # and, on a side long enough that they lie this far from its corners (off a rounded corner, the
@@ -163,23 +167,71 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
     sides = (ACROSS[direction],) if table else (ACROSS[direction], (AFTER[direction],))
     # the end as laid out, with the loops moved out of its way, unless it comes in askew;
     # else a new end, as it is or with the loops moved (made one by one, as tried). The
-    # counts compared with are the picture's as tidied so far: no end adds a crossing.
+    # counts compared with are the picture's as tidied so far: no end adds a crossing. First
+    # only ends that do not run along a loop (where there are loops), then any.
     own = [box, boxes.get(edge["head" if end == "tail" else "tail"])]
-    ways = chain([] if askew or fewer else [None],
-                 _new_ends(edge, end, own, sides, room, blocks, anew=not table))
-    for pos in ways:
-        edge["pos"] = pos or before["pos"]
-        edge.pop("_draw_", None)
-        if (pos is not None and not _crowded(laid, edge, end, outline)
-                and _no_worse(laid, crossed)
-                and (table or _crossed_at_its_boxes(laid, edge) < own_crossed + (not fewer))
-                and not _at_a_port(laid, edge, end, box, AFTER[direction])) \
-                or (not fewer and _make_room(laid, edge, end, boxes, room, blocks, crossed,
-                                             outline)):
-            tidying["crossed"] = crossings(laid)   # a later end may not undo what this gained
-            return True
-        edge.update(before)
+    loops = any("feedback" in str(other.get("class", "")).split()
+                for other in laid.get("edges", []))
+    for apart in (True, False)[not loops:]:
+        ways = chain([] if askew or fewer else [None],
+                     _new_ends(edge, end, own, sides, room, blocks, anew=not table))
+        for pos in ways:
+            edge["pos"] = pos or before["pos"]
+            edge.pop("_draw_", None)
+            if (pos is not None and not _crowded(laid, edge, end, outline)
+                    and not (apart and _along_a_loop(laid, edge))
+                    and _no_worse(laid, crossed)
+                    and (table or _crossed_at_its_boxes(laid, edge) < own_crossed + (not fewer))
+                    and not _at_a_port(laid, edge, end, box, AFTER[direction])) \
+                    or (not fewer and _make_room(laid, edge, end, boxes, tidying, outline,
+                                                 apart)):
+                tidying["crossed"] = crossings(laid)   # a later end may not undo what it gained
+                return True
+            edge.update(before)
     return False
+
+
+def _along_a_loop(laid: dict, edge: dict) -> bool:
+    """Whether an update runs along a feedback loop: its strokes within CLEAR_PT of it (its curve
+    within STROKES_PT more) and heading within
+    ALONG degrees of its way for more than ALONG_PT of its length, where the two read as one
+    wire (rl_current_rf's update over the loop lifted round its arrowhead); a crossing at a
+    wider angle is not. Read every ALONG_STEP_PT along the update."""
+    mine = _fine(edge)
+    box = _extent_of(mine, CLEAR_PT + STROKES_PT)
+    near = [(q, r) for other in laid.get("edges", []) if other is not edge
+            and "feedback" in str(other.get("class", "")).split()
+            for line in [_fine(other)] for q, r in zip(line, line[1:])
+            if q != r and _overlap(_extent_of((q, r), 0.0), box)]
+    parallel = math.cos(math.radians(ALONG))
+    reach = CLEAR_PT + STROKES_PT            # its outer strokes lie this much nearer
+    run = longest = 0.0
+    for p, q in zip(mine, mine[1:]):
+        way = unit((q[0] - p[0], q[1] - p[1]))
+        beside = way is not None and any(
+            _distance(p, a, b) < reach and _distance(q, a, b) < reach and
+            abs(way[0] * (b[0] - a[0]) + way[1] * (b[1] - a[1])) >= parallel * math.dist(a, b)
+            for a, b in near)
+        run = run + math.dist(p, q) if beside else 0.0
+        longest = max(longest, run)
+    return longest > ALONG_PT
+
+
+def _fine(edge: dict) -> list:
+    """Points about every ALONG_STEP_PT along a wire's curve (its `pos`): however Graphviz
+    splits it into segments, the same points (a loop's turn read from a coarse polygon lies
+    inside its curve)."""
+    control = [xy(t) for t in str(edge.get("pos", "")).split() if t[:2] not in ("s,", "e,")]
+    return samples(subdivided(control, 12 * ALONG_STEP_PT))
+
+
+def _extent_of(points, margin: float) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def _crossed_at_its_boxes(laid: dict, edge: dict) -> int:
@@ -236,13 +288,15 @@ def _askew(edge: dict, end: str, box: tuple) -> bool:
         or _hooks(edge, end)
 
 
-def _make_room(laid: dict, edge: dict, end: str, boxes: dict, room: tuple, blocks: list,
-               crossed: tuple[int, int], outline: bool = True) -> bool:
+def _make_room(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict,
+               outline: bool = True, apart: bool = False) -> bool:
     """Move the feedback loops that crowd an update's arrowhead out of its way: each loop's
     stretch over the side the update comes in by, round the arrowhead, lifted away from that
     side (`_lifted`), the rest as it was. Kept, and True, when the arrowhead is then clear,
-    every loop moved keeps off the obstacles and within `room`, and no more
-    wires cross or pass through a box."""
+    every loop moved keeps off the obstacles and within the room (`tidying`) and sweeps no
+    farther beyond its boxes than it did or BESIDE_PT, no more wires cross or pass through a
+    box, and (`apart`) the update does not run along a loop."""
+    room, blocks, crossed = tidying["room"], tidying["blocks"], tidying["crossed"]
     tip, points = _split(edge, end)
     box = boxes[edge[end]]
     side = _side(box, tip, points[0])
@@ -252,12 +306,15 @@ def _make_room(laid: dict, edge: dict, end: str, boxes: dict, room: tuple, block
     if not loops:
         return False
     before = [{key: e[key] for key in ("pos", "_draw_") if key in e} for e in loops]
+    swept = [max(sweep(loop, curve(loop), boxes), BESIDE_PT) for loop in loops]
     for extra in (0.0, 4.0, 8.0):
         for loop in loops:
             loop["pos"] = _lifted(loop, box, side, tip, points[0], extra)
             loop.pop("_draw_", None)
-        if all(_fits(loop, blocks, room, boxes) for loop in loops) \
+        if all(_fits(loop, blocks, room, boxes) and sweep(loop, curve(loop), boxes) <= most
+               for loop, most in zip(loops, swept)) \
                 and not _crowded(laid, edge, end, outline) \
+                and not (apart and _along_a_loop(laid, edge)) \
                 and _no_worse(laid, crossed):
             return True
         for loop, old in zip(loops, before):
