@@ -193,10 +193,10 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
 
 def _along_a_loop(laid: dict, edge: dict) -> bool:
     """Whether an update runs along a feedback loop: its strokes within CLEAR_PT of it (its curve
-    within STROKES_PT more) and heading within
-    ALONG degrees of its way for more than ALONG_PT of its length, where the two read as one
-    wire (rl_current_rf's update over the loop lifted round its arrowhead); a crossing at a
-    wider angle is not. Read every ALONG_STEP_PT along the update."""
+    within STROKES_PT more) and heading within ALONG degrees of its way for more than ALONG_PT
+    of its length, where the two read as one wire (rl_current_rf's update over the loop lifted
+    round its arrowhead); a crossing at a wider angle is not. Read every ALONG_STEP_PT along
+    the update."""
     mine = _fine(edge)
     box = _extent_of(mine, CLEAR_PT + STROKES_PT)
     near = [(q, r) for other in laid.get("edges", []) if other is not edge
