@@ -311,6 +311,16 @@ def _ends(edge: dict) -> tuple[tuple[float, float], tuple[float, float]] | None:
 
 def bezier(points: list, t: float) -> tuple[float, float]:
     """The point at t (0 to 1) of the Bézier curve of control points `points`."""
+    if len(points) == 4:
+        # a cubic segment, the case of every wire: de Casteljau's steps written out, the same
+        # arithmetic in the same order (the same bits) at a third of the cost
+        s = 1 - t
+        (ax, ay), (bx, by), (cx, cy), (dx, dy) = points
+        abx, aby, bcx, bcy = s * ax + t * bx, s * ay + t * by, s * bx + t * cx, s * by + t * cy
+        cdx, cdy = s * cx + t * dx, s * cy + t * dy
+        abcx, abcy, bcdx, bcdy = s * abx + t * bcx, s * aby + t * bcy, \
+            s * bcx + t * cdx, s * bcy + t * cdy
+        return s * abcx + t * bcdx, s * abcy + t * bcdy
     while len(points) > 1:
         points = [((1 - t) * a[0] + t * b[0], (1 - t) * a[1] + t * b[1])
                   for a, b in zip(points, points[1:])]

@@ -208,10 +208,9 @@ def _along_a_loop(laid: dict, edge: dict) -> bool:
     run = longest = 0.0
     for p, q in zip(mine, mine[1:]):
         way = unit((q[0] - p[0], q[1] - p[1]))
-        beside = way is not None and any(
-            _distance(p, a, b) < reach and _distance(q, a, b) < reach and
+        beside = way is not None and any(      # the cheaper test first
             abs(way[0] * (b[0] - a[0]) + way[1] * (b[1] - a[1])) >= parallel * math.dist(a, b)
-            for a, b in near)
+            and _distance(p, a, b) < reach and _distance(q, a, b) < reach for a, b in near)
         run = run + math.dist(p, q) if beside else 0.0
         longest = max(longest, run)
     return longest > ALONG_PT
