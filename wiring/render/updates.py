@@ -20,7 +20,7 @@ from itertools import chain
 from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, pos_text, room_of, samples,
                    subdivided, unit, within, xy)
 from .loops import BESIDE_PT, sweep
-from .untangle import MOST_BOXES, _cross, _ends, bezier, boxes_of, crossings, curve
+from .untangle import MOST_BOXES, _cross, _ends, _extent, bezier, boxes_of, crossings, curve
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
 CLEAR_PT = 6.0
@@ -198,11 +198,13 @@ def _along_a_loop(laid: dict, edge: dict) -> bool:
     round its arrowhead); a crossing at a wider angle is not. Read every ALONG_STEP_PT along
     the update."""
     mine = _fine(edge)
-    box = _extent_of(mine, CLEAR_PT + STROKES_PT)
+    x0, y0, x1, y1 = _extent(mine)
+    margin = CLEAR_PT + STROKES_PT
+    box = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
     near = [(q, r) for other in laid.get("edges", []) if other is not edge
             and "feedback" in str(other.get("class", "")).split()
             for line in [_fine(other)] for q, r in zip(line, line[1:])
-            if q != r and _overlap(_extent_of((q, r), 0.0), box)]
+            if q != r and _overlap(_extent((q, r)), box)]
     parallel = math.cos(math.radians(ALONG))
     reach = CLEAR_PT + STROKES_PT            # its outer strokes lie this much nearer
     run = longest = 0.0
@@ -222,11 +224,6 @@ def _fine(edge: dict) -> list:
     inside its curve)."""
     control = [xy(t) for t in str(edge.get("pos", "")).split() if t[:2] not in ("s,", "e,")]
     return samples(subdivided(control, 12 * ALONG_STEP_PT))
-
-
-def _extent_of(points, margin: float) -> tuple[float, float, float, float]:
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin
 
 
 def _overlap(a: tuple, b: tuple) -> bool:
