@@ -9,6 +9,8 @@ import json
 import subprocess
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import wiring
 from wiring import render as R
@@ -162,3 +164,54 @@ def test_crossings_counts_pairs_that_cross_but_not_pairs_sharing_a_box():
     assert untangle.crossings(laid) == (1, 0)
     laid["edges"].append(wire(2, 4, [0, 100], [60, 100], [90, 100], [130, 110]))
     assert untangle.crossings(laid)[1] == 1          # through box 1, which is not its end
+
+
+def _reference_crossings(laid: dict) -> tuple[int, int]:
+    """The reference tool's count (../shared/tools/crossings.py), written out: every pair of
+    segments of every pair of wires, every sampled point against every box."""
+    def bezier(p, t):
+        while len(p) > 1:
+            p = [((1 - t) * a[0] + t * b[0], (1 - t) * a[1] + t * b[1]) for a, b in zip(p, p[1:])]
+        return p[0]
+
+    def turn(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    def cross(a, b, c, d):
+        return turn(a, b, c) * turn(a, b, d) < 0 and turn(c, d, a) * turn(c, d, b) < 0
+    curves = [[bezier(op["points"][i:i + 4], k / 12) for op in e["_draw_"]
+               for i in range(0, len(op["points"]) - 3, 3) for k in range(13)]
+              for e in laid["edges"]]
+    ends = [{e["tail"], e["head"]} for e in laid["edges"]]
+    crossed = sum(1 for i, a in enumerate(curves) for j in range(i + 1, len(curves))
+                  if not ends[i] & ends[j]
+                  and any(cross(p, q, r, s) for p, q in zip(a, a[1:])
+                          for r, s in zip(curves[j], curves[j][1:])))
+    boxes = untangle.boxes_of(laid)
+    through = sum(1 for e, c in zip(laid["edges"], curves)
+                  if any(g not in (e["tail"], e["head"]) and
+                         any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1 for x, y in c)
+                         for g, (x0, y0, x1, y1) in boxes.items()))
+    return crossed, through
+
+
+coordinate = st.integers(0, 40).map(lambda v: v * 2.5)
+point = st.lists(coordinate, min_size=2, max_size=2)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3),
+                          st.lists(st.lists(point, min_size=4, max_size=4),
+                                   min_size=1, max_size=3)),
+                min_size=2, max_size=7))
+def test_crossings_agrees_with_every_pair_of_segments_compared(wires):
+    # crossings compares only the segments that reach into each other's extent, and reuses
+    # the curves of wires it has sampled: it must count what comparing every pair counts
+    laid = {"objects": [{"_gvid": g, "name": f"n{g}", "pos": f"{25 + 25 * g},50",
+                         "width": "0.3", "height": "0.3"} for g in range(4)],
+            "edges": [{"tail": tail, "head": head,
+                       "_draw_": [{"op": "b", "points": [p for i, seg in enumerate(segments)
+                                                         for p in seg[1 if i else 0:]]}]}
+                      for tail, head, segments in wires]}
+    assert untangle.crossings(laid) == _reference_crossings(laid)
+    assert untangle.crossings(laid) == _reference_crossings(laid)        # and again, cached

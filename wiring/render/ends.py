@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 
 from .loops import BESIDE_PT, END_PT, on_border, sweep
-from .untangle import MOST_BOXES, bezier, boxes_of, crossings, curve
+from .untangle import MOST_BOXES, boxes_of, crossings, curve, sampled
 
 CLEAR_PT = 6.0     # how far a redrawn end keeps from its box
 STUB_PT = 5.0      # straight out of the port, beyond its arrowhead, before it turns
@@ -221,10 +221,18 @@ def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
     borders) and from the points where it joins another curve (its last unless not
     `joined`, and `joints`: those curves' routes are Graphviz's)."""
     joined = (points[-1], *joints) if joined else (*joints, (math.inf, math.inf))
+    along = samples(points)
+    if not along:
+        return False
+    left, bottom = min(x for x, _ in along), min(y for _, y in along)
+    right, top = max(x for x, _ in along), max(y for _, y in along)
     return any(x0 - MISS_PT < x < x1 + MISS_PT and y0 - MISS_PT < y < y1 + MISS_PT
                and min(math.dist((x, y), end) for end in ends) > END_PT
                and min(math.dist((x, y), joint) for joint in joined) > 2 * MISS_PT
-               for x, y in samples(points) for x0, y0, x1, y1 in obstacles)
+               for x0, y0, x1, y1 in obstacles
+               if x0 - MISS_PT < right and left < x1 + MISS_PT
+               and y0 - MISS_PT < top and bottom < y1 + MISS_PT
+               for x, y in along)
 
 
 def room_of(laid: dict, grow: float) -> tuple[float, float, float, float]:
@@ -239,8 +247,7 @@ def within(points: list, room: tuple) -> bool:
 
 def samples(points: list) -> list[tuple[float, float]]:
     """Points along a curve of cubic Bézier segments (its control points), 12 a segment."""
-    return [bezier(points[i:i + 4], k / 12)
-            for i in range(0, len(points) - 3, 3) for k in range(13)]
+    return list(sampled((tuple(tuple(point) for point in points),)))
 
 
 def xy(token: str) -> tuple[float, float]:

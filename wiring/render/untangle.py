@@ -20,6 +20,8 @@ share an end box; and wires through a box not their end.
 
 from __future__ import annotations
 
+import functools
+
 from .scene import TrainingLayout
 
 SAMPLES = 12
@@ -331,15 +333,56 @@ def curve(edge: dict) -> list[tuple[float, float]]:
     """The sampled points of a laid-out wire: of every curve Graphviz draws for it (`-Tjson`:
     a wire of several colours is several parallel curves, taken one after the other as the
     reference tool takes them), else of its control points (`-Tjson0`)."""
-    drawn = [op["points"] for op in edge.get("_draw_", []) if op.get("op") == "b"]
-    if not drawn:
-        drawn = [[tuple(float(v) for v in token.split(",")[-2:])
-                  for token in str(edge.get("pos", "")).split() if token[:2] not in ("e,", "s,")]]
-    out: list[tuple[float, float]] = []
+    return list(_track(_drawn(edge))[0])
+
+
+def _drawn(edge: dict) -> tuple:
+    """The control points of every curve drawn for a wire (see `curve`), as a key."""
+    drawn = tuple(tuple(tuple(point) for point in op["points"])
+                  for op in edge.get("_draw_", ()) if op.get("op") == "b")
+    return drawn or (tuple(tuple(float(v) for v in token.split(",")[-2:])
+                           for token in str(edge.get("pos", "")).split()
+                           if token[:2] not in ("e,", "s,")),)
+
+
+@functools.lru_cache(maxsize=512)
+def sampled(drawn: tuple) -> tuple[tuple[float, float], ...]:
+    """Points along curves of cubic Bézier segments (each curve its control points, as a
+    tuple of tuples), SAMPLES a segment; the last 512 are remembered, for the layouts tried
+    re-read the wires they share."""
+    points: list[tuple[float, float]] = []
     for control in drawn:
         for i in range(0, len(control) - 3, 3):
-            out += [bezier(list(control[i:i + 4]), k / SAMPLES) for k in range(SAMPLES + 1)]
-    return out
+            points += [bezier(control[i:i + 4], k / SAMPLES) for k in range(SAMPLES + 1)]
+    return tuple(points)
+
+
+@functools.lru_cache(maxsize=512)
+def _track(drawn: tuple) -> tuple:
+    """(sampled points, segments, each segment's extent, the whole extent) of a wire's curves
+    (`_drawn`)."""
+    points = sampled(drawn)
+    segments = list(zip(points, points[1:]))
+    extents = [(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
+               for (ax, ay), (bx, by) in segments]
+    return points, segments, extents, _extent(points) if points else None
+
+
+def _tracks_cross(one: tuple, other: tuple) -> bool:
+    """Whether the curves of two wires (`_drawn`) cross. Two segments cross only within both
+    their extents, so only the segments of each that reach into the other's extent, and only
+    the pairs of those whose extents meet, are tested: the same answer as every pair."""
+    _, segments, extents, whole = _track(one)
+    _, other_segments, other_extents, other_whole = _track(other)
+    if whole is None or other_whole is None or not _meet(whole, other_whole):
+        return False
+    near = [(s, e) for s, e in zip(segments, extents) if _meet(e, other_whole)]
+    other_near = [(s, e) for s, e in zip(other_segments, other_extents) if _meet(e, whole)]
+    return any(_meet(e, f) and _cross(*s, *t) for s, e in near for t, f in other_near)
+
+
+def _meet(a: tuple, b: tuple) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def crossed_beside(laid: dict) -> int:
@@ -354,7 +397,7 @@ def _beside(laid: dict) -> list[tuple[dict, dict]]:
     """The pairs of laid-out wires `crossed_beside` counts."""
     edges = [e for e in laid.get("edges", []) if curve(e)]
     ends = [{(e["tail"], _cell(e, "tail")), (e["head"], _cell(e, "head"))} for e in edges]
-    segments = [list(zip(c, c[1:])) for c in (curve(e) for e in edges)]
+    drawn = [_drawn(e) for e in edges]
     pairs = []
     for i, one in enumerate(edges):
         for j in range(i + 1, len(edges)):
@@ -362,7 +405,7 @@ def _beside(laid: dict) -> list[tuple[dict, dict]]:
             if not {one["tail"], one["head"]} & {other["tail"], other["head"]} \
                     or ends[i] & ends[j]:
                 continue
-            if any(_cross(p, q, r, t) for p, q in segments[i] for r, t in segments[j]):
+            if _tracks_cross(drawn[i], drawn[j]):
                 pairs.append((one, other))
     return pairs
 
@@ -385,24 +428,15 @@ def crossings(laid: dict) -> tuple[int, int]:
     (`dot -Tjson` or `-Tjson0`)."""
     boxes = boxes_of(laid)
     edges = [e for e in laid.get("edges", []) if curve(e)]
-    curves = [curve(e) for e in edges]
-    segments = [list(zip(c, c[1:])) for c in curves]
-    extents = [_extent(c) for c in curves]
-    crossed = 0
-    for i, one in enumerate(edges):
-        for j in range(i + 1, len(edges)):
-            other = edges[j]
-            if {one["tail"], one["head"]} & {other["tail"], other["head"]}:
-                continue
-            a, b = extents[i], extents[j]
-            if a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]:
-                continue
-            if any(_cross(p, q, r, s) for p, q in segments[i] for r, s in segments[j]):
-                crossed += 1
+    drawn = [_drawn(e) for e in edges]
+    boxes_at = [{e["tail"], e["head"]} for e in edges]
+    crossed = sum(1 for i in range(len(edges)) for j in range(i + 1, len(edges))
+                  if boxes_at[i].isdisjoint(boxes_at[j]) and _tracks_cross(drawn[i], drawn[j]))
     through = 0
-    for edge, points in zip(edges, curves):
+    for edge, key in zip(edges, drawn):
+        points, _, _, whole = _track(key)
         for gvid, (x0, y0, x1, y1) in boxes.items():
-            if gvid not in (edge["tail"], edge["head"]) and \
+            if gvid not in (edge["tail"], edge["head"]) and _meet(whole, (x0, y0, x1, y1)) and \
                     any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1 for x, y in points):
                 through += 1
                 break

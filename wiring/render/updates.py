@@ -14,13 +14,15 @@ then, if its arrowhead parts from its line, the line is bent into the arrowhead 
 
 from __future__ import annotations
 
+import functools
 import math
 from itertools import chain
 
 from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, pos_text, room_of, samples,
                    subdivided, unit, within, xy)
 from .loops import BESIDE_PT, sweep
-from .untangle import MOST_BOXES, _cross, _ends, _extent, bezier, boxes_of, crossings, curve
+from .untangle import (MOST_BOXES, _drawn, _ends, _extent, _tracks_cross, bezier,
+                       boxes_of, crossings, curve)
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
 CLEAR_PT = 6.0
@@ -204,7 +206,8 @@ def _along_a_loop(laid: dict, edge: dict) -> bool:
     near = [(q, r) for other in laid.get("edges", []) if other is not edge
             and "feedback" in str(other.get("class", "")).split()
             for line in [_fine(other)] for q, r in zip(line, line[1:])
-            if q != r and _overlap(_extent((q, r)), box)]
+            if q != r and _overlap((min(q[0], r[0]), min(q[1], r[1]),
+                                    max(q[0], r[0]), max(q[1], r[1])), box)]
     parallel = math.cos(math.radians(ALONG))
     reach = CLEAR_PT + STROKES_PT            # its outer strokes lie this much nearer
     run = longest = 0.0
@@ -218,12 +221,17 @@ def _along_a_loop(laid: dict, edge: dict) -> bool:
     return longest > ALONG_PT
 
 
-def _fine(edge: dict) -> list:
+def _fine(edge: dict) -> tuple:
     """Points about every ALONG_STEP_PT along a wire's curve (its `pos`): however Graphviz
     splits it into segments, the same points (a loop's turn read from a coarse polygon lies
     inside its curve)."""
-    control = [xy(t) for t in str(edge.get("pos", "")).split() if t[:2] not in ("s,", "e,")]
-    return samples(subdivided(control, 12 * ALONG_STEP_PT))
+    return _fine_along(str(edge.get("pos", "")))
+
+
+@functools.lru_cache(maxsize=256)
+def _fine_along(pos: str) -> tuple:
+    control = [xy(t) for t in pos.split() if t[:2] not in ("s,", "e,")]
+    return tuple(samples(subdivided(control, 12 * ALONG_STEP_PT)))
 
 
 def _overlap(a: tuple, b: tuple) -> bool:
@@ -234,20 +242,11 @@ def _crossed_at_its_boxes(laid: dict, edge: dict) -> int:
     """How many of the wires at the boxes an update joins its curve crosses: `crossings`
     leaves them out, but an update redrawn across the signal that leaves the box it updates
     for the same optimiser reads as tangled as any other crossing (rlhf's policy)."""
-    mine = _strokes({key: value for key, value in edge.items() if key != "_draw_"})[0]
+    mine = _drawn({key: value for key, value in edge.items() if key != "_draw_"})
     ends = {edge.get("tail"), edge.get("head")}
     return sum(1 for other in laid.get("edges", []) if other is not edge
                and {other.get("tail"), other.get("head")} & ends
-               and any(_cross(p, q, r, t) for stroke in _strokes(other)
-                       for p, q in zip(mine, mine[1:]) for r, t in zip(stroke, stroke[1:])))
-
-
-def _strokes(edge: dict) -> list:
-    """Points along each curve Graphviz draws for a wire (a double line's two), else along
-    its `pos`."""
-    drawn = [op["points"] for op in edge.get("_draw_", []) if op.get("op") == "b"] or \
-        [[xy(t) for t in str(edge.get("pos", "")).split() if t[:2] not in ("s,", "e,")]]
-    return [samples([tuple(p) for p in points]) for points in drawn]
+               and any(_tracks_cross(mine, (stroke,)) for stroke in _drawn(other)))
 
 
 def _at_a_port(laid: dict, edge: dict, end: str, box: tuple, after: str) -> bool:
@@ -425,13 +424,11 @@ def _crowded(laid: dict, edge: dict, end: str, outline: bool = True) -> bool:
     CLEAR_PT of this update's arrowhead (from its tip to its base)."""
     tip, points = _split(edge, end)
     base = points[0]
-    for other in laid.get("edges", []):
-        if other is edge:
-            continue
-        for point in curve(other) + _arrow_points(other, outline):
-            if _distance(point, tip, base) < CLEAR_PT:
-                return True
-    return False
+    x0, y0 = min(tip[0], base[0]) - CLEAR_PT, min(tip[1], base[1]) - CLEAR_PT
+    x1, y1 = max(tip[0], base[0]) + CLEAR_PT, max(tip[1], base[1]) + CLEAR_PT
+    return any(x0 < x < x1 and y0 < y < y1 and _distance((x, y), tip, base) < CLEAR_PT
+               for other in laid.get("edges", []) if other is not edge
+               for x, y in curve(other) + _arrow_points(other, outline))
 
 
 def _arrow_points(edge: dict, outline: bool = True) -> list:
