@@ -6,6 +6,7 @@ crossing count itself, which must agree with the team's reference tool's definit
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 
 import pytest
@@ -215,3 +216,47 @@ def test_crossings_agrees_with_every_pair_of_segments_compared(wires):
                       for tail, head, segments in wires]}
     assert untangle.crossings(laid) == _reference_crossings(laid)
     assert untangle.crossings(laid) == _reference_crossings(laid)        # and again, cached
+
+
+def _run_side_by_side(one: list, other: list, beside: float) -> float:
+    """The longest stretch (pt) of the points `one` within `beside` of the points `other`
+    but not on them (a pen's width)."""
+    run = longest = 0.0
+    for p, q in zip(one, one[1:]):
+        apart = min(math.dist(q, r) for r in other)
+        run = run + math.dist(p, q) if 0.75 < apart <= beside else 0.0
+        longest = max(longest, run)
+    return longest
+
+
+@needs_dot
+def test_copies_of_one_output_run_as_one_wire_until_they_part():
+    # control_trusted_editing's problems go to the audit and to the editor: Graphviz drew the
+    # two wires down the left under 8 pt apart for almost two inches, which reads as one thick line;
+    # now one wire that branches where they part (`bundles`, as loops from one port are)
+    proposal = wiring.check_file(str(ROOT / "examples" / "control_trusted_editing.wd")).proposal
+    dot_text = R.to_dot(proposal, style="paper", font_size=7, width="6.5in", direction="TB")
+    laid = json.loads(subprocess.run(["dot", "-Tjson"], input=dot_text.encode(),
+                                     capture_output=True, check=True).stdout)
+    problems = next(o["_gvid"] for o in laid["objects"] if o.get("name") == "problems")
+    copies = [untangle.curve(e) for e in laid["edges"] if e["tail"] == problems]
+    assert len(copies) == 4
+    # (a fan of wires leaving one port runs so for up to 18 pt before it opens)
+    assert max(_run_side_by_side(a, b, 8.0) for a in copies for b in copies if a is not b) \
+        < 24.0                                                   # was 134 pt
+
+
+EXAMPLES = sorted(p.relative_to(ROOT / "examples").with_suffix("").as_posix()
+                  for p in (ROOT / "examples").rglob("*.wd"))
+
+
+@needs_dot
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_no_wire_of_a_default_picture_passes_through_a_box(name):
+    # tidying may redraw a wire (a copy along the wire it was copied with, a loop's end, an
+    # update): never through a box (overoptimisation's prompts to the gold labeller, drawn
+    # along the wire into init as far as init's port, then cut across its corner)
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
+    run = subprocess.run(["dot", "-Tjson"], input=R.to_dot(proposal).encode(),
+                         capture_output=True, check=True)
+    assert untangle.crossings(json.loads(run.stdout))[1] == 0

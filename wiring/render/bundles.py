@@ -1,13 +1,19 @@
-"""Feedback loops from one port run as one wire until they part (issue 13), in either style.
+"""Wires copied from one port run as one wire until they part (issue 13), in either style.
 
 Graphviz routes each wire on its own, so two loops copied from one output (critiques: the
 draft back to the critic and to the refiner) leave their port side by side, a few points apart,
 and run so for an inch: two dashed lines that read as a smudge, or as two wires where there is
-one copied. In a wiring diagram a copy is a wire that branches. Once the picture is laid out,
-a loop that shares an end (a port) with another, and runs near it from there, is drawn along
-the other's curve up to where it leaves it, then joins its own curve: one wire, then a branch.
-A loop is left as laid out where that would come near a box or label or cross more wires,
-unless it lies on the other from their port already: it is then drawn from where it leaves it.
+one copied; so do other copies (control_trusted_editing: the problems to the audit and to the
+editor, under 8 pt apart for two inches, one thick line). In a wiring diagram a copy is a wire
+that branches. Once the picture is laid out, a wire that shares an end (a port) with another of
+its kind, and runs near it from there (a loop within NEAR_PT of the first loop from that port;
+another wire within TOGETHER_PT of any earlier one, as far as it comes that near but not
+within SHARED_PT of the box the other goes to), is drawn along the other's curve up to where it
+leaves it, then joins its own curve: one wire, then a branch. A wire is left as laid out where
+that would come near a box or label, cross more wires (`crossings`, or `crossed_beside`: wires
+into one box) or pass through more boxes, or, for a copy, still run beside the other for
+SHARED_PT after it leaves it; a loop that lies on the other from their port already is drawn
+from where it leaves it.
 """
 
 from __future__ import annotations
@@ -15,11 +21,18 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from .ends import crosses_an_obstacle, obstacles, pos_text, split_at, unit, xy
-from .untangle import bezier, crossings
+from .ends import (crosses_an_obstacle, obstacles, pos_text, samples, split_at, subdivided,
+                   unit, xy)
+from .untangle import bezier, crossed_beside, crossings
 
 NEAR_PT = 16.0     # a loop this near another from their shared port runs beside it
-SHARED_PT = 18.0   # the least run beside the other worth drawing as one wire
+# Other wires copied from one port fan out from it as Graphviz draws them; two that stay this
+# near each other read as one thick line (control_trusted_editing: problems to the audit and
+# to the editor); a copy is drawn along the other as far as it comes this near it.
+TOGETHER_PT = 8.0
+STEP_PT = 2.0      # how far apart the points are that measure a run beside another wire
+SHARED_PT = 18.0   # the least run beside the other worth drawing as one wire; the most a
+                   # copy may run beside it once parted
 SAMPLES = 12       # points sampled a Bézier segment
 # A loop this near another from their shared port lies on it (a pen's width), and is drawn
 # from where it leaves it when it runs so for at least TRIM_FROM_PT.
@@ -27,26 +40,30 @@ TRIM_PT = 1.0
 TRIM_FROM_PT = 8.0
 
 
-def bundle_loops(laid: dict) -> int:
-    """In a Graphviz layout (`graphviz.drawing`), draw each feedback wire that shares a port
-    with an earlier one, and runs near it from there, along that one's curve until it parts
-    from it; how many were."""
+def bundle_copies(laid: dict) -> int:
+    """In a Graphviz layout (`graphviz.drawing`), draw each wire that shares a port with an
+    earlier one of its kind, and runs near it from there (a feedback loop within NEAR_PT of
+    the first such loop, another wire within TOGETHER_PT of any earlier one), along that
+    one's curve until it parts from it; how many were."""
     groups: dict[tuple, list] = defaultdict(list)
     for edge in laid.get("edges", []):
-        if "feedback" in str(edge.get("class", "")).split() and edge.get("pos"):
+        if edge.get("pos"):
             for end in ("tail", "head"):
-                groups[edge[end], edge.get(f"{end}port", ""), end].append(edge)
-    blocks, crossed, bundled = obstacles(laid), crossings(laid)[0], 0
-    for (_, _, end), edges in sorted(groups.items(), key=lambda item: str(item[0])):
-        for edge in edges[1:]:
-            # along the first loop, else the first along this one: whichever crosses no more
-            for trunk, branch in ((edges[0], edge), (edge, edges[0])):
-                now = _bundled(laid, trunk, branch, end, blocks, crossed)
+                groups[edge[end], edge.get(f"{end}port", ""), end,
+                       str(edge.get("class", ""))].append(edge)
+    blocks, crossed, bundled = obstacles(laid), _tangles(laid), 0
+    for (_, _, end, kind), edges in sorted(groups.items(), key=lambda item: str(item[0])):
+        for i, edge in enumerate(edges[1:], 1):
+            partners = edges[:1] if "feedback" in kind.split() else edges[:i]
+            for other in partners:
+                # along the other, else the other along this one: whichever crosses no more
+                now = _bundled(laid, other, edge, end, blocks, crossed) or \
+                    _bundled(laid, edge, other, end, blocks, crossed)
                 if now is not None:
                     crossed, bundled = now, bundled + 1
                     break
             else:
-                bundled += _trimmed(edges[0], edge, end)
+                bundled += "feedback" in kind.split() and _trimmed(edges[0], edge, end)
     return bundled
 
 
@@ -73,11 +90,10 @@ def _trimmed(trunk: dict, branch: dict, end: str) -> int:
 
 
 def _bundled(laid: dict, trunk: dict, branch: dict, end: str, blocks: list,
-             crossed: int) -> int | None:
+             crossed: tuple[int, int, int]) -> tuple[int, int, int] | None:
     """Draw `branch` along `trunk` from their shared `end` ("tail" or "head") until it parts
-    from it, unless that comes near an obstacle (`blocks`) or makes more than `crossed` pairs
-    of wires of the layout cross: the pairs that cross then, or None (the branch left as it
-    was)."""
+    from it, unless that comes near an obstacle (`blocks`) or tangles the layout more than
+    `crossed` (`_tangles`): the tangles then, or None (the branch left as it was)."""
     marks, points = _oriented(branch, end)
     tips = [xy(t) for t in marks]
     shared_arrow = ("s," if end == "tail" else "e,") in "".join(marks)
@@ -86,25 +102,51 @@ def _bundled(laid: dict, trunk: dict, branch: dict, end: str, blocks: list,
         # of step would read as a solid line (an arrow or ring there cannot be left out)
         return None
     before = {key: branch[key] for key in ("pos", "_draw_") if key in branch}
-    for joined, shared, new in _along_trunk(_oriented(trunk, end)[1], points):
+    loop = "feedback" in str(branch.get("class", "")).split()
+    near, along = (NEAR_PT if loop else TOGETHER_PT), _oriented(trunk, end)[1]
+    for joined, shared, new in _along_trunk(along, points, near, not loop):
         junction = joined[shared]
         if not shared_arrow:
             # no arrow at the shared port: the branch begins where it leaves the trunk, so
             # the two dashed lines are not drawn over each other out of step
             joined, new = joined[shared:], new - shared
-        # near its ports and where it leaves the trunk (whose route is Graphviz's) it may
-        # pass close by a box
+        # near its ports and, a loop, where it leaves the trunk (whose route is Graphviz's)
+        # it may pass close by a box; a copy may leave its trunk by the box the trunk goes to
         if crosses_an_obstacle(joined[:new], blocks, (points[0], points[-1], *tips),
-                               (junction,)):
+                               (junction,) if loop else ()):
             continue
+        parted = joined if not shared_arrow else joined[shared:]
+        if not loop and _run_beside(along, parted, near) > SHARED_PT:
+            continue            # parted too early: still two lines side by side
         ordered = joined if end == "tail" else joined[::-1]
         branch["pos"] = pos_text(marks, ordered)
         branch.pop("_draw_", None)          # its strokes are drawn from `pos` again
-        now = crossings(laid)[0]
-        if now <= crossed:
+        now = _tangles(laid)
+        if all(a <= b for a, b in zip(now, crossed)):
             return now
         branch.update(before)
     return None
+
+
+def _run_beside(trunk: list, points: list, beside: float) -> float:
+    """The longest stretch of a curve (`points`, control points) that runs beside `trunk`:
+    within `beside` of it but not on it (TRIM_PT), read every STEP_PT."""
+    on = samples(subdivided(trunk, STEP_PT * SAMPLES))
+    mine = samples(subdivided(points, STEP_PT * SAMPLES))
+    run = longest = 0.0
+    for p, q in zip(mine, mine[1:]):
+        run = run + math.dist(p, q) if TRIM_PT < min(math.dist(q, t) for t in on) <= beside \
+            else 0.0
+        longest = max(longest, run)
+    return longest
+
+
+def _tangles(laid: dict) -> tuple[int, int, int]:
+    """(pairs of wires that cross, wires through a box, pairs that cross beside a box they
+    share): a branch drawn along its trunk may cross a wire into the box its own goes to,
+    which `crossings` leaves out (amplification: h's sub1 copied to xk and combine, across
+    sub2 into combine)."""
+    return (*crossings(laid), crossed_beside(laid))
 
 
 def _oriented(edge: dict, end: str) -> tuple[list[str], list]:
@@ -115,23 +157,28 @@ def _oriented(edge: dict, end: str) -> tuple[list[str], list]:
         points if end == "tail" else points[::-1]
 
 
-def _along_trunk(trunk: list, points: list):
+def _along_trunk(trunk: list, points: list, beside: float = NEAR_PT, to_last: bool = False):
     """Ways to draw a curve (`points`, from the shared port) along `trunk` (from the same
-    port) as long as it runs within NEAR_PT of it, then to join its own curve at one of its
+    port) as long as it runs within `beside` of it, then to join its own curve at one of its
     knots (the nearest first), its tangent kept: each the control points, the index of the
     point where it leaves the trunk, and how many points are new (the rest are the curve's
     own). No way where the two part at once, or never do."""
     samples = _samples(trunk)
     mine = _samples(points)
-    near = 0
-    while near < len(mine) and min(math.dist(mine[near][2], s[2]) for s in samples) <= NEAR_PT:
-        near += 1
+    close = [min(math.dist(at, s[2]) for s in samples) <= beside for _, _, at in mine]
+    near = close.index(False) if False in close else len(close)
+    if to_last and near:
+        # a copy follows the trunk to where it last comes near it: it must not part from it
+        # only to run beside it again
+        near = max(i + 1 for i, c in enumerate(close) if c)
     run = sum(math.dist(a[2], b[2]) for a, b in zip(mine, mine[1:near]))
     if run < SHARED_PT or near == len(mine):
         return
     # leaving the trunk where the curve last runs near it, or a little before (room to turn)
     for leave in range(near - 1, max(near // 2, 1) - 1, -SAMPLES // 3):
         segment, t, at = min(samples, key=lambda s: math.dist(s[2], mine[leave][2]))
+        if to_last and math.dist(at, trunk[-1]) < SHARED_PT:
+            continue        # a copy parts from its trunk before the box the trunk goes to
         left = split_at(trunk[3 * segment:3 * segment + 4], t)[0]
         prefix = trunk[:3 * segment] + left
         heading = unit((left[3][0] - left[2][0], left[3][1] - left[2][1]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 
-from .bundles import bundle_loops
+from .bundles import bundle_copies
 from .dot import Defaults, Edge, Graph, Id, Node, Positions, Subgraph
 from .ends import GROW_PT, loops_from_outside, pos_text, split_at, xy
 from .options import RenderError
@@ -110,11 +110,11 @@ def moved(points: str, dx: float, dy: float) -> Positions:
 def tidy_wires(laid: dict, grow: float = GROW_PT) -> int:
     """Tidy the feedback loops and parameter updates of a Graphviz layout
     (`graphviz.drawing`): loops' ends come out of and into their ports from outside
-    (`ends`), loops from one port run as one wire until they part (`bundles`), updates come
+    (`ends`), wires copied from one port run as one wire until they part (`bundles`), updates come
     into their boxes from outside with their arrowheads clear (`updates`), none redrawn more
     than `grow` beyond the layout's box, and the ring of a wire read a step later sits
     behind its arrowhead (`rings`); how many were changed."""
-    return loops_from_outside(laid, grow) + bundle_loops(laid) + updates_clear(laid, grow) + \
+    return loops_from_outside(laid, grow) + bundle_copies(laid) + updates_clear(laid, grow) + \
         rings_to_heads(laid)
 
 

@@ -70,10 +70,13 @@ def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: b
         _untangle_paper(scene, boxes, timeout, panel, training)
     if training and any(w.feedback for w in scene.wires):
         lay_out_loops(scene, timeout, panel)
-    if training and any(w.feedback or w.style != "data" for w in scene.wires):
+    sources = [(w.src.node, w.src.port, w.style) for w in scene.wires]
+    if training and (len(set(sources)) < len(sources) or
+                     any(w.feedback or w.style != "data" for w in scene.wires)):
         from .pinned import tidied
 
-        # a panel's loops and updates are tidied where its layout is placed beside the others'
+        # a panel's wires are tidied where its layout is placed beside the others'; a figure
+        # with neither loops nor updates may still have copies to draw as one wire (`bundles`)
         return scaled_tree(scene) if panel else tidied(
             scaled_tree(scene), timeout, (scene.options.width_pt, scene.options.height_pt))
     return scaled_tree(scene)
