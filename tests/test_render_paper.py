@@ -394,3 +394,33 @@ def test_a_signal_read_from_a_whole_box_leaves_by_its_outputs_side(direction, si
     scene, graph = drawn(proposal, "D", style="full", direction=direction)
     found = wires(scene, graph)
     assert ("pi:h", "train pi") in found and ("two:h", "train pi") in found, sorted(found)
+
+
+@needs_dot
+@pytest.mark.parametrize("name, options", [
+    ("rlhf", {"width": "6.5in", "panels": "modes"}),                     # a key of two columns
+    ("critiques", {"width": "6.5in", "panels": "modes", "direction": "TB"})])  # one column
+def test_each_wire_in_the_key_is_drawn_level_with_its_words(name, options):
+    # the training signal's line sat a quarter of a sample below its words, so that in a key
+    # of one column it read as a third line of the parameter update's double line under it
+    import json
+    import subprocess
+
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
+    dot_text = R.to_dot(proposal, style="paper", font_size=7,
+                        **options)
+    laid = json.loads(subprocess.run(["dot", "-Tjson"], input=dot_text.encode(),
+                                     capture_output=True, check=True).stdout)
+    ops = laid["_ldraw_"]
+    lines = [op["points"] for op in ops if op["op"] == "L"
+             and op["points"][0][1] == op["points"][1][1]]           # level lines
+    words = [op for op in ops if op["op"] == "T"
+             and op["text"] in ("feedback", "training signal", "parameter update")]
+    assert len(words) == 3
+    for word in words:
+        x, baseline = word["pt"]
+        middle = baseline + 0.35 * 7                                    # of its letters
+        mine = [points[0][1] for points in lines
+                if 0 < x - max(points[0][0], points[1][0]) < 12
+                and abs(points[0][1] - middle) < 6.5]                   # its row's sample
+        assert mine and abs(sum(mine) / len(mine) - middle) < 1.5, (word["text"], mine, middle)

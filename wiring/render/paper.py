@@ -332,15 +332,29 @@ KEY_PER_LINE = 4   # a longer key line would set the width of a narrow figure
 WIRE_WORDS = {"feedback": "feedback", "delayed": "read a step later",
               "signal": "training signal", "update": "parameter update",
               "witness": "on a finding's witness"}
+
+
+def _wire_line(width: int, attributes: str) -> str:
+    """A wire's sample in the key: a line `width` thick across the middle of a sample, level
+    with the middle of its word (the bottom border of the upper half). A lone half-height cell
+    is centred in its row, which set its bottom border a quarter of a sample below the word:
+    the training signal read as a third line of the parameter update under it."""
+    wide, high = SWATCH_WIDTH - 2, SWATCH_HEIGHT - 2        # within the key's cell padding
+    upper = (high + width) // 2
+    return (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE">'
+            f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">'
+            f'<TR><TD WIDTH="{wide}" HEIGHT="{upper}" FIXEDSIZE="TRUE" SIDES="B" '
+            f'BORDER="{width}" {attributes}></TD></TR>'
+            f'<TR><TD WIDTH="{wide}" HEIGHT="{high - upper}" FIXEDSIZE="TRUE"></TD></TR>'
+            f'</TABLE></TD>')
+
+
 _WIRE_KEYS = {
-    "feedback": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT // 2}" FIXEDSIZE="TRUE" '
-                 f'SIDES="B" BORDER="2" STYLE="dashed" COLOR="{INK}"></TD>',
-                 WIRE_WORDS["feedback"]),
+    "feedback": (_wire_line(2, f'STYLE="dashed" COLOR="{INK}"'), WIRE_WORDS["feedback"]),
     "delayed": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT}" FIXEDSIZE="TRUE">'
                 f'<FONT COLOR="{INK}">\u2014\u25cb\u25ba</FONT></TD>', WIRE_WORDS["delayed"]),
     # an optimiser's wires: the signal it reads, and the double line to the parameters
-    "signal": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="{SWATCH_HEIGHT // 2}" FIXEDSIZE="TRUE" '
-               f'SIDES="B" BORDER="1" COLOR="{TRAINING_COLOUR}"></TD>', WIRE_WORDS["signal"]),
+    "signal": (_wire_line(1, f'COLOR="{TRAINING_COLOUR}"'), WIRE_WORDS["signal"]),
     "update": (f'<TD WIDTH="{SWATCH_WIDTH}" HEIGHT="5" FIXEDSIZE="TRUE" SIDES="TB" BORDER="1" '
                f'COLOR="{TRAINING_COLOUR}"></TD>', WIRE_WORDS["update"])}
 
