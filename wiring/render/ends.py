@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 
 from .loops import BESIDE_PT, END_PT, on_border, sweep
-from .untangle import MOST_BOXES, boxes_of, crossings, curve, sampled
+from .untangle import MOST_BOXES, _extent, boxes_of, crossings, curve, sampled
 
 CLEAR_PT = 6.0     # how far a redrawn end keeps from its box
 STUB_PT = 5.0      # straight out of the port, beyond its arrowhead, before it turns
@@ -224,8 +224,7 @@ def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
     along = samples(points)
     if not along:
         return False
-    left, bottom = min(x for x, _ in along), min(y for _, y in along)
-    right, top = max(x for x, _ in along), max(y for _, y in along)
+    left, bottom, right, top = _extent(along)
     return any(x0 - MISS_PT < x < x1 + MISS_PT and y0 - MISS_PT < y < y1 + MISS_PT
                and min(math.dist((x, y), end) for end in ends) > END_PT
                and min(math.dist((x, y), joint) for joint in joined) > 2 * MISS_PT

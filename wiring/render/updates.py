@@ -21,7 +21,7 @@ from itertools import chain
 from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, pos_text, room_of, samples,
                    subdivided, unit, within, xy)
 from .loops import BESIDE_PT, sweep
-from .untangle import (MOST_BOXES, _drawn, _ends, _extent, _tracks_cross, bezier,
+from .untangle import (MOST_BOXES, _drawn, _ends, _extent, _meet, _tracks_cross, bezier,
                        boxes_of, crossings, curve)
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
@@ -206,7 +206,7 @@ def _along_a_loop(laid: dict, edge: dict) -> bool:
     near = [(q, r) for other in laid.get("edges", []) if other is not edge
             and "feedback" in str(other.get("class", "")).split()
             for line in [_fine(other)] for q, r in zip(line, line[1:])
-            if q != r and _overlap((min(q[0], r[0]), min(q[1], r[1]),
+            if q != r and _meet((min(q[0], r[0]), min(q[1], r[1]),
                                     max(q[0], r[0]), max(q[1], r[1])), box)]
     parallel = math.cos(math.radians(ALONG))
     reach = CLEAR_PT + STROKES_PT            # its outer strokes lie this much nearer
@@ -232,10 +232,6 @@ def _fine(edge: dict) -> tuple:
 def _fine_along(pos: str) -> tuple:
     control = [xy(t) for t in pos.split() if t[:2] not in ("s,", "e,")]
     return tuple(samples(subdivided(control, 12 * ALONG_STEP_PT)))
-
-
-def _overlap(a: tuple, b: tuple) -> bool:
-    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def _crossed_at_its_boxes(laid: dict, edge: dict) -> int:
