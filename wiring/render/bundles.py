@@ -25,6 +25,8 @@ from .ends import (crosses_an_obstacle, obstacles, pos_text, samples, split_at, 
                    unit, xy)
 from .untangle import bezier, crossed_beside, crossings
 
+CHANNEL = "channel"   # the mark of a loop drawn as a channel (`channels`): none bent along another
+
 NEAR_PT = 16.0     # a loop this near another from their shared port runs beside it
 # Other wires copied from one port fan out from it as Graphviz draws them; two that stay this
 # near each other read as one thick line (control_trusted_editing: problems to the audit and
@@ -40,22 +42,27 @@ TRIM_PT = 1.0
 TRIM_FROM_PT = 8.0
 
 
-def bundle_copies(laid: dict) -> int:
+def bundle_copies(laid: dict, loops_only: bool = False) -> int:
     """In a Graphviz layout (`graphviz.drawing`), draw each wire that shares a port with an
     earlier one of its kind, and runs near it from there (a feedback loop within NEAR_PT of
     the first such loop, another wire within TOGETHER_PT of any earlier one), along that
-    one's curve until it parts from it; how many were."""
+    one's curve until it parts from it (only the feedback loops, with `loops_only`); how many
+    were."""
     groups: dict[tuple, list] = defaultdict(list)
     for edge in laid.get("edges", []):
-        if edge.get("pos"):
+        if edge.get("pos") and (not loops_only or
+                                "feedback" in str(edge.get("class", "")).split()):
             for end in ("tail", "head"):
                 groups[edge[end], edge.get(f"{end}port", ""), end,
                        str(edge.get("class", ""))].append(edge)
     blocks, crossed, bundled = obstacles(laid), _tangles(laid), 0
     for (_, _, end, kind), edges in sorted(groups.items(), key=lambda item: str(item[0])):
         for i, edge in enumerate(edges[1:], 1):
-            partners = edges[:1] if "feedback" in kind.split() else edges[:i]
-            for other in partners:
+            loop = "feedback" in kind.split()
+            if loop and _trimmed(edges[0], edge, end, parting=True):
+                bundled += 1    # on the first from its port, then apart: a branch
+                continue
+            for other in edges[:1] if loop else edges[:i]:
                 # along the other, else the other along this one: whichever crosses no more
                 now = _bundled(laid, other, edge, end, blocks, crossed) or \
                     _bundled(laid, edge, other, end, blocks, crossed)
@@ -63,14 +70,16 @@ def bundle_copies(laid: dict) -> int:
                     crossed, bundled = now, bundled + 1
                     break
             else:
-                bundled += "feedback" in kind.split() and _trimmed(edges[0], edge, end)
+                bundled += loop and _trimmed(edges[0], edge, end)
     return bundled
 
 
-def _trimmed(trunk: dict, branch: dict, end: str) -> int:
-    """Where `branch` cannot be drawn along `trunk` but lies on it from their shared port
-    (within TRIM_PT: ida's two loops from xk, under a point apart for 40 pt), draw it only
-    from where it leaves it, unless it has an arrow there: 1 if it was so drawn, else 0."""
+def _trimmed(trunk: dict, branch: dict, end: str, parting: bool = False) -> int:
+    """Where `branch` lies on `trunk` from their shared port (within TRIM_PT: ida's two loops
+    from xk, under a point apart for 40 pt; loops drawn as `channels`), draw it only from
+    where it leaves it, unless it has an arrow there (or, `parting`, it then runs beside the
+    trunk, within TOGETHER_PT for SHARED_PT: drawn along it instead): 1 if it was so drawn,
+    else 0."""
     marks, points = _oriented(branch, end)
     if ("s," if end == "tail" else "e,") in "".join(marks):
         return 0
@@ -83,6 +92,8 @@ def _trimmed(trunk: dict, branch: dict, end: str) -> int:
         return 0
     segment, t, _ = mine[leaves - 1]
     rest = split_at(points[3 * segment:3 * segment + 4], t)[1] + points[3 * segment + 4:]
+    if parting and _run_beside(_oriented(trunk, end)[1], rest, TOGETHER_PT) > SHARED_PT:
+        return 0
     ordered = rest if end == "tail" else rest[::-1]
     branch["pos"] = pos_text(marks, ordered)
     branch.pop("_draw_", None)
@@ -94,6 +105,9 @@ def _bundled(laid: dict, trunk: dict, branch: dict, end: str, blocks: list,
     """Draw `branch` along `trunk` from their shared `end` ("tail" or "head") until it parts
     from it, unless that comes near an obstacle (`blocks`) or tangles the layout more than
     `crossed` (`_tangles`): the tangles then, or None (the branch left as it was)."""
+    if branch.get(CHANNEL) or trunk.get(CHANNEL):
+        return None        # drawn straight beyond what it passes (`channels`): kept so,
+                           # and no loop bent along it (round the turns of its channel)
     marks, points = _oriented(branch, end)
     tips = [xy(t) for t in marks]
     shared_arrow = ("s," if end == "tail" else "e,") in "".join(marks)

@@ -145,7 +145,7 @@ def _ends(points: list, tip, box: tuple, side: str):
             into = unit(_minus(q, turns[-1]))
             if tangent is not None and into is not None and _dot(into, tangent) < 0:
                 continue    # the old curve heads back the way the new end came: a hook
-            path = _rounded([(p[0] - arrow, p[1]), *turns, q], tangent)
+            path = rounded([(p[0] - arrow, p[1]), *turns, q], tangent)
             yield [back(u, v) for u, v in path[:-1]] + [points[3 * i + 3]], 3 * i + 3
 
 
@@ -169,7 +169,7 @@ def _hugs(points: list, port, box: tuple) -> bool:
                for xy in samples(points))
 
 
-def _rounded(corners: list, tangent) -> list:
+def rounded(corners: list, tangent) -> list:
     """Bézier control points of the path through `corners` with its turns rounded, arriving
     at the last along `tangent` (None: straight)."""
     out = [corners[0]]
@@ -275,6 +275,15 @@ def unit(v):
 
 def _along(p, u, d) -> tuple[float, float]:
     return p[0] + u[0] * d, p[1] + u[1] * d
+
+
+def to_segment(p, a, b) -> float:
+    """From point p to the segment a-b."""
+    ab = (b[0] - a[0], b[1] - a[1])
+    length = ab[0] ** 2 + ab[1] ** 2
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * ab[0] +
+                                                    (p[1] - a[1]) * ab[1]) / length))
+    return math.dist(p, (a[0] + ab[0] * t, a[1] + ab[1] * t))
 
 
 def mix(a, b, t) -> tuple[float, float]:

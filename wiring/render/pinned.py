@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 
 from .bundles import bundle_copies
+from .channels import loops_in_channels
 from .dot import Defaults, Edge, Graph, Id, Node, Positions, Subgraph
 from .ends import GROW_PT, loops_from_outside, pos_text, split_at, xy
 from .options import RenderError
@@ -110,12 +111,40 @@ def moved(points: str, dx: float, dy: float) -> Positions:
 def tidy_wires(laid: dict, grow: float = GROW_PT) -> int:
     """Tidy the feedback loops and parameter updates of a Graphviz layout
     (`graphviz.drawing`): loops' ends come out of and into their ports from outside
-    (`ends`), wires copied from one port run as one wire until they part (`bundles`), updates come
-    into their boxes from outside with their arrowheads clear (`updates`), none redrawn more
-    than `grow` beyond the layout's box, and the ring of a wire read a step later sits
-    behind its arrowhead (`rings`); how many were changed."""
-    return loops_from_outside(laid, grow) + bundle_copies(laid) + updates_clear(laid, grow) + \
-        rings_to_heads(laid)
+    (`ends`), wires copied from one port run as one wire until they part (`bundles`), updates
+    come into their boxes from outside with their arrowheads clear (`updates`), loops that
+    run back round their boxes are drawn in a channel of their own (`channels`), none
+    redrawn more than `grow` beyond the layout's box, and the ring of a wire read a step
+    later sits behind its arrowhead (`rings`); how many were changed."""
+    tidied = loops_from_outside(laid, grow)
+    apart = _loop_routes(laid)
+    tidied += bundle_copies(laid) + updates_clear(laid, grow)
+    # loops drawn as channels once every other wire is where it will be drawn (an update
+    # comes into its box across a loop's way there), from their routes before any was
+    # drawn along another, and then drawn along each other again
+    bundled = _loop_routes(laid)
+    _restore(laid, apart)
+    channels = loops_in_channels(laid, grow)
+    if channels:   # loops from one port drawn as one wire, and updates clear of them again
+        bundle_copies(laid, loops_only=True)
+        updates_clear(laid, grow)
+    else:
+        _restore(laid, bundled)
+    return tidied + channels + rings_to_heads(laid)
+
+
+def _loop_routes(laid: dict) -> dict:
+    """The routes (`pos`, `_draw_`) of a layout's feedback wires, by their place in it."""
+    return {i: {key: edge[key] for key in ("pos", "_draw_") if key in edge}
+            for i, edge in enumerate(laid.get("edges", []))
+            if "feedback" in str(edge.get("class", "")).split()}
+
+
+def _restore(laid: dict, routes: dict) -> None:
+    edges = laid.get("edges", [])
+    for i, route in routes.items():
+        edges[i].pop("_draw_", None)
+        edges[i].update(route)
 
 
 def tidied(tree, timeout: float = 120, size: tuple = (None, None), rings_only: bool = False):

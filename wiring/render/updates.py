@@ -19,7 +19,7 @@ import math
 from itertools import chain
 
 from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, pos_text, room_of, samples,
-                   subdivided, unit, within, xy)
+                   subdivided, to_segment, unit, within, xy)
 from .loops import BESIDE_PT, sweep
 from .untangle import (MOST_BOXES, _drawn, _ends, _extent, _meet, _tracks_cross, bezier,
                        boxes_of, crossings, curve)
@@ -215,7 +215,7 @@ def _along_a_loop(laid: dict, edge: dict) -> bool:
         way = unit((q[0] - p[0], q[1] - p[1]))
         beside = way is not None and any(      # the cheaper test first
             abs(way[0] * (b[0] - a[0]) + way[1] * (b[1] - a[1])) >= parallel * math.dist(a, b)
-            and _distance(p, a, b) < reach and _distance(q, a, b) < reach for a, b in near)
+            and to_segment(p, a, b) < reach and to_segment(q, a, b) < reach for a, b in near)
         run = run + math.dist(p, q) if beside else 0.0
         longest = max(longest, run)
     return longest > ALONG_PT
@@ -293,7 +293,7 @@ def _make_room(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict,
     side = _side(box, tip, points[0])
     loops = [other for other in laid.get("edges", []) if other is not edge
              and "feedback" in str(other.get("class", "")).split()
-             and any(_distance(q, tip, points[0]) < CLEAR_PT for q in curve(other))]
+             and any(to_segment(q, tip, points[0]) < CLEAR_PT for q in curve(other))]
     if not loops:
         return False
     before = [{key: e[key] for key in ("pos", "_draw_") if key in e} for e in loops]
@@ -422,7 +422,7 @@ def _crowded(laid: dict, edge: dict, end: str, outline: bool = True) -> bool:
     base = points[0]
     x0, y0 = min(tip[0], base[0]) - CLEAR_PT, min(tip[1], base[1]) - CLEAR_PT
     x1, y1 = max(tip[0], base[0]) + CLEAR_PT, max(tip[1], base[1]) + CLEAR_PT
-    return any(x0 < x < x1 and y0 < y < y1 and _distance((x, y), tip, base) < CLEAR_PT
+    return any(x0 < x < x1 and y0 < y < y1 and to_segment((x, y), tip, base) < CLEAR_PT
                for other in laid.get("edges", []) if other is not edge
                for x, y in curve(other) + _arrow_points(other, outline))
 
@@ -447,15 +447,6 @@ def _arrow_points(edge: dict, outline: bool = True) -> list:
             out += [mix(tip, corner, k / 4) for corner in corners for k in range(5)]
             out += [mix(*corners, k / 4) for k in range(1, 4)]
     return out
-
-
-def _distance(p, a, b) -> float:
-    """From point p to the segment a-b."""
-    ab = (b[0] - a[0], b[1] - a[1])
-    length = ab[0] ** 2 + ab[1] ** 2
-    t = 0.0 if length == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * ab[0] +
-                                                    (p[1] - a[1]) * ab[1]) / length))
-    return math.dist(p, (a[0] + ab[0] * t, a[1] + ab[1] * t))
 
 
 def _hooks(edge: dict, end: str) -> bool:

@@ -1,0 +1,352 @@
+"""Feedback loops in a channel of their own (issue 13), in either style.
+
+Graphviz routes a loop round the outside of a figure as it routes any wire: its far run dips
+between the boxes it passes, where it may lie along another wire (rl_feedback_tampering:
+agent -> world along world -> agent.state for 85 pt) or cross one twice (rl_direct_learning).
+Once the picture is laid out and its updates drawn, a loop that runs back against the flow is
+drawn again as a channel: straight out of its output, round to a straight run in the nearest
+corridor beyond its boxes with nothing within GAP_PT of it, and back into its input from
+behind, with rounded turns; the shortest loops first, so that longer ones run round them. The
+channel is kept, on the side that tangles it least, where it crosses fewer wires, or runs
+along others (within APART_PT, near parallel) at least SEEN_PT less, and none more; comes near
+no box, label or arrowhead; sweeps no further from its boxes than `loops` allows; and stays
+within the room the tidying allows. Its turns are tried a little further out where the least
+would pass through an arrowhead.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from .bundles import CHANNEL, TOGETHER_PT
+from .ends import (END_PT, GROW_PT, OUTWARD, ROUND_PT, STUB_PT, crosses_an_obstacle, obstacles,
+                   pos_text, rounded, room_of, samples, subdivided, to_segment, within, xy)
+from .loops import BESIDE_PT, sweep
+from .untangle import MOST_BOXES, _cell as _port_cell, _drawn, _extent, _meet, _track, \
+    _tracks_cross, boxes_of, curve
+
+APART_PT = 3.0     # two wires nearer than this read as one line
+# How far a channel keeps beyond what it passes: beyond the distance at which two wires from
+# one port are drawn as one (`bundles.TOGETHER_PT`), so that loops nested round each other stay
+# two channels.
+GAP_PT = TOGETHER_PT + 1.0
+STEP_PT = 2.0      # how far apart the points are that measure a run beside another wire
+# How much further from its output's and its input's boxes than the least a loop's turns
+# are tried, in this order (round the arrowhead of an update into the box it leaves:
+# rl_feedback_tampering's agent).
+WIDER = ((0.0, 0.0), *((w, 0.0) for w in (3.0, 6.0, 9.0, 12.0)),
+         *((0.0, w) for w in (3.0, 6.0, 9.0, 12.0)), (6.0, 6.0), (12.0, 12.0))
+ARROW_CLEAR_PT = 4.0   # a loop keeps this far from every arrowhead (as an update's is kept)
+SEEN_PT = 6.0      # the least change in how long a loop runs beside others that is redrawn for
+ALONG_DEGREES = 30.0   # two wires nearer than APART_PT at no more than this to each other
+ON_PT = 1.0        # a wire this near another from its port runs on it (`bundles.TRIM_PT`)
+CELL_PT = APART_PT
+
+# A layout's coordinates turned so that its flow runs along +u (`(u, v)`), and back.
+_TO_FLOW = {"LR": lambda x, y: (x, y), "TB": lambda x, y: (-y, x)}
+_FROM_FLOW = {"LR": lambda u, v: (u, v), "TB": lambda u, v: (v, -u)}
+
+
+def loops_in_channels(laid: dict, grow: float = GROW_PT) -> int:
+    """Redraw, in a Graphviz layout (`graphviz.drawing`), each feedback wire that runs back
+    round its boxes as a channel (see the module), where that tangles it with fewer wires; how
+    many were. A picture of more than MOST_BOXES boxes is left as it is."""
+    loops = [edge for edge in laid.get("edges", [])
+             if "feedback" in str(edge.get("class", "")).split() and "pos" in edge]
+    boxes = boxes_of(laid)
+    if not loops or len(boxes) > MOST_BOXES:
+        return 0
+    direction = "TB" if str(laid.get("rankdir", "LR")).upper() == "TB" else "LR"
+    room, blocks = room_of(laid, grow), obstacles(laid)
+    spans = {id(edge): ends for edge in loops
+             if (ends := _ends(edge, boxes, direction)) is not None}
+    # the shortest first, so that a longer loop's channel is drawn round a shorter one's;
+    # then once more, where a loop's way was blocked by another's route not yet redrawn
+    order = sorted((edge for edge in loops if id(edge) in spans),
+                   key=lambda edge: _length(spans[id(edge)]))
+    redrawn = 0
+    for edge in order + order:
+        ends = spans[id(edge)]
+        if not ends.get("done") and _redrawn(laid, edge, ends, direction, spans, room, blocks):
+            redrawn, ends["done"] = redrawn + 1, True
+    return redrawn
+
+
+def _redrawn(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, room: tuple,
+             blocks: list) -> bool:
+    """Draw a loop as a channel on whichever side tangles it least (then is shorter), where
+    that tangles it with fewer wires and none more (or, sharing a port with a channel, no
+    more): whether it was."""
+    before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
+    boxes, heads = boxes_of(laid), _arrowheads(laid, edge)
+    tangled = _tangles(laid, edge, boxes)
+    # a loop from the port of one drawn as a channel is drawn alike where that is no worse:
+    # round it, not bent along it (cyborgism's operator.prefix to the loom and the simulator)
+    alike = any(other.get(CHANNEL) and _same_port(edge, other)
+                for other in laid.get("edges", []) if other is not edge)
+    if not alike and tangled[:3] == (0, 0, 0) and tangled[3] < SEEN_PT:
+        return False           # nothing to untangle
+    swept = sweep(edge, curve(edge), boxes)
+    marks = [t for t in str(edge["pos"]).split() if t[:2] in ("s,", "e,")]
+    best = None
+    for side, wider in ((side, wider) for wider in WIDER for side in (1, -1)):
+        if best is not None and side == 1:
+            break              # turning no further out than the least that does
+        points = _channel(laid, edge, ends, side, direction, spans, blocks, wider)
+        if not within(points, room) or crosses_an_obstacle(
+                points, blocks, (*ends["tips"], points[0], points[-1]), joined=False) \
+                or not _clear_of(points, heads):
+            continue
+        edge["pos"] = pos_text(marks, points)
+        edge.pop("_draw_", None)
+        if sweep(edge, curve(edge), boxes) > max(swept, BESIDE_PT):
+            edge.update(before)     # not swept further from the boxes it closes (`loops`)
+            continue
+        now = _tangles(laid, edge, boxes, tangled)
+        if _untangles(now, tangled, alike) and (best is None or (now, _long(points)) < best[:2]):
+            best = (now, _long(points), edge["pos"])
+        edge.pop("_draw_", None)
+        edge.update(before)
+    if best is None:
+        return False
+    edge["pos"] = best[2]
+    edge.pop("_draw_", None)
+    edge[CHANNEL] = True       # not bent along another loop from its port (`bundles`)
+    return True
+
+
+def _arrowheads(laid: dict, edge: dict) -> list[tuple[tuple, tuple]]:
+    """(tip, base) of the arrowhead of every wire but `edge`."""
+    found = []
+    for other in laid.get("edges", []):
+        tokens = str(other.get("pos", "")).split()
+        points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
+        if other is edge or not points:
+            continue
+        found += [(xy(t), points[0] if t.startswith("s,") else points[-1])
+                  for t in tokens if t[:2] in ("s,", "e,")]
+    return found
+
+
+def _clear_of(points: list, heads: list) -> bool:
+    """Whether a curve (control points) keeps ARROW_CLEAR_PT from every arrowhead (tip,
+    base) of `heads`: a wire through an arrowhead reads as pointing where it does not. Only
+    the curve's points in the cells an arrowhead's surroundings cover are measured."""
+    cells: dict = {}
+    for p in samples(subdivided(points, STEP_PT * 12)):
+        cells.setdefault(_cell(p), []).append(p)
+    for tip, base in heads:
+        (i0, j0), (i1, j1) = (_cell((min(tip[0], base[0]) - ARROW_CLEAR_PT,
+                                     min(tip[1], base[1]) - ARROW_CLEAR_PT)),
+                              _cell((max(tip[0], base[0]) + ARROW_CLEAR_PT,
+                                     max(tip[1], base[1]) + ARROW_CLEAR_PT)))
+        if any(to_segment(p, tip, base) < ARROW_CLEAR_PT for i in range(i0, i1 + 1)
+               for j in range(j0, j1 + 1) for p in cells.get((i, j), ())):
+            return False
+    return True
+
+
+def _untangles(now: tuple, before: tuple, alike: bool) -> bool:
+    """Whether a loop's tangles (`_tangles`) are fewer than `before`: none more, and fewer
+    wires crossed, or a run beside one at least SEEN_PT shorter (or, `alike`, none more)."""
+    if any(a > b for a, b in zip(now, before)):
+        return False
+    return alike or now[:3] != before[:3] or now[3] <= before[3] - SEEN_PT
+
+
+def _tangles(laid: dict, edge: dict, boxes: dict, upto: tuple | None = None) -> tuple:
+    """What tangles a wire, each as `untangle` counts it for the whole picture, of which only
+    this wire's part changes as it is redrawn: (wires it crosses, 1 if it passes through a
+    box, wires it crosses beside a box they share, how long it runs beside another wire);
+    the last left out (infinite) where the others already exceed `upto`'s."""
+    mine, at = _drawn(edge), {edge["tail"], edge["head"]}
+    ports = {(edge["tail"], _port_cell(edge, "tail")), (edge["head"], _port_cell(edge, "head"))}
+    crossed = beside = 0
+    for other in laid.get("edges", []):
+        if other is edge or not curve(other) or not _tracks_cross(mine, _drawn(other)):
+            continue
+        if at.isdisjoint((other["tail"], other["head"])):
+            crossed += 1
+        elif ports.isdisjoint({(other["tail"], _port_cell(other, "tail")),
+                               (other["head"], _port_cell(other, "head"))}):
+            beside += 1
+    points, _, _, whole = _track(mine)
+    through = int(any(gvid not in at and _meet(whole, (x0, y0, x1, y1)) and
+                      any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1 for x, y in points)
+                      for gvid, (x0, y0, x1, y1) in boxes.items()))
+    counts = (crossed, through, beside)
+    if upto is not None and any(a > b for a, b in zip(counts, upto)):
+        return (*counts, math.inf)
+    return (*counts, round(alongside(laid, edge), 1))
+
+
+def _long(points: list) -> float:
+    return sum(math.dist(p, q) for p, q in zip(points, points[1:]))
+
+
+def _ends(edge: dict, boxes: dict, direction: str) -> dict | None:
+    """A loop's ends in the flow's coordinates, where it runs back: its output's port facing
+    forwards on a box further along the flow than its input's, facing back. {"out", "in":
+    (tip, base) of each, the base straight out from the tip by the arrow's length; "first":
+    which of the two Graphviz's curve starts at; "tips": the tips as laid out}, else None."""
+    to = _TO_FLOW[direction]
+    tokens = str(edge["pos"]).split()
+    points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
+    marks = {t[:2]: xy(t) for t in tokens if t[:2] in ("s,", "e,")}
+    if len(points) < 4 or edge.get("tail") not in boxes or edge.get("head") not in boxes:
+        return None
+    found: dict = {"tips": tuple(marks.values())}
+    for end, point, mark in (("tail", points[0], "s,"), ("head", points[-1], "e,")):
+        side = str(edge.get(f"{end}port", "")).rpartition(":")[2]
+        if side not in OUTWARD:
+            return None
+        facing = round(to(*OUTWARD[side])[0])
+        if facing == 0:
+            return None
+        tip = to(*marks.get(mark, point))
+        arrow = math.dist(marks[mark], point) if mark in marks else 0.0
+        role = "out" if facing > 0 else "in"
+        if role in found:
+            return None
+        found[role] = (tip, (tip[0] + facing * arrow, tip[1]))
+        found.setdefault("first", role)
+    out_box, in_box = (boxes[edge["tail"]], boxes[edge["head"]])[::1 if found["first"] == "out"
+                                                                  else -1]
+    if _centre(out_box, to)[0] <= _centre(in_box, to)[0]:
+        return None                          # not back against the flow
+    return found
+
+
+def _length(ends: dict) -> float:
+    """How far a loop runs back against the flow."""
+    return ends["out"][1][0] - ends["in"][1][0]
+
+
+def _centre(box: tuple, to) -> tuple[float, float]:
+    return to((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+
+
+def _channel(laid: dict, edge: dict, ends: dict, side: int, direction: str, spans: dict,
+             blocks: list, wider: tuple[float, float] = (0.0, 0.0)) -> list:
+    """The control points (in the order of Graphviz's curve) of a loop drawn as a channel on
+    `side` across the flow (+1: towards larger v): straight out of its output, round to a run
+    in the nearest corridor beyond its ends with nothing within GAP_PT of it (`_level`), and
+    back into its input; its turns `wider` further from its output's and its input's boxes
+    than the least."""
+    to, back = _TO_FLOW[direction], _FROM_FLOW[direction]
+    out_base, in_base = ends["out"][1], ends["in"][1]
+    u_out = out_base[0] + STUB_PT + ROUND_PT + wider[0]
+    u_in = in_base[0] - STUB_PT - ROUND_PT - wider[1]
+    things = []          # what lies within the span: (its extent across the flow)
+    for x0, y0, x1, y1 in blocks:
+        (a, b), (c, d) = to(x0, y0), to(x1, y1)
+        if min(a, c) <= u_out and u_in <= max(a, c):
+            things.append((min(b, d), max(b, d)))
+    for other in laid.get("edges", []):
+        if other is not edge and not _round(other, spans, ends):
+            things += [(v, v) for u, v in (to(*p) for p in _dense(other)) if u_in <= u <= u_out]
+    start = max(out_base[1], in_base[1]) if side > 0 else min(out_base[1], in_base[1])
+    level = _level(things, start, side)
+    corners = [out_base, (u_out, out_base[1]), (u_out, level), (u_in, level),
+               (u_in, in_base[1]), in_base]
+    path = [back(u, v) for u, v in rounded(corners, None)]
+    return path if ends["first"] == "out" else path[::-1]
+
+
+def _level(things: list, start: float, side: int) -> float:
+    """The nearest level beyond `start` on `side` with no thing (an extent (low, high) across
+    the flow) within GAP_PT of it."""
+    if side < 0:
+        return -_level([(-high, -low) for low, high in things], -start, 1)
+    level = start + GAP_PT
+    for low, high in sorted(things):
+        if low - GAP_PT >= level:
+            break              # this and all that follow lie beyond the corridor
+        if high + GAP_PT > level:
+            level = high + GAP_PT
+    return level
+
+
+def _round(other: dict, spans: dict, ends: dict) -> bool:
+    """Whether `other` is a loop to be drawn as a channel round the one whose ends are
+    `ends`: not yet so drawn, and running back further on both sides."""
+    found = spans.get(id(other))
+    return found is not None and not found.get("done") and \
+        found["out"][1][0] >= ends["out"][1][0] and found["in"][1][0] <= ends["in"][1][0] \
+        and _length(found) > _length(ends)
+
+
+def alongside(laid: dict, edge: dict) -> float:
+    """How long (points) a laid-out wire runs within APART_PT of another wire, away from its
+    own ends (END_PT), where the two read as one line; read every STEP_PT. A wire from the
+    same port may run on it (within ON_PT): the two are then drawn as one wire that branches."""
+    mine = _dense(edge)
+    if not mine:
+        return 0.0
+    x0, y0, x1, y1 = _extent(mine)
+    reach = (x0 - APART_PT, y0 - APART_PT, x1 + APART_PT, y1 + APART_PT)
+    cells: dict = {}
+    for index, other in enumerate(laid.get("edges", [])):
+        whole = _track(_drawn(other))[3]
+        if other is not edge and whole is not None and _meet(whole, reach):
+            wire = (index, ON_PT if _same_port(edge, other) else -1.0)
+            points = _dense(other)
+            for p, q in zip(points, points[1:]):
+                for cell in {_cell(p), _cell(q)}:
+                    cells.setdefault(cell, []).append((p, q, wire))
+    ends = (mine[0], mine[-1])
+    total = 0.0
+    for p, q in zip(mine, mine[1:]):
+        if min(math.dist(q, end) for end in ends) > END_PT and _near(p, q, cells):
+            total += math.dist(p, q)
+    return total
+
+
+def _same_port(one: dict, other: dict) -> bool:
+    return any(one.get(end) == other.get(end) and one.get(f"{end}port") == other.get(f"{end}port")
+               for end in ("tail", "head"))
+
+
+def _near(here: tuple, point: tuple, cells: dict) -> bool:
+    """Whether the piece of curve from `here` to `point` runs along a wire of `cells`
+    (segments by cell): `point` within APART_PT of it, the two within ALONG_DEGREES of
+    parallel there (a wire crossed at an angle is not run along), and not on one it may run
+    on."""
+    i, j = _cell(point)
+    nearest: dict = {}
+    for di in (-1, 0, 1):
+        for dj in (-1, 0, 1):
+            for p, q, wire in cells.get((i + di, j + dj), ()):
+                nearest[wire] = min(nearest.get(wire, (math.inf,)), (to_segment(point, p, q),
+                                                                      p, q))
+    return any(on < near[0] < APART_PT and _parallel((here, point), near[1:])
+               for (_, on), near in nearest.items())
+
+
+def _parallel(one: tuple, other: tuple) -> bool:
+    (a, b), (c, d) = one, other
+    u, v = (b[0] - a[0], b[1] - a[1]), (d[0] - c[0], d[1] - c[1])
+    norms = math.hypot(*u) * math.hypot(*v)
+    return norms > 0 and abs(u[0] * v[0] + u[1] * v[1]) >= norms * math.cos(
+        math.radians(ALONG_DEGREES))
+
+
+def _cell(point: tuple) -> tuple[int, int]:
+    return int(point[0] // CELL_PT), int(point[1] // CELL_PT)
+
+
+def _dense(edge: dict) -> list[tuple[float, float]]:
+    """Points about STEP_PT apart along every curve drawn for a wire (no point twice in a row:
+    a segment's last is the next one's first)."""
+    return _dense_of(_drawn(edge))
+
+
+@functools.lru_cache(maxsize=512)
+def _dense_of(drawn: tuple) -> list[tuple[float, float]]:
+    """`_dense` of a wire's curves (`untangle._drawn`); the last 512 are remembered, for each
+    channel tried is measured against the same wires."""
+    found: list = []
+    for control in drawn:
+        found += samples(subdivided(list(control), STEP_PT * 12))
+    return [p for i, p in enumerate(found) if i == 0 or p != found[i - 1]]
