@@ -23,8 +23,8 @@ from .bundles import CHANNEL, TOGETHER_PT
 from .ends import (END_PT, GROW_PT, OUTWARD, ROUND_PT, STUB_PT, crosses_an_obstacle, obstacles,
                    pos_text, rounded, room_of, samples, subdivided, to_segment, within, xy)
 from .loops import BESIDE_PT, sweep
-from .untangle import MOST_BOXES, _cell as _port_cell, _drawn, _extent, _meet, _track, \
-    _tracks_cross, boxes_of, curve
+from .untangle import (MOST_BOXES, _drawn, _extent, _meet, _track, boxes_of, curve,
+                       tangles_of)
 
 APART_PT = 3.0     # two wires nearer than this read as one line
 # How far a channel keeps beyond what it passes: beyond the distance at which two wires from
@@ -156,26 +156,10 @@ def _untangles(now: tuple, before: tuple, alike: bool) -> bool:
 
 
 def _tangles(laid: dict, edge: dict, boxes: dict, upto: tuple | None = None) -> tuple:
-    """What tangles a wire, each as `untangle` counts it for the whole picture, of which only
-    this wire's part changes as it is redrawn: (wires it crosses, 1 if it passes through a
-    box, wires it crosses beside a box they share, how long it runs beside another wire);
-    the last left out (infinite) where the others already exceed `upto`'s."""
-    mine, at = _drawn(edge), {edge["tail"], edge["head"]}
-    ports = {(edge["tail"], _port_cell(edge, "tail")), (edge["head"], _port_cell(edge, "head"))}
-    crossed = beside = 0
-    for other in laid.get("edges", []):
-        if other is edge or not curve(other) or not _tracks_cross(mine, _drawn(other)):
-            continue
-        if at.isdisjoint((other["tail"], other["head"])):
-            crossed += 1
-        elif ports.isdisjoint({(other["tail"], _port_cell(other, "tail")),
-                               (other["head"], _port_cell(other, "head"))}):
-            beside += 1
-    points, _, _, whole = _track(mine)
-    through = int(any(gvid not in at and _meet(whole, (x0, y0, x1, y1)) and
-                      any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1 for x, y in points)
-                      for gvid, (x0, y0, x1, y1) in boxes.items()))
-    counts = (crossed, through, beside)
+    """What tangles a wire: its part of the layout's crossings (`untangle.tangles_of`), then
+    how long it runs beside another wire, left out (infinite) where the others already
+    exceed `upto`'s."""
+    counts = tangles_of(laid, edge, boxes)
     if upto is not None and any(a > b for a, b in zip(counts, upto)):
         return (*counts, math.inf)
     return (*counts, round(alongside(laid, edge), 1))

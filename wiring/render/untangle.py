@@ -435,12 +435,31 @@ def crossings(laid: dict) -> tuple[int, int]:
     boxes_at = [{e["tail"], e["head"]} for e in edges]
     crossed = sum(1 for i in range(len(edges)) for j in range(i + 1, len(edges))
                   if boxes_at[i].isdisjoint(boxes_at[j]) and _tracks_cross(drawn[i], drawn[j]))
-    through = 0
-    for edge, key in zip(edges, drawn):
-        points, _, _, whole = _track(key)
-        for gvid, (x0, y0, x1, y1) in boxes.items():
-            if gvid not in (edge["tail"], edge["head"]) and _meet(whole, (x0, y0, x1, y1)) and \
-                    any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1 for x, y in points):
-                through += 1
-                break
+    through = sum(_through(edge, key, boxes) for edge, key in zip(edges, drawn))
     return crossed, through
+
+
+def _through(edge: dict, drawn: tuple, boxes: dict) -> bool:
+    """Whether a wire (its curves, `_drawn`) passes through a box not its end."""
+    points, _, _, whole = _track(drawn)
+    return any(gvid not in (edge["tail"], edge["head"]) and _meet(whole, (x0, y0, x1, y1)) and
+               any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1 for x, y in points)
+               for gvid, (x0, y0, x1, y1) in boxes.items())
+
+
+def tangles_of(laid: dict, edge: dict, boxes: dict) -> tuple[int, int, int]:
+    """One wire's part of what `crossings` and `crossed_beside` count for a whole layout, all
+    that changes when only it is redrawn: (the wires it crosses, 1 if it passes through a box,
+    the wires it crosses beside a box they share)."""
+    mine, at = _drawn(edge), {edge["tail"], edge["head"]}
+    ports = {(edge["tail"], _cell(edge, "tail")), (edge["head"], _cell(edge, "head"))}
+    crossed = beside = 0
+    for other in laid.get("edges", []):
+        if other is edge or not curve(other) or not _tracks_cross(mine, _drawn(other)):
+            continue
+        if at.isdisjoint((other["tail"], other["head"])):
+            crossed += 1
+        elif ports.isdisjoint({(other["tail"], _cell(other, "tail")),
+                               (other["head"], _cell(other, "head"))}):
+            beside += 1
+    return crossed, int(_through(edge, mine, boxes)), beside

@@ -207,7 +207,7 @@ def _along_a_loop(laid: dict, edge: dict) -> bool:
             and "feedback" in str(other.get("class", "")).split()
             for line in [_fine(other)] for q, r in zip(line, line[1:])
             if q != r and _meet((min(q[0], r[0]), min(q[1], r[1]),
-                                    max(q[0], r[0]), max(q[1], r[1])), box)]
+                                 max(q[0], r[0]), max(q[1], r[1])), box)]
     parallel = math.cos(math.radians(ALONG))
     reach = CLEAR_PT + STROKES_PT            # its outer strokes lie this much nearer
     run = longest = 0.0
