@@ -79,7 +79,7 @@ def _redrawn(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, ro
     that tangles it with fewer wires and none more (or, sharing a port with a channel, no
     more): whether it was."""
     before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
-    boxes, heads = boxes_of(laid), _arrowheads(laid, edge)
+    boxes, heads = boxes_of(laid), arrowheads(laid, edge)
     tangled = _tangles(laid, edge, boxes)
     # a loop from the port of one drawn as a channel is drawn alike where that is no worse:
     # round it, not bent along it (cyborgism's operator.prefix to the loom and the simulator)
@@ -96,7 +96,7 @@ def _redrawn(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, ro
         points = _channel(laid, edge, ends, side, direction, spans, blocks, wider)
         if not within(points, room) or crosses_an_obstacle(
                 points, blocks, (*ends["tips"], points[0], points[-1]), joined=False) \
-                or not _clear_of(points, heads):
+                or not clear_of(points, heads):
             continue
         edge["pos"] = pos_text(marks, points)
         edge.pop("_draw_", None)
@@ -116,7 +116,7 @@ def _redrawn(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, ro
     return True
 
 
-def _arrowheads(laid: dict, edge: dict) -> list[tuple[tuple, tuple]]:
+def arrowheads(laid: dict, edge: dict) -> list[tuple[tuple, tuple]]:
     """(tip, base) of the arrowhead of every wire but `edge`."""
     found = []
     for other in laid.get("edges", []):
@@ -129,19 +129,19 @@ def _arrowheads(laid: dict, edge: dict) -> list[tuple[tuple, tuple]]:
     return found
 
 
-def _clear_of(points: list, heads: list) -> bool:
-    """Whether a curve (control points) keeps ARROW_CLEAR_PT from every arrowhead (tip,
+def clear_of(points: list, heads: list, clear: float = ARROW_CLEAR_PT) -> bool:
+    """Whether a curve (control points) keeps `clear` from the axis of every arrowhead (tip,
     base) of `heads`: a wire through an arrowhead reads as pointing where it does not. Only
     the curve's points in the cells an arrowhead's surroundings cover are measured."""
     cells: dict = {}
     for p in samples(subdivided(points, STEP_PT * 12)):
         cells.setdefault(_cell(p), []).append(p)
     for tip, base in heads:
-        (i0, j0), (i1, j1) = (_cell((min(tip[0], base[0]) - ARROW_CLEAR_PT,
-                                     min(tip[1], base[1]) - ARROW_CLEAR_PT)),
-                              _cell((max(tip[0], base[0]) + ARROW_CLEAR_PT,
-                                     max(tip[1], base[1]) + ARROW_CLEAR_PT)))
-        if any(to_segment(p, tip, base) < ARROW_CLEAR_PT for i in range(i0, i1 + 1)
+        (i0, j0), (i1, j1) = (_cell((min(tip[0], base[0]) - clear,
+                                     min(tip[1], base[1]) - clear)),
+                              _cell((max(tip[0], base[0]) + clear,
+                                     max(tip[1], base[1]) + clear)))
+        if any(to_segment(p, tip, base) < clear for i in range(i0, i1 + 1)
                for j in range(j0, j1 + 1) for p in cells.get((i, j), ())):
             return False
     return True

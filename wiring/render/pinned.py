@@ -12,6 +12,7 @@ from .bundles import bundle_copies
 from .channels import loops_in_channels
 from .dot import Defaults, Edge, Graph, Id, Node, Positions, Subgraph
 from .ends import GROW_PT, loops_from_outside, pos_text, split_at, xy
+from .optimisers import updates_leave_clear
 from .options import RenderError
 from .rings import rings_to_heads
 from .untangle import bezier
@@ -130,7 +131,9 @@ def tidy_wires(laid: dict, grow: float = GROW_PT) -> int:
         updates_clear(laid, grow)
     else:
         _restore(laid, bundled)
-    return tidied + channels + rings_to_heads(laid)
+    # updates leave their optimisers clear of the signals coming in, wherever they now run
+    left = updates_leave_clear(laid, grow)
+    return tidied + channels + left + rings_to_heads(laid)
 
 
 def _loop_routes(laid: dict) -> dict:

@@ -82,10 +82,7 @@ def updates_clear(laid: dict, grow: float = GROW_PT) -> int:
     boxes = boxes_of(laid)
     if len(boxes) > MOST_BOXES:
         return 0
-    optimisers = {o["_gvid"] for o in laid.get("objects", [])
-                  if "optimiser" in str(o.get("class", "")).split()}
-    updates = [(edge, end) for edge in laid.get("edges", [])
-               for end in [_box_end(edge, optimisers)] if end and edge.get(end) in boxes]
+    updates = updates_of(laid, boxes)
     tidying = {"room": room_of(laid, grow), "blocks": obstacles(laid), "crossed": None}
     redrawn = set()
     for again in (False, True):
@@ -194,28 +191,43 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
 
 
 def _along_a_loop(laid: dict, edge: dict) -> bool:
-    """Whether an update runs along a feedback loop: its strokes within CLEAR_PT of it (its curve
-    within STROKES_PT more) and heading within ALONG degrees of its way for more than ALONG_PT
-    of its length, where the two read as one wire (rl_current_rf's update over the loop lifted
-    round its arrowhead); a crossing at a wider angle is not. Read every ALONG_STEP_PT along
-    the update."""
+    """Whether an update runs along a feedback loop (`_along`): rl_current_rf's update over the
+    loop lifted round its arrowhead."""
+    return _along(laid, edge, lambda other: other is not edge
+                  and "feedback" in str(other.get("class", "")).split())
+
+
+def _along(laid: dict, edge: dict, which) -> bool:
+    """Whether an update runs along one of the wires `which` picks: its strokes within CLEAR_PT
+    of it (its curve within STROKES_PT more) and heading within ALONG degrees of its way for
+    more than ALONG_PT of its length, where the two read as one wire; a crossing at a wider
+    angle is not. Read every ALONG_STEP_PT along the update."""
     mine = _fine(edge)
     x0, y0, x1, y1 = _extent(mine)
     margin = CLEAR_PT + STROKES_PT
     box = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
-    near = [(q, r) for other in laid.get("edges", []) if other is not edge
-            and "feedback" in str(other.get("class", "")).split()
-            for line in [_fine(other)] for q, r in zip(line, line[1:])
-            if q != r and _meet((min(q[0], r[0]), min(q[1], r[1]),
-                                 max(q[0], r[0]), max(q[1], r[1])), box)]
-    parallel = math.cos(math.radians(ALONG))
     reach = CLEAR_PT + STROKES_PT            # its outer strokes lie this much nearer
+    # the other wires' segments near the update, by the cells of side `reach` within `reach`
+    # of them: a point of the update is near only those of its own cell
+    near: dict = {}
+    for other in laid.get("edges", []):
+        line = _fine(other) if which(other) else ()
+        for q, r in zip(line, line[1:]):
+            extent = (min(q[0], r[0]) - reach, min(q[1], r[1]) - reach,
+                      max(q[0], r[0]) + reach, max(q[1], r[1]) + reach)
+            if q != r and _meet(extent, box):
+                for i in range(math.floor(extent[0] / reach), math.floor(extent[2] / reach) + 1):
+                    for j in range(math.floor(extent[1] / reach),
+                                   math.floor(extent[3] / reach) + 1):
+                        near.setdefault((i, j), []).append((q, r))
+    parallel = math.cos(math.radians(ALONG))
     run = longest = 0.0
     for p, q in zip(mine, mine[1:]):
         way = unit((q[0] - p[0], q[1] - p[1]))
         beside = way is not None and any(      # the cheaper test first
             abs(way[0] * (b[0] - a[0]) + way[1] * (b[1] - a[1])) >= parallel * math.dist(a, b)
-            and to_segment(p, a, b) < reach and to_segment(q, a, b) < reach for a, b in near)
+            and to_segment(p, a, b) < reach and to_segment(q, a, b) < reach
+            for a, b in near.get((math.floor(p[0] / reach), math.floor(p[1] / reach)), ()))
         run = run + math.dist(p, q) if beside else 0.0
         longest = max(longest, run)
     return longest > ALONG_PT
@@ -394,6 +406,19 @@ def _lifted(loop: dict, box: tuple, side: str, tip, base, extra: float) -> str:
     return pos_text(marks, [points[0], *inner, points[-1]])
 
 
+def updates_of(laid: dict, boxes: dict) -> list[tuple[dict, str]]:
+    """(wire, "tail" or "head": its end at the box it updates) of every parameter update of a
+    layout whose ends are both laid out among `boxes`."""
+    optimisers = {o["_gvid"] for o in laid.get("objects", [])
+                  if "optimiser" in str(o.get("class", "")).split()}
+    return [(edge, end) for edge in laid.get("edges", [])
+            for end in [_box_end(edge, optimisers)]
+            if end and edge.get(end) in boxes and edge.get(_OTHER[end]) in boxes]
+
+
+_OTHER = {"tail": "head", "head": "tail"}
+
+
 def _box_end(edge: dict, optimisers: set) -> str | None:
     """"tail" or "head": the end of a parameter update at the box it updates (an arrow there,
     the other end at an optimiser); None for any other wire."""
@@ -518,10 +543,7 @@ def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, r
                 reach = math.dist(out, knot) / 3
                 if tangent is None or reach == 0:
                     continue
-                bend = min(reach, 2 * STUB_PT)     # out of the box, not up into the margin
-                new = [base, mix(base, out, 1 / 3), mix(base, out, 2 / 3), out,
-                       (out[0] + normal[0] * bend, out[1] + normal[1] * bend),
-                       (knot[0] - tangent[0] * reach, knot[1] - tangent[1] * reach), knot]
+                new = stub_into(base, normal, out, knot, tangent)
                 dense = subdivided(new, STEP_PT)     # sampled densely: a long curve may graze a box
                 beyond = samples(points[i:i + onward + 1])[1:] if onward else []
                 if _turning(samples(new) + beyond) > MOST_TURNING or \
@@ -554,11 +576,7 @@ def _direct(edge: dict, end: str, tip, points: list, own: list, sides: tuple, ro
             base = (at[0] + normal[0] * arrow, at[1] + normal[1] * arrow)
             out = (base[0] + normal[0] * STUB_PT, base[1] + normal[1] * STUB_PT)
             for into, away in _entries(optimiser, out):
-                reach = math.dist(out, into) / 3
-                bend = min(reach, 2 * STUB_PT)
-                new = [base, mix(base, out, 1 / 3), mix(base, out, 2 / 3), out,
-                       (out[0] + normal[0] * bend, out[1] + normal[1] * bend),
-                       (into[0] + away[0] * reach, into[1] + away[1] * reach), into]
+                new = stub_into(base, normal, out, into, (-away[0], -away[1]))
                 if _turning(samples(new)) > MOST_TURNING or \
                         not _keeps_off(subdivided(new, STEP_PT), blocks, own, (at, into),
                                        joins=False, margin=STROKES_PT) or \
@@ -566,6 +584,18 @@ def _direct(edge: dict, end: str, tip, points: list, own: list, sides: tuple, ro
                     continue
                 whole = new if end == "tail" else new[::-1]
                 yield pos_text([f"{mark}{at[0]:.2f},{at[1]:.2f}"], whole)
+
+
+def stub_into(base, normal: tuple, out, knot, tangent: tuple) -> list:
+    """The control points of a new end: straight from `base` along `normal` to `out`, then one
+    curve into `knot`, arriving along `tangent` (the way the curve it joins goes on), its
+    handles a third of the way from `out` to `knot`, the first at most 2 STUB_PT (out of the
+    box, not up into the margin)."""
+    reach = math.dist(out, knot) / 3
+    bend = min(reach, 2 * STUB_PT)
+    return [base, mix(base, out, 1 / 3), mix(base, out, 2 / 3), out,
+            (out[0] + normal[0] * bend, out[1] + normal[1] * bend),
+            (knot[0] - tangent[0] * reach, knot[1] - tangent[1] * reach), knot]
 
 
 def _straight_across(box: tuple, side: str, other: tuple) -> list:

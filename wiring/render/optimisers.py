@@ -1,0 +1,156 @@
+"""Parameter updates leave their optimiser clear of the signals coming into it (issue 13).
+
+The training signals and the updates of an optimiser all meet its node without a compass
+point (a fixed one for the updates crossed more wires: the paper gallery's 31 crossings became
+41), so Graphviz clips them where their routes meet its border, often at one place: a
+signal's arrowhead then lands on the update's double line where it leaves (rlhf's sft and rl
+panels), or the update runs back along a signal for a long stretch. Once the picture is
+laid out, each such update's optimiser end is drawn again: out of a place on one of the
+optimiser's sides where no arrowhead or wire comes within `updates.CLEAR_PT`, straight out,
+then into its old curve where that curve is clear of the optimiser (one knot every
+`updates.JOIN_PT` along it), the shortest such end first that keeps off every box and label,
+within the room, turns no more than `updates.MOST_TURNING`, runs along no other wire, and
+crosses no more wires than the update did, at its boxes or elsewhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from .channels import arrowheads, clear_of
+from .ends import (GROW_PT, obstacles, pos_text, room_of, samples, subdivided, to_segment, unit,
+                   within, xy)
+from .untangle import MOST_BOXES, boxes_of, curve, tangles_of
+from .updates import (CLEAR_PT, JOIN_PT, MOST_TURNING, SIDES, STEP_PT, STROKES_PT, STUB_PT,
+                      _along, _arrow_points, _crossed_at_its_boxes, _keeps_off,
+                      _near_box, _places, _turning, stub_into, updates_of)
+
+
+# A new end keeps this far from the axis of every other arrowhead: its strokes (1.5 pt either
+# side of its curve) clear of an arrowhead's barbs (3.5 pt either side of its axis) by 2 pt.
+ARROW_CLEAR_PT = 7.0
+# A new end runs straight out of the optimiser this many STUB_PT before it turns: further
+# out, it turns clear of the arrowheads beside its start (rlhf's pretrain, under ppo).
+STUBS = (1, 2, 3)
+# The shortest new ends that keep off every box and arrowhead and tangle less than the old one,
+# at most this many, are compared: the least tangled of them is drawn.
+MOST_TRIED = 24
+
+
+def updates_leave_clear(laid: dict, grow: float = GROW_PT) -> int:
+    """Redraw, in a Graphviz layout (`graphviz.drawing`), the optimiser end of each parameter
+    update that a signal's arrowhead or curve crowds there or that runs along another wire
+    from there, none more than `grow` beyond the layout's box; how many were. A picture of
+    more than MOST_BOXES boxes is not read wire by wire."""
+    boxes = boxes_of(laid)
+    if len(boxes) > MOST_BOXES:
+        return 0
+    room, blocks = room_of(laid, grow), obstacles(laid)
+    redrawn = 0
+    for edge, end in updates_of(laid, boxes):
+        start = "head" if end == "tail" else "tail"
+        redrawn += _redrawn(laid, edge, start, boxes, room, blocks)
+    return redrawn
+
+
+def _redrawn(laid: dict, edge: dict, start: str, boxes: dict, room: tuple,
+             blocks: list) -> bool:
+    """Redraw one update's optimiser end (`start`) where it is crowded (`_crowded`) or the
+    update runs along another wire, and whether it was: the shortest new end that is
+    neither and tangles less (`_tangles`)."""
+    points = _from_optimiser(edge, start)
+    near = [q for other in laid.get("edges", []) if other is not edge
+            for q in curve(other) + _arrow_points(other)]
+    crowded = _crowded(near, points[0], points[1])
+    # its own fault here: running along a wire into or out of its optimiser (rlhf's update
+    # back along the policy's signal); along others is `updates`' and `channels`' to mend
+    along = _along(laid, edge, lambda other: other is not edge and edge[start] in (
+        other.get("tail"), other.get("head")))
+    if not (crowded or along):
+        return False
+    before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
+    marks = [t for t in str(before["pos"]).split() if t[:2] in ("s,", "e,")]
+    was = _tangles(laid, edge, boxes) + crowded + along
+    own = [boxes[edge[start]], boxes[edge["head" if start == "tail" else "tail"]]]
+    heads = arrowheads(laid, edge)
+    tried = []
+    for length, new in sorted(_new_starts(points, own[0], room,
+                                          functools.partial(_crowded, near))):
+        if not (_keeps_off(subdivided(new[:7], STEP_PT), blocks, own, (new[0], new[-1]),
+                           margin=STROKES_PT) and clear_of(new[:7], heads, ARROW_CLEAR_PT)):
+            continue
+        edge["pos"] = pos_text(marks, new if start == "tail" else new[::-1])
+        edge.pop("_draw_", None)
+        tangles = _tangles(laid, edge, boxes)
+        edge.update(before)
+        if tangles < was:
+            tried.append((tangles, length, new))
+        if tangles == 0 or len(tried) == MOST_TRIED:   # none shorter can tangle less
+            break
+    # the least tangled first, and of those the shortest
+    for _, _, new in sorted(tried):
+        edge["pos"] = pos_text(marks, new if start == "tail" else new[::-1])
+        edge.pop("_draw_", None)
+        if not _along(laid, edge, lambda other: other is not edge):
+            return True
+        edge.update(before)
+    return False
+
+
+def _tangles(laid: dict, edge: dict, boxes: dict) -> int:
+    """How tangled an update is: the wires it crosses, at its boxes (`_crossed_at_its_boxes`)
+    or away from them, and whether it passes through a box. An update that runs along a
+    wire, or whose start an arrowhead crowds, reads as tangled as one more: one crossing is
+    a fair price for a line that no longer reads as part of another."""
+    return sum(tangles_of(laid, edge, boxes)) + _crossed_at_its_boxes(laid, edge)
+
+
+def _from_optimiser(edge: dict, start: str) -> list:
+    """An update's control points from its optimiser end (`start`)."""
+    points = [xy(t) for t in str(edge.get("pos", "")).split() if t[:2] not in ("s,", "e,")]
+    return points if start == "tail" else points[::-1]
+
+
+def _crowded(near: list, at, out) -> bool:
+    """Whether a point of another wire's curve or arrowhead (`near`) comes within CLEAR_PT of
+    where an update leaves its optimiser: from its point `at` on the border to `out` (its
+    first control point, where it is drawn anew; STUB_PT out at least)."""
+    way = unit((out[0] - at[0], out[1] - at[1])) or (0.0, 0.0)
+    reach = max(math.dist(at, out), STUB_PT)
+    tip = (at[0] + way[0] * reach, at[1] + way[1] * reach)
+    return any(to_segment(q, at, tip) < CLEAR_PT for q in near
+               if abs(q[0] - at[0]) < reach + CLEAR_PT and abs(q[1] - at[1]) < reach + CLEAR_PT)
+
+
+def _new_starts(points: list, optimiser: tuple, room: tuple, crowded):
+    """(length, control points from the optimiser end) of each new optimiser end of an update
+    whose old control points are `points`: from a place on a side of the `optimiser` not
+    `crowded` (at, out), straight out a number of STUB_PT (`STUBS`) to `out`, then into a
+    knot of the old curve (one every JOIN_PT along it) clear of the optimiser, that curve's
+    tangent kept there; those within `room` that turn no more than MOST_TURNING. The
+    first seven points are the new piece: whether it keeps off the boxes is for the caller
+    to ask, of the shortest only."""
+    finer = subdivided(points, JOIN_PT)
+    along = samples(finer)
+    # how far from each knot of `finer` (every third point) to its end: 12 samples a segment
+    lengths = [math.dist(p, q) for p, q in zip(along, along[1:])]
+    rest = [sum(lengths[12 * k:]) for k in range(len(finer) // 3 + 1)]
+    knots = [(i, finer[i]) for i in range(3, len(finer), 3)
+             if not _near_box(finer[i], optimiser, 2 * STUB_PT)]
+    for side, normal, stub in ((s, n, k * STUB_PT) for s, n in SIDES.items() for k in STUBS):
+        for at in _places(optimiser, side):
+            out = (at[0] + normal[0] * stub, at[1] + normal[1] * stub)
+            for i, knot in [] if crowded(at, out) else knots:
+                ahead = finer[i + 1] if i + 1 < len(finer) else \
+                    (2 * knot[0] - finer[i - 1][0], 2 * knot[1] - finer[i - 1][1])
+                tangent = unit((ahead[0] - knot[0], ahead[1] - knot[1]))
+                if tangent is None:
+                    continue
+                new = stub_into(at, normal, out, knot, tangent)
+                piece = samples(new)
+                if _turning(piece + samples(finer[i:i + 7])[1:]) > MOST_TURNING or \
+                        not within(piece, room):
+                    continue
+                length = sum(math.dist(p, q) for p, q in zip(piece, piece[1:])) + rest[i // 3]
+                yield round(length, 2), new + finer[i + 1:]
