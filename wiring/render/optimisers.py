@@ -24,7 +24,7 @@ from .ends import (GROW_PT, obstacles, pos_text, room_of, samples, subdivided, t
 from .untangle import MOST_BOXES, boxes_of, curve, tangles_of
 from .updates import (CLEAR_PT, JOIN_PT, MOST_TURNING, SIDES, STEP_PT, STROKES_PT, STUB_PT,
                       _along, _arrow_points, _crossed_at_its_boxes, _keeps_off,
-                      _near_box, _places, _turning, stub_into, updates_of)
+                      _near_box, _places, _table, _turning, stub_into, updates_of)
 
 
 # A new end keeps this far from the axis of every other arrowhead: its strokes (1.5 pt either
@@ -39,9 +39,10 @@ MOST_TRIED = 24
 
 
 def updates_leave_clear(laid: dict, grow: float = GROW_PT) -> int:
-    """Redraw, in a Graphviz layout (`graphviz.drawing`), the optimiser end of each parameter
-    update that a signal's arrowhead or curve crowds there or that runs along another wire
-    from there, none more than `grow` beyond the layout's box; how many were. A picture of
+    """Redraw, in a Graphviz layout (`graphviz.drawing`) of the paper style, the optimiser end
+    of each parameter update that a signal's arrowhead or curve crowds there or that runs
+    along another wire from there, none more than `grow` beyond the layout's box; how many
+    were. A picture of
     more than MOST_BOXES boxes is not read wire by wire."""
     boxes = boxes_of(laid)
     if len(boxes) > MOST_BOXES:
@@ -50,7 +51,8 @@ def updates_leave_clear(laid: dict, grow: float = GROW_PT) -> int:
     redrawn = 0
     for edge, end in updates_of(laid, boxes):
         start = "head" if end == "tail" else "tail"
-        redrawn += _redrawn(laid, edge, start, boxes, room, blocks)
+        # the full style's updates keep to Graphviz's curves, as `updates` keeps them
+        redrawn += not _table(edge, end) and _redrawn(laid, edge, start, boxes, room, blocks)
     return redrawn
 
 
