@@ -143,6 +143,23 @@ def test_updates_come_in_away_from_their_box_corners(name):
         assert max(from_x, from_y) >= ROOMY, (name, box_name, edge.get("id"), tip, box)
 
 
+@needs_dot
+def test_an_update_with_no_room_beside_its_box_comes_round_beneath_it():
+    # rlhf's sft panel: the policy's outputs' side holds its signal to the optimiser, the side
+    # above it lies under the labelers; the update came into the top's corner askew, and now
+    # comes round beneath the policy, square into its bottom, away from its corners
+    proposal = wiring.check_file(str(ROOT / "examples" / "rlhf.wd")).proposal
+    dot = fitted_dot(proposal, **PAPER, panels="modes")
+    laid = json.loads(subprocess.run(["dot", "-Tjson"], input=dot, capture_output=True,
+                                     text=True, check=True).stdout)
+    found = [(tip, base, box) for _, name, tip, base, box in updates(laid)
+             if name == "sft/policy"]
+    assert found
+    for tip, base, (x0, y0, x1, y1) in found:
+        assert square_to_its_side(tip, base, (x0, y0, x1, y1)), (tip, base)
+        assert abs(tip[1] - y0) <= 1.0 and min(tip[0] - x0, x1 - tip[0]) >= ROOMY, tip
+
+
 ALIGNED = 21.0       # degrees between an arrowhead's axis and the way its line comes into it
 
 

@@ -23,6 +23,7 @@ from .bundles import CHANNEL, TOGETHER_PT
 from .ends import (END_PT, GROW_PT, OUTWARD, ROUND_PT, STUB_PT, crosses_an_obstacle, obstacles,
                    pos_text, rounded, room_of, samples, subdivided, to_segment, within, xy)
 from .loops import BESIDE_PT, sweep
+from .updates import ARROW_WIDTH
 from .untangle import (MOST_BOXES, _drawn, _extent, _meet, _track, boxes_of, curve,
                        tangles_of)
 
@@ -38,6 +39,7 @@ STEP_PT = 2.0      # how far apart the points are that measure a run beside anot
 WIDER = ((0.0, 0.0), *((w, 0.0) for w in (3.0, 6.0, 9.0, 12.0)),
          *((0.0, w) for w in (3.0, 6.0, 9.0, 12.0)), (6.0, 6.0), (12.0, 12.0))
 ARROW_CLEAR_PT = 4.0   # a loop keeps this far from every arrowhead (as an update's is kept)
+BARB_GAP_PT = 2.0      # ... and from a wide one's barbs (`updates.ARROW_WIDTH`) by this much
 SEEN_PT = 6.0      # the least change in how long a loop runs beside others that is redrawn for
 ALONG_DEGREES = 30.0   # two wires nearer than APART_PT at no more than this to each other
 ON_PT = 1.0        # a wire this near another from its port runs on it (`bundles.TRIM_PT`)
@@ -131,17 +133,20 @@ def arrowheads(laid: dict, edge: dict) -> list[tuple[tuple, tuple]]:
 
 def clear_of(points: list, heads: list, clear: float = ARROW_CLEAR_PT) -> bool:
     """Whether a curve (control points) keeps `clear` from the axis of every arrowhead (tip,
-    base) of `heads`: a wire through an arrowhead reads as pointing where it does not. Only
-    the curve's points in the cells an arrowhead's surroundings cover are measured."""
+    base) of `heads`, and BARB_GAP_PT from its barbs (an update's hollow head is 4.5 pt
+    wide either side: a loop 4 pt from its axis ran through it, rl_feedback_tampering's
+    agent): a wire through an arrowhead reads as pointing where it does not. Only the
+    curve's points in the cells an arrowhead's surroundings cover are measured."""
     cells: dict = {}
     for p in samples(subdivided(points, STEP_PT * 12)):
         cells.setdefault(_cell(p), []).append(p)
     for tip, base in heads:
-        (i0, j0), (i1, j1) = (_cell((min(tip[0], base[0]) - clear,
-                                     min(tip[1], base[1]) - clear)),
-                              _cell((max(tip[0], base[0]) + clear,
-                                     max(tip[1], base[1]) + clear)))
-        if any(to_segment(p, tip, base) < clear for i in range(i0, i1 + 1)
+        reach = max(clear, ARROW_WIDTH * math.dist(tip, base) + BARB_GAP_PT)
+        (i0, j0), (i1, j1) = (_cell((min(tip[0], base[0]) - reach,
+                                     min(tip[1], base[1]) - reach)),
+                              _cell((max(tip[0], base[0]) + reach,
+                                     max(tip[1], base[1]) + reach)))
+        if any(to_segment(p, tip, base) < reach for i in range(i0, i1 + 1)
                for j in range(j0, j1 + 1) for p in cells.get((i, j), ())):
             return False
     return True

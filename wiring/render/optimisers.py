@@ -22,9 +22,10 @@ from .channels import arrowheads, clear_of
 from .ends import (GROW_PT, obstacles, pos_text, room_of, samples, subdivided, to_segment, unit,
                    within, xy)
 from .untangle import MOST_BOXES, boxes_of, curve, tangles_of
-from .updates import (CLEAR_PT, JOIN_PT, MOST_TURNING, SIDES, STEP_PT, STROKES_PT, STUB_PT,
-                      _along, _arrow_points, _crossed_at_its_boxes, _keeps_off,
-                      _near_box, _places, _table, _turning, stub_into, updates_of)
+from .sides import SIDES, near_box, places, turning
+from .updates import (CLEAR_PT, JOIN_PT, MOST_TURNING, STEP_PT, STROKES_PT, STUB_PT, _along,
+                      _arrow_points, _crossed_at_its_boxes, _keeps_off, _table, stub_into,
+                      updates_of)
 
 
 # A new end keeps this far from the axis of every other arrowhead: its strokes (1.5 pt either
@@ -139,9 +140,9 @@ def _new_starts(points: list, optimiser: tuple, room: tuple, crowded):
     lengths = [math.dist(p, q) for p, q in zip(along, along[1:])]
     rest = [sum(lengths[12 * k:]) for k in range(len(finer) // 3 + 1)]
     knots = [(i, finer[i]) for i in range(3, len(finer), 3)
-             if not _near_box(finer[i], optimiser, 2 * STUB_PT)]
+             if not near_box(finer[i], optimiser, 2 * STUB_PT)]
     for side, normal, stub in ((s, n, k * STUB_PT) for s, n in SIDES.items() for k in STUBS):
-        for at in _places(optimiser, side):
+        for at in places(optimiser, side):
             out = (at[0] + normal[0] * stub, at[1] + normal[1] * stub)
             for i, knot in [] if crowded(at, out) else knots:
                 ahead = finer[i + 1] if i + 1 < len(finer) else \
@@ -151,7 +152,7 @@ def _new_starts(points: list, optimiser: tuple, room: tuple, crowded):
                     continue
                 new = stub_into(at, normal, out, knot, tangent)
                 piece = samples(new)
-                if _turning(piece + samples(finer[i:i + 7])[1:]) > MOST_TURNING or \
+                if turning(piece + samples(finer[i:i + 7])[1:]) > MOST_TURNING or \
                         not within(piece, room):
                     continue
                 length = sum(math.dist(p, q) for p, q in zip(piece, piece[1:])) + rest[i // 3]

@@ -21,6 +21,8 @@ from itertools import chain
 from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, pos_text, room_of, samples,
                    subdivided, to_segment, unit, within, xy)
 from .loops import BESIDE_PT, sweep
+from .sides import (SIDES, entries, facing, near_box, nearest_first, places, straight_across,
+                    turning)
 from .untangle import (MOST_BOXES, _drawn, _ends, _extent, _meet, _tracks_cross, bezier,
                        boxes_of, crossings, curve)
 
@@ -42,6 +44,10 @@ ALIGNED = 20.0
 # A redrawn end turns at most this far in all, from its arrow into Graphviz's curve (degrees):
 # more is a U-turn or a curl.
 MOST_TURNING = 135.0
+# Where no other end passes, one drawn anew into the optimiser may turn round beneath its box
+# and up into the optimiser's facing side: a U, not a curl (rlhf's sft policy, whose outputs'
+# side and the side above it, under the labelers, have no room).
+MOST_TURNING_ROUND = 180.0
 # An update is a double line: Graphviz offsets its two strokes from its curve by a point where
 # it runs straight and by up to about four on a tight bend, farther than MISS_PT. An end drawn
 # anew keeps this much farther from other boxes (rl_model_based_rewards' agent, past reward).
@@ -49,16 +55,7 @@ STROKES_PT = 2.5
 # An update within CLEAR_PT of a loop, heading within ALONG degrees of its way, for longer than
 # ALONG_PT runs along it (read every ALONG_STEP_PT).
 ALONG_PT, ALONG, ALONG_STEP_PT = 12.0, 30.0, 2.0
-# Where along a side a redrawn end may meet its box (shares of the side).
-PLACES = (0.5, 0.35, 0.65, 0.25, 0.75)
-# and, on a side long enough that they lie this far from its corners (off a rounded corner, the
-# arrowhead's width clear of it), nearer its ends: constitutional_ai's pm, whose optimiser lay
-# below the box under pm's right half, was reached only from the left end of pm's bottom
-OUTER_PLACES, OUTER_PT = (0.15, 0.85), 14.0
-# A place nearer a corner than this puts the arrowhead (about 9 pt wide) on the corner's
-# rounding, as a reader sees it: such places are tried last.
-ROOMY_PT = 10.0
-SIDES = {"n": (0.0, 1.0), "s": (0.0, -1.0), "e": (1.0, 0.0), "w": (-1.0, 0.0)}
+
 # The sides of a box across the flow, which updates have to themselves (`draw._UPDATE_ENDS`):
 # the data's ports are on the others.
 ACROSS = {"LR": ("n", "s"), "TB": ("w", "e")}
@@ -185,6 +182,29 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
                     or (not fewer and _make_room(laid, edge, end, boxes, tidying, outline,
                                                  apart)):
                 tidying["crossed"] = crossings(laid)   # a later end may not undo what it gained
+                return True
+            edge.update(before)
+    return not table and _round_beneath(laid, edge, end, own, sides, tidying, direction)
+
+
+def _round_beneath(laid: dict, edge: dict, end: str, own: list, side_groups: tuple,
+                   tidying: dict, direction: str) -> bool:
+    """Last, an update's end drawn anew into its optimiser round beneath its box, turning more
+    than MOST_TURNING (`MOST_TURNING_ROUND`), and whether it was: the first whose arrowhead
+    is clear, that runs along no loop, crosses no more wires than the picture as tidied so
+    far, none at its own boxes, and comes in beside no port."""
+    tip, points = _split(edge, end)
+    before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
+    for sides in side_groups:
+        for pos in _direct(edge, end, tip, points, own, sides, tidying["room"],
+                           tidying["blocks"], (MOST_TURNING, MOST_TURNING_ROUND)):
+            edge["pos"] = pos
+            edge.pop("_draw_", None)
+            if not _crowded(laid, edge, end) and not _along_a_loop(laid, edge) \
+                    and _no_worse(laid, tidying["crossed"]) \
+                    and not _crossed_at_its_boxes(laid, edge) \
+                    and not _at_a_port(laid, edge, end, own[0], AFTER[direction]):
+                tidying["crossed"] = crossings(laid)
                 return True
             edge.update(before)
     return False
@@ -442,14 +462,17 @@ def _split(edge: dict, end: str) -> tuple[tuple[float, float], list]:
 
 def _crowded(laid: dict, edge: dict, end: str, outline: bool = True) -> bool:
     """Whether another wire, or its arrowhead (its `outline`, else its axis), comes within
-    CLEAR_PT of this update's arrowhead (from its tip to its base)."""
+    CLEAR_PT of this update's arrowhead (from its tip to its base). With `outline` (the paper
+    style) the wires are read every ALONG_STEP_PT: a channel's straight run, sampled 12 to
+    a segment, had points 17 pt apart either side of an arrowhead it ran through."""
     tip, points = _split(edge, end)
     base = points[0]
     x0, y0 = min(tip[0], base[0]) - CLEAR_PT, min(tip[1], base[1]) - CLEAR_PT
     x1, y1 = max(tip[0], base[0]) + CLEAR_PT, max(tip[1], base[1]) + CLEAR_PT
     return any(x0 < x < x1 and y0 < y < y1 and to_segment((x, y), tip, base) < CLEAR_PT
                for other in laid.get("edges", []) if other is not edge
-               for x, y in curve(other) + _arrow_points(other, outline))
+               for x, y in [*(_fine(other) if outline else curve(other)),
+                            *_arrow_points(other, outline)])
 
 
 def _arrow_points(edge: dict, outline: bool = True) -> list:
@@ -520,7 +543,7 @@ def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, r
     box = own[0]
     arrow = math.dist(tip, points[0])
     knots = [(i, points[i]) for i in range(3, len(points), 3)
-             if not _near_box(points[i], box, arrow + STUB_PT) and tuple(points[i]) not in skip]
+             if not near_box(points[i], box, arrow + STUB_PT) and tuple(points[i]) not in skip]
     if not knots:
         return
     far = knots[0][1]
@@ -531,7 +554,7 @@ def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, r
     marks = [t for t in tokens if t[:2] in ("s,", "e,")]
     for side in sides:
         # the places nearest where the update comes from first: the shortest new ends
-        for at in _nearest_first(_places(box, side, outer), box, far):
+        for at in nearest_first(places(box, side, outer), box, far):
             normal = SIDES[side]
             base = (at[0] + normal[0] * arrow, at[1] + normal[1] * arrow)
             out = (base[0] + normal[0] * STUB_PT, base[1] + normal[1] * STUB_PT)
@@ -546,7 +569,7 @@ def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, r
                 new = stub_into(base, normal, out, knot, tangent)
                 dense = subdivided(new, STEP_PT)     # sampled densely: a long curve may graze a box
                 beyond = samples(points[i:i + onward + 1])[1:] if onward else []
-                if _turning(samples(new) + beyond) > MOST_TURNING or \
+                if turning(samples(new) + beyond) > MOST_TURNING or \
                         _doubles_back(samples(new), samples(points[i:]), knot):
                     continue
                 if not _keeps_off(dense, blocks, own, (at, points[-1]), margin=margin) or \
@@ -558,26 +581,27 @@ def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, r
 
 
 def _direct(edge: dict, end: str, tip, points: list, own: list, sides: tuple, room: tuple,
-            blocks: list):
+            blocks: list, turns: tuple = (-math.inf, MOST_TURNING)):
     """The new ends of `_new_ends` that leave Graphviz's curve altogether: from a place on one
     of the `sides` of the box, straight out, then one curve into the middle of a side of the
-    optimiser (`own[1]`), square to it. For an update whose optimiser is near its box, where
-    the old curve hugs the box all the way (rl_direct_learning's agent under its loop)."""
+    optimiser (`own[1]`), square to it, turning more than the first of `turns` (degrees)
+    and no more than the second. For an update whose optimiser is near its box, where the
+    old curve hugs the box all the way (rl_direct_learning's agent under its loop)."""
     box, optimiser = own
     if optimiser is None:
         return
     arrow = math.dist(tip, points[0])
     centre = ((optimiser[0] + optimiser[2]) / 2, (optimiser[1] + optimiser[3]) / 2)
     mark = next(t for t in str(edge.get("pos", "")).split() if t[:2] in ("s,", "e,"))[:2]
-    for side in sorted(sides, key=lambda s: -_facing(s, box, centre)):
+    for side in sorted(sides, key=lambda s: -facing(s, box, centre)):
         normal = SIDES[side]
-        places = _nearest_first(_places(box, side), box, centre)
-        for at in _straight_across(box, side, optimiser) + places:
+        spots = nearest_first(places(box, side), box, centre)
+        for at in straight_across(box, side, optimiser) + spots:
             base = (at[0] + normal[0] * arrow, at[1] + normal[1] * arrow)
             out = (base[0] + normal[0] * STUB_PT, base[1] + normal[1] * STUB_PT)
-            for into, away in _entries(optimiser, out):
+            for into, away in entries(optimiser, out):
                 new = stub_into(base, normal, out, into, (-away[0], -away[1]))
-                if _turning(samples(new)) > MOST_TURNING or \
+                if not turns[0] < turning(samples(new)) <= turns[1] or \
                         not _keeps_off(subdivided(new, STEP_PT), blocks, own, (at, into),
                                        joins=False, margin=STROKES_PT) or \
                         not within(samples(new), room):
@@ -598,47 +622,16 @@ def stub_into(base, normal: tuple, out, knot, tangent: tuple) -> list:
             (knot[0] - tangent[0] * reach, knot[1] - tangent[1] * reach), knot]
 
 
-def _straight_across(box: tuple, side: str, other: tuple) -> list:
-    """The place on `side` of `box` (within its middle, clear of a rounded corner) straight
-    across from the middle of what it shares with `other`'s extent along that side: a
-    straight update, where they share enough; none where they do not."""
-    along = 0 if side in ("n", "s") else 1
-    low, high = max(box[along], other[along]), min(box[along + 2], other[along + 2])
-    share = ((low + high) / 2 - box[along]) / (box[along + 2] - box[along])
-    return [_on_side(box, side, share)] if low < high and \
-        min(PLACES) <= share <= max(PLACES) else []
 
 
-def _entries(box: tuple, point) -> list:
-    """Points of the sides of `box` (away from its rounded corners) and each side's outward
-    normal, the sides facing `point` first, on each the nearest to it first: the one straight
-    across from it, where that is clear of the corners, then its middle and either side."""
-    out = []
-    for side in sorted(SIDES, key=lambda s: -_facing(s, box, point)):
-        x0, y0, x1, y1 = box
-        across = (point[0] - x0) / (x1 - x0) if side in ("n", "s") else \
-            (point[1] - y0) / (y1 - y0)
-        shares = ([across] if 0.2 <= across <= 0.8 else []) + [0.5, 0.3, 0.7]
-        places = sorted((_on_side(box, side, share) for share in shares),
-                        key=lambda at: math.dist(at, point))
-        out += [(at, SIDES[side]) for at in places]
-    return out
 
 
-def _facing(side: str, box: tuple, point) -> float:
-    """How far `point` lies beyond the middle of `box` the way `side` faces."""
-    centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
-    return SIDES[side][0] * (point[0] - centre[0]) + SIDES[side][1] * (point[1] - centre[1])
 
 
-def _turning(points: list) -> float:
-    """How far a path turns in all, in degrees (a U-turn is 180)."""
-    total = 0.0
-    headings = [math.atan2(b[1] - a[1], b[0] - a[0]) for a, b in zip(points, points[1:])
-                if math.dist(a, b) > 1e-6]
-    for a, b in zip(headings, headings[1:]):
-        total += abs((b - a + math.pi) % (2 * math.pi) - math.pi)
-    return math.degrees(total)
+
+
+
+
 
 
 def _doubles_back(new: list, old: list, knot) -> bool:
@@ -646,34 +639,3 @@ def _doubles_back(new: list, old: list, knot) -> bool:
     the other), away from the knot where the two join."""
     return any(math.dist(p, q) < CLEAR_PT for p in new if math.dist(p, knot) > 2 * CLEAR_PT
                for q in old if math.dist(q, knot) > 2 * CLEAR_PT)
-
-
-def _near_box(point, box: tuple, margin: float) -> bool:
-    return box[0] - margin < point[0] < box[2] + margin and \
-        box[1] - margin < point[1] < box[3] + margin
-
-
-def _places(box: tuple, side: str, outer: bool = True) -> list[tuple[float, float]]:
-    """The places on `side` of `box` where a redrawn end may meet it (`PLACES`, and with
-    `outer` those of `OUTER_PLACES` far enough from its corners)."""
-    along = 0 if side in ("n", "s") else 1
-    length = box[along + 2] - box[along]
-    shares = [share for share in OUTER_PLACES if outer and
-              length * min(share, 1 - share) >= OUTER_PT]
-    return [_on_side(box, side, share) for share in (*PLACES, *shares)]
-
-
-def _nearest_first(places: list, box: tuple, point) -> list:
-    """`places` on a side of `box`, those ROOMY_PT or more from its corners first, and among
-    them the nearest to `point` first."""
-    def cornered(at) -> bool:
-        along = 1 if at[0] in (box[0], box[2]) else 0
-        return min(at[along] - box[along], box[along + 2] - at[along]) < ROOMY_PT
-    return sorted(places, key=lambda at: (cornered(at), math.dist(at, point)))
-
-
-def _on_side(box: tuple, side: str, share: float) -> tuple[float, float]:
-    x0, y0, x1, y1 = box
-    if side in ("n", "s"):
-        return x0 + (x1 - x0) * share, y1 if side == "n" else y0
-    return (x1 if side == "e" else x0), y0 + (y1 - y0) * share
