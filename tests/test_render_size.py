@@ -312,3 +312,27 @@ def test_an_option_that_draws_fewer_boxes_names_figures_that_draw_the_rest(examp
     else:
         nested = {i.of for i in diagram.instances if i.of in proposal.diagrams}
         assert named == nested
+
+
+@needs_dot
+def test_panels_taller_than_the_page_are_offered_as_a_figure_a_mode():
+    """constitutional_ai's four panels, one above the other, are 13 in tall: within a page
+    the refusal offers each mode as a figure of its own, the panels left out, and says so;
+    each figure it names fits, and together they draw every mode."""
+    proposal = wiring.check_file(str(ROOT / "examples" / "constitutional_ai.wd")).proposal
+    asked = {**PAGE, "panels": "modes", "direction": "TB"}
+    with pytest.raises(R.DoesNotFit) as refused:
+        R.fitted_dot(proposal, **asked)
+    message = str(refused.value)
+    words, change = refused.value.fits
+    assert change["panels"] is None and words.endswith("without --panels"), words
+    assert "without --panels, with --mode" in message, message
+    assert message.endswith("together the figures draw every box")
+    R.fitted_dot(proposal, **{**asked, **change})               # does not refuse
+    modes = {change["mode"]}
+    for figure in refused.value.rest:
+        option, mode, *more = figure.split()
+        fields = {"mode": mode, "panels": None, **({"direction": more[1]} if more else {})}
+        R.fitted_dot(proposal, **{**asked, **fields})
+        modes.add(mode)
+    assert modes == set(proposal.diagrams[R.to_scene(proposal).diagram.name].modes)

@@ -291,7 +291,8 @@ def _the_rest(scene, proposal, diagram, change: dict, timeout: float,
     asked = scene.options
     if "mode" in change:
         others = [mode for mode in scene.diagram.modes if mode != change["mode"]]
-        figures = [(f"--mode {mode}", diagram, {"mode": mode}) for mode in others]
+        alone = {"panels": None} if asked.panels else {}        # the panels as figures
+        figures = [(f"--mode {mode}", diagram, {"mode": mode, **alone}) for mode in others]
         what = "the other modes"
     else:
         shown = to_scene(proposal, diagram, options=dataclasses.replace(asked, **change))
@@ -319,12 +320,14 @@ def _the_rest(scene, proposal, diagram, change: dict, timeout: float,
                 break
         else:
             unfit.append(words)
+    asked_for = "the options asked for, without --panels," if asked.panels else \
+        "the options asked for"
     if not unfit:
-        return (f"; so do {what}, each as a figure of its own (the options asked for with "
+        return (f"; so do {what}, each as a figure of its own ({asked_for} with "
                 f"{_listed(fit)}): together the figures draw every box"), tuple(fit)
     if not fit:
         return f"; {what} do not fit as figures of their own ({_listed(unfit)})", ()
-    return (f"; of {what}, as figures of their own (the options asked for with one of "
+    return (f"; of {what}, as figures of their own ({asked_for} with one of "
             f"these), {_listed(fit)} {'fits' if len(fit) == 1 else 'fit'} but "
             f"{_listed(unfit)} {'does' if len(unfit) == 1 else 'do'} not"), ()
 
@@ -440,13 +443,17 @@ def _alternatives(scene):
         changes += [(f"{words} {smaller}".lstrip(), {**change, "font_size": SMALLER_FONT_PT})
                     for words, change in changes]
     changes += [(f"--depth {d}", {"depth": d}) for d in range(drawn - 1, -1, -1)]
-    if options.mode is None and options.panels is None and scene.diagram is not None:
-        changes += [(f"--mode {m}", {"mode": m}) for m in scene.diagram.modes]
+    # each mode alone; asked for a panel per mode, each as a figure of its own (a paper's
+    # subfigures), the panels left out: `_the_rest` then measures the others
+    alone, unpanelled = ({"panels": None}, " without --panels") \
+        if options.panels == "modes" else ({}, "")
+    modes = scene.diagram.modes if options.mode is None and scene.diagram is not None \
+        and options.panels in (None, "modes") else ()
+    changes += [(f"--mode {m}{unpanelled}", {"mode": m, **alone}) for m in modes]
     changes += [(f"--direction {other} --depth {d}", {"direction": other, "depth": d})
                 for d in range(drawn - 1, -1, -1)]
-    if options.mode is None and options.panels is None and scene.diagram is not None:
-        changes += [(f"--direction {other} --mode {m}", {"direction": other, "mode": m})
-                    for m in scene.diagram.modes]
+    changes += [(f"--direction {other} --mode {m}{unpanelled}",
+                 {"direction": other, "mode": m, **alone}) for m in modes]
     # the paper style has no title: leaving out its key is all there is to leave out
     drop = ("--no-legend", {"legend": False}) if options.style == "paper" else \
         ("--no-legend --no-title", {"legend": False, "title": False})
