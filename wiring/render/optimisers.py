@@ -5,12 +5,17 @@ point (a fixed one for the updates crossed more wires: the paper gallery's 31 cr
 41), so Graphviz clips them where their routes meet its border, often at one place: a
 signal's arrowhead then lands on the update's double line where it leaves (rlhf's sft and rl
 panels), or the update runs back along a signal for a long stretch. Once the picture is
-laid out, each such update's optimiser end is drawn again: out of a place on one of the
+laid out, each update whose start another wire's curve or arrowhead crowds, or that runs
+along a wire of its optimiser, has its optimiser end drawn again: out of a place on one of the
 optimiser's sides where no arrowhead or wire comes within `updates.CLEAR_PT`, straight out,
 then into its old curve where that curve is clear of the optimiser (one knot every
-`updates.JOIN_PT` along it), the shortest such end first that keeps off every box and label,
-within the room, turns no more than `updates.MOST_TURNING`, runs along no other wire, and
-crosses no more wires than the update did, at its boxes or elsewhere.
+`updates.JOIN_PT` along it). The ends that keep off every box, label and arrowhead, within
+the room, turning no more than `updates.MOST_TURNING`, are measured shortest first until
+MOST_TRIED of them tangle less than the old end (`_tangles`, the old end counted one more for
+being crowded or running along: one crossing may be traded for a start clear of the
+signals, as in rlhf's rl panel, whose update now crosses pretrain's signal), or one crosses
+nothing; of those, the least tangled, then the shortest, that runs along no other wire is
+drawn.
 """
 
 from __future__ import annotations
@@ -28,8 +33,9 @@ from .updates import (CLEAR_PT, JOIN_PT, MOST_TURNING, STEP_PT, STROKES_PT, STUB
                       updates_of)
 
 
-# A new end keeps this far from the axis of every other arrowhead: its strokes (1.5 pt either
-# side of its curve) clear of an arrowhead's barbs (3.5 pt either side of its axis) by 2 pt.
+# A new end's curve keeps this far from the axis of every other arrowhead: its strokes lie 1.5
+# pt either side of it, a data wire's barbs 2 pt either side of their axis and an update's 4.5
+# pt (`updates.ARROW_WIDTH`), the wider then only 1 pt clear.
 ARROW_CLEAR_PT = 7.0
 # A new end runs straight out of the optimiser this many STUB_PT before it turns: further
 # out, it turns clear of the arrowheads beside its start (rlhf's pretrain, under ppo).
@@ -89,7 +95,7 @@ def _redrawn(laid: dict, edge: dict, start: str, boxes: dict, room: tuple,
         edge.update(before)
         if tangles < was:
             tried.append((tangles, length, new))
-        if tangles == 0 or len(tried) == MOST_TRIED:   # none shorter can tangle less
+        if tangles == 0 or len(tried) == MOST_TRIED:   # none longer can tangle less
             break
     # the least tangled first, and of those the shortest
     for _, _, new in sorted(tried):
@@ -102,10 +108,10 @@ def _redrawn(laid: dict, edge: dict, start: str, boxes: dict, room: tuple,
 
 
 def _tangles(laid: dict, edge: dict, boxes: dict) -> int:
-    """How tangled an update is: the wires it crosses, at its boxes (`_crossed_at_its_boxes`)
-    or away from them, and whether it passes through a box. An update that runs along a
-    wire, or whose start an arrowhead crowds, reads as tangled as one more: one crossing is
-    a fair price for a line that no longer reads as part of another."""
+    """How tangled an update is: the wires it crosses (`untangle.tangles_of`: away from its
+    boxes, and beside a box they share), whether it passes through a box, and the wires it
+    crosses at its boxes (`_crossed_at_its_boxes`, which counts again one crossed beside a
+    shared box). The caller counts an end crowded or running along as one more."""
     return sum(tangles_of(laid, edge, boxes)) + _crossed_at_its_boxes(laid, edge)
 
 

@@ -114,9 +114,10 @@ def tidy_wires(laid: dict, grow: float = GROW_PT) -> int:
     (`graphviz.drawing`): loops' ends come out of and into their ports from outside
     (`ends`), wires copied from one port run as one wire until they part (`bundles`), updates
     come into their boxes from outside with their arrowheads clear (`updates`), loops that
-    run back round their boxes are drawn in a channel of their own (`channels`), none
-    redrawn more than `grow` beyond the layout's box, and the ring of a wire read a step
-    later sits behind its arrowhead (`rings`); how many were changed."""
+    run back round their boxes are drawn in a channel of their own (`channels`), updates
+    leave their optimisers clear of the signals coming in (`optimisers`), none redrawn more
+    than `grow` beyond the layout's box, and the ring of a wire read a step later sits
+    behind its arrowhead (`rings`); how many were changed."""
     tidied = loops_from_outside(laid, grow)
     apart = _loop_routes(laid)
     tidied += bundle_copies(laid) + updates_clear(laid, grow)

@@ -189,10 +189,12 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
 
 def _round_beneath(laid: dict, edge: dict, end: str, own: list, side_groups: tuple,
                    tidying: dict, direction: str) -> bool:
-    """Last, an update's end drawn anew into its optimiser round beneath its box, turning more
-    than MOST_TURNING (`MOST_TURNING_ROUND`), and whether it was: the first whose arrowhead
-    is clear, that runs along no loop, crosses no more wires than the picture as tidied so
-    far, none at its own boxes, and comes in beside no port."""
+    """Last, where no other end passed, an update's end drawn anew into its optimiser turning
+    more than MOST_TURNING and up to MOST_TURNING_ROUND (round beneath its box, or above
+    it), and whether it was: the first whose arrowhead is clear, that runs along no loop,
+    crosses no more wires than the picture as tidied so far, none at its own boxes, and
+    comes in beside no port. Tried also for an end that was neither askew nor crowded but
+    crossed a wire at its boxes."""
     tip, points = _split(edge, end)
     before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
     for sides in side_groups:
@@ -620,18 +622,6 @@ def stub_into(base, normal: tuple, out, knot, tangent: tuple) -> list:
     return [base, mix(base, out, 1 / 3), mix(base, out, 2 / 3), out,
             (out[0] + normal[0] * bend, out[1] + normal[1] * bend),
             (knot[0] - tangent[0] * reach, knot[1] - tangent[1] * reach), knot]
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _doubles_back(new: list, old: list, knot) -> bool:
