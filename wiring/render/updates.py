@@ -202,7 +202,7 @@ def _round_beneath(laid: dict, edge: dict, end: str, own: list, side_groups: tup
                            tidying["blocks"], (MOST_TURNING, MOST_TURNING_ROUND)):
             edge["pos"] = pos
             edge.pop("_draw_", None)
-            if not _crowded(laid, edge, end) and not _along_a_loop(laid, edge) \
+            if not _crowded(laid, edge, end, dense=True) and not _along_a_loop(laid, edge) \
                     and _no_worse(laid, tidying["crossed"]) \
                     and not _crossed_at_its_boxes(laid, edge) \
                     and not _at_a_port(laid, edge, end, own[0], AFTER[direction]):
@@ -462,18 +462,21 @@ def _split(edge: dict, end: str) -> tuple[tuple[float, float], list]:
     return tip, (points if end == "tail" else points[::-1])
 
 
-def _crowded(laid: dict, edge: dict, end: str, outline: bool = True) -> bool:
+def _crowded(laid: dict, edge: dict, end: str, outline: bool = True,
+             dense: bool = False) -> bool:
     """Whether another wire, or its arrowhead (its `outline`, else its axis), comes within
-    CLEAR_PT of this update's arrowhead (from its tip to its base). With `outline` (the paper
-    style) the wires are read every ALONG_STEP_PT: a channel's straight run, sampled 12 to
-    a segment, had points 17 pt apart either side of an arrowhead it ran through."""
+    CLEAR_PT of this update's arrowhead (from its tip to its base). `dense`, the wires are
+    read every ALONG_STEP_PT: a channel's straight run, sampled 12 to a segment, had points
+    17 pt apart either side of an arrowhead round beneath its box it ran through
+    (rl_feedback_tampering); read so for every end, the panels of swiss_cheese laid out
+    together crossed more wires than apart, and were drawn apart."""
     tip, points = _split(edge, end)
     base = points[0]
     x0, y0 = min(tip[0], base[0]) - CLEAR_PT, min(tip[1], base[1]) - CLEAR_PT
     x1, y1 = max(tip[0], base[0]) + CLEAR_PT, max(tip[1], base[1]) + CLEAR_PT
     return any(x0 < x < x1 and y0 < y < y1 and to_segment((x, y), tip, base) < CLEAR_PT
                for other in laid.get("edges", []) if other is not edge
-               for x, y in [*(_fine(other) if outline else curve(other)),
+               for x, y in [*(_fine(other) if dense else curve(other)),
                             *_arrow_points(other, outline)])
 
 
