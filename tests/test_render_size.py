@@ -336,3 +336,28 @@ def test_panels_taller_than_the_page_are_offered_as_a_figure_a_mode():
         R.fitted_dot(proposal, **{**asked, **fields})
         modes.add(mode)
     assert modes == set(proposal.diagrams[R.to_scene(proposal).diagram.name].modes)
+
+
+@needs_dot
+def test_panels_at_a_smaller_depth_name_nested_diagrams_without_modes_as_plain_figures(tmp_path,
+                                                                                       capsys):
+    """open_agency given modes, its panels asked for within 20 x 12 in, fits only at
+    --depth 0: its nested diagrams have no modes, so the figures of their own that draw them
+    leave the panels out and say so. Before, measuring `--diagram Deployment` with the panels
+    on raised `--panels modes: diagram Deployment has no modes` and the refusal was lost."""
+    text = (ROOT / "examples" / "open_agency.wd").read_text()
+    moded = tmp_path / "moded.wd"
+    moded.write_text(text.replace("diagram OpenAgency {",
+                                  "diagram OpenAgency {\n  modes build : training, run : deployment"))
+    code, _, err = render(tmp_path, capsys, str(moded), "--width", "20in", "--height", "12in",
+                          "--panels", "modes")
+    assert code == 1 and "--depth 0" in err and "has no modes" not in err, err
+    assert "--diagram Deployment without --panels" in err, err
+    proposal = wiring.check_file(str(moded)).proposal
+    with pytest.raises(R.DoesNotFit) as refused:
+        R.fitted_dot(proposal, width="20in", height="12in", panels="modes")
+    for figure in refused.value.rest:
+        option, name, *more = figure.split()
+        assert option == "--diagram" and more[:2] == ["without", "--panels"], figure
+        fields = {"direction": more[3]} if len(more) > 2 else {}
+        R.fitted_dot(proposal, name, width="20in", height="12in", **fields)

@@ -298,7 +298,10 @@ def _the_rest(scene, proposal, diagram, change: dict, timeout: float,
         shown = to_scene(proposal, diagram, options=dataclasses.replace(asked, **change))
         names = sorted({item.box_name for item in shown.nodes().values()
                         if isinstance(item, Box) and item.is_diagram})
-        figures = [(f"--diagram {name}", name, {}) for name in names]
+        # asked for panels, a nested diagram without modes is drawn as it is, and says so
+        bare = {name for name in names if asked.panels and not proposal.diagrams[name].modes}
+        figures = [(f"--diagram {name}" + (" without --panels" if name in bare else ""), name,
+                    {"panels": None} if name in bare else {}) for name in names]
         what = "the nested diagrams it draws as one box"
     if not figures or len(figures) > MOST_PANELS:
         return "", ()
@@ -311,17 +314,17 @@ def _the_rest(scene, proposal, diagram, change: dict, timeout: float,
             try:
                 other = to_scene(proposal, name, options=dataclasses.replace(
                     asked, **fields, direction=direction))
+                tree = drawn_tree(other, proposal, name, None, timeout, training=False)
             except RenderError:          # a bare diagram: its nested diagrams cannot be named
                 return "", ()
-            size = tree_size(drawn_tree(other, proposal, name, None, timeout, training=False),
-                         timeout)
+            size = tree_size(tree, timeout)
             if _fits(asked, size):
                 fit.append(words + more)
                 break
         else:
             unfit.append(words)
-    asked_for = "the options asked for, without --panels," if asked.panels else \
-        "the options asked for"
+    asked_for = "the options asked for, without --panels," if asked.panels and "mode" in change \
+        else "the options asked for"
     if not unfit:
         return (f"; so do {what}, each as a figure of its own ({asked_for} with "
                 f"{_listed(fit)}): together the figures draw every box"), tuple(fit)
