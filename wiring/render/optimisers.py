@@ -14,8 +14,8 @@ the room, turning no more than `updates.MOST_TURNING`, are measured shortest fir
 MOST_TRIED of them tangle less than the old end (`_tangles`, the old end counted one more for
 being crowded or running along: one crossing may be traded for a start clear of the
 signals, as in rlhf's rl panel, whose update now crosses pretrain's signal), or one crosses
-nothing; of those, the least tangled, then the shortest, that runs along no other wire is
-drawn.
+nothing; of those, the least tangled, then the shortest, whose new piece runs along no other
+wire is drawn.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ import math
 
 from .channels import arrowheads, clear_of
 from .ends import (GROW_PT, obstacles, pos_text, room_of, samples, subdivided, to_segment, unit,
-                   within, xy)
-from .untangle import MOST_BOXES, boxes_of, curve, tangles_of
+                   within)
+from .untangle import MOST_BOXES, SAMPLES, boxes_of, tangles_of
 from .sides import SIDES, near_box, places, turning
-from .updates import (CLEAR_PT, JOIN_PT, MOST_TURNING, STEP_PT, STROKES_PT, STUB_PT, _along,
-                      _arrow_points, _crossed_at_its_boxes, _keeps_off, _table, stub_into,
-                      updates_of)
+from .updates import (CLEAR_PT, JOIN_PT, MOST_TURNING, STEP_PT, STROKES_PT, STUB_PT, arrow_points,
+                      at_a_table, control_points, crossed_at_its_boxes, fine_points, keeps_off,
+                      runs_along, stub_into, updates_of)
 
 
 # A new end's curve keeps this far from the axis of every other arrowhead: its strokes lie 1.5
@@ -59,7 +59,7 @@ def updates_leave_clear(laid: dict, grow: float = GROW_PT) -> int:
     for edge, end in updates_of(laid, boxes):
         start = "head" if end == "tail" else "tail"
         # the full style's updates keep to Graphviz's curves, as `updates` keeps them
-        redrawn += not _table(edge, end) and _redrawn(laid, edge, start, boxes, room, blocks)
+        redrawn += not at_a_table(edge, end) and _redrawn(laid, edge, start, boxes, room, blocks)
     return redrawn
 
 
@@ -68,13 +68,13 @@ def _redrawn(laid: dict, edge: dict, start: str, boxes: dict, room: tuple,
     """Redraw one update's optimiser end (`start`) where it is crowded (`_crowded`) or the
     update runs along another wire, and whether it was: the shortest new end that is
     neither and tangles less (`_tangles`)."""
-    points = _from_optimiser(edge, start)
+    points = control_points(edge, start)
     near = [q for other in laid.get("edges", []) if other is not edge
-            for q in curve(other) + _arrow_points(other)]
+            for q in (*fine_points(other), *arrow_points(other))]
     crowded = _crowded(near, points[0], points[1])
     # its own fault here: running along a wire into or out of its optimiser (rlhf's update
     # back along the policy's signal); along others is `updates`' and `channels`' to mend
-    along = _along(laid, edge, lambda other: other is not edge and edge[start] in (
+    along = runs_along(laid, edge, lambda other: other is not edge and edge[start] in (
         other.get("tail"), other.get("head")))
     if not (crowded or along):
         return False
@@ -86,7 +86,7 @@ def _redrawn(laid: dict, edge: dict, start: str, boxes: dict, room: tuple,
     tried = []
     for length, new in sorted(_new_starts(points, own[0], room,
                                           functools.partial(_crowded, near))):
-        if not (_keeps_off(subdivided(new[:7], STEP_PT), blocks, own, (new[0], new[-1]),
+        if not (keeps_off(subdivided(new[:7], STEP_PT), blocks, own, (new[0], new[-1]),
                            margin=STROKES_PT) and clear_of(new[:7], heads, ARROW_CLEAR_PT)):
             continue
         edge["pos"] = pos_text(marks, new if start == "tail" else new[::-1])
@@ -97,28 +97,23 @@ def _redrawn(laid: dict, edge: dict, start: str, boxes: dict, room: tuple,
             tried.append((tangles, length, new))
         if tangles == 0 or len(tried) == MOST_TRIED:   # none longer can tangle less
             break
-    # the least tangled first, and of those the shortest
+    # the least tangled first, and of those the shortest whose new piece runs along no wire
+    # (the old curve beyond it runs as it did)
     for _, _, new in sorted(tried):
-        edge["pos"] = pos_text(marks, new if start == "tail" else new[::-1])
-        edge.pop("_draw_", None)
-        if not _along(laid, edge, lambda other: other is not edge):
+        if not runs_along(laid, {"pos": pos_text([], new[:7])}, lambda other: other is not edge):
+            edge["pos"] = pos_text(marks, new if start == "tail" else new[::-1])
+            edge.pop("_draw_", None)
             return True
-        edge.update(before)
     return False
 
 
 def _tangles(laid: dict, edge: dict, boxes: dict) -> int:
-    """How tangled an update is: the wires it crosses (`untangle.tangles_of`: away from its
-    boxes, and beside a box they share), whether it passes through a box, and the wires it
-    crosses at its boxes (`_crossed_at_its_boxes`, which counts again one crossed beside a
-    shared box). The caller counts an end crowded or running along as one more."""
-    return sum(tangles_of(laid, edge, boxes)) + _crossed_at_its_boxes(laid, edge)
-
-
-def _from_optimiser(edge: dict, start: str) -> list:
-    """An update's control points from its optimiser end (`start`)."""
-    points = [xy(t) for t in str(edge.get("pos", "")).split() if t[:2] not in ("s,", "e,")]
-    return points if start == "tail" else points[::-1]
+    """How tangled an update is: the wires it crosses away from its boxes
+    (`untangle.tangles_of`), whether it passes through a box, and the wires it crosses at its
+    boxes (`updates.crossed_at_its_boxes`). The caller counts an end crowded or running along
+    as one more."""
+    crossed, through, _ = tangles_of(laid, edge, boxes)    # the third: crossed at its boxes
+    return crossed + through + crossed_at_its_boxes(laid, edge)
 
 
 def _crowded(near: list, at, out) -> bool:
@@ -142,9 +137,10 @@ def _new_starts(points: list, optimiser: tuple, room: tuple, crowded):
     to ask, of the shortest only."""
     finer = subdivided(points, JOIN_PT)
     along = samples(finer)
-    # how far from each knot of `finer` (every third point) to its end: 12 samples a segment
+    # how far from each knot of `finer` (every third point) to its end: SAMPLES + 1 points a
+    # segment, the last at the next one's first
     lengths = [math.dist(p, q) for p, q in zip(along, along[1:])]
-    rest = [sum(lengths[12 * k:]) for k in range(len(finer) // 3 + 1)]
+    rest = [sum(lengths[(SAMPLES + 1) * k:]) for k in range(len(finer) // 3 + 1)]
     knots = [(i, finer[i]) for i in range(3, len(finer), 3)
              if not near_box(finer[i], optimiser, 2 * STUB_PT)]
     for side, normal, stub in ((s, n, k * STUB_PT) for s, n in SIDES.items() for k in STUBS):

@@ -84,7 +84,7 @@ def updates_clear(laid: dict, grow: float = GROW_PT) -> int:
     redrawn = set()
     for again in (False, True):
         for edge, end in updates:
-            if again and _table(edge, end):      # kept to Graphviz's curve: tried once
+            if again and at_a_table(edge, end):      # kept to Graphviz's curve: tried once
                 continue
             if _redrawn(laid, edge, end, boxes, tidying):
                 redrawn.add(id(edge))
@@ -131,7 +131,7 @@ def _aligned(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
     return False
 
 
-def _table(edge: dict, end: str) -> bool:
+def at_a_table(edge: dict, end: str) -> bool:
     """Whether an update meets a box of the full style, a table whose sides below the header
     are port rows: its end keeps to Graphviz's curve, on a side across the flow."""
     return str(edge.get(f"{end}port", "")).startswith("h:")
@@ -145,10 +145,10 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
     else the loops moved out of its way (`_make_room`)."""
     box = boxes[edge[end]]
     askew = _askew(edge, end, box)
-    table = _table(edge, end)
+    table = at_a_table(edge, end)
     # in the paper style, an update that crosses a wire at its own boxes (the loop over the
     # box it trains, the signals into its optimiser) is redrawn where a new end crosses fewer
-    own_crossed = 0 if table else _crossed_at_its_boxes(laid, edge)
+    own_crossed = 0 if table else crossed_at_its_boxes(laid, edge)
     # a table's update keeps to Graphviz's curve, its other ends few: it is crowded only by
     # wires on the axis of its arrowhead (the full style's changes were judged no better)
     outline = not table
@@ -177,7 +177,7 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
             if (pos is not None and not _crowded(laid, edge, end, outline)
                     and not (apart and _along_a_loop(laid, edge))
                     and _no_worse(laid, crossed)
-                    and (table or _crossed_at_its_boxes(laid, edge) < own_crossed + (not fewer))
+                    and (table or crossed_at_its_boxes(laid, edge) < own_crossed + (not fewer))
                     and not _at_a_port(laid, edge, end, box, AFTER[direction])) \
                     or (not fewer and _make_room(laid, edge, end, boxes, tidying, outline,
                                                  apart)):
@@ -204,7 +204,7 @@ def _round_beneath(laid: dict, edge: dict, end: str, own: list, side_groups: tup
             edge.pop("_draw_", None)
             if not _crowded(laid, edge, end, dense=True) and not _along_a_loop(laid, edge) \
                     and _no_worse(laid, tidying["crossed"]) \
-                    and not _crossed_at_its_boxes(laid, edge) \
+                    and not crossed_at_its_boxes(laid, edge) \
                     and not _at_a_port(laid, edge, end, own[0], AFTER[direction]):
                 tidying["crossed"] = crossings(laid)
                 return True
@@ -213,18 +213,18 @@ def _round_beneath(laid: dict, edge: dict, end: str, own: list, side_groups: tup
 
 
 def _along_a_loop(laid: dict, edge: dict) -> bool:
-    """Whether an update runs along a feedback loop (`_along`): rl_current_rf's update over the
+    """Whether an update runs along a feedback loop (`runs_along`): rl_current_rf's update over the
     loop lifted round its arrowhead."""
-    return _along(laid, edge, lambda other: other is not edge
+    return runs_along(laid, edge, lambda other: other is not edge
                   and "feedback" in str(other.get("class", "")).split())
 
 
-def _along(laid: dict, edge: dict, which) -> bool:
+def runs_along(laid: dict, edge: dict, which) -> bool:
     """Whether an update runs along one of the wires `which` picks: its strokes within CLEAR_PT
     of it (its curve within STROKES_PT more) and heading within ALONG degrees of its way for
     more than ALONG_PT of its length, where the two read as one wire; a crossing at a wider
     angle is not. Read every ALONG_STEP_PT along the update."""
-    mine = _fine(edge)
+    mine = fine_points(edge)
     x0, y0, x1, y1 = _extent(mine)
     margin = CLEAR_PT + STROKES_PT
     box = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
@@ -233,7 +233,7 @@ def _along(laid: dict, edge: dict, which) -> bool:
     # of them: a point of the update is near only those of its own cell
     near: dict = {}
     for other in laid.get("edges", []):
-        line = _fine(other) if which(other) else ()
+        line = fine_points(other) if which(other) else ()
         for q, r in zip(line, line[1:]):
             extent = (min(q[0], r[0]) - reach, min(q[1], r[1]) - reach,
                       max(q[0], r[0]) + reach, max(q[1], r[1]) + reach)
@@ -255,7 +255,7 @@ def _along(laid: dict, edge: dict, which) -> bool:
     return longest > ALONG_PT
 
 
-def _fine(edge: dict) -> tuple:
+def fine_points(edge: dict) -> tuple:
     """Points about every ALONG_STEP_PT along a wire's curve (its `pos`): however Graphviz
     splits it into segments, the same points (a loop's turn read from a coarse polygon lies
     inside its curve)."""
@@ -268,7 +268,7 @@ def _fine_along(pos: str) -> tuple:
     return tuple(samples(subdivided(control, 12 * ALONG_STEP_PT)))
 
 
-def _crossed_at_its_boxes(laid: dict, edge: dict) -> int:
+def crossed_at_its_boxes(laid: dict, edge: dict) -> int:
     """How many of the wires at the boxes an update joins its curve crosses: `crossings`
     leaves them out, but an update redrawn across the signal that leaves the box it updates
     for the same optimiser reads as tangled as any other crossing (rlhf's policy)."""
@@ -348,15 +348,15 @@ def _make_room(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict,
 
 
 def _fits(edge: dict, blocks: list, room: tuple, boxes: dict) -> bool:
-    """Whether a moved wire keeps off the obstacles (`_keeps_off`) and within `room`."""
+    """Whether a moved wire keeps off the obstacles (`keeps_off`) and within `room`."""
     tokens = str(edge.get("pos", "")).split()
     points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
     ends = (points[0], points[-1], *(xy(t) for t in tokens if t[:2] in ("s,", "e,")))
     own = [boxes[node] for node in (edge.get("tail"), edge.get("head")) if node in boxes]
-    return _keeps_off(points, blocks, own, ends) and within(points, room)
+    return keeps_off(points, blocks, own, ends) and within(points, room)
 
 
-def _keeps_off(points: list, blocks: list, own: list, ends: tuple, joins: bool = True,
+def keeps_off(points: list, blocks: list, own: list, ends: tuple, joins: bool = True,
                margin: float = 0.0) -> bool:
     """Whether a new piece of curve keeps off the obstacles: the boxes of its wire's own ends
     (`own`) but near those `ends` (`ends.END_PT`), every other box and label everywhere but
@@ -458,8 +458,14 @@ def _split(edge: dict, end: str) -> tuple[tuple[float, float], list]:
     """An update's arrow tip and its curve's control points from the box end."""
     tokens = str(edge.get("pos", "")).split()
     tip = xy(next(t for t in tokens if t.startswith("s," if end == "tail" else "e,")))
-    points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
-    return tip, (points if end == "tail" else points[::-1])
+    return tip, control_points(edge, end)
+
+
+def control_points(edge: dict, end: str) -> list:
+    """A wire's control points (its `pos` without arrow marks), from its `end` ("tail" or
+    "head")."""
+    points = [xy(t) for t in str(edge.get("pos", "")).split() if t[:2] not in ("s,", "e,")]
+    return points if end == "tail" else points[::-1]
 
 
 def _crowded(laid: dict, edge: dict, end: str, outline: bool = True,
@@ -476,11 +482,11 @@ def _crowded(laid: dict, edge: dict, end: str, outline: bool = True,
     x1, y1 = max(tip[0], base[0]) + CLEAR_PT, max(tip[1], base[1]) + CLEAR_PT
     return any(x0 < x < x1 and y0 < y < y1 and to_segment((x, y), tip, base) < CLEAR_PT
                for other in laid.get("edges", []) if other is not edge
-               for x, y in [*(_fine(other) if dense else curve(other)),
-                            *_arrow_points(other, outline)])
+               for x, y in [*(fine_points(other) if dense else curve(other)),
+                            *arrow_points(other, outline)])
 
 
-def _arrow_points(edge: dict, outline: bool = True) -> list:
+def arrow_points(edge: dict, outline: bool = True) -> list:
     """Points along the `outline` of a wire's arrowheads (else along their axes, from each tip
     to its curve's end): Graphviz draws each as wide, either side of its axis, as ARROW_WIDTH
     of its length (an update's hollow one 4.5 pt, a data wire's 2), so two arrowheads side by
@@ -577,7 +583,7 @@ def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, r
                 if turning(samples(new) + beyond) > MOST_TURNING or \
                         _doubles_back(samples(new), samples(points[i:]), knot):
                     continue
-                if not _keeps_off(dense, blocks, own, (at, points[-1]), margin=margin) or \
+                if not keeps_off(dense, blocks, own, (at, points[-1]), margin=margin) or \
                         not within(samples(new), room):
                     continue
                 whole = new + points[i + 1:]
@@ -607,7 +613,7 @@ def _direct(edge: dict, end: str, tip, points: list, own: list, sides: tuple, ro
             for into, away in entries(optimiser, out):
                 new = stub_into(base, normal, out, into, (-away[0], -away[1]))
                 if not turns[0] < turning(samples(new)) <= turns[1] or \
-                        not _keeps_off(subdivided(new, STEP_PT), blocks, own, (at, into),
+                        not keeps_off(subdivided(new, STEP_PT), blocks, own, (at, into),
                                        joins=False, margin=STROKES_PT) or \
                         not within(samples(new), room):
                     continue
