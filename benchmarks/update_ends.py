@@ -25,18 +25,12 @@ sys.path.insert(0, str(ROOT))
 
 import wiring  # noqa: E402
 from wiring.render import fitted_dot, fitting_options  # noqa: E402
+from wiring.render.untangle import bezier  # noqa: E402
 
 PAPER = {"style": "paper", "font_size": "7pt", "width": "6.5in"}
 CORNER_PT = 10.0
 CLEAR_PT = 4.0
 SQUARE = math.cos(math.radians(46))
-
-
-def bezier(points: list, t: float) -> tuple[float, float]:
-    while len(points) > 1:
-        points = [((1 - t) * a[0] + t * b[0], (1 - t) * a[1] + t * b[1])
-                  for a, b in zip(points, points[1:])]
-    return points[0]
 
 
 def ink(edge: dict) -> list:

@@ -312,3 +312,12 @@ def titles_crossed(laid: dict) -> list[tuple[str, int, int]]:
             if any(abs(px - x) <= w and abs(py - y) <= h for px, py in curve(edge) + arrows):
                 found.append((frame["name"], edge["tail"], edge["head"]))
     return found
+
+
+def bezier(points: list, t: float) -> tuple[float, float]:
+    """The point at t (0 to 1) of the Bézier curve of control points `points` (de Casteljau),
+    as a reader of Graphviz's `_draw_` computes it: the tests measure drawn curves with it."""
+    while len(points) > 1:
+        points = [((1 - t) * a[0] + t * b[0], (1 - t) * a[1] + t * b[1])
+                  for a, b in zip(points, points[1:])]
+    return points[0]

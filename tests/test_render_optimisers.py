@@ -15,7 +15,7 @@ import wiring
 from wiring.render import fitted_dot
 
 from conftest import ROOT
-from render_support import needs_dot
+from render_support import bezier, needs_dot
 
 PAPER = {"style": "paper", "font_size": "7pt", "width": "6.5in", "panels": "modes"}
 FIGURES = {"rlhf": {}, "constitutional_ai": {"direction": "TB"},
@@ -33,13 +33,6 @@ def laid_out(name: str) -> dict:
     dot = fitted_dot(proposal, **{**PAPER, **FIGURES[name]})
     return json.loads(subprocess.run(["dot", "-Tjson"], input=dot, capture_output=True,
                                      text=True, check=True).stdout)
-
-
-def bezier(points: list, t: float) -> tuple[float, float]:
-    while len(points) > 1:
-        points = [((1 - t) * a[0] + t * b[0], (1 - t) * a[1] + t * b[1])
-                  for a, b in zip(points, points[1:])]
-    return points[0]
 
 
 def strokes(edge: dict) -> list:

@@ -85,7 +85,7 @@ def _redrawn(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, ro
     tangled = _tangles(laid, edge, boxes)
     # a loop from the port of one drawn as a channel is drawn alike where that is no worse:
     # round it, not bent along it (cyborgism's operator.prefix to the loom and the simulator)
-    alike = any(other.get(CHANNEL) and _same_port(edge, other)
+    alike = any(other.get(CHANNEL) and same_port(edge, other)
                 for other in laid.get("edges", []) if other is not edge)
     if not alike and tangled[:3] == (0, 0, 0) and tangled[3] < SEEN_PT:
         return False           # nothing to untangle
@@ -268,49 +268,77 @@ def _round(other: dict, spans: dict, ends: dict) -> bool:
 
 def alongside(laid: dict, edge: dict) -> float:
     """How long (points) a laid-out wire runs within APART_PT of another wire, away from its
-    own ends (END_PT), where the two read as one line; read every STEP_PT. A wire from the
-    same port may run on it (within ON_PT): the two are then drawn as one wire that branches."""
+    own ends (END_PT), where the two read as one line (`beside_pieces`)."""
+    return sum(math.dist(p, q) for p, q, *_ in beside_pieces(laid, edge))
+
+
+def beside_pieces(laid: dict, edge: dict, cells: dict | None = None) -> list[tuple]:
+    """The pieces (p, q) of a laid-out wire's curve, read every STEP_PT, that run within
+    APART_PT of another wire, near parallel, away from its own ends (END_PT), each with the
+    nearest point of that wire to q, and the wire; the wires read from `cells`
+    (`wire_cells`), else from the layout. A wire from the same port may run on it (within
+    ON_PT): the two are then drawn as one wire that branches."""
     mine = _dense(edge)
     if not mine:
-        return 0.0
-    x0, y0, x1, y1 = _extent(mine)
-    reach = (x0 - APART_PT, y0 - APART_PT, x1 + APART_PT, y1 + APART_PT)
+        return []
+    if cells is None:
+        x0, y0, x1, y1 = _extent(mine)
+        cells = wire_cells(laid, (x0 - APART_PT, y0 - APART_PT, x1 + APART_PT, y1 + APART_PT))
+    edges = laid.get("edges", [])
+    on = {index: ON_PT if same_port(edge, other) else -1.0
+          for index, other in enumerate(edges) if other is not edge}
+    ends = (mine[0], mine[-1])
+    return [(p, q, near[0], edges[near[1]]) for p, q in zip(mine, mine[1:])
+            if min(math.dist(q, end) for end in ends) > END_PT
+            and (near := _near(p, q, cells, on)) is not None]
+
+
+def wire_cells(laid: dict, reach: tuple | None = None) -> dict:
+    """The segments of every wire of a layout, read every STEP_PT, by the cells (CELL_PT)
+    their ends lie in, each with the wire's place in the layout; only the wires whose
+    extent meets `reach`, where given."""
     cells: dict = {}
     for index, other in enumerate(laid.get("edges", [])):
         whole = _track(_drawn(other))[3]
-        if other is not edge and whole is not None and _meet(whole, reach):
-            wire = (index, ON_PT if _same_port(edge, other) else -1.0)
+        if whole is not None and (reach is None or _meet(whole, reach)):
             points = _dense(other)
             for p, q in zip(points, points[1:]):
                 for cell in {_cell(p), _cell(q)}:
-                    cells.setdefault(cell, []).append((p, q, wire))
-    ends = (mine[0], mine[-1])
-    total = 0.0
-    for p, q in zip(mine, mine[1:]):
-        if min(math.dist(q, end) for end in ends) > END_PT and _near(p, q, cells):
-            total += math.dist(p, q)
-    return total
+                    cells.setdefault(cell, []).append((p, q, index))
+    return cells
 
 
-def _same_port(one: dict, other: dict) -> bool:
+def same_port(one: dict, other: dict) -> bool:
     return any(one.get(end) == other.get(end) and one.get(f"{end}port") == other.get(f"{end}port")
                for end in ("tail", "head"))
 
 
-def _near(here: tuple, point: tuple, cells: dict) -> bool:
-    """Whether the piece of curve from `here` to `point` runs along a wire of `cells`
-    (segments by cell): `point` within APART_PT of it, the two within ALONG_DEGREES of
-    parallel there (a wire crossed at an angle is not run along), and not on one it may run
-    on."""
+def _near(here: tuple, point: tuple, cells: dict, on: dict) -> tuple | None:
+    """Where the piece of curve from `here` to `point` runs along a wire of `cells`
+    (`wire_cells`) that `on` names: that wire's nearest point, within APART_PT of `point`,
+    the two within ALONG_DEGREES of parallel there (a wire crossed at an angle is not run
+    along), and not within the distance `on` gives it (ON_PT for a wire from the same port,
+    which may run on it), and the wire's place in the layout; else None."""
     i, j = _cell(point)
     nearest: dict = {}
     for di in (-1, 0, 1):
         for dj in (-1, 0, 1):
-            for p, q, wire in cells.get((i + di, j + dj), ()):
-                nearest[wire] = min(nearest.get(wire, (math.inf,)), (to_segment(point, p, q),
-                                                                      p, q))
-    return any(on < near[0] < APART_PT and _parallel((here, point), near[1:])
-               for (_, on), near in nearest.items())
+            for p, q, index in cells.get((i + di, j + dj), ()):
+                if index in on:
+                    nearest[index] = min(nearest.get(index, (math.inf,)),
+                                         (to_segment(point, p, q), p, q))
+    return next(((_foot(point, *near[1:]), index) for index, near in sorted(nearest.items())
+                 if on[index] < near[0] < APART_PT and _parallel((here, point), near[1:])),
+                None)
+
+
+def _foot(point: tuple, a: tuple, b: tuple) -> tuple[float, float]:
+    """The point of the segment from `a` to `b` nearest `point`."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = dx * dx + dy * dy
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((point[0] - a[0]) * dx
+                                                  + (point[1] - a[1]) * dy) / length))
+    return a[0] + t * dx, a[1] + t * dy
 
 
 def _parallel(one: tuple, other: tuple) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 
+from .apart import wires_apart
 from .bundles import bundle_copies
 from .channels import loops_in_channels
 from .dot import Defaults, Edge, Graph, Id, Node, Positions, Subgraph
@@ -134,7 +135,9 @@ def tidy_wires(laid: dict, grow: float = GROW_PT) -> int:
         _restore(laid, bundled)
     # updates leave their optimisers clear of the signals coming in, wherever they now run
     left = updates_leave_clear(laid, grow)
-    return tidied + channels + left + rings_to_heads(laid)
+    # and wires that run along each other are bent apart, wherever they now run
+    apart = wires_apart(laid, grow)
+    return tidied + channels + left + apart + rings_to_heads(laid)
 
 
 def _loop_routes(laid: dict) -> dict:

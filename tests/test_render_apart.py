@@ -1,0 +1,101 @@
+"""Wires from different ports do not run along each other (issue 13): where Graphviz drew two
+within a stroke or two of each other for a stretch, so that a reader cannot tell which goes on
+where, one is bent away. Read from the layout of the DOT that `wiring render` writes, as
+Graphviz draws it, for gallery figures (docs/gallery.md's paper commands) where it did."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+
+import pytest
+
+import wiring
+from wiring.render import fitted_dot
+
+from conftest import ROOT
+from render_support import bezier, needs_dot
+
+PAPER = {"style": "paper", "font_size": "7pt", "width": "6.5in"}
+PANELS = {"panels": "modes", "direction": "TB"}
+# Wires ran along each other for 26 pt (constitutional_ai's sl panel: principles to the
+# reviser on the loop from the draft) and 16 pt (best_of_n's resample panel) before wires were
+# bent apart.
+FIGURES = {"constitutional_ai": PANELS, "best_of_n": PANELS}
+NEAR_PT = 3.0      # two wires' curves nearer than this read as one line ...
+ALONG = 30.0       # ... heading within this many degrees of each other ...
+LONG_PT = 12.0     # ... for longer than this
+ENDS_PT = 8.0      # not counted this near a point where both end (neighbouring ports)
+
+
+def laid_out(name: str, options: dict) -> dict:
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
+    dot = fitted_dot(proposal, **{**PAPER, **options})
+    return json.loads(subprocess.run(["dot", "-Tjson"], input=dot, capture_output=True,
+                                     text=True, check=True).stdout)
+
+
+def strokes(edge: dict) -> list:
+    """Points about a point apart along the curve Graphviz draws for a wire (its first)."""
+    curves = [op["points"] for op in edge.get("_draw_", []) if op["op"] == "b"]
+    control = curves[0] if curves else []
+    return [bezier(control[i:i + 4], k / 24) for i in range(0, len(control) - 3, 3)
+            for k in range(25)]
+
+
+def run_together(one: list, other: list, ends: list) -> float:
+    """The longest stretch of `one` within NEAR_PT of `other`, heading within ALONG degrees of
+    it there, away from `ends`."""
+    parallel = math.cos(math.radians(ALONG))
+    cells: dict = {}
+    for k, point in enumerate(other):
+        cells.setdefault(cell(point), []).append(k)
+    run = longest = 0.0
+    for p, q in zip(one, one[1:]):
+        step = math.dist(p, q)
+        i, j = cell(q)
+        near = min((k for di in (-1, 0, 1) for dj in (-1, 0, 1)
+                    for k in cells.get((i + di, j + dj), ())),
+                   key=lambda k: math.dist(q, other[k]), default=None)
+        beside = step > 0 and near is not None and math.dist(q, other[near]) < NEAR_PT and \
+            all(math.dist(q, end) > ENDS_PT for end in ends)
+        if beside:
+            a, b = other[max(near - 1, 0)], other[min(near + 1, len(other) - 1)]
+            heading = abs((q[0] - p[0]) * (b[0] - a[0]) + (q[1] - p[1]) * (b[1] - a[1]))
+            beside = heading >= parallel * step * math.dist(a, b)
+        run = run + step if beside else 0.0
+        longest = max(longest, run)
+    return longest
+
+
+def cell(point: tuple) -> tuple[int, int]:
+    return math.floor(point[0] / NEAR_PT), math.floor(point[1] / NEAR_PT)
+
+
+def named(laid: dict, edge: dict) -> str:
+    names = {item["_gvid"]: item.get("name") for item in laid.get("objects", [])}
+    return f"{names[edge['tail']]}:{edge.get('tailport')} -> {names[edge['head']]}:" \
+        f"{edge.get('headport')}"
+
+
+def ports(edge: dict) -> set:
+    return {(edge["tail"], edge.get("tailport")), (edge["head"], edge.get("headport"))}
+
+
+@needs_dot
+@pytest.mark.parametrize("name", FIGURES)
+def test_wires_from_different_ports_do_not_run_along_each_other(name):
+    laid = laid_out(name, FIGURES[name])
+    wires = [(edge, strokes(edge)) for edge in laid.get("edges", []) if strokes(edge)]
+    worst = (0.0, None)
+    for i, (one, mine) in enumerate(wires):
+        for other, theirs in wires[i + 1:]:
+            if ports(one) & ports(other):       # copies run as one wire until they part
+                continue
+            ends = [p for p in (mine[0], mine[-1]) for q in (theirs[0], theirs[-1])
+                    if math.dist(p, q) < NEAR_PT]
+            run = max(run_together(mine, theirs, ends), run_together(theirs, mine, ends))
+            worst = max(worst, (run, named(laid, one), named(laid, other)),
+                        key=lambda found: found[0])
+    assert worst[0] <= LONG_PT, worst

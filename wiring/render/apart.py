@@ -1,0 +1,197 @@
+"""Wires that run along each other bent apart (issue 13), in either style.
+
+Graphviz keeps wires apart where it routes them side by side through one gap between boxes;
+two wires it routes through neighbouring gaps, or that cross at a shallow angle, may lie
+within a stroke's width of each other for a long stretch, where a reader cannot tell which
+goes on where (control_trusted_editing: the problems' wire to the editor on the audit's wire
+to shutdown for 28 pt; control_defer_to_trusted: u's wire to the audit and t's to the
+fallback crossing over 40 pt). Once every wire is where it will be drawn, each that runs
+along another (`channels.alongside`: within `channels.APART_PT`, near parallel, away from its
+ends) for more than `channels.SEEN_PT` is bent away from it there: its curve, cut into knots
+every KNOT_PT, has the knots of that stretch moved (the least of AWAY_PT that does) along its
+normal to the side away from the other wire, a knot where the two cross kept where it is so
+that the crossing steepens, the move easing off over EASE_PT either side; its ends and their
+arrowheads stay. A bend is kept where the wire then runs along others at least SEEN_PT less,
+crosses no more wires nor any box, comes near no box, label or arrowhead it did not,
+sweeps (a feedback loop) no further from its boxes than `loops` allows, and stays within the
+room the tidying allows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from .channels import SEEN_PT, arrowheads, beside_pieces, clear_of, same_port, wire_cells
+from .ends import GROW_PT, obstacles, pos_text, room_of, samples, subdivided, unit, within
+from .loops import BESIDE_PT, END_PT, sweep
+from .untangle import MOST_BOXES, boxes_of, curve, tangles_of
+from .updates import control_points, keeps_off
+
+AWAY_PT = (4.0, 6.0, 9.0)   # how far a stretch is moved, the least that clears it first
+EASE_PT = 18.0              # over how long a move eases off either side of its stretch
+KNOT_PT = 4.0               # the curve is moved by its knots, about this far apart
+SMOOTH_PT = 4.0             # how far along the curve each knot's move is averaged
+NEAR_KNOT_PT = 2.5          # a knot this near a piece of a stretch lies in it
+
+
+def wires_apart(laid: dict, grow: float = GROW_PT) -> int:
+    """Bend, in a Graphviz layout (`graphviz.drawing`), each wire that runs along another away
+    from it (see the module), none more than `grow` beyond the layout's box; how many were.
+    A picture of more than MOST_BOXES boxes is not read wire by wire."""
+    boxes = boxes_of(laid)
+    if len(boxes) > MOST_BOXES:
+        return 0
+    room, blocks = room_of(laid, grow), obstacles(laid)
+    bent, cells = 0, wire_cells(laid)
+    for edge in laid.get("edges", []):
+        if edge.get("pos") and _bent_away(laid, edge, boxes, room, blocks, cells):
+            bent, cells = bent + 1, wire_cells(laid)     # read where it now runs
+    return bent
+
+
+def _bent_away(laid: dict, edge: dict, boxes: dict, room: tuple, blocks: list,
+               cells: dict) -> bool:
+    """Bend one wire away from those it runs along (the layout's wires by `cells`:
+    `channels.wire_cells`), the least of AWAY_PT that untangles it (see the module); whether
+    it was."""
+    pieces = _beside_others(laid, edge, cells)
+    run = sum(math.dist(p, q) for p, q, *_ in pieces)
+    if run <= SEEN_PT:
+        return False
+    before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
+    marks = [t for t in str(edge["pos"]).split() if t[:2] in ("s,", "e,")]
+    points = control_points(edge, "tail")
+    was, swept = None, max(_swept(edge, boxes), BESIDE_PT)
+    heads = arrowheads(laid, edge)
+    own = [boxes[edge["tail"]], boxes[edge["head"]]] if edge["tail"] in boxes \
+        and edge["head"] in boxes else []
+    for away, toward in ((away, toward) for away in AWAY_PT
+                         for toward in (*_away_sides(points, pieces), None)):
+        bent = _bent(points, pieces, away, toward)
+        if bent is None:
+            continue
+        new, piece = bent           # what is new is all that needs to keep off things
+        if not within(samples(piece), room) or not clear_of(piece, heads) \
+                or not keeps_off(piece, blocks, own, (points[0], points[-1]), joins=False):
+            continue
+        was = was or tangles_of(laid, edge, boxes)       # measured once, if it comes to it
+        edge["pos"] = pos_text(marks, new)
+        edge.pop("_draw_", None)
+        # the cheaper tests first
+        if _swept(edge, boxes) <= swept and sum(math.dist(p, q) for p, q, *_ in
+                                                _beside_others(laid, edge, cells)) \
+                <= run - SEEN_PT and all(a <= b for a, b in zip(tangles_of(laid, edge, boxes),
+                                                                was)):
+            return True
+        edge.update(before)
+    return False
+
+
+def _swept(edge: dict, boxes: dict) -> float:
+    """How far a feedback loop sweeps from the boxes it closes (`loops.sweep`); 0 for any
+    other wire."""
+    loop = "feedback" in str(edge.get("class", "")).split()
+    return sweep(edge, curve(edge), boxes) if loop else 0.0
+
+
+def _beside_others(laid: dict, edge: dict, cells: dict) -> list:
+    """`channels.beside_pieces` but those beside a wire from one of its ports: copies
+    (`bundles`) run on each other until they part."""
+    return [piece for piece in beside_pieces(laid, edge, cells)
+            if not same_port(edge, piece[3])]
+
+
+def _bent(points: list, pieces: list, away: float,
+          toward: float | None) -> tuple[list, list] | None:
+    """A wire's control points with the knots of the stretches it runs along another
+    (`pieces`: each a piece of its curve and the nearest point of the other wire) moved `away`
+    from the other, easing off over EASE_PT either side; its ends kept: (the new control
+    points, those of the segments that moved). None where nothing moves."""
+    finer = subdivided(points, KNOT_PT)
+    knots = finer[::3]
+    arc = list(itertools.accumulate((math.dist(p, q) for p, q in zip(knots, knots[1:])),
+                                    initial=0.0))
+    sides = _sides(finer, pieces)
+    if not sides:
+        return None
+    # how far each knot moves along its normal: a stretch's knots `away`, easing off either
+    # side, smoothed so that the curve bends rather than kinks; its ends not at all
+    wanted = []
+    for j in range(len(knots)):
+        nearest = min(sides, key=lambda i: (abs(arc[j] - arc[i]), i))   # the stretch's knot
+        side = sides[nearest] if toward is None else toward
+        wanted.append(away * side * _ease(abs(arc[j] - arc[nearest])))
+    moves = [_smoothed(wanted, arc, j) * min(1.0, max(0.0, (min(arc[j], arc[-1] - arc[j])
+                                                             - END_PT) / EASE_PT))
+             for j in range(len(knots))]
+    moving = [j for j, move in enumerate(moves) if move]
+    if not moving:
+        return None
+    normals = [_normal(finer, 3 * j) for j in range(len(knots))]
+    moved = [(k[0] + n[0] * m, k[1] + n[1] * m) for k, n, m in zip(knots, normals, moves)]
+    out = moved[:1]
+    for j in range(len(moved) - 1):
+        out += [_handle(finer, moved, moves, j, 1), _handle(finer, moved, moves, j + 1, -1),
+                moved[j + 1]]
+    first, last = max(moving[0] - 1, 0), min(moving[-1] + 1, len(knots) - 1)
+    return out, out[3 * first:3 * last + 1]
+
+
+def _smoothed(values: list, arc: list, j: int) -> float:
+    """`values` (one a knot) at knot `j`, averaged over the knots around it (a Gaussian of
+    SMOOTH_PT along the curve)."""
+    weights = [(math.exp(-((arc[i] - arc[j]) / SMOOTH_PT) ** 2 / 2), value)
+               for i, value in enumerate(values) if abs(arc[i] - arc[j]) < 3 * SMOOTH_PT]
+    return sum(w * v for w, v in weights) / sum(w for w, _ in weights)
+
+
+def _handle(finer: list, moved: list, moves: list, j: int, way: int) -> tuple[float, float]:
+    """The handle of knot `j` forwards (`way` 1) or back (-1): as Graphviz drew it where
+    neither it nor a knot beside it moves, else as long, along the line through the knots
+    beside it (as a Catmull-Rom spline through the moved knots)."""
+    handle, knot = finer[3 * j + way], finer[3 * j]
+    if not any(moves[max(j - 1, 0):j + 2]):
+        return handle
+    before, after = moved[max(j - 1, 0)], moved[min(j + 1, len(moved) - 1)]
+    tangent = unit((after[0] - before[0], after[1] - before[1])) or (0.0, 0.0)
+    length = math.dist(handle, knot)
+    return moved[j][0] + way * length * tangent[0], moved[j][1] + way * length * tangent[1]
+
+
+def _away_sides(points: list, pieces: list) -> tuple[float, float]:
+    """The sides (+1, -1: along the curve's normal, or against it) to move a whole stretch
+    to, the side most of it lies away from the other wire on first."""
+    sides = _sides(subdivided(points, KNOT_PT), pieces).values()
+    return (1.0, -1.0) if sum(sides) >= 0 else (-1.0, 1.0)
+
+
+def _sides(finer: list, pieces: list) -> dict[int, float]:
+    """The knots of a curve (by their number) that lie in a stretch it runs along another
+    wire, each with the side to move it to along its normal: +1 or -1 away from the other
+    wire, between where it is within a point of it (where the two cross)."""
+    found = {}
+    for j, knot in enumerate(finer[::3]):
+        near = min(((math.dist(knot, p), other) for p, _, other, _ in pieces), default=None)
+        if near is None or near[0] > NEAR_KNOT_PT:
+            continue
+        normal = _normal(finer, 3 * j)
+        across = (knot[0] - near[1][0]) * normal[0] + (knot[1] - near[1][1]) * normal[1]
+        found[j] = max(-1.0, min(1.0, across))
+    return found
+
+
+def _normal(finer: list, k: int) -> tuple[float, float]:
+    """The unit normal of a curve at its knot `k`, from its handles."""
+    a = finer[k - 1] if k > 0 else finer[k]
+    b = finer[k + 1] if k + 1 < len(finer) else finer[k]
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = math.hypot(dx, dy) or 1.0
+    return -dy / length, dx / length
+
+
+def _ease(distance: float) -> float:
+    """How much of a stretch's move a knot `distance` along the curve from it takes: all of it
+    in the stretch, easing off (smoothly) to none EASE_PT away."""
+    t = max(0.0, 1.0 - distance / EASE_PT)
+    return t * t * (3 - 2 * t)
