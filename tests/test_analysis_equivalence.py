@@ -76,12 +76,15 @@ def _old_judge_taint(system):
     judges = [j for j in lints._trusted_judges(system) if j.path not in stops | world]
     read_by = {j.path: {m: system.search(j.path, m, stops | world, reverse=True)
                         for m in system.mode_list} for j in judges}
+    # the witness into the judge is traced the way the searches went (`lints._read_by`): two
+    # shortest paths may tie, and a search from either end may find the other one
+    forward = lints._read_by(system, judges, stops | world)[1]
     found = []
     for source in system.hazards:
         for judge in judges:
             if source.path == judge.path or not any(source.path in r for r in read_by[judge.path].values()):
                 continue
-            into = system.reaches(source.path, judge.path, stops | world, backward=True)
+            into = system.reaches(source.path, judge.path, stops | world, backward=not forward)
             tainted_in = [m for m in system.mode_list if source.path in read_by[judge.path][m]]
             gated = _old_gate_fed_by(system, source, judge)
             if gated is not None and into is not None:

@@ -115,6 +115,7 @@ def test_training_wires_are_laid_out_so_that_fewer_wires_cross(monkeypatch, name
     monkeypatch.setattr(untangle, "TRAINING", ())          # updates at the corner, as before
     monkeypatch.setattr(untangle, "MOST_CROSSINGS", 99)
     monkeypatch.setattr(pinned, "updates_clear", lambda laid, grow: 0)    # nor redrawn after
+    monkeypatch.setattr(pinned, "wires_apart", lambda laid, grow: 0)      # nor bent apart
     before = R.to_dot(proposal, style="paper", **options)
     assert crossed(untangled) < crossed(before)
     grown = [a - b for a, b in zip(size(untangled), size(before))]

@@ -244,8 +244,9 @@ class System:
     def reaches(self, a: str, b: str, avoiding=frozenset(), modes=None,
                 backward: bool = False) -> list[str] | None:
         """The shortest data path from a to b inside one mode (of `modes`, default all) whose
-        inner boxes avoid `avoiding`, or None. With `backward` the search starts at b: the
-        same answer, cheaper when many boxes ask about the same b."""
+        inner boxes avoid `avoiding`, or None. With `backward` the search starts at b, cheaper
+        when many boxes ask about the same b: a path as short, which may pass other boxes
+        where two shortest paths tie."""
         best = None
         avoiding = frozenset(avoiding)
         start, end = (b, a) if backward else (a, b)
