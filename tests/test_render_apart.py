@@ -19,10 +19,13 @@ from render_support import bezier, needs_dot
 
 PAPER = {"style": "paper", "font_size": "7pt", "width": "6.5in"}
 PANELS = {"panels": "modes", "direction": "TB"}
-# Wires ran along each other for 26 pt (constitutional_ai's sl panel: principles to the
-# reviser on the loop from the draft) and 16 pt (best_of_n's resample panel) before wires were
-# bent apart.
-FIGURES = {"constitutional_ai": PANELS, "best_of_n": PANELS}
+# Before wires were bent apart, two wires ran along each other for 27 pt (constitutional_ai's
+# sl panel: the principles' wire to the reviser on the draft's dashed loop), 25 pt
+# (control_trusted_editing: the problems' wire to the editor on the audit's to shutdown), 31 pt
+# (critiques' deploy panel: the critic's wire to the rater on the loop from the draft) and 25 pt
+# (ida: the human's training signal on the loop from the user).
+FIGURES = {"constitutional_ai": PANELS, "control_trusted_editing": {"direction": "TB"},
+           "critiques": PANELS, "ida": {}}
 NEAR_PT = 3.0      # two wires' curves nearer than this read as one line ...
 ALONG = 30.0       # ... heading within this many degrees of each other ...
 LONG_PT = 12.0     # ... for longer than this
@@ -37,11 +40,16 @@ def laid_out(name: str, options: dict) -> dict:
 
 
 def strokes(edge: dict) -> list:
-    """Points about a point apart along the curve Graphviz draws for a wire (its first)."""
+    """Points at most about a point apart along the curve Graphviz draws for a wire (its
+    first: an update's two lines lie either side of it)."""
     curves = [op["points"] for op in edge.get("_draw_", []) if op["op"] == "b"]
     control = curves[0] if curves else []
-    return [bezier(control[i:i + 4], k / 24) for i in range(0, len(control) - 3, 3)
-            for k in range(25)]
+    points = []
+    for i in range(0, len(control) - 3, 3):
+        segment = control[i:i + 4]
+        steps = max(8, math.ceil(sum(math.dist(a, b) for a, b in zip(segment, segment[1:]))))
+        points += [bezier(segment, k / steps) for k in range(0 if i == 0 else 1, steps + 1)]
+    return points
 
 
 def run_together(one: list, other: list, ends: list) -> float:

@@ -3,22 +3,26 @@
 Graphviz keeps wires apart where it routes them side by side through one gap between boxes;
 two wires it routes through neighbouring gaps, or that cross at a shallow angle, may lie
 within a stroke's width of each other for a long stretch, where a reader cannot tell which
-goes on where (control_trusted_editing: the problems' wire to the editor on the audit's wire
-to shutdown for 28 pt; control_defer_to_trusted: u's wire to the audit and t's to the
-fallback crossing over 40 pt). Once every wire is where it will be drawn, each that runs
-along another (`channels.alongside`: within `channels.APART_PT`, near parallel, away from its
-ends) for more than `channels.SEEN_PT` is bent away from it there: its curve, cut into knots
-every KNOT_PT, has the knots of that stretch moved (the least of AWAY_PT that does) along its
-normal to the side away from the other wire, a knot where the two cross kept where it is so
-that the crossing steepens, the move easing off over EASE_PT either side; its ends and their
-arrowheads stay. A bend is kept where the wire then runs along others at least SEEN_PT less,
-crosses no more wires nor any box, comes near no box, label or arrowhead it did not,
-sweeps (a feedback loop) no further from its boxes than `loops` allows, and stays within the
-room the tidying allows.
+goes on where (constitutional_ai's sl panel: the principles' wire to the reviser on the
+draft's dashed loop for 26 pt). Once every wire is where it will be drawn, each that runs
+along a wire not sharing one of its ports (`channels.beside_pieces`: within
+`channels.APART_PT`, near parallel, away from its ends) for more than `channels.SEEN_PT` is
+bent away from it there: its curve, cut into knots every KNOT_PT, has the knots of that
+stretch moved by one of AWAY_PT (the least first) along its normal, to the side most of it
+lies away from the other wire, else the other side, else each knot to its own side away
+from the other (a knot where the two cross kept where it is, so that the crossing steepens); the
+move eases off over EASE_PT either side and over EASE_PT beyond END_PT from the wire's ends,
+which stay where they are with their arrowheads. Of the bends that keep off every box,
+label and arrowhead where they moved, stay within the room the tidying allows, sweep (a
+feedback loop) no further from its boxes than `loops` allows, cross no more wires nor any box
+and run along others at least SEEN_PT less, the first that leaves no run longer than SEEN_PT
+is drawn, else the one that leaves the least (control_trusted_editing's wire to the editor:
+25 pt to 3). Graphviz's segments that did not move are kept as they were.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 
@@ -28,7 +32,7 @@ from .loops import BESIDE_PT, END_PT, sweep
 from .untangle import MOST_BOXES, boxes_of, curve, tangles_of
 from .updates import control_points, keeps_off
 
-AWAY_PT = (4.0, 6.0, 9.0)   # how far a stretch is moved, the least that clears it first
+AWAY_PT = (4.0, 6.0, 9.0)   # how far a stretch is moved, the least first
 EASE_PT = 18.0              # over how long a move eases off either side of its stretch
 KNOT_PT = 4.0               # the curve is moved by its knots, about this far apart
 SMOOTH_PT = 4.0             # how far along the curve each knot's move is averaged
@@ -53,22 +57,21 @@ def wires_apart(laid: dict, grow: float = GROW_PT) -> int:
 def _bent_away(laid: dict, edge: dict, boxes: dict, room: tuple, blocks: list,
                cells: dict) -> bool:
     """Bend one wire away from those it runs along (the layout's wires by `cells`:
-    `channels.wire_cells`), the least of AWAY_PT that untangles it (see the module); whether
-    it was."""
+    `channels.wire_cells`), as the module says; whether it was."""
     pieces = _beside_others(laid, edge, cells)
     run = sum(math.dist(p, q) for p, q, *_ in pieces)
     if run <= SEEN_PT:
         return False
-    before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
     marks = [t for t in str(edge["pos"]).split() if t[:2] in ("s,", "e,")]
     points = control_points(edge, "tail")
     was, swept = None, max(_swept(edge, boxes), BESIDE_PT)
     heads = arrowheads(laid, edge)
     own = [boxes[edge["tail"]], boxes[edge["head"]]] if edge["tail"] in boxes \
         and edge["head"] in boxes else []
+    shape, best = _shape(points, pieces), None          # best: (how long it still runs, pos)
     for away, toward in ((away, toward) for away in AWAY_PT
-                         for toward in (*_away_sides(points, pieces), None)):
-        bent = _bent(points, pieces, away, toward)
+                         for toward in (*_away_sides(shape), None)):
+        bent = _bent(shape, away, toward)
         if bent is None:
             continue
         new, piece = bent           # what is new is all that needs to keep off things
@@ -76,43 +79,79 @@ def _bent_away(laid: dict, edge: dict, boxes: dict, room: tuple, blocks: list,
                 or not keeps_off(piece, blocks, own, (points[0], points[-1]), joins=False):
             continue
         was = was or tangles_of(laid, edge, boxes)       # measured once, if it comes to it
-        edge["pos"] = pos_text(marks, new)
+        most = run - SEEN_PT if best is None else best[0] - 0.01
+        left = _still_beside(laid, edge, pos_text(marks, new), cells, boxes, (swept, most, was))
+        if left is not None:
+            best = (left, pos_text(marks, new))
+            if left <= SEEN_PT:          # the least move that leaves no run worth a bend
+                break
+    if best is None:
+        return False
+    edge["pos"] = best[1]
+    edge.pop("_draw_", None)
+    return True
+
+
+def _still_beside(laid: dict, edge: dict, pos: str, cells: dict, boxes: dict,
+                  bounds: tuple) -> float | None:
+    """How long a wire drawn as `pos` still runs along others, where that is no more than
+    the most `bounds` allows ((how far a loop may sweep, that most, the wire's tangles before:
+    `untangle.tangles_of`), none more); None where it is not. The wire is left as it was."""
+    swept, most, was = bounds
+    before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
+    edge["pos"] = pos
+    edge.pop("_draw_", None)
+    try:                                 # the cheaper tests first
+        if _swept(edge, boxes) > swept:
+            return None
+        left = sum(math.dist(p, q) for p, q, *_ in _beside_others(laid, edge, cells))
+        if left > most or any(a > b for a, b in zip(tangles_of(laid, edge, boxes), was)):
+            return None
+        return left
+    finally:
         edge.pop("_draw_", None)
-        # the cheaper tests first
-        if _swept(edge, boxes) <= swept and sum(math.dist(p, q) for p, q, *_ in
-                                                _beside_others(laid, edge, cells)) \
-                <= run - SEEN_PT and all(a <= b for a, b in zip(tangles_of(laid, edge, boxes),
-                                                                was)):
-            return True
         edge.update(before)
-    return False
 
 
 def _swept(edge: dict, boxes: dict) -> float:
     """How far a feedback loop sweeps from the boxes it closes (`loops.sweep`); 0 for any
     other wire."""
-    loop = "feedback" in str(edge.get("class", "")).split()
+    loop = "feedback" in str(edge.get("class", "")).split() and edge["tail"] in boxes \
+        and edge["head"] in boxes
     return sweep(edge, curve(edge), boxes) if loop else 0.0
 
 
 def _beside_others(laid: dict, edge: dict, cells: dict) -> list:
-    """`channels.beside_pieces` but those beside a wire from one of its ports: copies
-    (`bundles`) run on each other until they part."""
+    """`channels.beside_pieces` but those beside a wire that shares one of its ports: copies
+    (`bundles`) may run on each other."""
     return [piece for piece in beside_pieces(laid, edge, cells)
             if not same_port(edge, piece[3])]
 
 
-def _bent(points: list, pieces: list, away: float,
-          toward: float | None) -> tuple[list, list] | None:
-    """A wire's control points with the knots of the stretches it runs along another
-    (`pieces`: each a piece of its curve and the nearest point of the other wire) moved `away`
-    from the other, easing off over EASE_PT either side; its ends kept: (the new control
-    points, those of the segments that moved). None where nothing moves."""
-    finer = subdivided(points, KNOT_PT)
+def _shape(points: list, pieces: list) -> dict:
+    """What bending a wire whose control points are `points` needs, read once: its curve cut
+    into knots every KNOT_PT ("finer", each of Graphviz's segments cut alone: "spans", the
+    first and last knot of each), how far along it each knot lies ("arc"), each knot's normal,
+    and the knots of its stretches along another wire with their sides (`_sides`)."""
+    finer, spans = points[:1], []
+    for i in range(0, len(points) - 3, 3):
+        start = (len(finer) - 1) // 3
+        finer += subdivided(points[i:i + 4], KNOT_PT)[1:]
+        spans.append((i, start, (len(finer) - 1) // 3))
     knots = finer[::3]
     arc = list(itertools.accumulate((math.dist(p, q) for p, q in zip(knots, knots[1:])),
                                     initial=0.0))
-    sides = _sides(finer, pieces)
+    return {"points": points, "finer": finer, "spans": spans, "knots": knots, "arc": arc,
+            "normals": [_normal(finer, 3 * j) for j in range(len(knots))],
+            "sides": _sides(finer, pieces)}
+
+
+def _bent(shape: dict, away: float, toward: float | None) -> tuple[list, list] | None:
+    """A wire's control points (`_shape`) with the knots of the stretches it runs along
+    another moved `away` from the other (to the side `toward`, else each knot's own), easing
+    off over EASE_PT either side, its ends kept: (the new control points, Graphviz's where a
+    segment of its did not move; those of the pieces that moved). None where nothing moves."""
+    finer, knots, arc, sides = shape["finer"], shape["knots"], shape["arc"], shape["sides"]
     if not sides:
         return None
     # how far each knot moves along its normal: a stretch's knots `away`, easing off either
@@ -128,28 +167,35 @@ def _bent(points: list, pieces: list, away: float,
     moving = [j for j, move in enumerate(moves) if move]
     if not moving:
         return None
-    normals = [_normal(finer, 3 * j) for j in range(len(knots))]
-    moved = [(k[0] + n[0] * m, k[1] + n[1] * m) for k, n, m in zip(knots, normals, moves)]
+    moved = [(k[0] + n[0] * m, k[1] + n[1] * m)
+             for k, n, m in zip(knots, shape["normals"], moves)]
     out = moved[:1]
     for j in range(len(moved) - 1):
         out += [_handle(finer, moved, moves, j, 1), _handle(finer, moved, moves, j + 1, -1),
                 moved[j + 1]]
-    first, last = max(moving[0] - 1, 0), min(moving[-1] + 1, len(knots) - 1)
-    return out, out[3 * first:3 * last + 1]
+    # a knot's handles change where a knot beside it moves: two knots beyond the moves
+    first, last = max(moving[0] - 2, 0), min(moving[-1] + 2, len(knots) - 1)
+    points, new = shape["points"], out[:1]
+    for i, a, b in shape["spans"]:
+        same = out[3 * a:3 * b + 1] == finer[3 * a:3 * b + 1]
+        new += points[i + 1:i + 4] if same else out[3 * a + 1:3 * b + 1]
+    return new, out[3 * first:3 * last + 1]
 
 
 def _smoothed(values: list, arc: list, j: int) -> float:
     """`values` (one a knot) at knot `j`, averaged over the knots around it (a Gaussian of
-    SMOOTH_PT along the curve)."""
-    weights = [(math.exp(-((arc[i] - arc[j]) / SMOOTH_PT) ** 2 / 2), value)
-               for i, value in enumerate(values) if abs(arc[i] - arc[j]) < 3 * SMOOTH_PT]
+    SMOOTH_PT along the curve, cut off at three times that)."""
+    lo = bisect.bisect_right(arc, arc[j] - 3 * SMOOTH_PT)
+    hi = bisect.bisect_left(arc, arc[j] + 3 * SMOOTH_PT)
+    weights = [(math.exp(-((arc[i] - arc[j]) / SMOOTH_PT) ** 2 / 2), values[i])
+               for i in range(lo, hi)]
     return sum(w * v for w, v in weights) / sum(w for w, _ in weights)
 
 
 def _handle(finer: list, moved: list, moves: list, j: int, way: int) -> tuple[float, float]:
     """The handle of knot `j` forwards (`way` 1) or back (-1): as Graphviz drew it where
     neither it nor a knot beside it moves, else as long, along the line through the knots
-    beside it (as a Catmull-Rom spline through the moved knots)."""
+    beside it (the way a Catmull-Rom spline through the moved knots runs there)."""
     handle, knot = finer[3 * j + way], finer[3 * j]
     if not any(moves[max(j - 1, 0):j + 2]):
         return handle
@@ -159,11 +205,10 @@ def _handle(finer: list, moved: list, moves: list, j: int, way: int) -> tuple[fl
     return moved[j][0] + way * length * tangent[0], moved[j][1] + way * length * tangent[1]
 
 
-def _away_sides(points: list, pieces: list) -> tuple[float, float]:
+def _away_sides(shape: dict) -> tuple[float, float]:
     """The sides (+1, -1: along the curve's normal, or against it) to move a whole stretch
     to, the side most of it lies away from the other wire on first."""
-    sides = _sides(subdivided(points, KNOT_PT), pieces).values()
-    return (1.0, -1.0) if sum(sides) >= 0 else (-1.0, 1.0)
+    return (1.0, -1.0) if sum(shape["sides"].values()) >= 0 else (-1.0, 1.0)
 
 
 def _sides(finer: list, pieces: list) -> dict[int, float]:
