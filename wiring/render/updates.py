@@ -24,7 +24,7 @@ from .loops import BESIDE_PT, sweep
 from .sides import (SIDES, entries, facing, near_box, nearest_first, places, straight_across,
                     turning)
 from .untangle import (MOST_BOXES, _drawn, _ends, _extent, _meet, _tracks_cross, bezier,
-                       boxes_of, crossings, curve)
+                       boxes_of, crossings, curve, tangles_of)
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
 CLEAR_PT = 6.0
@@ -80,7 +80,8 @@ def updates_clear(laid: dict, grow: float = GROW_PT) -> int:
     if len(boxes) > MOST_BOXES:
         return 0
     updates = updates_of(laid, boxes)
-    tidying = {"room": room_of(laid, grow), "blocks": obstacles(laid), "crossed": None}
+    tidying = {"room": room_of(laid, grow), "blocks": obstacles(laid), "crossed": None,
+               "boxes": boxes}
     redrawn = set()
     for again in (False, True):
         for edge, end in updates:
@@ -114,8 +115,7 @@ def _aligned(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
         return False
     before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
     mark = next(t for t in str(edge["pos"]).split() if t[:2] in ("s,", "e,"))
-    if tidying["crossed"] is None:
-        tidying["crossed"] = crossings(laid)
+    was = tangles_of(laid, edge, boxes)[:2]
     # the handle's own length first (the gentlest bend), then shorter: the bend nearer the
     # arrowhead, where the curve passes close to another box
     for share in (1.0, 0.5, 0.25):
@@ -125,7 +125,8 @@ def _aligned(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
         edge["pos"] = pos_text([mark], whole)
         edge.pop("_draw_", None)
         if _fits(edge, tidying["blocks"], tidying["room"], boxes) and \
-                _no_worse(laid, tidying["crossed"]):
+                _alone_no_worse(laid, edge, boxes, was):
+            tidying["crossed"] = None            # (counted again when next needed)
             return True
         edge.update(before)
     return False
@@ -140,9 +141,10 @@ def at_a_table(edge: dict, end: str) -> bool:
 def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bool:
     """Redraw one update's box `end` if it is askew or crowded, or crosses wires at its own
     boxes, and whether it was: the first of its new ends (`_new_ends`) that clears its
-    arrowhead, crosses no more wires than the picture as tidied so far (`tidying["crossed"]`,
-    which it then updates) and no more at its boxes (fewer, where that was the only fault),
-    else the loops moved out of its way (`_make_room`)."""
+    arrowhead, crosses no more wires than the end as it was (`_alone_no_worse`: the
+    picture's counts grow by nothing) and no more at its boxes (fewer, where that was the
+    only fault), else the loops moved out of its way (`_make_room`, against the picture's
+    counts as tidied so far, `tidying["crossed"]`)."""
     box = boxes[edge[end]]
     askew = _askew(edge, end, box)
     table = at_a_table(edge, end)
@@ -155,15 +157,15 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
     fewer = not (askew or _crowded(laid, edge, end, outline))
     if fewer and not own_crossed:
         return False
-    if tidying["crossed"] is None:
-        tidying["crossed"] = crossings(laid)          # (wires crossed, wires through a box)
-    crossed, room, blocks = tidying["crossed"], tidying["room"], tidying["blocks"]
+    room, blocks, was = tidying["room"], tidying["blocks"], tangles_of(laid, edge, boxes)[:2]
+    if not fewer and tidying["crossed"] is None:  # the picture's, for loops moved (`_make_room`)
+        tidying["crossed"] = crossings(laid)      # (wires crossed, wires through a box)
     before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
     direction = "TB" if str(laid.get("rankdir", "LR")).upper() == "TB" else "LR"
     sides = (ACROSS[direction],) if table else (ACROSS[direction], (AFTER[direction],))
     # the end as laid out, with the loops moved out of its way, unless it comes in askew;
-    # else a new end, as it is or with the loops moved (made one by one, as tried). The
-    # counts compared with are the picture's as tidied so far: no end adds a crossing. First
+    # else a new end, as it is or with the loops moved (made one by one, as tried). No end
+    # adds a crossing to the picture as tidied so far. First
     # only ends that do not run along a loop (where there are loops), then any.
     own = [box, boxes.get(edge["head" if end == "tail" else "tail"])]
     loops = any("feedback" in str(other.get("class", "")).split()
@@ -176,23 +178,23 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
             edge.pop("_draw_", None)
             if (pos is not None and not _crowded(laid, edge, end, outline)
                     and not (apart and _along_a_loop(laid, edge))
-                    and _no_worse(laid, crossed)
+                    and _alone_no_worse(laid, edge, boxes, was)
                     and (table or crossed_at_its_boxes(laid, edge) < own_crossed + (not fewer))
                     and not _at_a_port(laid, edge, end, box, AFTER[direction])) \
                     or (not fewer and _make_room(laid, edge, end, boxes, tidying, outline,
                                                  apart)):
-                tidying["crossed"] = crossings(laid)   # a later end may not undo what it gained
+                tidying["crossed"] = None    # a later end may not undo what it gained
                 return True
             edge.update(before)
-    return not table and _round_beneath(laid, edge, end, own, sides, tidying, direction)
+    return not table and _round_beneath(laid, edge, end, own, sides, tidying, direction, was)
 
 
 def _round_beneath(laid: dict, edge: dict, end: str, own: list, side_groups: tuple,
-                   tidying: dict, direction: str) -> bool:
+                   tidying: dict, direction: str, was: tuple[int, int]) -> bool:
     """Last, where no other end passed, an update's end drawn anew into its optimiser turning
     more than MOST_TURNING and up to MOST_TURNING_ROUND (round beneath its box, or above
     it), and whether it was: the first whose arrowhead is clear, that runs along no loop,
-    crosses no more wires than the picture as tidied so far, none at its own boxes, and
+    crosses no more wires than the end as it was (`was`), none at its own boxes, and
     comes in beside no port. Tried also for an end that was neither askew nor crowded but
     crossed a wire at its boxes."""
     tip, points = _split(edge, end)
@@ -203,10 +205,10 @@ def _round_beneath(laid: dict, edge: dict, end: str, own: list, side_groups: tup
             edge["pos"] = pos
             edge.pop("_draw_", None)
             if not _crowded(laid, edge, end, dense=True) and not _along_a_loop(laid, edge) \
-                    and _no_worse(laid, tidying["crossed"]) \
+                    and _alone_no_worse(laid, edge, tidying["boxes"], was) \
                     and not crossed_at_its_boxes(laid, edge) \
                     and not _at_a_port(laid, edge, end, own[0], AFTER[direction]):
-                tidying["crossed"] = crossings(laid)
+                tidying["crossed"] = None
                 return True
             edge.update(before)
     return False
@@ -299,6 +301,14 @@ def _no_worse(laid: dict, crossed: tuple[int, int]) -> bool:
     return now[0] <= crossed[0] and now[1] <= crossed[1]
 
 
+def _alone_no_worse(laid: dict, edge: dict, boxes: dict, was: tuple[int, int]) -> bool:
+    """Whether a wire redrawn alone crosses no more wires, and passes through no more boxes,
+    than it did (`was`: its part of what `crossings` counts, `tangles_of`): the picture's
+    counts then grow by nothing, read without counting every other pair again."""
+    now = tangles_of(laid, edge, boxes)
+    return now[0] <= was[0] and now[1] <= was[1]
+
+
 def _askew(edge: dict, end: str, box: tuple) -> bool:
     """Whether an update comes into its box askew: at a corner (`CORNER_PT`), its arrow
     grazing the side it meets (more than about 45 degrees from square), or hooking round
@@ -321,7 +331,7 @@ def _make_room(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict,
     every loop moved keeps off the obstacles and within the room (`tidying`) and sweeps no
     farther beyond its boxes than it did or BESIDE_PT, no more wires cross or pass through a
     box, and (`apart`) the update does not run along a loop."""
-    room, blocks, crossed = tidying["room"], tidying["blocks"], tidying["crossed"]
+    room, blocks = tidying["room"], tidying["blocks"]
     tip, points = _split(edge, end)
     box = boxes[edge[end]]
     side = _side(box, tip, points[0])
@@ -330,6 +340,7 @@ def _make_room(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict,
              and any(to_segment(q, tip, points[0]) < CLEAR_PT for q in curve(other))]
     if not loops:
         return False
+    crossed = tidying["crossed"]
     before = [{key: e[key] for key in ("pos", "_draw_") if key in e} for e in loops]
     swept = [max(sweep(loop, curve(loop), boxes), BESIDE_PT) for loop in loops]
     for extra in (0.0, 4.0, 8.0):
