@@ -233,6 +233,40 @@ def test_white_families_are_told_apart_by_their_bars_in_the_key_and_the_boxes():
     assert collapsed.count(f'SIDES="{MARKS["system"]}"') == 2      # the box's and the key's
 
 
+
+@needs_dot
+@pytest.mark.parametrize("direction", ["TB", "LR"])
+def test_bars_keep_in_from_a_dashed_border_and_the_box_its_size(direction):
+    # swiss_cheese's learned gates: the bars lay on the dashed border, each dash ran into
+    # them and the side read as a comb; they keep MARK_GAP in from the border's inner edge,
+    # and the box is as large as the solid gates of its family
+    import json
+    import subprocess
+
+    from wiring.render.paper import MARK_GAP
+
+    proposal = wiring.check_file(str(ROOT / "examples" / "swiss_cheese.wd")).proposal
+    dot = R.to_dot(proposal, "SwissCheese", style="paper", mode="deploy", direction=direction)
+    laid = json.loads(subprocess.run(["dot", "-Tjson"], input=dot, capture_output=True,
+                                     text=True, check=True).stdout)
+    boxes = {o.get("name"): o for o in laid["objects"]}
+    pen, bars, border = 1.0, [], None
+    for op in boxes["input"]["_ldraw_"]:
+        if op["op"] == "S" and op["style"].startswith("setlinewidth("):
+            pen = float(op["style"][len("setlinewidth("):-1])
+        elif op["op"] == "L" and pen == 3:
+            bars.append(op["points"][0][0 if direction == "TB" else 0])
+        elif op["op"] in "pP" and pen == 2:         # the heavy dashed border
+            xs = [x for x, _ in op["points"]]
+            border = (min(xs) + pen / 2, max(xs) - pen / 2)         # its inner edges
+    assert border is not None and len(bars) == 2, (border, bars)
+    left, right = sorted(bars)
+    assert left - 1.5 - border[0] >= MARK_GAP - 0.51, (left, border)
+    assert border[1] - (right + 1.5) >= MARK_GAP - 0.51, (right, border)
+    # input is learned (its border dashed), rate is not: one family, one size
+    assert (boxes["input"]["width"], boxes["input"]["height"]) == \
+        (boxes["rate"]["width"], boxes["rate"]["height"])
+
 TRUST = """\
 type P
 type R

@@ -220,3 +220,23 @@ def test_an_update_crosses_the_loop_round_its_box_rather_than_run_along_it(name)
     runs = {(edge.get("id"), loop.get("id")): round(_longest_run_beside(edge, loop), 1)
             for edge, *_ in found for loop in loops}
     assert max(runs.values()) <= ALONG, runs
+
+
+@needs_dot
+def test_an_update_does_not_climb_a_panel_beside_a_loop_where_a_layout_spares_it():
+    # swiss_cheese's deploy panel: the attacker, trained from the foot of the panel, had its
+    # update climb the whole panel beside the loop that closes the attacker's episode (no
+    # end redrawn mends that) and meet the loop's arrowhead at the attacker's corner (0.4 pt
+    # away); of the loops' layouts as good, the one that spares it is kept
+    laid = laid_out("swiss_cheese")
+    loops = [edge for edge in laid["edges"] if "feedback" in edge.get("class", "").split()]
+    (found,) = [(edge, tip, base, box) for edge, name, tip, base, box in updates(laid)
+                if name == "deploy/attacker"]
+    edge, tip, base, (x0, y0, x1, y1) = found
+    assert square_to_its_side(tip, base, (x0, y0, x1, y1)), (tip, base)
+    assert max(min(abs(tip[0] - x0), abs(tip[0] - x1)),
+               min(abs(tip[1] - y0), abs(tip[1] - y1))) >= ROOMY, tip
+    nearest = min(to_segment(p, tip, base) for other in laid["edges"] if other is not edge
+                  for p in ink(other))
+    assert nearest >= CLEAR, nearest
+    assert max(_longest_run_beside(edge, loop) for loop in loops) <= ALONG

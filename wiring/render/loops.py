@@ -8,8 +8,10 @@ attacker passed 78 pt beyond both boxes). A few layouts of the loops (`scene.Loo
 tried, and one kept where its layout crosses no more wires and is larger than the loose one
 by no more than a loop's turn round a box (TURN_PT; `fit` falls back to the loose layout where
 that does not fit the size asked): of those, the one with most loops beside their boxes, then
-crossing fewest wires, then whose loops run least along box borders, then pass least beyond
-their boxes.
+crossing fewest wires, then with fewest parameter updates running along a loop (swiss_cheese's
+attacker, trained from the foot of its panel: its update climbed the panel beside the loop,
+which no end redrawn mends), then whose loops run least along box borders, then pass least
+beyond their boxes.
 """
 
 from __future__ import annotations
@@ -79,12 +81,16 @@ def lay_out_loops(scene, timeout: float, panel: bool = False) -> None:
     scene.loops = chosen
 
 
-def _score(laid: dict) -> tuple[int, int, int, float]:
+def _score(laid: dict) -> tuple[int, int, int, int, float]:
     """What makes a layout of the loops better, least first: its loops that are not beside
-    their boxes, the pairs of wires that cross, how long its loops run along a box's border
-    (whole points), how far they pass beyond their boxes."""
+    their boxes, the pairs of wires that cross, the parameter updates that run along a loop
+    (`updates.along_loops`: no end redrawn mends that), how long its loops run along a box's
+    border (whole points), how far they pass beyond their boxes."""
+    from .updates import along_loops        # (updates reads loops' sweeps)
+
     far = sweeps(laid)
-    return sum(f > BESIDE_PT for f in far), crossings(laid)[0], round(hugs(laid)), sum(far)
+    return sum(f > BESIDE_PT for f in far), crossings(laid)[0], along_loops(laid), \
+        round(hugs(laid)), sum(far)
 
 
 def _loops(laid: dict):

@@ -34,6 +34,7 @@ _DOT = 4            # the side of a port's dot, in points
 _ROW = 14           # the spacing of ports along a side, in points
 _PAD = 6            # the space around a box's name, in points
 _BAND = 4           # the height of the band of a box's other kind, in points
+MARK_GAP = 2        # how far a family's ink bars keep in from a dashed or dotted border
 _GAP = 10           # the space between the dots of a top-to-bottom side, in points
 
 
@@ -158,21 +159,22 @@ def _dot(cell: str) -> str:
 _INNER = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
 
 
-def _column(ports: list[tuple[str, str]], inputs: bool) -> str:
+def _column(ports: list[tuple[str, str]], inputs: bool, rows: int = 1) -> str:
     """A left (inputs) or right (outputs) column: a dot on the box's side per port, its name
-    (if shown) on the inner side."""
-    rows = []
+    (if shown) on the inner side; down `rows` rows of the box's table."""
+    lines = []
     for cell, name in ports:
         text = f'<TD ALIGN="{"LEFT" if inputs else "RIGHT"}" CELLPADDING="2">{html(name)}</TD>' \
             if name else ""
         spacer = f'<TD HEIGHT="{_ROW}"></TD>' if not name else ""
         cells = [_dot(cell), text or spacer]
-        rows.append("<TR>" + "".join(cells if inputs else cells[::-1]) + "</TR>")
-    return f'<TD CELLPADDING="0">{_INNER}{"".join(rows)}</TABLE></TD>'
+        lines.append("<TR>" + "".join(cells if inputs else cells[::-1]) + "</TR>")
+    return f'<TD CELLPADDING="0"{_span(rows, "ROWSPAN")}>{_INNER}{"".join(lines)}</TABLE></TD>'
 
 
-def _strip(ports: list[tuple[str, str]], inputs: bool) -> str:
-    """A top (inputs) or bottom (outputs) strip: dots on the box's edge, names inside."""
+def _strip(ports: list[tuple[str, str]], inputs: bool, columns: int = 1) -> str:
+    """A top (inputs) or bottom (outputs) strip: dots on the box's edge, names inside; across
+    `columns` columns of the box's table."""
     gap = f'<TD WIDTH="{_GAP}"></TD>'
     dots = gap + "".join(_dot(cell) + gap for cell, _ in ports)
     names = "<TD></TD>" + "".join(f'<TD CELLPADDING="1">{html(n)}</TD><TD></TD>'
@@ -181,7 +183,7 @@ def _strip(ports: list[tuple[str, str]], inputs: bool) -> str:
     if not inputs:
         rows.reverse()
     body = "".join(f"<TR>{r}</TR>" for r in rows)
-    return f'<TR><TD CELLPADDING="0">{_INNER}{body}</TABLE></TD></TR>'
+    return f'<TR><TD CELLPADDING="0"{_span(columns)}>{_INNER}{body}</TABLE></TD></TR>'
 
 
 def box_label(box: Box, direction: str, sizes: Sizes) -> str:
@@ -195,15 +197,32 @@ def box_label(box: Box, direction: str, sizes: Sizes) -> str:
                         for f in box.also)
         text = (f'{_INNER}<TR><TD COLSPAN="{len(box.also)}">{text}</TD></TR>'
                 f'<TR>{bands}</TR></TABLE>')
-    name = (f'<TD PORT="h" CELLPADDING="{_PAD}" WIDTH="{width}" HEIGHT="{height}"'
-            f'{_marks(box.family.key)}>{text}</TD>')
-    if direction == "LR":
-        body = ("<TR>" + (_column(ins, True) if ins else "") + name
-                + (_column(outs, False) if outs else "") + "</TR>")
+    marks = _marks(box.family.key)
+    # beside a dashed or dotted border a family's ink bars keep MARK_GAP in from it: on it,
+    # each dash ran into the bar and the side read as a comb (swiss_cheese's learned gates).
+    # The gap, on every side of the name, comes out of its padding: the box keeps its size
+    inset = MARK_GAP * (bool(marks) and box.border in BORDER_PATTERN)
+    name = (f'<TD PORT="h" CELLPADDING="{_PAD - inset}" WIDTH="{width - 2 * inset}" '
+            f'HEIGHT="{height - 2 * inset}"{marks}>{text}</TD>')
+    rows = 3 if inset else 1
+    left = _column(ins, True, rows) if ins and direction == "LR" else ""
+    right = _column(outs, False, rows) if outs and direction == "LR" else ""
+    if inset:
+        gap = f'<TD WIDTH="{inset}" HEIGHT="{inset}" FIXEDSIZE="TRUE"></TD>'
+        spacer = f'<TD COLSPAN="3" HEIGHT="{inset}"></TD>'
+        body = f"<TR>{left}{spacer}{right}</TR><TR>{gap}{name}{gap}</TR><TR>{spacer}</TR>"
     else:
-        body = (_strip(ins, True) if ins else "") + f"<TR>{name}</TR>" + \
-            (_strip(outs, False) if outs else "")
+        body = f"<TR>{left}{name}{right}</TR>"
+    if direction == "TB":
+        columns = 3 if inset else 1
+        body = (_strip(ins, True, columns) if ins else "") + body + \
+            (_strip(outs, False, columns) if outs else "")
     return table(body, box.border, box.family.rounded, fill_of(box.family))
+
+
+def _span(count: int, across: str = "COLSPAN") -> str:
+    """A cell's COLSPAN (or ROWSPAN) attribute, where it spans more than one."""
+    return f' {across}="{count}"' if count > 1 else ""
 
 
 def table(body: str, border: str, rounded: bool, fill: str, colour: str = INK) -> str:

@@ -214,6 +214,14 @@ def _round_beneath(laid: dict, edge: dict, end: str, own: list, side_groups: tup
     return False
 
 
+def along_loops(laid: dict) -> int:
+    """How many of a layout's parameter updates (of the paper style) run along a feedback
+    loop (`_along_a_loop`)."""
+    boxes = boxes_of(laid)
+    return sum(_along_a_loop(laid, edge) for edge, end in updates_of(laid, boxes)
+               if not at_a_table(edge, end))
+
+
 def _along_a_loop(laid: dict, edge: dict) -> bool:
     """Whether an update runs along a feedback loop (`runs_along`): rl_current_rf's update over the
     loop lifted round its arrowhead."""
