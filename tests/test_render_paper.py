@@ -234,38 +234,80 @@ def test_white_families_are_told_apart_by_their_bars_in_the_key_and_the_boxes():
 
 
 
+BARRED = """\
+type T
+component Pool : dataset, learned {
+  out x : T
+}
+component Plain : dataset {
+  out x : T
+}
+component Screen : filter, learned {
+  in  x : T
+  out y : T
+}
+component Sink : sink {
+  in  y : T
+}
+diagram D {
+  p = Pool
+  q = Plain
+  f = Screen
+  k = Sink
+  m = Sink
+  p.x -> f.x
+  f.y -> k.y
+  q.x -> m.y
+}
+"""
+
+
+def _bars_and_border(laid: dict, name: str) -> tuple[list[float], tuple[float, float]]:
+    """The x of each ink bar of a box (lines MARK_WIDTH wide) and the x of its dashed border's
+    inner edges, as Graphviz draws them."""
+    from wiring.render.style import MARK_WIDTH
+
+    (box,) = [o for o in laid["objects"] if o.get("name") == name]
+    pen, dashed, bars, border = 1.0, False, [], None
+    for op in box["_ldraw_"]:
+        if op["op"] == "S" and op["style"].startswith("setlinewidth("):
+            pen = float(op["style"][len("setlinewidth("):-1])
+        elif op["op"] == "S":
+            dashed = op["style"].startswith("dashed")
+        elif op["op"] == "L" and pen == MARK_WIDTH:
+            bars.append(op["points"][0][0])
+        elif op["op"] in "pP" and dashed:
+            xs = [x for x, _ in op["points"]]
+            border = (min(xs) + pen / 2, max(xs) - pen / 2)
+    return sorted(bars), border
+
+
 @needs_dot
 @pytest.mark.parametrize("direction", ["TB", "LR"])
 def test_bars_keep_in_from_a_dashed_border_and_the_box_its_size(direction):
     # swiss_cheese's learned gates: the bars lay on the dashed border, each dash ran into
-    # them and the side read as a comb; they keep MARK_GAP in from the border's inner edge,
-    # and the box is as large as the solid gates of its family
+    # them and the side read as a comb; they keep MARK_GAP in from the border's inner edge
+    # (a dataset's on its left, top to bottom or left to right; a gate's on both sides, top
+    # to bottom, where its name spans the box), and the box keeps its family's size
     import json
     import subprocess
 
     from wiring.render.paper import MARK_GAP
+    from wiring.render.style import MARK_WIDTH
 
-    proposal = wiring.check_file(str(ROOT / "examples" / "swiss_cheese.wd")).proposal
-    dot = R.to_dot(proposal, "SwissCheese", style="paper", mode="deploy", direction=direction)
+    dot = R.to_dot(load(BARRED), style="paper", direction=direction)
     laid = json.loads(subprocess.run(["dot", "-Tjson"], input=dot, capture_output=True,
                                      text=True, check=True).stdout)
-    boxes = {o.get("name"): o for o in laid["objects"]}
-    pen, bars, border = 1.0, [], None
-    for op in boxes["input"]["_ldraw_"]:
-        if op["op"] == "S" and op["style"].startswith("setlinewidth("):
-            pen = float(op["style"][len("setlinewidth("):-1])
-        elif op["op"] == "L" and pen == 3:
-            bars.append(op["points"][0][0 if direction == "TB" else 0])
-        elif op["op"] in "pP" and pen == 2:         # the heavy dashed border
-            xs = [x for x, _ in op["points"]]
-            border = (min(xs) + pen / 2, max(xs) - pen / 2)         # its inner edges
-    assert border is not None and len(bars) == 2, (border, bars)
-    left, right = sorted(bars)
-    assert left - 1.5 - border[0] >= MARK_GAP - 0.51, (left, border)
-    assert border[1] - (right + 1.5) >= MARK_GAP - 0.51, (right, border)
-    # input is learned (its border dashed), rate is not: one family, one size
-    assert (boxes["input"]["width"], boxes["input"]["height"]) == \
-        (boxes["rate"]["width"], boxes["rate"]["height"])
+    checked = [("p", 1)] + ([("f", 2)] if direction == "TB" else [])
+    for name, count in checked:
+        bars, border = _bars_and_border(laid, name)
+        assert border is not None and len(bars) == count, (name, border, bars)
+        assert bars[0] - MARK_WIDTH / 2 - border[0] >= MARK_GAP - 0.51, (name, bars, border)
+        if count == 2:
+            assert border[1] - (bars[1] + MARK_WIDTH / 2) >= MARK_GAP - 0.51, (bars, border)
+    size = {o.get("name"): (o["width"], o["height"]) for o in laid["objects"] if "width" in o}
+    assert size["p"] == size["q"]       # learned (dashed) and not: one family, one size
+
 
 TRUST = """\
 type P
