@@ -204,9 +204,9 @@ def box_label(box: Box, direction: str, sizes: Sizes) -> str:
     inset = MARK_GAP * (bool(marks) and box.border in BORDER_PATTERN)
     name = (f'<TD PORT="h" CELLPADDING="{_PAD - inset}" WIDTH="{width - 2 * inset}" '
             f'HEIGHT="{height - 2 * inset}"{marks}>{text}</TD>')
-    rows = 3 if inset else 1
-    left = _column(ins, True, rows) if ins and direction == "LR" else ""
-    right = _column(outs, False, rows) if outs and direction == "LR" else ""
+    span = 3 if inset else 1          # the rows (and columns) the gaps add round the name
+    left = _column(ins, True, span) if ins and direction == "LR" else ""
+    right = _column(outs, False, span) if outs and direction == "LR" else ""
     if inset:
         gap = f'<TD WIDTH="{inset}" HEIGHT="{inset}" FIXEDSIZE="TRUE"></TD>'
         spacer = f'<TD COLSPAN="3" HEIGHT="{inset}"></TD>'
@@ -214,9 +214,8 @@ def box_label(box: Box, direction: str, sizes: Sizes) -> str:
     else:
         body = f"<TR>{left}{name}{right}</TR>"
     if direction == "TB":
-        columns = 3 if inset else 1
-        body = (_strip(ins, True, columns) if ins else "") + body + \
-            (_strip(outs, False, columns) if outs else "")
+        body = (_strip(ins, True, span) if ins else "") + body + \
+            (_strip(outs, False, span) if outs else "")
     return table(body, box.border, box.family.rounded, fill_of(box.family))
 
 

@@ -165,8 +165,8 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
     sides = (ACROSS[direction],) if table else (ACROSS[direction], (AFTER[direction],))
     # the end as laid out, with the loops moved out of its way, unless it comes in askew;
     # else a new end, as it is or with the loops moved (made one by one, as tried). No end
-    # adds a crossing to the picture as tidied so far. First
-    # only ends that do not run along a loop (where there are loops), then any.
+    # adds a crossing to the picture as tidied so far. First only ends that do not run along
+    # a loop (where there are loops), then any.
     own = [box, boxes.get(edge["head" if end == "tail" else "tail"])]
     loops = any("feedback" in str(other.get("class", "")).split()
                 for other in laid.get("edges", []))
