@@ -22,8 +22,8 @@ from .dot import html, html_lines, html_text, short_id
 from .svg import LEGEND_HEADING
 from .scene import Box, Cluster, Optimiser, Pin, Scene
 from .style import (BORDER_PATTERN, BORDERS, FAMILY, FEEDBACK_COLOUR, FONT_PORT, FONT_SMALL,
-                    HEAVY_BORDERS, HIGHLIGHT_COLOUR, INK, MARK_WIDTH, MARKER, MARKS, PLAIN,
-                    TRAINING_COLOUR, Family, dark, tint)
+                    HEAVY_BORDERS, HIGHLIGHT_COLOUR, INK, MARK_GAP, MARK_WIDTH, MARKER, MARKS,
+                    PLAIN, TRAINING_COLOUR, Family, dark, tint)
 from .style import fill as family_fill
 
 _BR_LEFT = '<BR ALIGN="LEFT"/>'
@@ -88,10 +88,18 @@ def _box_header(box: Box, span: int) -> str:
                                     if box.inner_trainings else "")
     sub = f'<FONT COLOR="{ink}" POINT-SIZE="{FONT_SMALL}">{html(text)}</FONT>'
     rounded = ' STYLE="rounded"' if fam.rounded else ""
-    if fam.key in MARKS:
-        rounded += f' BORDER="{MARK_WIDTH}" SIDES="{MARKS[fam.key]}" COLOR="{INK}"'
-    return (f'<TD PORT="h" BGCOLOR="{fill}"{rounded} CELLPADDING="4" '
-            f'COLSPAN="{span}">{title}<BR/>{sub}</TD>')
+    bars = (f' BORDER="{MARK_WIDTH}" SIDES="{MARKS[fam.key]}" COLOR="{INK}"'
+            if fam.key in MARKS else "")
+    text, padding = f"{title}<BR/>{sub}", 4
+    if bars and box.border in BORDER_PATTERN:
+        # beside a dashed or dotted border the bars keep MARK_GAP in from it (on it, each
+        # dash ran into a bar and the side read as a comb): they go on a cell inside this
+        # one, which pads it by the gap and takes the gap from its own padding (same size)
+        text = (f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD{bars} '
+                f'CELLPADDING="{padding - MARK_GAP}">{text}</TD></TR></TABLE>')
+        bars, padding = "", MARK_GAP
+    return (f'<TD PORT="h" BGCOLOR="{fill}"{rounded}{bars} CELLPADDING="{padding}" '
+            f'COLSPAN="{span}">{text}</TD>')
 
 
 def _port_text(port: Port, show_types: bool, align: str = "") -> str:

@@ -21,8 +21,8 @@ from collections import Counter
 from .dot import html, short_id
 from .labels import bordered, optimiser_how
 from .scene import Box, Cluster, Optimiser, Pin, Ref, Scene
-from .style import (BORDER_PATTERN, FAMILY, HEAVY_BORDERS, HIGHLIGHT_COLOUR, INK, MARK_WIDTH, MARKS,
-                    TRAINING_COLOUR, Family)
+from .style import (BORDER_PATTERN, FAMILY, HEAVY_BORDERS, HIGHLIGHT_COLOUR, INK, MARK_GAP,
+                    MARK_WIDTH, MARKS, TRAINING_COLOUR, Family)
 from .style import fill as family_fill
 
 FONT_PAPER = 10
@@ -34,7 +34,6 @@ _DOT = 4            # the side of a port's dot, in points
 _ROW = 14           # the spacing of ports along a side, in points
 _PAD = 6            # the space around a box's name, in points
 _BAND = 4           # the height of the band of a box's other kind, in points
-MARK_GAP = 2        # how far a family's ink bars keep in from a dashed or dotted border
 _GAP = 10           # the space between the dots of a top-to-bottom side, in points
 
 

@@ -51,6 +51,7 @@ PLAIN = tuple(f.key for f in FAMILIES if f.keep is None)     # families drawn wi
 # Left, Right, Top): a gate between two bars, data with one on the left, a nested diagram on top.
 MARKS = {"gate": "LR", "data": "L", "system": "T"}
 MARK_WIDTH = 3
+MARK_GAP = 2        # how far the bars keep in from a dashed or dotted border (on it, a comb)
 
 TRAINING_COLOUR = "#D55E00"
 INK = "#1A1A1A"

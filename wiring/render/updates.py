@@ -215,8 +215,9 @@ def _round_beneath(laid: dict, edge: dict, end: str, own: list, side_groups: tup
 
 
 def along_loops(laid: dict) -> int:
-    """How many of a layout's parameter updates (of the paper style) run along a feedback
-    loop (`_along_a_loop`)."""
+    """How many of a layout's parameter updates run along a feedback loop (`_along_a_loop`):
+    the paper style's, and the full style's into a nested diagram's frame, but not those into
+    a full-style box's header (`at_a_table`), whose ends keep to Graphviz's curve."""
     boxes = boxes_of(laid)
     return sum(_along_a_loop(laid, edge) for edge, end in updates_of(laid, boxes)
                if not at_a_table(edge, end))
