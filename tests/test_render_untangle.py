@@ -67,20 +67,26 @@ def curves_cross(one: dict, other: dict) -> bool:
 
 
 @needs_dot
-def test_the_wires_of_two_outputs_do_not_cross_where_swapping_them_untangles():
+@pytest.mark.parametrize("name, box, options", [
+    ("debate", "b", {"mode": "deploy"}),
+    ("control_defer_to_trusted", "audit", {})])
+def test_the_wires_of_two_outputs_do_not_cross_where_swapping_them_untangles(name, box, options):
     # debate's b: `answer`, read by the judge and by pick (its wires down the right of the
     # referee), was sorted left of `argument`, which feeds the referee: the mean places of
-    # their readers are within 8 pt, and the two wires met in a U below b
-    proposal = wiring.check_file(str(ROOT / "examples" / "debate.wd")).proposal
-    dot_text = R.to_dot(proposal, style="paper", direction="TB", mode="deploy", font_size=7)
+    # their readers are within 8 pt, and the two wires met in a U below b.
+    # control_defer_to_trusted's audit: `passed` (to defer) and `caught` (to shutdown, below
+    # defer) crossed just beneath it, each read by one box
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
+    dot_text = R.to_dot(proposal, style="paper", direction="TB", font_size=7, **options)
     run = subprocess.run(["dot", "-Tjson"], input=dot_text.encode(), capture_output=True,
                          check=True)
     laid = json.loads(run.stdout)
-    b = next(o["_gvid"] for o in laid["objects"] if o.get("name") == "b")
+    node = next(o["_gvid"] for o in laid["objects"] if o.get("name") == box)
     ports = {}
     for edge in laid["edges"]:
-        # (a loop into b is written backwards, from b: `dir=back`)
-        if edge["tail"] == b and edge.get("dir") != "back" and "training" not in edge["class"]:
+        # (a loop into the box is written backwards, from it: `dir=back`)
+        if edge["tail"] == node and edge.get("dir") != "back" \
+                and "training" not in edge["class"]:
             ports.setdefault(edge["tailport"].split(":")[0], []).append(edge)
     assert len(ports) == 2, ports.keys()
     one, other = ports.values()

@@ -160,6 +160,31 @@ def test_an_update_with_no_room_beside_its_box_comes_round_beneath_it():
         assert abs(tip[1] - y0) <= 1.0 and min(tip[0] - x0, x1 - tip[0]) >= ROOMY, tip
 
 
+@needs_dot
+@pytest.mark.parametrize("name, box_name", [("incentives/rl_rf_input_tampering", "agent"),
+                                            ("ida", "x")])
+def test_an_update_comes_in_over_the_key_which_moves_down_to_make_room(name, box_name):
+    # rl_rf_input_tampering's agent: the reward model just above it, the key just below, its
+    # outputs' side holding its loop; the update crossed the loop into the agent's corner.
+    # ida's x: the second update came in sideways at x's corner, where x's loop starts. Each
+    # now comes square into the box's bottom, away from its corners, the key lowered for it
+    laid = laid_out(name)
+    found = [(edge, tip, base, box) for edge, trained, tip, base, box in updates(laid)
+             if trained == box_name]
+    assert found
+    assert any(abs(tip[1] - box[1]) <= 1.0 and square_to_its_side(tip, base, box)
+               and min(tip[0] - box[0], box[2] - tip[0]) >= ROOMY
+               for _, tip, base, box in found), found
+    for edge, tip, base, _ in found:
+        nearest = min((to_segment(p, tip, base) for other in laid["edges"] if other is not edge
+                       for p in ink(other)), default=math.inf)
+        assert nearest >= CLEAR, (edge.get("id"), nearest)
+    x, y = (float(v) for v in laid["lp"].split(","))
+    key_top = y + float(laid["lheight"]) * 36
+    lowest = min(p[1] for edge in laid["edges"] for p in ink(edge))
+    assert lowest >= key_top + 1.0, (lowest, key_top)
+
+
 ALIGNED = 21.0       # degrees between an arrowhead's axis and the way its line comes into it
 
 

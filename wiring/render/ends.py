@@ -214,6 +214,24 @@ def obstacles(laid: dict) -> list[tuple[float, float, float, float]]:
     return found
 
 
+def key_of(laid: dict) -> tuple[float, float, float, float] | None:
+    """The box of a layout's own label: the key (or the full style's legend) below the
+    picture (`draw`: labelloc b); None without one."""
+    if "lp" not in laid or "lwidth" not in laid:
+        return None
+    x, y = xy(laid["lp"])
+    w, h = float(laid["lwidth"]) * 36, float(laid["lheight"]) * 36
+    return x - w, y - h, x + w, y + h
+
+
+def lower_key(laid: dict, drop: float) -> None:
+    """Move a layout's key `drop` points down, the picture's box grown to hold it."""
+    x, y = xy(laid["lp"])
+    x0, y0, x1, y1 = (float(v) for v in laid["bb"].split(","))
+    laid["lp"] = f"{x:.2f},{y - drop:.2f}"
+    laid["bb"] = f"{x0:.2f},{y0 - drop:.2f},{x1:.2f},{y1:.2f}"
+
+
 def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
                         joints: tuple = (), joined: bool = True) -> bool:
     """Whether a new piece of curve (control points) comes within MISS_PT of an obstacle,

@@ -154,11 +154,11 @@ def _swapped(scene, boxes, laid: dict, counts: tuple[int, int], orders: list, si
 
 def _side_swaps(laid: dict, boxes) -> list[tuple[str, str, str, str]]:
     """(side, box, cell, cell): two outputs of a box whose wires cross (a pair
-    `crossed_beside` counts), one of them read by several boxes, none read by both. An
-    input has one wire, and an output read by one box or by the same boxes as the other is
-    where the mean places that sort a side are right (swapped, two fans into the same boxes
-    cross as often); an output read by several boxes is placed by a mean of places its wires
-    may not pass near."""
+    `crossed_beside` counts), none read by both boxes (swapped, two fans into the same boxes
+    cross as often). An input has one wire. The mean places that sort a side lean the wrong
+    way for an output read by several boxes (a mean of places its wires may not pass near),
+    and for outputs read by one box each where the boxes they feed move once the side is
+    sorted (control_defer_to_trusted's audit: `passed` and `caught` crossed beneath it)."""
     names = {o["_gvid"]: o["name"] for o in laid.get("objects", [])}
     sides = {(b.id, cell): side for b in boxes for side in ("ins", "outs")
              for cell, _ in getattr(b, side)}
@@ -175,7 +175,7 @@ def _side_swaps(laid: dict, boxes) -> list[tuple[str, str, str, str]]:
                 b = (names.get(other[end_key]), _cell(other, end_key))
                 side = sides.get(a)
                 if a[0] == b[0] and a != b and side == "outs" == sides.get(b) \
-                        and not reach[a] & reach[b] and len(reach[a] | reach[b]) > 2:
+                        and not reach[a] & reach[b]:
                     swap = (side, a[0], *sorted((a[1], b[1])))
                     swaps += [swap] if swap not in swaps else []
     return swaps

@@ -18,8 +18,8 @@ import functools
 import math
 from itertools import chain
 
-from .ends import (GROW_PT, crosses_an_obstacle, mix, obstacles, pos_text, room_of, samples,
-                   subdivided, to_segment, unit, within, xy)
+from .ends import (GROW_PT, MISS_PT, crosses_an_obstacle, key_of, lower_key, mix, obstacles,
+                   pos_text, room_of, samples, subdivided, to_segment, unit, within, xy)
 from .loops import BESIDE_PT, sweep
 from .sides import (SIDES, entries, facing, near_box, nearest_first, places, straight_across,
                     turning)
@@ -52,6 +52,7 @@ MOST_TURNING_ROUND = 180.0
 # it runs straight and by up to about four on a tight bend, farther than MISS_PT. An end drawn
 # anew keeps this much farther from other boxes (rl_model_based_rewards' agent, past reward).
 STROKES_PT = 2.5
+BENT_STROKES_PT = 4.0  # (how far on a tight bend: a U round beneath its box, over the key)
 # An update within CLEAR_PT of a loop, heading within ALONG degrees of its way, for longer than
 # ALONG_PT runs along it (read every ALONG_STEP_PT).
 ALONG_PT, ALONG, ALONG_STEP_PT = 12.0, 30.0, 2.0
@@ -81,13 +82,14 @@ def updates_clear(laid: dict, grow: float = GROW_PT) -> int:
         return 0
     updates = updates_of(laid, boxes)
     tidying = {"room": room_of(laid, grow), "blocks": obstacles(laid), "crossed": None,
-               "boxes": boxes}
+               "boxes": boxes, "grow": grow}
     redrawn = set()
     for again in (False, True):
         for edge, end in updates:
             if again and at_a_table(edge, end):      # kept to Graphviz's curve: tried once
                 continue
-            if _redrawn(laid, edge, end, boxes, tidying):
+            if _redrawn(laid, edge, end, boxes, tidying) or \
+                    _past_the_key(laid, edge, end, boxes, tidying):
                 redrawn.add(id(edge))
     for edge, end in updates:
         if id(edge) not in redrawn and _aligned(laid, edge, end, boxes, tidying):
@@ -187,6 +189,35 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
                 return True
             edge.update(before)
     return not table and _round_beneath(laid, edge, end, own, sides, tidying, direction, was)
+
+
+def _past_the_key(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bool:
+    """Where no end passed, one redrawn as if the key below the picture lay `grow` lower, and
+    the key then lowered as far as that end needs, and whether it was: a picture a little
+    taller rather than an arrowhead at a corner (rl_rf_input_tampering's agent, its side
+    above under the reward model, its side below over the key)."""
+    key = key_of(laid)
+    if key is None or tidying["grow"] <= 0 or at_a_table(edge, end):
+        return False
+    blocks, grow = tidying["blocks"], tidying["grow"]
+    tidying["blocks"] = [(key[0], key[1] - grow, key[2], key[3] - grow) if block == key
+                         else block for block in blocks]
+    was = _lowest_over(laid, key)
+    done = _redrawn(laid, edge, end, boxes, tidying)
+    tidying["blocks"] = blocks
+    if done:     # as far as the wires now come nearer the key than MISS_PT, or than they did
+        drop = max(0.0, min(was, key[3] + MISS_PT) - _lowest_over(laid, key))
+        lower_key(laid, drop)
+        tidying["blocks"] = [(key[0], key[1] - drop, key[2], key[3] - drop) if block == key
+                             else block for block in blocks]
+    return done
+
+
+def _lowest_over(laid: dict, key: tuple) -> float:
+    """How low the wires come over the key: an update's outer stroke, a loop's curve."""
+    return min((y - BENT_STROKES_PT * ("training" in str(wire.get("class", "")).split())
+                for wire in laid.get("edges", []) for x, y in fine_points(wire)
+                if key[0] - MISS_PT < x < key[2] + MISS_PT), default=math.inf)
 
 
 def _round_beneath(laid: dict, edge: dict, end: str, own: list, side_groups: tuple,
