@@ -177,6 +177,17 @@ def test_the_key_wraps_after_four_entries_and_goes_with_no_legend():
     assert "\n  label=<" not in R.to_dot(load(NESTED), "Loop", style="paper", legend=False)
 
 
+@pytest.mark.parametrize("name, lines", [("incentives/rl_rf_input_tampering", [3, 3, 3]),
+                                         ("ida", [4, 3, 3]), ("open_agency", [4, 4, 3, 3])])
+def test_the_keys_entries_are_shared_out_evenly_over_its_lines(name, lines):
+    # nine entries were two lines of four and one alone ("parameter update" under the rest)
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
+    _, graph = drawn(proposal, style="paper", font_size=7, width="6.5in")
+    (label,) = [s.value for s in graph.statements if getattr(s, "key", None) == "label"]
+    (table,) = label_root(label)
+    assert [sum(cell.get("ALIGN") == "LEFT" for cell in row) for row in table] == lines
+
+
 def test_paper_with_highlight_and_top_to_bottom():
     proposal = load(UNGATED)
     dot = R.to_dot(proposal, style="paper", highlight=True)

@@ -69,13 +69,16 @@ def curves_cross(one: dict, other: dict) -> bool:
 @needs_dot
 @pytest.mark.parametrize("name, box, options", [
     ("debate", "b", {"mode": "deploy"}),
-    ("control_defer_to_trusted", "audit", {})])
+    ("control_defer_to_trusted", "audit", {}),
+    ("critiques", "rater", {"mode": "train"})])
 def test_the_wires_of_two_outputs_do_not_cross_where_swapping_them_untangles(name, box, options):
     # debate's b: `answer`, read by the judge and by pick (its wires down the right of the
     # referee), was sorted left of `argument`, which feeds the referee: the mean places of
     # their readers are within 8 pt, and the two wires met in a U below b.
     # control_defer_to_trusted's audit: `passed` (to defer) and `caught` (to shutdown, below
-    # defer) crossed just beneath it, each read by one box
+    # defer) crossed just beneath it, each read by one box. critiques' rater: `rating` and
+    # `helpfulness` crossed beneath it on their way to the optimisers, which come to lie where
+    # they do only once the training wires are laid out
     proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
     dot_text = R.to_dot(proposal, style="paper", direction="TB", font_size=7, **options)
     run = subprocess.run(["dot", "-Tjson"], input=dot_text.encode(), capture_output=True,
@@ -84,9 +87,9 @@ def test_the_wires_of_two_outputs_do_not_cross_where_swapping_them_untangles(nam
     node = next(o["_gvid"] for o in laid["objects"] if o.get("name") == box)
     ports = {}
     for edge in laid["edges"]:
-        # (a loop into the box is written backwards, from it: `dir=back`)
-        if edge["tail"] == node and edge.get("dir") != "back" \
-                and "training" not in edge["class"]:
+        # (a loop into the box is written backwards, from it: `dir=back`; a training
+        # signal leaves it like any wire)
+        if edge["tail"] == node and edge.get("dir") != "back":
             ports.setdefault(edge["tailport"].split(":")[0], []).append(edge)
     assert len(ports) == 2, ports.keys()
     one, other = ports.values()

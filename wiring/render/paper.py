@@ -428,8 +428,25 @@ def _key_lines(pairs: list, options) -> list[list]:
     # the sample, its gap, the word and the gap after it, each cell padded 1 pt a side and
     # spaced 1 pt from the next (the key's table)
     needs = [SWATCH_WIDTH + 2 + 0.55 * size * len(text) + 6 + 4 * 2 + 4 for _, text in pairs]
+
+    def wide(lines: list[list]) -> float:       # the columns' widths, each its widest entry's
+        return sum(max(line[c] for line in lines if c < len(line))
+                   for c in range(max(map(len, lines))))
     columns = next((n for n in range(KEY_PER_LINE, 1, -1)
-                    if sum(max(needs[c::n], default=0.0) for c in range(n)) <= room), 1)
-    return [pairs[i:i + columns] for i in range(0, len(pairs), columns)]
+                    if wide(_lines_of(needs, n, False)) <= room), 1)
+    # as many lines, the entries shared out evenly where that fits: nine as three lines of
+    # three, not one alone under two of four
+    even = wide(_lines_of(needs, columns, True)) <= room
+    return _lines_of(pairs, columns, even)
+
+
+def _lines_of(items: list, columns: int, even: bool) -> list[list]:
+    """`items` in lines of `columns`, the last perhaps shorter; or (`even`) in as many lines,
+    their lengths differing by one at most, the longer first."""
+    lines = -(-len(items) // columns)
+    sizes = [len(items) // lines + (line < len(items) % lines) for line in range(lines)] \
+        if even else [columns] * lines
+    starts = [sum(sizes[:line]) for line in range(lines)]
+    return [items[start:start + size] for start, size in zip(starts, sizes)]
 
 

@@ -117,6 +117,8 @@ def _untangle_paper(scene, boxes: list, timeout: float, panel: bool, training: b
             _restore(boxes, best_orders)
             best_training, best_orders = _training_layout(scene, boxes, best, best_orders, size,
                                                           panel, timeout)
+            best_orders = _swapped_again(scene, boxes, best_training, best_orders, panel,
+                                         timeout)
     except DotFailed:          # a layout that fails here fails again when drawn, and says why
         best_orders, best_training = declared, first
     scene.training = best_training
@@ -150,6 +152,24 @@ def _swapped(scene, boxes, laid: dict, counts: tuple[int, int], orders: list, si
         else:
             _restore(boxes, orders)
     return (*counts, orders, size)
+
+
+def _swapped_again(scene, boxes, training, orders: list, panel: bool, timeout: float) -> list:
+    """The ports' `orders` with two outputs swapped where their wires cross once the training
+    wires are laid out (`_swapped`): where the optimisers come to lie decides which way two
+    signals from one box should leave it (critiques' rater: `rating` and `helpfulness` crossed
+    beneath it on their way to their optimisers)."""
+    from .dot import print_dot
+    from .fit import scaled_tree
+    from .graphviz import drawing
+
+    scene.training = training
+    _restore(boxes, orders)
+    laid = drawing(print_dot(scaled_tree(scene)), timeout)
+    counts = crossings(laid)[0], crossed_beside(laid)
+    if not counts[1] or counts[0] > MOST_CROSSINGS:
+        return orders
+    return _swapped(scene, boxes, laid, counts, orders, size_of(laid, panel), panel, timeout)[2]
 
 
 def _side_swaps(laid: dict, boxes) -> list[tuple[str, str, str, str]]:

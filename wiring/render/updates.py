@@ -156,7 +156,11 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
     # a table's update keeps to Graphviz's curve, its other ends few: it is crowded only by
     # wires on the axis of its arrowhead (the full style's changes were judged no better)
     outline = not table
-    fewer = not (askew or _crowded(laid, edge, end, outline))
+    crowded = _crowded(laid, edge, end, outline)
+    fewer = not (askew or crowded)
+    # an end both askew and crowded may cross one more wire at its boxes: a crossing reads
+    # better than an arrowhead on a loop at a corner (swiss_cheese's retrain attacker)
+    allowed = own_crossed + (not fewer) + (askew and crowded)
     if fewer and not own_crossed:
         return False
     room, blocks, was = tidying["room"], tidying["blocks"], tangles_of(laid, edge, boxes)[:2]
@@ -181,7 +185,7 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
             if (pos is not None and not _crowded(laid, edge, end, outline)
                     and not (apart and _along_a_loop(laid, edge))
                     and _alone_no_worse(laid, edge, boxes, was)
-                    and (table or crossed_at_its_boxes(laid, edge) < own_crossed + (not fewer))
+                    and (table or crossed_at_its_boxes(laid, edge) < allowed)
                     and not _at_a_port(laid, edge, end, box, AFTER[direction])) \
                     or (not fewer and _make_room(laid, edge, end, boxes, tidying, outline,
                                                  apart)):
