@@ -117,8 +117,9 @@ def _untangle_paper(scene, boxes: list, timeout: float, panel: bool, training: b
             _restore(boxes, best_orders)
             best_training, best_orders = _training_layout(scene, boxes, best, best_orders, size,
                                                           panel, timeout)
-            best_orders = _swapped_again(scene, boxes, best_training, best_orders, panel,
-                                         timeout)
+            if ROUNDS:                  # (none: the declared order, as in the first pass)
+                best_orders = _swapped_again(scene, boxes, best_training, best_orders, panel,
+                                             timeout)
     except DotFailed:          # a layout that fails here fails again when drawn, and says why
         best_orders, best_training = declared, first
     scene.training = best_training

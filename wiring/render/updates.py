@@ -203,17 +203,19 @@ def _past_the_key(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) 
     key = key_of(laid)
     if key is None or tidying["grow"] <= 0 or at_a_table(edge, end):
         return False
-    blocks, grow = tidying["blocks"], tidying["grow"]
-    tidying["blocks"] = [(key[0], key[1] - grow, key[2], key[3] - grow) if block == key
-                         else block for block in blocks]
+    blocks = tidying["blocks"]
+
+    def key_lowered(by: float) -> list:         # the obstacles, the key `by` points lower
+        return [(key[0], key[1] - by, key[2], key[3] - by) if block == key else block
+                for block in blocks]
+    tidying["blocks"] = key_lowered(tidying["grow"])
     was = _lowest_over(laid, key)
     done = _redrawn(laid, edge, end, boxes, tidying)
     tidying["blocks"] = blocks
     if done:     # as far as the wires now come nearer the key than MISS_PT, or than they did
         drop = max(0.0, min(was, key[3] + MISS_PT) - _lowest_over(laid, key))
         lower_key(laid, drop)
-        tidying["blocks"] = [(key[0], key[1] - drop, key[2], key[3] - drop) if block == key
-                             else block for block in blocks]
+        tidying["blocks"] = key_lowered(drop)
     return done
 
 
