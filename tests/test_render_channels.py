@@ -14,6 +14,7 @@ import pytest
 
 import wiring
 from wiring import render as R
+from wiring.render import channels
 
 from conftest import ROOT
 from render_support import needs_dot
@@ -126,3 +127,86 @@ def test_a_loop_round_the_figure_runs_straight_beyond_what_it_passes():
     assert all(y <= top - APART_PT for _, y in others)
     boxes = [o for o in laid["objects"] if "pos" in o and "nodes" not in o]
     assert all(float(o["pos"].split(",")[1]) + float(o["height"]) * 36 < top for o in boxes)
+
+
+def _crossed_by(laid: dict, loop: dict) -> list[str]:
+    """The wires whose curves the loop's curve crosses, whatever boxes they share."""
+    names = {o["_gvid"]: o["name"] for o in laid["objects"]}
+    mine = _drawn(loop)
+    found = []
+    for other in laid["edges"]:
+        theirs = _drawn(other)
+        if other is loop or not theirs or _ports(loop) & _ports(other):
+            continue                    # from the loop's own port: one wire that branches
+        if any(_segments_cross(p, q, r, s) for p, q in zip(mine, mine[1:])
+               for r, s in zip(theirs, theirs[1:])):
+            found.append(f"{names[other['tail']]}-{names[other['head']]}")
+    return found
+
+
+def _ports(edge: dict) -> set[tuple]:
+    """The ports a wire meets, by box and port (met at any compass point)."""
+    return {(edge[end], str(edge.get(f"{end}port", "")).partition(":")[0])
+            for end in ("tail", "head")}
+
+
+def _segments_cross(a, b, c, d) -> bool:
+    def orient(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    return orient(a, b, c) * orient(a, b, d) < 0 and orient(c, d, a) * orient(c, d, b) < 0
+
+
+@needs_dot
+def test_a_loop_met_at_its_ports_corners_runs_in_a_channel_too():
+    # open_agency's deployment: switch.action -> predictor.action, laid out to meet its ports
+    # at their corners (`loops.CORNERS`), swept round the left of the switch and back over its
+    # top, across the four wires into it; as a channel it runs down the right, crossing none
+    laid = _layout(R.fitted_dot(_proposal("open_agency"), style="paper", font_size=7,
+                                width="6.5in", direction="TB"))
+    names = {o["_gvid"]: o["name"] for o in laid["objects"]}
+    (loop,) = [e for e in _feedback(laid) if names[e["head"]] == "deployment/switch"]
+    assert _crossed_by(laid, loop) == []
+    points = _drawn(loop)
+    right = max(x for x, _ in points)
+    boxes = {o["name"]: float(o["pos"].split(",")[0]) + float(o["width"]) * 36
+             for o in laid["objects"] if "pos" in o and "nodes" not in o}
+    assert right > max(boxes["deployment/predictor"], boxes["deployment/monitor"])
+
+
+def _over_titles(laid: dict, edge: dict) -> list[str]:
+    """The nested diagrams' frames whose title a wire passes over or runs along (within 3 pt)."""
+    found = []
+    for o in laid["objects"]:
+        if o.get("name", "").startswith("cluster_") and o.get("label") and "lp" in o:
+            x, y = (float(v) for v in o["lp"].split(","))
+            w, h = float(o["lwidth"]) * 36 + 3, float(o["lheight"]) * 36 + 3
+            if any(abs(p[0] - x) < w and abs(p[1] - y) < h for p in _drawn(edge)):
+                found.append(o["name"])
+    return found
+
+
+@needs_dot
+def test_a_channel_runs_along_no_frame(monkeypatch):
+    # open_agency: world -> deployment's observation (a port of the nested diagram, just
+    # inside its frame), let sweep 9 pt further from its boxes, was drawn as a channel turned
+    # into it 2 pt under the frame's top, along it and over its title; a channel keeps off a
+    # frame's border (`FRAME_CLEAR_PT`), and this loop is left as Graphviz routes it
+    monkeypatch.setattr(channels, "BESIDE_PT", channels.BESIDE_PT + channels.GAP_PT)
+    laid = _layout(R.fitted_dot(_proposal("open_agency"), style="paper", font_size=7,
+                                width="6.5in", direction="TB"))
+    assert {e.get("id"): _over_titles(laid, e) for e in _feedback(laid)
+            if _over_titles(laid, e)} == {}
+
+
+@needs_dot
+def test_a_channel_leaves_its_port_from_the_middle():
+    # swiss_cheese in the full style: world.harm -> attacker.outcome, laid out to meet its
+    # ports at their corners, drawn as a channel from the corner of world's `harm` cell, half
+    # a row above the port; it leaves from where the training signal from world.harm does
+    laid = _layout(R.to_dot(_proposal("swiss_cheese")))
+    names = {o["_gvid"]: o["name"] for o in laid["objects"]}
+    world = next(g for g, name in names.items() if name == "world")
+    (loop,) = [e for e in _feedback(laid) if world in (e["tail"], e["head"])]
+    (signal,) = [e for e in laid["edges"] if e["tail"] == world and e is not loop]
+    start = _drawn(loop)[-1 if loop["head"] == world else 0]
+    assert math.dist(start, _drawn(signal)[0]) < 1.5, (start, _drawn(signal)[0])

@@ -281,3 +281,19 @@ def _square_clear_and_off_its_corners(laid: dict, name: str) -> dict:
                   for p in ink(other))
     assert nearest >= CLEAR, nearest
     return edge
+
+
+@needs_dot
+@pytest.mark.parametrize("box_name", ["rerank/policy", "monitored_rl/policy"])
+def test_a_data_wire_passing_an_updates_arrowhead_is_bent_round_it(box_name):
+    # process_supervision's rerank: problems -> prm ran down beside the policy, through the
+    # arrowhead of its update (0.4 pt); in monitored_rl, problems -> monitor crowded the
+    # policy's left side, and the update came over it into the policy's top corner. The wire
+    # is lifted round the arrowhead, which comes square into the side, clear of it
+    laid = laid_out("process_supervision")
+    (edge, tip, base, box), = [(edge, tip, base, box) for edge, trained, tip, base, box
+                               in updates(laid) if trained == box_name]
+    assert square_to_its_side(tip, base, box), (tip, base)
+    nearest = min(to_segment(p, tip, base) for other in laid["edges"] if other is not edge
+                  for p in ink(other))
+    assert nearest >= CLEAR, nearest

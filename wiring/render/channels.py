@@ -3,15 +3,16 @@
 Graphviz routes a loop round the outside of a figure as it routes any wire: its far run dips
 between the boxes it passes, where it may lie along another wire (rl_feedback_tampering:
 agent -> world along world -> agent.state for 85 pt) or cross one twice (rl_direct_learning).
-Once the picture is laid out and its updates drawn, a loop that runs back against the flow is
-drawn again as a channel: straight out of its output, round to a straight run in the nearest
+Once the picture is laid out and its updates drawn, a loop that runs back against the flow
+(met at its ports' sides, or at their corners where `loops` laid it out so) is drawn again
+as a channel: straight out of its output, round to a straight run in the nearest
 corridor beyond its boxes with nothing within GAP_PT of it, and back into its input from
 behind, with rounded turns; the shortest loops first, so that longer ones run round them. The
 channel is kept, on the side that tangles it least, where it crosses fewer wires, or runs
 along others (within APART_PT, near parallel) at least SEEN_PT less, and none more; comes near
-no box, label or arrowhead; sweeps no further from its boxes than `loops` allows; and stays
-within the room the tidying allows. Its turns are tried a little further out where the least
-would pass through an arrowhead.
+no box, label or arrowhead, nor runs along a nested frame's border; sweeps no further from
+its boxes than `loops` allows; and stays within the room the tidying allows. Its turns are
+tried a little further out where the least would pass through an arrowhead.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ import functools
 import math
 
 from .bundles import CHANNEL, TOGETHER_PT
-from .ends import (END_PT, GROW_PT, OUTWARD, ROUND_PT, STUB_PT, crosses_an_obstacle, obstacles,
-                   pos_text, rounded, room_of, samples, subdivided, to_segment, within, xy)
+from .ends import (END_PT, GROW_PT, OUTWARD, ROUND_PT, STUB_PT, crosses_an_obstacle,
+                   nested_frames, obstacles, pos_text, rounded, room_of, samples, subdivided,
+                   to_segment, within, xy)
 from .loops import BESIDE_PT, sweep
 from .updates import ARROW_WIDTH
 from .untangle import (MOST_BOXES, _drawn, _extent, _meet, _track, boxes_of, curve,
@@ -40,6 +42,9 @@ WIDER = ((0.0, 0.0), *((w, 0.0) for w in (3.0, 6.0, 9.0, 12.0)),
          *((0.0, w) for w in (3.0, 6.0, 9.0, 12.0)), (6.0, 6.0), (12.0, 12.0))
 ARROW_CLEAR_PT = 4.0   # a loop keeps this far from every arrowhead (as an update's is kept)
 BARB_GAP_PT = 2.0      # ... and from a wide one's barbs (`updates.ARROW_WIDTH`) by this much
+# A channel this near a frame's border, along it, reads as a second line of the frame (4 pt
+# did; 8.5 pt inside open_agency's deployment, round its predictor and monitor, does not).
+FRAME_CLEAR_PT = 6.0
 SEEN_PT = 6.0      # the least change in how long a loop runs beside others that is redrawn for
 ALONG_DEGREES = 30.0   # two wires nearer than APART_PT at no more than this to each other
 ON_PT = 1.0        # a wire this near another from its port runs on it (`bundles.TRIM_PT`)
@@ -61,8 +66,11 @@ def loops_in_channels(laid: dict, grow: float = GROW_PT) -> int:
         return 0
     direction = "TB" if str(laid.get("rankdir", "LR")).upper() == "TB" else "LR"
     room, blocks = room_of(laid, grow), obstacles(laid)
+    borders = [tuple(float(v) for v in frame["bb"].split(","))
+               for frame in nested_frames(laid) if "bb" in frame]
+    centres = _port_centres(laid)
     spans = {id(edge): ends for edge in loops
-             if (ends := _ends(edge, boxes, direction)) is not None}
+             if (ends := _ends(edge, boxes, direction, centres)) is not None}
     # the shortest first, so that a longer loop's channel is drawn round a shorter one's;
     # then once more, where a loop's way was blocked by another's route not yet redrawn
     order = sorted((edge for edge in loops if id(edge) in spans),
@@ -70,16 +78,19 @@ def loops_in_channels(laid: dict, grow: float = GROW_PT) -> int:
     redrawn = 0
     for edge in order + order:
         ends = spans[id(edge)]
-        if not ends.get("done") and _redrawn(laid, edge, ends, direction, spans, room, blocks):
+        if not ends.get("done") and _redrawn(laid, edge, ends, direction, spans, room,
+                                             (blocks, borders)):
             redrawn, ends["done"] = redrawn + 1, True
     return redrawn
 
 
 def _redrawn(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, room: tuple,
-             blocks: list) -> bool:
+             kept_off: tuple[list, list]) -> bool:
     """Draw a loop as a channel on whichever side tangles it least (then is shorter), where
     that tangles it with fewer wires and none more (or, sharing a port with a channel, no
-    more): whether it was."""
+    more), and it keeps off the `obstacles` and runs along no frame's border (`kept_off`):
+    whether it was."""
+    blocks, borders = kept_off
     before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
     boxes, heads = boxes_of(laid), arrowheads(laid, edge)
     tangled = _tangles(laid, edge, boxes)
@@ -98,7 +109,7 @@ def _redrawn(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, ro
         points = _channel(laid, edge, ends, side, direction, spans, blocks, wider)
         if not within(points, room) or crosses_an_obstacle(
                 points, blocks, (*ends["tips"], points[0], points[-1]), joined=False) \
-                or not clear_of(points, heads):
+                or not clear_of(points, heads) or along_a_border(points, borders):
             continue
         edge["pos"] = pos_text(marks, points)
         edge.pop("_draw_", None)
@@ -152,6 +163,25 @@ def clear_of(points: list, heads: list, clear: float = ARROW_CLEAR_PT) -> bool:
     return True
 
 
+def along_a_border(points: list, borders: list) -> bool:
+    """Whether a curve (control points) runs along the border of a frame of `borders` (within
+    FRAME_CLEAR_PT of it, inside or out) for more than SEEN_PT: it would read as a second
+    line of the frame (open_agency's world -> deployment's observation, a port just inside
+    the frame, turned into it 2 pt under the frame's top, along it and over its title).
+    Crossing into a frame is not running along it."""
+    points = samples(subdivided(points, STEP_PT * 12))
+    for x0, y0, x1, y1 in borders:
+        def near(p, clear=FRAME_CLEAR_PT) -> bool:
+            return x0 - clear <= p[0] <= x1 + clear and y0 - clear <= p[1] <= y1 + clear \
+                and not (x0 + clear < p[0] < x1 - clear and y0 + clear < p[1] < y1 - clear)
+        run = 0.0
+        for p, q in zip(points, points[1:]):
+            run = run + math.dist(p, q) if near(p) and near(q) else 0.0
+            if run > SEEN_PT + 2 * FRAME_CLEAR_PT:     # more than across the border's band
+                return True
+    return False
+
+
 def _untangles(now: tuple, before: tuple, alike: bool) -> bool:
     """Whether a loop's tangles (`_tangles`) are fewer than `before`: none more, and fewer
     wires crossed, or a run beside one at least SEEN_PT shorter (or, `alike`, none more)."""
@@ -174,11 +204,29 @@ def _long(points: list) -> float:
     return sum(math.dist(p, q) for p, q in zip(points, points[1:]))
 
 
-def _ends(edge: dict, boxes: dict, direction: str) -> dict | None:
+def _port_centres(laid: dict) -> dict:
+    """{(box, port): where a wire met at the middle of one of its sides meets it}: the port's
+    middle, of the ports some wire so meets."""
+    found = {}
+    for edge in laid.get("edges", []):
+        tokens = str(edge.get("pos", "")).split()
+        points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
+        marks = {t[:2]: xy(t) for t in tokens if t[:2] in ("s,", "e,")}
+        for end, point, mark in (("tail", points[:1], "s,"), ("head", points[-1:], "e,")):
+            port, _, compass = str(edge.get(f"{end}port", "")).rpartition(":")
+            if compass in OUTWARD and point:
+                found.setdefault((edge[end], port), marks.get(mark, point[0]))
+    return found
+
+
+def _ends(edge: dict, boxes: dict, direction: str, centres: dict) -> dict | None:
     """A loop's ends in the flow's coordinates, where it runs back: its output's port facing
     forwards on a box further along the flow than its input's, facing back. {"out", "in":
     (tip, base) of each, the base straight out from the tip by the arrow's length; "first":
-    which of the two Graphviz's curve starts at; "tips": the tips as laid out}, else None."""
+    which of the two Graphviz's curve starts at; "tips": the tips as laid out}, else None.
+    An output met at its corner (`loops.CORNERS`) is left from its middle where another wire
+    shows where that is (`_port_centres`: a full-style port's corner lies half a row off it,
+    swiss_cheese's world.harm)."""
     to = _TO_FLOW[direction]
     tokens = str(edge["pos"]).split()
     points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
@@ -187,10 +235,7 @@ def _ends(edge: dict, boxes: dict, direction: str) -> dict | None:
         return None
     found: dict = {"tips": tuple(marks.values())}
     for end, point, mark in (("tail", points[0], "s,"), ("head", points[-1], "e,")):
-        side = str(edge.get(f"{end}port", "")).rpartition(":")[2]
-        if side not in OUTWARD:
-            return None
-        facing = round(to(*OUTWARD[side])[0])
+        facing = _facing(str(edge.get(f"{end}port", "")).rpartition(":")[2], to)
         if facing == 0:
             return None
         tip = to(*marks.get(mark, point))
@@ -198,6 +243,9 @@ def _ends(edge: dict, boxes: dict, direction: str) -> dict | None:
         role = "out" if facing > 0 else "in"
         if role in found:
             return None
+        port, _, compass = str(edge.get(f"{end}port", "")).rpartition(":")
+        if role == "out" and compass not in OUTWARD and (edge[end], port) in centres:
+            tip = (tip[0], to(*centres[edge[end], port])[1])
         found[role] = (tip, (tip[0] + facing * arrow, tip[1]))
         found.setdefault("first", role)
     out_box, in_box = (boxes[edge["tail"]], boxes[edge["head"]])[::1 if found["first"] == "out"
@@ -205,6 +253,15 @@ def _ends(edge: dict, boxes: dict, direction: str) -> dict | None:
     if _centre(out_box, to)[0] <= _centre(in_box, to)[0]:
         return None                          # not back against the flow
     return found
+
+
+def _facing(compass: str, to) -> int:
+    """Which way along the flow a port met at `compass` faces: +1 forwards (an output), -1
+    back (an input), 0 across it or at no side. A loop laid out to meet its ports at their
+    outer corners (`loops.CORNERS`: `nw`, `se`, ...) faces as the side its port is on."""
+    sides = [letter for letter in compass if letter in OUTWARD] if len(compass) == 2 else \
+        [compass] if compass in OUTWARD else []
+    return next((facing for side in sides if (facing := round(to(*OUTWARD[side])[0]))), 0)
 
 
 def _length(ends: dict) -> float:

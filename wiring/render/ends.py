@@ -203,15 +203,21 @@ def obstacles(laid: dict) -> list[tuple[float, float, float, float]]:
     title of the outermost frame: a panel's, which is raised above the wires that loop up
     into its room (`panels._title_clear`)."""
     found = list(boxes_of(laid).values())
-    objects = laid.get("objects", [])
-    nested = {gvid for item in objects for gvid in item.get("subgraphs", [])}
-    frames = [item for item in objects if "nodes" in item and item.get("_gvid") in nested]
-    for item in [laid, *frames]:
+    for item in [laid, *nested_frames(laid)]:
         if "lp" in item and "lwidth" in item:
             x, y = xy(item["lp"])
             w, h = float(item["lwidth"]) * 36, float(item["lheight"]) * 36
             found.append((x - w, y - h, x + w, y + h))
     return found
+
+
+def nested_frames(laid: dict) -> list[dict]:
+    """The frames of a layout's nested diagrams (Graphviz's clusters within a cluster): not
+    the outermost, a panel's or the diagram's own, which is drawn white."""
+    objects = laid.get("objects", [])
+    nested = {gvid for item in objects for gvid in item.get("subgraphs", [])}
+    return [item for item in objects if "nodes" in item and item.get("_gvid") in nested
+            and str(item.get("name", "")).startswith("cluster")]
 
 
 def key_of(laid: dict) -> tuple[float, float, float, float] | None:

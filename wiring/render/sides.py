@@ -1,10 +1,12 @@
 """Places on a box's sides where a redrawn wire may meet it, and the turns of its path (issue
 13): shared by `updates`, which redraws an update's end at the box it trains, and
-`optimisers`, which redraws its end at its optimiser."""
+`optimisers`, which redraws its end at its optimiser; and the side an arrow comes in by."""
 
 from __future__ import annotations
 
 import math
+
+from .ends import unit
 
 # Where along a side a redrawn end may meet its box (shares of the side).
 PLACES = (0.5, 0.35, 0.65, 0.25, 0.75)
@@ -90,3 +92,14 @@ def on_side(box: tuple, side: str, share: float) -> tuple[float, float]:
     if side in ("n", "s"):
         return x0 + (x1 - x0) * share, y1 if side == "n" else y0
     return (x1 if side == "e" else x0), y0 + (y1 - y0) * share
+
+
+def side_of(box: tuple, tip, base) -> str:
+    """The side of `box` an arrow from `base` to `tip` comes in by: the one its tip is on
+    (within a point), and of two, at a corner, the one it points more squarely into."""
+    x0, y0, x1, y1 = box
+    away = {"n": abs(tip[1] - y1), "s": abs(tip[1] - y0), "e": abs(tip[0] - x1),
+            "w": abs(tip[0] - x0)}
+    pointing = unit((tip[0] - base[0], tip[1] - base[1])) or (0.0, -1.0)
+    return min(SIDES, key=lambda s: (round(away[s]),
+                                     SIDES[s][0] * pointing[0] + SIDES[s][1] * pointing[1]))

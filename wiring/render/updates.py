@@ -21,8 +21,8 @@ from itertools import chain
 from .ends import (GROW_PT, MISS_PT, crosses_an_obstacle, key_of, lower_key, mix, obstacles,
                    pos_text, room_of, samples, subdivided, to_segment, unit, within, xy)
 from .loops import BESIDE_PT, sweep
-from .sides import (SIDES, entries, facing, near_box, nearest_first, places, straight_across,
-                    turning)
+from .sides import (SIDES, entries, facing, near_box, nearest_first, places, side_of,
+                    straight_across, turning)
 from .untangle import (MOST_BOXES, _drawn, _ends, _extent, _meet, _tracks_cross, bezier,
                        boxes_of, crossings, curve, tangles_of)
 
@@ -332,7 +332,7 @@ def _at_a_port(laid: dict, edge: dict, end: str, box: tuple, after: str) -> bool
     within PORT_PT of where another wire meets that box: it would read as a wire into that
     port (a port row of the full style, a dot of the paper's)."""
     tip, points = _split(edge, end)
-    if _side(box, tip, points[0]) != after:
+    if side_of(box, tip, points[0]) != after:
         return False
     node = edge[end]
     ends = [point for other in laid.get("edges", []) if other is not edge
@@ -364,43 +364,55 @@ def _askew(edge: dict, end: str, box: tuple) -> bool:
             min(abs(tip[1] - box[1]), abs(tip[1] - box[3])) < CORNER_PT:
         return True
     pointing = unit((tip[0] - points[0][0], tip[1] - points[0][1]))
-    normal = SIDES[_side(box, tip, points[0])]
+    normal = SIDES[side_of(box, tip, points[0])]
     return pointing is None or -(pointing[0] * normal[0] + pointing[1] * normal[1]) < FACING \
         or _hooks(edge, end)
 
 
 def _make_room(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict,
                outline: bool = True, apart: bool = False) -> bool:
-    """Move the feedback loops that crowd an update's arrowhead out of its way: each loop's
-    stretch over the side the update comes in by, round the arrowhead, lifted away from that
-    side (`_lifted`), the rest as it was. Kept, and True, when the arrowhead is then clear,
-    every loop moved keeps off the obstacles and within the room (`tidying`) and sweeps no
-    farther beyond its boxes than it did or BESIDE_PT, no more wires cross or pass through a
-    box, and (`apart`) the update does not run along a loop."""
+    """Move the feedback loops, and the data wires passing by that meet neither of its boxes,
+    that crowd an update's arrowhead out of its way: each one's stretch over the side the
+    update comes in by, round the arrowhead, lifted away from that side (`_lifted`). Kept,
+    and True, when the arrowhead is then clear, every wire moved keeps off the obstacles and
+    within the room (`tidying`) and sweeps no farther beyond its boxes than it did or
+    BESIDE_PT, the update runs along none of the data wires nor (`apart`) a loop, and no
+    more wires cross (but a data wire that ran through the arrowhead, which crossed the
+    update already as a reader sees it, may now cross its line) or pass through a box."""
     room, blocks = tidying["room"], tidying["blocks"]
     tip, points = _split(edge, end)
     box = boxes[edge[end]]
-    side = _side(box, tip, points[0])
-    loops = [other for other in laid.get("edges", []) if other is not edge
-             and "feedback" in str(other.get("class", "")).split()
-             and any(to_segment(q, tip, points[0]) < CLEAR_PT for q in curve(other))]
-    if not loops:
+    side = side_of(box, tip, points[0])
+    # not the training wires (a lift kinks their double lines); a data wire through the head
+    # (rerank's problems -> prm) may come to cross the update's line, not a loop (ida's
+    # x -> user, so moved, bulged across the signals beside it)
+    crowding = [other for other in laid.get("edges", []) if other is not edge
+                and ("feedback" in (kinds := str(other.get("class", "")).split())
+                     or "data" in kinds and not {other.get("tail"), other.get("head")}
+                     & {edge["tail"], edge["head"]})
+                and any(to_segment(q, tip, points[0]) < CLEAR_PT for q in curve(other))]
+    if not crowding:
         return False
-    crossed = tidying["crossed"]
-    before = [{key: e[key] for key in ("pos", "_draw_") if key in e} for e in loops]
-    swept = [max(sweep(loop, curve(loop), boxes), BESIDE_PT) for loop in loops]
+    wires = [other for other in crowding if "data" in str(other.get("class", "")).split()]
+    reach = ARROW_WIDTH * math.dist(tip, points[0])
+    through = sum(any(to_segment(q, tip, points[0]) < reach for q in curve(other))
+                  for other in wires)
+    crossed = (tidying["crossed"][0] + through, tidying["crossed"][1])
+    before = [{key: e[key] for key in ("pos", "_draw_") if key in e} for e in crowding]
+    swept = [max(sweep(wire, curve(wire), boxes), BESIDE_PT) for wire in crowding]
     for extra in (0.0, 4.0, 8.0):
-        for loop in loops:
-            loop["pos"] = _lifted(loop, box, side, tip, points[0], extra)
-            loop.pop("_draw_", None)
-        if all(_fits(loop, blocks, room, boxes) and sweep(loop, curve(loop), boxes) <= most
-               for loop, most in zip(loops, swept)) \
+        for wire in crowding:
+            wire["pos"] = _lifted(wire, box, side, tip, points[0], extra)
+            wire.pop("_draw_", None)
+        if all(_fits(wire, blocks, room, boxes) and sweep(wire, curve(wire), boxes) <= most
+               for wire, most in zip(crowding, swept)) \
                 and not _crowded(laid, edge, end, outline) \
                 and not (apart and _along_a_loop(laid, edge)) \
+                and not runs_along(laid, edge, lambda other: any(other is m for m in wires)) \
                 and _no_worse(laid, crossed):
             return True
-        for loop, old in zip(loops, before):
-            loop.update(old)
+        for wire, old in zip(crowding, before):
+            wire.update(old)
     return False
 
 
@@ -424,17 +436,6 @@ def keeps_off(points: list, blocks: list, own: list, ends: tuple, joins: bool = 
     nowhere = ((math.inf, math.inf),)
     return not crosses_an_obstacle(points, others, nowhere, joined=joins) and \
         not crosses_an_obstacle(points, own, ends)
-
-
-def _side(box: tuple, tip, base) -> str:
-    """The side of `box` an arrow from `base` to `tip` comes in by: the one its tip is on
-    (within a point), and of two, at a corner, the one it points more squarely into."""
-    x0, y0, x1, y1 = box
-    away = {"n": abs(tip[1] - y1), "s": abs(tip[1] - y0), "e": abs(tip[0] - x1),
-            "w": abs(tip[0] - x0)}
-    pointing = unit((tip[0] - base[0], tip[1] - base[1])) or (0.0, -1.0)
-    return min(SIDES, key=lambda s: (round(away[s]),
-                                     SIDES[s][0] * pointing[0] + SIDES[s][1] * pointing[1]))
 
 
 # Each side turned to face north (up: Graphviz's y grows upwards), and back: one case to draw.
