@@ -24,10 +24,11 @@ from .bundles import CHANNEL, TOGETHER_PT
 from .ends import (END_PT, GROW_PT, OUTWARD, ROUND_PT, STUB_PT, crosses_an_obstacle,
                    nested_frames, obstacles, pos_text, rounded, room_of, samples, subdivided,
                    to_segment, within, xy)
-from .loops import BESIDE_PT, sweep
+from .loops import BESIDE_PT, on_border, sweep
 from .updates import ARROW_WIDTH
 from .untangle import (MOST_BOXES, _drawn, _extent, _meet, _track, boxes_of, curve,
                        tangles_of)
+from .untangle import _ends as _ends_of
 
 APART_PT = 3.0     # two wires nearer than this read as one line
 # How far a channel keeps beyond what it passes: beyond the distance at which two wires from
@@ -170,13 +171,11 @@ def along_a_border(points: list, borders: list) -> bool:
     the frame, turned into it 2 pt under the frame's top, along it and over its title).
     Crossing into a frame is not running along it."""
     points = samples(subdivided(points, STEP_PT * 12))
-    for x0, y0, x1, y1 in borders:
-        def near(p, clear=FRAME_CLEAR_PT) -> bool:
-            return x0 - clear <= p[0] <= x1 + clear and y0 - clear <= p[1] <= y1 + clear \
-                and not (x0 + clear < p[0] < x1 - clear and y0 + clear < p[1] < y1 - clear)
+    for border in borders:
         run = 0.0
         for p, q in zip(points, points[1:]):
-            run = run + math.dist(p, q) if near(p) and near(q) else 0.0
+            run = run + math.dist(p, q) if on_border(border, *p, FRAME_CLEAR_PT) and \
+                on_border(border, *q, FRAME_CLEAR_PT) else 0.0
             if run > SEEN_PT + 2 * FRAME_CLEAR_PT:     # more than across the border's band
                 return True
     return False
@@ -209,13 +208,10 @@ def _port_centres(laid: dict) -> dict:
     middle, of the ports some wire so meets."""
     found = {}
     for edge in laid.get("edges", []):
-        tokens = str(edge.get("pos", "")).split()
-        points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
-        marks = {t[:2]: xy(t) for t in tokens if t[:2] in ("s,", "e,")}
-        for end, point, mark in (("tail", points[:1], "s,"), ("head", points[-1:], "e,")):
+        for end, point in zip(("tail", "head"), _ends_of(edge) or ()):
             port, _, compass = str(edge.get(f"{end}port", "")).rpartition(":")
-            if compass in OUTWARD and point:
-                found.setdefault((edge[end], port), marks.get(mark, point[0]))
+            if compass in OUTWARD:
+                found.setdefault((edge[end], port), point)
     return found
 
 
@@ -235,7 +231,8 @@ def _ends(edge: dict, boxes: dict, direction: str, centres: dict) -> dict | None
         return None
     found: dict = {"tips": tuple(marks.values())}
     for end, point, mark in (("tail", points[0], "s,"), ("head", points[-1], "e,")):
-        facing = _facing(str(edge.get(f"{end}port", "")).rpartition(":")[2], to)
+        port, _, compass = str(edge.get(f"{end}port", "")).rpartition(":")
+        facing = _facing(compass, to)
         if facing == 0:
             return None
         tip = to(*marks.get(mark, point))
@@ -243,7 +240,6 @@ def _ends(edge: dict, boxes: dict, direction: str, centres: dict) -> dict | None
         role = "out" if facing > 0 else "in"
         if role in found:
             return None
-        port, _, compass = str(edge.get(f"{end}port", "")).rpartition(":")
         if role == "out" and compass not in OUTWARD and (edge[end], port) in centres:
             tip = (tip[0], to(*centres[edge[end], port])[1])
         found[role] = (tip, (tip[0] + facing * arrow, tip[1]))
@@ -259,9 +255,8 @@ def _facing(compass: str, to) -> int:
     """Which way along the flow a port met at `compass` faces: +1 forwards (an output), -1
     back (an input), 0 across it or at no side. A loop laid out to meet its ports at their
     outer corners (`loops.CORNERS`: `nw`, `se`, ...) faces as the side its port is on."""
-    sides = [letter for letter in compass if letter in OUTWARD] if len(compass) == 2 else \
-        [compass] if compass in OUTWARD else []
-    return next((facing for side in sides if (facing := round(to(*OUTWARD[side])[0]))), 0)
+    return next((facing for side in compass if side in OUTWARD
+                 and (facing := round(to(*OUTWARD[side])[0]))), 0) if len(compass) <= 2 else 0
 
 
 def _length(ends: dict) -> float:

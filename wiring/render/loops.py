@@ -115,12 +115,13 @@ def hugs(laid: dict) -> float:
     return total
 
 
-def on_border(box: tuple[float, float, float, float], x: float, y: float) -> bool:
-    """Whether a point is within HUG_PT of a box's border (left, bottom, right, top), inside
+def on_border(box: tuple[float, float, float, float], x: float, y: float,
+              near: float = HUG_PT) -> bool:
+    """Whether a point is within `near` of a box's border (left, bottom, right, top), inside
     or out."""
     x0, y0, x1, y1 = box
-    return x0 - HUG_PT <= x <= x1 + HUG_PT and y0 - HUG_PT <= y <= y1 + HUG_PT and \
-        not (x0 + HUG_PT < x < x1 - HUG_PT and y0 + HUG_PT < y < y1 - HUG_PT)
+    return x0 - near <= x <= x1 + near and y0 - near <= y <= y1 + near and \
+        not (x0 + near < x < x1 - near and y0 + near < y < y1 - near)
 
 
 def sweeps(laid: dict) -> list[float]:
