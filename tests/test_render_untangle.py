@@ -270,3 +270,21 @@ def test_no_wire_of_a_default_picture_passes_through_a_box(name):
     run = subprocess.run(["dot", "-Tjson"], input=R.to_dot(proposal).encode(),
                          capture_output=True, check=True)
     assert untangle.crossings(json.loads(run.stdout))[1] == 0
+
+
+@needs_dot
+@pytest.mark.parametrize("name", ["rl_model_based_rewards", "rl_rf_input_tampering"])
+def test_a_loop_into_a_box_crosses_no_wire_into_the_port_beside_it(name):
+    # The sensor's ports were sorted on the first layout, where the loop from the agent to
+    # `tamper` ran as Graphviz routed it; tidied, it came into its port from behind, turning in
+    # just where it crossed world -> `state`, and read as the world feeding `tamper`. Two
+    # inputs of a box whose wires cross so, one a loop's, are swapped where that crosses less.
+    proposal = wiring.check_file(str(ROOT / "examples" / "incentives" / f"{name}.wd")).proposal
+    run = subprocess.run(["dot", "-Tjson"], capture_output=True, check=True, input=R.fitted_dot(
+        proposal, style="paper", font_size=7, width="6.5in").encode())
+    laid = json.loads(run.stdout)
+    sensor = next(o["_gvid"] for o in laid["objects"] if o.get("name") == "sensor")
+    loops = [e for e in laid["edges"] if "feedback" in e["class"] and e["tail"] == sensor]
+    into = [e for e in laid["edges"] if "data" in e["class"] and e["head"] == sensor]
+    assert loops and into
+    assert not any(curves_cross(loop, wire) for loop in loops for wire in into)

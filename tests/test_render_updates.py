@@ -161,11 +161,12 @@ def test_an_update_with_no_room_beside_its_box_comes_round_beneath_it():
 
 
 @needs_dot
-@pytest.mark.parametrize("name, box_name", [("incentives/rl_rf_input_tampering", "agent"),
+@pytest.mark.parametrize("name, box_name", [("incentives/rl_modifiable_reward", "agent"),
                                             ("ida", "x")])
 def test_an_update_comes_in_over_the_key_which_moves_down_to_make_room(name, box_name):
-    # rl_rf_input_tampering's agent: the reward model just above it, the key just below, its
-    # outputs' side holding its loop; the update crossed the loop into the agent's corner.
+    # rl_modifiable_reward's agent: the reward model just above it, the key just below, its
+    # outputs' side holding its loop (so was rl_rf_input_tampering's, until its sensor's
+    # inputs were swapped and the agent came to lie above the reward model).
     # ida's x: the second update came in sideways at x's corner, where x's loop starts. Each
     # now comes square into the box's bottom, away from its corners, the key lowered for it
     laid = laid_out(name)

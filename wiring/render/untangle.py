@@ -12,7 +12,9 @@ and one is kept if it crosses fewer wires without making the picture any wider o
 picture that still crosses more than MOST_CROSSINGS pairs may grow, to the layout of those and
 of `APART` (each optimiser a rank beyond the boxes its signals read) that crosses fewest, if
 that crosses at most MOST_CROSSINGS. Last, in either style, feedback loops are laid out beside
-the boxes they close (`loops`) where that crosses no more wires and makes the picture no larger.
+the boxes they close (`loops`) where that crosses no more wires and makes the picture no larger;
+and once the loops are tidied (`pinned`), in the paper style, two inputs of a box whose wires
+cross, one a loop's, are swapped where that, tidied again, crosses fewer.
 `crossings` counts them as the team's reference tool does (../shared/tools/crossings.py): pairs
 of wires whose Bézier curves, sampled 12 points a segment, cross, not counting two wires that
 share an end box; and wires through a box not their end.
@@ -77,9 +79,80 @@ def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: b
 
         # a panel's wires are tidied where its layout is placed beside the others'; a figure
         # with neither loops nor updates may still have copies to draw as one wire (`bundles`)
-        return scaled_tree(scene) if panel else tidied(
-            scaled_tree(scene), timeout, (scene.options.width_pt, scene.options.height_pt))
+        if panel:
+            return scaled_tree(scene)
+        size = (scene.options.width_pt, scene.options.height_pt)
+        tree = tidied(scaled_tree(scene), timeout, size)
+        if scene.options.style == "paper" and ROUNDS:
+            tree = _loop_inputs_swapped(scene, boxes, tree, size, timeout)
+        return tree
     return scaled_tree(scene)
+
+
+def _loop_inputs_swapped(scene, boxes, tree, size: tuple, timeout: float):
+    """A tidied tree (`pinned.tidied`) with two inputs of a box swapped where a feedback
+    loop into one crosses the wire into the other (`_input_swaps`), kept if, tidied again,
+    that crosses fewer wires (`crossings`, then `crossed_beside`) within the size asked.
+    The ports are sorted on the first layout, where a loop runs as Graphviz routes it; tidied,
+    it comes into its port from behind (`ends`, `channels`), and may cross the wire into the
+    port beside it just where it turns in: rl_model_based_rewards' loop from the agent to
+    the sensor's `tamper` turned in on world -> `state`, and read as the world feeding it."""
+    from .dot import print_dot
+    from .fit import scaled_tree
+    from .graphviz import DotFailed, drawing
+    from .loops import lay_out_loops
+    from .pinned import tidied
+
+    orders, loops = [(list(b.ins), list(b.outs)) for b in boxes], scene.loops
+    try:
+        laid = drawing(print_dot(tree), timeout)
+        counts = crossings(laid)[0], crossed_beside(laid)
+        for node, one, other in _input_swaps(laid, boxes)[:SWAPS]:
+            ports = next(b for b in boxes if b.id == node).ins
+            cells = [cell for cell, _ in ports]
+            i, j = cells.index(one), cells.index(other)
+            ports[i], ports[j] = ports[j], ports[i]
+            lay_out_loops(scene, timeout)           # the loops laid out anew for that order
+            trial = tidied(scaled_tree(scene), timeout, size)
+            laid = drawing(print_dot(trial), timeout)
+            found = crossings(laid)[0], crossed_beside(laid)
+            if found < counts and all(most is None or used <= most + SLACK_PT
+                                      for most, used in zip(size, size_of(laid))):
+                counts, tree, loops = found, trial, scene.loops
+                orders = [(list(b.ins), list(b.outs)) for b in boxes]
+            else:
+                _restore(boxes, orders)
+                scene.loops = loops
+    except DotFailed:          # a layout that fails here fails again when drawn, and says why
+        _restore(boxes, orders)
+        scene.loops = loops
+    return tree
+
+
+def _input_swaps(laid: dict, boxes) -> list[tuple[str, str, str]]:
+    """(box, cell, cell): two inputs of a box whose wires cross (a pair `crossed_beside`
+    counts), one of them a feedback loop's."""
+    names = {o["_gvid"]: o["name"] for o in laid.get("objects", [])}
+    ins = {(b.id, cell) for b in boxes for cell, _ in b.ins}
+    swaps = []
+    for pair in _beside(laid):
+        if not any("feedback" in str(e.get("class", "")).split() for e in pair):
+            continue
+        (box, one), (other_box, other) = (_input_of(e, names) for e in pair)
+        swap = (box, *sorted((one, other)))
+        if box == other_box and one != other and {(box, one), (box, other)} <= ins \
+                and swap not in swaps:
+            swaps.append(swap)
+    return swaps
+
+
+def _input_of(edge: dict, names: dict) -> tuple[str, str]:
+    """(box, cell) of the input a laid-out wire comes into: its tail's where it was written
+    from its target to its source (`draw.edge`: `dir=back`, or a ring at its head)."""
+    backwards = str(edge.get("dir", "")) == "back" or (
+        str(edge.get("dir", "")) == "both" and str(edge.get("arrowhead", "")) == "odot")
+    end = "tail" if backwards else "head"
+    return names.get(edge[end]), _cell(edge, end)
 
 
 def _untangle_paper(scene, boxes: list, timeout: float, panel: bool, training: bool) -> None:
