@@ -107,3 +107,41 @@ def test_wires_from_different_ports_do_not_run_along_each_other(name):
             worst = max(worst, (run, named(laid, one), named(laid, other)),
                         key=lambda found: found[0])
     assert worst[0] <= LONG_PT, worst
+
+
+def arrowheads(edge: dict) -> list[tuple[tuple, tuple]]:
+    """(tip, base) of each arrowhead of a laid-out wire: an `e,` or `s,` mark of its `pos` is
+    the tip, the curve's end there the base."""
+    tokens = edge.get("pos", "").split()
+    points = [tuple(float(v) for v in t.split(",")) for t in tokens if t[:2] not in ("s,", "e,")]
+    return [(tuple(float(v) for v in t[2:].split(",")), points[0] if t[0] == "s" else points[-1])
+            for t in tokens if t[:2] in ("s,", "e,")]
+
+
+def to_axis(p: tuple, tip: tuple, base: tuple) -> float:
+    dx, dy = base[0] - tip[0], base[1] - tip[1]
+    t = max(0.0, min(1.0, ((p[0] - tip[0]) * dx + (p[1] - tip[1]) * dy) / (dx * dx + dy * dy)))
+    return math.dist(p, (tip[0] + t * dx, tip[1] + t * dy))
+
+
+HEAD_CLEAR_PT = 3.0    # a wire nearer another's arrowhead than this reads as going into it
+
+
+@needs_dot
+def test_no_wire_passes_by_another_wires_arrowhead():
+    # debate's panels: questions.question -> b.question (user's, in deploy) passed 0.3 pt from
+    # the arrowhead into a.choices, and read as feeding it; now bent away from it
+    laid = laid_out("debate", PANELS)
+    wires = [(edge, strokes(edge)) for edge in laid.get("edges", []) if strokes(edge)]
+    found = []
+    for one, mine in wires:
+        for other, _ in wires:
+            if other is one or ports(one) & ports(other):
+                continue
+            for tip, base in arrowheads(other):
+                near = min((to_axis(p, tip, base) for p in mine
+                            if min(math.dist(p, mine[0]), math.dist(p, mine[-1])) > 12.0),
+                           default=math.inf)
+                if near < HEAD_CLEAR_PT:
+                    found.append((round(near, 1), named(laid, one), named(laid, other)))
+    assert not found, found

@@ -4,9 +4,11 @@ Graphviz keeps wires apart where it routes them side by side through one gap bet
 two wires it routes through neighbouring gaps, or that cross at a shallow angle, may lie
 within a stroke's width of each other for a long stretch, where a reader cannot tell which
 goes on where (constitutional_ai's sl panel: the principles' wire to the reviser on the
-draft's dashed loop for 26 pt). Once every wire is where it will be drawn, each that runs
-along a wire not sharing one of its ports (`channels.beside_pieces`: within
-`channels.APART_PT`, near parallel, away from its ends) for more than `channels.SEEN_PT` is
+draft's dashed loop for 26 pt); a wire that passes by another's arrowhead reads as going
+into its port (debate: the question to b 0.3 pt from the arrowhead into a's choices). Once
+every wire is where it will be drawn, each that runs along a wire not sharing one of its ports
+(`channels.beside_pieces`: within `channels.APART_PT`, near parallel, away from its ends), or
+by such a wire's arrowhead (`channels.past_arrowheads`), for more than `channels.SEEN_PT` is
 bent away from it there: its curve, cut into knots every KNOT_PT, has the knots of that
 stretch moved by one of AWAY_PT (the least first) along its normal, to the side most of it
 lies away from the other wire, else the other side, else each knot to its own side away
@@ -26,7 +28,8 @@ import bisect
 import itertools
 import math
 
-from .channels import SEEN_PT, arrowheads, beside_pieces, clear_of, same_port, wire_cells
+from .channels import (SEEN_PT, arrowheads, beside_pieces, clear_of, past_arrowheads, same_port,
+                       wire_cells)
 from .ends import GROW_PT, obstacles, pos_text, room_of, samples, subdivided, unit, within
 from .loops import BESIDE_PT, END_PT, sweep
 from .untangle import MOST_BOXES, boxes_of, curve, tangles_of
@@ -122,10 +125,11 @@ def _swept(edge: dict, boxes: dict) -> float:
 
 
 def _beside_others(laid: dict, edge: dict, cells: dict) -> list:
-    """`channels.beside_pieces` but those beside a wire that shares one of its ports: copies
-    (`bundles`) may run on each other."""
+    """`channels.beside_pieces` but those beside a wire that shares one of its ports (copies,
+    `bundles`, may run on each other), and the pieces that pass by another's arrowhead
+    (`channels.past_arrowheads`)."""
     return [piece for piece in beside_pieces(laid, edge, cells)
-            if not same_port(edge, piece[3])]
+            if not same_port(edge, piece[3])] + past_arrowheads(laid, edge)
 
 
 def _shape(points: list, pieces: list) -> dict:

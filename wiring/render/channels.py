@@ -132,15 +132,48 @@ def _redrawn(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, ro
 
 def arrowheads(laid: dict, edge: dict) -> list[tuple[tuple, tuple]]:
     """(tip, base) of the arrowhead of every wire but `edge`."""
-    found = []
+    return [head for other in laid.get("edges", []) if other is not edge
+            for head in heads_of(other)]
+
+
+def heads_of(edge: dict) -> list[tuple[tuple, tuple]]:
+    """(tip, base) of each arrowhead of a laid-out wire."""
+    tokens = str(edge.get("pos", "")).split()
+    points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
+    return [(xy(t), points[0] if t.startswith("s,") else points[-1])
+            for t in tokens if t[:2] in ("s,", "e,")] if points else []
+
+
+def past_arrowheads(laid: dict, edge: dict) -> list[tuple]:
+    """The pieces (p, q) of a laid-out wire's curve, read every STEP_PT, away from its own
+    ends (END_PT), that pass within `_reach` of the axis of the arrowhead of a wire sharing
+    no port with it, each with the nearest point of that axis to q, and that wire (as
+    `beside_pieces`): a wire by another's arrowhead reads as going into its port (debate's
+    question to b, 0.3 pt from the arrowhead into a's choices)."""
+    mine = _dense(edge)
+    if not mine:
+        return []
+    ends, found, extent = mine[:1] + mine[-1:], [], _extent(mine)
     for other in laid.get("edges", []):
-        tokens = str(other.get("pos", "")).split()
-        points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
-        if other is edge or not points:
+        if other is edge or same_port(edge, other):
             continue
-        found += [(xy(t), points[0] if t.startswith("s,") else points[-1])
-                  for t in tokens if t[:2] in ("s,", "e,")]
+        for tip, base in heads_of(other):
+            reach = _reach(tip, base)
+            x0, x1 = min(tip[0], base[0]) - reach, max(tip[0], base[0]) + reach
+            y0, y1 = min(tip[1], base[1]) - reach, max(tip[1], base[1]) + reach
+            if not _meet(extent, (x0, y0, x1, y1)):
+                continue
+            found += [(p, q, _foot(q, tip, base), other) for p, q in zip(mine, mine[1:])
+                      if x0 <= q[0] <= x1 and y0 <= q[1] <= y1
+                      and to_segment(q, tip, base) < reach
+                      and min(math.dist(q, end) for end in ends) > END_PT]
     return found
+
+
+def _reach(tip: tuple, base: tuple, clear: float = ARROW_CLEAR_PT) -> float:
+    """How far from an arrowhead's axis a wire keeps: `clear`, and BARB_GAP_PT beyond a
+    wide one's barbs (`updates.ARROW_WIDTH`)."""
+    return max(clear, ARROW_WIDTH * math.dist(tip, base) + BARB_GAP_PT)
 
 
 def clear_of(points: list, heads: list, clear: float = ARROW_CLEAR_PT) -> bool:
@@ -153,7 +186,7 @@ def clear_of(points: list, heads: list, clear: float = ARROW_CLEAR_PT) -> bool:
     for p in samples(subdivided(points, STEP_PT * 12)):
         cells.setdefault(_cell(p), []).append(p)
     for tip, base in heads:
-        reach = max(clear, ARROW_WIDTH * math.dist(tip, base) + BARB_GAP_PT)
+        reach = _reach(tip, base, clear)
         (i0, j0), (i1, j1) = (_cell((min(tip[0], base[0]) - reach,
                                      min(tip[1], base[1]) - reach)),
                               _cell((max(tip[0], base[0]) + reach,
