@@ -103,15 +103,12 @@ def _loop_inputs_swapped(scene, boxes, tree, size: tuple, timeout: float):
     from .loops import lay_out_loops
     from .pinned import tidied
 
-    orders, loops = [(list(b.ins), list(b.outs)) for b in boxes], scene.loops
+    orders, loops = _orders(boxes), scene.loops
     try:
         laid = drawing(print_dot(tree), timeout)
         counts = crossings(laid)[0], crossed_beside(laid)
         for node, one, other in _input_swaps(laid, boxes)[:SWAPS]:
-            ports = next(b for b in boxes if b.id == node).ins
-            cells = [cell for cell, _ in ports]
-            i, j = cells.index(one), cells.index(other)
-            ports[i], ports[j] = ports[j], ports[i]
+            _swap(boxes, "ins", node, one, other)
             lay_out_loops(scene, timeout)           # the loops laid out anew for that order
             trial = tidied(scaled_tree(scene), timeout, size)
             laid = drawing(print_dot(trial), timeout)
@@ -119,7 +116,7 @@ def _loop_inputs_swapped(scene, boxes, tree, size: tuple, timeout: float):
             if found < counts and all(most is None or used <= most + SLACK_PT
                                       for most, used in zip(size, size_of(laid))):
                 counts, tree, loops = found, trial, scene.loops
-                orders = [(list(b.ins), list(b.outs)) for b in boxes]
+                orders = _orders(boxes)
             else:
                 _restore(boxes, orders)
                 scene.loops = loops
@@ -166,7 +163,7 @@ def _untangle_paper(scene, boxes: list, timeout: float, panel: bool, training: b
     from .fit import scaled_tree
     from .graphviz import DotFailed, drawing
 
-    declared = [(list(b.ins), list(b.outs)) for b in boxes]
+    declared = _orders(boxes)
     first = scene.training
     best, best_orders, best_training = None, declared, first
     try:
@@ -184,7 +181,7 @@ def _untangle_paper(scene, boxes: list, timeout: float, panel: bool, training: b
             count, other = crossings(laid)[0], crossed_beside(laid)
             if (count, other) < (best, beside):
                 best, beside = count, other
-                best_orders = [(list(b.ins), list(b.outs)) for b in boxes]
+                best_orders = _orders(boxes)
                 size = size_of(laid, panel)           # the size the picture would have had
                 best_laid = laid
         if beside and ROUNDS and best <= MOST_CROSSINGS:
@@ -218,15 +215,11 @@ def _swapped(scene, boxes, laid: dict, counts: tuple[int, int], orders: list, si
     from .graphviz import drawing
 
     for side, node, one, other in _side_swaps(laid, boxes)[:SWAPS]:
-        box = next(b for b in boxes if b.id == node)
-        ports = getattr(box, side)
-        cells = [cell for cell, _ in ports]
-        i, j = cells.index(one), cells.index(other)
-        ports[i], ports[j] = ports[j], ports[i]
+        _swap(boxes, side, node, one, other)
         laid = drawing(print_dot(scaled_tree(scene)), timeout)
         found = crossings(laid)[0], crossed_beside(laid)
         if found < counts:
-            counts, orders, size = found, [(list(b.ins), list(b.outs)) for b in boxes], \
+            counts, orders, size = found, _orders(boxes), \
                 size_of(laid, panel)
         else:
             _restore(boxes, orders)
@@ -318,13 +311,26 @@ def _training_layout(scene, boxes, best: int, orders: list, size: tuple, panel: 
         _sort_ports(boxes, chosen, scene.options.direction)
         laid = drawing(print_dot(scaled_tree(scene)), timeout)
         if crossings(laid)[0] < best and within(size_of(laid, panel), size):
-            orders = [(list(b.ins), list(b.outs)) for b in boxes]
+            orders = _orders(boxes)
     return best_training, orders
 
 
 def _area(laid: dict) -> float:
     width, height = size_of(laid)
     return width * height
+
+
+def _orders(boxes) -> list[tuple[list, list]]:
+    """The order of every box's inputs and outputs, to go back to (`_restore`)."""
+    return [(list(b.ins), list(b.outs)) for b in boxes]
+
+
+def _swap(boxes, side: str, node: str, one: str, other: str) -> None:
+    """Swap two ports (by cell) on a `side` ("ins", "outs") of the box `node`."""
+    ports = getattr(next(b for b in boxes if b.id == node), side)
+    cells = [cell for cell, _ in ports]
+    i, j = cells.index(one), cells.index(other)
+    ports[i], ports[j] = ports[j], ports[i]
 
 
 def _restore(boxes, orders) -> None:
