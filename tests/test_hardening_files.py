@@ -7,6 +7,7 @@ import json
 import os
 import resource
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -234,3 +235,54 @@ def test_new_refuses_a_name_that_names_no_file(tmp_path, monkeypatch, capsys, na
     code, out = cli(capsys, "new", name)
     assert code == 2 and "names no file" in out
     assert list(tmp_path.rglob("*")) == []
+
+
+# ------------------------------------------- 11: an output that is a link, a pipe or a device
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_an_output_that_is_a_pipe_is_written_into_not_replaced(tmp_path, capsys):
+    """`-o /dev/null`, `-o /dev/stdout` or a named pipe: written into, as a shell redirection
+    would. Renamed over (as an ordinary output is, atomically), the device or pipe itself was
+    replaced by a file: run as root, `-o /dev/null` left /dev/null a plain file."""
+    project(tmp_path, {"p.wd": TYPES + USES_TYPES})
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)   # so that the writer's open is served
+    try:
+        code, out = cli(capsys, "export", tmp_path / "p.wd", "-o", pipe)
+        received = os.read(reader, 1 << 16)
+    finally:
+        os.close(reader)
+    assert code == 0, out
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert json.loads(received)["file"].endswith("p.wd")
+
+
+def test_an_output_through_a_symbolic_link_writes_its_target(tmp_path, capsys):
+    """A figure linked into a paper's folder stays linked: the file it names is rewritten."""
+    project(tmp_path, {"p.wd": TYPES + USES_TYPES, "figures/p.dot": "OLD\n"})
+    link = tmp_path / "p.dot"
+    link.symlink_to(tmp_path / "figures" / "p.dot")
+    code, out = cli(capsys, "render", tmp_path / "p.wd", "--format", "dot", "-o", link)
+    assert code == 0, out
+    assert link.is_symlink()
+    assert (tmp_path / "figures" / "p.dot").read_text().startswith("digraph")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="needs /dev/stdout")
+@pytest.mark.parametrize("into", ["pipe", "file"])
+def test_an_output_to_dev_stdout_is_the_output_alone(tmp_path, into):
+    """`-o /dev/stdout` is `-o -`: the output, with no `wrote` line written into it."""
+    project(tmp_path, {"p.wd": TYPES + USES_TYPES})
+    argv = [sys.executable, "-m", "wiring", "export", tmp_path / "p.wd", "-o", "/dev/stdout"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if into == "pipe":
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=30, env=env)
+        written = proc.stdout
+    else:
+        with open(tmp_path / "out.json", "wb") as sink:
+            proc = subprocess.run(argv, stdout=sink, stderr=subprocess.PIPE, text=True,
+                                  timeout=30, env=env)
+        written = (tmp_path / "out.json").read_text()
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(written)["file"].endswith("p.wd")
