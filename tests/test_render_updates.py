@@ -298,3 +298,21 @@ def test_a_data_wire_passing_an_updates_arrowhead_is_bent_round_it(box_name):
     nearest = min(to_segment(p, tip, base) for other in laid["edges"] if other is not edge
                   for p in ink(other))
     assert nearest >= CLEAR, nearest
+
+
+@needs_dot
+@pytest.mark.parametrize("name", ["incentives/rl_feedback_tampering", "open_agency",
+                                  "overoptimisation_early_stopping"])
+def test_an_update_with_no_room_to_turn_square_gets_more_room_between_boxes(name):
+    # squeezed against its box's neighbour, each of these updates came in along its box's
+    # border (open_agency's store, rl_feedback_tampering's reward model) or onto its corner
+    # pointing away (overoptimisation_early_stopping's eval policy): the picture is laid out
+    # again with more room between boxes, kept where it still fits 6.5 in
+    laid = laid_out(name)
+    found = list(updates(laid))
+    assert found, "no parameter update drawn"
+    for edge, box_name, tip, base, (x0, y0, x1, y1) in found:
+        assert square_to_its_side(tip, base, (x0, y0, x1, y1)), (box_name, tip, base)
+        assert max(min(abs(tip[0] - x0), abs(tip[0] - x1)),
+                   min(abs(tip[1] - y0), abs(tip[1] - y1))) >= ROOMY, (box_name, tip)
+    assert float(laid["bb"].split(",")[2]) <= 6.5 * 72 + 0.5

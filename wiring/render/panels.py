@@ -22,7 +22,7 @@ from collections import Counter
 
 from .dot import Assign, Defaults, Edge, Graph, Html, Node, SameRank, Subgraph, html, print_dot
 from .graphviz import bounding_box
-from .pinned import frame_attrs, moved, place, shift, tidy_wires, walk
+from .pinned import frame_attrs, moved, place, shift, tidied_layout, walk
 from .options import PAGE_PT, RenderError
 
 GAP_PT = 16.0            # between two panels, and between the panels and the key
@@ -119,7 +119,7 @@ def _separate_panels(proposal, diagram, options, analysis, timeout: float,
                      training: bool) -> tuple[list, list]:
     """Each panel laid out alone: (tree, layout) a panel, and the panels' scenes."""
     from . import to_scene
-    from .graphviz import drawing, layout
+    from .graphviz import layout
     from .untangle import untangled_tree
 
     placed, scenes = [], []
@@ -129,9 +129,9 @@ def _separate_panels(proposal, diagram, options, analysis, timeout: float,
         tree = untangled_tree(scene, timeout, panel=True, training=training)
         _retitle(tree, title)
         _prefix(tree, f"{title}/")
-        positions = (drawing if training else layout)(print_dot(tree), timeout)
-        if training:
-            tidy_wires(positions)
+        tree, positions = tidied_layout(tree, timeout, options.width_pt,
+                                        options.style == "paper") if training else \
+            (tree, layout(print_dot(tree), timeout))
         place(tree, positions, 0.0, 0.0)
         _title_clear(tree, positions, _sizes(positions))
         placed.append((tree, positions))
@@ -148,7 +148,7 @@ def _mode_panels(proposal, diagram, options, analysis, timeout: float, training:
     begins."""
     from . import to_scene
     from .fit import scaled_tree
-    from .graphviz import drawing, layout
+    from .graphviz import layout
     from .scene import Box
     from .untangle import untangled_tree
 
@@ -161,9 +161,9 @@ def _mode_panels(proposal, diagram, options, analysis, timeout: float, training:
             box.modes_note = ""            # each panel is one mode: no "only in" notes
     tree = untangled_tree(union, timeout, panel=True, training=training)
     _retitle(tree, max((t for t, _, _ in panels), key=len))
-    positions = (drawing if training else layout)(print_dot(tree), timeout)
-    if training:
-        tidy_wires(positions)
+    tree, positions = tidied_layout(tree, timeout, options.width_pt,
+                                    options.style == "paper") if training else \
+        (tree, layout(print_dot(tree), timeout))
     place(tree, positions, 0.0, 0.0)
     placed = []
     for title, name, panel_options in panels:

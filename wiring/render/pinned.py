@@ -16,12 +16,17 @@ from .ends import GROW_PT, loops_from_outside, pos_text, split_at, xy
 from .optimisers import updates_leave_clear
 from .options import RenderError
 from .rings import rings_to_heads
-from .untangle import bezier
-from .updates import updates_clear
+from .untangle import bezier, boxes_of
+from .updates import askew, updates_clear, updates_of
 
 
 # The attributes of a wire's arrows, which tidying may change as well as its route.
 ARROWS = ("dir", "arrowhead", "arrowtail", "arrowsize")
+# The room between boxes side by side (Graphviz's `nodesep`, inches) of a picture laid out
+# again where an update still comes into its box askew once tidied (`roomier`), above the
+# paper style's 0.2: the most that fits. Set for every picture, 0.3 cost one example its fit
+# to 6.5 in, so it is tried only where an update needs it, and kept only where it fits.
+ROOMY_IN = (0.4, 0.3)
 
 
 def walk(statements: list):
@@ -183,6 +188,95 @@ def tidied(tree, timeout: float = 120, size: tuple = (None, None), rings_only: b
     return _pinned(tree, untidied)
 
 
+def roomier(tree, fresh, timeout: float = 120, size: tuple = (None, None)):
+    """`tree`, a picture tidied (`tidied`), or where one of its parameter updates still comes
+    into its box askew, `fresh` (the same picture before its layout) laid out with more room
+    between boxes and tidied (`_roomiest`), within `size`."""
+    from .dot import print_dot
+    from .fit import need
+    from .graphviz import drawing
+
+    def lay(room: float) -> tuple | None:
+        graph_attrs(fresh)["nodesep"] = room
+        laid = drawing(print_dot(fresh), timeout)
+        return (fresh, laid) if _no_larger(need(fresh, laid), size) else None
+
+    def finish(trial, _) -> tuple | None:
+        trial = tidied(trial, timeout, size)
+        return (trial, drawing(print_dot(trial), timeout)) \
+            if _within(trial, size, timeout) else None
+    return _roomiest(tree, drawing(print_dot(tree), timeout), lay, finish)[0]
+
+
+def tidied_layout(tree, timeout: float = 120, most_width: float | None = None,
+                  roomy: bool = False) -> tuple:
+    """(tree, layout): the layout of a panel's `tree` (`graphviz.drawing`) with its wires
+    tidied (`tidy_wires`), or with `roomy` (the paper style), where one of its updates still
+    comes into its box askew, that of a copy of `tree` with more room between boxes
+    (`_roomiest`) whose drawing is no wider than `most_width` (points)."""
+    from .dot import print_dot
+    from .graphviz import drawing
+    from .untangle import size_of
+
+    def lay(room: float) -> tuple | None:
+        trial = copy.deepcopy(tree)
+        graph_attrs(trial)["nodesep"] = room
+        laid = drawing(print_dot(trial), timeout)
+        return (trial, laid) if _no_larger(size_of(laid, True)[2:3], (most_width,)) else None
+
+    def finish(trial, laid: dict) -> tuple | None:
+        tidy_wires(laid)
+        return (trial, laid) if _no_larger(size_of(laid, True)[2:3], (most_width,)) else None
+    laid = drawing(print_dot(tree), timeout)
+    tidy_wires(laid)
+    return _roomiest(tree, laid, lay, finish) if roomy else (tree, laid)
+
+
+def _roomiest(tree, laid: dict, lay, finish) -> tuple:
+    """(tree, layout): `tree` and its tidied layout `laid`, or where a parameter update comes
+    into its box askew there (`updates.askew`: at a corner, along a side, hooking round), the
+    picture with more room between boxes: the first of ROOMY_IN that fits laid out
+    (`lay(room)`: a tree and its layout, None where too large), tidied (`finish(tree,
+    layout)`: the same, tidied, None where too large), kept where fewer updates come in
+    askew and no more wires cross (`crossings`, then `crossed_beside`). Squeezed between a
+    box and its neighbour, an update has no room to turn square into its side (open_agency's
+    store, whose hollow arrowhead pointed along the box's border). One room tidied, not
+    each: tidying is most of a picture's time."""
+    from .graphviz import DotFailed
+    from .untangle import crossed_beside, crossings
+
+    def counts(layout: dict) -> tuple[int, int, int]:
+        return askew_updates(layout), crossings(layout)[0], crossed_beside(layout)
+    if not askew_updates(laid):
+        return tree, laid
+    try:
+        trial = next((t for t in map(lay, ROOMY_IN) if t is not None), None)
+        done = trial and finish(*trial)
+    except DotFailed:          # a layout that fails here fails again when drawn, and says why
+        return tree, laid
+    if not done:
+        return tree, laid
+    before, after = counts(laid), counts(done[1])
+    fewer = after[0] < before[0] and after[1] <= before[1] and after[2] <= before[2]
+    return done if fewer else (tree, laid)
+
+
+def _no_larger(used: tuple, most: tuple) -> bool:
+    return all(limit is None or value <= limit for value, limit in zip(used, most))
+
+
+def askew_updates(laid: dict) -> int:
+    """How many parameter updates of a layout (`graphviz.drawing`) come into their boxes
+    askew (`updates.askew`)."""
+    boxes = boxes_of(laid)
+    return sum(askew(edge, end, boxes[edge[end]]) for edge, end in updates_of(laid, boxes))
+
+
+def graph_attrs(tree) -> dict:
+    """The attributes of a DOT tree's graph (its first `graph [...]` statement)."""
+    return next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
+
+
 def _within(tree, size: tuple, timeout: float) -> bool:
     """Whether a DOT tree's layout fits in `size` (`fit.tree_size`)."""
     from .fit import tree_size
@@ -197,7 +291,7 @@ def _pinned(tree, laid: dict):
         if "pos" in edge:
             edge["pos"] = _tight(edge["pos"])
     place(tree, laid, 0.0, 0.0)
-    graph = next(s.attrs for s in tree.statements if getattr(s, "kind", "") == "graph")
+    graph = graph_attrs(tree)
     # a redrawn end may pass a box at the picture's edge: the picture grows to hold it
     x0, y0, x1, y1 = _extent(laid)
     shift(tree, -x0, -y0)

@@ -75,7 +75,7 @@ def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: b
     sources = [(w.src.node, w.src.port, w.style) for w in scene.wires]
     if training and (len(set(sources)) < len(sources) or
                      any(w.feedback or w.style != "data" for w in scene.wires)):
-        from .pinned import tidied
+        from .pinned import roomier, tidied
 
         # a panel's wires are tidied where its layout is placed beside the others'; a figure
         # with neither loops nor updates may still have copies to draw as one wire (`bundles`)
@@ -85,6 +85,7 @@ def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: b
         tree = tidied(scaled_tree(scene), timeout, size)
         if scene.options.style == "paper" and ROUNDS:
             tree = _loop_inputs_swapped(scene, boxes, tree, size, timeout)
+            tree = roomier(tree, scaled_tree(scene), timeout, size)
         return tree
     return scaled_tree(scene)
 

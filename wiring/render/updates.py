@@ -73,7 +73,7 @@ ARROW_WIDTH = 0.35
 
 def updates_clear(laid: dict, grow: float = GROW_PT) -> int:
     """Redraw, in a Graphviz layout (`graphviz.drawing`), the box ends of its parameter updates
-    whose arrowheads other wires crowd, or that come in askew (`_askew`), none more than
+    whose arrowheads other wires crowd, or that come in askew (`askew`), none more than
     `grow` beyond the layout's box; how many were. Twice over: an end redrawn may free the
     place an earlier one had no room for (ida's x, two updates on a narrow box). A picture of
     more than MOST_BOXES boxes is not read wire by wire."""
@@ -148,7 +148,7 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
     only fault), else the loops moved out of its way (`_make_room`, against the picture's
     counts as tidied so far, `tidying["crossed"]`)."""
     box = boxes[edge[end]]
-    askew = _askew(edge, end, box)
+    slanted = askew(edge, end, box)
     table = at_a_table(edge, end)
     # in the paper style, an update that crosses a wire at its own boxes (the loop over the
     # box it trains, the signals into its optimiser) is redrawn where a new end crosses fewer
@@ -157,10 +157,10 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
     # wires on the axis of its arrowhead (the full style's changes were judged no better)
     outline = not table
     crowded = _crowded(laid, edge, end, outline)
-    fewer = not (askew or crowded)
+    fewer = not (slanted or crowded)
     # an end both askew and crowded may cross one more wire at its boxes: a crossing reads
     # better than an arrowhead on a loop at a corner (swiss_cheese's retrain attacker)
-    allowed = own_crossed + (not fewer) + (askew and crowded)
+    allowed = own_crossed + (not fewer) + (slanted and crowded)
     if fewer and not own_crossed:
         return False
     room, blocks, was = tidying["room"], tidying["blocks"], tangles_of(laid, edge, boxes)[:2]
@@ -177,7 +177,7 @@ def _redrawn(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict) -> bo
     loops = any("feedback" in str(other.get("class", "")).split()
                 for other in laid.get("edges", []))
     for apart in (True, False)[not loops:]:
-        ways = chain([] if askew or fewer else [None],
+        ways = chain([] if slanted or fewer else [None],
                      _new_ends(edge, end, own, sides, room, blocks, anew=not table))
         for pos in ways:
             edge["pos"] = pos or before["pos"]
@@ -355,7 +355,7 @@ def _alone_no_worse(laid: dict, edge: dict, boxes: dict, was: tuple[int, int]) -
     return now[0] <= was[0] and now[1] <= was[1]
 
 
-def _askew(edge: dict, end: str, box: tuple) -> bool:
+def askew(edge: dict, end: str, box: tuple) -> bool:
     """Whether an update comes into its box askew: at a corner (`CORNER_PT`), its arrow
     grazing the side it meets (more than about 45 degrees from square), or hooking round
     (`_hooks`)."""
