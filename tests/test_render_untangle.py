@@ -97,6 +97,29 @@ def test_the_wires_of_two_outputs_do_not_cross_where_swapping_them_untangles(nam
 
 
 @needs_dot
+@pytest.mark.parametrize("name, box, options", [
+    ("control_defer_to_trusted", "monitor", {"direction": "TB"}),
+    ("rlhf", "sampler", {"mode": "reward"}),
+    ("constitutional_ai", "pm", {"mode": "feedback", "direction": "TB"}),
+    ("constitutional_ai", "feedback_lm", {"mode": "feedback", "direction": "TB"})])
+def test_the_wires_into_two_inputs_do_not_cross_where_swapping_them_untangles(name, box, options):
+    # each input has one wire, and the sort puts it by where that wire's source lies; but a
+    # wire that must pass round a box on its way may come in from the other side.
+    # control_defer_to_trusted's monitor: problems -> prompt passed left of u and crossed
+    # u -> response twice just below u, and read as u feeding the prompt; rlhf's sampler and
+    # constitutional_ai's pm and feedback_lm: two wires crossed in an X just before the box
+    proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
+    dot_text = R.to_dot(proposal, style="paper", font_size=7, **options)
+    run = subprocess.run(["dot", "-Tjson"], input=dot_text.encode(), capture_output=True,
+                         check=True)
+    laid = json.loads(run.stdout)
+    node = next(o["_gvid"] for o in laid["objects"] if o.get("name") == box)
+    into = [e for e in laid["edges"] if e["head"] == node and "data" in e["class"]]
+    assert len({e["headport"] for e in into}) >= 2
+    assert not any(curves_cross(e, f) for i, e in enumerate(into) for f in into[i + 1:])
+
+
+@needs_dot
 @pytest.mark.parametrize("name", ["control_trusted_monitoring", "control_untrusted_monitoring",
                                   "control_upfront_auditing"])
 def test_two_wires_between_the_same_boxes_do_not_cross(name):

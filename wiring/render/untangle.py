@@ -28,7 +28,7 @@ from .scene import TrainingLayout
 
 SAMPLES = 12
 ROUNDS = 2               # reorderings tried after the first layout
-SWAPS = 3                # pairs of crossing ports on one side swapped, at most (`_swapped`)
+SWAPS = 3                # pairs of crossing outputs, and of inputs, swapped, at most (`_swapped`)
 MOST_BOXES = 60          # past this a figure is not read wire by wire: no second layout
 SLACK_PT = 2.0           # a layout this much wider or taller than the first is no larger
 
@@ -185,11 +185,16 @@ def _untangle_paper(scene, boxes: list, timeout: float, panel: bool, training: b
                 best_orders = _orders(boxes)
                 size = size_of(laid, panel)           # the size the picture would have had
                 best_laid = laid
+        trained = training and any(w.style != "data" for w in scene.wires)
         if beside and ROUNDS and best <= MOST_CROSSINGS:
             _restore(boxes, best_orders)
+            # two inputs only once the training wires are laid out, where they will be: an
+            # optimiser's place decides which way its update can come in (critiques' critic
+            # update ran along critic -> critique_rm once rater's inputs were swapped early)
             best, beside, best_orders, size = _swapped(scene, boxes, best_laid, (best, beside),
-                                                       best_orders, size, panel, timeout)
-        if training and best and any(w.style != "data" for w in scene.wires):
+                                                       best_orders, size, panel, timeout,
+                                                       inputs=not (trained and best))
+        if trained and best:
             _restore(boxes, best_orders)
             best_training, best_orders = _training_layout(scene, boxes, best, best_orders, size,
                                                           panel, timeout)
@@ -203,19 +208,19 @@ def _untangle_paper(scene, boxes: list, timeout: float, panel: bool, training: b
 
 
 def _swapped(scene, boxes, laid: dict, counts: tuple[int, int], orders: list, size: tuple,
-             panel: bool, timeout: float) -> tuple:
-    """Where the wires of two outputs of a box still cross (`_side_swaps`), the two swapped,
-    kept if that crosses fewer wires: the mean places that sort a side lean the wrong way
-    when a wire must swing round a box (debate's b: `answer`, read by the judge and by pick,
-    its wires down the right of the referee, was sorted left of `argument`, which feeds the
-    referee, and the two wires met in a U). At most SWAPS tries; (crossings, crossed
-    beside), the ports' orders and the size of the layout kept; `laid` the layout of
-    `orders`."""
+             panel: bool, timeout: float, inputs: bool = True) -> tuple:
+    """Where the wires of two outputs, or two inputs, of a box still cross (`_side_swaps`),
+    the two swapped, kept if that crosses fewer wires: the mean places that sort a side
+    lean the wrong way when a wire must swing round a box (debate's b: `answer`, read by the
+    judge and by pick, its wires down the right of the referee, was sorted left of
+    `argument`, which feeds the referee, and the two wires met in a U). At most SWAPS tries
+    of each; (crossings, crossed beside), the ports' orders and the size of the layout
+    kept; `laid` the layout of `orders`."""
     from .dot import print_dot
     from .fit import scaled_tree
     from .graphviz import drawing
 
-    for side, node, one, other in _side_swaps(laid, boxes)[:SWAPS]:
+    for side, node, one, other in _side_swaps(laid, boxes, inputs):
         _swap(boxes, side, node, one, other)
         laid = drawing(print_dot(scaled_tree(scene)), timeout)
         found = crossings(laid)[0], crossed_beside(laid)
@@ -245,13 +250,17 @@ def _swapped_again(scene, boxes, training, orders: list, panel: bool, timeout: f
     return _swapped(scene, boxes, laid, counts, orders, size_of(laid, panel), panel, timeout)[2]
 
 
-def _side_swaps(laid: dict, boxes) -> list[tuple[str, str, str, str]]:
+def _side_swaps(laid: dict, boxes, inputs: bool = True) -> list[tuple[str, str, str, str]]:
     """(side, box, cell, cell): two outputs of a box whose wires cross (a pair
     `crossed_beside` counts), none read by both boxes (swapped, two fans into the same boxes
-    cross as often). An input has one wire. The mean places that sort a side lean the wrong
-    way for an output read by several boxes (a mean of places its wires may not pass near),
-    and for outputs read by one box each where the boxes they feed move once the side is
-    sorted (control_defer_to_trusted's audit: `passed` and `caught` crossed beneath it)."""
+    cross as often), or two inputs whose wires cross, neither from a box with an update;
+    at most SWAPS of each, the outputs' first. The mean places that sort a side lean the wrong way for an output read by
+    several boxes (a mean of places its wires may not pass near), for outputs read by one
+    box each where the boxes they feed move once the side is sorted
+    (control_defer_to_trusted's audit: `passed` and `caught` crossed beneath it), and for an
+    input whose one wire must pass round a box on its way and comes in from the other side
+    (the same figure's monitor: problems -> `prompt` passed left of u, and crossed
+    u -> `response` twice just below u)."""
     names = {o["_gvid"]: o["name"] for o in laid.get("objects", [])}
     sides = {(b.id, cell): side for b in boxes for side in ("ins", "outs")
              for cell, _ in getattr(b, side)}
@@ -260,6 +269,11 @@ def _side_swaps(laid: dict, boxes) -> list[tuple[str, str, str, str]]:
         tail, head = names.get(edge["tail"]), names.get(edge["head"])
         reach.setdefault((tail, _cell(edge, "tail")), set()).add(head)
         reach.setdefault((head, _cell(edge, "head")), set()).add(tail)
+    # boxes with a parameter update (written from the box, `_written_backwards`): where their
+    # wires come in moves where their update can (critiques' rater: its `critique` moved
+    # under the critic, the critic's update came in at a corner along critic -> critique_rm)
+    trained = {names.get(e["tail"]) for e in laid.get("edges", [])
+               if "training" in str(e.get("class", "")).split() and _written_backwards(e)}
     swaps = []
     for one, other in _beside(laid):
         for node_key in ("tail", "head"):
@@ -267,11 +281,13 @@ def _side_swaps(laid: dict, boxes) -> list[tuple[str, str, str, str]]:
                 a = (names.get(one[node_key]), _cell(one, node_key))
                 b = (names.get(other[end_key]), _cell(other, end_key))
                 side = sides.get(a)
-                if a[0] == b[0] and a != b and side == "outs" == sides.get(b) \
-                        and not reach[a] & reach[b]:
+                if a[0] == b[0] and a != b and side is not None and side == sides.get(b) \
+                        and not reach[a] & reach[b] \
+                        and (side == "outs" or not (reach[a] | reach[b]) & trained):
                     swap = (side, a[0], *sorted((a[1], b[1])))
                     swaps += [swap] if swap not in swaps else []
-    return swaps
+    return [swap for swap in swaps if swap[0] == "outs"][:SWAPS] + \
+        [swap for swap in swaps if swap[0] == "ins" and inputs][:SWAPS]
 
 
 def _cell(edge: dict, end: str) -> str:
