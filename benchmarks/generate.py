@@ -21,6 +21,10 @@ Shapes:
               (`merge mean`) into one aggregator; the diagram has modes `train` and `deploy`
               (a logger exists only in `deploy`, training only in `train`).
 
+- ``judged``  one prompt source feeding (N - 1) / 2 agents, each trained by ppo on the score of
+              its own trusted judge, who reads its answer: many trained agents and as many
+              loops (S0401 each), nothing shared between them but the source.
+
 Also: ``wide(n)`` (a diagram with n/2 inputs and n/2 outputs through one component with as many:
 n ports, each input reaching every output), ``symbolic()`` (indexed families and parameter-bounded intervals: the sympy path) and
 ``plain_rlhf()`` (examples/rlhf.wd without its indexed types), used for the process timings.
@@ -358,7 +362,53 @@ def shared(n: int) -> str:
     return text.replace("  v0 = Voter\n", "  v0 = Voter(scale = 1)\n")
 
 
-SHAPES = {"chain": chain, "tree": tree, "nested": nested, "fanout": fanout, "shared": shared}
+_JUDGED_HEADER = '''\
+proposal "Generated {n} components: agents each trained on its own judge"
+cites "wiring benchmark generator"
+note "many separately trained agents, each rewarded by a judge who reads its answer"
+
+type Prompt
+type Answer
+
+component PromptSource : dataset, trusted {{
+  out prompt : Prompt
+}}
+
+component Agent : policy, learned, untrusted, provenance = "base-lm" {{
+  in  prompt : Prompt
+  out answer : Answer
+}}
+
+component Judge : judge, trusted {{
+  in  answer : Answer
+  out score  : Real in [0, 1]
+}}
+
+component Logger : sink, trusted {{
+  in score : Real in [0, 1]
+}}
+'''
+
+
+def judged(n: int) -> str:
+    """One source feeding (N - 1) / 2 agents, each trained on the score of its own judge,
+    who reads its answer (a loop finding, S0401, per agent); a logger of the first score
+    pads an even N. Many trained agents and many loops: each agent's own search must stay
+    near it, and nothing may be done once per pair of agents."""
+    if n < 3:
+        raise ValueError("judged needs n >= 3")
+    agents = (n - 1) // 2
+    body = ["diagram Judged {", "  src = PromptSource"]
+    for i in range(agents):
+        body += [f"  a{i} = Agent", f"  j{i} = Judge", f"  src.prompt -> a{i}.prompt",
+                 f"  a{i}.answer -> j{i}.answer", f"  train a{i} by ppo maximising j{i}.score"]
+    if (n - 1) % 2:
+        body += ["  log = Logger", "  j0.score -> log.score"]
+    return _JUDGED_HEADER.format(n=n) + "\n" + "\n".join(body + ["}"]) + "\n"
+
+
+SHAPES = {"chain": chain, "tree": tree, "nested": nested, "fanout": fanout, "shared": shared,
+          "judged": judged}
 
 
 def generate(shape: str, n: int) -> str:

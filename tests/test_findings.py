@@ -275,6 +275,35 @@ def test_one_loop_is_one_finding_with_the_others_as_a_note(tmp_path, capsys):
     assert finding["also"][0]["witness"] == ["pi", "user", "[rl: maximise user.clicks]"]
 
 
+def _judged_by_a_chain(judges: int) -> str:
+    """A policy whose output passes through a chain of trusted judges, the last one's score
+    its signal: every judge reads its output and decides its reward, one loop."""
+    lines = ["type T", "component Data : dataset, trusted {\n  out x : T\n}",
+             "component Pi : policy, learned, untrusted {\n  in x : T\n  out y : T\n}",
+             "component J : judge, trusted {\n  in x : T\n  out y : T\n"
+             "  out score : Real in [0, 1]\n}", "diagram Chain {", "  data = Data", "  pi = Pi",
+             *(f"  j{i} = J" for i in range(judges)), "  data.x -> pi.x", "  pi.y -> j0.x",
+             *(f"  j{i}.y -> j{i + 1}.x" for i in range(judges - 1)),
+             f"  train pi by ppo maximising j{judges - 1}.score", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_loop_with_many_findings_names_a_few_and_counts_the_rest(tmp_path, capsys):
+    # At 10,000 components a decomposition tree's policy was judged by 3,333 combiners: the
+    # note naming the others was one line of 248,823 characters.
+    _, text = _lint(tmp_path, capsys, _judged_by_a_chain(12))
+    (note,) = [line for line in text.splitlines() if line.startswith("note: also ")]
+    assert note.count("S0401 (") == 5
+    assert note.startswith("note: also S0401 (`pi` is trained on the judgement of `j1`, who "
+                           "reads its output), ")
+    assert note.endswith("`j5`, who reads its output) and 6 more for the same loop (every one "
+                         "under `also` in --format json)")
+    _, out = _lint(tmp_path, capsys, _judged_by_a_chain(12), "--format", "json")
+    (finding,) = _loop_findings(json.loads(out)[0])
+    assert [a["message"] for a in finding["also"]] == [
+        f"`pi` is trained on the judgement of `j{i}`, who reads its output" for i in range(1, 12)]
+
+
 def test_render_highlight_finds_a_code_shown_as_a_note(tmp_path, capsys):
     path = tmp_path / "loop.wd"
     path.write_text(LOOP)

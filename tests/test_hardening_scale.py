@@ -52,6 +52,21 @@ def test_lint_of_exponential_nesting_is_an_error_with_the_count_and_the_depth_th
     assert "Traceback" not in out.stderr and "internal error" not in out.stderr
 
 
+def test_a_flat_diagram_past_the_limit_is_not_told_to_pass_a_depth(tmp_path):
+    # `--depth 0` was the help for a diagram of 20,001 boxes of its own, which it cannot
+    # shrink, and the message blamed nested diagrams it does not have.
+    chain = "".join(f"  b{i} = Leaf\n  b{i - 1}.y -> b{i}.x\n" for i in range(1, 20_000))
+    text = ('proposal "flat"\ntype T\ncomponent Src : dataset {\n  out y : T\n}\n'
+            'component Leaf : policy {\n  in x : T\n  out y : T\n}\n'
+            f"diagram Flat {{\n  s = Src\n  b0 = Leaf\n  s.y -> b0.x\n{chain}}}\n")
+    out = run("lint", write(tmp_path, text), timeout=60)
+    assert out.returncode == 1, out.stderr
+    assert ("error[E0244]: diagram `Flat` has 20,001 boxes of its own, more than the 20,000 "
+            "the analyses and the renderer take") in out.stderr
+    assert "--depth 0" not in out.stderr and "nested diagrams hold" not in out.stderr
+    assert "help: split it into diagrams of their own" in out.stderr
+
+
 def test_analyze_json_reports_E0244_and_stdout_stays_one_document(tmp_path):
     path = write(tmp_path, branching(18))
     out = run("analyze", path, "--format", "json")

@@ -274,16 +274,22 @@ class TooLarge(ValueError):
 
     def __init__(self, diagram: Diagram, leaves: int, depth: int | None, fits: int):
         self.diagram, self.leaves, self.depth, self.fits = diagram, leaves, depth, fits
+        # No depth helps a diagram whose own boxes are too many: each nested one is one box.
+        self.own = len(diagram.instances) > MAX_LEAVES
         levels = "all its nesting levels" if depth is None else f"depth {depth}"
         # (A count with thousands of digits cannot even be printed: str() refuses it.)
         shown = f"{leaves:,}" if leaves < 10**15 else f"about 10^{leaves.bit_length() * 0.30103:.0f}"
+        limit = f"more than the {MAX_LEAVES:,} the analyses and the renderer take"
         super().__init__(
-            f"diagram `{diagram.name}` flattened to {levels} would have {shown} boxes, more "
-            f"than the {MAX_LEAVES:,} the analyses and the renderer take (its nested diagrams "
-            f"hold several copies each)")
+            f"diagram `{diagram.name}` has {len(diagram.instances):,} boxes of its own, {limit}"
+            if self.own else f"diagram `{diagram.name}` flattened to {levels} would have "
+            f"{shown} boxes, {limit} (its nested diagrams hold several copies each)")
 
     @property
     def help(self) -> str:
+        if self.own:
+            return ("split it into diagrams of their own, used in it as boxes: with `--depth`, "
+                    "each is analysed or drawn as one box, through its interface")
         return (f"pass `--depth {self.fits}` (or less): nested diagrams below that depth are "
                 f"analysed or drawn as one box each, through their interface")
 

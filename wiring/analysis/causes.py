@@ -29,6 +29,9 @@ from .incentives import Incentives
 from .tampering import reward_loops
 
 MOST_SPECIFIC_FIRST = ("S0501", "S0403", "S0402", "S0401")
+# The most findings a group's note names: a decomposition tree of 10,000 components judged its
+# policy by 3,333 combiners, and the note naming them all was one line of 248,823 characters.
+NAMED = 5
 
 Loop = tuple[str, int, str]   # the agent, the training statement, the box its signal reads
 
@@ -69,17 +72,23 @@ def one_per_cause(findings: list[Diagnostic], system: System,
     rank = MOST_SPECIFIC_FIRST.index
     candidates = sorted((f for f in findings if f.code in MOST_SPECIFIC_FIRST and loops(f)),
                         key=lambda f: rank(f.code))   # stable: report order among equals
-    groups: list[tuple[set[Loop], list[Diagnostic]]] = []
+    # A finding joins the first group whose first finding's loops share one of its own. Each
+    # loop names the group it opened, so a finding is placed without a scan of the groups: a
+    # thousand agents, each judged on its own loop, made a thousand groups.
+    groups: list[list[Diagnostic]] = []
+    opened: dict[Loop, int] = {}
     for finding in candidates:
         own = loops(finding)
-        group = next((members for keys, members in groups if keys & own), None)
+        group = min((opened[loop] for loop in own if loop in opened), default=None)
         if group is None:
-            groups.append((own, [finding]))
+            for loop in own:
+                opened.setdefault(loop, len(groups))
+            groups.append([finding])
         else:
-            group.append(finding)
+            groups[group].append(finding)
     shown: dict[int, Diagnostic] = {}
     hidden: set[int] = set()
-    for _, members in groups:
+    for members in groups:
         if len(members) > 1:
             head = next((f for f in members if f.acknowledged is None), members[0])
             shown[id(head)] = _merged(head, [f for f in members if f is not head])
@@ -88,10 +97,15 @@ def one_per_cause(findings: list[Diagnostic], system: System,
 
 
 def _merged(head: Diagnostic, others: list[Diagnostic]) -> Diagnostic:
-    """`head` with the other findings of its loop attached, and named in one note."""
+    """`head` with the other findings of its loop attached, and the first NAMED of them named
+    in one note (the rest counted: JSON lists every one)."""
     named = [f"{f.code} ({f.message}{'; acknowledged' if f.acknowledged is not None else ''})"
-             for f in others]
-    listing = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+             for f in others[:NAMED]]
+    if len(others) > NAMED:
+        listing = f"{', '.join(named)} and {len(others) - NAMED} more for the same loop " \
+            "(every one under `also` in --format json)"
+    else:
+        listing = (named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]) \
+            + " for the same loop"
     return head.model_copy(update={
-        "also": [*head.also, *others],
-        "notes": [*head.notes, f"also {listing} for the same loop"]})
+        "also": [*head.also, *others], "notes": [*head.notes, f"also {listing}"]})

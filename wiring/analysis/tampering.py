@@ -7,7 +7,7 @@ from typing import Iterable
 
 from .. import witness as w
 from ..diagnostics import Diagnostic, report
-from .graph import System
+from .graph import System, per_system
 from .incentives import CID, Incentives, Subject
 
 
@@ -23,27 +23,38 @@ def _reward_process(system: System, agent: str) -> dict[Subject, str]:
     return cache[agent]
 
 
-def _candidate_parts(system: System) -> list:
-    """The boxes that can be part of some agent's reward process, in declaration order: few,
-    where the boxes upstream of each agent's signal are many."""
-    cache = system.__dict__.setdefault("_reward_candidates", {})
-    if "boxes" not in cache:
-        trained = system.trained
-        cache["boxes"] = [b for b in system.boxes.values() if b.is_a("human", "sensor", "evaluator")
-                          or (b.path in trained and not b.is_a("agent"))]
-    return cache["boxes"]
+@per_system
+def _candidate_parts(system: System) -> dict[str, object]:
+    """The boxes that can be part of some agent's reward process, by path in declaration
+    order: few, where the boxes upstream of each agent's signal are many."""
+    trained = system.trained
+    return {b.path: b for b in system.boxes.values() if b.is_a("human", "sensor", "evaluator")
+            or (b.path in trained and not b.is_a("agent"))}
+
+
+@per_system
+def _trained_by(system: System) -> dict:
+    """Each trained box, to the (last) training statement that moves its parameters."""
+    return {b: p for p in system.pressures for b in system.sharing(p.target)}
 
 
 def _find_reward_process(system: System, agent: str) -> dict[Subject, str]:
     parts: dict[Subject, str] = {}
-    if not _candidate_parts(system):
+    candidates = _candidate_parts(system)
+    if not candidates:
         return parts
     reads = set().union(*(p.sources for p in system.pressures_on(agent))) if \
         system.pressures_on(agent) else set()
-    trained = {b: p for p in system.pressures for b in system.sharing(p.target)}
+    trained = _trained_by(system)
     upstream = set().union(*(system.reachable(r, reverse=True) for r in reads))
-    for box in _candidate_parts(system):
-        if box.path == agent or box.path not in upstream:
+    # Of the candidates and the boxes upstream, the fewer are scanned: a thousand agents each
+    # judged on its own have a thousand candidates and a few boxes upstream each.
+    if len(upstream) < len(candidates):
+        found = [candidates[p] for p in system.ordered(upstream & candidates.keys())]
+    else:
+        found = [box for path, box in candidates.items() if path in upstream]
+    for box in found:
+        if box.path == agent:
             continue
         if box.path in trained and not box.is_a("agent"):
             labels = trained[box.path].sources

@@ -65,20 +65,36 @@ class Links(NamedTuple):
         what changed, and reads the rest from this one: an agent's requisite graph differs
         from the unrolled diagram by a few links), else this one."""
         links = Links(_Changes(self.succ), _Changes(self.pred)) if copy else self
-        links.succ[tail] = tuple(n for n in links.succ[tail] if n != head)
-        links.pred[head] = tuple(n for n in links.pred[head] if n != tail)
+        _drop(links.succ, tail, head)
+        _drop(links.pred, head, tail)
         return links
 
 
 class _Changes(dict):
-    """An adjacency that holds its own entries and reads the others from `base`."""
+    """An adjacency that holds its own entries and reads the others from `base`, less the
+    neighbours `dropped` from them: those are filtered out when the entry is first read. A
+    dataset read by a thousand agents has a thousand successors, and each agent's requisite
+    graph drops its own link from it; its searches seldom read that entry."""
 
     def __init__(self, base):
         super().__init__()
         self.base = base
+        self.dropped: dict = {}
 
     def __missing__(self, node):
-        return self.base[node]
+        dropped = self.dropped.pop(node, None)
+        if dropped is None:
+            return self.base[node]
+        kept = self[node] = tuple(n for n in self.base[node] if n not in dropped)
+        return kept
+
+
+def _drop(adjacency, node, neighbour) -> None:
+    """Remove `neighbour` from `node`'s entry of `adjacency`."""
+    if isinstance(adjacency, _Changes) and node not in adjacency:
+        adjacency.dropped.setdefault(node, set()).add(neighbour)
+    else:
+        adjacency[node] = tuple(n for n in adjacency[node] if n != neighbour)
 
 
 class _Builder:

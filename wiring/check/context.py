@@ -3,7 +3,9 @@ diagram's ports and endpoints, and problems collected per mode."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..diagnostics import Diagnostic
 from ..model import (
@@ -80,6 +82,21 @@ class DiagramView:
         self.outer = {p.name: p for p in diagram.ports}
         self._box_ports: dict[tuple, dict[str, Port]] = {}
         self._keys: dict[str, tuple] = {}
+
+    @cached_property
+    def wire_broken(self) -> bool:
+        """Whether a wire of this diagram was already reported broken (an excused port)."""
+        name = self.diagram.name
+        return any(diagram == name and "." in what for diagram, what in self.ctx.excused)
+
+    @cached_property
+    def following(self) -> dict[str, set[str]]:
+        """Instance -> the instances its wires go to ("" for an outer port): made once for
+        the diagram, where each of 3,000 training statements made it again."""
+        following: dict[str, set[str]] = defaultdict(set)
+        for wire in self.diagram.wires:
+            following[wire.source.instance or ""].add(wire.target.instance or "")
+        return following
 
     def box_ports(self, instance: Instance) -> dict[str, Port]:
         """An instance's ports by name, with its parameter values in their types; made once

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from ..diagnostics import report
 from ..model import EVALUATING, SELECTING, Call, Chain, Endpoint, Expr, Name, PortRef, Training
 from ..structure import active
@@ -54,15 +52,13 @@ def _check_signal_depends_on_target(ctx: Context, view: DiagramView, training: T
     almost always a wire or a name gone wrong."""
     if training.family not in EVALUATING:
         return
-    if any(diagram == view.diagram.name and "." in what for diagram, what in view.ctx.excused):
+    if view.wire_broken:
         return   # a wire of this diagram was already reported broken: the path may be that wire
     reads = {n.instance if isinstance(n, PortRef) else n.name for n in names_in(training.signal)}
     reads.discard(None)
     if training.target in reads:
         return
-    following: dict[str, set[str]] = defaultdict(set)
-    for wire in view.diagram.wires:
-        following[wire.source.instance or ""].add(wire.target.instance or "")
+    following = view.following
     seen, stack = {training.target}, [training.target]
     while stack:
         for nxt in following.get(stack.pop(), ()):

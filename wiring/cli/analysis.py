@@ -40,9 +40,9 @@ def _too_large(result, exc):
 
     from ..diagnostics import report
 
+    where = "of its own" if exc.own else "once flattened"
     problem = report("E0244", exc.diagram.span, str(exc), help=exc.help,
-                     label=f"{exc.leaves:,} boxes once flattened" if exc.leaves < 10**15
-                     else None)
+                     label=f"{exc.leaves:,} boxes {where}" if exc.leaves < 10**15 else None)
     return replace(result, diagnostics=result.diagnostics + [problem])
 
 

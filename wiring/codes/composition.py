@@ -251,7 +251,9 @@ diagram Outer {
         "of another multiplies its boxes at each level, so a short file can stand for billions "
         "of boxes. Past 20,000 boxes `wiring lint`, `analyze`, `diff` and `render` stop with "
         "this error (counted before anything is built) rather than run out of memory. "
-        "`wiring check` does not flatten, and passes.",
+        "`wiring check` does not flatten, and passes. A diagram with more than 20,000 boxes "
+        "of its own is split into diagrams used in it as boxes, so that `--depth` can draw "
+        "or analyse each as one.",
         None,
         trigger=("`wiring lint` on a diagram nested 17 levels deep, each level holding two "
                  "copies of the one below (131,072 boxes once flattened)"),
