@@ -24,6 +24,9 @@ Shapes:
 - ``judged``  one prompt source feeding (N - 1) / 2 agents, each trained by ppo on the score of
               its own trusted judge, who reads its answer: many trained agents and as many
               loops (S0401 each), nothing shared between them but the source.
+- ``gated``   one prompt source feeding (N - 2) / 2 untrusted agents, each acting on one world
+              through a trusted filter of its own: a hazard-sink pair per agent, every path
+              gated.
 
 Also: ``wide(n)`` (a diagram with n/2 inputs and n/2 outputs through one component with as many:
 n ports, each input reaching every output), ``symbolic()`` (indexed families and parameter-bounded intervals: the sympy path) and
@@ -407,8 +410,53 @@ def judged(n: int) -> str:
     return _JUDGED_HEADER.format(n=n) + "\n" + "\n".join(body + ["}"]) + "\n"
 
 
+_GATED_HEADER = '''\
+proposal "Generated {n} components: agents each behind its own filter"
+cites "wiring benchmark generator"
+note "many untrusted agents, each acting on the world through a trusted filter of its own"
+
+type Prompt
+type Action
+
+component PromptSource : dataset, trusted {{
+  out prompt : Prompt
+}}
+
+component Agent : policy, learned, untrusted, provenance = "base-lm" {{
+  in  prompt : Prompt
+  out action : Action
+}}
+
+component Guard : filter, trusted, miss = 0.1 {{
+  in  action : Action
+  out passed : List[Action]
+}}
+
+component World : environment {{
+  in actions : List[Action] merge concat
+}}
+'''
+
+
+def gated(n: int) -> str:
+    """One source feeding (N - 2) / 2 agents, each acting on one world through a filter of
+    its own (a hazard and a sink per agent pair, every path gated); an odd N gets one more
+    filter, after the first. Each hazard's gate questions must read only its own path."""
+    if n < 4:
+        raise ValueError("gated needs n >= 4")
+    agents = (n - 2) // 2
+    body = ["diagram Gated {", "  modes deploy : deployment", "  src = PromptSource",
+            "  world = World"]
+    for i in range(agents):
+        body += [f"  a{i} = Agent", f"  g{i} = Guard", f"  src.prompt -> a{i}.prompt",
+                 f"  a{i}.action -> g{i}.action", f"  g{i}.passed -> world.actions"]
+    if (n - 2) % 2:
+        body += ["  extra = Guard", "  a0.action -> extra.action", "  extra.passed -> world.actions"]
+    return _GATED_HEADER.format(n=n) + "\n" + "\n".join(body + ["}"]) + "\n"
+
+
 SHAPES = {"chain": chain, "tree": tree, "nested": nested, "fanout": fanout, "shared": shared,
-          "judged": judged}
+          "judged": judged, "gated": gated}
 
 
 def generate(shape: str, n: int) -> str:

@@ -1,15 +1,20 @@
 """The fast searches of issue 11 (items 13-14) find exactly what the direct ones found: on
 random proposals, `judge_taint` and `goodhart` (which trace paths only for findings and list
-each judge's gates once) against reference copies of the direct implementations."""
+each judge's gates once) and `untrusted_output` (whose gate cuts and effective depths read only
+the boxes between a hazard and a sink) against reference copies of the direct
+implementations."""
 
 from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from itertools import combinations
+
+import networkx as nx
 
 import wiring
-from wiring.analysis import lints
+from wiring.analysis import gates, lints
 from wiring.analysis.graph import build
 from wiring.structure import top_diagrams
 
@@ -117,6 +122,82 @@ def _old_through(system, start, via, pressure, avoiding=frozenset()):
     return best
 
 
+def _old_effective_depth(system, path, gates):
+    layers = [n for n in path if n in gates][:14]
+    graph = system.graph.copy()
+    graph.remove_edges_from(zip(path, path[1:]))
+    for size in range(len(layers), 0, -1):
+        for subset in combinations(layers, size):
+            boxes = [system.boxes[g] for g in subset]
+            if len({b.provenance for b in boxes}) < len(boxes):
+                continue
+            if any(nx.has_path(graph, a, b) for a in subset for b in subset if a != b):
+                continue
+            return list(subset)
+    return []
+
+
+def _old_layered_gates(system):
+    """untrusted_output's S0203 before the per-pair graphs: (route, effective, cut) of each
+    hazard and sink reached only through full gates, on the whole deployment graphs."""
+    full_gates = system.full_gates
+    found = []
+    for hazard in system.hazards:
+        for sink in system.sinks:
+            graphs = [g for g in (system.graph_in(m) for m in system.deploy_modes)
+                      if hazard.path in g and sink.path in g and sink.path != hazard.path]
+            layered = [p for g in graphs
+                       if (p := gates._fewest_gates(g, hazard.path, sink.path, full_gates))]
+            if not layered:
+                continue
+            route = min(layered, key=lambda p: sum(n in full_gates for n in p))
+            cuts = [c for g in graphs
+                    if (c := gates.gate_cut(g, hazard.path, sink.path, full_gates))]
+            found.append((route, _old_effective_depth(system, route, full_gates),
+                          min(cuts, key=len) if cuts else None))
+    return found
+
+
+@st.composite
+def layered(draw) -> str:
+    """An agent whose every path to the world passes gates: gates of a few provenances in a
+    random forward graph (a gate's output may also reach a later gate's second input, a relayed
+    verdict), fed only by the agent or earlier gates, read only by later gates or the world."""
+    gates = draw(st.integers(2, 9))
+    lines = ['proposal "layers"',
+             "component Agent : policy, learned, untrusted {\n  in x : Real = 0\n  out y : Real\n}",
+             "component World : sink, environment {\n  in x : Real merge max\n}"]
+    lines += [f"component G{k} : filter, trusted, provenance = \"p{k}\" {{\n  in x : Real merge "
+              f"max\n  in z : Real = 0\n  out y : Real\n}}" for k in range(3)]
+    lines += ["diagram D {", "  modes deploy : deployment", "  a = Agent", "  w = World"]
+    lines += [f"  g{i} = G{draw(st.integers(0, 2))}" for i in range(gates)]
+    for i in range(gates):
+        sources = draw(st.sets(st.integers(-1, i - 1), min_size=1, max_size=2))
+        lines += [f"  {'a' if j < 0 else f'g{j}'}.y -> g{i}.x" for j in sorted(sources)]
+    for i in draw(st.sets(st.integers(0, gates - 1), min_size=1, max_size=3)):
+        lines.append(f"  g{i}.y -> w.x")
+    for i in range(1, gates):
+        if draw(st.booleans()):
+            lines.append(f"  g{draw(st.integers(0, i - 1))}.y -> g{i}.z")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def _layered_notes(system) -> list:
+    return [(f.witness, f.notes) for f in gates.untrusted_output(system) if f.code == "S0203"]
+
+
+def _old_layered_notes(system) -> list:
+    out = []
+    for route, effective, cut in _old_layered_gates(system):
+        layers = [n for n in route if n in system.full_gates]
+        cut = cut if cut is not None else layers
+        if len(effective) < len(layers):
+            out.append((system.steps(route), [
+                f"nominal depth {len(layers)}, effective depth {len(effective)} "
+                f"({', '.join(effective)}); minimum gate cut {len(cut)} ({', '.join(cut)})"]))
+    return out
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(proposals())
 def test_fast_judge_taint_and_through_equal_the_direct_searches(text):
@@ -127,11 +208,20 @@ def test_fast_judge_taint_and_through_equal_the_direct_searches(text):
 def _assert_equivalent(system) -> None:
     assert [(f.message, f.witness) for f in lints.judge_taint(system)] == \
         _old_judge_taint(system)
+    assert _layered_notes(system) == _old_layered_notes(system)
     for pressure in system.pressures:
         for via in system.boxes:
             for avoiding in (frozenset(), system.environments):
                 assert lints._through(system, pressure.target, via, pressure, avoiding) == \
                     _old_through(system, pressure.target, via, pressure, avoiding)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(layered())
+def test_layered_gates_equal_the_whole_graph_cuts_and_depths(text):
+    proposal = wiring.loads(text)
+    system = build(proposal, proposal.diagrams["D"])
+    assert _layered_notes(system) == _old_layered_notes(system)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

@@ -7,14 +7,12 @@ held-out, provenance, modes and optimisation wires. None of them looks at a name
 
 from __future__ import annotations
 
-from itertools import combinations
 from typing import Callable, Iterable
-
-import networkx as nx
 
 from .. import witness as w
 from ..diagnostics import Diagnostic, report
 from ..model import CHOOSING, GATE_TRUST, TRUSTED
+from .gates import untrusted_output
 from .graph import (HAZARD_KINDS, Box, Pressure, System, breadth_first,
                     per_system)
 
@@ -191,108 +189,6 @@ def _shared_source(system: System, held: Box) -> Iterable[Diagnostic]:
                    f"provenance `{held.provenance}`"),
                 witness=system.steps(witness),
                 related=[(proxy.span, "the proxy")])
-
-
-# -------------------------------------------------------------------------------- A5, A8
-
-def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list[str] | None:
-    """A minimum set of gates every path from source to sink passes (Menger's theorem, as a
-    minimum cut with unit capacity on gates and no capacity limit elsewhere), or None when some
-    path avoids all of them."""
-    split = nx.DiGraph()
-    for node in graph:
-        if node in gates and node not in (source, sink):
-            split.add_edge((node, "in"), (node, "out"), capacity=1)
-        else:
-            split.add_edge((node, "in"), (node, "out"))  # no capacity: cannot be cut
-    for a, b in graph.edges:
-        split.add_edge((a, "out"), (b, "in"))
-    try:
-        _, (reachable, _) = nx.minimum_cut(split, (source, "out"), (sink, "in"))
-    except nx.NetworkXUnbounded:
-        return None
-    return [n for n in graph if n in gates and (n, "in") in reachable and (n, "out") not in reachable]
-
-
-def untrusted_output(system: System) -> Iterable[Diagnostic]:
-    any_gates = {b.path for b in system.gates}
-    coverage = {g: system.examined(system.boxes[g]) for g in any_gates}
-    full_gates = system.full_gates
-    for hazard in system.hazards:
-        for sink in system.sinks:
-            if sink.path == hazard.path:
-                continue
-            open_path = system.reaches(hazard.path, sink.path, any_gates, system.deploy_modes)
-            if open_path is not None:
-                yield report(
-                    "S0201", hazard.span,
-                    f"untrusted `{hazard.path}` reaches `{sink.path}` with no trusted gate",
-                    witness=system.steps(open_path),
-                    related=[(sink.span, f"`{sink.path}` is where the output acts")])
-                continue
-            partial = system.reaches(hazard.path, sink.path, full_gates, system.deploy_modes)
-            if partial is not None:
-                weak = [p for p in partial if p in any_gates]
-                covered = ", ".join(f"`{g}` acts on {coverage[g]:g} of it" for g in weak)
-                yield report(
-                    "S0202", hazard.span,
-                    f"untrusted `{hazard.path}` reaches `{sink.path}` through gates that examine "
-                    f"only part of its output ({covered})",
-                    witness=system.steps(partial),
-                    related=[(system.boxes[g].span, f"`{g}` acts on a fraction {coverage[g]:g}")
-                             for g in weak])
-                continue
-            # The networkx graphs, only here: their weighted paths and cuts need them.
-            graphs = [system.graph_in(m) for m in system.deploy_modes]
-            graphs = [g for g in graphs if hazard.path in g and sink.path in g]
-            layered = [p for g in graphs if (p := _fewest_gates(g, hazard.path, sink.path, full_gates))]
-            if not layered:
-                continue
-            route = min(layered, key=lambda p: sum(n in full_gates for n in p))
-            layers = [n for n in route if n in full_gates]
-            cuts = [c for g in graphs if (c := gate_cut(g, hazard.path, sink.path, full_gates))]
-            cut = min(cuts, key=len) if cuts else layers
-            effective = _effective_depth(system, route, full_gates)
-            if len(effective) < len(layers):
-                yield report(
-                    "S0203", hazard.span,
-                    f"`{hazard.path}` -> `{sink.path}` passes {len(layers)} gates "
-                    f"({', '.join(layers)}) but only {len(effective)} are independent",
-                    witness=system.steps(route),
-                    notes=[f"nominal depth {len(layers)}, effective depth {len(effective)} "
-                           f"({', '.join(effective)}); minimum gate cut {len(cut)} "
-                           f"({', '.join(cut)})"])
-
-
-def _fewest_gates(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list[str] | None:
-    """The path from source to sink that passes the fewest gates (the depth an attacker must
-    get through)."""
-    if source not in graph or sink not in graph:
-        return None
-    weight = lambda a, b, data: 1 if b in gates else 0  # noqa: E731 - a cost per entered gate
-    try:
-        return nx.dijkstra_path(graph, source, sink, weight=weight)
-    except nx.NetworkXNoPath:
-        return None
-
-
-def _effective_depth(system: System, path: list[str], gates: set[str]) -> list[str]:
-    """The largest set of the path's gates that are pairwise provenance-disjoint and of which
-    none informs another (criterion A8). The gated content itself flows from gate to gate
-    along the path; a gate informs another when its output reaches it by another route (a
-    verdict relayed to the next layer)."""
-    layers = [n for n in path if n in gates][:14]
-    graph = system.graph.copy()
-    graph.remove_edges_from(zip(path, path[1:]))
-    for size in range(len(layers), 0, -1):
-        for subset in combinations(layers, size):
-            boxes = [system.boxes[g] for g in subset]
-            if len({b.provenance for b in boxes}) < len(boxes):
-                continue
-            if any(nx.has_path(graph, a, b) for a in subset for b in subset if a != b):
-                continue
-            return list(subset)
-    return []
 
 
 # ------------------------------------------------------------------------------ A6, A7
