@@ -237,19 +237,40 @@ def bounds_text(found) -> str:
         if bound.note:
             lines.append(f"  {bound.hazard} -> {bound.sink}: {bound.note}")
             continue
-        value = f" = {bound.value:.3g}" if bound.value is not None else ""
-        lines.append(f"  {bound.hazard} -> {bound.sink}: <= {bound.independent}{value}"
+        lines.append(f"  {bound.hazard} -> {bound.sink}: "
+                     f"{_bound_text(bound, bound.independent, bound.value)}"
                      f"   (gates: {', '.join(bound.gates) or 'none'})")
-        if bound.correlated != bound.independent:
-            value = f" = {bound.correlated_value:.3g}" if bound.correlated_value is not None else ""
-            lines.append(f"    if gates of one provenance fail together: <= {bound.correlated}{value}")
+        if bound.correlated != bound.independent or bound.correlated_value != bound.value:
+            lines.append("    if gates of one provenance fail together: "
+                         + _bound_text(bound, bound.correlated, bound.correlated_value))
     return "\n".join(lines)
+
+
+def _bound_text(bound, written: str, value: float | None) -> str:
+    """`<= expression = value`; a value of more than 1 bounds nothing and says so; an
+    expression too long to write is left out (`bounds.MAX_WRITTEN`)."""
+    from .analysis.bounds import MAX_STATES
+
+    shown = f"{value:.3g}" if value is not None else None
+    paths = f"{bound.paths:,} path{'s' if bound.paths != 1 else ''}"
+    if not written:
+        if shown is None and bound.valued:
+            return (f"not computed: its {paths} pass more than {MAX_STATES:,} sets of "
+                    "provenances")
+        if shown is None:
+            return (f"not computed: a sum over {paths}, too long to write; with a `miss` "
+                    "value for every gate, its value")
+        written = f"a sum over {paths}, not written"
+    text = f"<= {written}" + (f" = {shown}" if shown is not None else "")
+    if value is not None and value > 1:
+        text += f": more than 1, so the union bound over {paths} bounds nothing here"
+    return text
 
 
 def bounds_json(found) -> list[dict]:
     return [{"hazard": b.hazard, "sink": b.sink, "independent": b.independent,
              "correlated": b.correlated, "value": b.value, "correlated_value": b.correlated_value,
-             "gates": b.gates, "note": b.note} for b in found]
+             "gates": b.gates, "paths": b.paths, "note": b.note} for b in found]
 
 
 def incentives_json(path: str, analysis: Analysis) -> dict:

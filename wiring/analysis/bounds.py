@@ -30,6 +30,11 @@ class Bound:
     correlated_value: float | None
     gates: list[str]
     note: str = ""
+    # How many paths the sums run over; a bound's expression is "" where it would be too long
+    # to write (MAX_WRITTEN) and `correlated` also where its provenance sets are too many
+    # (MAX_STATES): the value is then summed in floating point, or not at all.
+    paths: int = 0
+    valued: bool = True         # every gate's pass probability has a value
 
 
 def _port_type(system: System, box: str, port: str, direction: str) -> str | None:
@@ -107,38 +112,94 @@ def bounds(system: System) -> list[Bound]:
                 # An unexamined fraction passes: P(pass) = (1 - c) + c * miss.
                 cov = sympy.nsimplify(coverage)
                 passes[gate] = sympy.simplify(1 - cov + cov * miss) if coverage < 1 else miss
-            independent = _union_bound(sub, hazard.path, sink.path, passes, None)
             provenance = {g: system.boxes[g].provenance for g in gates}
-            correlated = _union_bound(sub, hazard.path, sink.path, passes, provenance)
-            found.append(Bound(
-                hazard.path, sink.path, str(independent), str(correlated),
-                _evaluate(independent, values), _evaluate(correlated, values), gates))
+            found.append(_bound(sub, hazard.path, sink.path, passes, provenance, values, gates))
     return found
 
 
-def _union_bound(graph: nx.DiGraph, source: str, sink: str, passes: dict, provenance):
-    """Sum over paths of the product of pass probabilities, by dynamic programming; with
-    `provenance`, a gate whose provenance was already passed on the path adds no factor."""
+# A hostile file can make the sums exponential: a ladder of k pairs of gates has 2^k paths,
+# whose sum sympy writes out path by path, and as many sets of provenances passed.
+MAX_WRITTEN = 2_000    # the most operations a bound's expression is written with
+MAX_STATES = 20_000    # the most (box, provenances passed) states a correlated sum keeps
+SIMPLIFIED = 200       # the most operations an expression is simplified with
+
+
+class _TooLarge(Exception):
+    """A sum past MAX_WRITTEN operations or MAX_STATES states."""
+
+
+def _bound(graph, hazard: str, sink: str, passes: dict, provenance: dict, values: dict,
+           gates: list[str]) -> Bound:
+    """The two bounds of one hazard and sink: written where their expressions stay short
+    (evaluated with the parameters' values), else summed in floating point where every gate's
+    pass probability has a value."""
     import sympy
 
-    order = list(nx.topological_sort(graph))
-    # state: frozenset of provenances passed (only tracked when correlated) -> mass
-    mass: dict[str, dict[frozenset, object]] = {source: {frozenset(): sympy.Integer(1)}}
-    for node in order:
-        if node not in mass:
-            continue
+    numbers = {g: _evaluate(p, values) for g, p in passes.items()}
+    numeric = None not in numbers.values()
+    written, evaluated = [], []
+    # Gates of distinct provenances fail together only alone: the second sum is the first.
+    alike = len(set(provenance.values())) < len(provenance)
+    for by in ((None, provenance) if alike else (None,)):
+        try:
+            expr = _union_bound(graph, hazard, sink, passes, by, sympy.Integer(1))
+            written.append(str(expr))
+            evaluated.append(_evaluate(expr, values))
+        except _TooLarge:
+            written.append("")
+            try:
+                evaluated.append(_union_bound(graph, hazard, sink, numbers, by, 1.0)
+                                 if numeric else None)
+            except _TooLarge:
+                evaluated.append(None)
+    if not alike:
+        written.append(written[0])
+        evaluated.append(evaluated[0])
+    return Bound(hazard, sink, written[0], written[1], evaluated[0], evaluated[1], gates,
+                 paths=_paths(graph, hazard, sink), valued=numeric)
+
+
+def _paths(graph: nx.DiGraph, source: str, sink: str) -> int:
+    """How many paths lead from source to sink in an acyclic graph."""
+    count = {source: 1}
+    for node in nx.topological_sort(graph):
         for head in graph.successors(node):
-            for seen, value in mass[node].items():
-                factor, after = sympy.Integer(1), seen
+            count[head] = count.get(head, 0) + count.get(node, 0)
+    return count.get(sink, 0)
+
+
+def _union_bound(graph: nx.DiGraph, source: str, sink: str, passes: dict, provenance, one):
+    """Sum over paths of the product of pass probabilities, by dynamic programming; with
+    `provenance`, a gate whose provenance was already passed on the path adds no factor.
+    `one` sets the arithmetic: sympy's 1 (the expression, simplified where short, raising
+    _TooLarge past MAX_WRITTEN operations) or 1.0 (a float). Past MAX_STATES states of
+    provenances passed, _TooLarge."""
+    import sympy
+
+    symbolic = isinstance(one, sympy.Basic)
+    # state: frozenset of provenances passed (only tracked when correlated) -> (mass, the
+    # operations it is written with)
+    mass: dict[str, dict[frozenset, tuple]] = {source: {frozenset(): (one, 1)}}
+    states = 1
+    for node in nx.topological_sort(graph):
+        for head in graph.successors(node):
+            for seen, (value, size) in mass.get(node, {}).items():
+                factor, after, extra = one, seen, 0
                 if head in passes:
                     key = provenance[head] if provenance is not None else head
                     if key not in seen:
-                        factor = passes[head]
+                        factor, extra = passes[head], 2
                         after = seen | {key} if provenance is not None else seen
                 target = mass.setdefault(head, {})
-                target[after] = target.get(after, sympy.Integer(0)) + value * factor
-    total = sum(mass.get(sink, {}).values(), sympy.Integer(0))
-    return sympy.simplify(total)
+                states += after not in target
+                old, old_size = target.get(after, (one * 0, 0))
+                target[after] = (old + value * factor, old_size + size + extra)
+                if states > MAX_STATES or symbolic and target[after][1] > MAX_WRITTEN:
+                    raise _TooLarge
+    total, size = one * 0, 0
+    for value, written in mass.get(sink, {}).values():
+        total, size = total + value, size + written
+    return sympy.simplify(total) if symbolic and size <= SIMPLIFIED else total
 
 
 def _evaluate(expr, values) -> float | None:
