@@ -1,6 +1,6 @@
 """The fast searches of issue 11 (items 13-14) find exactly what the direct ones found: on
-random proposals, `judge_taint` and `goodhart` (which trace paths only for findings and list
-each judge's gates once) and `untrusted_output` (whose gate cuts and effective depths read only
+random proposals, `judge_taint` and `goodhart` (which trace paths only for findings, list
+each judge's gates once and read the proxies a pressure passes off cached searches) and `untrusted_output` (whose gate cuts and effective depths read only
 the boxes between a hazard and a sink) against reference copies of the direct
 implementations."""
 
@@ -205,7 +205,30 @@ def test_fast_judge_taint_and_through_equal_the_direct_searches(text):
     _assert_equivalent(build(proposal, proposal.diagrams["D"]))
 
 
+def _old_goodhart(system) -> list:
+    """goodhart before its candidates were read off the searches: every proxy and every
+    outcome asked of `_through`. (witness, notes) of each finding."""
+    proxies = {b.path for b in system.boxes.values() if lints._is_proxy(b)}
+    found = []
+    for pressure in system.pressures:
+        target = system.boxes[pressure.target]
+        if pressure.family == "supervised" or not target.is_a(*lints.AGENT_KINDS):
+            continue
+        honest = None
+        for proxy in system.ordered(proxies - {target.path}):
+            path = lints._through(system, target.path, proxy, pressure, system.environments)
+            if path is None:
+                continue
+            if honest is None:
+                honest = [b.path for b in system.boxes.values() if lints._outcome(b) and
+                          lints._through(system, target.path, b.path, pressure, proxies)]
+            found.append((system.steps(path + [lints._signal_label(pressure)]), not honest))
+    return found
+
+
 def _assert_equivalent(system) -> None:
+    assert [(f.witness, any(n.startswith("only-proxy") for n in f.notes))
+            for f in lints.goodhart(system)] == _old_goodhart(system)
     assert [(f.message, f.witness) for f in lints.judge_taint(system)] == \
         _old_judge_taint(system)
     assert _layered_notes(system) == _old_layered_notes(system)

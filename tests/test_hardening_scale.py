@@ -211,7 +211,16 @@ def test_a_symbolic_bound_over_a_million_paths_ends_and_says_why(tmp_path):
 def test_a_bound_over_a_million_paths_is_summed_and_one_over_1_says_so(tmp_path):
     # Gates of distinct provenances: the sets of provenances passed were 2**20 states (1.2 GB
     # at 2**18). Gates of one provenance: one miss a path, 2**k paths, a "bound" of 25.6.
-    distinct = gate_ladder(20, ", miss = 0.1", provenance=lambda i: f"v{i}")
+    numbers = gate_ladder(20, ", miss = 0.1", provenance=lambda i: f"v{i}")
+    out = run("analyze", write(tmp_path, numbers, "n.wd"))
+    assert "p -> w: <= 1/953674316406250 = 1.05e-15" in out.stdout   # exact: a number
+    # each gate's miss a parameter of its own: a sum of 2**20 products of them, too long to
+    # write, summed with the parameters' values
+    params = "".join(f"param q{i} : Prob = 0.1\n" for i in range(40))
+    distinct = gate_ladder(20, "", provenance=lambda i: f"v{i}").replace(
+        'proposal "ladder"\n', f'proposal "ladder"\n{params}')
+    for i in range(40):
+        distinct = distinct.replace(f'provenance = "v{i}" {{', f'provenance = "v{i}", miss = q{i} {{')
     out = run("analyze", write(tmp_path, distinct))
     assert out.returncode == 0, out.stderr
     assert "p -> w: <= a sum over 1,048,576 paths, not written = 1.05e-15" in out.stdout

@@ -119,7 +119,7 @@ def bounds(system: System) -> list[Bound]:
 
 # A hostile file can make the sums exponential: a ladder of k pairs of gates has 2^k paths,
 # whose sum sympy writes out path by path, and as many sets of provenances passed.
-MAX_WRITTEN = 2_000    # the most operations a bound's expression is written with
+MAX_WRITTEN = 500      # the most operations a bound's expression is written with
 MAX_STATES = 20_000    # the most (box, provenances passed) states a correlated sum keeps
 SIMPLIFIED = 200       # the most operations an expression is simplified with
 
@@ -193,7 +193,10 @@ def _union_bound(graph: nx.DiGraph, source: str, sink: str, passes: dict, proven
                 target = mass.setdefault(head, {})
                 states += after not in target
                 old, old_size = target.get(after, (one * 0, 0))
-                target[after] = (old + value * factor, old_size + size + extra)
+                new = old + value * factor
+                # a number is written as one, however many paths summed it
+                target[after] = (new, 1 if symbolic and new.is_Number else
+                                 old_size + size + extra)
                 if states > MAX_STATES or symbolic and target[after][1] > MAX_WRITTEN:
                     raise _TooLarge
     total, size = one * 0, 0

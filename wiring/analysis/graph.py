@@ -373,7 +373,12 @@ class System:
                           {node: tuple(tails) for node, tails in pred.items()}, pressures)
 
     def pressure_modes(self, pressure: "Pressure") -> list[str | None]:
-        return [m for m in self.mode_list if active(pressure.modes, m)]
+        """The modes a training statement acts in, found once per statement: asked for each
+        proxy, the scan of every mode made 400 modes of one agent each cubic."""
+        cache = self.__dict__.setdefault("_pressure_modes", {})
+        if pressure.index not in cache:
+            cache[pressure.index] = [m for m in self.mode_list if active(pressure.modes, m)]
+        return list(cache[pressure.index])
 
     def train_reaches(self, a: str, b: str, avoiding=frozenset(), b_modes=None,
                       a_modes=None) -> list | None:

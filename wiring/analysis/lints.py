@@ -89,6 +89,23 @@ def _through(system: System, start: str, via: str, pressure: Pressure,
     return best
 
 
+def _passed(system: System, start: str, pressure: Pressure, boxes: frozenset,
+            avoiding: frozenset) -> list[str]:
+    """Of `boxes`, those `_through` finds a path through (start -> box -> a box the signal
+    reads, in one of the pressure's modes, avoiding `avoiding`), in declaration order: read
+    off the searches `_through` caches, from the start and back from each source. Asking it
+    of every box made a thousand agents, each trained on its own reward model, quadratic."""
+    found: set[str] = set()
+    sources = _computed_sources(system, pressure, False)
+    for mode in system.pressure_modes(pressure):
+        after = system.search(start, mode, avoiding)
+        for source in sources:
+            before = system.search(source, mode, avoiding, reverse=True)
+            small, large = (after, before) if len(after) < len(before) else (before, after)
+            found.update(box for box in small if box in large and box in boxes)
+    return system.ordered(found)
+
+
 def _signal_label(pressure: Pressure) -> w.Signal:
     from ..types import show_expr
 
@@ -109,20 +126,20 @@ def _outcome(box: Box) -> bool:
 # ------------------------------------------------------------------------------------ A2
 
 def goodhart(system: System) -> Iterable[Diagnostic]:
-    proxies = {b.path for b in system.boxes.values() if _is_proxy(b)}
+    proxies = frozenset(b.path for b in system.boxes.values() if _is_proxy(b))
+    outcomes = frozenset(b.path for b in system.boxes.values() if _outcome(b))
     world = system.environments
     for pressure in system.pressures:
         target = system.boxes[pressure.target]
         if pressure.family == "supervised" or not target.is_a(*AGENT_KINDS):
             continue
         honest = None
-        for proxy in system.ordered(proxies - {target.path}):
+        for proxy in _passed(system, target.path, pressure, proxies - {target.path}, world):
             path = _through(system, target.path, proxy, pressure, world)
             if path is None:
                 continue
             if honest is None:
-                honest = [b.path for b in system.boxes.values() if _outcome(b)
-                          and _through(system, target.path, b.path, pressure, proxies) is not None]
+                honest = _passed(system, target.path, pressure, outcomes, proxies)
             notes = [f"pressure: {pressure.strength()}"]
             if not honest:
                 notes.append("only-proxy: no human judgement or real outcome reaches the signal "
