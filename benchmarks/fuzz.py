@@ -19,7 +19,8 @@ reproduced with --show i (and the same --seed). Classes, in turn (i modulo the t
   soup      tokens, names, numbers and strings in random order
   hostile   the shapes of issue 11: huge numbers and exponents, symbolic blow-ups, branching
             nesting, thousands of duplicates, strings past Graphviz's limits, lone surrogates,
-            imports of system files, wide interfaces
+            imports of system files, wide interfaces, ladders of gates (2^k paths for the
+            bounds), many agents each on its own judge, reward model or gate
 
 Each input runs in a worker process (RLIMIT_AS = --memory MB) through what `check`, `export`,
 `lint`, `analyze` and `render -o x.dot` do, in process: wiring.check_text (check_file for
@@ -48,7 +49,9 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
+
+import generate  # noqa: E402
 
 CLASSES = ["grammar", "mutated", "mutated", "bytes", "soup", "hostile"]
 
@@ -164,6 +167,42 @@ def _long_strings(r: random.Random) -> str:
             "  out y : P\n  a = A\n  x -> a.x\n  a.y -> y\n}\n")
 
 
+def _ladder(rng: random.Random) -> str:
+    """An untrusted model reaching the world through k pairs of gates, each reading both of
+    the pair before: 2^k paths for the bounds of `analyze`, with misses symbolic, numeric or
+    parameters, and provenances one, a few or all distinct."""
+    k = rng.choice([4, 12, 20, 30])
+    miss = rng.choice(["", ", miss = 0.1", ", miss = q{i}"])
+    kinds = rng.choice([1, 3, 2 * k])
+    gates = "".join(f"param q{i} : Prob = 0.1\n" for i in range(2 * k)) if "q" in miss else ""
+    gates += "".join(f"component G{i} : filter, trusted{miss.format(i=i)}, provenance = "
+                     f"\"v{i % kinds}\" {{\n  in a : P\n  in b : P\n  out y : P\n}}\n"
+                     for i in range(2 * k))
+    wires = "".join(f"  a{i} = G{2 * i}\n  b{i} = G{2 * i + 1}\n" for i in range(k))
+    wires += "".join(f"  a{i - 1}.y -> a{i}.a, b{i}.a\n  b{i - 1}.y -> a{i}.b, b{i}.b\n"
+                     for i in range(1, k))
+    return ("proposal \"ladder\"\ntype P\ncomponent S : dataset {\n  out x : P\n}\n"
+            "component A : policy, learned, untrusted {\n  in x : P\n  out y : P\n}\n"
+            "component W : environment {\n  in x : P\n}\n" + gates +
+            "diagram D {\n  modes deploy : deployment\n  s = S\n  p = A\n  w = W\n"
+            f"  s.x -> p.x\n  p.y -> a0.a, a0.b, b0.a, b0.b\n{wires}  last = G0\n"
+            f"  a{k - 1}.y -> last.a\n  b{k - 1}.y -> last.b\n  last.y -> w.x\n}}\n")
+
+
+def _agents(rng: random.Random) -> str:
+    """Many agents, each trained on its own judge or reward model, or acting through a gate
+    of its own (the shapes `judged` and `gated` of benchmarks/generate.py, and one of
+    learned reward models), that were quadratic."""
+    n = rng.choice([100, 500, 1500])
+    shape = rng.choice(["judged", "gated", "rewarded"])
+    if shape == "judged":
+        return generate.judged(n)
+    if shape == "gated":
+        return generate.gated(n)
+    return generate.judged(n).replace("component Judge : judge, trusted",
+                                      "component Judge : reward_model, learned, untrusted")
+
+
 HOSTILE = {
     "power": lambda r: f"proposal \"n\"\nparam n : Real in [0, {r.choice(_BIG_BOUNDS)}] = 1\n",
     "digits": lambda r: f"proposal \"n\"\nparam n : Int = {'9' * r.choice([100, 4300, 5000])}\n",
@@ -176,6 +215,8 @@ HOSTILE = {
     "surrogate": lambda r: f"proposal \"s\"\nnote \"{r.choice(_SURROGATES)}\"\n",
     "import": lambda r: f"import \"{r.choice(_IMPORTS)}\"\n",
     "wide": _wide,
+    "ladder": _ladder,
+    "agents": _agents,
 }
 
 

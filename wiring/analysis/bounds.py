@@ -180,7 +180,7 @@ def _union_bound(graph: nx.DiGraph, source: str, sink: str, passes: dict, proven
     # state: frozenset of provenances passed (only tracked when correlated) -> (mass, the
     # operations it is written with)
     mass: dict[str, dict[frozenset, tuple]] = {source: {frozenset(): (one, 1)}}
-    states = 1
+    states = steps = 1
     for node in nx.topological_sort(graph):
         for head in graph.successors(node):
             for seen, (value, size) in mass.get(node, {}).items():
@@ -197,7 +197,8 @@ def _union_bound(graph: nx.DiGraph, source: str, sink: str, passes: dict, proven
                 # a number is written as one, however many paths summed it
                 target[after] = (new, 1 if symbolic and new.is_Number else
                                  old_size + size + extra)
-                if states > MAX_STATES or symbolic and target[after][1] > MAX_WRITTEN:
+                steps += 1   # sympy's work grows with the expressions: as many as written
+                if states > MAX_STATES or symbolic and max(steps, target[after][1]) > MAX_WRITTEN:
                     raise _TooLarge
     total, size = one * 0, 0
     for value, written in mass.get(sink, {}).values():

@@ -98,7 +98,6 @@ Edge = FlatWire
 
 class TrainGraph(NamedTuple):
     """`System.train_graph`: nodes (box, mode) as plain adjacency."""
-
     succ: dict   # node -> its successors (in the order their edges were first added)
     pred: dict   # node -> its predecessors
     pressures: dict   # (tail, head) of an optimisation wire -> its training statement
@@ -107,7 +106,6 @@ class TrainGraph(NamedTuple):
 @dataclass
 class Pressure:
     """An optimisation wire: a training statement, with the boxes its signal reads."""
-
     target: str
     training: Training
     reads: list[tuple[str, str]]        # (box path, output port) the signal reads
@@ -373,8 +371,7 @@ class System:
                           {node: tuple(tails) for node, tails in pred.items()}, pressures)
 
     def pressure_modes(self, pressure: "Pressure") -> list[str | None]:
-        """The modes a training statement acts in, found once per statement: asked for each
-        proxy, the scan of every mode made 400 modes of one agent each cubic."""
+        """The modes a training statement acts in, found once (asked for every proxy)."""
         cache = self.__dict__.setdefault("_pressure_modes", {})
         if pressure.index not in cache:
             cache[pressure.index] = [m for m in self.mode_list if active(pressure.modes, m)]
@@ -546,8 +543,7 @@ class System:
 
     @cached_property
     def _moving(self) -> dict[str, list[Pressure]]:
-        """The training statements by the parameters they move, in order: asked for each of
-        a thousand trained agents, a scan of every statement made the analyses quadratic."""
+        """The training statements by the parameters they move (asked for every agent)."""
         out: dict[str, list[Pressure]] = {}
         for pressure in self.pressures:
             out.setdefault(self.boxes[pressure.target].weights, []).append(pressure)
