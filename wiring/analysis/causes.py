@@ -102,7 +102,7 @@ def _merged(head: Diagnostic, others: list[Diagnostic]) -> Diagnostic:
     named = [f"{f.code} ({f.message}{'; acknowledged' if f.acknowledged is not None else ''})"
              for f in others[:NAMED]]
     if len(others) > NAMED:
-        listing = f"{', '.join(named)} and {len(others) - NAMED} more for the same loop " \
+        listing = f"{', '.join(named)} and {len(others) - NAMED:,} more for the same loop " \
             "(every one under `also` in --format json)"
     else:
         listing = (named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]) \
