@@ -193,7 +193,7 @@ def _agents(rng: random.Random) -> str:
     """Many agents, each trained on its own judge or reward model, or acting through a gate
     of its own (the shapes `judged` and `gated` of benchmarks/generate.py, and one of
     learned reward models), that were quadratic."""
-    n = rng.choice([100, 500, 1500])
+    n = rng.choice([100, 300, 1000])
     shape = rng.choice(["judged", "gated", "rewarded"])
     if shape == "judged":
         return generate.judged(n)
