@@ -15,7 +15,7 @@ from typing import Iterable
 import networkx as nx
 
 from ..diagnostics import Diagnostic, report
-from .graph import System, breadth_first
+from .graph import System
 
 
 def gate_cut(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list[str] | None:
@@ -97,23 +97,15 @@ def _between(system: System, mode: str, source: str, sink: str) -> nx.DiGraph:
     """The deployment graph of `mode` cut down to the boxes on some path from `source` to
     `sink`: every path between them, and so their fewest-gates path and minimum gate cut
     (the cut nearest the source, which every maximum flow leaves), is the same as in the
-    whole graph."""
+    whole graph. Read off the system's cached searches (the one back from a sink serves
+    every hazard)."""
     graph = system.graph_in(mode)
     if source not in graph or sink not in graph:
         return graph
-    after = breadth_first(graph.succ, [source])
-    before = _before_sink(system, mode, sink)
-    on_paths = after.keys() & before if len(after) < len(before) else before & after.keys()
-    return graph.subgraph(on_paths)
-
-
-def _before_sink(system: System, mode: str, sink: str) -> set[str]:
-    """The boxes from which `sink` is reached in `mode`'s graph (None: every mode's) and
-    itself, found once per sink."""
-    cache = system.__dict__.setdefault("_before_sink", {})
-    if (mode, sink) not in cache:
-        cache[mode, sink] = set(breadth_first(system.graph_in(mode).pred, [sink]))
-    return cache[mode, sink]
+    after = system.search(source, mode, frozenset())
+    before = system.search(sink, mode, frozenset(), reverse=True)
+    small, large = (after, before) if len(after) < len(before) else (before, after)
+    return graph.subgraph(node for node in small if node in large)
 
 
 def _fewest_gates(graph: nx.DiGraph, source: str, sink: str, gates: set[str]) -> list[str] | None:
@@ -154,7 +146,7 @@ def _informs(system: System, path: list[str], layers: list[str]) -> list[int]:
     once a layer, where a copy of the whole graph per pair and a search per two gates made
     1,200 gated agents take minutes."""
     own = set(zip(path, path[1:]))
-    onward = _before_sink(system, None, path[-1])
+    onward = system.search(path[-1], None, frozenset(), reverse=True)
     succ = system.graph.succ
     index = {gate: i for i, gate in enumerate(layers)}
     masks = []
