@@ -192,13 +192,12 @@ def _ladder(rng: random.Random) -> str:
 def _agents(rng: random.Random) -> str:
     """Many agents, each trained on its own judge or reward model, or acting through a gate
     of its own (the shapes `judged` and `gated` of benchmarks/generate.py, and one of
-    learned reward models), that were quadratic."""
+    learned reward models), or each in a training mode of its own (`modal`), that were
+    quadratic."""
     n = rng.choice([100, 300, 1000])
-    shape = rng.choice(["judged", "gated", "rewarded"])
-    if shape == "judged":
-        return generate.judged(n)
-    if shape == "gated":
-        return generate.gated(n)
+    shape = rng.choice(["judged", "gated", "rewarded", "modal"])
+    if shape in ("judged", "gated", "modal"):
+        return generate.generate(shape, n)
     return generate.judged(n).replace("component Judge : judge, trusted",
                                       "component Judge : reward_model, learned, untrusted")
 

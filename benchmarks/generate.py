@@ -27,6 +27,9 @@ Shapes:
 - ``gated``   one prompt source feeding (N - 2) / 2 untrusted agents, each acting on one world
               through a trusted filter of its own: a hazard-sink pair per agent, every path
               gated.
+- ``modal``   `judged` with a training mode per agent: its agent, its judge, their wires and
+              its training exist only in that mode; the source in every mode. Many modes, each
+              small: nothing may be done once per pair of a mode and a box.
 
 Also: ``wide(n)`` (a diagram with n/2 inputs and n/2 outputs through one component with as many:
 n ports, each input reaching every output), ``symbolic()`` (indexed families and parameter-bounded intervals: the sympy path) and
@@ -455,8 +458,29 @@ def gated(n: int) -> str:
     return _GATED_HEADER.format(n=n) + "\n" + "\n".join(body + ["}"]) + "\n"
 
 
+def modal(n: int) -> str:
+    """`judged` with (N - 1) / 2 training modes, one per agent: everything of an agent exists
+    only in its mode, the source in all. The check, the analyses and the unrolled diagram
+    each used to ask every box and wire about every mode."""
+    if n < 3:
+        raise ValueError("modal needs n >= 3")
+    agents = (n - 1) // 2
+    body = ["diagram Modal {", "  modes " + ", ".join(f"m{i} : training" for i in range(agents)),
+            "  src = PromptSource"]
+    for i in range(agents):
+        when = f" when m{i}"
+        body += [f"  a{i} = Agent{when}", f"  j{i} = Judge{when}",
+                 f"  src.prompt -> a{i}.prompt{when}", f"  a{i}.answer -> j{i}.answer{when}",
+                 f"  train a{i} by ppo maximising j{i}.score{when}"]
+    if (n - 1) % 2:
+        body += ["  log = Logger when m0", "  j0.score -> log.score when m0"]
+    header = _JUDGED_HEADER.format(n=n).replace("each trained on", "each in a mode of its own, "
+                                                "trained on")
+    return header + "\n" + "\n".join(body + ["}"]) + "\n"
+
+
 SHAPES = {"chain": chain, "tree": tree, "nested": nested, "fanout": fanout, "shared": shared,
-          "judged": judged, "gated": gated}
+          "judged": judged, "gated": gated, "modal": modal}
 
 
 def generate(shape: str, n: int) -> str:

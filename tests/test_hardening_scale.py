@@ -208,6 +208,22 @@ def test_a_symbolic_bound_over_a_million_paths_ends_and_says_why(tmp_path):
             "`miss` value for every gate, its value") in out.stdout
 
 
+def test_a_bound_too_long_to_write_on_one_path_is_called_a_product(tmp_path):
+    # 600 gates in a row without a `miss`: one path, so a product of 600 pass probabilities,
+    # past the operations a bound is written with; it was called "a sum over 1 path".
+    gates = "".join(f"  g{i} = G\n  {f'g{i - 1}' if i else 'p'}.y -> g{i}.x\n" for i in range(600))
+    text = ('proposal "chain"\ntype T\ncomponent Src : dataset, trusted {\n  out x : T\n}\n'
+            'component Pol : policy, learned, untrusted {\n  in x : T\n  out y : T\n}\n'
+            'component G : filter, trusted {\n  in x : T\n  out y : T\n}\n'
+            'component W : environment {\n  in x : T\n}\n'
+            'diagram D {\n  modes deploy : deployment\n  s = Src\n  p = Pol\n  w = W\n'
+            f'  s.x -> p.x\n{gates}  g599.y -> w.x\n}}\n')
+    out = run("analyze", write(tmp_path, text))
+    assert out.returncode == 0, out.stderr
+    assert ("p -> w: not computed: a product over the 600 gates of its one path, too long to "
+            "write; with a `miss` value for every gate, its value") in out.stdout
+
+
 def test_a_bound_over_a_million_paths_is_summed_and_one_over_1_says_so(tmp_path):
     # Gates of distinct provenances: the sets of provenances passed were 2**20 states (1.2 GB
     # at 2**18). Gates of one provenance: one miss a path, 2**k paths, a "bound" of 25.6.

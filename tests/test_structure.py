@@ -111,3 +111,38 @@ def test_a_diagram_containing_itself_is_not_entered_again():
     flat = flatten(proposal, proposal.diagrams["Loop"])
     assert set(flat.expanded) == {"system"} and flat.leaves["system.again"].opaque
     assert not flat.cut   # opaque because of the cycle, not of a depth
+
+
+# ------------------------------------------------------------- each mode's boxes and wires
+
+from typing import NamedTuple  # noqa: E402
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from wiring.structure import ModeOrder, active, by_mode  # noqa: E402
+
+MODE_NAMES = ["a", "b", "c", "d", "e"]
+
+
+class _Item(NamedTuple):
+    name: int
+    modes: frozenset | None
+
+
+_restrictions = st.one_of(st.none(), st.frozensets(st.sampled_from(MODE_NAMES + ["gone"])))
+
+
+@given(st.lists(_restrictions, max_size=30),
+       st.lists(st.sampled_from(MODE_NAMES), unique=True, max_size=5))
+def test_each_modes_items_are_those_active_in_it_in_their_order(restrictions, modes):
+    # What the checker and the analyses read a mode's boxes and wires from, in place of
+    # filtering every box once per mode (quadratic in the modes): it must be that filter.
+    items = [_Item(i, r) for i, r in enumerate(restrictions)]
+    for listed in (modes, [None], [None, *modes]):
+        found = by_mode(items, listed)
+        assert list(found) == listed
+        for mode in listed:
+            assert found[mode] == [x for x in items if active(x.modes, mode)]
+    order = ModeOrder(modes)
+    for r in restrictions:
+        assert order.of(r) == [m for m in (modes or [None]) if active(r, m)]

@@ -253,14 +253,17 @@ def _bound_text(bound, written: str, value: float | None) -> str:
 
     shown = f"{value:.3g}" if value is not None else None
     paths = f"{bound.paths:,} path{'s' if bound.paths != 1 else ''}"
+    # one path: no sum, the product of its gates' pass probabilities
+    what = (f"a product over the {len(bound.gates):,} gates of its one path" if bound.paths == 1
+            else f"a sum over {paths}")
     if not written:
         if shown is None and bound.valued:
             return (f"not computed: its {paths} pass more than {MAX_STATES:,} sets of "
                     "provenances")
         if shown is None:
-            return (f"not computed: a sum over {paths}, too long to write; with a `miss` "
-                    "value for every gate, its value")
-        written = f"a sum over {paths}, not written"
+            return (f"not computed: {what}, too long to write; with a `miss` value for every "
+                    "gate, its value")
+        written = f"{what}, not written"
     text = f"<= {written}" + (f" = {shown}" if shown is not None else "")
     if value is not None and value > 1:
         text += f": more than 1, so the union bound over {paths} bounds nothing here"

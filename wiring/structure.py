@@ -20,15 +20,18 @@ from __future__ import annotations
 import graphlib
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import AbstractSet, Iterable, NamedTuple
+from operator import attrgetter
+from typing import AbstractSet, Iterable, NamedTuple, TypeVar
 
 from .diagnostics import Span
 from .model import (Diagram, Instance, KindDecl, Name, PortRef, Proposal, Training, Wire,
                     from_library)
 from .types import names_in
 from .witness import Port
+
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------------- kinds
@@ -56,6 +59,46 @@ def active(item_modes: Iterable[str] | None, mode: str | AbstractSet[str] | None
     if isinstance(mode, str):
         return mode in item_modes
     return not mode.isdisjoint(item_modes)
+
+
+def by_mode(items: Iterable[T], modes: Iterable[str | None],
+            modes_of: Callable[[T], Iterable[str] | None] = attrgetter("modes"),
+            ) -> dict[str | None, list[T]]:
+    """Each mode's items in their order, `{m: [x for x in items if active(x.modes, m)]}`, in
+    time proportional to the answer rather than to modes times items: 1,600 modes, each with
+    boxes of its own, spent most of their check and analyses filtering every box per mode."""
+    found: dict[str | None, list[T]] = {m: [] for m in modes}
+    everywhere = found.get(None)      # all modes together: everything is in it
+    for item in items:
+        restricted = modes_of(item)
+        if restricted is None:
+            for listed in found.values():
+                listed.append(item)
+            continue
+        for mode in set(restricted):  # each appends to a list of its own: order is kept
+            listed = found.get(mode)
+            if listed is not None:
+                listed.append(item)
+        if everywhere is not None:
+            everywhere.append(item)
+    return found
+
+
+class ModeOrder:
+    """A diagram's modes in declaration order ([None] for a diagram without modes), and which
+    of them something restricted to some modes exists in: found in the size of the
+    restriction, where filtering the list made every box or statement cost every mode."""
+
+    def __init__(self, modes: Iterable[str]):
+        self.modes: list[str | None] = list(dict.fromkeys(modes)) or [None]
+        self._rank = {m: i for i, m in enumerate(self.modes)}
+
+    def of(self, restricted: Iterable[str] | None) -> list[str | None]:
+        """`[m for m in self.modes if active(restricted, m)]`."""
+        if restricted is None or self.modes == [None]:
+            return list(self.modes)
+        rank = self._rank
+        return sorted({m for m in restricted if m in rank}, key=rank.__getitem__)
 
 
 def meet(a: frozenset[str] | None, b: Iterable[str] | None) -> frozenset[str] | None:

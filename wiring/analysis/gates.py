@@ -45,11 +45,15 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
     # compared element by element for each hazard).
     any_gates = full_gates if len(any_gates) == len(full_gates) else any_gates
     coverage = {g: system.examined(system.boxes[g]) for g in any_gates}
+    deployed = frozenset(system.deploy_modes)
     for hazard in system.hazards:
         for sink in system.sinks:
             if sink.path == hazard.path:
                 continue
-            open_path = system.reaches(hazard.path, sink.path, any_gates, system.deploy_modes)
+            # only the deployment modes both exist in: each other one would be searched for
+            # nothing, and 500 modes of an agent each made every pair cost 500 searches
+            modes = [m for m in system.modes_with(hazard.path, sink.path) if m in deployed]
+            open_path = system.reaches(hazard.path, sink.path, any_gates, modes)
             if open_path is not None:
                 yield report(
                     "S0201", hazard.span,
@@ -57,7 +61,7 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
                     witness=system.steps(open_path),
                     related=[(sink.span, f"`{sink.path}` is where the output acts")])
                 continue
-            partial = system.reaches(hazard.path, sink.path, full_gates, system.deploy_modes)
+            partial = system.reaches(hazard.path, sink.path, full_gates, modes)
             if partial is not None:
                 weak = [p for p in partial if p in any_gates]
                 covered = ", ".join(f"`{g}` acts on {coverage[g]:g} of it" for g in weak)
@@ -72,7 +76,7 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
             # The networkx graphs, only here: their weighted paths and cuts need them. Each
             # pair's, only the boxes on its paths: a cut of the whole graph per pair made
             # 300 gated agents take 7 s, 1,200 over two minutes.
-            graphs = [_between(system, m, hazard.path, sink.path) for m in system.deploy_modes]
+            graphs = [_between(system, m, hazard.path, sink.path) for m in modes]
             graphs = [g for g in graphs if hazard.path in g and sink.path in g]
             layered = [p for g in graphs if (p := _fewest_gates(g, hazard.path, sink.path, full_gates))]
             if not layered:

@@ -25,8 +25,9 @@ from .. import witness as w
 from ..diagnostics import Span
 from ..model import (CHOOSING, GATE_TRUST, UNBOUNDED, Attributes, Diagram, Expr, Instance,
                      Proposal, Training)
-from ..structure import (Flat, FlatWire, PhaseOf, active, assumed_phase, flatten, kind_chain,
-                         outer_port, phases)
+from ..structure import (Flat, FlatWire, ModeOrder, PhaseOf, active, assumed_phase, by_mode,
+                         flatten, kind_chain, outer_port, phases)
+from .search import breadth_first, trace
 
 HAZARD_KINDS = ("agent", "model")       # untrusted producers of content
 GATE_KINDS = ("gate", "verifier", "auditor", "overseer", "monitor", "human")
@@ -186,10 +187,45 @@ class System:
     def mode_list(self) -> list[str | None]:
         return list(self.modes) or [None]
 
+    @cached_property
+    def mode_order(self) -> ModeOrder:
+        return ModeOrder(self.modes)
+
+    def modes_with(self, *paths: str) -> list[str | None]:
+        """The modes in which every one of some boxes exists, in declaration order (anything
+        not a box is in every mode): a search from a box in any other mode finds nothing, and
+        1,600 modes made each question ask 1,600."""
+        restrictions = [box.modes for p in paths
+                        if (box := self.boxes.get(p)) is not None and box.modes is not None]
+        if not restrictions:
+            return self.mode_list
+        return self.mode_order.of(frozenset.intersection(*map(frozenset, restrictions)))
+
+    def _modes_from(self, start: str, modes) -> list[str | None]:
+        """The modes of `modes` (a list in declaration order; None: all) that `start` exists
+        in, found from the shorter of the two lists."""
+        box = self.boxes.get(start)
+        if modes is None:
+            return self.modes_with(start)
+        if box is None or box.modes is None:
+            return modes
+        if len(modes) <= len(box.modes):
+            return [m for m in modes if m in box.modes]
+        allowed = self._deployed if modes is self.deploy_modes else frozenset(modes)
+        return [m for m in self.mode_order.of(box.modes) if m in allowed]
+
+    @cached_property
+    def _in_mode(self) -> tuple[dict, dict]:
+        """Each mode's boxes and the edges that may be in it (key None: all modes together),
+        in declaration order: what each mode's graph is built from, found in the size of the
+        answer (`by_mode`)."""
+        modes = [None, *dict.fromkeys(self.modes)]
+        return by_mode(self.boxes.values(), modes), by_mode(self.edges, modes, self.narrowest)
+
     def graph_in(self, mode: str | None) -> nx.DiGraph:
         cache = self.__dict__.setdefault("_graphs", {})
         if mode not in cache:
-            cache[mode] = self._graph(None if mode is None else frozenset([mode]))
+            cache[mode] = self._graph(mode)
         return cache[mode]
 
     @property
@@ -218,13 +254,16 @@ class System:
         deploy = [m for m in self.modes if self.phase(m) == "deploy"]
         return deploy or self.mode_list
 
-    def _graph(self, modes: frozenset[str] | None) -> nx.DiGraph:
+    @cached_property
+    def _deployed(self) -> frozenset[str | None]:
+        return frozenset(self.deploy_modes)
+
+    def _graph(self, mode: str | None) -> nx.DiGraph:
+        boxes, edges = self._in_mode
         graph = nx.DiGraph()
-        for path, box in self.boxes.items():
-            if active(box.modes, modes):
-                graph.add_node(path)
-        for edge in self.edges:
-            if not active(edge.modes, modes):
+        graph.add_nodes_from(box.path for box in boxes[mode])
+        for edge in edges[mode]:
+            if not active(edge.modes, mode):
                 continue
             if edge.source in graph and edge.target in graph:
                 if graph.has_edge(edge.source, edge.target):
@@ -248,7 +287,7 @@ class System:
         best = None
         avoiding = frozenset(avoiding)
         start, end = (b, a) if backward else (a, b)
-        for mode in (self.mode_list if modes is None else modes):
+        for mode in self._modes_from(start, modes):
             parents = self.search(start, mode, avoiding, reverse=backward)
             if end not in parents or (b == a and a not in self._links(mode, False)):
                 continue
@@ -283,23 +322,29 @@ class System:
         boxes and one over the wires: each is read once, not once per mode. Each pair of
         boxes is linked once, in the order its first wire comes (as `graph_in`'s adjacency):
         searches meet successors in that order, which decides between equal witnesses."""
-        modes = [None, *dict.fromkeys(self.modes)]
-        succ = {m: {p: [] for p, box in self.boxes.items() if active(box.modes, m)}
-                for m in modes}
-        pred = {m: {p: [] for p in succ[m]} for m in modes}
-        seen: set = set()
-        for edge in self.edges:
-            source, target, pair = edge.source, edge.target, (edge.source, edge.target)
-            again = pair in seen   # rare: only then is a mode's list searched for the pair
-            seen.add(pair)
-            for m in modes:
-                heads = succ[m].get(source)
-                if heads is None or target not in succ[m] or not active(edge.modes, m) or \
-                        (again and target in heads):
+        boxes, edges = self._in_mode
+        adjacency = {}
+        for mode in boxes:
+            succ: dict[str, list[str]] = {box.path: [] for box in boxes[mode]}
+            pred: dict[str, list[str]] = {path: [] for path in succ}
+            linked = set()
+            for edge in edges[mode]:
+                source, target = edge.source, edge.target
+                heads = succ.get(source)
+                if heads is None or target not in succ or (source, target) in linked or \
+                        not active(edge.modes, mode):
                     continue
+                linked.add((source, target))
                 heads.append(target)
-                pred[m][target].append(source)
-        return {**{(m, False): succ[m] for m in modes}, **{(m, True): pred[m] for m in modes}}
+                pred[target].append(source)
+            adjacency[mode, False], adjacency[mode, True] = succ, pred
+        return adjacency
+
+    def narrowest(self, edge) -> frozenset[str] | None:
+        """The fewest modes an edge can be in: its own restriction or its ends'."""
+        ends = (self.boxes.get(edge.source), self.boxes.get(edge.target))
+        restrictions = [edge.modes, *(box.modes for box in ends if box is not None)]
+        return min((r for r in restrictions if r is not None), key=len, default=None)
 
     def nearest(self, start: str, accept, limit: int, avoiding=frozenset(),
                 reverse: bool = False) -> tuple[list[tuple[str, list[str]]], bool]:
@@ -312,7 +357,7 @@ class System:
         avoiding = frozenset(avoiding)
         found: dict[str, list[str]] = {}
         stopped = False
-        for mode in self.mode_list:
+        for mode in self.modes_with(start):
             links = self._links(mode, reverse)
             if start not in links:
                 continue
@@ -337,7 +382,7 @@ class System:
         mode of `modes` (default all), not passing through `avoiding`."""
         avoiding = frozenset(avoiding)
         found: set[str] = set()
-        for mode in (self.mode_list if modes is None else modes):
+        for mode in self._modes_from(start, modes):
             found.update(self.search(start, mode, avoiding, reverse))
         return found
 
@@ -357,16 +402,20 @@ class System:
             for a, heads in links.items():
                 for b in heads:
                     succ[a, mode][b, mode] = pred[b, mode][a, mode] = None
+        position = {m: i for i, m in enumerate(self.mode_list)}
         for pressure in self.pressures:
             trained = self.sharing(pressure.target)   # every box of the parameters it moves
+            # each in every mode it exists in, by mode then box (the order heads are met in)
+            heads = [(target, later) for *_, target, later in sorted(
+                (position[later], k, target, later) for k, target in enumerate(trained)
+                for later in self.modes_with(target))]
             for mode in self.pressure_modes(pressure):
                 for source in pressure.sources:
-                    for later in self.mode_list:
-                        for target in trained:
-                            tail, head = (source, mode), (target, later)
-                            if head in succ and tail in succ:
-                                succ[tail][head] = pred[head][tail] = None
-                                pressures[tail, head] = pressure
+                    tail = (source, mode)
+                    for head in heads if tail in succ else ():
+                        if head in succ:
+                            succ[tail][head] = pred[head][tail] = None
+                            pressures[tail, head] = pressure
         return TrainGraph({node: tuple(heads) for node, heads in succ.items()},
                           {node: tuple(tails) for node, tails in pred.items()}, pressures)
 
@@ -374,7 +423,7 @@ class System:
         """The modes a training statement acts in, found once (asked for every proxy)."""
         cache = self.__dict__.setdefault("_pressure_modes", {})
         if pressure.index not in cache:
-            cache[pressure.index] = [m for m in self.mode_list if active(pressure.modes, m)]
+            cache[pressure.index] = self.mode_order.of(pressure.modes)
         return list(cache[pressure.index])
 
     def train_reaches(self, a: str, b: str, avoiding=frozenset(), b_modes=None,
@@ -583,57 +632,6 @@ def per_system(analysis):
             memo[analysis] = analysis(system)
         return memo[analysis]
     return memoised
-
-
-def breadth_first(adjacency, starts, through=frozenset(), by=None, until=None,
-                  window=None) -> dict:
-    """Breadth-first search from `starts` over `adjacency` (a graph's `succ` or `pred`): every
-    node reached, mapped to the node it was first reached from (None for a start). Nodes in
-    `through` (or whose `by(node)` is in it) are reached but not passed through. Following the
-    links back from a node gives a shortest path to it (`trace`), so one search answers every
-    question asked from the same starts. `until(layer)`, given the nodes each step reaches,
-    may stop the search after that step. `window`, (level, low, high), skips every node whose
-    level is outside [low, high]: with levels that grow along every edge, the search then
-    finds the same parents for every node a path from `starts` to a node in the window
-    reaches, at a cost bounded by the window rather than the graph."""
-    if window is not None:
-        level, low, high = window
-        adjacency = _Windowed(adjacency, level, low, high)
-    parents = dict.fromkeys(starts)
-    frontier = list(parents)
-    while frontier:
-        following = []
-        for node in frontier:
-            if parents[node] is not None and (by(node) if by else node) in through:
-                continue  # an end, not a way through
-            for neighbour in adjacency[node]:
-                if neighbour not in parents:
-                    parents[neighbour] = node
-                    following.append(neighbour)
-        if until is not None and until(following):
-            break
-        frontier = following
-    return parents
-
-
-class _Windowed:
-    """An adjacency seen through a window of levels (`breadth_first`)."""
-
-    def __init__(self, adjacency, level: dict, low, high):
-        self.adjacency, self.level, self.low, self.high = adjacency, level, low, high
-
-    def __getitem__(self, node):
-        level, low, high = self.level, self.low, self.high
-        return [n for n in self.adjacency[node] if low <= level[n] <= high]
-
-
-def trace(parents: dict, node) -> list:
-    """The path `breadth_first` found to `node`, from its start to `node`."""
-    path = []
-    while node is not None:   # one lookup a step: witnesses are traced by the ten thousand
-        path.append(node)
-        node = parents[node]
-    return path[::-1]
 
 
 # ---------------------------------------------------------------------------- flattening

@@ -25,7 +25,8 @@ import networkx as nx
 
 from .. import witness as w
 from ..witness import Node
-from .graph import System, breadth_first, trace as _trace
+from .graph import System
+from .search import breadth_first, trace as _trace
 from .unroll import (CID, DEFAULT_STEPS, MAX_STEPS, Links, decision_boxes, steps_needed,
                      unroll)
 

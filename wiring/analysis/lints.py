@@ -13,8 +13,8 @@ from .. import witness as w
 from ..diagnostics import Diagnostic, report
 from ..model import CHOOSING, GATE_TRUST, TRUSTED
 from .gates import untrusted_output
-from .graph import (HAZARD_KINDS, Box, Pressure, System, breadth_first,
-                    per_system)
+from .graph import HAZARD_KINDS, Box, Pressure, System, per_system
+from .search import breadth_first
 
 AGENT_KINDS = ("agent",)
 PROXY_KINDS = ("evaluator", "model")                   # learned proxies of judgement or the world
@@ -345,7 +345,7 @@ def judge_taint(system: System) -> Iterable[Diagnostic]:
             for pressure in system.pressures_on(source.path):
                 # The judge is tainted in the modes where the output reaches it; its judgement
                 # carries to other modes only through what it trains.
-                tainted_in = [m for m in system.mode_list if source.path in read_by[judge.path][m]]
+                tainted_in = [m for m, found in read_by[judge.path].items() if source.path in found]
                 out = _path_to_signal(system, judge.path, pressure, world | {source.path},
                                       train=True, start_modes=tainted_in)
                 if out is None or into() is None:
@@ -371,13 +371,13 @@ def _read_by(system: System, judges: list[Box], avoiding: frozenset) -> tuple[di
     other way round."""
     hazards = {h.path for h in system.hazards}
     trained = hazards & system.trained
-    modes = system.mode_list
+    # each judge's modes only, in declaration order: nothing reaches it in another
     if (system.gates and system.sinks) or len(judges) <= len(trained):
         return {j.path: {m: hazards.intersection(system.search(j.path, m, avoiding, reverse=True))
-                         for m in modes} for j in judges}, False
-    read: dict = {j.path: {m: set() for m in modes} for j in judges}
+                         for m in system.modes_with(j.path)} for j in judges}, False
+    read: dict = {j.path: {m: set() for m in system.modes_with(j.path)} for j in judges}
     for hazard in system.ordered(trained):
-        for mode in modes:
+        for mode in system.modes_with(hazard):
             for box in system.search(hazard, mode, avoiding):
                 if box in read:
                     read[box][mode].add(hazard)

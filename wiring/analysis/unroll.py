@@ -44,7 +44,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from .. import witness as w
-from ..structure import active
+from ..structure import active, by_mode
 from ..witness import Node
 from .graph import Pressure, System, per_system
 
@@ -228,7 +228,9 @@ def unrolled_modes(system: System) -> list[str | None]:
     a diagram without modes): the only ones that can carry influence to a reward."""
     if not system.modes:
         return [None]
-    return [m for m in system.modes if any(active(p.modes, m) for p in system.pressures)]
+    if any(p.modes is None for p in system.pressures):
+        return list(system.mode_order.modes)
+    return system.mode_order.of({m for p in system.pressures for m in p.modes})
 
 
 def carries(system: System, trained_in: str | None, used_in: str | None) -> bool:
@@ -270,6 +272,7 @@ class Plan(NamedTuple):
     modes: list[str | None]
     copies: list[Copy]
     updates: list[Update]
+    using: dict[int, list[str | None]]   # box number -> the modes using it, in their order
 
 
 def takes(system: System, edge) -> int:
@@ -287,46 +290,59 @@ def plan(system: System) -> Plan:
     boxes, number = system.numbered, system.numbers
     trained = [b.path in system.trained and b.path not in deciding for b in boxes]
     modes = unrolled_modes(system)
-    uses = {m: [active(b.modes, m) for b in boxes] for m in modes}   # box number -> in m?
+    # Each mode's boxes and wires, found in the size of the answer (by_mode), not by asking
+    # every box about every mode: 1,600 modes of two boxes each made that 5 million questions.
+    in_mode = by_mode(range(len(boxes)), modes, lambda i: boxes[i].modes)
+    edges, ends = system.edges, system.wire_ends
+    wires_in = by_mode(range(len(edges)), modes, lambda i: system.narrowest(edges[i]))
+    using: dict[int, list[str | None]] = {}
+    present: dict[str | None, set[int]] = {}
     copies = []
     for mode in modes:
-        here = uses[mode]
-        used = [i for i, inside in enumerate(here) if inside]
-        wires = [(s, t, int(e.delayed or boxes[t].stateful))
-                 for e, (s, t) in zip(system.edges, system.wire_ends)
-                 if s >= 0 and t >= 0 and here[s] and here[t] and active(e.modes, mode)]
+        used = in_mode[mode]
+        here = present[mode] = set(used)
+        for i in used:
+            using.setdefault(i, []).append(mode)
+        wires = [(s, t, int(edges[i].delayed or boxes[t].stateful))
+                 for i in wires_in[mode] for s, t in [ends[i]]
+                 if s in here and t in here and active(edges[i].modes, mode)]
         copies.append(Copy(mode, used, wires, [i for i in used if boxes[i].stateful],
                            [i for i in used if trained[i]]))
+    rank = {m: i for i, m in enumerate(modes)}
     updates = []
     for pressure in system.pressures:
         sources = [number[s] for s in pressure.sources if s in number]
-        moved = [number[b] for b in system.sharing(pressure.target) if trained[number[b]]]
-        for mode in modes:
-            if active(pressure.modes, mode):
-                moves = [later for later in modes if carries(system, mode, later)
-                         and any(uses[later][b] for b in moved)]
-                updates.append(Update(pressure, mode, [s for s in sources if uses[mode][s]],
+        moved = {m for b in system.sharing(pressure.target) if trained[number[b]]
+                 for m in using.get(number[b], [])}
+        moved_in = sorted(moved, key=rank.__getitem__)
+        for mode in system.pressure_modes(pressure):
+            if mode in rank:
+                moves = [later for later in moved_in if carries(system, mode, later)]
+                updates.append(Update(pressure, mode, [s for s in sources if s in present[mode]],
                                       moves))
-    return Plan(agents, deciding, [b.path in deciding for b in boxes], modes, copies, updates)
+    return Plan(agents, deciding, [b.path in deciding for b in boxes], modes, copies, updates,
+                using)
 
 
 def unroll(system: System, steps: int = DEFAULT_STEPS) -> CID:
     graph = _Builder(steps)
     made = plan(system)
-    boxes: dict = {}   # mode -> box number -> its nodes, one a step (None: not in the mode)
+    boxes: dict = {}   # mode -> box number -> its nodes, one a step (only the mode's boxes)
     for copy in made.copies:
         boxes[copy.mode] = _add_copy(graph, system, copy, made.deciding, steps)
     utilities: dict[str, list[int]] = {a: [] for a in made.agents}
     for update in made.updates:
         _add_training(graph, system, update, made.acting, steps, boxes[update.mode], utilities)
+    mode_rank = {m: i for i, m in enumerate(made.modes)}
     mine = _acting_for(system, made)
-    decisions = {a: [boxes[m][p][t] for t in range(steps) for m in made.modes
-                     for p in mine[a] if boxes[m][p] is not None]
-                 for a in made.agents}
+    decisions = {}
+    for a in made.agents:   # by step, then mode, then declaration order
+        copies = sorted((mode_rank[m], k, m, p) for k, p in enumerate(mine[a])
+                        for m in made.using.get(p, ()))
+        decisions[a] = [boxes[m][p][t] for t in range(steps) for _, _, m, p in copies]
     decisions = {a: d for a, d in decisions.items() if d}
     utilities = {a: u for a, u in utilities.items() if a in decisions}
     # Witnesses and tables list nodes by time, then mode, then declaration order: never by name.
-    mode_rank = {m: i for i, m in enumerate(made.modes)}
     order = graph.order(lambda place, role, training, mode: (
         mode_rank[mode], system.rank(place.path), role, training))
     return CID(links=graph.links(), nodes=graph.nodes(), decisions=decisions,
@@ -345,12 +361,12 @@ def _params(graph: _Builder, system: System, box, mode) -> list[int]:
 
 
 def _add_copy(graph: _Builder, system: System, copy: Copy, deciding: list[bool],
-              steps: int) -> list[list[int] | None]:
+              steps: int) -> dict[int, list[int]]:
     """A mode's copy of the diagram at every step: its boxes, its wires, and the parameters
-    of the trained boxes it uses. Returns each box's nodes, one a step, by box number (None
-    for a box the mode does not use)."""
+    of the trained boxes it uses. Returns the nodes of each box the mode uses, one a step, by
+    box number."""
     mode, boxes = copy.mode, system.numbered
-    node: list[list[int] | None] = [None] * len(boxes)
+    node: dict[int, list[int]] = {}
     for i in copy.boxes:
         node[i] = graph.add(boxes[i].place, "decision" if deciding[i] else "chance", mode)
     wires = [(node[source], node[target], wait) for source, target, wait in copy.wires]
@@ -412,8 +428,7 @@ def steps_needed(system: System) -> int:
     needed = 1
     boxes_of = _acting_for(system, made)
     for agent in made.agents:
-        mine = {ids[p] for ids in folded.boxes.values() for p in boxes_of[agent]
-                if ids[p] is not None}
+        mine = {folded.boxes[m][p] for p in boxes_of[agent] for m in made.using.get(p, ())}
         rewards = folded.rewards.get(agent, [])
         if mine and rewards:
             needed = max(needed, _longest_loop(folded, levels, mine, rewards))
@@ -430,7 +445,7 @@ class Folded(NamedTuple):
     places: list            # node -> its place (the agent's reward: the agent's)
     subjects: list          # node -> what the report names it by: its place, Params, or None
                             # for a reward
-    boxes: dict             # mode -> box number -> its node (None: not in the mode)
+    boxes: dict             # mode -> box number -> its node (only the mode's boxes)
     rewards: dict           # agent -> its reward nodes, one per training statement and mode
 
 
@@ -487,7 +502,7 @@ def _folded(system: System, made: Plan) -> Folded:
 
     boxes = system.numbered
     for c in made.copies:
-        node = folded.boxes[c.mode] = [None] * len(boxes)
+        node = folded.boxes[c.mode] = {}
         for p in c.boxes:
             place = boxes[p].place
             node[p] = new(place, place)

@@ -82,7 +82,7 @@ def _check_diagram(ctx: Context, diagram: Diagram,
     per_mode = PerMode(ctx, diagram.modes)
     for mode in diagram.modes or [None]:
         check_sources(ctx, view, mode, merges, per_mode)
-        graph = instantaneous(ctx, diagram, mode, relations)
+        graph = instantaneous(ctx, view, mode, relations)
         order = graph.order()
         if order is None:
             check_loops(ctx, diagram, graph, mode, per_mode)

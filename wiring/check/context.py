@@ -18,8 +18,9 @@ from ..model import (
     NumType,
     Port,
     Proposal,
+    Wire,
 )
-from ..structure import active
+from ..structure import ModeOrder, active, by_mode
 from ..types import Decider, show_expr
 
 MERGE_TYPES = {
@@ -84,6 +85,26 @@ class DiagramView:
         self._keys: dict[str, tuple] = {}
 
     @cached_property
+    def _wires_by_mode(self) -> dict[str | None, list[Wire]]:
+        return by_mode(self.diagram.wires, self.diagram.modes or [None])
+
+    @cached_property
+    def _instances_by_mode(self) -> dict[str | None, list[Instance]]:
+        return by_mode(self.diagram.instances, self.diagram.modes or [None])
+
+    def wires_in(self, mode: str | None) -> list[Wire]:
+        """The wires that exist in `mode` (None: the only mode of a diagram without modes)."""
+        return self._wires_by_mode[mode]
+
+    def instances_in(self, mode: str | None) -> list[Instance]:
+        """The instances that exist in `mode`, in their order."""
+        return self._instances_by_mode[mode]
+
+    @cached_property
+    def mode_order(self) -> ModeOrder:
+        return ModeOrder(self.diagram.modes)
+
+    @cached_property
     def wire_broken(self) -> bool:
         """Whether a wire of this diagram was already reported broken (an excused port)."""
         name = self.diagram.name
@@ -137,9 +158,7 @@ class DiagramView:
         for port in self.diagram.ports:
             if port.direction == "out" and active(port.modes, mode):
                 yield Endpoint(instance=None, port=port.name, span=port.span), port
-        for instance in self.diagram.instances:
-            if not active(instance.modes, mode):
-                continue
+        for instance in self.instances_in(mode):
             for port in self.box_ports(instance).values():
                 if port.direction == "in" and active(port.modes, mode):
                     yield Endpoint(instance=instance.name, port=port.name, span=instance.span), port

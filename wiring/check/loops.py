@@ -10,8 +10,7 @@ from ..model import (
     Diagram,
     Wire,
 )
-from ..structure import active
-from .context import Context, PerMode
+from .context import Context, DiagramView, PerMode
 
 # ------------------------------------------------------------------------- algebraic loops
 
@@ -57,18 +56,17 @@ class PortGraph:
         return graph
 
 
-def instantaneous(ctx: Context, diagram: Diagram, mode: str | None,
+def instantaneous(ctx: Context, view: DiagramView, mode: str | None,
                   relations: dict[str, dict[str, set[str]]]) -> PortGraph:
     graph = PortGraph()
-    for wire in diagram.wires:
-        if wire.delayed or not active(wire.modes, mode):
+    for wire in view.wires_in(mode):
+        if wire.delayed:
             continue
         graph.add((wire.source.instance, wire.source.port),
                   (wire.target.instance, wire.target.port), wire)
-    for instance in diagram.instances:
+    for instance in view.instances_in(mode):
         # A nested diagram's behaviour is computed from its contents, whatever it declares.
-        if not active(instance.modes, mode) or (instance.attributes.stateful
-                                                  and not instance.of_diagram):
+        if instance.attributes.stateful and not instance.of_diagram:
             continue
         box = ctx.box(instance.of)
         if box is None:

@@ -87,8 +87,9 @@ def _check_dependency(ctx: Context, view: DiagramView, wire: Wire, source: Port,
     the wire is in: wires from one source (up to copies), one outer input, or the output
     the other reads (`user.answer : Answer[user.question]` fed by a box asked
     `user.question`)."""
-    modes = [m for m in view.diagram.modes or [None] if active(wire.modes, m)]
-    for have, need in zip(port_indices(source.type), port_indices(target.type)):
+    pairs = list(zip(port_indices(source.type), port_indices(target.type)))
+    modes = view.mode_order.of(wire.modes) if pairs else []
+    for have, need in pairs:
         for mode in modes:
             giving = fed(wire.source.instance, have.port, mode)
             taking = fed(wire.target.instance, need.port, mode)
@@ -189,9 +190,7 @@ def check_sources(ctx: Context, view: DiagramView, mode: str | None,
                   merges: dict[str, Merge], per_mode: PerMode) -> None:
     diagram = view.diagram
     incoming: dict[tuple[str | None, str], list[Wire]] = defaultdict(list)
-    for wire in diagram.wires:
-        if not active(wire.modes, mode):
-            continue
+    for wire in view.wires_in(mode):
         broken = False
         for end in (wire.source, wire.target):
             ok, why = view.active_port(end, mode)

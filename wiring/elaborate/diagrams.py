@@ -141,6 +141,7 @@ class _DiagramBody:
         self.el = el
         self.node: syntax.DiagramDecl = decl.node
         self.diagram = diagram
+        self.mode_names = dict.fromkeys(diagram.modes)
         self.outer = {p.name: p for p in diagram.ports}
         self.instances: dict[str, Instance] = {}
         self.skipped: set[str] = set()  # instances of broken declarations: uses stay silent
@@ -229,7 +230,7 @@ class _DiagramBody:
         notes = []
         for option in node.options:
             if type(option) is syntax.When:
-                modes = self.el.modes_of(option, self.diagram.modes)
+                modes = self.el.modes_of(option, self.mode_names)
             else:
                 notes.append(option.note.value)
         return modes, notes
