@@ -94,15 +94,21 @@ def _passed(system: System, start: str, pressure: Pressure, boxes: frozenset,
     """Of `boxes`, those `_through` finds a path through (start -> box -> a box the signal
     reads, in one of the pressure's modes, avoiding `avoiding`), in declaration order: read
     off the searches `_through` caches, from the start and back from each source. Asking it
-    of every box made a thousand agents, each trained on its own reward model, quadratic."""
+    of every box made a thousand agents, each trained on its own reward model, quadratic.
+    The search from the start is made only for boxes that reach a source: a thousand agents
+    nested in diagrams, each reaching the whole output chain, were quadratic in it."""
     found: set[str] = set()
+    if not boxes:     # nothing to ask about: no search (each would cover all upstream)
+        return []
     sources = _computed_sources(system, pressure, False)
     for mode in system.pressure_modes(pressure):
-        after = system.search(start, mode, avoiding)
         for source in sources:
             before = system.search(source, mode, avoiding, reverse=True)
-            small, large = (after, before) if len(after) < len(before) else (before, after)
-            found.update(box for box in small if box in large and box in boxes)
+            small, large = (boxes, before) if len(boxes) < len(before) else (before, boxes)
+            candidates = [box for box in small if box in large]
+            if candidates:
+                after = system.search(start, mode, avoiding)
+                found.update(box for box in candidates if box in after)
     return system.ordered(found)
 
 

@@ -29,6 +29,7 @@ _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": 
             "|": r"\wiringbar{}", '"': r"\wiringquote{}", "-": "-{}", "`": "{`}", "'": "{'}"}
 # The least room a centred line leaves at either end of its box (bp) before it is scaled down
 _MARGIN = 4.0
+_ROOM = "\0room\0"   # where a line's room goes once known: no text can hold a NUL
 # Characters the drawing uses beyond ASCII, in what pdflatex has without extra packages.
 _SYMBOLS = {"\u00b7": r"\textperiodcentered{}",
             "\u00ab": r"\wiringlaquo{}", "\u00bb": r"\wiringraquo{}",     # see MACROS
@@ -156,6 +157,7 @@ class _Drawer:
         self.size, self.bold, self.italic = 14.0, False, False
         self.boxes: list[tuple[float, float, float, float]] = []   # shapes drawn so far
         self.line: list[tuple[dict, tuple]] = []     # the text runs of the line being read
+        self.sided: list[tuple] = []    # lines aligned to one side of a box, set at the end
         for op in ops:
             kind = op.get("op")
             if kind in ("c", "C"):
@@ -181,6 +183,7 @@ class _Drawer:
                 self.set_line()
                 self.ellipse(kind, op.get("rect", [0, 0, 0, 0]))
         self.set_line()
+        self.set_sided()
 
     def colour(self, value: str) -> str | None:
         """A TikZ colour name for a Graphviz colour, or None for a transparent one."""
@@ -269,14 +272,32 @@ class _Drawer:
         x0, y = first.get("pt", [0, 0])
         x1 = float(last["pt"][0]) + float(last.get("width", 0))
         measured = sum(float(op.get("width", 0)) for op, _ in runs) + 1   # and a point
-        anchor, x, room = _placement(first.get("align"), x0, x1, y, self.boxes, measured)
+        anchor, x, room, reach = _placement(first.get("align"), x0, x1, y, self.boxes, measured)
         pen, size, bold, italic = style
         body = "".join(latex_text(str(op.get("text", ""))) if run == style else
                        f"{{\\color{{{run[0]}}}{_font(*run[1:], reset=True)} "
                        f"{latex_text(str(op.get('text', '')))}}}" for op, run in runs)
-        font = _font(size, bold, italic)
-        self.lines.append(f"\\node[anchor={anchor}, text={pen}, font={{{font}}}] at "
-                          f"({_n(x)},{_n(y)}) {{\\wiringfit{{{_n(room)}bp}}{{{body}}}}};\n")
+        node = (f"\\node[anchor={anchor}, text={pen}, font={{{_font(size, bold, italic)}}}] at "
+                f"({_n(x)},{_n(y)}) {{\\wiringfit{{{_ROOM}bp}}{{{body}}}}};\n")
+        if reach is not None:
+            self.sided.append((len(self.lines), node, anchor, x0, x1, y, room, reach))
+        self.lines.append(node.replace(_ROOM, _n(room)))
+
+    def set_sided(self) -> None:
+        """Lines aligned to one side of their box (a box's input and output names) may take
+        the room up to their box's edge, or to half way to the next line on their row, less
+        `_MARGIN`: where the paper's font is wider than Graphviz's measure ("initial" in
+        Computer Modern Sans), a name then keeps its size rather than being scaled down."""
+        for index, node, anchor, x0, x1, y, room, reach in self.sided:
+            row = [(a, b) for _, _, _, a, b, other, *_ in self.sided
+                   if abs(other - y) < 0.5 and (a, b) != (x0, x1)]
+            if anchor == "base west":
+                stop = min([reach] + [(x1 + a) / 2 - _MARGIN / 2 for a, _ in row if a >= x1])
+                room = max(room, stop - x0)
+            else:
+                stop = max([reach] + [(x0 + b) / 2 + _MARGIN / 2 for _, b in row if b <= x0])
+                room = max(room, x1 - stop)
+            self.lines[index] = node.replace(_ROOM, _n(room))
 
 
 def _font(size: float, bold: bool, italic: bool, reset: bool = False) -> str:
@@ -291,8 +312,9 @@ def _font(size: float, bold: bool, italic: bool, reset: bool = False) -> str:
 
 
 def _placement(align, x0: float, x1: float, y: float, boxes,
-               measured: float) -> tuple[str, float, float]:
-    """The anchor, x and room (width it may take before it is scaled down) of a line Graphviz
+               measured: float) -> tuple[str, float, float, float | None]:
+    """The anchor, x, room (width it may take before it is scaled down) and, for a line
+    aligned to one side of a box, the x it may reach (`set_sided`) of a line Graphviz
     set from `x0` to `x1`, `measured` wide: by its centre where Graphviz centred it, so that a
     font narrower or wider than Graphviz's keeps it centred. Graphviz 2.43 places every line of
     a table by its left end (`align` l), so the alignment is read from the smallest box drawn
@@ -303,18 +325,21 @@ def _placement(align, x0: float, x1: float, y: float, boxes,
     may have a neighbour on the other (an input's name and an output's): it has what Graphviz
     measured."""
     if align == "r":
-        return "base east", x0, measured
+        return "base east", x0, measured, None
     if align != "l":
-        return "base", x0, measured
+        return "base", x0, measured, None
     around = min((box for box in boxes if box[0] - 0.5 <= x0 and x1 <= box[2] + 0.5
                   and box[1] <= y <= box[3]),
                  key=lambda box: (box[2] - box[0]) * (box[3] - box[1]), default=None)
     if around is None:
-        return "base west", x0, measured
+        return "base west", x0, measured, None
     left, right = x0 - around[0], around[2] - x1
     if abs(left - right) <= 1.5:
-        return "base", (x0 + x1) / 2, max(measured, around[2] - around[0] - 2 * _MARGIN)
-    return ("base west", x0, measured) if left < right else ("base east", x1, measured)
+        return ("base", (x0 + x1) / 2, max(measured, around[2] - around[0] - 2 * _MARGIN),
+                None)
+    if left < right:
+        return "base west", x0, measured, around[2] - _MARGIN
+    return "base east", x1, measured, around[0] + _MARGIN
 
 
 def latex_text(text: str) -> str:
