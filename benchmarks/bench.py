@@ -330,7 +330,7 @@ def dot_benchmark(reps: int) -> dict | None:
 def largest_example() -> tuple[Path, int]:
     """The example with the most boxes once nested diagrams are flattened."""
     import wiring
-    from wiring.analysis.graph import build
+    from wiring.analysis.build import build
     from wiring.structure import default_diagram as top_diagram
 
     sizes = []
@@ -373,7 +373,7 @@ def analyses_benchmark(reps: int) -> dict:
     import wiring
     from wiring.analysis import analyse
     from wiring.analysis.bounds import bounds
-    from wiring.analysis.graph import build
+    from wiring.analysis.build import build
     from wiring.structure import default_diagram as top_diagram
     from wiring.analysis.incentives import report
 

@@ -192,12 +192,16 @@ def _ladder(rng: random.Random) -> str:
 def _agents(rng: random.Random) -> str:
     """Many agents, each trained on its own judge or reward model, or acting through a gate
     of its own (the shapes `judged` and `gated` of benchmarks/generate.py, and one of
-    learned reward models), or each in a training mode of its own (`modal`), that were
-    quadratic."""
+    learned reward models), or each in a training mode of its own (`modal`), or in a chain
+    with learned reward models on its way to its signal (`nested`'s editors learned), that
+    were quadratic."""
     n = rng.choice([100, 300, 1000])
-    shape = rng.choice(["judged", "gated", "rewarded", "modal"])
+    shape = rng.choice(["judged", "gated", "rewarded", "modal", "proxied"])
     if shape in ("judged", "gated", "modal"):
         return generate.generate(shape, n)
+    if shape == "proxied":
+        return generate.nested(n).replace("component Editor : editor, trusted",
+                                          "component Editor : reward_model, learned, untrusted")
     return generate.judged(n).replace("component Judge : judge, trusted",
                                       "component Judge : reward_model, learned, untrusted")
 

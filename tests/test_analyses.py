@@ -389,7 +389,7 @@ def test_unknown_name_from_the_standard_library_suggests_its_import():
 
 
 def test_the_report_says_when_a_loop_needs_more_steps(capsys):
-    from wiring.analysis.graph import build
+    from wiring.analysis.build import build
     from wiring.structure import default_diagram as top_diagram
     from wiring.analysis.incentives import steps_needed
 

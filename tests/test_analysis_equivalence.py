@@ -15,7 +15,7 @@ import networkx as nx
 
 import wiring
 from wiring.analysis import gates, lints
-from wiring.analysis.graph import build
+from wiring.analysis.build import build
 from wiring.structure import top_diagrams
 
 from conftest import EXAMPLES

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import wiring
 import wiring.analysis
 from wiring.analysis import incentives as inc
-from wiring.analysis.graph import build
+from wiring.analysis.build import build
 from wiring.structure import top_diagrams
 
 from conftest import EXAMPLES

@@ -3,7 +3,7 @@
 - `networkx_document`: one JSON document holding, as networkx node-link data
   (`networkx.node_link_data`), the analysed graph (`analysed_graph`: the diagram flattened into
   leaf boxes and the top diagram's ports, with its data wires and optimisation wires, as
-  `wiring.analysis.graph.build` makes it) and the unrolled influence diagram
+  `wiring.analysis.build.build` makes it) and the unrolled influence diagram
   (`influence_diagram`: `wiring.analysis.unroll.unroll` over `steps`, each agent's decisions
   and utilities named in its `graph` part). Any networkx user reads them back with
   `networkx.node_link_graph(part, edges="edges")`.
@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import json
 
-from .analysis.graph import System, build
+from .analysis.build import build
+from .analysis.graph import System
 from .analysis.unroll import DEFAULT_STEPS, CID, unroll
 from .model import Proposal
 

@@ -19,7 +19,8 @@ from .assertions import AssertionResult, check_assertions
 from .causes import one_per_cause
 from .coverage import unexamined
 from ..collector import paused as paused_collector
-from .graph import System, build
+from .build import build
+from .graph import System
 from .incentives import (DEFAULT_STEPS, Incentives, incentives as _incentives,
                          report as incentive_report, steps_needed, unroll)
 from .lints import STRUCTURAL

@@ -1,7 +1,7 @@
 """The system graph the analyses read: a checked diagram flattened to its leaf boxes.
 
 Nesting is kept in the model; analyses need the leaf boxes and the data that flows between
-them, so `build` reads the diagram flattened by `wiring.structure.flatten` (every nested
+them, so `build.build` makes the System from the diagram flattened by `wiring.structure.flatten` (every nested
 diagram substituted by its contents, the wires that meet at a boundary joined). Box paths name
 the nesting
 (`deployment.monitor`). Outer ports of the top diagram become pseudo-boxes `in:NAME` and
@@ -26,7 +26,7 @@ from ..diagnostics import Span
 from ..model import (CHOOSING, GATE_TRUST, UNBOUNDED, Attributes, Diagram, Expr, Instance,
                      Proposal, Training)
 from ..structure import (Flat, FlatWire, ModeOrder, PhaseOf, active, assumed_phase, by_mode,
-                         flatten, kind_chain, outer_port, phases)
+                         phases)
 from .search import breadth_first, trace
 
 HAZARD_KINDS = ("agent", "model")       # untrusted producers of content
@@ -279,16 +279,21 @@ class System:
         return set(self.search(path, None, frozenset(), reverse=True)) - {path}
 
     def reaches(self, a: str, b: str, avoiding=frozenset(), modes=None,
-                backward: bool = False) -> list[str] | None:
+                backward: bool = False, bounded: bool = False) -> list[str] | None:
         """The shortest data path from a to b inside one mode (of `modes`, default all) whose
         inner boxes avoid `avoiding`, or None. With `backward` the search starts at b, cheaper
         when many boxes ask about the same b: a path as short, which may pass other boxes
-        where two shortest paths tie."""
+        where two shortest paths tie. With `bounded` the search keeps to the levels between a
+        and b (`levels`): the same path, at the cost of what lies between them, for a
+        question asked once (the cache keeps every search)."""
         best = None
         avoiding = frozenset(avoiding)
         start, end = (b, a) if backward else (a, b)
         for mode in self._modes_from(start, modes):
-            parents = self.search(start, mode, avoiding, reverse=backward)
+            window = self._window(a, b, mode) if bounded else None
+            if bounded and window is None:
+                continue
+            parents = self.search(start, mode, avoiding, reverse=backward, window=window)
             if end not in parents or (b == a and a not in self._links(mode, False)):
                 continue
             path = trace(parents, end)
@@ -297,16 +302,46 @@ class System:
                 best = path
         return best
 
-    def search(self, start: str, mode, avoiding: frozenset, reverse: bool = False) -> dict:
+    def search(self, start: str, mode, avoiding: frozenset, reverse: bool = False,
+               window: tuple[int, int] | None = None) -> dict:
         """Breadth-first search from `start` inside one mode, never passing through `avoiding`
-        (but reaching it as an end): parent links of every box reached. Cached, because the
-        analyses ask many questions from the same start."""
+        (but reaching it as an end): parent links of every box reached; with `window`, of
+        every box within those `levels` (`breadth_first`). Cached, because the analyses ask
+        many questions from the same start."""
         cache = self.__dict__.setdefault("_searches", {})
-        key = (start, mode, avoiding, reverse)
+        key = (start, mode, avoiding, reverse, window)
         if key not in cache:
             links = self._links(mode, reverse)
-            cache[key] = breadth_first(links, [start] if start in links else [], through=avoiding)
+            cache[key] = breadth_first(links, [start] if start in links else [], through=avoiding,
+                                       window=window and (self.levels(mode), *window))
         return cache[key]
+
+    def levels(self, mode) -> dict[str, int]:
+        """Each box's level in one mode's graph with its loops condensed: 0 at the sources, else
+        one more than its highest predecessor. A level never falls along a wire, so every path
+        from a to b keeps to the levels between theirs."""
+        cache = self.__dict__.setdefault("_levels", {})
+        if mode not in cache:
+            dag = nx.condensation(self.graph_in(mode))
+            level: dict[int, int] = {}
+            for part in nx.topological_sort(dag):
+                level[part] = max((level[p] + 1 for p in dag.predecessors(part)), default=0)
+            cache[mode] = {box: level[part] for box, part in dag.graph["mapping"].items()}
+        return cache[mode]
+
+    def _window(self, a: str, b: str, mode) -> tuple[int, int] | None:
+        level = self.levels(mode)
+        return (level[a], level[b]) if a in level and b in level else None
+
+    def between(self, a: str, b: str, mode, avoiding: frozenset) -> set[str]:
+        """The boxes on some path from a to b inside `mode` whose inner boxes avoid `avoiding`
+        (a and b too, if there is one): searched from both ends within the levels between
+        them, so a path's surroundings are read, not everything after a and before b."""
+        window = self._window(a, b, mode)
+        if window is None:
+            return set()
+        after = self.search(a, mode, avoiding, window=window)
+        return after.keys() & self.search(b, mode, avoiding, reverse=True, window=window).keys()
 
     def _links(self, mode, reverse: bool) -> dict[str, list[str]]:
         """The graph of one mode (`graph_in`) as plain adjacency, built without networkx:
@@ -632,67 +667,3 @@ def per_system(analysis):
             memo[analysis] = analysis(system)
         return memo[analysis]
     return memoised
-
-
-# ---------------------------------------------------------------------------- flattening
-
-def build(proposal: Proposal, diagram: Diagram, depth: int | None = None) -> System:
-    """Flatten `diagram` (with its nested diagrams, down to `depth` levels: below it a nested
-    diagram is one opaque box, read through its interface) into a System. Raises
-    structure.TooLarge when the flattening would be too large."""
-    flat = flatten(proposal, diagram, depth)
-    system = System(proposal=proposal, diagram=diagram, modes=list(diagram.modes))
-    chains: dict[tuple[str, ...], tuple[str, ...]] = {}   # one per list of kinds
-    for leaf in flat.leaves.values():
-        instance = leaf.instance
-        kind = (instance.attributes.kind, *instance.attributes.also)
-        if kind not in chains:   # every kind and its ancestors, the first kind's first
-            chains[kind] = tuple(dict.fromkeys(
-                name for one in kind for name in kind_chain(proposal.kinds, one)))
-        system.boxes[leaf.path] = Box(
-            path=leaf.path, instance=instance, component=instance.of,
-            attributes=instance.attributes, kinds=chains[kind], modes=leaf.modes,
-            span=instance.span, place=w.Box(leaf.path))
-    for index, training in enumerate(flat.trainings):
-        system.pressures.append(Pressure(target=training.target, training=training.training,
-                                         reads=training.reads, anchors=training.anchors,
-                                         modes=training.modes, diagram_path=training.prefix,
-                                         index=index))
-    for port in diagram.ports:
-        path = outer_port(port.direction, port.name)
-        system.boxes[path] = Box(
-            path=path, instance=Instance(name=path, of=diagram.name,
-                                         attributes=Attributes(kind="environment",
-                                                               trust="environment")),
-            component=diagram.name, attributes=Attributes(kind="environment", trust="environment"),
-            kinds=("outer_input" if port.direction == "in" else "outer_output", "environment"),
-            modes=frozenset(port.modes) if port.modes is not None else None, span=port.span,
-            place=w.Port(port.direction, port.name))
-    system.edges = flat.wires
-    system.flat = flat
-    _share_weights(system.boxes)
-    return system
-
-
-def _share_weights(boxes: dict[str, Box]) -> None:
-    """Each box's `weights`: the end of its chain of `shared` copies, which lie in the same
-    diagram, so at the same path but for the last name (the checker rules out cycles). Each
-    chain is walked once: the boxes met on the way get their answer with it."""
-    for box in boxes.values():
-        if box.weights:   # met on an earlier box's chain
-            continue
-        if box.instance.shares is None:   # most boxes: their own weights, no chain to walk
-            box.weights, box.model = box.path, box.component
-            continue
-        chain, met = [box], {box.path}
-        while not chain[-1].weights and chain[-1].instance.shares is not None:
-            last = chain[-1]
-            shared = last.path[:len(last.path) - len(last.instance.name)] + last.instance.shares
-            if shared not in boxes or shared in met:
-                break
-            chain.append(boxes[shared])
-            met.add(shared)
-        end = chain[-1]
-        weights, model = (end.weights, end.model) if end.weights else (end.path, end.component)
-        for member in chain:
-            member.weights, member.model = weights, model

@@ -72,16 +72,18 @@ def _through(system: System, start: str, via: str, pressure: Pressure,
     avoiding = frozenset(avoiding)
     sources = _computed_sources(system, pressure, False)
     for mode in system.pressure_modes(pressure):
-        # Membership in the cached searches first: tracing a path costs its length, and most
-        # boxes asked about (every proxy of a long chain) reach no source in this mode.
-        ends = [s for s in sources if via in system.search(s, mode, avoiding, reverse=True)]
+        # Membership first: tracing a path costs its length, and most boxes asked about (every
+        # proxy of a long chain) are on no path to a source in this mode. Every search keeps
+        # to the levels between its ends: a thousand agents in a chain, each with proxies on
+        # its way to its signal, searched the whole chain each.
+        ends = [s for s in sources if via in system.between(start, s, mode, avoiding)]
         if not ends:
             continue
-        first = system.reaches(start, via, avoiding, [mode])
+        first = system.reaches(start, via, avoiding, [mode], bounded=True)
         if first is None:
             continue
         for source in ends:
-            second = system.reaches(via, source, avoiding, [mode], backward=True)
+            second = system.reaches(via, source, avoiding, [mode], backward=True, bounded=True)
             if second is not None:
                 path = first + second[1:]
                 if best is None or len(path) < len(best):
@@ -94,21 +96,16 @@ def _passed(system: System, start: str, pressure: Pressure, boxes: frozenset,
     """Of `boxes`, those `_through` finds a path through (start -> box -> a box the signal
     reads, in one of the pressure's modes, avoiding `avoiding`), in declaration order: read
     off the searches `_through` caches, from the start and back from each source. Asking it
-    of every box made a thousand agents, each trained on its own reward model, quadratic.
-    The search from the start is made only for boxes that reach a source: a thousand agents
-    nested in diagrams, each reaching the whole output chain, were quadratic in it."""
-    found: set[str] = set()
-    if not boxes:     # nothing to ask about: no search (each would cover all upstream)
+    of every box made a thousand agents, each trained on its own reward model, quadratic;
+    searching all that lies after the start and before each source made a thousand agents
+    in a chain quadratic (`System.between` keeps to the levels between them)."""
+    if not boxes:     # nothing to ask about: no search
         return []
+    found: set[str] = set()
     sources = _computed_sources(system, pressure, False)
     for mode in system.pressure_modes(pressure):
         for source in sources:
-            before = system.search(source, mode, avoiding, reverse=True)
-            small, large = (boxes, before) if len(boxes) < len(before) else (before, boxes)
-            candidates = [box for box in small if box in large]
-            if candidates:
-                after = system.search(start, mode, avoiding)
-                found.update(box for box in candidates if box in after)
+            found.update(boxes.intersection(system.between(start, source, mode, avoiding)))
     return system.ordered(found)
 
 
