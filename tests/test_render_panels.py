@@ -426,3 +426,29 @@ def test_a_box_in_several_mode_panels_of_a_generated_proposal_stays_in_place(see
     assert result.proposal is not None, result
     places = _places(R.to_dot(result.proposal, style="paper", panels="modes"))
     assert len(places) > 1 and assert_common_boxes_in_place(places) > 0
+
+
+@pytest.mark.parametrize("panels", ["modes", "diagrams"])
+def test_more_panels_than_a_figure_holds_are_refused_before_any_layout(panels, tmp_path, capsys):
+    # Each panel is a Graphviz layout of its own: 149 modes took 23 s, 5,000 would take half
+    # an hour, for a figure nobody can read.
+    from wiring.render.panels import MAX_PANELS
+
+    n = MAX_PANELS + 1
+    component = "type T\ncomponent C : model {\n  in x : T\n  out y : T\n}\n"
+    if panels == "modes":
+        text = component + "diagram D {\n  modes " + ", ".join(
+            f"m{i} : training" for i in range(n)) + "\n  c = C\n  c.y -> c.x delayed\n}\n"
+    else:
+        text = component + "".join(f"diagram D{i} {{\n  c = C\n  c.y -> c.x delayed\n}}\n"
+                                   for i in range(n))
+    path = tmp_path / "many.wd"
+    path.write_text(text)
+    code = main(["render", str(path), "--panels", panels, "-o", str(tmp_path / "f.svg")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    what = f"{n} modes" if panels == "modes" else f"{n} top diagrams"
+    assert f"has {what}, more panels than a figure holds ({n - 1})" in err
+    assert not (tmp_path / "f.svg").exists()
+    with pytest.raises(R.RenderError):
+        R.render(wiring.check_text(text, "many.wd").proposal, "svg", panels=panels)

@@ -28,6 +28,9 @@ from .options import PAGE_PT, RenderError
 GAP_PT = 16.0            # between two panels, and between the panels and the key
 TITLE_GAP = 6.0          # between a panel's title and the wires and boxes below it
 PER_ROW = 4              # panels a row without a width: a grid, not a strip of forty
+# The most panels a figure has: each is a Graphviz layout of its own (a file of 149 modes took
+# 23 s to draw, one of 5,000 would take half an hour), and a page holds a few rows of a few.
+MAX_PANELS = 24
 # The shares of the room beside the last row of panels a key is tried in (`_key_place`).
 KEY_ROOMS = (1.0, 0.66, 0.5, 0.33)
 # Mode panels cut from one layout of every mode (a box at the same place in each) are drawn
@@ -363,6 +366,10 @@ def panel_list(proposal, diagram: str | None, options) -> list[tuple[str, str | 
         tops = structure.top_diagrams(proposal)
         if not tops:
             raise RenderError("--panels diagrams: the file has no diagram")
+        if len(tops) > MAX_PANELS:
+            raise RenderError(f"--panels diagrams: the file has {len(tops):,} top diagrams, "
+                              f"more panels than a figure holds ({MAX_PANELS}); draw each "
+                              "with --diagram NAME")
         return [(d.name, d.name, alone) for d in tops]
     name, modes = _modes_of(proposal, diagram)
     if not modes:
@@ -370,6 +377,10 @@ def panel_list(proposal, diagram: str | None, options) -> list[tuple[str, str | 
         raise RenderError(f"--panels modes: diagram `{name}` has no modes (draw it as it is"
                           + (", or use --panels diagrams for the file's top diagrams)"
                              if several else ")"))
+    if len(modes) > MAX_PANELS:
+        raise RenderError(f"--panels modes: diagram `{name}` has {len(modes):,} modes, more "
+                          f"panels than a figure holds ({MAX_PANELS}); draw each with "
+                          "--mode NAME, or all in one picture without --panels")
     return [(mode, name, dataclasses.replace(alone, mode=mode)) for mode in modes]
 
 
