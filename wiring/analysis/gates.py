@@ -45,14 +45,13 @@ def untrusted_output(system: System) -> Iterable[Diagnostic]:
     # compared element by element for each hazard).
     any_gates = full_gates if len(any_gates) == len(full_gates) else any_gates
     coverage = {g: system.examined(system.boxes[g]) for g in any_gates}
-    deployed = frozenset(system.deploy_modes)
     for hazard in system.hazards:
         for sink in system.sinks:
             if sink.path == hazard.path:
                 continue
             # only the deployment modes both exist in: each other one would be searched for
             # nothing, and 500 modes of an agent each made every pair cost 500 searches
-            modes = [m for m in system.modes_with(hazard.path, sink.path) if m in deployed]
+            modes = [m for m in system.modes_with(hazard.path, sink.path) if m in system.deployed]
             open_path = system.reaches(hazard.path, sink.path, any_gates, modes)
             if open_path is not None:
                 yield report(

@@ -1,10 +1,9 @@
 """The system graph the analyses read: a checked diagram flattened to its leaf boxes.
 
 Nesting is kept in the model; analyses need the leaf boxes and the data that flows between
-them, so `build.build` makes the System from the diagram flattened by `wiring.structure.flatten` (every nested
-diagram substituted by its contents, the wires that meet at a boundary joined). Box paths name
-the nesting
-(`deployment.monitor`). Outer ports of the top diagram become pseudo-boxes `in:NAME` and
+them, so `build.build` makes the System from the diagram flattened by
+`wiring.structure.flatten` (every nested diagram substituted by its contents, the wires that
+meet at a boundary joined). Box paths name the nesting (`deployment.monitor`). Outer ports of the top diagram become pseudo-boxes `in:NAME` and
 `out:NAME`.
 
 The analyses read structure and attributes only: kinds (with their ancestors in the kind
@@ -211,7 +210,7 @@ class System:
             return modes
         if len(modes) <= len(box.modes):
             return [m for m in modes if m in box.modes]
-        allowed = self._deployed if modes is self.deploy_modes else frozenset(modes)
+        allowed = self.deployed if modes is self.deploy_modes else frozenset(modes)
         return [m for m in self.mode_order.of(box.modes) if m in allowed]
 
     @cached_property
@@ -255,7 +254,8 @@ class System:
         return deploy or self.mode_list
 
     @cached_property
-    def _deployed(self) -> frozenset[str | None]:
+    def deployed(self) -> frozenset[str | None]:
+        """`deploy_modes` as a set, for membership."""
         return frozenset(self.deploy_modes)
 
     def _graph(self, mode: str | None) -> nx.DiGraph:

@@ -86,11 +86,11 @@ class DiagramView:
 
     @cached_property
     def _wires_by_mode(self) -> dict[str | None, list[Wire]]:
-        return by_mode(self.diagram.wires, self.diagram.modes or [None])
+        return by_mode(self.diagram.wires, self.mode_order.modes)
 
     @cached_property
     def _instances_by_mode(self) -> dict[str | None, list[Instance]]:
-        return by_mode(self.diagram.instances, self.diagram.modes or [None])
+        return by_mode(self.diagram.instances, self.mode_order.modes)
 
     def wires_in(self, mode: str | None) -> list[Wire]:
         """The wires that exist in `mode` (None: the only mode of a diagram without modes)."""

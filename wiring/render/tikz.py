@@ -279,7 +279,7 @@ class _Drawer:
                        f"{latex_text(str(op.get('text', '')))}}}" for op, run in runs)
         node = (f"\\node[anchor={anchor}, text={pen}, font={{{_font(size, bold, italic)}}}] at "
                 f"({_n(x)},{_n(y)}) {{\\wiringfit{{{_ROOM}bp}}{{{body}}}}};\n")
-        if reach is not None:
+        if reach is not None:    # its room is set with its row's (`set_sided`)
             self.sided.append((len(self.lines), node, anchor, x0, x1, y, room, reach))
         self.lines.append(node.replace(_ROOM, _n(room)))
 
@@ -323,7 +323,7 @@ def _placement(align, x0: float, x1: float, y: float, boxes,
     in its box's width, so its room is that width less `_MARGIN` at each end, when that is more
     than Graphviz measured: a wider font takes the room there is. A line aligned to one side
     may have a neighbour on the other (an input's name and an output's): it has what Graphviz
-    measured."""
+    measured until `set_sided` has seen its whole row."""
     if align == "r":
         return "base east", x0, measured, None
     if align != "l":
