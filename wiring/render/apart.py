@@ -27,12 +27,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+from collections.abc import Iterator
 
-from .channels import (SEEN_PT, arrowheads, beside_pieces, clear_of, past_arrowheads, same_port,
-                       wire_cells)
+from .channels import (SEEN_PT, arrowheads, beside_pieces, clear_of, past_arrowheads, rewired,
+                       same_port, wire_cells)
 from .ends import GROW_PT, obstacles, pos_text, room_of, samples, subdivided, unit, within
 from .loops import BESIDE_PT, END_PT, sweep
-from .untangle import MOST_BOXES, boxes_of, curve, tangles_of
+from .untangle import MOST_BOXES, _drawn, boxes_of, curve, tangles_of
 from .updates import control_points, keeps_off
 
 AWAY_PT = (4.0, 6.0, 9.0)   # how far a stretch is moved, the least first
@@ -51,9 +52,11 @@ def wires_apart(laid: dict, grow: float = GROW_PT) -> int:
         return 0
     room, blocks = room_of(laid, grow), obstacles(laid)
     bent, cells = 0, wire_cells(laid)
-    for edge in laid.get("edges", []):
+    for index, edge in enumerate(laid.get("edges", [])):
+        was = _drawn(edge)
         if edge.get("pos") and _bent_away(laid, edge, boxes, room, blocks, cells):
-            bent, cells = bent + 1, wire_cells(laid)     # read where it now runs
+            bent += 1
+            rewired(cells, laid, index, was)     # read where it now runs
     return bent
 
 
@@ -61,7 +64,8 @@ def _bent_away(laid: dict, edge: dict, boxes: dict, room: tuple, blocks: list,
                cells: dict) -> bool:
     """Bend one wire away from those it runs along (the layout's wires by `cells`:
     `channels.wire_cells`), as the module says; whether it was."""
-    pieces = _beside_others(laid, edge, cells)
+    known: dict = {}           # what each piece of the wire runs along (`beside_pieces`)
+    pieces = list(_beside_others(laid, edge, cells, known))
     run = sum(math.dist(p, q) for p, q, *_ in pieces)
     if run <= SEEN_PT:
         return False
@@ -83,7 +87,8 @@ def _bent_away(laid: dict, edge: dict, boxes: dict, room: tuple, blocks: list,
             continue
         was = was or tangles_of(laid, edge, boxes)       # measured once, if it comes to it
         most = run - SEEN_PT if best is None else best[0] - 0.01
-        left = _still_beside(laid, edge, pos_text(marks, new), cells, boxes, (swept, most, was))
+        left = _still_beside(laid, edge, pos_text(marks, new), (cells, known), boxes,
+                             (swept, most, was))
         if left is not None:
             best = (left, pos_text(marks, new))
             if left <= SEEN_PT:          # the least move that leaves no run worth a bend
@@ -95,11 +100,13 @@ def _bent_away(laid: dict, edge: dict, boxes: dict, room: tuple, blocks: list,
     return True
 
 
-def _still_beside(laid: dict, edge: dict, pos: str, cells: dict, boxes: dict,
+def _still_beside(laid: dict, edge: dict, pos: str, cells: tuple, boxes: dict,
                   bounds: tuple) -> float | None:
-    """How long a wire drawn as `pos` still runs along others, where that is no more than
-    the most `bounds` allows ((how far a loop may sweep, that most, the wire's tangles before:
-    `untangle.tangles_of`), none more); None where it is not. The wire is left as it was."""
+    """How long a wire drawn as `pos` still runs along others (`cells`: the layout's wires,
+    `channels.wire_cells`, and what its pieces were found to run along), where that is no
+    more than the most `bounds` allows ((how far a loop may sweep, that most, the wire's
+    tangles before: `untangle.tangles_of`), none more); None where it is not. The wire is
+    left as it was."""
     swept, most, was = bounds
     before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
     edge["pos"] = pos
@@ -107,8 +114,8 @@ def _still_beside(laid: dict, edge: dict, pos: str, cells: dict, boxes: dict,
     try:                                 # the cheaper tests first
         if _swept(edge, boxes) > swept:
             return None
-        left = sum(math.dist(p, q) for p, q, *_ in _beside_others(laid, edge, cells))
-        if left > most or any(a > b for a, b in zip(tangles_of(laid, edge, boxes), was)):
+        left = _run_beside(laid, edge, cells, most)
+        if left is None or any(a > b for a, b in zip(tangles_of(laid, edge, boxes), was)):
             return None
         return left
     finally:
@@ -124,12 +131,24 @@ def _swept(edge: dict, boxes: dict) -> float:
     return sweep(edge, curve(edge), boxes) if loop else 0.0
 
 
-def _beside_others(laid: dict, edge: dict, cells: dict) -> list:
+def _beside_others(laid: dict, edge: dict, cells: dict, known: dict) -> Iterator[tuple]:
     """`channels.beside_pieces` but those beside a wire that shares one of its ports (copies,
     `bundles`, may run on each other), and the pieces that pass by another's arrowhead
     (`channels.past_arrowheads`)."""
-    return [piece for piece in beside_pieces(laid, edge, cells)
-            if not same_port(edge, piece[3])] + past_arrowheads(laid, edge)
+    yield from (piece for piece in beside_pieces(laid, edge, cells, known)
+                if not same_port(edge, piece[3]))
+    yield from past_arrowheads(laid, edge)
+
+
+def _run_beside(laid: dict, edge: dict, cells: tuple, most: float) -> float | None:
+    """How long a wire runs along others (`_beside_others`; `cells`: the layout's wires and
+    what its pieces were found to run along); None as soon as that is more than `most`."""
+    left = 0.0
+    for p, q, *_ in _beside_others(laid, edge, *cells):
+        left += math.dist(p, q)
+        if left > most:
+            return None
+    return left
 
 
 def _shape(points: list, pieces: list) -> dict:

@@ -17,15 +17,18 @@ tried a little further out where the least would pass through an arrowhead.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import math
+from collections.abc import Iterator
 
 from .bundles import CHANNEL, TOGETHER_PT
 from .ends import (END_PT, GROW_PT, OUTWARD, ROUND_PT, STUB_PT, crosses_an_obstacle,
                    nested_frames, obstacles, pos_text, rounded, room_of, samples, subdivided,
                    to_segment, within, xy)
 from .loops import BESIDE_PT, on_border, sweep
-from .updates import ARROW_WIDTH
+from .traces import ARROW_WIDTH
 from .untangle import (MOST_BOXES, _drawn, _extent, _meet, _track, boxes_of, curve,
                        tangles_of)
 from .untangle import _ends as _ends_of
@@ -42,14 +45,14 @@ STEP_PT = 2.0      # how far apart the points are that measure a run beside anot
 WIDER = ((0.0, 0.0), *((w, 0.0) for w in (3.0, 6.0, 9.0, 12.0)),
          *((0.0, w) for w in (3.0, 6.0, 9.0, 12.0)), (6.0, 6.0), (12.0, 12.0))
 ARROW_CLEAR_PT = 4.0   # a loop keeps this far from every arrowhead (as an update's is kept)
-BARB_GAP_PT = 2.0      # ... and from a wide one's barbs (`updates.ARROW_WIDTH`) by this much
+BARB_GAP_PT = 2.0      # ... and from a wide one's barbs (`traces.ARROW_WIDTH`) by this much
 # A channel this near a frame's border, along it, reads as a second line of the frame (4 pt
 # did; 8.5 pt inside open_agency's deployment, round its predictor and monitor, does not).
 FRAME_CLEAR_PT = 6.0
 SEEN_PT = 6.0      # the least change in how long a loop runs beside others that is redrawn for
 ALONG_DEGREES = 30.0   # two wires nearer than APART_PT at no more than this to each other
 ON_PT = 1.0        # a wire this near another from its port runs on it (`bundles.TRIM_PT`)
-CELL_PT = APART_PT
+CELL_PT = 2 * APART_PT
 
 # A layout's coordinates turned so that its flow runs along +u (`(u, v)`), and back.
 _TO_FLOW = {"LR": lambda x, y: (x, y), "TB": lambda x, y: (-y, x)}
@@ -76,25 +79,27 @@ def loops_in_channels(laid: dict, grow: float = GROW_PT) -> int:
     # then once more, where a loop's way was blocked by another's route not yet redrawn
     order = sorted((edge for edge in loops if id(edge) in spans),
                    key=lambda edge: _length(spans[id(edge)]))
-    redrawn = 0
+    redrawn, cells = 0, wire_cells(laid)
+    place = {id(edge): index for index, edge in enumerate(laid["edges"])}
     for edge in order + order:
-        ends = spans[id(edge)]
+        ends, was = spans[id(edge)], _drawn(edge)
         if not ends.get("done") and _redrawn(laid, edge, ends, direction, spans, room,
-                                             (blocks, borders)):
+                                             (blocks, borders), cells):
             redrawn, ends["done"] = redrawn + 1, True
+            rewired(cells, laid, place[id(edge)], was)
     return redrawn
 
 
 def _redrawn(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, room: tuple,
-             kept_off: tuple[list, list]) -> bool:
+             kept_off: tuple[list, list], cells: dict) -> bool:
     """Draw a loop as a channel on whichever side tangles it least (then is shorter), where
     that tangles it with fewer wires and none more (or, sharing a port with a channel, no
-    more), and it keeps off the `obstacles` and runs along no frame's border (`kept_off`):
-    whether it was."""
+    more), and it keeps off the `obstacles` and runs along no frame's border (`kept_off`),
+    the layout's wires read from `cells` (`wire_cells`): whether it was."""
     blocks, borders = kept_off
     before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
     boxes, heads = boxes_of(laid), arrowheads(laid, edge)
-    tangled = _tangles(laid, edge, boxes)
+    tangled = _tangles(laid, edge, boxes, cells)
     # a loop from the port of one drawn as a channel is drawn alike where that is no worse:
     # round it, not bent along it (cyborgism's operator.prefix to the loom and the simulator)
     alike = any(other.get(CHANNEL) and same_port(edge, other)
@@ -117,7 +122,7 @@ def _redrawn(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, ro
         if sweep(edge, curve(edge), boxes) > max(swept, BESIDE_PT):
             edge.update(before)     # not swept further from the boxes it closes (`loops`)
             continue
-        now = _tangles(laid, edge, boxes, tangled)
+        now = _tangles(laid, edge, boxes, cells, tangled)
         if _untangles(now, tangled, alike) and (best is None or (now, _long(points)) < best[:2]):
             best = (now, _long(points), edge["pos"])
         edge.pop("_draw_", None)
@@ -172,7 +177,7 @@ def past_arrowheads(laid: dict, edge: dict) -> list[tuple]:
 
 def _reach(tip: tuple, base: tuple, clear: float = ARROW_CLEAR_PT) -> float:
     """How far from an arrowhead's axis a wire keeps: `clear`, and BARB_GAP_PT beyond a
-    wide one's barbs (`updates.ARROW_WIDTH`)."""
+    wide one's barbs (`traces.ARROW_WIDTH`)."""
     return max(clear, ARROW_WIDTH * math.dist(tip, base) + BARB_GAP_PT)
 
 
@@ -222,14 +227,15 @@ def _untangles(now: tuple, before: tuple, alike: bool) -> bool:
     return alike or now[:3] != before[:3] or now[3] <= before[3] - SEEN_PT
 
 
-def _tangles(laid: dict, edge: dict, boxes: dict, upto: tuple | None = None) -> tuple:
+def _tangles(laid: dict, edge: dict, boxes: dict, cells: dict,
+             upto: tuple | None = None) -> tuple:
     """What tangles a wire: its part of the layout's crossings (`untangle.tangles_of`), then
-    how long it runs beside another wire, left out (infinite) where the others already
-    exceed `upto`'s."""
+    how long it runs beside another wire (the others read from `cells`, `wire_cells`), left
+    out (infinite) where the others already exceed `upto`'s."""
     counts = tangles_of(laid, edge, boxes)
     if upto is not None and any(a > b for a, b in zip(counts, upto)):
         return (*counts, math.inf)
-    return (*counts, round(alongside(laid, edge), 1))
+    return (*counts, round(alongside(laid, edge, cells), 1))
 
 
 def _long(points: list) -> float:
@@ -319,13 +325,23 @@ def _channel(laid: dict, edge: dict, ends: dict, side: int, direction: str, span
             things.append((min(b, d), max(b, d)))
     for other in laid.get("edges", []):
         if other is not edge and not _round(other, spans, ends):
-            things += [(v, v) for u, v in (to(*p) for p in _dense(other)) if u_in <= u <= u_out]
+            us, vs = _along_flow(_drawn(other), direction)
+            things += [(v, v) for v in vs[bisect.bisect_left(us, u_in):
+                                          bisect.bisect_right(us, u_out)]]
     start = max(out_base[1], in_base[1]) if side > 0 else min(out_base[1], in_base[1])
     level = _level(things, start, side)
     corners = [out_base, (u_out, out_base[1]), (u_out, level), (u_in, level),
                (u_in, in_base[1]), in_base]
     path = [back(u, v) for u, v in rounded(corners, None)]
     return path if ends["first"] == "out" else path[::-1]
+
+
+@functools.lru_cache(maxsize=512)
+def _along_flow(drawn: tuple, direction: str) -> tuple[list, list]:
+    """The points of `_dense_of(drawn)` turned to face the flow (u along it, v across it), in
+    order of u: (their u, their v)."""
+    turned = sorted(_TO_FLOW[direction](*p) for p in _dense_of(drawn))
+    return [u for u, _ in turned], [v for _, v in turned]
 
 
 def _level(things: list, start: float, side: int) -> float:
@@ -351,46 +367,74 @@ def _round(other: dict, spans: dict, ends: dict) -> bool:
         and _length(found) > _length(ends)
 
 
-def alongside(laid: dict, edge: dict) -> float:
+def alongside(laid: dict, edge: dict, cells: dict | None = None) -> float:
     """How long (points) a laid-out wire runs within APART_PT of another wire, away from its
     own ends (END_PT), where the two read as one line (`beside_pieces`)."""
-    return sum(math.dist(p, q) for p, q, *_ in beside_pieces(laid, edge))
+    return sum(math.dist(p, q) for p, q, *_ in beside_pieces(laid, edge, cells))
 
 
-def beside_pieces(laid: dict, edge: dict, cells: dict | None = None) -> list[tuple]:
+def beside_pieces(laid: dict, edge: dict, cells: dict | None = None,
+                  known: dict | None = None) -> Iterator[tuple]:
     """The pieces (p, q) of a laid-out wire's curve, read every STEP_PT, that run within
     APART_PT of another wire, near parallel, away from its own ends (END_PT), each with the
-    nearest point of that wire to q, and the wire; the wires read from `cells`
-    (`wire_cells`), else from the layout. A wire from the same port may run on it (within
-    ON_PT): the two are then drawn as one wire that branches."""
+    nearest point of that wire to q, and the wire, from the wire's start (found as they are
+    asked for); the wires read from `cells` (`wire_cells`), else from the layout. A wire from
+    the same port may run on it (within ON_PT): the two are then drawn as one wire that
+    branches. `known` keeps what each piece ran along, for the same wire, ends and `cells`
+    read again (a wire redrawn in places)."""
     mine = _dense(edge)
     if not mine:
-        return []
+        return
     if cells is None:
         x0, y0, x1, y1 = _extent(mine)
         cells = wire_cells(laid, (x0 - APART_PT, y0 - APART_PT, x1 + APART_PT, y1 + APART_PT))
     edges = laid.get("edges", [])
     on = {index: ON_PT if same_port(edge, other) else -1.0
           for index, other in enumerate(edges) if other is not edge}
-    ends = (mine[0], mine[-1])
-    return [(p, q, near[0], edges[near[1]]) for p, q in zip(mine, mine[1:])
-            if min(math.dist(q, end) for end in ends) > END_PT
-            and (near := _near(p, q, cells, on)) is not None]
+    ends, known = (mine[0], mine[-1]), {} if known is None else known
+    for p, q in zip(mine, mine[1:]):
+        if min(math.dist(q, end) for end in ends) <= END_PT:
+            continue
+        if (p, q) not in known:
+            known[p, q] = _near(p, q, cells, on)
+        if (near := known[p, q]) is not None:
+            yield p, q, near[0], edges[near[1]]
 
 
 def wire_cells(laid: dict, reach: tuple | None = None) -> dict:
-    """The segments of every wire of a layout, read every STEP_PT, by the cells (CELL_PT)
-    their ends lie in, each with the wire's place in the layout; only the wires whose
-    extent meets `reach`, where given."""
+    """The segments of every wire of a layout, read every STEP_PT, each with its extent grown
+    by APART_PT and the wire's place in the layout, by every cell (CELL_PT) that grown extent
+    covers: a point's own cell holds every segment within APART_PT of it. Only the wires
+    whose extent meets `reach`, where given."""
     cells: dict = {}
     for index, other in enumerate(laid.get("edges", [])):
         whole = _track(_drawn(other))[3]
         if whole is not None and (reach is None or _meet(whole, reach)):
-            points = _dense(other)
-            for p, q in zip(points, points[1:]):
-                for cell in {_cell(p), _cell(q)}:
-                    cells.setdefault(cell, []).append((p, q, index))
+            for cell, entry in _entries(_dense(other), index, reach):
+                cells.setdefault(cell, []).append(entry)
     return cells
+
+
+def rewired(cells: dict, laid: dict, index: int, was: tuple) -> None:
+    """`wire_cells` of a whole layout (`cells`) brought up to date for its wire `index`,
+    redrawn from the curves `was` (`untangle._drawn`)."""
+    for cell, _ in _entries(_dense_of(was), index):
+        cells[cell] = [entry for entry in cells[cell] if entry[-1] != index]
+    for cell, entry in _entries(_dense(laid["edges"][index]), index):
+        cells.setdefault(cell, []).append(entry)
+
+
+def _entries(points: list, index: int, reach: tuple | None = None) -> Iterator[tuple]:
+    """(cell, entry) of `wire_cells` for each piece of the wire `index` drawn through
+    `points` (that comes within APART_PT of `reach`, where given)."""
+    for p, q in zip(points, points[1:]):
+        grown = (min(p[0], q[0]) - APART_PT, min(p[1], q[1]) - APART_PT,
+                 max(p[0], q[0]) + APART_PT, max(p[1], q[1]) + APART_PT)
+        if reach is not None and not _meet(grown, reach):
+            continue
+        (i0, j0), (i1, j1) = _cell(grown[:2]), _cell(grown[2:])
+        for cell in itertools.product(range(i0, i1 + 1), range(j0, j1 + 1)):
+            yield cell, (*grown, p, q, index)
 
 
 def same_port(one: dict, other: dict) -> bool:
@@ -404,14 +448,12 @@ def _near(here: tuple, point: tuple, cells: dict, on: dict) -> tuple | None:
     the two within ALONG_DEGREES of parallel there (a wire crossed at an angle is not run
     along), and not within the distance `on` gives it (ON_PT for a wire from the same port,
     which may run on it), and the wire's place in the layout; else None."""
-    i, j = _cell(point)
+    x, y = point
     nearest: dict = {}
-    for di in (-1, 0, 1):
-        for dj in (-1, 0, 1):
-            for p, q, index in cells.get((i + di, j + dj), ()):
-                if index in on:
-                    nearest[index] = min(nearest.get(index, (math.inf,)),
-                                         (to_segment(point, p, q), p, q))
+    for x0, y0, x1, y1, p, q, index in cells.get(_cell(point), ()):
+        if x0 < x < x1 and y0 < y < y1 and index in on:     # else APART_PT or more away
+            nearest[index] = min(nearest.get(index, (math.inf,)),
+                                 (to_segment(point, p, q), p, q))
     return next(((_foot(point, *near[1:]), index) for index, near in sorted(nearest.items())
                  if on[index] < near[0] < APART_PT and _parallel((here, point), near[1:])),
                 None)

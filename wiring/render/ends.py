@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 
 from .loops import BESIDE_PT, END_PT, on_border, sweep
-from .untangle import MOST_BOXES, _extent, boxes_of, crossings, curve, sampled
+from .untangle import MOST_BOXES, boxes_of, crossings, curve, sampled
 
 CLEAR_PT = 6.0     # how far a redrawn end keeps from its box
 STUB_PT = 5.0      # straight out of the port, beyond its arrowhead, before it turns
@@ -31,6 +31,7 @@ GROW_PT = 12.0
 # A redrawn wire keeps this far from every box and label but at its ends (their pens' width,
 # and a hair: a branch cut critic's rounded corner within the 1 pt the crossings allow).
 MISS_PT = 2.0
+_HULL_SLACK = 1e-6   # a sampled point may lie outside its control points' extent by rounding
 # Where the old curve has no knot to join clear of the box, points this far apart along it,
 # where it passes within NEAR_PT of the box.
 FINER_PT = 12.0
@@ -243,19 +244,33 @@ def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
     """Whether a new piece of curve (control points) comes within MISS_PT of an obstacle,
     away from the wire's ends (`ends`, END_PT: where it meets its ports, at their boxes'
     borders) and from the points where it joins another curve (its last unless not
-    `joined`, and `joints`: those curves' routes are Graphviz's)."""
+    `joined`, and `joints`: those curves' routes are Graphviz's). A Bézier segment lies
+    within its control points' extent, so only the segments whose extent comes near an
+    obstacle are sampled (most are far from every one)."""
     joined = (points[-1], *joints) if joined else (*joints, (math.inf, math.inf))
-    along = samples(points)
-    if not along:
+    if len(points) < 4:
         return False
-    left, bottom, right, top = _extent(along)
-    return any(x0 - MISS_PT < x < x1 + MISS_PT and y0 - MISS_PT < y < y1 + MISS_PT
-               and min(math.dist((x, y), end) for end in ends) > END_PT
-               and min(math.dist((x, y), joint) for joint in joined) > 2 * MISS_PT
-               for x0, y0, x1, y1 in obstacles
-               if x0 - MISS_PT < right and left < x1 + MISS_PT
-               and y0 - MISS_PT < top and bottom < y1 + MISS_PT
-               for x, y in along)
+    near = _overlapping([(x0 - MISS_PT, y0 - MISS_PT, x1 + MISS_PT, y1 + MISS_PT)
+                         for x0, y0, x1, y1 in obstacles], points)
+    for i in range(0, len(points) - 3, 3) if near else ():
+        segment = tuple(map(tuple, points[i:i + 4]))
+        hit = _overlapping(near, segment)
+        if hit and any(x0 < x < x1 and y0 < y < y1
+                       and min(math.dist((x, y), end) for end in ends) > END_PT
+                       and min(math.dist((x, y), joint) for joint in joined) > 2 * MISS_PT
+                       for x0, y0, x1, y1 in hit for x, y in sampled((segment,))):
+            return True
+    return False
+
+
+def _overlapping(boxes: list, points) -> list:
+    """The `boxes` that overlap the extent of `points` (a hair larger: a point of a Bézier
+    curve may lie outside its control points' extent by rounding)."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    left, bottom = min(xs) - _HULL_SLACK, min(ys) - _HULL_SLACK
+    right, top = max(xs) + _HULL_SLACK, max(ys) + _HULL_SLACK
+    return [box for box in boxes if box[0] < right and left < box[2] and box[1] < top
+            and bottom < box[3]]
 
 
 def room_of(laid: dict, grow: float) -> tuple[float, float, float, float]:

@@ -28,14 +28,15 @@ from .ends import (GROW_PT, obstacles, pos_text, room_of, samples, subdivided, t
                    within)
 from .untangle import MOST_BOXES, SAMPLES, boxes_of, tangles_of
 from .sides import SIDES, near_box, places, turning
-from .updates import (CLEAR_PT, JOIN_PT, MOST_TURNING, STEP_PT, STROKES_PT, STUB_PT, arrow_points,
-                      at_a_table, control_points, crossed_at_its_boxes, fine_points, keeps_off,
-                      runs_along, stub_into, updates_of)
+from .traces import arrow_points, fine_points
+from .updates import (CLEAR_PT, JOIN_PT, MOST_TURNING, STEP_PT, STROKES_PT, STUB_PT, at_a_table,
+                      control_points, crossed_at_its_boxes, keeps_off, runs_along, stub_into,
+                      updates_of)
 
 
 # A new end's curve keeps this far from the axis of every other arrowhead: its strokes lie 1.5
 # pt either side of it, a data wire's barbs 2 pt either side of their axis and an update's 4.5
-# pt (`updates.ARROW_WIDTH`), the wider then only 1 pt clear.
+# pt (`traces.ARROW_WIDTH`), the wider then only 1 pt clear.
 ARROW_CLEAR_PT = 7.0
 # A new end runs straight out of the optimiser this many STUB_PT before it turns: further
 # out, it turns clear of the arrowheads beside its start (rlhf's pretrain, under ppo).

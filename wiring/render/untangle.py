@@ -23,10 +23,12 @@ share an end box; and wires through a box not their end.
 from __future__ import annotations
 
 import functools
+import math
 
 from .scene import TrainingLayout
 
 SAMPLES = 12
+GRID_PT = 16.0           # the cells `_tracks_cross` finds the segments that may meet by
 ROUNDS = 2               # reorderings tried after the first layout
 SWAPS = 3                # pairs of crossing outputs, and of inputs, swapped, at most (`_swapped`)
 MOST_BOXES = 60          # past this a figure is not read wire by wire: no second layout
@@ -466,13 +468,25 @@ def curve(edge: dict) -> list[tuple[float, float]]:
     return list(_track(_drawn(edge))[0])
 
 
+def traced(edge: dict) -> tuple:
+    """(the points of `curve`, not copied; their extent, None when there are none)."""
+    track = _track(_drawn(edge))
+    return track[0], track[3]
+
+
 def _drawn(edge: dict) -> tuple:
     """The control points of every curve drawn for a wire (see `curve`), as a key."""
-    drawn = tuple(tuple(tuple(point) for point in op["points"])
+    drawn = tuple(tuple(map(tuple, op["points"]))
                   for op in edge.get("_draw_", ()) if op.get("op") == "b")
-    return drawn or (tuple(tuple(float(v) for v in token.split(",")[-2:])
-                           for token in str(edge.get("pos", "")).split()
-                           if token[:2] not in ("e,", "s,")),)
+    return drawn or _pos_drawn(str(edge.get("pos", "")))
+
+
+@functools.lru_cache(maxsize=1024)
+def _pos_drawn(pos: str) -> tuple:
+    """`_drawn` of a wire Graphviz has not drawn, from its `pos`; the last 1024 remembered,
+    for every wire is read again each time one is redrawn."""
+    return (tuple(tuple(float(v) for v in token.split(",")[-2:])
+                  for token in pos.split() if token[:2] not in ("e,", "s,")),)
 
 
 @functools.lru_cache(maxsize=512)
@@ -489,26 +503,40 @@ def sampled(drawn: tuple) -> tuple[tuple[float, float], ...]:
 
 @functools.lru_cache(maxsize=512)
 def _track(drawn: tuple) -> tuple:
-    """(sampled points, segments, each segment's extent, the whole extent) of a wire's curves
-    (`_drawn`)."""
+    """(sampled points, segments, each segment's extent, the whole extent, the segments by
+    the cells of GRID_PT their extents cover) of a wire's curves (`_drawn`)."""
     points = sampled(drawn)
     segments = list(zip(points, points[1:]))
     extents = [(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
                for (ax, ay), (bx, by) in segments]
-    return points, segments, extents, _extent(points) if points else None
+    grid: dict = {}
+    for index, extent in enumerate(extents):
+        for cell in _cells(extent):
+            grid.setdefault(cell, []).append(index)
+    return points, segments, extents, _extent(points) if points else None, grid
+
+
+def _cells(extent: tuple) -> list[tuple[int, int]]:
+    """The cells of GRID_PT an extent covers."""
+    x0, y0, x1, y1 = (math.floor(v / GRID_PT) for v in extent)
+    return [(i, j) for i in range(x0, x1 + 1) for j in range(y0, y1 + 1)]
 
 
 def _tracks_cross(one: tuple, other: tuple) -> bool:
     """Whether the curves of two wires (`_drawn`) cross. Two segments cross only within both
-    their extents, so only the segments of each that reach into the other's extent, and only
-    the pairs of those whose extents meet, are tested: the same answer as every pair."""
-    _, segments, extents, whole = _track(one)
-    _, other_segments, other_extents, other_whole = _track(other)
+    their extents, so only the segments of each that reach into the other's extent, and of
+    the other's only those that share a cell with it (`_track`) and whose extents meet it,
+    are tested: the same answer as every pair."""
+    _, segments, extents, whole, _ = _track(one)
+    _, other_segments, other_extents, other_whole, grid = _track(other)
     if whole is None or other_whole is None or not _meet(whole, other_whole):
         return False
-    near = [(s, e) for s, e in zip(segments, extents) if _meet(e, other_whole)]
-    other_near = [(s, e) for s, e in zip(other_segments, other_extents) if _meet(e, whole)]
-    return any(_meet(e, f) and _cross(*s, *t) for s, e in near for t, f in other_near)
+    for segment, extent in zip(segments, extents):
+        if _meet(extent, other_whole) and any(
+                _meet(extent, other_extents[k]) and _cross(*segment, *other_segments[k])
+                for cell in _cells(extent) for k in grid.get(cell, ())):
+            return True
+    return False
 
 
 def _meet(a: tuple, b: tuple) -> bool:
@@ -568,7 +596,7 @@ def crossings(laid: dict) -> tuple[int, int]:
 
 def _through(edge: dict, drawn: tuple, boxes: dict) -> bool:
     """Whether a wire (its curves, `_drawn`) passes through a box not its end."""
-    points, _, _, whole = _track(drawn)
+    points, _, _, whole, _ = _track(drawn)
     return any(gvid not in (edge["tail"], edge["head"]) and _meet(whole, (x0, y0, x1, y1)) and
                any(x0 + 1 < x < x1 - 1 and y0 + 1 < y < y1 - 1 for x, y in points)
                for gvid, (x0, y0, x1, y1) in boxes.items())

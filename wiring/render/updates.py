@@ -14,7 +14,6 @@ then, if its arrowhead parts from its line, the line is bent into the arrowhead 
 
 from __future__ import annotations
 
-import functools
 import math
 from itertools import chain
 
@@ -23,8 +22,9 @@ from .ends import (GROW_PT, MISS_PT, crosses_an_obstacle, key_of, lower_key, mix
 from .loops import BESIDE_PT, sweep
 from .sides import (SIDES, entries, facing, near_box, nearest_first, places, side_of,
                     straight_across, turning)
+from .traces import ARROW_WIDTH, arrows_traced, comes_near, fine_points, fine_traced
 from .untangle import (MOST_BOXES, _drawn, _ends, _extent, _meet, _tracks_cross, bezier,
-                       boxes_of, crossings, curve, tangles_of)
+                       boxes_of, crossings, curve, tangles_of, traced)
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
 CLEAR_PT = 6.0
@@ -55,7 +55,7 @@ STROKES_PT = 2.5
 BENT_STROKES_PT = 4.0  # (how far on a tight bend: a U round beneath its box, over the key)
 # An update within CLEAR_PT of a loop, heading within ALONG degrees of its way, for longer than
 # ALONG_PT runs along it (read every ALONG_STEP_PT).
-ALONG_PT, ALONG, ALONG_STEP_PT = 12.0, 30.0, 2.0
+ALONG_PT, ALONG = 12.0, 30.0
 
 # The sides of a box across the flow, which updates have to themselves (`draw._UPDATE_ENDS`):
 # the data's ports are on the others.
@@ -66,9 +66,6 @@ ACROSS = {"LR": ("n", "s"), "TB": ("w", "e")}
 AFTER = {"LR": "e", "TB": "s"}
 # ... this far from any other wire's end there, or it reads as a wire into that port.
 PORT_PT = 10.0
-# Graphviz's "normal" and "empty" arrowheads are this wide either side of their axis, as a
-# share of their length.
-ARROW_WIDTH = 0.35
 
 
 def updates_clear(laid: dict, grow: float = GROW_PT) -> int:
@@ -271,7 +268,7 @@ def runs_along(laid: dict, edge: dict, which) -> bool:
     """Whether an update runs along one of the wires `which` picks: its strokes within CLEAR_PT
     of it (its curve within STROKES_PT more) and heading within ALONG degrees of its way for
     more than ALONG_PT of its length, where the two read as one wire; a crossing at a wider
-    angle is not. Read every ALONG_STEP_PT along the update."""
+    angle is not. Read every `traces.ALONG_STEP_PT` along the update."""
     mine = fine_points(edge)
     x0, y0, x1, y1 = _extent(mine)
     margin = CLEAR_PT + STROKES_PT
@@ -301,19 +298,6 @@ def runs_along(laid: dict, edge: dict, which) -> bool:
         run = run + math.dist(p, q) if beside else 0.0
         longest = max(longest, run)
     return longest > ALONG_PT
-
-
-def fine_points(edge: dict) -> tuple:
-    """Points about every ALONG_STEP_PT along a wire's curve (its `pos`): however Graphviz
-    splits it into segments, the same points (a loop's turn read from a coarse polygon lies
-    inside its curve)."""
-    return _fine_along(str(edge.get("pos", "")))
-
-
-@functools.lru_cache(maxsize=256)
-def _fine_along(pos: str) -> tuple:
-    control = [xy(t) for t in pos.split() if t[:2] not in ("s,", "e,")]
-    return tuple(samples(subdivided(control, 12 * ALONG_STEP_PT)))
 
 
 def crossed_at_its_boxes(laid: dict, edge: dict) -> int:
@@ -390,13 +374,12 @@ def _make_room(laid: dict, edge: dict, end: str, boxes: dict, tidying: dict,
                 and ("feedback" in (kinds := str(other.get("class", "")).split())
                      or "data" in kinds and not {other.get("tail"), other.get("head")}
                      & {edge["tail"], edge["head"]})
-                and any(to_segment(q, tip, points[0]) < CLEAR_PT for q in curve(other))]
+                and comes_near(other, (tip, points[0]), CLEAR_PT)]
     if not crowding:
         return False
     wires = [other for other in crowding if "data" in str(other.get("class", "")).split()]
     reach = ARROW_WIDTH * math.dist(tip, points[0])
-    through = sum(any(to_segment(q, tip, points[0]) < reach for q in curve(other))
-                  for other in wires)
+    through = sum(comes_near(other, (tip, points[0]), reach) for other in wires)
     crossed = (tidying["crossed"][0] + through, tidying["crossed"][1])
     before = [{key: e[key] for key in ("pos", "_draw_") if key in e} for e in crowding]
     swept = [max(sweep(wire, curve(wire), boxes), BESIDE_PT) for wire in crowding]
@@ -530,7 +513,7 @@ def _crowded(laid: dict, edge: dict, end: str, outline: bool = True,
              dense: bool = False) -> bool:
     """Whether another wire, or its arrowhead (its `outline`, else its axis), comes within
     CLEAR_PT of this update's arrowhead (from its tip to its base). `dense`, the wires are
-    read every ALONG_STEP_PT: a channel's straight run, sampled 12 to a segment, had points
+    read every `traces.ALONG_STEP_PT`: a channel's straight run, sampled 12 to a segment, had points
     17 pt apart either side of an arrowhead round beneath its box it ran through
     (rl_feedback_tampering); read so for every end, the panels of swiss_cheese laid out
     together crossed more wires than apart, and were drawn apart."""
@@ -538,32 +521,13 @@ def _crowded(laid: dict, edge: dict, end: str, outline: bool = True,
     base = points[0]
     x0, y0 = min(tip[0], base[0]) - CLEAR_PT, min(tip[1], base[1]) - CLEAR_PT
     x1, y1 = max(tip[0], base[0]) + CLEAR_PT, max(tip[1], base[1]) + CLEAR_PT
-    return any(x0 < x < x1 and y0 < y < y1 and to_segment((x, y), tip, base) < CLEAR_PT
+    return any(_meet(extent, (x0, y0, x1, y1)) and
+               any(x0 < x < x1 and y0 < y < y1 and to_segment((x, y), tip, base) < CLEAR_PT
+                   for x, y in points)
                for other in laid.get("edges", []) if other is not edge
-               for x, y in [*(fine_points(other) if dense else curve(other)),
-                            *arrow_points(other, outline)])
-
-
-def arrow_points(edge: dict, outline: bool = True) -> list:
-    """Points along the `outline` of a wire's arrowheads (else along their axes, from each tip
-    to its curve's end): Graphviz draws each as wide, either side of its axis, as ARROW_WIDTH
-    of its length (an update's hollow one 4.5 pt, a data wire's 2), so two arrowheads side by
-    side clash before their axes come near."""
-    tokens = str(edge.get("pos", "")).split()
-    points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
-    out = []
-    for token in tokens:
-        if token[:2] in ("s,", "e,") and points:
-            tip, base = xy(token), points[0] if token[0] == "s" else points[-1]
-            if not outline:
-                out += [mix(tip, base, k / 4) for k in range(5)]
-                continue
-            across = (ARROW_WIDTH * (tip[1] - base[1]), ARROW_WIDTH * (base[0] - tip[0]))
-            corners = [(base[0] + sign * across[0], base[1] + sign * across[1])
-                       for sign in (1, -1)]
-            out += [mix(tip, corner, k / 4) for corner in corners for k in range(5)]
-            out += [mix(*corners, k / 4) for k in range(1, 4)]
-    return out
+               for points, extent in (fine_traced(other) if dense else traced(other),
+                                      arrows_traced(other, outline))
+               if extent is not None)
 
 
 def _hooks(edge: dict, end: str) -> bool:
@@ -636,13 +600,14 @@ def _joining(edge: dict, end: str, tip, points: list, own: list, sides: tuple, r
                 if tangent is None or reach == 0:
                     continue
                 new = stub_into(base, normal, out, knot, tangent)
-                dense = subdivided(new, STEP_PT)     # sampled densely: a long curve may graze a box
+                piece = samples(new)
                 beyond = samples(points[i:i + onward + 1])[1:] if onward else []
-                if turning(samples(new) + beyond) > MOST_TURNING or \
-                        _doubles_back(samples(new), samples(points[i:]), knot):
+                if not within(piece, room) or turning(piece + beyond) > MOST_TURNING or \
+                        _doubles_back(piece, samples(points[i:]), knot):
                     continue
-                if not keeps_off(dense, blocks, own, (at, points[-1]), margin=margin) or \
-                        not within(samples(new), room):
+                # sampled densely: a long curve may graze a box
+                if not keeps_off(subdivided(new, STEP_PT), blocks, own, (at, points[-1]),
+                                 margin=margin):
                     continue
                 whole = new + points[i + 1:]
                 whole = whole if end == "tail" else whole[::-1]
@@ -670,10 +635,10 @@ def _direct(edge: dict, end: str, tip, points: list, own: list, sides: tuple, ro
             out = (base[0] + normal[0] * STUB_PT, base[1] + normal[1] * STUB_PT)
             for into, away in entries(optimiser, out):
                 new = stub_into(base, normal, out, into, (-away[0], -away[1]))
-                if not turns[0] < turning(samples(new)) <= turns[1] or \
+                piece = samples(new)
+                if not within(piece, room) or not turns[0] < turning(piece) <= turns[1] or \
                         not keeps_off(subdivided(new, STEP_PT), blocks, own, (at, into),
-                                       joins=False, margin=STROKES_PT) or \
-                        not within(samples(new), room):
+                                       joins=False, margin=STROKES_PT):
                     continue
                 whole = new if end == "tail" else new[::-1]
                 yield pos_text([f"{mark}{at[0]:.2f},{at[1]:.2f}"], whole)
@@ -694,5 +659,10 @@ def stub_into(base, normal: tuple, out, knot, tangent: tuple) -> list:
 def _doubles_back(new: list, old: list, knot) -> bool:
     """Whether a new end runs along the rest of its own curve (a hairpin whose legs lie one on
     the other), away from the knot where the two join."""
+    cells: dict = {}            # the old curve's points by squares of CLEAR_PT: a point
+    for q in old:               # nearer than CLEAR_PT lies in a square beside its own
+        if math.dist(q, knot) > 2 * CLEAR_PT:
+            cells.setdefault((q[0] // CLEAR_PT, q[1] // CLEAR_PT), []).append(q)
     return any(math.dist(p, q) < CLEAR_PT for p in new if math.dist(p, knot) > 2 * CLEAR_PT
-               for q in old if math.dist(q, knot) > 2 * CLEAR_PT)
+               for i in (-1, 0, 1) for j in (-1, 0, 1)
+               for q in cells.get((p[0] // CLEAR_PT + i, p[1] // CLEAR_PT + j), ()))
