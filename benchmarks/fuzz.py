@@ -8,6 +8,9 @@ Run from the repository root:
     .venv/bin/python benchmarks/fuzz.py --count 5000 --workers 2  # a sample
     .venv/bin/python benchmarks/fuzz.py --show 1234               # print input 1234 of the run
 
+A long run prints how many inputs it has done to stderr every REPORT_SECONDS; Ctrl-C (or
+SIGTERM) stops it and prints the counts and failures of the inputs that finished.
+
 Input i of a run is made from `random.Random(f"{seed}:{i}")` alone, so any failure is
 reproduced with --show i (and the same --seed). Classes, in turn (i modulo the table below):
 
@@ -42,6 +45,7 @@ import multiprocessing as mp
 import os
 import random
 import resource
+import signal
 import sys
 import tempfile
 import time
@@ -54,6 +58,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 import generate  # noqa: E402
 
 CLASSES = ["grammar", "mutated", "mutated", "bytes", "soup", "hostile"]
+REPORT_SECONDS = 300     # how often a run prints how far it has got (to stderr)
 
 
 # ------------------------------------------------------------------------------ the generators
@@ -294,18 +299,28 @@ def run(seed: int, count: int, workers: int, seconds: float, memory_mb: int,
     # whole rounds of the classes to each worker, so that every worker sees every class
     chunks = [[i for i in pending if (i // len(CLASSES)) % workers == w] for w in range(workers)]
     live = [_start(seed, chunk, seconds, memory_mb) for chunk in chunks if chunk]
-    while live:
-        if time.monotonic() > deadline:
-            for job in live:
-                job["process"].kill()
-            break
-        for job in list(live):
-            if not _poll(job, seconds, counts, failures):
-                live.remove(job)
-                rest = job["left"]
-                if rest:
-                    live.append(_start(seed, rest, seconds, memory_mb))
-    return {"counts": counts, "failures": sorted(failures, key=lambda f: f["index"])}
+    report, stopped = time.monotonic() + REPORT_SECONDS, None
+    try:
+        while live:
+            if time.monotonic() > deadline:
+                stopped = f"after {minutes:g} minutes"
+                break
+            if time.monotonic() > report:        # a long run says how far it has got
+                report += REPORT_SECONDS
+                print(f"{sum(counts.values()):,} inputs, {len(failures)} failed",
+                      file=sys.stderr, flush=True)
+            for job in list(live):
+                if not _poll(job, seconds, counts, failures):
+                    live.remove(job)
+                    rest = job["left"]
+                    if rest:
+                        live.append(_start(seed, rest, seconds, memory_mb))
+    except KeyboardInterrupt:                # Ctrl-C or SIGTERM: what finished is counted
+        stopped = "when interrupted"
+    for job in live:
+        job["process"].kill()
+    return {"counts": counts, "failures": sorted(failures, key=lambda f: f["index"]),
+            "stopped": stopped}
 
 
 def _start(seed, indices, seconds, memory_mb) -> dict:
@@ -379,12 +394,14 @@ def main(argv=None) -> int:
         out.write(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
         return 0
     started = time.monotonic()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     result = run(args.seed, args.count, args.workers, args.seconds, args.memory, args.minutes)
     elapsed = time.monotonic() - started
     _print(result, args, elapsed)
     if args.json:
         Path(args.json).write_text(json.dumps(
             {"seed": args.seed, "count": args.count, "seconds": round(elapsed, 1),
+             "stopped": result["stopped"],
              "counts": {f"{k}/{o}": n for (k, o), n in sorted(result["counts"].items())},
              "failures": result["failures"]}, indent=1), encoding="utf-8")
     return 1 if result["failures"] else 0
@@ -394,7 +411,8 @@ def _print(result: dict, args, elapsed: float) -> None:
     counts = result["counts"]
     kinds = sorted({k for k, _ in counts})
     print(f"{sum(counts.values()):,} inputs (seed {args.seed}) in {elapsed:,.0f} s with "
-          f"{args.workers} workers, limits {args.seconds:g} s and {args.memory} MB per input")
+          f"{args.workers} workers, limits {args.seconds:g} s and {args.memory} MB per input"
+          + (f"; stopped {result['stopped']}" if result["stopped"] else ""))
     print(f"{'class':<20}{'inputs':>9}{'ok':>9}{'failed':>8}")
     for kind in kinds:
         total = sum(n for (k, _), n in counts.items() if k == kind)
