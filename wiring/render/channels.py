@@ -418,7 +418,7 @@ def wire_cells(laid: dict, reach: tuple | None = None) -> dict:
 def rewired(cells: dict, laid: dict, index: int, was: tuple) -> None:
     """`wire_cells` of a whole layout (`cells`) brought up to date for its wire `index`,
     redrawn from the curves `was` (`untangle._drawn`)."""
-    for cell, _ in _entries(_dense_of(was), index):
+    for cell in {cell for cell, _ in _entries(_dense_of(was), index)}:
         cells[cell] = [entry for entry in cells[cell] if entry[-1] != index]
     for cell, entry in _entries(_dense(laid["edges"][index]), index):
         cells.setdefault(cell, []).append(entry)

@@ -80,5 +80,3 @@ def _arrow_points(pos: str, outline: bool) -> tuple:
             out += [mix(tip, corner, k / 4) for corner in corners for k in range(5)]
             out += [mix(*corners, k / 4) for k in range(1, 4)]
     return _with_extent(out)
-
-

@@ -503,15 +503,16 @@ def sampled(drawn: tuple) -> tuple[tuple[float, float], ...]:
 
 @functools.lru_cache(maxsize=512)
 def _track(drawn: tuple) -> tuple:
-    """(sampled points, segments, each segment's extent, the whole extent, the segments by
-    the cells of GRID_PT their extents cover) of a wire's curves (`_drawn`)."""
+    """(sampled points, segments, each segment's extent and the cells of GRID_PT it covers,
+    the whole extent, the segments by those cells) of a wire's curves (`_drawn`)."""
     points = sampled(drawn)
     segments = list(zip(points, points[1:]))
-    extents = [(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
-               for (ax, ay), (bx, by) in segments]
+    extents = [(extent, _cells(extent)) for extent in
+               ((min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
+                for (ax, ay), (bx, by) in segments)]
     grid: dict = {}
-    for index, extent in enumerate(extents):
-        for cell in _cells(extent):
+    for index, (_, cells) in enumerate(extents):
+        for cell in cells:
             grid.setdefault(cell, []).append(index)
     return points, segments, extents, _extent(points) if points else None, grid
 
@@ -531,10 +532,10 @@ def _tracks_cross(one: tuple, other: tuple) -> bool:
     _, other_segments, other_extents, other_whole, grid = _track(other)
     if whole is None or other_whole is None or not _meet(whole, other_whole):
         return False
-    for segment, extent in zip(segments, extents):
+    for segment, (extent, cells) in zip(segments, extents):
         if _meet(extent, other_whole) and any(
-                _meet(extent, other_extents[k]) and _cross(*segment, *other_segments[k])
-                for cell in _cells(extent) for k in grid.get(cell, ())):
+                _meet(extent, other_extents[k][0]) and _cross(*segment, *other_segments[k])
+                for cell in cells for k in grid.get(cell, ())):
             return True
     return False
 

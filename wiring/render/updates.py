@@ -513,8 +513,8 @@ def _crowded(laid: dict, edge: dict, end: str, outline: bool = True,
              dense: bool = False) -> bool:
     """Whether another wire, or its arrowhead (its `outline`, else its axis), comes within
     CLEAR_PT of this update's arrowhead (from its tip to its base). `dense`, the wires are
-    read every `traces.ALONG_STEP_PT`: a channel's straight run, sampled 12 to a segment, had points
-    17 pt apart either side of an arrowhead round beneath its box it ran through
+    read every `traces.ALONG_STEP_PT`: a channel's straight run, sampled 12 to a segment, had
+    points 17 pt apart either side of an arrowhead round beneath its box it ran through
     (rl_feedback_tampering); read so for every end, the panels of swiss_cheese laid out
     together crossed more wires than apart, and were drawn apart."""
     tip, points = _split(edge, end)
