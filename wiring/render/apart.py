@@ -164,9 +164,26 @@ def _shape(points: list, pieces: list) -> dict:
     knots = finer[::3]
     arc = list(itertools.accumulate((math.dist(p, q) for p, q in zip(knots, knots[1:])),
                                     initial=0.0))
+    sides = _sides(finer, pieces)
     return {"points": points, "finer": finer, "spans": spans, "knots": knots, "arc": arc,
-            "normals": [_normal(finer, 3 * j) for j in range(len(knots))],
-            "sides": _sides(finer, pieces)}
+            "normals": [_normal(finer, 3 * j) for j in range(len(knots))], "sides": sides,
+            "moving": _moving(arc, sides)}
+
+
+def _moving(arc: list, sides: dict) -> list[tuple] | None:
+    """What of a knot's move does not depend on how far or to which side it goes, knot by
+    knot of a curve (`arc`: how far along it each lies) whose stretches are `sides`
+    (`_sides`): the knot of the stretch nearest it, how much of that stretch's move it
+    takes (`_ease`), how much of its own it keeps near the curve's ends, and the weights of
+    the knots around it it is averaged with (`_smoothed`). None where no knot moves."""
+    if not sides:
+        return None
+    found = []
+    for j, here in enumerate(arc):
+        nearest = min(sides, key=lambda i: (abs(here - arc[i]), i))    # the stretch's knot
+        kept = min(1.0, max(0.0, (min(here, arc[-1] - here) - END_PT) / EASE_PT))
+        found.append((nearest, _ease(abs(here - arc[nearest])), kept, _weights(arc, j)))
+    return found
 
 
 def _bent(shape: dict, away: float, toward: float | None) -> tuple[list, list] | None:
@@ -174,19 +191,15 @@ def _bent(shape: dict, away: float, toward: float | None) -> tuple[list, list] |
     another moved `away` from the other (to the side `toward`, else each knot's own), easing
     off over EASE_PT either side, its ends kept: (the new control points, Graphviz's where a
     segment of its did not move; those of the pieces that moved). None where nothing moves."""
-    finer, knots, arc, sides = shape["finer"], shape["knots"], shape["arc"], shape["sides"]
-    if not sides:
+    finer, knots, sides, knot_moves = shape["finer"], shape["knots"], shape["sides"], \
+        shape["moving"]
+    if knot_moves is None:
         return None
     # how far each knot moves along its normal: a stretch's knots `away`, easing off either
     # side, smoothed so that the curve bends rather than kinks; its ends not at all
-    wanted = []
-    for j in range(len(knots)):
-        nearest = min(sides, key=lambda i: (abs(arc[j] - arc[i]), i))   # the stretch's knot
-        side = sides[nearest] if toward is None else toward
-        wanted.append(away * side * _ease(abs(arc[j] - arc[nearest])))
-    moves = [_smoothed(wanted, arc, j) * min(1.0, max(0.0, (min(arc[j], arc[-1] - arc[j])
-                                                             - END_PT) / EASE_PT))
-             for j in range(len(knots))]
+    wanted = [away * (sides[nearest] if toward is None else toward) * eased
+              for nearest, eased, _, _ in knot_moves]
+    moves = [_smoothed(wanted, weights) * kept for _, _, kept, weights in knot_moves]
     moving = [j for j, move in enumerate(moves) if move]
     if not moving:
         return None
@@ -205,14 +218,20 @@ def _bent(shape: dict, away: float, toward: float | None) -> tuple[list, list] |
     return new, out[3 * first:3 * last + 1]
 
 
-def _smoothed(values: list, arc: list, j: int) -> float:
-    """`values` (one a knot) at knot `j`, averaged over the knots around it (a Gaussian of
-    SMOOTH_PT along the curve, cut off at three times that)."""
+def _weights(arc: list, j: int) -> tuple[list, float]:
+    """The knots (`arc`: how far along the curve each lies) knot `j` is averaged with, each
+    with its weight (a Gaussian of SMOOTH_PT along the curve, cut off at three times that),
+    and the sum of those weights."""
     lo = bisect.bisect_right(arc, arc[j] - 3 * SMOOTH_PT)
     hi = bisect.bisect_left(arc, arc[j] + 3 * SMOOTH_PT)
-    weights = [(math.exp(-((arc[i] - arc[j]) / SMOOTH_PT) ** 2 / 2), values[i])
-               for i in range(lo, hi)]
-    return sum(w * v for w, v in weights) / sum(w for w, _ in weights)
+    weights = [(i, math.exp(-((arc[i] - arc[j]) / SMOOTH_PT) ** 2 / 2)) for i in range(lo, hi)]
+    return weights, sum(w for _, w in weights)
+
+
+def _smoothed(values: list, weights: tuple) -> float:
+    """`values` (one a knot) averaged with `weights` (`_weights`) at one knot."""
+    around, total = weights
+    return sum(w * values[i] for i, w in around) / total
 
 
 def _handle(finer: list, moved: list, moves: list, j: int, way: int) -> tuple[float, float]:

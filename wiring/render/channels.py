@@ -141,12 +141,18 @@ def arrowheads(laid: dict, edge: dict) -> list[tuple[tuple, tuple]]:
             for head in heads_of(other)]
 
 
-def heads_of(edge: dict) -> list[tuple[tuple, tuple]]:
+def heads_of(edge: dict) -> tuple[tuple[tuple, tuple], ...]:
     """(tip, base) of each arrowhead of a laid-out wire."""
-    tokens = str(edge.get("pos", "")).split()
+    return _heads_in(str(edge.get("pos", "")))
+
+
+@functools.lru_cache(maxsize=4096)
+def _heads_in(pos: str) -> tuple[tuple[tuple, tuple], ...]:
+    """`heads_of` a wire drawn as `pos`: read once, for every other wire asks again."""
+    tokens = pos.split()
     points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
-    return [(xy(t), points[0] if t.startswith("s,") else points[-1])
-            for t in tokens if t[:2] in ("s,", "e,")] if points else []
+    return tuple((xy(t), points[0] if t.startswith("s,") else points[-1])
+                 for t in tokens if t[:2] in ("s,", "e,")) if points else ()
 
 
 def past_arrowheads(laid: dict, edge: dict) -> list[tuple]:
@@ -452,8 +458,9 @@ def _near(here: tuple, point: tuple, cells: dict, on: dict) -> tuple | None:
     nearest: dict = {}
     for x0, y0, x1, y1, p, q, index in cells.get(_cell(point), ()):
         if x0 < x < x1 and y0 < y < y1 and index in on:     # else APART_PT or more away
-            nearest[index] = min(nearest.get(index, (math.inf,)),
-                                 (to_segment(point, p, q), p, q))
+            found = (to_segment(point, p, q), p, q)
+            if index not in nearest or found < nearest[index]:
+                nearest[index] = found
     return next(((_foot(point, *near[1:]), index) for index, near in sorted(nearest.items())
                  if on[index] < near[0] < APART_PT and _parallel((here, point), near[1:])),
                 None)
