@@ -356,7 +356,8 @@ def _level(things: list, start: float, side: int) -> float:
     if side < 0:
         return -_level([(-high, -low) for low, high in things], -start, 1)
     level = start + GAP_PT
-    for low, high in sorted(things):
+    # a thing that ends short of `start` neither raises the level nor lies beyond it
+    for low, high in sorted(thing for thing in things if thing[1] > start):
         if low - GAP_PT >= level:
             break              # this and all that follow lie beyond the corridor
         if high + GAP_PT > level:
@@ -456,9 +457,14 @@ def _near(here: tuple, point: tuple, cells: dict, on: dict) -> tuple | None:
     which may run on it), and the wire's place in the layout; else None."""
     x, y = point
     nearest: dict = {}
-    for x0, y0, x1, y1, p, q, index in cells.get(_cell(point), ()):
+    for x0, y0, x1, y1, p, q, index in cells.get((int(x // CELL_PT), int(y // CELL_PT)), ()):
         if x0 < x < x1 and y0 < y < y1 and index in on:     # else APART_PT or more away
-            found = (to_segment(point, p, q), p, q)
+            # `ends.to_segment` written out: the same arithmetic, for it is asked most here
+            (ax, ay), dx, dy = p, q[0] - p[0], q[1] - p[1]
+            length = dx ** 2 + dy ** 2
+            t = 0.0 if length == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy)
+                                                     / length))
+            found = (math.dist(point, (ax + dx * t, ay + dy * t)), p, q)
             if index not in nearest or found < nearest[index]:
                 nearest[index] = found
     return next(((_foot(point, *near[1:]), index) for index, near in sorted(nearest.items())
