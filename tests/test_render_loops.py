@@ -259,6 +259,32 @@ def test_loops_come_out_of_and_into_their_ports_from_outside(name, options):
     assert all(cosine >= 0.5 for _, _, cosine in ends), ends
 
 
+def loops_through_their_boxes(dot_text: str) -> list[tuple[str, str, int]]:
+    """(wire, end, how many of its points) of each feedback loop drawn through a box at one of
+    its own ends: more than a pen's width (3 pt) inside it."""
+    laid = _layout(dot_text)
+    boxes = _boxes(laid)
+    found = []
+    for edge, curves in _loop_curves(laid, 12):
+        for end in ("tail", "head"):
+            x0, y0, x1, y1 = boxes[edge[end]]
+            inside = sum(x0 + 3 < x < x1 - 3 and y0 + 3 < y < y1 - 3
+                         for curve in curves for x, y in curve)
+            if inside:
+                found.append((edge["id"], end, inside))
+    return found
+
+
+@needs_dot
+def test_a_loop_met_at_its_ports_corner_does_not_set_off_through_its_box():
+    # `loops` may lay a loop out to meet its ports at their corners (`sw`, `ne`), and
+    # Graphviz then routes from the corner into the box as readily as out of it: debate's
+    # loop from the referee ran back through b from its `so_far` at b's bottom-left corner,
+    # and over the name written there (`ends` now redraws such an end out of the side its
+    # port is on)
+    assert loops_through_their_boxes(R.to_dot(_proposal("debate"), style="paper")) == []
+
+
 def loops_branching(dot_text: str) -> list[bool]:
     """For each pair of feedback wires that share a port (a box and port, no arrow there):
     whether one of them begins on the other's curve, away from the port (over 12 pt): one

@@ -91,7 +91,8 @@ def test_a_figure_too_wide_exits_1_naming_an_option_that_fits(tmp_path, capsys):
 @needs_dot
 @pytest.mark.parametrize("name, option", [
     ("control_untrusted_monitoring_countermeasures", "--panels modes --direction TB"),
-    ("overoptimisation", "--direction TB --mode rl"),
+    # its panels bounded at 3.29 in without the training wires' layouts: drawn, 3.22
+    ("overoptimisation", "--panels modes --direction TB --no-legend"),
     ("process_supervision", "--direction TB --mode rerank")])
 def test_a_column_wide_figure_may_need_panels_or_a_mode_drawn_top_to_bottom(
         tmp_path, capsys, name, option):
@@ -101,8 +102,8 @@ def test_a_column_wide_figure_may_need_panels_or_a_mode_drawn_top_to_bottom(
     asked = [str(ROOT / "examples" / f"{name}.wd"), "--style", "paper", "--width", "3.25in",
              "--font-size", "7pt"]
     code, _, err = render(tmp_path, capsys, *asked)
-    found = re.search(r"; (--\S+ \S+(?: --\S+ \S+)*) fits \([0-9.]+ in(, drawing (\d+) of "
-                      r"its (\d+) boxes)?\)", err)
+    found = re.search(r"; (--\S+(?: [^-\s]\S*)?(?: --\S+(?: [^-\s]\S*)?)*) fits \([0-9.]+ in"
+                      r"(, drawing (\d+) of its (\d+) boxes)?\)", err)
     assert code == 1 and found and found[1] == option, err
     assert (found[2] is None) == option.startswith("--panels"), err
     if found[2]:
@@ -151,6 +152,20 @@ def test_the_option_a_refusal_names_fits_when_taken_even_where_untangling_grows_
     words, change = R.fitting_options(proposal, **asked)
     svg = R.render(proposal, "svg", **asked, **change)
     assert ET.fromstring(svg).get("width") == "6.5in"
+
+
+@needs_dot
+def test_a_refusal_does_not_pass_over_an_option_that_fits_once_its_wires_are_laid_out():
+    # The refusal sizes each option without trying the training wires' layouts, a bound: the
+    # layout kept is never larger, and may be narrower. cyborgism drawn top to bottom takes
+    # 3.04 in at 7 pt but was bounded at 3.24: at 3.1 in the refusal said nothing fits
+    # (the narrowest, --direction TB, 3.24 in), and --direction TB then fitted when taken.
+    proposal = wiring.check_file(str(ROOT / "examples" / "cyborgism.wd")).proposal
+    asked = {"width": "3.1in", "style": "paper", "font_size": 7}
+    found = R.fitting_options(proposal, **asked)
+    assert found is not None and found[0] == "--direction TB"
+    svg = R.render(proposal, "svg", **asked, **found[1])
+    assert ET.fromstring(svg).get("width") == "3.1in"
 
 
 @needs_dot

@@ -4,7 +4,8 @@ Graphviz routes a wire inside the column of ranks it spans, so a loop that meets
 far side of its box (a feedback wire comes into its input from behind, `loops`) often drops
 onto the port from above, or runs along the box's border to reach it: the arrow then seems to
 point into the box's corner or along its edge (the world of the incentive examples, best_of_n's
-user). Once the picture is laid out, each such end of a loop is drawn again: straight out of
+user). Met at a corner of its port (`loops.CORNERS`), it may set off straight into the box
+(debate's loop to `b.so_far`, across b and the name written there). Once the picture is laid out, each such end of a loop is drawn again: straight out of
 its port, round the box's corner at a little distance, and back into Graphviz's curve where
 that curve is clear of the box (at one of its knots, else at a point within one of its
 segments), its tangent kept, without a hook. An end is left as laid out
@@ -79,15 +80,18 @@ def _redraw(edge: dict, end: str, boxes: dict, room: tuple, blocks: list) -> boo
     """Redraw one end of a laid-out wire (`end`: "tail" or "head") if it meets its port from
     inside its box's sides, and the new end keeps off the `obstacles` and runs no further than
     the box `room` (`room_of`): whether it did."""
-    side = str(edge.get(f"{end}port", "")).rpartition(":")[2]
+    compass = str(edge.get(f"{end}port", "")).rpartition(":")[2]
     box = boxes.get(edge.get(end))
     tokens = str(edge.get("pos", "")).split()
     points = [xy(t) for t in tokens if t[:2] not in ("s,", "e,")]
     tip_mark = "s," if end == "tail" else "e,"
     tips = [xy(t) for t in tokens if t.startswith(tip_mark)]
-    if side not in OUTWARD or box is None or len(points) < 7:
+    if box is None or len(points) < 7:
         return False
     ordered = points if end == "tail" else points[::-1]
+    side = _side_met(compass, box, tips[0] if tips else None, ordered)
+    if side is None:
+        return False
     ends = (points[0], points[-1], *(xy(t) for t in tokens if t[:2] in ("s,", "e,")))
     # at the old curve's knots, else at points within its segments: a loop's long last
     # segment (rl_rf_input_tampering's agent to sensor's tamper, under the sensor) has no
@@ -111,6 +115,27 @@ def _redraw(edge: dict, end: str, boxes: dict, room: tuple, blocks: list) -> boo
     edge["pos"] = pos_text(marks, whole)
     edge.pop("_draw_", None)
     return True
+
+
+def _side_met(compass: str, box: tuple, tip, points: list) -> str | None:
+    """The side of `box` by which a wire (`points`: its control points from the end at the
+    box; `tip`: its arrowhead's, if any) is to meet its port, met at `compass`: that side;
+    at a port's corner (`loops.CORNERS` lays loops out to meet their ports so: `sw`, `ne`,
+    ...), where the wire sets off into the box, not out of either side, the one of the two
+    its port lies on. None where there is none to redraw. Graphviz routes from a corner
+    into the box as readily as out of it: debate's loop from the referee to `b.so_far`, met
+    at `sw`, ran back through b from its bottom-left corner."""
+    if compass in OUTWARD:
+        return compass
+    if len(compass) != 2 or not all(letter in OUTWARD for letter in compass):
+        return None
+    start = tip or points[0]
+    away = unit(_minus(points[0], tip) if tip else _minus(points[1], points[0]))
+    if away is None or any(_dot(away, OUTWARD[letter]) >= FACING for letter in compass):
+        return None
+    off = {"w": abs(start[0] - box[0]), "e": abs(start[0] - box[2]),
+           "s": abs(start[1] - box[1]), "n": abs(start[1] - box[3])}
+    return min(compass, key=lambda letter: off[letter])
 
 
 def _ends(points: list, tip, box: tuple, side: str):
