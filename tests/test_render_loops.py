@@ -279,9 +279,8 @@ def loops_through_their_boxes(dot_text: str) -> list[tuple[str, str, int]]:
 def test_a_loop_met_at_its_ports_corner_does_not_set_off_through_its_box():
     # `loops` may lay a loop out to meet its ports at their corners (`sw`, `ne`), and
     # Graphviz then routes from the corner into the box as readily as out of it: debate's
-    # loop from the referee ran back through b from its `so_far` at b's bottom-left corner,
-    # and over the name written there (`ends` now redraws such an end out of the side its
-    # port is on)
+    # loop from the referee ran back through b from its `so_far` at b's bottom-left corner
+    # (`ends` now redraws such an end out of the side its port is on)
     assert loops_through_their_boxes(R.to_dot(_proposal("debate"), style="paper")) == []
 
 

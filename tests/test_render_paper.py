@@ -113,51 +113,6 @@ def test_port_name_rule():
         "a" in str(node_label(full_scene, full, "s"))
 
 
-LOOPED = """\
-proposal "A loop between ports of one name"
-type T
-component Debater : policy, learned {
-  in  question : T
-  in  so_far   : T
-  out argument : T
-  out answer   : T
-}
-component Referee : tool, trusted, stateful {
-  in  argument_a : T
-  in  argument_b : T
-  out so_far   : T
-  out verdict  : T
-}
-diagram D {
-  in  question : T
-  out answer   : T
-  out verdict  : T
-  out other    : T
-  a = Debater
-  b = Debater
-  referee = Referee
-  question -> a.question, b.question
-  a.argument -> referee.argument_a
-  b.argument -> referee.argument_b
-  referee.so_far -> a.so_far, b.so_far
-  a.answer -> answer
-  b.answer -> other
-  referee.verdict -> verdict
-}
-"""
-
-
-def test_a_feedback_loop_names_both_its_ends():
-    """A loop runs back across the figure, its ends far apart: the name its source writes
-    says nothing where it comes in. debate's debaters had an unnamed input on their bottom
-    row, the referee's `so_far` brought back under the figure (issue 13's figure review)."""
-    scene, graph = drawn(load(LOOPED), style="paper")
-    assert any(w.feedback for w in scene.wires)
-    for debater in ("a", "b"):
-        assert port_names(node_label(scene, graph, debater))["i1"] == "so_far"
-    assert "so_far" in port_names(node_label(scene, graph, "referee")).values()
-
-
 def test_boxes_of_one_family_get_one_size():
     scene, graph = drawn(load(NAMES), style="paper")
 

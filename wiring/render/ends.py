@@ -5,12 +5,12 @@ far side of its box (a feedback wire comes into its input from behind, `loops`) 
 onto the port from above, or runs along the box's border to reach it: the arrow then seems to
 point into the box's corner or along its edge (the world of the incentive examples, best_of_n's
 user). Met at a corner of its port (`loops.CORNERS`), it may set off straight into the box
-(debate's loop to `b.so_far`, across b and the name written there). Once the picture is laid out, each such end of a loop is drawn again: straight out of
-its port, round the box's corner at a little distance, and back into Graphviz's curve where
-that curve is clear of the box (at one of its knots, else at a point within one of its
-segments), its tangent kept, without a hook. An end is left as laid out
-where every new one would come within MISS_PT of a box or label, run over GROW_PT beyond the
-layout, or cross more wires.
+(debate's loop to `b.so_far`, back through b). Once the picture is laid out, each such end
+of a loop is drawn again: straight out of its port, round the box's corner at a little
+distance, and back into Graphviz's curve where that curve is clear of the box (at one of its
+knots, else at a point within one of its segments), its tangent kept, without a hook. An
+end is left as laid out where every new one would come within MISS_PT of a box or label, run
+over GROW_PT beyond the layout, or cross more wires.
 """
 
 from __future__ import annotations
@@ -121,10 +121,10 @@ def _side_met(compass: str, box: tuple, tip, points: list) -> str | None:
     """The side of `box` by which a wire (`points`: its control points from the end at the
     box; `tip`: its arrowhead's, if any) is to meet its port, met at `compass`: that side;
     at a port's corner (`loops.CORNERS` lays loops out to meet their ports so: `sw`, `ne`,
-    ...), where the wire sets off into the box, not out of either side, the one of the two
-    its port lies on. None where there is none to redraw. Graphviz routes from a corner
-    into the box as readily as out of it: debate's loop from the referee to `b.so_far`, met
-    at `sw`, ran back through b from its bottom-left corner."""
+    ...), where the wire sets off into the box, not out of either side, and runs through
+    it, the one of the two its port lies on. None where there is none to redraw. Graphviz
+    routes from a corner into the box as readily as out of it: debate's loop from the
+    referee to `b.so_far`, met at `sw`, ran back through b from its bottom-left corner."""
     if compass in OUTWARD:
         return compass
     if len(compass) != 2 or not all(letter in OUTWARD for letter in compass):
@@ -132,6 +132,10 @@ def _side_met(compass: str, box: tuple, tip, points: list) -> str | None:
     start = tip or points[0]
     away = unit(_minus(points[0], tip) if tip else _minus(points[1], points[0]))
     if away is None or any(_dot(away, OUTWARD[letter]) >= FACING for letter in compass):
+        return None
+    # ... and runs on through it: one that turns out along the border is left to `channels`
+    x0, y0, x1, y1 = box[0] + MISS_PT, box[1] + MISS_PT, box[2] - MISS_PT, box[3] - MISS_PT
+    if not any(x0 < x < x1 and y0 < y < y1 for x, y in samples(points)):
         return None
     off = {"w": abs(start[0] - box[0]), "e": abs(start[0] - box[2]),
            "s": abs(start[1] - box[1]), "n": abs(start[1] - box[3])}

@@ -6,8 +6,7 @@
 - ports are small filled dots on the box's sides (Catlab's port column: 4×4 FIXEDSIZE rounded
   cells, where wires end exactly); a port's name is written beside its dot unless its side has
   one port, or it is one end of a wire joining two ports of the same name, that wire its only
-  one, and the other end says the name: once along a wire, but at both ends of a feedback
-  loop, which runs back across the figure (`hidden_names`);
+  one, and the other end says the name: never at both ends (`hidden_names`);
 - boxes of one kind family are given one size (`Sizes`), from an estimate of text widths: the
   layout is not run first, so the sizes are close, not exact;
 - every text is one font size, `font_size` (`--font-size`, else FONT_PAPER); the caption is
@@ -53,7 +52,7 @@ def fill_of(family: Family) -> str:
 def hidden_names(scene: Scene) -> set[tuple[str, str]]:
     """The box ports (node, cell) whose names are not written: a side with a single port, and
     one end of a wire that joins two ports of the same name and is the only wire at that end,
-    where the other end says the name and the wire is not a feedback loop. Never both ends: where either could go unnamed, the
+    where the other end says the name. Never both ends: where either could go unnamed, the
     name is written at the end whose side writes names already (its column's width is paid),
     else at the input (a box's inputs, from several sources, are named in one column)."""
     wires: dict[tuple, list] = {}
@@ -72,10 +71,7 @@ def hidden_names(scene: Scene) -> set[tuple[str, str]]:
     hidden, either = set(alone), []
     for wire in scene.wires:
         ends = (wire.src.key(), wire.dst.key())
-        # a loop runs back across the figure: the name at one end says nothing at the other
-        # (debate's debaters read the referee's `so_far`, brought back under them, unnamed)
-        if wire.feedback or not _same_names(wire.src, wire.dst) or \
-                not any(free(key, wire) for key in ends):
+        if not _same_names(wire.src, wire.dst) or not any(free(key, wire) for key in ends):
             continue
         if all(free(key, wire) for key in ends):
             either.append(ends)
