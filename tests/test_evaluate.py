@@ -61,11 +61,11 @@ def test_upfront_auditing_matches_its_closed_form_exactly(works, expected):
 
 
 def test_monte_carlo_contains_the_exact_value_in_its_interval():
-    proposal = proposal_with(1.0)
+    proposal = proposal_with(1.0, tasks=1000)    # Monte Carlo steps through every task
     outcome = evaluate(proposal, proposal.evaluations[0],
                        Options(method="monte-carlo", episodes=4000, seed=3))
     low, high = outcome.safety_interval
-    assert low <= upfront_safety(5000, 0.02, 1.0) <= high
+    assert low <= upfront_safety(1000, 0.02, 1.0) <= high
     assert outcome.method == "monte-carlo" and outcome.episodes == 4000
 
 
@@ -111,6 +111,9 @@ def test_exact_refuses_a_continuous_draw_used_in_arithmetic(tmp_path, capsys):
     text = text.replace("u.response -> audit.response", "u.response -> audit.response, "
                         "mon.response\n  problems.prompt -> mon.prompt")
     text = text.replace("  world    = Deployment", "  world    = Deployment\n  mon = Odd")
+    # a shorter deployment: Monte Carlo steps through every task of every episode
+    text = text.replace("over 5000 tasks", "over 300 tasks")
+    assert "over 300 tasks" in text
     path = tmp_path / "odd.wd"
     path.write_text(text)
     code = main(["evaluate", str(path), "--exact"])

@@ -183,6 +183,28 @@ def test_a_failing_dot_is_reported(small_file, tmp_path, monkeypatch, capsys):
         R.render(load(SMALL), "svg")
 
 
+@needs_dot
+def test_a_layout_kept_for_its_dot_text_is_a_copy_of_its_own_and_of_its_dot(tmp_path,
+                                                                             monkeypatch):
+    # Graphviz's layouts, tidied or not, are kept by their DOT text: a caller that changes
+    # one does not change the next, and another `dot` lays the text out anew
+    from wiring.render.graphviz import drawing
+    from wiring.render.pinned import tidied_drawing
+
+    text = R.to_dot(load(SMALL))
+    for lay in (drawing, lambda text: tidied_drawing(text)[0]):
+        first = lay(text)
+        first["objects"].clear()
+        assert lay(text)["objects"] and lay(text) == lay(text)
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\necho 'dot: something broke' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("WIRING_DOT", str(fake))
+    for lay in (drawing, tidied_drawing):
+        with pytest.raises(R.DotFailed, match="something broke"):
+            lay(text)
+
+
 # --------------------------------------------------------------------------- very deep nesting
 
 def _deep(depth: int) -> str:

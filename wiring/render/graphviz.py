@@ -4,6 +4,7 @@ it)."""
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import shutil
@@ -17,6 +18,11 @@ DEFAULT_PNG_DPI = 192
 MIN_DPI, MAX_DPI = 10, 2400  # Graphviz crashes below 1 dpi; 20,000 took 52 s and 2.5 GB
 MAX_PIXELS = 100_000_000     # a PNG's budget: about 400 MB while Graphviz draws it
 MAX_SIDE = 32_767            # cairo's largest picture side
+# Graphviz lays out the same DOT text the same way, and a figure is laid out many times over
+# with the same text: measured for each option tried, then drawn; by every trial of a tidying;
+# again by `wiring watch` when another figure of its file changed. The last LAYOUTS_KEPT
+# layouts of a DOT text of at most KEPT_DOT_CHARS are kept (a hostile graph's are not).
+LAYOUTS_KEPT, KEPT_DOT_CHARS = 64, 200_000
 
 INSTALL_HINT = """\
 Install Graphviz, which provides `dot`:
@@ -146,7 +152,15 @@ def _json(dot_text: str, fmt: str, timeout: float) -> dict:
     dot = find_dot()
     if dot is None:
         raise DotNotFound()
-    return json.loads(_run([dot, fmt], dot_text, timeout))
+    if len(dot_text) > KEPT_DOT_CHARS:
+        return json.loads(_run([dot, fmt], dot_text, timeout))
+    return json.loads(_kept_output(dot, fmt, dot_text, timeout))
+
+
+@functools.lru_cache(maxsize=LAYOUTS_KEPT)
+def _kept_output(dot: str, fmt: str, dot_text: str, timeout: float) -> bytes:
+    """`_run`'s output, kept (a failure is not: it raises)."""
+    return _run([dot, fmt], dot_text, timeout)
 
 
 def font_substitute(family: str) -> str | None:

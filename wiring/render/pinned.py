@@ -7,6 +7,8 @@ Graphviz's `neato -n2` draws what it is given where it is given): panels set sid
 from __future__ import annotations
 
 import copy
+import functools
+import pickle
 
 from .apart import wires_apart
 from .bundles import bundle_copies
@@ -145,6 +147,34 @@ def tidy_wires(laid: dict, grow: float = GROW_PT) -> int:
     return tidied + channels + left + apart + rings_to_heads(laid)
 
 
+def tidied_drawing(dot_text: str, timeout: float = 120, grow: float = GROW_PT) -> tuple:
+    """(layout, changed): Graphviz's drawing of `dot_text` (`graphviz.drawing`) with its
+    wires tidied (`tidy_wires`), and how many were changed. A figure is tidied with the same
+    text many times over (measured for each option tried, then drawn), and tidying is most
+    of its time: the last few are kept (as `graphviz` keeps layouts), and each caller gets a
+    copy of its own to change."""
+    from .graphviz import KEPT_DOT_CHARS, find_dot
+
+    if len(dot_text) > KEPT_DOT_CHARS:
+        return _drawn_tidied(dot_text, timeout, grow)
+    kept, changed = _kept_tidy(find_dot(), dot_text, timeout, grow)
+    return pickle.loads(kept), changed
+
+
+@functools.lru_cache(maxsize=32)
+def _kept_tidy(dot: str | None, dot_text: str, timeout: float, grow: float) -> tuple:
+    """(the tidied layout, pickled; changed), by the Graphviz `dot` that laid it out."""
+    laid, changed = _drawn_tidied(dot_text, timeout, grow)
+    return pickle.dumps(laid, pickle.HIGHEST_PROTOCOL), changed
+
+
+def _drawn_tidied(dot_text: str, timeout: float, grow: float) -> tuple[dict, int]:
+    from .graphviz import drawing
+
+    laid = drawing(dot_text, timeout)
+    return laid, tidy_wires(laid, grow)
+
+
 def _loop_routes(laid: dict) -> dict:
     """The routes (`pos`, `_draw_`) of a layout's feedback wires, by their place in it."""
     return {i: {key: edge[key] for key in ("pos", "_draw_") if key in edge}
@@ -169,23 +199,22 @@ def tidied(tree, timeout: float = 120, size: tuple = (None, None), rings_only: b
     from .dot import print_dot
     from .graphviz import DotFailed, drawing
 
+    text = print_dot(tree)
     try:
-        laid = drawing(print_dot(tree), timeout)
+        if rings_only:
+            laid = drawing(text, timeout)
+            return _pinned(tree, laid) if rings_to_heads(laid) else tree
+        laid, changed = tidied_drawing(text, timeout)
     except DotFailed:
         return tree
-    if rings_only:
-        return _pinned(tree, laid) if rings_to_heads(laid) else tree
-    sized = any(most is not None for most in size)
-    untidied = copy.deepcopy(laid) if sized else None
-    if not tidy_wires(laid):
+    if not changed:
         return tree
-    if not sized:
+    if not any(most is not None for most in size):
         return _pinned(tree, laid)
     grown = _pinned(copy.deepcopy(tree), laid)
     if _within(grown, size, timeout):
         return grown
-    tidy_wires(untidied, grow=0.0)
-    return _pinned(tree, untidied)
+    return _pinned(tree, tidied_drawing(text, timeout, grow=0.0)[0])
 
 
 def roomier(tree, fresh, timeout: float = 120, size: tuple = (None, None)):
@@ -227,8 +256,7 @@ def tidied_layout(tree, timeout: float = 120, most_width: float | None = None,
     def finish(trial, laid: dict) -> tuple | None:
         tidy_wires(laid)
         return (trial, laid) if _no_larger(size_of(laid, True)[2:3], (most_width,)) else None
-    laid = drawing(print_dot(tree), timeout)
-    tidy_wires(laid)
+    laid = tidied_drawing(print_dot(tree), timeout)[0]
     return _roomiest(tree, laid, lay, finish) if roomy else (tree, laid)
 
 
