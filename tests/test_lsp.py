@@ -213,6 +213,19 @@ def test_references_reach_every_file_of_the_project(client, project):
     assert [Path(f["uri"]).name for f in without] == ["main.wd"]
 
 
+def test_references_follow_a_project_file_changed_on_disk(client, project):
+    # the project's other files are read once, and again when one changes
+    uri = client.open(project / "lib.wd")
+    asked = ("textDocument/references", uri, *where(LIB, "Judge"))
+    found = client.at(*asked, context={"includeDeclaration": False})["result"]
+    assert [(Path(f["uri"]).name, f["range"]["start"]["line"]) for f in found] == \
+        [("main.wd", 6)]
+    (project / "main.wd").write_text("# moved down a line\n" + MAIN)
+    found = client.at(*asked, context={"includeDeclaration": False})["result"]
+    assert [(Path(f["uri"]).name, f["range"]["start"]["line"]) for f in found] == \
+        [("main.wd", 7)]
+
+
 def test_rename_edits_every_file_and_refuses_what_it_cannot(client, project):
     uri = client.open(project / "main.wd")
     edit = client.request("textDocument/rename", {

@@ -31,6 +31,7 @@ class WiringServer(LanguageServer):
         self.latest: dict[str, Analysed] = {}   # uri -> the check of its current text
         self.parsed: dict[str, Analysed] = {}   # uri -> the last check whose text parsed
         self.pending: dict[str, asyncio.TimerHandle] = {}
+        self.project: dict[str, tuple[tuple, Index]] = {}   # path -> (`_stamp`, its index)
 
     # ------------------------------------------------------------------------ checking
     def overlay(self, skip: str) -> dict[str, str]:
@@ -95,15 +96,37 @@ class WiringServer(LanguageServer):
         overlay = self.overlay("")
         for path in project_files(program.boundary):
             if os.path.realpath(path) != os.path.realpath(analysed.path):
-                text = overlay.get(path)
-                found.append(Index(load_program(path, text, overlay=overlay)))
+                found.append(self.project_index(path, overlay))
         return found
+
+    def project_index(self, path: str, overlay: dict[str, str]) -> Index:
+        """The index of a project file, read anew only when it, a file it imports or an open
+        file's text changed: each request for references reads every file of the project."""
+        kept = self.project.get(path)
+        if kept is not None and kept[0] == _stamp(kept[1].program.read, overlay):
+            return kept[1]
+        index = Index(load_program(path, overlay.get(path), overlay=overlay))
+        if not index.program.diagnostics:   # one that could not read an import reads it again
+            self.project[path] = (_stamp(index.program.read, overlay), index)
+        return index
 
     def places_of(self, analysed: Analysed, indexes: list[Index]) -> features.Places:
         """Places for any file the indexes read."""
         sources = {name: parsed.text for index in indexes
                    for name, parsed in index.program.files.items()}
         return features.Places(sources, analysed.path, self.workspace.position_codec)
+
+
+def _stamp(read: list[str], overlay: dict[str, str]) -> tuple:
+    """What a project file's index was read from: the open files' texts, and the size and
+    time of change of each file it read from disk."""
+    def changed(path: str) -> tuple:
+        try:
+            status = os.stat(path)
+        except OSError:
+            return (path,)
+        return path, status.st_size, status.st_mtime_ns
+    return tuple(sorted(overlay.items())), tuple(map(changed, read))
 
 
 server = WiringServer()
