@@ -137,13 +137,13 @@ def command(path: Path, options: dict, several: bool) -> str:
 
 
 def paper_picture(proposal, path: Path, stem: str, fits: tuple[str, dict] | None,
-                  files: dict[str, bytes], draw) -> list[str]:
+                  files: dict[str, bytes]) -> list[str]:
     """The default diagram in the paper style at a page's width (with `fits`, the option
     that makes it fit, `fit_cell`'s), or at its own width when nothing fits: Markdown lines."""
     name = f"{stem}-paper.svg"
     words = " ".join(f"--{key.replace('_', '-')} {value}" for key, value in PAPER.items())
     options = {**PAPER, **({"width": PAGE, **fits[1]} if fits is not None else {})}
-    files[name] = draw(proposal, "svg", **options)
+    files[name] = render(proposal, "svg", **options)
     rel = path.relative_to(ROOT).as_posix()
     if fits is None:
         caption = f"does not fit {PAGE} at 7 pt: drawn at its own width"
@@ -157,23 +157,22 @@ def paper_picture(proposal, path: Path, stem: str, fits: tuple[str, dict] | None
 
 
 def section(proposal, path: Path, stem: str, title: str, fits: tuple[str, dict] | None,
-            files: dict[str, bytes], draw) -> str:
+            files: dict[str, bytes]) -> str:
     """One example's part of the gallery: its summary, its default diagram in the paper style
     (`fits`: what it needs to fit a page) with a link to its full style, then its other
-    pictures in the full style. Adds the pictures, drawn by `draw` (`render`'s arguments), to
-    `files`."""
+    pictures in the full style. Adds the pictures to `files`."""
     rel = path.relative_to(ROOT).as_posix()
     lines = [f"## {title}", "", f"Source: [`{rel}`](../{rel})", ""]
     text = summary(path)
     if text:
         lines += [text, ""]
-    lines += paper_picture(proposal, path, stem, fits, files, draw)
+    lines += paper_picture(proposal, path, stem, fits, files)
     at = len(lines)                                  # the link to the full style goes here
     main = default_diagram(proposal).name
     several = len(top_diagrams(proposal)) > 1
     for suffix, caption, options in pictures(proposal):
         name = f"{stem}{suffix}.svg"
-        files[name] = draw(proposal, "svg", **options)
+        files[name] = render(proposal, "svg", **options)
         cmd = command(path, options, several)
         if options == {"diagram": main}:            # drawn in the paper style above
             lines[at:at] = [f"[Full style](gallery/{name}): `{cmd}`", ""]
@@ -231,9 +230,7 @@ def head(index: list[str], table: list[str]) -> list[str]:
 
 def build(write: bool) -> tuple[str, dict[str, bytes], list[str]]:
     """The gallery's Markdown, its pictures by name, and the paper figures over issue 13's
-    bounds (`MOST_CROSSINGS`), said as sentences. Only what is written is drawn: a check
-    compares the pictures' names."""
-    draw = render if write else (lambda *args, **options: b"")
+    bounds (`MOST_CROSSINGS`), said as sentences."""
     files: dict[str, bytes] = {}
     over: list[str] = []
     sections = []
@@ -262,7 +259,7 @@ def build(write: bool) -> tuple[str, dict[str, bytes], list[str]]:
         table.append(f"| [`{stem}`](#{anchor}) | " + " | ".join(c for c, _ in cells)
                      + f" | {height:.1f} in | {page_cell(proposal, height)} | "
                      + " | ".join(counts) + " |")
-        sections.append(section(proposal, path, stem, title, cells[-1][1], files, draw))
+        sections.append(section(proposal, path, stem, title, cells[-1][1], files))
     table.append(f"| all | | | | | {totals[0]}" + (f" / {totals[1]}" if totals[1] else "")
                  + f" | {totals[2]}" + (f" / {totals[3]}" if totals[3] else "") + " |")
     if totals[0] > MOST_IN_ALL:

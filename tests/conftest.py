@@ -73,6 +73,18 @@ def pytest_runtest_setup(item):
         require_tool(marker.args[0])
 
 
+@pytest.fixture
+def fresh_layouts():
+    """For a test that changes how figures are laid out or tidied (monkeypatching
+    wiring.render's modules): the layouts kept by their DOT text are forgotten before it and
+    after it (`wiring.render.forget_layouts`)."""
+    from wiring.render import forget_layouts
+
+    forget_layouts()
+    yield
+    forget_layouts()
+
+
 @pytest.fixture(autouse=True)
 def _run_from_repository_root(monkeypatch):
     # Tests name files relative to the repository, as a user in a clone would.

@@ -186,7 +186,7 @@ def _over_titles(laid: dict, edge: dict) -> list[str]:
 
 
 @needs_dot
-def test_a_channel_runs_along_no_frame(monkeypatch):
+def test_a_channel_runs_along_no_frame(monkeypatch, fresh_layouts):
     # open_agency: world -> deployment's observation (a port of the nested diagram, just
     # inside its frame), let sweep 9 pt further from its boxes, was drawn as a channel turned
     # into it 2 pt under the frame's top, along it and over its title; a channel keeps off a

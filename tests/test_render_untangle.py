@@ -31,11 +31,13 @@ def crossed(dot_text: str) -> int:
 @pytest.mark.parametrize("name, options", [
     ("control_defer_to_trusted", {"direction": "TB"}),
     ("debate", {"direction": "TB", "mode": "train"})])
-def test_ports_are_ordered_so_that_fewer_wires_cross(monkeypatch, name, options):
+def test_ports_are_ordered_so_that_fewer_wires_cross(monkeypatch, fresh_layouts, name,
+                                                    options):
     proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
     monkeypatch.setattr(untangle, "TRAINING", ())        # the ports alone
     monkeypatch.setattr(untangle, "MOST_CROSSINGS", 99)
     untangled = R.to_dot(proposal, style="paper", **options)
+    R.forget_layouts()
     assert untangled == R.to_dot(proposal, style="paper", **options)      # deterministic
     monkeypatch.setattr(untangle, "ROUNDS", 0)                           # declared order
     declared = R.to_dot(proposal, style="paper", **options)
@@ -141,7 +143,8 @@ def size(dot_text: str) -> tuple[float, float]:
 @pytest.mark.parametrize("name, options", [
     ("incentives/content_recommender", {"direction": "TB"}),
     ("rrm", {"direction": "TB"})])
-def test_training_wires_are_laid_out_so_that_fewer_wires_cross(monkeypatch, name, options):
+def test_training_wires_are_laid_out_so_that_fewer_wires_cross(monkeypatch, fresh_layouts,
+                                                               name, options):
     proposal = wiring.check_file(str(ROOT / "examples" / f"{name}.wd")).proposal
     untangled = R.to_dot(proposal, style="paper", **options)
     monkeypatch.setattr(untangle, "TRAINING", ())          # updates at the corner, as before
@@ -160,7 +163,8 @@ def test_training_wires_are_laid_out_so_that_fewer_wires_cross(monkeypatch, name
 
 
 @needs_dot
-def test_a_figure_too_tangled_at_its_size_may_grow_to_cross_fewer_wires(monkeypatch):
+def test_a_figure_too_tangled_at_its_size_may_grow_to_cross_fewer_wires(monkeypatch,
+                                                                        fresh_layouts):
     # IDA's optimisers share a rank with X_k, which H and H' feed: at its size no layout
     # tried crosses fewer than 8 pairs; set a rank beyond, they cross far fewer
     proposal = wiring.check_file(str(ROOT / "examples" / "ida.wd")).proposal
@@ -176,7 +180,7 @@ def test_a_figure_too_tangled_at_its_size_may_grow_to_cross_fewer_wires(monkeypa
 
 
 @needs_dot
-def test_the_full_style_keeps_the_declared_port_order(monkeypatch):
+def test_the_full_style_keeps_the_declared_port_order(monkeypatch, fresh_layouts):
     proposal = wiring.check_file(str(ROOT / "examples" / "control_trusted_editing.wd")).proposal
     full = R.to_dot(proposal, direction="TB")
     monkeypatch.setattr(untangle, "ROUNDS", 0)

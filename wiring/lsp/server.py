@@ -15,7 +15,7 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
 
-from ..sources import STD, PRELUDE, SYNTAX_CODES, load_program
+from ..sources import STD, PRELUDE, SYNTAX_CODES, confinement, load_program
 from ..symbols import Index
 from ..version import __version__
 from . import features
@@ -94,20 +94,24 @@ class WiringServer(LanguageServer):
         if program is None:
             return found
         overlay = self.overlay("")
-        for path in project_files(program.boundary):
+        files = project_files(program.boundary)
+        for path in files:
             if os.path.realpath(path) != os.path.realpath(analysed.path):
                 found.append(self.project_index(path, overlay))
+        for gone in set(self.project) - set(files):     # of another project, or deleted
+            del self.project[gone]
         return found
 
     def project_index(self, path: str, overlay: dict[str, str]) -> Index:
-        """The index of a project file, read anew only when it, a file it imports or an open
-        file's text changed: each request for references reads every file of the project."""
+        """The index of a project file, read anew only when it, a file it imports, an open
+        file's text or its root changed: each request for references reads every file of
+        the project."""
         kept = self.project.get(path)
-        if kept is not None and kept[0] == _stamp(kept[1].program.read, overlay):
+        if kept is not None and kept[0] == _stamp(path, kept[1].program.read, overlay):
             return kept[1]
         index = Index(load_program(path, overlay.get(path), overlay=overlay))
         if not index.program.diagnostics:   # one that could not read an import reads it again
-            self.project[path] = (_stamp(index.program.read, overlay), index)
+            self.project[path] = (_stamp(path, index.program.read, overlay), index)
         return index
 
     def places_of(self, analysed: Analysed, indexes: list[Index]) -> features.Places:
@@ -117,16 +121,17 @@ class WiringServer(LanguageServer):
         return features.Places(sources, analysed.path, self.workspace.position_codec)
 
 
-def _stamp(read: list[str], overlay: dict[str, str]) -> tuple:
-    """What a project file's index was read from: the open files' texts, and the size and
-    time of change of each file it read from disk."""
-    def changed(path: str) -> tuple:
+def _stamp(path: str, read: list[str], overlay: dict[str, str]) -> tuple:
+    """What the index of project file `path` was read from: its root (`confinement`: a
+    `wiring.toml` may have moved it), the open files' texts, and the size, inode and times
+    of change of each file it read from disk."""
+    def changed(name: str) -> tuple:
         try:
-            status = os.stat(path)
+            status = os.stat(name)
         except OSError:
-            return (path,)
-        return path, status.st_size, status.st_mtime_ns
-    return tuple(sorted(overlay.items())), tuple(map(changed, read))
+            return (name,)
+        return name, status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns
+    return confinement(path), tuple(sorted(overlay.items())), tuple(map(changed, read))
 
 
 server = WiringServer()

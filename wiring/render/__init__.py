@@ -29,7 +29,8 @@ from .dot import Graph, print_dot
 from .draw import tree_of
 from .fit import DoesNotFit, drawn_tree, fitted_dot, fitting_options, scaled_tree, sized_picture
 from .graphviz import (DEFAULT_PNG_DPI, EXIT_DOT_FAILED, EXIT_NO_DOT, INSTALL_HINT, DotFailed,
-                       DotNotFound, check_format, doctor, dot_version, find_dot, run_dot)
+                       DotNotFound, check_format, doctor, dot_version, find_dot, forget_layouts,
+                       run_dot)
 from .highlight import highlight as _highlight
 from .options import (AUTO_BOXES, AUTO_DEPTH, DIRECTIONS, FORMATS, RenderError, RenderOptions,
                       highlight_codes)
@@ -43,7 +44,8 @@ __all__ = [
     "FAMILIES", "FEEDBACK_COLOUR", "FONT", "FORMATS", "FRAME_MARGIN", "HIGHLIGHT_COLOUR",
     "INK", "INSTALL_HINT", "MARKER", "TRAINING_COLOUR", "DotFailed", "DotNotFound", "Family",
     "Graph", "RenderError", "RenderOptions", "Scene", "doctor", "dot_version", "family_of",
-    "find_dot", "highlight_codes", "render", "repr_svg", "run_dot", "to_dot", "to_mermaid",
+    "find_dot", "forget_layouts", "highlight_codes", "render", "repr_svg", "run_dot", "to_dot",
+    "to_mermaid",
     "to_scene",
     "to_svg", "to_tree", "tree_of",
 ]

@@ -4,7 +4,6 @@ it)."""
 
 from __future__ import annotations
 
-import functools
 import math
 import os
 import shutil
@@ -21,8 +20,8 @@ MAX_SIDE = 32_767            # cairo's largest picture side
 # Graphviz lays out the same DOT text the same way, and a figure is laid out many times over
 # with the same text: measured for each option tried, then drawn; by every trial of a tidying;
 # again by `wiring watch` when another figure of its file changed. The last LAYOUTS_KEPT
-# layouts of a DOT text of at most KEPT_DOT_CHARS are kept (a hostile graph's are not).
-LAYOUTS_KEPT, KEPT_DOT_CHARS = 64, 200_000
+# layouts are kept, each of a DOT text and an output no longer than KEPT_CHARS.
+LAYOUTS_KEPT, KEPT_CHARS = 32, 1_000_000
 
 INSTALL_HINT = """\
 Install Graphviz, which provides `dot`:
@@ -152,15 +151,42 @@ def _json(dot_text: str, fmt: str, timeout: float) -> dict:
     dot = find_dot()
     if dot is None:
         raise DotNotFound()
-    if len(dot_text) > KEPT_DOT_CHARS:
-        return json.loads(_run([dot, fmt], dot_text, timeout))
-    return json.loads(_kept_output(dot, fmt, dot_text, timeout))
+    return json.loads(_LAYOUTS.get((dot, fmt, dot_text, timeout),
+                                   lambda: _run([dot, fmt], dot_text, timeout)))
 
 
-@functools.lru_cache(maxsize=LAYOUTS_KEPT)
-def _kept_output(dot: str, fmt: str, dot_text: str, timeout: float) -> bytes:
-    """`_run`'s output, kept (a failure is not: it raises)."""
-    return _run([dot, fmt], dot_text, timeout)
+class Kept:
+    """The last `most` values made (bytes), by key, each no longer than KEPT_CHARS, nor its
+    key's text: what a hostile file makes is made again rather than held. A failure to make
+    one is not kept: it raises."""
+
+    def __init__(self, most: int):
+        import collections
+
+        self.most, self.values = most, collections.OrderedDict()
+        _EVERY_KEPT.append(self)
+
+    def get(self, key: tuple, make) -> bytes:
+        if key in self.values:
+            self.values.move_to_end(key)
+            return self.values[key]
+        value = make()
+        if len(value) <= KEPT_CHARS and all(len(part) <= KEPT_CHARS for part in key
+                                            if isinstance(part, str)):
+            self.values[key] = value
+            if len(self.values) > self.most:
+                self.values.popitem(last=False)
+        return value
+
+
+_EVERY_KEPT: list[Kept] = []
+_LAYOUTS = Kept(LAYOUTS_KEPT)
+
+
+def forget_layouts() -> None:
+    """Forget every layout kept (`Kept`): for a caller that changes how figures are tidied."""
+    for kept in _EVERY_KEPT:
+        kept.values.clear()
 
 
 def font_substitute(family: str) -> str | None:

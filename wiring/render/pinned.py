@@ -7,13 +7,13 @@ Graphviz's `neato -n2` draws what it is given where it is given): panels set sid
 from __future__ import annotations
 
 import copy
-import functools
 import pickle
 
 from .apart import wires_apart
 from .bundles import bundle_copies
 from .channels import loops_in_channels
 from .dot import Defaults, Edge, Graph, Id, Node, Positions, Subgraph
+from .graphviz import DotFailed, Kept, drawing, find_dot
 from .ends import GROW_PT, loops_from_outside, pos_text, split_at, xy
 from .optimisers import updates_leave_clear
 from .options import RenderError
@@ -29,6 +29,7 @@ ARROWS = ("dir", "arrowhead", "arrowtail", "arrowsize")
 # paper style's 0.2: the most that fits. Set for every picture, 0.3 cost one example its fit
 # to 6.5 in, so it is tried only where an update needs it, and kept only where it fits.
 ROOMY_IN = (0.4, 0.3)
+_TIDIED = Kept(16)      # the last tidied layouts, by DOT text (`tidied_drawing`)
 
 
 def walk(statements: list):
@@ -151,28 +152,12 @@ def tidied_drawing(dot_text: str, timeout: float = 120, grow: float = GROW_PT) -
     """(layout, changed): Graphviz's drawing of `dot_text` (`graphviz.drawing`) with its
     wires tidied (`tidy_wires`), and how many were changed. A figure is tidied with the same
     text many times over (measured for each option tried, then drawn), and tidying is most
-    of its time: the last few are kept (as `graphviz` keeps layouts), and each caller gets a
-    copy of its own to change."""
-    from .graphviz import KEPT_DOT_CHARS, find_dot
-
-    if len(dot_text) > KEPT_DOT_CHARS:
-        return _drawn_tidied(dot_text, timeout, grow)
-    kept, changed = _kept_tidy(find_dot(), dot_text, timeout, grow)
-    return pickle.loads(kept), changed
-
-
-@functools.lru_cache(maxsize=32)
-def _kept_tidy(dot: str | None, dot_text: str, timeout: float, grow: float) -> tuple:
-    """(the tidied layout, pickled; changed), by the Graphviz `dot` that laid it out."""
-    laid, changed = _drawn_tidied(dot_text, timeout, grow)
-    return pickle.dumps(laid, pickle.HIGHEST_PROTOCOL), changed
-
-
-def _drawn_tidied(dot_text: str, timeout: float, grow: float) -> tuple[dict, int]:
-    from .graphviz import drawing
-
-    laid = drawing(dot_text, timeout)
-    return laid, tidy_wires(laid, grow)
+    of its time: the last few are kept (`graphviz.Kept`), and each caller gets a copy of its
+    own to change."""
+    def made() -> bytes:
+        laid = drawing(dot_text, timeout)
+        return pickle.dumps((laid, tidy_wires(laid, grow)), pickle.HIGHEST_PROTOCOL)
+    return pickle.loads(_TIDIED.get((find_dot(), dot_text, timeout, grow), made))
 
 
 def _loop_routes(laid: dict) -> dict:
@@ -197,7 +182,6 @@ def tidied(tree, timeout: float = 120, size: tuple = (None, None), rings_only: b
     its wires are redrawn only within the layout's box: best_of_n at 6.5 in, a loop's end
     redrawn round the user, was 1.4 pt too wide."""
     from .dot import print_dot
-    from .graphviz import DotFailed, drawing
 
     text = print_dot(tree)
     try:
@@ -214,7 +198,10 @@ def tidied(tree, timeout: float = 120, size: tuple = (None, None), rings_only: b
     grown = _pinned(copy.deepcopy(tree), laid)
     if _within(grown, size, timeout):
         return grown
-    return _pinned(tree, tidied_drawing(text, timeout, grow=0.0)[0])
+    try:
+        return _pinned(tree, tidied_drawing(text, timeout, grow=0.0)[0])
+    except DotFailed:     # laid out once already: a timeout the second time
+        return grown
 
 
 def roomier(tree, fresh, timeout: float = 120, size: tuple = (None, None)):
@@ -223,7 +210,6 @@ def roomier(tree, fresh, timeout: float = 120, size: tuple = (None, None)):
     between boxes and tidied (`_roomiest`), within `size`."""
     from .dot import print_dot
     from .fit import need
-    from .graphviz import drawing
 
     def lay(room: float) -> tuple | None:
         graph_attrs(fresh)["nodesep"] = room
@@ -244,7 +230,6 @@ def tidied_layout(tree, timeout: float = 120, most_width: float | None = None,
     comes into its box askew, that of a copy of `tree` with more room between boxes
     (`_roomiest`) whose drawing is no wider than `most_width` (points)."""
     from .dot import print_dot
-    from .graphviz import drawing
     from .untangle import size_of
 
     def lay(room: float) -> tuple | None:
@@ -270,7 +255,6 @@ def _roomiest(tree, laid: dict, lay, finish) -> tuple:
     box and its neighbour, an update has no room to turn square into its side (open_agency's
     store, whose hollow arrowhead pointed along the box's border). One room tidied, not
     each: tidying is most of a picture's time."""
-    from .graphviz import DotFailed
     from .untangle import crossed_beside, crossings
 
     def counts(layout: dict) -> tuple[int, int, int]:
