@@ -4,6 +4,7 @@ it)."""
 
 from __future__ import annotations
 
+import collections
 import math
 import os
 import shutil
@@ -161,8 +162,6 @@ class Kept:
     one is not kept: it raises."""
 
     def __init__(self, most: int):
-        import collections
-
         self.most, self.values = most, collections.OrderedDict()
         _EVERY_KEPT.append(self)
 
