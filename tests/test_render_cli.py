@@ -205,6 +205,27 @@ def test_a_layout_kept_for_its_dot_text_is_a_copy_of_its_own_and_of_its_dot(tmp_
             lay(text)
 
 
+def test_what_is_kept_is_bounded_in_count_and_in_size():
+    # a hostile file's layouts are made again rather than held, and `forget_layouts` forgets
+    from wiring.render.graphviz import KEPT_CHARS, Kept
+
+    kept, made = Kept(2), []
+
+    def get(key: str, value: bytes) -> bytes:
+        return kept.get((key,), lambda: made.append(key) or value)
+    for key in ("a", "b", "a", "c", "a", "b"):       # b, the least recently used, made again
+        get(key, b"1")
+    assert made == ["a", "b", "c", "b"]
+    made.clear()
+    for key, value in (("big", b"x" * (KEPT_CHARS + 1)), ("y" * (KEPT_CHARS + 1), b"1")):
+        assert get(key, value) == get(key, value) == value
+    assert len(made) == 4
+    made.clear()
+    R.forget_layouts()
+    get("a", b"1")
+    assert made == ["a"]
+
+
 # --------------------------------------------------------------------------- very deep nesting
 
 def _deep(depth: int) -> str:
