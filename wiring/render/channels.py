@@ -194,14 +194,19 @@ def clear_of(points: list, heads: list, clear: float = ARROW_CLEAR_PT) -> bool:
     agent): a wire through an arrowhead reads as pointing where it does not. Only the
     curve's points in the cells an arrowhead's surroundings cover are measured."""
     cells: dict = {}
-    for p in samples(subdivided(points, STEP_PT * 12)):
+    along = samples(subdivided(points, STEP_PT * 12))
+    for p in along:
         cells.setdefault(_cell(p), []).append(p)
+    if not along:
+        return True
+    extent = _extent(along)
     for tip, base in heads:
         reach = _reach(tip, base, clear)
-        (i0, j0), (i1, j1) = (_cell((min(tip[0], base[0]) - reach,
-                                     min(tip[1], base[1]) - reach)),
-                              _cell((max(tip[0], base[0]) + reach,
-                                     max(tip[1], base[1]) + reach)))
+        near = (min(tip[0], base[0]) - reach, min(tip[1], base[1]) - reach,
+                max(tip[0], base[0]) + reach, max(tip[1], base[1]) + reach)
+        if not _meet(near, extent):
+            continue                # no point of the curve within its reach
+        (i0, j0), (i1, j1) = _cell(near[:2]), _cell(near[2:])
         if any(to_segment(p, tip, base) < reach for i in range(i0, i1 + 1)
                for j in range(j0, j1 + 1) for p in cells.get((i, j), ())):
             return False
@@ -398,9 +403,9 @@ def beside_pieces(laid: dict, edge: dict, cells: dict | None = None,
     edges = laid.get("edges", [])
     on = {index: ON_PT if same_port(edge, other) else -1.0
           for index, other in enumerate(edges) if other is not edge}
-    ends, known = (mine[0], mine[-1]), {} if known is None else known
+    first, last, known = mine[0], mine[-1], {} if known is None else known
     for p, q in zip(mine, mine[1:]):
-        if min(math.dist(q, end) for end in ends) <= END_PT:
+        if math.dist(q, first) <= END_PT or math.dist(q, last) <= END_PT:
             continue
         if (p, q) not in known:
             known[p, q] = _near(p, q, cells, on)
@@ -410,38 +415,46 @@ def beside_pieces(laid: dict, edge: dict, cells: dict | None = None,
 
 def wire_cells(laid: dict, reach: tuple | None = None) -> dict:
     """The segments of every wire of a layout, read every STEP_PT, each with its extent grown
-    by APART_PT and the wire's place in the layout, by every cell (CELL_PT) that grown extent
-    covers: a point's own cell holds every segment within APART_PT of it. Only the wires
-    whose extent meets `reach`, where given."""
+    by APART_PT, by every cell (CELL_PT) that grown extent covers and, in the cell, by the
+    wire's place in the layout (in its order): a point's own cell holds every segment within
+    APART_PT of it, and the wires a point is measured against are found without reading the
+    segments of the others. Only the wires whose extent meets `reach`, where given."""
     cells: dict = {}
     for index, other in enumerate(laid.get("edges", [])):
         whole = _track(_drawn(other))[3]
         if whole is not None and (reach is None or _meet(whole, reach)):
-            for cell, entry in _entries(_dense(other), index, reach):
-                cells.setdefault(cell, []).append(entry)
+            for cell, entry in _entries(_dense(other), reach):
+                cells.setdefault(cell, {}).setdefault(index, []).append(entry)
     return cells
 
 
 def rewired(cells: dict, laid: dict, index: int, was: tuple) -> None:
     """`wire_cells` of a whole layout (`cells`) brought up to date for its wire `index`,
     redrawn from the curves `was` (`untangle._drawn`)."""
-    for cell in {cell for cell, _ in _entries(_dense_of(was), index)}:
-        cells[cell] = [entry for entry in cells[cell] if entry[-1] != index]
-    for cell, entry in _entries(_dense(laid["edges"][index]), index):
-        cells.setdefault(cell, []).append(entry)
+    for cell, _ in _entries(_dense_of(was)):
+        cells.get(cell, {}).pop(index, None)
+    added: set = set()
+    for cell, entry in _entries(_dense(laid["edges"][index])):
+        cells.setdefault(cell, {}).setdefault(index, []).append(entry)
+        added.add(cell)
+    for cell in added:          # each cell's wires kept in the layout's order (`_near`)
+        cells[cell] = dict(sorted(cells[cell].items()))
 
 
-def _entries(points: list, index: int, reach: tuple | None = None) -> Iterator[tuple]:
-    """(cell, entry) of `wire_cells` for each piece of the wire `index` drawn through
-    `points` (that comes within APART_PT of `reach`, where given)."""
+def _entries(points: list, reach: tuple | None = None) -> Iterator[tuple]:
+    """(cell, entry) of `wire_cells` for each piece of a wire drawn through `points` (that
+    comes within APART_PT of `reach`, where given): the piece's grown extent, its start, its
+    run (dx, dy) and that run's square, and its ends."""
     for p, q in zip(points, points[1:]):
         grown = (min(p[0], q[0]) - APART_PT, min(p[1], q[1]) - APART_PT,
                  max(p[0], q[0]) + APART_PT, max(p[1], q[1]) + APART_PT)
         if reach is not None and not _meet(grown, reach):
             continue
-        (i0, j0), (i1, j1) = _cell(grown[:2]), _cell(grown[2:])
-        for cell in itertools.product(range(i0, i1 + 1), range(j0, j1 + 1)):
-            yield cell, (*grown, p, q, index)
+        dx, dy = q[0] - p[0], q[1] - p[1]
+        entry = (*grown, p[0], p[1], dx, dy, dx ** 2 + dy ** 2, p, q)
+        x0, y0, x1, y1 = (int(v // CELL_PT) for v in grown)       # `_cell`, written out
+        for cell in itertools.product(range(x0, x1 + 1), range(y0, y1 + 1)):
+            yield cell, entry
 
 
 def same_port(one: dict, other: dict) -> bool:
@@ -454,22 +467,29 @@ def _near(here: tuple, point: tuple, cells: dict, on: dict) -> tuple | None:
     (`wire_cells`) that `on` names: that wire's nearest point, within APART_PT of `point`,
     the two within ALONG_DEGREES of parallel there (a wire crossed at an angle is not run
     along), and not within the distance `on` gives it (ON_PT for a wire from the same port,
-    which may run on it), and the wire's place in the layout; else None."""
+    which may run on it), and the wire's place in the layout (the first such wire in the
+    layout's order); else None."""
     x, y = point
-    nearest: dict = {}
-    for x0, y0, x1, y1, p, q, index in cells.get((int(x // CELL_PT), int(y // CELL_PT)), ()):
-        if x0 < x < x1 and y0 < y < y1 and index in on:     # else APART_PT or more away
-            # `ends.to_segment` written out: the same arithmetic, for it is asked most here
-            (ax, ay), dx, dy = p, q[0] - p[0], q[1] - p[1]
-            length = dx ** 2 + dy ** 2
-            t = 0.0 if length == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy)
-                                                     / length))
-            found = (math.dist(point, (ax + dx * t, ay + dy * t)), p, q)
-            if index not in nearest or found < nearest[index]:
-                nearest[index] = found
-    return next(((_foot(point, *near[1:]), index) for index, near in sorted(nearest.items())
-                 if on[index] < near[0] < APART_PT and _parallel((here, point), near[1:])),
-                None)
+    wires = cells.get((int(x // CELL_PT), int(y // CELL_PT)))
+    if not wires:
+        return None
+    for index, pieces in wires.items():             # in the layout's order (`wire_cells`)
+        least = on.get(index)
+        if least is None:
+            continue
+        nearest = None
+        for x0, y0, x1, y1, ax, ay, dx, dy, length, p, q in pieces:
+            if x0 < x < x1 and y0 < y < y1:                 # else APART_PT or more away
+                # `ends.to_segment` written out: the same arithmetic, for it is asked most
+                t = 0.0 if length == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy)
+                                                         / length))
+                found = (math.dist(point, (ax + dx * t, ay + dy * t)), p, q)
+                if nearest is None or found < nearest:
+                    nearest = found
+        if nearest is not None and least < nearest[0] < APART_PT \
+                and _parallel((here, point), nearest[1:]):
+            return _foot(point, *nearest[1:]), index
+    return None
 
 
 def _foot(point: tuple, a: tuple, b: tuple) -> tuple[float, float]:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 
 from .loops import BESIDE_PT, END_PT, on_border, sweep
-from .untangle import MOST_BOXES, boxes_of, crossings, curve, sampled
+from .untangle import (MOST_BOXES, _extent, boxes_of, crossings, curve, sampled,
+                       tangles_of)
 
 CLEAR_PT = 6.0     # how far a redrawn end keeps from its box
 STUB_PT = 5.0      # straight out of the port, beyond its arrowhead, before it turns
@@ -64,10 +65,11 @@ def loops_from_outside(laid: dict, grow: float = GROW_PT) -> int:
             continue
         for end in ("tail", "head"):
             before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
-            swept = sweep(edge, curve(edge), boxes)
+            swept, was = sweep(edge, curve(edge), boxes), tangles_of(laid, edge, boxes)[0]
             if not _redraw(edge, end, boxes, room, blocks):
                 continue
-            now = crossings(laid)[0]
+            # the picture's crossings, of which only this wire's part changed
+            now = crossed - was + tangles_of(laid, edge, boxes)[0]
             # nor swept away from the boxes it closes (`loops.BESIDE_PT`) further than it was
             if now > crossed or sweep(edge, curve(edge), boxes) > max(swept, BESIDE_PT):
                 edge.update(before)
@@ -282,9 +284,11 @@ def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
     near = _overlapping([(x0 - MISS_PT, y0 - MISS_PT, x1 + MISS_PT, y1 + MISS_PT)
                          for x0, y0, x1, y1 in obstacles], points)
     for i in range(0, len(points) - 3, 3) if near else ():
+        hit = _overlapping(near, points[i:i + 4])
+        if not hit:
+            continue
         segment = tuple(map(tuple, points[i:i + 4]))
-        hit = _overlapping(near, segment)
-        if hit and any(x0 < x < x1 and y0 < y < y1
+        if any(x0 < x < x1 and y0 < y < y1
                        and min(math.dist((x, y), end) for end in ends) > END_PT
                        and min(math.dist((x, y), joint) for joint in joined) > 2 * MISS_PT
                        for x0, y0, x1, y1 in hit for x, y in sampled((segment,))):
@@ -295,9 +299,9 @@ def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
 def _overlapping(boxes: list, points) -> list:
     """The `boxes` that overlap the extent of `points` (a hair larger: a point of a Bézier
     curve may lie outside its control points' extent by rounding)."""
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    left, bottom = min(xs) - _HULL_SLACK, min(ys) - _HULL_SLACK
-    right, top = max(xs) + _HULL_SLACK, max(ys) + _HULL_SLACK
+    left, bottom, right, top = _extent(points)
+    left, bottom, right, top = left - _HULL_SLACK, bottom - _HULL_SLACK, \
+        right + _HULL_SLACK, top + _HULL_SLACK
     return [box for box in boxes if box[0] < right and left < box[2] and box[1] < top
             and bottom < box[3]]
 
@@ -364,7 +368,8 @@ def subdivided(points: list, step: float, where=lambda segment: True) -> list:
     out = points[:1]
     for i in range(0, len(points) - 3, 3):
         segment = points[i:i + 4]
-        pieces = max(1, math.ceil(sum(math.dist(a, b) for a, b in zip(segment, segment[1:]))
+        a, b, c, d = segment
+        pieces = max(1, math.ceil((math.dist(a, b) + math.dist(b, c) + math.dist(c, d))
                                   / step)) if where(segment) else 1
         for k in range(pieces, 0, -1):            # split off 1/k of what is left
             head, segment = split_at(segment, 1 / k) if k > 1 else (segment, None)
@@ -376,7 +381,12 @@ def split_at(segment: list, t: float) -> tuple[list, list]:
     """The control points of a cubic Bézier segment split at t (de Casteljau): from its start
     to t, and from t to its end."""
     a, b, c, d = segment
-    ab, bc, cd = mix(a, b, t), mix(b, c, t), mix(c, d, t)
-    abc, bcd = mix(ab, bc, t), mix(bc, cd, t)
-    at = mix(abc, bcd, t)
+    # `mix` written out: the same arithmetic, for every curve measured is split so
+    (ax, ay), (bx, by), (cx, cy), (dx, dy) = a, b, c, d
+    ab = abx, aby = ax + (bx - ax) * t, ay + (by - ay) * t
+    bcx, bcy = bx + (cx - bx) * t, by + (cy - by) * t
+    cd = cdx, cdy = cx + (dx - cx) * t, cy + (dy - cy) * t
+    abc = abcx, abcy = abx + (bcx - abx) * t, aby + (bcy - aby) * t
+    bcd = bcdx, bcdy = bcx + (cdx - bcx) * t, bcy + (cdy - bcy) * t
+    at = abcx + (bcdx - abcx) * t, abcy + (bcdy - abcy) * t
     return [a, ab, abc, at], [at, bcd, cd, d]

@@ -578,7 +578,7 @@ def _cross(a, b, c, d) -> bool:
 
 
 def _extent(points) -> tuple[float, float, float, float]:
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    xs, ys = zip(*points)
     return min(xs), min(ys), max(xs), max(ys)
 
 
@@ -611,7 +611,10 @@ def tangles_of(laid: dict, edge: dict, boxes: dict) -> tuple[int, int, int]:
     ports = {(edge["tail"], _cell(edge, "tail")), (edge["head"], _cell(edge, "head"))}
     crossed = beside = 0
     for other in laid.get("edges", []):
-        if other is edge or not curve(other) or not _tracks_cross(mine, _drawn(other)):
+        if other is edge:
+            continue
+        drawn = _drawn(other)
+        if not _track(drawn)[0] or not _tracks_cross(mine, drawn):
             continue
         if at.isdisjoint((other["tail"], other["head"])):
             crossed += 1

@@ -278,7 +278,10 @@ def runs_along(laid: dict, edge: dict, which) -> bool:
     # of them: a point of the update is near only those of its own cell
     near: dict = {}
     for other in laid.get("edges", []):
-        line = fine_points(other) if which(other) else ()
+        line, whole = fine_traced(other) if which(other) else ((), None)
+        if whole is None or not _meet((whole[0] - reach, whole[1] - reach, whole[2] + reach,
+                                       whole[3] + reach), box):
+            continue                            # no segment of it comes near the update
         for q, r in zip(line, line[1:]):
             extent = (min(q[0], r[0]) - reach, min(q[1], r[1]) - reach,
                       max(q[0], r[0]) + reach, max(q[1], r[1]) + reach)
