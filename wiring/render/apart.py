@@ -31,6 +31,7 @@ from collections.abc import Iterator
 
 from .channels import (SEEN_PT, arrowheads, beside_pieces, clear_of, past_arrowheads, rewired,
                        same_port, wire_cells)
+from .effort import spent
 from .ends import GROW_PT, obstacles, pos_text, room_of, samples, subdivided, unit, within
 from .loops import BESIDE_PT, END_PT, sweep
 from .untangle import MOST_BOXES, _drawn, boxes_of, curve, tangles_of
@@ -53,6 +54,8 @@ def wires_apart(laid: dict, grow: float = GROW_PT) -> int:
     room, blocks = room_of(laid, grow), obstacles(laid)
     bent, cells = 0, wire_cells(laid)
     for index, edge in enumerate(laid.get("edges", [])):
+        if spent():
+            break
         was = _drawn(edge)
         if edge.get("pos") and _bent_away(laid, edge, boxes, room, blocks, cells):
             bent += 1

@@ -24,6 +24,7 @@ import math
 from collections.abc import Iterator
 
 from .bundles import CHANNEL, TOGETHER_PT
+from .effort import spend, spent
 from .ends import (END_PT, GROW_PT, OUTWARD, ROUND_PT, STUB_PT, crosses_an_obstacle,
                    nested_frames, obstacles, pos_text, rounded, room_of, samples, subdivided,
                    to_segment, within, xy)
@@ -81,12 +82,20 @@ def loops_in_channels(laid: dict, grow: float = GROW_PT) -> int:
                    key=lambda edge: _length(spans[id(edge)]))
     redrawn, cells = 0, wire_cells(laid)
     place = {id(edge): index for index, edge in enumerate(laid["edges"])}
+    # each loop left as it was, by how many had been redrawn when it was tried: where none
+    # has been since, the picture is as it was, and trying it again would find the same
+    left: dict = {}
     for edge in order + order:
+        if spent():
+            break
         ends, was = spans[id(edge)], _drawn(edge)
-        if not ends.get("done") and _redrawn(laid, edge, ends, direction, spans, room,
-                                             (blocks, borders), cells):
+        if ends.get("done") or left.get(id(edge)) == redrawn:
+            continue
+        if _redrawn(laid, edge, ends, direction, spans, room, (blocks, borders), cells):
             redrawn, ends["done"] = redrawn + 1, True
             rewired(cells, laid, place[id(edge)], was)
+        else:
+            left[id(edge)] = redrawn
     return redrawn
 
 
@@ -113,6 +122,7 @@ def _redrawn(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, ro
         if best is not None and side == 1:
             break              # turning no further out than the least that does
         points = _channel(laid, edge, ends, side, direction, spans, blocks, wider)
+        spend(len(laid["edges"]))          # (kept off every wire's arrowhead, every box)
         if not within(points, room) or crosses_an_obstacle(
                 points, blocks, (*ends["tips"], points[0], points[-1]), joined=False) \
                 or not clear_of(points, heads) or along_a_border(points, borders):
@@ -409,6 +419,7 @@ def beside_pieces(laid: dict, edge: dict, cells: dict | None = None,
             continue
         if (p, q) not in known:
             known[p, q] = _near(p, q, cells, on)
+            spend(1)
         if (near := known[p, q]) is not None:
             yield p, q, near[0], edges[near[1]]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 
+from .effort import spend, spent
 from .loops import BESIDE_PT, END_PT, on_border, sweep
 from .untangle import (MOST_BOXES, _extent, boxes_of, crossings, curve, sampled,
                        tangles_of)
@@ -63,6 +64,8 @@ def loops_from_outside(laid: dict, grow: float = GROW_PT) -> int:
     for edge in laid.get("edges", []):
         if "feedback" not in str(edge.get("class", "")).split():
             continue
+        if spent():
+            break
         for end in ("tail", "head"):
             before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
             swept, was = sweep(edge, curve(edge), boxes), tangles_of(laid, edge, boxes)[0]
@@ -281,6 +284,7 @@ def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
     joined = (points[-1], *joints) if joined else (*joints, (math.inf, math.inf))
     if len(points) < 4:
         return False
+    spend(len(obstacles))
     near = _overlapping([(x0 - MISS_PT, y0 - MISS_PT, x1 + MISS_PT, y1 + MISS_PT)
                          for x0, y0, x1, y1 in obstacles], points)
     for i in range(0, len(points) - 3, 3) if near else ():

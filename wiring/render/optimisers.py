@@ -24,6 +24,7 @@ import functools
 import math
 
 from .channels import arrowheads, clear_of
+from .effort import spent
 from .ends import (GROW_PT, obstacles, pos_text, room_of, samples, subdivided, to_segment, unit,
                    within)
 from .untangle import MOST_BOXES, SAMPLES, boxes_of, tangles_of
@@ -58,6 +59,8 @@ def updates_leave_clear(laid: dict, grow: float = GROW_PT) -> int:
     room, blocks = room_of(laid, grow), obstacles(laid)
     redrawn = 0
     for edge, end in updates_of(laid, boxes):
+        if spent():
+            break
         start = "head" if end == "tail" else "tail"
         # the full style's updates keep to Graphviz's curves, as `updates` keeps them
         redrawn += not at_a_table(edge, end) and _redrawn(laid, edge, start, boxes, room, blocks)

@@ -12,6 +12,7 @@ import pickle
 from .apart import wires_apart
 from .bundles import bundle_copies
 from .channels import loops_in_channels
+from .effort import budget
 from .dot import Defaults, Edge, Graph, Id, Node, Positions, Subgraph
 from .graphviz import DotFailed, Kept, drawing, find_dot
 from .ends import GROW_PT, loops_from_outside, pos_text, split_at, xy
@@ -126,7 +127,13 @@ def tidy_wires(laid: dict, grow: float = GROW_PT) -> int:
     run back round their boxes are drawn in a channel of their own (`channels`), updates
     leave their optimisers clear of the signals coming in (`optimisers`), none redrawn more
     than `grow` beyond the layout's box, and the ring of a wire read a step later sits
-    behind its arrowhead (`rings`); how many were changed."""
+    behind its arrowhead (`rings`); how many were changed. The stages share a budget of work
+    (`effort`): once it is spent, the wires not yet reached stay as they are."""
+    with budget():
+        return _tidy_stages(laid, grow)
+
+
+def _tidy_stages(laid: dict, grow: float) -> int:
     tidied = loops_from_outside(laid, grow)
     apart = _loop_routes(laid)
     tidied += bundle_copies(laid) + updates_clear(laid, grow)

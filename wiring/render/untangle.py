@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import math
 
+from .effort import spend
 from .scene import TrainingLayout
 
 SAMPLES = 12
@@ -32,6 +33,7 @@ GRID_PT = 16.0           # the cells `_tracks_cross` finds the segments that may
 ROUNDS = 2               # reorderings tried after the first layout
 SWAPS = 3                # pairs of crossing outputs, and of inputs, swapped, at most (`_swapped`)
 MOST_BOXES = 60          # past this a figure is not read wire by wire: no second layout
+MOST_WIRES = 200         # ... nor past this (the examples draw at most 53)
 SLACK_PT = 2.0           # a layout this much wider or taller than the first is no larger
 
 # A figure whose wires cross more often than this once its training wires are laid out at its
@@ -68,7 +70,8 @@ def untangled_tree(scene, timeout: float = 120, panel: bool = False, training: b
     from .scene import Box
 
     boxes = [b for b in scene.nodes().values() if isinstance(b, Box)]
-    if not boxes or len(boxes) > MOST_BOXES or find_dot() is None:
+    if not boxes or len(boxes) > MOST_BOXES or len(scene.wires) > MOST_WIRES \
+            or find_dot() is None:
         return scaled_tree(scene)
     if scene.options.style == "paper":
         _untangle_paper(scene, boxes, timeout, panel, training)
@@ -610,6 +613,7 @@ def tangles_of(laid: dict, edge: dict, boxes: dict) -> tuple[int, int, int]:
     mine, at = _drawn(edge), {edge["tail"], edge["head"]}
     ports = {(edge["tail"], _cell(edge, "tail")), (edge["head"], _cell(edge, "head"))}
     crossed = beside = 0
+    spend(len(laid.get("edges", ())))
     for other in laid.get("edges", []):
         if other is edge:
             continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from itertools import chain
 
+from .effort import spend, spent
 from .ends import (GROW_PT, MISS_PT, crosses_an_obstacle, key_of, lower_key, mix, obstacles,
                    pos_text, room_of, samples, subdivided, to_segment, unit, within, xy)
 from .loops import BESIDE_PT, sweep
@@ -80,15 +81,25 @@ def updates_clear(laid: dict, grow: float = GROW_PT) -> int:
     updates = updates_of(laid, boxes)
     tidying = {"room": room_of(laid, grow), "blocks": obstacles(laid), "crossed": None,
                "boxes": boxes, "grow": grow}
-    redrawn = set()
+    # each update left as it was, by how many ends had been redrawn when it was tried: where
+    # none has been since, the picture is as it was, and trying it again would find the same
+    redrawn, left, changes = set(), {}, 0
     for again in (False, True):
         for edge, end in updates:
-            if again and at_a_table(edge, end):      # kept to Graphviz's curve: tried once
+            if spent():
+                break
+            if again and (at_a_table(edge, end)      # kept to Graphviz's curve: tried once
+                          or left.get(id(edge)) == changes):
                 continue
             if _redrawn(laid, edge, end, boxes, tidying) or \
                     _past_the_key(laid, edge, end, boxes, tidying):
                 redrawn.add(id(edge))
+                changes += 1
+            else:
+                left[id(edge)] = changes
     for edge, end in updates:
+        if spent():
+            break
         if id(edge) not in redrawn and _aligned(laid, edge, end, boxes, tidying):
             redrawn.add(id(edge))
     return len(redrawn)
@@ -271,6 +282,7 @@ def runs_along(laid: dict, edge: dict, which) -> bool:
     angle is not. Read every `traces.ALONG_STEP_PT` along the update."""
     mine = fine_points(edge)
     x0, y0, x1, y1 = _extent(mine)
+    spend(len(laid.get("edges", ())))
     margin = CLEAR_PT + STROKES_PT
     box = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
     reach = CLEAR_PT + STROKES_PT            # its outer strokes lie this much nearer
