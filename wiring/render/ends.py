@@ -286,9 +286,11 @@ def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
         return False
     spend(len(obstacles))
     near = _overlapping([(x0 - MISS_PT, y0 - MISS_PT, x1 + MISS_PT, y1 + MISS_PT)
-                         for x0, y0, x1, y1 in obstacles], points)
+                         for x0, y0, x1, y1 in obstacles], _extent(points))
     for i in range(0, len(points) - 3, 3) if near else ():
-        hit = _overlapping(near, points[i:i + 4])
+        (ax, ay), (bx, by), (cx, cy), (dx, dy) = points[i:i + 4]       # (most asked here)
+        hit = _overlapping(near, (min(ax, bx, cx, dx), min(ay, by, cy, dy),
+                                  max(ax, bx, cx, dx), max(ay, by, cy, dy)))
         if not hit:
             continue
         segment = tuple(map(tuple, points[i:i + 4]))
@@ -300,10 +302,10 @@ def crosses_an_obstacle(points: list, obstacles: list, ends: tuple,
     return False
 
 
-def _overlapping(boxes: list, points) -> list:
-    """The `boxes` that overlap the extent of `points` (a hair larger: a point of a Bézier
-    curve may lie outside its control points' extent by rounding)."""
-    left, bottom, right, top = _extent(points)
+def _overlapping(boxes: list, extent: tuple) -> list:
+    """The `boxes` that overlap an `extent` of control points (a hair larger: a point of a
+    Bézier curve may lie outside its control points' extent by rounding)."""
+    left, bottom, right, top = extent
     left, bottom, right, top = left - _HULL_SLACK, bottom - _HULL_SLACK, \
         right + _HULL_SLACK, top + _HULL_SLACK
     return [box for box in boxes if box[0] < right and left < box[2] and box[1] < top
@@ -322,7 +324,7 @@ def within(points: list, room: tuple) -> bool:
 
 def samples(points: list) -> list[tuple[float, float]]:
     """Points along a curve of cubic Bézier segments (its control points), 12 a segment."""
-    return list(sampled((tuple(tuple(point) for point in points),)))
+    return list(sampled((tuple(map(tuple, points)),)))
 
 
 def xy(token: str) -> tuple[float, float]:
