@@ -117,11 +117,11 @@ def _redrawn(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, ro
         return False           # nothing to untangle
     swept = sweep(edge, curve(edge), boxes)
     marks = [t for t in str(edge["pos"]).split() if t[:2] in ("s,", "e,")]
-    best = None
+    best, spanned = None, {}         # spanned: what lies within each span tried (`_channel`)
     for side, wider in ((side, wider) for wider in WIDER for side in (1, -1)):
         if best is not None and side == 1:
             break              # turning no further out than the least that does
-        points = _channel(laid, edge, ends, side, direction, spans, blocks, wider)
+        points = _channel(laid, edge, ends, (side, direction), spans, blocks, wider, spanned)
         spend(len(laid["edges"]))          # (kept off every wire's arrowhead, every box)
         if not within(points, room) or crosses_an_obstacle(
                 points, blocks, (*ends["tips"], points[0], points[-1]), joined=False) \
@@ -328,18 +328,37 @@ def _centre(box: tuple, to) -> tuple[float, float]:
     return to((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
 
 
-def _channel(laid: dict, edge: dict, ends: dict, side: int, direction: str, spans: dict,
-             blocks: list, wider: tuple[float, float] = (0.0, 0.0)) -> list:
+def _channel(laid: dict, edge: dict, ends: dict, way: tuple[int, str], spans: dict,
+             blocks: list, wider: tuple[float, float], spanned: dict) -> list:
     """The control points (in the order of Graphviz's curve) of a loop drawn as a channel on
-    `side` across the flow (+1: towards larger v): straight out of its output, round to a run
-    in the nearest corridor beyond its ends with nothing within GAP_PT of it (`_level`), and
-    back into its input; its turns `wider` further from its output's and its input's boxes
-    than the least."""
-    to, back = _TO_FLOW[direction], _FROM_FLOW[direction]
+    a side across the flow (`way`: +1, towards larger v, or -1, and the flow's direction):
+    straight out of its output, round to a run in the nearest corridor beyond its ends with
+    nothing within GAP_PT of it (`_level`), and back into its input; its turns `wider` further
+    from its output's and its input's boxes than the least. `spanned` keeps what lies within
+    each span, for either side."""
+    (side, direction), back = way, _FROM_FLOW[way[1]]
     out_base, in_base = ends["out"][1], ends["in"][1]
     u_out = out_base[0] + STUB_PT + ROUND_PT + wider[0]
     u_in = in_base[0] - STUB_PT - ROUND_PT - wider[1]
-    things = []          # what lies within the span: (its extent across the flow)
+    if (u_out, u_in) not in spanned:
+        spanned[u_out, u_in] = _spanned(laid, edge, ends, direction, spans, blocks,
+                                        (u_in, u_out))
+    things = spanned[u_out, u_in]
+    start = max(out_base[1], in_base[1]) if side > 0 else min(out_base[1], in_base[1])
+    level = _level(things, start, side)
+    corners = [out_base, (u_out, out_base[1]), (u_out, level), (u_in, level),
+               (u_in, in_base[1]), in_base]
+    path = [back(u, v) for u, v in rounded(corners, None)]
+    return path if ends["first"] == "out" else path[::-1]
+
+
+def _spanned(laid: dict, edge: dict, ends: dict, direction: str, spans: dict, blocks: list,
+             span: tuple[float, float]) -> list[tuple[float, float]]:
+    """What lies within a `span` along the flow that a loop's channel must keep clear of:
+    each block's extent across the flow, and every point of the other wires (but loops to be
+    drawn round it, `_round`)."""
+    to, (u_in, u_out) = _TO_FLOW[direction], span
+    things = []
     for x0, y0, x1, y1 in blocks:
         (a, b), (c, d) = to(x0, y0), to(x1, y1)
         if min(a, c) <= u_out and u_in <= max(a, c):
@@ -349,12 +368,7 @@ def _channel(laid: dict, edge: dict, ends: dict, side: int, direction: str, span
             us, vs = _along_flow(_drawn(other), direction)
             things += [(v, v) for v in vs[bisect.bisect_left(us, u_in):
                                           bisect.bisect_right(us, u_out)]]
-    start = max(out_base[1], in_base[1]) if side > 0 else min(out_base[1], in_base[1])
-    level = _level(things, start, side)
-    corners = [out_base, (u_out, out_base[1]), (u_out, level), (u_in, level),
-               (u_in, in_base[1]), in_base]
-    path = [back(u, v) for u, v in rounded(corners, None)]
-    return path if ends["first"] == "out" else path[::-1]
+    return things
 
 
 @functools.lru_cache(maxsize=512)
