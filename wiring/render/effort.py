@@ -30,13 +30,11 @@ _LEFT: contextvars.ContextVar[list | None] = contextvars.ContextVar("tidying_eff
 
 
 @contextlib.contextmanager
-def budget(units: int | None = None) -> Iterator[list]:
-    """Within it, `spend` counts against `units` (EFFORT by default); yields [units left,
-    units spent]."""
-    left = [EFFORT if units is None else units, 0]
-    token = _LEFT.set(left)
+def budget(units: int | None = None) -> Iterator[None]:
+    """Within it, `spend` counts against `units` (EFFORT by default)."""
+    token = _LEFT.set([EFFORT if units is None else units])
     try:
-        yield left
+        yield
     finally:
         _LEFT.reset(token)
 
@@ -46,7 +44,6 @@ def spend(units: int) -> None:
     left = _LEFT.get()
     if left is not None:
         left[0] -= units
-        left[1] += units
 
 
 def spent() -> bool:

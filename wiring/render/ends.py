@@ -66,18 +66,19 @@ def loops_from_outside(laid: dict, grow: float = GROW_PT) -> int:
             continue
         if spent():
             break
+        was = tangles_of(laid, edge, boxes)[0]         # its part of the picture's crossings
         for end in ("tail", "head"):
             before = {key: edge[key] for key in ("pos", "_draw_") if key in edge}
-            swept, was = sweep(edge, curve(edge), boxes), tangles_of(laid, edge, boxes)[0]
+            swept = sweep(edge, curve(edge), boxes)
             if not _redraw(edge, end, boxes, room, blocks):
                 continue
-            # the picture's crossings, of which only this wire's part changed
-            now = crossed - was + tangles_of(laid, edge, boxes)[0]
+            mine = tangles_of(laid, edge, boxes)[0]
+            now = crossed - was + mine                  # only this wire's part changed
             # nor swept away from the boxes it closes (`loops.BESIDE_PT`) further than it was
             if now > crossed or sweep(edge, curve(edge), boxes) > max(swept, BESIDE_PT):
                 edge.update(before)
             else:
-                crossed, redrawn = now, redrawn + 1
+                crossed, was, redrawn = now, mine, redrawn + 1
     return redrawn
 
 

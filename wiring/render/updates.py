@@ -24,7 +24,7 @@ from .loops import BESIDE_PT, sweep
 from .sides import (SIDES, entries, facing, near_box, nearest_first, places, side_of,
                     straight_across, turning)
 from .traces import ARROW_WIDTH, arrows_traced, comes_near, fine_points, fine_traced
-from .untangle import (MOST_BOXES, _drawn, _ends, _extent, _meet, _tracks_cross, bezier,
+from .untangle import (MOST_BOXES, _drawn, _ends, _meet, _tracks_cross, bezier,
                        boxes_of, crossings, curve, tangles_of, traced)
 
 # An arrowhead is clear when every other wire keeps this far from it (its half-width, a gap).
@@ -280,8 +280,7 @@ def runs_along(laid: dict, edge: dict, which) -> bool:
     of it (its curve within STROKES_PT more) and heading within ALONG degrees of its way for
     more than ALONG_PT of its length, where the two read as one wire; a crossing at a wider
     angle is not. Read every `traces.ALONG_STEP_PT` along the update."""
-    mine = fine_points(edge)
-    x0, y0, x1, y1 = _extent(mine)
+    mine, (x0, y0, x1, y1) = fine_traced(edge)
     spend(len(laid.get("edges", ())))
     margin = CLEAR_PT + STROKES_PT
     box = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
